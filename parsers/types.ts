@@ -1,0 +1,93 @@
+/**
+ * Shared contract between the pure parsers (`parsers/`), the pipeline (`src/`) and the sinks.
+ *
+ * Every parser is a pure function: text in, a `ParseResult` out. It never throws on input
+ * (property tests in test/parsers/*-property.test.ts hold it to that) and never does I/O.
+ * Documents are nested ECS-style objects, named as Elastic's haproxy / mysql integrations name
+ * them (so Kibana habits carry over), plus goneaway's own additions under `goneaway.*`,
+ * `haproxy.termination.*`, `mysql.*`, `app.*`.
+ */
+
+export type RecordKind = 'haproxy' | 'mysql_error' | 'mysql_general' | 'app_error' | 'unparsed';
+
+/** Why a record could not be parsed. Data, not an exception (zod-issue style, keyed by `code`). */
+export type ParseIssue =
+  | { code: 'no_match'; parser: string; message: string }
+  | { code: 'bad_timestamp'; parser: string; message: string; value: string }
+  | { code: 'bad_field'; parser: string; message: string; field: string; value: string }
+  | { code: 'truncated'; parser: string; message: string }
+  | { code: 'empty'; parser: string; message: string }
+  | { code: 'too_long'; parser: string; message: string; bytes: number };
+
+/** A nested JSON document (ECS-like). */
+export type Doc = { [key: string]: unknown };
+
+export interface Parsed {
+  /** goneaway.kind of the record */
+  kind: Exclude<RecordKind, 'unparsed'>;
+  /** epoch milliseconds (UTC) of the record's @timestamp, or undefined if the line carries no time */
+  t: number | undefined;
+  /** The document, WITHOUT event.original / log.* / goneaway.kind (the pipeline adds those). */
+  doc: Doc;
+}
+
+export type ParseResult = { ok: true; value: Parsed } | { ok: false; issue: ParseIssue };
+
+/**
+ * Converts a wall-clock time read from a log that carries no zone into epoch ms.
+ * Implemented in parsers/time.ts (cached per hour, DST-aware through Intl).
+ */
+export interface ZoneConverter {
+  /** IANA name or fixed offset as given by the user (e.g. "UTC", "Europe/Paris", "+05:00") */
+  readonly name: string;
+  /** month is 1-12 */
+  toEpoch(year: number, month: number, day: number, h: number, mi: number, s: number, ms: number): number;
+}
+
+export interface ParseContext {
+  /** zone for timestamps without an explicit offset */
+  zone: ZoneConverter;
+  /**
+   * Year to assume for year-less syslog dates when the payload carries no dated field
+   * (HAProxy non-traffic lines). The pipeline updates it from the last HAProxy accept date seen.
+   */
+  yearHint?: number;
+  /** For HAProxy: compiled custom log-format parsers, tried before the built-in ones. */
+  haproxyFormats?: ReadonlyArray<CompiledLineParser>;
+  /** For app logs: user-supplied patterns (regex with named groups), tried before the built-in ones. */
+  appPatterns?: ReadonlyArray<CompiledLineParser>;
+  /** Replace string/number literals in SQL statements with '?' (general logs and app SQL carry data). */
+  redactSql?: boolean;
+}
+
+export interface CompiledLineParser {
+  readonly name: string;
+  parse(payload: string, ctx: ParseContext): ParseResult;
+}
+
+/** Decoded HAProxy termination state (HAProxy configuration manual §8.5). */
+export interface TerminationDecoded {
+  /** the raw 2 or 4 chars */
+  state: string;
+  /** first char: who/what ended the session */
+  initiator:
+    | 'normal'
+    | 'client_abort'
+    | 'client_timeout'
+    | 'server_abort'
+    | 'server_timeout'
+    | 'proxy_deny'
+    | 'proxy_local'
+    | 'proxy_resource'
+    | 'internal_error'
+    | 'server_down'
+    | 'server_up_backup_killed'
+    | 'admin_kill'
+    | 'unknown';
+  /** second char: where the session was */
+  phase: 'request' | 'queue' | 'connect' | 'headers' | 'data' | 'last_data' | 'tarpit' | 'complete' | 'unknown';
+  /** which side ended it from HAProxy's point of view */
+  side: 'client' | 'server' | 'proxy' | 'none';
+  /** human sentence, e.g. "HAProxy's `timeout client` expired during the data phase" */
+  description: string;
+}
