@@ -48,10 +48,12 @@ export interface ParseContext {
   /** zone for timestamps without an explicit offset */
   zone: ZoneConverter;
   /**
-   * Year to assume for year-less syslog dates when the payload carries no dated field
-   * (HAProxy non-traffic lines). The pipeline updates it from the last HAProxy accept date seen.
+   * Reference instant (epoch ms) for year-less syslog dates when the payload carries no dated field
+   * (HAProxy non-traffic lines): the year is chosen with time.ts `closestYear(…, refTime)`.
+   * The pipeline starts it at the file's mtime and moves it to every accept date it parses.
+   * When absent, such records get t = undefined (never the current year silently: USER_PAIN #3).
    */
-  yearHint?: number;
+  refTime?: number;
   /** For HAProxy: compiled custom log-format parsers, tried before the built-in ones. */
   haproxyFormats?: ReadonlyArray<CompiledLineParser>;
   /** For app logs: user-supplied patterns (regex with named groups), tried before the built-in ones. */
@@ -91,3 +93,6 @@ export interface TerminationDecoded {
   /** human sentence, e.g. "HAProxy's `timeout client` expired during the data phase" */
   description: string;
 }
+
+/** App parsers only emit lost-connection errors; `value: null` means "a record, but not one of ours". */
+export type AppOutcome = ParseResult | { ok: true; value: null };
