@@ -1,0 +1,65 @@
+/**
+ * Accuracy of `goneaway correlate` against the scenario's truth.json: the share of app error
+ * records (keyed by file name + byte offset of the record) whose reported goneaway.cause equals
+ * the constructed cause. Reads the NDJSON output streaming.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { TruthEntry } from './correlated/sinks.js';
+import { eachLine } from './worker.js';
+
+export interface Accuracy {
+  truth: number;
+  /** app_error events of the output that name a truth record */
+  found: number;
+  correct: number;
+  /** per expected cause: [correct, total] */
+  byCause: Record<string, [number, number]>;
+  /** most frequent wrong answers "expected → got" */
+  confusions: Array<[string, number]>;
+  /** output lines that were not JSON */
+  badLines: number;
+}
+
+interface OutEvent {
+  goneaway?: { kind?: string; cause?: string };
+  log?: { file?: { path?: string }; offset?: number };
+}
+
+export async function scoreCorrelate(truthFile: string, ndjsonFile: string): Promise<Accuracy> {
+  const truth = JSON.parse(await readFile(truthFile, 'utf8')) as TruthEntry[];
+  const want = new Map<string, TruthEntry>();
+  for (const t of truth) want.set(`${t.file}:${t.offset}`, t);
+  const got = new Map<string, string>();
+  let badLines = 0;
+  await eachLine(ndjsonFile, (line) => {
+    if (!line.trim()) return;
+    let ev: OutEvent;
+    try {
+      ev = JSON.parse(line) as OutEvent;
+    } catch {
+      badLines++;
+      return;
+    }
+    if (ev.goneaway?.kind !== 'app_error') return;
+    const p = ev.log?.file?.path;
+    if (p === undefined || typeof ev.log?.offset !== 'number') return;
+    const key = `${path.basename(p)}:${ev.log.offset}`;
+    if (want.has(key)) got.set(key, ev.goneaway.cause ?? 'unknown');
+  });
+  const byCause: Record<string, [number, number]> = {};
+  const conf = new Map<string, number>();
+  let correct = 0;
+  for (const [key, t] of want) {
+    const c = (byCause[t.cause] ??= [0, 0]);
+    c[1]++;
+    const g = got.get(key);
+    if (g === t.cause) { correct++; c[0]++; }
+    else {
+      const k = `${t.cause} → ${g ?? '(not reported)'}`;
+      conf.set(k, (conf.get(k) ?? 0) + 1);
+    }
+  }
+  const confusions = [...conf].sort((a, b) => b[1] - a[1]).slice(0, 6);
+  return { truth: truth.length, found: got.size, correct, byCause, confusions, badLines };
+}

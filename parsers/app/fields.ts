@@ -1,0 +1,108 @@
+/**
+ * Language-neutral field extraction from a record's text: connection keys for the correlator
+ * (app.db: local port = HAProxy %cp, thread id = MySQL thread, LAB_FINDINGS §5) and the SQL statement.
+ * All regexes are anchored on rare literal keys, run only on records already detected as lost-connection
+ * errors (never on noise).
+ */
+import { toInt, toPort, type DbInfo } from './model.js';
+
+const LOCAL_PORT = /\b(?:local_?port|localPort|client_?port|clientPort|src_port|sport)["']?\s*[:=]\s*["']?(\d{1,5})\b/;
+const THREAD_ID = /\b(?:thread_?id|threadId|connection_?id|connectionId|conn_?id|connId|mysql_thread_id)["']?\s*[:=]\s*["']?(\d{1,12})\b/;
+const MARIADB_CONN = /\(conn=(\d{1,12})\)/; // MariaDB Connector/J message prefix
+const LARAVEL_HOST = /\bHost: ([^,\s)]+), Port: (\d{1,5})\b/; // Laravel ≥ 12.45 (CLIENT_ERRORS §1)
+const LOST_AT = /Lost connection to (?:MySQL )?server at '([^':\s]+):(\d{1,5})'/; // 2055 / connector-python
+const GO_TCP = /\b(?:read|write) tcp (\S+):(\d{1,5})->(\S+):(\d{1,5})\b/; // go net.OpError (CLIENT_ERRORS §4)
+const JDBC_URL = /jdbc:(?:mysql|mariadb):(?:\/\/|[a-z:]*\/\/)([^:/,\s?]+)(?::(\d{1,5}))?/;
+
+/** Connection keys from free text; `into` (already filled, e.g. from JSON) wins field by field. */
+export function dbFromText(text: string, into: DbInfo = {}): DbInfo {
+  const db: DbInfo = { ...into };
+  if (db.local_port === undefined) { const m = LOCAL_PORT.exec(text); if (m) db.local_port = toPort(m[1]); }
+  if (db.thread_id === undefined) {
+    const m = THREAD_ID.exec(text) ?? MARIADB_CONN.exec(text);
+    if (m) db.thread_id = toInt(m[1]);
+  }
+  if (db.host === undefined) {
+    let m = LARAVEL_HOST.exec(text) ?? LOST_AT.exec(text);
+    if (m) { db.host = m[1]; db.port ??= toPort(m[2]); }
+    else if ((m = GO_TCP.exec(text))) {
+      db.local_port ??= toPort(m[2]);
+      db.host = m[3]!.replace(/^\[|\]$/g, '');
+      db.port ??= toPort(m[4]);
+    } else if ((m = JDBC_URL.exec(text))) {
+      db.host = m[1];
+      if (m[2]) db.port ??= toPort(m[2]);
+    }
+  }
+  return db;
+}
+
+export function dbIsEmpty(db: DbInfo): boolean {
+  return db.local_port === undefined && db.thread_id === undefined && db.host === undefined && db.port === undefined;
+}
+
+/** Drop undefined members (documents stay small and deepEqual-friendly). */
+export function compact<T extends object>(o: T): T {
+  const r: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) r[k] = v;
+  return r as T;
+}
+
+/**
+ * The SQL carried by the record, with its position in `text` so the caller can redact it in place.
+ * Forms: Laravel `(SQL: …)` / `(Connection: mysql, …, SQL: …)`, SQLAlchemy `[SQL: …]` (may span lines),
+ * Spring `SQL [select …];`, Doctrine 2 `while executing '…' with params`, and, last, an upper-case
+ * statement after `: ` in a log message (`report query failed: SELECT …`, LAB_FINDINGS 01).
+ */
+export function sqlFromText(text: string, firstLineEnd: number): { sql: string; start: number; end: number } | undefined {
+  let i = text.indexOf('(SQL: ');
+  let j = -1;
+  if (i < 0) {
+    const c = text.indexOf('(Connection: ');
+    if (c >= 0) {
+      const s = text.indexOf(' SQL: ', c);
+      const eol = text.indexOf('\n', c);
+      if (s > 0 && (eol < 0 || s < eol)) i = s;
+    }
+  }
+  if (i >= 0) {
+    const start = i + 6;
+    let eol = text.indexOf('\n', start);
+    if (eol < 0) eol = text.length;
+    // the statement ends at the paren closing "(SQL: " / "(Connection: ", before Monolog's context JSON
+    const ctx = text.indexOf(' {"', start);
+    const lim = ctx > 0 && ctx < eol ? ctx : eol;
+    j = text.lastIndexOf(')', lim);
+    if (j > start) return { sql: text.slice(start, j), start, end: j };
+  }
+  i = text.indexOf('\n[SQL: ');
+  if (i >= 0) {
+    const start = i + 7;
+    let end = -1;
+    for (const tail of [']\n[parameters:', ']\n(Background on this error', ']\n']) {
+      end = text.indexOf(tail, start);
+      if (end >= 0) break;
+    }
+    if (end < 0 && text.endsWith(']')) end = text.length - 1;
+    if (end > start) return { sql: text.slice(start, end), start, end };
+  }
+  i = text.indexOf('; SQL [');
+  if (i >= 0) {
+    const start = i + 7;
+    const end = text.indexOf('];', start);
+    if (end > start) return { sql: text.slice(start, end), start, end };
+  }
+  i = text.indexOf(' while executing \'');
+  if (i >= 0) {
+    const start = i + 18;
+    const end = text.indexOf("' with params", start);
+    if (end > start) return { sql: text.slice(start, end), start, end };
+  }
+  const head = text.slice(0, firstLineEnd);
+  const m = /(?:: |^)((?:SELECT|INSERT|UPDATE|DELETE|REPLACE|WITH|CALL) .+)$/.exec(head);
+  if (m) {
+    const start = m.index + m[0].length - m[1]!.length;
+    return { sql: m[1]!.trimEnd(), start, end: start + m[1]!.trimEnd().length };
+  }
+  return undefined;
+}

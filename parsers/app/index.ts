@@ -1,0 +1,55 @@
+/**
+ * App-log parser entry points (CONTRACTS.md "parsers/app/index.ts"): record grouping, lost-connection
+ * detection + document, and user patterns. Pure; never throws (a last-resort guard turns an internal
+ * error into a ParseIssue so one odd record cannot stop a pipeline).
+ */
+import type { AppOutcome, ParseContext } from '../types.js';
+import { detectLost } from './detect.js';
+import { buildRecord, NOT_OURS } from './record.js';
+import type { CompiledAppPattern } from './custom.js';
+
+export { isAppRecordStart } from './start.js';
+export { compileAppPattern, appPatternSchema, APP_PATTERN_GROUPS, type AppPatternError, type CompiledAppPattern, type AppPatternConfig } from './custom.js';
+export { detectLost, mayBeLost, signatureTable, LOST_ERRNO } from './detect.js';
+export { redactSqlLiterals } from './redact.js';
+export type { Detection, LostClass, Language } from './model.js';
+
+function isBlank(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return false;
+  }
+  return true;
+}
+
+function parseInner(text: string, ctx: ParseContext): AppOutcome {
+  if (isBlank(text)) return { ok: false, issue: { code: 'empty', parser: 'app', message: 'empty record' } };
+  const pats = ctx.appPatterns;
+  if (pats !== undefined) {
+    for (const p of pats) {
+      if (typeof (p as CompiledAppPattern).parseApp === 'function') {
+        const r = (p as CompiledAppPattern).parseApp(text, ctx);
+        if (r !== undefined) return r;
+      } else {
+        const r = p.parse(text, ctx);
+        if (r.ok) return r;
+      }
+    }
+  }
+  const det = detectLost(text);
+  if (det === null) return NOT_OURS;
+  return buildRecord(text, ctx, det);
+}
+
+/**
+ * One app-log record (its lines joined with '\n') → an `app_error` document when it reports a
+ * MySQL connection that died, `{ ok: true, value: null }` for any other record (INFO lines, SQL errors,
+ * connect failures), or a ParseIssue (empty record, unreadable timestamp on a detected error).
+ */
+export function parseAppRecord(text: string, ctx: ParseContext): AppOutcome {
+  try {
+    return parseInner(text, ctx);
+  } catch (e) {
+    return { ok: false, issue: { code: 'no_match', parser: 'app', message: `internal error: ${(e as Error)?.message ?? String(e)}` } };
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * From a detected record to the CONTRACTS.md "App error" document: pick the header parser by the first
+ * character of the record, let the language module name the exception and its message, attach SQL
+ * (redacted on request) and connection keys.
+ */
+import type { AppOutcome, Doc, ParseContext } from '../types.js';
+import { isoUtc } from '../time.js';
+import type { Detection, DbInfo, Extra, Header, Language } from './model.js';
+import { guessDriver, lineAt, splitClass } from './drivers.js';
+import { parseGenericHeader, parseSyslogEnvelope } from './header.js';
+import { parseLaravelHeader, parsePhpErrorLogHeader, phpExtra } from './php.js';
+import { parseGoMysqlHeader, parseLogfmtHeader, goExtra } from './go.js';
+import { parseRubyHeader, rubyExtra } from './ruby.js';
+import { pythonExtra } from './python.js';
+import { javaExtra } from './java.js';
+import { parseJsonRecord } from './json.js';
+import { compact, dbFromText, dbIsEmpty, sqlFromText } from './fields.js';
+import { redactSqlLiterals } from './redact.js';
+
+/** "a record, but not one of ours" (parsers/types.ts AppOutcome) */
+export const NOT_OURS: AppOutcome = Object.freeze({ ok: true, value: null }) as AppOutcome;
+
+const MAX_MSG = 4096;
+
+/** Header of a text (non-JSON) first line, by its first character. */
+function textHeader(line: string, ctx: ParseContext, allowSyslog = true): Header | undefined {
+  const c = line.charCodeAt(0);
+  if (c === 91 /* [ */) {
+    return parseLaravelHeader(line, ctx) ?? parsePhpErrorLogHeader(line, ctx) ?? parseGoMysqlHeader(line, ctx) ?? parseGenericHeader(line, ctx);
+  }
+  if (c >= 48 && c <= 57) {
+    if (allowSyslog && line.charCodeAt(10) === 84) {
+      const s = syslogHeader(line, ctx);
+      if (s) return s;
+    }
+    return parseGenericHeader(line, ctx);
+  }
+  if (c >= 65 && c <= 90) {
+    if (line.charCodeAt(1) === 44) { const r = parseRubyHeader(line, ctx); if (r) return r; }
+    if (line.startsWith('PHP ')) return parsePhpErrorLogHeader(line, ctx);
+    if (allowSyslog) { const s = syslogHeader(line, ctx); if (s) return s; }
+    return parseGenericHeader(line, ctx);
+  }
+  if (c === 116 || c === 108) return parseLogfmtHeader(line, ctx);
+  if (c === 60 && allowSyslog) return syslogHeader(line, ctx);
+  return undefined;
+}
+
+/** rsyslog envelope + the app's own line inside it (its own stamp wins over the envelope's). */
+function syslogHeader(line: string, ctx: ParseContext): Header | undefined {
+  const env = parseSyslogEnvelope(line, ctx);
+  if (!env) return undefined;
+  const payload = line.slice(env.payloadStart);
+  const inner = payload.charCodeAt(0) === 123 ? parseJsonRecord(payload, ctx)?.header : textHeader(payload, ctx, false);
+  const h: Header = inner ? { ...inner } : { format: 'syslog', msg: payload.trim() };
+  if (h.t === undefined) { h.t = env.t; h.badTime = undefined; }
+  h.pid ??= env.pid;
+  h.logger ??= env.program;
+  h.host = env.host;
+  return h;
+}
+
+function langExtra(lang: Language, text: string, first: string, h: Header, det: Detection): Extra {
+  switch (lang) {
+    case 'php': return phpExtra(text, h, det);
+    case 'python': return pythonExtra(text, h, det);
+    case 'java': return javaExtra(text, h, det);
+    case 'go': return goExtra(first, h);
+    case 'ruby': return rubyExtra(text, h, det);
+    default: {
+      // evidence in the first line → the log message; else the line holding it, class split off
+      if (det.at < first.length) { const sc = splitClass(h.msg); return { type: sc.type, message: sc.message }; }
+      const sc = splitClass(lineAt(text, det.at).line);
+      return { type: sc.type, message: sc.message };
+    }
+  }
+}
+
+const cap = (s: string | undefined) => (s !== undefined && s.length > MAX_MSG ? s.slice(0, MAX_MSG) + '…' : s);
+
+export interface Forced { header: Header; db?: DbInfo; sql?: string; message?: string }
+
+/** Build the document of a record already known to be a lost-connection error. */
+export function buildRecord(text: string, ctx: ParseContext, det: Detection, forced?: Forced): AppOutcome {
+  let nl = text.indexOf('\n');
+  if (nl < 0) nl = text.length;
+  const first = text.charCodeAt(nl - 1) === 13 ? text.slice(0, nl - 1) : text.slice(0, nl);
+  let h: Header;
+  let x: Extra = {};
+  let db: DbInfo = forced?.db ?? {};
+  let json = false;
+  if (forced) h = forced.header;
+  else if (first.charCodeAt(0) === 123) {
+    const j = parseJsonRecord(text, ctx);
+    h = j?.header ?? { format: 'plain', msg: first.trim() };
+    if (j) { x = j.extra; db = j.db; json = true; }
+  } else h = textHeader(first, ctx) ?? { format: 'plain', msg: first.trim() };
+  if (h.t === undefined && h.badTime !== undefined) {
+    return { ok: false, issue: { code: 'bad_timestamp', parser: 'app', message: `unreadable timestamp in a ${h.format} record`, value: h.badTime } };
+  }
+  const { driver, lang } = guessDriver(text, h.lang);
+  if (!json) x = langExtra(lang, text, first, h, det);
+  if (forced?.message !== undefined && x.message === undefined) x.message = forced.message.trim();
+
+  // SQL: structured (JSON err.sql / custom group) first, else from the text
+  let sql = forced?.sql ?? x.sql;
+  if (sql === undefined) {
+    const src = json ? `${h.msg}\n${x.message ?? ''}` : text;
+    sql = sqlFromText(src, json ? h.msg.length : first.length)?.sql;
+  }
+  let msg = h.msg;
+  let emsg = x.message ?? h.msg;
+  if (sql !== undefined && ctx.redactSql) {
+    const r = redactSqlLiterals(sql);
+    msg = msg.split(sql).join(r);
+    emsg = emsg.split(sql).join(r);
+    sql = r;
+  }
+  db = dbFromText(text, db);
+
+  const symbol = x.symbol ?? det.symbol;
+  const doc: Doc = {};
+  if (h.t !== undefined) doc['@timestamp'] = isoUtc(h.t);
+  if (msg.length > 0) doc.message = cap(msg);
+  doc.error = compact({ code: det.code, message: cap(emsg), type: x.type });
+  doc.app = compact({
+    error: compact({ errno: det.errno, sqlstate: det.sqlstate, driver, language: lang, class: det.cls, symbol: symbol !== det.code ? symbol : undefined }),
+    sql: cap(sql),
+    db: dbIsEmpty(db) ? undefined : compact(db),
+    worker: h.worker,
+    logger: h.logger,
+  });
+  const pid = x.pid ?? h.pid;
+  if (pid !== undefined) doc.process = { pid };
+  if (h.level !== undefined) doc.log = { level: h.level.toLowerCase() };
+  if (h.host !== undefined) doc.host = { hostname: h.host };
+  return { ok: true, value: { kind: 'app_error', t: h.t, doc } };
+}

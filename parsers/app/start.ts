@@ -1,0 +1,89 @@
+/**
+ * Record grouping for app logs: does this line start a new record, or continue the previous one?
+ *
+ * A record starts with something only a logger writes at the start of an entry: a timestamp, a JSON
+ * object, a bracketed date (Laravel `[2026-11-23 20:21:26]`, PHP error_log `[24-Nov-2026 10:00:00 UTC]`),
+ * Go's `[mysql] ` prefix, Ruby's `E, [`, a syslog date, logfmt `time=`/`level=`, a level word.
+ * Everything else continues the record: Python tracebacks (`Traceback …`, indented frames, the final
+ * `pymysql.err.OperationalError: (2013, …)` line), Java `\tat …` / `Caused by:` / `... 12 more`,
+ * Laravel `[stacktrace]` / `#0 /path…` / `"} `, SQLAlchemy `[SQL: …]` / `[parameters: …]`, the lines
+ * of a pretty-printed JSON object, blank lines. Pure char-code checks: this runs on every line.
+ */
+import { isDigit, isLevelWord } from './model.js';
+import { monthNumber } from '../time.js';
+
+const dig = (s: string, i: number) => isDigit(s.charCodeAt(i));
+
+/** `YYYY-MM-DD[T ]HH:`, `YYYY/MM/DD HH:`, `DD-Mon-YYYY `, `DD/Mon/YYYY:`, `HH:MM:SS` (logback default) at i */
+export function looksLikeDateAt(s: string, i: number): boolean {
+  if (!dig(s, i) || !dig(s, i + 1)) return false;
+  const c2 = s.charCodeAt(i + 2);
+  if (dig(s, i + 2) && dig(s, i + 3)) {
+    // YYYY-MM-DD / YYYY/MM/DD
+    const sep = s.charCodeAt(i + 4);
+    if ((sep !== 45 && sep !== 47) || s.charCodeAt(i + 7) !== sep) return false;
+    if (!dig(s, i + 5) || !dig(s, i + 8)) return false;
+    const t = s.charCodeAt(i + 10);
+    return t === 84 /* T */ || t === 32 || t === 95 /* _ */ || t === 44 /* , */ || Number.isNaN(t) || t === 93 /* ] */;
+  }
+  if (c2 === 45 || c2 === 47) {
+    // DD-Mon-YYYY / DD/Mon/YYYY
+    return monthNumber(s.slice(i + 3, i + 6)) !== undefined && s.charCodeAt(i + 6) === c2 && dig(s, i + 7) && dig(s, i + 10);
+  }
+  if (c2 === 58) {
+    // HH:MM:SS
+    return dig(s, i + 3) && s.charCodeAt(i + 5) === 58 && dig(s, i + 6) && dig(s, i + 7);
+  }
+  return false;
+}
+
+/** `Nov 23 20:21:24` / `Nov  3 …` at 0 */
+function looksLikeSyslog(s: string): boolean {
+  if (monthNumber(s.slice(0, 3)) === undefined || s.charCodeAt(3) !== 32) return false;
+  let p = 4;
+  if (s.charCodeAt(p) === 32) p++;
+  if (!dig(s, p)) return false;
+  p += dig(s, p + 1) ? 2 : 1;
+  return s.charCodeAt(p) === 32 && dig(s, p + 1) && dig(s, p + 2) && s.charCodeAt(p + 3) === 58;
+}
+
+/** An upper-case level word at 0 followed by ' ', ':' or ']' (`ERROR 2026-…`, Python basicConfig `ERROR:root:…`). */
+function levelFirst(s: string, from: number): boolean {
+  let e = from;
+  while (e < s.length && e - from < 10) {
+    const c = s.charCodeAt(e);
+    if (c < 65 || c > 90) break;
+    e++;
+  }
+  if (e - from < 3) return false;
+  const next = s.charCodeAt(e);
+  return (next === 32 || next === 58 || next === 93) && isLevelWord(s.slice(from, e));
+}
+
+export function isAppRecordStart(line: string): boolean {
+  const c = line.charCodeAt(0);
+  if (c === 123 /* { */) return true;
+  if (isDigit(c)) return looksLikeDateAt(line, 0);
+  if (c === 91 /* [ */) {
+    if (dig(line, 1)) {
+      // `[24-Nov-2026 10:00:00 UTC] PHP Stack trace:` / `PHP   1. {main}()`: continuation of the PHP fatal above
+      const close = line.indexOf('] PHP ');
+      if (close > 0 && close < 48 && /^ {1,3}(?:Stack trace:|\d+\. )/.test(line.slice(close + 5, close + 20))) return false;
+      return looksLikeDateAt(line, 1);
+    }
+    if (line.startsWith('[mysql] ')) return true;
+    return levelFirst(line, 1);
+  }
+  if (c >= 65 && c <= 90) {
+    // Ruby Logger: `E, [2026-…`
+    if (line.charCodeAt(1) === 44 && line.charCodeAt(2) === 32 && line.charCodeAt(3) === 91) return true;
+    if (looksLikeSyslog(line)) return true;
+    if (line.startsWith('PHP ')) return /^PHP (?:Warning|Fatal error|Notice|Parse error|Deprecated|Recoverable fatal error|Error):/.test(line);
+    return levelFirst(line, 0);
+  }
+  if (c === 116 /* t */ || c === 108 /* l */) {
+    return line.startsWith('time=') || line.startsWith('ts=') || line.startsWith('level=') || line.startsWith('t=');
+  }
+  if (c === 60 /* < */) return /^<\d{1,3}>/.test(line); // syslog PRI
+  return false;
+}

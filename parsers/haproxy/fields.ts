@@ -1,0 +1,434 @@
+/**
+ * Shared pieces of every HAProxy document: the intermediate `TrafficRec` that all traffic parsers
+ * (fast tokenizer, compiled log-format, JSON) fill, and the one builder that turns it into the nested
+ * ECS document. Field names follow Elastic's haproxy integration (ingest pipeline default.yml) so
+ * Kibana habits carry over; goneaway's additions are listed in CONTRACTS.md.
+ */
+import type { Doc, ParseContext, ZoneConverter } from '../types.js';
+import type { Envelope } from '../syslog.js';
+import { closestYear, d2, dn, isoUtc, parseHaproxyDate } from '../time.js';
+import { decodeTermination } from './termination.js';
+
+export const PARSER = 'haproxy';
+
+/** Everything a traffic line can tell; absent = not in this format. Timers: -1 = phase never reached. */
+export interface TrafficRec {
+  logFormat: string;
+  mode: 'tcp' | 'http';
+  client?: string;          // raw %ci text: IP, '-', 'unix'
+  clientPort?: number;
+  accept?: number;          // epoch ms of the accept date
+  request?: number;         // epoch ms of the request date (%tr)
+  frontend?: string;
+  bind?: string;
+  backend?: string;
+  server?: string;
+  Th?: number; Ti?: number; TR?: number; Tq?: number; Tw?: number; Tc?: number;
+  Tr?: number; Td?: number; Ta?: number; Tt?: number; Tu?: number;
+  /** pre-1.7 httplog: the 1st/5th timers are Tq/Tt and the date is the accept date (FORMATS.md §1.4) */
+  legacyHttpTimers?: boolean;
+  logasap?: boolean;
+  bytesRead?: number;
+  bytesUploaded?: number;
+  state?: string;
+  ac?: number; fc?: number; bc?: number; sc?: number; rc?: number;
+  redispatched?: boolean;
+  sq?: number; bq?: number;
+  status?: number;
+  reqCookie?: string; resCookie?: string;
+  reqHeaders?: string; resHeaders?: string;
+  requestLine?: string;
+  truncated?: boolean;
+  method?: string; uri?: string; httpVersion?: string;
+  feIp?: string; fePort?: number; bsIp?: string; bsPort?: number; srvIp?: string; srvPort?: number;
+  /** Elastic: an unknown token between server and timers (Host header in a custom format, beats#25827) */
+  destination?: string;
+  extra?: string;
+  fcErr?: number; sslFcErr?: number; sslCErr?: number; sslCCaErr?: number; resumed?: boolean;
+  sni?: string; sslVersion?: string; sslCipher?: string;
+  uniqueId?: string; pid?: number; hostname?: string; origin?: string; requestCounter?: string;
+  samples?: Record<string, string>;
+}
+
+/* ------------------------------------------------------------------ small scanners */
+
+/** Signed decimal integer in s[a, b) with optional leading '+' (logasap) ; NaN when not one. */
+export function intAt(s: string, a: number, b: number): number {
+  if (a >= b) return NaN;
+  let i = a, neg = false;
+  const c0 = s.charCodeAt(i);
+  if (c0 === 43 /* + */) { i++; plusSeen = true; } else if (c0 === 45 /* - */) { neg = true; i++; }
+  if (i >= b || b - i > 15) return NaN;
+  let v = 0;
+  for (; i < b; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return NaN;
+    v = v * 10 + c;
+  }
+  return neg ? -v : v;
+}
+/** set by intAt when a '+' (logasap / redispatch) prefix was read; callers reset it */
+export let plusSeen = false;
+export function resetPlus(): void { plusSeen = false; }
+
+/** Parse a numeric field value ('-' or garbage → undefined). */
+export function num(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = intAt(v, 0, v.length);
+  return Number.isNaN(n) ? undefined : n;
+}
+
+/** Quick IPv4 / IPv6 syntax check (what Elastic's `convert type: ip` accepts for source.ip). */
+export function isIp(s: string): boolean {
+  const n = s.length;
+  if (n < 2 || n > 45) return false;
+  if (s.indexOf(':') >= 0) {
+    let colons = 0;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c === 58) colons++;
+      else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70) || c === 46)) return false;
+    }
+    return colons >= 2 && colons <= 7;
+  }
+  let parts = 0, v = 0, digits = 0;
+  for (let i = 0; i <= n; i++) {
+    const c = i === n ? 46 : s.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || v > 255) return false;
+      parts++; v = 0; digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      v = v * 10 + (c - 48);
+      if (++digits > 3) return false;
+    } else return false;
+  }
+  return parts === 4;
+}
+
+/** `ip:port` split on the LAST colon (IPv6 addresses contain colons: USER_PAIN #4). */
+export function splitHostPort(s: string): { host: string; port: number | undefined } {
+  const k = s.lastIndexOf(':');
+  if (k < 0) return { host: s, port: undefined };
+  const p = intAt(s, k + 1, s.length);
+  return { host: s.slice(0, k), port: Number.isNaN(p) || p < 0 ? undefined : p };
+}
+
+/* ------------------------------------------------------------------ dates */
+
+// Memo of the last `dd/Mmm/yyyy:HH:MM` prefix (per zone): consecutive lines share the minute, so
+// parseHaproxyDate (month-name lookup + zone conversion) runs once per minute of log, not per line.
+let memoZone: ZoneConverter | undefined, memoKey = '', memoBase = 0;
+
+/** HAProxy `[%t]`/`[%tr]` date text at p[a, b) → epoch ms (NaN when invalid); parseHaproxyDate semantics. */
+export function haproxyDateAt(p: string, a: number, b: number, zone: ZoneConverter): number {
+  const len = b - a;
+  const withMs = len === 24 && p.charCodeAt(a + 20) === 46;
+  if (memoZone === zone && (withMs || len === 20) && p.startsWith(memoKey, a) && p.charCodeAt(a + 17) === 58) {
+    const sec = d2(p, a + 18);
+    const ms = withMs ? dn(p, a + 21, 3) : 0;
+    if (sec <= 60 && ms >= 0) return memoBase + sec * 1000 + ms;
+  }
+  const text = p.slice(a, b);
+  const t = parseHaproxyDate(text, zone);
+  if (!Number.isNaN(t) && (withMs || len === 20)) {
+    memoZone = zone;
+    memoKey = text.slice(0, 17);
+    memoBase = t - d2(text, 18) * 1000 - (withMs ? dn(text, 21, 3) : 0);
+  }
+  return t;
+}
+
+/* ------------------------------------------------------------------ ISO strings */
+
+// Two-slot cache of the ISO prefix per second: a line needs @timestamp and session_end, usually in
+// two different seconds, and consecutive lines share them (issue #2: hot path budget ~1 µs/line).
+let secA = NaN, preA = '', secB = NaN, preB = '', nextSlot = 0;
+export function iso(t: number): string {
+  const sec = Math.floor(t / 1000);
+  const ms = t - sec * 1000;
+  let pre: string;
+  if (sec === secA) pre = preA;
+  else if (sec === secB) pre = preB;
+  else {
+    const full = isoUtc(t);
+    if (full.length !== 24 || !Number.isInteger(ms)) return full;
+    pre = full.slice(0, 20);
+    if (nextSlot === 0) { secA = sec; preA = pre; nextSlot = 1; } else { secB = sec; preB = pre; nextSlot = 0; }
+  }
+  return pre + (ms < 10 ? '00' + ms : ms < 100 ? '0' + ms : String(ms)) + 'Z';
+}
+
+/* ------------------------------------------------------------------ envelope → document */
+
+/** Year/zone placement of an envelope date for lines that carry no date of their own (USER_PAIN #3). */
+export function envelopeTime(env: Envelope, ctx: ParseContext): number | undefined {
+  if (env.t !== undefined) return env.t;
+  const d = env.date;
+  if (!d) return undefined;
+  if (d.year !== undefined) return ctx.zone.toEpoch(d.year, d.month, d.day, d.h, d.mi, d.s, d.ms ?? 0);
+  if (ctx.refTime === undefined || !Number.isFinite(ctx.refTime)) return undefined;
+  const y = closestYear(d.month, d.day, d.h, d.mi, d.s, ctx.refTime, ctx.zone);
+  return ctx.zone.toEpoch(y, d.month, d.day, d.h, d.mi, d.s, d.ms ?? 0);
+}
+
+/** process.*, host.hostname and Elastic's haproxy.source (the syslog host) from the envelope. */
+export function applyEnvelope(doc: Doc, hap: Doc, env: Envelope | undefined): void {
+  if (!env) return;
+  if (env.program !== undefined) {
+    doc.process = env.pid !== undefined ? { name: env.program, pid: env.pid } : { name: env.program };
+  } else if (env.pid !== undefined) {
+    doc.process = { pid: env.pid };
+  }
+  if (env.host !== undefined && env.host !== '-') {
+    doc.host = { hostname: env.host };
+    hap.source = env.host;
+  }
+}
+
+/* ------------------------------------------------------------------ HTTP helpers */
+
+/**
+ * Header capture block content → list, with Java String#split semantics as Elastic's `split`
+ * processor (trailing empty strings dropped, "" → [""]) so `{|||}` → [] and `{}` → [""].
+ */
+export function splitCaptures(s: string): string[] {
+  if (s === '') return [''];
+  const parts = s.split('|');
+  let n = parts.length;
+  while (n > 0 && parts[n - 1] === '') n--;
+  parts.length = n;
+  return parts;
+}
+
+/** `GET /a/b.js?x=1 HTTP/1.1` → method, url.*, version (Elastic grok + uri_parts). */
+export function applyRequestLine(doc: Doc, rec: TrafficRec, httpReq: Doc): void {
+  let method = rec.method, uri = rec.uri, version = rec.httpVersion;
+  const line = rec.requestLine;
+  if (line !== undefined && method === undefined && line !== '<BADREQ>' && line !== '') {
+    const sp1 = line.indexOf(' ');
+    if (sp1 > 0) {
+      method = line.slice(0, sp1);
+      const sp2 = line.lastIndexOf(' ');
+      if (sp2 > sp1 && line.startsWith('HTTP/', sp2 + 1)) {
+        uri = line.slice(sp1 + 1, sp2);
+        version = line.slice(sp2 + 6);
+      } else {
+        uri = line.slice(sp1 + 1); // HTTP/0.9 style or truncated (1024-byte syslog limit)
+      }
+      if (!/^[A-Za-z-]+$/.test(method)) { method = undefined; uri = undefined; version = undefined; }
+    }
+  }
+  if (method !== undefined) httpReq.method = method;
+  if (version !== undefined && version !== '') {
+    const v = version.startsWith('HTTP/') ? version.slice(5) : version;
+    if (v !== '') (doc.http as Doc).version = v;
+  }
+  if (uri !== undefined && uri !== '' && uri !== '-') doc.url = urlParts(uri);
+}
+
+export function urlParts(uri: string): Doc {
+  const url: Doc = { original: uri };
+  let rest = uri;
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)/.exec(uri);
+  if (m) {
+    url.scheme = m[1]!.toLowerCase();
+    const auth = m[2]!;
+    const at = auth.lastIndexOf('@');
+    const hp = at >= 0 ? auth.slice(at + 1) : auth;
+    const hpm = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(hp);
+    if (hpm) {
+      url.domain = hpm[1]!.replace(/^\[|\]$/g, '');
+      if (hpm[2]) url.port = Number(hpm[2]);
+    }
+    rest = uri.slice(m[0].length) || '/';
+  } else if (!uri.startsWith('/') && !uri.startsWith('*')) {
+    // CONNECT host:port (authority form)
+    const hpm = /^([^:/?#\s]+):(\d+)$/.exec(uri);
+    if (hpm) { url.domain = hpm[1]!; url.port = Number(hpm[2]); }
+    return url;
+  }
+  const hash = rest.indexOf('#');
+  if (hash >= 0) { url.fragment = rest.slice(hash + 1); rest = rest.slice(0, hash); }
+  const q = rest.indexOf('?');
+  const path = q >= 0 ? rest.slice(0, q) : rest;
+  url.path = path;
+  if (q >= 0) url.query = rest.slice(q + 1);
+  const slash = path.lastIndexOf('/');
+  const dot = path.lastIndexOf('.');
+  if (dot > slash + 1 && dot < path.length - 1) url.extension = path.slice(dot + 1);
+  return url;
+}
+
+/* ------------------------------------------------------------------ the builder */
+// Direct property stores only (no `o[k] = v` helper): keyed stores with variable keys went
+// megamorphic and cost ~7% of the tcplog hot path.
+
+function addrDoc(ip: string | undefined, port: number | undefined): Doc {
+  const d: Doc = {};
+  if (ip !== undefined && ip !== '-') d.ip = ip;
+  if (port !== undefined) d.port = port;
+  return d;
+}
+
+/** Parsed.t of a traffic record: accept date (tcp) / request date (http) — CONTRACTS.md. */
+export function trafficTime(rec: TrafficRec): number | undefined {
+  if (rec.mode === 'http' && rec.request !== undefined) return rec.request;
+  return rec.accept ?? rec.request;
+}
+
+function sourceDoc(c: string | undefined, port: number | undefined, hap: Doc): Doc | undefined {
+  // '-' client (beats#25827) keeps only the port; 'unix' has a socket id, not a port (HAP-DOC §8.2.2)
+  if (c === undefined || c === '-' || c === '') return port !== undefined ? { port } : undefined;
+  if (c === 'unix') {
+    if (port !== undefined) hap.unix_socket_id = port;
+    return { address: 'unix' };
+  }
+  if (isIp(c)) return port !== undefined ? { address: c, ip: c, port } : { address: c, ip: c };
+  return port !== undefined ? { address: c, port } : { address: c };
+}
+
+export function buildTrafficDoc(rec: TrafficRec, env: Envelope | undefined): Doc {
+  const hap: Doc = { message_type: 'traffic', mode: rec.mode, log_format: rec.logFormat };
+  const doc: Doc = {};
+  const t = trafficTime(rec);
+  const at = t !== undefined ? iso(t) : undefined;
+  if (at !== undefined) doc['@timestamp'] = at;
+  const src = sourceDoc(rec.client, rec.clientPort, hap);
+  if (src !== undefined) doc.source = src;
+  if (env !== undefined) applyEnvelope(doc, hap, env);
+
+  if (rec.frontend !== undefined) hap.frontend_name = rec.frontend;
+  if (rec.bind !== undefined) hap.bind_name = rec.bind;
+  if (rec.backend !== undefined) hap.backend_name = rec.backend;
+  if (rec.server !== undefined) hap.server_name = rec.server;
+
+  // timers — Elastic names: Tw → total_waiting_time_ms, Tc → connection_wait_time_ms
+  if (rec.Tw !== undefined) hap.total_waiting_time_ms = rec.Tw;
+  if (rec.Tc !== undefined) hap.connection_wait_time_ms = rec.Tc;
+  const Tt = rec.Tt;
+  if (Tt !== undefined) hap.total_time_ms = Tt;
+  if (rec.Ta !== undefined) hap.active_time_ms = rec.Ta;
+  if (rec.Th !== undefined || rec.Ti !== undefined || rec.Td !== undefined || rec.Tu !== undefined || (rec.Tq !== undefined && !rec.legacyHttpTimers)) {
+    const timers: Doc = {};
+    if (rec.Th !== undefined) timers.Th = rec.Th;
+    if (rec.Ti !== undefined) timers.Ti = rec.Ti;
+    if (rec.Tq !== undefined) timers.Tq = rec.Tq;
+    if (rec.Td !== undefined) timers.Td = rec.Td;
+    if (rec.Tu !== undefined) timers.Tu = rec.Tu;
+    hap.timers = timers;
+  }
+  if (rec.logasap) hap.logasap = true;
+  if (rec.bytesRead !== undefined) hap.bytes_read = rec.bytesRead;
+  if (rec.bytesUploaded !== undefined) hap.bytes_uploaded = rec.bytesUploaded;
+  if (rec.state !== undefined) {
+    hap.termination_state = rec.state;
+    hap.termination = decodeTermination(rec.state);
+  }
+  if (rec.ac !== undefined || rec.fc !== undefined || rec.bc !== undefined || rec.sc !== undefined || rec.rc !== undefined || rec.fcErr !== undefined) {
+    const conns: Doc = {};
+    if (rec.ac !== undefined) conns.active = rec.ac;
+    if (rec.fc !== undefined) conns.frontend = rec.fc;
+    if (rec.bc !== undefined) conns.backend = rec.bc;
+    if (rec.sc !== undefined) conns.server = rec.sc;
+    if (rec.rc !== undefined) conns.retries = rec.rc;
+    if (rec.redispatched) conns.redispatched = true;
+    if (rec.fcErr !== undefined) conns.fc_err = rec.fcErr;
+    if (rec.sslFcErr !== undefined) conns.ssl_fc_err = rec.sslFcErr;
+    if (rec.sslCErr !== undefined) conns.ssl_c_err = rec.sslCErr;
+    if (rec.sslCCaErr !== undefined) conns.ssl_c_ca_err = rec.sslCCaErr;
+    hap.connections = conns;
+  }
+  if (rec.sq !== undefined) hap.server_queue = rec.sq;
+  if (rec.bq !== undefined) hap.backend_queue = rec.bq;
+
+  // session boundaries (goneaway): accept + Tt; for ≥1.7 httplog the request date + Ta
+  if (rec.accept !== undefined) hap.accept_date = t === rec.accept ? at : iso(rec.accept);
+  if (rec.request !== undefined && rec.mode === 'http') hap.request_date = t === rec.request ? at : iso(rec.request);
+  if (rec.accept !== undefined && Tt !== undefined && Tt >= 0) hap.session_end = iso(rec.accept + Tt);
+  else if (rec.request !== undefined && rec.Ta !== undefined && rec.Ta >= 0) hap.session_end = iso(rec.request + rec.Ta);
+
+  const dur = Tt !== undefined ? Tt : rec.Ta;
+  if (dur !== undefined && dur >= 0) doc.event = { duration: dur * 1_000_000 };
+
+  if (rec.bsIp !== undefined || rec.bsPort !== undefined) hap.backend_source = addrDoc(rec.bsIp, rec.bsPort);
+  if (rec.srvIp !== undefined || rec.srvPort !== undefined) hap.server_address = addrDoc(rec.srvIp, rec.srvPort);
+  if (rec.feIp !== undefined || rec.fePort !== undefined) hap.frontend_address = addrDoc(rec.feIp, rec.fePort);
+  if (rec.destination !== undefined) doc.destination = { address: rec.destination };
+  if (rec.extra !== undefined) hap.extra_fields = rec.extra;
+  if (rec.uniqueId !== undefined) hap.unique_id = rec.uniqueId;
+  if (rec.origin !== undefined) hap.log_origin = rec.origin;
+  if (rec.requestCounter !== undefined) hap.request_counter = rec.requestCounter;
+  if (rec.hostname !== undefined) hap.hostname = rec.hostname;
+  if (rec.pid !== undefined) {
+    const p = (doc.process as Doc | undefined) ?? (doc.process = {});
+    p.pid = rec.pid;
+  }
+  if (rec.samples !== undefined) hap.samples = rec.samples;
+  if (rec.truncated) hap.truncated = true;
+
+  if (rec.mode === 'http') buildHttp(doc, hap, rec);
+  else if (rec.sslVersion !== undefined || rec.sni !== undefined) applyTls(doc, rec);
+  doc.haproxy = hap;
+  return doc;
+}
+
+function buildHttp(doc: Doc, hap: Doc, rec: TrafficRec): void {
+  const hreq: Doc = {};
+  const hres: Doc = {};
+  if (rec.reqCookie !== undefined) hreq.captured_cookie = rec.reqCookie;
+  if (rec.resCookie !== undefined) hres.captured_cookie = rec.resCookie;
+  if (rec.reqHeaders !== undefined) hreq.captured_headers = splitCaptures(rec.reqHeaders);
+  if (rec.resHeaders !== undefined) hres.captured_headers = splitCaptures(rec.resHeaders);
+  if (rec.requestLine !== undefined) hreq.raw_request_line = rec.requestLine;
+  // Elastic: TR → time_wait_ms, Tr → time_wait_without_data_ms (pre-1.7: Tq in the first slot)
+  const first = rec.legacyHttpTimers ? rec.Tq : rec.TR;
+  if (first !== undefined) hreq.time_wait_ms = first;
+  if (rec.Tr !== undefined) hreq.time_wait_without_data_ms = rec.Tr;
+  const http: Doc = { request: hreq, response: hres };
+  if (rec.TR !== undefined || rec.Tq !== undefined) {
+    http.timers_semantics = rec.legacyHttpTimers ? 'Tq/Tw/Tc/Tr/Tt' : 'TR/Tw/Tc/Tr/Ta';
+  }
+  hap.http = http;
+
+  const ecsReq: Doc = {};
+  const ecsRes: Doc = {};
+  const ecsHttp: Doc = { request: ecsReq, response: ecsRes };
+  doc.http = ecsHttp;
+  if (rec.status !== undefined) ecsRes.status_code = rec.status;
+  if (rec.bytesRead !== undefined) ecsRes.bytes = rec.bytesRead;
+  applyRequestLine(doc, rec, ecsReq);
+  applyTls(doc, rec);
+}
+
+function applyTls(doc: Doc, rec: TrafficRec): void {
+  if (rec.sslVersion === undefined && rec.sslCipher === undefined && rec.sni === undefined && rec.resumed === undefined) return;
+  const tls: Doc = {};
+  const v = rec.sslVersion;
+  if (v !== undefined && v !== '-' && v !== '') {
+    const m = /^([A-Za-z]+)v?(\d[\d.]*)$/.exec(v);
+    if (m) { tls.version_protocol = m[1]!.toLowerCase(); tls.version = m[2]; } else tls.version_protocol = v.toLowerCase();
+  }
+  if (rec.sslCipher !== undefined && rec.sslCipher !== '-' && rec.sslCipher !== '') tls.cipher = rec.sslCipher;
+  if (rec.resumed !== undefined) tls.resumed = rec.resumed;
+  const sni = rec.sni;
+  if (sni !== undefined && sni !== '-' && sni !== '') {
+    tls.client = { server_name: sni };
+    // Elastic copies the SNI to destination.domain and url.domain
+    const dst = (doc.destination as Doc | undefined) ?? (doc.destination = {});
+    dst.domain = sni;
+    const url = (doc.url as Doc | undefined) ?? (doc.url = {});
+    if (url.domain === undefined) url.domain = sni;
+  }
+  doc.tls = tls;
+}
+
+/** Document for a non-traffic HAProxy message (server/proxy state, alerts, …). */
+export function messageDoc(messageType: string, payload: string, env: Envelope | undefined, t: number | undefined, extra: Doc): Doc {
+  const hap: Doc = { message_type: messageType, ...extra };
+  const doc: Doc = {};
+  if (t !== undefined) doc['@timestamp'] = iso(t);
+  applyEnvelope(doc, hap, env);
+  doc.message = payload;
+  doc.haproxy = hap;
+  return doc;
+}

@@ -1,0 +1,121 @@
+/**
+ * Non-traffic HAProxy messages (FORMATS.md §1.7, USER_PAIN #6, LAB_FINDINGS 06/07/09): server state
+ * changes from health checks, proxy start/stop/hard-stop at reloads, "no server available", and the
+ * `[ALERT]`/`[WARNING]`/`[NOTICE]` lines HAProxy writes to stderr. These lines carry no date of their
+ * own: the envelope date is used (year from ctx.refTime when it is year-less, USER_PAIN #3).
+ * Table-driven: one regex + one builder per message kind.
+ */
+import type { Doc, ParseContext, ParseResult } from '../types.js';
+import type { Envelope } from '../syslog.js';
+import { closestYear } from '../time.js';
+import { envelopeTime, messageDoc } from './fields.js';
+
+type Built = { type: string; extra: Doc; t?: number };
+type Rule = { re: RegExp; build: (m: RegExpExecArray, ctx: ParseContext) => Built };
+
+const int = (s: string | undefined) => (s === undefined ? undefined : Number(s));
+
+/** `reason: Layer7 wrong status, code: 1045, info: "…", check duration: 0ms` and the counters after it */
+function serverDetails(text: string, d: Doc): void {
+  const r = /reason: (.*?)(?:, code: (\d+))?(?:, info: "((?:[^"\\]|\\.)*)")?, check duration: (\d+)ms/.exec(text);
+  if (r) {
+    d.reason = r[1];
+    if (r[2] !== undefined) d.check_code = Number(r[2]);
+    if (r[3] !== undefined) d.check_info = r[3];
+    d.check_duration_ms = Number(r[4]);
+  } else {
+    const r2 = /reason: ([^.]*)/.exec(text);
+    if (r2) d.reason = r2[1]!.replace(/,\s*$/, '');
+  }
+  const left = /(\d+) active and (\d+) backup servers? (left|online)/.exec(text);
+  if (left) { d.active_servers = Number(left[1]); d.backup_servers = Number(left[2]); }
+  const act = /(\d+) sessions active, (\d+) requeued, (\d+) remaining in queue/.exec(text);
+  if (act) { d.sessions_active = Number(act[1]); d.requeued = Number(act[2]); d.remaining_in_queue = Number(act[3]); }
+  const req = /(\d+) sessions requeued, (\d+) total in queue/.exec(text);
+  if (req) { d.requeued = Number(req[1]); d.total_in_queue = Number(req[2]); }
+}
+
+function serverState(rest: string): string {
+  if (/^is (?:going DOWN for maintenance|now in maintenance)|enters maintenance|is MAINT|is in maintenance/.test(rest)) return 'MAINT';
+  if (/^is DOWN/.test(rest)) return 'DOWN';
+  if (/^is (?:UP|READY)/.test(rest)) return 'UP';
+  if (/^is (?:DRAIN|stopping|going to DRAIN)|enters drain/.test(rest)) return 'DRAIN';
+  return 'OTHER';
+}
+
+/** `[ALERT] 087/151909 (47)`: day-of-year + HHMMSS, year-less → placed with refTime like rfc3164 dates */
+function stderrTime(doy: string | undefined, hms: string | undefined, ctx: ParseContext): number | undefined {
+  if (!doy || !hms || ctx.refTime === undefined) return undefined;
+  const ref = new Date(ctx.refTime).getUTCFullYear();
+  const d = new Date(Date.UTC(ref, 0, Number(doy) + 1));
+  const h = Number(hms.slice(0, 2)), mi = Number(hms.slice(2, 4)), s = Number(hms.slice(4, 6));
+  const y = closestYear(d.getUTCMonth() + 1, d.getUTCDate(), h, mi, s, ctx.refTime, ctx.zone);
+  const dd = new Date(Date.UTC(y, 0, Number(doy) + 1));
+  return ctx.zone.toEpoch(y, dd.getUTCMonth() + 1, dd.getUTCDate(), h, mi, s, 0);
+}
+
+const RULES: Rule[] = [
+  { re: /^Server ([^/\s]+)\/(\S+?)(?: \('[^']*'\))? (.*)$/, build: (m) => {
+    const rest = m[3]!;
+    const d: Doc = { backend: m[1], server: m[2], state: serverState(rest) };
+    serverDetails(rest, d);
+    return { type: 'server_state', extra: { backend_name: m[1], server_name: m[2], server_state: d } };
+  } },
+  { re: /^Health check for (backup )?server ([^/\s]+)\/(\S+) (succeeded|failed|conditionally succeeded)(.*)$/, build: (m) => {
+    const d: Doc = { backend: m[2], server: m[3], result: m[4], backup: !!m[1] };
+    serverDetails(m[5]!, d);
+    const st = /status: (\d+)\/(\d+) (UP|DOWN)/.exec(m[5]!);
+    if (st) { d.status = st[3]; d.rise_fall = `${st[1]}/${st[2]}`; }
+    return { type: 'health_check', extra: { backend_name: m[2], server_name: m[3], health_check: d } };
+  } },
+  { re: /^(?:Proxy|Frontend|Backend) (\S+) started\.?$/, build: (m) => ({ type: 'proxy_state', extra: { proxy_state: { proxy: m[1], action: 'started' } } }) },
+  { re: /^(?:Proxy|Frontend|Backend) (\S+) hard-stopped \((\d+) remaining conns will be closed\)\.?$/, build: (m) =>
+    ({ type: 'proxy_state', extra: { proxy_state: { proxy: m[1], action: 'hard-stopped', remaining_conns: int(m[2]) } } }) },
+  { re: /^(?:Proxy|Frontend|Backend) (\S+) stopped \((.*)\)\.?$/, build: (m) => {
+    const d: Doc = { proxy: m[1], action: 'stopped' };
+    const fe = /FE: (\d+)/.exec(m[2]!), be = /BE: (\d+)/.exec(m[2]!);
+    if (fe) d.frontend_conns = Number(fe[1]);
+    if (be) d.backend_conns = Number(be[1]);
+    return { type: 'proxy_state', extra: { proxy_state: d } };
+  } },
+  { re: /^Stopping (frontend|backend|proxy) (\S+) in (\d+) ms\.?$/, build: (m) =>
+    ({ type: 'proxy_state', extra: { proxy_state: { proxy: m[2], action: 'stopping', kind: m[1], grace_ms: int(m[3]) } } }) },
+  { re: /^(?:Pausing|Paused) (?:frontend|proxy|backend) (\S+)\.?$|^(?:Proxy|Frontend) (\S+) paused\.?$/, build: (m) =>
+    ({ type: 'proxy_state', extra: { proxy_state: { proxy: m[1] ?? m[2], action: 'paused' } } }) },
+  { re: /^(?:Resuming|Resumed) (?:frontend|proxy|backend) (\S+)\.?$|^(?:Proxy|Frontend) (\S+) resumed\.?$/, build: (m) =>
+    ({ type: 'proxy_state', extra: { proxy_state: { proxy: m[1] ?? m[2], action: 'resumed' } } }) },
+  { re: /^soft-stop running for too long, performing a hard-stop\.?$/, build: () => ({ type: 'hard_stop', extra: {} }) },
+  { re: /^(?:backend|proxy) (\S+) has no server available!?$/, build: (m) => ({ type: 'no_server', extra: { backend_name: m[1] } }) },
+  { re: /^\[(ALERT|WARNING|NOTICE|DEBUG|INFO|EMERG|CRIT|ERR|ERROR)\]\s*(?:(\d{3})\/(\d{6}))?\s*(?:\((\d+)\))?\s*:\s?(.*)$/, build: (m, ctx) => {
+    const t = stderrTime(m[2], m[3], ctx);
+    const alert: Doc = { level: m[1]!.toLowerCase(), message: m[5] };
+    if (m[4] !== undefined) alert.pid = Number(m[4]);
+    return { type: 'alert', extra: { alert }, t };
+  } },
+  { re: /^(?:Proxy|Frontend|Backend) (\S+) (.+)$/, build: (m) => ({ type: 'proxy_state', extra: { proxy_state: { proxy: m[1], action: 'other', text: m[2] } } }) },
+];
+
+/** A recognised non-traffic message, or undefined. */
+export function parseMessage(payload: string, env: Envelope | undefined, ctx: ParseContext): ParseResult | undefined {
+  const text = payload.trimEnd();
+  for (const rule of RULES) {
+    const m = rule.re.exec(text);
+    if (!m) continue;
+    const b = rule.build(m, ctx);
+    const t = b.t ?? (env ? envelopeTime(env, ctx) : undefined);
+    const doc = messageDoc(b.type, text, env, t, b.extra);
+    if (b.type === 'alert') {
+      // log.* belongs to the pipeline (COMMON.md): the level stays in haproxy.alert.level
+      const pid = (b.extra.alert as Doc).pid;
+      if (pid !== undefined && doc.process === undefined) doc.process = { pid };
+    }
+    return { ok: true, value: { kind: 'haproxy', t, doc } };
+  }
+  return undefined;
+}
+
+/** Any other message from a syslog program named haproxy: kept as a record, typed 'other'. */
+export function otherMessage(payload: string, env: Envelope, ctx: ParseContext): ParseResult {
+  const t = envelopeTime(env, ctx);
+  return { ok: true, value: { kind: 'haproxy', t, doc: messageDoc('other', payload, env, t, {}) } };
+}

@@ -1,0 +1,255 @@
+/**
+ * Typed MySQL/MariaDB error-log messages: the ones that tell who closed a connection
+ * (CONTRACTS.md "MySQL error": mysql.error_type + its sub-object).
+ *
+ * Input is the message BODY: the text after `[Level] ` and, for MySQL 8, after `[MY-xxxxxx] [Subsystem] `.
+ * Every rule starts with a cheap `startsWith`/`indexOf` on a fixed phrase; regexes only run on lines
+ * that already passed it (most lines of a real error log are InnoDB/plugin notes that match nothing).
+ */
+
+export type ErrorType =
+  | 'aborted_connection' | 'connection_killed' | 'packet_error' | 'net_error' | 'access_denied' | 'shutdown'
+  | 'shutdown_complete' | 'ready' | 'starting' | 'crash_recovery' | 'signal' | 'forcing_close' | 'other';
+
+export type ReasonCode =
+  | 'timeout_reading' | 'error_reading' | 'error_writing' | 'timeout_writing' | 'packet_too_large'
+  | 'killed' | 'closed_unauthenticated' | 'other';
+
+/** The `mysql` sub-document fields this module fills. */
+export interface TypedMessage {
+  error_type: ErrorType;
+  [key: string]: unknown;
+}
+
+/**
+ * Server reason text → reason_code. Texts are errmsg entries 1153-1161 (FORMATS.md §2.4) plus
+ * `KILLED` and MariaDB's `This connection closed normally without authentication` (LAB_FINDINGS
+ * log_warnings matrix). Substring tests so that texts cut by `%-.64s` still classify.
+ */
+export function reasonCode(reason: string): ReasonCode {
+  if (reason === 'KILLED') return 'killed';
+  if (reason.startsWith('Got ')) {
+    if (reason.startsWith('Got timeout reading')) return 'timeout_reading';
+    if (reason.startsWith('Got an error reading')) return 'error_reading';
+    if (reason.startsWith('Got an error writing')) return 'error_writing';
+    if (reason.startsWith('Got timeout writing')) return 'timeout_writing';
+    if (reason.startsWith('Got a packet bigger')) return 'packet_too_large';
+  }
+  if (reason.startsWith('This connection closed normally without auth')) return 'closed_unauthenticated';
+  return 'other';
+}
+
+// A thread column above 2^32 is an OS thread id (MariaDB ≤10.2, FORMATS.md §2.1), never a connection id.
+const MAX_CONNECTION_ID = 4294967295;
+
+/**
+ * `Aborted connection %u to db: '<db>' user: '<user>' host: '<host>'[ real ip: '<ip>'] (<reason>)[.]`
+ * (ER_NEW_ABORTING_CONNECTION / MY-010914 with trailing `.`; old ER_ABORTING_CONNECTION has no host;
+ * MariaDB MDEV-33506 adds `real ip`). Quote-delimited by the fixed labels, not by `'`, because
+ * printf does not escape quotes inside names. A reason cut at 64 chars (no `)`) still gives a record.
+ */
+export function parseAborted(body: string, threadCol: number | undefined): Record<string, unknown> | undefined {
+  let idEnd = body.indexOf(' ', 19);
+  if (idEnd < 0) idEnd = body.length;
+  const victim = Number(body.slice(19, idEnd));
+  if (!Number.isInteger(victim)) return undefined;
+  const out: Record<string, unknown> = { thread_id: victim };
+  let p = idEnd;
+  const dbAt = body.indexOf(" to db: '", p - 1);
+  const userAt = body.indexOf("' user: '", dbAt + 1);
+  if (dbAt >= 0 && userAt > dbAt) {
+    out.db = body.slice(dbAt + 9, userAt);
+    p = userAt + 9;
+    const hostAt = body.indexOf("' host: '", p);
+    const parenAt = body.indexOf("' (", p);
+    if (hostAt >= 0 && (parenAt < 0 || hostAt < parenAt)) {
+      out.user = body.slice(p, hostAt);
+      p = hostAt + 9;
+      const ipAt = body.indexOf("' real ip: '", p);
+      const hostEnd = body.indexOf("' (", p);
+      if (ipAt >= 0 && (hostEnd < 0 || ipAt < hostEnd)) {
+        out.host = body.slice(p, ipAt);
+        out.real_ip = body.slice(ipAt + 12, hostEnd >= 0 ? hostEnd : undefined);
+      } else {
+        out.host = body.slice(p, hostEnd >= 0 ? hostEnd : undefined);
+      }
+      p = hostEnd >= 0 ? hostEnd + 1 : body.length;
+    } else {
+      out.user = body.slice(p, parenAt >= 0 ? parenAt : undefined);
+      p = parenAt >= 0 ? parenAt + 1 : body.length;
+    }
+  }
+  const open = body.indexOf(' (', p - 1);
+  let reason = '';
+  if (open >= 0) {
+    const seg = body.slice(open + 2);
+    const close = seg.lastIndexOf(')');
+    reason = close >= 0 ? seg.slice(0, close) : seg;
+  }
+  out.reason = reason;
+  const code = reasonCode(reason);
+  out.reason_code = code;
+  // LAB_FINDINGS 04/06: on MariaDB the (KILLED) line is written by the killer's thread; 0 = shutdown.
+  if (code === 'killed' && threadCol !== undefined) {
+    if (threadCol === 0) out.by_shutdown = true;
+    else if (threadCol !== victim && threadCol <= MAX_CONNECTION_ID) out.killer_thread_id = threadCol;
+  }
+  return out;
+}
+
+// `Could not read packet: fd: 47  state: 1  read_length: 4  errno: 11  vio_errno: 1158  length: 0` (LAB_FINDINGS 01/02/03);
+// the write variant has no read_length. Leading space in each label so `errno` does not hit `vio_errno`.
+const PACKET_FIELDS: ReadonlyArray<[string, string]> = [
+  [' fd: ', 'fd'], [' state: ', 'state'], [' read_length: ', 'read_length'], [' errno: ', 'errno'], [' vio_errno: ', 'vio_errno'], [' length: ', 'length'],
+];
+
+function intAt(s: string, i: number): number | undefined {
+  let p = i, v = 0;
+  const neg = s.charCodeAt(p) === 45;
+  if (neg) p++;
+  const start = p;
+  while (p < s.length && p - start < 16) {
+    const c = s.charCodeAt(p) - 48;
+    if (c < 0 || c > 9) break;
+    v = v * 10 + c;
+    p++;
+  }
+  return p === start ? undefined : neg ? -v : v;
+}
+
+function parsePacketError(body: string, direction: 'read' | 'write'): Record<string, unknown> {
+  const out: Record<string, unknown> = { direction };
+  let from = 21;
+  for (const [label, key] of PACKET_FIELDS) {
+    const at = body.indexOf(label, from);
+    if (at < 0) continue;
+    const v = intAt(body, at + label.length);
+    if (v !== undefined) { out[key] = v; from = at + label.length; }
+  }
+  return out;
+}
+
+/** Drops MariaDB's `my_progname: ` prefix (`mariadbd: Connection was killed`, `/usr/sbin/mysqld: Normal shutdown`). */
+function afterProgram(body: string): string {
+  const colon = body.indexOf(': ');
+  if (colon <= 0 || colon > 200) return body;
+  const prog = body.slice(0, colon);
+  if (prog.endsWith('mysqld') || prog.endsWith('mariadbd') || prog.endsWith('.exe')) return body.slice(colon + 2);
+  return body;
+}
+
+const ACCESS_DENIED = /^Access denied for user '(.*)'@'([^']*)'(?: \(using password: (YES|NO)\))?/;
+const READY_DETAILS = /Version: '([^']*)'\s+socket: '([^']*)'\s+port: (\d+)/;
+const STARTING = /\((?:mysqld|server|mariadbd) ([^)\s]+)[^)]*\) starting as process (\d+)/;
+const INITIATOR_USER = /^([^[\s]*)\[[^\]]*\] @ (\S*)/;
+const SIGNAL = /(?:mysqld|mariadbd)(?:\.exe)? got (signal|exception) (\w+)/;
+const FORCING_CLOSE = /Forcing close of thread (\d+)\s+user: '(.*?)'\.?$/;
+const LSN = /checkpoint LSN=(\d+)/;
+
+function netError(reason: string): TypedMessage {
+  const r = reason.endsWith('.') ? reason.slice(0, -1) : reason;
+  return { error_type: 'net_error', net_error: { reason: r, reason_code: reasonCode(r) } };
+}
+
+/**
+ * Classify a body. `text` is the whole record (continuation lines included) for details that
+ * ≤5.7/MariaDB print on the next line (`Version: ... port: ...`), `threadCol` the line's thread column.
+ */
+export function classifyErrorMessage(body: string, text: string, code: string | undefined, threadCol: number | undefined): TypedMessage {
+  const nl = body.indexOf('\n');
+  if (nl >= 0) {
+    const t = classifyLine(body.slice(0, nl), text, code, threadCol);
+    // crash reports and InnoDB blocks put the telling line after the header line
+    if (t.error_type === 'other' && (body.includes('Starting crash recovery') || body.includes('Database was not shutdown normally'))) return crashRecovery(body);
+    return t;
+  }
+  return classifyLine(body, text, code, threadCol);
+}
+
+function crashRecovery(body: string): TypedMessage {
+  const m = LSN.exec(body);
+  return { error_type: 'crash_recovery', crash_recovery: m ? { checkpoint_lsn: Number(m[1]) } : {} };
+}
+
+/** `body` is one line here */
+function classifyLine(body: string, text: string, code: string | undefined, threadCol: number | undefined): TypedMessage {
+  const c0 = body.charCodeAt(0);
+  if (c0 === 65 /* A */) {
+    if (body.startsWith('Aborted connection ')) {
+      const a = parseAborted(body, threadCol);
+      if (a) return { error_type: 'aborted_connection', aborted: a };
+    } else if (body.startsWith('Access denied for user ')) {
+      const m = ACCESS_DENIED.exec(body);
+      if (m) {
+        const ad: Record<string, unknown> = { user: m[1], host: m[2] };
+        if (m[3]) ad.using_password = m[3] === 'YES';
+        return { error_type: 'access_denied', access_denied: ad };
+      }
+    }
+  }
+  if (c0 === 67 /* C */ && body.startsWith('Could not ')) {
+    if (body.startsWith('Could not read packet:')) return { error_type: 'packet_error', packet_error: parsePacketError(body, 'read') };
+    if (body.startsWith('Could not write packet:')) return { error_type: 'packet_error', packet_error: parsePacketError(body, 'write') };
+  }
+  const core = afterProgram(body);
+  if (core.startsWith('Got ') && core.includes(' packet')) return netError(core);
+  if (core.startsWith('Connection was killed')) return { error_type: 'connection_killed' };
+  if (core !== body && core.startsWith('Access denied for user ')) return classifyLine(core, text, code, threadCol);
+  const byAt = body.indexOf('(initiated by: ');
+  if (core.startsWith('Normal shutdown') || (byAt >= 0 && body.includes('): Normal shutdown', byAt))) {
+    const sd: Record<string, unknown> = {};
+    if (byAt >= 0) {
+      const end = body.indexOf('): Normal shutdown', byAt);
+      const by = body.slice(byAt + 15, end >= 0 ? end : undefined);
+      sd.initiated_by = by;
+      const u = INITIATOR_USER.exec(by);
+      if (u) { sd.user = u[1]; sd.host = u[2]; }
+    }
+    return { error_type: 'shutdown', shutdown: sd };
+  }
+  if (code === 'MY-013172' || core.startsWith('Received SHUTDOWN from user ')) {
+    const sd: Record<string, unknown> = {};
+    const at = core.indexOf('from user ');
+    if (at >= 0) {
+      const end = core.indexOf('. Shutting down', at);
+      sd.user = core.slice(at + 10, end >= 0 ? end : undefined);
+    }
+    return { error_type: 'shutdown', shutdown: sd };
+  }
+  if (core.startsWith('Shutdown complete') && !core.startsWith('Shutdown completed')) {
+    const v = /\((?:mysqld|mariadbd) ([^)\s]+)/.exec(core);
+    return { error_type: 'shutdown_complete', shutdown_complete: v ? { version: v[1] } : {} };
+  }
+  const readyAt = body.indexOf(': ready for connections');
+  if (readyAt > 0 && !body.startsWith('X Plugin') && !body.startsWith('WSREP')) {
+    const rd: Record<string, unknown> = {};
+    const m = READY_DETAILS.exec(text);
+    if (m) { rd.version = m[1]; rd.socket = m[2]; rd.port = Number(m[3]); }
+    return { error_type: 'ready', ready: rd };
+  }
+  if (core.includes('starting as process ')) {
+    const m = STARTING.exec(core);
+    return { error_type: 'starting', starting: m ? { version: m[1], pid: Number(m[2]) } : {} };
+  }
+  // MariaDB ≥10.5: `Starting MariaDB 10.11.6-MariaDB-log source revision … as process 1`
+  if (body.startsWith('Starting MariaDB ')) {
+    const m = /^Starting MariaDB (\S+).*? as process (\d+)/.exec(body);
+    return { error_type: 'starting', starting: m ? { version: m[1], pid: Number(m[2]) } : {} };
+  }
+  // mysqld_safe writes into the same file (FORMATS.md §2.2); `mysqld restarted` follows a crash
+  if (body.startsWith('mysqld_safe Starting ')) return { error_type: 'starting', starting: {} };
+  if (body.startsWith('mysqld_safe mysqld restarted')) return { error_type: 'starting', starting: { restarted: true } };
+  if (body.includes('Starting crash recovery') || body.includes('Database was not shutdown normally')) return crashRecovery(body);
+  if (core.includes(' got ')) {
+    const m = SIGNAL.exec(core);
+    if (m) {
+      const sg: Record<string, unknown> = m[1] === 'signal' ? { number: Number(m[2]) } : { exception: m[2] };
+      return { error_type: 'signal', signal: sg };
+    }
+  }
+  if (code === 'MY-010909' || core.includes('Forcing close of thread ')) {
+    const m = FORCING_CLOSE.exec(core);
+    if (m) return { error_type: 'forcing_close', forcing_close: { thread_id: Number(m[1]), user: m[2] } };
+  }
+  return { error_type: 'other' };
+}

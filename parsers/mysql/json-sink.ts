@@ -1,0 +1,78 @@
+/**
+ * MySQL 8 JSON error-log sink (`log_sink_json`, file `<log_error>.NN.json`): one JSON object per event
+ * (FORMATS.md §2.1 "JSON sink", PRIMARY: MySQL manual error-log-json, WL#13786).
+ *
+ * Mapped onto the same fields as the text sink so the correlator does not care which sink wrote
+ * the file: `time`/`ts` → @timestamp, `thread` → mysql.thread_id, `label` → log.level,
+ * `err_code` (numeric 10116) → event.code `MY-010116`, `subsystem` → event.provider, `msg` → message.
+ */
+import type { ParseContext, ParseResult, Doc } from '../types.js';
+import { parseIsoAt } from '../time.js';
+import { classifyErrorMessage } from './error-messages.js';
+import { isoCached } from './stamp.js';
+
+const PARSER = 'mysql_error_json';
+
+/** True when the line looks like a JSON-sink record (`{` then optional blanks then `"`). */
+export function looksJsonSink(line: string): boolean {
+  if (line.charCodeAt(0) !== 123 /* { */) return false;
+  let i = 1;
+  while (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9) i++;
+  return line.charCodeAt(i) === 34 /* " */;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** `{…}` record → ParseResult; undefined when the text is not a JSON object (caller falls back to text parsing). */
+export function parseJsonSinkRecord(text: string, ctx: ParseContext): ParseResult | undefined {
+  let obj: unknown;
+  try {
+    obj = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return undefined;
+  const o = obj as Record<string, unknown>;
+  const msg = str(o.msg);
+  if (msg === undefined && o.err_code === undefined && o.time === undefined) return undefined;
+
+  let t: number | undefined;
+  const time = str(o.time);
+  if (time !== undefined) t = parseIsoAt(time, 0, ctx.zone)?.t;
+  // `ts` (epoch ms, WL#13786) when `time` is missing or unreadable
+  if (t === undefined && typeof o.ts === 'number' && Number.isFinite(o.ts)) t = o.ts;
+  if (t !== undefined && !Number.isFinite(new Date(t).getTime())) t = undefined;
+  if (time !== undefined && t === undefined && o.ts === undefined) {
+    return { ok: false, issue: { code: 'bad_timestamp', parser: PARSER, message: 'unreadable "time" in JSON-sink record', value: time } };
+  }
+
+  let code: string | undefined;
+  if (typeof o.err_code === 'number' && Number.isInteger(o.err_code) && o.err_code >= 0) code = 'MY-' + String(o.err_code).padStart(6, '0');
+  else if (typeof o.err_code === 'string' && o.err_code !== '') code = /^\d+$/.test(o.err_code) ? 'MY-' + o.err_code.padStart(6, '0') : o.err_code;
+
+  const threadCol = typeof o.thread === 'number' && Number.isFinite(o.thread) ? o.thread : undefined;
+  const message = msg ?? '';
+  const mysql: Doc = {};
+  if (threadCol !== undefined) mysql.thread_id = threadCol;
+  const typed = classifyErrorMessage(message, message, code, threadCol);
+  Object.assign(mysql, typed);
+  const sym = str(o.err_symbol);
+  if (sym !== undefined) mysql.error_symbol = sym;
+  const state = str(o.SQL_state);
+  if (state !== undefined) mysql.sql_state = state;
+
+  const doc: Doc = {};
+  if (t !== undefined) doc['@timestamp'] = isoCached(t);
+  doc.message = message;
+  const label = str(o.label);
+  if (label !== undefined) doc.log = { level: label };
+  const event: Doc = {};
+  if (code !== undefined) event.code = code;
+  const sub = str(o.subsystem);
+  if (sub !== undefined) event.provider = sub;
+  if (code !== undefined || sub !== undefined) doc.event = event;
+  doc.mysql = mysql;
+  return { ok: true, value: { kind: 'mysql_error', t, doc } };
+}

@@ -1,0 +1,110 @@
+/**
+ * SQL literal redaction: string, number, hex and bit literals become `?` (general logs and app SQL carry
+ * customer data; ParseContext.redactSql). Identifiers, keywords, `backtick` names, @variables, existing `?`
+ * placeholders and comments (incl. `/*!50002 … *\/` version comments) are kept byte for byte.
+ *
+ * A single left-to-right scan, no regex: the general log can be millions of statements.
+ * Quoted strings follow MySQL's default sql_mode: `\` escapes, a doubled quote is a quote, and `"…"` is a
+ * string (not an identifier) unless ANSI_QUOTES — redacting it is the safe side. An unterminated
+ * literal (statement cut by the log) is redacted to the end. Prefixed literals `X'0F'`, `B'01'`,
+ * `N'…'` and charset introducers `_utf8mb4'…'` become a single `?`.
+ */
+
+function isIdentChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36 || c >= 128;
+}
+
+function isDigitC(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** index after the closing quote of the literal opened at i (or sql.length when unterminated) */
+function skipQuoted(sql: string, i: number, q: number): number {
+  const n = sql.length;
+  let p = i + 1;
+  while (p < n) {
+    const c = sql.charCodeAt(p);
+    if (c === 92 /* \ */) { p += 2; continue; }
+    if (c === q) {
+      if (sql.charCodeAt(p + 1) === q) { p += 2; continue; }
+      return p + 1;
+    }
+    p++;
+  }
+  return n;
+}
+
+/** end of the number literal at i, or -1 when the run is really an identifier (`1abc`, `0xzz`) */
+function numberEnd(sql: string, i: number): number {
+  const n = sql.length;
+  let p = i;
+  const c1 = sql.charCodeAt(i + 1) | 0x20;
+  if (sql.charCodeAt(i) === 48 && (c1 === 120 /* x */ || c1 === 98 /* b */)) {
+    p = i + 2;
+    const hex = c1 === 120;
+    while (p < n) {
+      const c = sql.charCodeAt(p);
+      const ok = hex ? isDigitC(c) || ((c | 0x20) >= 97 && (c | 0x20) <= 102) : c === 48 || c === 49;
+      if (!ok) break;
+      p++;
+    }
+    if (p === i + 2) return -1;
+  } else {
+    while (p < n && isDigitC(sql.charCodeAt(p))) p++;
+    if (sql.charCodeAt(p) === 46 /* . */) { p++; while (p < n && isDigitC(sql.charCodeAt(p))) p++; }
+    if ((sql.charCodeAt(p) | 0x20) === 101 /* e */) {
+      let q = p + 1;
+      if (sql.charCodeAt(q) === 43 || sql.charCodeAt(q) === 45) q++;
+      if (isDigitC(sql.charCodeAt(q))) { p = q; while (p < n && isDigitC(sql.charCodeAt(p))) p++; }
+    }
+  }
+  return p < n && isIdentChar(sql.charCodeAt(p)) ? -1 : p;
+}
+
+/** Replace string and number literals in `sql` with `?`. Never throws. */
+export function redactSql(sql: string): string {
+  const n = sql.length;
+  let out = '';
+  let last = 0; // sql[last, i) not yet copied
+  let i = 0;
+  while (i < n) {
+    const c = sql.charCodeAt(i);
+    if (c === 47 /* / */ && sql.charCodeAt(i + 1) === 42 /* * */) {
+      const e = sql.indexOf('*/', i + 2);
+      i = e < 0 ? n : e + 2;
+    } else if ((c === 45 && sql.charCodeAt(i + 1) === 45 && (i + 2 >= n || sql.charCodeAt(i + 2) <= 32)) || c === 35 /* # */) {
+      const e = sql.indexOf('\n', i);
+      i = e < 0 ? n : e;
+    } else if (c === 96 /* ` */) {
+      i = skipQuoted(sql, i, 96);
+    } else if (c === 39 /* ' */ || c === 34 /* " */) {
+      out += sql.slice(last, i) + '?';
+      i = last = skipQuoted(sql, i, c);
+    } else if (isDigitC(c) || (c === 46 && isDigitC(sql.charCodeAt(i + 1)) && !(i > 0 && isIdentChar(sql.charCodeAt(i - 1))))) {
+      const e = numberEnd(sql, i);
+      if (e < 0) {
+        i++;
+        while (i < n && isIdentChar(sql.charCodeAt(i))) i++;
+      } else {
+        out += sql.slice(last, i) + '?';
+        i = last = e;
+      }
+    } else if (isIdentChar(c) || c === 64 /* @ */) {
+      const start = i;
+      i++;
+      while (i < n && isIdentChar(sql.charCodeAt(i))) i++;
+      if (sql.charCodeAt(i) === 39 && c !== 64) {
+        // X'0F', B'01', N'…', _utf8mb4'…' : prefix + literal → one '?'
+        const len = i - start;
+        const k = c | 0x20;
+        if ((len === 1 && (k === 120 || k === 98 || k === 110)) || c === 95) {
+          out += sql.slice(last, start) + '?';
+          i = last = skipQuoted(sql, i, 39);
+        }
+      }
+    } else {
+      i++;
+    }
+  }
+  return last === 0 ? sql : out + sql.slice(last);
+}

@@ -1,0 +1,59 @@
+/** Option checks shared by the commands: each failure is one GoneawayError naming option, value and fix. */
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { GoneawayError } from '../errors.js';
+import { isValidZone, machineZone, makeZone, parseIsoAt } from '../../parsers/time.js';
+import type { CompiledLineParser, ZoneConverter } from '../../parsers/types.js';
+import { compileLogFormat, logFormatsFromConfig } from '../../parsers/haproxy/index.js';
+
+export function checkReadable(path: string, option: string): void {
+  try {
+    accessSync(path, constants.R_OK);
+    if (statSync(path).isDirectory()) throw new Error('is a directory');
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+    throw new GoneawayError('GA_ERR_FILE_UNREADABLE', `cannot read ${path}: ${why}`, { key: option, value: path, fix: 'give the path of a readable log file' });
+  }
+}
+
+export function zoneFrom(spec: string | undefined, key = '--timezone'): ZoneConverter {
+  const z = spec ?? machineZone();
+  if (!isValidZone(z)) {
+    throw new GoneawayError('GA_ERR_TIMEZONE', `unknown time zone ${JSON.stringify(z)}`, { key, value: z, fix: 'use an IANA name such as "UTC" or "Europe/Paris", or an offset such as "+02:00"' });
+  }
+  return makeZone(z);
+}
+
+/** --since/--until: ISO date-time (zone-less = the --timezone zone) or a relative "-2h". */
+export function timeArg(v: string | undefined, key: string, zone: ZoneConverter, now = Date.now()): number | undefined {
+  if (v === undefined) return undefined;
+  const rel = /^-(\d+)(s|m|h|d)$/.exec(v);
+  if (rel) return now - Number(rel[1]) * { s: 1e3, m: 6e4, h: 36e5, d: 864e5 }[rel[2] as 's']!;
+  const s = v.length === 10 ? `${v}T00:00:00` : v;
+  const r = parseIsoAt(s, 0, zone);
+  if (!r || r.end !== s.length) {
+    throw new GoneawayError('GA_ERR_TIME_RANGE', `${key} ${JSON.stringify(v)} is not a time`, { key, value: v, fix: 'write e.g. 2026-11-23T20:00:00Z, 2026-11-23 20:00 or -2h' });
+  }
+  return r.t;
+}
+
+/** Custom HAProxy formats from --log-format and/or --haproxy-config, compiled once. */
+export function haproxyFormats(logFormat: string | undefined, haproxyConfig: string | undefined): CompiledLineParser[] {
+  const out: CompiledLineParser[] = [];
+  if (logFormat !== undefined) {
+    const c = compileLogFormat(logFormat, 'cli');
+    if ('error' in c) throw new GoneawayError('GA_ERR_LOG_FORMAT', `--log-format cannot be compiled: ${c.error}`, { key: '--log-format', value: logFormat, fix: 'pass the format string exactly as written after `log-format` in haproxy.cfg' });
+    out.push(c);
+  }
+  if (haproxyConfig !== undefined) {
+    checkReadable(haproxyConfig, '--haproxy-config');
+    const text = readFileSync(haproxyConfig, 'utf8');
+    for (const f of logFormatsFromConfig(text)) {
+      const c = compileLogFormat(f.format, f.frontend);
+      if ('error' in c) {
+        throw new GoneawayError('GA_ERR_HAPROXY_CONFIG', `log-format of frontend ${f.frontend} in ${haproxyConfig} cannot be compiled: ${c.error}`, { key: '--haproxy-config', value: f.format, fix: 'check that log-format line; or pass the format with --log-format' });
+      }
+      out.push(c);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,105 @@
+/** `goneaway correlate`: every failed connection, who ended it, why, how sure, and what to change. */
+import { readFileSync } from 'node:fs';
+import type { Doc, ParseContext } from '../../parsers/types.js';
+import { GoneawayError } from '../errors.js';
+import { loadConfig } from '../config/load.js';
+import { parseDuration } from '../config/schema.js';
+import { checkReadable, haproxyFormats, timeArg, zoneFrom } from './common.js';
+import { compileAppPatterns } from '../pipeline/app-patterns.js';
+import { correlate, newStats, type CorrelateInput } from '../correlate/engine.js';
+import { readHaproxySettings } from '../correlate/haproxy-settings.js';
+import { sniffFile } from '../sources/sniff.js';
+import { openOutput } from '../sinks/output.js';
+import { renderTable } from '../sinks/report-table.js';
+import { renderHtml } from '../sinks/report-html.js';
+import { summarize } from '../sinks/summary.js';
+import { progressFor } from './progress.js';
+import { writeSummary } from './parse-command.js';
+
+export interface CorrelateOptions {
+  haproxy: string[]; mysqlError: string[]; mysqlGeneral: string[]; app: string[];
+  haproxyConfig?: string; logFormat?: string; timezone?: string; since?: string; until?: string;
+  format?: string; out?: string; config?: string; clockSkew?: string; maxErrorLag?: string;
+}
+
+function serverFile(v: string, key: string): { server: string; path: string } {
+  const i = v.indexOf('=');
+  if (i <= 0) {
+    throw new GoneawayError('GA_ERR_SERVER_MAPPING', `${key} ${JSON.stringify(v)} does not name its HAProxy server`, { key, value: v, fix: `write ${key} SERVER=FILE, SERVER being the HAProxy \`server\` name of that MySQL instance (e.g. replica1=/var/log/mysql/error.log)` });
+  }
+  const path = v.slice(i + 1);
+  checkReadable(path, key);
+  return { server: v.slice(0, i), path };
+}
+
+function durationOpt(v: string | undefined, key: string, dflt: number): number {
+  if (v === undefined) return dflt;
+  const ms = parseDuration(v);
+  if (ms === undefined) throw new GoneawayError('GA_ERR_ARGUMENT', `${key} ${JSON.stringify(v)} is not a duration`, { key, value: v, fix: 'write e.g. 2s, 500ms or 15m' });
+  return ms;
+}
+
+export function runCorrelate(files: string[], o: CorrelateOptions): number {
+  const cfg = loadConfig(o.config);
+  const format = o.format ?? (process.stdout.isTTY && !o.out ? 'table' : 'ndjson');
+  const zone = zoneFrom(o.timezone ?? cfg.timezone);
+  const haproxy = [...cfg.haproxy.files, ...o.haproxy];
+  const app = [...cfg.app.files, ...o.app];
+  const mysqlError = cfg.mysql.instances.flatMap((i) => (i.error_log ?? []).map((path) => ({ server: i.server, path })));
+  const mysqlGeneral = cfg.mysql.instances.flatMap((i) => (i.general_log ?? []).map((path) => ({ server: i.server, path })));
+  mysqlError.push(...o.mysqlError.map((v) => serverFile(v, '--mysql-error')));
+  mysqlGeneral.push(...o.mysqlGeneral.map((v) => serverFile(v, '--mysql-general')));
+  for (const f of [...haproxy, ...app]) checkReadable(f, f === haproxy.find((h) => h === f) ? '--haproxy' : '--app');
+  const haproxyConfig = o.haproxyConfig ?? cfg.haproxy.config;
+  const ctx: ParseContext = {
+    zone,
+    haproxyFormats: haproxyFormats(o.logFormat ?? cfg.haproxy.log_format, haproxyConfig),
+    appPatterns: compileAppPatterns(cfg.app.patterns),
+    redactSql: cfg.correlate.redact_sql,
+  };
+  // plain FILE arguments: kinds sniffed; a MySQL log must say its server as SERVER=FILE
+  for (const f of files) {
+    const eq = f.indexOf('=');
+    const path = eq > 0 && !f.startsWith('/') && !f.startsWith('.') ? f.slice(eq + 1) : f;
+    checkReadable(path, 'FILE');
+    const kind = sniffFile(path, ctx).kind;
+    if (kind === 'haproxy') haproxy.push(path);
+    else if (kind === 'app') app.push(path);
+    else {
+      if (path === f) throw new GoneawayError('GA_ERR_SERVER_MAPPING', `${f} looks like a MySQL ${kind} log but does not name its HAProxy server`, { key: 'FILE', value: f, fix: `pass it as SERVER=${f} or with --${kind} SERVER=${f}` });
+      (kind === 'mysql-error' ? mysqlError : mysqlGeneral).push({ server: f.slice(0, eq), path });
+    }
+  }
+  if (haproxy.length + mysqlError.length + mysqlGeneral.length + app.length === 0) {
+    throw new GoneawayError('GA_ERR_ARGUMENT', 'no log files given', { key: '--haproxy/--mysql-error/--mysql-general/--app', fix: 'name the logs to correlate, e.g. --haproxy haproxy.log --app app.log' });
+  }
+  if (app.length === 0) process.stderr.write('goneaway: no --app log given: only connection events (abnormal closures) will be reported\n');
+  let haproxySettings;
+  if (haproxyConfig) haproxySettings = readHaproxySettings(readFileSync(haproxyConfig, 'utf8'));
+  const progress = progressFor([...haproxy, ...app, ...mysqlError.map((m) => m.path), ...mysqlGeneral.map((m) => m.path)]);
+  const input: CorrelateInput = {
+    haproxy, app, mysqlError, mysqlGeneral, ctx,
+    skew: durationOpt(o.clockSkew, '--clock-skew', cfg.correlate.clock_skew),
+    maxLag: durationOpt(o.maxErrorLag, '--max-error-lag', cfg.correlate.max_error_lag),
+    settle: cfg.correlate.settle,
+    since: timeArg(o.since, '--since', zone), until: timeArg(o.until, '--until', zone),
+    haproxySettings, onProgress: progress.update,
+  };
+  const stats = newStats();
+  const out = openOutput(o.out);
+  if (format === 'ndjson') {
+    for (const d of correlate(input, stats)) out.write(JSON.stringify(d) + '\n');
+  } else {
+    const events: Doc[] = [...correlate(input, stats)];
+    events.sort((a, b) => String(a['@timestamp']).localeCompare(String(b['@timestamp'])));
+    const summary = summarize(events, stats);
+    if (format === 'json') out.write(JSON.stringify({ summary, events }, null, 1) + '\n');
+    else if (format === 'html') out.write(renderHtml(summary, events));
+    else out.write(renderTable(summary, events, out.isTTY));
+  }
+  progress.stop();
+  out.close();
+  writeSummary(stats.files);
+  process.stderr.write(`goneaway: ${stats.appErrors} app error(s) explained, ${stats.connections} silent abnormal closure(s)${stats.untimed ? `, ${stats.untimed} record(s) without a time ignored` : ''}\n`);
+  return 0;
+}

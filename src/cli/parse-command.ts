@@ -1,0 +1,81 @@
+/** `goneaway parse`: every record of every file, typed, with its position; a summary on stderr. */
+import type { ParseContext } from '../../parsers/types.js';
+import { FILE_KINDS, newCounts, parseFile, type FileCounts, type FileKind } from '../pipeline/parse-file.js';
+import { sniffFile } from '../sources/sniff.js';
+import { GoneawayError } from '../errors.js';
+import { checkReadable, haproxyFormats, zoneFrom } from './common.js';
+import { openOutput } from '../sinks/output.js';
+import { RecordTable } from '../sinks/record-table.js';
+import { compileAppPatterns } from '../pipeline/app-patterns.js';
+import { loadConfig } from '../config/load.js';
+import { progressFor } from './progress.js';
+
+export interface ParseOptions {
+  kind: string;
+  timezone?: string;
+  haproxyConfig?: string;
+  logFormat?: string;
+  format?: string;
+  out?: string;
+  config?: string;
+  redact?: boolean;
+}
+
+export function runParse(files: string[], o: ParseOptions): number {
+  const kindArg = o.kind ?? 'auto';
+  const kinds = ['auto', ...FILE_KINDS, 'mysql_error', 'mysql_general'];
+  if (!kinds.includes(kindArg)) {
+    throw new GoneawayError('GA_ERR_ARGUMENT', `unknown --kind ${JSON.stringify(kindArg)}`, { key: '--kind', value: kindArg, fix: 'use one of auto, haproxy, mysql-error, mysql-general, app' });
+  }
+  const format = o.format ?? (process.stdout.isTTY ? 'table' : 'ndjson');
+  if (!['ndjson', 'json', 'table'].includes(format)) {
+    throw new GoneawayError('GA_ERR_ARGUMENT', `unknown --format ${JSON.stringify(format)}`, { key: '--format', value: format, fix: 'use ndjson, json or table' });
+  }
+  if (files.length === 0) throw new GoneawayError('GA_ERR_ARGUMENT', 'no FILE given', { key: 'FILE', fix: 'name at least one log file' });
+  for (const f of files) checkReadable(f, 'FILE');
+  const cfg = loadConfig(o.config);
+  const zone = zoneFrom(o.timezone ?? cfg.timezone);
+  const ctx: ParseContext = {
+    zone,
+    haproxyFormats: haproxyFormats(o.logFormat ?? cfg.haproxy.log_format, o.haproxyConfig ?? cfg.haproxy.config),
+    appPatterns: compileAppPatterns(cfg.app.patterns),
+    redactSql: o.redact ?? cfg.correlate.redact_sql,
+  };
+  const out = openOutput(o.out);
+  const table = format === 'table' ? new RecordTable(out) : undefined;
+  if (format === 'json') out.write('[');
+  let first = true;
+  const all: FileCounts[] = [];
+  const progress = progressFor(files);
+  for (const path of files) {
+    const kind: FileKind = kindArg === 'auto' ? sniffFile(path, ctx).kind : (kindArg.replace('_', '-') as FileKind);
+    const counts = newCounts(path, kind);
+    all.push(counts);
+    for (const r of parseFile(path, kind, ctx, counts, { onProgress: progress.update(path) })) {
+      if (table) table.add(r);
+      else if (format === 'ndjson') out.write(JSON.stringify(r.doc) + '\n');
+      else { out.write((first ? '\n' : ',\n') + JSON.stringify(r.doc)); first = false; }
+    }
+  }
+  progress.stop();
+  if (format === 'json') out.write(first ? ']\n' : '\n]\n');
+  table?.flush();
+  out.close();
+  writeSummary(all);
+  return 0;
+}
+
+export function writeSummary(all: FileCounts[]): void {
+  const total: Record<string, number> = {};
+  for (const c of all) {
+    const parts = Object.entries(c.byKind).map(([k, n]) => `${k} ${n}`);
+    if (c.skipped) parts.push(`skipped (not a lost-connection error) ${c.skipped}`);
+    if (c.blank) parts.push(`blank lines ${c.blank}`);
+    const issues = Object.entries(c.issues).map(([k, n]) => `${k} ${n}`).join(', ');
+    process.stderr.write(`goneaway: ${c.path} (${c.kind}): ${c.records} records: ${parts.join(', ') || 'none'}${issues ? ` [unparsed: ${issues}]` : ''}${c.capped ? ` [${c.capped} records cut at 500 lines/64 KiB]` : ''}\n`);
+    for (const [k, n] of Object.entries(c.byKind)) total[k] = (total[k] ?? 0) + n;
+  }
+  if (all.length > 1) {
+    process.stderr.write(`goneaway: total: ${Object.entries(total).map(([k, n]) => `${k} ${n}`).join(', ') || 'no records'}\n`);
+  }
+}

@@ -1,0 +1,32 @@
+/** A progress bar on stderr for long inputs, only when stderr is a terminal (never in pipes or CI logs). */
+import { statSync } from 'node:fs';
+import cliProgress from 'cli-progress';
+
+const MIN_BYTES = 20 * 1024 * 1024;
+
+export interface Progress {
+  update(path: string): ((read: number, size: number) => void) | undefined;
+  stop(): void;
+}
+
+export function progressFor(files: string[]): Progress {
+  let total = 0;
+  for (const f of files) { try { total += statSync(f).size; } catch { /* checked elsewhere */ } }
+  if (!process.stderr.isTTY || total < MIN_BYTES) return { update: () => undefined, stop: () => undefined };
+  const bar = new cliProgress.SingleBar({ stream: process.stderr, format: 'goneaway {bar} {percentage}% | {file}', hideCursor: true }, cliProgress.Presets.shades_classic);
+  bar.start(total, 0, { file: '' });
+  let done = 0;
+  return {
+    update(path: string) {
+      const base = done;
+      let last = 0;
+      return (read: number, size: number) => {
+        last = read;
+        bar.update(base + read, { file: path.split('/').pop() });
+        if (read >= size) done = base + size;
+        void last;
+      };
+    },
+    stop() { bar.stop(); },
+  };
+}

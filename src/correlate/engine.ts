@@ -1,0 +1,196 @@
+/**
+ * The correlator: one time-ordered pass over all sources, a bounded window, and a verdict for
+ * every app error (goneaway.kind "app_error") and every abnormal closure nobody noticed
+ * (goneaway.kind "connection"). An app error is decided once the stream is `settle` past it:
+ * HAProxy logs a half-open session only when the app's failing write reaches it (LAB 04, 06).
+ */
+import type { Doc, ParseContext } from '../../parsers/types.js';
+import { isoUtc } from '../../parsers/time.js';
+import { newCounts, parseFile, type FileCounts, type OutRecord } from '../pipeline/parse-file.js';
+import { mergeByTime } from './merge.js';
+import { Store } from './store.js';
+import { ingestError, ingestGeneral } from './ingest-mysql.js';
+import { decideSession, idleOf, threadFor } from './rules.js';
+import { get, num, str, TERMINATOR_OF, type AppError, type Session, type Verdict } from './model.js';
+import { matchError, type Match } from './matcher.js';
+import { Observations, recommend } from './recommend.js';
+import type { HaproxySettings } from './haproxy-settings.js';
+
+export interface CorrelateInput {
+  haproxy: string[];
+  mysqlError: Array<{ server: string; path: string }>;
+  mysqlGeneral: Array<{ server: string; path: string }>;
+  app: string[];
+  ctx: ParseContext;
+  skew: number;
+  maxLag: number;
+  settle: number;
+  since?: number | undefined;
+  until?: number | undefined;
+  haproxySettings?: HaproxySettings | undefined;
+  onProgress?: (path: string) => ((read: number, size: number) => void) | undefined;
+}
+
+export interface CorrelateStats { files: FileCounts[]; appErrors: number; connections: number; untimed: number; obs: Observations }
+
+type Item = { time: number; src: 'ha' | 'err' | 'gen' | 'app'; inst: string; rec: OutRecord };
+
+function* source(path: string, kind: 'haproxy' | 'mysql-error' | 'mysql-general' | 'app', src: Item['src'], inst: string, input: CorrelateInput, stats: CorrelateStats): Generator<Item> {
+  const counts = newCounts(path, kind);
+  stats.files.push(counts);
+  for (const rec of parseFile(path, kind, input.ctx, counts, { onProgress: input.onProgress?.(path) })) {
+    if (rec.kind === 'unparsed') continue;
+    if (rec.t === undefined) { stats.untimed++; continue; }
+    let time = rec.t;
+    if (src === 'ha') {
+      // HAProxy writes a traffic line when the session ends: order it by its end (accept + Tt)
+      const tt = num(get(rec.doc, 'haproxy.total_time_ms'));
+      if (tt !== undefined && tt > 0) time += tt;
+    }
+    yield { time, src, inst, rec };
+  }
+}
+
+export function* correlate(input: CorrelateInput, stats: CorrelateStats): Generator<Doc> {
+  const store = new Store();
+  const st = { skew: input.skew };
+  const sources: Iterable<Item>[] = [
+    ...input.haproxy.map((p) => source(p, 'haproxy', 'ha', '', input, stats)),
+    ...input.mysqlError.map((m) => source(m.path, 'mysql-error', 'err', m.server, input, stats)),
+    ...input.mysqlGeneral.map((m) => source(m.path, 'mysql-general', 'gen', m.server, input, stats)),
+    ...input.app.map((p) => source(p, 'app', 'app', '', input, stats)),
+  ];
+  const pending: AppError[] = [];
+  let lastEvict = -Infinity;
+  const horizon = input.maxLag + 2 * input.skew + input.settle + 2000;
+
+  const decideReady = function* (watermark: number): Generator<Doc> {
+    const ready: AppError[] = [];
+    while (pending.length && pending[0]!.t + pending[0]!.res + input.settle + input.skew < watermark) ready.push(pending.shift()!);
+    // exact keys first, so that time-only errors do not take a session an exact one owns
+    ready.sort((a, b) => (a.localPort === undefined ? 1 : 0) - (b.localPort === undefined ? 1 : 0) || a.t - b.t);
+    for (const e of ready) yield appEvent(e, matchError(store, e, input, st));
+  };
+
+  const appEvent = (e: AppError, m: Match): Doc => {
+    stats.appErrors++;
+    const v = m.verdict;
+    const s = m.session;
+    const th = s ? threadFor(store, s, st, e.threadId) : undefined;
+    stats.obs.add(v.cause, s ? idleOf(s, th) : undefined);
+    const doc = baseDoc(v, 'app_error', e.t);
+    const ga = doc.goneaway as Doc;
+    ga.join = { method: m.method, candidates: m.candidates };
+    ga.recommendation = recommend(v.cause, stats.obs, input.haproxySettings, v.cause === 'mysql_kill' ? killerOf(v) : undefined);
+    if (m.http) ga.impact = { http: { frontend: m.http.frontend, backend: m.http.backend, server: m.http.server, status_code: m.http.status, request: get(m.http.doc, 'haproxy.http.request.raw_request_line'), file: m.http.ev.file, offset: m.http.ev.offset, text: m.http.ev.text } };
+    doc.error = { code: e.code, message: e.message, ...(get(e.doc, 'error.type') !== undefined ? { type: get(e.doc, 'error.type') } : {}) };
+    doc.log = { file: { path: e.file }, offset: e.offset };
+    doc.event = { original: e.ev.text };
+    if (e.doc.app) doc.app = e.doc.app;
+    v.evidence.unshift(e.ev);
+    attachSession(doc, s, th);
+    return doc;
+  };
+
+  const connectionEvent = (s: Session, v: Verdict): Doc => {
+    stats.connections++;
+    const th = threadFor(store, s, st);
+    stats.obs.add(v.cause, idleOf(s, th));
+    const doc = baseDoc(v, 'connection', s.end);
+    (doc.goneaway as Doc).recommendation = recommend(v.cause, stats.obs, input.haproxySettings, v.cause === 'mysql_kill' ? killerOf(v) : undefined);
+    (doc.goneaway as Doc).join = { method: 'haproxy_session', candidates: 1 };
+    doc.log = { file: { path: s.ev.file }, offset: s.ev.offset };
+    doc.event = { original: s.ev.text };
+    attachSession(doc, s, th);
+    return doc;
+  };
+
+  const evictUpTo = function* (watermark: number, final = false): Generator<Doc> {
+    const cutoff = final ? Infinity : watermark - horizon;
+    for (const s of store.evict(cutoff, final ? Infinity : watermark - horizon - 3_600_000)) {
+      const v = decideSession(store, s, st);
+      if (inRange(s.end, input)) yield connectionEvent(s, v);
+    }
+  };
+
+  for (const it of mergeByTime(sources)) {
+    const r = it.rec;
+    switch (it.src) {
+      case 'ha':
+        if (get(r.doc, 'haproxy.message_type') === 'traffic') store.addSession(r);
+        else store.addHaEvent(r);
+        break;
+      case 'err': ingestError(store, it.inst, r); break;
+      case 'gen': ingestGeneral(store, it.inst, r); break;
+      case 'app': {
+        const e = toAppError(r);
+        if (e && inRange(e.t, input)) pending.push(e);
+        break;
+      }
+    }
+    yield* decideReady(it.time);
+    if (it.time - lastEvict > 10_000) { lastEvict = it.time; yield* evictUpTo(it.time); }
+  }
+  yield* decideReady(Infinity);
+  yield* evictUpTo(Infinity, true);
+}
+
+function inRange(t: number, input: CorrelateInput): boolean {
+  return (input.since === undefined || t >= input.since) && (input.until === undefined || t <= input.until);
+}
+
+function killerOf(v: Verdict): string | undefined {
+  const m = /killed by (thread \d+(?: \([^)]*\))?)/.exec(v.why);
+  return m?.[1];
+}
+
+function baseDoc(v: Verdict, kind: 'app_error' | 'connection', t: number): Doc {
+  return {
+    '@timestamp': isoUtc(t),
+    goneaway: {
+      kind, terminated_by: v.terminatedBy ?? TERMINATOR_OF[v.cause], cause: v.cause, confidence: v.confidence, why: v.why,
+      evidence: v.evidence.map((e) => ({ kind: e.kind, file: e.file, offset: e.offset, text: e.text, ...(e.t !== undefined ? { '@timestamp': isoUtc(e.t) } : {}) })),
+    },
+  };
+}
+
+function attachSession(doc: Doc, s: Session | undefined, th: ReturnType<typeof threadFor>): void {
+  if (s) {
+    doc.source = { ip: s.clientIp, port: s.clientPort };
+    const h = (s.doc.haproxy ?? {}) as Doc;
+    doc.haproxy = {
+      frontend_name: s.frontend, backend_name: s.backend, server_name: s.server, termination_state: s.state,
+      termination: h.termination, accept_date: isoUtc(s.accept), session_end: isoUtc(s.end), total_time_ms: s.end - s.accept,
+      bytes_read: s.bytesRead, ...(h.backend_source ? { backend_source: h.backend_source } : {}),
+    };
+    if (s.pid !== undefined) doc.process = { pid: s.pid };
+  }
+  if (th) {
+    doc.mysql = { instance: th.instance, thread_id: th.id, ...(th.user ? { user: th.user } : {}), ...(th.connectT !== undefined ? { connected_at: isoUtc(th.connectT) } : {}), ...(th.lastQueryT !== undefined ? { last_query_at: isoUtc(th.lastQueryT) } : {}) };
+  } else if (s) {
+    doc.mysql = { instance: s.server };
+  }
+}
+
+function toAppError(r: OutRecord): AppError | undefined {
+  if (r.t === undefined) return undefined;
+  const d = r.doc;
+  const original = r.text;
+  // whole-second stamps (Laravel, MariaDB) mean the event is anywhere in that second
+  const res = r.t % 1000 === 0 ? 1000 : 0;
+  return {
+    t: r.t, res,
+    code: str(get(d, 'error.code')) ?? 'unknown',
+    message: str(get(d, 'error.message')) ?? original.slice(0, 300),
+    cls: str(get(d, 'app.error.class')),
+    localPort: num(get(d, 'app.db.local_port')),
+    threadId: num(get(d, 'app.db.thread_id')),
+    file: str(get(d, 'log.file.path')) ?? '',
+    offset: r.offset, doc: d,
+    ev: { kind: 'app', file: str(get(d, 'log.file.path')) ?? '', offset: r.offset, text: original.length > 2000 ? original.slice(0, 2000) + '…' : original, t: r.t },
+  };
+}
+
+export function newStats(): CorrelateStats {
+  return { files: [], appErrors: 0, connections: 0, untimed: 0, obs: new Observations() };
+}

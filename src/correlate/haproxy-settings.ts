@@ -1,0 +1,50 @@
+/**
+ * The timeouts a verdict's recommendation quotes, read from haproxy.cfg (`--haproxy-config`):
+ * `timeout client|server|connect`, `hard-stop-after`, and whether servers use
+ * `on-marked-down shutdown-sessions`. Later sections override `defaults`, as HAProxy does.
+ */
+export interface HaproxySettings {
+  timeoutClient?: number;
+  timeoutServer?: number;
+  hardStopAfter?: number;
+  shutdownSessionsOnDown?: boolean;
+  /** per proxy name */
+  proxies: Map<string, { timeoutClient?: number; timeoutServer?: number }>;
+}
+
+const UNITS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** HAProxy time format: a number with an optional unit, milliseconds by default (manual §2.5). */
+export function haproxyTime(v: string): number | undefined {
+  const m = /^(\d+)(us|ms|s|m|h|d)?$/.exec(v);
+  return m ? Number(m[1]) * UNITS[m[2] ?? 'ms']! : undefined;
+}
+
+export function readHaproxySettings(text: string): HaproxySettings {
+  const out: HaproxySettings = { proxies: new Map() };
+  let section = '';
+  let name = '';
+  let defaults: { timeoutClient?: number; timeoutServer?: number } = {};
+  let cur: { timeoutClient?: number; timeoutServer?: number } = {};
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/(^|\s)#.*$/, '').trim();
+    if (!line) continue;
+    const w = line.split(/\s+/);
+    if (['global', 'defaults', 'frontend', 'backend', 'listen', 'peers', 'resolvers', 'userlist', 'program', 'http-errors', 'ring', 'cache', 'mailers'].includes(w[0]!)) {
+      section = w[0]!;
+      name = w[1] ?? '';
+      if (section === 'defaults') { defaults = {}; cur = defaults; }
+      else if (section === 'frontend' || section === 'backend' || section === 'listen') { cur = { ...defaults }; out.proxies.set(name, cur); }
+      continue;
+    }
+    if (w[0] === 'hard-stop-after' && w[1]) out.hardStopAfter = haproxyTime(w[1]);
+    if (w[0] === 'timeout' && w[2]) {
+      const v = haproxyTime(w[2]);
+      if (v === undefined) continue;
+      if (w[1] === 'client') { cur.timeoutClient = v; if (section === 'defaults' || out.timeoutClient === undefined) out.timeoutClient = v; }
+      if (w[1] === 'server') { cur.timeoutServer = v; if (section === 'defaults' || out.timeoutServer === undefined) out.timeoutServer = v; }
+    }
+    if ((w[0] === 'server' || w[0] === 'default-server') && /on-marked-down\s+shutdown-sessions/.test(line)) out.shutdownSessionsOnDown = true;
+  }
+  return out;
+}

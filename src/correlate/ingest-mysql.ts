@@ -1,0 +1,103 @@
+/**
+ * MySQL/MariaDB records → per-instance thread table, aborted-connection lines and lifecycle events.
+ * LAB_FINDINGS §4: the general log tells a clean end (`Quit`) from an abnormal one (no Quit) and
+ * holds the `KILL` even when the error log (log_warnings=2) says nothing; the error log's wording
+ * separates wait_timeout ("timeout reading") from a vanished peer ("error reading").
+ */
+import type { OutRecord } from '../pipeline/parse-file.js';
+import { get, num, str, type Thread } from './model.js';
+import { evidenceOf, type Instance, type Store } from './store.js';
+
+function newThread(inst: Instance, id: number, t: number): Thread {
+  const th: Thread = {
+    instance: inst.name, id, connectT: undefined, user: undefined, host: undefined, lastT: t, lastQueryT: undefined,
+    quitT: undefined, connectEv: undefined, lastEv: undefined, killed: undefined, aborted: undefined, session: undefined, queuedAt: t,
+  };
+  const l = inst.threads.get(id);
+  if (l) l.push(th); else inst.threads.set(id, [th]);
+  inst.threadList.add(th);
+  return th;
+}
+
+/** The live thread with this id (ids restart with the server: the newest one wins). */
+export function currentThread(inst: Instance, id: number): Thread | undefined {
+  const l = inst.threads.get(id);
+  return l && l.length ? l[l.length - 1] : undefined;
+}
+
+export function ingestGeneral(store: Store, instName: string, r: OutRecord): void {
+  if (r.t === undefined) return;
+  const inst = store.instance(instName);
+  inst.lastActivity = r.t;
+  const d = r.doc;
+  const cmd = str(get(d, 'mysql.general.command'));
+  const id = num(get(d, 'mysql.thread_id'));
+  if (cmd === undefined || cmd === 'header' || id === undefined) return;
+  const ev = evidenceOf(r, 'mysql_general');
+  if (cmd === 'Connect') {
+    const th = newThread(inst, id, r.t);
+    th.connectT = r.t;
+    th.user = str(get(d, 'mysql.general.connect.user'));
+    th.host = str(get(d, 'mysql.general.connect.host'));
+    th.connectEv = ev;
+    const k = Math.floor(r.t / 1000);
+    const b = inst.bySecond.get(k);
+    if (b) b.push(th); else inst.bySecond.set(k, [th]);
+    return;
+  }
+  let th = currentThread(inst, id);
+  if (!th || th.quitT !== undefined) th = newThread(inst, id, r.t);
+  th.lastT = r.t;
+  if (cmd === 'Quit') { th.quitT = r.t; th.lastEv = ev; return; }
+  th.lastQueryT = r.t;
+  th.lastEv = ev;
+  const target = num(get(d, 'mysql.general.kill.target_thread_id'));
+  if (target !== undefined && get(d, 'mysql.general.kill.query_only') !== true) {
+    const victim = currentThread(inst, target);
+    if (victim && !victim.killed) victim.killed = { t: r.t, by: id, byUser: th.user, ev };
+  }
+}
+
+export function ingestError(store: Store, instName: string, r: OutRecord): void {
+  if (r.t === undefined) return;
+  const inst = store.instance(instName);
+  const before = inst.lastActivity;
+  inst.lastActivity = r.t;
+  const d = r.doc;
+  const type = str(get(d, 'mysql.error_type'));
+  const ev = evidenceOf(r, 'mysql_error');
+  switch (type) {
+    case 'aborted_connection': {
+      const victim = num(get(d, 'mysql.aborted.thread_id'));
+      const reason = str(get(d, 'mysql.aborted.reason_code')) ?? 'other';
+      const killer = num(get(d, 'mysql.aborted.killer_thread_id'));
+      const byShutdown = get(d, 'mysql.aborted.by_shutdown') === true;
+      inst.aborted.add({ instance: instName, t: r.t, threadId: victim, reason, killer, byShutdown, ev, claimed: false });
+      const th = victim !== undefined ? currentThread(inst, victim) : undefined;
+      if (th) {
+        if (!th.aborted) th.aborted = { t: r.t, reason, ev };
+        if (reason === 'killed' && !byShutdown && !th.killed) th.killed = { t: r.t, by: killer, byUser: undefined, ev };
+        th.lastT = Math.max(th.lastT, r.t);
+      }
+      return;
+    }
+    case 'shutdown':
+      inst.events.add({ type: 'shutdown', t: r.t, ev });
+      return;
+    case 'crash_recovery':
+    case 'signal': {
+      // A crash is only seen afterwards (kill -9 logs nothing): it happened after the last line
+      // this instance wrote before the recovery (LAB_FINDINGS 06b). Use that line's time.
+      const last = inst.events.size ? [...inst.events.all()].pop() : undefined;
+      if (last && last.type === 'crash' && r.t - last.t < 600_000) return; // same crash, more lines
+      const at = type === 'signal' ? r.t : before ?? r.t;
+      inst.events.add({ type: 'crash', t: at, ev, detail: type });
+      return;
+    }
+    case 'ready':
+      inst.events.add({ type: 'ready', t: r.t, ev });
+      return;
+    default:
+      return;
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * App error → the session (and so the closure) behind it.
+ * - Exact: the app logged its local port (= HAProxy's client port, LAB_FINDINGS §5).
+ * - Time only (PHP, Python): a dead connection causes at most one first-use error, which comes
+ *   0 ms .. max_error_lag after the closure; a half-open session is logged by HAProxy at the very
+ *   moment the app's write fails. Candidates that cannot be told apart lower the confidence.
+ * - No HAProxy session at all: MySQL's own lines near the error (direct connections, missing logs).
+ */
+import { decideSession, fmtMs } from './rules.js';
+import type { Store } from './store.js';
+import { TERMINATOR_OF, type AppError, type Cause, type Session, type Verdict } from './model.js';
+
+export interface Match { verdict: Verdict; session: Session | undefined; method: string; candidates: number; http: Session | undefined }
+interface Settings { maxLag: number; settle: number; skew: number }
+
+
+export function matchError(store: Store, e: AppError, cfg: Settings, st: { skew: number }): Match {
+  const http = httpImpact(store, e, cfg);
+  const lo = e.t - cfg.maxLag - cfg.skew;
+  const hi = e.t + e.res + cfg.skew;
+  if (e.localPort !== undefined) {
+    let best: Session | undefined, bestD = Infinity;
+    for (const s of store.byPort.get(e.localPort) ?? []) {
+      if (s.end < lo || s.end > hi + cfg.settle || s.accept > hi) continue;
+      const d = s.end <= hi ? Math.abs(e.t - s.end) : Math.abs(e.t - s.end) + cfg.maxLag; // prefer closures before the error
+      if (d < bestD) { best = s; bestD = d; }
+    }
+    if (best) {
+      best.claimed = true;
+      const v = decideSession(store, best, st, e);
+      return { verdict: v, session: best, method: 'client_port', candidates: 1, http };
+    }
+  }
+  // time only
+  const atError: Session[] = [];
+  for (const s of store.sessions.range(e.t - cfg.skew - 1000, hi + 1000)) if (!s.claimed) atError.push(s);
+  const before: Session[] = [];
+  for (const s of store.abnormal.range(lo, hi)) if (!s.claimed) before.push(s);
+  // 1) an abnormal close at the very instant of the error (query interrupted, packet too big)
+  const instant = before.filter((s) => Math.abs(s.end - e.t) <= e.res + cfg.skew && s.state[0] !== 'C');
+  // 2) a half-open session logged when the failing write reached HAProxy (`--`, LAB 04/06)
+  const halfOpen = atError.filter((s) => s.state[0] === '-' && Math.abs(s.end - e.t) <= e.res + cfg.skew);
+  // 3) any earlier abnormal close (timeouts, kills, DOWN): the error is its first use
+  const earlier = before.filter((s) => s.state[0] !== 'C' && s.end <= hi).sort((a, b) => b.end - a.end);
+  const appSide = before.filter((s) => s.state[0] === 'C' && s.end <= hi).sort((a, b) => b.end - a.end);
+  let pool: Session[] = [];
+  let method = 'time';
+  const pick = (): Session | undefined => {
+    if (instant.length) { pool = instant; method = 'time_instant'; return nearest(instant, e.t); }
+    const withCause = halfOpen.map((s) => ({ s, v: decideSession(store, s, st, e) })).filter((x) => x.v.cause !== 'unknown');
+    if (withCause.length) { pool = withCause.map((x) => x.s); method = 'time_half_open'; return nearest(pool, e.t); }
+    if (earlier.length) { pool = earlier; method = 'time_first_use'; return earlier[0]; }
+    if (halfOpen.length) { pool = halfOpen; method = 'time_half_open'; return nearest(halfOpen, e.t); }
+    if (appSide.length) { pool = appSide; method = 'time_first_use'; return appSide[0]; }
+    return undefined;
+  };
+  const s = pick();
+  if (s) {
+    s.claimed = true;
+    const v = decideSession(store, s, st, e);
+    // candidates that would tell another story lower the confidence (never a silent guess)
+    const agree = pool.filter((c) => c === s || c.state[0] === s.state[0] && c.server === s.server).length;
+    const factor = (method === 'time_instant' || method === 'time_half_open' ? 0.95 : 0.9) * (agree / pool.length);
+    v.confidence = Math.round(v.confidence * factor * 100) / 100;
+    if (pool.length > 1) v.why += ` (time-only join: ${pool.length} candidate sessions, ${agree} alike)`;
+    return { verdict: v, session: s, method, candidates: pool.length, http };
+  }
+  return { ...mysqlOnly(store, e, cfg), http };
+}
+
+function nearest(l: Session[], t: number): Session {
+  let best = l[0]!;
+  for (const s of l) if (Math.abs(s.end - t) < Math.abs(best.end - t)) best = s;
+  return best;
+}
+
+/** No HAProxy session: what the MySQL logs say near the error. */
+function mysqlOnly(store: Store, e: AppError, cfg: Settings): Omit<Match, 'http'> {
+  const lo = e.t - cfg.maxLag - cfg.skew, hi = e.t + e.res + cfg.skew + cfg.settle;
+  let best: { cause: Cause; t: number; why: string; ev: import('./model.js').Evidence } | undefined;
+  const consider = (cause: Cause, t: number, why: string, ev: import('./model.js').Evidence) => {
+    if (t > hi) return;
+    if (!best || Math.abs(e.t - t) < Math.abs(e.t - best.t)) best = { cause, t, why, ev };
+  };
+  for (const inst of store.instances.values()) {
+    for (const a of inst.aborted.range(lo, hi)) {
+      if (a.claimed) continue;
+      const cause: Cause = a.reason === 'timeout_reading' ? 'mysql_wait_timeout' : a.reason === 'packet_too_large' ? 'mysql_max_allowed_packet'
+        : a.reason === 'killed' ? (a.byShutdown ? 'mysql_shutdown' : 'mysql_kill') : 'unknown';
+      consider(cause, a.t, `${inst.name} logged an aborted connection (${a.reason.replace(/_/g, ' ')}) ${fmtMs(Math.abs(e.t - a.t))} ${a.t <= e.t ? 'before' : 'after'} the error`, a.ev);
+    }
+    for (const ev of inst.events.range(lo, hi)) {
+      if (ev.type === 'shutdown') consider('mysql_shutdown', ev.t, `${inst.name} was shut down before the error`, ev.ev);
+      if (ev.type === 'crash') consider('mysql_crash', ev.t, `${inst.name} crashed before the error`, ev.ev);
+    }
+  }
+  if (e.code === '1153' || e.cls === 'packet_too_large') {
+    return { verdict: { cause: 'mysql_max_allowed_packet', terminatedBy: 'mysql', confidence: 0.8, why: 'the app itself got 1153: packet bigger than max_allowed_packet', evidence: best ? [best.ev] : [] }, session: undefined, method: 'app_error_code', candidates: 0 };
+  }
+  if (best) {
+    const b = best as { cause: Cause; why: string; ev: import('./model.js').Evidence };
+    const terminatedBy = b.cause === 'unknown' ? 'unknown' : TERMINATOR_OF[b.cause];
+    return { verdict: { cause: b.cause, terminatedBy, confidence: b.cause === 'unknown' ? 0.2 : 0.5, why: `${b.why} (no HAProxy session could be joined)`, evidence: [b.ev] }, session: undefined, method: 'mysql_time', candidates: 1 };
+  }
+  return { verdict: { cause: 'unknown', terminatedBy: 'unknown', confidence: 0, why: 'no HAProxy session and no MySQL line could be joined to this error', evidence: [] }, session: undefined, method: 'none', candidates: 0 };
+}
+
+/** The user-facing request that failed because of the error: a 5xx in flight at that time. */
+function httpImpact(store: Store, e: AppError, cfg: Settings): Session | undefined {
+  let best: Session | undefined;
+  for (const s of store.http5xx.range(e.t - cfg.skew, e.t + e.res + cfg.skew + 600_000)) {
+    if (s.accept > e.t + e.res + cfg.skew) continue;
+    if (!best || s.end < best.end) best = s;
+  }
+  return best;
+}
+

@@ -1,0 +1,105 @@
+/**
+ * The correlator's compact view of parsed records. Documents are reduced to the few fields the
+ * join and the rules need, so that a window of hours of HAProxy traffic stays small in memory.
+ */
+import type { Doc } from '../../parsers/types.js';
+
+export type Cause =
+  | 'haproxy_timeout_client' | 'haproxy_timeout_server' | 'haproxy_server_down' | 'haproxy_admin_kill' | 'haproxy_hard_stop'
+  | 'mysql_wait_timeout' | 'mysql_kill' | 'mysql_max_allowed_packet' | 'mysql_shutdown' | 'mysql_crash'
+  | 'app_closed' | 'network_reset' | 'unknown';
+export type Terminator = 'haproxy' | 'mysql' | 'app' | 'network' | 'unknown';
+
+export const TERMINATOR_OF: Record<Cause, Terminator> = {
+  haproxy_timeout_client: 'haproxy', haproxy_timeout_server: 'haproxy', haproxy_server_down: 'haproxy',
+  haproxy_admin_kill: 'haproxy', haproxy_hard_stop: 'haproxy',
+  mysql_wait_timeout: 'mysql', mysql_kill: 'mysql', mysql_max_allowed_packet: 'mysql', mysql_shutdown: 'mysql', mysql_crash: 'mysql',
+  app_closed: 'app', network_reset: 'network', unknown: 'unknown',
+};
+
+export interface Evidence { kind: 'haproxy' | 'mysql_error' | 'mysql_general' | 'app'; file: string; offset: number; text: string; t?: number | undefined; note?: string }
+
+export interface Session {
+  seq: number;
+  accept: number;
+  end: number;
+  state: string;
+  clientIp: string;
+  clientPort: number;
+  frontend: string;
+  backend: string;
+  server: string;
+  mode: 'tcp' | 'http';
+  pid: number | undefined;
+  status: number | undefined;
+  bytesRead: number | undefined;
+  backendSourcePort: number | undefined;
+  ev: Evidence;
+  doc: Doc;
+  claimed: boolean;
+}
+
+export interface Thread {
+  instance: string;
+  id: number;
+  connectT: number | undefined;
+  user: string | undefined;
+  host: string | undefined;
+  lastT: number;
+  lastQueryT: number | undefined;
+  quitT: number | undefined;
+  connectEv: Evidence | undefined;
+  lastEv: Evidence | undefined;
+  killed: { t: number; by: number | undefined; byUser: string | undefined; ev: Evidence } | undefined;
+  aborted: { t: number; reason: string; ev: Evidence } | undefined;
+  session: Session | undefined;
+  /** key of the thread in the eviction queue (its lastT when queued) */
+  queuedAt: number;
+}
+
+export type InstanceEventType = 'shutdown' | 'crash' | 'ready' | 'down' | 'up';
+export interface InstanceEvent { type: InstanceEventType; t: number; ev: Evidence; detail?: string }
+
+export interface Aborted { instance: string; t: number; threadId: number | undefined; reason: string; killer: number | undefined; byShutdown: boolean; ev: Evidence; claimed: boolean }
+
+export interface HaEvent { type: 'hard_stop' | 'reload' | 'down' | 'up'; t: number; pid: number | undefined; server?: string | undefined; backend?: string | undefined; reason?: string | undefined; ev: Evidence }
+
+export interface AppError {
+  t: number;
+  /** timestamp resolution: 1000 when the log line had whole seconds only */
+  res: number;
+  code: string;
+  message: string;
+  cls: string | undefined;
+  localPort: number | undefined;
+  threadId: number | undefined;
+  file: string;
+  offset: number;
+  doc: Doc;
+  ev: Evidence;
+}
+
+export interface Verdict {
+  cause: Cause;
+  terminatedBy: Terminator;
+  confidence: number;
+  why: string;
+  evidence: Evidence[];
+}
+
+export function get(doc: Doc, path: string): unknown {
+  let cur: unknown = doc;
+  let i = 0;
+  while (i < path.length) {
+    const j = path.indexOf('.', i);
+    const key = j === -1 ? path.slice(i) : path.slice(i, j);
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Doc)[key];
+    if (j === -1) break;
+    i = j + 1;
+  }
+  return cur;
+}
+
+export const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined);
+export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);

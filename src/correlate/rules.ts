@@ -1,0 +1,180 @@
+/**
+ * Who terminated a session, and why. The rules follow how the components behave
+ * (HAProxy manual §8.5 and LAB_FINDINGS §2/§4), not the look of particular samples:
+ * - HAProxy's state names who closed the LAST half: `cD`/`sD` its own timeouts, `K` an admin kill or
+ *   hard-stop, `D` a server marked DOWN; `SD` the server side closed; `--` a normal close, which is
+ *   also what a MySQL KILL, restart or crash looks like to HAProxy (LAB 04, 06).
+ * - So MySQL-side first causes (KILL, shutdown, crash) are checked first whenever the session lived
+ *   across them: a KILLed idle connection can be logged `cD` much later, a restart victim `D-`.
+ */
+import { TERMINATOR_OF, type AppError, type Cause, type Evidence, type Session, type Thread, type Verdict } from './model.js';
+import type { Instance, Store } from './store.js';
+
+export interface RuleSettings { skew: number }
+
+/** The MySQL thread behind a session: exact by thread id when the app gave one, else by Connect time on that server. */
+export function threadFor(store: Store, s: Session, st: RuleSettings, threadId?: number): Thread | undefined {
+  const inst = store.instances.get(s.server);
+  if (!inst) return undefined;
+  if (threadId !== undefined) {
+    const l = inst.threads.get(threadId);
+    if (l) {
+      for (let i = l.length - 1; i >= 0; i--) {
+        const th = l[i]!;
+        if (th.connectT === undefined || th.connectT <= s.end + st.skew + 1000) { th.session = s; return th; }
+      }
+    }
+  }
+  // Connect lines have 1 s resolution (MariaDB); the server sees the connection Tc ms after accept.
+  const lo = Math.floor((s.accept - st.skew) / 1000) - 1, hi = Math.floor((s.accept + st.skew) / 1000) + 1;
+  let best: Thread | undefined, bestD = Infinity;
+  for (let k = lo; k <= hi; k++) {
+    for (const th of inst.bySecond.get(k) ?? []) {
+      if (th.session && th.session !== s) continue;
+      if (th.quitT !== undefined && th.quitT < s.accept - st.skew - 1000) continue;
+      // the thread must not outlive the session by more than the skew + resolution
+      const end = th.quitT ?? th.aborted?.t;
+      if (end !== undefined && Math.abs(end - s.end) > st.skew + 2000 && end < s.end) continue;
+      const d = Math.abs((th.connectT ?? 0) - s.accept);
+      if (d < bestD) { best = th; bestD = d; }
+    }
+  }
+  if (best) best.session = s;
+  return best;
+}
+
+function lifecycleDuring(inst: Instance | undefined, from: number, to: number): { type: 'shutdown' | 'crash'; ev: Evidence; t: number } | undefined {
+  if (!inst) return undefined;
+  for (const e of inst.events.range(from, to)) {
+    if (e.type === 'shutdown' || e.type === 'crash') return { type: e.type, ev: e.ev, t: e.t };
+  }
+  return undefined;
+}
+
+function abortedNear(inst: Instance | undefined, th: Thread | undefined, s: Session, st: RuleSettings) {
+  if (th?.aborted) return th.aborted;
+  if (!inst) return undefined;
+  // without a thread: an unclaimed Aborted line of that instance in the same second(s) as the close
+  for (const a of inst.aborted.range(s.end - st.skew - 1000, s.end + st.skew + 3000)) {
+    if (!a.claimed && a.reason !== 'killed') { a.claimed = true; return { t: a.t, reason: a.reason, ev: a.ev }; }
+  }
+  return undefined;
+}
+
+function verdict(cause: Cause, confidence: number, why: string, evidence: Evidence[], terminatedBy = TERMINATOR_OF[cause]): Verdict {
+  return { cause, terminatedBy, confidence: Math.round(Math.min(1, Math.max(0, confidence)) * 100) / 100, why, evidence };
+}
+
+const APP_TIMEOUT = /timed? ?out|timeout/i;
+
+export function decideSession(store: Store, s: Session, st: RuleSettings, err?: AppError): Verdict {
+  const inst = store.instances.get(s.server);
+  const th = threadFor(store, s, st, err?.threadId);
+  const evidence: Evidence[] = [s.ev];
+  if (th?.connectEv) evidence.push(th.connectEv);
+  if (th?.lastEv && th.lastEv !== th.connectEv) evidence.push(th.lastEv);
+  const c0 = s.state[0] ?? '?';
+  const killed = th?.killed && th.killed.t <= s.end + st.skew + 1000 ? th.killed : undefined;
+  const life = th?.quitT === undefined ? lifecycleDuring(inst, s.accept - st.skew, s.end + st.skew + 1000) : undefined;
+  const mysqlFirst = (base: number): Verdict | undefined => {
+    if (killed) {
+      evidence.push(killed.ev);
+      return verdict('mysql_kill', base, `MySQL thread ${th!.id} on ${s.server} was killed${killed.by !== undefined ? ` by thread ${killed.by}${killed.byUser ? ` (${killed.byUser})` : ''}` : ''}; HAProxy only saw the close afterwards (${s.state})`, evidence);
+    }
+    if (life) {
+      evidence.push(life.ev);
+      return life.type === 'shutdown'
+        ? verdict('mysql_shutdown', base, `${s.server} was shut down while the session was open; HAProxy logged ${s.state}`, evidence)
+        : verdict('mysql_crash', base - 0.05, `${s.server} died without a shutdown (crash recovery or signal at restart) while the session was open; HAProxy logged ${s.state}`, evidence);
+    }
+    return undefined;
+  };
+  const appHint = (): Verdict | undefined => {
+    if (!err) return undefined;
+    if (err.code === '1153' || err.cls === 'packet_too_large') return verdict('mysql_max_allowed_packet', 0.9, `the app got 1153 (packet bigger than max_allowed_packet) and ${s.server} closed the session`, evidence);
+    if (err.code === '4031' || err.cls === 'interaction_timeout') return verdict('mysql_wait_timeout', 0.9, 'the server sent 4031 (disconnected because of inactivity): wait_timeout', evidence);
+    return undefined;
+  };
+  switch (c0) {
+    case 'K': {
+      for (const h of store.haEvents.range(s.end - 5000 - st.skew, s.end + st.skew)) {
+        if (h.type === 'hard_stop' && (h.pid === undefined || s.pid === undefined || h.pid === s.pid)) {
+          evidence.push(h.ev);
+          return verdict('haproxy_hard_stop', 0.95, `the old HAProxy process (pid ${s.pid ?? '?'}) hit hard-stop-after after a reload and killed the session (${s.state})`, evidence);
+        }
+      }
+      return verdict('haproxy_admin_kill', 0.9, `HAProxy killed the session (${s.state}): runtime API \`shutdown session(s)\` or equivalent`, evidence);
+    }
+    case 'D': {
+      const m = mysqlFirst(0.8);
+      if (m) return m;
+      let down: Evidence | undefined;
+      for (const h of store.haEvents.range(s.end - 3000 - st.skew, s.end + st.skew + 1000)) if (h.type === 'down' && (!h.server || h.server === s.server)) { down = h.ev; }
+      if (down) evidence.push(down);
+      return verdict('haproxy_server_down', down ? 0.95 : 0.85, `HAProxy marked ${s.backend}/${s.server} DOWN and shut its sessions (on-marked-down shutdown-sessions)`, evidence);
+    }
+    case 'U':
+      return verdict('haproxy_server_down', 0.6, `HAProxy shut the session on a backup server because an active one came UP (${s.state})`, evidence);
+    case 'c': {
+      const m = mysqlFirst(0.85);
+      if (m) return m;
+      const ab = abortedNear(inst, th, s, st);
+      if (ab) evidence.push(ab.ev);
+      return verdict('haproxy_timeout_client', ab ? 0.95 : 0.9, `HAProxy's \`timeout client\` expired (${s.state}) after ${fmtMs(idleOf(s, th))} without traffic`, evidence);
+    }
+    case 's': {
+      if (killed && killed.t < s.end - 1000) return mysqlFirst(0.85)!;
+      const ab = abortedNear(inst, th, s, st);
+      if (ab) evidence.push(ab.ev);
+      return verdict('haproxy_timeout_server', ab ? 0.95 : 0.9, `HAProxy's \`timeout server\` expired (${s.state})${ab?.reason === 'error_writing' ? ' while the server was still executing a query' : ''}`, evidence);
+    }
+    case 'S': {
+      const m = mysqlFirst(0.85);
+      if (m) return m;
+      const ab = abortedNear(inst, th, s, st);
+      if (ab) {
+        evidence.push(ab.ev);
+        if (ab.reason === 'timeout_reading') return verdict('mysql_wait_timeout', 0.95, `${s.server} closed the idle connection: wait_timeout ("Got timeout reading communication packets")`, evidence);
+        if (ab.reason === 'packet_too_large') return verdict('mysql_max_allowed_packet', 0.95, `${s.server} refused a packet bigger than max_allowed_packet and closed the connection`, evidence);
+        if (ab.reason === 'killed') return verdict('mysql_kill', 0.85, `${s.server} logged the connection as KILLED`, evidence);
+        if (ab.reason === 'error_reading' || ab.reason === 'error_writing') return verdict('network_reset', 0.6, `both sides saw the connection fail (HAProxy ${s.state}, ${s.server} "${ab.reason.replace('_', ' ')}"): a reset between them`, evidence);
+      }
+      const h = appHint();
+      if (h) return h;
+      if (s.state[1] === 'C') return verdict('unknown', 0.3, `${s.server} refused the connection (${s.state}): a connect failure, not a dead connection`, evidence, 'mysql');
+      return verdict('mysql_wait_timeout', 0.55, `the server side closed the session (${s.state}) and no MySQL log line names the reason; an idle close by the server is most often wait_timeout`, evidence);
+    }
+    case 'C': {
+      if (!err) return verdict('app_closed', 0.8, `the client closed the connection without COM_QUIT (${s.state}): process exit, crash or its own timeout`, evidence);
+      if (APP_TIMEOUT.test(err.message)) return verdict('app_closed', 0.7, `the app's own read/write timeout closed the connection (${s.state})`, evidence);
+      return verdict('network_reset', 0.6, `the client side of the session was reset (${s.state}) although the app did not close it`, evidence);
+    }
+    case '-': {
+      const m = mysqlFirst(0.9);
+      if (m) return m;
+      const h = appHint();
+      if (h) return h;
+      const ab = th?.aborted;
+      if (ab) {
+        evidence.push(ab.ev);
+        if (ab.reason === 'timeout_reading') return verdict('mysql_wait_timeout', 0.8, 'MySQL logged "Got timeout reading communication packets" for the thread: wait_timeout', evidence);
+        if (ab.reason === 'packet_too_large') return verdict('mysql_max_allowed_packet', 0.85, 'MySQL logged a packet bigger than max_allowed_packet for the thread', evidence);
+      }
+      if (!err) return verdict('unknown', 0.2, 'normal termination', evidence, 'unknown');
+      return verdict('unknown', 0.3, `HAProxy logged a normal close (${s.state}) at the time of the error: the server side closed first, and no MySQL log says why (KILL at log_warnings<4 without a general log, restart without an error log?)`, evidence, 'mysql');
+    }
+    default:
+      return verdict('unknown', 0.4, `HAProxy ended the session itself (${s.state}): ${String((s.doc as any)?.haproxy?.termination?.description ?? 'see the termination state')}`, evidence, 'haproxy');
+  }
+}
+
+export function idleOf(s: Session, th: Thread | undefined): number | undefined {
+  if (!th) return undefined;
+  const last = th.lastQueryT ?? th.connectT;
+  return last === undefined ? undefined : Math.max(0, s.end - last);
+}
+
+export function fmtMs(ms: number | undefined): string {
+  if (ms === undefined) return 'an unknown time';
+  return ms >= 1000 ? `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)} s` : `${ms} ms`;
+}

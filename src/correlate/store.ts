@@ -1,0 +1,178 @@
+/**
+ * The correlation window: everything that can still match an app error, indexed by the join keys
+ * (client port, server ↔ instance, thread id, time). Ports and thread ids are reused, so every
+ * lookup is also bounded in time, and everything older than the window is evicted: memory follows
+ * the window, not the input.
+ */
+import type { Doc } from '../../parsers/types.js';
+import type { OutRecord } from '../pipeline/parse-file.js';
+import { get, num, str, type Aborted, type Evidence, type HaEvent, type InstanceEvent, type Session, type Thread } from './model.js';
+
+/** An array kept sorted by a numeric key, appended at the back (logs are nearly in order). */
+export class TimeList<T> {
+  items: T[] = [];
+  head = 0;
+  constructor(readonly key: (x: T) => number) {}
+  add(x: T): void {
+    const k = this.key(x);
+    let i = this.items.length;
+    while (i > this.head && this.key(this.items[i - 1]!) > k) i--;
+    if (i === this.items.length) this.items.push(x); else this.items.splice(i, 0, x);
+  }
+  /** index of the first item with key >= k */
+  lowerBound(k: number): number {
+    let lo = this.head, hi = this.items.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (this.key(this.items[mid]!) < k) lo = mid + 1; else hi = mid; }
+    return lo;
+  }
+  *range(from: number, to: number): Generator<T> {
+    for (let i = this.lowerBound(from); i < this.items.length; i++) {
+      const x = this.items[i]!;
+      if (this.key(x) > to) break;
+      yield x;
+    }
+  }
+  /** removes and returns the items with key < k */
+  evictBefore(k: number): T[] {
+    const out: T[] = [];
+    while (this.head < this.items.length && this.key(this.items[this.head]!) < k) out.push(this.items[this.head++]!);
+    if (this.head > 4096 && this.head * 2 > this.items.length) { this.items = this.items.slice(this.head); this.head = 0; }
+    return out;
+  }
+  get size(): number { return this.items.length - this.head; }
+  *all(): Generator<T> { for (let i = this.head; i < this.items.length; i++) yield this.items[i]!; }
+}
+
+export interface Instance {
+  name: string;
+  threads: Map<number, Thread[]>;
+  /** threads by the second of their Connect, for session ↔ thread mapping by time */
+  bySecond: Map<number, Thread[]>;
+  threadList: TimeList<Thread>;
+  aborted: TimeList<Aborted>;
+  events: TimeList<InstanceEvent>;
+  /** time of the last line seen from this instance (a crash shows as silence, then recovery) */
+  lastActivity: number | undefined;
+}
+
+export function evidenceOf(r: OutRecord, kind: Evidence['kind']): Evidence {
+  const path = str(get(r.doc, 'log.file.path')) ?? '';
+  return { kind, file: path, offset: r.offset, text: r.text.length > 2000 ? r.text.slice(0, 2000) + '…' : r.text, t: r.t };
+}
+
+export class Store {
+  sessions = new TimeList<Session>((s) => s.end);
+  abnormal = new TimeList<Session>((s) => s.end);
+  http5xx = new TimeList<Session>((s) => s.end);
+  byPort = new Map<number, Session[]>();
+  instances = new Map<string, Instance>();
+  haEvents = new TimeList<HaEvent>((e) => e.t);
+  private seq = 0;
+
+  instance(name: string): Instance {
+    let i = this.instances.get(name);
+    if (!i) {
+      i = { name, threads: new Map(), bySecond: new Map(), threadList: new TimeList<Thread>((t) => t.queuedAt), aborted: new TimeList<Aborted>((a) => a.t), events: new TimeList<InstanceEvent>((e) => e.t), lastActivity: undefined };
+      this.instances.set(name, i);
+    }
+    return i;
+  }
+
+  addSession(r: OutRecord): Session | undefined {
+    const d = r.doc;
+    if (r.t === undefined) return undefined;
+    const tt = num(get(d, 'haproxy.total_time_ms'));
+    const state = str(get(d, 'haproxy.termination_state')) ?? '';
+    const end = tt !== undefined && tt >= 0 ? r.t + tt : r.t;
+    const port = num(get(d, 'source.port'));
+    const s: Session = {
+      seq: this.seq++, accept: r.t, end, state,
+      clientIp: str(get(d, 'source.ip')) ?? str(get(d, 'source.address')) ?? '-',
+      clientPort: port ?? -1,
+      frontend: str(get(d, 'haproxy.frontend_name')) ?? '',
+      backend: str(get(d, 'haproxy.backend_name')) ?? '',
+      server: str(get(d, 'haproxy.server_name')) ?? '',
+      mode: get(d, 'haproxy.mode') === 'http' || get(d, 'http.response.status_code') !== undefined ? 'http' : 'tcp',
+      pid: num(get(d, 'process.pid')),
+      status: num(get(d, 'http.response.status_code')),
+      bytesRead: num(get(d, 'haproxy.bytes_read')),
+      backendSourcePort: num(get(d, 'haproxy.backend_source.port')),
+      ev: evidenceOf(r, 'haproxy'), doc: d, claimed: false,
+    };
+    if (s.mode === 'http') {
+      if (s.status !== undefined && s.status >= 500) this.http5xx.add(s);
+      return s;
+    }
+    this.sessions.add(s);
+    if (!state.startsWith('-')) this.abnormal.add(s);
+    if (port !== undefined) {
+      const l = this.byPort.get(port);
+      if (l) l.push(s); else this.byPort.set(port, [s]);
+    }
+    return s;
+  }
+
+  addHaEvent(r: OutRecord): void {
+    if (r.t === undefined) return;
+    const d: Doc = r.doc;
+    const type = get(d, 'haproxy.message_type');
+    const ev = evidenceOf(r, 'haproxy');
+    const pid = num(get(d, 'process.pid'));
+    if (type === 'hard_stop' || (type === 'proxy_state' && get(d, 'haproxy.proxy_state.action') === 'hard-stopped')) {
+      this.haEvents.add({ type: 'hard_stop', t: r.t, pid, ev });
+    } else if (type === 'proxy_state' && /stop/.test(String(get(d, 'haproxy.proxy_state.action')))) {
+      this.haEvents.add({ type: 'reload', t: r.t, pid, ev });
+    } else if (type === 'server_state') {
+      const st = String(get(d, 'haproxy.server_state.state') ?? '').toUpperCase();
+      const server = str(get(d, 'haproxy.server_state.server'));
+      const e: HaEvent = { type: st === 'DOWN' ? 'down' : 'up', t: r.t, pid, server, backend: str(get(d, 'haproxy.server_state.backend')), reason: str(get(d, 'haproxy.server_state.reason')), ev };
+      if (st === 'DOWN' || st === 'UP') {
+        this.haEvents.add(e);
+        if (server) this.instance(server).events.add({ type: st === 'DOWN' ? 'down' : 'up', t: r.t, ev, detail: e.reason });
+      }
+    }
+  }
+
+  /** Remove what can no longer match; returns the evicted unclaimed abnormal sessions (for connection events). */
+  evict(before: number, threadsBefore: number): Session[] {
+    const gone = this.sessions.evictBefore(before);
+    for (const s of gone) {
+      const l = this.byPort.get(s.clientPort);
+      if (l) {
+        const i = l.indexOf(s);
+        if (i >= 0) l.splice(i, 1);
+        if (l.length === 0) this.byPort.delete(s.clientPort);
+      }
+    }
+    this.http5xx.evictBefore(before);
+    this.haEvents.evictBefore(threadsBefore);
+    for (const inst of this.instances.values()) {
+      // Threads stay as long as they are active: lastT moves forward, so a front item that was
+      // touched since it was queued is re-queued at its new place instead of being evicted.
+      const old: Thread[] = [];
+      while (inst.threadList.size > 0) {
+        const t = inst.threadList.items[inst.threadList.head]!;
+        if (t.queuedAt >= threadsBefore) break;
+        inst.threadList.head++;
+        if (t.lastT >= threadsBefore) {
+          t.queuedAt = t.lastT;
+          inst.threadList.add(t);
+        } else {
+          old.push(t);
+        }
+      }
+      for (const t of old) {
+        const l = inst.threads.get(t.id);
+        if (l) { const i = l.indexOf(t); if (i >= 0) l.splice(i, 1); if (!l.length) inst.threads.delete(t.id); }
+        if (t.connectT !== undefined) {
+          const k = Math.floor(t.connectT / 1000);
+          const b = inst.bySecond.get(k);
+          if (b) { const i = b.indexOf(t); if (i >= 0) b.splice(i, 1); if (!b.length) inst.bySecond.delete(k); }
+        }
+      }
+      inst.aborted.evictBefore(threadsBefore);
+      inst.events.evictBefore(threadsBefore - 24 * 3600_000);
+    }
+    return this.abnormal.evictBefore(before).filter((s) => !s.claimed);
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * The one catalogue of real errors (as fastify's errors.js / undici's UND_ERR_*): stable codes that
+ * scripts can match on. Parse failures are NOT here — they are data (parsers/types.ts ParseIssue).
+ */
+export const ErrorCodes = {
+  GA_ERR_ARGUMENT: 'invalid command-line argument',
+  GA_ERR_FILE_UNREADABLE: 'a file cannot be read',
+  GA_ERR_CONFIG_INVALID: 'the configuration is invalid',
+  GA_ERR_CONFIG_UNREADABLE: 'the configuration file cannot be read or parsed',
+  GA_ERR_TIMEZONE: 'unknown time zone',
+  GA_ERR_LOG_FORMAT: 'an HAProxy log-format cannot be compiled',
+  GA_ERR_HAPROXY_CONFIG: 'the HAProxy configuration cannot be used',
+  GA_ERR_SERVER_MAPPING: 'a MySQL log is not named after an HAProxy server',
+  GA_ERR_APP_PATTERN: 'an application log pattern is invalid',
+  GA_ERR_OUTPUT: 'the output cannot be written',
+  GA_ERR_TIME_RANGE: 'a --since/--until value is not a time',
+} as const;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+
+export class GoneawayError extends Error {
+  readonly code: ErrorCode;
+  /** the config key / CLI option at fault */
+  readonly key: string | undefined;
+  /** the offending value */
+  readonly value: string | undefined;
+  /** what to do about it */
+  readonly fix: string | undefined;
+
+  constructor(code: ErrorCode, message: string, opts: { key?: string; value?: string; fix?: string; cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'GoneawayError';
+    this.code = code;
+    this.key = opts.key;
+    this.value = opts.value;
+    this.fix = opts.fix;
+  }
+
+  /** One line for a terminal: `goneaway: <code>: <message> (key: value) — fix` */
+  oneLine(): string {
+    let s = `${this.code}: ${this.message}`;
+    if (this.key !== undefined) s += ` [${this.key}${this.value !== undefined ? `=${JSON.stringify(this.value)}` : ''}]`;
+    if (this.fix) s += ` — fix: ${this.fix}`;
+    return s.replace(/\s*\n\s*/g, ' ');
+  }
+}
+
+export function isGoneawayError(e: unknown): e is GoneawayError {
+  return e instanceof GoneawayError;
+}

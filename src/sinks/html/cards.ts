@@ -1,0 +1,94 @@
+/**
+ * One card per event: what the app saw, the timeline, the why sentence, the join (how the error
+ * was tied to a session and among how many candidates: LAB_FINDINGS §5, PHP/Python join by time
+ * only), and the evidence lines verbatim with file@offset so that a reader can check them.
+ */
+import type { Doc } from '../../../parsers/types.js';
+import { get } from '../../correlate/model.js';
+import { confMeter, esc, evidenceClass, fmtClock, fmtDateTime, fmtDur, nget, plural, sget, termClass, tget, withCode } from './format.js';
+import { causeLabel, termChip } from './summary-section.js';
+import { timelineSvg } from './timeline.js';
+
+const JOIN_HELP: Record<string, string> = {
+  client_port: "exact: the app's local port equals HAProxy's client port (%cp)",
+  thread_id: 'exact: the MySQL thread id the app logged',
+  time: 'by time window only (the app log carries no port or thread id)',
+  time_instant: 'by time: a session that ended at the instant of the error',
+  time_half_open: 'by time: a half-open session that HAProxy logged when the app wrote',
+  time_first_use: 'by time: the first use after an earlier close',
+  mysql_time: 'by time to a MySQL log line; no HAProxy session matched',
+  app_error_code: "from the app's own error code",
+  haproxy_session: 'the HAProxy session itself',
+  none: 'nothing could be joined',
+};
+
+const clip = (s: string, n: number) => (s.length > n ? s.slice(0, n) + '…' : s);
+
+function fact(name: string, value: string | undefined, title?: string): string {
+  return value ? `<div${title ? ` title="${esc(title)}"` : ''}><dt>${esc(name)}</dt><dd>${value}</dd></div>` : '';
+}
+
+function facts(e: Doc): string {
+  const method = sget(e, 'goneaway.join.method');
+  const cands = nget(e, 'goneaway.join.candidates');
+  const ip = sget(e, 'source.ip'), port = sget(e, 'source.port');
+  const fe = sget(e, 'haproxy.frontend_name'), be = sget(e, 'haproxy.backend_name'), srv = sget(e, 'haproxy.server_name');
+  const st = sget(e, 'haproxy.termination_state');
+  const desc = sget(e, 'haproxy.termination.description');
+  const tt = nget(e, 'haproxy.total_time_ms');
+  const bytes = nget(e, 'haproxy.bytes_read');
+  const inst = sget(e, 'mysql.instance'), tid = sget(e, 'mysql.thread_id'), user = sget(e, 'mysql.user');
+  const end = tget(e, 'haproxy.session_end'), lastQ = tget(e, 'mysql.last_query_at');
+  const errT = get(e, 'goneaway.kind') === 'app_error' ? tget(e, '@timestamp') : undefined;
+  const http = get(e, 'goneaway.impact.http') as Doc | undefined;
+  const file = sget(e, 'log.file.path'), off = sget(e, 'log.offset');
+  return `<dl class="facts">${[
+    fact('join', method ? `<code>${esc(method)}</code>${cands !== undefined ? ` · ${esc(plural(cands, 'candidate'))}` : ''}` : undefined, method ? JOIN_HELP[method] : undefined),
+    fact('client', ip ? `<code>${esc(ip)}${port ? ':' + esc(port) : ''}</code>` : undefined),
+    fact('route', fe || be || srv ? `<code>${esc(fe ?? '?')}</code> → <code>${esc(be ?? '?')}/${esc(srv ?? '?')}</code>` : undefined),
+    fact('HAProxy state', st ? `<code class="state">${esc(st)}</code>${desc ? ` ${esc(desc)}` : ''}` : undefined),
+    fact('session', tt !== undefined ? `${esc(fmtDur(tt))}${bytes !== undefined ? ` · ${esc(bytes.toLocaleString('en-US'))} bytes read` : ''}` : undefined),
+    fact('MySQL', inst || tid ? `${esc(inst ?? '?')}${tid ? ` · thread <code>${esc(tid)}</code>` : ''}${user ? ` · ${esc(user)}` : ''}` : undefined),
+    fact('idle gap', end !== undefined && lastQ !== undefined && end >= lastQ ? esc(fmtDur(end - lastQ)) : undefined, 'last query → close'),
+    fact('lag', end !== undefined && errT !== undefined ? esc(fmtDur(errT - end)) : undefined, 'close → app error'),
+    fact('HTTP impact', http ? `<code>${esc(get(http, 'status_code') ?? '?')}</code> ${esc(get(http, 'request') ?? '')} <span class="muted">(${esc(get(http, 'frontend') ?? '')})</span>` : undefined),
+    fact('record', file ? `<code>${esc(file)}@${esc(off ?? '?')}</code>` : undefined),
+  ].join('')}</dl>`;
+}
+
+function evidence(e: Doc, open: boolean): string {
+  const evs = ((get(e, 'goneaway.evidence') as Doc[] | undefined) ?? []).filter((v) => v && typeof v === 'object');
+  if (!evs.length) return `<p class="muted noev">No evidence line.</p>`;
+  const items = evs.map((v) => {
+    const t = tget(v, '@timestamp');
+    return `<li><div class="ev-h"><span class="chip ${evidenceClass(sget(v, 'kind'))}"><span class="sw"></span>${esc(sget(v, 'kind') ?? '?')}</span><code class="loc">${esc(sget(v, 'file') ?? '?')}@${esc(sget(v, 'offset') ?? '?')}</code>${t !== undefined ? `<span class="muted">${esc(fmtClock(t))}</span>` : ''}${v.note ? `<span class="muted">${esc(v.note)}</span>` : ''}</div><pre>${esc(clip(String(v.text ?? ''), 4000))}</pre></li>`;
+  });
+  return `<details class="evidence"${open ? ' open' : ''}><summary>Evidence (${evs.length} line${evs.length === 1 ? '' : 's'})</summary><ol>${items.join('')}</ol></details>`;
+}
+
+export function card(e: Doc, openEvidence: boolean): string {
+  const kind = sget(e, 'goneaway.kind') ?? '';
+  const term = sget(e, 'goneaway.terminated_by') ?? 'unknown';
+  const cause = sget(e, 'goneaway.cause') ?? 'unknown';
+  const t = tget(e, '@timestamp');
+  const code = sget(e, 'error.code');
+  const msg = sget(e, 'error.message');
+  const type = sget(e, 'error.type');
+  const why = sget(e, 'goneaway.why');
+  return `<article class="card ${termClass(term)}" data-kind="${esc(kind)}" data-cause="${esc(cause)}" data-term="${esc(term)}">
+<header class="card-h"><time>${esc(t !== undefined ? fmtDateTime(t) : String(e['@timestamp'] ?? '?'))}</time>${code ? `<code class="errcode">${esc(code)}</code>` : ''}<span class="cause">${causeLabel(cause)}</span>${termChip(term, `closed by ${term}`)}${confMeter(nget(e, 'goneaway.confidence'))}</header>
+${msg ? `<p class="msg">${type ? `<span class="muted">${esc(type)}:</span> ` : ''}${esc(clip(msg, 600))}</p>` : ''}
+<div class="tl-wrap">${timelineSvg(e)}</div>
+${why ? `<p class="why"><b>Why:</b> ${withCode(why)}</p>` : ''}
+${facts(e)}
+${evidence(e, openEvidence)}
+</article>`;
+}
+
+/** a list of cards capped at `max` timelines; says how many were left out (the summary counts all) */
+export function cardList(events: Doc[], max: number, noun: string): string {
+  const shown = events.slice(0, max);
+  const open = events.length <= 20;
+  const omitted = events.length - shown.length;
+  return `<div class="cards">${shown.map((e) => card(e, open)).join('\n')}</div>${omitted > 0 ? `<p class="omitted" data-omitted="${omitted}">${esc(plural(omitted, `more ${noun}`))} not drawn: only the first ${esc(max.toLocaleString('en-US'))} are shown; the summary above counts all ${esc(events.length.toLocaleString('en-US'))}. Use <code>--format ndjson</code> for the full list.</p>` : ''}`;
+}

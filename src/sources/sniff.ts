@@ -1,0 +1,52 @@
+/**
+ * `--kind auto`: decide what a file is from its first lines. Each candidate kind is scored by
+ * the share of sampled lines its own parser accepts; the best share wins, with ties broken in
+ * the order haproxy, mysql-general, mysql-error, app (the more specific shapes first).
+ */
+import type { ParseContext } from '../../parsers/types.js';
+import { parseHaproxyLine } from '../../parsers/haproxy/index.js';
+import { isMysqlErrorRecordStart, parseMysqlErrorRecord } from '../../parsers/mysql/error.js';
+import { isMysqlGeneralRecordStart } from '../../parsers/mysql/general.js';
+import { isAppRecordStart } from '../../parsers/app/index.js';
+import { readLines } from './lines.js';
+import type { FileKind } from '../pipeline/parse-file.js';
+
+const SAMPLE_LINES = 200;
+const GENERAL_HEADER = /^(?:\S.*, Version: .* started with:|Tcp port: \d+|TCP Port: \d+|Time\s+Id\s+Command\s+Argument)/;
+const GENERAL_BODY = /^(?:\d{6} [ \d]\d:\d\d:\d\d|\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?\t\t?\s*\d+ [A-Z][a-zA-Z ]+(?:\t|$)/;
+
+export interface SniffResult { kind: FileKind; scores: Record<FileKind, number>; sampled: number }
+
+export function sniffLines(lines: string[], ctx: ParseContext): SniffResult {
+  const scores: Record<FileKind, number> = { haproxy: 0, 'mysql-general': 0, 'mysql-error': 0, app: 0 };
+  let n = 0;
+  for (const line of lines) {
+    if (line.trim() === '') continue;
+    n++;
+    if (parseHaproxyLine(line, ctx).ok) scores.haproxy++;
+    if (GENERAL_HEADER.test(line) || GENERAL_BODY.test(line)) scores['mysql-general']++;
+    else if (isMysqlErrorRecordStart(line) && parseMysqlErrorRecord(line, ctx).ok) scores['mysql-error']++;
+    if (isAppRecordStart(line)) scores.app += 0.5; // app logs are mostly noise: weak evidence
+    void isMysqlGeneralRecordStart;
+  }
+  const order: FileKind[] = ['haproxy', 'mysql-general', 'mysql-error', 'app'];
+  let best: FileKind = 'app';
+  let bestScore = 0;
+  for (const k of order) {
+    const share = n === 0 ? 0 : scores[k] / n;
+    if (share > bestScore + 1e-9) { best = k; bestScore = share; }
+  }
+  // An HAProxy or MySQL verdict needs a real majority; otherwise it is an application log,
+  // whose error records are found wherever they are.
+  if (best !== 'app' && bestScore < 0.3) best = 'app';
+  return { kind: best, scores, sampled: n };
+}
+
+export function sniffFile(path: string, ctx: ParseContext): SniffResult {
+  const sample: string[] = [];
+  for (const l of readLines(path)) {
+    sample.push(l.text);
+    if (sample.length >= SAMPLE_LINES) break;
+  }
+  return sniffLines(sample, ctx);
+}

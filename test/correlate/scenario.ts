@@ -1,0 +1,100 @@
+/**
+ * Builds small synthetic incidents in the shapes real HAProxy 2.6 / MariaDB 10.11 / apps wrote in
+ * LAB_FINDINGS, writes them to a temp dir and runs the correlator in-process.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { correlate, newStats } from '../../src/correlate/engine.js';
+import { makeZone } from '../../parsers/time.js';
+import type { Doc } from '../../parsers/types.js';
+
+const MON = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const p2 = (n: number) => String(n).padStart(2, '0');
+const p3 = (n: number) => String(n).padStart(3, '0');
+
+/** base instant: 2026-11-23 20:21:00 UTC; offsets in ms */
+export const T0 = Date.UTC(2026, 10, 23, 20, 21, 0);
+
+export function syslogDate(t: number): string {
+  const d = new Date(t);
+  return `${MON[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
+}
+export function hapDate(t: number): string {
+  const d = new Date(t);
+  return `${p2(d.getUTCDate())}/${MON[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}.${p3(d.getUTCMilliseconds())}`;
+}
+function mariaDate(t: number): string {
+  const d = new Date(t);
+  return `${d.getUTCFullYear()}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
+}
+function generalDate(t: number): string {
+  const d = new Date(t);
+  return `${p2(d.getUTCFullYear() % 100)}${p2(d.getUTCMonth() + 1)}${p2(d.getUTCDate())} ${String(d.getUTCHours()).padStart(2, ' ')}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
+}
+
+export interface SessionSpec { port: number; accept: number; tt: number; state: string; server?: string; pid?: number }
+
+export class Incident {
+  haproxy: Array<{ t: number; line: string }> = [];
+  errors: Record<string, Array<{ t: number; line: string }>> = {};
+  general: Record<string, Array<{ t: number; line: string }>> = {};
+  php: Array<{ t: number; line: string }> = [];
+  node: Array<{ t: number; line: string }> = [];
+
+  session(s: SessionSpec): this {
+    const end = s.accept + s.tt;
+    this.haproxy.push({ t: end, line: `${syslogDate(end)} db-lb-01 haproxy[${s.pid ?? 3968}]: 127.0.0.1:${s.port} [${hapDate(s.accept)}] mysql_ro mariadb_replicas/${s.server ?? 'replica1'} 1/0/${s.tt} 710 ${s.state} 8/8/7/4/0 0/0` });
+    return this;
+  }
+  haproxyLine(t: number, payload: string, pid = 3968): this {
+    this.haproxy.push({ t, line: `${syslogDate(t)} db-lb-01 haproxy[${pid}]: ${payload}` });
+    return this;
+  }
+  mysqlError(server: string, t: number, thread: number, level: string, msg: string): this {
+    (this.errors[server] ??= []).push({ t, line: `${mariaDate(t)} ${thread} [${level}] ${msg}` });
+    return this;
+  }
+  aborted(server: string, t: number, id: number, reason: string, threadCol = id): this {
+    return this.mysqlError(server, t, threadCol, 'Warning', `Aborted connection ${id} to db: 'shop' user: 'app' host: '127.0.0.1' (${reason})`);
+  }
+  gen(server: string, t: number, id: number, cmd: string, arg: string): this {
+    (this.general[server] ??= []).push({ t, line: `${generalDate(t)}\t${String(id).padStart(6, ' ')} ${cmd}\t${arg}` });
+    return this;
+  }
+  connect(server: string, t: number, id: number, user = 'app'): this { return this.gen(server, t, id, 'Connect', `${user}@127.0.0.1 on shop using TCP/IP`); }
+  php2006(t: number, sql = 'select * from orders where id = 7'): this {
+    const d = new Date(t);
+    const stamp = `${d.getUTCFullYear()}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
+    this.php.push({ t, line: `[${stamp}] production.ERROR: SQLSTATE[HY000]: General error: 2006 MySQL server has gone away (SQL: ${sql}) {"exception":"[object] (Illuminate\\\\Database\\\\QueryException(code: HY000): SQLSTATE[HY000]: General error: 2006 MySQL server has gone away (SQL: ${sql}) at /app/src/Worker.php:42)"} []` });
+    return this;
+  }
+  nodeLost(t: number, localPort: number, threadId: number): this {
+    this.node.push({ t, line: JSON.stringify({ level: 50, time: t, pid: 4242, msg: 'mysql connection error', err: { type: 'Error', code: 'PROTOCOL_CONNECTION_LOST', fatal: true, message: 'Connection lost: The server closed the connection.' }, db: { localPort, threadId } }) });
+    return this;
+  }
+
+  /** Writes the files (each sorted by time, as the components would) and correlates them. */
+  run(opts: { skew?: number; maxLag?: number; settle?: number } = {}): { events: Doc[]; appErrors: Doc[]; connections: Doc[]; dir: string } {
+    const dir = mkdtempSync(path.join(tmpdir(), 'goneaway-incident-'));
+    const write = (name: string, l: Array<{ t: number; line: string }>) => {
+      const p = path.join(dir, name);
+      writeFileSync(p, [...l].sort((a, b) => a.t - b.t).map((x) => x.line).join('\n') + (l.length ? '\n' : ''));
+      return p;
+    };
+    const haproxy = [write('haproxy.log', this.haproxy)];
+    const app = [write('app-php.log', this.php), write('app-node.log', this.node)];
+    const servers = new Set([...Object.keys(this.errors), ...Object.keys(this.general), 'replica1']);
+    const mysqlError = [...servers].map((s) => ({ server: s, path: write(`${s}-error.log`, this.errors[s] ?? []) }));
+    const mysqlGeneral = [...servers].map((s) => ({ server: s, path: write(`${s}-general.log`, this.general[s] ?? []) }));
+    const stats = newStats();
+    const events = [...correlate({
+      haproxy, app, mysqlError, mysqlGeneral, ctx: { zone: makeZone('UTC'), refTime: T0 },
+      skew: opts.skew ?? 2000, maxLag: opts.maxLag ?? 900_000, settle: opts.settle ?? 5000,
+    }, stats)];
+    const kind = (k: string) => events.filter((e) => (e.goneaway as Doc).kind === k);
+    return { events, appErrors: kind('app_error'), connections: kind('connection'), dir };
+  }
+}
+
+export const ga = (e: Doc): Doc => e.goneaway as Doc;

@@ -1,0 +1,56 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Incident, T0, ga } from './scenario.js';
+import type { Doc } from '../../parsers/types.js';
+
+test('SD + "Got timeout reading communication packets": wait_timeout', () => {
+  const inc = new Incident()
+    .connect('replica2', T0 + 10, 9).gen('replica2', T0 + 20, 9, 'Query', 'select 1')
+    .session({ port: 42436, accept: T0, tt: 3027, state: 'SD', server: 'replica2' })
+    .aborted('replica2', T0 + 3027, 9, 'Got timeout reading communication packets')
+    .php2006(T0 + 8000);
+  const e = inc.run().appErrors[0]!;
+  assert.equal(ga(e).cause, 'mysql_wait_timeout');
+  assert.equal(ga(e).terminated_by, 'mysql');
+  assert.match(String((ga(e).recommendation as Doc).text), /wait_timeout/);
+});
+
+test('SD + "packet bigger than max_allowed_packet": max_allowed_packet', () => {
+  const inc = new Incident()
+    .connect('replica1', T0 + 5, 9)
+    .session({ port: 42000, accept: T0, tt: 60, state: 'SD' })
+    .aborted('replica1', T0 + 60, 9, "Got a packet bigger than 'max_allowed_packet' bytes")
+    .php2006(T0 + 60);
+  assert.equal(ga(inc.run().appErrors[0]!).cause, 'mysql_max_allowed_packet');
+});
+
+test('KILL in the general log, HAProxy logs the half-open session `--` when PHP next writes (LAB 04)', () => {
+  const inc = new Incident()
+    .connect('replica1', T0 + 5, 12).gen('replica1', T0 + 50, 12, 'Query', 'select 1')
+    .connect('replica1', T0 + 2000, 14, 'dba').gen('replica1', T0 + 2010, 14, 'Query', 'KILL 12')
+    .session({ port: 43000, accept: T0, tt: 5800, state: '--' })
+    .php2006(T0 + 5800);
+  const e = inc.run().appErrors[0]!;
+  assert.equal(ga(e).cause, 'mysql_kill');
+  assert.equal(ga(e).terminated_by, 'mysql');
+  assert.match(String(ga(e).why), /thread 14/);
+});
+
+test('a KILLed idle connection logged `cD` when timeout client fired later is still a kill (LAB 13)', () => {
+  const inc = new Incident()
+    .connect('replica1', T0 + 5, 12).gen('replica1', T0 + 50, 12, 'Query', 'select 1')
+    .connect('replica1', T0 + 1000, 14, 'dba').gen('replica1', T0 + 1010, 14, 'Query', "KILL '12'")
+    .session({ port: 43001, accept: T0, tt: 4050, state: 'cD' })
+    .php2006(T0 + 9000);
+  assert.equal(ga(inc.run().appErrors[0]!).cause, 'mysql_kill');
+});
+
+test('kill -9: nothing until the restart logs crash recovery; the `--` victim is a crash', () => {
+  const inc = new Incident()
+    .connect('replica1', T0 + 5, 12).gen('replica1', T0 + 2000, 12, 'Query', 'select 1')
+    .mysqlError('replica1', T0 + 9000, 0, 'Note', 'InnoDB: Starting crash recovery from checkpoint LSN=842419')
+    .session({ port: 43002, accept: T0, tt: 16000, state: '--' })
+    .php2006(T0 + 16000);
+  const e = inc.run().appErrors[0]!;
+  assert.equal(ga(e).cause, 'mysql_crash');
+});

@@ -1,0 +1,112 @@
+// Runs one scenario: fresh rsyslogd + two MariaDB replicas + HAProxy + app lanes, the scenario's script with
+// its injections (each journaled with the orchestrator's own clock), then stops everything by PID and writes
+// the logs + ground-truth.json into <out>/<scenario>/.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Haproxy, type HaproxyOptions } from './haproxy.js';
+import { Lane, APP_LOG, type Bookkeeping } from './lane.js';
+import { REPLICAS, Replica } from './mariadb.js';
+import { ProcessRegistry, sleep } from './proc.js';
+import { Rsyslog } from './rsyslog.js';
+import { computeTruth } from './truth.js';
+import type { AppKind, GroundTruth, JournalEntry } from './types.js';
+import { Injector } from './inject.js';
+
+export interface ScenarioDef {
+  id: string;
+  name: string;
+  haproxy?: Partial<HaproxyOptions>;
+  lanes?: Partial<Record<AppKind, number>>;
+  run(ctx: ScenarioCtx): Promise<void>;
+}
+
+export interface ScenarioSummary { name: string; ms: number; errors: number; silent: number; conns: number; problems: string[]; causes: Record<string, number> }
+
+const DEFAULT_HAPROXY: HaproxyOptions = { timeoutClientMs: 30000, timeoutServerMs: 30000, onMarkedDown: false, hardStopAfterMs: null, customFrontend: false };
+const LANE_PREFIX: Record<AppKind, string> = { php: 'php', node: 'node', python: 'py' };
+
+export class ScenarioCtx extends Injector {
+  readonly lanes: Lane[] = [];
+  t0 = Date.now();
+
+  lane(name: string): Lane {
+    const l = this.lanes.find((x) => x.name === name);
+    if (!l) throw new Error(`no lane ${name}`);
+    return l;
+  }
+  byApp(app: AppKind): Lane[] { return this.lanes.filter((l) => l.app === app); }
+  /** waits until `ms` after the scenario start */
+  at(ms: number): Promise<void> { return sleep(this.t0 + ms - Date.now()); }
+  /** connects unless a global injection holds the gate (restart/reload windows: the model needs a known owner) */
+  async connect(l: Lane, port?: number): Promise<void> {
+    await this.gateOpen();
+    const c = await l.connect(port);
+    if (!c) throw new Error(`${l.name}: connect failed`);
+  }
+}
+
+export async function runScenario(def: ScenarioDef, opts: { outRoot: string; stateRoot: string; template: string; repoRoot: string; log: (s: string) => void }): Promise<ScenarioSummary> {
+  const started = Date.now();
+  const outDir = path.join(opts.outRoot, def.name);
+  const stateDir = path.join(opts.stateRoot, def.name);
+  fs.rmSync(outDir, { recursive: true, force: true });
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.mkdirSync(stateDir, { recursive: true });
+  for (const f of Object.values(APP_LOG)) fs.writeFileSync(path.join(outDir, f), '');
+
+  const reg = new ProcessRegistry();
+  const journal: JournalEntry[] = [];
+  const book: Bookkeeping = { conns: [], errors: [] };
+  const hopts: HaproxyOptions = { ...DEFAULT_HAPROXY, ...def.haproxy };
+  const replicas = REPLICAS.map((s) => new Replica(s, reg, stateDir, outDir));
+  const haproxy = new Haproxy(reg, stateDir, outDir, REPLICAS);
+  const rsyslog = new Rsyslog(reg, stateDir, outDir);
+  const ctx = new ScenarioCtx(reg, journal, haproxy, replicas, hopts);
+  const problems: string[] = [];
+
+  try {
+    await rsyslog.start();
+    for (const r of replicas) r.prepare(opts.template);
+    await Promise.all(replicas.map((r) => ctx.startReplica(r.name)));
+    haproxy.writeConfig(hopts);
+    const hp = await haproxy.start();
+    journal.push({ t: hp.startedAt, kind: 'haproxy_start', pid: hp.pid, timeout_client_ms: hopts.timeoutClientMs, timeout_server_ms: hopts.timeoutServerMs, on_marked_down: hopts.onMarkedDown, hard_stop_after_ms: hopts.hardStopAfterMs });
+    await Promise.all(replicas.map((r) => haproxy.waitServer(r.name, 'UP')));
+    ctx.watchServers();
+    for (const app of ['php', 'node', 'python'] as AppKind[]) {
+      for (let i = 1; i <= (def.lanes?.[app] ?? 2); i++) {
+        const l = new Lane(`${LANE_PREFIX[app]}-${i}`, app, reg, { repoRoot: opts.repoRoot, scenarioOut: outDir, stateDir }, book);
+        l.start();
+        ctx.lanes.push(l);
+      }
+    }
+    ctx.t0 = Date.now();
+    await def.run(ctx);
+    await Promise.all(ctx.lanes.map((l) => l.exit()));
+  } catch (e) {
+    problems.push(`scenario aborted: ${(e as Error).stack ?? String(e)}`);
+  } finally {
+    await ctx.stopWatching();
+    await haproxy.stop().catch(() => undefined);
+    await Promise.all(replicas.map((r) => r.stop('SIGTERM').catch(() => undefined)));
+    await rsyslog.stop().catch(() => undefined);
+    await reg.stopAll();
+  }
+
+  const truth = computeTruth(book.conns, book.errors, journal);
+  problems.push(...truth.problems);
+  const gt: GroundTruth = {
+    scenario: def.name,
+    servers: Object.fromEntries(replicas.map((r) => [r.name, { error: path.basename(r.errorLog), general: path.basename(r.generalLog) }])),
+    app_errors: truth.app_errors,
+    silent_closures: truth.silent_closures,
+    journal: [...journal].sort((a, b) => a.t - b.t),
+    connections: book.conns,
+    validation: { problems },
+  };
+  fs.writeFileSync(path.join(outDir, 'ground-truth.json'), JSON.stringify(gt, null, 1) + '\n');
+  const causes: Record<string, number> = {};
+  for (const e of truth.app_errors) causes[e.cause] = (causes[e.cause] ?? 0) + 1;
+  for (const s of truth.silent_closures) causes[`silent:${s.cause}`] = (causes[`silent:${s.cause}`] ?? 0) + 1;
+  return { name: def.name, ms: Date.now() - started, errors: truth.app_errors.length, silent: truth.silent_closures.length, conns: book.conns.length, problems, causes };
+}

@@ -1,0 +1,90 @@
+// goneaway reproduction lab: real HAProxy + MariaDB + rsyslog + PHP/Node/Python apps on loopback; injects every
+// cause of a dead MySQL connection and writes, per scenario, the component logs and a ground truth computed
+// from the apps' bookkeeping and the injection journal (see test/lab/README.md).
+// CLI: node dist/test/lab/run-lab.js --out DIR [--only 01,03] [--keep-state]
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeTemplate } from './lib/mariadb.js';
+import { ProcessRegistry } from './lib/proc.js';
+import { runScenario, type ScenarioSummary } from './lib/scenario.js';
+import { SCENARIOS } from './scenarios/index.js';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const TCP_PORTS = [33306, 33307, 33312, 33313];
+
+export interface LabOptions { out: string; only?: string[]; keepState?: boolean; log?: (s: string) => void }
+
+function missingComponents(): string[] {
+  const probes: Array<[string, string, string[]]> = [
+    ['haproxy', 'haproxy', ['-v']], ['mariadbd', 'mariadbd', ['--version']], ['mariadb-install-db', 'sh', ['-c', 'command -v mariadb-install-db']],
+    ['php pdo_mysql', 'php', ['-r', 'exit(extension_loaded("pdo_mysql") ? 0 : 1);']], ['python3 pymysql', '/usr/bin/python3', ['-c', 'import pymysql']],
+    ['rsyslogd', '/usr/sbin/rsyslogd', ['-v']], ['ss', 'ss', ['-V']]];
+  return probes.filter(([, cmd, args]) => spawnSync(cmd, args, { stdio: 'ignore' }).status !== 0).map(([name]) => name);
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+export async function runLab(o: LabOptions): Promise<ScenarioSummary[]> {
+  const log = o.log ?? ((s: string) => process.stdout.write(s + '\n'));
+  const missing = missingComponents();
+  if (missing.length) throw new Error(`lab components missing: ${missing.join(', ')} (run test/lab/install.sh as root)`);
+  if (process.getuid?.() !== 0) throw new Error('the lab runs mariadbd --user=root and ss -K: run it as root');
+  for (const p of TCP_PORTS) if (!(await portFree(p))) throw new Error(`port ${p} on 127.0.0.1 is in use (another lab still running?)`);
+  if (!fs.existsSync(path.join(REPO_ROOT, 'dist/test/lab/apps/worker-node.js'))) throw new Error('build first: npx tsc -p .');
+
+  const selected = o.only?.length ? SCENARIOS.filter((s) => o.only!.some((x) => s.id === x || s.name === x || s.name.startsWith(x))) : SCENARIOS;
+  if (!selected.length) throw new Error(`no scenario matches ${o.only?.join(',')}`);
+  fs.mkdirSync(o.out, { recursive: true });
+  const stateRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'goneaway-lab-'));
+  const reg = new ProcessRegistry();
+  const results: ScenarioSummary[] = [];
+  try {
+    const t = Date.now();
+    const template = await makeTemplate(reg, stateRoot);
+    log(`mariadb template ready in ${Date.now() - t} ms (state in ${stateRoot})`);
+    for (const def of selected) {
+      const r = await runScenario(def, { outRoot: o.out, stateRoot, template, repoRoot: REPO_ROOT, log });
+      results.push(r);
+      log(`${r.name.padEnd(30)} ${String(r.ms).padStart(6)} ms  conns=${r.conns} errors=${r.errors} silent=${r.silent} ${JSON.stringify(r.causes)}${r.problems.length ? `  PROBLEMS: ${r.problems.length}` : ''}`);
+      for (const p of r.problems) log(`    - ${p}`);
+    }
+  } finally {
+    await reg.stopAll();
+    if (!o.keepState) fs.rmSync(stateRoot, { recursive: true, force: true });
+  }
+  fs.writeFileSync(path.join(o.out, 'summary.json'), JSON.stringify(results, null, 1) + '\n');
+  return results;
+}
+
+function parseArgs(argv: string[]): LabOptions {
+  const o: LabOptions = { out: '' };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--out') o.out = argv[++i] ?? '';
+    else if (a === '--only') o.only = (argv[++i] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    else if (a === '--keep-state') o.keepState = true;
+    else throw new Error(`unknown argument ${a}`);
+  }
+  if (!o.out) throw new Error('usage: node dist/test/lab/run-lab.js --out DIR [--only 01,03] [--keep-state]');
+  return o;
+}
+
+const isMain = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+// `node --test dist/test/` also executes this file (no arguments): do nothing then.
+if (isMain && process.argv.length > 2) {
+  runLab(parseArgs(process.argv.slice(2))).then((rs) => {
+    const bad = rs.filter((r) => r.problems.length);
+    process.stdout.write(`${rs.length} scenarios, ${rs.reduce((a, r) => a + r.errors, 0)} app errors, ${bad.length} with validation problems\n`);
+    process.exit(bad.length ? 1 : 0);
+  }, (e: Error) => { process.stderr.write(`lab failed: ${e.message}\n`); process.exit(2); });
+}
