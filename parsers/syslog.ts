@@ -106,18 +106,21 @@ function skipSpaces(s: string, i: number): number {
 // lookup of parseSyslogDateAt runs once per minute of log instead of once per line (issue #2 budget).
 let memoKey = '', memoMonth = 0, memoDay = 0, memoH = 0, memoMi = 0;
 
-/** rfc3164 date at i → parts (+ end), via the memo or parseSyslogDateAt. */
-function syslogDateAt(line: string, i: number): { month: number; day: number; h: number; mi: number; s: number; end: number } | undefined {
+let dateEnd = 0;
+/** rfc3164 date at i → the envelope's date parts (end index in `dateEnd`), via the memo or parseSyslogDateAt. */
+function syslogDateAt(line: string, i: number): EnvelopeDate | undefined {
   if (memoKey !== '' && line.startsWith(memoKey, i) && line.charCodeAt(i + 12) === 58) {
     const s = d2(line, i + 13);
-    if (s <= 60) return { month: memoMonth, day: memoDay, h: memoH, mi: memoMi, s, end: i + 15 };
+    if (s <= 60) { dateEnd = i + 15; return { month: memoMonth, day: memoDay, h: memoH, mi: memoMi, s }; }
   }
   const d = parseSyslogDateAt(line, i);
-  if (d && d.end === i + 15) {
+  if (!d) return undefined;
+  if (d.end === i + 15) {
     memoKey = line.slice(i, i + 12);
     memoMonth = d.month; memoDay = d.day; memoH = d.h; memoMi = d.mi;
   }
-  return d;
+  dateEnd = d.end;
+  return { month: d.month, day: d.day, h: d.h, mi: d.mi, s: d.s };
 }
 
 function none(line: string, pri?: number): Envelope {
@@ -240,7 +243,7 @@ export function parseEnvelope(line: string): Envelope {
   } else if (c >= 65 && c <= 90) {
     const d = syslogDateAt(line, i);
     if (d) {
-      let end = d.end;
+      let end = dateEnd;
       let ms: number | undefined;
       if (line.charCodeAt(end) === 46 /* . */) { // journald short-precise: `Nov 23 20:21:24.123456`
         let j = end + 1, frac = 0, n = 0;
@@ -253,9 +256,8 @@ export function parseEnvelope(line: string): Envelope {
         if (n > 0) { while (n < 3) { frac *= 10; n++; } ms = frac; end = j; }
       }
       if (line.charCodeAt(end) === 32 || end === line.length) {
-        const env: Envelope = { format: 'rfc3164', payload: '', payloadStart: 0,
-          date: { month: d.month, day: d.day, h: d.h, mi: d.mi, s: d.s } };
-        if (ms !== undefined) env.date!.ms = ms;
+        if (ms !== undefined) d.ms = ms;
+        const env: Envelope = { format: 'rfc3164', payload: '', payloadStart: 0, date: d };
         if (pri !== undefined) env.pri = pri;
         return afterDate(line, end, env);
       }

@@ -131,8 +131,11 @@ const WEAK: readonly Sig[] = [
 ];
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-/** Extra triggers for the structured errno forms (localised server texts carry no English needle). */
-const FORM_TRIGGERS = ['SQLSTATE[', '08S01', 'errno'];
+/**
+ * Extra triggers for the structured errno forms: a lost errno with a localised or unknown text
+ * (`(2006, '…')`, `Error 1927: …`) carries no English needle.
+ */
+const FORM_TRIGGERS = ['SQLSTATE[', '08S01', 'errno', ...[...LOST_ERRNO.keys()].map(String)];
 const PREFILTER = new RegExp([...STRONG, ...WEAK].map((s) => esc(s.needle)).concat(FORM_TRIGGERS.map(esc)).join('|'));
 
 /** Cheap gate: false → the text certainly carries no signature. */
@@ -169,7 +172,7 @@ const FORMS: ReadonlyArray<[string, RegExp]> = [
   ['pdo', /SQLSTATE\[([0-9A-Z]{5})\](?: \[(\d{1,5})\]|: [^:\n]{1,60}?: (\d{1,5})\b)?/g],
   ['tuple', /\((\d{4}), ?["']/g],
   ['error_n', /\b(?:ERROR|Error) (\d{4})(?: \(([0-9A-Z]{5})\))?(?=:| at line)/g],
-  ['n_colon', /(?:^|[\s(])(\d{4})(?: \(([0-9A-Z]{5})\))?: (?=[A-Z])/gm],
+  ['n_colon', /(?:^|\s)(\d{4})(?: \(([0-9A-Z]{5})\))?: (?=[A-Z])/gm],
   ['errno', /\berrno["']?\s*[:=]\s*(\d{3,5})\b/g],
   ['sqlstate', /\b(?:sqlState|sqlstate|sql_state|SQLState)["']?\s*[:=]\s*["']?([0-9A-Z]{5})\b/g],
 ];

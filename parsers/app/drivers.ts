@@ -64,7 +64,7 @@ export function guessDriver(text: string, lang: Language | undefined): { driver:
 /** Language from stack-trace shapes when neither the layout nor a driver name tells. */
 export function guessLanguage(text: string): Language {
   if (text.indexOf('Traceback (most recent call last)') >= 0 || text.indexOf('.py", line ') >= 0) return 'python';
-  if (text.indexOf('\n\tat ') >= 0 || text.indexOf('\n    at ') >= 0 && text.indexOf('.java:') >= 0) return 'java';
+  if (text.indexOf('\n\tat ') >= 0 || (text.indexOf('\n    at ') >= 0 && text.indexOf('.java:') >= 0)) return 'java';
   if (text.indexOf('.php') >= 0 || text.indexOf('PHP ') >= 0) return 'php';
   if (text.indexOf('.rb:') >= 0) return 'ruby';
   if (text.indexOf('.go:') >= 0) return 'go';

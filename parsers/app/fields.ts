@@ -73,6 +73,9 @@ export function sqlFromText(text: string, firstLineEnd: number): { sql: string; 
     const ctx = text.indexOf(' {"', start);
     const lim = ctx > 0 && ctx < eol ? ctx : eol;
     j = text.lastIndexOf(')', lim);
+    // only in Laravel's context string: "(…, SQL: select 1) at /app/…/Connection.php:825)"
+    const at = /\) at \/\S+:\d+$/.exec(text.slice(start, j));
+    if (at) j = start + at.index;
     if (j > start) return { sql: text.slice(start, j), start, end: j };
   }
   i = text.indexOf('\n[SQL: ');

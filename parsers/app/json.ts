@@ -89,7 +89,7 @@ export function parseJsonRecord(text: string, ctx: ParseContext): JsonRecord | u
   const header: Header = {
     format: 'json',
     t, badTime: bad,
-    level: normLevel(o.level ?? o.levelname ?? o.level_name ?? o.severity ?? log?.level),
+    level: normLevel(o.level_name ?? o.levelname ?? o.level ?? o.severity ?? log?.level),
     logger: str(o.logger) ?? str(o.logger_name) ?? str(o.channel) ?? str(o.name) ?? str(log?.logger),
     worker: str(o.worker) ?? str(o.thread_name) ?? str(o.threadName) ?? str(o.thread),
     pid: typeof pidv === 'number' && Number.isInteger(pidv) && pidv > 0 ? pidv : undefined,

@@ -48,6 +48,8 @@ export interface Header {
   /** the log message (rest of the first line after the header fields) */
   msg: string;
   lang?: Language;
+  /** index in the record text of a JSON payload inside a syslog envelope */
+  jsonAt?: number;
 }
 
 /** Fields a language module may add on top of the generic extraction. */
@@ -72,8 +74,18 @@ export interface DbInfo {
   port?: number;
 }
 
-/** lowercase level names; pino/bunyan numeric levels mapped (pino docs: 10 trace … 60 fatal) */
+/** lowercase level names; numeric levels mapped: Monolog 100…600, pino/bunyan 10 trace … 60 fatal */
 export function normLevel(v: unknown): string | undefined {
+  if (typeof v === 'number' && v >= 100) {
+    if (v >= 600) return 'emergency';
+    if (v >= 550) return 'alert';
+    if (v >= 500) return 'critical';
+    if (v >= 400) return 'error';
+    if (v >= 300) return 'warning';
+    if (v >= 250) return 'notice';
+    if (v >= 200) return 'info';
+    return 'debug';
+  }
   if (typeof v === 'number') {
     if (v >= 60) return 'fatal';
     if (v >= 50) return 'error';

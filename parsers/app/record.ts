@@ -51,8 +51,10 @@ function syslogHeader(line: string, ctx: ParseContext): Header | undefined {
   const env = parseSyslogEnvelope(line, ctx);
   if (!env) return undefined;
   const payload = line.slice(env.payloadStart);
-  const inner = payload.charCodeAt(0) === 123 ? parseJsonRecord(payload, ctx)?.header : textHeader(payload, ctx, false);
+  const isJson = payload.charCodeAt(0) === 123;
+  const inner = isJson ? parseJsonRecord(payload, ctx)?.header : textHeader(payload, ctx, false);
   const h: Header = inner ? { ...inner } : { format: 'syslog', msg: payload.trim() };
+  if (isJson && inner) h.jsonAt = env.payloadStart;
   if (h.t === undefined) { h.t = env.t; h.badTime = undefined; }
   h.pid ??= env.pid;
   h.logger ??= env.program;
@@ -94,7 +96,14 @@ export function buildRecord(text: string, ctx: ParseContext, det: Detection, for
     const j = parseJsonRecord(text, ctx);
     h = j?.header ?? { format: 'plain', msg: first.trim() };
     if (j) { x = j.extra; db = j.db; json = true; }
-  } else h = textHeader(first, ctx) ?? { format: 'plain', msg: first.trim() };
+  } else {
+    h = textHeader(first, ctx) ?? { format: 'plain', msg: first.trim() };
+    if (h.jsonAt !== undefined) {
+      // JSON payload inside a syslog envelope: its err / db objects count too
+      const j = parseJsonRecord(text.slice(h.jsonAt), ctx);
+      if (j) { x = j.extra; db = j.db; json = true; }
+    }
+  }
   if (h.t === undefined && h.badTime !== undefined) {
     return { ok: false, issue: { code: 'bad_timestamp', parser: 'app', message: `unreadable timestamp in a ${h.format} record`, value: h.badTime } };
   }

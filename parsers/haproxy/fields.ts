@@ -276,7 +276,7 @@ export function trafficTime(rec: TrafficRec): number | undefined {
   return rec.accept ?? rec.request;
 }
 
-function sourceDoc(c: string | undefined, port: number | undefined, hap: Doc): Doc | undefined {
+export function sourceDoc(c: string | undefined, port: number | undefined, hap: Doc): Doc | undefined {
   // '-' client (beats#25827) keeps only the port; 'unix' has a socket id, not a port (HAP-DOC §8.2.2)
   if (c === undefined || c === '-' || c === '') return port !== undefined ? { port } : undefined;
   if (c === 'unix') {
@@ -405,7 +405,7 @@ function applyTls(doc: Doc, rec: TrafficRec): void {
   const tls: Doc = {};
   const v = rec.sslVersion;
   if (v !== undefined && v !== '-' && v !== '') {
-    const m = /^([A-Za-z]+)v?(\d[\d.]*)$/.exec(v);
+    const m = /^([A-Za-z]+?)v?(\d[\d.]*)$/.exec(v);
     if (m) { tls.version_protocol = m[1]!.toLowerCase(); tls.version = m[2]; } else tls.version_protocol = v.toLowerCase();
   }
   if (rec.sslCipher !== undefined && rec.sslCipher !== '-' && rec.sslCipher !== '') tls.cipher = rec.sslCipher;

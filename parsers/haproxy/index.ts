@@ -76,6 +76,10 @@ function parseInner(line: string, ctx: HaproxyParseContext): ParseResult {
   const custom = ctx.haproxyFormats;
   if (custom) {
     for (const fmt of custom) {
+      // built-in shapes (option tcplog/httplog from the config) are handled below by the same tokenizer;
+      // trying them here would let its leniency (extra tokens) steal lines from stricter custom formats
+      const b = (fmt as Partial<HaproxyFormatParser>).builtin;
+      if (b !== undefined && b !== 'httplog-pre-1.7') continue;
       const r = runCustom(fmt, payload, env, ctx);
       if (r.ok) return r;
     }

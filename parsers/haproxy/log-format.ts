@@ -239,12 +239,16 @@ function finish(f: Fill, env: Envelope | undefined, ctx: ParseContext): ParseRes
 /** A compiled HAProxy format. `parsePayload` is used by parseHaproxyLine (envelope already stripped). */
 export interface HaproxyFormatParser extends CompiledLineParser {
   parsePayload(payload: string, env: Envelope | undefined, ctx: ParseContext): ParseResult;
+  /** set when the format is a built-in one handled by the hand-written tokenizer */
+  readonly builtin?: 'tcplog' | 'httplog' | 'httpslog' | 'httplog-pre-1.7';
 }
 
 /** `parse()` accepts a bare payload or a whole syslog line (the envelope is stripped on a miss). */
-function withEnvelope(name: string, parsePayload: HaproxyFormatParser['parsePayload']): HaproxyFormatParser {
+function withEnvelope(name: string, parsePayload: HaproxyFormatParser['parsePayload'],
+  builtin?: HaproxyFormatParser['builtin']): HaproxyFormatParser {
   return {
     name,
+    ...(builtin ? { builtin } : {}),
     parsePayload,
     parse(text: string, ctx: ParseContext): ParseResult {
       try {
@@ -300,24 +304,27 @@ function jsonParser(nodes: FmtNode[], name: string, label: string): HaproxyForma
 }
 
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
-const BUILTIN_FAST: Array<[string, string, boolean]> = [
-  [norm(BUILTIN_FORMATS.tcplog), 'tcplog', false],
-  [norm(BUILTIN_FORMATS.httplog), 'httplog', false],
-  [norm(BUILTIN_FORMATS.httpslog), 'httpslog', false],
-  [norm(BUILTIN_FORMATS.httplogLegacy), 'httplog', true],
+const BUILTIN_FAST: Array<[string, NonNullable<HaproxyFormatParser['builtin']>]> = [
+  [norm(BUILTIN_FORMATS.tcplog), 'tcplog'],
+  [norm(BUILTIN_FORMATS.httplog), 'httplog'],
+  [norm(BUILTIN_FORMATS.httpslog), 'httpslog'],
+  [norm(BUILTIN_FORMATS.httplogLegacy), 'httplog-pre-1.7'],
 ];
 
-/** Compile with an explicit haproxy.log_format label (built-in CLF formats use 'clf'). */
-export function compileWithLabel(format: string, name: string, label: string): HaproxyFormatParser | { error: string } {
+/**
+ * Compile with an explicit haproxy.log_format label (built-in CLF formats use 'clf'). `regexOnly`
+ * skips the hand-written tokenizer for built-in shapes (tests compare both paths).
+ */
+export function compileWithLabel(format: string, name: string, label: string, regexOnly = false): HaproxyFormatParser | { error: string } {
   if (typeof format !== 'string') return { error: 'log-format must be a string' };
   const fmt = unquoteFormat(format);
   if (!fmt) return { error: 'empty log-format' };
-  const fast = BUILTIN_FAST.find(([f]) => f === norm(fmt));
+  const fast = regexOnly ? undefined : BUILTIN_FAST.find(([f]) => f === norm(fmt));
   if (fast) {
     // the built-in shapes go through the hand-written tokenizer (issue #2: ≥ 1M lines/s)
-    const legacy = fast[2];
+    const legacy = fast[1] === 'httplog-pre-1.7';
     return withEnvelope(name, (payload, env, ctx) =>
-      parseTrafficPayload(payload, env, legacy ? { ...ctx, haproxyLegacyHttpTimers: true } : ctx) ?? noMatch(name));
+      parseTrafficPayload(payload, env, legacy ? { ...ctx, haproxyLegacyHttpTimers: true } : ctx) ?? noMatch(name), fast[1]);
   }
   const nodes = tokenizeLogFormat(fmt);
   if ('error' in nodes) return nodes;

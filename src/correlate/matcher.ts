@@ -36,21 +36,22 @@ export function matchError(store: Store, e: AppError, cfg: Settings, st: { skew:
   for (const s of store.sessions.range(e.t - cfg.skew - 1000, hi + 1000)) if (!s.claimed) atError.push(s);
   const before: Session[] = [];
   for (const s of store.abnormal.range(lo, hi)) if (!s.claimed) before.push(s);
-  // 1) an abnormal close at the very instant of the error (query interrupted, packet too big)
-  const instant = before.filter((s) => Math.abs(s.end - e.t) <= e.res + cfg.skew && s.state[0] !== 'C');
-  // 2) a half-open session logged when the failing write reached HAProxy (`--`, LAB 04/06)
-  const halfOpen = atError.filter((s) => s.state[0] === '-' && Math.abs(s.end - e.t) <= e.res + cfg.skew);
-  // 3) any earlier abnormal close (timeouts, kills, DOWN): the error is its first use
+  // 1) at the error: an abnormal close at that very moment (query interrupted, packet too big), or
+  //    a half-open session logged when the failing write reached HAProxy (`--`, LAB 04/06)
+  const mid = e.t + e.res / 2;
+  const near = (x: Session) => Math.abs(x.end - mid) <= e.res / 2 + cfg.skew;
+  const atNow = [...before.filter((s) => near(s) && s.state[0] !== 'C'), ...atError.filter((s) => s.state[0] === '-' && near(s))];
+  // 2) any earlier abnormal close (timeouts, kills, DOWN): the error is its first use
   const earlier = before.filter((s) => s.state[0] !== 'C' && s.end <= hi).sort((a, b) => b.end - a.end);
   const appSide = before.filter((s) => s.state[0] === 'C' && s.end <= hi).sort((a, b) => b.end - a.end);
   let pool: Session[] = [];
   let method = 'time';
   const pick = (): Session | undefined => {
-    if (instant.length) { pool = instant; method = 'time_instant'; return nearest(instant, e.t); }
-    const withCause = halfOpen.map((s) => ({ s, v: decideSession(store, s, st, e) })).filter((x) => x.v.cause !== 'unknown');
-    if (withCause.length) { pool = withCause.map((x) => x.s); method = 'time_half_open'; return nearest(pool, e.t); }
+    // a normal `--` at the error time counts only if something says the server side ended it
+    const explained = atNow.filter((s) => s.state[0] !== '-' || decideSession(store, s, st, e, false).cause !== 'unknown');
+    if (explained.length) { pool = explained; method = 'time_at_error'; return nearest(explained, mid); }
     if (earlier.length) { pool = earlier; method = 'time_first_use'; return earlier[0]; }
-    if (halfOpen.length) { pool = halfOpen; method = 'time_half_open'; return nearest(halfOpen, e.t); }
+    if (atNow.length) { pool = atNow; method = 'time_at_error'; return nearest(atNow, mid); }
     if (appSide.length) { pool = appSide; method = 'time_first_use'; return appSide[0]; }
     return undefined;
   };
@@ -59,8 +60,12 @@ export function matchError(store: Store, e: AppError, cfg: Settings, st: { skew:
     s.claimed = true;
     const v = decideSession(store, s, st, e);
     // candidates that would tell another story lower the confidence (never a silent guess)
-    const agree = pool.filter((c) => c === s || c.state[0] === s.state[0] && c.server === s.server).length;
-    const factor = (method === 'time_instant' || method === 'time_half_open' ? 0.95 : 0.9) * (agree / pool.length);
+    // A candidate inside the error's own timestamp window weighs more than one seconds away.
+    const w = (c: Session) => (method === 'time_at_error' && Math.abs(c.end - mid) > e.res / 2 + 250 ? 0.4 : 1);
+    let wAll = 0, wAgree = 0;
+    for (const c of pool) { wAll += w(c); if (c === s || (c.state[0] === s.state[0] && c.server === s.server)) wAgree += w(c); }
+    const agree = pool.filter((c) => c === s || (c.state[0] === s.state[0] && c.server === s.server)).length;
+    const factor = (method === 'time_at_error' ? 0.95 : 0.9) * (wAgree / wAll);
     v.confidence = Math.round(v.confidence * factor * 100) / 100;
     if (pool.length > 1) v.why += ` (time-only join: ${pool.length} candidate sessions, ${agree} alike)`;
     return { verdict: v, session: s, method, candidates: pool.length, http };

@@ -13,7 +13,7 @@ import type { Instance, Store } from './store.js';
 export interface RuleSettings { skew: number }
 
 /** The MySQL thread behind a session: exact by thread id when the app gave one, else by Connect time on that server. */
-export function threadFor(store: Store, s: Session, st: RuleSettings, threadId?: number): Thread | undefined {
+export function threadFor(store: Store, s: Session, st: RuleSettings, threadId?: number, bind = true): Thread | undefined {
   const inst = store.instances.get(s.server);
   if (!inst) return undefined;
   if (threadId !== undefined) {
@@ -21,7 +21,7 @@ export function threadFor(store: Store, s: Session, st: RuleSettings, threadId?:
     if (l) {
       for (let i = l.length - 1; i >= 0; i--) {
         const th = l[i]!;
-        if (th.connectT === undefined || th.connectT <= s.end + st.skew + 1000) { th.session = s; return th; }
+        if (th.connectT === undefined || th.connectT <= s.end + st.skew + 1000) { if (bind) th.session = s; return th; }
       }
     }
   }
@@ -32,14 +32,16 @@ export function threadFor(store: Store, s: Session, st: RuleSettings, threadId?:
     for (const th of inst.bySecond.get(k) ?? []) {
       if (th.session && th.session !== s) continue;
       if (th.quitT !== undefined && th.quitT < s.accept - st.skew - 1000) continue;
-      // the thread must not outlive the session by more than the skew + resolution
+      // the thread's own end (Quit, Aborted line) must agree with the session's end; a thread
+      // killed after the session ended cannot be it
       const end = th.quitT ?? th.aborted?.t;
       if (end !== undefined && Math.abs(end - s.end) > st.skew + 2000 && end < s.end) continue;
-      const d = Math.abs((th.connectT ?? 0) - s.accept);
+      if (th.killed && th.killed.t > s.end + st.skew + 1000) continue;
+      const d = Math.abs((th.connectT ?? 0) - s.accept) + (end !== undefined ? Math.abs(end - s.end) : 1500);
       if (d < bestD) { best = th; bestD = d; }
     }
   }
-  if (best) best.session = s;
+  if (best && bind) best.session = s;
   return best;
 }
 
@@ -51,12 +53,12 @@ function lifecycleDuring(inst: Instance | undefined, from: number, to: number): 
   return undefined;
 }
 
-function abortedNear(inst: Instance | undefined, th: Thread | undefined, s: Session, st: RuleSettings) {
+function abortedNear(inst: Instance | undefined, th: Thread | undefined, s: Session, st: RuleSettings, bind: boolean) {
   if (th?.aborted) return th.aborted;
   if (!inst) return undefined;
   // without a thread: an unclaimed Aborted line of that instance in the same second(s) as the close
   for (const a of inst.aborted.range(s.end - st.skew - 1000, s.end + st.skew + 3000)) {
-    if (!a.claimed && a.reason !== 'killed') { a.claimed = true; return { t: a.t, reason: a.reason, ev: a.ev }; }
+    if (!a.claimed && a.reason !== 'killed') { if (bind) a.claimed = true; return { t: a.t, reason: a.reason, ev: a.ev }; }
   }
   return undefined;
 }
@@ -67,9 +69,9 @@ function verdict(cause: Cause, confidence: number, why: string, evidence: Eviden
 
 const APP_TIMEOUT = /timed? ?out|timeout/i;
 
-export function decideSession(store: Store, s: Session, st: RuleSettings, err?: AppError): Verdict {
+export function decideSession(store: Store, s: Session, st: RuleSettings, err?: AppError, bind = true): Verdict {
   const inst = store.instances.get(s.server);
-  const th = threadFor(store, s, st, err?.threadId);
+  const th = threadFor(store, s, st, err?.threadId, bind);
   const evidence: Evidence[] = [s.ev];
   if (th?.connectEv) evidence.push(th.connectEv);
   if (th?.lastEv && th.lastEv !== th.connectEv) evidence.push(th.lastEv);
@@ -118,20 +120,20 @@ export function decideSession(store: Store, s: Session, st: RuleSettings, err?: 
     case 'c': {
       const m = mysqlFirst(0.85);
       if (m) return m;
-      const ab = abortedNear(inst, th, s, st);
+      const ab = abortedNear(inst, th, s, st, bind);
       if (ab) evidence.push(ab.ev);
       return verdict('haproxy_timeout_client', ab ? 0.95 : 0.9, `HAProxy's \`timeout client\` expired (${s.state}) after ${fmtMs(idleOf(s, th))} without traffic`, evidence);
     }
     case 's': {
       if (killed && killed.t < s.end - 1000) return mysqlFirst(0.85)!;
-      const ab = abortedNear(inst, th, s, st);
+      const ab = abortedNear(inst, th, s, st, bind);
       if (ab) evidence.push(ab.ev);
       return verdict('haproxy_timeout_server', ab ? 0.95 : 0.9, `HAProxy's \`timeout server\` expired (${s.state})${ab?.reason === 'error_writing' ? ' while the server was still executing a query' : ''}`, evidence);
     }
     case 'S': {
       const m = mysqlFirst(0.85);
       if (m) return m;
-      const ab = abortedNear(inst, th, s, st);
+      const ab = abortedNear(inst, th, s, st, bind);
       if (ab) {
         evidence.push(ab.ev);
         if (ab.reason === 'timeout_reading') return verdict('mysql_wait_timeout', 0.95, `${s.server} closed the idle connection: wait_timeout ("Got timeout reading communication packets")`, evidence);

@@ -26,8 +26,8 @@ export function summarize(events: Doc[], stats: CorrelateStats): Summary {
   let appErrors = 0, connections = 0;
   for (const e of events) {
     const kind = get(e, 'goneaway.kind');
-    const cause = String(get(e, 'goneaway.cause'));
-    const term = String(get(e, 'goneaway.terminated_by'));
+    const cause = String(get(e, 'goneaway.cause') ?? 'unknown');
+    const term = String(get(e, 'goneaway.terminated_by') ?? 'unknown');
     let row = rows.get(cause);
     if (!row) {
       row = { cause, terminated_by: term, app_errors: 0, connections: 0, mean_confidence: 0, confSum: 0, recommendation: undefined };

@@ -42,7 +42,7 @@ export async function runLab(o: LabOptions): Promise<ScenarioSummary[]> {
   for (const p of TCP_PORTS) if (!(await portFree(p))) throw new Error(`port ${p} on 127.0.0.1 is in use (another lab still running?)`);
   if (!fs.existsSync(path.join(REPO_ROOT, 'dist/test/lab/apps/worker-node.js'))) throw new Error('build first: npx tsc -p .');
 
-  const selected = o.only?.length ? SCENARIOS.filter((s) => o.only!.some((x) => s.id === x || s.name === x || s.name.startsWith(x))) : SCENARIOS;
+  const selected = o.only?.length ? SCENARIOS.filter((s) => o.only!.some((x) => s.id === x || s.name === x || s.name.startsWith(`${x}_`))) : SCENARIOS;
   if (!selected.length) throw new Error(`no scenario matches ${o.only?.join(',')}`);
   fs.mkdirSync(o.out, { recursive: true });
   const stateRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'goneaway-lab-'));

@@ -72,8 +72,8 @@ dl{margin:0}
 .msg{margin:6px 0 4px;font:12.5px var(--mono);color:#374151;word-break:break-word}
 .why{margin:4px 0}
 code.state{background:#eef2ff}
-.tl-wrap{margin:6px 0 2px;border:1px solid #eef0f3;border-radius:6px;background:#fcfcfd}
-svg.timeline{display:block;width:100%;height:auto}
+.tl-wrap{margin:6px 0 2px;border:1px solid #eef0f3;border-radius:6px;background:#fcfcfd;overflow-x:auto}
+svg.timeline{display:block;width:100%;min-width:680px;height:auto}
 svg.timeline text{font-family:var(--sans);font-size:11px}
 .tl-session{fill:#e2e8f0;stroke:#94a3b8}
 .tl-idle{fill:url(#gw-idle);stroke:#f59e0b;stroke-width:.8}

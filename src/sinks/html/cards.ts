@@ -5,7 +5,7 @@
  */
 import type { Doc } from '../../../parsers/types.js';
 import { get } from '../../correlate/model.js';
-import { confMeter, esc, evidenceClass, fmtClock, fmtDateTime, fmtDur, nget, plural, sget, termClass, tget, withCode } from './format.js';
+import { confMeter, esc, evidenceClass, evidenceOf, fmtClock, fmtDateTime, fmtDur, nget, plural, sget, termClass, tget, withCode } from './format.js';
 import { causeLabel, termChip } from './summary-section.js';
 import { timelineSvg } from './timeline.js';
 
@@ -57,7 +57,7 @@ function facts(e: Doc): string {
 }
 
 function evidence(e: Doc, open: boolean): string {
-  const evs = ((get(e, 'goneaway.evidence') as Doc[] | undefined) ?? []).filter((v) => v && typeof v === 'object');
+  const evs = evidenceOf(e);
   if (!evs.length) return `<p class="muted noev">No evidence line.</p>`;
   const items = evs.map((v) => {
     const t = tget(v, '@timestamp');

@@ -35,6 +35,12 @@ export const tget = (d: Doc, path: string): number | undefined => {
   return Number.isFinite(t) ? t : undefined;
 };
 
+/** the evidence lines of an event, whatever shape the field has */
+export function evidenceOf(e: Doc): Doc[] {
+  const v = get(e, 'goneaway.evidence');
+  return Array.isArray(v) ? v.filter((x): x is Doc => x !== null && typeof x === 'object' && !Array.isArray(x)) : [];
+}
+
 /** Component colours: the same hue for a terminator, its evidence lines and its legend entry. */
 export const TERMINATORS = ['haproxy', 'mysql', 'app', 'network', 'unknown'] as const;
 export function termClass(term: string | undefined): string {

@@ -8,7 +8,7 @@
  */
 import type { Doc } from '../../../parsers/types.js';
 import { get } from '../../correlate/model.js';
-import { esc, evidenceClass, fmtClock, fmtDur, sget, termClass, tget } from './format.js';
+import { esc, evidenceClass, evidenceOf, fmtClock, fmtDur, sget, termClass, tget } from './format.js';
 
 const W = 900, L = 92, R = 20, H = 132;
 const PLOT0 = L, PLOT1 = W - R;
@@ -41,7 +41,7 @@ function makeScale(points: number[], core: number[]): Scale {
 
 const STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 15e3, 3e4, 6e4, 12e4, 3e5, 6e5, 9e5, 18e5, 36e5, 72e5, 216e5, 432e5, 864e5];
 
-function axis(sc: Scale): string {
+function axis(sc: Scale, band: boolean): string {
   const out: string[] = [];
   const from = sc.cut ?? sc.start;
   const x0 = sc.x(from);
@@ -61,8 +61,9 @@ function axis(sc: Scale): string {
   if (sc.cut !== undefined) {
     // the compressed head of the axis: its start time, then a gap with `//` marks on the band and the axis
     const gx = PLOT0 + BREAK_W, bx = gx + BREAK_GAP / 2;
-    out.push(`<rect class="tl-gapmask" x="${gx}" y="${Y.band - 1}" width="${BREAK_GAP}" height="${Y.bandH + 2}"/><rect class="tl-gapmask" x="${gx}" y="${Y.axis - 2}" width="${BREAK_GAP}" height="6"/>`);
-    for (const y of [Y.band + Y.bandH / 2, Y.axis]) out.push(`<path class="tl-break" d="M${bx - 7} ${y + 7} l6 -14 M${bx + 1} ${y + 7} l6 -14"/>`);
+    if (band) out.push(`<rect class="tl-gapmask" x="${gx}" y="${Y.band - 1}" width="${BREAK_GAP}" height="${Y.bandH + 2}"/>`);
+    out.push(`<rect class="tl-gapmask" x="${gx}" y="${Y.axis - 2}" width="${BREAK_GAP}" height="6"/>`);
+    for (const y of band ? [Y.band + Y.bandH / 2, Y.axis] : [Y.axis]) out.push(`<path class="tl-break" d="M${bx - 7} ${y + 7} l6 -14 M${bx + 1} ${y + 7} l6 -14"/>`);
     out.push(`<text class="tl-ticklabel" x="${PLOT0}" y="${Y.tick}" text-anchor="start">${esc(fmtClock(sc.start, false))}</text>`);
     out.push(`<text class="tl-note tl-small" x="${PLOT0}" y="${Y.band + Y.bandH + 12}">${esc(fmtDur(sc.cut - sc.start))} not to scale</text>`);
   }
@@ -89,7 +90,7 @@ export function timelineSvg(e: Doc): string {
   const lastQ = hasSession ? tget(e, 'mysql.last_query_at') : undefined;
   const errT = isApp ? tget(e, '@timestamp') : undefined;
   const state = sget(e, 'haproxy.termination_state');
-  const evs = ((get(e, 'goneaway.evidence') as Doc[] | undefined) ?? []).filter((v) => v && typeof v === 'object');
+  const evs = evidenceOf(e);
   const evPts = evs.map((v) => ({ v, t: tget(v, '@timestamp') })).filter((p): p is { v: Doc; t: number } => p.t !== undefined && p.v.kind !== 'app');
 
   const points = [hasSession ? accept : undefined, hasSession ? end : undefined, lastQ, errT, ...evPts.map((p) => p.t)].filter((t): t is number => t !== undefined);
@@ -98,6 +99,8 @@ export function timelineSvg(e: Doc): string {
   const sc = makeScale(points, core.length ? core : points);
   const out: string[] = [];
   const aria: string[] = [];
+  // notes start after the axis break, if there is one
+  const noteX = sc.cut !== undefined ? PLOT0 + BREAK_W + BREAK_GAP + 6 : L;
 
   out.push(`<text class="tl-lane" x="4" y="${Y.band + 13}">HAProxy</text>`);
   out.push(`<text class="tl-lane" x="4" y="${Y.app + 4}">app</text>`);
@@ -134,7 +137,7 @@ export function timelineSvg(e: Doc): string {
     out.push(`</g>`);
     aria.push(cl);
   } else {
-    out.push(`<text class="tl-note" x="${L}" y="${Y.band + 13}">no HAProxy session joined</text>`);
+    out.push(`<text class="tl-note" x="${noteX}" y="${Y.band + 13}">no HAProxy session joined</text>`);
   }
 
   if (errT !== undefined) {
@@ -145,7 +148,9 @@ export function timelineSvg(e: Doc): string {
       const lagTxt = Math.abs(lag) < 1 ? 'same instant' : lag > 0 ? `noticed ${fmtDur(lag)} after the close` : `error ${fmtDur(-lag)} before HAProxy logged the close`;
       if (Math.abs(xr - xe) > 1) out.push(`<line class="tl-lag" x1="${f(xe)}" y1="${Y.app}" x2="${f(xr)}" y2="${Y.app}"/>`);
       const lo = Math.min(xe, xr), hi = Math.max(xe, xr), w = textW(lagTxt);
+      const short = lag >= 0 ? `+${fmtDur(lag)}` : fmtDur(lag);
       if (hi - lo >= w + 10) out.push(label((xe + xr) / 2, Y.lagLabel, 'tl-laglabel', lagTxt, w));
+      else if (hi - lo >= textW(short) + 10) out.push(`<text class="tl-laglabel" x="${f((xe + xr) / 2)}" y="${Y.lagLabel}" text-anchor="middle"><title>${esc(lagTxt)}</title>${esc(short)}</text>`);
       else if (lo - 8 - w >= PLOT0 - 40) out.push(`<text class="tl-laglabel" x="${f(lo - 8)}" y="${Y.lagLabel}" text-anchor="end">${esc(lagTxt)}</text>`);
       else out.push(`<text class="tl-laglabel" x="${f(hi + 8)}" y="${Y.lagLabel}" text-anchor="start">${esc(lagTxt)}</text>`);
       aria.push(lagTxt);
@@ -156,13 +161,13 @@ export function timelineSvg(e: Doc): string {
     out.push(label(xr, Y.appLabel, 'tl-errlabel', el, textW(el)));
     aria.push(el);
   } else if (!isApp) {
-    out.push(`<text class="tl-note" x="${L}" y="${Y.app + 4}">no app error: closed silently</text>`);
+    out.push(`<text class="tl-note" x="${noteX}" y="${Y.app + 4}">no app error: closed silently</text>`);
   }
 
   for (const p of evPts) {
     const first = String(p.v.text ?? '').split('\n')[0]!.slice(0, 240);
     out.push(`<circle class="tl-ev ${evidenceClass(String(p.v.kind))}" cx="${f(Math.min(PLOT1, Math.max(PLOT0, sc.x(p.t))))}" cy="${Y.ev}" r="4"><title>${esc(`${p.v.kind} ${fmtClock(p.t)}: ${first}`)}</title></circle>`);
   }
-  out.push(axis(sc));
+  out.push(axis(sc, hasSession));
   return `<svg class="timeline" viewBox="0 0 ${W} ${H}" preserveAspectRatio="xMinYMin meet" role="img" aria-label="${esc(aria.join('; '))}">${out.join('')}</svg>`;
 }

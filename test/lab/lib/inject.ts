@@ -55,11 +55,14 @@ export class Injector {
     const r = this.replica(name);
     const pid = r.proc!.pid;
     this.closeGate();
-    await sleep(50);
+    await sleep(150);   // let in-flight connects finish before the replica goes away
     this.j({ t: Date.now(), kind: signal === 'SIGTERM' ? 'mysql_shutdown' : 'mysql_crash', instance: name, pid });
     await r.stop(signal);
     this.j({ t: r.proc!.exit!.t, kind: 'mysql_exited', instance: name, pid });
     if (restart) {
+      // stay down until HAProxy's checks notice (LAB_FINDINGS 06: `Server ... is DOWN, reason: Layer4 connection problem`)
+      await this.haproxy.waitServer(name, 'DOWN', 10000);
+      await sleep(300);
       await this.startReplica(name);
       await this.haproxy.waitServer(name, 'UP', 20000);
     }

@@ -45,6 +45,15 @@ export class ScenarioCtx extends Injector {
   }
 }
 
+/** Pretty at the top level, one line per array element: readable, diff-friendly and compact. */
+export function stringifyTruth(gt: object): string {
+  const parts = Object.entries(gt).map(([k, v]) => {
+    if (Array.isArray(v)) return `  ${JSON.stringify(k)}: [${v.length ? '\n' + v.map((x) => '    ' + JSON.stringify(x)).join(',\n') + '\n  ' : ''}]`;
+    return `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`;
+  });
+  return `{\n${parts.join(',\n')}\n}\n`;
+}
+
 export async function runScenario(def: ScenarioDef, opts: { outRoot: string; stateRoot: string; template: string; repoRoot: string; log: (s: string) => void }): Promise<ScenarioSummary> {
   const started = Date.now();
   const outDir = path.join(opts.outRoot, def.name);
@@ -52,6 +61,7 @@ export async function runScenario(def: ScenarioDef, opts: { outRoot: string; sta
   fs.rmSync(outDir, { recursive: true, force: true });
   fs.mkdirSync(outDir, { recursive: true });
   fs.mkdirSync(stateDir, { recursive: true });
+  fs.mkdirSync(path.join(outDir, 'extra'), { recursive: true });
   for (const f of Object.values(APP_LOG)) fs.writeFileSync(path.join(outDir, f), '');
 
   const reg = new ProcessRegistry();
@@ -63,6 +73,8 @@ export async function runScenario(def: ScenarioDef, opts: { outRoot: string; sta
   const rsyslog = new Rsyslog(reg, stateDir, outDir);
   const ctx = new ScenarioCtx(reg, journal, haproxy, replicas, hopts);
   const problems: string[] = [];
+  const logFiles = [path.join(outDir, 'haproxy.log'), path.join(outDir, 'extra', 'haproxy-rfc3339.log'), ...replicas.flatMap((r) => [r.errorLog, r.generalLog])];
+  let captureEnd: Array<readonly [string, number]> = [];
 
   try {
     await rsyslog.start();
@@ -83,6 +95,10 @@ export async function runScenario(def: ScenarioDef, opts: { outRoot: string; sta
     ctx.t0 = Date.now();
     await def.run(ctx);
     await Promise.all(ctx.lanes.map((l) => l.exit()));
+    // The capture window ends here: the teardown below (HAProxy soft-stop, MariaDB "Normal shutdown") is an
+    // artefact of the lab, not part of the incident, so the logs are cut back to this point afterwards.
+    await sleep(600);
+    captureEnd = logFiles.map((f) => [f, fs.existsSync(f) ? fs.statSync(f).size : 0] as const);
   } catch (e) {
     problems.push(`scenario aborted: ${(e as Error).stack ?? String(e)}`);
   } finally {
@@ -92,6 +108,7 @@ export async function runScenario(def: ScenarioDef, opts: { outRoot: string; sta
     await rsyslog.stop().catch(() => undefined);
     await reg.stopAll();
   }
+  for (const [f, size] of captureEnd) if (fs.existsSync(f) && fs.statSync(f).size > size) fs.truncateSync(f, size);
 
   const truth = computeTruth(book.conns, book.errors, journal);
   problems.push(...truth.problems);
@@ -101,10 +118,15 @@ export async function runScenario(def: ScenarioDef, opts: { outRoot: string; sta
     app_errors: truth.app_errors,
     silent_closures: truth.silent_closures,
     journal: [...journal].sort((a, b) => a.t - b.t),
-    connections: book.conns,
+    connections: truth.verdicts.map(({ conn: c, closure }) => ({
+      key: c.key, app: c.app, local_port: c.local_port, mysql_instance: c.instance, mysql_thread_id: c.thread_id, haproxy_backend_source_port: c.backend_port,
+      frontend_port: c.frontend_port, opened_ms: c.opened_ms, ended: c.end ?? null, ops: c.ops.length, closure: closure ? { cause: closure.cause, closed_at_ms: closure.closed_at_ms, why: closure.why } : null,
+    })),
     validation: { problems },
   };
-  fs.writeFileSync(path.join(outDir, 'ground-truth.json'), JSON.stringify(gt, null, 1) + '\n');
+  fs.writeFileSync(path.join(outDir, 'ground-truth.json'), stringifyTruth(gt));
+  // the full per-operation bookkeeping, for debugging the model (not needed by consumers of the ground truth)
+  fs.writeFileSync(path.join(outDir, 'extra', 'bookkeeping.json'), JSON.stringify({ conns: book.conns, errors: book.errors }) + '\n');
   const causes: Record<string, number> = {};
   for (const e of truth.app_errors) causes[e.cause] = (causes[e.cause] ?? 0) + 1;
   for (const s of truth.silent_closures) causes[`silent:${s.cause}`] = (causes[`silent:${s.cause}`] ?? 0) + 1;

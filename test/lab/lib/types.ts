@@ -103,13 +103,19 @@ export interface SilentClosure extends Closure {
   lane: string;
 }
 
+export interface ConnSummary {
+  key: string; app: AppKind; local_port: number | null; mysql_instance: string; mysql_thread_id: number; haproxy_backend_source_port: number;
+  frontend_port: number; opened_ms: number; ended: ConnRecord['end'] | null; ops: number; closure: { cause: Cause; closed_at_ms: number; why: string } | null;
+}
+
 export interface GroundTruth {
   scenario: string;
   servers: Record<string, { error: string; general: string }>;
   app_errors: GroundTruthError[];
   silent_closures: SilentClosure[];
   journal: JournalEntry[];
-  connections: ConnRecord[];
+  /** every app connection with the model's verdict (summary; full ops in extra/bookkeeping.json) */
+  connections: ConnSummary[];
   validation: { problems: string[] };
 }
 

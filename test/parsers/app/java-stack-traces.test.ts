@@ -1,0 +1,59 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseFile, docFor, get } from './helpers.js';
+import { isAppRecordStart } from '../../../parsers/app/index.js';
+
+test('Java: stack traces (\\tat, Caused by, ... N more, blank lines, exception lines) stay in one record', () => {
+  const f = parseFile('java.log');
+  assert.equal(f.records.length, 11);
+  assert.equal(f.docs.filter(Boolean).length, 6);
+  for (const l of ['\tat com.mysql.cj.NativeSession.execSQL(NativeSession.java:1000)', 'Caused by: java.io.EOFException: x', '\t... 12 more',
+    '... 72 common frames omitted', 'com.mysql.cj.jdbc.exceptions.CommunicationsException: Communications link failure', '',
+    'The last packet successfully received from the server was 30,035 milliseconds ago.']) {
+    assert.equal(isAppRecordStart(l), false, JSON.stringify(l));
+  }
+});
+
+test('Connector/J Communications link failure: code, 08S01, timing sentence, Spring Boot fields', () => {
+  const f = parseFile('java.log');
+  const d = docFor(f, '26.199 ERROR');
+  assert.equal(get(d, 'error.code'), 'CommunicationsException');
+  assert.equal(get(d, 'app.error.sqlstate'), '08S01');
+  assert.equal(get(d, 'app.error.driver'), 'connector-j');
+  assert.match(String(get(d, 'error.message')), /^Communications link failure\. The last packet successfully received from the server was 30,035 milliseconds ago/);
+  assert.equal(get(d, 'process.pid'), 4321);
+  assert.equal(get(d, 'app.worker'), 'nio-8080-exec-3');
+  assert.equal(get(d, 'app.logger'), 'o.h.engine.jdbc.spi.SqlExceptionHelper');
+  assert.equal(get(d, '@timestamp'), '2026-11-23T20:21:26.199Z');
+  const root = docFor(f, 'with root cause');
+  assert.equal(get(root, 'error.type'), 'com.mysql.cj.exceptions.CJCommunicationsException');
+  assert.equal(get(root, 'app.error.language'), 'java');
+});
+
+test('Hibernate "SQLState: 08S01" line counts as a lost connection (SQLSTATE 08S01)', () => {
+  const d = docFor(parseFile('java.log'), 'SQLState: 08S01');
+  assert.equal(get(d, 'error.code'), '08S01');
+  assert.equal(get(d, 'app.error.class'), 'other_lost');
+  assert.equal(get(d, 'app.error.language'), 'java');
+});
+
+test('HikariCP validation failure and closed-connection use; broken pipe refines the class', () => {
+  const f = parseFile('java.log');
+  const h = docFor(f, 'Failed to validate connection');
+  assert.equal(get(h, 'error.code'), 'connection_closed');
+  assert.equal(get(h, 'log.level'), 'warn');
+  const s = docFor(f, 'sync failed');
+  assert.equal(get(s, 'error.code'), 'CommunicationsException');
+  assert.equal(get(s, 'app.error.class'), 'broken_pipe');
+  assert.equal(get(s, 'error.type'), 'java.sql.SQLNonTransientConnectionException');
+  assert.equal(get(s, '@timestamp'), '2026-11-23T20:23:10.000Z');
+  const c = docFor(f, 'during commit()');
+  assert.equal(get(c, 'error.code'), 'CommunicationsException');
+});
+
+test('Java: connect failure (ConnectException, no packets received), duplicate key, client-side PacketTooBig → null', () => {
+  const f = parseFile('java.log');
+  assert.equal(docFor(f, 'Exception during pool initialization'), null);
+  assert.equal(docFor(f, "Duplicate entry 'a@b.c'"), null);
+  assert.equal(docFor(f, 'PacketTooBigException'), null);
+});
