@@ -74,8 +74,9 @@ const T = (k: keyof TrafficRec & ('Th' | 'Ti' | 'TR' | 'Tq' | 'Tw' | 'Tc' | 'Tr'
 const N = (k: 'ac' | 'fc' | 'bc' | 'sc' | 'sq' | 'bq' | 'status' | 'bytesUploaded' | 'pid'): AliasSpec => ({
   kind: 'int', set: (f, v, x) => { const n = int(f, v, x); if (n !== undefined) f.rec[k] = n; },
 });
+/** string items: a bare '-' is HAProxy's "no value" (lf_text without a value) — except cookies, kept as Elastic does */
 const S = (k: 'reqCookie' | 'resCookie' | 'uniqueId' | 'hostname' | 'sslVersion' | 'sslCipher' | 'origin' | 'requestCounter' | 'method' | 'httpVersion', http = false): AliasSpec => ({
-  kind: 'str', http, set: (f, v) => { if (v !== '') f.rec[k] = unescapeLog(v); },
+  kind: 'str', http, set: (f, v) => { if (v !== '' && (v !== '-' || k === 'reqCookie' || k === 'resCookie')) f.rec[k] = unescapeLog(v); },
 });
 
 export const ALIASES: Record<string, AliasSpec> = {
@@ -95,11 +96,11 @@ export const ALIASES: Record<string, AliasSpec> = {
   tr: { kind: 'date', http: true, set: (f, v) => { f.tp.reqLocal = v; } },
   trg: { kind: 'datetz', http: true, set: (f, v) => { f.tp.reqTz = v; } },
   trl: { kind: 'datetz', http: true, set: (f, v) => { f.tp.reqTz = v; } },
-  // names: '-' is HAProxy's "absent" (lf_text with no value)
-  f: { kind: 'name', set: (f, v) => { if (f.rec.frontend === undefined && !isAbsent(v)) f.rec.frontend = v; } },
-  ft: { kind: 'name', set: (f, v) => { if (!isAbsent(v)) f.rec.frontend = v; } },
-  b: { kind: 'name', set: (f, v) => { if (!isAbsent(v)) f.rec.backend = v; } },
-  s: { kind: 'name', set: (f, v) => { if (!isAbsent(v)) f.rec.server = v; } },
+  // names are kept verbatim, like the tokenizer and Elastic do (`<NOSRV>`, `<STATS>`, `-`)
+  f: { kind: 'name', set: (f, v) => { if (f.rec.frontend === undefined && v !== '') f.rec.frontend = v; } },
+  ft: { kind: 'name', set: (f, v) => { if (v !== '') f.rec.frontend = v; } },
+  b: { kind: 'name', set: (f, v) => { if (v !== '') f.rec.backend = v; } },
+  s: { kind: 'name', set: (f, v) => { if (v !== '') f.rec.server = v; } },
   Th: T('Th'), Ti: T('Ti', true), TR: T('TR', true), Tq: T('Tq', true), Tw: T('Tw'), Tc: T('Tc'),
   Tr: T('Tr', true), Td: T('Td'), Ta: T('Ta', true), Tt: T('Tt'), Tu: T('Tu'),
   B: { kind: 'int', set: (f, v, x) => { const n = int(f, v, x, true); if (n !== undefined) f.rec.bytesRead = n; } },

@@ -89,7 +89,7 @@ export function isIp(s: string): boolean {
       if (c === 58) colons++;
       else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70) || c === 46)) return false;
     }
-    return colons >= 2 && colons <= 7;
+    return colons >= 2 && colons <= 8; // 8 with a leading/trailing '::' and 7 groups
   }
   let parts = 0, v = 0, digits = 0;
   for (let i = 0; i <= n; i++) {

@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { spawnSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 import type { Doc } from '../../parsers/types.js';
 import { renderHtml } from '../../src/sinks/report-html.js';
@@ -17,8 +18,12 @@ import { HOSTILE, reportEvents, summaryOf } from '../fixtures/report/fixture.js'
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-test('the HTML report renders in headless Chromium', { timeout: 120_000 }, async (t) => {
+test('the HTML report renders in headless Chromium', { timeout: 720_000 }, async (t) => {
   if (process.env.GONEAWAY_SKIP_BROWSER === '1') { t.skip('GONEAWAY_SKIP_BROWSER=1: browser test skipped'); return; }
+  if (!existsSync(CHROMIUM) && process.getuid?.() === 0) {
+    // Tests that need a real component install it themselves (Debian's chromium), as the lab does.
+    spawnSync('bash', ['-c', 'export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium'], { stdio: 'inherit', timeout: 600_000 });
+  }
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} not found: install it with \`apt-get install -y chromium\` (or set GONEAWAY_SKIP_BROWSER=1 to skip this test)`);
 
   const events = reportEvents();

@@ -80,12 +80,13 @@ test('option tcplog clf / httplog clf', () => {
 });
 
 test('flags: +Q quoting with bare "-" for absent values, +X hex, %[sample] fetches', () => {
-  const q = compiled('%{+Q}o %ci:%cp %ft %b %s %ID %{-Q}ST');
-  const p = ok(q, '"10.0.0.1":80 "fe" "be" - "abc" 200');
+  const q = compiled('%{+Q}o %ci:%cp %ft %b %s %ID %H %{-Q}ST');
+  const p = ok(q, '"10.0.0.1":80 "fe" "be" "<NOSRV>" - "lb1" 200');
   assert.equal(get(p.doc, 'source.ip'), '10.0.0.1');
   assert.equal(get(p.doc, 'haproxy.frontend_name'), 'fe');
-  assert.equal(get(p.doc, 'haproxy.server_name'), undefined);
-  assert.equal(get(p.doc, 'haproxy.unique_id'), 'abc');
+  assert.equal(get(p.doc, 'haproxy.server_name'), '<NOSRV>');
+  assert.equal(get(p.doc, 'haproxy.unique_id'), undefined, "a bare '-' is HAProxy's no-value");
+  assert.equal(get(p.doc, 'haproxy.hostname'), 'lb1');
   const x = compiled('%{+X}ci:%{+X}cp %{+X}Ts %ft');
   const px = ok(x, '7F000001:1F90 4B3C8A6B fe');
   assert.deepEqual(px.doc.source, { address: '127.0.0.1', ip: '127.0.0.1', port: 8080 });

