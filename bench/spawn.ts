@@ -2,6 +2,7 @@
  * Child-process measurements: wall time and peak RSS of a command, its stdout going to a file or
  * /dev/null. Peak RSS from GNU `/usr/bin/time -f %M -o FILE` when present; otherwise Node
  * commands run under rss-wrap.js (in-process resourceUsage) and other commands get no RSS.
+ * BENCH_NO_GNU_TIME=1 forces the fallback (to test it).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { openSync, closeSync, readFileSync, rmSync, existsSync } from 'node:fs';
@@ -22,7 +23,7 @@ let gnuTime: boolean | undefined;
 /** GNU time (not the shell keyword) accepting -f/-o */
 export function hasGnuTime(): boolean {
   if (gnuTime === undefined) {
-    gnuTime = existsSync('/usr/bin/time') &&
+    gnuTime = !process.env.BENCH_NO_GNU_TIME && existsSync('/usr/bin/time') &&
       spawnSync('/usr/bin/time', ['-f', '%M', '-o', '/dev/null', 'true'], { stdio: 'ignore' }).status === 0;
   }
   return gnuTime;

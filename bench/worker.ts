@@ -2,7 +2,8 @@
  * One in-process parsing measurement, run in its own child process so that peak RSS
  * (process.resourceUsage().maxRSS) belongs to this measurement only.
  *
- *   node dist/bench/worker.js <haproxy|mysql-error|mysql-general> <file>
+ *   node dist/bench/worker.js <haproxy|mysql-error|mysql-general|lines> <file>
+ * (`lines` = reading and splitting only: the floor under every other figure)
  *
  * Reads the file in 1 MiB chunks with a hand splitter (no readline), groups multi-line MySQL
  * records with the parsers' own record-start predicates (CONTRACTS.md), builds every record and
@@ -13,7 +14,7 @@ import { stat } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 
-export type WorkerWhat = 'haproxy' | 'mysql-error' | 'mysql-general';
+export type WorkerWhat = 'haproxy' | 'mysql-error' | 'mysql-general' | 'lines';
 
 export type WorkerResult =
   | { ok: true; what: WorkerWhat; file: string; bytes: number; lines: number; records: number; parsed: number; failed: number; ms: number; maxRssMB: number }
@@ -30,6 +31,7 @@ interface Parsers {
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 async function load(what: WorkerWhat): Promise<Parsers> {
+  if (what === 'lines') return { ctx: undefined, parseLine: () => ({ ok: true }) };
   const imp = (p: string) => import(pathToFileURL(path.join(REPO, 'dist', p)).href);
   const time = await imp('parsers/time.js');
   // UTC like the generators; refTime pins year-less syslog dates (types.ts ParseContext)
@@ -110,8 +112,8 @@ export async function measure(what: WorkerWhat, file: string): Promise<WorkerRes
 async function main(): Promise<void> {
   const [what, file] = process.argv.slice(2);
   let r: WorkerResult;
-  if (!file || !['haproxy', 'mysql-error', 'mysql-general'].includes(what ?? '')) {
-    r = { ok: false, what: what ?? '', file: file ?? '', reason: 'usage: worker.js <haproxy|mysql-error|mysql-general> <file>' };
+  if (!file || !['haproxy', 'mysql-error', 'mysql-general', 'lines'].includes(what ?? '')) {
+    r = { ok: false, what: what ?? '', file: file ?? '', reason: 'usage: worker.js <haproxy|mysql-error|mysql-general|lines> <file>' };
   } else {
     try {
       r = await measure(what as WorkerWhat, file);

@@ -11,7 +11,8 @@
  *   program   `haproxy[14387]: …` (no date, no host: journald cat / pre-stripped)
  *   none      the payload itself (`log stdout format raw`)
  *
- * Pure and total: never throws, a line that has no envelope is returned as format 'none'.
+ * `scanEnvelope` fills one reusable record (no per-line objects: the tcplog hot path budget is ~1 µs,
+ * issue #2); `parseEnvelope` is the allocating, public form. Pure and total: never throws.
  */
 import type { ZoneConverter } from './types.js';
 import { d2, parseIsoAt, parseSyslogDateAt } from './time.js';
@@ -45,13 +46,38 @@ export interface Envelope {
   date?: EnvelopeDate;
 }
 
+/** What a document takes from the envelope (an Envelope or the scan record). */
+export interface EnvFields {
+  host?: string | undefined;
+  program?: string | undefined;
+  pid?: number | undefined;
+}
+
+/** The reusable result of scanEnvelope(); valid until the next call. */
+export interface EnvelopeScan {
+  format: EnvelopeFormat;
+  payloadStart: number;
+  pri: number | undefined;
+  host: string | undefined;
+  program: string | undefined;
+  pid: number | undefined;
+  t: number | undefined;
+  /** 0 = no date parts, 1 = year-less, 2 = with year (zone-less ISO) */
+  dateKind: 0 | 1 | 2;
+  year: number; month: number; day: number; h: number; mi: number; s: number; ms: number; hasMs: boolean;
+}
+
+const S: EnvelopeScan = {
+  format: 'none', payloadStart: 0, pri: undefined, host: undefined, program: undefined, pid: undefined, t: undefined,
+  dateKind: 0, year: 0, month: 0, day: 0, h: 0, mi: 0, s: 0, ms: 0, hasMs: false,
+};
+
 // parseIsoAt() asks a ZoneConverter for zone-less times; this one records the wall clock instead of
 // converting it, so a zone-less ISO envelope date can be handed back as parts (the caller owns the zone).
-let capY = 0, capMo = 0, capD = 0, capH = 0, capMi = 0, capS = 0, capMs = 0;
 const CAPTURE: ZoneConverter = {
   name: 'capture',
   toEpoch(y, mo, d, h, mi, s, ms) {
-    capY = y; capMo = mo; capD = d; capH = h; capMi = mi; capS = s; capMs = ms;
+    S.year = y; S.month = mo; S.day = d; S.h = h; S.mi = mi; S.s = s; S.ms = ms; S.hasMs = true;
     return NaN;
   },
 };
@@ -62,19 +88,17 @@ function isTagChar(c: number): boolean {
     c === 45 /* - */ || c === 95 /* _ */ || c === 46 /* . */ || c === 47 /* / */ || c === 64 /* @ */;
 }
 
-interface Tag { program: string; pid: number | undefined; end: number }
+// tagAt() results (no object per call)
+let tagProgEnd = 0, tagPid: number | undefined, tagPayload = 0;
 
-/**
- * A syslog TAG at [a, b): `prog:` or `prog[pid]:`. Returns where the payload starts (after the
- * colon and one optional space), or undefined when the token is not a tag.
- */
-function tagAt(s: string, a: number, b: number): Tag | undefined {
-  if (b - a < 2 || b - a > 80 || s.charCodeAt(b - 1) !== 58 /* : */) return undefined;
+/** Is s[a, b) a syslog TAG `prog:` / `prog[pid]:`? Sets tagProgEnd, tagPid, tagPayload. */
+function tagAt(s: string, a: number, b: number): boolean {
+  if (b - a < 2 || b - a > 80 || s.charCodeAt(b - 1) !== 58 /* : */) return false;
   let i = a;
   while (i < b - 1 && isTagChar(s.charCodeAt(i))) i++;
-  if (i === a) return undefined;
-  const program = s.slice(a, i);
-  let pid: number | undefined;
+  if (i === a) return false;
+  tagProgEnd = i;
+  tagPid = undefined;
   if (s.charCodeAt(i) === 91 /* [ */) {
     let j = i + 1, v = 0;
     while (j < b) {
@@ -82,16 +106,15 @@ function tagAt(s: string, a: number, b: number): Tag | undefined {
       if (c < 0 || c > 9) break;
       v = v * 10 + c; j++;
     }
-    if (j === i + 1 || s.charCodeAt(j) !== 93 /* ] */ || j + 1 !== b - 1) return undefined;
-    pid = v;
+    if (j === i + 1 || s.charCodeAt(j) !== 93 /* ] */ || j + 1 !== b - 1) return false;
+    tagPid = v;
   } else if (i !== b - 1) {
-    return undefined;
+    return false;
   }
-  const end = s.charCodeAt(b) === 32 ? b + 1 : b;
-  return { program, pid, end };
+  tagPayload = s.charCodeAt(b) === 32 ? b + 1 : b;
+  return true;
 }
 
-/** end (exclusive) of the space-free token starting at i */
 function tokenEnd(s: string, i: number): number {
   const j = s.indexOf(' ', i);
   return j < 0 ? s.length : j;
@@ -102,31 +125,10 @@ function skipSpaces(s: string, i: number): number {
   return i;
 }
 
-// Memo of the last `Mmm dd HH:MM` prefix: a log file repeats it for a whole minute, so the month-name
-// lookup of parseSyslogDateAt runs once per minute of log instead of once per line (issue #2 budget).
-let memoKey = '', memoMonth = 0, memoDay = 0, memoH = 0, memoMi = 0;
-
-let dateEnd = 0;
-/** rfc3164 date at i → the envelope's date parts (end index in `dateEnd`), via the memo or parseSyslogDateAt. */
-function syslogDateAt(line: string, i: number): EnvelopeDate | undefined {
-  if (memoKey !== '' && line.startsWith(memoKey, i) && line.charCodeAt(i + 12) === 58) {
-    const s = d2(line, i + 13);
-    if (s <= 60) { dateEnd = i + 15; return { month: memoMonth, day: memoDay, h: memoH, mi: memoMi, s }; }
-  }
-  const d = parseSyslogDateAt(line, i);
-  if (!d) return undefined;
-  if (d.end === i + 15) {
-    memoKey = line.slice(i, i + 12);
-    memoMonth = d.month; memoDay = d.day; memoH = d.h; memoMi = d.mi;
-  }
-  dateEnd = d.end;
-  return { month: d.month, day: d.day, h: d.h, mi: d.mi, s: d.s };
-}
-
-function none(line: string, pri?: number): Envelope {
-  if (pri === undefined) return { format: 'none', payload: line, payloadStart: 0 };
-  const start = line.indexOf('>') + 1;
-  return { format: 'none', payload: line.slice(start), payloadStart: start, pri };
+function takeTag(line: string, a: number): void {
+  S.program = line.slice(a, tagProgEnd);
+  S.pid = tagPid;
+  S.payloadStart = tagPayload;
 }
 
 /**
@@ -134,52 +136,36 @@ function none(line: string, pri?: number): Envelope {
  * A host is only recognised when a tag follows it, so a tag-less `<date> 10.0.1.2:33313 [..]` keeps its
  * first payload token.
  */
-function afterDate(line: string, i: number, base: Envelope): Envelope {
+function afterDate(line: string, i: number): void {
   i = skipSpaces(line, i);
   const e1 = tokenEnd(line, i);
-  const tag1 = tagAt(line, i, e1);
-  if (tag1) return finish(line, base, undefined, tag1);
+  if (tagAt(line, i, e1)) { takeTag(line, i); return; }
   if (e1 < line.length) {
     const i2 = skipSpaces(line, e1);
     const e2 = tokenEnd(line, i2);
-    const tag2 = tagAt(line, i2, e2);
-    if (tag2) return finish(line, base, line.slice(i, e1), tag2);
+    if (tagAt(line, i2, e2)) { S.host = line.slice(i, e1); takeTag(line, i2); return; }
   }
-  base.payloadStart = i;
-  base.payload = line.slice(i);
-  return base;
-}
-
-function finish(line: string, base: Envelope, host: string | undefined, tag: Tag): Envelope {
-  if (host !== undefined) base.host = host;
-  base.program = tag.program;
-  if (tag.pid !== undefined) base.pid = tag.pid;
-  base.payloadStart = tag.end;
-  base.payload = line.slice(tag.end);
-  return base;
+  S.payloadStart = i;
 }
 
 /** RFC5424 after `<PRI>1 `: TIMESTAMP HOST APP PROCID MSGID SD [MSG] ('-' = nil). */
-function rfc5424(line: string, i: number, pri: number): Envelope {
-  const env: Envelope = { format: 'rfc5424', payload: '', payloadStart: line.length, pri };
-  const fields: string[] = [];
+function rfc5424(line: string, i: number): void {
+  S.format = 'rfc5424';
+  const f: string[] = [];
   for (let k = 0; k < 5; k++) {
     i = skipSpaces(line, i);
     const e = tokenEnd(line, i);
-    fields.push(line.slice(i, e));
+    f.push(line.slice(i, e));
     i = e;
   }
-  const [ts, host, app, procid] = fields as [string, string, string, string, string];
+  const ts = f[0]!, host = f[1]!, app = f[2]!, procid = f[3]!;
   if (ts !== '-' && ts !== '') {
     const r = parseIsoAt(ts, 0, CAPTURE);
-    if (r) {
-      if (!Number.isNaN(r.t)) env.t = r.t;
-      else env.date = { year: capY, month: capMo, day: capD, h: capH, mi: capMi, s: capS, ms: capMs };
-    }
+    if (r) { if (!Number.isNaN(r.t)) S.t = r.t; else S.dateKind = 2; }
   }
-  if (host && host !== '-') env.host = host;
-  if (app && app !== '-') env.program = app;
-  if (procid && /^\d+$/.test(procid)) env.pid = Number(procid);
+  if (host && host !== '-') S.host = host;
+  if (app && app !== '-') S.program = app;
+  if (procid && /^\d+$/.test(procid)) S.pid = Number(procid);
   i = skipSpaces(line, i);
   // STRUCTURED-DATA: '-' or one or more [id k="v" …] elements (']' may be escaped inside values)
   if (line.charCodeAt(i) === 45 /* - */) {
@@ -199,16 +185,35 @@ function rfc5424(line: string, i: number, pri: number): Envelope {
   }
   if (line.charCodeAt(i) === 32) i++;
   if (line.charCodeAt(i) === 0xfeff) i++; // BOM before a UTF-8 MSG
-  env.payloadStart = Math.min(i, line.length);
-  env.payload = line.slice(env.payloadStart);
-  return env;
+  S.payloadStart = Math.min(i, line.length);
 }
 
-/** Strip the syslog envelope of one line. Never throws. */
-export function parseEnvelope(line: string): Envelope {
-  if (typeof line !== 'string' || line.length === 0) return { format: 'none', payload: '', payloadStart: 0 };
+// Memo of the last `Mmm dd HH:MM` prefix: a log file repeats it for a whole minute, so the month-name
+// lookup of parseSyslogDateAt runs once per minute of log instead of once per line (issue #2 budget).
+let memoKey = '', memoMonth = 0, memoDay = 0, memoH = 0, memoMi = 0;
+
+/** rfc3164 date at i → S date parts; returns its end index or -1. */
+function syslogDateAt(line: string, i: number): number {
+  if (memoKey !== '' && line.startsWith(memoKey, i) && line.charCodeAt(i + 12) === 58) {
+    const s = d2(line, i + 13);
+    if (s <= 60) { S.month = memoMonth; S.day = memoDay; S.h = memoH; S.mi = memoMi; S.s = s; return i + 15; }
+  }
+  const d = parseSyslogDateAt(line, i);
+  if (!d) return -1;
+  if (d.end === i + 15) {
+    memoKey = line.slice(i, i + 12);
+    memoMonth = d.month; memoDay = d.day; memoH = d.h; memoMi = d.mi;
+  }
+  S.month = d.month; S.day = d.day; S.h = d.h; S.mi = d.mi; S.s = d.s;
+  return d.end;
+}
+
+/** Scan the envelope of one line into a reusable record (overwritten by the next call). Never throws. */
+export function scanEnvelope(line: string): EnvelopeScan {
+  S.format = 'none'; S.payloadStart = 0; S.pri = undefined; S.host = undefined; S.program = undefined;
+  S.pid = undefined; S.t = undefined; S.dateKind = 0; S.hasMs = false;
+  if (typeof line !== 'string' || line.length === 0) return S;
   let i = 0;
-  let pri: number | undefined;
   if (line.charCodeAt(0) === 60 /* < */) {
     let j = 1, v = 0;
     while (j < 5) {
@@ -217,9 +222,10 @@ export function parseEnvelope(line: string): Envelope {
       v = v * 10 + c; j++;
     }
     if (j > 1 && line.charCodeAt(j) === 62 /* > */ && v <= 191) {
-      pri = v;
+      S.pri = v;
       i = j + 1;
-      if (line.charCodeAt(i) === 49 /* 1 */ && line.charCodeAt(i + 1) === 32) return rfc5424(line, i + 2, pri);
+      S.payloadStart = i;
+      if (line.charCodeAt(i) === 49 /* 1 */ && line.charCodeAt(i + 1) === 32) { rfc5424(line, i + 2); return S; }
     }
   }
   const c = line.charCodeAt(i);
@@ -228,23 +234,17 @@ export function parseEnvelope(line: string): Envelope {
     if (line.charCodeAt(i + 4) === 45 /* - */) {
       const r = parseIsoAt(line, i, CAPTURE);
       if (r && (line.charCodeAt(r.end) === 32 || r.end === line.length)) {
-        const tzColon = line.charCodeAt(r.end - 3) === 58;
         const hasOffset = !Number.isNaN(r.t);
-        const env: Envelope = {
-          format: hasOffset && !tzColon && line.charCodeAt(r.end - 1) !== 90 /* Z */ ? 'short-iso' : 'rfc3339',
-          payload: '', payloadStart: 0,
-        };
-        if (pri !== undefined) env.pri = pri;
-        if (hasOffset) env.t = r.t;
-        else env.date = { year: capY, month: capMo, day: capD, h: capH, mi: capMi, s: capS, ms: capMs };
-        return afterDate(line, r.end, env);
+        S.format = hasOffset && line.charCodeAt(r.end - 3) !== 58 && line.charCodeAt(r.end - 1) !== 90 /* Z */ ? 'short-iso' : 'rfc3339';
+        if (hasOffset) S.t = r.t; else S.dateKind = 2;
+        afterDate(line, r.end);
+        return S;
       }
     }
   } else if (c >= 65 && c <= 90) {
-    const d = syslogDateAt(line, i);
-    if (d) {
-      let end = dateEnd;
-      let ms: number | undefined;
+    let end = syslogDateAt(line, i);
+    if (end >= 0) {
+      let hasMs = false, ms = 0;
       if (line.charCodeAt(end) === 46 /* . */) { // journald short-precise: `Nov 23 20:21:24.123456`
         let j = end + 1, frac = 0, n = 0;
         while (j < line.length) {
@@ -253,23 +253,42 @@ export function parseEnvelope(line: string): Envelope {
           if (n < 3) frac = frac * 10 + k;
           n++; j++;
         }
-        if (n > 0) { while (n < 3) { frac *= 10; n++; } ms = frac; end = j; }
+        if (n > 0) { while (n < 3) { frac *= 10; n++; } ms = frac; hasMs = true; end = j; }
       }
       if (line.charCodeAt(end) === 32 || end === line.length) {
-        if (ms !== undefined) d.ms = ms;
-        const env: Envelope = { format: 'rfc3164', payload: '', payloadStart: 0, date: d };
-        if (pri !== undefined) env.pri = pri;
-        return afterDate(line, end, env);
+        S.format = 'rfc3164'; S.dateKind = 1; S.hasMs = hasMs; S.ms = ms;
+        afterDate(line, end);
+        return S;
       }
     }
   }
   // bare `prog[pid]: payload` (journald without date, HAProxy `short`/`priority` minus the date)
-  const e = tokenEnd(line, i);
-  const tag = tagAt(line, i, e);
-  if (tag) {
-    const env: Envelope = { format: 'program', payload: '', payloadStart: 0 };
-    if (pri !== undefined) env.pri = pri;
-    return finish(line, env, undefined, tag);
+  if (tagAt(line, i, tokenEnd(line, i))) {
+    S.format = 'program';
+    takeTag(line, i);
   }
-  return none(line, pri);
+  return S;
+}
+
+/** The Envelope object for a line that was just scanned. */
+export function envelopeFromScan(line: string, s: EnvelopeScan): Envelope {
+  const text = typeof line === 'string' ? line : '';
+  const env: Envelope = { format: s.format, payload: s.payloadStart === 0 ? text : text.slice(s.payloadStart), payloadStart: s.payloadStart };
+  if (s.pri !== undefined) env.pri = s.pri;
+  if (s.host !== undefined) env.host = s.host;
+  if (s.program !== undefined) env.program = s.program;
+  if (s.pid !== undefined) env.pid = s.pid;
+  if (s.t !== undefined) env.t = s.t;
+  if (s.dateKind === 1) {
+    env.date = { month: s.month, day: s.day, h: s.h, mi: s.mi, s: s.s };
+    if (s.hasMs) env.date.ms = s.ms;
+  } else if (s.dateKind === 2) {
+    env.date = { year: s.year, month: s.month, day: s.day, h: s.h, mi: s.mi, s: s.s, ms: s.ms };
+  }
+  return env;
+}
+
+/** Strip the syslog envelope of one line. Never throws. */
+export function parseEnvelope(line: string): Envelope {
+  return envelopeFromScan(line, scanEnvelope(line));
 }

@@ -10,7 +10,7 @@
  * Lines are tokenised like HAProxy's parser: `#` comments, "…" with backslash escapes, '…' literal,
  * `\ ` escapes outside quotes, and the documented `${HAPROXY_*_LOG_FMT}` variables.
  */
-import { BUILTIN_FORMATS } from './log-format.js';
+import { BUILTIN_FORMATS, ENV_FORMATS as ENV } from './format-string.js';
 
 export interface FrontendLogFormat {
   frontend: string;
@@ -22,11 +22,6 @@ export interface FrontendLogFormat {
 const SECTIONS = new Set(['global', 'defaults', 'frontend', 'backend', 'listen', 'peers', 'resolvers', 'userlist',
   'mailers', 'program', 'http-errors', 'ring', 'log-forward', 'cache', 'crt-store', 'traces', 'acme', 'namespace_list']);
 
-const ENV: Record<string, string> = {
-  HAPROXY_TCP_LOG_FMT: BUILTIN_FORMATS.tcplog, HAPROXY_HTTP_LOG_FMT: BUILTIN_FORMATS.httplog,
-  HAPROXY_HTTPS_LOG_FMT: BUILTIN_FORMATS.httpslog, HAPROXY_TCP_CLF_LOG_FMT: BUILTIN_FORMATS.tcpClf,
-  HAPROXY_HTTP_CLF_LOG_FMT: BUILTIN_FORMATS.httpClf,
-};
 
 /** Expand `$NAME` / `${NAME}` at s[i]; returns [text, next index]. Unknown variables stay verbatim. */
 function envAt(s: string, i: number): [string, number] {

@@ -5,9 +5,10 @@
  * Kibana habits carry over; goneaway's additions are listed in CONTRACTS.md.
  */
 import type { Doc, ParseContext, ZoneConverter } from '../types.js';
-import type { Envelope } from '../syslog.js';
+import type { Envelope, EnvFields } from '../syslog.js';
 import { closestYear, d2, dn, isoUtc, parseHaproxyDate } from '../time.js';
 import { decodeTermination } from './termination.js';
+import { applyTls, buildHttp } from './http-fields.js';
 
 export const PARSER = 'haproxy';
 
@@ -70,13 +71,6 @@ export function intAt(s: string, a: number, b: number): number {
 /** set by intAt when a '+' (logasap / redispatch) prefix was read; callers reset it */
 export let plusSeen = false;
 export function resetPlus(): void { plusSeen = false; }
-
-/** Parse a numeric field value ('-' or garbage → undefined). */
-export function num(v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = intAt(v, 0, v.length);
-  return Number.isNaN(n) ? undefined : n;
-}
 
 /** Quick IPv4 / IPv6 syntax check (what Elastic's `convert type: ip` accepts for source.ip). */
 export function isIp(s: string): boolean {
@@ -142,6 +136,8 @@ export function haproxyDateAt(p: string, a: number, b: number, zone: ZoneConvert
 
 // Two-slot cache of the ISO prefix per second: a line needs @timestamp and session_end, usually in
 // two different seconds, and consecutive lines share them (issue #2: hot path budget ~1 µs/line).
+// With the `.mmmZ` suffixes precomputed, a cached ISO string costs one concatenation.
+const SUFFIX: string[] = Array.from({ length: 1000 }, (_, ms) => `.${String(ms).padStart(3, '0')}Z`);
 let secA = NaN, preA = '', secB = NaN, preB = '', nextSlot = 0;
 export function iso(t: number): string {
   const sec = Math.floor(t / 1000);
@@ -152,10 +148,10 @@ export function iso(t: number): string {
   else {
     const full = isoUtc(t);
     if (full.length !== 24 || !Number.isInteger(ms)) return full;
-    pre = full.slice(0, 20);
+    pre = full.slice(0, 19);
     if (nextSlot === 0) { secA = sec; preA = pre; nextSlot = 1; } else { secB = sec; preB = pre; nextSlot = 0; }
   }
-  return pre + (ms < 10 ? '00' + ms : ms < 100 ? '0' + ms : String(ms)) + 'Z';
+  return pre + SUFFIX[ms]!;
 }
 
 /* ------------------------------------------------------------------ envelope → document */
@@ -172,7 +168,7 @@ export function envelopeTime(env: Envelope, ctx: ParseContext): number | undefin
 }
 
 /** process.*, host.hostname and Elastic's haproxy.source (the syslog host) from the envelope. */
-export function applyEnvelope(doc: Doc, hap: Doc, env: Envelope | undefined): void {
+export function applyEnvelope(doc: Doc, hap: Doc, env: EnvFields | undefined): void {
   if (!env) return;
   if (env.program !== undefined) {
     doc.process = env.pid !== undefined ? { name: env.program, pid: env.pid } : { name: env.program };
@@ -183,80 +179,6 @@ export function applyEnvelope(doc: Doc, hap: Doc, env: Envelope | undefined): vo
     doc.host = { hostname: env.host };
     hap.source = env.host;
   }
-}
-
-/* ------------------------------------------------------------------ HTTP helpers */
-
-/**
- * Header capture block content → list, with Java String#split semantics as Elastic's `split`
- * processor (trailing empty strings dropped, "" → [""]) so `{|||}` → [] and `{}` → [""].
- */
-export function splitCaptures(s: string): string[] {
-  if (s === '') return [''];
-  const parts = s.split('|');
-  let n = parts.length;
-  while (n > 0 && parts[n - 1] === '') n--;
-  parts.length = n;
-  return parts;
-}
-
-/** `GET /a/b.js?x=1 HTTP/1.1` → method, url.*, version (Elastic grok + uri_parts). */
-export function applyRequestLine(doc: Doc, rec: TrafficRec, httpReq: Doc): void {
-  let method = rec.method, uri = rec.uri, version = rec.httpVersion;
-  const line = rec.requestLine;
-  if (line !== undefined && method === undefined && line !== '<BADREQ>' && line !== '') {
-    const sp1 = line.indexOf(' ');
-    if (sp1 > 0) {
-      method = line.slice(0, sp1);
-      const sp2 = line.lastIndexOf(' ');
-      if (sp2 > sp1 && line.startsWith('HTTP/', sp2 + 1)) {
-        uri = line.slice(sp1 + 1, sp2);
-        version = line.slice(sp2 + 6);
-      } else {
-        uri = line.slice(sp1 + 1); // HTTP/0.9 style or truncated (1024-byte syslog limit)
-      }
-      if (!/^[A-Za-z-]+$/.test(method)) { method = undefined; uri = undefined; version = undefined; }
-    }
-  }
-  if (method !== undefined) httpReq.method = method;
-  if (version !== undefined && version !== '') {
-    const v = version.startsWith('HTTP/') ? version.slice(5) : version;
-    if (v !== '') (doc.http as Doc).version = v;
-  }
-  if (uri !== undefined && uri !== '' && uri !== '-') doc.url = urlParts(uri);
-}
-
-export function urlParts(uri: string): Doc {
-  const url: Doc = { original: uri };
-  let rest = uri;
-  const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)/.exec(uri);
-  if (m) {
-    url.scheme = m[1]!.toLowerCase();
-    const auth = m[2]!;
-    const at = auth.lastIndexOf('@');
-    const hp = at >= 0 ? auth.slice(at + 1) : auth;
-    const hpm = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(hp);
-    if (hpm) {
-      url.domain = hpm[1]!.replace(/^\[|\]$/g, '');
-      if (hpm[2]) url.port = Number(hpm[2]);
-    }
-    rest = uri.slice(m[0].length) || '/';
-  } else if (!uri.startsWith('/') && !uri.startsWith('*')) {
-    // CONNECT host:port (authority form)
-    const hpm = /^([^:/?#\s]+):(\d+)$/.exec(uri);
-    if (hpm) { url.domain = hpm[1]!; url.port = Number(hpm[2]); }
-    return url;
-  }
-  const hash = rest.indexOf('#');
-  if (hash >= 0) { url.fragment = rest.slice(hash + 1); rest = rest.slice(0, hash); }
-  const q = rest.indexOf('?');
-  const path = q >= 0 ? rest.slice(0, q) : rest;
-  url.path = path;
-  if (q >= 0) url.query = rest.slice(q + 1);
-  const slash = path.lastIndexOf('/');
-  const dot = path.lastIndexOf('.');
-  if (dot > slash + 1 && dot < path.length - 1) url.extension = path.slice(dot + 1);
-  return url;
 }
 
 /* ------------------------------------------------------------------ the builder */
@@ -276,18 +198,18 @@ export function trafficTime(rec: TrafficRec): number | undefined {
   return rec.accept ?? rec.request;
 }
 
-export function sourceDoc(c: string | undefined, port: number | undefined, hap: Doc): Doc | undefined {
+export function sourceDoc(c: string | undefined, port: number | undefined, hap: Doc | undefined): Doc | undefined {
   // '-' client (beats#25827) keeps only the port; 'unix' has a socket id, not a port (HAP-DOC §8.2.2)
   if (c === undefined || c === '-' || c === '') return port !== undefined ? { port } : undefined;
   if (c === 'unix') {
-    if (port !== undefined) hap.unix_socket_id = port;
+    if (port !== undefined && hap !== undefined) hap.unix_socket_id = port;
     return { address: 'unix' };
   }
   if (isIp(c)) return port !== undefined ? { address: c, ip: c, port } : { address: c, ip: c };
   return port !== undefined ? { address: c, port } : { address: c };
 }
 
-export function buildTrafficDoc(rec: TrafficRec, env: Envelope | undefined): Doc {
+export function buildTrafficDoc(rec: TrafficRec, env: EnvFields | undefined): Doc {
   const hap: Doc = { message_type: 'traffic', mode: rec.mode, log_format: rec.logFormat };
   const doc: Doc = {};
   const t = trafficTime(rec);
@@ -370,56 +292,6 @@ export function buildTrafficDoc(rec: TrafficRec, env: Envelope | undefined): Doc
   else if (rec.sslVersion !== undefined || rec.sni !== undefined) applyTls(doc, rec);
   doc.haproxy = hap;
   return doc;
-}
-
-function buildHttp(doc: Doc, hap: Doc, rec: TrafficRec): void {
-  const hreq: Doc = {};
-  const hres: Doc = {};
-  if (rec.reqCookie !== undefined) hreq.captured_cookie = rec.reqCookie;
-  if (rec.resCookie !== undefined) hres.captured_cookie = rec.resCookie;
-  if (rec.reqHeaders !== undefined) hreq.captured_headers = splitCaptures(rec.reqHeaders);
-  if (rec.resHeaders !== undefined) hres.captured_headers = splitCaptures(rec.resHeaders);
-  if (rec.requestLine !== undefined) hreq.raw_request_line = rec.requestLine;
-  // Elastic: TR → time_wait_ms, Tr → time_wait_without_data_ms (pre-1.7: Tq in the first slot)
-  const first = rec.legacyHttpTimers ? rec.Tq : rec.TR;
-  if (first !== undefined) hreq.time_wait_ms = first;
-  if (rec.Tr !== undefined) hreq.time_wait_without_data_ms = rec.Tr;
-  const http: Doc = { request: hreq, response: hres };
-  if (rec.TR !== undefined || rec.Tq !== undefined) {
-    http.timers_semantics = rec.legacyHttpTimers ? 'Tq/Tw/Tc/Tr/Tt' : 'TR/Tw/Tc/Tr/Ta';
-  }
-  hap.http = http;
-
-  const ecsReq: Doc = {};
-  const ecsRes: Doc = {};
-  const ecsHttp: Doc = { request: ecsReq, response: ecsRes };
-  doc.http = ecsHttp;
-  if (rec.status !== undefined) ecsRes.status_code = rec.status;
-  if (rec.bytesRead !== undefined) ecsRes.bytes = rec.bytesRead;
-  applyRequestLine(doc, rec, ecsReq);
-  applyTls(doc, rec);
-}
-
-function applyTls(doc: Doc, rec: TrafficRec): void {
-  if (rec.sslVersion === undefined && rec.sslCipher === undefined && rec.sni === undefined && rec.resumed === undefined) return;
-  const tls: Doc = {};
-  const v = rec.sslVersion;
-  if (v !== undefined && v !== '-' && v !== '') {
-    const m = /^([A-Za-z]+?)v?(\d[\d.]*)$/.exec(v);
-    if (m) { tls.version_protocol = m[1]!.toLowerCase(); tls.version = m[2]; } else tls.version_protocol = v.toLowerCase();
-  }
-  if (rec.sslCipher !== undefined && rec.sslCipher !== '-' && rec.sslCipher !== '') tls.cipher = rec.sslCipher;
-  if (rec.resumed !== undefined) tls.resumed = rec.resumed;
-  const sni = rec.sni;
-  if (sni !== undefined && sni !== '-' && sni !== '') {
-    tls.client = { server_name: sni };
-    // Elastic copies the SNI to destination.domain and url.domain
-    const dst = (doc.destination as Doc | undefined) ?? (doc.destination = {});
-    dst.domain = sni;
-    const url = (doc.url as Doc | undefined) ?? (doc.url = {});
-    if (url.domain === undefined) url.domain = sni;
-  }
-  doc.tls = tls;
 }
 
 /** Document for a non-traffic HAProxy message (server/proxy state, alerts, …). */

@@ -9,14 +9,14 @@
  *   same shape means Tq/Tw/Tc/Tr/Tt and the ACCEPT date.
  */
 import type { ParseResult } from '../types.js';
-import type { Envelope } from '../syslog.js';
+import type { EnvFields } from '../syslog.js';
 import { buildTrafficDoc, intAt, resetPlus, plusSeen, type TrafficRec } from './fields.js';
 import { slashNum, slashNums, slashPlus, type Head } from './traffic.js';
 
 /** httpslog: `fc_err/ssl_fc_err(hex)/ssl_c_err/ssl_c_ca_err/resumed sni/version/cipher` */
 const HTTPS_TAIL = /^(\d+)\/([0-9A-Fa-f]+)\/(\d+)\/(\d+)\/([01]) ([^/\s]*)\/([^/\s]*)\/(\S*)$/;
 
-export function parseHttpTail(h: Head, env: Envelope | undefined, legacy: boolean): ParseResult | undefined {
+export function parseHttpTail(h: Head, env: EnvFields | undefined, legacy: boolean): ParseResult | undefined {
   const p = h.p, n = p.length;
   let a = h.pos;
   let b = p.indexOf(' ', a);

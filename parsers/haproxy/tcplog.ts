@@ -5,12 +5,12 @@
  * custom format extending tcplog) are kept in haproxy.extra_fields rather than failing the line.
  */
 import type { Doc, ParseResult } from '../types.js';
-import type { Envelope } from '../syslog.js';
+import type { EnvFields } from '../syslog.js';
 import { applyEnvelope, intAt, iso, resetPlus, plusSeen, sourceDoc } from './fields.js';
 import { decodeTermination } from './termination.js';
 import { slashNum, slashNums, slashPlus, type Head } from './traffic.js';
 
-export function parseTcpTail(h: Head, env: Envelope | undefined): ParseResult | undefined {
+export function parseTcpTail(h: Head, env: EnvFields | undefined): ParseResult | undefined {
   const p = h.p, n = p.length;
   let a = h.pos;
   let b = p.indexOf(' ', a);

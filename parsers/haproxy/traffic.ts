@@ -9,7 +9,7 @@
  * Client split on the LAST colon (IPv6), backend/server on the FIRST slash (names may hold ':').
  */
 import type { Doc, ParseContext, ParseResult } from '../types.js';
-import type { Envelope } from '../syslog.js';
+import type { EnvFields } from '../syslog.js';
 import { applyEnvelope, haproxyDateAt, intAt, iso, isIp, PARSER } from './fields.js';
 import { parseTcpTail } from './tcplog.js';
 import { parseHttpTail } from './httplog.js';
@@ -82,19 +82,19 @@ const bad = (value: string): ParseResult =>
   ({ ok: false, issue: { code: 'bad_timestamp', parser: PARSER, message: `unreadable HAProxy date '${value}'`, value } });
 
 /**
- * Parse a payload in one of the built-in traffic shapes. undefined = not this shape (let other parsers
+ * Parse the payload p[start…] in one of the built-in traffic shapes. undefined = not this shape (let other parsers
  * try); an issue = it is a traffic line but unusable (bad date).
  */
-export function parseTrafficPayload(p: string, env: Envelope | undefined, ctx: HaproxyParseContext): ParseResult | undefined {
+export function parseTrafficPayload(p: string, start: number, env: EnvFields | undefined, ctx: HaproxyParseContext): ParseResult | undefined {
   const n = p.length;
-  const sp = p.indexOf(' ');
-  if (sp < 2 || p.charCodeAt(sp + 1) !== 91 /* [ */) return undefined;
+  const sp = p.indexOf(' ', start);
+  if (sp < start + 2 || p.charCodeAt(sp + 1) !== 91 /* [ */) return undefined;
   const colon = p.lastIndexOf(':', sp - 1);
-  if (colon < 1) return undefined;
+  if (colon < start + 1) return undefined;
   const dEnd = p.indexOf(']', sp + 2);
   if (dEnd < 0 || dEnd - sp > 40 || p.charCodeAt(dEnd + 1) !== 32) return undefined;
   const port = intAt(p, colon + 1, sp);
-  const client = p.slice(0, colon);
+  const client = p.slice(start, colon);
   const date = haproxyDateAt(p, sp + 2, dEnd, ctx.zone);
   if (Number.isNaN(date)) return bad(p.slice(sp + 2, dEnd));
 
@@ -139,7 +139,7 @@ export function parseTrafficPayload(p: string, env: Envelope | undefined, ctx: H
 
 /** `127.0.0.1:56059 [03/Dec/2012:17:35:10.380] frt/f1: Connection error during SSL handshake` (§8.2.5) */
 function errorLog(p: string, client: string, port: number, date: number, frontend: string, bind: string,
-  b: number, env: Envelope | undefined): ParseResult {
+  b: number, env: EnvFields | undefined): ParseResult {
   const hap: Doc = { message_type: 'connection_error', log_format: 'error', frontend_name: frontend, bind_name: bind };
   const doc: Doc = {};
   const at = iso(date);

@@ -53,7 +53,7 @@ export const configSchema = z.object({
   }).strict().default({}),
   correlate: z.object({
     /** tolerated clock difference between hosts (and 1 s log resolution comes on top) */
-    clock_skew: duration('clock_skew').default('2s'),
+    clock_skew: duration('clock_skew').default('1s'),
     /** longest time between a closure and the app's first use of the dead connection */
     max_error_lag: duration('max_error_lag').default('15m'),
     /** how long after an app error to wait for late lines (half-open sessions are logged at next use) */

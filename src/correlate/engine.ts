@@ -33,6 +33,9 @@ export interface CorrelateInput {
 
 export interface CorrelateStats { files: FileCounts[]; appErrors: number; connections: number; untimed: number; obs: Observations }
 
+/** how long an undecided app error waits for late evidence */
+const RETRY_AFTER = 120_000;
+
 type Item = { time: number; src: 'ha' | 'err' | 'gen' | 'app'; inst: string; rec: OutRecord };
 
 function* source(path: string, kind: 'haproxy' | 'mysql-error' | 'mysql-general' | 'app', src: Item['src'], inst: string, input: CorrelateInput, stats: CorrelateStats): Generator<Item> {
@@ -61,15 +64,31 @@ export function* correlate(input: CorrelateInput, stats: CorrelateStats): Genera
     ...input.app.map((p) => source(p, 'app', 'app', '', input, stats)),
   ];
   const pending: AppError[] = [];
+  const deferred: AppError[] = [];
   let lastEvict = -Infinity;
-  const horizon = input.maxLag + 2 * input.skew + input.settle + 2000;
+  const horizon = input.maxLag + 2 * input.skew + input.settle + RETRY_AFTER + 2000;
 
   const decideReady = function* (watermark: number): Generator<Doc> {
     const ready: AppError[] = [];
     while (pending.length && pending[0]!.t + pending[0]!.res + input.settle + input.skew < watermark) ready.push(pending.shift()!);
     // exact keys first, so that time-only errors do not take a session an exact one owns
     ready.sort((a, b) => (a.localPort === undefined ? 1 : 0) - (b.localPort === undefined ? 1 : 0) || a.t - b.t);
-    for (const e of ready) yield appEvent(e, matchError(store, e, input, st));
+    for (const e of ready) {
+      const m = matchError(store, e, input, st);
+      if (m.verdict.cause === 'unknown' && !e.retried && watermark !== Infinity) {
+        // Nothing conclusive yet: evidence can come late (a kill -9 shows only when the server
+        // restarts and logs its crash recovery). Release the claim and decide again later.
+        if (m.session) m.session.claimed = false;
+        e.retried = true;
+        deferred.push(e);
+        continue;
+      }
+      yield appEvent(e, m);
+    }
+    while (deferred.length && (watermark === Infinity || deferred[0]!.t + RETRY_AFTER < watermark)) {
+      const e = deferred.shift()!;
+      yield appEvent(e, matchError(store, e, input, st));
+    }
   };
 
   const appEvent = (e: AppError, m: Match): Doc => {
@@ -82,7 +101,7 @@ export function* correlate(input: CorrelateInput, stats: CorrelateStats): Genera
     const ga = doc.goneaway as Doc;
     ga.join = { method: m.method, candidates: m.candidates };
     ga.recommendation = recommend(v.cause, stats.obs, input.haproxySettings, v.cause === 'mysql_kill' ? killerOf(v) : undefined);
-    if (m.http) ga.impact = { http: { frontend: m.http.frontend, backend: m.http.backend, server: m.http.server, status_code: m.http.status, request: get(m.http.doc, 'haproxy.http.request.raw_request_line'), file: m.http.ev.file, offset: m.http.ev.offset, text: m.http.ev.text } };
+    if (m.http) ga.impact = { http: { frontend: m.http.frontend, backend: m.http.backend, server: m.http.server, status_code: m.http.status, request: m.http.request, file: m.http.ev.file, offset: m.http.ev.offset, text: m.http.ev.text } };
     doc.error = { code: e.code, message: e.message, ...(get(e.doc, 'error.type') !== undefined ? { type: get(e.doc, 'error.type') } : {}) };
     doc.log = { file: { path: e.file }, offset: e.offset };
     doc.event = { original: e.ev.text };
@@ -107,7 +126,7 @@ export function* correlate(input: CorrelateInput, stats: CorrelateStats): Genera
 
   const evictUpTo = function* (watermark: number, final = false): Generator<Doc> {
     const cutoff = final ? Infinity : watermark - horizon;
-    for (const s of store.evict(cutoff, final ? Infinity : watermark - horizon - 3_600_000)) {
+    for (const s of store.evict(cutoff, cutoff)) {
       const v = decideSession(store, s, st);
       if (inRange(s.end, input)) yield connectionEvent(s, v);
     }
@@ -157,11 +176,10 @@ function baseDoc(v: Verdict, kind: 'app_error' | 'connection', t: number): Doc {
 function attachSession(doc: Doc, s: Session | undefined, th: ReturnType<typeof threadFor>): void {
   if (s) {
     doc.source = { ip: s.clientIp, port: s.clientPort };
-    const h = (s.doc.haproxy ?? {}) as Doc;
     doc.haproxy = {
       frontend_name: s.frontend, backend_name: s.backend, server_name: s.server, termination_state: s.state,
-      termination: h.termination, accept_date: isoUtc(s.accept), session_end: isoUtc(s.end), total_time_ms: s.end - s.accept,
-      bytes_read: s.bytesRead, ...(h.backend_source ? { backend_source: h.backend_source } : {}),
+      termination: s.termination, accept_date: isoUtc(s.accept), session_end: isoUtc(s.end), total_time_ms: s.end - s.accept,
+      bytes_read: s.bytesRead, ...(s.backendSource ? { backend_source: s.backendSource } : {}),
     };
     if (s.pid !== undefined) doc.process = { pid: s.pid };
   }

@@ -40,6 +40,11 @@ export function ingestGeneral(store: Store, instName: string, r: OutRecord): voi
     th.user = str(get(d, 'mysql.general.connect.user'));
     th.host = str(get(d, 'mysql.general.connect.host'));
     th.connectEv = ev;
+    if (th.user !== undefined) {
+      const u = inst.users.get(th.user) ?? { threads: 0, queries: 0 };
+      u.threads++;
+      inst.users.set(th.user, u);
+    }
     const k = Math.floor(r.t / 1000);
     const b = inst.bySecond.get(k);
     if (b) b.push(th); else inst.bySecond.set(k, [th]);
@@ -51,6 +56,7 @@ export function ingestGeneral(store: Store, instName: string, r: OutRecord): voi
   if (cmd === 'Quit') { th.quitT = r.t; th.lastEv = ev; return; }
   th.lastQueryT = r.t;
   th.lastEv = ev;
+  if (th.user !== undefined) { const u = inst.users.get(th.user); if (u) u.queries++; }
   const target = num(get(d, 'mysql.general.kill.target_thread_id'));
   if (target !== undefined && get(d, 'mysql.general.kill.query_only') !== true) {
     const victim = currentThread(inst, target);
@@ -61,6 +67,7 @@ export function ingestGeneral(store: Store, instName: string, r: OutRecord): voi
 export function ingestError(store: Store, instName: string, r: OutRecord): void {
   if (r.t === undefined) return;
   const inst = store.instance(instName);
+  inst.hasErrorLog = true;
   const before = inst.lastActivity;
   inst.lastActivity = r.t;
   const d = r.doc;
@@ -100,4 +107,11 @@ export function ingestError(store: Store, instName: string, r: OutRecord): void 
     default:
       return;
   }
+}
+
+/** A user whose threads never send a query: HAProxy's mysql-check probe. */
+export function isProbeUser(inst: Instance, user: string | undefined): boolean {
+  if (user === undefined) return false;
+  const u = inst.users.get(user);
+  return u !== undefined && u.threads >= 3 && u.queries === 0;
 }

@@ -13,6 +13,8 @@ import { TERMINATOR_OF, type AppError, type Cause, type Session, type Verdict } 
 export interface Match { verdict: Verdict; session: Session | undefined; method: string; candidates: number; http: Session | undefined }
 interface Settings { maxLag: number; settle: number; skew: number }
 
+const MAX_CANDIDATES = 64;
+
 
 export function matchError(store: Store, e: AppError, cfg: Settings, st: { skew: number }): Match {
   const http = httpImpact(store, e, cfg);
@@ -34,16 +36,23 @@ export function matchError(store: Store, e: AppError, cfg: Settings, st: { skew:
   // time only
   const atError: Session[] = [];
   for (const s of store.sessions.range(e.t - cfg.skew - 1000, hi + 1000)) if (!s.claimed) atError.push(s);
+  // the most recent unclaimed abnormal closures before the error, newest first, bounded: an
+  // incident with thousands of timeouts must not make every error scan all of them
   const before: Session[] = [];
-  for (const s of store.abnormal.range(lo, hi)) if (!s.claimed) before.push(s);
+  const ab = store.abnormal;
+  for (let i = ab.lowerBound(hi + 1) - 1; i >= ab.head && before.length < MAX_CANDIDATES; i--) {
+    const s = ab.items[i]!;
+    if (s.end < lo) break;
+    if (!s.claimed) before.push(s);
+  }
   // 1) at the error: an abnormal close at that very moment (query interrupted, packet too big), or
   //    a half-open session logged when the failing write reached HAProxy (`--`, LAB 04/06)
   const mid = e.t + e.res / 2;
   const near = (x: Session) => Math.abs(x.end - mid) <= e.res / 2 + cfg.skew;
   const atNow = [...before.filter((s) => near(s) && s.state[0] !== 'C'), ...atError.filter((s) => s.state[0] === '-' && near(s))];
   // 2) any earlier abnormal close (timeouts, kills, DOWN): the error is its first use
-  const earlier = before.filter((s) => s.state[0] !== 'C' && s.end <= hi).sort((a, b) => b.end - a.end);
-  const appSide = before.filter((s) => s.state[0] === 'C' && s.end <= hi).sort((a, b) => b.end - a.end);
+  const earlier = before.filter((s) => s.state[0] !== 'C' && s.end <= hi);
+  const appSide = before.filter((s) => s.state[0] === 'C' && s.end <= hi);
   let pool: Session[] = [];
   let method = 'time';
   const pick = (): Session | undefined => {

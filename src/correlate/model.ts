@@ -35,7 +35,10 @@ export interface Session {
   bytesRead: number | undefined;
   backendSourcePort: number | undefined;
   ev: Evidence;
-  doc: Doc;
+  /** the few parsed fields the output repeats (the whole document is not kept: memory) */
+  termination: unknown;
+  backendSource: unknown;
+  request: string | undefined;
   claimed: boolean;
 }
 
@@ -77,6 +80,8 @@ export interface AppError {
   offset: number;
   doc: Doc;
   ev: Evidence;
+  /** decided once with no cause: retried when later lines (a restart's crash recovery) may tell */
+  retried?: boolean;
 }
 
 export interface Verdict {

@@ -11,6 +11,7 @@ export interface Recommendation { setting: string; current?: string | undefined;
 
 export class Observations {
   private idle = new Map<Cause, number[]>();
+  private cache = new Map<Cause, { median: number; n: number }>();
   counts = new Map<Cause, number>();
   add(cause: Cause, idleMs: number | undefined): void {
     this.counts.set(cause, (this.counts.get(cause) ?? 0) + 1);
@@ -19,12 +20,17 @@ export class Observations {
     if (l.length < 10_000) l.push(idleMs);
     this.idle.set(cause, l);
   }
-  /** median idle before the close for this cause, and how many sessions it is measured from */
+  /** median idle before the close for this cause, and how many sessions it is measured from
+   *  (re-sorted only when the sample grew by an eighth: recommendations are built per event) */
   idleOf(cause: Cause): { median: number; n: number } | undefined {
     const l = this.idle.get(cause);
     if (!l || !l.length) return undefined;
+    const c = this.cache.get(cause);
+    if (c && l.length < c.n * 1.125 + 1) return { median: c.median, n: l.length };
     const s = [...l].sort((a, b) => a - b);
-    return { median: s[s.length >> 1]!, n: s.length };
+    const r = { median: s[s.length >> 1]!, n: s.length };
+    this.cache.set(cause, r);
+    return r;
   }
 }
 

@@ -9,6 +9,7 @@
  */
 import { TERMINATOR_OF, type AppError, type Cause, type Evidence, type Session, type Thread, type Verdict } from './model.js';
 import type { Instance, Store } from './store.js';
+import { isProbeUser } from './ingest-mysql.js';
 
 export interface RuleSettings { skew: number }
 
@@ -31,6 +32,7 @@ export function threadFor(store: Store, s: Session, st: RuleSettings, threadId?:
   for (let k = lo; k <= hi; k++) {
     for (const th of inst.bySecond.get(k) ?? []) {
       if (th.session && th.session !== s) continue;
+      if (isProbeUser(inst, th.user)) continue;
       if (th.quitT !== undefined && th.quitT < s.accept - st.skew - 1000) continue;
       // the thread's own end (Quit, Aborted line) must agree with the session's end; a thread
       // killed after the session ended cannot be it
@@ -47,8 +49,17 @@ export function threadFor(store: Store, s: Session, st: RuleSettings, threadId?:
 
 function lifecycleDuring(inst: Instance | undefined, from: number, to: number): { type: 'shutdown' | 'crash'; ev: Evidence; t: number } | undefined {
   if (!inst) return undefined;
+  let down: { ev: Evidence; t: number } | undefined;
   for (const e of inst.events.range(from, to)) {
     if (e.type === 'shutdown' || e.type === 'crash') return { type: e.type, ev: e.ev, t: e.t };
+    if (e.type === 'down' && !down && /Layer4/i.test(e.detail ?? '')) down = { ev: e.ev, t: e.t };
+  }
+  // The health check found the port closed (Layer4) and the instance's error log, which we read,
+  // has no shutdown before it: the process died (kill -9, OOM). Its crash recovery may only be
+  // logged after the app error was decided (LAB_FINDINGS 06b).
+  if (down && inst.hasErrorLog) {
+    for (const e of inst.events.range(down.t - 120_000, down.t)) if (e.type === 'shutdown') return { type: 'shutdown', ev: e.ev, t: e.t };
+    return { type: 'crash', ev: down.ev, t: down.t };
   }
   return undefined;
 }
@@ -57,10 +68,14 @@ function abortedNear(inst: Instance | undefined, th: Thread | undefined, s: Sess
   if (th?.aborted) return th.aborted;
   if (!inst) return undefined;
   // without a thread: an unclaimed Aborted line of that instance in the same second(s) as the close
+  let best: import('./model.js').Aborted | undefined;
   for (const a of inst.aborted.range(s.end - st.skew - 1000, s.end + st.skew + 3000)) {
-    if (!a.claimed && a.reason !== 'killed') { if (bind) a.claimed = true; return { t: a.t, reason: a.reason, ev: a.ev }; }
+    if (a.claimed || a.reason === 'killed') continue;
+    if (!best || Math.abs(a.t - s.end) < Math.abs(best.t - s.end)) best = a;
   }
-  return undefined;
+  if (!best) return undefined;
+  if (bind) best.claimed = true;
+  return { t: best.t, reason: best.reason, ev: best.ev };
 }
 
 function verdict(cause: Cause, confidence: number, why: string, evidence: Evidence[], terminatedBy = TERMINATOR_OF[cause]): Verdict {
@@ -76,8 +91,10 @@ export function decideSession(store: Store, s: Session, st: RuleSettings, err?: 
   if (th?.connectEv) evidence.push(th.connectEv);
   if (th?.lastEv && th.lastEv !== th.connectEv) evidence.push(th.lastEv);
   const c0 = s.state[0] ?? '?';
-  const killed = th?.killed && th.killed.t <= s.end + st.skew + 1000 ? th.killed : undefined;
-  const life = th?.quitT === undefined ? lifecycleDuring(inst, s.accept - st.skew, s.end + st.skew + 1000) : undefined;
+  // a first cause must come before HAProxy saw the close (MySQL stamps are truncated to the
+  // second, so a logged time is never later than the real one)
+  const killed = th?.killed && th.killed.t <= s.end + 500 ? th.killed : undefined;
+  const life = th?.quitT === undefined ? lifecycleDuring(inst, s.accept - st.skew, s.end + 500) : undefined;
   const mysqlFirst = (base: number): Verdict | undefined => {
     if (killed) {
       evidence.push(killed.ev);
@@ -166,7 +183,7 @@ export function decideSession(store: Store, s: Session, st: RuleSettings, err?: 
       return verdict('unknown', 0.3, `HAProxy logged a normal close (${s.state}) at the time of the error: the server side closed first, and no MySQL log says why (KILL at log_warnings<4 without a general log, restart without an error log?)`, evidence, 'mysql');
     }
     default:
-      return verdict('unknown', 0.4, `HAProxy ended the session itself (${s.state}): ${String((s.doc as any)?.haproxy?.termination?.description ?? 'see the termination state')}`, evidence, 'haproxy');
+      return verdict('unknown', 0.4, `HAProxy ended the session itself (${s.state}): ${String((s.termination as { description?: string } | undefined)?.description ?? 'see the termination state')}`, evidence, 'haproxy');
   }
 }
 

@@ -53,10 +53,15 @@ export interface Instance {
   events: TimeList<InstanceEvent>;
   /** time of the last line seen from this instance (a crash shows as silence, then recovery) */
   lastActivity: number | undefined;
+  /** an error log of this instance is being read (its silence then means something) */
+  hasErrorLog: boolean;
+  /** per user: threads seen and queries sent. A user that only ever connects and quits is a
+   *  health-check probe (`option mysql-check`: Connect + Quit every `inter`, LAB_FINDINGS §4.7). */
+  users: Map<string, { threads: number; queries: number }>;
 }
 
 export function evidenceOf(r: OutRecord, kind: Evidence['kind']): Evidence {
-  const path = str(get(r.doc, 'log.file.path')) ?? '';
+  const path = (((r.doc.log as Doc | undefined)?.file as Doc | undefined)?.path as string | undefined) ?? '';
   return { kind, file: path, offset: r.offset, text: r.text.length > 2000 ? r.text.slice(0, 2000) + '…' : r.text, t: r.t };
 }
 
@@ -72,32 +77,39 @@ export class Store {
   instance(name: string): Instance {
     let i = this.instances.get(name);
     if (!i) {
-      i = { name, threads: new Map(), bySecond: new Map(), threadList: new TimeList<Thread>((t) => t.queuedAt), aborted: new TimeList<Aborted>((a) => a.t), events: new TimeList<InstanceEvent>((e) => e.t), lastActivity: undefined };
+      i = { name, threads: new Map(), bySecond: new Map(), threadList: new TimeList<Thread>((t) => t.queuedAt), aborted: new TimeList<Aborted>((a) => a.t), events: new TimeList<InstanceEvent>((e) => e.t), lastActivity: undefined, hasErrorLog: false, users: new Map() };
       this.instances.set(name, i);
     }
     return i;
   }
 
   addSession(r: OutRecord): Session | undefined {
-    const d = r.doc;
     if (r.t === undefined) return undefined;
-    const tt = num(get(d, 'haproxy.total_time_ms'));
-    const state = str(get(d, 'haproxy.termination_state')) ?? '';
+    // direct property access: this runs once per HAProxy line (the hot path of `correlate`)
+    const d = r.doc as { source?: Doc; haproxy?: Doc; http?: { response?: Doc }; process?: Doc };
+    const h = d.haproxy ?? {};
+    const src = d.source ?? {};
+    const tt = num(h.total_time_ms);
+    const state = typeof h.termination_state === 'string' ? h.termination_state : '';
     const end = tt !== undefined && tt >= 0 ? r.t + tt : r.t;
-    const port = num(get(d, 'source.port'));
+    const port = num(src.port);
+    const status = num(d.http?.response?.status_code);
+    const bsrc = h.backend_source as Doc | undefined;
     const s: Session = {
       seq: this.seq++, accept: r.t, end, state,
-      clientIp: str(get(d, 'source.ip')) ?? str(get(d, 'source.address')) ?? '-',
+      clientIp: str(src.ip) ?? str(src.address) ?? '-',
       clientPort: port ?? -1,
-      frontend: str(get(d, 'haproxy.frontend_name')) ?? '',
-      backend: str(get(d, 'haproxy.backend_name')) ?? '',
-      server: str(get(d, 'haproxy.server_name')) ?? '',
-      mode: get(d, 'haproxy.mode') === 'http' || get(d, 'http.response.status_code') !== undefined ? 'http' : 'tcp',
-      pid: num(get(d, 'process.pid')),
-      status: num(get(d, 'http.response.status_code')),
-      bytesRead: num(get(d, 'haproxy.bytes_read')),
-      backendSourcePort: num(get(d, 'haproxy.backend_source.port')),
-      ev: evidenceOf(r, 'haproxy'), doc: d, claimed: false,
+      frontend: str(h.frontend_name) ?? '',
+      backend: str(h.backend_name) ?? '',
+      server: str(h.server_name) ?? '',
+      mode: h.mode === 'http' || status !== undefined ? 'http' : 'tcp',
+      pid: num(d.process?.pid),
+      status,
+      bytesRead: num(h.bytes_read),
+      backendSourcePort: bsrc ? num(bsrc.port) : undefined,
+      ev: evidenceOf(r, 'haproxy'), claimed: false,
+      termination: h.termination, backendSource: bsrc,
+      request: status !== undefined ? str(get(r.doc, 'haproxy.http.request.raw_request_line')) : undefined,
     };
     if (s.mode === 'http') {
       if (s.status !== undefined && s.status >= 500) this.http5xx.add(s);

@@ -120,3 +120,27 @@ test('generated lines parse with goneaway\'s parsers', async (t) => {
     }
   });
 });
+
+test('correlated scenario: every app record named in truth.json parses as a lost-connection error', async (t) => {
+  if (!existsSync(path.join(DIST, 'parsers/app/index.js'))) {
+    t.skip('parser module not built yet (dist/parsers/app)');
+    return;
+  }
+  const app = await import(pathToFileURL(path.join(DIST, 'parsers/app/index.js')).href);
+  const time = await import(pathToFileURL(path.join(DIST, 'parsers/time.js')).href);
+  const ctx = { zone: time.makeZone('UTC') };
+  await withTmp(async (dir) => {
+    await generateCorrelated({ haproxyLines: 6000, mysqlLines: 3000, appErrors: 60, seed: 11, dir });
+    const truth = JSON.parse(await readFile(path.join(dir, 'truth.json'), 'utf8')) as TruthEntry[];
+    assert.ok(truth.length > 0);
+    for (const e of truth) {
+      const lines = (await readFile(path.join(dir, e.file))).subarray(e.offset).toString('utf8').split('\n');
+      const rec = [lines[0]!];
+      for (let i = 1; i < lines.length && lines[i] !== '' && !app.isAppRecordStart(lines[i]); i++) rec.push(lines[i]!);
+      const r = app.parseAppRecord(rec.join('\n'), ctx);
+      assert.ok(r.ok && r.value, `${e.file}@${e.offset} (${e.cause}) not recognised: ${JSON.stringify(r.ok ? r.value : r.issue)}`);
+      const err = (r.value.doc as { error?: { code?: string } }).error;
+      assert.ok(err?.code, `${e.file}@${e.offset}: error.code`);
+    }
+  });
+});

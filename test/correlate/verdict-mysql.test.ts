@@ -54,3 +54,26 @@ test('kill -9: nothing until the restart logs crash recovery; the `--` victim is
   const e = inc.run().appErrors[0]!;
   assert.equal(ga(e).cause, 'mysql_crash');
 });
+
+test('kill -9 decided before the restart: a Layer4 DOWN with no shutdown in the error log is a crash', () => {
+  const inc = new Incident()
+    .connect('replica1', T0 + 5, 12).gen('replica1', T0 + 2000, 12, 'Query', 'select 1')
+    .mysqlError('replica1', T0 - 60_000, 0, 'Note', '/usr/sbin/mariadbd: ready for connections.')
+    .haproxyLine(T0 + 4000, 'Server mariadb_replicas/replica1 is DOWN, reason: Layer4 connection problem, info: "Connection refused", check duration: 0ms. 1 active and 0 backup servers left. 1 sessions active, 0 requeued, 0 remaining in queue.')
+    .session({ port: 43003, accept: T0, tt: 16000, state: '--' })
+    .php2006(T0 + 16000);
+  assert.equal(ga(inc.run().appErrors[0]!).cause, 'mysql_crash');
+});
+
+test('health-check probe threads (Connect + Quit, never a query) are not taken for the app session', () => {
+  const inc = new Incident();
+  for (let i = 0; i < 5; i++) inc.connect('replica1', T0 - 5000 + i * 1000 + 1, 100 + i, 'haproxy_check').gen('replica1', T0 - 5000 + i * 1000 + 2, 100 + i, 'Quit', '');
+  inc.connect('replica1', T0 + 1, 200, 'haproxy_check').gen('replica1', T0 + 2, 200, 'Quit', '')
+    .connect('replica1', T0 + 30, 12).gen('replica1', T0 + 40, 12, 'Query', 'select 1')
+    .session({ port: 43004, accept: T0, tt: 60, state: 'SD' })
+    .aborted('replica1', T0 + 60, 12, "Got a packet bigger than 'max_allowed_packet' bytes")
+    .php2006(T0 + 60);
+  const e = inc.run().appErrors[0]!;
+  assert.equal((e.mysql as Doc).thread_id, 12);
+  assert.equal(ga(e).cause, 'mysql_max_allowed_packet');
+});

@@ -8,7 +8,7 @@ import type { AppErrorRecord, AppKind, ConnRecord, GroundTruth, JournalEntry, Op
 
 const T0 = 1_800_000_000_000;
 const hp = (over: Partial<Extract<JournalEntry, { kind: 'haproxy_start' }>> = {}): JournalEntry =>
-  ({ t: T0 - 5000, kind: 'haproxy_start', pid: 100, timeout_client_ms: 3000, timeout_server_ms: 30000, on_marked_down: false, hard_stop_after_ms: null, ...over });
+  ({ t: T0 - 5000, kind: 'haproxy_start', pid: 100, timeout_client_ms: 3000, timeout_server_ms: 30000, on_marked_down: false, hard_stop_after_ms: null, frontends: [], ...over });
 
 function conn(lane: string, app: AppKind, ops: Array<Partial<OpRecord> & { op: OpRecord['op']; t0: number }>, over: Partial<ConnRecord> = {}): ConnRecord {
   const full: OpRecord[] = ops.map((o) => ({ t1: o.t0 + 2, ok: true, ...o }));
@@ -117,4 +117,27 @@ test('scorer: matches by file path + offset, checks cause/terminator/Node port a
   assert.equal(invented.extra.length, 1);
   const missing = scoreScenario(gt, [], '/lab/s');
   assert.match(verdict(totals([missing])).join(), /not reported/);
+});
+
+test('timeouts and admin kills follow the frontend/backend pair the connection came through', () => {
+  const frontends = [
+    { port: 33306, frontend: 'mysql_ro', backend: 'mariadb_replicas', timeout_client_ms: 6000, timeout_server_ms: 30000 },
+    { port: 33308, frontend: 'mysql_reports', backend: 'mariadb_reports', timeout_client_ms: 30000, timeout_server_ms: 8000 },
+  ];
+  const report = conn('php-3', 'php', [{ op: 'connect', t0: T0 }, { op: 'query', t0: T0 + 100, t1: T0 + 8100, sleep_ms: 9000, ok: false }, { op: 'close', t0: T0 + 8200 }], { frontend_port: 33308 });
+  const web = conn('php-1', 'php', [{ op: 'connect', t0: T0 }, { op: 'query', t0: T0 + 1000 }, { op: 'query', t0: T0 + 9000, ok: false }, { op: 'close', t0: T0 + 9100 }], { key: 'php-1#1', thread_id: 9 });
+  const other = conn('py-1', 'python', [{ op: 'connect', t0: T0 }, { op: 'query', t0: T0 + 3000 }, { op: 'close', t0: T0 + 3100 }], { key: 'py-1#1', thread_id: 10, frontend_port: 33308 });
+  const j: JournalEntry[] = [hp({ timeout_client_ms: 6000, frontends }),
+    { t: T0 + 2000, kind: 'haproxy_shutdown_sessions_server', pid: 100, backend: 'mariadb_replicas', server: 'replica1' }];
+  const r = computeTruth([report, web, other], [err(report, T0 + 8101), err(web, T0 + 9001, 300)], j);
+  assert.deepEqual(r.problems, []);
+  assert.deepEqual(r.app_errors.map((e) => `${e.lane}:${e.cause}`).sort(), ['php-1:haproxy_admin_kill', 'php-3:haproxy_timeout_server']);
+  assert.equal(r.silent_closures.length, 0, 'the reports backend session survives a shutdown of mariadb_replicas/replica1');
+});
+
+test('a closure estimated in the same millisecond as the failed reply and the close still explains the error', () => {
+  const c = conn('php-2', 'php', [{ op: 'connect', t0: T0 }, { op: 'query', t0: T0 + 10 }, { op: 'query', t0: T0 + 500, t1: T0 + 3500, sleep_ms: 5000, ok: false }, { op: 'close', t0: T0 + 3500 }]);
+  const r = computeTruth([c], [err(c, T0 + 3500)], [hp({ timeout_client_ms: 30000, timeout_server_ms: 3000 })]);
+  assert.deepEqual(r.problems, []);
+  assert.equal(r.app_errors[0]!.cause, 'haproxy_timeout_server');
 });

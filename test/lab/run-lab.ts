@@ -1,7 +1,7 @@
 // goneaway reproduction lab: real HAProxy + MariaDB + rsyslog + PHP/Node/Python apps on loopback; injects every
 // cause of a dead MySQL connection and writes, per scenario, the component logs and a ground truth computed
 // from the apps' bookkeeping and the injection journal (see test/lab/README.md).
-// CLI: node dist/test/lab/run-lab.js --out DIR [--only 01,03] [--keep-state]
+// CLI: node dist/test/lab/run-lab.js --out DIR [--only 01,03] [--keep-state] [--export examples/lab]
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -14,9 +14,22 @@ import { runScenario, type ScenarioSummary } from './lib/scenario.js';
 import { SCENARIOS } from './scenarios/index.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const TCP_PORTS = [33306, 33307, 33312, 33313];
+const TCP_PORTS = [33306, 33307, 33308, 33312, 33313];
 
-export interface LabOptions { out: string; only?: string[]; keepState?: boolean; log?: (s: string) => void }
+export interface LabOptions { out: string; only?: string[]; keepState?: boolean; exportTo?: string; log?: (s: string) => void }
+
+/** what examples/lab keeps of a scenario: the logs under test, the cfg (custom log-format) and the ground truth */
+const EXPORTED = /^(haproxy\.log|haproxy\.cfg|replica\d-(error|general)\.log|app-(php|node|python)\.log|ground-truth\.json)$/;
+
+export function exportExamples(out: string, dest: string): void {
+  fs.rmSync(dest, { recursive: true, force: true });
+  for (const d of fs.readdirSync(out)) {
+    const src = path.join(out, d);
+    if (!fs.existsSync(path.join(src, 'ground-truth.json'))) continue;
+    fs.mkdirSync(path.join(dest, d), { recursive: true });
+    for (const f of fs.readdirSync(src)) if (EXPORTED.test(f)) fs.copyFileSync(path.join(src, f), path.join(dest, d, f));
+  }
+}
 
 function missingComponents(): string[] {
   const probes: Array<[string, string, string[]]> = [
@@ -73,9 +86,10 @@ function parseArgs(argv: string[]): LabOptions {
     if (a === '--out') o.out = argv[++i] ?? '';
     else if (a === '--only') o.only = (argv[++i] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     else if (a === '--keep-state') o.keepState = true;
+    else if (a === '--export') o.exportTo = argv[++i];
     else throw new Error(`unknown argument ${a}`);
   }
-  if (!o.out) throw new Error('usage: node dist/test/lab/run-lab.js --out DIR [--only 01,03] [--keep-state]');
+  if (!o.out) throw new Error('usage: node dist/test/lab/run-lab.js --out DIR [--only 01,03] [--keep-state] [--export examples/lab]');
   return o;
 }
 
@@ -84,6 +98,8 @@ const isMain = process.argv[1] !== undefined && path.resolve(process.argv[1]) ==
 if (isMain && process.argv.length > 2) {
   runLab(parseArgs(process.argv.slice(2))).then((rs) => {
     const bad = rs.filter((r) => r.problems.length);
+    const o = parseArgs(process.argv.slice(2));
+    if (o.exportTo && !bad.length) { exportExamples(o.out, o.exportTo); process.stdout.write(`exported to ${o.exportTo}\n`); }
     process.stdout.write(`${rs.length} scenarios, ${rs.reduce((a, r) => a + r.errors, 0)} app errors, ${bad.length} with validation problems\n`);
     process.exit(bad.length ? 1 : 0);
   }, (e: Error) => { process.stderr.write(`lab failed: ${e.message}\n`); process.exit(2); });

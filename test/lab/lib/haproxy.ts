@@ -5,9 +5,11 @@ import net from 'node:net';
 import path from 'node:path';
 import { waitFor, type Managed, type ProcessRegistry } from './proc.js';
 import type { ReplicaSpec } from './mariadb.js';
+import type { FrontendTimeouts, HaproxyJournalConfig } from './types.js';
 
 export const FRONTEND_PORT = 33306;
 export const CUSTOM_FRONTEND_PORT = 33307;
+export const REPORTS_FRONTEND_PORT = 33308;
 export const SYSLOG_PORT = 33514;
 /** LAB_FINDINGS 13: custom format whose %bi:%bp joins HAProxy to MariaDB's processlist Host */
 export const CUSTOM_LOG_FORMAT = '%ci:%cp [%t] %ft %b/%s %bi:%bp %Tw/%Tc/%Tt %B %ts %ac/%fc/%bc/%sc/%rc %sq/%bq';
@@ -19,6 +21,18 @@ export interface HaproxyOptions {
   hardStopAfterMs: number | null;
   /** add frontend mysql_ro_custom on CUSTOM_FRONTEND_PORT with CUSTOM_LOG_FORMAT */
   customFrontend: boolean;
+  /** add frontend mysql_reports (REPORTS_FRONTEND_PORT) -> backend mariadb_reports with their own timeouts: the only
+   *  way to have both an idle `timeout client` closure and a `timeout server` cut of a long query in one config */
+  reports: { timeoutClientMs: number; timeoutServerMs: number } | null;
+}
+
+/** the journal's copy of the settings the ground truth depends on */
+export function haproxyJournalConfig(o: HaproxyOptions): HaproxyJournalConfig {
+  const main = { backend: 'mariadb_replicas', timeout_client_ms: o.timeoutClientMs, timeout_server_ms: o.timeoutServerMs };
+  const frontends: FrontendTimeouts[] = [{ port: FRONTEND_PORT, frontend: 'mysql_ro', ...main }];
+  if (o.customFrontend) frontends.push({ port: CUSTOM_FRONTEND_PORT, frontend: 'mysql_ro_custom', ...main });
+  if (o.reports) frontends.push({ port: REPORTS_FRONTEND_PORT, frontend: 'mysql_reports', backend: 'mariadb_reports', timeout_client_ms: o.reports.timeoutClientMs, timeout_server_ms: o.reports.timeoutServerMs });
+  return { timeout_client_ms: o.timeoutClientMs, timeout_server_ms: o.timeoutServerMs, on_marked_down: o.onMarkedDown, hard_stop_after_ms: o.hardStopAfterMs, frontends };
 }
 
 export function haproxyConfig(o: HaproxyOptions, replicas: ReplicaSpec[], statsSocket: string): string {
@@ -55,11 +69,25 @@ export function haproxyConfig(o: HaproxyOptions, replicas: ReplicaSpec[], statsS
       '    default_backend mariadb_replicas',
       '',
     ] : []),
+    ...(o.reports ? [
+      'frontend mysql_reports',
+      `    bind 127.0.0.1:${REPORTS_FRONTEND_PORT}`,
+      `    timeout client ${o.reports.timeoutClientMs}ms`,
+      '    default_backend mariadb_reports',
+      '',
+    ] : []),
     'backend mariadb_replicas',
     '    balance roundrobin',
     '    option mysql-check user haproxy_check post-41',
     ...replicas.map((r) => `    server ${r.name} 127.0.0.1:${r.port} check inter 1s fall 2 rise 2${omd}`),
     '',
+    ...(o.reports ? [
+      'backend mariadb_reports',
+      '    balance roundrobin',
+      `    timeout server ${o.reports.timeoutServerMs}ms`,
+      ...replicas.map((r) => `    server ${r.name} 127.0.0.1:${r.port} track mariadb_replicas/${r.name}${omd}`),
+      '',
+    ] : []),
   ].join('\n');
 }
 

@@ -2,7 +2,7 @@
 // acts (and, when it matters, when it completed); the ground truth (truth.ts) is computed from this journal
 // and the apps' bookkeeping only.
 import { spawnSync } from 'node:child_process';
-import type { Haproxy, HaproxyOptions } from './haproxy.js';
+import { haproxyJournalConfig, type Haproxy, type HaproxyOptions } from './haproxy.js';
 import type { Lane } from './lane.js';
 import type { Replica } from './mariadb.js';
 import { sleep, type ProcessRegistry } from './proc.js';
@@ -112,10 +112,10 @@ export class Injector {
     this.j({ t, kind: 'haproxy_shutdown_session', pid: this.haproxy.current!.pid, session: s.id, client_port: c.local_port ?? 0, target: c.key });
   }
 
-  async shutdownSessionsServer(server: string): Promise<void> {
+  async shutdownSessionsServer(server: string, backend = 'mariadb_replicas'): Promise<void> {
     const t = Date.now();
-    await this.haproxy.cmd(`shutdown sessions server mariadb_replicas/${server}`);
-    this.j({ t, kind: 'haproxy_shutdown_sessions_server', pid: this.haproxy.current!.pid, server });
+    await this.haproxy.cmd(`shutdown sessions server ${backend}/${server}`);
+    this.j({ t, kind: 'haproxy_shutdown_sessions_server', pid: this.haproxy.current!.pid, backend, server });
   }
 
   /** Reload with -sf; with hard-stop-after the old process closes what it still holds and exits (LAB_FINDINGS 09). */
@@ -123,8 +123,7 @@ export class Injector {
     this.closeGate();
     await sleep(100);
     const { old, fresh, t } = await this.haproxy.reload();
-    const o = this.hopts;
-    this.j({ t, kind: 'haproxy_reload', old_pid: old.pid, new_pid: fresh.pid, timeout_client_ms: o.timeoutClientMs, timeout_server_ms: o.timeoutServerMs, on_marked_down: o.onMarkedDown, hard_stop_after_ms: o.hardStopAfterMs });
+    this.j({ t, kind: 'haproxy_reload', old_pid: old.pid, new_pid: fresh.pid, ...haproxyJournalConfig(this.hopts) });
     void old.exited.then((x) => this.j({ t: x.t, kind: 'haproxy_exited', pid: old.pid }));
     await sleep(200);
     this.openGate();

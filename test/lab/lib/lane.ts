@@ -69,9 +69,11 @@ export class Lane {
 
   private send(cmd: Record<string, unknown>): Promise<Reply> {
     const id = this.nextId++;
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       if (this.proc.exit) { resolve({ ok: false, error: { code: 'LANE_EXITED', message: 'exited' } }); return; }
-      this.pending.set(id, resolve);
+      // a hung worker must fail the scenario, not hang the lab
+      const timer = setTimeout(() => { this.pending.delete(id); reject(new Error(`${this.name}: no reply to ${String(cmd.op)} within 60 s`)); }, 60_000);
+      this.pending.set(id, (r) => { clearTimeout(timer); resolve(r); });
       this.proc.child.stdin!.write(JSON.stringify({ id, ...cmd }) + '\n');
     });
   }

@@ -3,7 +3,7 @@
 // the logs + ground-truth.json into <out>/<scenario>/.
 import fs from 'node:fs';
 import path from 'node:path';
-import { Haproxy, type HaproxyOptions } from './haproxy.js';
+import { Haproxy, haproxyJournalConfig, type HaproxyOptions } from './haproxy.js';
 import { Lane, APP_LOG, type Bookkeeping } from './lane.js';
 import { REPLICAS, Replica } from './mariadb.js';
 import { ProcessRegistry, sleep } from './proc.js';
@@ -22,7 +22,7 @@ export interface ScenarioDef {
 
 export interface ScenarioSummary { name: string; ms: number; errors: number; silent: number; conns: number; problems: string[]; causes: Record<string, number> }
 
-const DEFAULT_HAPROXY: HaproxyOptions = { timeoutClientMs: 30000, timeoutServerMs: 30000, onMarkedDown: false, hardStopAfterMs: null, customFrontend: false };
+const DEFAULT_HAPROXY: HaproxyOptions = { timeoutClientMs: 30000, timeoutServerMs: 30000, onMarkedDown: false, hardStopAfterMs: null, customFrontend: false, reports: null };
 const LANE_PREFIX: Record<AppKind, string> = { php: 'php', node: 'node', python: 'py' };
 
 export class ScenarioCtx extends Injector {
@@ -82,7 +82,7 @@ export async function runScenario(def: ScenarioDef, opts: { outRoot: string; sta
     await Promise.all(replicas.map((r) => ctx.startReplica(r.name)));
     haproxy.writeConfig(hopts);
     const hp = await haproxy.start();
-    journal.push({ t: hp.startedAt, kind: 'haproxy_start', pid: hp.pid, timeout_client_ms: hopts.timeoutClientMs, timeout_server_ms: hopts.timeoutServerMs, on_marked_down: hopts.onMarkedDown, hard_stop_after_ms: hopts.hardStopAfterMs });
+    journal.push({ t: hp.startedAt, kind: 'haproxy_start', pid: hp.pid, ...haproxyJournalConfig(hopts) });
     await Promise.all(replicas.map((r) => haproxy.waitServer(r.name, 'UP')));
     ctx.watchServers();
     for (const app of ['php', 'node', 'python'] as AppKind[]) {

@@ -20,15 +20,18 @@ const NODE_REPORT_MS = 1500;
 
 export interface Candidate extends Closure { why: string; source?: number }
 
-interface HaproxyParams { pid: number; tc: number; ts: number; onMarkedDown: boolean; hardStopAfter: number | null }
+interface HaproxyParams { pid: number; backend: string; tc: number; ts: number; onMarkedDown: boolean; hardStopAfter: number | null }
 
-/** The HAProxy process (and its timeouts) that accepted the connection: the last start/reload before it. */
-export function haproxyFor(openedMs: number, journal: JournalEntry[]): HaproxyParams | undefined {
+/** The HAProxy process that accepted the connection (the last start/reload before it) and the timeouts of the
+ *  frontend/backend pair it came through. */
+export function haproxyFor(openedMs: number, journal: JournalEntry[], frontendPort: number): HaproxyParams | undefined {
   let p: HaproxyParams | undefined;
   for (const e of journal) {
     if (e.t > openedMs) break;
-    if (e.kind === 'haproxy_start') p = { pid: e.pid, tc: e.timeout_client_ms, ts: e.timeout_server_ms, onMarkedDown: e.on_marked_down, hardStopAfter: e.hard_stop_after_ms };
-    if (e.kind === 'haproxy_reload') p = { pid: e.new_pid, tc: e.timeout_client_ms, ts: e.timeout_server_ms, onMarkedDown: e.on_marked_down, hardStopAfter: e.hard_stop_after_ms };
+    if (e.kind !== 'haproxy_start' && e.kind !== 'haproxy_reload') continue;
+    const fe = e.frontends.find((f) => f.port === frontendPort);
+    p = { pid: e.kind === 'haproxy_start' ? e.pid : e.new_pid, backend: fe?.backend ?? 'mariadb_replicas', tc: fe?.timeout_client_ms ?? e.timeout_client_ms,
+      ts: fe?.timeout_server_ms ?? e.timeout_server_ms, onMarkedDown: e.on_marked_down, hardStopAfter: e.hard_stop_after_ms };
   }
   return p;
 }
@@ -53,7 +56,7 @@ function cand(cause: Cause, at: number, injected: number, why: string, source?: 
 /** All the ways the model says `c` could have been closed, unsorted. `problems` collects borderline timers. */
 export function candidatesFor(c: ConnRecord, journal: JournalEntry[], problems: string[]): Candidate[] {
   const out: Candidate[] = [];
-  const hp = haproxyFor(c.opened_ms, journal);
+  const hp = haproxyFor(c.opened_ms, journal, c.frontend_port);
   if (!hp) { problems.push(`${c.key}: no HAProxy process was running when it connected`); return out; }
   let wait = globalAt(journal, c.instance, 'wait_timeout', c.opened_ms, DEFAULT_WAIT_TIMEOUT_S) * 1000;
   const maxPacket = globalAt(journal, c.instance, 'max_allowed_packet', c.opened_ms, DEFAULT_MAX_ALLOWED_PACKET);
@@ -88,8 +91,10 @@ export function candidatesFor(c: ConnRecord, journal: JournalEntry[], problems: 
     const m = o.op === 'query' && o.ok ? SET_SESSION_WAIT.exec(o.sql ?? '') : null;
     if (m) wait = Number(m[1]) * 1000;
     last = o.t1;
+    // the app saw the connection fail: later gaps are dead air, not candidates
+    if (!o.ok) break;
   }
-  if (c.end?.how === 'sigkill') gap(last, c.end.t);
+  if (c.end?.how === 'sigkill' && net.every((o) => o.ok)) gap(last, c.end.t);
 
   journal.forEach((e, i) => {
     if (e.t < c.opened_ms) return;
@@ -102,6 +107,7 @@ export function candidatesFor(c: ConnRecord, journal: JournalEntry[], problems: 
         if (e.instance === c.instance) out.push(cand(e.kind, e.t, e.t, `${e.kind} of ${e.instance}`, i));
         break;
       case 'server_state':
+        // every backend's servers `track` mariadb_replicas' ones, so one DOWN applies to all backends
         if (e.state === 'DOWN' && e.server === c.instance && e.pid === hp.pid && hp.onMarkedDown) {
           const broken = [...journal.slice(0, i)].reverse().find((b) => b.kind === 'health_check_broken' && b.instance === c.instance);
           out.push(cand('haproxy_server_down', e.t, broken?.t ?? e.t, `${e.server} marked DOWN with on-marked-down shutdown-sessions`, i));
@@ -111,7 +117,7 @@ export function candidatesFor(c: ConnRecord, journal: JournalEntry[], problems: 
         if (e.target === c.key) out.push(cand('haproxy_admin_kill', e.t, e.t, `shutdown session ${e.session}`, i));
         break;
       case 'haproxy_shutdown_sessions_server':
-        if (e.server === c.instance && e.pid === hp.pid) out.push(cand('haproxy_admin_kill', e.t, e.t, `shutdown sessions server ${e.server}`, i));
+        if (e.server === c.instance && e.pid === hp.pid && e.backend === hp.backend) out.push(cand('haproxy_admin_kill', e.t, e.t, `shutdown sessions server ${e.server}`, i));
         break;
       case 'haproxy_exited': {
         const reload = journal.find((r) => r.kind === 'haproxy_reload' && r.old_pid === e.pid);
@@ -135,7 +141,11 @@ export interface ConnVerdict { conn: ConnRecord; closure?: Candidate; runnerUp?:
 
 /** The earliest candidate before the app itself ended the connection (close/exit op), or none (clean). */
 export function closureOf(c: ConnRecord, journal: JournalEntry[], problems: string[]): ConnVerdict {
-  const appEnd = c.ops.find((o, i) => i > 0 && (o.op === 'close' || o.op === 'exit') && !o.dead)?.t0 ?? Infinity;
+  let appEnd = c.ops.find((o, i) => i > 0 && (o.op === 'close' || o.op === 'exit') && !o.dead)?.t0 ?? Infinity;
+  // a failed operation proves the closure came before its reply, even when our estimate of the closure instant
+  // is a few ms late and the app closed right after the error (same millisecond)
+  const failed = c.ops.find((o) => !o.ok && !o.dead && o.op !== 'close' && o.op !== 'exit');
+  if (failed) appEnd = Math.max(appEnd, failed.t1 + EARLY_TOLERANCE_MS);
   const valid = candidatesFor(c, journal, problems)
     .filter((k) => k.cause === 'app_closed' || k.closed_at_ms < appEnd)
     .sort((a, b) => a.closed_at_ms - b.closed_at_ms);

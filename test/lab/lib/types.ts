@@ -56,9 +56,14 @@ export interface AppErrorRecord {
   conn_key: string | null;
 }
 
+/** timeouts that apply to a connection accepted on `port` (timeout client: frontend, timeout server: backend) */
+export interface FrontendTimeouts { port: number; frontend: string; backend: string; timeout_client_ms: number; timeout_server_ms: number }
+/** what the ground truth needs from a haproxy.cfg; top-level timeouts = frontend mysql_ro / backend mariadb_replicas */
+export interface HaproxyJournalConfig { timeout_client_ms: number; timeout_server_ms: number; on_marked_down: boolean; hard_stop_after_ms: number | null; frontends: FrontendTimeouts[] }
+
 export type JournalEntry =
-  | { t: number; kind: 'haproxy_start'; pid: number; timeout_client_ms: number; timeout_server_ms: number; on_marked_down: boolean; hard_stop_after_ms: number | null }
-  | { t: number; kind: 'haproxy_reload'; old_pid: number; new_pid: number; timeout_client_ms: number; timeout_server_ms: number; on_marked_down: boolean; hard_stop_after_ms: number | null }
+  | ({ t: number; kind: 'haproxy_start'; pid: number } & HaproxyJournalConfig)
+  | ({ t: number; kind: 'haproxy_reload'; old_pid: number; new_pid: number } & HaproxyJournalConfig)
   | { t: number; kind: 'haproxy_exited'; pid: number }
   | { t: number; kind: 'mysql_start'; instance: string; pid: number; port: number; log_warnings: number }
   | { t: number; kind: 'mysql_ready'; instance: string }
@@ -69,7 +74,7 @@ export type JournalEntry =
   | { t: number; kind: 'health_check_broken' | 'health_check_restored'; instance: string; how: string }
   | { t: number; kind: 'server_state'; pid: number; server: string; state: string }
   | { t: number; kind: 'haproxy_shutdown_session'; pid: number; session: string; client_port: number; target: string }
-  | { t: number; kind: 'haproxy_shutdown_sessions_server'; pid: number; server: string }
+  | { t: number; kind: 'haproxy_shutdown_sessions_server'; pid: number; backend: string; server: string }
   | { t: number; kind: 'app_sigkill'; lane: string; pid: number }
   | { t: number; kind: 'network_reset'; target: string; backend_port: number; instance: string; sockets: number }
   | { t: number; kind: 'note'; text: string };

@@ -1,11 +1,17 @@
 // 13_mixed: ~85 s with every cause interleaved (LAB_FINDINGS 11_mixed), 11 lanes, many connections from the
 // same client IP, several closures in the same second (DOWN, shutdown sessions server, hard-stop).
 //
-// Timeouts: client 6 s, server 8 s, on-marked-down, hard-stop-after 3 s, max_allowed_packet 16K.
+// frontend mysql_ro: timeout client 6 s -> backend mariadb_replicas: timeout server 30 s (web + workers);
+// frontend mysql_reports: timeout client 30 s -> backend mariadb_reports (servers `track` the replicas ones):
+// timeout server 8 s (php-3, node-3: long reports). With one pair only, a statement longer than both timeouts
+// is cut at timeout server but logged `cD` (seen here: both timers had expired), an ambiguous closure.
+// on-marked-down shutdown-sessions, hard-stop-after 3 s, max_allowed_packet 16K.
 // Replica-wide events at fixed times; every per-connection timer is placed in a window at least 2 s away from
-// them, so no connection has two causes within truth.ts NEAR_TIE_MS:
+// them, so no connection has two causes within truth.ts NEAR_TIE_MS, and the targeted closures of different
+// lanes are spread >= 1.5 s apart (the same-second closures come from the replica-wide events):
 //   28 s graceful restart replica1 | 48 s check user dropped on replica2 -> DOWN ~50 s, restored 52 s
 //   58 s shutdown sessions server replica1 | 64 s kill -9 replica2 + restart | 74 s reload -> hard-stop ~77 s
+import { REPORTS_FRONTEND_PORT } from '../lib/haproxy.js';
 import type { Lane } from '../lib/lane.js';
 import type { ScenarioCtx, ScenarioDef } from '../lib/scenario.js';
 import { productQuery, sleep } from './common.js';
@@ -13,8 +19,9 @@ import { productQuery, sleep } from './common.js';
 const END = 84_000;
 
 /** reconnect if the lane has no usable connection (after an error, as an app or a pool would) */
+const REPORT_LANES = new Set(['php-3', 'node-3']);
 async function ensure(ctx: ScenarioCtx, l: Lane): Promise<void> {
-  if (!l.conn || l.broken) await ctx.connect(l);
+  if (!l.conn || l.broken) await ctx.connect(l, REPORT_LANES.has(l.name) ? REPORTS_FRONTEND_PORT : undefined);
 }
 
 /** a busy worker: one short query a second, reconnecting after errors, until scenario time `until` */
@@ -63,7 +70,7 @@ async function globals(ctx: ScenarioCtx): Promise<void> {
 export const s13: ScenarioDef = {
   id: '13',
   name: '13_mixed',
-  haproxy: { timeoutClientMs: 6000, timeoutServerMs: 8000, onMarkedDown: true, hardStopAfterMs: 3000 },
+  haproxy: { timeoutClientMs: 6000, timeoutServerMs: 30000, reports: { timeoutClientMs: 30000, timeoutServerMs: 8000 }, onMarkedDown: true, hardStopAfterMs: 3000 },
   lanes: { php: 4, node: 4, python: 3 },
   async run(ctx) {
     await ctx.setGlobal('all', 'max_allowed_packet', 16384);
@@ -86,9 +93,9 @@ export const s13: ScenarioDef = {
         const l = L('php-3');
         await ctx.at(1000); await ensure(ctx, l); await steady(ctx, l, 14_000);
         await ctx.at(14_000); await ensure(ctx, l); await l.sleepQuery(9);   // sD at ~22 s
-        await steady(ctx, l, 40_000);
-        await ctx.at(40_000); await ensure(ctx, l); ctx.networkReset(l.conn!);
-        await ctx.at(41_500); await q(l);
+        await steady(ctx, l, 44_500);
+        await ctx.at(44_500); await ensure(ctx, l); ctx.networkReset(l.conn!);
+        await ctx.at(45_500); await q(l);
         await steady(ctx, l, END);
       })(),
       (async () => {   // node-2: idle timeout client (error event at closure), then KILL of a running query
@@ -122,10 +129,10 @@ export const s13: ScenarioDef = {
         const l = L('py-3');
         await ctx.at(1000); await ensure(ctx, l); await l.query('set session wait_timeout = 4'); await q(l);
         await ctx.at(8500); await q(l);                        // idle since ~1 s: wait_timeout at ~5 s
-        await ctx.at(12_000); await ensure(ctx, l); await l.big(64 * 1024);
+        await ctx.at(15_000); await ensure(ctx, l); await l.big(64 * 1024);
         await steady(ctx, l, 36_000);
         await ctx.at(36_000); await ensure(ctx, l); await l.query('set session wait_timeout = 4');
-        await ctx.at(42_500); await q(l);                      // wait_timeout at ~40 s
+        await ctx.at(41_000); await q(l);                      // wait_timeout at ~40 s, timeout client would be ~42 s
         await steady(ctx, l, END);
       })(),
       ...['php-4', 'node-4'].map(async (n) => {   // killed with SIGKILL while holding a connection

@@ -128,6 +128,38 @@ test('%{+json}o formats read JSON with the items\' names; +N logasap values tole
   assert.equal(get(p.doc, 'haproxy.log_format'), 'custom:js');
 });
 
+test('every address, date and timer alias lands in its field', () => {
+  const c = compiled('%ci:%cp %fi:%fp %bi:%bp %si:%sp [%Tl] [%trl] %Th/%Ti/%TR/%Tq/%Tw/%Tc/%Tr/%Td/%Ta/%Tt %B %U %ST %HM %HU %HV %pid %H %ID %{+Q}[req.hdr(host)] %sslv %sslc', 'all');
+  const p = ok(c, '10.0.0.1:4000 192.168.1.1:443 10.1.1.1:5000 10.2.2.2:3306 [06/Feb/2009:12:12:51 +0100] [06/Feb/2009:12:12:52 +0100] 1/2/3/6/4/5/7/8/30/40 100 200 201 POST /api?x=1 HTTP/1.1 1234 lb1 abc-1 "example.com" TLSv1.2 AES128');
+  const d = p.doc;
+  assert.equal(p.t, Date.UTC(2009, 1, 6, 11, 12, 52), 'http format: Parsed.t = request date (%trl, with its zone)');
+  assert.equal(get(d, 'haproxy.accept_date'), '2009-02-06T11:12:51.000Z');
+  assert.equal(get(d, 'haproxy.session_end'), '2009-02-06T11:12:51.040Z', 'accept + Tt');
+  assert.deepEqual(get(d, 'haproxy.frontend_address'), { ip: '192.168.1.1', port: 443 });
+  assert.deepEqual(get(d, 'haproxy.backend_source'), { ip: '10.1.1.1', port: 5000 });
+  assert.deepEqual(get(d, 'haproxy.server_address'), { ip: '10.2.2.2', port: 3306 });
+  assert.deepEqual(get(d, 'haproxy.timers'), { Th: 1, Ti: 2, Tq: 6, Td: 8 });
+  assert.equal(get(d, 'haproxy.http.request.time_wait_ms'), 3);
+  assert.equal(get(d, 'haproxy.total_waiting_time_ms'), 4);
+  assert.equal(get(d, 'haproxy.connection_wait_time_ms'), 5);
+  assert.equal(get(d, 'haproxy.http.request.time_wait_without_data_ms'), 7);
+  assert.equal(get(d, 'haproxy.active_time_ms'), 30);
+  assert.equal(get(d, 'haproxy.total_time_ms'), 40);
+  assert.equal(get(d, 'event.duration'), 40e6);
+  assert.equal(get(d, 'haproxy.bytes_read'), 100);
+  assert.equal(get(d, 'haproxy.bytes_uploaded'), 200);
+  assert.equal(get(d, 'http.response.status_code'), 201);
+  assert.equal(get(d, 'http.request.method'), 'POST');
+  assert.equal(get(d, 'url.query'), 'x=1');
+  assert.equal(get(d, 'http.version'), '1.1');
+  assert.equal(get(d, 'process.pid'), 1234);
+  assert.equal(get(d, 'haproxy.hostname'), 'lb1');
+  assert.equal(get(d, 'haproxy.unique_id'), 'abc-1');
+  assert.deepEqual(get(d, 'haproxy.samples'), { 'req.hdr(host)': 'example.com' });
+  assert.equal(get(d, 'tls.cipher'), 'AES128');
+  assert.equal(get(d, 'haproxy.mode'), 'http');
+});
+
 test('compile errors are data, not exceptions', () => {
   for (const bad of ['', '%', '%{+Q', '%[src', '%(name', '%zz', 'just text', '%ci %nosuch']) {
     const c = compileLogFormat(bad, 'b');

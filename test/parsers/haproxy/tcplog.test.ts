@@ -112,6 +112,12 @@ test('an unknown token before the timers is kept (beats#25827) and trailing extr
   assert.equal(hap(p).total_time_ms, 4021);
 });
 
+test('CRLF line endings are tolerated', () => {
+  const p = ok('Nov 23 20:21:24 db-lb-01 haproxy[3968]: 127.0.0.1:47064 [23/Nov/2026:20:21:21.257] mysql_ro b/s 1/0/3029 710 cD 8/8/7/4/0 0/0\r');
+  assert.equal(hap(p).backend_queue, 0);
+  assert.equal(hap(p).extra_fields, undefined);
+});
+
 test('date without milliseconds (old HAProxy) is accepted', () => {
   assert.equal(ok('10.0.0.1:1 [09/Aug/2004:20:26:09] f b/s 0/0/1 2 -- 0/0/0/0/0 0/0').t, Date.UTC(2004, 7, 9, 20, 26, 9));
 });
