@@ -59,8 +59,9 @@ export function* correlate(input: CorrelateInput, stats: CorrelateStats): Genera
   const st = { skew: input.skew };
   const sources: Iterable<Item>[] = [
     ...input.haproxy.map((p) => source(p, 'haproxy', 'ha', '', input, stats)),
-    ...input.mysqlError.map((m) => source(m.path, 'mysql-error', 'err', m.server, input, stats)),
+    // general before error logs: within one second, a thread's Connect precedes its Aborted line
     ...input.mysqlGeneral.map((m) => source(m.path, 'mysql-general', 'gen', m.server, input, stats)),
+    ...input.mysqlError.map((m) => source(m.path, 'mysql-error', 'err', m.server, input, stats)),
     ...input.app.map((p) => source(p, 'app', 'app', '', input, stats)),
   ];
   const pending: AppError[] = [];

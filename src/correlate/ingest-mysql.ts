@@ -97,10 +97,15 @@ export function ingestError(store: Store, instName: string, r: OutRecord): void 
       // this instance wrote before the recovery (LAB_FINDINGS 06b). Use that line's time.
       const last = inst.events.size ? [...inst.events.all()].pop() : undefined;
       if (last && last.type === 'crash' && r.t - last.t < 600_000) return; // same crash, more lines
-      const at = type === 'signal' ? r.t : before ?? r.t;
+      // the server's own startup lines come before its recovery line: use the silence before them
+      const at = type === 'signal' ? r.t : inst.startedAt !== undefined && r.t - inst.startedAt < 600_000 ? inst.silentSince ?? r.t : before ?? r.t;
       inst.events.add({ type: 'crash', t: at, ev, detail: type });
       return;
     }
+    case 'starting':
+      inst.startedAt = r.t;
+      inst.silentSince = before;
+      return;
     case 'ready':
       inst.events.add({ type: 'ready', t: r.t, ev });
       return;

@@ -34,8 +34,12 @@ export function matchError(store: Store, e: AppError, cfg: Settings, st: { skew:
     }
   }
   // time only
+  const mid = e.t + e.res / 2;
+  const near = (x: Session) => Math.abs(x.end - mid) <= e.res / 2 + cfg.skew;
+  // sessions closed at the error, or shortly after it: an app that keeps the dead handle open
+  // (PHP until its PDO object goes) makes HAProxy log the close seconds after the error
   const atError: Session[] = [];
-  for (const s of store.sessions.range(e.t - cfg.skew - 1000, hi + 1000)) if (!s.claimed) atError.push(s);
+  for (const s of store.sessions.range(e.t - cfg.skew - 1000, hi + cfg.settle)) if (!s.claimed && s.state[0] !== 'C') atError.push(s);
   // the most recent unclaimed abnormal closures before the error, newest first, bounded: an
   // incident with thousands of timeouts must not make every error scan all of them
   const before: Session[] = [];
@@ -45,22 +49,28 @@ export function matchError(store: Store, e: AppError, cfg: Settings, st: { skew:
     if (s.end < lo) break;
     if (!s.claimed) before.push(s);
   }
-  // 1) at the error: an abnormal close at that very moment (query interrupted, packet too big), or
-  //    a half-open session logged when the failing write reached HAProxy (`--`, LAB 04/06)
-  const mid = e.t + e.res / 2;
-  const near = (x: Session) => Math.abs(x.end - mid) <= e.res / 2 + cfg.skew;
-  const atNow = [...before.filter((s) => near(s) && s.state[0] !== 'C'), ...atError.filter((s) => s.state[0] === '-' && near(s))];
-  // 2) any earlier abnormal close (timeouts, kills, DOWN): the error is its first use
-  const earlier = before.filter((s) => s.state[0] !== 'C' && s.end <= hi);
-  const appSide = before.filter((s) => s.state[0] === 'C' && s.end <= hi);
+  const earlier = before.filter((s) => s.state[0] !== 'C' && !near(s));
+  const appSide = before.filter((s) => s.state[0] === 'C');
   let pool: Session[] = [];
   let method = 'time';
   const pick = (): Session | undefined => {
-    // a normal `--` at the error time counts only if something says the server side ended it
-    const explained = atNow.filter((s) => s.state[0] !== '-' || decideSession(store, s, st, e, false).cause !== 'unknown');
-    if (explained.length) { pool = explained; method = 'time_at_error'; return nearest(explained, mid); }
+    // 1) a session whose first cause (the close, or the KILL/shutdown/Aborted line behind it)
+    //    is at the error: query interrupted, packet too big, half-open victim (LAB 02, 04, 05, 06)
+    const scored = atError
+      .map((s) => ({ s, v: decideSession(store, s, st, e, false) }))
+      .filter((x) => x.v.cause !== 'unknown' && Math.abs((x.v.at ?? x.s.end) - mid) <= e.res / 2 + cfg.skew + 500 && (x.v.at ?? x.s.end) <= hi);
+    if (scored.length) {
+      pool = scored.map((x) => x.s);
+      method = 'time_at_error';
+      let best = scored[0]!;
+      for (const x of scored) if (Math.abs((x.v.at ?? x.s.end) - mid) < Math.abs((best.v.at ?? best.s.end) - mid)) best = x;
+      return best.s;
+    }
+    // 2) an earlier abnormal close (timeouts, kills, DOWN): the error is its first use
     if (earlier.length) { pool = earlier; method = 'time_first_use'; return earlier[0]; }
-    if (atNow.length) { pool = atNow; method = 'time_at_error'; return nearest(atNow, mid); }
+    // 3) a normal-looking close at the error, nothing says why
+    const plain = atError.filter(near);
+    if (plain.length) { pool = plain; method = 'time_at_error'; return nearest(plain, mid); }
     if (appSide.length) { pool = appSide; method = 'time_first_use'; return appSide[0]; }
     return undefined;
   };

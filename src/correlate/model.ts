@@ -90,6 +90,8 @@ export interface Verdict {
   confidence: number;
   why: string;
   evidence: Evidence[];
+  /** when the first cause happened (a KILL, a shutdown, an Aborted line); the close itself otherwise */
+  at?: number;
 }
 
 export function get(doc: Doc, path: string): unknown {

@@ -47,10 +47,14 @@ export function threadFor(store: Store, s: Session, st: RuleSettings, threadId?:
   return best;
 }
 
-function lifecycleDuring(inst: Instance | undefined, from: number, to: number): { type: 'shutdown' | 'crash'; ev: Evidence; t: number } | undefined {
+/** how long after a server died HAProxy's checks may take to mark it DOWN (fall × inter) */
+const DOWN_DETECTION = 15_000;
+
+function lifecycleDuring(inst: Instance | undefined, from: number, to: number, downTo = to): { type: 'shutdown' | 'crash'; ev: Evidence; t: number } | undefined {
   if (!inst) return undefined;
   let down: { ev: Evidence; t: number } | undefined;
-  for (const e of inst.events.range(from, to)) {
+  for (const e of inst.events.range(from, downTo)) {
+    if (e.t > to && e.type !== 'down') continue;
     if (e.type === 'shutdown' || e.type === 'crash') return { type: e.type, ev: e.ev, t: e.t };
     if (e.type === 'down' && !down && /Layer4/i.test(e.detail ?? '')) down = { ev: e.ev, t: e.t };
   }
@@ -64,8 +68,20 @@ function lifecycleDuring(inst: Instance | undefined, from: number, to: number): 
   return undefined;
 }
 
+/** The Aborted line of a thread: attached at ingestion, or found by id (same-second ordering). */
+function abortedOf(inst: Instance | undefined, th: Thread | undefined): Thread['aborted'] {
+  if (!th) return undefined;
+  if (th.aborted) return th.aborted;
+  if (!inst) return undefined;
+  for (const a of inst.aborted.range((th.connectT ?? th.lastT) - 1000, th.lastT + 3_600_000)) {
+    if (a.threadId === th.id && a.reason !== 'killed') { th.aborted = { t: a.t, reason: a.reason, ev: a.ev }; a.claimed = true; return th.aborted; }
+  }
+  return undefined;
+}
+
 function abortedNear(inst: Instance | undefined, th: Thread | undefined, s: Session, st: RuleSettings, bind: boolean) {
-  if (th?.aborted) return th.aborted;
+  const own = abortedOf(inst, th);
+  if (own) return own;
   if (!inst) return undefined;
   // without a thread: an unclaimed Aborted line of that instance in the same second(s) as the close
   let best: import('./model.js').Aborted | undefined;
@@ -78,6 +94,12 @@ function abortedNear(inst: Instance | undefined, th: Thread | undefined, s: Sess
   return { t: best.t, reason: best.reason, ev: best.ev };
 }
 
+function withAt(at: number, cause: Cause, confidence: number, why: string, evidence: Evidence[], terminatedBy = TERMINATOR_OF[cause]): Verdict {
+  const v = verdict(cause, confidence, why, evidence, terminatedBy);
+  v.at = at;
+  return v;
+}
+
 function verdict(cause: Cause, confidence: number, why: string, evidence: Evidence[], terminatedBy = TERMINATOR_OF[cause]): Verdict {
   return { cause, terminatedBy, confidence: Math.round(Math.min(1, Math.max(0, confidence)) * 100) / 100, why, evidence };
 }
@@ -85,6 +107,12 @@ function verdict(cause: Cause, confidence: number, why: string, evidence: Eviden
 const APP_TIMEOUT = /timed? ?out|timeout/i;
 
 export function decideSession(store: Store, s: Session, st: RuleSettings, err?: AppError, bind = true): Verdict {
+  const v = decide(store, s, st, err, bind);
+  if (v.at === undefined) v.at = s.end;
+  return v;
+}
+
+function decide(store: Store, s: Session, st: RuleSettings, err: AppError | undefined, bind: boolean): Verdict {
   const inst = store.instances.get(s.server);
   const th = threadFor(store, s, st, err?.threadId, bind);
   const evidence: Evidence[] = [s.ev];
@@ -94,17 +122,17 @@ export function decideSession(store: Store, s: Session, st: RuleSettings, err?: 
   // a first cause must come before HAProxy saw the close (MySQL stamps are truncated to the
   // second, so a logged time is never later than the real one)
   const killed = th?.killed && th.killed.t <= s.end + 500 ? th.killed : undefined;
-  const life = th?.quitT === undefined ? lifecycleDuring(inst, s.accept - st.skew, s.end + 500) : undefined;
+  const life = th?.quitT === undefined ? lifecycleDuring(inst, s.accept - st.skew, s.end + 500, s.end + DOWN_DETECTION) : undefined;
   const mysqlFirst = (base: number): Verdict | undefined => {
     if (killed) {
       evidence.push(killed.ev);
-      return verdict('mysql_kill', base, `MySQL thread ${th!.id} on ${s.server} was killed${killed.by !== undefined ? ` by thread ${killed.by}${killed.byUser ? ` (${killed.byUser})` : ''}` : ''}; HAProxy only saw the close afterwards (${s.state})`, evidence);
+      return withAt(killed.t, 'mysql_kill', base, `MySQL thread ${th!.id} on ${s.server} was killed${killed.by !== undefined ? ` by thread ${killed.by}${killed.byUser ? ` (${killed.byUser})` : ''}` : ''}; HAProxy only saw the close afterwards (${s.state})`, evidence);
     }
     if (life) {
       evidence.push(life.ev);
       return life.type === 'shutdown'
-        ? verdict('mysql_shutdown', base, `${s.server} was shut down while the session was open; HAProxy logged ${s.state}`, evidence)
-        : verdict('mysql_crash', base - 0.05, `${s.server} died without a shutdown (crash recovery or signal at restart) while the session was open; HAProxy logged ${s.state}`, evidence);
+        ? withAt(life.t, 'mysql_shutdown', base, `${s.server} was shut down while the session was open; HAProxy logged ${s.state}`, evidence)
+        : withAt(life.t, 'mysql_crash', base - 0.05, `${s.server} died without a shutdown (crash recovery or signal at restart) while the session was open; HAProxy logged ${s.state}`, evidence);
     }
     return undefined;
   };
@@ -153,10 +181,10 @@ export function decideSession(store: Store, s: Session, st: RuleSettings, err?: 
       const ab = abortedNear(inst, th, s, st, bind);
       if (ab) {
         evidence.push(ab.ev);
-        if (ab.reason === 'timeout_reading') return verdict('mysql_wait_timeout', 0.95, `${s.server} closed the idle connection: wait_timeout ("Got timeout reading communication packets")`, evidence);
-        if (ab.reason === 'packet_too_large') return verdict('mysql_max_allowed_packet', 0.95, `${s.server} refused a packet bigger than max_allowed_packet and closed the connection`, evidence);
-        if (ab.reason === 'killed') return verdict('mysql_kill', 0.85, `${s.server} logged the connection as KILLED`, evidence);
-        if (ab.reason === 'error_reading' || ab.reason === 'error_writing') return verdict('network_reset', 0.6, `both sides saw the connection fail (HAProxy ${s.state}, ${s.server} "${ab.reason.replace('_', ' ')}"): a reset between them`, evidence);
+        if (ab.reason === 'timeout_reading') return withAt(ab.t, 'mysql_wait_timeout', 0.95, `${s.server} closed the idle connection: wait_timeout ("Got timeout reading communication packets")`, evidence);
+        if (ab.reason === 'packet_too_large') return withAt(ab.t, 'mysql_max_allowed_packet', 0.95, `${s.server} refused a packet bigger than max_allowed_packet and closed the connection`, evidence);
+        if (ab.reason === 'killed') return withAt(ab.t, 'mysql_kill', 0.85, `${s.server} logged the connection as KILLED`, evidence);
+        if (ab.reason === 'error_reading' || ab.reason === 'error_writing') return withAt(ab.t, 'network_reset', 0.6, `both sides saw the connection fail (HAProxy ${s.state}, ${s.server} "${ab.reason.replace('_', ' ')}"): a reset between them`, evidence);
       }
       const h = appHint();
       if (h) return h;
@@ -173,11 +201,11 @@ export function decideSession(store: Store, s: Session, st: RuleSettings, err?: 
       if (m) return m;
       const h = appHint();
       if (h) return h;
-      const ab = th?.aborted;
+      const ab = abortedOf(inst, th);
       if (ab) {
         evidence.push(ab.ev);
-        if (ab.reason === 'timeout_reading') return verdict('mysql_wait_timeout', 0.8, 'MySQL logged "Got timeout reading communication packets" for the thread: wait_timeout', evidence);
-        if (ab.reason === 'packet_too_large') return verdict('mysql_max_allowed_packet', 0.85, 'MySQL logged a packet bigger than max_allowed_packet for the thread', evidence);
+        if (ab.reason === 'timeout_reading') return withAt(ab.t, 'mysql_wait_timeout', 0.8, 'MySQL logged "Got timeout reading communication packets" for the thread: wait_timeout', evidence);
+        if (ab.reason === 'packet_too_large') return withAt(ab.t, 'mysql_max_allowed_packet', 0.85, 'MySQL logged a packet bigger than max_allowed_packet for the thread', evidence);
       }
       if (!err) return verdict('unknown', 0.2, 'normal termination', evidence, 'unknown');
       return verdict('unknown', 0.3, `HAProxy logged a normal close (${s.state}) at the time of the error: the server side closed first, and no MySQL log says why (KILL at log_warnings<4 without a general log, restart without an error log?)`, evidence, 'mysql');

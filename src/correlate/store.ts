@@ -55,6 +55,9 @@ export interface Instance {
   lastActivity: number | undefined;
   /** an error log of this instance is being read (its silence then means something) */
   hasErrorLog: boolean;
+  /** last server start seen, and the last line before it (when a crash happened, at the latest) */
+  startedAt?: number | undefined;
+  silentSince?: number | undefined;
   /** per user: threads seen and queries sent. A user that only ever connects and quits is a
    *  health-check probe (`option mysql-check`: Connect + Quit every `inter`, LAB_FINDINGS §4.7). */
   users: Map<string, { threads: number; queries: number }>;
