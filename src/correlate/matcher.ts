@@ -62,8 +62,12 @@ export function matchError(store: Store, e: AppError, cfg: Settings, st: { skew:
     if (scored.length) {
       pool = scored.map((x) => x.s);
       method = 'time_at_error';
-      let best = scored[0]!;
-      for (const x of scored) if (Math.abs((x.v.at ?? x.s.end) - mid) < Math.abs((best.v.at ?? best.s.end) - mid)) best = x;
+      // causality first: a close logged before the error's own timestamp window ends beats one
+      // that only fits thanks to the clock-skew tolerance
+      const causal = scored.filter((x) => x.s.end <= e.t + e.res && (x.v.at ?? x.s.end) <= e.t + e.res);
+      const among = causal.length ? causal : scored;
+      let best = among[0]!;
+      for (const x of among) if (Math.abs((x.v.at ?? x.s.end) - mid) < Math.abs((best.v.at ?? best.s.end) - mid)) best = x;
       return best.s;
     }
     // 2) an earlier abnormal close (timeouts, kills, DOWN): the error is its first use

@@ -62,7 +62,11 @@ function lifecycleDuring(inst: Instance | undefined, from: number, to: number, d
   // has no shutdown before it: the process died (kill -9, OOM). Its crash recovery may only be
   // logged after the app error was decided (LAB_FINDINGS 06b).
   if (down && inst.hasErrorLog) {
-    for (const e of inst.events.range(down.t - 120_000, down.t)) if (e.type === 'shutdown') return { type: 'shutdown', ev: e.ev, t: e.t };
+    for (const e of inst.events.range(down.t - 120_000, down.t)) {
+      if (e.type !== 'shutdown') continue;
+      // a shutdown after the close explains the DOWN, but not this session
+      return e.t <= to ? { type: 'shutdown', ev: e.ev, t: e.t } : undefined;
+    }
     return { type: 'crash', ev: down.ev, t: down.t };
   }
   return undefined;
