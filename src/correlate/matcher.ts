@@ -58,17 +58,21 @@ export function matchError(store: Store, e: AppError, cfg: Settings, st: { skew:
     //    is at the error: query interrupted, packet too big, half-open victim (LAB 02, 04, 05, 06)
     const scored = atError
       .map((s) => ({ s, v: decideSession(store, s, st, e, false) }))
-      .filter((x) => x.v.cause !== 'unknown' && Math.abs((x.v.at ?? x.s.end) - mid) <= e.res / 2 + cfg.skew + 500 && (x.v.at ?? x.s.end) <= hi);
+      .filter((x) => x.v.cause !== 'unknown' && (x.v.at ?? x.s.end) <= hi
+        && (near(x.s) || Math.abs((x.v.at ?? x.s.end) - mid) <= e.res / 2 + cfg.skew + 500));
+    const dist = (x: { s: Session; v: { at?: number } }) => Math.min(Math.abs(x.s.end - mid), Math.abs((x.v.at ?? x.s.end) - mid));
     if (scored.length) {
       pool = scored.map((x) => x.s);
       method = 'time_at_error';
       // causality first: a close logged before the error's own timestamp window ends beats one
       // that only fits thanks to the clock-skew tolerance
       const causal = scored.filter((x) => x.s.end <= e.t + e.res && (x.v.at ?? x.s.end) <= e.t + e.res);
-      const among = causal.length ? causal : scored;
-      let best = among[0]!;
-      for (const x of among) if (Math.abs((x.v.at ?? x.s.end) - mid) < Math.abs((best.v.at ?? best.s.end) - mid)) best = x;
-      return best.s;
+      const among = causal.length || !earlier.length ? (causal.length ? causal : scored) : undefined;
+      if (among) {
+        let best = among[0]!;
+        for (const x of among) if (dist(x) < dist(best)) best = x;
+        return best.s;
+      }
     }
     // 2) an earlier abnormal close (timeouts, kills, DOWN): the error is its first use
     if (earlier.length) { pool = earlier; method = 'time_first_use'; return earlier[0]; }
