@@ -59,6 +59,7 @@ export function ingestGeneral(store: Store, instName: string, r: OutRecord): voi
   if (th.user !== undefined) { const u = inst.users.get(th.user); if (u) u.queries++; }
   const target = num(get(d, 'mysql.general.kill.target_thread_id'));
   if (target !== undefined && get(d, 'mysql.general.kill.query_only') !== true) {
+    inst.kills.add(r.t);
     const victim = currentThread(inst, target);
     if (victim && !victim.killed) victim.killed = { t: r.t, by: id, byUser: th.user, ev };
   }

@@ -6,7 +6,7 @@
  *   moment the app's write fails. Candidates that cannot be told apart lower the confidence.
  * - No HAProxy session at all: MySQL's own lines near the error (direct connections, missing logs).
  */
-import { decideSession, fmtMs } from './rules.js';
+import { decideSession, fmtMs, mayBeServerClosed } from './rules.js';
 import type { Store } from './store.js';
 import { TERMINATOR_OF, type AppError, type Cause, type Session, type Verdict } from './model.js';
 
@@ -57,6 +57,7 @@ export function matchError(store: Store, e: AppError, cfg: Settings, st: { skew:
     // 1) a session whose first cause (the close, or the KILL/shutdown/Aborted line behind it)
     //    is at the error: query interrupted, packet too big, half-open victim (LAB 02, 04, 05, 06)
     const scored = atError
+      .filter((s) => mayBeServerClosed(store, s, st) || e.code === '1153' || e.code === '4031')
       .map((s) => ({ s, v: decideSession(store, s, st, e, false) }))
       .filter((x) => x.v.cause !== 'unknown' && (x.v.at ?? x.s.end) <= hi
         && (near(x.s) || Math.abs((x.v.at ?? x.s.end) - mid) <= e.res / 2 + cfg.skew + 500));

@@ -229,3 +229,19 @@ export function fmtMs(ms: number | undefined): string {
   if (ms === undefined) return 'an unknown time';
   return ms >= 1000 ? `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)} s` : `${ms} ms`;
 }
+
+/**
+ * Cheap pre-check for a normal-looking (`--`) close: can anything on its server explain it (a KILL,
+ * a shutdown/crash/DOWN, an Aborted line during the session)? If not, its verdict can only be
+ * "unknown", and the costly thread mapping is skipped.
+ */
+export function mayBeServerClosed(store: Store, s: Session, st: RuleSettings): boolean {
+  if (s.state[0] !== '-') return true;
+  const inst = store.instances.get(s.server);
+  if (!inst) return false;
+  const from = s.accept - st.skew - 1000;
+  for (const _ of inst.kills.range(from, s.end + 500)) return true;
+  for (const _ of inst.events.range(from, s.end + DOWN_DETECTION)) return true;
+  for (const _ of inst.aborted.range(from, s.end + st.skew + 3000)) return true;
+  return false;
+}

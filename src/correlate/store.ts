@@ -61,6 +61,8 @@ export interface Instance {
   /** per user: threads seen and queries sent. A user that only ever connects and quits is a
    *  health-check probe (`option mysql-check`: Connect + Quit every `inter`, LAB_FINDINGS §4.7). */
   users: Map<string, { threads: number; queries: number }>;
+  /** times of the KILLs seen in the general log (a cheap "could a kill explain it?" test) */
+  kills: TimeList<number>;
 }
 
 export function evidenceOf(r: OutRecord, kind: Evidence['kind']): Evidence {
@@ -80,7 +82,7 @@ export class Store {
   instance(name: string): Instance {
     let i = this.instances.get(name);
     if (!i) {
-      i = { name, threads: new Map(), bySecond: new Map(), threadList: new TimeList<Thread>((t) => t.queuedAt), aborted: new TimeList<Aborted>((a) => a.t), events: new TimeList<InstanceEvent>((e) => e.t), lastActivity: undefined, hasErrorLog: false, users: new Map() };
+      i = { name, threads: new Map(), bySecond: new Map(), threadList: new TimeList<Thread>((t) => t.queuedAt), aborted: new TimeList<Aborted>((a) => a.t), events: new TimeList<InstanceEvent>((e) => e.t), lastActivity: undefined, hasErrorLog: false, users: new Map(), kills: new TimeList<number>((t) => t) };
       this.instances.set(name, i);
     }
     return i;
@@ -186,6 +188,7 @@ export class Store {
         }
       }
       inst.aborted.evictBefore(threadsBefore);
+      inst.kills.evictBefore(threadsBefore);
       inst.events.evictBefore(threadsBefore - 24 * 3600_000);
     }
     return this.abnormal.evictBefore(before).filter((s) => !s.claimed);

@@ -36,7 +36,7 @@ CREATED_POLICY=0
 if [ ! -e "$POLICY" ]; then
   printf '#!/bin/sh\nexit 101\n' > "$POLICY"; chmod +x "$POLICY"; CREATED_POLICY=1
 fi
-trap '[ "$CREATED_POLICY" = 1 ] && rm -f "$POLICY"' EXIT
+trap 'if [ "$CREATED_POLICY" = 1 ]; then rm -f "$POLICY"; fi' EXIT
 
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${PKGS[@]}" >/dev/null

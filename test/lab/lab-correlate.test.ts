@@ -59,18 +59,21 @@ test('lab: real components, every cause of a dead connection, correlate scored a
   if (process.env.GONEAWAY_SKIP_LAB === '1') { t.skip('GONEAWAY_SKIP_LAB=1: lab not run'); return; }
   let root = process.env.GONEAWAY_LAB_DIR;
   let labProblems = '';
+  let ownRoot = false;
   if (!root) {
     const inst = spawnSync('bash', [path.join(REPO, 'test/lab/install.sh')], { encoding: 'utf8' });
     assert.equal(inst.status, 0, `test/lab/install.sh failed (exit ${inst.status}): ${inst.stderr.trim()}\n` +
       'The lab needs haproxy, mariadb-server, php-cli+php-mysql, python3-pymysql and rsyslog (root installs them); set GONEAWAY_SKIP_LAB=1 to skip it.');
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'goneaway-lab-out-'));
+    ownRoot = true;
     const lab = await runLab(root);
     assert.notEqual(lab.code, 2, `the lab could not run:\n${lab.output.slice(-3000)}`);
     if (lab.code !== 0) labProblems = lab.output.split('\n').filter((l) => /PROBLEMS|^\s+- /.test(l)).join('\n');
   }
   const fails = report(`goneaway correlate vs lab ground truth (${root})`, scoreDir(root));
   assert.equal(labProblems, '', `lab validation problems (ground truth not trustworthy):\n${labProblems}`);
-  assert.deepEqual(fails, []);
+  assert.deepEqual(fails, [], `lab output kept in ${root}`);
+  if (ownRoot) fs.rmSync(root, { recursive: true, force: true });
 });
 
 test('bundled examples/lab logs: correlate scored against their ground truth', (t) => {

@@ -139,6 +139,8 @@ export class Injector {
     if (r.status !== 0) throw new Error(`ss -K failed: ${r.stderr}`);
     const sockets = r.stdout.split('\n').filter((l) => /\d+\.\d+\.\d+\.\d+:\d+/.test(l)).length;
     if (sockets === 0) throw new Error(`ss -K found no socket for ${c.key} (${filter})`);
+    const left = spawnSync('ss', ['-H', '-tn', 'state', 'established', filter], { encoding: 'utf8' }).stdout.trim();
+    if (left) throw new Error(`ss -K could not destroy the sockets (kernel without CONFIG_INET_DIAG_DESTROY, or no CAP_NET_ADMIN): ${r.stderr.trim()}`);
     this.j({ t, kind: 'network_reset', target: c.key, backend_port: bp, instance: c.instance, sockets });
   }
 
