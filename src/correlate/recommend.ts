@@ -34,7 +34,7 @@ export class Observations {
   }
 }
 
-export function recommend(cause: Cause, obs: Observations, cfg: HaproxySettings | undefined, killer?: string): Recommendation {
+export function recommend(cause: Cause, obs: Observations, cfg: HaproxySettings | undefined, killer?: string, proxies?: { frontend: string; backend: string }): Recommendation {
   const idle = obs.idleOf(cause);
   const seen = idle ? `${fmtMs(idle.median)}, measured from ${idle.n} session(s) that ended that long after their last query` : undefined;
   const cfgv = (v: number | undefined) => (v === undefined ? undefined : fmtMs(v));
@@ -42,7 +42,9 @@ export function recommend(cause: Cause, obs: Observations, cfg: HaproxySettings 
     case 'haproxy_timeout_client':
     case 'haproxy_timeout_server': {
       const which = cause === 'haproxy_timeout_client' ? 'client' : 'server';
-      const current = cfgv(which === 'client' ? cfg?.timeoutClient : cfg?.timeoutServer);
+      // `timeout client` is the frontend's, `timeout server` the backend's (each inherits defaults)
+      const own = proxies && cfg ? cfg.proxies.get(which === 'client' ? proxies.frontend : proxies.backend) : undefined;
+      const current = cfgv(which === 'client' ? own?.timeoutClient ?? cfg?.timeoutClient : own?.timeoutServer ?? cfg?.timeoutServer);
       return { setting: `HAProxy \`timeout ${which}\``, current, observed: seen,
         text: `HAProxy \`timeout ${which}\`${current ? ` (${current} in haproxy.cfg)` : ''}${seen ? ` closed sessions after ${seen}` : ''}: it is shorter than the app's idle gaps. Raise \`timeout client\` and \`timeout server\` above the pool's idle time, or make the pool test/recycle connections before ${current ?? (idle ? fmtMs(idle.median) : 'that timeout')}${which === 'server' ? '; a long query also needs `timeout server` above its run time' : ''}.` };
     }
