@@ -47,7 +47,7 @@ function* source(path: string, kind: 'haproxy' | 'mysql-error' | 'mysql-general'
     let time = rec.t;
     if (src === 'ha') {
       // HAProxy writes a traffic line when the session ends: order it by its end (accept + Tt)
-      const tt = num(get(rec.doc, 'haproxy.total_time_ms'));
+      const tt = num(get(rec.doc, 'haproxy.total_time_ms')) ?? num(get(rec.doc, 'haproxy.active_time_ms'));
       if (tt !== undefined && tt > 0) time += tt;
     }
     yield { time, src, inst, rec };

@@ -94,7 +94,8 @@ export class Store {
     const d = r.doc as { source?: Doc; haproxy?: Doc; http?: { response?: Doc }; process?: Doc };
     const h = d.haproxy ?? {};
     const src = d.source ?? {};
-    const tt = num(h.total_time_ms);
+    // httplog (≥ 1.7) has no Tt: the request ends at request date + Ta (active time)
+    const tt = num(h.total_time_ms) ?? num(h.active_time_ms);
     const state = typeof h.termination_state === 'string' ? h.termination_state : '';
     const end = tt !== undefined && tt >= 0 ? r.t + tt : r.t;
     const port = num(src.port);

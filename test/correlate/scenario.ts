@@ -47,6 +47,12 @@ export class Incident {
     this.haproxy.push({ t: end, line: `${syslogDate(end)} db-lb-01 haproxy[${s.pid ?? 3968}]: 127.0.0.1:${s.port} [${hapDate(s.accept)}] mysql_ro mariadb_replicas/${s.server ?? 'replica1'} 1/0/${s.tt} 710 ${s.state} 8/8/7/4/0 0/0` });
     return this;
   }
+  /** an HTTP-mode request line (HAProxy also fronting the app, LAB_FINDINGS 12) */
+  http(accept: number, ta: number, status: number, request: string, port = 55272): this {
+    const end = accept + ta;
+    this.haproxy.push({ t: end, line: `${syslogDate(end)} db-lb-01 haproxy[3968]: 127.0.0.1:${port} [${hapDate(accept)}] www php_app/web1 0/0/0/${ta}/${ta} ${status} 176 - - ---- 1/1/0/0/0 0/0 "${request}"` });
+    return this;
+  }
   haproxyLine(t: number, payload: string, pid = 3968): this {
     this.haproxy.push({ t, line: `${syslogDate(t)} db-lb-01 haproxy[${pid}]: ${payload}` });
     return this;
