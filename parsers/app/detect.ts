@@ -105,6 +105,10 @@ const STRONG: readonly Sig[] = [
   // Python mysql-connector-python (§2)
   { needle: 'MySQL Connection not available', code: 'connection_not_available', cls: 'other_lost' },
   { needle: 'Connection to MySQL is not available', code: 'connection_not_available', cls: 'other_lost' },
+  // PyMySQL on a handle it already knows is closed (SQLAlchemy's is_disconnect lists "(0, '')"):
+  // the second use of a dead connection (seen in the lab after a 2013)
+  { needle: "InterfaceError: (0, '')", code: '0', cls: 'other_lost' },
+  { needle: "InterfaceError) (0, '')", code: '0', cls: 'other_lost' },
   // Ruby (§6)
   { needle: 'MySQL client is not connected', code: 'not_connected', cls: 'other_lost' },
   { needle: 'Mysql2::Error::ConnectionError', code: 'Mysql2::Error::ConnectionError', cls: 'other_lost', connectAmbiguous: true },

@@ -33,6 +33,9 @@ export interface CorrelateInput {
 
 export interface CorrelateStats { files: FileCounts[]; appErrors: number; connections: number; untimed: number; obs: Observations }
 
+/** errors that say the client already knew its connection was closed: a repeat, not a new closure */
+const AFTER_CLOSE = new Set(['0', 'closed_state', 'connection_closed', 'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR', 'connection_not_available', 'not_connected']);
+
 /** how long an undecided app error waits for late evidence */
 const RETRY_AFTER = 120_000;
 
@@ -69,13 +72,32 @@ export function* correlate(input: CorrelateInput, stats: CorrelateStats): Genera
   let lastEvict = -Infinity;
   const horizon = input.maxLag + 2 * input.skew + input.settle + RETRY_AFTER + 2000;
 
+  // The last verdict per app worker: an "already closed" error is the same dead connection used again.
+  const lastByWorker = new Map<string, { t: number; m: Match }>();
+  const workerKey = (e: AppError) => {
+    const w = str(get(e.doc, 'app.worker')) ?? str(get(e.doc, 'process.pid'));
+    return w === undefined ? undefined : `${e.file}|${w}`;
+  };
+  const match = (e: AppError): Match => {
+    const key = workerKey(e);
+    const prev = key !== undefined ? lastByWorker.get(key) : undefined;
+    if (prev && AFTER_CLOSE.has(e.code) && e.t - prev.t <= input.maxLag && e.localPort === undefined) {
+      const v = { ...prev.m.verdict, confidence: Math.round(prev.m.verdict.confidence * 0.95 * 100) / 100, evidence: [...prev.m.verdict.evidence],
+        why: `${prev.m.verdict.why} (the same worker used the dead connection again: "already closed" error)` };
+      return { ...prev.m, verdict: v, method: 'same_connection_repeat' };
+    }
+    const m = matchError(store, e, input, st);
+    if (key !== undefined && m.verdict.cause !== 'unknown') lastByWorker.set(key, { t: e.t, m });
+    return m;
+  };
+
   const decideReady = function* (watermark: number): Generator<Doc> {
     const ready: AppError[] = [];
     while (pending.length && pending[0]!.t + pending[0]!.res + input.settle + input.skew < watermark) ready.push(pending.shift()!);
     // exact keys first, so that time-only errors do not take a session an exact one owns
     ready.sort((a, b) => (a.localPort === undefined ? 1 : 0) - (b.localPort === undefined ? 1 : 0) || a.t - b.t);
     for (const e of ready) {
-      const m = matchError(store, e, input, st);
+      const m = match(e);
       if (m.verdict.cause === 'unknown' && !e.retried && watermark !== Infinity) {
         // Nothing conclusive yet: evidence can come late (a kill -9 shows only when the server
         // restarts and logs its crash recovery). Release the claim and decide again later.
@@ -88,7 +110,7 @@ export function* correlate(input: CorrelateInput, stats: CorrelateStats): Genera
     }
     while (deferred.length && (watermark === Infinity || deferred[0]!.t + RETRY_AFTER < watermark)) {
       const e = deferred.shift()!;
-      yield appEvent(e, matchError(store, e, input, st));
+      yield appEvent(e, match(e));
     }
   };
 

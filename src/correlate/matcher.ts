@@ -14,6 +14,8 @@ export interface Match { verdict: Verdict; session: Session | undefined; method:
 interface Settings { maxLag: number; settle: number; skew: number }
 
 const MAX_CANDIDATES = 64;
+/** errors in which the server said why it closes: the app's next use of that handle fails again */
+const SERVER_ANNOUNCED = new Set(['1153', '4031', '1927', '1053', '1080']);
 
 
 export function matchError(store: Store, e: AppError, cfg: Settings, st: { skew: number }): Match {
@@ -28,6 +30,7 @@ export function matchError(store: Store, e: AppError, cfg: Settings, st: { skew:
       if (d < bestD) { best = s; bestD = d; }
     }
     if (best) {
+      best.reusableBy = !best.claimed && SERVER_ANNOUNCED.has(e.code) ? e.file : undefined;
       best.claimed = true;
       const v = decideSession(store, best, st, e);
       return { verdict: v, session: best, method: 'client_port', candidates: 1, http };
@@ -39,7 +42,8 @@ export function matchError(store: Store, e: AppError, cfg: Settings, st: { skew:
   // sessions closed at the error, or shortly after it: an app that keeps the dead handle open
   // (PHP until its PDO object goes) makes HAProxy log the close seconds after the error
   const atError: Session[] = [];
-  for (const s of store.sessions.range(e.t - cfg.skew - 1000, hi + cfg.settle)) if (!s.claimed && s.state[0] !== 'C') atError.push(s);
+  const free = (s: Session) => !s.claimed || s.reusableBy === e.file;
+  for (const s of store.sessions.range(e.t - cfg.skew - 1000, hi + cfg.settle)) if (free(s) && s.state[0] !== 'C') atError.push(s);
   // the most recent unclaimed abnormal closures before the error, newest first, bounded: an
   // incident with thousands of timeouts must not make every error scan all of them
   const before: Session[] = [];
@@ -67,6 +71,9 @@ export function matchError(store: Store, e: AppError, cfg: Settings, st: { skew:
       method = 'time_at_error';
       // causality first: a close logged before the error's own timestamp window ends beats one
       // that only fits thanks to the clock-skew tolerance
+      // the connection this app just lost (the server told it why) is the one it uses again
+      const again = scored.filter((x) => x.s.reusableBy === e.file);
+      if (again.length) return again[0]!.s;
       const causal = scored.filter((x) => x.s.end <= e.t + e.res && (x.v.at ?? x.s.end) <= e.t + e.res);
       const among = causal.length || !earlier.length ? (causal.length ? causal : scored) : undefined;
       if (among) {
@@ -85,6 +92,7 @@ export function matchError(store: Store, e: AppError, cfg: Settings, st: { skew:
   };
   const s = pick();
   if (s) {
+    s.reusableBy = !s.claimed && SERVER_ANNOUNCED.has(e.code) ? e.file : undefined;
     s.claimed = true;
     const v = decideSession(store, s, st, e);
     // candidates that would tell another story lower the confidence (never a silent guess)

@@ -40,6 +40,11 @@ export interface Session {
   backendSource: unknown;
   request: string | undefined;
   claimed: boolean;
+  /** the app log whose next error may claim this session once more: the server announced why it
+   *  closed (1153, 4031, 1927, 1053) and the app's next use of the dead handle fails again */
+  reusableBy?: string | undefined;
+  /** the Aborted line bound to this session by an earlier decision */
+  aborted?: { t: number; reason: string; ev: Evidence } | undefined;
 }
 
 export interface Thread {

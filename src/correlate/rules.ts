@@ -86,6 +86,7 @@ function abortedOf(inst: Instance | undefined, th: Thread | undefined): Thread['
 function abortedNear(inst: Instance | undefined, th: Thread | undefined, s: Session, st: RuleSettings, bind: boolean) {
   const own = abortedOf(inst, th);
   if (own) return own;
+  if (s.aborted) return s.aborted;
   if (!inst) return undefined;
   // without a thread: an unclaimed Aborted line of that instance in the same second(s) as the close
   let best: import('./model.js').Aborted | undefined;
@@ -94,8 +95,9 @@ function abortedNear(inst: Instance | undefined, th: Thread | undefined, s: Sess
     if (!best || Math.abs(a.t - s.end) < Math.abs(best.t - s.end)) best = a;
   }
   if (!best) return undefined;
-  if (bind) best.claimed = true;
-  return { t: best.t, reason: best.reason, ev: best.ev };
+  const found = { t: best.t, reason: best.reason, ev: best.ev };
+  if (bind) { best.claimed = true; s.aborted = found; }
+  return found;
 }
 
 function withAt(at: number, cause: Cause, confidence: number, why: string, evidence: Evidence[], terminatedBy = TERMINATOR_OF[cause]): Verdict {

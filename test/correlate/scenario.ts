@@ -41,6 +41,7 @@ export class Incident {
   general: Record<string, Array<{ t: number; line: string }>> = {};
   php: Array<{ t: number; line: string }> = [];
   node: Array<{ t: number; line: string }> = [];
+  py: Array<{ t: number; line: string }> = [];
 
   session(s: SessionSpec): this {
     const end = s.accept + s.tt;
@@ -75,6 +76,19 @@ export class Incident {
     this.php.push({ t, line: `[${stamp}] production.ERROR: SQLSTATE[HY000]: General error: 2006 MySQL server has gone away (SQL: ${sql}) {"exception":"[object] (Illuminate\\\\Database\\\\QueryException(code: HY000): SQLSTATE[HY000]: General error: 2006 MySQL server has gone away (SQL: ${sql}) at /app/src/Worker.php:42)"} []` });
     return this;
   }
+  php1153(t: number): this {
+    const d = new Date(t);
+    const stamp = `${d.getUTCFullYear()}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
+    this.php.push({ t, line: `[${stamp}] production.ERROR: SQLSTATE[08S01]: Communication link failure: 1153 Got a packet bigger than 'max_allowed_packet' bytes (SQL: insert into blobs values (?)) []` });
+    return this;
+  }
+  /** PyMySQL through logger.exception: the worker name is in brackets, the traceback follows */
+  python(t: number, worker: string, last: string): this {
+    const d = new Date(t);
+    const stamp = `${d.getUTCFullYear()}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())},${p3(d.getUTCMilliseconds())}`;
+    (this.py ??= []).push({ t, line: `${stamp} ERROR [${worker}] shop.reports: report query failed: select 1\nTraceback (most recent call last):\n  File "/app/worker.py", line 82, in run_query\n    cur.execute(sql, args)\n${last}` });
+    return this;
+  }
   nodeLost(t: number, localPort: number, threadId: number): this {
     this.node.push({ t, line: JSON.stringify({ level: 50, time: t, pid: 4242, msg: 'mysql connection error', err: { type: 'Error', code: 'PROTOCOL_CONNECTION_LOST', fatal: true, message: 'Connection lost: The server closed the connection.' }, db: { localPort, threadId } }) });
     return this;
@@ -89,7 +103,7 @@ export class Incident {
       return p;
     };
     const haproxy = [write('haproxy.log', this.haproxy)];
-    const app = [write('app-php.log', this.php), write('app-node.log', this.node)];
+    const app = [write('app-php.log', this.php), write('app-node.log', this.node), write('app-python.log', this.py)];
     const servers = new Set([...Object.keys(this.errors), ...Object.keys(this.general), 'replica1']);
     const mysqlError = [...servers].map((s) => ({ server: s, path: write(`${s}-error.log`, this.errors[s] ?? []) }));
     const mysqlGeneral = [...servers].map((s) => ({ server: s, path: write(`${s}-general.log`, this.general[s] ?? []) }));
