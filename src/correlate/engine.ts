@@ -10,7 +10,7 @@ import { newCounts, parseFile, type FileCounts, type OutRecord } from '../pipeli
 import { mergeByTime } from './merge.js';
 import { Store } from './store.js';
 import { ingestError, ingestGeneral } from './ingest-mysql.js';
-import { decideSession, idleOf, threadFor } from './rules.js';
+import { decideSession, idleOf, mayBeServerClosed, threadFor } from './rules.js';
 import { get, num, str, TERMINATOR_OF, type AppError, type Session, type Verdict } from './model.js';
 import { matchError, type Match } from './matcher.js';
 import { Observations, recommend } from './recommend.js';
@@ -149,10 +149,20 @@ export function* correlate(input: CorrelateInput, stats: CorrelateStats): Genera
 
   const evictUpTo = function* (watermark: number, final = false): Generator<Doc> {
     const cutoff = final ? Infinity : watermark - horizon;
-    for (const s of store.evict(cutoff, cutoff)) {
+    const { abnormal, normal } = store.evictSessions(cutoff);
+    for (const s of abnormal) {
+      // a session that never reached its server (SC, sC, CC, sQ, CR…) is a failed connect, not a closure
+      if ('CQRT'.includes(s.state[1] ?? '') && s.state[1] !== undefined) continue;
       const v = decideSession(store, s, st);
       if (inRange(s.end, input)) yield connectionEvent(s, v);
     }
+    // `--` can hide a KILL, a restart or a crash (LAB 04, 06): only those with such evidence
+    for (const s of normal) {
+      if (!mayBeServerClosed(store, s, st)) continue;
+      const v = decideSession(store, s, st);
+      if (v.cause !== 'unknown' && inRange(s.end, input)) yield connectionEvent(s, v);
+    }
+    store.evictContext(cutoff);
   };
 
   for (const it of mergeByTime(sources)) {

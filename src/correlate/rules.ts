@@ -213,6 +213,11 @@ function decide(store: Store, s: Session, st: RuleSettings, err: AppError | unde
         if (ab.reason === 'timeout_reading') return withAt(ab.t, 'mysql_wait_timeout', 0.8, 'MySQL logged "Got timeout reading communication packets" for the thread: wait_timeout', evidence);
         if (ab.reason === 'packet_too_large') return withAt(ab.t, 'mysql_max_allowed_packet', 0.85, 'MySQL logged a packet bigger than max_allowed_packet for the thread', evidence);
       }
+      // The app process died or dropped its socket without COM_QUIT: the kernel's FIN looks like a
+      // normal close to HAProxy (`--`), MySQL says the client vanished (lab 11: SIGKILLed workers).
+      if (!err && ab && ab.reason === 'error_reading' && ab.t >= s.end - st.skew - 1000 && ab.t <= s.end + st.skew) {
+        return withAt(ab.t, 'app_closed', 0.7, `the client closed without COM_QUIT: HAProxy saw a normal close (${s.state}), ${s.server} "Got an error reading communication packets" and no Quit`, evidence);
+      }
       if (!err) return verdict('unknown', 0.2, 'normal termination', evidence, 'unknown');
       return verdict('unknown', 0.3, `HAProxy logged a normal close (${s.state}) at the time of the error: the server side closed first, and no MySQL log says why (KILL at log_warnings<4 without a general log, restart without an error log?)`, evidence, 'mysql');
     }

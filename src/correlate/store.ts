@@ -70,6 +70,9 @@ export function evidenceOf(r: OutRecord, kind: Evidence['kind']): Evidence {
   return { kind, file: path, offset: r.offset, text: r.text.length > 2000 ? r.text.slice(0, 2000) + '…' : r.text, t: r.t };
 }
 
+/** how long a thread with no known end is kept after its last command */
+export const IDLE_KEEP = 24 * 3600_000;
+
 export class Store {
   sessions = new TimeList<Session>((s) => s.end);
   abnormal = new TimeList<Session>((s) => s.end);
@@ -151,9 +154,13 @@ export class Store {
     }
   }
 
-  /** Remove what can no longer match; returns the evicted unclaimed abnormal sessions (for connection events). */
-  evict(before: number, threadsBefore: number): Session[] {
+  /**
+   * Sessions that ended before `before` leave the window. Returned (unclaimed ones only) so that the
+   * caller can decide their connection events BEFORE `evictContext` drops the MySQL side.
+   */
+  evictSessions(before: number): { abnormal: Session[]; normal: Session[] } {
     const gone = this.sessions.evictBefore(before);
+    const normal: Session[] = [];
     for (const s of gone) {
       const l = this.byPort.get(s.clientPort);
       if (l) {
@@ -161,19 +168,28 @@ export class Store {
         if (i >= 0) l.splice(i, 1);
         if (l.length === 0) this.byPort.delete(s.clientPort);
       }
+      if (!s.claimed && s.state[0] === '-') normal.push(s);
     }
     this.http5xx.evictBefore(before);
-    this.haEvents.evictBefore(threadsBefore);
+    return { abnormal: this.abnormal.evictBefore(before).filter((s) => !s.claimed), normal };
+  }
+
+  /** Drops MySQL threads, Aborted lines and HAProxy events that no session in the window can use. */
+  evictContext(before: number): void {
+    this.haEvents.evictBefore(before);
     for (const inst of this.instances.values()) {
-      // Threads stay as long as they are active: lastT moves forward, so a front item that was
-      // touched since it was queued is re-queued at its new place instead of being evicted.
+      // A thread stays until it ended (Quit, Aborted, KILL) before the window, or, when nothing says
+      // it ended, until it has been idle for IDLE_KEEP: a pooled connection can sit idle for hours
+      // before wait_timeout closes it, and its Connect line is what maps the session to it.
       const old: Thread[] = [];
       while (inst.threadList.size > 0) {
         const t = inst.threadList.items[inst.threadList.head]!;
-        if (t.queuedAt >= threadsBefore) break;
+        if (t.queuedAt >= before) break;
         inst.threadList.head++;
-        if (t.lastT >= threadsBefore) {
-          t.queuedAt = t.lastT;
+        const endT = t.quitT ?? t.aborted?.t ?? t.killed?.t;
+        const keepUntil = endT !== undefined ? Math.max(endT, t.lastT) : t.lastT + IDLE_KEEP;
+        if (keepUntil >= before) {
+          t.queuedAt = keepUntil;
           inst.threadList.add(t);
         } else {
           old.push(t);
@@ -188,10 +204,9 @@ export class Store {
           if (b) { const i = b.indexOf(t); if (i >= 0) b.splice(i, 1); if (!b.length) inst.bySecond.delete(k); }
         }
       }
-      inst.aborted.evictBefore(threadsBefore);
-      inst.kills.evictBefore(threadsBefore);
-      inst.events.evictBefore(threadsBefore - 24 * 3600_000);
+      inst.aborted.evictBefore(before);
+      inst.kills.evictBefore(before);
+      inst.events.evictBefore(before - 24 * 3600_000);
     }
-    return this.abnormal.evictBefore(before).filter((s) => !s.claimed);
   }
 }
