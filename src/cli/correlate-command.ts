@@ -100,6 +100,14 @@ export function runCorrelate(files: string[], o: CorrelateOptions): number {
   progress.stop();
   out.close();
   writeSummary(stats.files);
+  // A MySQL log named after no HAProxy server joins nothing: say so instead of failing quietly.
+  if (haproxy.length && stats.servers.size) {
+    for (const name of new Set([...mysqlError, ...mysqlGeneral].map((m) => m.server))) {
+      if (!stats.servers.has(name)) {
+        process.stderr.write(`goneaway: warning: MySQL instance "${name}" is not an HAProxy server in these logs (seen: ${[...stats.servers].slice(0, 8).join(', ')}); name it after its \`server\` line (SERVER=FILE)\n`);
+      }
+    }
+  }
   process.stderr.write(`goneaway: ${stats.appErrors} app error(s) explained, ${stats.connections} silent abnormal closure(s)${stats.untimed ? `, ${stats.untimed} record(s) without a time ignored` : ''}\n`);
   return 0;
 }

@@ -31,7 +31,7 @@ export interface CorrelateInput {
   onProgress?: (path: string) => ((read: number, size: number) => void) | undefined;
 }
 
-export interface CorrelateStats { files: FileCounts[]; appErrors: number; connections: number; untimed: number; obs: Observations }
+export interface CorrelateStats { files: FileCounts[]; appErrors: number; connections: number; untimed: number; obs: Observations; servers: Set<string> }
 
 /** errors that say the client already knew its connection was closed: a repeat, not a new closure */
 const AFTER_CLOSE = new Set(['0', 'closed_state', 'connection_closed', 'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR', 'connection_not_available', 'not_connected']);
@@ -169,7 +169,10 @@ export function* correlate(input: CorrelateInput, stats: CorrelateStats): Genera
     const r = it.rec;
     switch (it.src) {
       case 'ha':
-        if (get(r.doc, 'haproxy.message_type') === 'traffic') store.addSession(r);
+        if (get(r.doc, 'haproxy.message_type') === 'traffic') {
+          const sess = store.addSession(r);
+          if (sess && stats.servers.size < 10_000) stats.servers.add(sess.server);
+        }
         else store.addHaEvent(r);
         break;
       case 'err': ingestError(store, it.inst, r); break;
@@ -243,5 +246,5 @@ function toAppError(r: OutRecord): AppError | undefined {
 }
 
 export function newStats(): CorrelateStats {
-  return { files: [], appErrors: 0, connections: 0, untimed: 0, obs: new Observations() };
+  return { files: [], appErrors: 0, connections: 0, untimed: 0, obs: new Observations(), servers: new Set() };
 }
