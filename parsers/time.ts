@@ -220,13 +220,38 @@ export function closestYear(month: number, day: number, h: number, mi: number, s
   return best;
 }
 
-const pad2 = (n: number) => (n < 10 ? '0' + n : String(n));
-const pad3 = (n: number) => (n < 10 ? '00' + n : n < 100 ? '0' + n : String(n));
+const P2: string[] = Array.from({ length: 100 }, (_, i) => (i < 10 ? '0' : '') + i);
+const P3Z: string[] = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0') + 'Z');
+let dayKey = NaN;
+let dayStr = '';
 
-/** epoch ms → `2026-11-23T20:21:21.257Z` (faster than Date#toISOString for hot paths; same output) */
+/**
+ * epoch ms → `2026-11-23T20:21:21.257Z`, same output as Date#toISOString for years 1000–9999.
+ * Integer arithmetic (civil-from-days, H. Hinnant) plus a memo of the last day's date part: this
+ * runs two or three times per HAProxy line, and Date objects made it ~15 % of the parse profile.
+ */
 export function isoUtc(t: number): string {
-  const dt = new Date(t);
-  const y = dt.getUTCFullYear();
-  if (y < 1000 || y > 9999) return dt.toISOString();
-  return `${y}-${pad2(dt.getUTCMonth() + 1)}-${pad2(dt.getUTCDate())}T${pad2(dt.getUTCHours())}:${pad2(dt.getUTCMinutes())}:${pad2(dt.getUTCSeconds())}.${pad3(dt.getUTCMilliseconds())}Z`;
+  if (!Number.isInteger(t) || t < -30610224000000 || t >= 253402300800000) return new Date(t).toISOString();
+  const day = Math.floor(t / 86_400_000);
+  let rem = t - day * 86_400_000;
+  if (day !== dayKey) {
+    const z = day + 719468;
+    const era = Math.floor(z / 146097);
+    const doe = z - era * 146097;
+    const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+    const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+    const mp = Math.floor((5 * doy + 2) / 153);
+    const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+    const m = mp < 10 ? mp + 3 : mp - 9;
+    const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+    if (y < 1000 || y > 9999) return new Date(t).toISOString();
+    dayKey = day;
+    dayStr = `${y}-${P2[m]}-${P2[d]}T`;
+  }
+  const h = Math.floor(rem / 3_600_000);
+  rem -= h * 3_600_000;
+  const mi = Math.floor(rem / 60_000);
+  rem -= mi * 60_000;
+  const sec = Math.floor(rem / 1000);
+  return dayStr + P2[h] + ':' + P2[mi] + ':' + P2[sec] + '.' + P3Z[rem - sec * 1000];
 }

@@ -134,25 +134,8 @@ export function haproxyDateAt(p: string, a: number, b: number, zone: ZoneConvert
 
 /* ------------------------------------------------------------------ ISO strings */
 
-// Two-slot cache of the ISO prefix per second: a line needs @timestamp and session_end, usually in
-// two different seconds, and consecutive lines share them (issue #2: hot path budget ~1 µs/line).
-// With the `.mmmZ` suffixes precomputed, a cached ISO string costs one concatenation.
-const SUFFIX: string[] = Array.from({ length: 1000 }, (_, ms) => `.${String(ms).padStart(3, '0')}Z`);
-let secA = NaN, preA = '', secB = NaN, preB = '', nextSlot = 0;
-export function iso(t: number): string {
-  const sec = Math.floor(t / 1000);
-  const ms = t - sec * 1000;
-  let pre: string;
-  if (sec === secA) pre = preA;
-  else if (sec === secB) pre = preB;
-  else {
-    const full = isoUtc(t);
-    if (full.length !== 24 || !Number.isInteger(ms)) return full;
-    pre = full.slice(0, 19);
-    if (nextSlot === 0) { secA = sec; preA = pre; nextSlot = 1; } else { secB = sec; preB = pre; nextSlot = 0; }
-  }
-  return pre + SUFFIX[ms]!;
-}
+/** ISO-8601 UTC of epoch ms (parsers/time.ts isoUtc is fast enough to need no memo here). */
+export const iso = isoUtc;
 
 /* ------------------------------------------------------------------ envelope → document */
 
