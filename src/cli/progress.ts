@@ -19,12 +19,9 @@ export function progressFor(files: string[]): Progress {
   return {
     update(path: string) {
       const base = done;
-      let last = 0;
       return (read: number, size: number) => {
-        last = read;
         bar.update(base + read, { file: path.split('/').pop() });
         if (read >= size) done = base + size;
-        void last;
       };
     },
     stop() { bar.stop(); },

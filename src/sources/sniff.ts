@@ -6,7 +6,6 @@
 import type { ParseContext } from '../../parsers/types.js';
 import { parseHaproxyLine } from '../../parsers/haproxy/index.js';
 import { isMysqlErrorRecordStart, parseMysqlErrorRecord } from '../../parsers/mysql/error.js';
-import { isMysqlGeneralRecordStart } from '../../parsers/mysql/general.js';
 import { isAppRecordStart } from '../../parsers/app/index.js';
 import { readLines } from './lines.js';
 import type { FileKind } from '../pipeline/parse-file.js';
@@ -27,7 +26,6 @@ export function sniffLines(lines: string[], ctx: ParseContext): SniffResult {
     if (GENERAL_HEADER.test(line) || GENERAL_BODY.test(line)) scores['mysql-general']++;
     else if (isMysqlErrorRecordStart(line) && parseMysqlErrorRecord(line, ctx).ok) scores['mysql-error']++;
     if (isAppRecordStart(line)) scores.app += 0.5; // app logs are mostly noise: weak evidence
-    void isMysqlGeneralRecordStart;
   }
   const order: FileKind[] = ['haproxy', 'mysql-general', 'mysql-error', 'app'];
   let best: FileKind = 'app';
