@@ -98,9 +98,11 @@ export function matchError(store: Store, e: AppError, cfg: Settings, st: { skew:
     // candidates that would tell another story lower the confidence (never a silent guess)
     // A candidate inside the error's own timestamp window weighs more than one seconds away.
     const w = (c: Session) => (method === 'time_at_error' && Math.abs(c.end - mid) > e.res / 2 + 250 ? 0.4 : 1);
-    let wAll = 0, wAgree = 0;
-    for (const c of pool) { wAll += w(c); if (c === s || (c.state[0] === s.state[0] && c.server === s.server)) wAgree += w(c); }
-    const agree = pool.filter((c) => c === s || (c.state[0] === s.state[0] && c.server === s.server)).length;
+    let wAll = 0, wAgree = 0, agree = 0;
+    for (const c of pool) {
+      wAll += w(c);
+      if (c === s || (c.state[0] === s.state[0] && c.server === s.server)) { wAgree += w(c); agree++; }
+    }
     const factor = (method === 'time_at_error' ? 0.95 : 0.9) * (wAgree / wAll);
     v.confidence = Math.round(v.confidence * factor * 100) / 100;
     if (pool.length > 1) v.why += ` (time-only join: ${pool.length} candidate sessions, ${agree} alike)`;

@@ -20,7 +20,6 @@ export const TERMINATOR_OF: Record<Cause, Terminator> = {
 export interface Evidence { kind: 'haproxy' | 'mysql_error' | 'mysql_general' | 'app'; file: string; offset: number; text: string; t?: number | undefined; note?: string }
 
 export interface Session {
-  seq: number;
   accept: number;
   end: number;
   state: string;
@@ -33,7 +32,6 @@ export interface Session {
   pid: number | undefined;
   status: number | undefined;
   bytesRead: number | undefined;
-  backendSourcePort: number | undefined;
   ev: Evidence;
   /** the few parsed fields the output repeats (the whole document is not kept: memory) */
   termination: unknown;

@@ -80,7 +80,6 @@ export class Store {
   byPort = new Map<number, Session[]>();
   instances = new Map<string, Instance>();
   haEvents = new TimeList<HaEvent>((e) => e.t);
-  private seq = 0;
 
   instance(name: string): Instance {
     let i = this.instances.get(name);
@@ -105,7 +104,7 @@ export class Store {
     const status = num(d.http?.response?.status_code);
     const bsrc = h.backend_source as Doc | undefined;
     const s: Session = {
-      seq: this.seq++, accept: r.t, end, state,
+      accept: r.t, end, state,
       clientIp: str(src.ip) ?? str(src.address) ?? '-',
       clientPort: port ?? -1,
       frontend: str(h.frontend_name) ?? '',
@@ -115,7 +114,6 @@ export class Store {
       pid: num(d.process?.pid),
       status,
       bytesRead: num(h.bytes_read),
-      backendSourcePort: bsrc ? num(bsrc.port) : undefined,
       ev: evidenceOf(r, 'haproxy'), claimed: false,
       termination: h.termination, backendSource: bsrc,
       request: status !== undefined ? str(get(r.doc, 'haproxy.http.request.raw_request_line')) : undefined,

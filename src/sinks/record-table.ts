@@ -1,16 +1,8 @@
 /** `parse --format table`: one aligned row per record, for reading a few records by eye. */
-import type { Doc } from '../../parsers/types.js';
 import type { OutRecord } from '../pipeline/parse-file.js';
 import type { Output } from './output.js';
+import { get } from '../correlate/model.js';
 
-function get(doc: Doc, path: string): unknown {
-  let cur: unknown = doc;
-  for (const p of path.split('.')) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Doc)[p];
-  }
-  return cur;
-}
 
 function summary(r: OutRecord): string {
   const d = r.doc;
