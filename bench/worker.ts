@@ -10,6 +10,8 @@
  * writes nothing. Prints one JSON object (WorkerResult) on stdout; never throws.
  */
 import { createReadStream } from 'node:fs';
+import { isAscii } from 'node:buffer';
+import { StringDecoder } from 'node:string_decoder';
 import { stat } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
@@ -52,12 +54,19 @@ async function load(what: WorkerWhat): Promise<Parsers> {
   };
 }
 
-/** Calls onLine for every line of the file (without '\n' / '\r'), streaming. */
+/**
+ * Calls onLine for every line of the file (without '\n' / '\r'), streaming. Chunks that are pure
+ * ASCII (almost every log) are decoded as latin1, which is byte-for-byte the same text and skips
+ * the UTF-8 decoder; other chunks go through a StringDecoder (split characters are carried over).
+ */
 export async function eachLine(file: string, onLine: (line: string) => void): Promise<number> {
   let rest = '';
   let lines = 0;
-  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
-    const s = rest + (chunk as string);
+  const dec = new StringDecoder('utf8');
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+    const buf = chunk as Buffer;
+    const text = isAscii(buf) ? buf.toString('latin1') : dec.write(buf);
+    const s = rest.length ? rest + text : text;
     let start = 0;
     for (let nl = s.indexOf('\n'); nl !== -1; nl = s.indexOf('\n', start)) {
       const end = nl > start && s.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
@@ -67,6 +76,7 @@ export async function eachLine(file: string, onLine: (line: string) => void): Pr
     }
     rest = s.slice(start);
   }
+  rest += dec.end();
   if (rest) { onLine(rest); lines++; }
   return lines;
 }

@@ -125,8 +125,13 @@ function skipSpaces(s: string, i: number): number {
   return i;
 }
 
+// last program / host strings: a log file repeats them on every line; reusing the string saves an
+// allocation per line (issue #2 budget)
+let lastProgram = '', lastHost = '';
+
 function takeTag(line: string, a: number): void {
-  S.program = line.slice(a, tagProgEnd);
+  const n = tagProgEnd - a;
+  S.program = n === lastProgram.length && line.startsWith(lastProgram, a) ? lastProgram : (lastProgram = line.slice(a, tagProgEnd));
   S.pid = tagPid;
   S.payloadStart = tagPayload;
 }
@@ -137,15 +142,36 @@ function takeTag(line: string, a: number): void {
  * first payload token.
  */
 function afterDate(line: string, i: number): void {
+  const from = i;
+  // Memo: a file repeats `host prog[pid]: ` on every line; the same characters scan the same way,
+  // so a match of the last one (ending in the space before the payload) skips the token scan.
+  if (adLen > 0 && sameCodes(line, from, adCodes, adLen)) {
+    S.host = adHost; S.program = adProgram; S.pid = adPid; S.payloadStart = from + adLen;
+    return;
+  }
   i = skipSpaces(line, i);
   const e1 = tokenEnd(line, i);
-  if (tagAt(line, i, e1)) { takeTag(line, i); return; }
+  if (tagAt(line, i, e1)) { takeTag(line, i); remember(line, from); return; }
   if (e1 < line.length) {
     const i2 = skipSpaces(line, e1);
     const e2 = tokenEnd(line, i2);
-    if (tagAt(line, i2, e2)) { S.host = line.slice(i, e1); takeTag(line, i2); return; }
+    if (tagAt(line, i2, e2)) { S.host = e1 - i === lastHost.length && line.startsWith(lastHost, i) ? lastHost : (lastHost = line.slice(i, e1)); takeTag(line, i2); remember(line, from); return; }
   }
   S.payloadStart = i;
+}
+
+let adLen = 0, adHost: string | undefined, adProgram: string | undefined, adPid: number | undefined;
+const adCodes = new Int32Array(128);
+function sameCodes(line: string, a: number, codes: Int32Array, n: number): boolean {
+  if (a + n > line.length) return false;
+  for (let k = n - 1; k >= 0; k--) if (line.charCodeAt(a + k) !== codes[k]) return false;
+  return true;
+}
+function remember(line: string, from: number): void {
+  const n = S.payloadStart - from;
+  if (n > 128 || n < 2 || line.charCodeAt(S.payloadStart - 1) !== 32) { adLen = 0; return; }
+  for (let k = 0; k < n; k++) adCodes[k] = line.charCodeAt(from + k);
+  adLen = n; adHost = S.host; adProgram = S.program; adPid = S.pid;
 }
 
 /** RFC5424 after `<PRI>1 `: TIMESTAMP HOST APP PROCID MSGID SD [MSG] ('-' = nil). */
@@ -190,11 +216,12 @@ function rfc5424(line: string, i: number): void {
 
 // Memo of the last `Mmm dd HH:MM` prefix: a log file repeats it for a whole minute, so the month-name
 // lookup of parseSyslogDateAt runs once per minute of log instead of once per line (issue #2 budget).
+const dateCodes = new Int32Array(12);
 let memoKey = '', memoMonth = 0, memoDay = 0, memoH = 0, memoMi = 0;
 
 /** rfc3164 date at i → S date parts; returns its end index or -1. */
 function syslogDateAt(line: string, i: number): number {
-  if (memoKey !== '' && line.startsWith(memoKey, i) && line.charCodeAt(i + 12) === 58) {
+  if (memoKey !== '' && sameCodes(line, i, dateCodes, 12) && line.charCodeAt(i + 12) === 58) {
     const s = d2(line, i + 13);
     if (s <= 60) { S.month = memoMonth; S.day = memoDay; S.h = memoH; S.mi = memoMi; S.s = s; return i + 15; }
   }
@@ -202,6 +229,7 @@ function syslogDateAt(line: string, i: number): number {
   if (!d) return -1;
   if (d.end === i + 15) {
     memoKey = line.slice(i, i + 12);
+    for (let k = 0; k < 12; k++) dateCodes[k] = memoKey.charCodeAt(k);
     memoMonth = d.month; memoDay = d.day; memoH = d.h; memoMi = d.mi;
   }
   S.month = d.month; S.day = d.day; S.h = d.h; S.mi = d.mi; S.s = d.s;

@@ -109,25 +109,43 @@ export function splitHostPort(s: string): { host: string; port: number | undefin
 
 /* ------------------------------------------------------------------ dates */
 
-// Memo of the last `dd/Mmm/yyyy:HH:MM` prefix (per zone): consecutive lines share the minute, so
-// parseHaproxyDate (month-name lookup + zone conversion) runs once per minute of log, not per line.
+// Memo of the last `dd/Mmm/yyyy:HH` prefix (per zone): consecutive lines share the hour (accept dates
+// of adjacent lines jump between minutes, so a per-minute memo missed often), and parseHaproxyDate
+// (month-name lookup + zone conversion) runs once per hour of log, not per line. A zone's offset is
+// constant within an hour except across a DST transition, which the memo checks for (the offset at the
+// hour's last millisecond must equal the one at its start; otherwise the hour is not memoised).
 let memoZone: ZoneConverter | undefined, memoKey = '', memoBase = 0;
+
+// the memo key as char codes: comparing 14 codes beat String#startsWith on sliced line strings
+const memoCodes = new Int32Array(14);
+function sameHour(p: string, a: number): boolean {
+  for (let k = 13; k >= 0; k--) if (p.charCodeAt(a + k) !== memoCodes[k]) return false;
+  return true;
+}
 
 /** HAProxy `[%t]`/`[%tr]` date text at p[a, b) → epoch ms (NaN when invalid); parseHaproxyDate semantics. */
 export function haproxyDateAt(p: string, a: number, b: number, zone: ZoneConverter): number {
   const len = b - a;
   const withMs = len === 24 && p.charCodeAt(a + 20) === 46;
-  if (memoZone === zone && (withMs || len === 20) && p.startsWith(memoKey, a) && p.charCodeAt(a + 17) === 58) {
+  if (memoZone === zone && (withMs || len === 20) && sameHour(p, a) && p.charCodeAt(a + 14) === 58 && p.charCodeAt(a + 17) === 58) {
+    const mi = d2(p, a + 15);
     const sec = d2(p, a + 18);
     const ms = withMs ? dn(p, a + 21, 3) : 0;
-    if (sec <= 60 && ms >= 0) return memoBase + sec * 1000 + ms;
+    if (mi <= 59 && sec <= 60 && ms >= 0) return memoBase + mi * 60_000 + sec * 1000 + ms;
   }
   const text = p.slice(a, b);
   const t = parseHaproxyDate(text, zone);
   if (!Number.isNaN(t) && (withMs || len === 20)) {
-    memoZone = zone;
-    memoKey = text.slice(0, 17);
-    memoBase = t - d2(text, 18) * 1000 - (withMs ? dn(text, 21, 3) : 0);
+    const base = t - d2(text, 15) * 60_000 - d2(text, 18) * 1000 - (withMs ? dn(text, 21, 3) : 0);
+    const last = parseHaproxyDate(text.slice(0, 14) + ':59:59.999', zone);
+    if (last - base === 3_599_999) {
+      memoZone = zone;
+      memoKey = text.slice(0, 14);
+      for (let k = 0; k < 14; k++) memoCodes[k] = memoKey.charCodeAt(k);
+      memoBase = base;
+    } else {
+      memoZone = undefined;
+    }
   }
   return t;
 }

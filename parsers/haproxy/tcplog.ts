@@ -4,10 +4,10 @@
  * `+` prefixes: Tt/B with `option logasap`, retries when redispatched. Tokens after the queues (a
  * custom format extending tcplog) are kept in haproxy.extra_fields rather than failing the line.
  */
-import type { Doc, ParseResult } from '../types.js';
+import type { ParseResult } from '../types.js';
 import type { EnvFields } from '../syslog.js';
-import { applyEnvelope, intAt, iso, resetPlus, plusSeen, sourceDoc } from './fields.js';
-import { decodeTermination } from './termination.js';
+import { intAt, resetPlus, plusSeen } from './fields.js';
+import { TcpLogRecord } from './tcp-record.js';
 import { slashNum, slashNums, slashPlus, type Head } from './traffic.js';
 
 export function parseTcpTail(h: Head, env: EnvFields | undefined): ParseResult | undefined {
@@ -34,33 +34,15 @@ export function parseTcpTail(h: Head, env: EnvFields | undefined): ParseResult |
   if (b < 0) b = n;
   if (slashNums(p, a, b, 2) !== 2) return undefined;
   const sq = slashNum(0), bq = slashNum(1);
-  // Built directly (not through TrafficRec + buildTrafficDoc): this is THE hot path (issue #2). The
-  // property test "fast path ≡ compiled log-format" holds it to the generic builder's output.
-  const date = h.date, Tt = h.t2;
-  const at = iso(date);
-  const conns: Doc = { active: ac, frontend: fc, backend: bc, server: sc, retries: rc };
-  if (redispatched) conns.redispatched = true;
-  const hap: Doc = {
-    message_type: 'traffic', mode: 'tcp', log_format: 'tcplog',
-    frontend_name: h.frontend, backend_name: h.backend, server_name: h.server,
-    total_waiting_time_ms: h.t0, connection_wait_time_ms: h.t1, total_time_ms: Tt,
-    bytes_read: bytes, termination_state: state, termination: decodeTermination(state),
-    connections: conns, server_queue: sq, backend_queue: bq, accept_date: at,
-  };
-  const doc: Doc = { '@timestamp': at };
-  const src = sourceDoc(h.client, h.clientPort, hap);
-  if (src !== undefined) doc.source = src;
-  if (env !== undefined) applyEnvelope(doc, hap, env);
-  if (Tt >= 0) {
-    hap.session_end = iso(date + Tt);
-    doc.event = { duration: Tt * 1_000_000 };
-  }
-  if (bytesPlus || (h.plusMask & 4) !== 0) hap.logasap = true;
-  if (h.destination !== undefined) doc.destination = { address: h.destination };
+  // A flat record (tcp-record.ts): the nested document is built only on demand (issue #2 budget).
+  // The property test "fast path ≡ compiled log-format" holds its document to the generic builder's.
+  let extra: string | undefined;
   if (b < n) {
-    const extra = p.slice(b + 1).trim();
-    if (extra) hap.extra_fields = extra;
+    const e = p.slice(b + 1).trim();
+    if (e) extra = e;
   }
-  doc.haproxy = hap;
-  return { ok: true, value: { kind: 'haproxy', t: date, doc } };
+  const rec = new TcpLogRecord(h.date, h.client, h.clientPort, h.frontend, h.backend, h.server, h.destination,
+    h.t0, h.t1, h.t2, bytes, bytesPlus || (h.plusMask & 4) !== 0, state, ac, fc, bc, sc, rc, redispatched, sq, bq,
+    extra, env?.host, env?.program, env?.pid);
+  return { ok: true, value: rec };
 }

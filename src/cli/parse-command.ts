@@ -51,10 +51,11 @@ export function runParse(files: string[], o: ParseOptions): number {
     const kind: FileKind = kindArg === 'auto' ? sniffFile(path, ctx).kind : (kindArg.replace('_', '-') as FileKind);
     const counts = newCounts(path, kind);
     all.push(counts);
+    const pathJson = JSON.stringify(path);
     for (const r of parseFile(path, kind, ctx, counts, { onProgress: progress.update(path) })) {
       if (table) table.add(r);
-      else if (format === 'ndjson') out.write(JSON.stringify(r.doc) + '\n');
-      else { out.write((first ? '\n' : ',\n') + JSON.stringify(r.doc)); first = false; }
+      else if (format === 'ndjson') out.write(r.ndjson(pathJson) + '\n');
+      else { out.write((first ? '\n' : ',\n') + r.ndjson(pathJson)); first = false; }
     }
   }
   progress.stop();

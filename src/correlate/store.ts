@@ -66,8 +66,7 @@ export interface Instance {
 }
 
 export function evidenceOf(r: OutRecord, kind: Evidence['kind']): Evidence {
-  const path = (((r.doc.log as Doc | undefined)?.file as Doc | undefined)?.path as string | undefined) ?? '';
-  return { kind, file: path, offset: r.offset, text: r.text.length > 2000 ? r.text.slice(0, 2000) + '…' : r.text, t: r.t };
+  return { kind, file: r.path, offset: r.offset, text: r.text.length > 2000 ? r.text.slice(0, 2000) + '…' : r.text, t: r.t };
 }
 
 /** how long a thread with no known end is kept after its last command */

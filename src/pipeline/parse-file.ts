@@ -4,7 +4,8 @@
  * logs only yield their lost-connection errors, the rest is counted as `skipped`.
  */
 import { statSync } from 'node:fs';
-import type { Doc, ParseContext, ParseIssue, RecordKind } from '../../parsers/types.js';
+import type { Doc, ParseContext, ParseIssue, Parsed, RecordKind } from '../../parsers/types.js';
+import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
 import { parseHaproxyLine } from '../../parsers/haproxy/index.js';
 import { isMysqlErrorRecordStart, parseMysqlErrorRecord } from '../../parsers/mysql/error.js';
 import { isMysqlGeneralRecordStart, newGeneralLogState, parseMysqlGeneralRecord } from '../../parsers/mysql/general.js';
@@ -15,15 +16,40 @@ import { assembleRecords, lineRecords, type RecordText } from '../sources/record
 export type FileKind = 'haproxy' | 'mysql-error' | 'mysql-general' | 'app';
 export const FILE_KINDS: readonly FileKind[] = ['haproxy', 'mysql-error', 'mysql-general', 'app'];
 
-export interface OutRecord {
-  kind: RecordKind;
-  /** epoch ms, when the record has a time */
-  t: number | undefined;
+/**
+ * One record of a file with its position. The output document is built on first use: the correlator
+ * reads flat fields (HAProxy tcplog records) and `goneaway parse` writes tcplog NDJSON straight from
+ * them (tcp-record.ts), so most records never build one (issue #2/#3 speed targets).
+ */
+export class OutRecord {
+  private built: Doc | undefined;
+  constructor(
+    readonly kind: RecordKind,
+    /** epoch ms, when the record has a time */
+    readonly t: number | undefined,
+    /** what the parser returned (undefined for unparsed records) */
+    readonly parsed: Parsed | undefined,
+    doc: Doc | undefined,
+    readonly offset: number,
+    readonly text: string,
+    readonly path: string,
+    readonly issue?: ParseIssue,
+  ) { this.built = doc; }
+
   /** the full output document (event.original, log.*, goneaway.kind included) */
-  doc: Doc;
-  offset: number;
-  text: string;
-  issue?: ParseIssue;
+  get doc(): Doc {
+    if (this.built === undefined) this.built = finish(this.parsed!.doc, this.text, this.offset, this.path, this.kind);
+    return this.built;
+  }
+
+  /** `JSON.stringify(doc)`, written straight from the flat fields when the record allows it */
+  ndjson(pathJson?: string): string {
+    const p = this.parsed;
+    if (this.built === undefined && p instanceof TcpLogRecord && p.pristine) {
+      return p.toNdjson(this.text, pathJson ?? JSON.stringify(this.path), this.offset);
+    }
+    return JSON.stringify(this.doc);
+  }
 }
 
 export interface FileCounts {
@@ -43,13 +69,13 @@ export function newCounts(path: string, kind: FileKind): FileCounts {
   return { path, kind, records: 0, byKind: {}, skipped: 0, blank: 0, issues: {}, capped: 0 };
 }
 
-function finish(doc: Doc, rec: RecordText, path: string, kind: RecordKind): Doc {
+function finish(doc: Doc, text: string, offset: number, path: string, kind: RecordKind): Doc {
   const ev = (doc.event as Doc | undefined) ?? {};
-  ev.original = rec.text;
+  ev.original = text;
   doc.event = ev;
   const log = (doc.log as Doc | undefined) ?? {};
   log.file = { path };
-  log.offset = rec.offset;
+  log.offset = offset;
   doc.log = log;
   const ga = (doc.goneaway as Doc | undefined) ?? {};
   ga.kind = kind;
@@ -64,7 +90,7 @@ function unparsed(rec: RecordText, path: string, issue: ParseIssue): OutRecord {
     goneaway: { kind: 'unparsed' },
     error: { code: issue.code, message: issue.message },
   };
-  return { kind: 'unparsed', t: undefined, doc, offset: rec.offset, text: rec.text, issue };
+  return new OutRecord('unparsed', undefined, undefined, doc, rec.offset, rec.text, path, issue);
 }
 
 export interface ParseFileOptions {
@@ -103,14 +129,14 @@ export function* parseFile(path: string, kind: FileKind, baseCtx: ParseContext, 
       const r = parseAppRecord(rec.text, ctx);
       if (r.ok && r.value === null) { counts.skipped++; continue; }
       out = r.ok
-        ? { kind: r.value!.kind, t: r.value!.t, doc: finish(r.value!.doc, rec, path, r.value!.kind), offset: rec.offset, text: rec.text }
+        ? new OutRecord(r.value!.kind, r.value!.t, r.value!, undefined, rec.offset, rec.text, path)
         : unparsed(rec, path, r.issue);
     } else {
       const r = kind === 'haproxy' ? parseHaproxyLine(rec.text, ctx)
         : kind === 'mysql-error' ? parseMysqlErrorRecord(rec.text, ctx)
         : parseMysqlGeneralRecord(rec.text, ctx, general);
       if (r.ok) {
-        out = { kind: r.value.kind, t: r.value.t, doc: finish(r.value.doc, rec, path, r.value.kind), offset: rec.offset, text: rec.text };
+        out = new OutRecord(r.value.kind, r.value.t, r.value, undefined, rec.offset, rec.text, path);
         if (r.value.t !== undefined) ctx.refTime = r.value.t;
       } else {
         out = unparsed(rec, path, r.issue);
