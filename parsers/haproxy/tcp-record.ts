@@ -13,20 +13,33 @@ import { isoUtc } from '../time.js';
 import { decodeTermination } from './termination.js';
 import { isIp } from './fields.js';
 
-/** Strings that need no escaping in JSON are quoted as they are; the rest go through JSON.stringify. */
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+/**
+ * Strings that need no escaping in JSON and are plain ASCII are quoted as they are; the rest go
+ * through JSON.stringify, and a non-ASCII one clears `jsonAscii` (the writer may then copy the line
+ * as latin1 only while it stays true: src/sinks/output.ts).
+ */
+const NOT_PLAIN = /["\\\u0000-\u001f\u007f-\uffff]/;
+const NON_ASCII = /[^\u0000-\u007f]/;
+let ascii = true;
 export function jsonStr(s: string): string {
-  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
+  if (!NOT_PLAIN.test(s)) return `"${s}"`;
+  if (ascii && NON_ASCII.test(s)) ascii = false;
+  return JSON.stringify(s);
 }
+/** true when everything written by jsonStr since the last resetAscii() was ASCII */
+export function jsonAscii(): boolean { return ascii; }
+export function resetAscii(): void { ascii = true; }
 
-const termJson = new Map<string, string>();
+const termJson = new Map<string, { json: string; ascii: boolean }>();
 function terminationJson(state: string): string {
   let j = termJson.get(state);
   if (j === undefined) {
-    j = JSON.stringify(decodeTermination(state));
+    const json = JSON.stringify(decodeTermination(state));
+    j = { json, ascii: !NON_ASCII.test(json) };
     if (termJson.size < 4096) termJson.set(state, j);
   }
-  return j;
+  if (!j.ascii) ascii = false;
+  return j.json;
 }
 
 export class TcpLogRecord implements Parsed {
@@ -114,6 +127,7 @@ export class TcpLogRecord implements Parsed {
    * in the same key order. Only valid while `doc` was never built or modified (the caller checks).
    */
   toNdjson(original: string, pathJson: string, offset: number): string {
+    resetAscii();
     const at = isoUtc(this.t);
     const c = this.client, port = this.clientPort;
     let unix = '';

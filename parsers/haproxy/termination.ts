@@ -38,8 +38,8 @@ const SECOND: Record<string, { phase: Phase; text: string }> = {
 
 /** Pairs whose meaning is more precise than "first text + second text" (HAP-DOC §8.5 common combos). */
 const SPECIAL: Record<string, string> = {
-  '--': 'normal termination; note: a MySQL KILL, restart or crash can also end as `--` (LAB_FINDINGS §4)',
-  'D-': 'HAProxy killed the session because the server was marked DOWN (`on-marked-down shutdown-sessions`); note: the server may already have closed it (LAB_FINDINGS §4)',
+  '--': 'normal termination; note: a MySQL KILL, restart or crash can also end as `--` (LAB_FINDINGS section 4)',
+  'D-': 'HAProxy killed the session because the server was marked DOWN (`on-marked-down shutdown-sessions`); note: the server may already have closed it (LAB_FINDINGS section 4)',
   'DD': 'HAProxy killed the session during the data phase because the server was marked DOWN (`on-marked-down shutdown-sessions`)',
   'K-': 'HAProxy killed the session: admin request (`shutdown session` / `shutdown sessions server`) or `hard-stop-after` expiring at a reload',
   'KD': 'HAProxy killed the session during the data phase: admin request or `hard-stop-after` at a reload',

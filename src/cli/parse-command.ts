@@ -52,9 +52,10 @@ export function runParse(files: string[], o: ParseOptions): number {
     const counts = newCounts(path, kind);
     all.push(counts);
     const pathJson = JSON.stringify(path);
+    const pathBytes = new Uint8Array(Buffer.from(pathJson, 'utf8'));
     for (const r of parseFile(path, kind, ctx, counts, { onProgress: progress.update(path) })) {
       if (table) table.add(r);
-      else if (format === 'ndjson') out.write(r.ndjson(pathJson) + '\n');
+      else if (format === 'ndjson') r.writeNdjson(out, pathBytes);
       else { out.write((first ? '\n' : ',\n') + r.ndjson(pathJson)); first = false; }
     }
   }

@@ -6,6 +6,8 @@
 import { statSync } from 'node:fs';
 import type { Doc, ParseContext, ParseIssue, Parsed, RecordKind } from '../../parsers/types.js';
 import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
+import type { BufferedOutput } from '../sinks/output.js';
+import { writeTcplogNdjson } from '../sinks/tcplog-ndjson.js';
 import { parseHaproxyLine } from '../../parsers/haproxy/index.js';
 import { isMysqlErrorRecordStart, parseMysqlErrorRecord } from '../../parsers/mysql/error.js';
 import { isMysqlGeneralRecordStart, newGeneralLogState, parseMysqlGeneralRecord } from '../../parsers/mysql/general.js';
@@ -49,6 +51,16 @@ export class OutRecord {
       return p.toNdjson(this.text, pathJson ?? JSON.stringify(this.path), this.offset);
     }
     return JSON.stringify(this.doc);
+  }
+
+  /** Writes ndjson() and a newline, tcplog records byte by byte (src/sinks/tcplog-ndjson.ts). */
+  writeNdjson(out: BufferedOutput, pathJson: Uint8Array): void {
+    const p = this.parsed;
+    if (this.built === undefined && p instanceof TcpLogRecord && p.pristine) {
+      writeTcplogNdjson(out, p, this.text, pathJson, this.offset);
+      return;
+    }
+    out.write(JSON.stringify(this.doc) + '\n');
   }
 }
 
