@@ -13,33 +13,20 @@ import { isoUtc } from '../time.js';
 import { decodeTermination } from './termination.js';
 import { isIp } from './fields.js';
 
-/**
- * Strings that need no escaping in JSON and are plain ASCII are quoted as they are; the rest go
- * through JSON.stringify, and a non-ASCII one clears `jsonAscii` (the writer may then copy the line
- * as latin1 only while it stays true: src/sinks/output.ts).
- */
-const NOT_PLAIN = /["\\\u0000-\u001f\u007f-\uffff]/;
-const NON_ASCII = /[^\u0000-\u007f]/;
-let ascii = true;
+/** Strings that need no escaping in JSON are quoted as they are; the rest go through JSON.stringify. */
+const NOT_PLAIN = /["\\\u0000-\u001f\ud800-\udfff]/;
 export function jsonStr(s: string): string {
-  if (!NOT_PLAIN.test(s)) return `"${s}"`;
-  if (ascii && NON_ASCII.test(s)) ascii = false;
-  return JSON.stringify(s);
+  return NOT_PLAIN.test(s) ? JSON.stringify(s) : `"${s}"`;
 }
-/** true when everything written by jsonStr since the last resetAscii() was ASCII */
-export function jsonAscii(): boolean { return ascii; }
-export function resetAscii(): void { ascii = true; }
 
-const termJson = new Map<string, { json: string; ascii: boolean }>();
+const termJson = new Map<string, string>();
 function terminationJson(state: string): string {
   let j = termJson.get(state);
   if (j === undefined) {
-    const json = JSON.stringify(decodeTermination(state));
-    j = { json, ascii: !NON_ASCII.test(json) };
+    j = JSON.stringify(decodeTermination(state));
     if (termJson.size < 4096) termJson.set(state, j);
   }
-  if (!j.ascii) ascii = false;
-  return j.json;
+  return j;
 }
 
 export class TcpLogRecord implements Parsed {
@@ -127,7 +114,6 @@ export class TcpLogRecord implements Parsed {
    * in the same key order. Only valid while `doc` was never built or modified (the caller checks).
    */
   toNdjson(original: string, pathJson: string, offset: number): string {
-    resetAscii();
     const at = isoUtc(this.t);
     const c = this.client, port = this.clientPort;
     let unix = '';

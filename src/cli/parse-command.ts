@@ -52,10 +52,9 @@ export function runParse(files: string[], o: ParseOptions): number {
     const counts = newCounts(path, kind);
     all.push(counts);
     const pathJson = JSON.stringify(path);
-    const pathBytes = new Uint8Array(Buffer.from(pathJson, 'utf8'));
     for (const r of parseFile(path, kind, ctx, counts, { onProgress: progress.update(path) })) {
       if (table) table.add(r);
-      else if (format === 'ndjson') r.writeNdjson(out, pathBytes);
+      else if (format === 'ndjson') r.writeNdjson(out, pathJson);
       else { out.write((first ? '\n' : ',\n') + r.ndjson(pathJson)); first = false; }
     }
   }

@@ -25,23 +25,12 @@ const K = {
   ip: enc(',"ip":'),
   port: enc(',"port":'),
   noSrc: enc('"'),
-  procName: enc(',"process":{"name":'),
-  pid: enc(',"pid":'),
-  procPid: enc(',"process":{"pid":'),
-  host: enc(',"host":{"hostname":'),
   evDur: enc(',"event":{"duration":'),
   orig: enc(',"original":'),
   dest: enc(',"destination":{"address":'),
-  hap: enc(',"haproxy":{"message_type":"traffic","mode":"tcp","log_format":"tcplog","frontend_name":'),
-  be: enc(',"backend_name":'),
-  srv: enc(',"server_name":'),
-  tw: enc(',"total_waiting_time_ms":'),
   tc: enc(',"connection_wait_time_ms":'),
   tt: enc(',"total_time_ms":'),
   bytes: enc(',"bytes_read":'),
-  state: enc(',"termination_state":'),
-  term: enc(',"termination":'),
-  conns: enc(',"connections":{"active":'),
   fc: enc(',"frontend":'),
   bc: enc(',"backend":'),
   sc: enc(',"server":'),
@@ -53,25 +42,12 @@ const K = {
   unix: enc('","unix_socket_id":'),
   quote: enc('"'),
   hapSource: enc(',"source":'),
-  end: enc(',"session_end":"'),
   asap: enc(',"logasap":true'),
   extra: enc(',"extra_fields":'),
   evOrig: enc(',"event":{"original":'),
-  log: enc(',"log":{"file":{"path":'),
-  offset: enc('},"offset":'),
   tail: enc('},"goneaway":{"kind":"haproxy"}}\n'),
   close: enc('}'),
 };
-
-const termBytes = new Map<string, Uint8Array>();
-function termination(state: string): Uint8Array {
-  let b = termBytes.get(state);
-  if (b === undefined) {
-    b = enc(JSON.stringify(decodeTermination(state)));
-    if (termBytes.size < 4096) termBytes.set(state, b);
-  }
-  return b;
-}
 
 // Every helper takes the buffer and position and returns the new position: locals stay in
 // registers (module-level `let`s cost a context load and store per byte).
@@ -131,39 +107,77 @@ function str(b: Buf, p: number, s: string): number {
   return p + 2 + n;
 }
 
-// ISO timestamps: the `YYYY-MM-DDT` prefix per UTC day is memoised, the rest written as digits
-let dayKey = NaN;
-const dayBytes = new Uint8Array(11);
+// ISO timestamps: `YYYY-MM-DDTHH:MM:SS.` is memoised per second in a direct-mapped table (accept
+// dates of neighbouring lines are seconds apart, ends share the syslog second); milliseconds are
+// written as digits.
+const SLOTS = 256;
+const isoSec = new Float64Array(SLOTS).fill(NaN);
+const isoHead = new Uint8Array(SLOTS * 20);
 function iso(b: Buf, p: number, t: number): number {
   if (!Number.isInteger(t) || t < 0 || t >= 253402300800000) return p + b.latin1Write(isoUtc(t), p);
-  const day = Math.floor(t / 86_400_000);
-  let rem = t - day * 86_400_000;
-  if (day !== dayKey) {
-    const s = isoUtc(day * 86_400_000);
-    for (let i = 0; i < 11; i++) dayBytes[i] = s.charCodeAt(i);
-    dayKey = day;
+  const sec = Math.floor(t / 1000);
+  const slot = sec & (SLOTS - 1);
+  const h = slot * 20;
+  if (isoSec[slot] !== sec) {
+    isoSec[slot] = sec;
+    const text = isoUtc(sec * 1000);
+    for (let i = 0; i < 20; i++) isoHead[h + i] = text.charCodeAt(i);
   }
-  for (let i = 0; i < 11; i++) b[p + i] = dayBytes[i]!;
-  const h = Math.floor(rem / 3_600_000);
-  rem -= h * 3_600_000;
-  const mi = Math.floor(rem / 60_000);
-  rem -= mi * 60_000;
-  const sec = Math.floor(rem / 1000);
-  const ms = rem - sec * 1000;
-  const h1 = Math.floor(h / 10), m1 = Math.floor(mi / 10), s1 = Math.floor(sec / 10);
-  const hu = Math.floor(ms / 100), te = Math.floor((ms - hu * 100) / 10);
-  b[p + 11] = 48 + h1; b[p + 12] = 48 + h - h1 * 10; b[p + 13] = 58;
-  b[p + 14] = 48 + m1; b[p + 15] = 48 + mi - m1 * 10; b[p + 16] = 58;
-  b[p + 17] = 48 + s1; b[p + 18] = 48 + sec - s1 * 10; b[p + 19] = 46;
-  b[p + 20] = 48 + hu; b[p + 21] = 48 + te; b[p + 22] = 48 + ms - hu * 100 - te * 10; b[p + 23] = 90;
+  for (let i = 0; i < 20; i++) b[p + i] = isoHead[h + i]!;
+  const ms = t - sec * 1000;
+  const hu = (ms / 100) | 0, r = ms - hu * 100;
+  b[p + 20] = 48 + hu; b[p + 21] = PAIRS[2 * r]!; b[p + 22] = PAIRS[2 * r + 1]!; b[p + 23] = 90;
   return p + 24;
 }
 
+/**
+ * Runs of output that repeat from line to line (the envelope's process/host, the frontend/backend/
+ * server names, the termination object of a state, the file path) are encoded once and copied as
+ * one block while the fields they depend on stay the same.
+ */
+class Block {
+  private readonly map = new Map<unknown, Map<unknown, Map<unknown, Uint8Array>>>();
+  private size = 0;
+  // the 8 most recent keys (a few servers and states alternate line by line), then the map
+  private readonly r1: unknown[] = new Array(8).fill(NaN);
+  private readonly r2: unknown[] = new Array(8).fill(NaN);
+  private readonly r3: unknown[] = new Array(8).fill(NaN);
+  private readonly rb: Uint8Array[] = new Array(8).fill(new Uint8Array(0));
+  private next = 0;
+  get(k1: unknown, k2: unknown, k3: unknown, make: () => string): Uint8Array {
+    for (let i = 0; i < 8; i++) {
+      if (this.r3[i] === k3 && this.r1[i] === k1 && this.r2[i] === k2) return this.rb[i]!;
+    }
+    const bytes = this.lookup(k1, k2, k3, make);
+    const i = this.next;
+    this.next = (i + 1) & 7;
+    this.r1[i] = k1; this.r2[i] = k2; this.r3[i] = k3; this.rb[i] = bytes;
+    return bytes;
+  }
+  private lookup(k1: unknown, k2: unknown, k3: unknown, make: () => string): Uint8Array {
+    let m2 = this.map.get(k1);
+    let m3 = m2?.get(k2);
+    let bytes = m3?.get(k3);
+    if (bytes !== undefined) return bytes;
+    bytes = enc(make());
+    // bounded: a log with endless distinct names just stops being cached
+    if (this.size < 4096) {
+      if (!m2) this.map.set(k1, m2 = new Map());
+      if (!m3) m2.set(k2, m3 = new Map());
+      m3.set(k3, bytes);
+      this.size++;
+    }
+    return bytes;
+  }
+}
+const procHost = new Block(), names = new Block(), stateBlock = new Block(), hostTail = new Block(), pathBlock = new Block();
+const q = (s: string) => JSON.stringify(s);
+
 /** Writes the NDJSON line (with its newline) of a pristine tcplog record. */
-export function writeTcplogNdjson(out: BufferedOutput, r: TcpLogRecord, original: string, pathJson: Uint8Array, offset: number): void {
+export function writeTcplogNdjson(out: BufferedOutput, r: TcpLogRecord, original: string, pathJson: string, offset: number): void {
   const strings = original.length + r.client.length + r.frontend.length + r.backend.length + r.server.length + r.state.length
-    + (r.host?.length ?? 0) + (r.program?.length ?? 0) + (r.destination?.length ?? 0) + (r.extra?.length ?? 0);
-  out.reserve(1200 + pathJson.length + 12 * strings);
+    + (r.host?.length ?? 0) + (r.program?.length ?? 0) + (r.destination?.length ?? 0) + (r.extra?.length ?? 0) + pathJson.length;
+  out.reserve(1200 + 12 * strings);
   const b = out.buf as Buf;
   let p = out.pos;
   p = seg(b, p, K.ts); p = iso(b, p, r.t);
@@ -180,32 +194,39 @@ export function writeTcplogNdjson(out: BufferedOutput, r: TcpLogRecord, original
     if (port !== undefined) { p = seg(b, p, K.port); p = num(b, p, port); }
     p = seg(b, p, K.close);
   }
-  if (r.program !== undefined) {
-    p = seg(b, p, K.procName); p = str(b, p, r.program);
-    if (r.pid !== undefined) { p = seg(b, p, K.pid); p = num(b, p, r.pid); }
-    p = seg(b, p, K.close);
-  } else if (r.pid !== undefined) { p = seg(b, p, K.procPid); p = num(b, p, r.pid); p = seg(b, p, K.close); }
   const host = r.host !== undefined && r.host !== '-' ? r.host : undefined;
-  if (host !== undefined) { p = seg(b, p, K.host); p = str(b, p, host); p = seg(b, p, K.close); }
   const tt = r.Tt;
+  // `,"process":{…},"host":{…},"event":{"duration":` (or without the event when Tt < 0)
+  p = seg(b, p, procHost.get(r.program, r.pid, host === undefined ? undefined : tt >= 0 ? host : host + '\u0000', () => {
+    let t = '';
+    if (r.program !== undefined) t += r.pid !== undefined ? `,"process":{"name":${q(r.program)},"pid":${r.pid}}` : `,"process":{"name":${q(r.program)}}`;
+    else if (r.pid !== undefined) t += `,"process":{"pid":${r.pid}}`;
+    if (host !== undefined) t += `,"host":{"hostname":${q(host)}}`;
+    return t;
+  }));
   if (tt >= 0) { p = seg(b, p, K.evDur); p = num(b, p, tt * 1_000_000); p = seg(b, p, K.orig); p = str(b, p, original); p = seg(b, p, K.close); }
   if (r.destination !== undefined) { p = seg(b, p, K.dest); p = str(b, p, r.destination); p = seg(b, p, K.close); }
-  p = seg(b, p, K.hap); p = str(b, p, r.frontend); p = seg(b, p, K.be); p = str(b, p, r.backend); p = seg(b, p, K.srv); p = str(b, p, r.server);
-  p = seg(b, p, K.tw); p = num(b, p, r.Tw); p = seg(b, p, K.tc); p = num(b, p, r.Tc); p = seg(b, p, K.tt); p = num(b, p, tt);
+  p = seg(b, p, names.get(r.frontend, r.backend, r.server, () =>
+    `,"haproxy":{"message_type":"traffic","mode":"tcp","log_format":"tcplog","frontend_name":${q(r.frontend)},"backend_name":${q(r.backend)},"server_name":${q(r.server)},"total_waiting_time_ms":`));
+  p = num(b, p, r.Tw); p = seg(b, p, K.tc); p = num(b, p, r.Tc); p = seg(b, p, K.tt); p = num(b, p, tt);
   p = seg(b, p, K.bytes); p = num(b, p, r.bytesRead);
-  p = seg(b, p, K.state); p = str(b, p, r.state); p = seg(b, p, K.term); p = seg(b, p, termination(r.state));
-  p = seg(b, p, K.conns); p = num(b, p, r.ac); p = seg(b, p, K.fc); p = num(b, p, r.fc); p = seg(b, p, K.bc); p = num(b, p, r.bc);
+  p = seg(b, p, stateBlock.get(r.state, 0, 0, () => `,"termination_state":${q(r.state)},"termination":${JSON.stringify(decodeTermination(r.state))},"connections":{"active":`));
+  p = num(b, p, r.ac); p = seg(b, p, K.fc); p = num(b, p, r.fc); p = seg(b, p, K.bc); p = num(b, p, r.bc);
   p = seg(b, p, K.sc); p = num(b, p, r.sc); p = seg(b, p, K.rc); p = num(b, p, r.rc);
   if (r.redispatched) p = seg(b, p, K.redisp);
   p = seg(b, p, K.sq); p = num(b, p, r.sq); p = seg(b, p, K.bq); p = num(b, p, r.bq);
   p = seg(b, p, K.accept); p = iso(b, p, r.t);
   if (unixId !== undefined) { p = seg(b, p, K.unix); p = num(b, p, unixId); } else p = seg(b, p, K.quote);
-  if (host !== undefined) { p = seg(b, p, K.hapSource); p = str(b, p, host); }
-  if (tt >= 0) { p = seg(b, p, K.end); p = iso(b, p, r.t + tt); p = seg(b, p, K.quote); }
+  if (tt >= 0) {
+    // `,"source":"host","session_end":"`
+    p = seg(b, p, hostTail.get(host, 0, 0, () => (host !== undefined ? `,"source":${q(host)}` : '') + ',"session_end":"'));
+    p = iso(b, p, r.t + tt); p = seg(b, p, K.quote);
+  } else if (host !== undefined) { p = seg(b, p, K.hapSource); p = str(b, p, host); }
   if (r.logasap) p = seg(b, p, K.asap);
   if (r.extra !== undefined) { p = seg(b, p, K.extra); p = str(b, p, r.extra); }
   p = seg(b, p, K.close);
   if (tt < 0) { p = seg(b, p, K.evOrig); p = str(b, p, original); p = seg(b, p, K.close); }
-  p = seg(b, p, K.log); p = seg(b, p, pathJson); p = seg(b, p, K.offset); p = num(b, p, offset); p = seg(b, p, K.tail);
+  p = seg(b, p, pathBlock.get(pathJson, 0, 0, () => `,"log":{"file":{"path":${pathJson}},"offset":`));
+  p = num(b, p, offset); p = seg(b, p, K.tail);
   out.pos = p;
 }

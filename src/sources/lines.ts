@@ -53,6 +53,10 @@ export function* readLines(path: string, stats?: LineReaderStats, onProgress?: (
           const bigger = Buffer.allocUnsafe(buf.length * 2);
           buf.copy(bigger, 0, 0, end);
           buf = bigger;
+        } else if (skipping) {
+          // still inside the over-long line already emitted: drop these bytes too
+          fileOffsetOfBuf += end;
+          end = 0;
         } else {
           // over-long line: emit what we have, then skip to the next newline
           lineNo++;
@@ -70,15 +74,16 @@ export function* readLines(path: string, stats?: LineReaderStats, onProgress?: (
       const scanFrom = end;
       end += n;
       let nl = buf.indexOf(10, scanFrom);
+      if (skipping && nl !== -1 && nl < end) {
+        skipping = false;
+        start = nl + 1;
+        nl = buf.indexOf(10, start);
+      }
       while (nl !== -1 && nl < end) {
-        if (skipping) {
-          skipping = false;
-        } else {
-          let stop = nl;
-          if (stop > start && buf[stop - 1] === 13) stop--;
-          lineNo++;
-          yield { text: buf.toString('utf8', start, stop), offset: fileOffsetOfBuf + start, lineNo };
-        }
+        let stop = nl;
+        if (stop > start && buf[stop - 1] === 13) stop--;
+        lineNo++;
+        yield { text: buf.toString('utf8', start, stop), offset: fileOffsetOfBuf + start, lineNo };
         start = nl + 1;
         nl = buf.indexOf(10, start);
       }
