@@ -6,6 +6,7 @@
  */
 import type { Doc, ParseContext } from '../../parsers/types.js';
 import { isoUtc } from '../../parsers/time.js';
+import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
 import { newCounts, parseFile, type FileCounts, type OutRecord } from '../pipeline/parse-file.js';
 import { mergeByTime } from './merge.js';
 import { Store } from './store.js';
@@ -50,7 +51,8 @@ function* source(path: string, kind: 'haproxy' | 'mysql-error' | 'mysql-general'
     let time = rec.t;
     if (src === 'ha') {
       // HAProxy writes a traffic line when the session ends: order it by its end (accept + Tt)
-      const tt = num(get(rec.doc, 'haproxy.total_time_ms')) ?? num(get(rec.doc, 'haproxy.active_time_ms'));
+      const p = rec.parsed;
+      const tt = p instanceof TcpLogRecord ? p.Tt : num(get(rec.doc, 'haproxy.total_time_ms')) ?? num(get(rec.doc, 'haproxy.active_time_ms'));
       if (tt !== undefined && tt > 0) time += tt;
     }
     yield { time, src, inst, rec };
@@ -169,7 +171,8 @@ export function* correlate(input: CorrelateInput, stats: CorrelateStats): Genera
     const r = it.rec;
     switch (it.src) {
       case 'ha':
-        if (get(r.doc, 'haproxy.message_type') === 'traffic') {
+        // tcplog records are flat (no document built: tcp-record.ts); others say what they are
+        if (r.parsed instanceof TcpLogRecord || get(r.doc, 'haproxy.message_type') === 'traffic') {
           const sess = store.addSession(r);
           if (sess && stats.servers.size < 10_000) stats.servers.add(sess.server);
         }

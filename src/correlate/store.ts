@@ -6,6 +6,9 @@
  */
 import type { Doc } from '../../parsers/types.js';
 import type { OutRecord } from '../pipeline/parse-file.js';
+import { MinHeap } from './heap.js';
+import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
+import { decodeTermination } from '../../parsers/haproxy/termination.js';
 import { get, num, str, type Aborted, type Evidence, type HaEvent, type InstanceEvent, type Session, type Thread } from './model.js';
 
 /** An array kept sorted by a numeric key, appended at the back (logs are nearly in order). */
@@ -48,7 +51,8 @@ export interface Instance {
   threads: Map<number, Thread[]>;
   /** threads by the second of their Connect, for session ↔ thread mapping by time */
   bySecond: Map<number, Thread[]>;
-  threadList: TimeList<Thread>;
+  /** eviction queue of threads by `queuedAt` */
+  threadList: MinHeap<Thread>;
   aborted: TimeList<Aborted>;
   events: TimeList<InstanceEvent>;
   /** time of the last line seen from this instance (a crash shows as silence, then recovery) */
@@ -83,7 +87,7 @@ export class Store {
   instance(name: string): Instance {
     let i = this.instances.get(name);
     if (!i) {
-      i = { name, threads: new Map(), bySecond: new Map(), threadList: new TimeList<Thread>((t) => t.queuedAt), aborted: new TimeList<Aborted>((a) => a.t), events: new TimeList<InstanceEvent>((e) => e.t), lastActivity: undefined, hasErrorLog: false, users: new Map(), kills: new TimeList<number>((t) => t) };
+      i = { name, threads: new Map(), bySecond: new Map(), threadList: new MinHeap<Thread>((t) => t.queuedAt), aborted: new TimeList<Aborted>((a) => a.t), events: new TimeList<InstanceEvent>((e) => e.t), lastActivity: undefined, hasErrorLog: false, users: new Map(), kills: new TimeList<number>((t) => t) };
       this.instances.set(name, i);
     }
     return i;
@@ -91,6 +95,7 @@ export class Store {
 
   addSession(r: OutRecord): Session | undefined {
     if (r.t === undefined) return undefined;
+    if (r.parsed instanceof TcpLogRecord) return this.addTcpSession(r, r.parsed);
     // direct property access: this runs once per HAProxy line (the hot path of `correlate`)
     const d = r.doc as { source?: Doc; haproxy?: Doc; http?: { response?: Doc }; process?: Doc };
     const h = d.haproxy ?? {};
@@ -121,6 +126,29 @@ export class Store {
       if (s.status !== undefined && s.status >= 500) this.http5xx.add(s);
       return s;
     }
+    this.sessions.add(s);
+    if (!state.startsWith('-')) this.abnormal.add(s);
+    if (port !== undefined) {
+      const l = this.byPort.get(port);
+      if (l) l.push(s); else this.byPort.set(port, [s]);
+    }
+    return s;
+  }
+
+  /** tcplog lines: the flat record's fields, no document built (the hot path of `correlate`) */
+  private addTcpSession(r: OutRecord, p: TcpLogRecord): Session {
+    const state = p.state;
+    const c = p.client;
+    // a unix socket's "port" is a socket id (haproxy.unix_socket_id), not a join key
+    const port = c === 'unix' ? undefined : p.clientPort;
+    const s: Session = {
+      accept: p.t, end: p.end, state,
+      clientIp: c === '' ? '-' : c,
+      clientPort: port ?? -1,
+      frontend: p.frontend, backend: p.backend, server: p.server, mode: 'tcp', pid: p.pid, status: undefined,
+      bytesRead: p.bytesRead, ev: evidenceOf(r, 'haproxy'), claimed: false,
+      termination: decodeTermination(state), backendSource: undefined, request: undefined,
+    };
     this.sessions.add(s);
     if (!state.startsWith('-')) this.abnormal.add(s);
     if (port !== undefined) {
@@ -179,15 +207,13 @@ export class Store {
       // it ended, until it has been idle for IDLE_KEEP: a pooled connection can sit idle for hours
       // before wait_timeout closes it, and its Connect line is what maps the session to it.
       const old: Thread[] = [];
-      while (inst.threadList.size > 0) {
-        const t = inst.threadList.items[inst.threadList.head]!;
-        if (t.queuedAt >= before) break;
-        inst.threadList.head++;
+      for (let t = inst.threadList.peek(); t !== undefined && t.queuedAt < before; t = inst.threadList.peek()) {
+        inst.threadList.pop();
         const endT = t.quitT ?? t.aborted?.t ?? t.killed?.t;
         const keepUntil = endT !== undefined ? Math.max(endT, t.lastT) : t.lastT + IDLE_KEEP;
         if (keepUntil >= before) {
           t.queuedAt = keepUntil;
-          inst.threadList.add(t);
+          inst.threadList.push(t);
         } else {
           old.push(t);
         }
