@@ -126,11 +126,16 @@ export class Store {
       if (s.status !== undefined && s.status >= 500) this.http5xx.add(s);
       return s;
     }
+    return this.index(s);
+  }
+
+  /** a TCP session enters the window: by end time, among the abnormal ones, by client port */
+  private index(s: Session): Session {
     this.sessions.add(s);
-    if (!state.startsWith('-')) this.abnormal.add(s);
-    if (port !== undefined) {
-      const l = this.byPort.get(port);
-      if (l) l.push(s); else this.byPort.set(port, [s]);
+    if (!s.state.startsWith('-')) this.abnormal.add(s);
+    if (s.clientPort >= 0) {
+      const l = this.byPort.get(s.clientPort);
+      if (l) l.push(s); else this.byPort.set(s.clientPort, [s]);
     }
     return s;
   }
@@ -149,13 +154,7 @@ export class Store {
       bytesRead: p.bytesRead, ev: evidenceOf(r, 'haproxy'), claimed: false,
       termination: decodeTermination(state), backendSource: undefined, request: undefined,
     };
-    this.sessions.add(s);
-    if (!state.startsWith('-')) this.abnormal.add(s);
-    if (port !== undefined) {
-      const l = this.byPort.get(port);
-      if (l) l.push(s); else this.byPort.set(port, [s]);
-    }
-    return s;
+    return this.index(s);
   }
 
   addHaEvent(r: OutRecord): void {
