@@ -14,8 +14,8 @@
  * `scanEnvelope` fills one reusable record (no per-line objects: the tcplog hot path budget is ~1 µs,
  * issue #2); `parseEnvelope` is the allocating, public form. Pure and total: never throws.
  */
-import type { ZoneConverter } from './types.js';
-import { d2, parseIsoAt, parseSyslogDateAt } from './time.js';
+import type { ParseContext, ZoneConverter } from './types.js';
+import { closestYear, d2, parseIsoAt, parseSyslogDateAt } from './time.js';
 
 export type EnvelopeFormat = 'rfc3164' | 'rfc3339' | 'rfc5424' | 'short-iso' | 'program' | 'none';
 
@@ -319,4 +319,15 @@ export function envelopeFromScan(line: string, s: EnvelopeScan): Envelope {
 /** Strip the syslog envelope of one line. Never throws. */
 export function parseEnvelope(line: string): Envelope {
   return envelopeFromScan(line, scanEnvelope(line));
+}
+
+/** Year/zone placement of an envelope date for lines that carry no date of their own (USER_PAIN #3). */
+export function envelopeTime(env: Envelope, ctx: ParseContext): number | undefined {
+  if (env.t !== undefined) return env.t;
+  const d = env.date;
+  if (!d) return undefined;
+  if (d.year !== undefined) return ctx.zone.toEpoch(d.year, d.month, d.day, d.h, d.mi, d.s, d.ms ?? 0);
+  if (ctx.refTime === undefined || !Number.isFinite(ctx.refTime)) return undefined;
+  const y = closestYear(d.month, d.day, d.h, d.mi, d.s, ctx.refTime, ctx.zone, ctx.refTimeIsUpperBound === true);
+  return ctx.zone.toEpoch(y, d.month, d.day, d.h, d.mi, d.s, d.ms ?? 0);
 }

@@ -210,11 +210,15 @@ export function parseSyslogDateAt(s: string, i: number):
  * Pick the year for a year-less date: the one that puts it closest to `refMs` (the last dated
  * record seen), so a December line read in January lands in December of last year.
  */
-export function closestYear(month: number, day: number, h: number, mi: number, s: number, refMs: number, zone: ZoneConverter): number {
+export function closestYear(month: number, day: number, h: number, mi: number, s: number, refMs: number, zone: ZoneConverter, refIsUpperBound = false): number {
   const refYear = new Date(refMs).getUTCFullYear();
   let best = refYear, bestDist = Infinity;
   for (const y of [refYear - 1, refYear, refYear + 1]) {
-    const dist = Math.abs(zone.toEpoch(y, month, day, h, mi, s, 0) - refMs);
+    const at = zone.toEpoch(y, month, day, h, mi, s, 0);
+    // refTime = the file's mtime: no line is later than that (one day of slack for zones and clocks),
+    // so `Mar 12` in a file written in November is this March, not next (USER_PAIN #3)
+    if (refIsUpperBound && at > refMs + 86_400_000) continue;
+    const dist = Math.abs(at - refMs);
     if (dist < bestDist) { best = y; bestDist = dist; }
   }
   return best;

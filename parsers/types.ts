@@ -54,6 +54,8 @@ export interface ParseContext {
    * When absent, such records get t = undefined (never the current year silently: USER_PAIN #3).
    */
   refTime?: number;
+  /** refTime is the file's modification time (nothing dated seen yet): no record can be later than it */
+  refTimeIsUpperBound?: boolean;
   /** For HAProxy: compiled custom log-format parsers, tried before the built-in ones. */
   haproxyFormats?: ReadonlyArray<CompiledLineParser>;
   /** For app logs: user-supplied patterns (regex with named groups), tried before the built-in ones. */

@@ -180,7 +180,7 @@ export function parseSyslogEnvelope(line: string, ctx: ParseContext):
     if (!d) return undefined;
     end = d.end;
     if (ctx.refTime !== undefined) {
-      const y = closestYear(d.month, d.day, d.h, d.mi, d.s, ctx.refTime, ctx.zone);
+      const y = closestYear(d.month, d.day, d.h, d.mi, d.s, ctx.refTime, ctx.zone, ctx.refTimeIsUpperBound === true);
       t = ctx.zone.toEpoch(y, d.month, d.day, d.h, d.mi, d.s, 0);
     }
   } else if (isDigit(c) && line.charCodeAt(i + 10) === 84) {

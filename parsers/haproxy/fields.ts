@@ -4,9 +4,9 @@
  * ECS document. Field names follow Elastic's haproxy integration (ingest pipeline default.yml) so
  * Kibana habits carry over; goneaway's additions are listed in CONTRACTS.md.
  */
-import type { Doc, ParseContext, ZoneConverter } from '../types.js';
+import type { Doc, ZoneConverter } from '../types.js';
 import type { Envelope, EnvFields } from '../syslog.js';
-import { closestYear, d2, dn, isoUtc, parseHaproxyDate } from '../time.js';
+import { d2, dn, isoUtc, parseHaproxyDate } from '../time.js';
 import { decodeTermination } from './termination.js';
 import { applyTls, buildHttp } from './http-fields.js';
 
@@ -157,16 +157,7 @@ export const iso = isoUtc;
 
 /* ------------------------------------------------------------------ envelope → document */
 
-/** Year/zone placement of an envelope date for lines that carry no date of their own (USER_PAIN #3). */
-export function envelopeTime(env: Envelope, ctx: ParseContext): number | undefined {
-  if (env.t !== undefined) return env.t;
-  const d = env.date;
-  if (!d) return undefined;
-  if (d.year !== undefined) return ctx.zone.toEpoch(d.year, d.month, d.day, d.h, d.mi, d.s, d.ms ?? 0);
-  if (ctx.refTime === undefined || !Number.isFinite(ctx.refTime)) return undefined;
-  const y = closestYear(d.month, d.day, d.h, d.mi, d.s, ctx.refTime, ctx.zone);
-  return ctx.zone.toEpoch(y, d.month, d.day, d.h, d.mi, d.s, d.ms ?? 0);
-}
+export { envelopeTime } from '../syslog.js';
 
 /** process.*, host.hostname and Elastic's haproxy.source (the syslog host) from the envelope. */
 export function applyEnvelope(doc: Doc, hap: Doc, env: EnvFields | undefined): void {

@@ -49,7 +49,7 @@ function stderrTime(doy: string | undefined, hms: string | undefined, ctx: Parse
   const ref = new Date(ctx.refTime).getUTCFullYear();
   const d = new Date(Date.UTC(ref, 0, Number(doy) + 1));
   const h = Number(hms.slice(0, 2)), mi = Number(hms.slice(2, 4)), s = Number(hms.slice(4, 6));
-  const y = closestYear(d.getUTCMonth() + 1, d.getUTCDate(), h, mi, s, ctx.refTime, ctx.zone);
+  const y = closestYear(d.getUTCMonth() + 1, d.getUTCDate(), h, mi, s, ctx.refTime, ctx.zone, ctx.refTimeIsUpperBound === true);
   const dd = new Date(Date.UTC(y, 0, Number(doy) + 1));
   return ctx.zone.toEpoch(y, dd.getUTCMonth() + 1, dd.getUTCDate(), h, mi, s, 0);
 }

@@ -143,6 +143,8 @@ const READY_DETAILS = /Version: '([^']*)'\s+socket: '([^']*)'\s+port: (\d+)/;
 const STARTING = /\((?:mysqld|server|mariadbd) ([^)\s]+)[^)]*\) starting as process (\d+)/;
 const INITIATOR_USER = /^([^[\s]*)\[[^\]]*\] @ (\S*)/;
 const SIGNAL = /(?:mysqld|mariadbd)(?:\.exe)? got (signal|exception) (\w+)/;
+const UNIT_EXIT = /(?:mariadb|mysql)[\w@.-]*\.service: Main process exited, code=(\w+), status=(\d+)\/(\w+)/;
+const OOM_KILL = /(?:Out of memory|Memory cgroup out of memory): Killed process (\d+) \((?:mariadbd|mysqld)\)/;
 const FORCING_CLOSE = /Forcing close of thread (\d+)\s+user: '(.*?)'\.?$/;
 const LSN = /checkpoint LSN=(\d+)/;
 
@@ -246,6 +248,18 @@ function classifyLine(body: string, text: string, code: string | undefined, thre
       const sg: Record<string, unknown> = m[1] === 'signal' ? { number: Number(m[2]) } : { exception: m[2] };
       return { error_type: 'signal', signal: sg };
     }
+  }
+  // The journal around the server (`journalctl -u mariadb`): a kill -9, an OOM kill or a core dump
+  // leaves no line of the server's own, only systemd's / the kernel's
+  //   `mariadb.service: Main process exited, code=killed, status=9/KILL`
+  //   `Out of memory: Killed process 812 (mariadbd) total-vm:…`
+  if (core.includes('Main process exited, code=')) {
+    const m = UNIT_EXIT.exec(core);
+    if (m && m[1] !== 'exited') return { error_type: 'signal', signal: { number: Number(m[2]), name: m[3], by: 'systemd', code: m[1] } };
+  }
+  if (core.includes('Killed process ')) {
+    const m = OOM_KILL.exec(core);
+    if (m) return { error_type: 'signal', signal: { number: 9, name: 'KILL', by: 'oom_killer', pid: Number(m[1]) } };
   }
   if (code === 'MY-010909' || core.includes('Forcing close of thread ')) {
     const m = FORCING_CLOSE.exec(core);

@@ -14,6 +14,7 @@
  */
 import type { ParseContext, ParseResult, Doc } from '../types.js';
 import { parseIsoAt } from '../time.js';
+import { envelopeTime, parseEnvelope, type Envelope } from '../syslog.js';
 import { classifyErrorMessage } from './error-messages.js';
 import { looksJsonSink, parseJsonSinkRecord } from './json-sink.js';
 import { isDigit, looksIsoDate, looksYymmdd, looksClock, parseYymmddAt, readUint, skipBlanks, isoCached } from './stamp.js';
@@ -30,12 +31,46 @@ const DAY = 86_400_000;
  * continues the previous record.
  */
 export function isMysqlErrorRecordStart(line: string): boolean {
+  const env = envelopeOf(line);
+  if (env !== undefined) return wrappedStart(line.slice(env.payloadStart), env.program);
+  return nativeStart(line);
+}
+
+function nativeStart(line: string): boolean {
   const c = line.charCodeAt(0);
   if (isDigit(c)) {
     if (looksIsoDate(line, 0) || looksYymmdd(line, 0)) return true;
     return looksClock(line, 0) && line.startsWith(' UTC - ', 8);
   }
   return c === 123 && looksJsonSink(line);
+}
+
+/**
+ * Error logs read from syslog / the journal (Debian's mariadb.service logs to the journal unless
+ * log_error is set; `journalctl -u mariadb` and rsyslog files carry an envelope on every line):
+ *   `Mar 12 10:39:00 db1 mariadbd[812]: 2024-03-12 10:39:00 57 [Warning] Aborted connection …`
+ *   `2024-03-12T10:39:00.123456+00:00 db1 mysqld[812]: [Warning] …` (syslog mode: no own date)
+ * An envelope counts only when it names a program (a native `2016-…Z 0 [Note]` line is not one).
+ */
+function envelopeOf(line: string): Envelope | undefined {
+  const c = line.charCodeAt(0);
+  if (!((c >= 65 && c <= 90) || c === 60 /* < */ || (looksIsoDate(line, 0) && line.charCodeAt(10) === 84 /* T */))) return undefined;
+  const env = parseEnvelope(line);
+  // a dated envelope only: a bare `prog:` tag would take `Version:` / `InnoDB:` continuations for one
+  return env.format !== 'none' && env.format !== 'program' && env.program !== undefined ? env : undefined;
+}
+
+const SYSLOG_LEVEL = /^(?:\d+\s+)?\[(?:note|warning|error|system|info)\]/i;
+const SERVER_PROGRAM = /^(?:mysqld|mariadbd|mariadb|mysql|mysqld_safe|mariadbd-safe|mariadb-safe)$/i;
+/** the server itself: its undated lines continue its previous record (crash dumps, Version: …) */
+const SERVER_DAEMON = /^(?:mysqld|mariadbd|mariadb|mysql)$/i;
+const SERVER_NEIGHBOUR = /^(?:systemd|kernel|systemd-coredump)$/i;
+const MENTIONS_SERVER = /mariadb|mysql/i;
+
+/** An enveloped line starts a record unless it is the server's continuation text (crash dump, Version: …). */
+function wrappedStart(payload: string, program: string | undefined): boolean {
+  if (nativeStart(payload) || SYSLOG_LEVEL.test(payload)) return true;
+  return program === undefined || !SERVER_DAEMON.test(program);
 }
 
 const LEVELS = new Set(['note', 'warning', 'error', 'system', 'info']);
@@ -57,6 +92,42 @@ function clockNearRef(s: string, ref: number | undefined): number | undefined {
 
 export function parseMysqlErrorRecord(text: string, ctx: ParseContext): ParseResult {
   if (text.length === 0 || text.trim() === '') return { ok: false, issue: { code: 'empty', parser: PARSER, message: 'empty record' } };
+  const env = envelopeOf(text);
+  return env === undefined ? parseNative(text, ctx, undefined) : parseWrapped(text, env, ctx);
+}
+
+/** A record whose lines carry syslog envelopes: strip them, then read the server's own text. */
+function parseWrapped(text: string, env: Envelope, ctx: ParseContext): ParseResult {
+  // only the server and what speaks about it (systemd, the kernel's OOM killer) belong in an error
+  // log: another program's lines (an app logging to the same syslog) are not MySQL records
+  if (!SERVER_PROGRAM.test(env.program ?? '') && !(SERVER_NEIGHBOUR.test(env.program ?? '') && MENTIONS_SERVER.test(text.slice(env.payloadStart)))) {
+    return { ok: false, issue: { code: 'no_match', parser: PARSER, message: `syslog program '${env.program ?? ''}' is not the MySQL/MariaDB server (nor systemd/kernel lines about it)` } };
+  }
+  const lines = text.split('\n');
+  const inner = lines.map((l, i) => {
+    if (i === 0) return l.slice(env.payloadStart);
+    const e = envelopeOf(l);
+    return e === undefined ? l : l.slice(e.payloadStart);
+  }).join('\n');
+  let r: ParseResult;
+  if (nativeStart(inner)) {
+    r = parseNative(inner, ctx, undefined);
+  } else {
+    // syslog mode: no date of the server's own; the envelope's (year from ctx.refTime when it has none)
+    const t = envelopeTime(env, ctx);
+    if (t === undefined) return { ok: false, issue: { code: 'bad_timestamp', parser: PARSER, message: 'syslog date without a year and no dated record before it to take the year from', value: text.slice(0, env.payloadStart) } };
+    r = parseNative(inner, ctx, t);
+  }
+  if (r.ok) {
+    const doc = r.value.doc;
+    if (env.host !== undefined && env.host !== '-') doc.host = { hostname: env.host };
+    if (doc.process === undefined) doc.process = env.pid !== undefined ? { name: env.program, pid: env.pid } : { name: env.program };
+  }
+  return r;
+}
+
+/** `preset`: the time of a record whose text has no date of its own (syslog mode): read as if stamped. */
+function parseNative(text: string, ctx: ParseContext, preset: number | undefined): ParseResult {
   const c0 = text.charCodeAt(0);
   if (c0 === 123 && looksJsonSink(text)) {
     const r = parseJsonSinkRecord(text, ctx);
@@ -67,7 +138,9 @@ export function parseMysqlErrorRecord(text: string, ctx: ParseContext): ParseRes
   let p = 0;
   let stamped = false;
   let crashUtc = false;
-  if (isDigit(c0)) {
+  if (preset !== undefined) {
+    t = preset; stamped = true;
+  } else if (isDigit(c0)) {
     if (looksIsoDate(text, 0)) {
       const ts = parseIsoAt(text, 0, ctx.zone);
       if (!ts) return bad('unreadable ISO timestamp', text.slice(0, 32));

@@ -127,7 +127,7 @@ function* haproxyRecords(lines: Iterable<Line>, path: string, ctx: ParseContext,
     let out: OutRecord;
     if (r.ok) {
       out = new OutRecord('haproxy', r.value.t, r.value, undefined, l.offset, text, path);
-      if (r.value.t !== undefined) ctx.refTime = r.value.t;
+      if (r.value.t !== undefined) { ctx.refTime = r.value.t; ctx.refTimeIsUpperBound = false; }
     } else {
       out = unparsed({ text, offset: l.offset }, path, r.issue);
     }
@@ -142,7 +142,7 @@ export function* parseFile(path: string, kind: FileKind, baseCtx: ParseContext, 
   if (ctx.refTime === undefined) {
     // Year-less syslog dates: start from the file's mtime (the newest line is at most that old),
     // then follow HAProxy's own dated fields (USER_PAIN #3: never the current year blindly).
-    try { ctx.refTime = statSync(path).mtimeMs; } catch { /* unreadable files fail in readLines */ }
+    try { ctx.refTime = statSync(path).mtimeMs; ctx.refTimeIsUpperBound = true; } catch { /* unreadable files fail in readLines */ }
   }
   const lines = readLines(path, opts.stats, opts.onProgress);
   if (kind === 'haproxy') { yield* haproxyRecords(lines, path, ctx, counts); return; }
@@ -175,7 +175,7 @@ export function* parseFile(path: string, kind: FileKind, baseCtx: ParseContext, 
         : parseMysqlGeneralRecord(rec.text, ctx, general);
       if (r.ok) {
         out = new OutRecord(r.value.kind, r.value.t, r.value, undefined, rec.offset, rec.text, path);
-        if (r.value.t !== undefined) ctx.refTime = r.value.t;
+        if (r.value.t !== undefined) { ctx.refTime = r.value.t; ctx.refTimeIsUpperBound = false; }
       } else {
         out = unparsed(rec, path, r.issue);
       }
