@@ -62,6 +62,11 @@ export class Incident {
     (this.errors[server] ??= []).push({ t, line: `${mariaDate(t)} ${thread} [${level}] ${msg}` });
     return this;
   }
+  /** an error-log line written as is (e.g. a journal export with its syslog envelope) */
+  mysqlErrorRaw(server: string, t: number, line: string): this {
+    (this.errors[server] ??= []).push({ t, line });
+    return this;
+  }
   aborted(server: string, t: number, id: number, reason: string, threadCol = id): this {
     return this.mysqlError(server, t, threadCol, 'Warning', `Aborted connection ${id} to db: 'shop' user: 'app' host: '127.0.0.1' (${reason})`);
   }

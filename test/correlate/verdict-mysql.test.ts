@@ -65,6 +65,20 @@ test('kill -9 decided before the restart: a Layer4 DOWN with no shutdown in the 
   assert.equal(ga(inc.run().appErrors[0]!).cause, 'mysql_crash');
 });
 
+test('kill -9 seen only in the journal (`journalctl -u mariadb` as the error log): systemd\'s KILL line makes it a crash', () => {
+  const at = new Date(T0 + 3000);
+  const mon = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][at.getUTCMonth()]!;
+  const stamp = `${mon} ${String(at.getUTCDate()).padStart(2, ' ')} ${at.toISOString().slice(11, 19)}`;
+  const inc = new Incident()
+    .connect('replica1', T0 + 5, 12).gen('replica1', T0 + 2000, 12, 'Query', 'select 1')
+    .mysqlErrorRaw('replica1', T0 + 3000, `${stamp} db1 systemd[1]: mariadb.service: Main process exited, code=killed, status=9/KILL`)
+    .session({ port: 43004, accept: T0, tt: 16000, state: '--' })
+    .php2006(T0 + 16000);
+  const e = inc.run().appErrors[0]!;
+  assert.equal(ga(e).cause, 'mysql_crash');
+  assert.equal(ga(e).terminated_by, 'mysql');
+});
+
 test('health-check probe threads (Connect + Quit, never a query) are not taken for the app session', () => {
   const inc = new Incident();
   for (let i = 0; i < 5; i++) inc.connect('replica1', T0 - 5000 + i * 1000 + 1, 100 + i, 'haproxy_check').gen('replica1', T0 - 5000 + i * 1000 + 2, 100 + i, 'Quit', '');
