@@ -1,9 +1,23 @@
 /** Option checks shared by the commands: each failure is one GoneawayError naming option, value and fix. */
+import { isStream, spool } from '../sources/spool.js';
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { GoneawayError } from '../errors.js';
 import { isValidZone, machineZone, makeZone, parseIsoAt } from '../../parsers/time.js';
 import type { CompiledLineParser, ZoneConverter } from '../../parsers/types.js';
 import { compileLogFormat, logFormatsFromConfig } from '../../parsers/haproxy/index.js';
+
+/** checkReadable, and a stream (`-`, a pipe, `<(…)`) copied to a file first: the path to read. */
+export function readableInput(path: string, option: string): string {
+  if (isStream(path)) {
+    try {
+      return spool(path);
+    } catch (e) {
+      throw new GoneawayError('GA_ERR_FILE_UNREADABLE', `cannot read ${path}: ${(e as Error).message}`, { key: option, value: path, fix: 'give a readable log file, a pipe or - for standard input' });
+    }
+  }
+  checkReadable(path, option);
+  return path;
+}
 
 export function checkReadable(path: string, option: string): void {
   try {

@@ -4,7 +4,7 @@ import type { Doc, ParseContext } from '../../parsers/types.js';
 import { GoneawayError } from '../errors.js';
 import { loadConfig } from '../config/load.js';
 import { parseDuration } from '../config/schema.js';
-import { checkReadable, haproxyFormats, timeArg, zoneFrom } from './common.js';
+import { haproxyFormats, readableInput, timeArg, zoneFrom } from './common.js';
 import { compileAppPatterns } from '../pipeline/app-patterns.js';
 import { correlate, newStats, type CorrelateInput } from '../correlate/engine.js';
 import { readHaproxySettings } from '../correlate/haproxy-settings.js';
@@ -27,8 +27,7 @@ function serverFile(v: string, key: string): { server: string; path: string } {
   if (i <= 0) {
     throw new GoneawayError('GA_ERR_SERVER_MAPPING', `${key} ${JSON.stringify(v)} does not name its HAProxy server`, { key, value: v, fix: `write ${key} SERVER=FILE, SERVER being the HAProxy \`server\` name of that MySQL instance (e.g. replica1=/var/log/mysql/error.log)` });
   }
-  const path = v.slice(i + 1);
-  checkReadable(path, key);
+  const path = readableInput(v.slice(i + 1), key);
   return { server: v.slice(0, i), path };
 }
 
@@ -43,13 +42,12 @@ export function runCorrelate(files: string[], o: CorrelateOptions): number {
   const cfg = loadConfig(o.config);
   const format = o.format ?? (process.stdout.isTTY && !o.out ? 'table' : 'ndjson');
   const zone = zoneFrom(o.timezone ?? cfg.timezone);
-  const haproxy = [...cfg.haproxy.files, ...o.haproxy];
-  const app = [...cfg.app.files, ...o.app];
-  const mysqlError = cfg.mysql.instances.flatMap((i) => (i.error_log ?? []).map((path) => ({ server: i.server, path })));
-  const mysqlGeneral = cfg.mysql.instances.flatMap((i) => (i.general_log ?? []).map((path) => ({ server: i.server, path })));
+  const haproxy = [...cfg.haproxy.files.map((f) => readableInput(f, 'haproxy.files')), ...o.haproxy.map((f) => readableInput(f, '--haproxy'))];
+  const app = [...cfg.app.files.map((f) => readableInput(f, 'app.files')), ...o.app.map((f) => readableInput(f, '--app'))];
+  const mysqlError = cfg.mysql.instances.flatMap((i, k) => (i.error_log ?? []).map((path, j) => ({ server: i.server, path: readableInput(path, `mysql.instances[${k}].error_log[${j}]`) })));
+  const mysqlGeneral = cfg.mysql.instances.flatMap((i, k) => (i.general_log ?? []).map((path, j) => ({ server: i.server, path: readableInput(path, `mysql.instances[${k}].general_log[${j}]`) })));
   mysqlError.push(...o.mysqlError.map((v) => serverFile(v, '--mysql-error')));
   mysqlGeneral.push(...o.mysqlGeneral.map((v) => serverFile(v, '--mysql-general')));
-  for (const f of [...haproxy, ...app]) checkReadable(f, f === haproxy.find((h) => h === f) ? '--haproxy' : '--app');
   const haproxyConfig = o.haproxyConfig ?? cfg.haproxy.config;
   const ctx: ParseContext = {
     zone,
@@ -60,13 +58,13 @@ export function runCorrelate(files: string[], o: CorrelateOptions): number {
   // plain FILE arguments: kinds sniffed; a MySQL log must say its server as SERVER=FILE
   for (const f of files) {
     const eq = f.indexOf('=');
-    const path = eq > 0 && !f.startsWith('/') && !f.startsWith('.') ? f.slice(eq + 1) : f;
-    checkReadable(path, 'FILE');
+    const given = eq > 0 && !f.startsWith('/') && !f.startsWith('.') ? f.slice(eq + 1) : f;
+    const path = readableInput(given, 'FILE');
     const kind = sniffFile(path, ctx).kind;
     if (kind === 'haproxy') haproxy.push(path);
     else if (kind === 'app') app.push(path);
     else {
-      if (path === f) throw new GoneawayError('GA_ERR_SERVER_MAPPING', `${f} looks like a MySQL ${kind} log but does not name its HAProxy server`, { key: 'FILE', value: f, fix: `pass it as SERVER=${f} or with --${kind} SERVER=${f}` });
+      if (given === f) throw new GoneawayError('GA_ERR_SERVER_MAPPING', `${f} looks like a MySQL ${kind} log but does not name its HAProxy server`, { key: 'FILE', value: f, fix: `pass it as SERVER=${f} or with --${kind} SERVER=${f}` });
       (kind === 'mysql-error' ? mysqlError : mysqlGeneral).push({ server: f.slice(0, eq), path });
     }
   }

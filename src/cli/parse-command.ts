@@ -2,8 +2,9 @@
 import type { ParseContext } from '../../parsers/types.js';
 import { FILE_KINDS, newCounts, parseFile, type FileCounts, type FileKind } from '../pipeline/parse-file.js';
 import { sniffFile } from '../sources/sniff.js';
+import { displayPath } from '../sources/spool.js';
 import { GoneawayError } from '../errors.js';
-import { checkReadable, haproxyFormats, zoneFrom } from './common.js';
+import { haproxyFormats, readableInput, zoneFrom } from './common.js';
 import { openOutput } from '../sinks/output.js';
 import { RecordTable } from '../sinks/record-table.js';
 import { compileAppPatterns } from '../pipeline/app-patterns.js';
@@ -32,7 +33,8 @@ export function runParse(files: string[], o: ParseOptions): number {
     throw new GoneawayError('GA_ERR_ARGUMENT', `unknown --format ${JSON.stringify(format)}`, { key: '--format', value: format, fix: 'use ndjson, json or table' });
   }
   if (files.length === 0) throw new GoneawayError('GA_ERR_ARGUMENT', 'no FILE given', { key: 'FILE', fix: 'name at least one log file' });
-  for (const f of files) checkReadable(f, 'FILE');
+  if (files.filter((f) => f === '-').length > 1) throw new GoneawayError('GA_ERR_ARGUMENT', 'standard input (-) named twice', { key: 'FILE', value: '-', fix: 'name - once' });
+  files = files.map((f) => readableInput(f, 'FILE'));
   const cfg = loadConfig(o.config);
   const zone = zoneFrom(o.timezone ?? cfg.timezone);
   const ctx: ParseContext = {
@@ -51,7 +53,7 @@ export function runParse(files: string[], o: ParseOptions): number {
     const kind: FileKind = kindArg === 'auto' ? sniffFile(path, ctx).kind : (kindArg.replace('_', '-') as FileKind);
     const counts = newCounts(path, kind);
     all.push(counts);
-    const pathJson = JSON.stringify(path);
+    const pathJson = JSON.stringify(displayPath(path));
     for (const r of parseFile(path, kind, ctx, counts, { onProgress: progress.update(path) })) {
       if (table) table.add(r);
       else if (format === 'ndjson') r.writeNdjson(out, pathJson);

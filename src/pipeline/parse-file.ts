@@ -13,6 +13,7 @@ import { isMysqlErrorRecordStart, parseMysqlErrorRecord } from '../../parsers/my
 import { isMysqlGeneralRecordStart, newGeneralLogState, parseMysqlGeneralRecord } from '../../parsers/mysql/general.js';
 import { isAppRecordStart, parseAppRecord } from '../../parsers/app/index.js';
 import { readLines, type Line, type LineReaderStats } from '../sources/lines.js';
+import { displayPath } from '../sources/spool.js';
 import { assembleRecords, lineRecords, type RecordText } from '../sources/records.js';
 
 export type FileKind = 'haproxy' | 'mysql-error' | 'mysql-general' | 'app';
@@ -139,13 +140,15 @@ function* haproxyRecords(lines: Iterable<Line>, path: string, ctx: ParseContext,
 /** Streams the records of one file. `ctx` is copied; its refTime follows the file. */
 export function* parseFile(path: string, kind: FileKind, baseCtx: ParseContext, counts: FileCounts, opts: ParseFileOptions = {}): Generator<OutRecord> {
   const ctx: ParseContext = { ...baseCtx };
+  const shownAs = displayPath(path);
+  counts.path = shownAs;
   if (ctx.refTime === undefined) {
     // Year-less syslog dates: start from the file's mtime (the newest line is at most that old),
     // then follow HAProxy's own dated fields (USER_PAIN #3: never the current year blindly).
     try { ctx.refTime = statSync(path).mtimeMs; ctx.refTimeIsUpperBound = true; } catch { /* unreadable files fail in readLines */ }
   }
   const lines = readLines(path, opts.stats, opts.onProgress);
-  if (kind === 'haproxy') { yield* haproxyRecords(lines, path, ctx, counts); return; }
+  if (kind === 'haproxy') { yield* haproxyRecords(lines, shownAs, ctx, counts); return; }
   const nonBlank = (function* () {
     for (const l of lines) {
       if (isBlank(l.text) && (l.text.length === 0 || kind !== 'mysql-general')) { counts.blank++; continue; }
@@ -168,16 +171,16 @@ export function* parseFile(path: string, kind: FileKind, baseCtx: ParseContext, 
       const r = parseAppRecord(rec.text, ctx);
       if (r.ok && r.value === null) { counts.skipped++; continue; }
       out = r.ok
-        ? new OutRecord(r.value!.kind, r.value!.t, r.value!, undefined, rec.offset, rec.text, path)
-        : unparsed(rec, path, r.issue);
+        ? new OutRecord(r.value!.kind, r.value!.t, r.value!, undefined, rec.offset, rec.text, shownAs)
+        : unparsed(rec, shownAs, r.issue);
     } else {
       const r = kind === 'mysql-error' ? parseMysqlErrorRecord(rec.text, ctx)
         : parseMysqlGeneralRecord(rec.text, ctx, general);
       if (r.ok) {
-        out = new OutRecord(r.value.kind, r.value.t, r.value, undefined, rec.offset, rec.text, path);
+        out = new OutRecord(r.value.kind, r.value.t, r.value, undefined, rec.offset, rec.text, shownAs);
         if (r.value.t !== undefined) { ctx.refTime = r.value.t; ctx.refTimeIsUpperBound = false; }
       } else {
-        out = unparsed(rec, path, r.issue);
+        out = unparsed(rec, shownAs, r.issue);
       }
     }
     count(counts, out);
