@@ -14,7 +14,7 @@
  */
 import type { ParseContext, ParseResult, Doc } from '../types.js';
 import { parseIsoAt } from '../time.js';
-import { envelopeTime, parseEnvelope, type Envelope } from '../syslog.js';
+import { envelopeFromScan, envelopeTime, scanEnvelope, type Envelope } from '../syslog.js';
 import { classifyErrorMessage } from './error-messages.js';
 import { looksJsonSink, parseJsonSinkRecord } from './json-sink.js';
 import { isDigit, looksIsoDate, looksYymmdd, looksClock, parseYymmddAt, readUint, skipBlanks, isoCached } from './stamp.js';
@@ -53,11 +53,26 @@ function nativeStart(line: string): boolean {
  * An envelope counts only when it names a program (a native `2016-…Z 0 [Note]` line is not one).
  */
 function envelopeOf(line: string): Envelope | undefined {
-  const c = line.charCodeAt(0);
-  if (!((c >= 65 && c <= 90) || c === 60 /* < */ || (looksIsoDate(line, 0) && line.charCodeAt(10) === 84 /* T */))) return undefined;
-  const env = parseEnvelope(line);
+  if (!mayHaveEnvelope(line)) return undefined;
+  const scan = scanEnvelope(line);
   // a dated envelope only: a bare `prog:` tag would take `Version:` / `InnoDB:` continuations for one
-  return env.format !== 'none' && env.format !== 'program' && env.program !== undefined ? env : undefined;
+  if (scan.format === 'none' || scan.format === 'program' || scan.program === undefined) return undefined;
+  return envelopeFromScan(line, scan);
+}
+
+/**
+ * Cheap pre-check, run on every line: a month name, `<PRI>`, or an ISO date with `T` that is NOT
+ * followed by MySQL 5.7/8's all-digit thread column (`2024-…Z 56 [Note]` is a native line).
+ */
+function mayHaveEnvelope(line: string): boolean {
+  const c = line.charCodeAt(0);
+  if ((c >= 65 && c <= 90) || c === 60 /* < */) return true;
+  if (!(looksIsoDate(line, 0) && line.charCodeAt(10) === 84 /* T */)) return false;
+  const sp = line.indexOf(' ', 19);
+  if (sp < 0) return false;
+  let i = sp + 1;
+  while (isDigit(line.charCodeAt(i))) i++;
+  return !(i > sp + 1 && line.charCodeAt(i) === 32);
 }
 
 const SYSLOG_LEVEL = /^(?:\d+\s+)?\[(?:note|warning|error|system|info)\]/i;
