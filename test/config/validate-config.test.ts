@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { validateConfig, parseDuration } from '../../src/config/schema.js';
@@ -31,8 +31,9 @@ test('every config error names the key, the value and the fix', () => {
   assert.match(byKey.get('haproxy')!.message, /unknown key.*"file"/);
 });
 
-test('goneaway validate lists every problem and exits 1', () => {
+test('goneaway validate lists every problem and exits 1', (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'goneaway-cfg-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const f = path.join(dir, 'bad.yaml');
   writeFileSync(f, 'timezone: Nowhere/Land\ncorrelate:\n  max_error_lag: forever\nmysql:\n  instances:\n    - server: replica1\n      error_log: /nonexistent/error.log\n');
   const r = goneaway(['validate', '--config', f]);
@@ -41,8 +42,9 @@ test('goneaway validate lists every problem and exits 1', () => {
   assert.match(r.stderr, /correlate\.max_error_lag = "forever"/);
 });
 
-test('named log files must be readable', () => {
+test('named log files must be readable', (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'goneaway-cfg-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const f = path.join(dir, 'files.yaml');
   writeFileSync(f, 'mysql:\n  instances:\n    - server: replica1\n      error_log: /nonexistent/error.log\n');
   const r = goneaway(['validate', '--config', f]);
