@@ -2,7 +2,7 @@
  * Builds small synthetic incidents in the shapes real HAProxy 2.6 / MariaDB 10.11 / apps wrote in
  * LAB_FINDINGS, writes them to a temp dir and runs the correlator in-process.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { correlate, newStats } from '../../src/correlate/engine.js';
@@ -100,7 +100,7 @@ export class Incident {
   }
 
   /** Writes the files (each sorted by time, as the components would) and correlates them. */
-  run(opts: { skew?: number; maxLag?: number; settle?: number } = {}): { events: Doc[]; appErrors: Doc[]; connections: Doc[]; dir: string } {
+  run(opts: { skew?: number; maxLag?: number; settle?: number } = {}): { events: Doc[]; appErrors: Doc[]; connections: Doc[] } {
     const dir = mkdtempSync(path.join(tmpdir(), 'goneaway-incident-'));
     const write = (name: string, l: Array<{ t: number; line: string }>) => {
       const p = path.join(dir, name);
@@ -113,12 +113,17 @@ export class Incident {
     const mysqlError = [...servers].map((s) => ({ server: s, path: write(`${s}-error.log`, this.errors[s] ?? []) }));
     const mysqlGeneral = [...servers].map((s) => ({ server: s, path: write(`${s}-general.log`, this.general[s] ?? []) }));
     const stats = newStats();
-    const events = [...correlate({
-      haproxy, app, mysqlError, mysqlGeneral, ctx: { zone: makeZone('UTC'), refTime: T0 },
-      skew: opts.skew ?? 2000, maxLag: opts.maxLag ?? 900_000, settle: opts.settle ?? 5000,
-    }, stats)];
+    let events: Doc[];
+    try {
+      events = [...correlate({
+        haproxy, app, mysqlError, mysqlGeneral, ctx: { zone: makeZone('UTC'), refTime: T0 },
+        skew: opts.skew ?? 2000, maxLag: opts.maxLag ?? 900_000, settle: opts.settle ?? 5000,
+      }, stats)];
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     const kind = (k: string) => events.filter((e) => (e.goneaway as Doc).kind === k);
-    return { events, appErrors: kind('app_error'), connections: kind('connection'), dir };
+    return { events, appErrors: kind('app_error'), connections: kind('connection') };
   }
 }
 
