@@ -5,6 +5,8 @@ import { GoneawayError } from '../errors.js';
 import { loadConfig } from '../config/load.js';
 import { parseDuration } from '../config/schema.js';
 import { haproxyFormats, readableInput, timeArg, zoneFrom } from './common.js';
+import { zoneWarning } from '../sources/zone-check.js';
+import { displayPath } from '../sources/spool.js';
 import { compileAppPatterns } from '../pipeline/app-patterns.js';
 import { correlate, newStats, type CorrelateInput } from '../correlate/engine.js';
 import { readHaproxySettings } from '../correlate/haproxy-settings.js';
@@ -72,6 +74,10 @@ export function runCorrelate(files: string[], o: CorrelateOptions): number {
     throw new GoneawayError('GA_ERR_ARGUMENT', 'no log files given', { key: '--haproxy/--mysql-error/--mysql-general/--app', fix: 'name the logs to correlate, e.g. --haproxy haproxy.log --app app.log' });
   }
   if (app.length === 0) process.stderr.write('goneaway: no --app log given: only connection events (abnormal closures) will be reported\n');
+  for (const h of haproxy) {
+    const w = zoneWarning(h, ctx);
+    if (w) process.stderr.write(`goneaway: warning: ${displayPath(h) === h ? w : w.replace(h, displayPath(h))}\n`);
+  }
   let haproxySettings;
   if (haproxyConfig) haproxySettings = readHaproxySettings(readFileSync(haproxyConfig, 'utf8'));
   const progress = progressFor([...haproxy, ...app, ...mysqlError.map((m) => m.path), ...mysqlGeneral.map((m) => m.path)]);
