@@ -5,7 +5,21 @@
  */
 import type { TimeFormats } from './timefmt.js';
 
-export interface TcpLogFields {
+/** `%ac/%fc/%bc/%sc/%rc %sq/%bq`, common to tcplog and httplog */
+export interface ConnFields {
+  ac: number;
+  fc: number;
+  bc: number;
+  sc: number;
+  /** retries; `+1` = redispatched */
+  rc: number | string;
+  sq: number;
+  bq: number;
+}
+
+const conns = (s: ConnFields): string => `${s.ac}/${s.fc}/${s.bc}/${s.sc}/${s.rc} ${s.sq}/${s.bq}`;
+
+export interface TcpLogFields extends ConnFields {
   /** syslog stamp (HAProxy logs a tcplog line at session end) */
   logT: number;
   host: string;
@@ -23,14 +37,6 @@ export interface TcpLogFields {
   tt: number | string;
   bytes: number | string;
   state: string;
-  ac: number;
-  fc: number;
-  bc: number;
-  sc: number;
-  /** retries; `+1` = redispatched */
-  rc: number | string;
-  sq: number;
-  bq: number;
 }
 
 export function syslogPrefix(f: TimeFormats, t: number, host: string, pid: number): string {
@@ -41,11 +47,11 @@ export function tcplogLine(f: TimeFormats, s: TcpLogFields): string {
   return (
     `${syslogPrefix(f, s.logT, s.host, s.pid)}${s.clientIp}:${s.clientPort} [${f.haproxy(s.accept)}] ` +
     `${s.frontend} ${s.backend}/${s.server} ${s.tw}/${s.tc}/${s.tt} ${s.bytes} ${s.state} ` +
-    `${s.ac}/${s.fc}/${s.bc}/${s.sc}/${s.rc} ${s.sq}/${s.bq}`
+    `${conns(s)}`
   );
 }
 
-export interface HttpLogFields {
+export interface HttpLogFields extends ConnFields {
   logT: number;
   host: string;
   pid: number;
@@ -68,13 +74,6 @@ export interface HttpLogFields {
   cookieResp: string;
   /** 4 chars (%tsc) */
   tsc: string;
-  ac: number;
-  fc: number;
-  bc: number;
-  sc: number;
-  rc: number | string;
-  sq: number;
-  bq: number;
   /** header capture blocks, already braced, e.g. ['{www.example.com|curl/8.5}', '{}'] (may be empty) */
   captures: readonly string[];
   /** request line without quotes, or `<BADREQ>` */
@@ -86,7 +85,7 @@ export function httplogLine(f: TimeFormats, s: HttpLogFields): string {
   return (
     `${syslogPrefix(f, s.logT, s.host, s.pid)}${s.clientIp}:${s.clientPort} [${f.haproxy(s.requestT)}] ` +
     `${s.frontend} ${s.backend}/${s.server} ${s.tR}/${s.tw}/${s.tc}/${s.tr}/${s.ta} ${s.status} ${s.bytes} ` +
-    `${s.cookieReq} ${s.cookieResp} ${s.tsc} ${s.ac}/${s.fc}/${s.bc}/${s.sc}/${s.rc} ${s.sq}/${s.bq}${caps} "${s.request}"`
+    `${s.cookieReq} ${s.cookieResp} ${s.tsc} ${conns(s)}${caps} "${s.request}"`
   );
 }
 

@@ -11,7 +11,7 @@
 import type { ParseResult } from '../types.js';
 import type { EnvFields } from '../syslog.js';
 import { buildTrafficDoc, intAt, resetPlus, plusSeen, type TrafficRec } from './fields.js';
-import { slashNum, slashNums, slashPlus, type Head } from './traffic.js';
+import { stateAt, TAIL, type Head } from './traffic.js';
 
 /** httpslog: `fc_err/ssl_fc_err(hex)/ssl_c_err/ssl_c_ca_err/resumed sni/version/cipher` */
 const HTTPS_TAIL = /^(\d+)\/([0-9A-Fa-f]+)\/(\d+)\/(\d+)\/([01]) ([^/\s]*)\/([^/\s]*)\/(\S*)$/;
@@ -38,20 +38,9 @@ export function parseHttpTail(h: Head, env: EnvFields | undefined, legacy: boole
   b = p.indexOf(' ', a);
   if (b < 0) return undefined;
   const resCookie = p.slice(a, b);
-  a = b + 1;
-  b = p.indexOf(' ', a);
-  if (b < 0 || b - a < 2 || b - a > 4) return undefined;
-  const state = p.slice(a, b);
-  a = b + 1;
-  b = p.indexOf(' ', a);
-  if (b < 0 || slashNums(p, a, b, 5) !== 5) return undefined;
-  const ac = slashNum(0), fc = slashNum(1), bc = slashNum(2), sc = slashNum(3), rc = slashNum(4);
-  const redispatched = (slashPlus() & 16) !== 0;
-  a = b + 1;
-  b = p.indexOf(' ', a);
-  if (b < 0) b = n;
-  if (slashNums(p, a, b, 2) !== 2) return undefined;
-  const sq = slashNum(0), bq = slashNum(1);
+  b = stateAt(p, b + 1, 2);
+  if (b < 0) return undefined;
+  const { state, ac, fc, bc, sc, rc, redispatched, sq, bq } = TAIL;
 
   // optional capture blocks, then the quoted request
   const blocks: string[] = [];

@@ -15,7 +15,7 @@ import { isIp } from './fields.js';
 
 /** Strings that need no escaping in JSON are quoted as they are; the rest go through JSON.stringify. */
 const NOT_PLAIN = /["\\\u0000-\u001f\ud800-\udfff]/;
-export function jsonStr(s: string): string {
+function jsonStr(s: string): string {
   return NOT_PLAIN.test(s) ? JSON.stringify(s) : `"${s}"`;
 }
 
@@ -74,8 +74,6 @@ export class TcpLogRecord implements Parsed {
   }
   set doc(d: Doc) { this.built = d; }
 
-  private sourceIsIp(): boolean { return isIp(this.client); }
-
   buildDoc(): Doc {
     const at = isoUtc(this.t);
     const conns: Doc = { active: this.ac, frontend: this.fc, backend: this.bc, server: this.sc, retries: this.rc };
@@ -92,7 +90,7 @@ export class TcpLogRecord implements Parsed {
     const c = this.client, port = this.clientPort;
     if (c === '-' || c === '') { if (port !== undefined) doc.source = { port }; }
     else if (c === 'unix') { if (port !== undefined) hap.unix_socket_id = port; doc.source = { address: 'unix' }; }
-    else if (this.sourceIsIp()) doc.source = port !== undefined ? { address: c, ip: c, port } : { address: c, ip: c };
+    else if (isIp(c)) doc.source = port !== undefined ? { address: c, ip: c, port } : { address: c, ip: c };
     else doc.source = port !== undefined ? { address: c, port } : { address: c };
     if (this.program !== undefined) doc.process = this.pid !== undefined ? { name: this.program, pid: this.pid } : { name: this.program };
     else if (this.pid !== undefined) doc.process = { pid: this.pid };
@@ -123,7 +121,7 @@ export class TcpLogRecord implements Parsed {
     else {
       const q = jsonStr(c);
       const p = port !== undefined ? `,"port":${port}` : '';
-      src = this.sourceIsIp() ? `"source":{"address":${q},"ip":${q}${p}},` : `"source":{"address":${q}${p}},`;
+      src = isIp(c) ? `"source":{"address":${q},"ip":${q}${p}},` : `"source":{"address":${q}${p}},`;
     }
     let proc = '';
     if (this.program !== undefined) proc = this.pid !== undefined ? `"process":{"name":${jsonStr(this.program)},"pid":${this.pid}},` : `"process":{"name":${jsonStr(this.program)}},`;

@@ -8,32 +8,20 @@ import type { ParseResult } from '../types.js';
 import type { EnvFields } from '../syslog.js';
 import { intAt, resetPlus, plusSeen } from './fields.js';
 import { TcpLogRecord } from './tcp-record.js';
-import { slashNum, slashNums, slashPlus, type Head } from './traffic.js';
+import { stateAt, TAIL, type Head } from './traffic.js';
 
 export function parseTcpTail(h: Head, env: EnvFields | undefined): ParseResult | undefined {
   const p = h.p, n = p.length;
-  let a = h.pos;
+  const a = h.pos;
   let b = p.indexOf(' ', a);
   if (b < 0) return undefined;
   resetPlus();
   const bytes = intAt(p, a, b);
   if (Number.isNaN(bytes)) return undefined;
   const bytesPlus = plusSeen;
-  a = b + 1;
-  b = p.indexOf(' ', a);
-  if (b < 0 || b - a < 1 || b - a > 4) return undefined;
-  const state = p.slice(a, b);
-  a = b + 1;
-  b = p.indexOf(' ', a);
+  b = stateAt(p, b + 1, 1);
   if (b < 0) return undefined;
-  if (slashNums(p, a, b, 5) !== 5) return undefined;
-  const ac = slashNum(0), fc = slashNum(1), bc = slashNum(2), sc = slashNum(3), rc = slashNum(4);
-  const redispatched = (slashPlus() & 16) !== 0;
-  a = b + 1;
-  b = p.indexOf(' ', a);
-  if (b < 0) b = n;
-  if (slashNums(p, a, b, 2) !== 2) return undefined;
-  const sq = slashNum(0), bq = slashNum(1);
+  const t = TAIL;
   // A flat record (tcp-record.ts): the nested document is built only on demand (issue #2 budget).
   // The property test "fast path ≡ compiled log-format" holds its document to the generic builder's.
   let extra: string | undefined;
@@ -42,7 +30,7 @@ export function parseTcpTail(h: Head, env: EnvFields | undefined): ParseResult |
     if (e) extra = e;
   }
   const rec = new TcpLogRecord(h.date, h.client, h.clientPort, h.frontend, h.backend, h.server, h.destination,
-    h.t0, h.t1, h.t2, bytes, bytesPlus || (h.plusMask & 4) !== 0, state, ac, fc, bc, sc, rc, redispatched, sq, bq,
+    h.t0, h.t1, h.t2, bytes, bytesPlus || (h.plusMask & 4) !== 0, t.state, t.ac, t.fc, t.bc, t.sc, t.rc, t.redispatched, t.sq, t.bq,
     extra, env?.host, env?.program, env?.pid);
   return { ok: true, value: rec };
 }

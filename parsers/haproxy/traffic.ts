@@ -65,8 +65,37 @@ export function slashNums(p: string, a: number, b: number, max: number): number 
   }
   return count;
 }
-export function slashNum(i: number): number { return nums[i]!; }
-export function slashPlus(): number { return plusMask; }
+
+/** The `%ts %ac/%fc/%bc/%sc/%rc %sq/%bq` run shared by tcplog and httplog, as read by stateAt(). */
+export interface StateTail {
+  state: string;
+  ac: number; fc: number; bc: number; sc: number; rc: number;
+  redispatched: boolean;
+  sq: number; bq: number;
+}
+/** One module-level result (no per-line allocation); valid until the next call. */
+export const TAIL: StateTail = { state: '', ac: 0, fc: 0, bc: 0, sc: 0, rc: 0, redispatched: false, sq: 0, bq: 0 };
+
+/**
+ * Reads `state conns queues` from p[a…] into TAIL; the state must be minState–4 chars. Returns the
+ * index just after the queues (p.length when they end the line), or -1 when the run is not there.
+ */
+export function stateAt(p: string, a: number, minState: number): number {
+  let b = p.indexOf(' ', a);
+  if (b < 0 || b - a < minState || b - a > 4) return -1;
+  TAIL.state = p.slice(a, b);
+  a = b + 1;
+  b = p.indexOf(' ', a);
+  if (b < 0 || slashNums(p, a, b, 5) !== 5) return -1;
+  TAIL.ac = nums[0]!; TAIL.fc = nums[1]!; TAIL.bc = nums[2]!; TAIL.sc = nums[3]!; TAIL.rc = nums[4]!;
+  TAIL.redispatched = (plusMask & 16) !== 0;
+  a = b + 1;
+  b = p.indexOf(' ', a);
+  if (b < 0) b = p.length;
+  if (slashNums(p, a, b, 2) !== 2) return -1;
+  TAIL.sq = nums[0]!; TAIL.bq = nums[1]!;
+  return b;
+}
 
 function isTimerToken(p: string, a: number, b: number): boolean {
   let slash = false;

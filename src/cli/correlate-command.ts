@@ -75,8 +75,8 @@ export function runCorrelate(files: string[], o: CorrelateOptions): number {
   }
   if (app.length === 0) process.stderr.write('goneaway: no --app log given: only connection events (abnormal closures) will be reported\n');
   for (const h of haproxy) {
-    const w = zoneWarning(h, ctx);
-    if (w) process.stderr.write(`goneaway: warning: ${displayPath(h) === h ? w : w.replace(h, displayPath(h))}\n`);
+    const w = zoneWarning(h, ctx, displayPath(h));
+    if (w) process.stderr.write(`goneaway: warning: ${w}\n`);
   }
   let haproxySettings;
   if (haproxyConfig) haproxySettings = readHaproxySettings(readFileSync(haproxyConfig, 'utf8'));

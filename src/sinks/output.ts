@@ -4,8 +4,7 @@
  * Strings are encoded straight into one 4 MiB buffer and written with one syscall per buffer.
  * Measured on the 2M-line tcplog NDJSON (~2 GB of output, issue #2 target "`goneaway parse` at least
  * as fast as lnav"): joining strings then writing them cost 3.3 s, encoding each record into the
- * buffer 1.8 s, and copying records known to be ASCII with latin1 (byte-identical for ASCII) 0.9 s.
- * Callers that know a string is ASCII say so (`writeAscii`); anything else is encoded as UTF-8.
+ * buffer 1.8 s. Byte writers (src/sinks/tcplog-ndjson.ts) store straight into the buffer instead.
  *
  * stdout: Node makes stdout pipes and files blocking on Linux ("A note on process I/O"), so
  * writeSync(1) is safe once process.stdout exists; EAGAIN (a reader that set O_NONBLOCK on a shared
@@ -16,8 +15,6 @@ import { GoneawayError } from '../errors.js';
 
 export interface Output {
   write(s: string): void;
-  /** s must be pure ASCII (it is copied byte for byte) */
-  writeAscii(s: string): void;
   close(): void;
   readonly isTTY: boolean;
 }
@@ -61,11 +58,6 @@ export class BufferedOutput implements Output {
     // UTF-8 takes at most 3 bytes per UTF-16 unit
     this.reserve(s.length * 3);
     this.pos += this.buf.utf8Write(s, this.pos);
-  }
-  writeAscii(s: string): void {
-    // latin1 bytes = chars for ASCII
-    this.reserve(s.length);
-    this.pos += this.buf.latin1Write(s, this.pos);
   }
   close(): void {
     this.flush();

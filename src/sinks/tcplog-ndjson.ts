@@ -197,7 +197,7 @@ export function writeTcplogNdjson(out: BufferedOutput, r: TcpLogRecord, original
   const host = r.host !== undefined && r.host !== '-' ? r.host : undefined;
   const tt = r.Tt;
   // `,"process":{…},"host":{…},"event":{"duration":` (or without the event when Tt < 0)
-  p = seg(b, p, procHost.get(r.program, r.pid, host === undefined ? undefined : tt >= 0 ? host : host + '\u0000', () => {
+  p = seg(b, p, procHost.get(r.program, r.pid, host, () => {
     let t = '';
     if (r.program !== undefined) t += r.pid !== undefined ? `,"process":{"name":${q(r.program)},"pid":${r.pid}}` : `,"process":{"name":${q(r.program)}}`;
     else if (r.pid !== undefined) t += `,"process":{"pid":${r.pid}}`;

@@ -45,10 +45,10 @@ export function offsetText(ms: number): string {
 }
 
 /** A one-line warning when the zone given looks wrong for this HAProxy log, else undefined. */
-export function zoneWarning(path: string, ctx: ParseContext): string | undefined {
+export function zoneWarning(path: string, ctx: ParseContext, shownAs = path): string | undefined {
   const c = checkHaproxyZone(path, ctx);
   // a few seconds are normal (logging delay, clock skew); a quarter hour or more is a zone error
   if (c.samples < 5 || Math.abs(c.offsetMs) < 900_000) return undefined;
-  return `${path}: HAProxy's dates read in ${ctx.zone.name} are ${offsetText(c.offsetMs)} off the offsets of their syslog stamps `
+  return `${shownAs}: HAProxy's dates read in ${ctx.zone.name} are ${offsetText(c.offsetMs)} off the offsets of their syslog stamps `
     + `(median of ${c.samples} lines): the HAProxy host's zone is ${ctx.zone.name} ${offsetText(-c.offsetMs)}; pass --timezone with that zone or time joins will miss`;
 }
