@@ -70,6 +70,7 @@ export function* correlate(input: CorrelateInput, stats: CorrelateStats): Genera
     ...input.app.map((p) => source(p, 'app', 'app', '', input, stats)),
   ];
   const pending: AppError[] = [];
+  const msFiles = new Set<string>();
   const deferred: AppError[] = [];
   let lastEvict = -Infinity;
   const horizon = input.maxLag + 2 * input.skew + input.settle + RETRY_AFTER + 2000;
@@ -97,7 +98,12 @@ export function* correlate(input: CorrelateInput, stats: CorrelateStats): Genera
     const ready: AppError[] = [];
     while (pending.length && pending[0]!.t + pending[0]!.res + input.settle + input.skew < watermark) ready.push(pending.shift()!);
     // exact keys first, so that time-only errors do not take a session an exact one owns
-    ready.sort((a, b) => (a.localPort === undefined ? 1 : 0) - (b.localPort === undefined ? 1 : 0) || a.t - b.t);
+    // The surest joins claim their sessions first: exact ports, then millisecond stamps before
+    // whole-second ones (a Laravel line at 02 fits every close in that second; a PyMySQL one at
+    // 02.609 fits one), each in time order. Greedy, but most-constrained first.
+    // A file keeps its own time order (a worker's repeat errors follow its first one).
+    const fileRes = (e: AppError) => (msFiles.has(e.file) ? 0 : 1000);
+    ready.sort((a, b) => (a.localPort === undefined ? 1 : 0) - (b.localPort === undefined ? 1 : 0) || fileRes(a) - fileRes(b) || a.t - b.t);
     for (const e of ready) {
       const m = match(e);
       if (m.verdict.cause === 'unknown' && !e.retried && watermark !== Infinity) {
@@ -182,7 +188,12 @@ export function* correlate(input: CorrelateInput, stats: CorrelateStats): Genera
       case 'gen': ingestGeneral(store, it.inst, r); break;
       case 'app': {
         const e = toAppError(r);
-        if (e && inRange(e.t, input)) pending.push(e);
+        if (e && inRange(e.t, input)) {
+          // a file that ever showed milliseconds has them: its .000 stamps are not whole seconds
+          if (e.res === 0) msFiles.add(e.file);
+          else if (msFiles.has(e.file)) e.res = 0;
+          pending.push(e);
+        }
         break;
       }
     }

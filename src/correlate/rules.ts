@@ -34,17 +34,35 @@ export function threadFor(store: Store, s: Session, st: RuleSettings, threadId?:
       if (th.session && th.session !== s) continue;
       if (isProbeUser(inst, th.user)) continue;
       if (th.quitT !== undefined && th.quitT < s.accept - st.skew - 1000) continue;
-      // the thread's own end (Quit, Aborted line) must agree with the session's end; a thread
-      // killed after the session ended cannot be it
-      const end = th.quitT ?? th.aborted?.t;
+      // the thread's own end must agree with the session's end. A Quit is the client's clean close:
+      // HAProxy closes both sides within milliseconds, so the session ends in the Quit's second
+      // (general-log stamps are truncated to it). A DBA's `KILL` thread connects and quits during
+      // the victim's session; without this it passes for a same-second app connection (lab 04).
+      if (th.quitT !== undefined && (s.end < th.quitT - st.skew || s.end > th.quitT + 1000 + st.skew)) continue;
+      // An Aborted line is written when the server notices the close: "timeout reading" when it
+      // closes, "error reading/writing" after HAProxy did. A "(KILLED)" line is the KILL's time: a
+      // half-open victim's session ends whenever the app next writes (LAB_FINDINGS 04), no bound.
+      const ab = th.aborted && th.aborted.reason !== 'killed' ? th.aborted.t : undefined;
+      const end = th.quitT ?? ab;
       if (end !== undefined && Math.abs(end - s.end) > st.skew + 2000 && end < s.end) continue;
+      // a thread killed after the session ended cannot be it
       if (th.killed && th.killed.t > s.end + st.skew + 1000) continue;
-      const d = Math.abs((th.connectT ?? 0) - s.accept) + (end !== undefined ? Math.abs(end - s.end) : 1500);
+      // Distances to what a stamp means: a whole-second stamp k is any instant of [k, k + 1 s), so
+      // an accept at .586 is 0 ms from a Connect logged in that second and 414 ms from one logged
+      // the next. A KILLed running query ends its session at the KILL; an idle victim later.
+      const dEnd = end !== undefined ? toStamp(s.end, end) : th.killed ? Math.min(1500, toStamp(s.end, th.killed.t)) : 1500;
+      const d = toStamp(s.accept, th.connectT ?? 0) + dEnd;
       if (d < bestD) { best = th; bestD = d; }
     }
   }
   if (best && bind) best.session = s;
   return best;
+}
+
+/** ms from instant x to a log stamp, which covers [t, t + 1 s) when it has whole seconds only */
+function toStamp(x: number, t: number): number {
+  const res = t % 1000 === 0 ? 1000 : 0;
+  return x < t ? t - x : x >= t + res ? x - t - res : 0;
 }
 
 /** how long after a server died HAProxy's checks may take to mark it DOWN (fall × inter) */
