@@ -86,7 +86,7 @@ export function ingestError(store: Store, instName: string, r: OutRecord): void 
       const reason = str(get(d, 'mysql.aborted.reason_code')) ?? 'other';
       const killer = num(get(d, 'mysql.aborted.killer_thread_id'));
       const byShutdown = get(d, 'mysql.aborted.by_shutdown') === true;
-      inst.aborted.add({ instance: instName, t: r.t, threadId: victim, reason, killer, byShutdown, ev, claimed: false });
+      store.addAborted(inst, { instance: instName, t: r.t, threadId: victim, reason, killer, byShutdown, ev, claimed: false });
       const th = victim !== undefined ? currentThread(inst, victim) : undefined;
       if (th) {
         if (!th.aborted) th.aborted = { t: r.t, reason, ev };

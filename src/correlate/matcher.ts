@@ -6,7 +6,7 @@
  *   moment the app's write fails. Candidates that cannot be told apart lower the confidence.
  * - No HAProxy session at all: MySQL's own lines near the error (direct connections, missing logs).
  */
-import { decideSession, fmtMs, mayBeServerClosed } from './rules.js';
+import { DOWN_DETECTION, decideSession, fmtMs, mayBeServerClosed } from './rules.js';
 import type { Store } from './store.js';
 import { TERMINATOR_OF, type AppError, type Cause, type Session, type Verdict } from './model.js';
 
@@ -60,8 +60,22 @@ export function matchError(store: Store, e: AppError, cfg: Settings, st: { skew:
   const pick = (): Session | undefined => {
     // 1) a session whose first cause (the close, or the KILL/shutdown/Aborted line behind it)
     //    is at the error: query interrupted, packet too big, half-open victim (LAB 02, 04, 05, 06)
+    // A session that did not close at the error fits only through a first cause at the error (a
+    // KILL, a lifecycle event or an Aborted line on its instance then): without one, skip its verdict.
+    const w = e.res / 2 + cfg.skew + 500;
+    const causeNear = new Map<string, boolean>();
+    const mayFit = (s: Session) => {
+      if (Math.abs(s.end - mid) <= w) return true; // the verdict's time is the close itself
+      let c = causeNear.get(s.server);
+      if (c === undefined) {
+        const inst = store.instances.get(s.server);
+        c = inst !== undefined && (inst.kills.any(mid - w, mid + w) || inst.aborted.any(mid - w, mid + w) || inst.events.any(mid - w - DOWN_DETECTION, mid + w));
+        causeNear.set(s.server, c);
+      }
+      return c;
+    };
     const scored = atError
-      .filter((s) => mayBeServerClosed(store, s, st) || e.code === '1153' || e.code === '4031')
+      .filter((s) => mayFit(s) && (mayBeServerClosed(store, s, st) || e.code === '1153' || e.code === '4031'))
       .map((s) => ({ s, v: decideSession(store, s, st, e, false) }))
       .filter((x) => x.v.cause !== 'unknown' && (x.v.at ?? x.s.end) <= hi
         && (near(x.s) || Math.abs((x.v.at ?? x.s.end) - mid) <= e.res / 2 + cfg.skew + 500));

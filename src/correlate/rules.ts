@@ -66,7 +66,7 @@ function toStamp(x: number, t: number): number {
 }
 
 /** how long after a server died HAProxy's checks may take to mark it DOWN (fall × inter) */
-const DOWN_DETECTION = 15_000;
+export const DOWN_DETECTION = 15_000;
 
 function lifecycleDuring(inst: Instance | undefined, from: number, to: number, downTo = to): { type: 'shutdown' | 'crash'; ev: Evidence; t: number } | undefined {
   if (!inst) return undefined;
@@ -95,8 +95,9 @@ function abortedOf(inst: Instance | undefined, th: Thread | undefined): Thread['
   if (!th) return undefined;
   if (th.aborted) return th.aborted;
   if (!inst) return undefined;
-  for (const a of inst.aborted.range((th.connectT ?? th.lastT) - 1000, th.lastT + 3_600_000)) {
-    if (a.threadId === th.id && a.reason !== 'killed') { th.aborted = { t: a.t, reason: a.reason, ev: a.ev }; a.claimed = true; return th.aborted; }
+  const from = (th.connectT ?? th.lastT) - 1000, to = th.lastT + 3_600_000;
+  for (const a of inst.abortedById.get(th.id) ?? []) {
+    if (a.t >= from && a.t <= to && a.reason !== 'killed') { th.aborted = { t: a.t, reason: a.reason, ev: a.ev }; a.claimed = true; return th.aborted; }
   }
   return undefined;
 }
@@ -265,8 +266,5 @@ export function mayBeServerClosed(store: Store, s: Session, st: RuleSettings): b
   const inst = store.instances.get(s.server);
   if (!inst) return false;
   const from = s.accept - st.skew - 1000;
-  for (const _ of inst.kills.range(from, s.end + 500)) return true;
-  for (const _ of inst.events.range(from, s.end + DOWN_DETECTION)) return true;
-  for (const _ of inst.aborted.range(from, s.end + st.skew + 3000)) return true;
-  return false;
+  return inst.kills.any(from, s.end + 500) || inst.events.any(from, s.end + DOWN_DETECTION) || inst.aborted.any(from, s.end + st.skew + 3000);
 }

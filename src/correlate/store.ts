@@ -11,35 +11,49 @@ import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
 import { decodeTermination } from '../../parsers/haproxy/termination.js';
 import { get, num, str, type Aborted, type Evidence, type HaEvent, type InstanceEvent, type Session, type Thread } from './model.js';
 
-/** An array kept sorted by a numeric key, appended at the back (logs are nearly in order). */
+/**
+ * An array kept sorted by a numeric key, appended at the back (logs are nearly in order). The keys
+ * live in their own array: binary searches and range scans read numbers, not closures (the
+ * correlate bench does tens of millions of them).
+ */
 export class TimeList<T> {
   items: T[] = [];
+  keys: number[] = [];
   head = 0;
   constructor(readonly key: (x: T) => number) {}
   add(x: T): void {
     const k = this.key(x);
-    let i = this.items.length;
-    while (i > this.head && this.key(this.items[i - 1]!) > k) i--;
-    if (i === this.items.length) this.items.push(x); else this.items.splice(i, 0, x);
+    const keys = this.keys;
+    let i = keys.length;
+    while (i > this.head && keys[i - 1]! > k) i--;
+    if (i === keys.length) { this.items.push(x); keys.push(k); } else { this.items.splice(i, 0, x); keys.splice(i, 0, k); }
   }
   /** index of the first item with key >= k */
   lowerBound(k: number): number {
-    let lo = this.head, hi = this.items.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (this.key(this.items[mid]!) < k) lo = mid + 1; else hi = mid; }
+    const keys = this.keys;
+    let lo = this.head, hi = keys.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (keys[mid]! < k) lo = mid + 1; else hi = mid; }
     return lo;
   }
   *range(from: number, to: number): Generator<T> {
-    for (let i = this.lowerBound(from); i < this.items.length; i++) {
-      const x = this.items[i]!;
-      if (this.key(x) > to) break;
-      yield x;
-    }
+    const keys = this.keys;
+    for (let i = this.lowerBound(from); i < keys.length && keys[i]! <= to; i++) yield this.items[i]!;
+  }
+  /** is there any item with from <= key <= to? */
+  any(from: number, to: number): boolean {
+    const i = this.lowerBound(from);
+    return i < this.keys.length && this.keys[i]! <= to;
   }
   /** removes and returns the items with key < k */
   evictBefore(k: number): T[] {
-    const out: T[] = [];
-    while (this.head < this.items.length && this.key(this.items[this.head]!) < k) out.push(this.items[this.head++]!);
-    if (this.head > 4096 && this.head * 2 > this.items.length) { this.items = this.items.slice(this.head); this.head = 0; }
+    const end = this.lowerBound(k);
+    const out = this.items.slice(this.head, end);
+    this.head = end;
+    if (this.head > 4096 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.keys = this.keys.slice(this.head);
+      this.head = 0;
+    }
     return out;
   }
   get size(): number { return this.items.length - this.head; }
@@ -54,6 +68,8 @@ export interface Instance {
   /** eviction queue of threads by `queuedAt` */
   threadList: MinHeap<Thread>;
   aborted: TimeList<Aborted>;
+  /** the same Aborted lines by victim thread id (a thread's own line without a time scan) */
+  abortedById: Map<number, Aborted[]>;
   events: TimeList<InstanceEvent>;
   /** time of the last line seen from this instance (a crash shows as silence, then recovery) */
   lastActivity: number | undefined;
@@ -87,7 +103,7 @@ export class Store {
   instance(name: string): Instance {
     let i = this.instances.get(name);
     if (!i) {
-      i = { name, threads: new Map(), bySecond: new Map(), threadList: new MinHeap<Thread>((t) => t.queuedAt), aborted: new TimeList<Aborted>((a) => a.t), events: new TimeList<InstanceEvent>((e) => e.t), lastActivity: undefined, hasErrorLog: false, users: new Map(), kills: new TimeList<number>((t) => t) };
+      i = { name, threads: new Map(), bySecond: new Map(), threadList: new MinHeap<Thread>((t) => t.queuedAt), aborted: new TimeList<Aborted>((a) => a.t), abortedById: new Map(), events: new TimeList<InstanceEvent>((e) => e.t), lastActivity: undefined, hasErrorLog: false, users: new Map(), kills: new TimeList<number>((t) => t) };
       this.instances.set(name, i);
     }
     return i;
@@ -155,6 +171,13 @@ export class Store {
       termination: decodeTermination(state), backendSource: undefined, request: undefined,
     };
     return this.index(s);
+  }
+
+  addAborted(inst: Instance, a: Aborted): void {
+    inst.aborted.add(a);
+    if (a.threadId === undefined) return;
+    const l = inst.abortedById.get(a.threadId);
+    if (l) l.push(a); else inst.abortedById.set(a.threadId, [a]);
   }
 
   addHaEvent(r: OutRecord): void {
@@ -226,7 +249,14 @@ export class Store {
           if (b) { const i = b.indexOf(t); if (i >= 0) b.splice(i, 1); if (!b.length) inst.bySecond.delete(k); }
         }
       }
-      inst.aborted.evictBefore(before);
+      for (const a of inst.aborted.evictBefore(before)) {
+        if (a.threadId === undefined) continue;
+        const l = inst.abortedById.get(a.threadId);
+        if (!l) continue;
+        const i = l.indexOf(a);
+        if (i >= 0) l.splice(i, 1);
+        if (!l.length) inst.abortedById.delete(a.threadId);
+      }
       inst.kills.evictBefore(before);
       inst.events.evictBefore(before - 24 * 3600_000);
     }
