@@ -236,6 +236,31 @@ function syslogDateAt(line: string, i: number): number {
   return d.end;
 }
 
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/**
+ * journalctl `-o short-full`: `Wed 2026-11-25 01:25:02 UTC host prog[pid]: …` (local time and the
+ * zone's abbreviation; `short-full` with `--utc` prints UTC). Only UTC/GMT and numeric offsets
+ * say which instant it is; other abbreviations (CET, EST…) are ambiguous, so the wall clock is
+ * kept and placed with `--timezone`, like a zone-less ISO date.
+ */
+function shortFull(line: string, i: number): boolean {
+  const r = parseIsoAt(line, i + 4, CAPTURE);
+  if (!r || line.charCodeAt(r.end) !== 32) return false;
+  const z = r.end + 1;
+  const ze = tokenEnd(line, z);
+  const zone = line.slice(z, ze);
+  if (!/^(?:[A-Z]{2,5}|[+-]\d{4})$/.test(zone) || ze >= line.length) return false;
+  S.format = 'short-iso';
+  if (zone === 'UTC' || zone === 'GMT') S.t = Date.UTC(S.year, S.month - 1, S.day, S.h, S.mi, S.s, S.ms);
+  else if (zone[0] === '+' || zone[0] === '-') {
+    const off = (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3, 5))) * (zone[0] === '-' ? -1 : 1);
+    S.t = Date.UTC(S.year, S.month - 1, S.day, S.h, S.mi, S.s, S.ms) - off * 60_000;
+  } else S.dateKind = 2;
+  afterDate(line, ze);
+  return true;
+}
+
 /** Scan the envelope of one line into a reusable record (overwritten by the next call). Never throws. */
 export function scanEnvelope(line: string): EnvelopeScan {
   S.format = 'none'; S.payloadStart = 0; S.pri = undefined; S.host = undefined; S.program = undefined;
@@ -270,6 +295,7 @@ export function scanEnvelope(line: string): EnvelopeScan {
       }
     }
   } else if (c >= 65 && c <= 90) {
+    if (line.charCodeAt(i + 3) === 32 && isDigit(line.charCodeAt(i + 4)) && line.charCodeAt(i + 8) === 45 && shortFull(line, i)) return S;
     let end = syslogDateAt(line, i);
     if (end >= 0) {
       let hasMs = false, ms = 0;

@@ -54,6 +54,16 @@ function stderrTime(doy: string | undefined, hms: string | undefined, ctx: Parse
   return ctx.zone.toEpoch(y, dd.getUTCMonth() + 1, dd.getUTCDate(), h, mi, s, 0);
 }
 
+/** `[WARNING]  (8) : …` on HAProxy's stderr */
+const ALERT_RULE: Rule = { re: /^\[(ALERT|WARNING|NOTICE|DEBUG|INFO|EMERG|CRIT|ERR|ERROR)\]\s*(?:(\d{3})\/(\d{6}))?\s*(?:\((\d+)\))?\s*:\s?(.*)$/, build: (m, ctx) => {
+    const t = stderrTime(m[2], m[3], ctx);
+    const alert: Doc = { level: m[1]!.toLowerCase(), message: m[5] };
+    if (m[4] !== undefined) alert.pid = Number(m[4]);
+    return { type: 'alert', extra: { alert }, t };
+  } };
+/** last resort for proxy lines: kept, typed 'other' */
+const OTHER_PROXY_RULE: Rule = { re: /^(?:Proxy|Frontend|Backend) (\S+) (.+)$/, build: (m) => ({ type: 'proxy_state', extra: { proxy_state: { proxy: m[1], action: 'other', text: m[2] } } }) };
+
 const RULES: Rule[] = [
   { re: /^Server ([^/\s]+)\/(\S+?)(?: \('[^']*'\))? (.*)$/, build: (m) => {
     const rest = m[3]!;
@@ -86,14 +96,18 @@ const RULES: Rule[] = [
     ({ type: 'proxy_state', extra: { proxy_state: { proxy: m[1] ?? m[2], action: 'resumed' } } }) },
   { re: /^soft-stop running for too long, performing a hard-stop\.?$/, build: () => ({ type: 'hard_stop', extra: {} }) },
   { re: /^(?:backend|proxy) (\S+) has no server available!?$/, build: (m) => ({ type: 'no_server', extra: { backend_name: m[1] } }) },
-  { re: /^\[(ALERT|WARNING|NOTICE|DEBUG|INFO|EMERG|CRIT|ERR|ERROR)\]\s*(?:(\d{3})\/(\d{6}))?\s*(?:\((\d+)\))?\s*:\s?(.*)$/, build: (m, ctx) => {
-    const t = stderrTime(m[2], m[3], ctx);
-    const alert: Doc = { level: m[1]!.toLowerCase(), message: m[5] };
-    if (m[4] !== undefined) alert.pid = Number(m[4]);
-    return { type: 'alert', extra: { alert }, t };
-  } },
-  { re: /^(?:Proxy|Frontend|Backend) (\S+) (.+)$/, build: (m) => ({ type: 'proxy_state', extra: { proxy_state: { proxy: m[1], action: 'other', text: m[2] } } }) },
+  ALERT_RULE,
+  OTHER_PROXY_RULE,
 ];
+
+function innerMessage(text: string, ctx: ParseContext): Built | undefined {
+  for (const rule of RULES) {
+    if (rule === ALERT_RULE || rule === OTHER_PROXY_RULE) continue;
+    const m = rule.re.exec(text.trimEnd());
+    if (m) return rule.build(m, ctx);
+  }
+  return undefined;
+}
 
 /** A recognised non-traffic message, or undefined. */
 export function parseMessage(payload: string, env: Envelope | undefined, ctx: ParseContext): ParseResult | undefined {
@@ -101,10 +115,17 @@ export function parseMessage(payload: string, env: Envelope | undefined, ctx: Pa
   for (const rule of RULES) {
     const m = rule.re.exec(text);
     if (!m) continue;
-    const b = rule.build(m, ctx);
+    let b = rule.build(m, ctx);
+    if (b.type === 'alert') {
+      // HAProxy's stderr (containers: `docker logs haproxy`) carries the same state messages as
+      // its syslog output: `[WARNING]  (8) : Server b/s is DOWN, reason: …` is a server_state
+      const alert = b.extra.alert as Doc;
+      const inner = innerMessage(String(alert.message ?? ''), ctx);
+      if (inner) b = { type: inner.type, extra: { ...inner.extra, alert }, t: b.t ?? inner.t };
+    }
     const t = b.t ?? (env ? envelopeTime(env, ctx) : undefined);
     const doc = messageDoc(b.type, text, env, t, b.extra);
-    if (b.type === 'alert') {
+    if (b.extra.alert !== undefined) {
       // log.* belongs to the pipeline (COMMON.md): the level stays in haproxy.alert.level
       const pid = (b.extra.alert as Doc).pid;
       if (pid !== undefined && doc.process === undefined) doc.process = { pid };

@@ -75,7 +75,7 @@ export function writeSummary(all: FileCounts[]): void {
     if (c.skipped) parts.push(`skipped (not a lost-connection error) ${c.skipped}`);
     if (c.blank) parts.push(`blank lines ${c.blank}`);
     const issues = Object.entries(c.issues).map(([k, n]) => `${k} ${n}`).join(', ');
-    process.stderr.write(`goneaway: ${c.path} (${c.kind}): ${c.records} records: ${parts.join(', ') || 'none'}${issues ? ` [unparsed: ${issues}]` : ''}${c.capped ? ` [${c.capped} records cut at 500 lines/64 KiB]` : ''}\n`);
+    process.stderr.write(`goneaway: ${c.path} (${c.kind}): ${c.records} records: ${parts.join(', ') || 'none'}${issues ? ` [unparsed: ${issues}]` : ''}${c.capped ? ` [${c.capped} records cut at 500 lines/64 KiB]` : ''}${c.prefix ? ` [${c.prefix} prefix removed]` : ''}\n`);
     for (const [k, n] of Object.entries(c.byKind)) total[k] = (total[k] ?? 0) + n;
   }
   if (all.length > 1) {

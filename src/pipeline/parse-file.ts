@@ -3,6 +3,7 @@
  * Every record of an HAProxy or MySQL log comes out (unparsed ones with their reason); application
  * logs only yield their lost-connection errors, the rest is counted as `skipped`.
  */
+import { sniffFilePrefix, stripContainerPrefix, type ContainerPrefix } from '../sources/container-prefix.js';
 import { statSync } from 'node:fs';
 import type { Doc, ParseContext, ParseIssue, Parsed, RecordKind } from '../../parsers/types.js';
 import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
@@ -76,6 +77,8 @@ export interface FileCounts {
   /** unparsed records per issue code */
   issues: Record<string, number>;
   capped: number;
+  /** a container prefix removed from every line (`docker compose logs`, `kubectl logs --prefix`) */
+  prefix?: ContainerPrefix | undefined;
 }
 
 export function newCounts(path: string, kind: FileKind): FileCounts {
@@ -147,7 +150,10 @@ export function* parseFile(path: string, kind: FileKind, baseCtx: ParseContext, 
     // then follow HAProxy's own dated fields (USER_PAIN #3: never the current year blindly).
     try { ctx.refTime = statSync(path).mtimeMs; ctx.refTimeIsUpperBound = true; } catch { /* unreadable files fail in readLines */ }
   }
-  const lines = readLines(path, opts.stats, opts.onProgress);
+  const prefix = sniffFilePrefix(path, kind);
+  counts.prefix = prefix;
+  const raw = readLines(path, opts.stats, opts.onProgress);
+  const lines = prefix ? stripContainerPrefix(raw, prefix) : raw;
   if (kind === 'haproxy') { yield* haproxyRecords(lines, shownAs, ctx, counts); return; }
   const nonBlank = (function* () {
     for (const l of lines) {

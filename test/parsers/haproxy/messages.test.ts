@@ -140,3 +140,14 @@ test('unknown message from haproxy is kept as type other; other programs and gar
   const huge = parseHaproxyLine('x'.repeat(300_000), UTC);
   assert.equal(!huge.ok && huge.issue.code, 'too_long');
 });
+
+test('stderr `[WARNING]  (8) : Server … is DOWN` (HAProxy in a container) is a server state change', () => {
+  const p = ok('[WARNING]  (8) : Server mariadb_replicas/replica2 is DOWN, reason: Layer4 timeout, check duration: 2001ms. 0 active and 0 backup servers left. 3 sessions active, 0 requeued, 0 remaining in queue.', REF);
+  assert.equal(get(p.doc, 'haproxy.message_type'), 'server_state');
+  assert.equal(get(p.doc, 'haproxy.server_state.state'), 'DOWN');
+  assert.equal(get(p.doc, 'haproxy.server_state.server'), 'replica2');
+  assert.equal(get(p.doc, 'haproxy.alert.level'), 'warning');
+  assert.equal(get(p.doc, 'process.pid'), 8);
+  const n = ok('[NOTICE]   (1) : New worker (8) forked', REF);
+  assert.equal(get(n.doc, 'haproxy.message_type'), 'alert', 'other stderr lines stay alerts');
+});

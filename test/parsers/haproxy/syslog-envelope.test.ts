@@ -118,3 +118,14 @@ test('garbage does not throw and keeps the line as payload', () => {
     assert.equal(typeof e.payload, 'string');
   }
 });
+
+test('journalctl -o short-full: weekday, date, time and zone; UTC is an instant, CET is a wall clock', () => {
+  const u = parseEnvelope(`Wed 2026-11-25 01:25:02 UTC lb1 haproxy[123]: ${P}`);
+  assert.equal(u.t, Date.UTC(2026, 10, 25, 1, 25, 2));
+  assert.deepEqual([u.host, u.program, u.pid, u.payload], ['lb1', 'haproxy', 123, P]);
+  const c = parseEnvelope(`Wed 2026-11-25 02:25:02 CET lb1 haproxy[123]: ${P}`);
+  assert.equal(c.t, undefined);
+  assert.deepEqual(c.date, { year: 2026, month: 11, day: 25, h: 2, mi: 25, s: 2, ms: 0 });
+  const o = parseEnvelope(`Wed 2026-11-25 02:25:02 +0100 lb1 haproxy[123]: ${P}`);
+  assert.equal(o.t, Date.UTC(2026, 10, 25, 1, 25, 2));
+});

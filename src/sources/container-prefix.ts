@@ -1,0 +1,66 @@
+/**
+ * Logs collected from containers carry a prefix before the component's own line:
+ * - `docker compose logs` (v2 `service-1  | `, v1 `project_service_1  | `, coloured unless
+ *   `--no-color`): the service name padded to the longest one, then `| `;
+ * - `kubectl logs --prefix`: `[pod/haproxy-7d9f/haproxy] `;
+ * - `docker logs --timestamps`: an RFC3339 nanosecond stamp and a space. HAProxy's own parser reads
+ *   that stamp as an envelope (a `Server … is DOWN` line has no other date), so it is only removed
+ *   for MySQL logs, whose records carry their own time and whose general-log continuation lines
+ *   would otherwise not be recognised.
+ * The prefix is sniffed per file from its first lines (a real majority must have it: an app line like
+ * `ERROR | msg` must not pass for a container name) and removed before parsing. Each line's offset
+ * moves past the prefix, so `log.offset` still points at the first byte of the record itself.
+ */
+import type { Line } from './lines.js';
+import { readLines } from './lines.js';
+
+export type ContainerPrefix = 'compose' | 'kubectl' | 'docker-timestamps';
+
+const RULES: Array<{ name: ContainerPrefix; re: RegExp; kinds?: ReadonlySet<string> }> = [
+  // the name ends in the replica number (`-1`, `_1`): what compose generates
+  { name: 'compose', re: /^(?:\x1b\[[\d;]*m)?[A-Za-z0-9][\w.-]*[-_]\d+\s+\|(?:\x1b\[[\d;]*m)? ?/ },
+  { name: 'kubectl', re: /^\[pod\/[^\]/\s]+\/[^\]\s]+\] / },
+  { name: 'docker-timestamps', re: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z (?=\S)/, kinds: new Set(['mysql-error', 'mysql-general']) },
+];
+
+const SAMPLE = 50;
+/** share of the sampled non-blank lines that must carry the prefix */
+const MAJORITY = 0.8;
+
+/** Which prefix the sampled lines carry, if a real majority of them do. */
+export function sniffContainerPrefix(lines: string[], kind: string): ContainerPrefix | undefined {
+  const sample = lines.filter((l) => l.trim() !== '').slice(0, SAMPLE);
+  if (sample.length === 0) return undefined;
+  for (const r of RULES) {
+    if (r.kinds && kind !== 'auto' && !r.kinds.has(kind)) continue;
+    let n = 0;
+    for (const l of sample) if (r.re.test(l)) n++;
+    if (n / sample.length >= MAJORITY) return r.name;
+  }
+  return undefined;
+}
+
+/** Lines without their container prefix; offsets moved past it. Lines without one pass unchanged. */
+export function* stripContainerPrefix(lines: Iterable<Line>, p: ContainerPrefix): Generator<Line> {
+  const re = RULES.find((x) => x.name === p)!.re;
+  for (const l of lines) {
+    const m = re.exec(l.text);
+    if (!m) { yield l; continue; }
+    const pre = m[0];
+    yield { text: l.text.slice(pre.length), offset: l.offset + Buffer.byteLength(pre), lineNo: l.lineNo };
+  }
+}
+
+/** Sniffs a file's first lines for a container prefix (for the given kind, `auto` = any). */
+export function sniffFilePrefix(path: string, kind: string): ContainerPrefix | undefined {
+  const sample: string[] = [];
+  try {
+    for (const l of readLines(path)) {
+      if (l.text.trim() !== '') sample.push(l.text);
+      if (sample.length >= SAMPLE) break;
+    }
+  } catch {
+    return undefined; // unreadable: the caller's own read reports it
+  }
+  return sniffContainerPrefix(sample, kind);
+}
