@@ -5,6 +5,7 @@
  * HAProxy logs a half-open session only when the app's failing write reaches it (LAB 04, 06).
  */
 import type { Doc, ParseContext } from '../../parsers/types.js';
+import { decodeTermination } from '../../parsers/haproxy/termination.js';
 import { isoUtc } from '../../parsers/time.js';
 import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
 import { newCounts, parseFile, type FileCounts, type OutRecord } from '../pipeline/parse-file.js';
@@ -228,7 +229,7 @@ function attachSession(doc: Doc, s: Session | undefined, th: ReturnType<typeof t
     doc.source = { ip: s.clientIp, port: s.clientPort };
     doc.haproxy = {
       frontend_name: s.frontend, backend_name: s.backend, server_name: s.server, termination_state: s.state,
-      termination: s.termination, accept_date: isoUtc(s.accept), session_end: isoUtc(s.end), total_time_ms: s.end - s.accept,
+      termination: s.termination ?? decodeTermination(s.state), accept_date: isoUtc(s.accept), session_end: isoUtc(s.end), total_time_ms: s.end - s.accept,
       bytes_read: s.bytesRead, ...(s.backendSource ? { backend_source: s.backendSource } : {}),
     };
     if (s.pid !== undefined) doc.process = { pid: s.pid };

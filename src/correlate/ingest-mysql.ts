@@ -11,7 +11,7 @@ import { evidenceOf, type Instance, type Store } from './store.js';
 
 function newThread(inst: Instance, id: number, t: number): Thread {
   const th: Thread = {
-    instance: inst.name, id, connectT: undefined, user: undefined, host: undefined, lastT: t, lastQueryT: undefined,
+    instance: inst.name, id, connectT: undefined, user: undefined, userStats: undefined, host: undefined, lastT: t, lastQueryT: undefined,
     quitT: undefined, connectEv: undefined, lastEv: undefined, killed: undefined, aborted: undefined, session: undefined, queuedAt: t,
   };
   const l = inst.threads.get(id);
@@ -46,9 +46,10 @@ export function ingestGeneral(store: Store, instName: string, r: OutRecord): voi
     th.host = str(conn?.host);
     th.connectEv = ev;
     if (th.user !== undefined) {
-      const u = inst.users.get(th.user) ?? { threads: 0, queries: 0 };
+      let u = inst.users.get(th.user);
+      if (!u) { u = { threads: 0, queries: 0 }; inst.users.set(th.user, u); }
       u.threads++;
-      inst.users.set(th.user, u);
+      th.userStats = u;
     }
     const k = Math.floor(r.t / 1000);
     const b = inst.bySecond.get(k);
@@ -61,7 +62,7 @@ export function ingestGeneral(store: Store, instName: string, r: OutRecord): voi
   if (cmd === 'Quit') { th.quitT = r.t; th.lastEv = ev; return; }
   th.lastQueryT = r.t;
   th.lastEv = ev;
-  if (th.user !== undefined) { const u = inst.users.get(th.user); if (u) u.queries++; }
+  if (th.userStats) th.userStats.queries++;
   const kill = g?.kill as Doc | undefined;
   const target = num(kill?.target_thread_id);
   if (target !== undefined && kill?.query_only !== true) {
@@ -122,8 +123,7 @@ export function ingestError(store: Store, instName: string, r: OutRecord): void 
 }
 
 /** A user whose threads never send a query: HAProxy's mysql-check probe. */
-export function isProbeUser(inst: Instance, user: string | undefined): boolean {
-  if (user === undefined) return false;
-  const u = inst.users.get(user);
+export function isProbeThread(th: Thread): boolean {
+  const u = th.userStats;
   return u !== undefined && u.threads >= 3 && u.queries === 0;
 }

@@ -34,6 +34,7 @@ export interface Session {
   bytesRead: number | undefined;
   ev: Evidence;
   /** the few parsed fields the output repeats (the whole document is not kept: memory) */
+  /** HAProxy's decoded state when the parser built it (httplog…); tcplog sessions decode on output */
   termination: unknown;
   backendSource: unknown;
   request: string | undefined;
@@ -45,11 +46,15 @@ export interface Session {
   aborted?: { t: number; reason: string; ev: Evidence } | undefined;
 }
 
+export interface UserStats { threads: number; queries: number }
+
 export interface Thread {
   instance: string;
   id: number;
   connectT: number | undefined;
   user: string | undefined;
+  /** that user's counters on the instance (shared object: the probe test reads it without a lookup) */
+  userStats: UserStats | undefined;
   host: string | undefined;
   lastT: number;
   lastQueryT: number | undefined;

@@ -9,7 +9,8 @@
  */
 import { TERMINATOR_OF, type AppError, type Cause, type Evidence, type Session, type Thread, type Verdict } from './model.js';
 import type { Instance, Store } from './store.js';
-import { isProbeUser } from './ingest-mysql.js';
+import { isProbeThread } from './ingest-mysql.js';
+import { decodeTermination } from '../../parsers/haproxy/termination.js';
 
 export interface RuleSettings { skew: number }
 
@@ -32,7 +33,7 @@ export function threadFor(store: Store, s: Session, st: RuleSettings, threadId?:
   for (let k = lo; k <= hi; k++) {
     for (const th of inst.bySecond.get(k) ?? []) {
       if (th.session && th.session !== s) continue;
-      if (isProbeUser(inst, th.user)) continue;
+      if (isProbeThread(th)) continue;
       if (th.quitT !== undefined && th.quitT < s.accept - st.skew - 1000) continue;
       // the thread's own end must agree with the session's end. A Quit is the client's clean close:
       // HAProxy closes both sides within milliseconds, so the session ends in the Quit's second
@@ -241,7 +242,7 @@ function decide(store: Store, s: Session, st: RuleSettings, err: AppError | unde
       return verdict('unknown', 0.3, `HAProxy logged a normal close (${s.state}) at the time of the error: the server side closed first, and no MySQL log says why (KILL at log_warnings<4 without a general log, restart without an error log?)`, evidence, 'mysql');
     }
     default:
-      return verdict('unknown', 0.4, `HAProxy ended the session itself (${s.state}): ${String((s.termination as { description?: string } | undefined)?.description ?? 'see the termination state')}`, evidence, 'haproxy');
+      return verdict('unknown', 0.4, `HAProxy ended the session itself (${s.state}): ${(s.termination as { description?: string } | undefined)?.description ?? decodeTermination(s.state).description}`, evidence, 'haproxy');
   }
 }
 

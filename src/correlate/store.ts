@@ -8,8 +8,7 @@ import type { Doc } from '../../parsers/types.js';
 import type { OutRecord } from '../pipeline/parse-file.js';
 import { MinHeap } from './heap.js';
 import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
-import { decodeTermination } from '../../parsers/haproxy/termination.js';
-import { get, num, str, type Aborted, type Evidence, type HaEvent, type InstanceEvent, type Session, type Thread } from './model.js';
+import { get, num, str, type Aborted, type Evidence, type HaEvent, type InstanceEvent, type Session, type Thread, type UserStats } from './model.js';
 
 /**
  * An array kept sorted by a numeric key, appended at the back (logs are nearly in order). The keys
@@ -80,7 +79,7 @@ export interface Instance {
   silentSince?: number | undefined;
   /** per user: threads seen and queries sent. A user that only ever connects and quits is a
    *  health-check probe (`option mysql-check`: Connect + Quit every `inter`, LAB_FINDINGS §4.7). */
-  users: Map<string, { threads: number; queries: number }>;
+  users: Map<string, UserStats>;
   /** times of the KILLs seen in the general log (a cheap "could a kill explain it?" test) */
   kills: TimeList<number>;
 }
@@ -168,7 +167,7 @@ export class Store {
       clientPort: port ?? -1,
       frontend: p.frontend, backend: p.backend, server: p.server, mode: 'tcp', pid: p.pid, status: undefined,
       bytesRead: p.bytesRead, ev: evidenceOf(r, 'haproxy'), claimed: false,
-      termination: decodeTermination(state), backendSource: undefined, request: undefined,
+      termination: undefined, backendSource: undefined, request: undefined, // decoded when shown
     };
     return this.index(s);
   }
@@ -209,11 +208,11 @@ export class Store {
     const gone = this.sessions.evictBefore(before);
     const normal: Session[] = [];
     for (const s of gone) {
+      // a port's list stays when empty: there are at most 65536 and they are soon reused
       const l = this.byPort.get(s.clientPort);
       if (l) {
-        const i = l.indexOf(s);
-        if (i >= 0) l.splice(i, 1);
-        if (l.length === 0) this.byPort.delete(s.clientPort);
+        if (l[0] === s) l.shift();
+        else { const i = l.indexOf(s); if (i >= 0) l.splice(i, 1); }
       }
       if (!s.claimed && s.state[0] === '-') normal.push(s);
     }
