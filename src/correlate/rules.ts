@@ -215,6 +215,10 @@ function decide(store: Store, s: Session, st: RuleSettings, err: AppError | unde
       const h = appHint();
       if (h) return h;
       if (s.state[1] === 'C') return verdict('unknown', 0.3, `${s.server} refused the connection (${s.state}): a connect failure, not a dead connection`, evidence, 'mysql');
+      // wait_timeout is at least 1 s (MySQL/MariaDB minimum) of idleness, so a session the server
+      // closed sooner after the accept was not idle-closed: too many connections, an auth or host
+      // block, or an oversized first query, and no line here says which
+      if (s.end - s.accept < 1000) return verdict('unknown', 0.3, `${s.server} closed the session ${fmtMs(s.end - s.accept)} after the accept (${s.state}): too soon for wait_timeout (≥ 1 s), and no MySQL log line names the reason`, evidence, 'mysql');
       return verdict('mysql_wait_timeout', 0.55, `the server side closed the session (${s.state}) and no MySQL log line names the reason; an idle close by the server is most often wait_timeout`, evidence);
     }
     case 'C': {

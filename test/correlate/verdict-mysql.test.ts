@@ -91,3 +91,11 @@ test('health-check probe threads (Connect + Quit, never a query) are not taken f
   assert.equal((e.mysql as Doc).thread_id, 12);
   assert.equal(ga(e).cause, 'mysql_max_allowed_packet');
 });
+
+test('SD with no MySQL line: wait_timeout only when the session lived long enough to idle out (≥ 1 s)', () => {
+  const long = new Incident().session({ port: 44084, accept: T0, tt: 8139, state: 'SD' }).run().connections[0]!;
+  assert.equal(ga(long).cause, 'mysql_wait_timeout');
+  const short = new Incident().session({ port: 50455, accept: T0, tt: 17, state: 'SD' }).run().connections;
+  // closed 17 ms after the accept: not an idle timeout; no story, so not reported as one
+  assert.ok(short.every((c) => ga(c).cause !== 'mysql_wait_timeout'), JSON.stringify(short.map((c) => ga(c).cause)));
+});
