@@ -1,4 +1,5 @@
 /** `goneaway correlate`: every failed connection, who ended it, why, how sure, and what to change. */
+import { appSpecOf, splitAppSpec } from '../config/app-spec.js';
 import { readFileSync } from 'node:fs';
 import type { Doc, ParseContext } from '../../parsers/types.js';
 import { GoneawayError } from '../errors.js';
@@ -45,7 +46,13 @@ export function runCorrelate(files: string[], o: CorrelateOptions): number {
   const format = o.format ?? (process.stdout.isTTY && !o.out ? 'table' : 'ndjson');
   const zone = zoneFrom(o.timezone ?? cfg.timezone);
   const haproxy = [...cfg.haproxy.files.map((f) => readableInput(f, 'haproxy.files')), ...o.haproxy.map((f) => readableInput(f, '--haproxy'))];
-  const app = [...cfg.app.files.map((f) => readableInput(f, 'app.files')), ...o.app.map((f) => readableInput(f, '--app'))];
+  const apps = [
+    ...cfg.app.files.map(appSpecOf).map((a, k) => ({ ...a, path: readableInput(a.path, `app.files[${k}]`) })),
+    ...o.app.map(splitAppSpec).map((a) => ({ ...a, path: readableInput(a.path, '--app') })),
+  ];
+  const app = apps.map((a) => a.path);
+  const appClients = new Map<string, ReadonlySet<string>>();
+  for (const a of apps) if (a.clients) appClients.set(displayPath(a.path), new Set(a.clients));
   const mysqlError = cfg.mysql.instances.flatMap((i, k) => (i.error_log ?? []).map((path, j) => ({ server: i.server, path: readableInput(path, `mysql.instances[${k}].error_log[${j}]`) })));
   const mysqlGeneral = cfg.mysql.instances.flatMap((i, k) => (i.general_log ?? []).map((path, j) => ({ server: i.server, path: readableInput(path, `mysql.instances[${k}].general_log[${j}]`) })));
   mysqlError.push(...o.mysqlError.map((v) => serverFile(v, '--mysql-error')));
@@ -82,7 +89,7 @@ export function runCorrelate(files: string[], o: CorrelateOptions): number {
   if (haproxyConfig) haproxySettings = readHaproxySettings(readFileSync(haproxyConfig, 'utf8'));
   const progress = progressFor([...haproxy, ...app, ...mysqlError.map((m) => m.path), ...mysqlGeneral.map((m) => m.path)]);
   const input: CorrelateInput = {
-    haproxy, app, mysqlError, mysqlGeneral, ctx,
+    haproxy, app, appClients, mysqlError, mysqlGeneral, ctx,
     skew: durationOpt(o.clockSkew, '--clock-skew', cfg.correlate.clock_skew),
     maxLag: durationOpt(o.maxErrorLag, '--max-error-lag', cfg.correlate.max_error_lag),
     settle: cfg.correlate.settle,

@@ -38,7 +38,7 @@ export function buildProgram(): Command {
     .option('--haproxy <file>', 'HAProxy log (repeatable)', collect, [])
     .option('--mysql-error <server=file>', 'MySQL/MariaDB error log of the HAProxy server SERVER (repeatable)', collect, [])
     .option('--mysql-general <server=file>', 'MySQL/MariaDB general query log of SERVER (repeatable)', collect, [])
-    .option('--app <file>', 'application log (repeatable)', collect, [])
+    .option('--app <[clients=]file>', 'application log (repeatable); clients: comma-separated addresses the app connects to HAProxy from', collect, [])
     .option('--haproxy-config <file>', 'haproxy.cfg: timeouts and log formats come from it')
     .option('--log-format <format>', 'an HAProxy log-format string the logs were written with')
     .option('--timezone <zone>', 'zone of timestamps that carry none (default: this machine\'s)')

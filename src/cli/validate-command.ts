@@ -1,4 +1,5 @@
 /** `goneaway validate`: the config against the schema, then the files and formats it names. */
+import { appSpecOf } from '../config/app-spec.js';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { GoneawayError, isGoneawayError } from '../errors.js';
@@ -29,7 +30,7 @@ export function runValidate(o: { config: string; files?: boolean }): number {
     check(() => compileAppPatterns(c.app.patterns));
     if (o.files !== false) {
       c.haproxy.files.forEach((f, i) => check(() => checkReadable(f, `haproxy.files[${i}]`)));
-      c.app.files.forEach((f, i) => check(() => checkReadable(f, `app.files[${i}]`)));
+      c.app.files.forEach((f, i) => check(() => checkReadable(appSpecOf(f).path, typeof f === 'string' ? `app.files[${i}]` : `app.files[${i}].path`)));
       c.mysql.instances.forEach((inst, i) => {
         (inst.error_log ?? []).forEach((f, j) => check(() => checkReadable(f, `mysql.instances[${i}].error_log[${j}]`)));
         (inst.general_log ?? []).forEach((f, j) => check(() => checkReadable(f, `mysql.instances[${i}].general_log[${j}]`)));

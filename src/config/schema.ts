@@ -2,6 +2,7 @@
  * The one configuration schema (zod). `goneaway validate` and every command that takes
  * `--config` go through it; every error names the key, the value and the fix.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { isValidZone } from '../../parsers/time.js';
 import { appPatternSchema } from '../../parsers/app/index.js';
@@ -48,7 +49,11 @@ export const configSchema = z.object({
     instances: z.array(instanceSchema).default([]),
   }).strict().default({}),
   app: z.object({
-    files: z.array(z.string()).default([]),
+    /** a path, or { path, clients }: the addresses the app connects to HAProxy from */
+    files: z.array(z.string().or(z.object({
+      path: z.string().min(1, 'empty; fix: the path of the application log'),
+      clients: z.array(z.string().refine((c) => isIP(c) !== 0, { message: 'not an IP address; fix: list the addresses the app connects to HAProxy from, e.g. ["10.0.1.11"]' })).min(1, 'empty; fix: list at least one address, or give the path alone'),
+    }).strict())).default([]),
     patterns: z.array(appPatternSchema).default([]),
   }).strict().default({}),
   correlate: z.object({

@@ -23,6 +23,8 @@ export interface CorrelateInput {
   mysqlError: Array<{ server: string; path: string }>;
   mysqlGeneral: Array<{ server: string; path: string }>;
   app: string[];
+  /** per app log (as shown in log.file.path): the client addresses its connections come from */
+  appClients?: Map<string, ReadonlySet<string>>;
   ctx: ParseContext;
   skew: number;
   maxLag: number;
@@ -190,6 +192,7 @@ export function* correlate(input: CorrelateInput, stats: CorrelateStats): Genera
       case 'app': {
         const e = toAppError(r);
         if (e && inRange(e.t, input)) {
+          e.clients = input.appClients?.get(e.file);
           // a file that ever showed milliseconds has them: its .000 stamps are not whole seconds
           if (e.res === 0) msFiles.add(e.file);
           else if (msFiles.has(e.file)) e.res = 0;

@@ -22,9 +22,13 @@ export function matchError(store: Store, e: AppError, cfg: Settings, st: { skew:
   const http = httpImpact(store, e, cfg);
   const lo = e.t - cfg.maxLag - cfg.skew;
   const hi = e.t + e.res + cfg.skew;
+  // the app's own addresses, when given, rule out every other client's sessions (ports and times
+  // alone cannot: several app hosts use the same ephemeral ports at the same moments)
+  const fromApp = (s: Session) => e.clients === undefined || e.clients.has(s.clientIp);
   if (e.localPort !== undefined) {
     let best: Session | undefined, bestD = Infinity;
     for (const s of store.byPort.get(e.localPort) ?? []) {
+      if (!fromApp(s)) continue;
       if (s.end < lo || s.end > hi + cfg.settle || s.accept > hi) continue;
       const d = s.end <= hi ? Math.abs(e.t - s.end) : Math.abs(e.t - s.end) + cfg.maxLag; // prefer closures before the error
       if (d < bestD) { best = s; bestD = d; }
@@ -42,7 +46,7 @@ export function matchError(store: Store, e: AppError, cfg: Settings, st: { skew:
   // sessions closed at the error, or shortly after it: an app that keeps the dead handle open
   // (PHP until its PDO object goes) makes HAProxy log the close seconds after the error
   const atError: Session[] = [];
-  const free = (s: Session) => !s.claimed || s.reusableBy === e.file;
+  const free = (s: Session) => (!s.claimed || s.reusableBy === e.file) && fromApp(s);
   for (const s of store.sessions.range(e.t - cfg.skew - 1000, hi + cfg.settle)) if (free(s) && s.state[0] !== 'C') atError.push(s);
   // the most recent unclaimed abnormal closures before the error, newest first, bounded: an
   // incident with thousands of timeouts must not make every error scan all of them
@@ -51,7 +55,7 @@ export function matchError(store: Store, e: AppError, cfg: Settings, st: { skew:
   for (let i = ab.lowerBound(hi + 1) - 1; i >= ab.head && before.length < MAX_CANDIDATES; i--) {
     const s = ab.items[i]!;
     if (s.end < lo) break;
-    if (!s.claimed) before.push(s);
+    if (!s.claimed && fromApp(s)) before.push(s);
   }
   const earlier = before.filter((s) => s.state[0] !== 'C' && !near(s));
   const appSide = before.filter((s) => s.state[0] === 'C');

@@ -88,6 +88,8 @@ export interface AppError {
   offset: number;
   doc: Doc;
   ev: Evidence;
+  /** the client addresses the app connects from (`--app 10.0.1.11=app.log`): only their sessions can be it */
+  clients?: ReadonlySet<string> | undefined;
   /** decided once with no cause: retried when later lines (a restart's crash recovery) may tell */
   retried?: boolean;
 }

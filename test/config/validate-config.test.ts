@@ -51,3 +51,13 @@ test('named log files must be readable', (t) => {
   assert.equal(r.code, 1);
   assert.match(r.stderr, /mysql\.instances\[0\]\.error_log\[0\].*no such file/);
 });
+
+test('app.files entries: a path, or { path, clients } with IP addresses', () => {
+  assert.equal(validateConfig({ app: { files: ['/var/log/app.log', { path: '/var/log/php.log', clients: ['10.0.1.11', 'fd00::7'] }] } }).ok, true);
+  const r = validateConfig({ app: { files: [{ path: '/var/log/php.log', clients: ['php-host-1'] }] } });
+  assert.equal(r.ok, false);
+  if (r.ok) return;
+  const p = r.problems.find((x) => x.key.startsWith('app.files'))!;
+  assert.ok(p, JSON.stringify(r.problems));
+  assert.match(p.message, /fix:/);
+});

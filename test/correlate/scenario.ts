@@ -33,7 +33,7 @@ function generalDate(t: number): string {
   return `${p2(d.getUTCFullYear() % 100)}${p2(d.getUTCMonth() + 1)}${p2(d.getUTCDate())} ${String(d.getUTCHours()).padStart(2, ' ')}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
 }
 
-export interface SessionSpec { port: number; accept: number; tt: number; state: string; server?: string; pid?: number }
+export interface SessionSpec { port: number; accept: number; tt: number; state: string; server?: string; pid?: number; ip?: string }
 
 export class Incident {
   haproxy: Array<{ t: number; line: string }> = [];
@@ -45,7 +45,7 @@ export class Incident {
 
   session(s: SessionSpec): this {
     const end = s.accept + s.tt;
-    this.haproxy.push({ t: end, line: `${syslogDate(end)} db-lb-01 haproxy[${s.pid ?? 3968}]: 127.0.0.1:${s.port} [${hapDate(s.accept)}] mysql_ro mariadb_replicas/${s.server ?? 'replica1'} 1/0/${s.tt} 710 ${s.state} 8/8/7/4/0 0/0` });
+    this.haproxy.push({ t: end, line: `${syslogDate(end)} db-lb-01 haproxy[${s.pid ?? 3968}]: ${s.ip ?? '127.0.0.1'}:${s.port} [${hapDate(s.accept)}] mysql_ro mariadb_replicas/${s.server ?? 'replica1'} 1/0/${s.tt} 710 ${s.state} 8/8/7/4/0 0/0` });
     return this;
   }
   /** an HTTP-mode request line (HAProxy also fronting the app, LAB_FINDINGS 12) */
@@ -100,7 +100,7 @@ export class Incident {
   }
 
   /** Writes the files (each sorted by time, as the components would) and correlates them. */
-  run(opts: { skew?: number; maxLag?: number; settle?: number } = {}): { events: Doc[]; appErrors: Doc[]; connections: Doc[] } {
+  run(opts: { skew?: number; maxLag?: number; settle?: number; phpClients?: string[] } = {}): { events: Doc[]; appErrors: Doc[]; connections: Doc[] } {
     const dir = mkdtempSync(path.join(tmpdir(), 'goneaway-incident-'));
     const write = (name: string, l: Array<{ t: number; line: string }>) => {
       const p = path.join(dir, name);
@@ -117,6 +117,7 @@ export class Incident {
     try {
       events = [...correlate({
         haproxy, app, mysqlError, mysqlGeneral, ctx: { zone: makeZone('UTC'), refTime: T0 },
+        appClients: opts.phpClients ? new Map([[app[0]!, new Set(opts.phpClients)]]) : undefined,
         skew: opts.skew ?? 2000, maxLag: opts.maxLag ?? 900_000, settle: opts.settle ?? 5000,
       }, stats)];
     } finally {

@@ -1,0 +1,22 @@
+/**
+ * An application log as given on the command line or in `app.files`: `[CLIENTS=]FILE`, CLIENTS being
+ * a comma-separated list of the addresses the app connects to HAProxy from. A left part that is not a
+ * list of IP addresses belongs to the file name (`a=b.log` is a file).
+ */
+import { isIP } from 'node:net';
+
+export interface AppSpec { path: string; clients: string[] | undefined }
+
+export function splitAppSpec(v: string): AppSpec {
+  const i = v.indexOf('=');
+  if (i > 0) {
+    const clients = v.slice(0, i).split(',');
+    if (clients.every((c) => isIP(c) !== 0)) return { path: v.slice(i + 1), clients };
+  }
+  return { path: v, clients: undefined };
+}
+
+/** `app.files[k]`: a string spec or `{ path, clients }` */
+export function appSpecOf(f: string | { path: string; clients: string[] }): AppSpec {
+  return typeof f === 'string' ? splitAppSpec(f) : { path: f.path, clients: f.clients };
+}
