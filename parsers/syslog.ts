@@ -236,8 +236,6 @@ function syslogDateAt(line: string, i: number): number {
   return d.end;
 }
 
-const isDigit = (c: number) => c >= 48 && c <= 57;
-
 /**
  * journalctl `-o short-full`: `Wed 2026-11-25 01:25:02 UTC host prog[pid]: …` (local time and the
  * zone's abbreviation; `short-full` with `--utc` prints UTC). Only UTC/GMT and numeric offsets
@@ -263,6 +261,13 @@ function shortFull(line: string, i: number): boolean {
 
 /** Scan the envelope of one line into a reusable record (overwritten by the next call). Never throws. */
 export function scanEnvelope(line: string): EnvelopeScan {
+  scanCore(line);
+  // journalctl short-full starts like a tag-less line ("Wed 2026-…"): tried only when nothing else fit
+  if (S.format === 'none' && S.pri === undefined && line.charCodeAt(8) === 45) shortFull(line, 0);
+  return S;
+}
+
+function scanCore(line: string): EnvelopeScan {
   S.format = 'none'; S.payloadStart = 0; S.pri = undefined; S.host = undefined; S.program = undefined;
   S.pid = undefined; S.t = undefined; S.dateKind = 0; S.hasMs = false;
   if (typeof line !== 'string' || line.length === 0) return S;
@@ -295,7 +300,6 @@ export function scanEnvelope(line: string): EnvelopeScan {
       }
     }
   } else if (c >= 65 && c <= 90) {
-    if (line.charCodeAt(i + 3) === 32 && isDigit(line.charCodeAt(i + 4)) && line.charCodeAt(i + 8) === 45 && shortFull(line, i)) return S;
     let end = syslogDateAt(line, i);
     if (end >= 0) {
       let hasMs = false, ms = 0;
