@@ -14,6 +14,8 @@ export interface Match { verdict: Verdict; session: Session | undefined; method:
 interface Settings { maxLag: number; settle: number; skew: number }
 
 const MAX_CANDIDATES = 64;
+/** how much later than the app's error HAProxy may log the same close */
+const CLOSE_JITTER = 100;
 /** errors in which the server said why it closes: the app's next use of that handle fails again */
 const SERVER_ANNOUNCED = new Set(['1153', '4031', '1927', '1053', '1080']);
 
@@ -92,7 +94,10 @@ export function matchError(store: Store, e: AppError, cfg: Settings, st: { skew:
       // the connection this app just lost (the server told it why) is the one it uses again
       const again = scored.filter((x) => x.s.reusableBy === e.file);
       if (again.length) return again[0]!.s;
-      const causal = scored.filter((x) => x.s.end <= e.t + e.res && (x.v.at ?? x.s.end) <= e.t + e.res);
+      // HAProxy finishes a close a few ms after the app saw it fail (lab 02: PyMySQL's 2013 stamped
+      // 26.353, the sD session ended 26.355): that is the same event, not a later one
+      const until = e.t + e.res + CLOSE_JITTER;
+      const causal = scored.filter((x) => x.s.end <= until && (x.v.at ?? x.s.end) <= until);
       const among = causal.length || !earlier.length ? (causal.length ? causal : scored) : undefined;
       if (among) {
         let best = among[0]!;

@@ -50,3 +50,18 @@ test('a Quit two seconds before the session ended cannot be that session\'s thre
   assert.equal((appErrors[0]!.mysql as Doc).thread_id, 5);
   assert.equal(ga(appErrors[0]!).cause, 'mysql_kill');
 });
+
+test('HAProxy logging the close 2 ms after the app\'s millisecond error is the same event, not a later one (lab 02)', () => {
+  // py-1's query is cut by timeout server: PyMySQL stamps 2013 at .353, HAProxy's sD ends at .355.
+  // php-2's session (sD at 24.855) belongs to the whole-second PHP error of second 24.
+  const B = T0 + 24_000;
+  const { appErrors } = new Incident()
+    .session({ port: 38936, accept: B - 3167 + 855, tt: 3167, state: 'sD' })
+    .session({ port: 38960, accept: B + 2355 - 4580, tt: 4580, state: 'sD' })
+    .python(B + 2353, 'py-1', "pymysql.err.OperationalError: (2013, 'Lost connection to MySQL server during query')")
+    .php2006(B)
+    .run({ skew: 1000 });
+  const port = (file: string) => (appErrors.find((e) => String((e.log as Doc & { file: { path: string } }).file.path).endsWith(file))!.source as Doc | undefined)?.port;
+  assert.equal(port('app-python.log'), 38960);
+  assert.equal(port('app-php.log'), 38936);
+});
