@@ -100,10 +100,11 @@ const RULES: Rule[] = [
   OTHER_PROXY_RULE,
 ];
 
+/** the message inside a stderr line (`text` comes from the trimmed line) */
 function innerMessage(text: string, ctx: ParseContext): Built | undefined {
   for (const rule of RULES) {
     if (rule === ALERT_RULE || rule === OTHER_PROXY_RULE) continue;
-    const m = rule.re.exec(text.trimEnd());
+    const m = rule.re.exec(text);
     if (m) return rule.build(m, ctx);
   }
   return undefined;

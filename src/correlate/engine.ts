@@ -13,7 +13,7 @@ import { mergeByTime } from './merge.js';
 import { Store } from './store.js';
 import { ingestError, ingestGeneral } from './ingest-mysql.js';
 import { decideSession, idleOf, mayBeServerClosed, threadFor } from './rules.js';
-import { get, num, str, TERMINATOR_OF, type AppError, type Session, type Verdict } from './model.js';
+import { get, num, stampResolution, str, TERMINATOR_OF, type AppError, type Session, type Verdict } from './model.js';
 import { matchError, type Match } from './matcher.js';
 import { Observations, recommend } from './recommend.js';
 import type { HaproxySettings } from './haproxy-settings.js';
@@ -249,7 +249,7 @@ function toAppError(r: OutRecord): AppError | undefined {
   const d = r.doc;
   const original = r.text;
   // whole-second stamps (Laravel, MariaDB) mean the event is anywhere in that second
-  const res = r.t % 1000 === 0 ? 1000 : 0;
+  const res = stampResolution(r.t);
   return {
     t: r.t, res,
     code: str(get(d, 'error.code')) ?? 'unknown',

@@ -46,6 +46,12 @@ export interface Session {
   aborted?: { t: number; reason: string; ev: Evidence } | undefined;
 }
 
+/** A stamp on a whole second most likely came from a log with 1 s resolution (MariaDB, Laravel):
+ *  it means any instant of [t, t + 1000). One that has milliseconds means itself. */
+export function stampResolution(t: number): number {
+  return t % 1000 === 0 ? 1000 : 0;
+}
+
 export interface UserStats { threads: number; queries: number }
 
 export interface Thread {

@@ -7,7 +7,7 @@
  * - So MySQL-side first causes (KILL, shutdown, crash) are checked first whenever the session lived
  *   across them: a KILLed idle connection can be logged `cD` much later, a restart victim `D-`.
  */
-import { TERMINATOR_OF, type AppError, type Cause, type Evidence, type Session, type Thread, type Verdict } from './model.js';
+import { stampResolution, TERMINATOR_OF, type AppError, type Cause, type Evidence, type Session, type Thread, type Verdict } from './model.js';
 import type { Instance, Store } from './store.js';
 import { isProbeThread } from './ingest-mysql.js';
 import { decodeTermination } from '../../parsers/haproxy/termination.js';
@@ -62,7 +62,7 @@ export function threadFor(store: Store, s: Session, st: RuleSettings, threadId?:
 
 /** ms from instant x to a log stamp, which covers [t, t + 1 s) when it has whole seconds only */
 function toStamp(x: number, t: number): number {
-  const res = t % 1000 === 0 ? 1000 : 0;
+  const res = stampResolution(t);
   return x < t ? t - x : x >= t + res ? x - t - res : 0;
 }
 

@@ -40,9 +40,17 @@ export function sniffContainerPrefix(lines: string[], kind: string): ContainerPr
   return undefined;
 }
 
+const ruleOf = (p: ContainerPrefix) => RULES.find((x) => x.name === p)!.re;
+
+/** A line's text without its container prefix (unchanged when it has none). */
+export function withoutPrefix(text: string, p: ContainerPrefix): string {
+  const m = ruleOf(p).exec(text);
+  return m ? text.slice(m[0].length) : text;
+}
+
 /** Lines without their container prefix; offsets moved past it. Lines without one pass unchanged. */
 export function* stripContainerPrefix(lines: Iterable<Line>, p: ContainerPrefix): Generator<Line> {
-  const re = RULES.find((x) => x.name === p)!.re;
+  const re = ruleOf(p);
   for (const l of lines) {
     const m = re.exec(l.text);
     if (!m) { yield l; continue; }

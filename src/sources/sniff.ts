@@ -8,7 +8,7 @@ import { parseHaproxyLine } from '../../parsers/haproxy/index.js';
 import { isMysqlErrorRecordStart, parseMysqlErrorRecord } from '../../parsers/mysql/error.js';
 import { isAppRecordStart } from '../../parsers/app/index.js';
 import { readLines } from './lines.js';
-import { sniffContainerPrefix, stripContainerPrefix } from './container-prefix.js';
+import { sniffContainerPrefix, withoutPrefix } from './container-prefix.js';
 import type { FileKind } from '../pipeline/parse-file.js';
 
 const SAMPLE_LINES = 200;
@@ -49,5 +49,5 @@ export function sniffFile(path: string, ctx: ParseContext): SniffResult {
   }
   // judged on the component's own lines: a `docker compose logs` prefix hides them
   const prefix = sniffContainerPrefix(sample, 'auto');
-  return sniffLines(prefix ? [...stripContainerPrefix(sample.map((text, i) => ({ text, offset: 0, lineNo: i + 1 })), prefix)].map((l) => l.text) : sample, ctx);
+  return sniffLines(prefix ? sample.map((text) => withoutPrefix(text, prefix)) : sample, ctx);
 }
