@@ -51,6 +51,8 @@ export interface EnvFields {
   host?: string | undefined;
   program?: string | undefined;
   pid?: number | undefined;
+  /** the envelope's instant, when its date has a year and an offset */
+  t?: number | undefined;
 }
 
 /** The reusable result of scanEnvelope(); valid until the next call. */

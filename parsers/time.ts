@@ -5,7 +5,7 @@
  * (issue #2), so per-line parsing is hand-written here and the zone offset is cached per
  * local hour: one Intl lookup per hour of log, not per line.
  */
-import type { ZoneConverter } from './types.js';
+import type { ParseContext, ZoneConverter } from './types.js';
 
 const MONTHS: Record<string, number> = {
   Jan: 1, Feb: 2, Mar: 3, Apr: 4, May: 5, Jun: 6, Jul: 7, Aug: 8, Sep: 9, Oct: 10, Nov: 11, Dec: 12,
@@ -258,4 +258,25 @@ export function isoUtc(t: number): string {
   rem -= mi * 60_000;
   const sec = Math.floor(rem / 1000);
   return dayStr + P2[h] + ':' + P2[mi] + ':' + P2[sec] + '.' + P3Z[rem - sec * 1000];
+}
+
+const QUARTER_HOUR = 900_000;
+/** how far a syslog stamp may be from the moment its line tells of: logging delay and 1 s stamps, not minutes */
+const STAMP_SLACK = 120_000;
+
+/**
+ * A zone-less wall-clock time read in `ctx.zone`, against the zoned syslog stamp of the same line and
+ * moment (HAProxy: accept + Tt; a MariaDB line in journald/rsyslog: its own date). When the zone was
+ * not given (`ctx.zoneGiven`: it is only the machine's) and the stamp is whole quarter hours away, the
+ * wall clock was read in the wrong zone: returns the ms to subtract, else 0. A zone the user gave is
+ * kept (a remote rsyslog may tag the sender's wall clock with its own offset); correlate and parse
+ * warn instead (src/sources/zone-check.ts). Never silent: the CLI prints a note.
+ */
+export function stampZoneShift(wall: number, stamp: number | undefined, ctx: ParseContext): number {
+  if (stamp === undefined || ctx.zoneGiven === true) return 0;
+  const d = wall - stamp;
+  if (d < QUARTER_HOUR - STAMP_SLACK && d > STAMP_SLACK - QUARTER_HOUR) return 0;
+  const q = Math.round(d / QUARTER_HOUR) * QUARTER_HOUR;
+  // offsets range over -12:00 … +14:00; anything else is a wrong clock, not a zone
+  return Math.abs(d - q) <= STAMP_SLACK && q >= -14 * 3_600_000 && q <= 14 * 3_600_000 ? q : 0;
 }

@@ -48,6 +48,12 @@ export interface ParseContext {
   /** zone for timestamps without an explicit offset */
   zone: ZoneConverter;
   /**
+   * The user named `zone` (--timezone, config `timezone`). When not, `zone` is only the machine's,
+   * and HAProxy's zone-less accept dates are placed with the offset of their own line's syslog stamp
+   * when that disagrees by whole quarter hours (haproxy/fields.ts `envelopeZoneShift`).
+   */
+  zoneGiven?: boolean;
+  /**
    * Reference instant (epoch ms) for year-less syslog dates when the payload carries no dated field
    * (HAProxy non-traffic lines): the year is chosen with time.ts `closestYear(…, refTime)`.
    * The pipeline starts it at the file's mtime and moves it to every accept date it parses.

@@ -6,7 +6,7 @@
  */
 import type { ParseContext } from '../types.js';
 import { monthNumber, d2, dn, parseHaproxyDate, parseIsoAt } from '../time.js';
-import { intAt, resetPlus, plusSeen, type TrafficRec } from './fields.js';
+import { envelopeZoneShift, intAt, resetPlus, plusSeen, type TrafficRec } from './fields.js';
 
 export type Kind = 'ip' | 'port' | 'int' | 'date' | 'datetz' | 'ts' | 'ms' | 'name' | 'str' | 'state' | 'hdr' | 'hdrl' | 'req';
 
@@ -190,12 +190,20 @@ export function parseAnyDate(v: string, ctx: ParseContext): number {
 }
 
 /** Resolve collected date texts into rec.accept / rec.request; returns the bad text, if any. */
-export function resolveTimes(f: Fill, ctx: ParseContext): string | undefined {
+/** a `%t`-style date without zone (`06/Feb/2009:12:12:51.443`), as opposed to %T or ISO/epoch texts */
+export function isLocalDate(v: string): boolean {
+  return v.length >= 20 && v.charCodeAt(2) === 47 && !(v.length >= 26 && v.charCodeAt(20) === 32);
+}
+
+export function resolveTimes(f: Fill, ctx: ParseContext, envT?: number): string | undefined {
   const tp = f.tp, rec = f.rec;
+  // zone-less local dates (%t, %tr) may be placed with the envelope's offset (fields.ts envelopeZoneShift)
+  let shift = 0;
   if (tp.acceptLocal !== undefined) {
     const t = parseAnyDate(tp.acceptLocal, ctx);
     if (Number.isNaN(t)) return tp.acceptLocal;
-    rec.accept = t;
+    if (isLocalDate(tp.acceptLocal)) shift = envelopeZoneShift(t, rec.Tt ?? rec.Ta, envT, ctx);
+    rec.accept = t - shift;
   } else if (tp.acceptTz !== undefined || tp.acceptTs !== undefined) {
     const t = tp.acceptTz !== undefined ? parseTzDate(tp.acceptTz) : Number(tp.acceptTs) * 1000;
     if (Number.isNaN(t)) return tp.acceptTz ?? tp.acceptTs;
@@ -206,7 +214,10 @@ export function resolveTimes(f: Fill, ctx: ParseContext): string | undefined {
   if (rq !== undefined) {
     const t = tp.reqLocal !== undefined ? parseAnyDate(rq, ctx) : parseTzDate(rq);
     if (Number.isNaN(t)) return rq;
-    rec.request = t;
+    if (tp.reqLocal !== undefined && isLocalDate(rq)) {
+      if (rec.accept === undefined) shift = envelopeZoneShift(t, rec.Ta ?? rec.Tt, envT, ctx);
+      rec.request = t - shift;
+    } else rec.request = t;
   }
   return undefined;
 }

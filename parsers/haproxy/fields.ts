@@ -4,9 +4,9 @@
  * ECS document. Field names follow Elastic's haproxy integration (ingest pipeline default.yml) so
  * Kibana habits carry over; goneaway's additions are listed in CONTRACTS.md.
  */
-import type { Doc, ZoneConverter } from '../types.js';
+import type { Doc, ParseContext, ZoneConverter } from '../types.js';
 import type { Envelope, EnvFields } from '../syslog.js';
-import { d2, dn, isoUtc, parseHaproxyDate } from '../time.js';
+import { d2, dn, isoUtc, parseHaproxyDate, stampZoneShift } from '../time.js';
 import { decodeTermination } from './termination.js';
 import { applyTls, buildHttp } from './http-fields.js';
 
@@ -108,6 +108,16 @@ export function splitHostPort(s: string): { host: string; port: number | undefin
 }
 
 /* ------------------------------------------------------------------ dates */
+
+/**
+ * HAProxy's `%t` accept date is its host's wall clock without a zone, but an RFC3339/RFC5424 syslog
+ * stamp on the same line (rsyslog's default file format on Debian 12, HAProxy's own rfc5424 header)
+ * carries an offset, and HAProxy writes a traffic line when the session ends (accept + Tt, within a
+ * second: LAB_FINDINGS §4.2). Returns the ms to subtract from the accept date (time.ts stampZoneShift).
+ */
+export function envelopeZoneShift(accept: number, tt: number | undefined, envT: number | undefined, ctx: ParseContext): number {
+  return stampZoneShift(accept + (tt !== undefined && tt > 0 ? tt : 0), envT, ctx);
+}
 
 // Memo of the last `dd/Mmm/yyyy:HH` prefix (per zone): consecutive lines share the hour (accept dates
 // of adjacent lines jump between minutes, so a per-minute memo missed often), and parseHaproxyDate

@@ -11,7 +11,7 @@
  */
 import type { ParseContext, ParseResult } from '../types.js';
 import type { Envelope } from '../syslog.js';
-import { ALIASES, parseAnyDate, resolveTimes, type Fill } from './aliases.js';
+import { ALIASES, isLocalDate, parseAnyDate, resolveTimes, type Fill } from './aliases.js';
 import { buildTrafficDoc, splitHostPort, trafficTime, PARSER, type TrafficRec } from './fields.js';
 
 /** Parse a JSON object payload; lenient scan when it is not valid JSON. undefined when not an object. */
@@ -57,6 +57,8 @@ const timers: Setter = (f, v) => {
   if (names) names.forEach((a, i) => ALIASES[a]!.set(f, parts[i]!, false));
 };
 const date = (which: 'accept' | 'request'): Setter => (f, v, ctx) => {
+  // zone-less %t dates wait for resolveTimes, which may place them with the envelope's offset
+  if (isLocalDate(v)) { if (which === 'accept') f.tp.acceptLocal = v; else f.tp.reqLocal = v; return; }
   const t = parseAnyDate(v, ctx);
   if (Number.isNaN(t)) { if (which === 'accept') f.tp.acceptLocal = v; else f.tp.reqLocal = v; return; }
   if (which === 'accept') f.rec.accept = t; else f.rec.request = t;
@@ -160,7 +162,7 @@ export function parseJsonPayload(payload: string, env: Envelope | undefined, ctx
       r.backend === undefined && f.tp.acceptLocal === undefined && r.accept === undefined) {
     return { ok: false, issue: { code: 'no_match', parser: PARSER, message: 'JSON payload has no HAProxy fields (client, frontend, accept_date, termination_state …)' } };
   }
-  const bad = resolveTimes(f, ctx);
+  const bad = resolveTimes(f, ctx, env?.t);
   if (bad !== undefined) return { ok: false, issue: { code: 'bad_timestamp', parser: PARSER, message: `unreadable date '${bad}' in JSON HAProxy log`, value: bad } };
   return { ok: true, value: { kind: 'haproxy', t: trafficTime(r), doc: buildTrafficDoc(r, env) } };
 }

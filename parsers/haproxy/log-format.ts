@@ -107,7 +107,7 @@ const noMatch = (name: string): ParseResult =>
   ({ ok: false, issue: { code: 'no_match', parser: PARSER, message: `line does not match log-format '${name}'` } });
 
 function finish(f: Fill, env: Envelope | undefined, ctx: ParseContext): ParseResult {
-  const bad = resolveTimes(f, ctx);
+  const bad = resolveTimes(f, ctx, env?.t);
   if (bad !== undefined) {
     return { ok: false, issue: { code: 'bad_timestamp', parser: PARSER, message: `unreadable HAProxy date '${bad}'`, value: bad } };
   }

@@ -10,7 +10,7 @@
  */
 import type { Doc, ParseContext, ParseResult } from '../types.js';
 import type { EnvFields } from '../syslog.js';
-import { applyEnvelope, haproxyDateAt, intAt, iso, isIp, PARSER } from './fields.js';
+import { applyEnvelope, envelopeZoneShift, haproxyDateAt, intAt, iso, isIp, PARSER } from './fields.js';
 import { parseTcpTail } from './tcplog.js';
 import { parseHttpTail } from './httplog.js';
 
@@ -124,8 +124,9 @@ export function parseTrafficPayload(p: string, start: number, env: EnvFields | u
   if (dEnd < 0 || dEnd - sp > 40 || p.charCodeAt(dEnd + 1) !== 32) return undefined;
   const port = intAt(p, colon + 1, sp);
   const client = p.slice(start, colon);
-  const date = haproxyDateAt(p, sp + 2, dEnd, ctx.zone);
+  let date = haproxyDateAt(p, sp + 2, dEnd, ctx.zone);
   if (Number.isNaN(date)) return bad(p.slice(sp + 2, dEnd));
+  const envT = env?.t;
 
   let a = dEnd + 2;
   let b = p.indexOf(' ', a);
@@ -133,7 +134,7 @@ export function parseTrafficPayload(p: string, start: number, env: EnvFields | u
   // error log: `frontend/bind: message` (the only shape whose 3rd token ends with ':')
   if (p.charCodeAt(b - 1) === 58) {
     const sl = p.indexOf('/', a);
-    if (sl > a && sl < b - 1) return errorLog(p, client, port, date, p.slice(a, sl), p.slice(sl + 1, b - 1), b, env);
+    if (sl > a && sl < b - 1) return errorLog(p, client, port, date - envelopeZoneShift(date, 0, envT, ctx), p.slice(a, sl), p.slice(sl + 1, b - 1), b, env);
   }
   const frontend = p.slice(a, b);
   a = b + 1;
@@ -159,6 +160,8 @@ export function parseTrafficPayload(p: string, start: number, env: EnvFields | u
   }
   const count = slashNums(p, a, b, 5);
   if (count !== 3 && count !== 5) return undefined;
+  // Tt (tcplog) or Ta (httplog): the line is written at about accept + that
+  if (envT !== undefined) date -= envelopeZoneShift(date, nums[count - 1], envT, ctx);
   H.p = p; H.client = client; H.clientPort = Number.isNaN(port) ? undefined : port; H.date = date;
   H.frontend = frontend; H.backend = backend; H.server = server; H.destination = destination;
   H.t0 = nums[0]!; H.t1 = nums[1]!; H.t2 = nums[2]!; H.t3 = nums[3]!; H.t4 = nums[4]!;

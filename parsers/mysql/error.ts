@@ -13,7 +13,7 @@
  * record with t = undefined, as Elastic's catch-all grok does.
  */
 import type { ParseContext, ParseResult, Doc } from '../types.js';
-import { parseIsoAt } from '../time.js';
+import { isoUtc, parseIsoAt, stampZoneShift } from '../time.js';
 import { envelopeFromScan, envelopeTime, scanEnvelope, type Envelope } from '../syslog.js';
 import { classifyErrorMessage } from './error-messages.js';
 import { looksJsonSink, parseJsonSinkRecord } from './json-sink.js';
@@ -127,6 +127,12 @@ function parseWrapped(text: string, env: Envelope, ctx: ParseContext): ParseResu
   let r: ParseResult;
   if (nativeStart(inner)) {
     r = parseNative(inner, ctx, undefined);
+    // the server's zone-less date and the envelope's zoned stamp tell of the same moment (time.ts)
+    const shift = r.ok && r.value.t !== undefined ? stampZoneShift(r.value.t, env.t, ctx) : 0;
+    if (shift !== 0 && r.ok) {
+      const t = r.value.t! - shift;
+      r = { ok: true, value: { ...r.value, t, doc: { ...r.value.doc, '@timestamp': isoUtc(t) } } };
+    }
   } else {
     // syslog mode: no date of the server's own; the envelope's (year from ctx.refTime when it has none)
     const t = envelopeTime(env, ctx);

@@ -60,6 +60,7 @@ export function runCorrelate(files: string[], o: CorrelateOptions): number {
   const haproxyConfig = o.haproxyConfig ?? cfg.haproxy.config;
   const ctx: ParseContext = {
     zone,
+    zoneGiven: (o.timezone ?? cfg.timezone) !== undefined,
     haproxyFormats: haproxyFormats(o.logFormat ?? cfg.haproxy.log_format, haproxyConfig),
     appPatterns: compileAppPatterns(cfg.app.patterns),
     redactSql: cfg.correlate.redact_sql,
@@ -81,9 +82,9 @@ export function runCorrelate(files: string[], o: CorrelateOptions): number {
     throw new GoneawayError('GA_ERR_ARGUMENT', 'no log files given', { key: '--haproxy/--mysql-error/--mysql-general/--app', fix: 'name the logs to correlate, e.g. --haproxy haproxy.log --app app.log' });
   }
   if (app.length === 0) process.stderr.write('goneaway: no --app log given: only connection events (abnormal closures) will be reported\n');
-  for (const h of haproxy) {
-    const w = zoneWarning(h, ctx, displayPath(h));
-    if (w) process.stderr.write(`goneaway: warning: ${w}\n`);
+  for (const [path, kind] of [...haproxy.map((h) => [h, 'haproxy'] as const), ...mysqlError.map((m) => [m.path, 'mysql-error'] as const)]) {
+    const w = zoneWarning(path, ctx, displayPath(path), kind);
+    if (w) process.stderr.write(`goneaway: ${w}\n`);
   }
   let haproxySettings;
   if (haproxyConfig) haproxySettings = readHaproxySettings(readFileSync(haproxyConfig, 'utf8'));

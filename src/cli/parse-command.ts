@@ -5,6 +5,7 @@ import { sniffFile } from '../sources/sniff.js';
 import { displayPath } from '../sources/spool.js';
 import { GoneawayError } from '../errors.js';
 import { haproxyFormats, readableInput, zoneFrom } from './common.js';
+import { zoneWarning } from '../sources/zone-check.js';
 import { openOutput } from '../sinks/output.js';
 import { RecordTable } from '../sinks/record-table.js';
 import { compileAppPatterns } from '../pipeline/app-patterns.js';
@@ -39,6 +40,7 @@ export function runParse(files: string[], o: ParseOptions): number {
   const zone = zoneFrom(o.timezone ?? cfg.timezone);
   const ctx: ParseContext = {
     zone,
+    zoneGiven: (o.timezone ?? cfg.timezone) !== undefined,
     haproxyFormats: haproxyFormats(o.logFormat ?? cfg.haproxy.log_format, o.haproxyConfig ?? cfg.haproxy.config),
     appPatterns: compileAppPatterns(cfg.app.patterns),
     redactSql: o.redact ?? cfg.correlate.redact_sql,
@@ -53,6 +55,10 @@ export function runParse(files: string[], o: ParseOptions): number {
     const kind: FileKind = kindArg === 'auto' ? sniffFile(path, ctx).kind : (kindArg.replace('_', '-') as FileKind);
     const counts = newCounts(path, kind);
     all.push(counts);
+    if ((kind === 'haproxy' || kind === 'mysql-error') && path !== '-') {
+      const w = zoneWarning(path, ctx, displayPath(path), kind);
+      if (w) process.stderr.write(`goneaway: ${w}\n`);
+    }
     const pathJson = JSON.stringify(displayPath(path));
     for (const r of parseFile(path, kind, ctx, counts, { onProgress: progress.update(path) })) {
       if (table) table.add(r);

@@ -28,12 +28,17 @@ test('the HAProxy host\'s offset is read from RFC3339 stamps; the right zone giv
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const f = path.join(dir, 'haproxy.log');
   writeFileSync(f, lines(20));
-  const utc = checkHaproxyZone(f, { zone: makeZone('UTC') });
-  assert.equal(utc.samples, 20);
-  assert.equal(offsetText(utc.offsetMs), '-01:00');
-  assert.match(zoneWarning(f, { zone: makeZone('UTC') }) ?? '', /zone is UTC \+01:00/);
-  assert.equal(zoneWarning(f, { zone: makeZone('+01:00') }), undefined);
-  assert.equal(zoneWarning(f, { zone: makeZone('Europe/Paris') }), undefined);
+  // measured on the dates as the zone reads them, whether or not the zone was given
+  for (const zoneGiven of [true, false]) {
+    const utc = checkHaproxyZone(f, { zone: makeZone('UTC'), zoneGiven });
+    assert.equal(utc.samples, 20);
+    assert.equal(offsetText(utc.offsetMs), '-01:00');
+  }
+  assert.match(zoneWarning(f, { zone: makeZone('UTC'), zoneGiven: true }) ?? '', /^warning: .*zone is UTC \+01:00/);
+  // not given: the parser placed the dates with the stamps' offset, and the notice says so
+  assert.match(zoneWarning(f, { zone: makeZone('UTC') }) ?? '', /^note: .*placed with their syslog stamps' offset \(UTC \+01:00/);
+  assert.equal(zoneWarning(f, { zone: makeZone('+01:00'), zoneGiven: true }), undefined);
+  assert.equal(zoneWarning(f, { zone: makeZone('Europe/Paris'), zoneGiven: true }), undefined);
 });
 
 test('correlate prints the warning; logs without zoned stamps say nothing', (t) => {
@@ -49,4 +54,23 @@ test('correlate prints the warning; logs without zoned stamps say nothing', (t) 
   const q = goneaway(['correlate', '--haproxy', plain, '--timezone', 'UTC', '--format', 'ndjson']);
   assert.equal(q.code, 0, q.stderr);
   assert.doesNotMatch(q.stderr, /warning/);
+});
+
+test('without --timezone, correlate and parse place the dates with the stamps\' offset and print a note', (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ga-zone-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const f = path.join(dir, 'haproxy.log');
+  writeFileSync(f, lines(20));
+  const r = goneaway(['correlate', '--haproxy', f, '--format', 'ndjson']); // TZ=UTC machine
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /note: .*haproxy\.log: HAProxy's zone-less dates placed with their syslog stamps' offset/);
+  assert.doesNotMatch(r.stderr, /warning/);
+  const p = goneaway(['parse', '--format', 'ndjson', f]);
+  assert.equal(p.code, 0, p.stderr);
+  assert.match(p.stderr, /note: .*placed with their syslog stamps' offset/);
+  const first = JSON.parse(p.stdout.split('\n')[0]!);
+  assert.equal(first['@timestamp'], '2026-11-23T20:10:00.000Z');
+  const given = goneaway(['parse', '--format', 'ndjson', '--timezone', 'UTC', f]);
+  assert.equal(JSON.parse(given.stdout.split('\n')[0]!)['@timestamp'], '2026-11-23T21:10:00.000Z');
+  assert.match(given.stderr, /warning: /);
 });
