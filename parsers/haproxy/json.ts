@@ -98,7 +98,10 @@ add('time_active active_time ta', alias('Ta'));
 add('time_data data_time td', alias('Td'));
 add('bytes_read bytes bytes_out bytes_sent', alias('B'));
 add('bytes_uploaded bytes_in bytes_received', alias('U'));
-add('termination_state term_state session_state state termination_state_cookie tsc ts', alias('ts'));
+// only a value shaped like a state (§8.5: 2 chars, 4 in HTTP): MySQL's JSON sink has a numeric `ts`
+const STATE = /^[A-Za-z-]{2}(?:[A-Za-z-]{2})?$/;
+const state: Setter = (f, v, ctx) => { if (STATE.test(v)) alias('ts')(f, v, ctx); };
+add('termination_state term_state session_state state termination_state_cookie tsc ts', state);
 add('actconn active_connections act_conn', alias('ac'));
 add('feconn frontend_connections fe_conn', alias('fc'));
 add('beconn backend_connections be_conn', alias('bc'));
@@ -125,6 +128,7 @@ add('connections conns conn_counts', slashList(['ac', 'fc', 'bc', 'sc', 'rc']));
 add('queues queue', slashList(['sq', 'bq']));
 
 function setterFor(key: string): Setter | undefined {
+  if (key === 'ts' || key === 'tsc') return state;
   if (ALIASES[key] && key !== 'o') return alias(key);
   return NAMED[key.toLowerCase().replace(/[-.\s]/g, '_')];
 }
@@ -158,8 +162,9 @@ export function parseJsonPayload(payload: string, env: Envelope | undefined, ctx
   const f: Fill = { rec: { logFormat: 'json', mode: 'tcp' }, tp: {} };
   fillFromJson(obj, f, ctx);
   const r: TrafficRec = f.rec;
+  // a date alone is not HAProxy: pino/bunyan app logs carry `time`, `pid` and `hostname` too
   if (r.client === undefined && r.clientPort === undefined && r.frontend === undefined && r.state === undefined &&
-      r.backend === undefined && f.tp.acceptLocal === undefined && r.accept === undefined) {
+      r.backend === undefined && r.server === undefined) {
     return { ok: false, issue: { code: 'no_match', parser: PARSER, message: 'JSON payload has no HAProxy fields (client, frontend, accept_date, termination_state …)' } };
   }
   const bad = resolveTimes(f, ctx, env?.t);

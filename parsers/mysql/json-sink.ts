@@ -36,7 +36,9 @@ export function parseJsonSinkRecord(text: string, ctx: ParseContext): ParseResul
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return undefined;
   const o = obj as Record<string, unknown>;
   const msg = str(o.msg);
-  if (msg === undefined && o.err_code === undefined && o.time === undefined) return undefined;
+  // the sink always writes prio, err_code, err_symbol, subsystem (WL#9344); `msg` and `time` alone are
+  // any JSON logger's (pino, bunyan), and an app log must not pass for a MySQL error log
+  if (o.err_code === undefined && o.err_symbol === undefined && o.prio === undefined && o.subsystem === undefined) return undefined;
 
   let t: number | undefined;
   const time = str(o.time);

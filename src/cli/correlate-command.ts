@@ -7,6 +7,7 @@ import { loadConfig } from '../config/load.js';
 import { parseDuration } from '../config/schema.js';
 import { haproxyFormats, readableInput, timeArg, zoneFrom } from './common.js';
 import { zoneWarning } from '../sources/zone-check.js';
+import { inferServer, knownServers } from '../sources/server-of.js';
 import { displayPath } from '../sources/spool.js';
 import { compileAppPatterns } from '../pipeline/app-patterns.js';
 import { correlate, newStats, type CorrelateInput } from '../correlate/engine.js';
@@ -25,10 +26,16 @@ export interface CorrelateOptions {
   format?: string; out?: string; config?: string; clockSkew?: string; maxErrorLag?: string;
 }
 
-function serverFile(v: string, key: string): { server: string; path: string } {
+type MysqlKind = 'mysql-error' | 'mysql-general';
+/** a MySQL log whose server is to be inferred (src/sources/server-of.ts) */
+interface Pending { kind: MysqlKind; path: string; key: string; value: string }
+
+/** `SERVER=FILE`; a bare FILE is queued for inference (the HAProxy logs and haproxy.cfg name the servers) */
+function serverFile(v: string, key: string, kind: MysqlKind, pending: Pending[]): { server: string; path: string } | undefined {
   const i = v.indexOf('=');
   if (i <= 0) {
-    throw new GoneawayError('GA_ERR_SERVER_MAPPING', `${key} ${JSON.stringify(v)} does not name its HAProxy server`, { key, value: v, fix: `write ${key} SERVER=FILE, SERVER being the HAProxy \`server\` name of that MySQL instance (e.g. replica1=/var/log/mysql/error.log)` });
+    pending.push({ kind, path: readableInput(v, key), key, value: v });
+    return undefined;
   }
   const path = readableInput(v.slice(i + 1), key);
   return { server: v.slice(0, i), path };
@@ -55,8 +62,9 @@ export function runCorrelate(files: string[], o: CorrelateOptions): number {
   for (const a of apps) if (a.clients) appClients.set(displayPath(a.path), new Set(a.clients));
   const mysqlError = cfg.mysql.instances.flatMap((i, k) => (i.error_log ?? []).map((path, j) => ({ server: i.server, path: readableInput(path, `mysql.instances[${k}].error_log[${j}]`) })));
   const mysqlGeneral = cfg.mysql.instances.flatMap((i, k) => (i.general_log ?? []).map((path, j) => ({ server: i.server, path: readableInput(path, `mysql.instances[${k}].general_log[${j}]`) })));
-  mysqlError.push(...o.mysqlError.map((v) => serverFile(v, '--mysql-error')));
-  mysqlGeneral.push(...o.mysqlGeneral.map((v) => serverFile(v, '--mysql-general')));
+  const pending: Pending[] = [];
+  for (const v of o.mysqlError) { const m = serverFile(v, '--mysql-error', 'mysql-error', pending); if (m) mysqlError.push(m); }
+  for (const v of o.mysqlGeneral) { const m = serverFile(v, '--mysql-general', 'mysql-general', pending); if (m) mysqlGeneral.push(m); }
   const haproxyConfig = o.haproxyConfig ?? cfg.haproxy.config;
   const ctx: ParseContext = {
     zone,
@@ -73,21 +81,31 @@ export function runCorrelate(files: string[], o: CorrelateOptions): number {
     const kind = sniffFile(path, ctx).kind;
     if (kind === 'haproxy') haproxy.push(path);
     else if (kind === 'app') app.push(path);
-    else {
-      if (given === f) throw new GoneawayError('GA_ERR_SERVER_MAPPING', `${f} looks like a MySQL ${kind} log but does not name its HAProxy server`, { key: 'FILE', value: f, fix: `pass it as SERVER=${f} or with --${kind} SERVER=${f}` });
-      (kind === 'mysql-error' ? mysqlError : mysqlGeneral).push({ server: f.slice(0, eq), path });
-    }
+    else if (given === f) pending.push({ kind, path, key: 'FILE', value: f });
+    else (kind === 'mysql-error' ? mysqlError : mysqlGeneral).push({ server: f.slice(0, eq), path });
   }
-  if (haproxy.length + mysqlError.length + mysqlGeneral.length + app.length === 0) {
+  if (haproxy.length + mysqlError.length + mysqlGeneral.length + app.length + pending.length === 0) {
     throw new GoneawayError('GA_ERR_ARGUMENT', 'no log files given', { key: '--haproxy/--mysql-error/--mysql-general/--app', fix: 'name the logs to correlate, e.g. --haproxy haproxy.log --app app.log' });
+  }
+  let haproxySettings;
+  if (haproxyConfig) haproxySettings = readHaproxySettings(readFileSync(haproxyConfig, 'utf8'));
+  if (pending.length) {
+    const known = knownServers(haproxy, ctx, haproxySettings);
+    for (const p of pending) {
+      const g = inferServer(p.path, known);
+      if (g.server === undefined) {
+        throw new GoneawayError('GA_ERR_SERVER_MAPPING', `${p.value} looks like a MySQL ${p.kind} log but which HAProxy server it is cannot be told: ${g.why}`,
+          { key: p.key, value: p.value, fix: `name its server as SERVER=FILE (--${p.kind} SERVER=${p.value}), SERVER being the HAProxy \`server\` name of that MySQL instance` });
+      }
+      process.stderr.write(`goneaway: ${displayPath(p.path)} is taken for MySQL server '${g.server}' (${g.how}); pass SERVER=FILE to say otherwise\n`);
+      (p.kind === 'mysql-error' ? mysqlError : mysqlGeneral).push({ server: g.server, path: p.path });
+    }
   }
   if (app.length === 0) process.stderr.write('goneaway: no --app log given: only connection events (abnormal closures) will be reported\n');
   for (const [path, kind] of [...haproxy.map((h) => [h, 'haproxy'] as const), ...mysqlError.map((m) => [m.path, 'mysql-error'] as const)]) {
     const w = zoneWarning(path, ctx, displayPath(path), kind);
     if (w) process.stderr.write(`goneaway: ${w}\n`);
   }
-  let haproxySettings;
-  if (haproxyConfig) haproxySettings = readHaproxySettings(readFileSync(haproxyConfig, 'utf8'));
   const progress = progressFor([...haproxy, ...app, ...mysqlError.map((m) => m.path), ...mysqlGeneral.map((m) => m.path)]);
   const input: CorrelateInput = {
     haproxy, app, appClients, mysqlError, mysqlGeneral, ctx,

@@ -10,6 +10,8 @@ export interface HaproxySettings {
   shutdownSessionsOnDown?: boolean;
   /** per proxy name */
   proxies: Map<string, { timeoutClient?: number; timeoutServer?: number }>;
+  /** `server NAME ADDR[:PORT]` lines of backend/listen sections (src/sources/server-of.ts names MySQL logs with them) */
+  servers: Array<{ backend: string; name: string; host: string; port?: number }>;
 }
 
 const UNITS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -21,7 +23,7 @@ export function haproxyTime(v: string): number | undefined {
 }
 
 export function readHaproxySettings(text: string): HaproxySettings {
-  const out: HaproxySettings = { proxies: new Map() };
+  const out: HaproxySettings = { proxies: new Map(), servers: [] };
   let section = '';
   let name = '';
   let defaults: { timeoutClient?: number; timeoutServer?: number } = {};
@@ -43,6 +45,11 @@ export function readHaproxySettings(text: string): HaproxySettings {
       if (v === undefined) continue;
       if (w[1] === 'client') { cur.timeoutClient = v; if (section === 'defaults' || out.timeoutClient === undefined) out.timeoutClient = v; }
       if (w[1] === 'server') { cur.timeoutServer = v; if (section === 'defaults' || out.timeoutServer === undefined) out.timeoutServer = v; }
+    }
+    if (w[0] === 'server' && w[1] && w[2] && (section === 'backend' || section === 'listen')) {
+      // ADDR:PORT, [v6]:PORT or a bare address; the port may be absent (then the frontend's is used)
+      const m = /^(\[[^\]]+\]|.*?)(?::(\d+))?$/.exec(w[2])!;
+      out.servers.push({ backend: name, name: w[1], host: m[1]!.replace(/^\[|\]$/g, ''), ...(m[2] ? { port: Number(m[2]) } : {}) });
     }
     if ((w[0] === 'server' || w[0] === 'default-server') && /on-marked-down\s+shutdown-sessions/.test(line)) out.shutdownSessionsOnDown = true;
   }

@@ -17,6 +17,12 @@ const GENERAL_BODY = /^(?:\d{6} [ \d]\d:\d\d:\d\d|\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+
 
 export interface SniffResult { kind: FileKind; scores: Record<FileKind, number>; sampled: number }
 
+/** a MySQL error record's first line has a date (its own or the envelope's); undated text is anyone's */
+function datedMysqlError(line: string, ctx: ParseContext): boolean {
+  const r = parseMysqlErrorRecord(line, ctx);
+  return r.ok && r.value.t !== undefined;
+}
+
 export function sniffLines(lines: string[], ctx: ParseContext): SniffResult {
   const scores: Record<FileKind, number> = { haproxy: 0, 'mysql-general': 0, 'mysql-error': 0, app: 0 };
   let n = 0;
@@ -25,7 +31,7 @@ export function sniffLines(lines: string[], ctx: ParseContext): SniffResult {
     n++;
     if (parseHaproxyLine(line, ctx).ok) scores.haproxy++;
     if (GENERAL_HEADER.test(line) || GENERAL_BODY.test(line)) scores['mysql-general']++;
-    else if (isMysqlErrorRecordStart(line) && parseMysqlErrorRecord(line, ctx).ok) scores['mysql-error']++;
+    else if (isMysqlErrorRecordStart(line) && datedMysqlError(line, ctx)) scores['mysql-error']++;
     if (isAppRecordStart(line)) scores.app += 0.5; // app logs are mostly noise: weak evidence
   }
   const order: FileKind[] = ['haproxy', 'mysql-general', 'mysql-error', 'app'];
