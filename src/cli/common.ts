@@ -1,5 +1,5 @@
 /** Option checks shared by the commands: each failure is one GoneawayError naming option, value and fix. */
-import { isStream, spool } from '../sources/spool.js';
+import { compressionOf, decompress, isStream, spool } from '../sources/spool.js';
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { GoneawayError } from '../errors.js';
 import { isValidZone, machineZone, makeZone, parseIsoAt } from '../../parsers/time.js';
@@ -8,15 +8,22 @@ import { compileLogFormat, logFormatsFromConfig } from '../../parsers/haproxy/in
 
 /** checkReadable, and a stream (`-`, a pipe, `<(…)`) copied to a file first: the path to read. */
 export function readableInput(path: string, option: string): string {
+  let file = path;
   if (isStream(path)) {
     try {
-      return spool(path);
+      file = spool(path);
     } catch (e) {
       throw new GoneawayError('GA_ERR_FILE_UNREADABLE', `cannot read ${path}: ${(e as Error).message}`, { key: option, value: path, fix: 'give a readable log file, a pipe or - for standard input' });
     }
+  } else checkReadable(path, option);
+  // rotated logs are often compressed (logrotate `compress`): read them as their text
+  const c = compressionOf(file);
+  if (!c) return file;
+  try {
+    return decompress(file, c);
+  } catch (e) {
+    throw new GoneawayError('GA_ERR_FILE_UNREADABLE', `cannot read ${path}: ${(e as Error).message}`, { key: option, value: path, fix: `decompress it yourself to see why (${c.tool} -dc ${path} > file.log)` });
   }
-  checkReadable(path, option);
-  return path;
 }
 
 export function checkReadable(path: string, option: string): void {
