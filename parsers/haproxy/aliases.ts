@@ -189,12 +189,12 @@ export function parseAnyDate(v: string, ctx: ParseContext): number {
   return NaN;
 }
 
-/** Resolve collected date texts into rec.accept / rec.request; returns the bad text, if any. */
 /** a `%t`-style date without zone (`06/Feb/2009:12:12:51.443`), as opposed to %T or ISO/epoch texts */
 export function isLocalDate(v: string): boolean {
   return v.length >= 20 && v.charCodeAt(2) === 47 && !(v.length >= 26 && v.charCodeAt(20) === 32);
 }
 
+/** Resolve collected date texts into rec.accept / rec.request; returns the bad text, if any. */
 export function resolveTimes(f: Fill, ctx: ParseContext, envT?: number): string | undefined {
   const tp = f.tp, rec = f.rec;
   // zone-less local dates (%t, %tr) may be placed with the envelope's offset (fields.ts envelopeZoneShift)

@@ -16,7 +16,7 @@ import { readLines } from './lines.js';
 import { parseMysqlErrorRecord } from '../../parsers/mysql/error.js';
 
 export interface ZoneCheck {
-  /** lines that had both an offset-carrying envelope and a tcplog date */
+  /** lines that had both an offset-carrying envelope and a zone-less date of the same moment */
   samples: number;
   /** median of envelope − session end, ms (0 when the zone is right) */
   offsetMs: number;
@@ -32,7 +32,11 @@ function diffOf(kind: Kind, text: string, raw: ParseContext): number | undefined
   if (env.t === undefined || (env.format !== 'rfc3339' && env.format !== 'short-iso' && env.format !== 'rfc5424')) return undefined;
   if (kind === 'haproxy') {
     const r = parseHaproxyLine(text, raw);
-    return r.ok && r.value instanceof TcpLogRecord && r.value.Tt >= 0 ? env.t - r.value.end : undefined;
+    if (!r.ok) return undefined;
+    if (r.value instanceof TcpLogRecord) return r.value.Tt >= 0 ? env.t - r.value.end : undefined;
+    // httplog, custom and JSON formats: their session end, when the timers give one
+    const end = (r.value.doc.haproxy as { session_end?: unknown } | undefined)?.session_end;
+    return typeof end === 'string' ? env.t - Date.parse(end) : undefined;
   }
   const r = parseMysqlErrorRecord(text, raw);
   return r.ok && r.value.t !== undefined ? env.t - r.value.t : undefined;
@@ -51,8 +55,6 @@ export function checkStampZone(path: string, ctx: ParseContext, kind: Kind = 'ha
   diffs.sort((a, b) => a - b);
   return { samples: diffs.length, offsetMs: diffs.length ? diffs[diffs.length >> 1]! : 0 };
 }
-
-export const checkHaproxyZone = (path: string, ctx: ParseContext): ZoneCheck => checkStampZone(path, ctx, 'haproxy');
 
 /** "+01:00" style text of an offset rounded to the quarter hour */
 export function offsetText(ms: number): string {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { zoneWarning, checkHaproxyZone, offsetText } from '../../src/sources/zone-check.js';
+import { zoneWarning, checkStampZone, offsetText } from '../../src/sources/zone-check.js';
 import { makeZone } from '../../parsers/time.js';
 import { goneaway } from '../cli/paths.js';
 
@@ -30,7 +30,7 @@ test('the HAProxy host\'s offset is read from RFC3339 stamps; the right zone giv
   writeFileSync(f, lines(20));
   // measured on the dates as the zone reads them, whether or not the zone was given
   for (const zoneGiven of [true, false]) {
-    const utc = checkHaproxyZone(f, { zone: makeZone('UTC'), zoneGiven });
+    const utc = checkStampZone(f, { zone: makeZone('UTC'), zoneGiven });
     assert.equal(utc.samples, 20);
     assert.equal(offsetText(utc.offsetMs), '-01:00');
   }
@@ -39,6 +39,14 @@ test('the HAProxy host\'s offset is read from RFC3339 stamps; the right zone giv
   assert.match(zoneWarning(f, { zone: makeZone('UTC') }) ?? '', /^note: .*placed with their syslog stamps' offset \(UTC \+01:00/);
   assert.equal(zoneWarning(f, { zone: makeZone('+01:00'), zoneGiven: true }), undefined);
   assert.equal(zoneWarning(f, { zone: makeZone('Europe/Paris'), zoneGiven: true }), undefined);
+});
+
+test('httplog dates are checked too: their placement is never silent', (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ga-zone-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const f = path.join(dir, 'http.log');
+  writeFileSync(f, lines(10).replace(/0\/0\/3000 10 cD 1\/1\/1\/1\/0 0\/0/g, '0/0/0/5/3000 500 176 - - ---- 1/1/0/0/0 0/0 "GET / HTTP/1.1"'));
+  assert.match(zoneWarning(f, { zone: makeZone('UTC') }) ?? '', /^note: .*\(UTC \+01:00, median of 10 lines\)/);
 });
 
 test('correlate prints the warning; logs without zoned stamps say nothing', (t) => {
