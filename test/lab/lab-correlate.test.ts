@@ -81,3 +81,14 @@ test('bundled examples/lab logs: correlate scored against their ground truth', (
   if (!fs.existsSync(root)) { t.skip('no examples/lab'); return; }
   assert.deepEqual(report('goneaway correlate vs examples/lab', scoreDir(root)), []);
 });
+
+// Lab runs that once scored below 100 %, kept with their ground truth: each error must be right.
+// 05_pdo_2006_twice: PDO's 2006 for the big query, then 2006 again for the next query on the dead
+// handle in the same second (engine.ts: same_connection_repeat when nothing else fits).
+test('kept lab runs that once failed: every app error found with its cause and terminator', () => {
+  const root = path.join(REPO, 'test/fixtures/lab-runs');
+  const scores = scoreDir(root);
+  assert.ok(scores.length > 0 && scores.every((s) => s.total > 0), 'no kept lab run found');
+  report('goneaway correlate vs kept lab runs', scores);
+  assert.deepEqual(scores.flatMap((s) => [...s.misses, ...s.extra.map((e) => `invented app_error ${e}`)]), []);
+});

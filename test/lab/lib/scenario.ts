@@ -54,6 +54,28 @@ export function stringifyTruth(gt: object): string {
   return `{\n${parts.join(',\n')}\n}\n`;
 }
 
+/**
+ * HAProxy writes a session's line when the session ends, and rsyslog writes it a moment later; the
+ * capture point cuts everything after it away with the teardown. A fixed 600 ms pause does not prove
+ * the last lanes' sessions are in the file under load (CI's 2 cores), and a line cut off would leave
+ * its app error without a session: a lab artefact, not a correlate miss. So also wait (5 s at most)
+ * until HAProxy holds no client session and the log has stopped growing.
+ */
+async function drained(haproxy: Haproxy, haproxyLog: string): Promise<void> {
+  const until = Date.now() + 5000;
+  while (Date.now() < until) {
+    const open = await haproxy.sessions().then((l) => l.filter((x) => x.fe !== 'GLOBAL').length, () => 0);
+    if (open === 0) break;
+    await sleep(50);
+  }
+  let size = -1;
+  for (let stable = 0; stable < 4 && Date.now() < until + 3000; await sleep(100)) {
+    const now = fs.existsSync(haproxyLog) ? fs.statSync(haproxyLog).size : 0;
+    stable = now === size ? stable + 1 : 0;
+    size = now;
+  }
+}
+
 export async function runScenario(def: ScenarioDef, opts: { outRoot: string; stateRoot: string; template: string; repoRoot: string; log: (s: string) => void }): Promise<ScenarioSummary> {
   const started = Date.now();
   const outDir = path.join(opts.outRoot, def.name);
@@ -98,6 +120,7 @@ export async function runScenario(def: ScenarioDef, opts: { outRoot: string; sta
     // The capture window ends here: the teardown below (HAProxy soft-stop, MariaDB "Normal shutdown") is an
     // artefact of the lab, not part of the incident, so the logs are cut back to this point afterwards.
     await sleep(600);
+    await drained(haproxy, logFiles[0]!);
     captureEnd = logFiles.map((f) => [f, fs.existsSync(f) ? fs.statSync(f).size : 0] as const);
   } catch (e) {
     problems.push(`scenario aborted: ${(e as Error).stack ?? String(e)}`);
