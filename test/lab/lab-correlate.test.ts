@@ -70,10 +70,14 @@ test('lab: real components, every cause of a dead connection, correlate scored a
     assert.notEqual(lab.code, 2, `the lab could not run:\n${lab.output.slice(-3000)}`);
     if (lab.code !== 0) labProblems = lab.output.split('\n').filter((l) => /PROBLEMS|^\s+- /.test(l)).join('\n');
   }
-  const fails = report(`goneaway correlate vs lab ground truth (${root})`, scoreDir(root));
+  const scores = scoreDir(root);
+  const fails = report(`goneaway correlate vs lab ground truth (${root})`, scores);
   assert.equal(labProblems, '', `lab validation problems (ground truth not trustworthy):\n${labProblems}`);
   assert.deepEqual(fails, [], `lab output kept in ${root}`);
-  if (ownRoot) fs.rmSync(root, { recursive: true, force: true });
+  // a run within the targets but with misses is kept too: a rare flake is only fixable from its logs
+  // (test/fixtures/lab-runs/ holds such runs once understood)
+  if (scores.some((s) => s.misses.length || s.extra.length)) console.log(`lab output with misses kept in ${root}`);
+  else if (ownRoot) fs.rmSync(root, { recursive: true, force: true });
 });
 
 test('bundled examples/lab logs: correlate scored against their ground truth', (t) => {
