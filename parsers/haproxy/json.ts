@@ -100,7 +100,8 @@ add('bytes_read bytes bytes_out bytes_sent', alias('B'));
 add('bytes_uploaded bytes_in bytes_received', alias('U'));
 // only a value shaped like a state (§8.5: 2 chars, 4 in HTTP): MySQL's JSON sink has a numeric `ts`
 const STATE = /^[A-Za-z-]{2}(?:[A-Za-z-]{2})?$/;
-const state: Setter = (f, v, ctx) => { if (STATE.test(v)) alias('ts')(f, v, ctx); };
+const setState = alias('ts');
+const state: Setter = (f, v, ctx) => { if (STATE.test(v)) setState(f, v, ctx); };
 add('termination_state term_state session_state state termination_state_cookie tsc ts', state);
 add('actconn active_connections act_conn', alias('ac'));
 add('feconn frontend_connections fe_conn', alias('fc'));

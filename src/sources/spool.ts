@@ -108,7 +108,8 @@ export function decompress(p: string, c: Compression): string {
     else if (err.code === 'ENOENT') throw new Error(`${c.name}-compressed, and \`${c.tool}\` is not installed (apt-get install ${c.package})`);
     else if (statSync(dst).size > 0) {
       // a truncated archive (copied while logrotate wrote it): keep the text before the damage, say so
-      process.stderr.write(`goneaway: warning: ${displayPath(p)}: \`${c.tool} -dc\`: ${err.stderr?.toString().trim().split('\n')[0] || err.message}; reading the ${statSync(dst).size} bytes decompressed before it\n`);
+      const kept = statSync(dst).size;
+      process.stderr.write(`goneaway: warning: ${displayPath(p)}: \`${c.tool} -dc\`: ${err.stderr?.toString().trim().split('\n')[0] || err.message}; reading the ${kept} bytes decompressed before it\n`);
     } else throw new Error(`${c.name}-compressed, and \`${c.tool} -dc\` failed: ${err.stderr?.toString().trim().split('\n')[0] || err.message}`);
   } finally {
     closeSync(out);

@@ -63,14 +63,13 @@ export function stringifyTruth(gt: object): string {
  */
 async function drained(haproxy: Haproxy, haproxyLog: string): Promise<void> {
   const until = Date.now() + 5000;
-  while (Date.now() < until) {
-    const open = await haproxy.sessions().then((l) => l.filter((x) => x.fe !== 'GLOBAL').length, () => 0);
-    if (open === 0) break;
-    await sleep(50);
-  }
-  let size = -1;
-  for (let stable = 0; stable < 4 && Date.now() < until + 3000; await sleep(100)) {
-    const now = fs.existsSync(haproxyLog) ? fs.statSync(haproxyLog).size : 0;
+  // sessions() lists client sessions only (the runtime API's own unix-socket session does not match)
+  while (Date.now() < until && (await haproxy.sessions().catch(() => [])).length > 0) await sleep(50);
+  const sizeOf = () => (fs.existsSync(haproxyLog) ? fs.statSync(haproxyLog).size : 0);
+  let size = sizeOf();
+  for (let stable = 0; stable < 4 && Date.now() < until + 3000;) {
+    await sleep(100);
+    const now = sizeOf();
     stable = now === size ? stable + 1 : 0;
     size = now;
   }
