@@ -30,6 +30,7 @@ export function threadFor(store: Store, s: Session, st: RuleSettings, threadId?:
   // Connect lines have 1 s resolution (MariaDB); the server sees the connection Tc ms after accept.
   const lo = Math.floor((s.accept - st.skew) / 1000) - 1, hi = Math.floor((s.accept + st.skew) / 1000) + 1;
   let best: Thread | undefined, bestD = Infinity;
+  let tied: Thread[] | undefined;
   for (let k = lo; k <= hi; k++) {
     for (const th of inst.bySecond.get(k) ?? []) {
       if (th.session && th.session !== s) continue;
@@ -52,12 +53,63 @@ export function threadFor(store: Store, s: Session, st: RuleSettings, threadId?:
       // an accept at .586 is 0 ms from a Connect logged in that second and 414 ms from one logged
       // the next. A KILLed running query ends its session at the KILL; an idle victim later.
       const dEnd = end !== undefined ? toStamp(s.end, end) : th.killed ? Math.min(1500, toStamp(s.end, th.killed.t)) : 1500;
-      const d = toStamp(s.accept, th.connectT ?? 0) + dEnd;
-      if (d < bestD) { best = th; bestD = d; }
+      const d = toStamp(s.accept, th.connectT ?? 0) + dEnd + 2 * skewConflict(s, th.connectT, end);
+      if (d < bestD) { best = th; bestD = d; tied = undefined; } else if (d === bestD) (tied ??= [best!]).push(th);
     }
   }
+  if (tied && best && best.connectT !== undefined) best = byAcceptRank(inst, s, tied);
   if (best && bind) best.session = s;
   return best;
+}
+
+/**
+ * Threads whose Connect stamps fit a session equally well (MariaDB's general log has whole
+ * seconds: three pooled connections opened in one second all "fit" each of their sessions; lab
+ * 04, a kept CI run where a greedy pick crossed them): the session that HAProxy accepted k-th in
+ * its second on that server is the k-th connection the server registered then, because thread ids
+ * are handed out in connect order. Independent of which session asks first.
+ */
+function byAcceptRank(inst: Instance, s: Session, tied: Thread[]): Thread {
+  const sec = Math.floor(s.accept / 1000);
+  // sessions still open are not logged yet: the known rank is a lower bound of the real one
+  let rank = 0;
+  for (const o of inst.acceptSec.get(sec) ?? []) if (o !== s && (o.accept < s.accept || (o.accept === s.accept && o.clientPort < s.clientPort))) rank++;
+  // the app connections the server registered in that second, in connect (= thread id) order
+  const sameSec = (inst.bySecond.get(sec) ?? []).filter((th) => !isProbeThread(th)).sort((a, b) => a.id - b.id);
+  const score = (th: Thread): number => {
+    // threads already mapped say where this one can be: ids grow with accepts
+    let crossed = 0;
+    for (const o of sameSec) {
+      const os = o.session;
+      if (!os || os === s || o === th) continue;
+      if ((os.accept < s.accept) !== (o.id < th.id)) crossed++;
+    }
+    const i = sameSec.indexOf(th);
+    const gap = i < 0 ? 1e6 : i >= rank ? i - rank : 1000 + rank - i;
+    return crossed * 1e7 + gap;
+  };
+  let best = tied[0]!, bestScore = Infinity;
+  for (const th of tied) {
+    const sc = score(th);
+    if (sc < bestScore || (sc === bestScore && th.id < best.id)) { best = th; bestScore = sc; }
+  }
+  return best;
+}
+
+/**
+ * One clock offset must explain both ends of a mapping: MySQL logs Connect a handshake after
+ * HAProxy's accept and Quit just before HAProxy's close, so (Connect − accept) and (Quit − end)
+ * are the same skew give or take the stamps' resolution. A DBA's `KILL` thread connected 271 ms
+ * after an app session's accept and quit 511 ms before its end fits each side within the skew
+ * tolerance, but only with the MySQL clock ahead at one end and behind at the other (lab 04, a
+ * kept CI run). Returns by how many ms the two offset ranges miss each other (0 when they agree).
+ */
+function skewConflict(s: Session, connectT: number | undefined, end: number | undefined): number {
+  if (connectT === undefined || end === undefined) return 0;
+  const HANDSHAKE = 200;
+  const cLo = connectT - s.accept - HANDSHAKE, cHi = connectT + stampResolution(connectT) - s.accept;
+  const eLo = end - s.end - 100, eHi = end + stampResolution(end) - s.end + 100;
+  return Math.max(0, cLo - eHi, eLo - cHi);
 }
 
 /** ms from instant x to a log stamp, which covers [t, t + 1 s) when it has whole seconds only */

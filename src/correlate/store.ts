@@ -64,6 +64,9 @@ export interface Instance {
   threads: Map<number, Thread[]>;
   /** threads by the second of their Connect, for session ↔ thread mapping by time */
   bySecond: Map<number, Thread[]>;
+  /** TCP sessions to this server by the second of their accept: the k-th accept of a second is the
+   *  k-th Connect of that second (thread ids grow with connect order), when Connect stamps tie */
+  acceptSec: Map<number, Session[]>;
   /** eviction queue of threads by `queuedAt` */
   threadList: MinHeap<Thread>;
   aborted: TimeList<Aborted>;
@@ -102,7 +105,7 @@ export class Store {
   instance(name: string): Instance {
     let i = this.instances.get(name);
     if (!i) {
-      i = { name, threads: new Map(), bySecond: new Map(), threadList: new MinHeap<Thread>((t) => t.queuedAt), aborted: new TimeList<Aborted>((a) => a.t), abortedById: new Map(), events: new TimeList<InstanceEvent>((e) => e.t), lastActivity: undefined, hasErrorLog: false, users: new Map(), kills: new TimeList<number>((t) => t) };
+      i = { name, threads: new Map(), bySecond: new Map(), acceptSec: new Map(), threadList: new MinHeap<Thread>((t) => t.queuedAt), aborted: new TimeList<Aborted>((a) => a.t), abortedById: new Map(), events: new TimeList<InstanceEvent>((e) => e.t), lastActivity: undefined, hasErrorLog: false, users: new Map(), kills: new TimeList<number>((t) => t) };
       this.instances.set(name, i);
     }
     return i;
@@ -147,6 +150,10 @@ export class Store {
   /** a TCP session enters the window: by end time, among the abnormal ones, by client port */
   private index(s: Session): Session {
     this.sessions.add(s);
+    const sec = Math.floor(s.accept / 1000);
+    const inst = this.instances.get(s.server) ?? this.instance(s.server);
+    const b = inst.acceptSec.get(sec);
+    if (b) b.push(s); else inst.acceptSec.set(sec, [s]);
     if (!s.state.startsWith('-')) this.abnormal.add(s);
     if (s.clientPort >= 0) {
       const l = this.byPort.get(s.clientPort);
@@ -255,6 +262,14 @@ export class Store {
         const i = l.indexOf(a);
         if (i >= 0) l.splice(i, 1);
         if (!l.length) inst.abortedById.delete(a.threadId);
+      }
+      // accept-second buckets: only seconds before the cutoff can hold evicted sessions (a
+      // session ends after its accept); long-lived sessions keep their bucket, filtered
+      const lastSec = before / 1000;
+      for (const [sec, b] of inst.acceptSec) {
+        if (sec >= lastSec) continue;
+        const live = b.filter((x) => x.end >= before);
+        if (live.length) inst.acceptSec.set(sec, live); else inst.acceptSec.delete(sec);
       }
       inst.kills.evictBefore(before);
       inst.events.evictBefore(before - 24 * 3600_000);

@@ -65,3 +65,48 @@ test('HAProxy logging the close 2 ms after the app\'s millisecond error is the s
   assert.equal(port('app-python.log'), 38960);
   assert.equal(port('app-php.log'), 38936);
 });
+
+// Lab 04 as it failed once more (kept: test/fixtures/lab-runs/04_time_only_swap): three pooled
+// connections of one server connect in the same whole second and are KILLed in the next, so
+// every Connect and every KILL fits every session equally well.
+function threeInOneSecond(): Incident {
+  return new Incident()
+    .connect('replica2', S, 5).gen('replica2', S, 5, 'Query', 'select id from products where id = 36')
+    .connect('replica2', S, 6).gen('replica2', S, 6, 'Query', 'select id from products where id = 39')
+    .connect('replica2', S, 7).gen('replica2', S, 7, 'Query', 'select sleep(6) as report_wait')
+    .connect('replica2', S + 1000, 9, 'dba').gen('replica2', S + 1000, 9, 'Query', 'KILL 7').gen('replica2', S + 1000, 9, 'Quit', '')
+    .connect('replica2', S + 1000, 10, 'dba').gen('replica2', S + 1000, 10, 'Query', 'KILL 5').gen('replica2', S + 1000, 10, 'Quit', '')
+    .connect('replica2', S + 1000, 11, 'dba').gen('replica2', S + 1000, 11, 'Query', 'KILL 6').gen('replica2', S + 1000, 11, 'Quit', '')
+    // accepted in that order (.736, .933, .953): threads 5, 6, 7
+    .session({ port: 44070, accept: S + 736, tt: 2773, state: '--', server: 'replica2' })
+    .session({ port: 44084, accept: S + 933, tt: 1059, state: '--', server: 'replica2' })
+    .session({ port: 55996, accept: S + 953, tt: 1026, state: '--', server: 'replica2' });
+}
+
+test('connections opened in one second map to threads in accept order, whichever error asks first', () => {
+  // node's exact join (port 44084) binds first; PyMySQL's time-only error then asks for 55996
+  const { appErrors } = threeInOneSecond()
+    .nodeLost(S + 1994, 44084, 6)
+    .python(S + 1979, 'py-2', "pymysql.err.OperationalError: (2013, 'Lost connection to MySQL server during query')")
+    .php2006(S + 3000)
+    .run();
+  const byPort = new Map(appErrors.map((e) => [(e.source as Doc).port, (e.mysql as Doc).thread_id]));
+  assert.deepEqual([...byPort].sort((a, b) => Number(a[0]) - Number(b[0])), [[44070, 5], [44084, 6], [55996, 7]]);
+  for (const e of appErrors) assert.equal(ga(e).cause, 'mysql_kill', String(ga(e).why));
+});
+
+test('a thread whose Connect and Quit need opposite clock skews is not the session\'s thread', () => {
+  // thread 5 is KILLed in second 02 and its session, half-open, ends at 04.511 (the app's next
+  // write). The DBA's thread 11 connected in 02 and quit in 03: against the session accepted at
+  // 01.729 its Connect is late and its Quit early, each within a 1 s skew but not both at once
+  const { appErrors } = new Incident()
+    .connect('replica1', S, 5).gen('replica1', S, 5, 'Query', 'select sleep(6) as report_wait')
+    .connect('replica1', S + 1000, 9, 'dba').gen('replica1', S + 1000, 9, 'Query', 'KILL 5').gen('replica1', S + 1000, 9, 'Quit', '')
+    .connect('replica1', S + 1000, 11, 'dba').gen('replica1', S + 2000, 11, 'Query', 'KILL 7').gen('replica1', S + 2000, 11, 'Quit', '')
+    .session({ port: 44064, accept: S + 729, tt: 2782, state: '--' })
+    .php2006(S + 3000)
+    .run({ skew: 1000 });
+  assert.equal(appErrors.length, 1);
+  assert.equal((appErrors[0]!.mysql as Doc).thread_id, 5, String(ga(appErrors[0]!).why));
+  assert.equal(ga(appErrors[0]!).cause, 'mysql_kill');
+});

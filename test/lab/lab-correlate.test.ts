@@ -89,6 +89,9 @@ test('bundled examples/lab logs: correlate scored against their ground truth', (
 // Lab runs that once scored below 100 %, kept with their ground truth: each error must be right.
 // 05_pdo_2006_twice: PDO's 2006 for the big query, then 2006 again for the next query on the dead
 // handle in the same second (engine.ts: same_connection_repeat when nothing else fits).
+// 04_time_only_swap: three connections per replica opened in one second and KILLed in the next;
+// a greedy Connect-time pick crossed them and bound a PHP session to a DBA's KILL thread (rules.ts:
+// accept-order rank among same-second threads, one clock offset for both ends of a mapping).
 test('kept lab runs that once failed: every app error found with its cause and terminator', () => {
   const root = path.join(REPO, 'test/fixtures/lab-runs');
   const scores = scoreDir(root);
