@@ -11,6 +11,7 @@ import { stampResolution, TERMINATOR_OF, type AppError, type Cause, type Evidenc
 import type { Instance, Store } from './store.js';
 import { isProbeThread } from './ingest-mysql.js';
 import { decodeTermination } from '../../parsers/haproxy/termination.js';
+import { abortedNear, abortedOf, orphanAborted } from './aborted.js';
 
 export interface RuleSettings { skew: number }
 
@@ -143,35 +144,6 @@ function lifecycleDuring(inst: Instance | undefined, from: number, to: number, d
   return undefined;
 }
 
-/** The Aborted line of a thread: attached at ingestion, or found by id (same-second ordering). */
-function abortedOf(inst: Instance | undefined, th: Thread | undefined): Thread['aborted'] {
-  if (!th) return undefined;
-  if (th.aborted) return th.aborted;
-  if (!inst) return undefined;
-  const from = (th.connectT ?? th.lastT) - 1000, to = th.lastT + 3_600_000;
-  for (const a of inst.abortedById.get(th.id) ?? []) {
-    if (a.t >= from && a.t <= to && a.reason !== 'killed') { th.aborted = { t: a.t, reason: a.reason, ev: a.ev }; a.claimed = true; return th.aborted; }
-  }
-  return undefined;
-}
-
-function abortedNear(inst: Instance | undefined, th: Thread | undefined, s: Session, st: RuleSettings, bind: boolean) {
-  const own = abortedOf(inst, th);
-  if (own) return own;
-  if (s.aborted) return s.aborted;
-  if (!inst) return undefined;
-  // without a thread: an unclaimed Aborted line of that instance in the same second(s) as the close
-  let best: import('./model.js').Aborted | undefined;
-  for (const a of inst.aborted.range(s.end - st.skew - 1000, s.end + st.skew + 3000)) {
-    if (a.claimed || a.reason === 'killed') continue;
-    if (!best || Math.abs(a.t - s.end) < Math.abs(best.t - s.end)) best = a;
-  }
-  if (!best) return undefined;
-  const found = { t: best.t, reason: best.reason, ev: best.ev };
-  if (bind) { best.claimed = true; s.aborted = found; }
-  return found;
-}
-
 function withAt(at: number, cause: Cause, confidence: number, why: string, evidence: Evidence[], terminatedBy = TERMINATOR_OF[cause]): Verdict {
   const v = verdict(cause, confidence, why, evidence, terminatedBy);
   v.at = at;
@@ -199,12 +171,18 @@ function decide(store: Store, s: Session, st: RuleSettings, err: AppError | unde
   const c0 = s.state[0] ?? '?';
   // a first cause must come before HAProxy saw the close (MySQL stamps are truncated to the
   // second, so a logged time is never later than the real one)
-  const killed = th?.killed && th.killed.t <= s.end + 500 ? th.killed : undefined;
+  // Without a general log (most production servers) there is no thread table: the error log's own
+  // Aborted lines are joined by the app's thread id, or a (KILLED) one by time on the session's server
+  const orphan = th === undefined ? orphanAborted(inst, s, st, err, bind) : undefined;
+  const orphanKill = orphan?.reason === 'killed' && !orphan.byShutdown ? { t: orphan.t, by: orphan.killer, byUser: undefined, ev: orphan.ev } : undefined;
+  const killedId = th?.id ?? orphan?.threadId;
+  const killed = th?.killed && th.killed.t <= s.end + 500 ? th.killed : orphanKill && orphanKill.t <= s.end + 500 ? orphanKill : undefined;
   const life = th?.quitT === undefined ? lifecycleDuring(inst, s.accept - st.skew, s.end + 500, s.end + DOWN_DETECTION) : undefined;
   const mysqlFirst = (base: number): Verdict | undefined => {
     if (killed) {
       evidence.push(killed.ev);
-      return withAt(killed.t, 'mysql_kill', base, `MySQL thread ${th!.id} on ${s.server} was killed${killed.by !== undefined ? ` by thread ${killed.by}${killed.byUser ? ` (${killed.byUser})` : ''}` : ''}; HAProxy only saw the close afterwards (${s.state})`, evidence);
+      const byTime = th === undefined && err?.threadId === undefined;
+      return withAt(killed.t, 'mysql_kill', byTime ? base - 0.2 : base, `MySQL thread ${killedId ?? '?'} on ${s.server} was killed${killed.by !== undefined ? ` by thread ${killed.by}${killed.byUser ? ` (${killed.byUser})` : ''}` : ''}; HAProxy only saw the close afterwards (${s.state})${byTime ? '. No general log maps the session to its thread: the (KILLED) line is joined by time on that server' : ''}`, evidence);
     }
     if (life) {
       evidence.push(life.ev);
@@ -243,20 +221,20 @@ function decide(store: Store, s: Session, st: RuleSettings, err: AppError | unde
     case 'c': {
       const m = mysqlFirst(0.85);
       if (m) return m;
-      const ab = abortedNear(inst, th, s, st, bind);
+      const ab = orphan ?? abortedNear(inst, th, s, st, bind);
       if (ab) evidence.push(ab.ev);
       return verdict('haproxy_timeout_client', ab ? 0.95 : 0.9, `HAProxy's \`timeout client\` expired (${s.state}) after ${fmtMs(idleOf(s, th))} without traffic`, evidence);
     }
     case 's': {
       if (killed && killed.t < s.end - 1000) return mysqlFirst(0.85)!;
-      const ab = abortedNear(inst, th, s, st, bind);
+      const ab = orphan ?? abortedNear(inst, th, s, st, bind);
       if (ab) evidence.push(ab.ev);
       return verdict('haproxy_timeout_server', ab ? 0.95 : 0.9, `HAProxy's \`timeout server\` expired (${s.state})${ab?.reason === 'error_writing' ? ' while the server was still executing a query' : ''}`, evidence);
     }
     case 'S': {
       const m = mysqlFirst(0.85);
       if (m) return m;
-      const ab = abortedNear(inst, th, s, st, bind);
+      const ab = orphan ?? abortedNear(inst, th, s, st, bind);
       if (ab) {
         evidence.push(ab.ev);
         if (ab.reason === 'timeout_reading') return withAt(ab.t, 'mysql_wait_timeout', 0.95, `${s.server} closed the idle connection: wait_timeout ("Got timeout reading communication packets")`, evidence);
@@ -283,7 +261,7 @@ function decide(store: Store, s: Session, st: RuleSettings, err: AppError | unde
       if (m) return m;
       const h = appHint();
       if (h) return h;
-      const ab = abortedOf(inst, th);
+      const ab = orphan ?? abortedOf(inst, th);
       if (ab) {
         evidence.push(ab.ev);
         if (ab.reason === 'timeout_reading') return withAt(ab.t, 'mysql_wait_timeout', 0.8, 'MySQL logged "Got timeout reading communication packets" for the thread: wait_timeout', evidence);

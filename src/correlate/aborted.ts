@@ -1,0 +1,72 @@
+/**
+ * MySQL's "Aborted connection N …" lines and the session they belong to. With a general log the
+ * session maps to a thread (rules.ts threadFor) and the line is that thread's. Without one, which is
+ * how most production servers run, the line is joined by the thread id the app logged (mysql2,
+ * Connector/J: exact), or by time on the session's server.
+ */
+import type { Aborted, AppError, Session, Thread } from './model.js';
+import type { Instance } from './store.js';
+
+interface Skew { skew: number }
+
+/** The Aborted line of a thread: attached at ingestion, or found by id (same-second ordering). */
+export function abortedOf(inst: Instance | undefined, th: Thread | undefined): Thread['aborted'] {
+  if (!th) return undefined;
+  if (th.aborted) return th.aborted;
+  if (!inst) return undefined;
+  const from = (th.connectT ?? th.lastT) - 1000, to = th.lastT + 3_600_000;
+  for (const a of inst.abortedById.get(th.id) ?? []) {
+    if (a.t >= from && a.t <= to && a.reason !== 'killed') { th.aborted = { t: a.t, reason: a.reason, ev: a.ev }; a.claimed = true; return th.aborted; }
+  }
+  return undefined;
+}
+
+/** a thread's own line, else an unclaimed non-KILLED line of that instance in the close's second(s) */
+export function abortedNear(inst: Instance | undefined, th: Thread | undefined, s: Session, st: Skew, bind: boolean): Thread['aborted'] {
+  const own = abortedOf(inst, th);
+  if (own) return own;
+  if (s.aborted) return s.aborted;
+  if (!inst) return undefined;
+  let best: Aborted | undefined;
+  for (const a of inst.aborted.range(s.end - st.skew - 1000, s.end + st.skew + 3000)) {
+    if (a.claimed || a.reason === 'killed') continue;
+    if (!best || Math.abs(a.t - s.end) < Math.abs(best.t - s.end)) best = a;
+  }
+  if (!best) return undefined;
+  const found = { t: best.t, reason: best.reason, ev: best.ev };
+  if (bind) { best.claimed = true; s.aborted = found; }
+  return found;
+}
+
+/**
+ * A session with no known thread:
+ * - the app logged its thread id: that id's Aborted line during the session (the ids of one server
+ *   run are unique, and the window bounds them in time), whatever its reason;
+ * - a normal-looking close (`--`, how HAProxy sees a KILL: LAB_FINDINGS 04): an unclaimed (KILLED)
+ *   line on that server. A running query's victim closes at the KILL, so without an app error the
+ *   line must be in the close's second; an app error can also come from an idle victim, whose
+ *   session ends at the app's next use (then any KILL during the session, the latest first).
+ * (KILLED) lines exist only at log_warnings ≥ 4 (MariaDB) or in MySQL 8's error log; at lower levels
+ * a KILL leaves no trace without the general log, and the verdict stays unknown.
+ */
+export function orphanAborted(inst: Instance | undefined, s: Session, st: Skew, err: AppError | undefined, bind: boolean): Aborted | undefined {
+  if (!inst) return undefined;
+  if (err?.threadId !== undefined) {
+    let best: Aborted | undefined;
+    for (const a of inst.abortedById.get(err.threadId) ?? []) {
+      if (a.t < s.accept - st.skew - 1000 || a.t > s.end + st.skew + 3000) continue;
+      if (!best || Math.abs(a.t - s.end) < Math.abs(best.t - s.end)) best = a;
+    }
+    if (best && bind) best.claimed = true;
+    if (best) return best;
+  }
+  if (s.state[0] !== '-') return undefined;
+  const from = err ? s.accept - st.skew - 1000 : s.end - st.skew - 1000;
+  let best: Aborted | undefined;
+  for (const a of inst.aborted.range(from, s.end + st.skew)) {
+    if (a.claimed || a.reason !== 'killed' || a.byShutdown) continue;
+    if (!best || a.t >= best.t) best = a;
+  }
+  if (best && bind) best.claimed = true;
+  return best;
+}
