@@ -192,7 +192,7 @@ export function* correlate(input: CorrelateInput, stats: CorrelateStats): Genera
       const v = decideSession(store, s, st);
       if (v.cause !== 'unknown' && inRange(s.end, input)) yield connectionEvent(s, v);
     }
-    store.evictContext(cutoff);
+    store.evictContext(cutoff, final ? Infinity : watermark - 2 * horizon);
   };
 
   for (const it of mergeByTime(sources)) {

@@ -8,7 +8,7 @@
  *   across them: a KILLed idle connection can be logged `cD` much later, a restart victim `D-`.
  */
 import { stampResolution, TERMINATOR_OF, type AppError, type Cause, type Evidence, type Session, type Thread, type Verdict } from './model.js';
-import type { Instance, Store } from './store.js';
+import { acceptKey, type Instance, type Store } from './store.js';
 import { isProbeThread } from './ingest-mysql.js';
 import { decodeTermination } from '../../parsers/haproxy/termination.js';
 import { abortedNear, abortedOf, orphanAborted } from './aborted.js';
@@ -74,7 +74,8 @@ function byAcceptRank(inst: Instance, s: Session, tied: Thread[]): Thread {
   const sec = Math.floor(s.accept / 1000);
   // sessions still open are not logged yet: the known rank is a lower bound of the real one
   let rank = 0;
-  for (const o of inst.acceptSec.get(sec) ?? []) if (o !== s && (o.accept < s.accept || (o.accept === s.accept && o.clientPort < s.clientPort))) rank++;
+  const own = acceptKey(s);
+  for (const k of inst.acceptSec.get(sec) ?? []) if (k < own) rank++;
   // the app connections the server registered in that second, in connect (= thread id) order
   const sameSec = (inst.bySecond.get(sec) ?? []).filter((th) => !isProbeThread(th)).sort((a, b) => a.id - b.id);
   const score = (th: Thread): number => {

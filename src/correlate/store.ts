@@ -64,9 +64,10 @@ export interface Instance {
   threads: Map<number, Thread[]>;
   /** threads by the second of their Connect, for session ↔ thread mapping by time */
   bySecond: Map<number, Thread[]>;
-  /** TCP sessions to this server by the second of their accept: the k-th accept of a second is the
-   *  k-th Connect of that second (thread ids grow with connect order), when Connect stamps tie */
-  acceptSec: Map<number, Session[]>;
+  /** TCP sessions to this server by the second of their accept, as `acceptKey`s (numbers, not the
+   *  sessions: this outlives them): the k-th accept of a second is the k-th Connect of that second
+   *  (thread ids grow with connect order), when Connect stamps tie */
+  acceptSec: Map<number, number[]>;
   /** eviction queue of threads by `queuedAt` */
   threadList: MinHeap<Thread>;
   aborted: TimeList<Aborted>;
@@ -85,6 +86,11 @@ export interface Instance {
   users: Map<string, UserStats>;
   /** times of the KILLs seen in the general log (a cheap "could a kill explain it?" test) */
   kills: TimeList<number>;
+}
+
+/** a session's order within its accept second (ms, then client port), as one small integer */
+export function acceptKey(s: Session): number {
+  return (s.accept % 1000) * 65536 + (s.clientPort & 0xffff);
 }
 
 export function evidenceOf(r: OutRecord, kind: Evidence['kind']): Evidence {
@@ -153,7 +159,8 @@ export class Store {
     const sec = Math.floor(s.accept / 1000);
     const inst = this.instances.get(s.server) ?? this.instance(s.server);
     const b = inst.acceptSec.get(sec);
-    if (b) b.push(s); else inst.acceptSec.set(sec, [s]);
+    const key = acceptKey(s);
+    if (b) b.push(key); else inst.acceptSec.set(sec, [key]);
     if (!s.state.startsWith('-')) this.abnormal.add(s);
     if (s.clientPort >= 0) {
       const l = this.byPort.get(s.clientPort);
@@ -228,7 +235,7 @@ export class Store {
   }
 
   /** Drops MySQL threads, Aborted lines and HAProxy events that no session in the window can use. */
-  evictContext(before: number): void {
+  evictContext(before: number, keepAccepts = before): void {
     this.haEvents.evictBefore(before);
     for (const inst of this.instances.values()) {
       // A thread stays until it ended (Quit, Aborted, KILL) before the window, or, when nothing says
@@ -263,13 +270,10 @@ export class Store {
         if (i >= 0) l.splice(i, 1);
         if (!l.length) inst.abortedById.delete(a.threadId);
       }
-      // accept-second buckets: only seconds before the cutoff can hold evicted sessions (a
-      // session ends after its accept); long-lived sessions keep their bucket, filtered
-      const lastSec = before / 1000;
-      for (const [sec, b] of inst.acceptSec) {
-        if (sec >= lastSec) continue;
-        const live = b.filter((x) => x.end >= before);
-        if (live.length) inst.acceptSec.set(sec, live); else inst.acceptSec.delete(sec);
+      // accept-second buckets live as long as the longest join window: a session accepted
+      // before that and still open meets no bucket, and its thread is picked by distance alone
+      for (const sec of inst.acceptSec.keys()) {
+        if (sec * 1000 < keepAccepts) inst.acceptSec.delete(sec);
       }
       inst.kills.evictBefore(before);
       inst.events.evictBefore(before - 24 * 3600_000);
