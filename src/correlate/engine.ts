@@ -15,6 +15,7 @@ import { ingestError, ingestGeneral } from './ingest-mysql.js';
 import { decideSession, idleOf, mayBeServerClosed, threadFor } from './rules.js';
 import { get, num, stampResolution, str, TERMINATOR_OF, type AppError, type Session, type Verdict } from './model.js';
 import { matchError, type Match } from './matcher.js';
+import { Repeats } from './repeats.js';
 import { Observations, recommend } from './recommend.js';
 import type { HaproxySettings } from './haproxy-settings.js';
 
@@ -36,11 +37,6 @@ export interface CorrelateInput {
 }
 
 export interface CorrelateStats { files: FileCounts[]; appErrors: number; connections: number; untimed: number; obs: Observations; servers: Set<string> }
-
-/** errors that say the client already knew its connection was closed: a repeat, not a new closure */
-/** how soon after a file's last joined error a repeat on the same dead handle is assumed (see match) */
-const REPEAT_WINDOW = 1000;
-const AFTER_CLOSE = new Set(['0', 'closed_state', 'connection_closed', 'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR', 'connection_not_available', 'not_connected']);
 
 /** how long an undecided app error waits for late evidence */
 const RETRY_AFTER = 120_000;
@@ -80,41 +76,8 @@ export function* correlate(input: CorrelateInput, stats: CorrelateStats): Genera
   let lastEvict = -Infinity;
   const horizon = input.maxLag + 2 * input.skew + input.settle + RETRY_AFTER + 2000;
 
-  // The last verdict per app worker: an "already closed" error is the same dead connection used again.
-  const lastByWorker = new Map<string, { t: number; m: Match }>();
-  // The last joined verdict per app file (for files whose lines name no worker)
-  const lastByFile = new Map<string, { t: number; m: Match }>();
-  const workerKey = (e: AppError) => {
-    const w = str(get(e.doc, 'app.worker')) ?? str(get(e.doc, 'process.pid'));
-    return w === undefined ? undefined : `${e.file}|${w}`;
-  };
-  const match = (e: AppError): Match => {
-    const key = workerKey(e);
-    const prev = key !== undefined ? lastByWorker.get(key) : undefined;
-    if (prev && AFTER_CLOSE.has(e.code) && e.t - prev.t <= input.maxLag && e.localPort === undefined) {
-      const v = { ...prev.m.verdict, confidence: Math.round(prev.m.verdict.confidence * 0.95 * 100) / 100, evidence: [...prev.m.verdict.evidence],
-        why: `${prev.m.verdict.why} (the same worker used the dead connection again: "already closed" error)` };
-      return { ...prev.m, verdict: v, method: 'same_connection_repeat' };
-    }
-    const m = matchError(store, e, input, st);
-    if (m.verdict.cause === 'unknown' && e.localPort === undefined) {
-      // Nothing else fits, and this file's last error lost a connection moments ago: the same dead
-      // handle used again. PDO reports 2006 on every later use of a dead handle (LAB_FINDINGS, PHP's
-      // warnings; lab 05: the big query's 2006, then the next query's 2006 in the same second), and a
-      // Laravel line names no worker. A fallback only: an unclaimed closure that fits always wins, and
-      // only right after the first error (the same request going on, within a second beyond the stamp's
-      // resolution): an error seconds later is as likely another worker's connection, left unknown.
-      const prev = lastByFile.get(e.file);
-      if (prev && e.t - prev.t < REPEAT_WINDOW + e.res && prev.m.session !== undefined && prev.m.session.end <= e.t + e.res + input.skew) {
-        const v = { ...prev.m.verdict, confidence: Math.round(prev.m.verdict.confidence * 0.8 * 100) / 100, evidence: [...prev.m.verdict.evidence],
-          why: `${prev.m.verdict.why} (no other closure fits this error: the app likely used the same dead connection again)` };
-        return { ...prev.m, verdict: v, method: 'same_connection_repeat' };
-      }
-    }
-    if (key !== undefined && m.verdict.cause !== 'unknown') lastByWorker.set(key, { t: e.t, m });
-    if (m.verdict.cause !== 'unknown' && m.session !== undefined) lastByFile.set(e.file, { t: e.t, m });
-    return m;
-  };
+  const repeats = new Repeats(input.maxLag, input.skew);
+  const match = (e: AppError): Match => repeats.match(e, () => matchError(store, e, input, st));
 
   const decideReady = function* (watermark: number): Generator<Doc> {
     const ready: AppError[] = [];

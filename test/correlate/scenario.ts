@@ -42,6 +42,7 @@ export class Incident {
   php: Array<{ t: number; line: string }> = [];
   node: Array<{ t: number; line: string }> = [];
   py: Array<{ t: number; line: string }> = [];
+  go: Array<{ t: number; line: string }> = [];
 
   session(s: SessionSpec): this {
     const end = s.accept + s.tt;
@@ -94,6 +95,13 @@ export class Incident {
     (this.py ??= []).push({ t, line: `${stamp} ERROR [${worker}] shop.reports: report query failed: select 1\nTraceback (most recent call last):\n  File "/app/worker.py", line 82, in run_query\n    cur.execute(sql, args)\n${last}` });
     return this;
   }
+  /** a Go app's stderr: go-sql-driver's own `[mysql]` logger and the app's std `log` lines */
+  goLine(t: number, text: string, driver = true): this {
+    const d = new Date(t);
+    const stamp = `${d.getUTCFullYear()}/${p2(d.getUTCMonth() + 1)}/${p2(d.getUTCDate())} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
+    this.go.push({ t, line: driver ? `[mysql] ${stamp} packets.go:58 ${text}` : `${stamp} main.go:42: ${text}` });
+    return this;
+  }
   nodeLost(t: number, localPort: number, threadId: number): this {
     this.node.push({ t, line: JSON.stringify({ level: 50, time: t, pid: 4242, msg: 'mysql connection error', err: { type: 'Error', code: 'PROTOCOL_CONNECTION_LOST', fatal: true, message: 'Connection lost: The server closed the connection.' }, db: { localPort, threadId } }) });
     return this;
@@ -108,7 +116,7 @@ export class Incident {
       return p;
     };
     const haproxy = [write('haproxy.log', this.haproxy)];
-    const app = [write('app-php.log', this.php), write('app-node.log', this.node), write('app-python.log', this.py)];
+    const app = [write('app-php.log', this.php), write('app-node.log', this.node), write('app-python.log', this.py), ...(this.go.length ? [write('app-go.log', this.go)] : [])];
     const servers = new Set([...Object.keys(this.errors), ...Object.keys(this.general), 'replica1']);
     const mysqlError = [...servers].map((s) => ({ server: s, path: write(`${s}-error.log`, this.errors[s] ?? []) }));
     const mysqlGeneral = [...servers].map((s) => ({ server: s, path: write(`${s}-general.log`, this.general[s] ?? []) }));
