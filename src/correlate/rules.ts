@@ -120,6 +120,8 @@ function toStamp(x: number, t: number): number {
   return x < t ? t - x : x >= t + res ? x - t - res : 0;
 }
 
+const c0Of = (s: Session): string => s.state[0] ?? '?';
+
 /** how long after a server died HAProxy's checks may take to mark it DOWN (fall × inter) */
 export const DOWN_DETECTION = 15_000;
 
@@ -178,7 +180,12 @@ function decide(store: Store, s: Session, st: RuleSettings, err: AppError | unde
   const orphanKill = orphan?.reason === 'killed' && !orphan.byShutdown ? { t: orphan.t, by: orphan.killer, byUser: undefined, ev: orphan.ev } : undefined;
   const killedId = th?.id ?? orphan?.threadId;
   const killed = th?.killed && th.killed.t <= s.end + 500 ? th.killed : orphanKill && orphanKill.t <= s.end + 500 ? orphanKill : undefined;
-  const life = th?.quitT === undefined ? lifecycleDuring(inst, s.accept - st.skew, s.end + 500, s.end + DOWN_DETECTION) : undefined;
+  // A normal-looking close nobody reported, with no thread to say it never Quit, is not a crash
+  // victim just because HAProxy marked the server DOWN in the 15 s after it: a clean close before
+  // the crash looks the same (lab 13 without its general log: every connection the apps closed in
+  // those seconds came out "crashed"). A shutdown or crash line, or a DOWN, before its end still counts.
+  const plainClose = c0Of(s) === '-' && th === undefined && err === undefined;
+  const life = th?.quitT === undefined ? lifecycleDuring(inst, s.accept - st.skew, s.end + 500, plainClose ? s.end + 500 : s.end + DOWN_DETECTION) : undefined;
   const mysqlFirst = (base: number): Verdict | undefined => {
     if (killed) {
       evidence.push(killed.ev);

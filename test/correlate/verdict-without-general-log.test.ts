@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Incident, T0, ga } from './scenario.js';
+import type { Doc } from '../../parsers/types.js';
 
 // Most production servers run without the general log: no thread table maps sessions to threads,
 // and the error log's Aborted lines must be joined by the app's thread id or by time (aborted.ts).
@@ -54,4 +55,18 @@ test('at log_warnings < 4 a KILL leaves no error-log line: the verdict stays unk
     .run();
   assert.equal(appErrors.length, 1);
   assert.equal(ga(appErrors[0]!).cause, 'unknown');
+});
+
+test('a `--` close nobody reported, seconds before a crash\'s DOWN, is not called a crash victim without a thread', () => {
+  // lab 13 without its general log: connections the apps closed cleanly in the 15 s before
+  // HAProxy marked the crashed server DOWN all came out mysql_crash
+  const DOWN = 'Server mariadb_replicas/replica1 is DOWN, reason: Layer4 connection problem, info: "Connection refused", check duration: 0ms. 1 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.';
+  const { connections } = new Incident()
+    .mysqlError('replica1', S - 60_000, 0, 'Note', '/usr/sbin/mariadbd: ready for connections.')
+    .session({ port: 46844, accept: S - 30_000, tt: 24_000, state: '--' })
+    .haproxyLine(S, DOWN)
+    // a victim whose session HAProxy logged after the DOWN (the app's next use) still is one
+    .session({ port: 46900, accept: S - 30_000, tt: 32_000, state: '--' })
+    .run();
+  assert.deepEqual(connections.map((c) => [(c.source as Doc).port, ga(c).cause]), [[46900, 'mysql_crash']]);
 });
