@@ -14,7 +14,12 @@ export function abortedOf(inst: Instance | undefined, th: Thread | undefined): T
   if (!th) return undefined;
   if (th.aborted) return th.aborted;
   if (!inst) return undefined;
-  const from = (th.connectT ?? th.lastT) - 1000, to = th.lastT + 3_600_000;
+  const from = (th.connectT ?? th.lastT) - 1000;
+  // A thread that sent Quit has ended: a later line with its id is another thread's (ids restart
+  // with the server: lab 13, a clean close "explained" by a wait_timeout line 38 s and one restart
+  // later). Otherwise up to an hour of idleness, but never across a server (re)start.
+  let to = th.quitT !== undefined ? th.quitT + 1000 : th.lastT + 3_600_000;
+  for (const e of inst.events.range(from + 1000, to)) if (e.type === 'ready' || e.type === 'shutdown' || e.type === 'crash') { to = Math.min(to, e.t + 1000); break; }
   for (const a of inst.abortedById.get(th.id) ?? []) {
     if (a.t >= from && a.t <= to && a.reason !== 'killed') { th.aborted = { t: a.t, reason: a.reason, ev: a.ev }; a.claimed = true; return th.aborted; }
   }

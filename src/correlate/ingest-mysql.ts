@@ -88,7 +88,10 @@ export function ingestError(store: Store, instName: string, r: OutRecord): void 
       const killer = num(get(d, 'mysql.aborted.killer_thread_id'));
       const byShutdown = get(d, 'mysql.aborted.by_shutdown') === true;
       store.addAborted(inst, { instance: instName, t: r.t, threadId: victim, reason, killer, byShutdown, ev, claimed: false });
-      const th = victim !== undefined ? currentThread(inst, victim) : undefined;
+      const cur = victim !== undefined ? currentThread(inst, victim) : undefined;
+      // a thread that sent Quit has ended: a later line with its id is a later thread's (ids restart
+      // with the server; aborted.ts abortedOf bounds its search the same way)
+      const th = cur && (cur.quitT === undefined || r.t <= cur.quitT + 1000) && !(inst.restartedAt !== undefined && inst.restartedAt > cur.lastT) ? cur : undefined;
       if (th) {
         if (!th.aborted) th.aborted = { t: r.t, reason, ev };
         if (reason === 'killed' && !byShutdown && !th.killed) th.killed = { t: r.t, by: killer, byUser: undefined, ev };
@@ -112,9 +115,11 @@ export function ingestError(store: Store, instName: string, r: OutRecord): void 
     }
     case 'starting':
       inst.startedAt = r.t;
+      inst.restartedAt = r.t;
       inst.silentSince = before;
       return;
     case 'ready':
+      inst.restartedAt = r.t;
       inst.events.add({ type: 'ready', t: r.t, ev });
       return;
     default:

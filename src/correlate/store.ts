@@ -80,6 +80,8 @@ export interface Instance {
   hasErrorLog: boolean;
   /** last server start seen, and the last line before it (when a crash happened, at the latest) */
   startedAt?: number | undefined;
+  /** last server start or "ready for connections" seen: threads older than it are gone */
+  restartedAt?: number | undefined;
   silentSince?: number | undefined;
   /** per user: threads seen and queries sent. A user that only ever connects and quits is a
    *  health-check probe (`option mysql-check`: Connect + Quit every `inter`, LAB_FINDINGS §4.7). */
