@@ -120,8 +120,6 @@ function toStamp(x: number, t: number): number {
   return x < t ? t - x : x >= t + res ? x - t - res : 0;
 }
 
-const c0Of = (s: Session): string => s.state[0] ?? '?';
-
 /** how long after a server died HAProxy's checks may take to mark it DOWN (fall × inter) */
 export const DOWN_DETECTION = 15_000;
 
@@ -184,7 +182,7 @@ function decide(store: Store, s: Session, st: RuleSettings, err: AppError | unde
   // victim just because HAProxy marked the server DOWN in the 15 s after it: a clean close before
   // the crash looks the same (lab 13 without its general log: every connection the apps closed in
   // those seconds came out "crashed"). A shutdown or crash line, or a DOWN, before its end still counts.
-  const plainClose = c0Of(s) === '-' && th === undefined && err === undefined;
+  const plainClose = c0 === '-' && th === undefined && err === undefined;
   const life = th?.quitT === undefined ? lifecycleDuring(inst, s.accept - st.skew, s.end + 500, plainClose ? s.end + 500 : s.end + DOWN_DETECTION) : undefined;
   const mysqlFirst = (base: number): Verdict | undefined => {
     if (killed) {
