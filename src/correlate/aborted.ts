@@ -9,6 +9,13 @@ import type { Instance } from './store.js';
 
 interface Skew { skew: number }
 
+/** the line nearest to t among those `ok` accepts */
+function closest(lines: Iterable<Aborted>, t: number, ok: (a: Aborted) => boolean): Aborted | undefined {
+  let best: Aborted | undefined;
+  for (const a of lines) if (ok(a) && (!best || Math.abs(a.t - t) < Math.abs(best.t - t))) best = a;
+  return best;
+}
+
 /** The Aborted line of a thread: attached at ingestion, or found by id (same-second ordering). */
 export function abortedOf(inst: Instance | undefined, th: Thread | undefined): Thread['aborted'] {
   if (!th) return undefined;
@@ -32,11 +39,7 @@ export function abortedNear(inst: Instance | undefined, th: Thread | undefined, 
   if (own) return own;
   if (s.aborted) return s.aborted;
   if (!inst) return undefined;
-  let best: Aborted | undefined;
-  for (const a of inst.aborted.range(s.end - st.skew - 1000, s.end + st.skew + 3000)) {
-    if (a.claimed || a.reason === 'killed') continue;
-    if (!best || Math.abs(a.t - s.end) < Math.abs(best.t - s.end)) best = a;
-  }
+  const best = closest(inst.aborted.range(s.end - st.skew - 1000, s.end + st.skew + 3000), s.end, (a) => !a.claimed && a.reason !== 'killed');
   if (!best) return undefined;
   const found = { t: best.t, reason: best.reason, ev: best.ev };
   if (bind) { best.claimed = true; s.aborted = found; }
@@ -57,11 +60,7 @@ export function abortedNear(inst: Instance | undefined, th: Thread | undefined, 
 export function orphanAborted(inst: Instance | undefined, s: Session, st: Skew, err: AppError | undefined, bind: boolean): Aborted | undefined {
   if (!inst) return undefined;
   if (err?.threadId !== undefined) {
-    let best: Aborted | undefined;
-    for (const a of inst.abortedById.get(err.threadId) ?? []) {
-      if (a.t < s.accept - st.skew - 1000 || a.t > s.end + st.skew + 3000) continue;
-      if (!best || Math.abs(a.t - s.end) < Math.abs(best.t - s.end)) best = a;
-    }
+    const best = closest(inst.abortedById.get(err.threadId) ?? [], s.end, (a) => a.t >= s.accept - st.skew - 1000 && a.t <= s.end + st.skew + 3000);
     if (best && bind) best.claimed = true;
     if (best) return best;
   }

@@ -159,7 +159,7 @@ export class Store {
   private index(s: Session): Session {
     this.sessions.add(s);
     const sec = Math.floor(s.accept / 1000);
-    const inst = this.instances.get(s.server) ?? this.instance(s.server);
+    const inst = this.instance(s.server);
     const b = inst.acceptSec.get(sec);
     const key = acceptKey(s);
     if (b) b.push(key); else inst.acceptSec.set(sec, [key]);
