@@ -20,7 +20,10 @@ const RULES: Array<{ name: ContainerPrefix; re: RegExp; kinds?: ReadonlySet<stri
   // the name ends in the replica number (`-1`, `_1`): what compose generates
   { name: 'compose', re: /^(?:\x1b\[[\d;]*m)?[A-Za-z0-9][\w.-]*[-_]\d+\s+\|(?:\x1b\[[\d;]*m)? ?/ },
   { name: 'kubectl', re: /^\[pod\/[^\]/\s]+\/[^\]\s]+\] / },
-  { name: 'docker-timestamps', re: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z (?=\S)/, kinds: new Set(['mysql-error', 'mysql-general']) },
+  // MySQL 5.7+/8's own error-log stamp is the same RFC3339 `…Z ` followed by the thread id and
+  // `[Level]` (`2026-11-24T03:30:00.123456Z 0 [System] …`), or `UTC - ` on a crash line: that is
+  // the record itself, never a docker prefix (it once merged a whole MySQL 8 log into 2 records).
+  { name: 'docker-timestamps', re: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z (?=\S)(?!\d+ \[|UTC - )/, kinds: new Set(['mysql-error', 'mysql-general']) },
 ];
 
 const SAMPLE = 50;

@@ -41,6 +41,21 @@ test('docker --timestamps is removed for MySQL logs only (HAProxy reads it as th
   assert.equal(sniffContainerPrefix([`2026-11-25T01:25:02.123456789Z ${TCP}`], 'haproxy'), undefined);
 });
 
+test("MySQL 8's own RFC3339 stamp is not a docker prefix: every record of the log comes out", () => {
+  const my8 = [
+    '2026-11-24T03:30:00.123456Z 0 [System] [MY-010116] [Server] /usr/sbin/mysqld (mysqld 8.0.36) starting as process 1',
+    "2026-11-24T03:30:01.123456Z 45 [Note] [MY-010914] [Server] Aborted connection 45 to db: 'shop' user: 'app' host: '10.0.0.5' (Got timeout reading communication packets).",
+    '2026-11-24T03:30:03.123456Z 0 [System] [MY-013172] [Server] Received SHUTDOWN from user <via user signal>. Shutting down mysqld (Version: 8.0.36).',
+    '2026-11-24T03:30:06Z UTC - mysqld got signal 11 ;',
+  ];
+  for (const kind of ['mysql-error', 'auto']) assert.equal(sniffContainerPrefix(my8, kind), undefined, kind);
+  const r = goneaway(['parse', '--kind', 'mysql-error', '--format', 'ndjson', '-'], my8.join('\n') + '\n');
+  assert.equal(r.code, 0, r.stderr);
+  const docs = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { mysql: { error_type: string; thread_id?: number } });
+  assert.deepEqual(docs.map((d) => d.mysql.error_type), ['starting', 'aborted_connection', 'shutdown', 'signal']);
+  assert.doesNotMatch(r.stderr, /prefix removed/);
+});
+
 test('goneaway parse: compose-prefixed HAProxy and MariaDB logs parse, offsets point at the record', () => {
   const server = 'Server mariadb_replicas/replica1 is DOWN, reason: Layer4 connection problem, info: "Connection refused", check duration: 0ms. 1 active and 1 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.';
   const input = `haproxy-1  | ${TCP}\nhaproxy-1  | [WARNING]  (8) : ${server}\n`;
