@@ -58,6 +58,9 @@ function dbOf(o: Obj, err: unknown): DbInfo {
     const th = first(c, THREAD_KEYS);
     db.thread_id ??= typeof th === 'number' && Number.isInteger(th) && th >= 0 ? th : typeof th === 'string' ? toInt(th) : undefined;
   }
+  // ECS: an app's outgoing connection is `source` (the app's side) -> `destination` (the database);
+  // `client.port` likewise. Only these containers' `port` is the local port.
+  for (const c of [o.source, o.client].filter(isObj)) db.local_port ??= toPort(c.port);
   for (const c of dbish) {
     db.host ??= str(c.host) ?? str(c.address);
     db.port ??= toPort(c.port);
