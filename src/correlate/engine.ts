@@ -146,6 +146,7 @@ export function* correlate(input: CorrelateInput, stats: CorrelateStats): Genera
     for (const s of abnormal) {
       // a session that never reached its server (SC, sC, CC, sQ, CR…) is a failed connect, not a closure
       if ('CQRT'.includes(s.state[1] ?? '') && s.state[1] !== undefined) continue;
+      store.left.add(s);
       const v = decideSession(store, s, st);
       if (inRange(s.end, input)) yield connectionEvent(s, v);
     }

@@ -6,6 +6,7 @@
  *   moment the app's write fails. Candidates that cannot be told apart lower the confidence.
  * - No HAProxy session at all: MySQL's own lines near the error (direct connections, missing logs).
  */
+import { fmtLong } from './left-window.js';
 import { DOWN_DETECTION, decideSession, fmtMs, mayBeServerClosed } from './rules.js';
 import type { Store } from './store.js';
 import { TERMINATOR_OF, type AppError, type Cause, type Session, type Verdict } from './model.js';
@@ -167,6 +168,15 @@ function mysqlOnly(store: Store, e: AppError, cfg: Settings): Omit<Match, 'http'
     const b = best as { cause: Cause; why: string; ev: import('./model.js').Evidence };
     const terminatedBy = b.cause === 'unknown' ? 'unknown' : TERMINATOR_OF[b.cause];
     return { verdict: { cause: b.cause, terminatedBy, confidence: b.cause === 'unknown' ? 0.2 : 0.5, why: `${b.why} (no HAProxy session could be joined)`, evidence: [b.ev] }, session: undefined, method: 'mysql_time', candidates: 1 };
+  }
+  const lo2 = lo - cfg.settle;
+  // still in the window (it leaves it only max_error_lag + a margin after its end), else remembered
+  const old = store.abnormal.lastBefore(lo2, (s) => !s.claimed && (e.localPort === undefined || s.clientPort === e.localPort) && (!e.clients || e.clients.has(s.clientIp)))
+    ?? store.left.latestFor(e, lo2);
+  if (old) {
+    const gap = e.t - old.end;
+    const which = e.localPort !== undefined ? 'of this connection (same local port)' : e.clients ? 'of this app\'s clients' : 'on the proxy';
+    return { verdict: { cause: 'unknown', terminatedBy: 'unknown', confidence: 0, why: `no HAProxy session ended in the ${fmtLong(cfg.maxLag)} before the error (correlate.max_error_lag) and no MySQL line joins it; the latest earlier abnormal closure ${which} is ${old.state} ${old.clientIp}:${old.clientPort} on ${old.server}, ${fmtLong(gap)} before the error: if the app keeps idle connections that long (queue workers, cron jobs), raise max_error_lag above that (--max-error-lag ${Math.ceil(gap / 3600_000)}h) to join them`, evidence: [old.ev] }, session: undefined, method: 'none', candidates: 0 };
   }
   return { verdict: { cause: 'unknown', terminatedBy: 'unknown', confidence: 0, why: 'no HAProxy session and no MySQL line could be joined to this error', evidence: [] }, session: undefined, method: 'none', candidates: 0 };
 }

@@ -7,6 +7,7 @@
 import type { Doc } from '../../parsers/types.js';
 import type { OutRecord } from '../pipeline/parse-file.js';
 import { MinHeap } from './heap.js';
+import { LeftWindow } from './left-window.js';
 import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
 import { get, num, str, type Aborted, type Evidence, type HaEvent, type InstanceEvent, type Session, type Thread, type UserStats } from './model.js';
 
@@ -37,6 +38,11 @@ export class TimeList<T> {
   *range(from: number, to: number): Generator<T> {
     const keys = this.keys;
     for (let i = this.lowerBound(from); i < keys.length && keys[i]! <= to; i++) yield this.items[i]!;
+  }
+  /** the item with the greatest key < k that passes `ok` (a backward scan) */
+  lastBefore(k: number, ok: (x: T) => boolean): T | undefined {
+    for (let i = this.lowerBound(k) - 1; i >= this.head; i--) if (ok(this.items[i]!)) return this.items[i];
+    return undefined;
   }
   /** is there any item with from <= key <= to? */
   any(from: number, to: number): boolean {
@@ -109,6 +115,8 @@ export class Store {
   byPort = new Map<number, Session[]>();
   instances = new Map<string, Instance>();
   haEvents = new TimeList<HaEvent>((e) => e.t);
+  /** abnormal closures that left the window unclaimed (left-window.ts) */
+  left = new LeftWindow();
 
   instance(name: string): Instance {
     let i = this.instances.get(name);

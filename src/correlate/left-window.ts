@@ -1,0 +1,48 @@
+/**
+ * Abnormal closures that left the window unclaimed, kept (bounded) only to say what to change when
+ * an app error finds nothing inside it.
+ *
+ * Why: the window is `max_error_lag` (15 min by default) so that memory stays bounded, but the
+ * classic "gone away" is a worker that idles for hours (Laravel `queue:work`, Celery, cron) and fails
+ * on its next job, long after HAProxy's `timeout client` or `wait_timeout` closed its connection.
+ * Such an error stays `unknown` (nothing in the window proves which closure it was), and its `why`
+ * names the earlier closure and the setting that would let it be joined.
+ */
+import type { AppError, Evidence, Session } from './model.js';
+
+interface Left { end: number; state: string; clientIp: string; clientPort: number; server: string; ev: Evidence }
+
+/** entries kept at most (a busy proxy's storm of closures must not grow memory) */
+const MAX = 20_000;
+/** how far back (from the newest entry) a closure is remembered */
+const MAX_AGE = 24 * 3600_000;
+
+export class LeftWindow {
+  private items: Left[] = [];
+  private head = 0;
+
+  add(s: Session): void {
+    this.items.push({ end: s.end, state: s.state, clientIp: s.clientIp, clientPort: s.clientPort, server: s.server, ev: s.ev });
+    const newest = s.end;
+    while (this.head < this.items.length && (this.items.length - this.head > MAX || this.items[this.head]!.end < newest - MAX_AGE)) this.head++;
+    if (this.head > 4096 && this.head * 2 > this.items.length) { this.items = this.items.slice(this.head); this.head = 0; }
+  }
+
+  /** the latest remembered closure before `before` that can be this error's (same port or client when known) */
+  latestFor(e: AppError, before: number): Left | undefined {
+    for (let i = this.items.length - 1; i >= this.head; i--) {
+      const l = this.items[i]!;
+      if (l.end >= before) continue;
+      if (e.localPort !== undefined && l.clientPort !== e.localPort) continue;
+      if (e.clients && !e.clients.has(l.clientIp)) continue;
+      return l;
+    }
+    return undefined;
+  }
+}
+
+/** a duration for a person: 35 min, 2.5 h */
+export function fmtLong(ms: number): string {
+  if (ms < 3600_000) return `${Math.ceil(ms / 60_000)} min`;
+  return `${(ms / 3600_000).toFixed(1).replace(/\.0$/, '')} h`;
+}
