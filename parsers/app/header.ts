@@ -143,6 +143,8 @@ export function parseRest(line: string, p: number): Pick<Header, 'level' | 'logg
   return { level, logger, worker, pid, msg, lang };
 }
 
+const CELERY_TAIL = /^: ([A-Z]+)\/([^\]\s]+)\] /;
+
 /** Timestamp (possibly bracketed) + rest: Python logging, Java, Go log, plain `2026-… ERROR …`. */
 export function parseGenericHeader(line: string, ctx: ParseContext): Header | undefined {
   let i = 0;
@@ -159,6 +161,14 @@ export function parseGenericHeader(line: string, ctx: ParseContext): Header | un
   }
   let p = st.end;
   if (i === 1 && line.charCodeAt(p) === 93) p++;
+  else if (i === 1 && line.charCodeAt(p) === 58) {
+    // Celery: `[2026-11-24 03:12:02,456: ERROR/ForkPoolWorker-1] Task … raised unexpected: …`
+    const m = CELERY_TAIL.exec(line.slice(p, p + 120));
+    if (m && isLevelWord(m[1]!)) {
+      const r = parseRest(line, p + m[0].length);
+      return { format: 'generic', t: st.t, badTime: st.bad, ...r, level: m[1], worker: m[2], lang: r.lang ?? 'python' };
+    }
+  }
   return { format: 'generic', t: st.t, badTime: st.bad, ...parseRest(line, p) };
 }
 

@@ -72,3 +72,15 @@ test('Python: a zone-less comma-millisecond stamp uses ctx.zone', async () => {
   const rec = "2026-01-15 08:00:00,250 ERROR [w1] db: failed\npymysql.err.OperationalError: (2013, 'Lost connection to MySQL server during query')";
   assert.equal(get(one(rec, { zone: makeZone('America/New_York') }), '@timestamp'), '2026-01-15T13:00:00.250Z');
 });
+
+test('Celery worker header: level and pool process (the worker) out of `[stamp: LEVEL/ForkPoolWorker-N]`', () => {
+  const text = "[2026-11-24 03:12:02,456: ERROR/ForkPoolWorker-1] Task app.tasks.sync[abc] raised unexpected: OperationalError(2013, 'Lost connection to MySQL server during query')\nTraceback (most recent call last):\n  File \"/app/tasks.py\", line 9, in sync\n    cur.execute(\"select 1\")\npymysql.err.OperationalError: (2013, 'Lost connection to MySQL server during query')";
+  assert.equal(isAppRecordStart(text.split('\n')[0]!), true);
+  assert.equal(isAppRecordStart(text.split('\n')[1]!), false);
+  const d = one(text);
+  assert.equal(get(d, '@timestamp'), '2026-11-24T03:12:02.456Z');
+  assert.equal(get(d, 'log.level'), 'error');
+  assert.equal(get(d, 'app.worker'), 'ForkPoolWorker-1');
+  assert.equal(get(d, 'error.code'), '2013');
+  assert.equal(get(d, 'app.error.language'), 'python');
+});
