@@ -13,7 +13,9 @@ import type { AppError, Evidence, Session } from './model.js';
 interface Left { end: number; state: string; clientIp: string; clientPort: number; server: string; ev: Evidence }
 
 /** entries kept at most (a busy proxy's storm of closures must not grow memory) */
-const MAX = 20_000;
+const MAX = 5_000;
+/** closures looked at per unexplained error, here and in the window (a hint must not cost a scan of hours) */
+export const HINT_SCAN = 5_000;
 /** how far back (from the newest entry) a closure is remembered */
 const MAX_AGE = 24 * 3600_000;
 
@@ -30,7 +32,7 @@ export class LeftWindow {
 
   /** the latest remembered closure before `before` that can be this error's (same port or client when known) */
   latestFor(e: AppError, before: number): Left | undefined {
-    for (let i = this.items.length - 1; i >= this.head; i--) {
+    for (let i = this.items.length - 1; i >= Math.max(this.head, this.items.length - HINT_SCAN); i--) {
       const l = this.items[i]!;
       if (l.end >= before) continue;
       if (e.localPort !== undefined && l.clientPort !== e.localPort) continue;

@@ -39,9 +39,10 @@ export class TimeList<T> {
     const keys = this.keys;
     for (let i = this.lowerBound(from); i < keys.length && keys[i]! <= to; i++) yield this.items[i]!;
   }
-  /** the item with the greatest key < k that passes `ok` (a backward scan) */
-  lastBefore(k: number, ok: (x: T) => boolean): T | undefined {
-    for (let i = this.lowerBound(k) - 1; i >= this.head; i--) if (ok(this.items[i]!)) return this.items[i];
+  /** the item with the greatest key < k that passes `ok`, among the `maxSteps` items before k */
+  lastBefore(k: number, ok: (x: T) => boolean, maxSteps: number): T | undefined {
+    const stop = Math.max(this.head, this.lowerBound(k) - maxSteps);
+    for (let i = this.lowerBound(k) - 1; i >= stop; i--) if (ok(this.items[i]!)) return this.items[i];
     return undefined;
   }
   /** is there any item with from <= key <= to? */
