@@ -58,9 +58,10 @@ function dbOf(o: Obj, err: unknown): DbInfo {
     const th = first(c, THREAD_KEYS);
     db.thread_id ??= typeof th === 'number' && Number.isInteger(th) && th >= 0 ? th : typeof th === 'string' ? toInt(th) : undefined;
   }
-  // ECS: an app's outgoing connection is `source` (the app's side) -> `destination` (the database);
-  // `client.port` likewise. Only these containers' `port` is the local port.
-  for (const c of [o.source, o.client].filter(isObj)) db.local_port ??= toPort(c.port);
+  // ECS: an app's outgoing connection is `source` (the app's side) -> `destination` (the database).
+  // Not `client`: libraries log their database client's settings under it (`client.port` = 3306),
+  // and a wrong local port is worse than none (it forbids the time-only join).
+  if (isObj(o.source)) db.local_port ??= toPort(o.source.port);
   for (const c of dbish) {
     db.host ??= str(c.host) ?? str(c.address);
     db.port ??= toPort(c.port);

@@ -41,8 +41,8 @@ export class TimeList<T> {
   }
   /** the item with the greatest key < k that passes `ok`, among the `maxSteps` items before k */
   lastBefore(k: number, ok: (x: T) => boolean, maxSteps: number): T | undefined {
-    const stop = Math.max(this.head, this.lowerBound(k) - maxSteps);
-    for (let i = this.lowerBound(k) - 1; i >= stop; i--) if (ok(this.items[i]!)) return this.items[i];
+    const end = this.lowerBound(k);
+    for (let i = end - 1; i >= Math.max(this.head, end - maxSteps); i--) if (ok(this.items[i]!)) return this.items[i];
     return undefined;
   }
   /** is there any item with from <= key <= to? */
