@@ -8,9 +8,7 @@
  * Such an error stays `unknown` (nothing in the window proves which closure it was), and its `why`
  * names the earlier closure and the setting that would let it be joined.
  */
-import type { AppError, Evidence, Session } from './model.js';
-
-interface Left { end: number; state: string; clientIp: string; clientPort: number; server: string; ev: Evidence }
+import type { AppError, Session } from './model.js';
 
 /** entries kept at most (a busy proxy's storm of closures must not grow memory) */
 const MAX = 5_000;
@@ -19,25 +17,26 @@ export const HINT_SCAN = 5_000;
 /** how far back (from the newest entry) a closure is remembered */
 const MAX_AGE = 24 * 3600_000;
 
+/** can closure `s` be the one error `e` met? its local port, else its app's clients, when known */
+export function mayBeFor(e: AppError, s: Session): boolean {
+  return !s.claimed && (e.localPort === undefined || s.clientPort === e.localPort) && (!e.clients || e.clients.has(s.clientIp));
+}
+
 export class LeftWindow {
-  private items: Left[] = [];
+  private items: Session[] = [];
   private head = 0;
 
   add(s: Session): void {
-    this.items.push({ end: s.end, state: s.state, clientIp: s.clientIp, clientPort: s.clientPort, server: s.server, ev: s.ev });
-    const newest = s.end;
-    while (this.head < this.items.length && (this.items.length - this.head > MAX || this.items[this.head]!.end < newest - MAX_AGE)) this.head++;
+    this.items.push(s);
+    while (this.head < this.items.length && (this.items.length - this.head > MAX || this.items[this.head]!.end < s.end - MAX_AGE)) this.head++;
     if (this.head > 4096 && this.head * 2 > this.items.length) { this.items = this.items.slice(this.head); this.head = 0; }
   }
 
-  /** the latest remembered closure before `before` that can be this error's (same port or client when known) */
-  latestFor(e: AppError, before: number): Left | undefined {
+  /** the latest remembered closure before `before` that can be this error's */
+  latestFor(e: AppError, before: number): Session | undefined {
     for (let i = this.items.length - 1; i >= Math.max(this.head, this.items.length - HINT_SCAN); i--) {
-      const l = this.items[i]!;
-      if (l.end >= before) continue;
-      if (e.localPort !== undefined && l.clientPort !== e.localPort) continue;
-      if (e.clients && !e.clients.has(l.clientIp)) continue;
-      return l;
+      const s = this.items[i]!;
+      if (s.end < before && mayBeFor(e, s)) return s;
     }
     return undefined;
   }

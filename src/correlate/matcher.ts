@@ -6,7 +6,7 @@
  *   moment the app's write fails. Candidates that cannot be told apart lower the confidence.
  * - No HAProxy session at all: MySQL's own lines near the error (direct connections, missing logs).
  */
-import { HINT_SCAN, fmtLong } from './left-window.js';
+import { HINT_SCAN, fmtLong, mayBeFor } from './left-window.js';
 import { DOWN_DETECTION, decideSession, fmtMs, mayBeServerClosed } from './rules.js';
 import type { Store } from './store.js';
 import { TERMINATOR_OF, type AppError, type Cause, type Session, type Verdict } from './model.js';
@@ -171,7 +171,7 @@ function mysqlOnly(store: Store, e: AppError, cfg: Settings): Omit<Match, 'http'
   }
   const lo2 = lo - cfg.settle;
   // still in the window (it leaves it only max_error_lag + a margin after its end), else remembered
-  const old = store.abnormal.lastBefore(lo2, (s) => !s.claimed && (e.localPort === undefined || s.clientPort === e.localPort) && (!e.clients || e.clients.has(s.clientIp)), HINT_SCAN)
+  const old = store.abnormal.lastBefore(lo2, (s) => mayBeFor(e, s), HINT_SCAN)
     ?? store.left.latestFor(e, lo2);
   if (old) {
     const gap = e.t - old.end;
