@@ -16,6 +16,7 @@ import { decideSession, idleOf, mayBeServerClosed, threadFor } from './rules.js'
 import { get, num, stampResolution, str, TERMINATOR_OF, type AppError, type Session, type Verdict } from './model.js';
 import { matchError, type Match } from './matcher.js';
 import { Repeats } from './repeats.js';
+import type { Remembered } from './left-window.js';
 import { Observations, recommend } from './recommend.js';
 import type { HaproxySettings } from './haproxy-settings.js';
 
@@ -111,7 +112,7 @@ export function* correlate(input: CorrelateInput, stats: CorrelateStats): Genera
     stats.appErrors++;
     const v = m.verdict;
     const s = m.session;
-    const th = s ? threadFor(store, s, st, e.threadId) : undefined;
+    const th = m.decidedThread ? m.decidedThread.th : s ? threadFor(store, s, st, e.threadId) : undefined;
     stats.obs.add(v.cause, s ? idleOf(s, th) : undefined);
     const doc = baseDoc(v, 'app_error', e.t);
     const ga = doc.goneaway as Doc;
@@ -127,9 +128,8 @@ export function* correlate(input: CorrelateInput, stats: CorrelateStats): Genera
     return doc;
   };
 
-  const connectionEvent = (s: Session, v: Verdict): Doc => {
+  const connectionEvent = ({ s, v, th }: Remembered): Doc => {
     stats.connections++;
-    const th = threadFor(store, s, st);
     stats.obs.add(v.cause, idleOf(s, th));
     const doc = baseDoc(v, 'connection', s.end);
     (doc.goneaway as Doc).recommendation = recommend(v.cause, stats.obs, input.haproxySettings, v.cause === 'mysql_kill' ? killerOf(v) : undefined, { frontend: s.frontend, backend: s.backend });
@@ -143,20 +143,24 @@ export function* correlate(input: CorrelateInput, stats: CorrelateStats): Genera
   const evictUpTo = function* (watermark: number, final = false): Generator<Doc> {
     const cutoff = final ? Infinity : watermark - horizon;
     const { abnormal, normal } = store.evictSessions(cutoff);
+    // Each closure is decided now, with the window's context, and remembered with its verdict: its
+    // `connection` event waits until it leaves the left window, unless a late error claims it first.
+    const leave = function* (s: Session, v: Verdict): Generator<Doc> {
+      for (const r of store.left.add({ s, v, th: threadFor(store, s, st) })) if (!r.s.claimed && inRange(r.s.end, input)) yield connectionEvent(r);
+    };
     for (const s of abnormal) {
       // a session that never reached its server (SC, sC, CC, sQ, CR…) is a failed connect, not a closure
       if ('CQRT'.includes(s.state[1] ?? '') && s.state[1] !== undefined) continue;
-      store.left.add(s);
-      const v = decideSession(store, s, st);
-      if (inRange(s.end, input)) yield connectionEvent(s, v);
+      yield* leave(s, decideSession(store, s, st));
     }
     // `--` can hide a KILL, a restart or a crash (LAB 04, 06): only those with such evidence
     for (const s of normal) {
       if (!mayBeServerClosed(store, s, st)) continue;
       const v = decideSession(store, s, st);
-      if (v.cause !== 'unknown' && inRange(s.end, input)) yield connectionEvent(s, v);
+      if (v.cause !== 'unknown') yield* leave(s, v);
     }
     store.evictContext(cutoff, final ? Infinity : watermark - 2 * horizon);
+    if (final) for (const r of store.left.drain()) if (!r.s.claimed && inRange(r.s.end, input)) yield connectionEvent(r);
   };
 
   for (const it of mergeByTime(sources)) {

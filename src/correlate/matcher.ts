@@ -6,12 +6,16 @@
  *   moment the app's write fails. Candidates that cannot be told apart lower the confidence.
  * - No HAProxy session at all: MySQL's own lines near the error (direct connections, missing logs).
  */
-import { HINT_SCAN, fmtLong, mayBeFor } from './left-window.js';
+import { lateJoin } from './late-join.js';
 import { DOWN_DETECTION, decideSession, fmtMs, mayBeServerClosed } from './rules.js';
 import type { Store } from './store.js';
-import { TERMINATOR_OF, type AppError, type Cause, type Session, type Verdict } from './model.js';
+import { TERMINATOR_OF, type AppError, type Cause, type Session, type Thread, type Verdict } from './model.js';
 
-export interface Match { verdict: Verdict; session: Session | undefined; method: string; candidates: number; http: Session | undefined }
+export interface Match {
+  verdict: Verdict; session: Session | undefined; method: string; candidates: number; http: Session | undefined;
+  /** the session's MySQL thread when it was decided as the session left the window (late joins) */
+  decidedThread?: { th: Thread | undefined } | undefined;
+}
 interface Settings { maxLag: number; settle: number; skew: number }
 
 const MAX_CANDIDATES = 64;
@@ -132,7 +136,7 @@ export function matchError(store: Store, e: AppError, cfg: Settings, st: { skew:
     if (pool.length > 1) v.why += ` (time-only join: ${pool.length} candidate sessions, ${agree} alike)`;
     return { verdict: v, session: s, method, candidates: pool.length, http };
   }
-  return { ...mysqlOnly(store, e, cfg), http };
+  return { ...mysqlOnly(store, e, cfg, st), http };
 }
 
 function nearest(l: Session[], t: number): Session {
@@ -142,7 +146,7 @@ function nearest(l: Session[], t: number): Session {
 }
 
 /** No HAProxy session: what the MySQL logs say near the error. */
-function mysqlOnly(store: Store, e: AppError, cfg: Settings): Omit<Match, 'http'> {
+function mysqlOnly(store: Store, e: AppError, cfg: Settings, st: { skew: number }): Omit<Match, 'http'> {
   const lo = e.t - cfg.maxLag - cfg.skew, hi = e.t + e.res + cfg.skew + cfg.settle;
   let best: { cause: Cause; t: number; why: string; ev: import('./model.js').Evidence } | undefined;
   const consider = (cause: Cause, t: number, why: string, ev: import('./model.js').Evidence) => {
@@ -169,15 +173,9 @@ function mysqlOnly(store: Store, e: AppError, cfg: Settings): Omit<Match, 'http'
     const terminatedBy = b.cause === 'unknown' ? 'unknown' : TERMINATOR_OF[b.cause];
     return { verdict: { cause: b.cause, terminatedBy, confidence: b.cause === 'unknown' ? 0.2 : 0.5, why: `${b.why} (no HAProxy session could be joined)`, evidence: [b.ev] }, session: undefined, method: 'mysql_time', candidates: 1 };
   }
-  const lo2 = lo - cfg.settle;
-  // still in the window (it leaves it only max_error_lag + a margin after its end), else remembered
-  const old = store.abnormal.lastBefore(lo2, (s) => mayBeFor(e, s), HINT_SCAN)
-    ?? store.left.latestFor(e, lo2);
-  if (old) {
-    const gap = e.t - old.end;
-    const which = e.localPort !== undefined ? 'of this connection (same local port)' : e.clients ? 'of this app\'s clients' : 'on the proxy';
-    return { verdict: { cause: 'unknown', terminatedBy: 'unknown', confidence: 0, why: `no HAProxy session ended in the ${fmtLong(cfg.maxLag)} before the error (correlate.max_error_lag) and no MySQL line joins it; the latest earlier abnormal closure ${which} is ${old.state} ${old.clientIp}:${old.clientPort} on ${old.server}, ${fmtLong(gap)} before the error: if the app keeps idle connections that long (queue workers, cron jobs), raise max_error_lag above that (--max-error-lag ${Math.ceil(gap / 3600_000)}h) to join them`, evidence: [old.ev] }, session: undefined, method: 'none', candidates: 0 };
-  }
+  // nothing inside max_error_lag: the first use of a connection closed longer before (late-join.ts)
+  const late = lateJoin(store, e, cfg, st);
+  if (late) return { verdict: late.verdict, session: late.session, method: late.method, candidates: late.candidates, decidedThread: late.remembered ? { th: late.thread } : undefined };
   return { verdict: { cause: 'unknown', terminatedBy: 'unknown', confidence: 0, why: 'no HAProxy session and no MySQL line could be joined to this error', evidence: [] }, session: undefined, method: 'none', candidates: 0 };
 }
 
