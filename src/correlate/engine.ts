@@ -117,7 +117,7 @@ export function* correlate(input: CorrelateInput, stats: CorrelateStats): Genera
     const doc = baseDoc(v, 'app_error', e.t);
     const ga = doc.goneaway as Doc;
     ga.join = { method: m.method, candidates: m.candidates };
-    ga.recommendation = recommend(v.cause, stats.obs, input.haproxySettings, v.cause === 'mysql_kill' ? killerOf(v) : undefined, s ? { frontend: s.frontend, backend: s.backend } : undefined);
+    ga.recommendation = recommend(v.cause, stats.obs, input.haproxySettings, v.cause === 'mysql_kill' ? killerOf(v) : undefined, s ? { frontend: s.frontend, backend: s.backend, mode: s.mode } : undefined);
     if (m.http) ga.impact = { http: { frontend: m.http.frontend, backend: m.http.backend, server: m.http.server, status_code: m.http.status, request: m.http.request, file: m.http.ev.file, offset: m.http.ev.offset, text: m.http.ev.text } };
     doc.error = { code: e.code, message: e.message, ...(get(e.doc, 'error.type') !== undefined ? { type: get(e.doc, 'error.type') } : {}) };
     doc.log = { file: { path: e.file }, offset: e.offset };
@@ -132,7 +132,7 @@ export function* correlate(input: CorrelateInput, stats: CorrelateStats): Genera
     stats.connections++;
     stats.obs.add(v.cause, idleOf(s, th));
     const doc = baseDoc(v, 'connection', s.end);
-    (doc.goneaway as Doc).recommendation = recommend(v.cause, stats.obs, input.haproxySettings, v.cause === 'mysql_kill' ? killerOf(v) : undefined, { frontend: s.frontend, backend: s.backend });
+    (doc.goneaway as Doc).recommendation = recommend(v.cause, stats.obs, input.haproxySettings, v.cause === 'mysql_kill' ? killerOf(v) : undefined, { frontend: s.frontend, backend: s.backend, mode: s.mode });
     (doc.goneaway as Doc).join = { method: 'haproxy_session', candidates: 1 };
     doc.log = { file: { path: s.ev.file }, offset: s.ev.offset };
     doc.event = { original: s.ev.text };

@@ -1,15 +1,14 @@
 /**
  * The timeouts a verdict's recommendation quotes, read from haproxy.cfg (`--haproxy-config`):
- * `timeout client|server|connect`, `hard-stop-after`, and whether servers use
+ * `timeout client|server|tunnel`, `hard-stop-after`, and whether servers use
  * `on-marked-down shutdown-sessions`. Later sections override `defaults`, as HAProxy does.
  */
-export interface HaproxySettings {
-  timeoutClient?: number;
-  timeoutServer?: number;
+export interface ProxyTimeouts { timeoutClient?: number; timeoutServer?: number; timeoutTunnel?: number }
+export interface HaproxySettings extends ProxyTimeouts {
   hardStopAfter?: number;
   shutdownSessionsOnDown?: boolean;
   /** per proxy name */
-  proxies: Map<string, { timeoutClient?: number; timeoutServer?: number }>;
+  proxies: Map<string, ProxyTimeouts>;
   /** `server NAME ADDR[:PORT]` lines of backend/listen sections (src/sources/server-of.ts names MySQL logs with them) */
   servers: Array<{ backend: string; name: string; host: string; port?: number }>;
 }
@@ -26,8 +25,8 @@ export function readHaproxySettings(text: string): HaproxySettings {
   const out: HaproxySettings = { proxies: new Map(), servers: [] };
   let section = '';
   let name = '';
-  let defaults: { timeoutClient?: number; timeoutServer?: number } = {};
-  let cur: { timeoutClient?: number; timeoutServer?: number } = {};
+  let defaults: ProxyTimeouts = {};
+  let cur: ProxyTimeouts = {};
   for (const raw of text.split('\n')) {
     const line = raw.replace(/(^|\s)#.*$/, '').trim();
     if (!line) continue;
@@ -45,6 +44,10 @@ export function readHaproxySettings(text: string): HaproxySettings {
       if (v === undefined) continue;
       if (w[1] === 'client') { cur.timeoutClient = v; if (section === 'defaults' || out.timeoutClient === undefined) out.timeoutClient = v; }
       if (w[1] === 'server') { cur.timeoutServer = v; if (section === 'defaults' || out.timeoutServer === undefined) out.timeoutServer = v; }
+      // a backend setting that supersedes both of the above once a TCP session is established
+      // (manual, `timeout tunnel`; checked on HAProxy 2.6: `timeout client 1s` + backend
+      // `timeout tunnel 3s` closed an idle session after 3.0 s, logged `cD`)
+      if (w[1] === 'tunnel') { cur.timeoutTunnel = v; if (section === 'defaults' || out.timeoutTunnel === undefined) out.timeoutTunnel = v; }
     }
     if (w[0] === 'server' && w[1] && w[2] && (section === 'backend' || section === 'listen')) {
       // ADDR:PORT, [v6]:PORT or a bare address; the port may be absent (then the frontend's is used)

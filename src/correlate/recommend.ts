@@ -34,7 +34,7 @@ export class Observations {
   }
 }
 
-export function recommend(cause: Cause, obs: Observations, cfg: HaproxySettings | undefined, killer?: string, proxies?: { frontend: string; backend: string }): Recommendation {
+export function recommend(cause: Cause, obs: Observations, cfg: HaproxySettings | undefined, killer?: string, proxies?: { frontend: string; backend: string; mode: 'tcp' | 'http' }): Recommendation {
   const idle = obs.idleOf(cause);
   const seen = idle ? `${fmtMs(idle.median)}, measured from ${idle.n} session(s) that ended that long after their last query` : undefined;
   const cfgv = (v: number | undefined) => (v === undefined ? undefined : fmtMs(v));
@@ -42,6 +42,14 @@ export function recommend(cause: Cause, obs: Observations, cfg: HaproxySettings 
     case 'haproxy_timeout_client':
     case 'haproxy_timeout_server': {
       const which = cause === 'haproxy_timeout_client' ? 'client' : 'server';
+      const tunnel = proxies?.mode !== 'http' && cfg ? (cfg.proxies.get(proxies?.backend ?? '') ?? cfg).timeoutTunnel : undefined;
+      if (tunnel !== undefined) {
+        // in TCP mode `timeout tunnel` replaces both timeouts once the session is established:
+        // raising `timeout client`/`timeout server` would change nothing (HAProxy manual, `timeout tunnel`)
+        const current = fmtMs(tunnel);
+        return { setting: 'HAProxy `timeout tunnel`', current, observed: seen,
+          text: `HAProxy \`timeout tunnel\` (${current} in haproxy.cfg${proxies ? ` for backend ${proxies.backend}` : ''}) closed sessions idle on the ${which} side${seen ? ` after ${seen}` : ''}: in TCP mode it supersedes \`timeout client\` and \`timeout server\` once a session is established, so those two change nothing here. Raise \`timeout tunnel\` above the pool's idle time, or make the pool test/recycle connections before ${current}.` };
+      }
       // `timeout client` is the frontend's, `timeout server` the backend's (each inherits defaults)
       const own = proxies && cfg ? cfg.proxies.get(which === 'client' ? proxies.frontend : proxies.backend) : undefined;
       const current = cfgv(which === 'client' ? own?.timeoutClient ?? cfg?.timeoutClient : own?.timeoutServer ?? cfg?.timeoutServer);
