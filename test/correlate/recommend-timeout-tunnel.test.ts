@@ -58,3 +58,27 @@ test('timeout tunnel in defaults applies to every TCP backend, not to HTTP reque
   assert.equal(recommend('haproxy_timeout_client', obs, cfg, undefined, { frontend: 'mysql_ro', backend: 'replicas', mode: 'tcp' }).current, '3600 s', 'the backend\'s own value wins');
   assert.equal(recommend('haproxy_timeout_client', obs, cfg, undefined, { frontend: 'mysql_rw', backend: 'primary', mode: 'http' }).setting, 'HAProxy `timeout client`');
 });
+
+test('a proxy takes the timeouts of the named defaults it is declared `from` (HAProxy >= 2.4)', () => {
+  const cfg = readHaproxySettings(`
+defaults db
+    mode tcp
+    timeout client 8h
+    timeout tunnel 1h
+defaults web
+    mode http
+    timeout client 30s
+frontend mysql from db
+    bind :3306
+    default_backend replicas
+backend replicas from db
+    server r1 10.0.0.1:3306
+frontend www
+    bind :80
+    default_backend app
+backend app
+    server a1 10.0.0.9:8080
+`);
+  assert.equal(recommend('haproxy_timeout_client', obs, cfg, undefined, { frontend: 'mysql', backend: 'replicas', mode: 'tcp' }).current, '3600 s');
+  assert.equal(recommend('haproxy_timeout_client', obs, cfg, undefined, { frontend: 'www', backend: 'app', mode: 'http' }).current, '30 s', 'no `from`: the last defaults above');
+});
