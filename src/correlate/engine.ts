@@ -145,9 +145,10 @@ export function* correlate(input: CorrelateInput, stats: CorrelateStats): Genera
     const { abnormal, normal } = store.evictSessions(cutoff);
     // Each closure is decided now, with the window's context, and remembered with its verdict: its
     // `connection` event waits until it leaves the left window, unless a late error claims it first.
-    const leave = function* (s: Session, v: Verdict): Generator<Doc> {
-      for (const r of store.left.add({ s, v, th: threadFor(store, s, st) })) if (!r.s.claimed && inRange(r.s.end, input)) yield connectionEvent(r);
+    const release = function* (rs: Remembered[]): Generator<Doc> {
+      for (const r of rs) if (!r.s.claimed && inRange(r.s.end, input)) yield connectionEvent(r);
     };
+    const leave = (s: Session, v: Verdict) => release(store.left.add({ s, v, th: threadFor(store, s, st) }));
     for (const s of abnormal) {
       // a session that never reached its server (SC, sC, CC, sQ, CR…) is a failed connect, not a closure
       if ('CQRT'.includes(s.state[1] ?? '') && s.state[1] !== undefined) continue;
@@ -160,7 +161,7 @@ export function* correlate(input: CorrelateInput, stats: CorrelateStats): Genera
       if (v.cause !== 'unknown') yield* leave(s, v);
     }
     store.evictContext(cutoff, final ? Infinity : watermark - 2 * horizon);
-    if (final) for (const r of store.left.drain()) if (!r.s.claimed && inRange(r.s.end, input)) yield connectionEvent(r);
+    if (final) yield* release(store.left.drain());
   };
 
   for (const it of mergeByTime(sources)) {

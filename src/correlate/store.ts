@@ -39,12 +39,6 @@ export class TimeList<T> {
     const keys = this.keys;
     for (let i = this.lowerBound(from); i < keys.length && keys[i]! <= to; i++) yield this.items[i]!;
   }
-  /** the item with the greatest key < k that passes `ok`, among the `maxSteps` items before k */
-  lastBefore(k: number, ok: (x: T) => boolean, maxSteps: number): T | undefined {
-    const end = this.lowerBound(k);
-    for (let i = end - 1; i >= Math.max(this.head, end - maxSteps); i--) if (ok(this.items[i]!)) return this.items[i];
-    return undefined;
-  }
   /** is there any item with from <= key <= to? */
   any(from: number, to: number): boolean {
     const i = this.lowerBound(from);
