@@ -80,6 +80,10 @@ function hasCustom(custom: ReadonlyArray<CompiledLineParser> | undefined): boole
 
 function parseInner(line: string, ctx: HaproxyParseContext): ParseResult {
   if (line.charCodeAt(line.length - 1) === 13 /* \r */) line = line.slice(0, -1); // CRLF files
+  // rsyslog's `%msg%` keeps the space RFC3164 puts after the tag (rsyslog docs: mmrm1stspace,
+  // pmrfc3164 remove.msgFirstSpace), so a haproxy.log written with `$template …,"%msg%\n"` has
+  // every line start with one; no envelope starts with a space
+  if (line.charCodeAt(0) === 32) line = line.trimStart();
   if (line.length > MAX_LINE) return fail('too_long', `line of ${line.length} characters is longer than any HAProxy log line`, line.length);
   const scan = scanEnvelope(line);
   const ps = scan.payloadStart;

@@ -15,17 +15,23 @@ type Rule = { re: RegExp; build: (m: RegExpExecArray, ctx: ParseContext) => Buil
 
 const int = (s: string | undefined) => (s === undefined ? undefined : Number(s));
 
-/** `reason: Layer7 wrong status, code: 1045, info: "…", check duration: 0ms` and the counters after it */
+/**
+ * `reason: Layer7 wrong status, code: 1045, info: "…", check duration: 0ms` and the counters after it.
+ * Each part after the reason is optional: `option log-health-checks` lines of an observe/on-error
+ * failure have no check duration (`reason: Health analyze, info: "Detected 10 consecutive errors, …",
+ * status: 0/2 DOWN.`, haproxy/haproxy#1234), so the reason ends at the next label, not at the duration.
+ */
 function serverDetails(text: string, d: Doc): void {
-  const r = /reason: (.*?)(?:, code: (\d+))?(?:, info: "((?:[^"\\]|\\.)*)")?, check duration: (\d+)ms/.exec(text);
+  const r = /reason: (.*?)(?=,? check duration: |, (?:code|info|status): |\. |\.?$)/.exec(text);
   if (r) {
     d.reason = r[1];
-    if (r[2] !== undefined) d.check_code = Number(r[2]);
-    if (r[3] !== undefined) d.check_info = r[3];
-    d.check_duration_ms = Number(r[4]);
-  } else {
-    const r2 = /reason: ([^.]*)/.exec(text);
-    if (r2) d.reason = r2[1]!.replace(/,\s*$/, '');
+    let rest = text.slice(r.index + r[0].length);
+    const c = /^, code: (\d+)/.exec(rest);
+    if (c) { d.check_code = Number(c[1]); rest = rest.slice(c[0].length); }
+    const i = /^, info: "((?:[^"\\]|\\.)*)"/.exec(rest);
+    if (i) { d.check_info = i[1]; rest = rest.slice(i[0].length); }
+    const du = /^,? check duration: (\d+)ms/.exec(rest);
+    if (du) d.check_duration_ms = Number(du[1]);
   }
   const left = /(\d+) active and (\d+) backup servers? (left|online)/.exec(text);
   if (left) { d.active_servers = Number(left[1]); d.backup_servers = Number(left[2]); }
@@ -65,18 +71,23 @@ const ALERT_RULE: Rule = { re: /^\[(ALERT|WARNING|NOTICE|DEBUG|INFO|EMERG|CRIT|E
 const OTHER_PROXY_RULE: Rule = { re: /^(?:Proxy|Frontend|Backend) (\S+) (.+)$/, build: (m) => ({ type: 'proxy_state', extra: { proxy_state: { proxy: m[1], action: 'other', text: m[2] } } }) };
 
 const RULES: Rule[] = [
-  { re: /^Server ([^/\s]+)\/(\S+?)(?: \('[^']*'\))? (.*)$/, build: (m) => {
-    const rest = m[3]!;
-    const d: Doc = { backend: m[1], server: m[2], state: serverState(rest) };
+  // a backup server's lines start `Backup Server …` (`"%sServer %s/%s is DOWN", … SRV_F_BACKUP ? "Backup " : ""`
+  // in HAProxy's checks.c / server.c)
+  { re: /^(Backup )?Server ([^/\s]+)\/(\S+?)(?: \('[^']*'\))? (.*)$/, build: (m) => {
+    const rest = m[4]!;
+    const d: Doc = { backend: m[2], server: m[3], state: serverState(rest) };
+    if (m[1]) d.backup = true;
     serverDetails(rest, d);
-    return { type: 'server_state', extra: { backend_name: m[1], server_name: m[2], server_state: d } };
+    return { type: 'server_state', extra: { backend_name: m[2], server_name: m[3], server_state: d } };
   } },
-  { re: /^Health check for (backup )?server ([^/\s]+)\/(\S+) (succeeded|failed|conditionally succeeded)(.*)$/, build: (m) => {
-    const d: Doc = { backend: m[2], server: m[3], result: m[4], backup: !!m[1] };
-    serverDetails(m[5]!, d);
-    const st = /status: (\d+)\/(\d+) (UP|DOWN)/.exec(m[5]!);
+  // `"%s check for %sserver %s/%s %s%s", CHK_ST_AGENT ? "Agent" : "Health"` (checks.c, option log-health-checks)
+  { re: /^(Health|Agent) check for (backup )?server ([^/\s]+)\/(\S+) (succeeded|failed|conditionally succeeded)(.*)$/, build: (m) => {
+    const d: Doc = { backend: m[3], server: m[4], result: m[5], backup: !!m[2] };
+    if (m[1] === 'Agent') d.agent = true;
+    serverDetails(m[6]!, d);
+    const st = /status: (\d+)\/(\d+) (UP|DOWN)/.exec(m[6]!);
     if (st) { d.status = st[3]; d.rise_fall = `${st[1]}/${st[2]}`; }
-    return { type: 'health_check', extra: { backend_name: m[2], server_name: m[3], health_check: d } };
+    return { type: 'health_check', extra: { backend_name: m[3], server_name: m[4], health_check: d } };
   } },
   { re: /^(?:Proxy|Frontend|Backend) (\S+) started\.?$/, build: (m) => ({ type: 'proxy_state', extra: { proxy_state: { proxy: m[1], action: 'started' } } }) },
   { re: /^(?:Proxy|Frontend|Backend) (\S+) hard-stopped \((\d+) remaining conns will be closed\)\.?$/, build: (m) =>
@@ -95,7 +106,9 @@ const RULES: Rule[] = [
   { re: /^(?:Resuming|Resumed) (?:frontend|proxy|backend) (\S+)\.?$|^(?:Proxy|Frontend) (\S+) resumed\.?$/, build: (m) =>
     ({ type: 'proxy_state', extra: { proxy_state: { proxy: m[1] ?? m[2], action: 'resumed' } } }) },
   { re: /^soft-stop running for too long, performing a hard-stop\.?$/, build: () => ({ type: 'hard_stop', extra: {} }) },
-  { re: /^(?:backend|proxy) (\S+) has no server available!?$/, build: (m) => ({ type: 'no_server', extra: { backend_name: m[1] } }) },
+  // syslog: `backend be has no server available!`; stderr (ha_alert, 2.x+): `backend 'be' has no server available!`
+  // (both from set_backend_down(); a proxy name cannot hold a quote, so the quotes are only framing)
+  { re: /^(?:backend|proxy) (?:'([^'\s]+)'|(\S+)) has no server available!?$/, build: (m) => ({ type: 'no_server', extra: { backend_name: m[1] ?? m[2] } }) },
   ALERT_RULE,
   OTHER_PROXY_RULE,
 ];

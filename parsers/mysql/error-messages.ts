@@ -13,7 +13,7 @@ export type ErrorType =
 
 export type ReasonCode =
   | 'timeout_reading' | 'error_reading' | 'error_writing' | 'timeout_writing' | 'packet_too_large'
-  | 'killed' | 'closed_unauthenticated' | 'other';
+  | 'killed' | 'closed_unauthenticated' | 'closed_normally' | 'too_many_connections' | 'out_of_memory' | 'other';
 
 /** The `mysql` sub-document fields this module fills. */
 export interface TypedMessage {
@@ -23,8 +23,11 @@ export interface TypedMessage {
 
 /**
  * Server reason text → reason_code. Texts are errmsg entries 1153-1161 (FORMATS.md §2.4) plus
- * `KILLED` and MariaDB's `This connection closed normally without authentication` (LAB_FINDINGS
- * log_warnings matrix). Substring tests so that texts cut by `%-.64s` still classify.
+ * `KILLED` and the reasons of MariaDB's close_connection() (sql/mysqld.cc): the errmsg text of the
+ * error it refuses the connection with (ER_CON_COUNT_ERROR `Too many connections`, ER_OUT_OF_RESOURCES
+ * `Out of memory; …`), else `This connection closed normally[ without authentication]` (the second one
+ * at log_warnings ≥ 2, LAB_FINDINGS log_warnings matrix; the first, an authenticated client's clean
+ * close, only at log_warnings ≥ 4). Prefix tests so that texts cut by `%-.64s` still classify.
  */
 export function reasonCode(reason: string): ReasonCode {
   if (reason === 'KILLED') return 'killed';
@@ -35,7 +38,11 @@ export function reasonCode(reason: string): ReasonCode {
     if (reason.startsWith('Got timeout writing')) return 'timeout_writing';
     if (reason.startsWith('Got a packet bigger')) return 'packet_too_large';
   }
-  if (reason.startsWith('This connection closed normally without auth')) return 'closed_unauthenticated';
+  if (reason.startsWith('This connection closed normally')) {
+    return reason.startsWith(' without auth', 31) ? 'closed_unauthenticated' : 'closed_normally';
+  }
+  if (reason === 'Too many connections') return 'too_many_connections';
+  if (reason.startsWith('Out of memory')) return 'out_of_memory';
   return 'other';
 }
 
@@ -146,6 +153,9 @@ const SIGNAL = /(?:mysqld|mariadbd)(?:\.exe)? got (signal|exception) (\w+)/;
 const UNIT_EXIT = /(?:mariadb|mysql)[\w@.-]*\.service: Main process exited, code=(\w+), status=(\d+)\/(\w+)/;
 const OOM_KILL = /(?:Out of memory|Memory cgroup out of memory): Killed process (\d+) \((?:mariadbd|mysqld)\)/;
 const FORCING_CLOSE = /Forcing close of thread (\d+)\s+user: '(.*?)'\.?$/;
+// MariaDB ≥10.5 close_connections(): a connection still open after the shutdown's first kill phase
+// is named, then closed by the second (sql/mysqld.cc warn_threads_active_after_phase_1)
+const DID_NOT_EXIT = /^Thread (\d+) \(user : '(.*?)'\) did not exit/;
 const LSN = /checkpoint LSN=(\d+)/;
 
 function netError(reason: string): TypedMessage {
@@ -263,6 +273,10 @@ function classifyLine(body: string, text: string, code: string | undefined, thre
   }
   if (code === 'MY-010909' || core.includes('Forcing close of thread ')) {
     const m = FORCING_CLOSE.exec(core);
+    if (m) return { error_type: 'forcing_close', forcing_close: { thread_id: Number(m[1]), user: m[2] } };
+  }
+  if (core.startsWith('Thread ')) {
+    const m = DID_NOT_EXIT.exec(core);
     if (m) return { error_type: 'forcing_close', forcing_close: { thread_id: Number(m[1]), user: m[2] } };
   }
   return { error_type: 'other' };

@@ -55,18 +55,22 @@ function nativeStart(line: string): boolean {
 function envelopeOf(line: string): Envelope | undefined {
   if (!mayHaveEnvelope(line)) return undefined;
   const scan = scanEnvelope(line);
-  // a dated envelope only: a bare `prog:` tag would take `Version:` / `InnoDB:` continuations for one
-  if (scan.format === 'none' || scan.format === 'program' || scan.program === undefined) return undefined;
+  if (scan.format === 'none' || scan.program === undefined) return undefined;
+  // a date-less tag only as the server's own `mariadbd[658]: 2023-02-04 12:00:03 1157 [Warning] …`
+  // (journal/syslog text with the date cut off: volkszaehler/volkszaehler.org#925): a bare `prog:`
+  // would take `Version:` / `InnoDB:` continuations for one, and they never carry a `[pid]`
+  if (scan.format === 'program' && (scan.pid === undefined || !SERVER_PROGRAM.test(scan.program))) return undefined;
   return envelopeFromScan(line, scan);
 }
 
 /**
- * Cheap pre-check, run on every line: a month name, `<PRI>`, or an ISO date with `T` that is NOT
- * followed by MySQL 5.7/8's all-digit thread column (`2024-…Z 56 [Note]` is a native line).
+ * Cheap pre-check, run on every line: a month name, `<PRI>`, a lower-case `mariadbd[pid]:` tag, or an
+ * ISO date with `T` that is NOT followed by MySQL 5.7/8's all-digit thread column (`2024-…Z 56 [Note]`
+ * is a native line). Native records start with a digit; only continuation lines pay for the scan.
  */
 function mayHaveEnvelope(line: string): boolean {
   const c = line.charCodeAt(0);
-  if ((c >= 65 && c <= 90) || c === 60 /* < */) return true;
+  if ((c >= 65 && c <= 90) || c === 60 /* < */ || (c >= 97 && c <= 122)) return true;
   if (!(looksIsoDate(line, 0) && line.charCodeAt(10) === 84 /* T */)) return false;
   const sp = line.indexOf(' ', 19);
   if (sp < 0) return false;
@@ -136,7 +140,11 @@ function parseWrapped(text: string, env: Envelope, ctx: ParseContext): ParseResu
   } else {
     // syslog mode: no date of the server's own; the envelope's (year from ctx.refTime when it has none)
     const t = envelopeTime(env, ctx);
-    if (t === undefined) return { ok: false, issue: { code: 'bad_timestamp', parser: PARSER, message: 'syslog date without a year and no dated record before it to take the year from', value: text.slice(0, env.payloadStart) } };
+    if (t === undefined) {
+      const message = env.format === 'program' ? 'no date: neither the `prog[pid]:` tag nor the message carries one'
+        : 'syslog date without a year and no dated record before it to take the year from';
+      return { ok: false, issue: { code: 'bad_timestamp', parser: PARSER, message, value: text.slice(0, env.payloadStart) } };
+    }
     r = parseNative(inner, ctx, t);
   }
   if (r.ok) {
@@ -145,6 +153,24 @@ function parseWrapped(text: string, env: Envelope, ctx: ParseContext): ParseResu
     if (doc.process === undefined) doc.process = env.pid !== undefined ? { name: env.program, pid: env.pid } : { name: env.program };
   }
   return r;
+}
+
+/**
+ * The ISO (5.6+/MariaDB) or YYMMDD (5.5, crash headers) stamp at index i: its instant and end, an issue
+ * when it has the shape but not a readable date, undefined when there is none.
+ */
+function stampAt(text: string, i: number, ctx: ParseContext): { t: number; end: number } | ParseResult | undefined {
+  if (looksIsoDate(text, i)) {
+    const ts = parseIsoAt(text, i, ctx.zone);
+    return ts ? { t: ts.t, end: ts.end } : bad('unreadable ISO timestamp', text.slice(i, i + 32));
+  }
+  if (looksYymmdd(text, i)) {
+    const ts = parseYymmddAt(text, i, ctx.zone);
+    if (!ts) return bad('unreadable YYMMDD timestamp', text.slice(i, i + 15));
+    // `YYMMDD HH:MM:SS UTC - mysqld got signal` : the crash handler writes UTC, not local time
+    return text.startsWith(' UTC - ', ts.end) ? parseYymmddAt(text, i, ctx.zone, true) ?? ts : ts;
+  }
+  return undefined;
 }
 
 /** `preset`: the time of a record whose text has no date of its own (syslog mode): read as if stamped. */
@@ -162,15 +188,23 @@ function parseNative(text: string, ctx: ParseContext, preset: number | undefined
   if (preset !== undefined) {
     t = preset; stamped = true;
   } else if (isDigit(c0)) {
-    if (looksIsoDate(text, 0)) {
-      const ts = parseIsoAt(text, 0, ctx.zone);
-      if (!ts) return bad('unreadable ISO timestamp', text.slice(0, 32));
-      t = ts.t; p = ts.end; stamped = true;
-    } else if (looksYymmdd(text, 0)) {
-      let ts = parseYymmddAt(text, 0, ctx.zone);
-      if (!ts) return bad('unreadable YYMMDD timestamp', text.slice(0, 15));
-      // `YYMMDD HH:MM:SS UTC - mysqld got signal` : the crash handler writes UTC, not local time
-      if (text.startsWith(' UTC - ', ts.end)) ts = parseYymmddAt(text, 0, ctx.zone, true) ?? ts;
+    let ts = stampAt(text, 0, ctx);
+    if (ts !== undefined && 'ok' in ts) return ts;
+    if (ts !== undefined) {
+      // a viewer's stamp in front of the server's own: Docker Desktop's log copy (`2025-11-10 18:18:07
+      // 2025-11-10 23:18:07 21 [Warning] Aborted connection …`, aces/Loris#10118, the viewer's local
+      // time), a k8s UI gluing it on (`…10:18:18.053479+08:002023-10-24  2:18:18 0 [Note] …`,
+      // trueforge-org/truecharts#13934). The server's own stamp dates the record; a thread column
+      // is never date-shaped (no '-', no `NNNNNN H:MM:SS`), so this only fires on a second stamp.
+      const q = skipBlanks(text, ts.end);
+      if (isDigit(text.charCodeAt(q)) && (looksIsoDate(text, q) || looksYymmdd(text, q))) {
+        const own = stampAt(text, q, ctx);
+        if (own !== undefined && !('ok' in own)) {
+          // a zoned viewer stamp says which instant the zone-less server clock meant (as in parseWrapped)
+          const zoned = /(?:Z|[+-]\d\d:?\d\d)$/.test(text.slice(Math.max(0, ts.end - 6), ts.end));
+          ts = zoned ? { t: own.t - stampZoneShift(own.t, ts.t, ctx), end: own.end } : own;
+        }
+      }
       t = ts.t; p = ts.end; stamped = true;
     } else if (looksClock(text, 0) && text.startsWith(' UTC - ', 8)) {
       t = clockNearRef(text, ctx.refTime);

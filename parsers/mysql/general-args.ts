@@ -52,7 +52,8 @@ export interface ConnectInfo {
 
 /**
  * `user@host on <db> using <TCP/IP|Socket|…>` (5.6+; `db` empty → two spaces), `user@host as proxied on db`
- * (5.5/proxy users), or MariaDB's failed login `Access denied for user 'u'@'h' (using password: YES)`.
+ * (5.5/proxy users), or MariaDB's failed login `Access denied for user 'u'@'h' (using password: YES)`
+ * (in English or translated).
  */
 export function parseConnect(arg: string): { connect?: ConnectInfo; access_denied?: { user: string; host: string; using_password?: boolean } } {
   if (arg.startsWith('Access denied for user ')) {
@@ -63,6 +64,14 @@ export function parseConnect(arg: string): { connect?: ConnectInfo; access_denie
     return { access_denied: ad };
   }
   const line = firstLine(arg);
+  // the same failed login in the server's lc_messages language (ER_ACCESS_DENIED_ERROR is translated:
+  // `Acceso negado para usuario: 'root'@'localhost' (Usando clave: NO)`, a MySQL 5.7 general log): a
+  // login is `user@host on …` and never quotes its user, so a quoted `'u'@'h'` pair is this message
+  const q = line.indexOf("'@'");
+  if (q > 0) {
+    const m = /'([^']*)'@'([^']*)'/.exec(line);
+    if (m) return { access_denied: { user: m[1]!, host: m[2]! } };
+  }
   const on = line.indexOf(' on ');
   const left = on >= 0 ? line.slice(0, on) : line.trimEnd();
   const asAt = left.indexOf(' as ');

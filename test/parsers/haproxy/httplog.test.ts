@@ -151,3 +151,28 @@ test('lab HTTP 500 line (LAB_FINDINGS 12)', () => {
   assert.equal(get(p.doc, 'url.query'), 'id=13&work=5');
   assert.equal(get(p.doc, 'haproxy.session_end'), '2026-11-23T20:27:30.965Z');
 });
+
+test('real lines: IPv4-mapped IPv6 client, RFC5424 from haproxy-ingress with an ip:port server name, 503 <NOSRV>', () => {
+  // fluent/fluentd-docs-gitbook#271: `bind :::443 v4v6` logs IPv4 clients as ::ffff:a.b.c.d; split on the LAST colon
+  const v6 = ok('Feb  9 17:28:18 proxy haproxy[1540]: ::ffff:195.95.239.60:54241 [09/Feb/2021:17:28:18.698] https~ traefik/server_kube02 0/0/1/7/227 206 1601821 - - ---- 33/15/1/0/0 0/0 "GET /sites/default/files/imagepicker/159/20141026_154037.jpg HTTP/1.1"');
+  assert.deepEqual(v6.doc.source, { address: '::ffff:195.95.239.60', ip: '::ffff:195.95.239.60', port: 54241 });
+  assert.equal(v6.t, Date.UTC(2021, 1, 9, 17, 28, 18, 698));
+  assert.equal(get(v6.doc, 'haproxy.frontend_name'), 'https~');
+  assert.equal(get(v6.doc, 'http.response.status_code'), 206);
+  assert.equal(get(v6.doc, 'haproxy.connections.active'), 33);
+  // jcmoraisjr/haproxy-ingress#278: RFC5424 envelope, app name `ingress`, server named after its address
+  const ing = ok('<134>1 2019-01-07T13:35:02+00:00 haproxy-ingress-7d59695959-q5sjc ingress 44 - - 10.244.5.0:48548 [07/Jan/2019:13:35:02.165] httpfront-shared-frontend~ aaa-aaaa-web-staging-8000/10.244.13.99:8000 0/0/1/593/595 404 9085 - - ---- 4/2/1/1/0 0/0 "GET /health/ HTTP/1.1"');
+  assert.equal(get(ing.doc, 'haproxy.backend_name'), 'aaa-aaaa-web-staging-8000');
+  assert.equal(get(ing.doc, 'haproxy.server_name'), '10.244.13.99:8000');
+  assert.deepEqual(ing.doc.process, { name: 'ingress', pid: 44 });
+  assert.deepEqual(ing.doc.host, { hostname: 'haproxy-ingress-7d59695959-q5sjc' });
+  assert.equal(get(ing.doc, 'haproxy.connection_wait_time_ms'), 1);
+  assert.equal(get(ing.doc, 'haproxy.active_time_ms'), 595);
+  assert.equal(ing.t, Date.UTC(2019, 0, 7, 13, 35, 2, 165));
+  // a Debian 11 / HAProxy 2.2.9 walkthrough (public source file id 47010602955): all servers down
+  const ns = ok('Feb 19 04:13:36 debian11 haproxy[4436]: 10.2.0.1:54090 [19/Feb/2023:04:13:36.655] web_proxy web_server02/<NOSRV> 0/-1/-1/-1/0 503 221 - - SC-- 1/1/0/0/0 0/0 "GET /app2 HTTP/1.1"');
+  assert.equal(get(ns.doc, 'haproxy.server_name'), '<NOSRV>');
+  assert.equal(get(ns.doc, 'haproxy.termination_state'), 'SC--');
+  assert.equal(get(ns.doc, 'haproxy.connection_wait_time_ms'), -1);
+  assert.equal(get(ns.doc, 'http.response.status_code'), 503);
+});

@@ -155,3 +155,18 @@ test('K- and D- sessions (LAB_FINDINGS 07/08/09) decode to admin kill / server d
   assert.equal(d.initiator, 'server_down');
   assert.match(String(d.description), /on-marked-down shutdown-sessions/);
 });
+
+test('rsyslog `%msg%` template: the space RFC3164 leaves before the message starts every line', () => {
+  // rsyslog keeps the space after the tag in %msg% (rsyslog docs: mmrm1stspace, pmrfc3164
+  // remove.msgFirstSpace); a haproxy.log written with `$template Haproxy,"%msg%\n"` (as in
+  // allinurl/goaccess#824, there after %timegenerated%) holds HAP-DOC's lines with that space kept
+  const p = ok(' 10.0.1.2:33313 [06/Feb/2009:12:12:51.443] fnt bck/srv1 0/0/5007 212 -- 0/0/0/0/3 0/0');
+  assert.equal(hap(p).message_type, 'traffic');
+  assert.deepEqual(p.doc.source, { address: '10.0.1.2', ip: '10.0.1.2', port: 33313 });
+  assert.equal(p.t, Date.UTC(2009, 1, 6, 12, 12, 51, 443));
+  assert.equal(hap(p).termination_state, '--');
+  assert.equal(get(p.doc, 'haproxy.connections.retries'), 3);
+  const s = ok(' Server mariadb_replicas/replica2 is DOWN, reason: Layer4 timeout, check duration: 2001ms. 0 active and 0 backup servers left. 3 sessions active, 0 requeued, 0 remaining in queue.');
+  assert.equal(hap(s).message_type, 'server_state');
+  assert.equal(get(s.doc, 'haproxy.server_state.state'), 'DOWN');
+});

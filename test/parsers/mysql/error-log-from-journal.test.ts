@@ -105,3 +105,45 @@ test('sniffing: a journal export of the server is a MySQL error log, an app\'s s
   ];
   assert.notEqual(sniffLines(php, UTC).kind, 'mysql-error');
 });
+
+test('a `mariadbd[pid]:` tag without the syslog date still wraps the server line (volkszaehler/volkszaehler.org#925)', () => {
+  const line = "mariadbd[658]: 2023-02-04 12:00:03 1157 [Warning] Aborted connection 1157 to db: 'unconnected' user: 'unauthenticated' host: 'localhost' (This connection closed normally without authentication)";
+  assert.ok(isMysqlErrorRecordStart(line));
+  const r = parseMysqlErrorRecord(line, UTC);
+  assert.ok(r.ok);
+  assert.equal(r.value.t, Date.UTC(2023, 1, 4, 12, 0, 3));
+  assert.deepEqual(r.value.doc.process, { name: 'mariadbd', pid: 658 });
+  const m = my(r.value.doc);
+  assert.equal(m.error_type, 'aborted_connection');
+  assert.equal(m.thread_id, 1157);
+  assert.equal((m.aborted as Doc).reason_code, 'closed_unauthenticated');
+  // without a date anywhere there is no time to give it
+  const bare = parseMysqlErrorRecord('mariadbd[658]: [Warning] Aborted connection 1 to db: \'d\' user: \'u\' host: \'h\' (KILLED)', UTC);
+  assert.ok(!bare.ok);
+  assert.equal(bare.issue.code, 'bad_timestamp');
+  // lines a crash dump or a client prints are not such a tag: no pid, or not the server
+  assert.equal(isMysqlErrorRecordStart('mysql: [Warning] Using a password on the command line interface can be insecure.'), false);
+  assert.equal(isMysqlErrorRecordStart('mbind: Operation not permitted'), false);
+  assert.equal(isMysqlErrorRecordStart('/usr/sbin/mysqld(my_print_stacktrace+0x2c)[0x55f48c960d9c]'), false);
+});
+
+test('real journal / syslog lines: icingaweb2, b2evolution (5.5, tag without pid), proxysql (10.2 OS thread id)', () => {
+  // Icinga/icingaweb2#5153
+  const a = parseMysqlErrorRecord("Nov 22 08:00:01 obstex01 mariadbd[638]: 2023-11-22  8:00:01 3217 [Warning] Aborted connection 3217 to db: 'icingaweb_db' user: 'icingaweb' host: 'localhost' (Got timeout reading communication packets)", UTC);
+  assert.ok(a.ok);
+  assert.equal(a.value.t, Date.UTC(2023, 10, 22, 8, 0, 1));
+  assert.equal((my(a.value.doc).aborted as Doc).reason_code, 'timeout_reading');
+  assert.deepEqual(a.value.doc.host, { hostname: 'obstex01' });
+  // b2evolution/b2evolution#12 (/var/log/syslog, MySQL 5.5)
+  const b = parseMysqlErrorRecord("Aug  9 07:56:08 host-name mysqld: 150809  7:56:08 [Warning] Aborted connection 282 to db: 'db-name' user: 'user-name' host: 'localhost' (Unknown error)", UTC);
+  assert.ok(b.ok);
+  assert.equal(b.value.t, Date.UTC(2015, 7, 9, 7, 56, 8));
+  assert.deepEqual(my(b.value.doc).aborted, { thread_id: 282, db: 'db-name', user: 'user-name', host: 'localhost', reason: 'Unknown error', reason_code: 'other' });
+  assert.deepEqual(b.value.doc.process, { name: 'mysqld' });
+  // sysown/proxysql#1861 (MariaDB 10.2: the thread column is an OS thread id, never a killer)
+  const c = parseMysqlErrorRecord("Jan 11 13:35:23 localhost mysqld[19836]: 2019-01-11 13:35:23 140454900524800 [Warning] Aborted connection 377 to db: 'db_A' user: 'db_A' host: '192.168.151.aaa' (Got an error reading communication packets)", UTC);
+  assert.ok(c.ok);
+  assert.equal((my(c.value.doc).aborted as Doc).thread_id, 377);
+  assert.equal(my(c.value.doc).thread_id, 140454900524800);
+  assert.equal((my(c.value.doc).aborted as Doc).killer_thread_id, undefined);
+});

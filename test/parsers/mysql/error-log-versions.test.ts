@@ -181,3 +181,33 @@ test('multi-line record: continuation lines stay in the message', () => {
   const d = docOf(parseMysqlErrorRecord(text, UTC));
   assert.equal(d.message, "InnoDB: 5.5.53 started\nERROR: 1064  You have an error in your SQL syntax");
 });
+
+test('real lines from issue threads, one per version, read field by field', () => {
+  // mysql-net/MySqlConnector#1448 (MySQL 8: trailing `).` of MY-010914)
+  const m8 = parseMysqlErrorRecord("2024-02-11T02:20:03.555182Z 129 [Note] [MY-010914] [Server] Aborted connection 129 to db: 'mysql' user: 'MyDatabase' host: 'localhost' (Got an error reading communication packets).", UTC);
+  assert.ok(m8.ok);
+  assert.deepEqual(docOf(m8).event, { code: 'MY-010914', provider: 'Server' });
+  assert.deepEqual(my(m8).aborted, { thread_id: 129, db: 'mysql', user: 'MyDatabase', host: 'localhost', reason: 'Got an error reading communication packets', reason_code: 'error_reading' });
+  // mysqljs/mysql#597 (5.5: YYMMDD, no thread column)
+  const m55 = parseMysqlErrorRecord("130928 22:56:26 [Warning] Aborted connection 2 to db: 'nss' user: 'v533405' host: 'localhost' (Got an error reading communication packets)", UTC);
+  assert.ok(m55.ok);
+  assert.equal(m55.value.t, Date.UTC(2013, 8, 28, 22, 56, 26));
+  assert.equal(my(m55).thread_id, undefined);
+  assert.equal(my(m55).aborted.thread_id, 2);
+  // badoo/pinba2#8 (MariaDB 10.1 crash header: YYMMDD local time, then the dump)
+  const crash = parseMysqlErrorRecord('181129  1:23:23 [ERROR] mysqld got signal 11 ;\nThis could be because you hit a bug. It is also possible that this binary\nServer version: 10.1.26-MariaDB', UTC);
+  assert.ok(crash.ok);
+  assert.equal(crash.value.t, Date.UTC(2018, 10, 29, 1, 23, 23));
+  assert.deepEqual(my(crash).signal, { number: 11 });
+  // mariadb-corporation/mysql-wsrep#352 (MySQL 5.7 crash header: UTC clock, date from the record before)
+  const wsrep = parseMysqlErrorRecord('11:40:21 UTC - mysqld got signal 11 ;', ctx('UTC', { refTime: Date.UTC(2019, 3, 12, 11, 40, 20) }));
+  assert.ok(wsrep.ok);
+  assert.equal(wsrep.value.t, Date.UTC(2019, 3, 12, 11, 40, 21));
+  assert.equal(my(wsrep).error_type, 'signal');
+  // MariaDB/mariadb-docker#483 (11.4: `mariadbd:` program name, Version on the next line)
+  const ready = parseMysqlErrorRecord("2024-12-15 16:41:29 0 [Note] mariadbd: ready for connections.\nVersion: '11.4.2-MariaDB-ubu2404'  socket: '/run/mysqld/mysqld.sock'  port: 3306  mariadb.org binary distribution", UTC);
+  assert.deepEqual(my(ready).ready, { version: '11.4.2-MariaDB-ubu2404', socket: '/run/mysqld/mysqld.sock', port: 3306 });
+  const down = parseMysqlErrorRecord('2024-12-21  9:04:49 0 [Note] mariadbd (initiated by: unknown): Normal shutdown', UTC);
+  assert.equal(my(down).error_type, 'shutdown');
+  assert.equal(down.ok && down.value.t, Date.UTC(2024, 11, 21, 9, 4, 49));
+});

@@ -142,6 +142,37 @@ test('Connect arguments: user@host on db using transport; proxy "as"; failed log
   assert.deepEqual(c("Access denied for user 'app'@'127.0.0.1' (using password: YES)").access_denied, { user: 'app', host: '127.0.0.1', using_password: true });
 });
 
+test('a failed login in the server\'s language is access_denied, not a login by "Acceso negado…" (MySQL 5.7, public tutorial)', () => {
+  // a Spanish MySQL 5.7 general log quoted in a public course file (find_string id 27445504822)
+  const r = parseMysqlGeneralRecord("2017-11-22T09:23:50.812736Z\t    3 Connect\tAcceso negado para usuario: 'root'@'localhost' (Usando clave: NO)", UTC, newGeneralLogState());
+  assert.ok(r.ok);
+  assert.equal(my(r).thread_id, 3);
+  assert.equal(g(r).command, 'Connect');
+  assert.equal(g(r).connect, undefined);
+  assert.deepEqual(g(r).access_denied, { user: 'root', host: 'localhost' });
+  // the login just before it in the same log is a login
+  const ok = parseMysqlGeneralRecord('2017-11-22T09:23:50.812710Z\t    3 Connect\troot@localhost on  using Socket', UTC, newGeneralLogState());
+  assert.deepEqual(g(ok).connect, { user: 'root', host: 'localhost', db: '', transport: 'Socket' });
+});
+
+test('real general-log lines: MySQL 5.7/8 (vitess test data, mysqlslap run) and a 5.5-era log with bare Connect', () => {
+  const st = newGeneralLogState();
+  // vitessio/vitess go/test apps log reader test data
+  const q = parseMysqlGeneralRecord('2020-03-02T15:08:22.551372Z\t    5 Quit\t', UTC, st);
+  assert.equal(g(q).command, 'Quit');
+  assert.equal(my(q).thread_id, 5);
+  const idb = parseMysqlGeneralRecord('2020-09-30T03:56:10.567169Z\t  177 Init DB\tmysqlslap', UTC, st);
+  assert.deepEqual([g(idb).command, g(idb).argument], ['Init DB', 'mysqlslap']);
+  const cs = parseMysqlGeneralRecord('2020-07-25T15:01:40.147944Z\t   12 Close stmt\t', UTC, st);
+  assert.deepEqual([g(cs).command, g(cs).argument], ['Close stmt', '']);
+  // a 2019 MySQL general log quoted in a public note (find_string id 2403054314): no `using`, db empty
+  const old = newGeneralLogState();
+  const c = parseMysqlGeneralRecord('190601 22:14:07\t  106 Connect\troot@192.168.204.1 on ', UTC, old);
+  assert.ok(c.ok);
+  assert.equal(c.value.t, Date.UTC(2019, 5, 1, 22, 14, 7));
+  assert.deepEqual(g(c).connect, { user: 'root', host: '192.168.204.1', db: '' });
+});
+
 test('KILL detection: KILL n, KILL CONNECTION n, KILL QUERY n, pt-kill quotes, case, Kill command', () => {
   const st = newGeneralLogState();
   const k = (sql: string) => g(parseMysqlGeneralRecord('\t\t   14 Query\t' + sql, UTC, st)).kill;
