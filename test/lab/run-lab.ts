@@ -15,6 +15,23 @@ import { SCENARIOS } from './scenarios/index.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const TCP_PORTS = [33306, 33307, 33308, 33312, 33313];
+/** every port the lab listens on (TCP and rsyslog's UDP) */
+const LAB_PORTS = [...TCP_PORTS, 33514];
+const RESERVED = '/proc/sys/net/ipv4/ip_local_reserved_ports';
+
+/**
+ * The lab's ports lie inside Linux's ephemeral range (32768–60999 by default): a client socket the
+ * kernel happens to give 33307 (an app lane's or a DBA client's connection, a probe)
+ * makes the next HAProxy's bind fail, and a CI run once stopped at "haproxy exited at start". The
+ * ports are reserved from ephemeral use for the lab's run (as root; best effort) and the old list is
+ * put back after.
+ */
+function reserveLabPorts(): () => void {
+  let before: string;
+  try { before = fs.readFileSync(RESERVED, 'utf8').trim(); } catch { return () => undefined; }
+  try { fs.writeFileSync(RESERVED, [before, ...LAB_PORTS].filter(Boolean).join(',')); } catch { return () => undefined; }
+  return () => { try { fs.writeFileSync(RESERVED, before === '' ? '\n' : before); } catch { /* best effort */ } };
+}
 
 export interface LabOptions { out: string; only?: string[]; keepState?: boolean; exportTo?: string; log?: (s: string) => void }
 
@@ -61,6 +78,7 @@ export async function runLab(o: LabOptions): Promise<ScenarioSummary[]> {
   const stateRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'goneaway-lab-'));
   const reg = new ProcessRegistry();
   const results: ScenarioSummary[] = [];
+  const unreserve = reserveLabPorts();
   try {
     const t = Date.now();
     const template = await makeTemplate(reg, stateRoot);
@@ -73,6 +91,7 @@ export async function runLab(o: LabOptions): Promise<ScenarioSummary[]> {
     }
   } finally {
     await reg.stopAll();
+    unreserve();
     if (!o.keepState) fs.rmSync(stateRoot, { recursive: true, force: true });
   }
   fs.writeFileSync(path.join(o.out, 'summary.json'), JSON.stringify(results, null, 1) + '\n');

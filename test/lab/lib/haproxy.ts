@@ -115,7 +115,9 @@ export class Haproxy {
     fs.rmSync(this.sockPath, { force: true });
     const p = this.spawnOne([]);
     this.current = p;
-    await waitFor('haproxy stats socket', async () => { if (p.exit) throw new Error('haproxy exited at start'); return (await this.pidOfSocket()) === p.pid; }, 10000, 20);
+    // what HAProxy said goes into the error (a bind failure, a config error): the state dir is removed after the run
+    const said = () => { try { return fs.readFileSync(path.join(this.stateDir, 'haproxy.stdio'), 'utf8').trim().split('\n').slice(-3).join(' | '); } catch { return ''; } };
+    await waitFor('haproxy stats socket', async () => { if (p.exit) throw new Error(`haproxy exited at start: ${said()}`); return (await this.pidOfSocket()) === p.pid; }, 10000, 20);
     return p;
   }
 
