@@ -6,10 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { compileLogFormat, logFormatsFromConfig, parseHaproxyLine, BUILTIN_FORMATS } from '../../../parsers/haproxy/index.js';
 import { tokenizeConfigLine } from '../../../parsers/haproxy/config.js';
 import { makeZone } from '../../../parsers/time.js';
-import type { CompiledLineParser, Doc, ParseContext } from '../../../parsers/types.js';
+import type { CompiledLineParser, ParseContext } from '../../../parsers/types.js';
+import { get } from './helpers.js';
 
 const FIX = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..', 'test/fixtures/haproxy');
-const get = (d: Doc, dotted: string): unknown => dotted.split('.').reduce<unknown>((o, k) => (o as Doc | undefined)?.[k], d);
 
 test('lab haproxy.cfg: per-frontend formats with defaults inheritance and last-one-wins', () => {
   const cfg = fs.readFileSync(path.join(FIX, 'lab-haproxy.cfg'), 'utf8');

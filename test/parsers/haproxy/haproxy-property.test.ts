@@ -5,14 +5,14 @@ import { compileLogFormat, decodeTermination, logFormatsFromConfig, parseHaproxy
 import { compileWithLabel } from '../../../parsers/haproxy/log-format.js';
 import { parseEnvelope } from '../../../parsers/syslog.js';
 import { makeZone } from '../../../parsers/time.js';
-import type { Doc, ParseContext, ParseResult } from '../../../parsers/types.js';
+import type { ParseContext, ParseResult } from '../../../parsers/types.js';
+import { get } from './helpers.js';
 
 // the zone is given (as --timezone would): without it, a generated accept date that happens to lie
 // whole quarter hours from the fixed RFC3339 stamp below is rightly placed with the stamp's offset
 // (zone-from-envelope.test.ts), which a round trip of random dates must not depend on (seed 201628696)
 const UTC: ParseContext = { zone: makeZone('UTC'), refTime: Date.UTC(2026, 10, 23), zoneGiven: true };
 const PARIS: ParseContext = { zone: makeZone('Europe/Paris') };
-const get = (d: Doc, dotted: string): unknown => dotted.split('.').reduce<unknown>((o, k) => (o as Doc | undefined)?.[k], d);
 
 /** A result must be well-formed and serialisable whatever the input. */
 function wellFormed(r: ParseResult): void {

@@ -1,16 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseHaproxyLine, type HaproxyParseContext } from '../../../parsers/haproxy/index.js';
+import type { HaproxyParseContext } from '../../../parsers/haproxy/index.js';
 import { makeZone } from '../../../parsers/time.js';
-import type { Doc, ParseContext, Parsed } from '../../../parsers/types.js';
+import { get, ok } from './helpers.js';
 
-const UTC: ParseContext = { zone: makeZone('UTC') };
-function ok(line: string, ctx: ParseContext = UTC): Parsed {
-  const r = parseHaproxyLine(line, ctx);
-  if (!r.ok) assert.fail(`expected a record for ${line}: ${JSON.stringify(r.issue)}`);
-  return r.value;
-}
-const get = (d: Doc, dotted: string): unknown => dotted.split('.').reduce<unknown>((o, k) => (o as Doc | undefined)?.[k], d);
 
 const DOC_EXAMPLE = 'Feb  6 12:14:14 localhost haproxy[14389]: 10.0.1.2:33317 [06/Feb/2009:12:14:14.655] http-in static/srv1 10/0/30/69/109 200 2750 - - ---- 1/1/1/1/0 0/0 {1wt.eu} {} "GET /index.html HTTP/1.1"';
 

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { compileLogFormat, parseHaproxyLine, BUILTIN_FORMATS, unquoteFormat } from '../../../parsers/haproxy/index.js';
 import { compileWithLabel, tokenizeLogFormat } from '../../../parsers/haproxy/log-format.js';
 import { makeZone } from '../../../parsers/time.js';
-import type { CompiledLineParser, Doc, ParseContext, Parsed } from '../../../parsers/types.js';
+import type { CompiledLineParser, ParseContext, Parsed } from '../../../parsers/types.js';
+import { get } from './helpers.js';
 
 const UTC: ParseContext = { zone: makeZone('UTC') };
-const get = (d: Doc, dotted: string): unknown => dotted.split('.').reduce<unknown>((o, k) => (o as Doc | undefined)?.[k], d);
 
 function compiled(fmt: string, name = 'x'): CompiledLineParser {
   const c = compileLogFormat(fmt, name);

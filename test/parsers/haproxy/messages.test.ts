@@ -2,16 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseHaproxyLine } from '../../../parsers/haproxy/index.js';
 import { makeZone } from '../../../parsers/time.js';
-import type { Doc, ParseContext, ParseResult } from '../../../parsers/types.js';
+import type { ParseContext, ParseResult } from '../../../parsers/types.js';
+import { get, ok, UTC } from './helpers.js';
 
-const UTC: ParseContext = { zone: makeZone('UTC') };
 const REF: ParseContext = { zone: makeZone('UTC'), refTime: Date.UTC(2026, 10, 23, 20, 0, 0) };
-const get = (d: Doc, dotted: string): unknown => dotted.split('.').reduce<unknown>((o, k) => (o as Doc | undefined)?.[k], d);
-function ok(line: string, ctx: ParseContext = UTC) {
-  const r = parseHaproxyLine(line, ctx);
-  if (!r.ok) assert.fail(`expected a record for ${line}: ${JSON.stringify(r.issue)}`);
-  return r.value;
-}
 
 test('Server DOWN from a Layer7 check (LAB_FINDINGS 07)', () => {
   const p = ok(`Nov 23 20:24:10 db-lb-01 haproxy[3968]: Server mariadb_replicas/replica1 is DOWN, reason: Layer7 wrong status, code: 1045, info: "#28000Access denied for user 'haproxy_check'@'127.0.0.1' (using password: NO)", check duration: 0ms. 1 active and 0 backup servers left. 3 sessions active, 0 requeued, 0 remaining in queue.`, REF);

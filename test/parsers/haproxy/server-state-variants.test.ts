@@ -5,17 +5,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseHaproxyLine } from '../../../parsers/haproxy/index.js';
 import { makeZone } from '../../../parsers/time.js';
-import type { Doc, ParseContext } from '../../../parsers/types.js';
+import type { Doc, ParseContext, Parsed } from '../../../parsers/types.js';
+import { get, ok as okAt } from './helpers.js';
 
 const REF: ParseContext = { zone: makeZone('UTC'), refTime: Date.UTC(2023, 1, 19, 4, 0, 0) };
-const get = (d: Doc, dotted: string): unknown => dotted.split('.').reduce<unknown>((o, k) => (o as Doc | undefined)?.[k], d);
-function ok(line: string, ctx: ParseContext = REF) {
-  const r = parseHaproxyLine(line, ctx);
-  if (!r.ok) assert.fail(`expected a record for ${line}: ${JSON.stringify(r.issue)}`);
-  return r.value;
-}
+const ok = (line: string, ctx: ParseContext = REF): Parsed => okAt(line, ctx);
 
 test('no server available: stderr quotes the backend name, syslog does not; both name the same backend', () => {
   // a Debian 11 / HAProxy 2.2.9 walkthrough (public source file id 47010602955): both lines, same second

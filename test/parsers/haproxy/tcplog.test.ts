@@ -5,18 +5,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseHaproxyLine } from '../../../parsers/haproxy/index.js';
 import { makeZone } from '../../../parsers/time.js';
-import type { Doc, ParseContext, Parsed } from '../../../parsers/types.js';
+import type { Doc, Parsed } from '../../../parsers/types.js';
+import { get, ok, UTC } from './helpers.js';
 
 const FIX = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..', 'test/fixtures/haproxy');
-const UTC: ParseContext = { zone: makeZone('UTC') };
 
-function ok(line: string, ctx: ParseContext = UTC): Parsed {
-  const r = parseHaproxyLine(line, ctx);
-  if (!r.ok) assert.fail(`expected a record for ${line}: ${JSON.stringify(r.issue)}`);
-  return r.value;
-}
 const hap = (p: Parsed) => p.doc.haproxy as Doc;
-const get = (d: Doc, dotted: string): unknown => dotted.split('.').reduce<unknown>((o, k) => (o as Doc | undefined)?.[k], d);
 
 test('lab tcplog line (LAB_FINDINGS 01): all Elastic fields + goneaway additions', () => {
   const p = ok('Nov 23 20:21:24 db-lb-01 haproxy[3968]: 127.0.0.1:47064 [23/Nov/2026:20:21:21.257] mysql_ro mariadb_replicas/replica1 1/0/3029 710 cD 8/8/7/4/0 0/0');
