@@ -12,6 +12,8 @@ const MARIADB_CONN = /\(conn=(\d{1,12})\)/; // MariaDB Connector/J message prefi
 const LARAVEL_HOST = /\bHost: ([^,\s)]+), Port: (\d{1,5})\b/; // Laravel ≥ 12.45 (CLIENT_ERRORS §1)
 const LOST_AT = /Lost connection to (?:MySQL )?server at '([^':\s]+):(\d{1,5})'/; // 2055 / connector-python
 const GO_TCP = /\b(?:read|write) tcp (\S+):(\d{1,5})->(\S+):(\d{1,5})\b/; // go net.OpError (CLIENT_ERRORS §4)
+// Connector/J ServerPacketTimingInfo; MessageFormat groups digits by locale (`30,035`, `30.035`, `30 035`)
+const LAST_RECEIVED = /The last packet successfully received from the server was (\d[\d,.\u00a0\u202f ]{0,18}) milliseconds? ago/;
 const JDBC_URL = /jdbc:(?:mysql|mariadb):(?:\/\/|[a-z:]*\/\/)([^:/,\s?]+)(?::(\d{1,5}))?/;
 
 /** Connection keys from free text; `into` (already filled, e.g. from JSON) wins field by field. */
@@ -34,11 +36,15 @@ export function dbFromText(text: string, into: DbInfo = {}): DbInfo {
       if (m[2]) db.port ??= toPort(m[2]);
     }
   }
+  if (db.last_received_ms === undefined) {
+    const m = LAST_RECEIVED.exec(text);
+    if (m) db.last_received_ms = toInt(m[1]!.replace(/\D/g, ''));
+  }
   return db;
 }
 
 export function dbIsEmpty(db: DbInfo): boolean {
-  return db.local_port === undefined && db.thread_id === undefined && db.host === undefined && db.port === undefined;
+  return db.local_port === undefined && db.thread_id === undefined && db.host === undefined && db.port === undefined && db.last_received_ms === undefined;
 }
 
 /** Drop undefined members (documents stay small and deepEqual-friendly). */

@@ -72,6 +72,9 @@ export interface DbInfo {
   thread_id?: number;
   host?: string;
   port?: number;
+  /** Connector/J's "last packet successfully received from the server was N milliseconds ago": the
+   *  connection was alive (a packet came in) that long before the error (CLIENT_ERRORS §3) */
+  last_received_ms?: number;
 }
 
 /** lowercase level names; numeric levels mapped: Monolog 100…600, pino/bunyan 10 trace … 60 fatal */

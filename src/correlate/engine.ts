@@ -178,7 +178,7 @@ export function* correlate(input: CorrelateInput, stats: CorrelateStats): Genera
       case 'err': ingestError(store, it.inst, r); break;
       case 'gen': ingestGeneral(store, it.inst, r); break;
       case 'app': {
-        const e = toAppError(r);
+        const e = toAppError(r, input.skew);
         if (e && inRange(e.t, input)) {
           e.clients = input.appClients?.get(e.file);
           // a file that ever showed milliseconds has them: its .000 stamps are not whole seconds
@@ -232,13 +232,17 @@ function attachSession(doc: Doc, s: Session | undefined, th: ReturnType<typeof t
   }
 }
 
-function toAppError(r: OutRecord): AppError | undefined {
+function toAppError(r: OutRecord, skew: number): AppError | undefined {
   if (r.t === undefined) return undefined;
   const d = r.doc;
   const original = r.text;
   // whole-second stamps (Laravel, MariaDB) mean the event is anywhere in that second
   const res = stampResolution(r.t);
+  // Connector/J: "the last packet successfully received from the server was N ms ago": a relative
+  // time on the app's own clock, so only skew and the stamp's resolution blur it (CLIENT_ERRORS §3)
+  const idle = num(get(d, 'app.db.last_received_ms'));
   return {
+    alive: idle === undefined ? undefined : { lo: r.t - idle - skew, hi: r.t + res - idle + skew },
     t: r.t, res,
     code: str(get(d, 'error.code')) ?? 'unknown',
     message: str(get(d, 'error.message')) ?? original.slice(0, 300),

@@ -24,9 +24,14 @@ export const MAX_AGE = 24 * 3600_000;
 /** A closure as it left the window: its verdict and MySQL thread were decided with the window's context. */
 export interface Remembered { s: Session; v: Verdict; th: Thread | undefined }
 
-/** can closure `s` be the one error `e` met? its local port, else its app's clients, when known */
+/** can session `s` be the app's at all? one of its client addresses, open when the driver last heard from the server */
+export function appCanOwn(e: AppError, s: Session): boolean {
+  return (!e.clients || e.clients.has(s.clientIp)) && (!e.alive || (s.accept <= e.alive.hi && s.end >= e.alive.lo));
+}
+
+/** can closure `s` be the one error `e` met? its local port, else what the app says of its connections */
 export function mayBeFor(e: AppError, s: Session): boolean {
-  return !s.claimed && (e.localPort === undefined || s.clientPort === e.localPort) && (!e.clients || e.clients.has(s.clientIp));
+  return !s.claimed && (e.localPort === undefined || s.clientPort === e.localPort) && appCanOwn(e, s);
 }
 
 export class LeftWindow {

@@ -7,6 +7,7 @@
  * - No HAProxy session at all: MySQL's own lines near the error (direct connections, missing logs).
  */
 import { lateJoin } from './late-join.js';
+import { appCanOwn } from './left-window.js';
 import { DOWN_DETECTION, decideSession, fmtMs, mayBeServerClosed } from './rules.js';
 import type { Store } from './store.js';
 import { TERMINATOR_OF, type AppError, type Cause, type Session, type Thread, type Verdict } from './model.js';
@@ -30,8 +31,9 @@ export function matchError(store: Store, e: AppError, cfg: Settings, st: { skew:
   const lo = e.t - cfg.maxLag - cfg.skew;
   const hi = e.t + e.res + cfg.skew;
   // the app's own addresses, when given, rule out every other client's sessions (ports and times
-  // alone cannot: several app hosts use the same ephemeral ports at the same moments)
-  const fromApp = (s: Session) => e.clients === undefined || e.clients.has(s.clientIp);
+  // alone cannot: several app hosts use the same ephemeral ports at the same moments); so does a
+  // session that was not open when the driver last received a packet on the connection
+  const fromApp = (s: Session) => appCanOwn(e, s);
   if (e.localPort !== undefined) {
     let best: Session | undefined, bestD = Infinity;
     for (const s of store.byPort.get(e.localPort) ?? []) {

@@ -96,6 +96,9 @@ export interface AppError {
   ev: Evidence;
   /** the client addresses the app connects from (`--app 10.0.1.11=app.log`): only their sessions can be it */
   clients?: ReadonlySet<string> | undefined;
+  /** when the driver says the connection last received a packet N ms before the error (Connector/J),
+   *  the interval (clock skew and stamp resolution included) in which its session was still open */
+  alive?: { lo: number; hi: number } | undefined;
   /** decided once with no cause: retried when later lines (a restart's crash recovery) may tell */
   retried?: boolean;
 }

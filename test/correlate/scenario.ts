@@ -43,6 +43,7 @@ export class Incident {
   node: Array<{ t: number; line: string }> = [];
   py: Array<{ t: number; line: string }> = [];
   go: Array<{ t: number; line: string }> = [];
+  java: Array<{ t: number; line: string }> = [];
 
   session(s: SessionSpec): this {
     const end = s.accept + s.tt;
@@ -102,6 +103,14 @@ export class Incident {
     this.go.push({ t, line: driver ? `[mysql] ${stamp} packets.go:58 ${text}` : `${stamp} main.go:42: ${text}` });
     return this;
   }
+  /** Spring Boot + Connector/J: the driver's timing sentence says when the connection last heard from the server */
+  javaLinkFailure(t: number, lastReceivedMs?: number): this {
+    const d = new Date(t);
+    const stamp = `${d.getUTCFullYear()}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}.${p3(d.getUTCMilliseconds())}`;
+    const timing = lastReceivedMs === undefined ? '' : `\n\nThe last packet successfully received from the server was ${lastReceivedMs.toLocaleString('en-US')} milliseconds ago. The last packet sent successfully to the server was ${lastReceivedMs.toLocaleString('en-US')} milliseconds ago.`;
+    this.java.push({ t, line: `${stamp} ERROR 4321 --- [nio-8080-exec-3] o.h.engine.jdbc.spi.SqlExceptionHelper   : Communications link failure${timing}` });
+    return this;
+  }
   nodeLost(t: number, localPort: number, threadId: number): this {
     this.node.push({ t, line: JSON.stringify({ level: 50, time: t, pid: 4242, msg: 'mysql connection error', err: { type: 'Error', code: 'PROTOCOL_CONNECTION_LOST', fatal: true, message: 'Connection lost: The server closed the connection.' }, db: { localPort, threadId } }) });
     return this;
@@ -116,7 +125,7 @@ export class Incident {
       return p;
     };
     const haproxy = [write('haproxy.log', this.haproxy)];
-    const app = [write('app-php.log', this.php), write('app-node.log', this.node), write('app-python.log', this.py), ...(this.go.length ? [write('app-go.log', this.go)] : [])];
+    const app = [write('app-php.log', this.php), write('app-node.log', this.node), write('app-python.log', this.py), ...(this.go.length ? [write('app-go.log', this.go)] : []), ...(this.java.length ? [write('app-java.log', this.java)] : [])];
     const servers = new Set([...Object.keys(this.errors), ...Object.keys(this.general), 'replica1']);
     const mysqlError = [...servers].map((s) => ({ server: s, path: write(`${s}-error.log`, this.errors[s] ?? []) }));
     const mysqlGeneral = [...servers].map((s) => ({ server: s, path: write(`${s}-general.log`, this.general[s] ?? []) }));

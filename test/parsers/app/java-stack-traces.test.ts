@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseFile, docFor, get } from './helpers.js';
+import { parseFile, docFor, get, one } from './helpers.js';
 import { isAppRecordStart } from '../../../parsers/app/index.js';
 
 test('Java: stack traces (\\tat, Caused by, ... N more, blank lines, exception lines) stay in one record', () => {
@@ -21,6 +21,8 @@ test('Connector/J Communications link failure: code, 08S01, timing sentence, Spr
   assert.equal(get(d, 'app.error.sqlstate'), '08S01');
   assert.equal(get(d, 'app.error.driver'), 'connector-j');
   assert.match(String(get(d, 'error.message')), /^Communications link failure\. The last packet successfully received from the server was 30,035 milliseconds ago/);
+  // the digits behind the locale's grouping: when the connection last received a packet (the correlator's join)
+  assert.equal(get(d, 'app.db.last_received_ms'), 30035);
   assert.equal(get(d, 'process.pid'), 4321);
   assert.equal(get(d, 'app.worker'), 'nio-8080-exec-3');
   assert.equal(get(d, 'app.logger'), 'o.h.engine.jdbc.spi.SqlExceptionHelper');
@@ -56,4 +58,11 @@ test('Java: connect failure (ConnectException, no packets received), duplicate k
   assert.equal(docFor(f, 'Exception during pool initialization'), null);
   assert.equal(docFor(f, "Duplicate entry 'a@b.c'"), null);
   assert.equal(docFor(f, 'PacketTooBigException'), null);
+});
+
+test('Connector/J timing in another locale\'s grouping, and its absence, give last_received_ms or nothing', () => {
+  const de = one('2026-11-23 20:21:26.199 ERROR 4321 --- [nio-8080-exec-3] o.h.e.j.s.SqlExceptionHelper : Communications link failure\n\nThe last packet successfully received from the server was 1.800.123 milliseconds ago. The last packet sent successfully to the server was 1.800.124 milliseconds ago.');
+  assert.equal(get(de, 'app.db.last_received_ms'), 1800123);
+  const none = one('2026-11-23 20:21:26.199 ERROR 4321 --- [nio-8080-exec-3] o.h.e.j.s.SqlExceptionHelper : Communications link failure\n\nThe last packet sent successfully to the server was 0 milliseconds ago. The driver has not received any packets from the server.');
+  assert.equal(get(none, 'app.db.last_received_ms'), undefined, 'never received: no alive time');
 });
