@@ -54,8 +54,10 @@ export async function scoreCorrelate(truthFile: string, ndjsonFile: string): Pro
     const c = (byCause[t.cause] ??= [0, 0]);
     c[1]++;
     const g = got.get(key);
-    if (g === t.cause) { correct++; c[0]++; }
-    else {
+    if (g === t.cause) {
+      correct++;
+      c[0]++;
+    } else {
       const k = `${t.cause} → ${g ?? '(not reported)'}`;
       conf.set(k, (conf.get(k) ?? 0) + 1);
     }

@@ -8,14 +8,27 @@ import { LineWriter } from './line-writer.js';
 import { timeFormats, DEFAULT_START, type TimeFormats } from './timefmt.js';
 import type { GenOptions, GenStats } from './gen-haproxy.js';
 import {
-  REASON, abortedMessage, mariadbErrorLine, mysql8ErrorLine, couldNotReadPacket, couldNotWritePacket,
-  MariadbGeneralStamp, mysql8GeneralLine, mariadbGeneralHeader, mysql8GeneralHeader, sampleSql,
+  REASON,
+  abortedMessage,
+  mariadbErrorLine,
+  mysql8ErrorLine,
+  couldNotReadPacket,
+  couldNotWritePacket,
+  MariadbGeneralStamp,
+  mysql8GeneralLine,
+  mariadbGeneralHeader,
+  mysql8GeneralHeader,
+  sampleSql,
 } from './mysql-lines.js';
 import { mariadbRestartBlock, mariadbCrashReport, mysql8RestartBlock } from './mysql-blocks.js';
 
 type Level = 'Note' | 'Warning' | 'ERROR';
-async function writeRecords(o: GenOptions, meanGapMs: number, header: string[],
-  record: (t: number, room: number, out: string[]) => number | void): Promise<GenStats> {
+async function writeRecords(
+  o: GenOptions,
+  meanGapMs: number,
+  header: string[],
+  record: (t: number, room: number, out: string[]) => number | void,
+): Promise<GenStats> {
   const w = new LineWriter(o.out);
   let t = o.start ?? DEFAULT_START;
   const first = t;
@@ -36,12 +49,39 @@ async function writeRecords(o: GenOptions, meanGapMs: number, header: string[],
   return { lines: w.lines, bytes: w.bytes, first, last: t };
 }
 
-const USERS: ReadonlyArray<readonly [string, string]> = [['shop', 'app'], ['shop', 'app'], ['reports', 'reporter'], ['unconnected', 'app']];
+const USERS: ReadonlyArray<readonly [string, string]> = [
+  ['shop', 'app'],
+  ['shop', 'app'],
+  ['reports', 'reporter'],
+  ['unconnected', 'app'],
+];
 
-type ErrCase = 'read' | 'timeout' | 'write' | 'killed' | 'packet' | 'unauth' | 'lw4read' | 'lw4write' | 'denied' | 'note' | 'restart' | 'crash';
+type ErrCase =
+  | 'read'
+  | 'timeout'
+  | 'write'
+  | 'killed'
+  | 'packet'
+  | 'unauth'
+  | 'lw4read'
+  | 'lw4write'
+  | 'denied'
+  | 'note'
+  | 'restart'
+  | 'crash';
 const MARIADB_ERR = new Weighted<ErrCase>([
-  ['read', 30], ['timeout', 12], ['write', 3], ['killed', 3], ['packet', 1], ['unauth', 3],
-  ['lw4read', 15], ['lw4write', 2], ['denied', 10], ['note', 8], ['restart', 0.004], ['crash', 0.001],
+  ['read', 30],
+  ['timeout', 12],
+  ['write', 3],
+  ['killed', 3],
+  ['packet', 1],
+  ['unauth', 3],
+  ['lw4read', 15],
+  ['lw4write', 2],
+  ['denied', 10],
+  ['note', 8],
+  ['restart', 0.004],
+  ['crash', 0.001],
 ]);
 const NOTES = [
   'InnoDB: Buffer pool(s) load completed at 261123  9:40:02',
@@ -65,9 +105,15 @@ export function generateMariadbError(o: GenOptions): Promise<GenStats> {
     if ((c === 'killed' || c === 'lw4write') && room < 3) c = 'timeout';
     if ((c === 'packet' || c === 'lw4read') && room < 2) c = 'timeout';
     switch (c) {
-      case 'read': L(thread, 'Warning', ab(REASON.errorReading)); break;
-      case 'timeout': L(thread, 'Warning', ab(REASON.timeoutReading)); break;
-      case 'write': L(thread, 'Warning', ab(REASON.errorWriting)); break;
+      case 'read':
+        L(thread, 'Warning', ab(REASON.errorReading));
+        break;
+      case 'timeout':
+        L(thread, 'Warning', ab(REASON.timeoutReading));
+        break;
+      case 'write':
+        L(thread, 'Warning', ab(REASON.errorWriting));
+        break;
       case 'killed': {
         const killer = thread + rng.int(1, 30);
         L(killer, 'Warning', abortedMessage(thread, db, user, '10.0.0.5', REASON.killed));
@@ -75,25 +121,58 @@ export function generateMariadbError(o: GenOptions): Promise<GenStats> {
         L(thread, 'ERROR', 'mariadbd: Connection was killed');
         break;
       }
-      case 'packet': L(thread, 'Warning', ab(REASON.packetTooBig)); L(thread, 'ERROR', `mariadbd: ${REASON.packetTooBig}`); break;
-      case 'unauth': L(thread, 'Warning', abortedMessage(thread, 'unconnected', 'unauthenticated', `10.0.3.${rng.int(2, 250)}`, REASON.unauthenticated)); break;
-      case 'lw4read': L(thread, 'Warning', couldNotReadPacket(rng.next, rng.chance(0.3) ? 110 : rng.chance(0.8) ? 11 : 104)); L(thread, 'Warning', ab(REASON.errorReading)); break;
+      case 'packet':
+        L(thread, 'Warning', ab(REASON.packetTooBig));
+        L(thread, 'ERROR', `mariadbd: ${REASON.packetTooBig}`);
+        break;
+      case 'unauth':
+        L(
+          thread,
+          'Warning',
+          abortedMessage(thread, 'unconnected', 'unauthenticated', `10.0.3.${rng.int(2, 250)}`, REASON.unauthenticated),
+        );
+        break;
+      case 'lw4read':
+        L(thread, 'Warning', couldNotReadPacket(rng.next, rng.chance(0.3) ? 110 : rng.chance(0.8) ? 11 : 104));
+        L(thread, 'Warning', ab(REASON.errorReading));
+        break;
       case 'lw4write':
         L(thread, 'Warning', couldNotWritePacket(rng.next, 1));
         L(thread, 'ERROR', `mariadbd: ${REASON.errorWriting}`);
         L(thread, 'Warning', ab(REASON.errorWriting));
         break;
-      case 'denied': L(thread, 'Warning', `Access denied for user '${rng.chance(0.5) ? 'haproxy_check' : 'app'}'@'10.0.0.5' (using password: ${rng.chance(0.5) ? 'NO' : 'YES'})`); break;
-      case 'note': L(0, 'Note', rng.pick(NOTES)); break;
-      case 'restart': out.push(...mariadbRestartBlock(f, t, 3312, rng, false)); thread = 3; return 1200;
-      case 'crash': out.push(...mariadbCrashReport(f, t, rng), ...mariadbRestartBlock(f, t + 9000, 3312, rng, true)); thread = 3; return 10_200;
+      case 'denied':
+        L(
+          thread,
+          'Warning',
+          `Access denied for user '${rng.chance(0.5) ? 'haproxy_check' : 'app'}'@'10.0.0.5' (using password: ${rng.chance(0.5) ? 'NO' : 'YES'})`,
+        );
+        break;
+      case 'note':
+        L(0, 'Note', rng.pick(NOTES));
+        break;
+      case 'restart':
+        out.push(...mariadbRestartBlock(f, t, 3312, rng, false));
+        thread = 3;
+        return 1200;
+      case 'crash':
+        out.push(...mariadbCrashReport(f, t, rng), ...mariadbRestartBlock(f, t + 9000, 3312, rng, true));
+        thread = 3;
+        return 10_200;
     }
     return 0;
   });
 }
 
 type GenCmd = 'new' | 'query' | 'quit' | 'kill' | 'initdb' | 'stmt';
-const GENERAL = new Weighted<GenCmd>([['new', 12], ['query', 70], ['quit', 11], ['kill', 0.5], ['initdb', 1], ['stmt', 3]]);
+const GENERAL = new Weighted<GenCmd>([
+  ['new', 12],
+  ['query', 70],
+  ['quit', 11],
+  ['kill', 0.5],
+  ['initdb', 1],
+  ['stmt', 3],
+]);
 
 /** Interleaved sessions (a pool of open threads) for both general-log flavours. */
 function generalRecords(rng: Rng, line: (t: number, id: number, cmd: string, arg: string) => string) {
@@ -105,16 +184,36 @@ function generalRecords(rng: Rng, line: (t: number, id: number, cmd: string, arg
     if (c === 'new') {
       const id = next++;
       pool.push(id);
-      out.push(line(t, id, 'Connect', rng.chance(0.9) ? 'app@10.0.0.5 on shop using TCP/IP' : 'haproxy_check@10.0.0.5 on  using TCP/IP'));
+      out.push(
+        line(
+          t,
+          id,
+          'Connect',
+          rng.chance(0.9) ? 'app@10.0.0.5 on shop using TCP/IP' : 'haproxy_check@10.0.0.5 on  using TCP/IP',
+        ),
+      );
       return;
     }
     const i = rng.int(0, pool.length - 1);
     const id = pool[i]!;
     switch (c) {
-      case 'quit': pool.splice(i, 1); out.push(line(t, id, 'Quit', '')); break;
-      case 'kill': out.push(line(t, id, 'Query', rng.chance(0.7) ? `KILL ${rng.pick(pool)}` : `KILL '${rng.pick(pool)}'`)); break;
-      case 'initdb': out.push(line(t, id, 'Init DB', 'shop')); break;
-      case 'stmt': out.push(line(t, id, 'Prepare', 'select * from products where id = ?'), line(t, id, 'Execute', `select * from products where id = ${rng.int(1, 9999)}`)); if (room < 2) out.pop(); break;
+      case 'quit':
+        pool.splice(i, 1);
+        out.push(line(t, id, 'Quit', ''));
+        break;
+      case 'kill':
+        out.push(line(t, id, 'Query', rng.chance(0.7) ? `KILL ${rng.pick(pool)}` : `KILL '${rng.pick(pool)}'`));
+        break;
+      case 'initdb':
+        out.push(line(t, id, 'Init DB', 'shop'));
+        break;
+      case 'stmt':
+        out.push(
+          line(t, id, 'Prepare', 'select * from products where id = ?'),
+          line(t, id, 'Execute', `select * from products where id = ${rng.int(1, 9999)}`),
+        );
+        if (room < 2) out.pop();
+        break;
       default: {
         const sql = sampleSql(rng.next);
         // a multi-line statement writes its continuation lines raw (§3); keep exact N lines
@@ -152,7 +251,14 @@ export function generateMysql8General(o: GenOptions): Promise<GenStats> {
 
 type My8Case = 'read' | 'timeout' | 'write' | 'forcing' | 'denied' | 'deprecated' | 'resolve' | 'restart';
 const MYSQL8_ERR = new Weighted<My8Case>([
-  ['read', 45], ['timeout', 20], ['write', 3], ['forcing', 1], ['denied', 10], ['deprecated', 5], ['resolve', 3], ['restart', 0.005],
+  ['read', 45],
+  ['timeout', 20],
+  ['write', 3],
+  ['forcing', 1],
+  ['denied', 10],
+  ['deprecated', 5],
+  ['resolve', 3],
+  ['restart', 0.005],
 ]);
 
 /** `--kind mysql8-error` (log_error_verbosity=3; MY-010914 lines end with `).`: FORMATS.md §2.4) */
@@ -170,14 +276,41 @@ export function generateMysql8Error(o: GenOptions): Promise<GenStats> {
       out.push(mysql8ErrorLine(f, t, us, th, label, code, 'Server', msg));
     const ab = (reason: string) => abortedMessage(thread, db, user, '10.0.0.5', reason) + '.';
     switch (c) {
-      case 'read': L(thread, 'Note', 'MY-010914', ab(REASON.errorReading)); break;
-      case 'timeout': L(thread, 'Note', 'MY-010914', ab(REASON.timeoutReading)); break;
-      case 'write': L(thread, 'Note', 'MY-010914', ab(REASON.errorWriting)); break;
-      case 'forcing': L(0, 'Warning', 'MY-010909', `/usr/sbin/mysqld: Forcing close of thread ${thread}  user: '${user}'.`); break;
-      case 'denied': L(thread, 'Note', 'MY-010926', `Access denied for user 'app'@'10.0.0.5' (using password: YES)`); break;
-      case 'deprecated': L(thread, 'Warning', 'MY-013360', "Plugin mysql_native_password reported: ''mysql_native_password' is deprecated and will be removed in a future release. Please use caching_sha2_password instead'"); break;
-      case 'resolve': L(0, 'Warning', 'MY-010055', `IP address '10.0.3.${rng.int(2, 250)}' could not be resolved: Name or service not known`); break;
-      case 'restart': out.push(...mysql8RestartBlock(f, t, rng)); thread = 8; return 3000;
+      case 'read':
+        L(thread, 'Note', 'MY-010914', ab(REASON.errorReading));
+        break;
+      case 'timeout':
+        L(thread, 'Note', 'MY-010914', ab(REASON.timeoutReading));
+        break;
+      case 'write':
+        L(thread, 'Note', 'MY-010914', ab(REASON.errorWriting));
+        break;
+      case 'forcing':
+        L(0, 'Warning', 'MY-010909', `/usr/sbin/mysqld: Forcing close of thread ${thread}  user: '${user}'.`);
+        break;
+      case 'denied':
+        L(thread, 'Note', 'MY-010926', `Access denied for user 'app'@'10.0.0.5' (using password: YES)`);
+        break;
+      case 'deprecated':
+        L(
+          thread,
+          'Warning',
+          'MY-013360',
+          "Plugin mysql_native_password reported: ''mysql_native_password' is deprecated and will be removed in a future release. Please use caching_sha2_password instead'",
+        );
+        break;
+      case 'resolve':
+        L(
+          0,
+          'Warning',
+          'MY-010055',
+          `IP address '10.0.3.${rng.int(2, 250)}' could not be resolved: Name or service not known`,
+        );
+        break;
+      case 'restart':
+        out.push(...mysql8RestartBlock(f, t, rng));
+        thread = 8;
+        return 3000;
     }
     return 0;
   });

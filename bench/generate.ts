@@ -3,32 +3,56 @@
  *
  * CLI: node dist/bench/generate.js --kind tcplog|httplog|mariadb-error|mariadb-general|mysql8-error|mysql8-general
  *                                  --lines N --seed S --out FILE [--start ISO]
- *      node dist/bench/generate.js --kind correlated --haproxy-lines N --mysql-lines N --app-errors N --seed S --out DIR
+ *      node dist/bench/generate.js --kind correlated --haproxy-lines N --mysql-lines N --app-errors N --seed S --out
+ * DIR
  */
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { generateTcplog, generateHttplog, type GenOptions, type GenStats } from './gen-haproxy.js';
-import { generateMariadbError, generateMariadbGeneral, generateMysql8Error, generateMysql8General } from './gen-mysql.js';
+import {
+  generateMariadbError,
+  generateMariadbGeneral,
+  generateMysql8Error,
+  generateMysql8General,
+} from './gen-mysql.js';
 import { generateCorrelated } from './correlated/scenario.js';
 import { seedFrom } from './prng.js';
 
 export type { GenOptions, GenStats } from './gen-haproxy.js';
 export { generateTcplog, generateHttplog } from './gen-haproxy.js';
-export { generateMariadbError, generateMariadbGeneral, generateMysql8Error, generateMysql8General } from './gen-mysql.js';
+export {
+  generateMariadbError,
+  generateMariadbGeneral,
+  generateMysql8Error,
+  generateMysql8General,
+} from './gen-mysql.js';
 export { generateCorrelated } from './correlated/scenario.js';
 export type { CorrelatedOptions, CorrelatedManifest, TruthEntry } from './correlated/scenario.js';
 
-export const KINDS = ['tcplog', 'httplog', 'mariadb-error', 'mariadb-general', 'mysql8-error', 'mysql8-general'] as const;
+export const KINDS = [
+  'tcplog',
+  'httplog',
+  'mariadb-error',
+  'mariadb-general',
+  'mysql8-error',
+  'mysql8-general',
+] as const;
 export type Kind = (typeof KINDS)[number];
 
 export function generate(kind: Kind, o: GenOptions): Promise<GenStats> {
   switch (kind) {
-    case 'tcplog': return generateTcplog(o);
-    case 'httplog': return generateHttplog(o);
-    case 'mariadb-error': return generateMariadbError(o);
-    case 'mariadb-general': return generateMariadbGeneral(o);
-    case 'mysql8-error': return generateMysql8Error(o);
-    case 'mysql8-general': return generateMysql8General(o);
+    case 'tcplog':
+      return generateTcplog(o);
+    case 'httplog':
+      return generateHttplog(o);
+    case 'mariadb-error':
+      return generateMariadbError(o);
+    case 'mariadb-general':
+      return generateMariadbGeneral(o);
+    case 'mysql8-error':
+      return generateMysql8Error(o);
+    case 'mysql8-general':
+      return generateMysql8General(o);
   }
 }
 
@@ -46,7 +70,8 @@ function parseArgs(argv: string[]): Map<string, string> {
 
 function positiveInt(v: string | undefined, name: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer (got ${v ?? 'nothing'})`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`--${name} must be a non-negative integer (got ${v ?? 'nothing'})`);
   return n;
 }
 
@@ -61,12 +86,14 @@ async function main(): Promise<void> {
       haproxyLines: positiveInt(args.get('haproxy-lines') ?? '200000', 'haproxy-lines'),
       mysqlLines: positiveInt(args.get('mysql-lines') ?? '100000', 'mysql-lines'),
       appErrors: positiveInt(args.get('app-errors') ?? '2000', 'app-errors'),
-      seed, dir: out,
+      seed,
+      dir: out,
     });
     process.stdout.write(JSON.stringify(m, null, 2) + '\n');
     return;
   }
-  if (!kind || !(KINDS as readonly string[]).includes(kind)) throw new Error(`--kind must be one of ${KINDS.join('|')}|correlated`);
+  if (!kind || !(KINDS as readonly string[]).includes(kind))
+    throw new Error(`--kind must be one of ${KINDS.join('|')}|correlated`);
   const start = args.get('start');
   const o: GenOptions = { lines: positiveInt(args.get('lines'), 'lines'), seed, out };
   if (start) {

@@ -90,14 +90,27 @@ export function httplogLine(f: TimeFormats, s: HttpLogFields): string {
 }
 
 /** `Server mariadb_replicas/replica1 is DOWN, reason: …` (FORMATS.md §1.7, LAB_FINDINGS 06/07). */
-export function serverDownMessage(backend: string, server: string, reason: string, info: string, left: number, active: number): string {
+export function serverDownMessage(
+  backend: string,
+  server: string,
+  reason: string,
+  info: string,
+  left: number,
+  active: number,
+): string {
   return (
     `Server ${backend}/${server} is DOWN, reason: ${reason}, info: "${info}", check duration: 0ms. ` +
     `${left} active and 0 backup servers left. ${active} sessions active, 0 requeued, 0 remaining in queue.`
   );
 }
 
-export function serverUpMessage(backend: string, server: string, reason: string, online: number, info?: string): string {
+export function serverUpMessage(
+  backend: string,
+  server: string,
+  reason: string,
+  online: number,
+  info?: string,
+): string {
   return (
     `Server ${backend}/${server} is UP, reason: ${reason}${info ? `, info: "${info}"` : ''}, check duration: 0ms. ` +
     `${online} active and 0 backup servers online. 0 sessions requeued, 0 total in queue.`

@@ -17,7 +17,10 @@ export class LineWriter {
   bytes = 0;
   lines = 0;
   /** generators write ASCII only, so length == bytes; set to false to count real UTF-8 bytes */
-  constructor(readonly path: string, private readonly asciiOnly = true) {
+  constructor(
+    readonly path: string,
+    private readonly asciiOnly = true,
+  ) {
     this.stream = createWriteStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
   }
 

@@ -1,7 +1,8 @@
 /**
  * lnav's built-in haproxy_log format as the speed reference (bench part b).
  *
- * Invocation: `lnav -n -c ';SELECT count(*), max(log_line), sum(bytes_read), count(DISTINCT termination_state) FROM haproxy_log' FILE`
+ * Invocation: `lnav -n -c ';SELECT count(*), max(log_line), sum(bytes_read), count(DISTINCT termination_state) FROM
+ * haproxy_log' FILE`
  * with HOME pointed at a scratch dir (no user formats/config, no session state).
  * How it was checked that this makes lnav parse every line (lnav 0.11.1, 200,000-line tcplog):
  *  - `-n` (headless) loads and indexes the whole file before running the command:
@@ -20,7 +21,8 @@
 import { mkdirSync } from 'node:fs';
 import { run, which } from './spawn.js';
 
-export const LNAV_QUERY = ';SELECT count(*), max(log_line), sum(bytes_read), count(DISTINCT termination_state) FROM haproxy_log';
+export const LNAV_QUERY =
+  ';SELECT count(*), max(log_line), sum(bytes_read), count(DISTINCT termination_state) FROM haproxy_log';
 
 export type LnavResult =
   | { ok: true; ms: number; maxRssMB: number | undefined; records: number; lastLine: number; version: string }
@@ -41,6 +43,14 @@ export async function lnavHaproxy(file: string, scratchHome: string): Promise<Ln
   // output: a header row, then "  191876        199999   37820009504   7"
   const row = r.stdout.trim().split('\n').pop() ?? '';
   const nums = row.trim().split(/\s+/).map(Number);
-  if (nums.length < 2 || nums.some((n) => !Number.isFinite(n))) return { ok: false, reason: `unexpected lnav output: ${row.slice(0, 80)}` };
-  return { ok: true, ms: r.ms, maxRssMB: r.maxRssMB, records: nums[0]!, lastLine: nums[1]!, version: ver.stdout.trim() };
+  if (nums.length < 2 || nums.some((n) => !Number.isFinite(n)))
+    return { ok: false, reason: `unexpected lnav output: ${row.slice(0, 80)}` };
+  return {
+    ok: true,
+    ms: r.ms,
+    maxRssMB: r.maxRssMB,
+    records: nums[0]!,
+    lastLine: nums[1]!,
+    version: ver.stdout.trim(),
+  };
 }

@@ -29,7 +29,10 @@ export function mariadbStartLines(f: TimeFormats, t: number, port: number, rng: 
   const L = (dt: number, msg: string): Timed => [t + dt, mariadbErrorLine(f, t + dt, 0, 'Note', msg)];
   const lsn = rng.int(800_000, 9_000_000);
   const out: Timed[] = [
-    L(0, `Starting MariaDB ${MARIADB_VERSION} source revision 5ee0a5c3fce5a0b7c2e8f7d3e5c9a2b1d4e6f708 server_uid 9Pf3kqv2Xc8nQm0LrT+1sHzYwAo= as process ${rng.int(1000, 60000)}`),
+    L(
+      0,
+      `Starting MariaDB ${MARIADB_VERSION} source revision 5ee0a5c3fce5a0b7c2e8f7d3e5c9a2b1d4e6f708 server_uid 9Pf3kqv2Xc8nQm0LrT+1sHzYwAo= as process ${rng.int(1000, 60000)}`,
+    ),
     L(5, 'InnoDB: Compressed tables use zlib 1.2.13'),
     L(6, 'InnoDB: Number of transaction pools: 1'),
     L(7, 'InnoDB: Using crc32 + pclmulqdq instructions'),
@@ -85,14 +88,56 @@ export function mysql8RestartBlock(f: TimeFormats, t: number, rng: Rng): string[
     mysql8ErrorLine(f, t + dt, rng.int(0, 999), th, label, code, sub, msg);
   const pid = rng.int(1000, 60000);
   return [
-    S(0, 6, 'System', 'MY-013172', 'Server', `Received SHUTDOWN from user boot. Shutting down mysqld (Version: ${MYSQL8_VERSION}).`),
-    S(1200, 0, 'System', 'MY-010910', 'Server', `/usr/sbin/mysqld: Shutdown complete (mysqld ${MYSQL8_VERSION})  MySQL Community Server - GPL.`),
-    S(2000, 0, 'System', 'MY-010116', 'Server', `/usr/sbin/mysqld (mysqld ${MYSQL8_VERSION}) starting as process ${pid}`),
+    S(
+      0,
+      6,
+      'System',
+      'MY-013172',
+      'Server',
+      `Received SHUTDOWN from user boot. Shutting down mysqld (Version: ${MYSQL8_VERSION}).`,
+    ),
+    S(
+      1200,
+      0,
+      'System',
+      'MY-010910',
+      'Server',
+      `/usr/sbin/mysqld: Shutdown complete (mysqld ${MYSQL8_VERSION})  MySQL Community Server - GPL.`,
+    ),
+    S(
+      2000,
+      0,
+      'System',
+      'MY-010116',
+      'Server',
+      `/usr/sbin/mysqld (mysqld ${MYSQL8_VERSION}) starting as process ${pid}`,
+    ),
     S(2010, 1, 'System', 'MY-013576', 'InnoDB', 'InnoDB initialization has started.'),
     S(2400, 1, 'System', 'MY-013577', 'InnoDB', 'InnoDB initialization has ended.'),
     S(2800, 0, 'Warning', 'MY-010068', 'Server', 'CA certificate ca.pem is self signed.'),
-    S(2801, 0, 'System', 'MY-013602', 'Server', 'Channel mysql_main configured to support TLS. Encrypted connections are now supported for this channel.'),
-    S(2900, 0, 'System', 'MY-011323', 'Server', "X Plugin ready for connections. Bind-address: '::' port: 33060, socket: /var/run/mysqld/mysqlx.sock"),
-    S(2901, 0, 'System', 'MY-010931', 'Server', `/usr/sbin/mysqld: ready for connections. Version: '${MYSQL8_VERSION}'  socket: '/var/run/mysqld/mysqld.sock'  port: 3306  MySQL Community Server - GPL.`),
+    S(
+      2801,
+      0,
+      'System',
+      'MY-013602',
+      'Server',
+      'Channel mysql_main configured to support TLS. Encrypted connections are now supported for this channel.',
+    ),
+    S(
+      2900,
+      0,
+      'System',
+      'MY-011323',
+      'Server',
+      "X Plugin ready for connections. Bind-address: '::' port: 33060, socket: /var/run/mysqld/mysqlx.sock",
+    ),
+    S(
+      2901,
+      0,
+      'System',
+      'MY-010931',
+      'Server',
+      `/usr/sbin/mysqld: ready for connections. Version: '${MYSQL8_VERSION}'  socket: '/var/run/mysqld/mysqld.sock'  port: 3306  MySQL Community Server - GPL.`,
+    ),
   ];
 }

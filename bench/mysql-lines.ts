@@ -22,14 +22,26 @@ export function abortedMessage(id: number, db: string, user: string, host: strin
 }
 
 /** `2026-11-23 20:21:24 13 [Warning] msg` */
-export function mariadbErrorLine(f: TimeFormats, t: number, thread: number, level: 'Note' | 'Warning' | 'ERROR', msg: string): string {
+export function mariadbErrorLine(
+  f: TimeFormats,
+  t: number,
+  thread: number,
+  level: 'Note' | 'Warning' | 'ERROR',
+  msg: string,
+): string {
   return `${f.mariadbError(t)} ${thread} [${level}] ${msg}`;
 }
 
 /** `2026-11-23T20:21:24.123456Z 13 [Note] [MY-010914] [Server] msg` (FORMATS.md §2.1, MY-DOC-ELF) */
 export function mysql8ErrorLine(
-  f: TimeFormats, t: number, micros: number, thread: number,
-  label: 'System' | 'Error' | 'Warning' | 'Note', code: string, subsystem: string, msg: string,
+  f: TimeFormats,
+  t: number,
+  micros: number,
+  thread: number,
+  label: 'System' | 'Error' | 'Warning' | 'Note',
+  code: string,
+  subsystem: string,
+  msg: string,
 ): string {
   return `${f.mysqlIso(t, micros)} ${thread} [${label}] [${code}] [${subsystem}] ${msg}`;
 }
@@ -66,7 +78,14 @@ export class MariadbGeneralStamp {
 }
 
 /** MySQL 8 general log: ISO µs stamp on every line, `%5u ` thread id (FORMATS.md §3). */
-export function mysql8GeneralLine(f: TimeFormats, t: number, micros: number, thread: number, command: string, arg: string): string {
+export function mysql8GeneralLine(
+  f: TimeFormats,
+  t: number,
+  micros: number,
+  thread: number,
+  command: string,
+  arg: string,
+): string {
   return `${f.mysqlIso(t, micros)}\t${padLeft(thread, 5)} ${command}\t${arg}`;
 }
 

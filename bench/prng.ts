@@ -37,7 +37,8 @@ export class Rng {
   }
   /** log-uniform integer in [lo, hi] (many small values, a long tail) */
   logInt(lo: number, hi: number): number {
-    const l = Math.log(lo), h = Math.log(hi);
+    const l = Math.log(lo),
+      h = Math.log(hi);
     return Math.round(Math.exp(l + this.next() * (h - l)));
   }
   /** a derived, independent stream (so one subsystem's draws don't shift another's) */

@@ -41,7 +41,11 @@ const TARGET = { tcplogLps: 1_000_000, parseRssMB: 200, correlateRssMB: 500 };
 
 const scaled = (n: number) => Math.max(1, Math.round(n * SCALE));
 const fileOf = (kind: string, lines: number) => path.join(OUT, `${kind}-${lines}-s${SEED}.log`);
-const corrDir = () => path.join(OUT, `correlated-${scaled(CORR.haproxyLines)}-${scaled(CORR.mysqlLines)}-${scaled(CORR.appErrors)}-s${SEED}`);
+const corrDir = () =>
+  path.join(
+    OUT,
+    `correlated-${scaled(CORR.haproxyLines)}-${scaled(CORR.mysqlLines)}-${scaled(CORR.appErrors)}-s${SEED}`,
+  );
 const log = (s: string) => process.stderr.write(s + '\n');
 
 /** Generate missing inputs, two child processes at a time (2 cores); write to .tmp then rename. */
@@ -55,54 +59,104 @@ async function ensureInputs(): Promise<void> {
     if (existsSync(dst)) continue;
     jobs.push(async () => {
       log(`generating ${path.basename(dst)} (${fmtInt(n)} lines)…`);
-      const r = await run('node', [gen, '--kind', f.kind, '--lines', String(n), '--seed', String(SEED), '--out', dst + '.tmp'], { stdoutTo: 'pipe' });
+      const r = await run(
+        'node',
+        [gen, '--kind', f.kind, '--lines', String(n), '--seed', String(SEED), '--out', dst + '.tmp'],
+        { stdoutTo: 'pipe' },
+      );
       if (r.code !== 0) throw new Error(`generate ${f.kind}: ${lastLine(r.stderr)}`);
       renameSync(dst + '.tmp', dst);
     });
   }
   const dir = corrDir();
-  if ((ONLY.has('c')) && !existsSync(path.join(dir, 'manifest.json'))) {
+  if (ONLY.has('c') && !existsSync(path.join(dir, 'manifest.json'))) {
     jobs.push(async () => {
       log(`generating correlated scenario ${path.basename(dir)}…`);
       rmSync(dir + '.tmp', { recursive: true, force: true });
-      const r = await run('node', [gen, '--kind', 'correlated', '--haproxy-lines', String(scaled(CORR.haproxyLines)),
-        '--mysql-lines', String(scaled(CORR.mysqlLines)), '--app-errors', String(scaled(CORR.appErrors)), '--seed', String(SEED), '--out', dir + '.tmp'],
-      { stdoutTo: 'pipe' });
+      const r = await run(
+        'node',
+        [
+          gen,
+          '--kind',
+          'correlated',
+          '--haproxy-lines',
+          String(scaled(CORR.haproxyLines)),
+          '--mysql-lines',
+          String(scaled(CORR.mysqlLines)),
+          '--app-errors',
+          String(scaled(CORR.appErrors)),
+          '--seed',
+          String(SEED),
+          '--out',
+          dir + '.tmp',
+        ],
+        { stdoutTo: 'pipe' },
+      );
       if (r.code !== 0) throw new Error(`generate correlated: ${lastLine(r.stderr)}`);
       rmSync(dir, { recursive: true, force: true });
       renameSync(dir + '.tmp', dir);
     });
   }
   const queue = [...jobs];
-  await Promise.all([0, 1].map(async () => { for (let j = queue.shift(); j; j = queue.shift()) await j(); }));
+  await Promise.all(
+    [0, 1].map(async () => {
+      for (let j = queue.shift(); j; j = queue.shift()) await j();
+    }),
+  );
 }
 
 async function partA(t: Table): Promise<void> {
   t.section('a) in-process parsing (records built, nothing written; one child process per row)');
-  const rows: ReadonlyArray<{ kind: string; lines: number; parser: string }> = [{ kind: 'tcplog', lines: FILES[0].lines, parser: 'lines' }, ...FILES];
+  const rows: ReadonlyArray<{ kind: string; lines: number; parser: string }> = [
+    { kind: 'tcplog', lines: FILES[0].lines, parser: 'lines' },
+    ...FILES,
+  ];
   for (const f of rows) {
     const file = fileOf(f.kind, scaled(f.lines));
     const r = await run('node', [path.join(HERE, 'worker.js'), f.parser, file], { stdoutTo: 'pipe' });
     let w: WorkerResult;
-    try { w = JSON.parse(r.stdout) as WorkerResult; } catch { w = { ok: false, what: f.parser, file, reason: lastLine(r.stderr) || `worker exited ${r.code}` }; }
-    if (!w.ok) { t.na(`${f.kind} (${f.parser})`, w.reason); continue; }
+    try {
+      w = JSON.parse(r.stdout) as WorkerResult;
+    } catch {
+      w = { ok: false, what: f.parser, file, reason: lastLine(r.stderr) || `worker exited ${r.code}` };
+    }
+    if (!w.ok) {
+      t.na(`${f.kind} (${f.parser})`, w.reason);
+      continue;
+    }
     const lps = w.lines / (w.ms / 1000);
     if (f.parser === 'lines') {
-      t.row(`${f.kind}: read + split lines only (floor)`, w.lines, w.ms, lps, w.maxRssMB, '', '', `${fmtNum(w.bytes / 1048576 / (w.ms / 1000), 0)} MiB/s`);
+      t.row(
+        `${f.kind}: read + split lines only (floor)`,
+        w.lines,
+        w.ms,
+        lps,
+        w.maxRssMB,
+        '',
+        '',
+        `${fmtNum(w.bytes / 1048576 / (w.ms / 1000), 0)} MiB/s`,
+      );
       continue;
     }
     const speed = f.kind === 'tcplog' ? mark(lps >= TARGET.tcplogLps) : '';
     const rss = mark(w.maxRssMB < TARGET.parseRssMB);
-    t.row(`${f.kind} (${f.parser})`, w.lines, w.ms, lps, w.maxRssMB,
+    t.row(
+      `${f.kind} (${f.parser})`,
+      w.lines,
+      w.ms,
+      lps,
+      w.maxRssMB,
       f.kind === 'tcplog' ? `≥1,000,000 l/s, <${TARGET.parseRssMB} MB` : `<${TARGET.parseRssMB} MB`,
       [speed, rss].filter(Boolean).join(' '),
-      w.failed ? `${fmtInt(w.failed)} of ${fmtInt(w.records)} records not parsed` : `${fmtInt(w.records)} records`);
+      w.failed ? `${fmtInt(w.failed)} of ${fmtInt(w.records)} records not parsed` : `${fmtInt(w.records)} records`,
+    );
   }
 }
 
 function cliReady(): string | undefined {
   if (!existsSync(path.join(REPO, 'bin', 'goneaway.js'))) return 'bin/goneaway.js missing';
-  if (!existsSync(path.join(REPO, 'dist', 'src', 'cli', 'main.js'))) return 'dist/src/cli/main.js missing (CLI not built yet)';
+  if (!existsSync(path.join(REPO, 'dist', 'src', 'cli', 'main.js')))
+    return 'dist/src/cli/main.js missing (CLI not built yet)';
   return undefined;
 }
 
@@ -117,19 +171,43 @@ async function partB(t: Table): Promise<void> {
     let gaLps: number | undefined;
     if (missing) t.na(`goneaway parse ${kind}`, missing);
     else {
-      const r = await run('node', [path.join(REPO, 'bin', 'goneaway.js'), 'parse', '--format', 'ndjson', '--timezone', 'UTC', file], { stdoutTo: '/dev/null', cwd: REPO });
+      const r = await run(
+        'node',
+        [path.join(REPO, 'bin', 'goneaway.js'), 'parse', '--format', 'ndjson', '--timezone', 'UTC', file],
+        { stdoutTo: '/dev/null', cwd: REPO },
+      );
       if (r.code !== 0) t.na(`goneaway parse ${kind}`, `exit ${r.code}: ${lastLine(r.stderr)}`);
       else {
         gaLps = n / (r.ms / 1000);
-        t.row(`goneaway parse ${kind}`, n, r.ms, gaLps, r.maxRssMB, `<${TARGET.parseRssMB} MB`, r.maxRssMB === undefined ? 'n/a' : mark(r.maxRssMB < TARGET.parseRssMB), 'wall time incl. node start-up');
+        t.row(
+          `goneaway parse ${kind}`,
+          n,
+          r.ms,
+          gaLps,
+          r.maxRssMB,
+          `<${TARGET.parseRssMB} MB`,
+          r.maxRssMB === undefined ? 'n/a' : mark(r.maxRssMB < TARGET.parseRssMB),
+          'wall time incl. node start-up',
+        );
       }
     }
     const l: LnavResult = await lnavHaproxy(file, path.join(OUT, '.lnav-home'));
-    if (!l.ok) { t.na(`lnav haproxy_log ${kind}`, l.reason); continue; }
+    if (!l.ok) {
+      t.na(`lnav haproxy_log ${kind}`, l.reason);
+      continue;
+    }
     const lLps = n / (l.ms / 1000);
     if (kind === 'tcplog') lnavTcp = { lps: lLps };
-    t.row(`lnav haproxy_log ${kind}`, n, l.ms, lLps, l.maxRssMB, '', '',
-      `${l.version.split('\n')[0]}; ${fmtInt(l.records)} records as haproxy_log, indexed to line ${fmtInt(l.lastLine + 1)}`);
+    t.row(
+      `lnav haproxy_log ${kind}`,
+      n,
+      l.ms,
+      lLps,
+      l.maxRssMB,
+      '',
+      '',
+      `${l.version.split('\n')[0]}; ${fmtInt(l.records)} records as haproxy_log, indexed to line ${fmtInt(l.lastLine + 1)}`,
+    );
     if (gaLps !== undefined) t.ratio(`ratio goneaway/lnav ${kind}`, gaLps / lLps, '≥ 1', mark(gaLps / lLps >= 1));
   }
 }
@@ -140,27 +218,62 @@ async function partC(t: Table): Promise<void> {
   const m = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as CorrelatedManifest;
   const missing = cliReady();
   const label = 'goneaway correlate (all input lines)';
-  if (missing) { t.na(label, missing); return; }
+  if (missing) {
+    t.na(label, missing);
+    return;
+  }
   const out = path.join(OUT, 'correlate-out.ndjson');
   const p = (f: string) => path.join(dir, f);
-  const args = [path.join(REPO, 'bin', 'goneaway.js'), 'correlate', '--haproxy', p(m.files.haproxy), '--haproxy-config', p(m.files.haproxyConfig)];
+  const args = [
+    path.join(REPO, 'bin', 'goneaway.js'),
+    'correlate',
+    '--haproxy',
+    p(m.files.haproxy),
+    '--haproxy-config',
+    p(m.files.haproxyConfig),
+  ];
   for (const [srv, f] of Object.entries(m.files.mysqlError)) args.push('--mysql-error', `${srv}=${p(f)}`);
   for (const [srv, f] of Object.entries(m.files.mysqlGeneral)) args.push('--mysql-general', `${srv}=${p(f)}`);
   for (const f of m.files.app) args.push('--app', p(f));
   // output to a file instead of /dev/null: the accuracy figure needs it (ndjson writing is part of both)
   args.push('--timezone', 'UTC', '--format', 'ndjson', '--out', out);
   const r = await run('node', args, { stdoutTo: '/dev/null', cwd: REPO });
-  if (r.code !== 0) { t.na(label, `exit ${r.code}: ${lastLine(r.stderr)}`); return; }
+  if (r.code !== 0) {
+    t.na(label, `exit ${r.code}: ${lastLine(r.stderr)}`);
+    return;
+  }
   const lps = m.totals.all / (r.ms / 1000);
-  t.row(label, m.totals.all, r.ms, lps, r.maxRssMB, `<${TARGET.correlateRssMB} MB`,
+  t.row(
+    label,
+    m.totals.all,
+    r.ms,
+    lps,
+    r.maxRssMB,
+    `<${TARGET.correlateRssMB} MB`,
     r.maxRssMB === undefined ? 'n/a' : mark(r.maxRssMB < TARGET.correlateRssMB),
-    `${fmtInt(m.totals.haproxy)} haproxy + ${fmtInt(m.totals.mysql)} mysql + ${fmtInt(m.totals.app)} app lines, ${fmtInt(m.appErrors)} app errors`);
+    `${fmtInt(m.totals.haproxy)} haproxy + ${fmtInt(m.totals.mysql)} mysql + ${fmtInt(m.totals.app)} app lines, ${fmtInt(m.appErrors)} app errors`,
+  );
   // "vs 2× lnav's haproxy parse speed", read literally: correlate lines/s ÷ (2 × lnav tcplog lines/s)
-  if (lnavTcp) t.ratio('ratio correlate / (2 × lnav tcplog speed)', lps / (2 * lnavTcp.lps), '≥ 1', mark(lps / (2 * lnavTcp.lps) >= 1));
-  else t.na('ratio correlate / (2 × lnav tcplog speed)', ONLY.has('b') ? 'no lnav figure (see b)' : 'part b not run (BENCH_ONLY)');
+  if (lnavTcp)
+    t.ratio(
+      'ratio correlate / (2 × lnav tcplog speed)',
+      lps / (2 * lnavTcp.lps),
+      '≥ 1',
+      mark(lps / (2 * lnavTcp.lps) >= 1),
+    );
+  else
+    t.na(
+      'ratio correlate / (2 × lnav tcplog speed)',
+      ONLY.has('b') ? 'no lnav figure (see b)' : 'part b not run (BENCH_ONLY)',
+    );
   const a = await scoreCorrelate(p(m.files.truth), out);
-  t.ratio('accuracy: cause matches truth.json', a.correct / Math.max(1, a.truth), '(extra figure)', '',
-    `${fmtInt(a.correct)}/${fmtInt(a.truth)} correct, ${fmtInt(a.found)} app errors reported${a.badLines ? `, ${a.badLines} non-JSON lines` : ''}`);
+  t.ratio(
+    'accuracy: cause matches truth.json',
+    a.correct / Math.max(1, a.truth),
+    '(extra figure)',
+    '',
+    `${fmtInt(a.correct)}/${fmtInt(a.truth)} correct, ${fmtInt(a.found)} app errors reported${a.badLines ? `, ${a.badLines} non-JSON lines` : ''}`,
+  );
   for (const [cause, [ok, n]] of Object.entries(a.byCause).sort((x, y) => y[1][1] - x[1][1])) {
     t.note(`    ${cause.padEnd(26)} ${fmtInt(ok).padStart(7)}/${fmtInt(n).padEnd(7)} ${fmtNum((100 * ok) / n, 1)} %`);
   }
@@ -168,19 +281,26 @@ async function partC(t: Table): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  if (!Number.isFinite(SCALE) || SCALE <= 0) throw new Error(`BENCH_SCALE must be a positive number (got ${process.env.BENCH_SCALE})`);
+  if (!Number.isFinite(SCALE) || SCALE <= 0)
+    throw new Error(`BENCH_SCALE must be a positive number (got ${process.env.BENCH_SCALE})`);
   await ensureInputs();
   const t = new Table();
-  t.header(`goneaway bench — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, BENCH_SCALE=${SCALE}, seed ${SEED}`);
+  t.header(
+    `goneaway bench — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, BENCH_SCALE=${SCALE}, seed ${SEED}`,
+  );
   if (ONLY.has('a')) await partA(t);
   if (ONLY.has('b')) await partB(t);
   if (ONLY.has('c')) {
-    try { await partC(t); } catch (e) { t.na('correlate', e instanceof Error ? e.message : String(e)); }
+    try {
+      await partC(t);
+    } catch (e) {
+      t.na('correlate', e instanceof Error ? e.message : String(e));
+    }
   }
   t.footer();
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`bench: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.stderr.write(`bench: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exitCode = 1;
 });

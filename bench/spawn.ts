@@ -23,7 +23,9 @@ let gnuTime: boolean | undefined;
 /** GNU time (not the shell keyword) accepting -f/-o */
 export function hasGnuTime(): boolean {
   if (gnuTime === undefined) {
-    gnuTime = !process.env.BENCH_NO_GNU_TIME && existsSync('/usr/bin/time') &&
+    gnuTime =
+      !process.env.BENCH_NO_GNU_TIME &&
+      existsSync('/usr/bin/time') &&
       spawnSync('/usr/bin/time', ['-f', '%M', '-o', '/dev/null', 'true'], { stdio: 'ignore' }).status === 0;
   }
   return gnuTime;
@@ -44,7 +46,11 @@ let seq = 0;
  * Run `cmd args` (cmd 'node' + a script path gets the rss-wrap fallback).
  * stdoutTo: a file path ('/dev/null' to discard) or 'pipe' to capture (small outputs only).
  */
-export function run(cmd: string, args: string[], opts: { stdoutTo: string; env?: NodeJS.ProcessEnv; cwd?: string }): Promise<RunResult> {
+export function run(
+  cmd: string,
+  args: string[],
+  opts: { stdoutTo: string; env?: NodeJS.ProcessEnv; cwd?: string },
+): Promise<RunResult> {
   const rssFile = path.join(tmpdir(), `goneaway-bench-${process.pid}-${seq++}.rss`);
   let argv: string[];
   let mode: 'time' | 'wrap' | 'none';
@@ -62,32 +68,47 @@ export function run(cmd: string, args: string[], opts: { stdoutTo: string; env?:
   return new Promise((resolve) => {
     const t0 = process.hrtime.bigint();
     const child = spawn(argv[0]!, argv.slice(1), {
-      cwd: opts.cwd, env: opts.env ?? process.env,
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
       stdio: ['ignore', outFd ?? 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
-    child.stdout?.on('data', (d: Buffer) => { if (stdout.length < 1 << 20) stdout += d.toString(); });
-    child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); if (stderr.length > 64 << 10) stderr = stderr.slice(-32 << 10); });
+    child.stdout?.on('data', (d: Buffer) => {
+      if (stdout.length < 1 << 20) stdout += d.toString();
+    });
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (stderr.length > 64 << 10) stderr = stderr.slice(-32 << 10);
+    });
     const done = (code: number | null) => {
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       if (outFd !== undefined) closeSync(outFd);
       let maxRssMB: number | undefined;
       try {
         const txt = readFileSync(rssFile, 'utf8');
-        const kb = mode === 'time' ? Number(txt.trim().split('\n').pop()) : (JSON.parse(txt) as { maxRssKB: number }).maxRssKB;
+        const kb =
+          mode === 'time' ? Number(txt.trim().split('\n').pop()) : (JSON.parse(txt) as { maxRssKB: number }).maxRssKB;
         if (Number.isFinite(kb)) maxRssMB = kb / 1024;
-      } catch { /* not measured */ }
+      } catch {
+        /* not measured */
+      }
       rmSync(rssFile, { force: true });
       resolve({ code, ms, maxRssMB, stdout, stderr });
     };
-    child.on('error', (e) => { stderr += String(e); done(null); });
+    child.on('error', (e) => {
+      stderr += String(e);
+      done(null);
+    });
     child.on('close', (code) => done(code));
   });
 }
 
 /** last non-empty stderr line, for "n/a: <reason>" */
 export function lastLine(s: string): string {
-  const lines = s.split('\n').map((l) => l.trim()).filter((l) => l && !/^Command (exited|terminated)/.test(l));
+  const lines = s
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !/^Command (exited|terminated)/.test(l));
   return (lines.pop() ?? '').slice(0, 160);
 }

@@ -22,8 +22,15 @@ export class Table {
   header(title: string): void {
     this.out(title);
     this.out(
-      'measurement'.padEnd(W.name) + 'lines'.padStart(W.lines) + 'time s'.padStart(W.time) + 'lines/s'.padStart(W.lps) +
-      'RSS MB'.padStart(W.rss) + '  ' + 'target'.padEnd(W.target) + 'result'.padEnd(W.result) + 'note',
+      'measurement'.padEnd(W.name) +
+        'lines'.padStart(W.lines) +
+        'time s'.padStart(W.time) +
+        'lines/s'.padStart(W.lps) +
+        'RSS MB'.padStart(W.rss) +
+        '  ' +
+        'target'.padEnd(W.target) +
+        'result'.padEnd(W.result) +
+        'note',
     );
   }
 
@@ -39,18 +46,41 @@ export class Table {
     }
   }
 
-  row(name: string, lines: number, ms: number, lps: number, rssMB: number | undefined, target: string, result: string, note = ''): void {
+  row(
+    name: string,
+    lines: number,
+    ms: number,
+    lps: number,
+    rssMB: number | undefined,
+    target: string,
+    result: string,
+    note = '',
+  ): void {
     this.count(result);
     this.out(
-      name.padEnd(W.name) + fmtInt(lines).padStart(W.lines) + fmtNum(ms / 1000, 2).padStart(W.time) + fmtInt(lps).padStart(W.lps) +
-      (rssMB === undefined ? 'n/a' : fmtNum(rssMB, 0)).padStart(W.rss) + '  ' + target.padEnd(W.target) + result.padEnd(W.result) + note,
+      name.padEnd(W.name) +
+        fmtInt(lines).padStart(W.lines) +
+        fmtNum(ms / 1000, 2).padStart(W.time) +
+        fmtInt(lps).padStart(W.lps) +
+        (rssMB === undefined ? 'n/a' : fmtNum(rssMB, 0)).padStart(W.rss) +
+        '  ' +
+        target.padEnd(W.target) +
+        result.padEnd(W.result) +
+        note,
     );
   }
 
   ratio(name: string, value: number, target: string, result: string, note = ''): void {
     this.count(result);
     const blank = W.lines + W.time + W.lps + W.rss;
-    this.out(name.padEnd(W.name) + fmtNum(value, 3).padStart(blank) + '  ' + target.padEnd(W.target) + result.padEnd(W.result) + note);
+    this.out(
+      name.padEnd(W.name) +
+        fmtNum(value, 3).padStart(blank) +
+        '  ' +
+        target.padEnd(W.target) +
+        result.padEnd(W.result) +
+        note,
+    );
   }
 
   na(name: string, reason: string): void {
@@ -64,6 +94,8 @@ export class Table {
 
   footer(): void {
     this.out('');
-    this.out(`targets: ${this.pass} PASS, ${this.miss} MISS, ${this.nas} n/a (figures are informative; nothing is asserted)`);
+    this.out(
+      `targets: ${this.pass} PASS, ${this.miss} MISS, ${this.nas} n/a (figures are informative; nothing is asserted)`,
+    );
   }
 }

@@ -17,7 +17,14 @@ function p3(n: number): string {
   return n < 10 ? '00' + n : n < 100 ? '0' + n : String(n);
 }
 
-interface Parts { y: number; mo: number; d: number; h: number; mi: number; s: number }
+interface Parts {
+  y: number;
+  mo: number;
+  d: number;
+  h: number;
+  mi: number;
+  s: number;
+}
 
 /** Splits epoch ms into UTC parts, caching the last second seen. */
 class SecondParts {
@@ -28,8 +35,12 @@ class SecondParts {
     if (sec !== this.sec) {
       const dt = new Date(sec * 1000);
       this.parts = {
-        y: dt.getUTCFullYear(), mo: dt.getUTCMonth(), d: dt.getUTCDate(),
-        h: dt.getUTCHours(), mi: dt.getUTCMinutes(), s: dt.getUTCSeconds(),
+        y: dt.getUTCFullYear(),
+        mo: dt.getUTCMonth(),
+        d: dt.getUTCDate(),
+        h: dt.getUTCHours(),
+        mi: dt.getUTCMinutes(),
+        s: dt.getUTCSeconds(),
       };
       this.sec = sec;
     }

@@ -19,7 +19,18 @@ import path from 'node:path';
 export type WorkerWhat = 'haproxy' | 'mysql-error' | 'mysql-general' | 'lines';
 
 export type WorkerResult =
-  | { ok: true; what: WorkerWhat; file: string; bytes: number; lines: number; records: number; parsed: number; failed: number; ms: number; maxRssMB: number }
+  | {
+      ok: true;
+      what: WorkerWhat;
+      file: string;
+      bytes: number;
+      lines: number;
+      records: number;
+      parsed: number;
+      failed: number;
+      ms: number;
+      maxRssMB: number;
+    }
   | { ok: false; what: string; file: string; reason: string };
 
 /** Parser entry points, loaded at run time so the bench still runs (and says why) without them. */
@@ -49,7 +60,8 @@ async function load(what: WorkerWhat): Promise<Parsers> {
   const m = await imp('parsers/mysql/general.js');
   const state = m.newGeneralLogState();
   return {
-    ctx, isStart: m.isMysqlGeneralRecordStart,
+    ctx,
+    isStart: m.isMysqlGeneralRecordStart,
     parseRecord: (text: string, c: never) => m.parseMysqlGeneralRecord(text, c, state),
   };
 }
@@ -77,7 +89,10 @@ export async function eachLine(file: string, onLine: (line: string) => void): Pr
     rest = s.slice(start);
   }
   rest += dec.end();
-  if (rest) { onLine(rest); lines++; }
+  if (rest) {
+    onLine(rest);
+    lines++;
+  }
   return lines;
 }
 
@@ -86,10 +101,17 @@ export async function measure(what: WorkerWhat, file: string): Promise<WorkerRes
   try {
     p = await load(what);
   } catch (e) {
-    return { ok: false, what, file, reason: `parser module not loadable (${e instanceof Error ? e.message.split('\n')[0] : String(e)})` };
+    return {
+      ok: false,
+      what,
+      file,
+      reason: `parser module not loadable (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`,
+    };
   }
   const bytes = (await stat(file)).size;
-  let records = 0, parsed = 0, failed = 0;
+  let records = 0,
+    parsed = 0,
+    failed = 0;
   const ctx = p.ctx as never;
   const t0 = process.hrtime.bigint();
   let lines: number;
@@ -98,32 +120,53 @@ export async function measure(what: WorkerWhat, file: string): Promise<WorkerRes
     lines = await eachLine(file, (line) => {
       if (!line) return;
       records++;
-      if (parse(line, ctx).ok) parsed++; else failed++;
+      if (parse(line, ctx).ok) parsed++;
+      else failed++;
     });
   } else {
-    const isStart = p.isStart!, parse = p.parseRecord!;
+    const isStart = p.isStart!,
+      parse = p.parseRecord!;
     let cur: string | undefined;
     const flush = () => {
       if (cur === undefined) return;
       records++;
-      if (parse(cur, ctx).ok) parsed++; else failed++;
+      if (parse(cur, ctx).ok) parsed++;
+      else failed++;
       cur = undefined;
     };
     lines = await eachLine(file, (line) => {
-      if (isStart(line)) { flush(); cur = line; }
-      else cur = cur === undefined ? line : cur + '\n' + line; // continuation (or text before the first record)
+      if (isStart(line)) {
+        flush();
+        cur = line;
+      } else cur = cur === undefined ? line : cur + '\n' + line; // continuation (or text before the first record)
     });
     flush();
   }
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  return { ok: true, what, file, bytes, lines, records, parsed, failed, ms, maxRssMB: process.resourceUsage().maxRSS / 1024 };
+  return {
+    ok: true,
+    what,
+    file,
+    bytes,
+    lines,
+    records,
+    parsed,
+    failed,
+    ms,
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+  };
 }
 
 async function main(): Promise<void> {
   const [what, file] = process.argv.slice(2);
   let r: WorkerResult;
   if (!file || !['haproxy', 'mysql-error', 'mysql-general', 'lines'].includes(what ?? '')) {
-    r = { ok: false, what: what ?? '', file: file ?? '', reason: 'usage: worker.js <haproxy|mysql-error|mysql-general|lines> <file>' };
+    r = {
+      ok: false,
+      what: what ?? '',
+      file: file ?? '',
+      reason: 'usage: worker.js <haproxy|mysql-error|mysql-general|lines> <file>',
+    };
   } else {
     try {
       r = await measure(what as WorkerWhat, file);

@@ -10,10 +10,17 @@ import { fileURLToPath } from 'node:url';
 const heapMb = process.env.GONEAWAY_HEAP_MB ?? '384';
 const limited = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => a.includes('max-old-space-size'));
 if (process.argv[2] === 'correlate' && !limited && heapMb !== '0') {
-  const r = spawnSync(process.execPath, [`--max-old-space-size=${heapMb}`, ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+  const r = spawnSync(
+    process.execPath,
+    [`--max-old-space-size=${heapMb}`, ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    { stdio: 'inherit' },
+  );
   process.exit(r.status ?? (r.signal ? 128 + 15 : 1));
 }
 
 const { main } = await import('../dist/src/cli/main.js');
-process.stdout.on('error', (e) => { if (e.code === 'EPIPE') process.exit(0); throw e; });
+process.stdout.on('error', (e) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 main(process.argv);

@@ -66,12 +66,33 @@ export interface EnvelopeScan {
   t: number | undefined;
   /** 0 = no date parts, 1 = year-less, 2 = with year (zone-less ISO) */
   dateKind: 0 | 1 | 2;
-  year: number; month: number; day: number; h: number; mi: number; s: number; ms: number; hasMs: boolean;
+  year: number;
+  month: number;
+  day: number;
+  h: number;
+  mi: number;
+  s: number;
+  ms: number;
+  hasMs: boolean;
 }
 
 const S: EnvelopeScan = {
-  format: 'none', payloadStart: 0, pri: undefined, host: undefined, program: undefined, pid: undefined, t: undefined,
-  dateKind: 0, year: 0, month: 0, day: 0, h: 0, mi: 0, s: 0, ms: 0, hasMs: false,
+  format: 'none',
+  payloadStart: 0,
+  pri: undefined,
+  host: undefined,
+  program: undefined,
+  pid: undefined,
+  t: undefined,
+  dateKind: 0,
+  year: 0,
+  month: 0,
+  day: 0,
+  h: 0,
+  mi: 0,
+  s: 0,
+  ms: 0,
+  hasMs: false,
 };
 
 // parseIsoAt() asks a ZoneConverter for zone-less times; this one records the wall clock instead of
@@ -79,19 +100,36 @@ const S: EnvelopeScan = {
 const CAPTURE: ZoneConverter = {
   name: 'capture',
   toEpoch(y, mo, d, h, mi, s, ms) {
-    S.year = y; S.month = mo; S.day = d; S.h = h; S.mi = mi; S.s = s; S.ms = ms; S.hasMs = true;
+    S.year = y;
+    S.month = mo;
+    S.day = d;
+    S.h = h;
+    S.mi = mi;
+    S.s = s;
+    S.ms = ms;
+    S.hasMs = true;
     return NaN;
   },
 };
 
 /** Characters allowed in a syslog TAG's program part (rsyslog accepts more, but not space, ':' or '['). */
 function isTagChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) ||
-    c === 45 /* - */ || c === 95 /* _ */ || c === 46 /* . */ || c === 47 /* / */ || c === 64 /* @ */;
+  return (
+    (c >= 97 && c <= 122) ||
+    (c >= 65 && c <= 90) ||
+    (c >= 48 && c <= 57) ||
+    c === 45 /* - */ ||
+    c === 95 /* _ */ ||
+    c === 46 /* . */ ||
+    c === 47 /* / */ ||
+    c === 64
+  ); /* @ */
 }
 
 // tagAt() results (no object per call)
-let tagProgEnd = 0, tagPid: number | undefined, tagPayload = 0;
+let tagProgEnd = 0,
+  tagPid: number | undefined,
+  tagPayload = 0;
 
 /** Is s[a, b) a syslog TAG `prog:` / `prog[pid]:`? Sets tagProgEnd, tagPid, tagPayload. */
 function tagAt(s: string, a: number, b: number): boolean {
@@ -102,11 +140,13 @@ function tagAt(s: string, a: number, b: number): boolean {
   tagProgEnd = i;
   tagPid = undefined;
   if (s.charCodeAt(i) === 91 /* [ */) {
-    let j = i + 1, v = 0;
+    let j = i + 1,
+      v = 0;
     while (j < b) {
       const c = s.charCodeAt(j) - 48;
       if (c < 0 || c > 9) break;
-      v = v * 10 + c; j++;
+      v = v * 10 + c;
+      j++;
     }
     if (j === i + 1 || s.charCodeAt(j) !== 93 /* ] */ || j + 1 !== b - 1) return false;
     tagPid = v;
@@ -129,11 +169,15 @@ function skipSpaces(s: string, i: number): number {
 
 // last program / host strings: a log file repeats them on every line; reusing the string saves an
 // allocation per line (issue #2 budget)
-let lastProgram = '', lastHost = '';
+let lastProgram = '',
+  lastHost = '';
 
 function takeTag(line: string, a: number): void {
   const n = tagProgEnd - a;
-  S.program = n === lastProgram.length && line.startsWith(lastProgram, a) ? lastProgram : (lastProgram = line.slice(a, tagProgEnd));
+  S.program =
+    n === lastProgram.length && line.startsWith(lastProgram, a)
+      ? lastProgram
+      : (lastProgram = line.slice(a, tagProgEnd));
   S.pid = tagPid;
   S.payloadStart = tagPayload;
 }
@@ -148,21 +192,36 @@ function afterDate(line: string, i: number): void {
   // Memo: a file repeats `host prog[pid]: ` on every line; the same characters scan the same way,
   // so a match of the last one (ending in the space before the payload) skips the token scan.
   if (adLen > 0 && sameCodes(line, from, adCodes, adLen)) {
-    S.host = adHost; S.program = adProgram; S.pid = adPid; S.payloadStart = from + adLen;
+    S.host = adHost;
+    S.program = adProgram;
+    S.pid = adPid;
+    S.payloadStart = from + adLen;
     return;
   }
   i = skipSpaces(line, i);
   const e1 = tokenEnd(line, i);
-  if (tagAt(line, i, e1)) { takeTag(line, i); remember(line, from); return; }
+  if (tagAt(line, i, e1)) {
+    takeTag(line, i);
+    remember(line, from);
+    return;
+  }
   if (e1 < line.length) {
     const i2 = skipSpaces(line, e1);
     const e2 = tokenEnd(line, i2);
-    if (tagAt(line, i2, e2)) { S.host = e1 - i === lastHost.length && line.startsWith(lastHost, i) ? lastHost : (lastHost = line.slice(i, e1)); takeTag(line, i2); remember(line, from); return; }
+    if (tagAt(line, i2, e2)) {
+      S.host = e1 - i === lastHost.length && line.startsWith(lastHost, i) ? lastHost : (lastHost = line.slice(i, e1));
+      takeTag(line, i2);
+      remember(line, from);
+      return;
+    }
   }
   S.payloadStart = i;
 }
 
-let adLen = 0, adHost: string | undefined, adProgram: string | undefined, adPid: number | undefined;
+let adLen = 0,
+  adHost: string | undefined,
+  adProgram: string | undefined,
+  adPid: number | undefined;
 const adCodes = new Int32Array(128);
 function sameCodes(line: string, a: number, codes: Int32Array, n: number): boolean {
   if (a + n > line.length) return false;
@@ -171,9 +230,15 @@ function sameCodes(line: string, a: number, codes: Int32Array, n: number): boole
 }
 function remember(line: string, from: number): void {
   const n = S.payloadStart - from;
-  if (n > 128 || n < 2 || line.charCodeAt(S.payloadStart - 1) !== 32) { adLen = 0; return; }
+  if (n > 128 || n < 2 || line.charCodeAt(S.payloadStart - 1) !== 32) {
+    adLen = 0;
+    return;
+  }
   for (let k = 0; k < n; k++) adCodes[k] = line.charCodeAt(from + k);
-  adLen = n; adHost = S.host; adProgram = S.program; adPid = S.pid;
+  adLen = n;
+  adHost = S.host;
+  adProgram = S.program;
+  adPid = S.pid;
 }
 
 /** RFC5424 after `<PRI>1 `: TIMESTAMP HOST APP PROCID MSGID SD [MSG] ('-' = nil). */
@@ -186,10 +251,16 @@ function rfc5424(line: string, i: number): void {
     f.push(line.slice(i, e));
     i = e;
   }
-  const ts = f[0]!, host = f[1]!, app = f[2]!, procid = f[3]!;
+  const ts = f[0]!,
+    host = f[1]!,
+    app = f[2]!,
+    procid = f[3]!;
   if (ts !== '-' && ts !== '') {
     const r = parseIsoAt(ts, 0, CAPTURE);
-    if (r) { if (!Number.isNaN(r.t)) S.t = r.t; else S.dateKind = 2; }
+    if (r) {
+      if (!Number.isNaN(r.t)) S.t = r.t;
+      else S.dateKind = 2;
+    }
   }
   if (host && host !== '-') S.host = host;
   if (app && app !== '-') S.program = app;
@@ -200,10 +271,14 @@ function rfc5424(line: string, i: number): void {
     i++;
   } else {
     while (line.charCodeAt(i) === 91 /* [ */) {
-      let j = i + 1, inQuote = false;
+      let j = i + 1,
+        inQuote = false;
       while (j < line.length) {
         const c = line.charCodeAt(j);
-        if (c === 92 /* \ */) { j += 2; continue; }
+        if (c === 92 /* \ */) {
+          j += 2;
+          continue;
+        }
         if (c === 34) inQuote = !inQuote;
         else if (c === 93 && !inQuote) break;
         j++;
@@ -219,22 +294,40 @@ function rfc5424(line: string, i: number): void {
 // Memo of the last `Mmm dd HH:MM` prefix: a log file repeats it for a whole minute, so the month-name
 // lookup of parseSyslogDateAt runs once per minute of log instead of once per line (issue #2 budget).
 const dateCodes = new Int32Array(12);
-let memoKey = '', memoMonth = 0, memoDay = 0, memoH = 0, memoMi = 0;
+let memoKey = '',
+  memoMonth = 0,
+  memoDay = 0,
+  memoH = 0,
+  memoMi = 0;
 
 /** rfc3164 date at i → S date parts; returns its end index or -1. */
 function syslogDateAt(line: string, i: number): number {
   if (memoKey !== '' && sameCodes(line, i, dateCodes, 12) && line.charCodeAt(i + 12) === 58) {
     const s = d2(line, i + 13);
-    if (s <= 60) { S.month = memoMonth; S.day = memoDay; S.h = memoH; S.mi = memoMi; S.s = s; return i + 15; }
+    if (s <= 60) {
+      S.month = memoMonth;
+      S.day = memoDay;
+      S.h = memoH;
+      S.mi = memoMi;
+      S.s = s;
+      return i + 15;
+    }
   }
   const d = parseSyslogDateAt(line, i);
   if (!d) return -1;
   if (d.end === i + 15) {
     memoKey = line.slice(i, i + 12);
     for (let k = 0; k < 12; k++) dateCodes[k] = memoKey.charCodeAt(k);
-    memoMonth = d.month; memoDay = d.day; memoH = d.h; memoMi = d.mi;
+    memoMonth = d.month;
+    memoDay = d.day;
+    memoH = d.h;
+    memoMi = d.mi;
   }
-  S.month = d.month; S.day = d.day; S.h = d.h; S.mi = d.mi; S.s = d.s;
+  S.month = d.month;
+  S.day = d.day;
+  S.h = d.h;
+  S.mi = d.mi;
+  S.s = d.s;
   return d.end;
 }
 
@@ -270,22 +363,34 @@ export function scanEnvelope(line: string): EnvelopeScan {
 }
 
 function scanCore(line: string): EnvelopeScan {
-  S.format = 'none'; S.payloadStart = 0; S.pri = undefined; S.host = undefined; S.program = undefined;
-  S.pid = undefined; S.t = undefined; S.dateKind = 0; S.hasMs = false;
+  S.format = 'none';
+  S.payloadStart = 0;
+  S.pri = undefined;
+  S.host = undefined;
+  S.program = undefined;
+  S.pid = undefined;
+  S.t = undefined;
+  S.dateKind = 0;
+  S.hasMs = false;
   if (typeof line !== 'string' || line.length === 0) return S;
   let i = 0;
   if (line.charCodeAt(0) === 60 /* < */) {
-    let j = 1, v = 0;
+    let j = 1,
+      v = 0;
     while (j < 5) {
       const c = line.charCodeAt(j) - 48;
       if (c < 0 || c > 9) break;
-      v = v * 10 + c; j++;
+      v = v * 10 + c;
+      j++;
     }
     if (j > 1 && line.charCodeAt(j) === 62 /* > */ && v <= 191) {
       S.pri = v;
       i = j + 1;
       S.payloadStart = i;
-      if (line.charCodeAt(i) === 49 /* 1 */ && line.charCodeAt(i + 1) === 32) { rfc5424(line, i + 2); return S; }
+      if (line.charCodeAt(i) === 49 /* 1 */ && line.charCodeAt(i + 1) === 32) {
+        rfc5424(line, i + 2);
+        return S;
+      }
     }
   }
   const c = line.charCodeAt(i);
@@ -295,8 +400,12 @@ function scanCore(line: string): EnvelopeScan {
       const r = parseIsoAt(line, i, CAPTURE);
       if (r && (line.charCodeAt(r.end) === 32 || r.end === line.length)) {
         const hasOffset = !Number.isNaN(r.t);
-        S.format = hasOffset && line.charCodeAt(r.end - 3) !== 58 && line.charCodeAt(r.end - 1) !== 90 /* Z */ ? 'short-iso' : 'rfc3339';
-        if (hasOffset) S.t = r.t; else S.dateKind = 2;
+        S.format =
+          hasOffset && line.charCodeAt(r.end - 3) !== 58 && line.charCodeAt(r.end - 1) !== 90 /* Z */
+            ? 'short-iso'
+            : 'rfc3339';
+        if (hasOffset) S.t = r.t;
+        else S.dateKind = 2;
         afterDate(line, r.end);
         return S;
       }
@@ -304,19 +413,35 @@ function scanCore(line: string): EnvelopeScan {
   } else if (c >= 65 && c <= 90) {
     let end = syslogDateAt(line, i);
     if (end >= 0) {
-      let hasMs = false, ms = 0;
-      if (line.charCodeAt(end) === 46 /* . */) { // journald short-precise: `Nov 23 20:21:24.123456`
-        let j = end + 1, frac = 0, n = 0;
+      let hasMs = false,
+        ms = 0;
+      if (line.charCodeAt(end) === 46 /* . */) {
+        // journald short-precise: `Nov 23 20:21:24.123456`
+        let j = end + 1,
+          frac = 0,
+          n = 0;
         while (j < line.length) {
           const k = line.charCodeAt(j) - 48;
           if (k < 0 || k > 9) break;
           if (n < 3) frac = frac * 10 + k;
-          n++; j++;
+          n++;
+          j++;
         }
-        if (n > 0) { while (n < 3) { frac *= 10; n++; } ms = frac; hasMs = true; end = j; }
+        if (n > 0) {
+          while (n < 3) {
+            frac *= 10;
+            n++;
+          }
+          ms = frac;
+          hasMs = true;
+          end = j;
+        }
       }
       if (line.charCodeAt(end) === 32 || end === line.length) {
-        S.format = 'rfc3164'; S.dateKind = 1; S.hasMs = hasMs; S.ms = ms;
+        S.format = 'rfc3164';
+        S.dateKind = 1;
+        S.hasMs = hasMs;
+        S.ms = ms;
         afterDate(line, end);
         return S;
       }
@@ -333,7 +458,11 @@ function scanCore(line: string): EnvelopeScan {
 /** The Envelope object for a line that was just scanned. */
 export function envelopeFromScan(line: string, s: EnvelopeScan): Envelope {
   const text = typeof line === 'string' ? line : '';
-  const env: Envelope = { format: s.format, payload: s.payloadStart === 0 ? text : text.slice(s.payloadStart), payloadStart: s.payloadStart };
+  const env: Envelope = {
+    format: s.format,
+    payload: s.payloadStart === 0 ? text : text.slice(s.payloadStart),
+    payloadStart: s.payloadStart,
+  };
   if (s.pri !== undefined) env.pri = s.pri;
   if (s.host !== undefined) env.host = s.host;
   if (s.program !== undefined) env.program = s.program;

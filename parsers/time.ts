@@ -8,7 +8,18 @@
 import type { ParseContext, ZoneConverter } from './types.js';
 
 const MONTHS: Record<string, number> = {
-  Jan: 1, Feb: 2, Mar: 3, Apr: 4, May: 5, Jun: 6, Jul: 7, Aug: 8, Sep: 9, Oct: 10, Nov: 11, Dec: 12,
+  Jan: 1,
+  Feb: 2,
+  Mar: 3,
+  Apr: 4,
+  May: 5,
+  Jun: 6,
+  Jul: 7,
+  Aug: 8,
+  Sep: 9,
+  Oct: 10,
+  Nov: 11,
+  Dec: 12,
 };
 
 /** 'Feb' → 2; undefined when not a month abbreviation */
@@ -42,21 +53,40 @@ export function isValidZone(spec: string): boolean {
 
 /** The machine's zone (what `--timezone` defaults to). */
 export function machineZone(): string {
-  return process.env.TZ && isValidZone(process.env.TZ) ? process.env.TZ : Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  return process.env.TZ && isValidZone(process.env.TZ)
+    ? process.env.TZ
+    : Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 
 /** Offset (minutes east of UTC) of an IANA zone at a given UTC instant. */
 function ianaOffsetAt(fmt: Intl.DateTimeFormat, utcMs: number): number {
   const parts = fmt.formatToParts(new Date(utcMs));
-  let y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+  let y = 0,
+    mo = 0,
+    d = 0,
+    h = 0,
+    mi = 0,
+    s = 0;
   for (const p of parts) {
     switch (p.type) {
-      case 'year': y = Number(p.value); break;
-      case 'month': mo = Number(p.value); break;
-      case 'day': d = Number(p.value); break;
-      case 'hour': h = Number(p.value) % 24; break;
-      case 'minute': mi = Number(p.value); break;
-      case 'second': s = Number(p.value); break;
+      case 'year':
+        y = Number(p.value);
+        break;
+      case 'month':
+        mo = Number(p.value);
+        break;
+      case 'day':
+        d = Number(p.value);
+        break;
+      case 'hour':
+        h = Number(p.value) % 24;
+        break;
+      case 'minute':
+        mi = Number(p.value);
+        break;
+      case 'second':
+        s = Number(p.value);
+        break;
     }
   }
   const asUtc = Date.UTC(y, mo - 1, d, h, mi, s);
@@ -73,8 +103,14 @@ export function makeZone(spec: string): ZoneConverter {
     };
   }
   const fmt = new Intl.DateTimeFormat('en-US', {
-    timeZone: spec, hourCycle: 'h23',
-    year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+    timeZone: spec,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
   });
   // key: local hour as a number (UTC-epoch of the wall clock truncated to the hour) → offset ms
   const cache = new Map<number, number>();
@@ -99,7 +135,8 @@ export function makeZone(spec: string): ZoneConverter {
 
 /** 2 ASCII digits at i → number, or NaN */
 export function d2(s: string, i: number): number {
-  const a = s.charCodeAt(i) - 48, b = s.charCodeAt(i + 1) - 48;
+  const a = s.charCodeAt(i) - 48,
+    b = s.charCodeAt(i + 1) - 48;
   if (a < 0 || a > 9 || b < 0 || b > 9) return NaN;
   return a * 10 + b;
 }
@@ -124,7 +161,9 @@ export function parseHaproxyDate(s: string, zone: ZoneConverter): number {
   const day = d2(s, 0);
   const mo = MONTHS[s.slice(3, 6)];
   const y = dn(s, 7, 4);
-  const h = d2(s, 12), mi = d2(s, 15), sec = d2(s, 18);
+  const h = d2(s, 12),
+    mi = d2(s, 15),
+    sec = d2(s, 18);
   let ms = 0;
   if (s.length >= 24 && s.charCodeAt(20) === 46) ms = dn(s, 21, 3);
   if (mo === undefined || Number.isNaN(day + y + h + mi + sec + ms)) return NaN;
@@ -141,14 +180,21 @@ export function parseHaproxyDate(s: string, zone: ZoneConverter): number {
 export function parseIsoAt(s: string, i: number, zone: ZoneConverter): { t: number; end: number } | undefined {
   const y = dn(s, i, 4);
   if (Number.isNaN(y) || s.charCodeAt(i + 4) !== 45 || s.charCodeAt(i + 7) !== 45) return undefined;
-  const mo = d2(s, i + 5), d = d2(s, i + 8);
+  const mo = d2(s, i + 5),
+    d = d2(s, i + 8);
   let p = i + 10;
   const sep = s.charCodeAt(p);
   if (sep !== 84 /* T */ && sep !== 32) return undefined;
   p++;
   if (sep === 32 && s.charCodeAt(p) === 32) p++; // "2021-07-06  7:29:32"
   let h: number;
-  if (s.charCodeAt(p + 1) === 58) { h = dn(s, p, 1); p += 1; } else { h = d2(s, p); p += 2; }
+  if (s.charCodeAt(p + 1) === 58) {
+    h = dn(s, p, 1);
+    p += 1;
+  } else {
+    h = d2(s, p);
+    p += 2;
+  }
   if (s.charCodeAt(p) !== 58) return undefined;
   const mi = d2(s, p + 1);
   if (s.charCodeAt(p + 3) !== 58) return undefined;
@@ -157,18 +203,24 @@ export function parseIsoAt(s: string, i: number, zone: ZoneConverter): { t: numb
   let ms = 0;
   if (s.charCodeAt(p) === 46 || s.charCodeAt(p) === 44) {
     p++;
-    let digits = 0, frac = 0;
+    let digits = 0,
+      frac = 0;
     while (p < s.length) {
       const c = s.charCodeAt(p) - 48;
       if (c < 0 || c > 9) break;
       if (digits < 3) frac = frac * 10 + c;
-      digits++; p++;
+      digits++;
+      p++;
     }
     if (digits === 0) return undefined;
-    while (digits < 3) { frac *= 10; digits++; }
+    while (digits < 3) {
+      frac *= 10;
+      digits++;
+    }
     ms = frac;
   }
-  if (Number.isNaN(mo + d + h + mi + sec) || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return undefined;
+  if (Number.isNaN(mo + d + h + mi + sec) || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+    return undefined;
   const c = s.charCodeAt(p);
   if (c === 90 /* Z */) {
     return { t: Date.UTC(y, mo - 1, d, h, mi, sec, ms), end: p + 1 };
@@ -190,17 +242,28 @@ export function parseIsoAt(s: string, i: number, zone: ZoneConverter): { t: numb
  * Syslog RFC3164 date `Feb  6 12:14:14` / `Feb 06 12:14:14` at index i (year-less, zone-less).
  * Returns the parts; the caller chooses the year (never the current year blindly: see USER_PAIN #3).
  */
-export function parseSyslogDateAt(s: string, i: number):
-  { month: number; day: number; h: number; mi: number; s: number; end: number } | undefined {
+export function parseSyslogDateAt(
+  s: string,
+  i: number,
+): { month: number; day: number; h: number; mi: number; s: number; end: number } | undefined {
   const mo = MONTHS[s.slice(i, i + 3)];
   if (mo === undefined || s.charCodeAt(i + 3) !== 32) return undefined;
   let p = i + 4;
   let day: number;
-  if (s.charCodeAt(p) === 32) { day = dn(s, p + 1, 1); p += 2; }
-  else if (s.charCodeAt(p + 1) === 32) { day = dn(s, p, 1); p += 1; }
-  else { day = d2(s, p); p += 2; }
+  if (s.charCodeAt(p) === 32) {
+    day = dn(s, p + 1, 1);
+    p += 2;
+  } else if (s.charCodeAt(p + 1) === 32) {
+    day = dn(s, p, 1);
+    p += 1;
+  } else {
+    day = d2(s, p);
+    p += 2;
+  }
   if (s.charCodeAt(p) !== 32) return undefined;
-  const h = d2(s, p + 1), mi = d2(s, p + 4), sec = d2(s, p + 7);
+  const h = d2(s, p + 1),
+    mi = d2(s, p + 4),
+    sec = d2(s, p + 7);
   if (s.charCodeAt(p + 3) !== 58 || s.charCodeAt(p + 6) !== 58) return undefined;
   if (Number.isNaN(day + h + mi + sec) || day < 1 || day > 31 || h > 23 || mi > 59 || sec > 60) return undefined;
   return { month: mo, day, h, mi, s: sec, end: p + 9 };
@@ -210,16 +273,29 @@ export function parseSyslogDateAt(s: string, i: number):
  * Pick the year for a year-less date: the one that puts it closest to `refMs` (the last dated
  * record seen), so a December line read in January lands in December of last year.
  */
-export function closestYear(month: number, day: number, h: number, mi: number, s: number, refMs: number, zone: ZoneConverter, refIsUpperBound = false): number {
+export function closestYear(
+  month: number,
+  day: number,
+  h: number,
+  mi: number,
+  s: number,
+  refMs: number,
+  zone: ZoneConverter,
+  refIsUpperBound = false,
+): number {
   const refYear = new Date(refMs).getUTCFullYear();
-  let best = refYear, bestDist = Infinity;
+  let best = refYear,
+    bestDist = Infinity;
   for (const y of [refYear - 1, refYear, refYear + 1]) {
     const at = zone.toEpoch(y, month, day, h, mi, s, 0);
     // refTime = the file's mtime: no line is later than that (one day of slack for zones and clocks),
     // so `Mar 12` in a file written in November is this March, not next (USER_PAIN #3)
     if (refIsUpperBound && at > refMs + 86_400_000) continue;
     const dist = Math.abs(at - refMs);
-    if (dist < bestDist) { best = y; bestDist = dist; }
+    if (dist < bestDist) {
+      best = y;
+      bestDist = dist;
+    }
   }
   return best;
 }

@@ -27,7 +27,11 @@ export class GoneawayError extends Error {
   /** what to do about it */
   readonly fix: string | undefined;
 
-  constructor(code: ErrorCode, message: string, opts: { key?: string; value?: string; fix?: string; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    opts: { key?: string; value?: string; fix?: string; cause?: unknown } = {},
+  ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'GoneawayError';
     this.code = code;
@@ -39,7 +43,8 @@ export class GoneawayError extends Error {
   /** One line for a terminal: `goneaway: <code>: <message> (key: value) — fix` */
   oneLine(): string {
     let s = `${this.code}: ${this.message}`;
-    if (this.key !== undefined) s += ` [${this.key}${this.value !== undefined ? `=${JSON.stringify(this.value)}` : ''}]`;
+    if (this.key !== undefined)
+      s += ` [${this.key}${this.value !== undefined ? `=${JSON.stringify(this.value)}` : ''}]`;
     if (this.fix) s += ` — fix: ${this.fix}`;
     return s.replace(/\s*\n\s*/g, ' ');
   }

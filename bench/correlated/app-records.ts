@@ -12,9 +12,9 @@ import type { TimeFormats } from '../timefmt.js';
 export type AppName = 'php' | 'node' | 'python';
 /** how the failure surfaced to the client */
 export type Flavor =
-  | 'gone'          // connection found dead (PHP 2006, PyMySQL 2013, mysql2 PROTOCOL_CONNECTION_LOST)
-  | 'packet'        // server's 1153 error packet won the race (LAB_FINDINGS 05)
-  | 'packet_pipe';  // the client's write hit the closed socket first (PHP 2006, PyMySQL 2006 BrokenPipe, mysql2 EPIPE)
+  | 'gone' // connection found dead (PHP 2006, PyMySQL 2013, mysql2 PROTOCOL_CONNECTION_LOST)
+  | 'packet' // server's 1153 error packet won the race (LAB_FINDINGS 05)
+  | 'packet_pipe'; // the client's write hit the closed socket first (PHP 2006, PyMySQL 2006 BrokenPipe, mysql2 EPIPE)
 
 export interface AppErrorInput {
   t: number;
@@ -28,9 +28,9 @@ export interface AppErrorInput {
 }
 
 const PHP_TRACE = [
-  '#0 /var/www/shop/vendor/laravel/framework/src/Illuminate/Database/Connection.php(779): Illuminate\\Database\\Connection->runQueryCallback(\'%Q\', Array, Object(Closure))',
-  '#1 /var/www/shop/vendor/laravel/framework/src/Illuminate/Database/Connection.php(398): Illuminate\\Database\\Connection->run(\'%Q\', Array, Object(Closure))',
-  '#2 /var/www/shop/app/Jobs/SyncOrder.php(41): Illuminate\\Database\\Connection->select(\'%Q\')',
+  "#0 /var/www/shop/vendor/laravel/framework/src/Illuminate/Database/Connection.php(779): Illuminate\\Database\\Connection->runQueryCallback('%Q', Array, Object(Closure))",
+  "#1 /var/www/shop/vendor/laravel/framework/src/Illuminate/Database/Connection.php(398): Illuminate\\Database\\Connection->run('%Q', Array, Object(Closure))",
+  "#2 /var/www/shop/app/Jobs/SyncOrder.php(41): Illuminate\\Database\\Connection->select('%Q')",
   '#3 /var/www/shop/vendor/laravel/framework/src/Illuminate/Queue/Worker.php(442): App\\Jobs\\SyncOrder->handle()',
   '#4 {main}',
 ];
@@ -40,9 +40,10 @@ function jsonStr(s: string): string {
 }
 
 function phpError(f: TimeFormats, e: AppErrorInput): string {
-  const pdo = e.flavor === 'packet'
-    ? "SQLSTATE[08S01]: Communication link failure: 1153 Got a packet bigger than 'max_allowed_packet' bytes"
-    : 'SQLSTATE[HY000]: General error: 2006 MySQL server has gone away';
+  const pdo =
+    e.flavor === 'packet'
+      ? "SQLSTATE[08S01]: Communication link failure: 1153 Got a packet bigger than 'max_allowed_packet' bytes"
+      : 'SQLSTATE[HY000]: General error: 2006 MySQL server has gone away';
   const state = e.flavor === 'packet' ? '08S01' : 'HY000';
   const sql = e.sql.replace(/\n\s*/g, ' ');
   const msg = `${pdo} (Connection: mysql, SQL: ${sql})`;
@@ -60,14 +61,29 @@ function phpError(f: TimeFormats, e: AppErrorInput): string {
 function nodeError(e: AppErrorInput): string {
   let err: Record<string, unknown>;
   if (e.flavor === 'packet') {
-    err = { type: 'Error', code: 'ER_NET_PACKET_TOO_LARGE', errno: 1153, sqlState: '08S01', fatal: true, message: "Got a packet bigger than 'max_allowed_packet' bytes" };
+    err = {
+      type: 'Error',
+      code: 'ER_NET_PACKET_TOO_LARGE',
+      errno: 1153,
+      sqlState: '08S01',
+      fatal: true,
+      message: "Got a packet bigger than 'max_allowed_packet' bytes",
+    };
   } else if (e.flavor === 'packet_pipe') {
     err = { type: 'Error', code: 'EPIPE', errno: -32, syscall: 'write', fatal: true, message: 'write EPIPE' };
   } else {
-    err = { type: 'Error', code: 'PROTOCOL_CONNECTION_LOST', fatal: true, message: 'Connection lost: The server closed the connection.' };
+    err = {
+      type: 'Error',
+      code: 'PROTOCOL_CONNECTION_LOST',
+      fatal: true,
+      message: 'Connection lost: The server closed the connection.',
+    };
   }
   const rec: Record<string, unknown> = {
-    level: 50, time: e.t, pid: 4200 + e.worker, hostname: 'app-node-1',
+    level: 50,
+    time: e.t,
+    pid: 4200 + e.worker,
+    hostname: 'app-node-1',
     msg: e.idleEvent ? 'mysql connection error' : 'query failed',
   };
   if (!e.idleEvent) rec.sql = e.sql;
@@ -80,20 +96,34 @@ const PY_FRAMES = [
   ['/opt/reports/worker.py', 41, 'run_job', 'cur.execute(sql)'],
   ['/usr/lib/python3/dist-packages/pymysql/cursors.py', 153, 'execute', 'result = self._query(query)'],
   ['/usr/lib/python3/dist-packages/pymysql/cursors.py', 322, '_query', 'conn.query(q)'],
-  ['/usr/lib/python3/dist-packages/pymysql/connections.py', 558, 'query', 'self._affected_rows = self._read_query_result(unbuffered=unbuffered)'],
+  [
+    '/usr/lib/python3/dist-packages/pymysql/connections.py',
+    558,
+    'query',
+    'self._affected_rows = self._read_query_result(unbuffered=unbuffered)',
+  ],
   ['/usr/lib/python3/dist-packages/pymysql/connections.py', 822, '_read_query_result', 'result.read()'],
-  ['/usr/lib/python3/dist-packages/pymysql/connections.py', 1200, 'read', 'first_packet = self.connection._read_packet()'],
+  [
+    '/usr/lib/python3/dist-packages/pymysql/connections.py',
+    1200,
+    'read',
+    'first_packet = self.connection._read_packet()',
+  ],
   ['/usr/lib/python3/dist-packages/pymysql/connections.py', 739, '_read_packet', 'packet_header = self._read_bytes(4)'],
   ['/usr/lib/python3/dist-packages/pymysql/connections.py', 787, '_read_bytes', 'raise err.OperationalError('],
 ] as const;
 
 function pythonError(f: TimeFormats, e: AppErrorInput): string {
-  const last = e.flavor === 'packet'
-    ? `pymysql.err.OperationalError: (1153, "Got a packet bigger than 'max_allowed_packet' bytes")`
-    : e.flavor === 'packet_pipe'
-      ? `pymysql.err.OperationalError: (2006, "MySQL server has gone away (BrokenPipeError(32, 'Broken pipe'))")`
-      : "pymysql.err.OperationalError: (2013, 'Lost connection to MySQL server during query')";
-  const frames = PY_FRAMES.flatMap(([file, line, fn, code]) => [`  File "${file}", line ${line}, in ${fn}`, `    ${code}`]);
+  const last =
+    e.flavor === 'packet'
+      ? `pymysql.err.OperationalError: (1153, "Got a packet bigger than 'max_allowed_packet' bytes")`
+      : e.flavor === 'packet_pipe'
+        ? `pymysql.err.OperationalError: (2006, "MySQL server has gone away (BrokenPipeError(32, 'Broken pipe'))")`
+        : "pymysql.err.OperationalError: (2013, 'Lost connection to MySQL server during query')";
+  const frames = PY_FRAMES.flatMap(([file, line, fn, code]) => [
+    `  File "${file}", line ${line}, in ${fn}`,
+    `    ${code}`,
+  ]);
   return [
     `${f.python(e.t)} ERROR [py-reports-p${e.worker}] reports.db: report query failed: ${e.sql.replace(/\n\s*/g, ' ')}`,
     'Traceback (most recent call last):',
@@ -104,9 +134,12 @@ function pythonError(f: TimeFormats, e: AppErrorInput): string {
 
 export function appErrorRecord(app: AppName, f: TimeFormats, e: AppErrorInput): string {
   switch (app) {
-    case 'php': return phpError(f, e);
-    case 'node': return nodeError(e);
-    case 'python': return pythonError(f, e);
+    case 'php':
+      return phpError(f, e);
+    case 'node':
+      return nodeError(e);
+    case 'python':
+      return pythonError(f, e);
   }
 }
 
@@ -121,11 +154,27 @@ export function appNoiseRecord(app: AppName, f: TimeFormats, t: number, rng: Rng
       return `[${f.laravel(t)}] production.INFO: Job processed {"job":"App\\\\Jobs\\\\SyncOrder","order":${n},"ms":${rng.int(2, 900)}} `;
     case 'node':
       if (rng.chance(0.1)) {
-        return JSON.stringify({ level: 50, time: t, pid: 4201, hostname: 'app-node-1', msg: 'upstream failed', err: { type: 'Error', code: 'ECONNREFUSED', errno: -111, message: 'connect ECONNREFUSED 10.0.4.7:6379' } });
+        return JSON.stringify({
+          level: 50,
+          time: t,
+          pid: 4201,
+          hostname: 'app-node-1',
+          msg: 'upstream failed',
+          err: { type: 'Error', code: 'ECONNREFUSED', errno: -111, message: 'connect ECONNREFUSED 10.0.4.7:6379' },
+        });
       }
-      return JSON.stringify({ level: 30, time: t, pid: 4201, hostname: 'app-node-1', msg: 'request completed', req: { method: 'GET', url: `/api/v1/orders/${n}` }, responseTime: rng.int(1, 400) });
+      return JSON.stringify({
+        level: 30,
+        time: t,
+        pid: 4201,
+        hostname: 'app-node-1',
+        msg: 'request completed',
+        req: { method: 'GET', url: `/api/v1/orders/${n}` },
+        responseTime: rng.int(1, 400),
+      });
     case 'python':
-      if (rng.chance(0.1)) return `${f.python(t)} WARNING [py-reports-p${rng.int(1, 4)}] reports.jobs: report ${n} slow: ${rng.int(5, 60)}s`;
+      if (rng.chance(0.1))
+        return `${f.python(t)} WARNING [py-reports-p${rng.int(1, 4)}] reports.jobs: report ${n} slow: ${rng.int(5, 60)}s`;
       return `${f.python(t)} INFO [py-reports-p${rng.int(1, 4)}] reports.jobs: report ${n} done in ${(rng.int(1, 9000) / 1000).toFixed(3)}s`;
   }
 }

@@ -5,18 +5,48 @@
 import { REASON, abortedMessage, couldNotWritePacket } from '../mysql-lines.js';
 import type { Rng } from '../prng.js';
 import type { Flavor } from './app-records.js';
-import { TIMEOUT_CLIENT, TIMEOUT_SERVER, SESSION_WAIT_TIMEOUT, DBA_IP, LB_IP, type App, type ServerInfo } from './world.js';
+import {
+  TIMEOUT_CLIENT,
+  TIMEOUT_SERVER,
+  SESSION_WAIT_TIMEOUT,
+  DBA_IP,
+  LB_IP,
+  type App,
+  type ServerInfo,
+} from './world.js';
 
 export type Fate =
-  | 'clean' | 'silent_cd' | 'client_abort'
-  | 'timeout_client' | 'wait_timeout' | 'timeout_server' | 'kill' | 'ptkill' | 'packet' | 'admin_kill';
+  | 'clean'
+  | 'silent_cd'
+  | 'client_abort'
+  | 'timeout_client'
+  | 'wait_timeout'
+  | 'timeout_server'
+  | 'kill'
+  | 'ptkill'
+  | 'packet'
+  | 'admin_kill';
 
 export const ERROR_FATES: ReadonlyArray<readonly [Fate, number]> = [
-  ['timeout_client', 28], ['wait_timeout', 22], ['timeout_server', 8], ['kill', 12], ['ptkill', 3], ['packet', 5], ['admin_kill', 6],
+  ['timeout_client', 28],
+  ['wait_timeout', 22],
+  ['timeout_server', 8],
+  ['kill', 12],
+  ['ptkill', 3],
+  ['packet', 5],
+  ['admin_kill', 6],
 ];
-export const QUIET_FATES: ReadonlyArray<readonly [Fate, number]> = [['clean', 95], ['silent_cd', 2], ['client_abort', 3]];
+export const QUIET_FATES: ReadonlyArray<readonly [Fate, number]> = [
+  ['clean', 95],
+  ['silent_cd', 2],
+  ['client_abort', 3],
+];
 
-export interface Query { t: number; sql: string; end: number }
+export interface Query {
+  t: number;
+  sql: string;
+  end: number;
+}
 
 export interface AppError {
   t: number;
@@ -52,7 +82,16 @@ export function userOf(app: App): string {
   return app === 'python' ? 'reporter' : app === 'cron' ? 'cron' : 'app';
 }
 
-export function readLines(o: Outcome, srv: ServerInfo, rng: Rng, t: number, thread: number, user: string, reason: string, errno: 11 | 104 | 110): void {
+export function readLines(
+  o: Outcome,
+  srv: ServerInfo,
+  rng: Rng,
+  t: number,
+  thread: number,
+  user: string,
+  reason: string,
+  errno: 11 | 104 | 110,
+): void {
   if (srv.lw >= 4) o.err.push([t, thread, 'Warning', couldNotReadFor(rng, errno)]);
   o.err.push([t, thread, 'Warning', abortedMessage(thread, 'shop', user, LB_IP, reason)]);
 }
@@ -118,7 +157,8 @@ export function planFate(fate: Fate, c: SessionCtx): Outcome {
       readLines(o, srv, rng, o.closed, thread, user, REASON.timeoutReading, 110);
       nextUse(o.closed, 'mysql_wait_timeout', 'mysql');
       break;
-    case 'timeout_server': { // sD at query start + timeout server; "error writing" when the query ends (02)
+    case 'timeout_server': {
+      // sD at query start + timeout server; "error writing" when the query ends (02)
       const qt = lastByte + rng.int(5, 5000);
       const sleep = rng.int(35, 60);
       o.running = { t: qt, sql: `select sleep(${sleep}) as report_wait`, end: qt + sleep * 1000 };
@@ -131,16 +171,31 @@ export function planFate(fate: Fate, c: SessionCtx): Outcome {
         o.err.push([te, thread, 'ERROR', `mariadbd: ${REASON.errorWriting}`]);
       }
       o.err.push([te, thread, 'Warning', abortedMessage(thread, 'shop', user, LB_IP, REASON.errorWriting)]);
-      o.app = { t: o.closed + rng.int(0, 3), sql: o.running.sql, flavor: 'gone', idleEvent: false, cause: 'haproxy_timeout_server', terminatedBy: 'haproxy' };
+      o.app = {
+        t: o.closed + rng.int(0, 3),
+        sql: o.running.sql,
+        flavor: 'gone',
+        idleEvent: false,
+        cause: 'haproxy_timeout_server',
+        terminatedBy: 'haproxy',
+      };
       break;
     }
-    case 'kill': { // DBA KILL of an idle connection: HAProxy `--` (or cD when half-open > timeout client), lw2 silent (04)
+    case 'kill': {
+      // DBA KILL of an idle connection: HAProxy `--` (or cD when half-open > timeout client), lw2 silent (04)
       const k = lastByte + rng.int(500, 15000);
       const dba = srv.nextThread++;
-      o.general.push([k - rng.int(500, 3000), dba, 'Connect', `dba@${DBA_IP} on  using TCP/IP`], [k, dba, 'Query', `KILL ${thread}`], [k + rng.int(100, 2000), dba, 'Quit', '']);
+      o.general.push(
+        [k - rng.int(500, 3000), dba, 'Connect', `dba@${DBA_IP} on  using TCP/IP`],
+        [k, dba, 'Query', `KILL ${thread}`],
+        [k + rng.int(100, 2000), dba, 'Quit', ''],
+      );
       if (lw4) {
         o.err.push([k + 1, dba, 'Warning', abortedMessage(thread, 'shop', user, LB_IP, REASON.killed)]);
-        o.err.push([k + 1, thread, 'ERROR', 'mariadbd: Connection was killed'], [k + 1, thread, 'ERROR', 'mariadbd: Connection was killed']);
+        o.err.push(
+          [k + 1, thread, 'ERROR', 'mariadbd: Connection was killed'],
+          [k + 1, thread, 'ERROR', 'mariadbd: Connection was killed'],
+        );
       }
       o.closed = k;
       nextUse(k, 'mysql_kill', 'mysql');
@@ -149,30 +204,47 @@ export function planFate(fate: Fate, c: SessionCtx): Outcome {
         const u = o.app!.t;
         o.halfOpen = true;
         if (u - k <= TIMEOUT_CLIENT) o.hapT = u + rng.int(0, 2);
-        else { o.hapT = k + TIMEOUT_CLIENT + rng.int(0, 4); o.state = 'cD'; }
+        else {
+          o.hapT = k + TIMEOUT_CLIENT + rng.int(0, 4);
+          o.state = 'cD';
+        }
       }
       break;
     }
-    case 'ptkill': { // pt-kill on a running query: `--` at kill time, `KILL 'n'`, lw4 "error writing" (04)
+    case 'ptkill': {
+      // pt-kill on a running query: `--` at kill time, `KILL 'n'`, lw4 "error writing" (04)
       const qt = lastByte + rng.int(5, 3000);
       const sleep = rng.int(20, 40);
       o.running = { t: qt, sql: `select sleep(${sleep}) as report_wait`, end: qt + sleep * 1000 };
       const k = qt + rng.int(5000, 15000);
       const pt = srv.nextThread++;
       o.general.push(
-        [k - rng.int(200, 900), pt, 'Connect', `ptkill@${DBA_IP} on  using TCP/IP`], [k - rng.int(5, 100), pt, 'Query', 'SHOW FULL PROCESSLIST'],
-        [k, pt, 'Query', `KILL '${thread}'`], [k + rng.int(5, 50), pt, 'Quit', ''],
+        [k - rng.int(200, 900), pt, 'Connect', `ptkill@${DBA_IP} on  using TCP/IP`],
+        [k - rng.int(5, 100), pt, 'Query', 'SHOW FULL PROCESSLIST'],
+        [k, pt, 'Query', `KILL '${thread}'`],
+        [k + rng.int(5, 50), pt, 'Quit', ''],
       );
       if (lw4) {
         o.err.push([k + 1, pt, 'Warning', abortedMessage(thread, 'shop', user, LB_IP, REASON.killed)]);
-        o.err.push([k + 1, thread, 'Warning', couldNotWritePacket(rng.next, 2)], [k + 1, thread, 'ERROR', `mariadbd: ${REASON.errorWriting}`]);
+        o.err.push(
+          [k + 1, thread, 'Warning', couldNotWritePacket(rng.next, 2)],
+          [k + 1, thread, 'ERROR', `mariadbd: ${REASON.errorWriting}`],
+        );
       }
       o.closed = k;
       o.hapT = k + rng.int(1, 5);
-      o.app = { t: k + rng.int(0, 5), sql: o.running.sql, flavor: 'gone', idleEvent: false, cause: 'mysql_kill', terminatedBy: 'mysql' };
+      o.app = {
+        t: k + rng.int(0, 5),
+        sql: o.running.sql,
+        flavor: 'gone',
+        idleEvent: false,
+        cause: 'mysql_kill',
+        terminatedBy: 'mysql',
+      };
       break;
     }
-    case 'packet': { // SD tens of ms after the oversized query, which general.log never shows (05)
+    case 'packet': {
+      // SD tens of ms after the oversized query, which general.log never shows (05)
       const qt = lastByte + rng.int(5, 3000);
       o.closed = qt + rng.int(30, 100);
       o.hapT = o.closed;
@@ -180,12 +252,17 @@ export function planFate(fate: Fate, c: SessionCtx): Outcome {
       o.err.push([o.closed, thread, 'Warning', abortedMessage(thread, 'shop', user, LB_IP, REASON.packetTooBig)]);
       if (lw4) o.err.push([o.closed, thread, 'ERROR', `mariadbd: ${REASON.packetTooBig}`]);
       o.app = {
-        t: o.closed + rng.int(0, 2), sql: `insert into attachments (order_id, body) values (${rng.int(1, 99999)}, ?)`,
-        flavor: rng.chance(0.6) ? 'packet' : 'packet_pipe', idleEvent: false, cause: 'mysql_max_allowed_packet', terminatedBy: 'mysql',
+        t: o.closed + rng.int(0, 2),
+        sql: `insert into attachments (order_id, body) values (${rng.int(1, 99999)}, ?)`,
+        flavor: rng.chance(0.6) ? 'packet' : 'packet_pipe',
+        idleEvent: false,
+        cause: 'mysql_max_allowed_packet',
+        terminatedBy: 'mysql',
       };
       break;
     }
-    case 'admin_kill': { // `shutdown session`: K- at command time, MariaDB "error reading" (08)
+    case 'admin_kill': {
+      // `shutdown session`: K- at command time, MariaDB "error reading" (08)
       const k = lastByte + rng.int(200, 15000);
       o.closed = k;
       o.hapT = k + rng.int(0, 2);

@@ -68,7 +68,8 @@ class Heap {
       a[0] = last;
       let i = 0;
       for (;;) {
-        const l = 2 * i + 1, r = l + 1;
+        const l = 2 * i + 1,
+          r = l + 1;
         let m = i;
         if (l < a.length && this.less(a[l]!, a[m]!)) m = l;
         if (r < a.length && this.less(a[r]!, a[m]!)) m = r;
@@ -92,7 +93,11 @@ export class TimedSink {
   private flushed = -Infinity;
   readonly truth: TruthEntry[] = [];
 
-  constructor(readonly file: string, fullPath: string, private readonly general?: GeneralRenderer) {
+  constructor(
+    readonly file: string,
+    fullPath: string,
+    private readonly general?: GeneralRenderer,
+  ) {
     this.w = new LineWriter(fullPath, true);
   }
 
@@ -104,7 +109,8 @@ export class TimedSink {
   }
 
   private add(p: Pending): void {
-    if (p.t < this.flushed) throw new Error(`${this.file}: line at ${p.t} pushed after flushing up to ${this.flushed} (horizon too short)`);
+    if (p.t < this.flushed)
+      throw new Error(`${this.file}: line at ${p.t} pushed after flushing up to ${this.flushed} (horizon too short)`);
     this.heap.push(p);
   }
   push(t: number, text: string, truth?: TruthMeta): void {
@@ -168,7 +174,8 @@ export class EndHeap {
       a[0] = last;
       let i = 0;
       for (;;) {
-        const l = 2 * i + 1, r = l + 1;
+        const l = 2 * i + 1,
+          r = l + 1;
         let m = i;
         if (l < a.length && a[l]! < a[m]!) m = l;
         if (r < a.length && a[r]! < a[m]!) m = r;

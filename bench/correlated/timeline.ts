@@ -44,8 +44,13 @@ export const CHECK_INTER = 2000; // `check inter 2s fall 2 rise 2` (LAB_FINDINGS
 export const HARD_STOP_AFTER = 3000;
 
 const CYCLE: ReadonlyArray<[GroupType, number]> = [
-  ['shutdown', 1], ['health_down', 0], ['hard_stop', -1], ['crash', 0],
-  ['health_down', 1], ['shutdown', 0], ['crash', 1],
+  ['shutdown', 1],
+  ['health_down', 0],
+  ['hard_stop', -1],
+  ['crash', 0],
+  ['health_down', 1],
+  ['shutdown', 0],
+  ['crash', 1],
 ];
 
 /** Evenly spaced incidents over [start, end), at least one of each type. */
@@ -56,21 +61,33 @@ export function scheduleIncidents(rng: Rng, start: number, end: number, firstPid
   let pid = firstPid;
   for (let i = 0; i < n; i++) {
     const [type, server] = CYCLE[i % CYCLE.length]!;
-    const t0 = start + Math.round(span * (i + 0.5) / n) + rng.int(0, 999);
+    const t0 = start + Math.round((span * (i + 0.5)) / n) + rng.int(0, 999);
     const e: GroupEvent = {
-      type, server, start: t0, acceptBefore: t0, hit: t0, down: Infinity, restart: Infinity, repair: Infinity, up: Infinity,
-      oldPid: pid, newPid: pid, victims: new Map(), activeAtDown: 0, finalized: false,
+      type,
+      server,
+      start: t0,
+      acceptBefore: t0,
+      hit: t0,
+      down: Infinity,
+      restart: Infinity,
+      repair: Infinity,
+      up: Infinity,
+      oldPid: pid,
+      newPid: pid,
+      victims: new Map(),
+      activeAtDown: 0,
+      finalized: false,
     };
     switch (type) {
       case 'shutdown':
       case 'crash':
         e.hit = t0 + (type === 'shutdown' ? rng.int(5, 40) : rng.int(0, 5));
-        e.down = t0 + rng.int(2200, 3900);         // 2nd failed check after the stop
+        e.down = t0 + rng.int(2200, 3900); // 2nd failed check after the stop
         e.restart = t0 + rng.int(8000, 15000);
-        e.up = e.restart + rng.int(2100, 4000);     // `rise 2`
+        e.up = e.restart + rng.int(2100, 4000); // `rise 2`
         break;
       case 'health_down':
-        e.down = t0 + CHECK_INTER + rng.int(0, 5);  // `fall 2`: the second failed check
+        e.down = t0 + CHECK_INTER + rng.int(0, 5); // `fall 2`: the second failed check
         e.acceptBefore = e.down;
         e.hit = e.down + rng.int(0, 3);
         e.repair = e.down + rng.int(20_000, 60_000);
@@ -119,7 +136,12 @@ export function checkFails(events: readonly GroupEvent[], s: number, t: number):
 }
 
 /** Earliest incident that closes a session accepted at `a` on `server`, still open at `closure`. */
-export function incidentFor(events: readonly GroupEvent[], server: number | 'primary', a: number, closure: number): GroupEvent | undefined {
+export function incidentFor(
+  events: readonly GroupEvent[],
+  server: number | 'primary',
+  a: number,
+  closure: number,
+): GroupEvent | undefined {
   let best: GroupEvent | undefined;
   for (const e of events) {
     const applies = e.type === 'hard_stop' || e.server === server;
@@ -133,7 +155,13 @@ export function incidentFor(events: readonly GroupEvent[], server: number | 'pri
  * A session whose server side is already closed but whose HAProxy line is pending (half-open,
  * LAB_FINDINGS 04/06c) is logged by a later incident instead: `D-` at DOWN, `K-` at hard-stop.
  */
-export function laterLogger(events: readonly GroupEvent[], server: number, a: number, closed: number, logT: number): GroupEvent | undefined {
+export function laterLogger(
+  events: readonly GroupEvent[],
+  server: number,
+  a: number,
+  closed: number,
+  logT: number,
+): GroupEvent | undefined {
   let best: GroupEvent | undefined;
   for (const e of events) {
     const at = e.type === 'hard_stop' ? e.hit : e.down;

@@ -68,7 +68,14 @@ export function hapSession(w: World, s: TcpLogFields): void {
   w.counts.hap++;
 }
 
-export function errLine(w: World, srv: ServerInfo, t: number, thread: number, level: 'Note' | 'Warning' | 'ERROR', msg: string): void {
+export function errLine(
+  w: World,
+  srv: ServerInfo,
+  t: number,
+  thread: number,
+  level: 'Note' | 'Warning' | 'ERROR',
+  msg: string,
+): void {
   srv.err.push(t, mariadbErrorLine(w.f, t, thread, level, msg));
   w.counts.mysql++;
 }
@@ -84,7 +91,7 @@ export function appRecord(w: World, app: AppName, t: number, text: string, truth
 
 /** next client port of a host: sequential through the Linux ephemeral range, as connect() does */
 export function nextPort(w: World, host: string): number {
-  const p = w.ports[host] ?? 32768 + (host.length * 7919) % 20000;
+  const p = w.ports[host] ?? 32768 + ((host.length * 7919) % 20000);
   w.ports[host] = p >= 60999 ? 32768 : p + 1;
   return p;
 }

@@ -19,7 +19,11 @@
  */
 import type { Detection, LostClass } from './model.js';
 
-interface ErrnoInfo { symbol: string; cls: LostClass; sqlstate: string }
+interface ErrnoInfo {
+  symbol: string;
+  cls: LostClass;
+  sqlstate: string;
+}
 
 /** MySQL/MariaDB errnos that mean "this connection is gone" (CLIENT_ERRORS §0; Rails/SQLAlchemy lists). */
 export const LOST_ERRNO: ReadonlyMap<number, ErrnoInfo> = new Map<number, ErrnoInfo>([
@@ -93,9 +97,26 @@ const STRONG: readonly Sig[] = [
   { needle: "Can't add new command when connection is in closed state", code: 'closed_state', cls: 'other_lost' },
   { needle: "Can't write in closed state", code: 'closed_state', cls: 'other_lost' },
   // Java Connector/J (§3)
-  { needle: 'Communications link failure', code: 'CommunicationsException', cls: 'lost', sqlstate: '08S01', connectAmbiguous: true },
-  { needle: 'CommunicationsException', code: 'CommunicationsException', cls: 'lost', sqlstate: '08S01', connectAmbiguous: true },
-  { needle: 'No operations allowed after connection closed', code: 'connection_closed', cls: 'other_lost', sqlstate: '08003' },
+  {
+    needle: 'Communications link failure',
+    code: 'CommunicationsException',
+    cls: 'lost',
+    sqlstate: '08S01',
+    connectAmbiguous: true,
+  },
+  {
+    needle: 'CommunicationsException',
+    code: 'CommunicationsException',
+    cls: 'lost',
+    sqlstate: '08S01',
+    connectAmbiguous: true,
+  },
+  {
+    needle: 'No operations allowed after connection closed',
+    code: 'connection_closed',
+    cls: 'other_lost',
+    sqlstate: '08003',
+  },
   // PHP mysqlnd warnings (§1): no errno of their own
   { needle: 'Error while sending ', code: 'send_failed', cls: 'broken_pipe' },
   { needle: 'Packets out of order', code: 'packets_out_of_order', cls: 'other_lost' },
@@ -111,8 +132,18 @@ const STRONG: readonly Sig[] = [
   { needle: "InterfaceError) (0, '')", code: '0', cls: 'other_lost' },
   // Ruby (§6)
   { needle: 'MySQL client is not connected', code: 'not_connected', cls: 'other_lost' },
-  { needle: 'Mysql2::Error::ConnectionError', code: 'Mysql2::Error::ConnectionError', cls: 'other_lost', connectAmbiguous: true },
-  { needle: 'ActiveRecord::ConnectionFailed', code: 'ActiveRecord::ConnectionFailed', cls: 'other_lost', connectAmbiguous: true },
+  {
+    needle: 'Mysql2::Error::ConnectionError',
+    code: 'Mysql2::Error::ConnectionError',
+    cls: 'other_lost',
+    connectAmbiguous: true,
+  },
+  {
+    needle: 'ActiveRecord::ConnectionFailed',
+    code: 'ActiveRecord::ConnectionFailed',
+    cls: 'other_lost',
+    connectAmbiguous: true,
+  },
   // Go go-sql-driver (§4): only this driver prints it
   { needle: 'closing bad idle connection', code: 'bad_idle_connection', cls: 'other_lost' },
 ];
@@ -140,7 +171,12 @@ const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * (`(2006, '…')`, `Error 1927: …`) carries no English needle.
  */
 const FORM_TRIGGERS = ['SQLSTATE[', '08S01', 'errno', ...[...LOST_ERRNO.keys()].map(String)];
-const PREFILTER = new RegExp([...STRONG, ...WEAK].map((s) => esc(s.needle)).concat(FORM_TRIGGERS.map(esc)).join('|'));
+const PREFILTER = new RegExp(
+  [...STRONG, ...WEAK]
+    .map((s) => esc(s.needle))
+    .concat(FORM_TRIGGERS.map(esc))
+    .join('|'),
+);
 
 /** Cheap gate: false → the text certainly carries no signature. */
 export function mayBeLost(text: string): boolean {
@@ -149,8 +185,10 @@ export function mayBeLost(text: string): boolean {
 
 const CONNECT_FAIL =
   /Connection refused|ECONNREFUSED|Can't connect to|Access denied for user|Unknown (?:MySQL )?server host|getaddrinfo|java\.net\.ConnectException|UnknownHostException|No route to host|connect ETIMEDOUT|Too many connections|has not received any packets from the server/;
-const HANDSHAKE = /reading initial communication packet|reading authorization packet|Handshake inactivity timeout|GREET packet/;
-const MYSQL_CTX = /mysql|MySQL|mariadb|MariaDB|SQLSTATE|sqlState|PDO|"db"|\bdb[.:=_]|database|Database|\bSQL\b|\bsql\b|\b[Qq]uery\b|\btransaction\b|"fatal":\s*true|fatal: true|packets\.go/;
+const HANDSHAKE =
+  /reading initial communication packet|reading authorization packet|Handshake inactivity timeout|GREET packet/;
+const MYSQL_CTX =
+  /mysql|MySQL|mariadb|MariaDB|SQLSTATE|sqlState|PDO|"db"|\bdb[.:=_]|database|Database|\bSQL\b|\bsql\b|\b[Qq]uery\b|\btransaction\b|"fatal":\s*true|fatal: true|packets\.go/;
 const OTHER_DB = /postgres|Postgres|PostgreSQL|pgx|\bpq: |redis|Redis|mongo|Mongo|sqlite|SQLite|mssql|ORA-\d/;
 const HAS_MYSQL_NAME = /mysql|mariadb/i;
 
@@ -165,7 +203,12 @@ function refine(cls: LostClass, text: string): LostClass {
   return cls;
 }
 
-interface NumHit { errno?: number; sqlstate?: string; at: number; form: string }
+interface NumHit {
+  errno?: number;
+  sqlstate?: string;
+  at: number;
+  form: string;
+}
 
 /**
  * Structured errno / SQLSTATE forms: PDO `SQLSTATE[HY000]: General error: 2006 …` / `SQLSTATE[08S01] [1159] …`,
@@ -188,9 +231,15 @@ function findNumbers(text: string): NumHit[] {
     let m: RegExpExecArray | null;
     while ((m = re.exec(text)) !== null) {
       let errno: number | undefined, sqlstate: string | undefined;
-      if (form === 'pdo') { sqlstate = m[1]; const n = m[2] ?? m[3]; errno = n ? Number(n) : undefined; }
-      else if (form === 'sqlstate') sqlstate = m[1];
-      else { errno = Number(m[1]); sqlstate = m[2]; }
+      if (form === 'pdo') {
+        sqlstate = m[1];
+        const n = m[2] ?? m[3];
+        errno = n ? Number(n) : undefined;
+      } else if (form === 'sqlstate') sqlstate = m[1];
+      else {
+        errno = Number(m[1]);
+        sqlstate = m[2];
+      }
       if (errno === 0) errno = undefined;
       hits.push({ errno, sqlstate, at: m.index, form });
       if (hits.length > 32) break;
@@ -201,7 +250,15 @@ function findNumbers(text: string): NumHit[] {
 
 function fromErrno(errno: number, at: number, sig: string, text: string, sqlstate?: string): Detection {
   const info = LOST_ERRNO.get(errno)!;
-  return { code: String(errno), errno, sqlstate: sqlstate ?? info.sqlstate, cls: refine(info.cls, text), symbol: info.symbol, at, sig };
+  return {
+    code: String(errno),
+    errno,
+    sqlstate: sqlstate ?? info.sqlstate,
+    cls: refine(info.cls, text),
+    symbol: info.symbol,
+    at,
+    sig,
+  };
 }
 
 function fromSig(s: Sig, at: number, text: string, sqlstate?: string): Detection {
@@ -236,7 +293,7 @@ export function detectLost(text: string): Detection | null {
     if (i < 0) continue;
     if (other !== undefined && sameLine(text, other.at, i)) return null;
     if (s.connectAmbiguous && CONNECT_FAIL.test(text)) return null;
-    return fromSig(s, i, text, s.errno !== undefined ? undefined : state ?? s.sqlstate);
+    return fromSig(s, i, text, s.errno !== undefined ? undefined : (state ?? s.sqlstate));
   }
   if (other !== undefined) return null;
   if (CONNECT_FAIL.test(text)) return null;

@@ -44,7 +44,13 @@ const DRIVER_MARKERS: ReadonlyArray<[string, string, Language]> = [
 
 /** Default driver per language when the record names none. */
 const LANG_DEFAULT: Record<Language, string> = {
-  php: 'mysqlnd', python: 'unknown', java: 'connector-j', go: 'go-sql-driver', node: 'mysqljs/mysql2', ruby: 'mysql2-gem', unknown: 'unknown',
+  php: 'mysqlnd',
+  python: 'unknown',
+  java: 'connector-j',
+  go: 'go-sql-driver',
+  node: 'mysqljs/mysql2',
+  ruby: 'mysql2-gem',
+  unknown: 'unknown',
 };
 
 export function guessDriver(text: string, lang: Language | undefined): { driver: string; lang: Language } {

@@ -7,27 +7,34 @@
 import { toInt, toPort, type DbInfo } from './model.js';
 
 const LOCAL_PORT = /\b(?:local_?port|localPort|client_?port|clientPort|src_port|sport)["']?\s*[:=]\s*["']?(\d{1,5})\b/;
-const THREAD_ID = /\b(?:thread_?id|threadId|connection_?id|connectionId|conn_?id|connId|mysql_thread_id)["']?\s*[:=]\s*["']?(\d{1,12})\b/;
+const THREAD_ID =
+  /\b(?:thread_?id|threadId|connection_?id|connectionId|conn_?id|connId|mysql_thread_id)["']?\s*[:=]\s*["']?(\d{1,12})\b/;
 const MARIADB_CONN = /\(conn=(\d{1,12})\)/; // MariaDB Connector/J message prefix
 const LARAVEL_HOST = /\bHost: ([^,\s)]+), Port: (\d{1,5})\b/; // Laravel ≥ 12.45 (CLIENT_ERRORS §1)
 const LOST_AT = /Lost connection to (?:MySQL )?server at '([^':\s]+):(\d{1,5})'/; // 2055 / connector-python
 const GO_TCP = /\b(?:read|write) tcp (\S+):(\d{1,5})->(\S+):(\d{1,5})\b/; // go net.OpError (CLIENT_ERRORS §4)
 // Connector/J ServerPacketTimingInfo; MessageFormat groups digits by locale (`30,035`, `30.035`, `30 035`)
-const LAST_RECEIVED = /The last packet successfully received from the server was (\d[\d,.\u00a0\u202f ]{0,18}) milliseconds? ago/;
+const LAST_RECEIVED =
+  /The last packet successfully received from the server was (\d[\d,.\u00a0\u202f ]{0,18}) milliseconds? ago/;
 const JDBC_URL = /jdbc:(?:mysql|mariadb):(?:\/\/|[a-z:]*\/\/)([^:/,\s?]+)(?::(\d{1,5}))?/;
 
 /** Connection keys from free text; `into` (already filled, e.g. from JSON) wins field by field. */
 export function dbFromText(text: string, into: DbInfo = {}): DbInfo {
   const db: DbInfo = { ...into };
-  if (db.local_port === undefined) { const m = LOCAL_PORT.exec(text); if (m) db.local_port = toPort(m[1]); }
+  if (db.local_port === undefined) {
+    const m = LOCAL_PORT.exec(text);
+    if (m) db.local_port = toPort(m[1]);
+  }
   if (db.thread_id === undefined) {
     const m = THREAD_ID.exec(text) ?? MARIADB_CONN.exec(text);
     if (m) db.thread_id = toInt(m[1]);
   }
   if (db.host === undefined) {
     let m = LARAVEL_HOST.exec(text) ?? LOST_AT.exec(text);
-    if (m) { db.host = m[1]; db.port ??= toPort(m[2]); }
-    else if ((m = GO_TCP.exec(text))) {
+    if (m) {
+      db.host = m[1];
+      db.port ??= toPort(m[2]);
+    } else if ((m = GO_TCP.exec(text))) {
       db.local_port ??= toPort(m[2]);
       db.host = m[3]!.replace(/^\[|\]$/g, '');
       db.port ??= toPort(m[4]);
@@ -44,7 +51,13 @@ export function dbFromText(text: string, into: DbInfo = {}): DbInfo {
 }
 
 export function dbIsEmpty(db: DbInfo): boolean {
-  return db.local_port === undefined && db.thread_id === undefined && db.host === undefined && db.port === undefined && db.last_received_ms === undefined;
+  return (
+    db.local_port === undefined &&
+    db.thread_id === undefined &&
+    db.host === undefined &&
+    db.port === undefined &&
+    db.last_received_ms === undefined
+  );
 }
 
 /** Drop undefined members (documents stay small and deepEqual-friendly). */
@@ -60,7 +73,10 @@ export function compact<T extends object>(o: T): T {
  * Spring `SQL [select …];`, Doctrine 2 `while executing '…' with params`, and, last, an upper-case
  * statement after `: ` in a log message (`report query failed: SELECT …`, LAB_FINDINGS 01).
  */
-export function sqlFromText(text: string, firstLineEnd: number): { sql: string; start: number; end: number } | undefined {
+export function sqlFromText(
+  text: string,
+  firstLineEnd: number,
+): { sql: string; start: number; end: number } | undefined {
   let i = text.indexOf('(SQL: ');
   let j = -1;
   if (i < 0) {
@@ -101,7 +117,7 @@ export function sqlFromText(text: string, firstLineEnd: number): { sql: string; 
     const end = text.indexOf('];', start);
     if (end > start) return { sql: text.slice(start, end), start, end };
   }
-  i = text.indexOf(' while executing \'');
+  i = text.indexOf(" while executing '");
   if (i >= 0) {
     const start = i + 18;
     const end = text.indexOf("' with params", start);

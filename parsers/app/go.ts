@@ -41,14 +41,22 @@ export function parseLogfmtHeader(line: string, ctx: ParseContext): Header | und
   let t: number | undefined, badTime: string | undefined;
   if (ts !== undefined) {
     const st = parseStampAt(ts, 0, ctx);
-    if (st) { t = st.t; badTime = st.bad; }
-    else if (/^\d{9,10}(?:\.\d+)?$/.test(ts)) t = Math.round(Number(ts) * 1000);
+    if (st) {
+      t = st.t;
+      badTime = st.bad;
+    } else if (/^\d{9,10}(?:\.\d+)?$/.test(ts)) t = Math.round(Number(ts) * 1000);
     else badTime = ts;
   }
   const pid = kv.get('pid');
   return {
-    format: 'logfmt', t, badTime, level: kv.get('level')?.toLowerCase(), logger: kv.get('logger') ?? kv.get('component'),
-    pid: pid && /^\d{1,7}$/.test(pid) ? Number(pid) : undefined, msg: kv.get('msg') ?? kv.get('message') ?? '', lang: 'go',
+    format: 'logfmt',
+    t,
+    badTime,
+    level: kv.get('level')?.toLowerCase(),
+    logger: kv.get('logger') ?? kv.get('component'),
+    pid: pid && /^\d{1,7}$/.test(pid) ? Number(pid) : undefined,
+    msg: kv.get('msg') ?? kv.get('message') ?? '',
+    lang: 'go',
   };
 }
 

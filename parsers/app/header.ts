@@ -21,10 +21,19 @@ const dig = (s: string, i: number) => isDigit(s.charCodeAt(i));
 function fracAt(s: string, p: number): { ms: number; end: number } {
   const c = s.charCodeAt(p);
   if (c !== 46 && c !== 44) return { ms: 0, end: p };
-  let q = p + 1, digits = 0, v = 0;
-  while (q < s.length && dig(s, q)) { if (digits < 3) v = v * 10 + (s.charCodeAt(q) - 48); digits++; q++; }
+  let q = p + 1,
+    digits = 0,
+    v = 0;
+  while (q < s.length && dig(s, q)) {
+    if (digits < 3) v = v * 10 + (s.charCodeAt(q) - 48);
+    digits++;
+    q++;
+  }
   if (digits === 0) return { ms: 0, end: p };
-  while (digits < 3) { v *= 10; digits++; }
+  while (digits < 3) {
+    v *= 10;
+    digits++;
+  }
   return { ms: v, end: q };
 }
 
@@ -41,7 +50,8 @@ function badToken(s: string, i: number): Stamp {
  */
 export function parseStampAt(s: string, i: number, ctx: ParseContext): Stamp | undefined {
   if (!dig(s, i) || !dig(s, i + 1)) return undefined;
-  const c2 = s.charCodeAt(i + 2), c4 = s.charCodeAt(i + 4);
+  const c2 = s.charCodeAt(i + 2),
+    c4 = s.charCodeAt(i + 4);
   if (dig(s, i + 2) && c4 === 45) {
     const r = parseIsoAt(s, i, ctx.zone);
     if (!r) return badToken(s, i);
@@ -49,28 +59,59 @@ export function parseStampAt(s: string, i: number, ctx: ParseContext): Stamp | u
   }
   if (dig(s, i + 2) && c4 === 47) {
     // Go log.LstdFlags: 2024/06/04 19:12:35 (+ .123456 with Lmicroseconds)
-    const y = dn(s, i, 4), mo = d2(s, i + 5), d = d2(s, i + 8);
-    const h = d2(s, i + 11), mi = d2(s, i + 14), sec = d2(s, i + 17);
-    if (s.charCodeAt(i + 7) !== 47 || s.charCodeAt(i + 10) !== 32 || s.charCodeAt(i + 13) !== 58 || s.charCodeAt(i + 16) !== 58) return badToken(s, i);
-    if (Number.isNaN(y + mo + d + h + mi + sec) || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return badToken(s, i);
+    const y = dn(s, i, 4),
+      mo = d2(s, i + 5),
+      d = d2(s, i + 8);
+    const h = d2(s, i + 11),
+      mi = d2(s, i + 14),
+      sec = d2(s, i + 17);
+    if (
+      s.charCodeAt(i + 7) !== 47 ||
+      s.charCodeAt(i + 10) !== 32 ||
+      s.charCodeAt(i + 13) !== 58 ||
+      s.charCodeAt(i + 16) !== 58
+    )
+      return badToken(s, i);
+    if (
+      Number.isNaN(y + mo + d + h + mi + sec) ||
+      mo < 1 ||
+      mo > 12 ||
+      d < 1 ||
+      d > 31 ||
+      h > 23 ||
+      mi > 59 ||
+      sec > 60
+    )
+      return badToken(s, i);
     const f = fracAt(s, i + 19);
     return { t: ctx.zone.toEpoch(y, mo, d, h, mi, sec, f.ms), end: f.end };
   }
   if (c2 === 45 && monthNumber(s.slice(i + 3, i + 6)) !== undefined) {
     // 24-Nov-2026 10:00:00 (PHP error_log; the zone name after it is read by php.ts)
-    const d = d2(s, i), mo = monthNumber(s.slice(i + 3, i + 6))!, y = dn(s, i + 7, 4);
-    const h = d2(s, i + 12), mi = d2(s, i + 15), sec = d2(s, i + 18);
-    if (s.charCodeAt(i + 11) !== 32 || s.charCodeAt(i + 14) !== 58 || s.charCodeAt(i + 17) !== 58) return badToken(s, i);
+    const d = d2(s, i),
+      mo = monthNumber(s.slice(i + 3, i + 6))!,
+      y = dn(s, i + 7, 4);
+    const h = d2(s, i + 12),
+      mi = d2(s, i + 15),
+      sec = d2(s, i + 18);
+    if (s.charCodeAt(i + 11) !== 32 || s.charCodeAt(i + 14) !== 58 || s.charCodeAt(i + 17) !== 58)
+      return badToken(s, i);
     if (Number.isNaN(d + y + h + mi + sec) || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return badToken(s, i);
     return { t: ctx.zone.toEpoch(y, mo, d, h, mi, sec, 0), end: i + 20 };
   }
   if (c2 === 47 && monthNumber(s.slice(i + 3, i + 6)) !== undefined) {
     // 23/Nov/2026:20:21:21[.257] [+0000]
     let e = i + 20;
-    if (s.charCodeAt(e) === 46) { e++; while (dig(s, e)) e++; }
+    if (s.charCodeAt(e) === 46) {
+      e++;
+      while (dig(s, e)) e++;
+    }
     const off = /^ ([+-])(\d\d)(\d\d)/.exec(s.slice(e, e + 6));
     if (off) {
-      const utc = parseHaproxyDate(s.slice(i, e), { name: 'UTC', toEpoch: (y, mo, d, h, mi, sec, ms) => Date.UTC(y, mo - 1, d, h, mi, sec, ms) });
+      const utc = parseHaproxyDate(s.slice(i, e), {
+        name: 'UTC',
+        toEpoch: (y, mo, d, h, mi, sec, ms) => Date.UTC(y, mo - 1, d, h, mi, sec, ms),
+      });
       const sign = off[1] === '-' ? -1 : 1;
       if (Number.isNaN(utc)) return badToken(s, i);
       return { t: utc - sign * (Number(off[2]) * 60 + Number(off[3])) * 60000, end: e + 6 };
@@ -86,7 +127,10 @@ export function parseStampAt(s: string, i: number, ctx: ParseContext): Stamp | u
 }
 
 /** `LEVEL [worker] pid --- logger : msg` etc. after the timestamp (index p). */
-export function parseRest(line: string, p: number): Pick<Header, 'level' | 'logger' | 'worker' | 'pid' | 'msg' | 'lang'> {
+export function parseRest(
+  line: string,
+  p: number,
+): Pick<Header, 'level' | 'logger' | 'worker' | 'pid' | 'msg' | 'lang'> {
   let level: string | undefined, logger: string | undefined, worker: string | undefined, pid: number | undefined;
   let lang: Header['lang'];
   const n = line.length;
@@ -108,7 +152,10 @@ export function parseRest(line: string, p: number): Pick<Header, 'level' | 'logg
     if (e < 0) e = n;
     const tok = line.slice(p, e);
     if (tok === '---') lang = 'java'; // Spring Boot's "%5p ${PID} --- [thread] logger : msg"
-    if (tok === '-' || tok === '---' || tok === '|' || tok === ':') { p = e; continue; }
+    if (tok === '-' || tok === '---' || tok === '|' || tok === ':') {
+      p = e;
+      continue;
+    }
     const colon = tok.indexOf(':');
     if (colon > 0) {
       // `ERROR:root:message` (Python basicConfig) or `logger:` then the message
@@ -116,21 +163,38 @@ export function parseRest(line: string, p: number): Pick<Header, 'level' | 'logg
       if (level === undefined && isLevelWord(head)) {
         level = head;
         const c2 = tok.indexOf(':', colon + 1);
-        if (c2 > colon + 1) { logger = tok.slice(colon + 1, c2); p += c2 + 1; break; }
+        if (c2 > colon + 1) {
+          logger = tok.slice(colon + 1, c2);
+          p += c2 + 1;
+          break;
+        }
         p += colon + 1;
         continue;
       }
-      if (colon === tok.length - 1 && /^[\w.$<>\\/-]+$/.test(head)) { logger = head; p = e; break; }
+      if (colon === tok.length - 1 && /^[\w.$<>\\/-]+$/.test(head)) {
+        logger = head;
+        p = e;
+        break;
+      }
       break;
     }
-    if (level === undefined && isLevelWord(tok)) { level = tok; p = e; continue; }
-    if (pid === undefined && tok.length <= 7 && /^\d+$/.test(tok)) { pid = Number(tok); p = e; continue; }
+    if (level === undefined && isLevelWord(tok)) {
+      level = tok;
+      p = e;
+      continue;
+    }
+    if (pid === undefined && tok.length <= 7 && /^\d+$/.test(tok)) {
+      pid = Number(tok);
+      p = e;
+      continue;
+    }
     // `logger - msg` / `logger   : msg` (Spring Boot pads the logger)
     let q = e;
     while (q < n && line.charCodeAt(q) === 32) q++;
     const sep = line.charCodeAt(q);
     if ((sep === 58 || sep === 45) && line.charCodeAt(q + 1) === 32 && /^[\w.$<>\\/[\]-]+$/.test(tok)) {
-      logger = tok; p = q + 2;
+      logger = tok;
+      p = q + 2;
       break;
     }
     break;
@@ -138,7 +202,10 @@ export function parseRest(line: string, p: number): Pick<Header, 'level' | 'logg
   let msg = line.slice(p).trim();
   if (level === undefined) {
     const m = /^([A-Z]{3,9})(?: - |: )/.exec(msg);
-    if (m && isLevelWord(m[1]!)) { level = m[1]; msg = msg.slice(m[0].length); }
+    if (m && isLevelWord(m[1]!)) {
+      level = m[1];
+      msg = msg.slice(m[0].length);
+    }
   }
   return { level, logger, worker, pid, msg, lang };
 }
@@ -172,14 +239,16 @@ export function parseGenericHeader(line: string, ctx: ParseContext): Header | un
   return { format: 'generic', t: st.t, badTime: st.bad, ...parseRest(line, p) };
 }
 
-const SYSLOG_TAIL = /^(\S+) ([\w.\/@-]+)(?:\[(\d+)\])?: /;
+const SYSLOG_TAIL = /^(\S+) ([\w./@-]+)(?:\[(\d+)\])?: /;
 
 /**
  * rsyslog envelopes around an app line: RFC3164 `Nov 23 20:21:24 host app[123]: ` (year from
  * ctx.refTime, else no time: USER_PAIN #3) and RFC3339 `2026-11-23T20:21:24.123+00:00 host app[123]: `.
  */
-export function parseSyslogEnvelope(line: string, ctx: ParseContext):
-  { t?: number; host: string; program: string; pid?: number; payloadStart: number } | undefined {
+export function parseSyslogEnvelope(
+  line: string,
+  ctx: ParseContext,
+): { t?: number; host: string; program: string; pid?: number; payloadStart: number } | undefined {
   let i = 0;
   const pri = /^<\d{1,3}>/.exec(line);
   if (pri) i = pri[0].length;
@@ -198,7 +267,8 @@ export function parseSyslogEnvelope(line: string, ctx: ParseContext):
     if (!r) return undefined;
     const z = line.charCodeAt(r.end - 1);
     if (z !== 90 && line.charCodeAt(r.end - 3) !== 58 && !/[+-]\d{4}$/.test(line.slice(i, r.end))) return undefined;
-    t = r.t; end = r.end;
+    t = r.t;
+    end = r.end;
   } else return undefined;
   if (line.charCodeAt(end) !== 32) return undefined;
   const m = SYSLOG_TAIL.exec(line.slice(end + 1, end + 200));

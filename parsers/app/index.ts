@@ -9,7 +9,14 @@ import { buildRecord, NOT_OURS } from './record.js';
 import type { CompiledAppPattern } from './custom.js';
 
 export { isAppRecordStart } from './start.js';
-export { compileAppPattern, appPatternSchema, APP_PATTERN_GROUPS, type AppPatternError, type CompiledAppPattern, type AppPatternConfig } from './custom.js';
+export {
+  compileAppPattern,
+  appPatternSchema,
+  APP_PATTERN_GROUPS,
+  type AppPatternError,
+  type CompiledAppPattern,
+  type AppPatternConfig,
+} from './custom.js';
 export { detectLost, mayBeLost, signatureTable, LOST_ERRNO } from './detect.js';
 export { redactSqlLiterals } from './redact.js';
 export type { Detection, LostClass, Language } from './model.js';
@@ -50,6 +57,9 @@ export function parseAppRecord(text: string, ctx: ParseContext): AppOutcome {
   try {
     return parseInner(text, ctx);
   } catch (e) {
-    return { ok: false, issue: { code: 'no_match', parser: 'app', message: `internal error: ${(e as Error)?.message ?? String(e)}` } };
+    return {
+      ok: false,
+      issue: { code: 'no_match', parser: 'app', message: `internal error: ${(e as Error)?.message ?? String(e)}` },
+    };
   }
 }

@@ -13,7 +13,9 @@ export function javaExtra(text: string, h: Header, det: Detection): Extra {
   const x: Extra = {};
   const exc = exceptionLines(text);
   // the driver's own class names the failure best, even when Spring/Hibernate wrap it
-  const driverExc = exc.find((e) => /CommunicationsException|SQLNonTransientConnectionException|SQLRecoverableException/.test(e.type));
+  const driverExc = exc.find((e) =>
+    /CommunicationsException|SQLNonTransientConnectionException|SQLRecoverableException/.test(e.type),
+  );
   const atEvidence = exc.filter((e) => e.at <= det.at).pop();
   const chosen = driverExc ?? atEvidence ?? exc[0];
   if (chosen) x.type = chosen.type;
@@ -25,6 +27,7 @@ export function javaExtra(text: string, h: Header, det: Detection): Extra {
     x.message = sc.message;
   }
   const tm = TIMING.exec(text);
-  if (tm && x.message !== undefined && x.message.indexOf('The last packet') < 0) x.message = `${x.message.replace(/\.?\s*$/, '.')} ${tm[0].trim()}`;
+  if (tm && x.message !== undefined && x.message.indexOf('The last packet') < 0)
+    x.message = `${x.message.replace(/\.?\s*$/, '.')} ${tm[0].trim()}`;
   return x;
 }

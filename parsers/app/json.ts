@@ -22,9 +22,15 @@ function epochToMs(n: number): number | undefined {
 }
 
 function timeOf(v: unknown, ctx: ParseContext): { t?: number; bad?: string } {
-  if (typeof v === 'number') { const t = epochToMs(v); return t === undefined ? { bad: String(v) } : { t }; }
+  if (typeof v === 'number') {
+    const t = epochToMs(v);
+    return t === undefined ? { bad: String(v) } : { t };
+  }
   if (typeof v === 'string') {
-    if (/^\d{9,17}(?:\.\d+)?$/.test(v)) { const t = epochToMs(Number(v)); return t === undefined ? { bad: v } : { t }; }
+    if (/^\d{9,17}(?:\.\d+)?$/.test(v)) {
+      const t = epochToMs(Number(v));
+      return t === undefined ? { bad: v } : { t };
+    }
     const st = parseStampAt(v, 0, ctx);
     if (st) return { t: st.t, bad: st.bad };
     return { bad: v.slice(0, 40) };
@@ -56,7 +62,8 @@ function dbOf(o: Obj, err: unknown): DbInfo {
   for (const c of any) {
     db.local_port ??= toPort(first(c, LOCAL_KEYS));
     const th = first(c, THREAD_KEYS);
-    db.thread_id ??= typeof th === 'number' && Number.isInteger(th) && th >= 0 ? th : typeof th === 'string' ? toInt(th) : undefined;
+    db.thread_id ??=
+      typeof th === 'number' && Number.isInteger(th) && th >= 0 ? th : typeof th === 'string' ? toInt(th) : undefined;
   }
   // ECS: an app's outgoing connection is `source` (the app's side) -> `destination` (the database).
   // Not `client`: libraries log their database client's settings under it (`client.port` = 3306),
@@ -69,7 +76,12 @@ function dbOf(o: Obj, err: unknown): DbInfo {
   return db;
 }
 
-export interface JsonRecord { header: Header; extra: Extra; db: DbInfo; code?: string }
+export interface JsonRecord {
+  header: Header;
+  extra: Extra;
+  db: DbInfo;
+  code?: string;
+}
 
 export function parseJsonRecord(text: string, ctx: ParseContext): JsonRecord | undefined {
   let o: unknown;
@@ -79,7 +91,11 @@ export function parseJsonRecord(text: string, ctx: ParseContext): JsonRecord | u
     // a JSON line followed by non-JSON continuation (a raw stack printed after it)
     const nl = text.indexOf('\n');
     if (nl < 0) return undefined;
-    try { o = JSON.parse(text.slice(0, nl)); } catch { return undefined; }
+    try {
+      o = JSON.parse(text.slice(0, nl));
+    } catch {
+      return undefined;
+    }
   }
   if (!isObj(o)) return undefined;
   const log = isObj(o.log) ? o.log : undefined;
@@ -92,7 +108,8 @@ export function parseJsonRecord(text: string, ctx: ParseContext): JsonRecord | u
   const pidv = o.pid ?? proc?.pid ?? (typeof o.process === 'number' ? o.process : undefined);
   const header: Header = {
     format: 'json',
-    t, badTime: bad,
+    t,
+    badTime: bad,
     level: normLevel(o.level_name ?? o.levelname ?? o.level ?? o.severity ?? log?.level),
     logger: str(o.logger) ?? str(o.logger_name) ?? str(o.channel) ?? str(o.name) ?? str(log?.logger),
     worker: str(o.worker) ?? str(o.thread_name) ?? str(o.threadName) ?? str(o.thread),
@@ -100,6 +117,11 @@ export function parseJsonRecord(text: string, ctx: ParseContext): JsonRecord | u
     msg: str(o.msg) ?? str(o.message) ?? str(o['@message']) ?? '',
     lang: jsonLanguage(o, errText),
   };
-  const extra: Extra = { type: err.type, message: err.message, sql: err.sql ?? str(o.sql) ?? str(o.query), symbol: err.symbol };
+  const extra: Extra = {
+    type: err.type,
+    message: err.message,
+    sql: err.sql ?? str(o.sql) ?? str(o.query),
+    symbol: err.symbol,
+  };
   return { header, extra, db: dbOf(o, ev), code: err.code };
 }

@@ -19,7 +19,8 @@ export type Language = 'php' | 'python' | 'java' | 'go' | 'node' | 'ruby' | 'unk
 
 /** What detect.ts found in a record: one lost-connection signature, normalised. */
 export interface Detection {
-  /** error.code: the MySQL errno as a string when known ('2006'), else the driver's code ('PROTOCOL_CONNECTION_LOST') */
+  /** error.code: the MySQL errno as a string when known ('2006'), else the driver's code ('PROTOCOL_CONNECTION_LOST')
+   * */
   code: string;
   errno?: number;
   sqlstate?: string;
@@ -34,7 +35,8 @@ export interface Detection {
 
 /** The first line of a record, split into the usual logging fields. */
 export interface Header {
-  /** which layout matched: 'laravel' | 'php_error_log' | 'python' | 'ruby_logger' | 'go_mysql' | 'go_log' | 'logfmt' | 'syslog' | 'json' | 'generic' */
+  /** which layout matched: 'laravel' | 'php_error_log' | 'python' | 'ruby_logger' | 'go_mysql' | 'go_log' | 'logfmt' |
+   * 'syslog' | 'json' | 'generic' */
   format: string;
   /** epoch ms; undefined when the record carries no (complete) time */
   t?: number;
@@ -102,8 +104,25 @@ export function normLevel(v: unknown): string | undefined {
 }
 
 const LEVEL_WORDS = new Set([
-  'TRACE', 'DEBUG', 'INFO', 'NOTICE', 'WARN', 'WARNING', 'ERROR', 'ERR', 'CRITICAL', 'CRIT', 'FATAL', 'SEVERE',
-  'ALERT', 'EMERGENCY', 'EMERG', 'FINE', 'FINER', 'FINEST', 'CONFIG',
+  'TRACE',
+  'DEBUG',
+  'INFO',
+  'NOTICE',
+  'WARN',
+  'WARNING',
+  'ERROR',
+  'ERR',
+  'CRITICAL',
+  'CRIT',
+  'FATAL',
+  'SEVERE',
+  'ALERT',
+  'EMERGENCY',
+  'EMERG',
+  'FINE',
+  'FINER',
+  'FINEST',
+  'CONFIG',
 ]);
 
 /** True for an upper-case level word (ERROR, WARNING, …) */

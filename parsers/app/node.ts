@@ -24,7 +24,9 @@ export function errorValue(o: Obj): unknown {
 /** Type + message from a stack / traceback string: Python's last exception line, else the first line. */
 function fromTraceText(s: string): Extra {
   if (s.indexOf('Traceback (most recent call last):') >= 0) {
-    const exc = exceptionLines(s).filter((e) => !/^(?:Traceback|During handling|The above exception)/.test(s.slice(e.at, e.at + 30)));
+    const exc = exceptionLines(s).filter(
+      (e) => !/^(?:Traceback|During handling|The above exception)/.test(s.slice(e.at, e.at + 30)),
+    );
     const last = exc[exc.length - 1];
     if (last) {
       const sc = splitClass(lineAt(s, last.at).line);

@@ -21,7 +21,15 @@ export function parseLaravelHeader(line: string, ctx: ParseContext): Header | un
   const m = CHANNEL_LEVEL.exec(line.slice(p + 1, p + 80));
   if (!m) return undefined;
   p += 1 + m[0].length;
-  return { format: 'laravel', t: st.t, badTime: st.bad, logger: m[1], level: m[2]!.toLowerCase(), msg: laravelMessage(line.slice(p)), lang: 'php' };
+  return {
+    format: 'laravel',
+    t: st.t,
+    badTime: st.bad,
+    logger: m[1],
+    level: m[2]!.toLowerCase(),
+    msg: laravelMessage(line.slice(p)),
+    lang: 'php',
+  };
 }
 
 /** The Monolog message without its trailing context / extra (` {"exception":…}`, ` [] []`). */
@@ -44,8 +52,13 @@ export function zoneNamed(name: string): ZoneConverter | null {
 }
 
 const PHP_LEVEL: Record<string, string> = {
-  'Warning': 'warning', 'Fatal error': 'fatal', 'Notice': 'notice', 'Parse error': 'error', 'Deprecated': 'deprecated',
-  'Recoverable fatal error': 'error', 'Error': 'error',
+  Warning: 'warning',
+  'Fatal error': 'fatal',
+  Notice: 'notice',
+  'Parse error': 'error',
+  Deprecated: 'deprecated',
+  'Recoverable fatal error': 'error',
+  Error: 'error',
 };
 const PHP_PREFIX = /^PHP (Warning|Fatal error|Notice|Parse error|Deprecated|Recoverable fatal error|Error):\s+/;
 
@@ -54,7 +67,9 @@ const PHP_PREFIX = /^PHP (Warning|Fatal error|Notice|Parse error|Deprecated|Reco
  * identifier is date.timezone, so it is honoured here, not ctx.zone), or a bare `PHP Warning:  …` (CLI stderr).
  */
 export function parsePhpErrorLogHeader(line: string, ctx: ParseContext): Header | undefined {
-  let t: number | undefined, badTime: string | undefined, p = 0;
+  let t: number | undefined,
+    badTime: string | undefined,
+    p = 0;
   if (line.charCodeAt(0) === 91) {
     const close = line.indexOf('] ', 21);
     if (close < 0 || close > 64) return undefined;
@@ -62,20 +77,29 @@ export function parsePhpErrorLogHeader(line: string, ctx: ParseContext): Header 
     const zone = zname.length > 0 ? zoneNamed(zname) : null;
     const st = parseStampAt(line, 1, zone ? { ...ctx, zone } : ctx);
     if (!st || st.end !== 21) return undefined;
-    t = st.t; badTime = st.bad;
-    if (zname.length > 0 && !zone) { t = undefined; badTime = line.slice(1, close); }
+    t = st.t;
+    badTime = st.bad;
+    if (zname.length > 0 && !zone) {
+      t = undefined;
+      badTime = line.slice(1, close);
+    }
     p = close + 2;
   }
   const rest = line.slice(p);
   const m = PHP_PREFIX.exec(rest);
   if (!m && p === 0) return undefined;
   return {
-    format: 'php_error_log', t, badTime, level: m ? PHP_LEVEL[m[1]!] : undefined,
-    msg: m ? rest.slice(m[0].length).trimEnd() : rest.trimEnd(), lang: 'php',
+    format: 'php_error_log',
+    t,
+    badTime,
+    level: m ? PHP_LEVEL[m[1]!] : undefined,
+    msg: m ? rest.slice(m[0].length).trimEnd() : rest.trimEnd(),
+    lang: 'php',
   };
 }
 
-/** `[object] (Illuminate\\Database\\QueryException(code: HY000): msg at /app/…/Connection.php:760)` in Laravel's context */
+/** `[object] (Illuminate\\Database\\QueryException(code: HY000): msg at /app/…/Connection.php:760)` in Laravel's
+ * context */
 const OBJECT_CLASS = /\[object\] \(([\w\\]+)\(code: \w*\): (.*?)(?: at \/\S+:\d+\)|$)/m;
 
 export function phpExtra(text: string, h: Header, det: Detection): Extra {
@@ -92,10 +116,16 @@ export function phpExtra(text: string, h: Header, det: Detection): Extra {
     if (det.at >= msgEnd) msg = oc[2]!;
   }
   const unc = /^Uncaught ([\w\\]+): /.exec(msg);
-  if (unc) { x.type ??= unc[1]; msg = msg.slice(unc[0].length); }
+  if (unc) {
+    x.type ??= unc[1];
+    msg = msg.slice(unc[0].length);
+  }
   if (!x.type) {
     const sc = splitClass(msg);
-    if (sc.type && /Exception|Error|ConnectionLost/.test(sc.type)) { x.type = sc.type; msg = sc.message; }
+    if (sc.type && /Exception|Error|ConnectionLost/.test(sc.type)) {
+      x.type = sc.type;
+      msg = sc.message;
+    }
   }
   if (!x.type) {
     const pe = /\b(PDOException|mysqli_sql_exception|Doctrine\\DBAL\\Exception\\ConnectionLost)\b/.exec(text);

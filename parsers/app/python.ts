@@ -35,8 +35,10 @@ export function pythonExtra(text: string, h: Header, det: Detection): Extra {
     x.message = sc.message;
   } else {
     const m = /((?:[A-Za-z_]\w*\.)+[A-Z]\w*(?:Error|Exception)): (.*)$/.exec(h.msg);
-    if (m) { x.type = m[1]; x.message = m[2]; }
-    else x.message = h.msg;
+    if (m) {
+      x.type = m[1];
+      x.message = m[2];
+    } else x.message = h.msg;
   }
   return x;
 }

@@ -26,7 +26,12 @@ const MAX_MSG = 4096;
 function textHeader(line: string, ctx: ParseContext, allowSyslog = true): Header | undefined {
   const c = line.charCodeAt(0);
   if (c === 91 /* [ */) {
-    return parseLaravelHeader(line, ctx) ?? parsePhpErrorLogHeader(line, ctx) ?? parseGoMysqlHeader(line, ctx) ?? parseGenericHeader(line, ctx);
+    return (
+      parseLaravelHeader(line, ctx) ??
+      parsePhpErrorLogHeader(line, ctx) ??
+      parseGoMysqlHeader(line, ctx) ??
+      parseGenericHeader(line, ctx)
+    );
   }
   if (c >= 48 && c <= 57) {
     if (allowSyslog && line.charCodeAt(10) === 84) {
@@ -36,9 +41,15 @@ function textHeader(line: string, ctx: ParseContext, allowSyslog = true): Header
     return parseGenericHeader(line, ctx);
   }
   if (c >= 65 && c <= 90) {
-    if (line.charCodeAt(1) === 44) { const r = parseRubyHeader(line, ctx); if (r) return r; }
+    if (line.charCodeAt(1) === 44) {
+      const r = parseRubyHeader(line, ctx);
+      if (r) return r;
+    }
     if (line.startsWith('PHP ')) return parsePhpErrorLogHeader(line, ctx);
-    if (allowSyslog) { const s = syslogHeader(line, ctx); if (s) return s; }
+    if (allowSyslog) {
+      const s = syslogHeader(line, ctx);
+      if (s) return s;
+    }
     return parseGenericHeader(line, ctx);
   }
   if (c === 116 || c === 108) return parseLogfmtHeader(line, ctx);
@@ -55,7 +66,10 @@ function syslogHeader(line: string, ctx: ParseContext): Header | undefined {
   const inner = isJson ? parseJsonRecord(payload, ctx)?.header : textHeader(payload, ctx, false);
   const h: Header = inner ? { ...inner } : { format: 'syslog', msg: payload.trim() };
   if (isJson && inner) h.jsonAt = env.payloadStart;
-  if (h.t === undefined) { h.t = env.t; h.badTime = undefined; }
+  if (h.t === undefined) {
+    h.t = env.t;
+    h.badTime = undefined;
+  }
   h.pid ??= env.pid;
   h.logger ??= env.program;
   h.host = env.host;
@@ -64,14 +78,22 @@ function syslogHeader(line: string, ctx: ParseContext): Header | undefined {
 
 function langExtra(lang: Language, text: string, first: string, h: Header, det: Detection): Extra {
   switch (lang) {
-    case 'php': return phpExtra(text, h, det);
-    case 'python': return pythonExtra(text, h, det);
-    case 'java': return javaExtra(text, h, det);
-    case 'go': return goExtra(first, h);
-    case 'ruby': return rubyExtra(text, h, det);
+    case 'php':
+      return phpExtra(text, h, det);
+    case 'python':
+      return pythonExtra(text, h, det);
+    case 'java':
+      return javaExtra(text, h, det);
+    case 'go':
+      return goExtra(first, h);
+    case 'ruby':
+      return rubyExtra(text, h, det);
     default: {
       // evidence in the first line → the log message; else the line holding it, class split off
-      if (det.at < first.length) { const sc = splitClass(h.msg); return { type: sc.type, message: sc.message }; }
+      if (det.at < first.length) {
+        const sc = splitClass(h.msg);
+        return { type: sc.type, message: sc.message };
+      }
       const sc = splitClass(lineAt(text, det.at).line);
       return { type: sc.type, message: sc.message };
     }
@@ -80,7 +102,12 @@ function langExtra(lang: Language, text: string, first: string, h: Header, det: 
 
 const cap = (s: string | undefined) => (s !== undefined && s.length > MAX_MSG ? s.slice(0, MAX_MSG) + '…' : s);
 
-export interface Forced { header: Header; db?: DbInfo; sql?: string; message?: string }
+export interface Forced {
+  header: Header;
+  db?: DbInfo;
+  sql?: string;
+  message?: string;
+}
 
 /** Build the document of a record already known to be a lost-connection error. */
 export function buildRecord(text: string, ctx: ParseContext, det: Detection, forced?: Forced): AppOutcome {
@@ -95,17 +122,33 @@ export function buildRecord(text: string, ctx: ParseContext, det: Detection, for
   else if (first.charCodeAt(0) === 123) {
     const j = parseJsonRecord(text, ctx);
     h = j?.header ?? { format: 'plain', msg: first.trim() };
-    if (j) { x = j.extra; db = j.db; json = true; }
+    if (j) {
+      x = j.extra;
+      db = j.db;
+      json = true;
+    }
   } else {
     h = textHeader(first, ctx) ?? { format: 'plain', msg: first.trim() };
     if (h.jsonAt !== undefined) {
       // JSON payload inside a syslog envelope: its err / db objects count too
       const j = parseJsonRecord(text.slice(h.jsonAt), ctx);
-      if (j) { x = j.extra; db = j.db; json = true; }
+      if (j) {
+        x = j.extra;
+        db = j.db;
+        json = true;
+      }
     }
   }
   if (h.t === undefined && h.badTime !== undefined) {
-    return { ok: false, issue: { code: 'bad_timestamp', parser: 'app', message: `unreadable timestamp in a ${h.format} record`, value: h.badTime } };
+    return {
+      ok: false,
+      issue: {
+        code: 'bad_timestamp',
+        parser: 'app',
+        message: `unreadable timestamp in a ${h.format} record`,
+        value: h.badTime,
+      },
+    };
   }
   const { driver, lang } = guessDriver(text, h.lang);
   if (!json) x = langExtra(lang, text, first, h, det);
@@ -133,7 +176,14 @@ export function buildRecord(text: string, ctx: ParseContext, det: Detection, for
   if (msg.length > 0) doc.message = cap(msg);
   doc.error = compact({ code: det.code, message: cap(emsg), type: x.type });
   doc.app = compact({
-    error: compact({ errno: det.errno, sqlstate: det.sqlstate, driver, language: lang, class: det.cls, symbol: symbol !== det.code ? symbol : undefined }),
+    error: compact({
+      errno: det.errno,
+      sqlstate: det.sqlstate,
+      driver,
+      language: lang,
+      class: det.cls,
+      symbol: symbol !== det.code ? symbol : undefined,
+    }),
     sql: cap(sql),
     db: dbIsEmpty(db) ? undefined : compact(db),
     worker: h.worker,

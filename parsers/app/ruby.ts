@@ -16,12 +16,19 @@ export function parseRubyHeader(line: string, ctx: ParseContext): Header | undef
   const st = parseStampAt(m[2]!, 0, ctx);
   const prog = m[5]!.trim();
   return {
-    format: 'ruby_logger', t: st?.t, badTime: st ? st.bad : m[2], pid: Number(m[3]), level: m[4]!.toLowerCase(),
-    logger: prog.length > 0 ? prog : undefined, msg: line.slice(m[0].length).trim(), lang: 'ruby',
+    format: 'ruby_logger',
+    t: st?.t,
+    badTime: st ? st.bad : m[2],
+    pid: Number(m[3]),
+    level: m[4]!.toLowerCase(),
+    logger: prog.length > 0 ? prog : undefined,
+    msg: line.slice(m[0].length).trim(),
+    lang: 'ruby',
   };
 }
 
-/** `ActiveRecord::ConnectionFailed: msg` / Rails `ActiveRecord::ConnectionFailed (Mysql2::Error::ConnectionError: msg):` */
+/** `ActiveRecord::ConnectionFailed: msg` / Rails `ActiveRecord::ConnectionFailed (Mysql2::Error::ConnectionError:
+ * msg):` */
 const RB_CLASS = /((?:[A-Z]\w*::)+[A-Z]\w*|[A-Z]\w*Error)(?:: | \()(.*)$/;
 
 export function rubyExtra(text: string, h: Header, det: Detection): Extra {

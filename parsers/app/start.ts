@@ -24,11 +24,13 @@ export function looksLikeDateAt(s: string, i: number): boolean {
     if ((sep !== 45 && sep !== 47) || s.charCodeAt(i + 7) !== sep) return false;
     if (!dig(s, i + 5) || !dig(s, i + 8)) return false;
     const t = s.charCodeAt(i + 10);
-    return t === 84 /* T */ || t === 32 || t === 95 /* _ */ || t === 44 /* , */ || Number.isNaN(t) || t === 93 /* ] */;
+    return t === 84 /* T */ || t === 32 || t === 95 /* _ */ || t === 44 /* , */ || Number.isNaN(t) || t === 93; /* ] */
   }
   if (c2 === 45 || c2 === 47) {
     // DD-Mon-YYYY / DD/Mon/YYYY
-    return monthNumber(s.slice(i + 3, i + 6)) !== undefined && s.charCodeAt(i + 6) === c2 && dig(s, i + 7) && dig(s, i + 10);
+    return (
+      monthNumber(s.slice(i + 3, i + 6)) !== undefined && s.charCodeAt(i + 6) === c2 && dig(s, i + 7) && dig(s, i + 10)
+    );
   }
   if (c2 === 58) {
     // HH:MM:SS
@@ -68,7 +70,8 @@ export function isAppRecordStart(line: string): boolean {
     if (dig(line, 1)) {
       // `[24-Nov-2026 10:00:00 UTC] PHP Stack trace:` / `PHP   1. {main}()`: continuation of the PHP fatal above
       const close = line.indexOf('] PHP ');
-      if (close > 0 && close < 48 && /^ {1,3}(?:Stack trace:|\d+\. )/.test(line.slice(close + 5, close + 20))) return false;
+      if (close > 0 && close < 48 && /^ {1,3}(?:Stack trace:|\d+\. )/.test(line.slice(close + 5, close + 20)))
+        return false;
       return looksLikeDateAt(line, 1);
     }
     if (line.startsWith('[mysql] ')) return true;
@@ -78,7 +81,8 @@ export function isAppRecordStart(line: string): boolean {
     // Ruby Logger: `E, [2026-…`
     if (line.charCodeAt(1) === 44 && line.charCodeAt(2) === 32 && line.charCodeAt(3) === 91) return true;
     if (looksLikeSyslog(line)) return true;
-    if (line.startsWith('PHP ')) return /^PHP (?:Warning|Fatal error|Notice|Parse error|Deprecated|Recoverable fatal error|Error):/.test(line);
+    if (line.startsWith('PHP '))
+      return /^PHP (?:Warning|Fatal error|Notice|Parse error|Deprecated|Recoverable fatal error|Error):/.test(line);
     return levelFirst(line, 0);
   }
   if (c === 116 /* t */ || c === 108 /* l */) {

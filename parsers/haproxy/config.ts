@@ -19,9 +19,26 @@ export interface FrontendLogFormat {
   source: string;
 }
 
-const SECTIONS = new Set(['global', 'defaults', 'frontend', 'backend', 'listen', 'peers', 'resolvers', 'userlist',
-  'mailers', 'program', 'http-errors', 'ring', 'log-forward', 'cache', 'crt-store', 'traces', 'acme', 'namespace_list']);
-
+const SECTIONS = new Set([
+  'global',
+  'defaults',
+  'frontend',
+  'backend',
+  'listen',
+  'peers',
+  'resolvers',
+  'userlist',
+  'mailers',
+  'program',
+  'http-errors',
+  'ring',
+  'log-forward',
+  'cache',
+  'crt-store',
+  'traces',
+  'acme',
+  'namespace_list',
+]);
 
 /** Expand `$NAME` / `${NAME}` at s[i]; returns [text, next index]. Unknown variables stay verbatim. */
 function envAt(s: string, i: number): [string, number] {
@@ -34,12 +51,21 @@ function envAt(s: string, i: number): [string, number] {
 /** One config line → arguments, HAProxy style (cfgparse.c parse_line, simplified). */
 export function tokenizeConfigLine(line: string): string[] {
   const args: string[] = [];
-  let cur = '', inArg = false, quote = '';
-  const push = () => { if (inArg) { args.push(cur); cur = ''; inArg = false; } };
+  let cur = '',
+    inArg = false,
+    quote = '';
+  const push = () => {
+    if (inArg) {
+      args.push(cur);
+      cur = '';
+      inArg = false;
+    }
+  };
   for (let i = 0; i < line.length; i++) {
     const c = line[i]!;
     if (quote === "'") {
-      if (c === "'") quote = ''; else cur += c;
+      if (c === "'") quote = '';
+      else cur += c;
       continue;
     }
     if (c === '\\' && i + 1 < line.length) {
@@ -50,31 +76,52 @@ export function tokenizeConfigLine(line: string): string[] {
     }
     if (quote === '"') {
       if (c === '"') quote = '';
-      else if (c === '$') { const [v, j] = envAt(line, i); cur += v; i = j - 1; }
-      else cur += c;
+      else if (c === '$') {
+        const [v, j] = envAt(line, i);
+        cur += v;
+        i = j - 1;
+      } else cur += c;
       continue;
     }
     if (c === '#') break;
-    if (c === ' ' || c === '\t') { push(); continue; }
+    if (c === ' ' || c === '\t') {
+      push();
+      continue;
+    }
     inArg = true;
     if (c === '"' || c === "'") quote = c;
-    else if (c === '$') { const [v, j] = envAt(line, i); cur += v; i = j - 1; }
-    else cur += c;
+    else if (c === '$') {
+      const [v, j] = envAt(line, i);
+      cur += v;
+      i = j - 1;
+    } else cur += c;
   }
   push();
   return args;
 }
 
-interface Fmt { format: string; source: string; builtin?: 'http' | 'tcp' }
-interface Settings { mode?: 'tcp' | 'http' | 'other'; modeSource?: string; fmt?: Fmt }
+interface Fmt {
+  format: string;
+  source: string;
+  builtin?: 'http' | 'tcp';
+}
+interface Settings {
+  mode?: 'tcp' | 'http' | 'other';
+  modeSource?: string;
+  fmt?: Fmt;
+}
 
 function optionFormat(args: string[]): { format: string; builtin: 'http' | 'tcp' } | undefined {
   const clf = args[2] === 'clf';
   switch (args[1]) {
-    case 'tcplog': return { format: clf ? BUILTIN_FORMATS.tcpClf : BUILTIN_FORMATS.tcplog, builtin: 'tcp' };
-    case 'httplog': return { format: clf ? BUILTIN_FORMATS.httpClf : BUILTIN_FORMATS.httplog, builtin: 'http' };
-    case 'httpslog': return { format: BUILTIN_FORMATS.httpslog, builtin: 'http' };
-    default: return undefined;
+    case 'tcplog':
+      return { format: clf ? BUILTIN_FORMATS.tcpClf : BUILTIN_FORMATS.tcplog, builtin: 'tcp' };
+    case 'httplog':
+      return { format: clf ? BUILTIN_FORMATS.httpClf : BUILTIN_FORMATS.httplog, builtin: 'http' };
+    case 'httpslog':
+      return { format: BUILTIN_FORMATS.httpslog, builtin: 'http' };
+    default:
+      return undefined;
   }
 }
 
@@ -114,13 +161,15 @@ export function logFormatsFromConfig(haproxyCfgText: string): FrontendLogFormat[
       const fromIdx = args.indexOf('from');
       const from = fromIdx > 0 ? args[fromIdx + 1] : undefined;
       const name = kw === 'defaults' ? (args[1] && args[1] !== 'from' ? args[1] : '') : (args[1] ?? '');
-      const base = from !== undefined ? (defaults.get(from) ?? {}) : (kw === 'defaults' ? {} : lastDefaults);
+      const base = from !== undefined ? (defaults.get(from) ?? {}) : kw === 'defaults' ? {} : lastDefaults;
       const inherited: Settings = { ...base };
-      if (inherited.fmt && kw !== 'defaults') inherited.fmt = { ...inherited.fmt, source: `${inherited.fmt.source} (inherited from defaults)` };
+      if (inherited.fmt && kw !== 'defaults')
+        inherited.fmt = { ...inherited.fmt, source: `${inherited.fmt.source} (inherited from defaults)` };
       section = { kind: kw, name, s: kw === 'defaults' && from === undefined ? {} : inherited, line: ln + 1 };
       continue;
     }
-    if (!section || !(section.kind === 'defaults' || section.kind === 'frontend' || section.kind === 'listen')) continue;
+    if (!section || !(section.kind === 'defaults' || section.kind === 'frontend' || section.kind === 'listen'))
+      continue;
     const s = section.s;
     const where = `line ${ln + 1}`;
     if (kw === 'mode' && args[1]) {

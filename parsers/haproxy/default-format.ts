@@ -14,13 +14,24 @@ const CONNECT = /^Connect from (\S+) to (\S+) \(([^/\s)]+)\/(\w+)\)\s*$/;
 function endpoint(text: string): Doc {
   const { host, port } = splitHostPort(text);
   const d: Doc = {};
-  if (host === 'unix') { d.address = 'unix'; if (port !== undefined) d.socket_id = port; return d; }
-  if (host && host !== '-') { d.address = host; if (isIp(host)) d.ip = host; }
+  if (host === 'unix') {
+    d.address = 'unix';
+    if (port !== undefined) d.socket_id = port;
+    return d;
+  }
+  if (host && host !== '-') {
+    d.address = host;
+    if (isIp(host)) d.ip = host;
+  }
   if (port !== undefined) d.port = port;
   return d;
 }
 
-export function parseDefaultFormat(payload: string, env: Envelope | undefined, ctx: ParseContext): ParseResult | undefined {
+export function parseDefaultFormat(
+  payload: string,
+  env: Envelope | undefined,
+  ctx: ParseContext,
+): ParseResult | undefined {
   if (!payload.startsWith('Connect from ')) return undefined;
   const m = CONNECT.exec(payload);
   if (!m) return undefined;

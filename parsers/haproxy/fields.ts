@@ -16,38 +16,71 @@ export const PARSER = 'haproxy';
 export interface TrafficRec {
   logFormat: string;
   mode: 'tcp' | 'http';
-  client?: string;          // raw %ci text: IP, '-', 'unix'
+  client?: string; // raw %ci text: IP, '-', 'unix'
   clientPort?: number;
-  accept?: number;          // epoch ms of the accept date
-  request?: number;         // epoch ms of the request date (%tr)
+  accept?: number; // epoch ms of the accept date
+  request?: number; // epoch ms of the request date (%tr)
   frontend?: string;
   bind?: string;
   backend?: string;
   server?: string;
-  Th?: number; Ti?: number; TR?: number; Tq?: number; Tw?: number; Tc?: number;
-  Tr?: number; Td?: number; Ta?: number; Tt?: number; Tu?: number;
+  Th?: number;
+  Ti?: number;
+  TR?: number;
+  Tq?: number;
+  Tw?: number;
+  Tc?: number;
+  Tr?: number;
+  Td?: number;
+  Ta?: number;
+  Tt?: number;
+  Tu?: number;
   /** pre-1.7 httplog: the 1st/5th timers are Tq/Tt and the date is the accept date (FORMATS.md §1.4) */
   legacyHttpTimers?: boolean;
   logasap?: boolean;
   bytesRead?: number;
   bytesUploaded?: number;
   state?: string;
-  ac?: number; fc?: number; bc?: number; sc?: number; rc?: number;
+  ac?: number;
+  fc?: number;
+  bc?: number;
+  sc?: number;
+  rc?: number;
   redispatched?: boolean;
-  sq?: number; bq?: number;
+  sq?: number;
+  bq?: number;
   status?: number;
-  reqCookie?: string; resCookie?: string;
-  reqHeaders?: string; resHeaders?: string;
+  reqCookie?: string;
+  resCookie?: string;
+  reqHeaders?: string;
+  resHeaders?: string;
   requestLine?: string;
   truncated?: boolean;
-  method?: string; uri?: string; httpVersion?: string;
-  feIp?: string; fePort?: number; bsIp?: string; bsPort?: number; srvIp?: string; srvPort?: number;
+  method?: string;
+  uri?: string;
+  httpVersion?: string;
+  feIp?: string;
+  fePort?: number;
+  bsIp?: string;
+  bsPort?: number;
+  srvIp?: string;
+  srvPort?: number;
   /** Elastic: an unknown token between server and timers (Host header in a custom format, beats#25827) */
   destination?: string;
   extra?: string;
-  fcErr?: number; sslFcErr?: number; sslCErr?: number; sslCCaErr?: number; resumed?: boolean;
-  sni?: string; sslVersion?: string; sslCipher?: string;
-  uniqueId?: string; pid?: number; hostname?: string; origin?: string; requestCounter?: string;
+  fcErr?: number;
+  sslFcErr?: number;
+  sslCErr?: number;
+  sslCCaErr?: number;
+  resumed?: boolean;
+  sni?: string;
+  sslVersion?: string;
+  sslCipher?: string;
+  uniqueId?: string;
+  pid?: number;
+  hostname?: string;
+  origin?: string;
+  requestCounter?: string;
   samples?: Record<string, string>;
 }
 
@@ -56,9 +89,16 @@ export interface TrafficRec {
 /** Signed decimal integer in s[a, b) with optional leading '+' (logasap) ; NaN when not one. */
 export function intAt(s: string, a: number, b: number): number {
   if (a >= b) return NaN;
-  let i = a, neg = false;
+  let i = a,
+    neg = false;
   const c0 = s.charCodeAt(i);
-  if (c0 === 43 /* + */) { i++; plusSeen = true; } else if (c0 === 45 /* - */) { neg = true; i++; }
+  if (c0 === 43 /* + */) {
+    i++;
+    plusSeen = true;
+  } else if (c0 === 45 /* - */) {
+    neg = true;
+    i++;
+  }
   if (i >= b || b - i > 15) return NaN;
   let v = 0;
   for (; i < b; i++) {
@@ -70,7 +110,9 @@ export function intAt(s: string, a: number, b: number): number {
 }
 /** set by intAt when a '+' (logasap / redispatch) prefix was read; callers reset it */
 export let plusSeen = false;
-export function resetPlus(): void { plusSeen = false; }
+export function resetPlus(): void {
+  plusSeen = false;
+}
 
 /** Quick IPv4 / IPv6 syntax check (what Elastic's `convert type: ip` accepts for source.ip). */
 export function isIp(s: string): boolean {
@@ -85,12 +127,16 @@ export function isIp(s: string): boolean {
     }
     return colons >= 2 && colons <= 8; // 8 with a leading/trailing '::' and 7 groups
   }
-  let parts = 0, v = 0, digits = 0;
+  let parts = 0,
+    v = 0,
+    digits = 0;
   for (let i = 0; i <= n; i++) {
     const c = i === n ? 46 : s.charCodeAt(i);
     if (c === 46) {
       if (digits === 0 || v > 255) return false;
-      parts++; v = 0; digits = 0;
+      parts++;
+      v = 0;
+      digits = 0;
     } else if (c >= 48 && c <= 57) {
       v = v * 10 + (c - 48);
       if (++digits > 3) return false;
@@ -115,7 +161,12 @@ export function splitHostPort(s: string): { host: string; port: number | undefin
  * carries an offset, and HAProxy writes a traffic line when the session ends (accept + Tt, within a
  * second: LAB_FINDINGS §4.2). Returns the ms to subtract from the accept date (time.ts stampZoneShift).
  */
-export function envelopeZoneShift(accept: number, tt: number | undefined, envT: number | undefined, ctx: ParseContext): number {
+export function envelopeZoneShift(
+  accept: number,
+  tt: number | undefined,
+  envT: number | undefined,
+  ctx: ParseContext,
+): number {
   return stampZoneShift(accept + (tt !== undefined && tt > 0 ? tt : 0), envT, ctx);
 }
 
@@ -124,7 +175,9 @@ export function envelopeZoneShift(accept: number, tt: number | undefined, envT: 
 // (month-name lookup + zone conversion) runs once per hour of log, not per line. A zone's offset is
 // constant within an hour except across a DST transition, which the memo checks for (the offset at the
 // hour's last millisecond must equal the one at its start; otherwise the hour is not memoised).
-let memoZone: ZoneConverter | undefined, memoKey = '', memoBase = 0;
+let memoZone: ZoneConverter | undefined,
+  memoKey = '',
+  memoBase = 0;
 
 // the memo key as char codes: comparing 14 codes beat String#startsWith on sliced line strings
 const memoCodes = new Int32Array(14);
@@ -137,7 +190,13 @@ function sameHour(p: string, a: number): boolean {
 export function haproxyDateAt(p: string, a: number, b: number, zone: ZoneConverter): number {
   const len = b - a;
   const withMs = len === 24 && p.charCodeAt(a + 20) === 46;
-  if (memoZone === zone && (withMs || len === 20) && sameHour(p, a) && p.charCodeAt(a + 14) === 58 && p.charCodeAt(a + 17) === 58) {
+  if (
+    memoZone === zone &&
+    (withMs || len === 20) &&
+    sameHour(p, a) &&
+    p.charCodeAt(a + 14) === 58 &&
+    p.charCodeAt(a + 17) === 58
+  ) {
     const mi = d2(p, a + 15);
     const sec = d2(p, a + 18);
     const ms = withMs ? dn(p, a + 21, 3) : 0;
@@ -232,7 +291,13 @@ export function buildTrafficDoc(rec: TrafficRec, env: EnvFields | undefined): Do
   const Tt = rec.Tt;
   if (Tt !== undefined) hap.total_time_ms = Tt;
   if (rec.Ta !== undefined) hap.active_time_ms = rec.Ta;
-  if (rec.Th !== undefined || rec.Ti !== undefined || rec.Td !== undefined || rec.Tu !== undefined || (rec.Tq !== undefined && !rec.legacyHttpTimers)) {
+  if (
+    rec.Th !== undefined ||
+    rec.Ti !== undefined ||
+    rec.Td !== undefined ||
+    rec.Tu !== undefined ||
+    (rec.Tq !== undefined && !rec.legacyHttpTimers)
+  ) {
     const timers: Doc = {};
     if (rec.Th !== undefined) timers.Th = rec.Th;
     if (rec.Ti !== undefined) timers.Ti = rec.Ti;
@@ -248,7 +313,14 @@ export function buildTrafficDoc(rec: TrafficRec, env: EnvFields | undefined): Do
     hap.termination_state = rec.state;
     hap.termination = decodeTermination(rec.state);
   }
-  if (rec.ac !== undefined || rec.fc !== undefined || rec.bc !== undefined || rec.sc !== undefined || rec.rc !== undefined || rec.fcErr !== undefined) {
+  if (
+    rec.ac !== undefined ||
+    rec.fc !== undefined ||
+    rec.bc !== undefined ||
+    rec.sc !== undefined ||
+    rec.rc !== undefined ||
+    rec.fcErr !== undefined
+  ) {
     const conns: Doc = {};
     if (rec.ac !== undefined) conns.active = rec.ac;
     if (rec.fc !== undefined) conns.frontend = rec.fc;
@@ -269,7 +341,8 @@ export function buildTrafficDoc(rec: TrafficRec, env: EnvFields | undefined): Do
   if (rec.accept !== undefined) hap.accept_date = t === rec.accept ? at : iso(rec.accept);
   if (rec.request !== undefined && rec.mode === 'http') hap.request_date = t === rec.request ? at : iso(rec.request);
   if (rec.accept !== undefined && Tt !== undefined && Tt >= 0) hap.session_end = iso(rec.accept + Tt);
-  else if (rec.request !== undefined && rec.Ta !== undefined && rec.Ta >= 0) hap.session_end = iso(rec.request + rec.Ta);
+  else if (rec.request !== undefined && rec.Ta !== undefined && rec.Ta >= 0)
+    hap.session_end = iso(rec.request + rec.Ta);
 
   const dur = Tt !== undefined ? Tt : rec.Ta;
   if (dur !== undefined && dur >= 0) doc.event = { duration: dur * 1_000_000 };
@@ -297,7 +370,13 @@ export function buildTrafficDoc(rec: TrafficRec, env: EnvFields | undefined): Do
 }
 
 /** Document for a non-traffic HAProxy message (server/proxy state, alerts, …). */
-export function messageDoc(messageType: string, payload: string, env: Envelope | undefined, t: number | undefined, extra: Doc): Doc {
+export function messageDoc(
+  messageType: string,
+  payload: string,
+  env: Envelope | undefined,
+  t: number | undefined,
+  extra: Doc,
+): Doc {
   const hap: Doc = { message_type: messageType, ...extra };
   const doc: Doc = {};
   if (t !== undefined) doc['@timestamp'] = iso(t);

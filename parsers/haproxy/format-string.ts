@@ -10,10 +10,14 @@ import { ALIASES } from './aliases.js';
 export const BUILTIN_FORMATS = {
   tcplog: '%ci:%cp [%t] %ft %b/%s %Tw/%Tc/%Tt %B %ts %ac/%fc/%bc/%sc/%rc %sq/%bq',
   httplog: '%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %hr %hs %{+Q}r',
-  httpslog: '%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %hr %hs %{+Q}r %[fc_err]/%[ssl_fc_err,hex]/%[ssl_c_err]/%[ssl_c_ca_err]/%[ssl_fc_is_resumed] %[ssl_fc_sni]/%sslv/%sslc',
-  httplogLegacy: '%ci:%cp [%t] %ft %b/%s %Tq/%Tw/%Tc/%Tr/%Tt %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %hr %hs %{+Q}r',
-  tcpClf: '%{+Q}o %{-Q}ci - - [%T] "TCP " 000 %B "" "" %cp %ms %ft %b %s %Th %Tw %Tc %Tt %U %ts-- %ac %fc %bc %sc %rc %sq %bq "" "" ',
-  httpClf: '%{+Q}o %{-Q}ci - - [%trg] %r %ST %B "" "" %cp %ms %ft %b %s %TR %Tw %Tc %Tr %Ta %tsc %ac %fc %bc %sc %rc %sq %bq %CC %CS %hrl %hsl',
+  httpslog:
+    '%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %hr %hs %{+Q}r %[fc_err]/%[ssl_fc_err,hex]/%[ssl_c_err]/%[ssl_c_ca_err]/%[ssl_fc_is_resumed] %[ssl_fc_sni]/%sslv/%sslc',
+  httplogLegacy:
+    '%ci:%cp [%t] %ft %b/%s %Tq/%Tw/%Tc/%Tr/%Tt %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %hr %hs %{+Q}r',
+  tcpClf:
+    '%{+Q}o %{-Q}ci - - [%T] "TCP " 000 %B "" "" %cp %ms %ft %b %s %Th %Tw %Tc %Tt %U %ts-- %ac %fc %bc %sc %rc %sq %bq "" "" ',
+  httpClf:
+    '%{+Q}o %{-Q}ci - - [%trg] %r %ST %B "" "" %cp %ms %ft %b %s %TR %Tw %Tc %Tr %Ta %tsc %ac %fc %bc %sc %rc %sq %bq %CC %CS %hrl %hsl',
 } as const;
 
 /** The `${HAPROXY_*_LOG_FMT}` variables HAProxy (≥ 2.8) defines for the built-in formats. */
@@ -47,7 +51,12 @@ export function unquoteFormat(raw: string): string {
 
 /* ---------------------------------------------------------------- tokenizer */
 
-interface Flags { q: boolean; x: boolean; e: boolean; json: boolean }
+interface Flags {
+  q: boolean;
+  x: boolean;
+  e: boolean;
+  json: boolean;
+}
 export type FmtNode =
   | { kind: 'text'; text: string }
   | { kind: 'sep' }
@@ -58,10 +67,13 @@ function applyArgs(base: Flags, args: string | undefined): Flags {
   if (!args) return f;
   for (const a of args.split(',')) {
     // HAProxy ignores a flag without +/- (parse_logformat_node_args): `%{Q}o` is a no-op
-    const sign = a.charAt(0), flag = a.slice(1);
+    const sign = a.charAt(0),
+      flag = a.slice(1);
     if (sign !== '+' && sign !== '-') continue;
     const on = sign === '+';
-    if (flag === 'Q') f.q = on; else if (flag === 'X') f.x = on; else if (flag === 'E') f.e = on;
+    if (flag === 'Q') f.q = on;
+    else if (flag === 'X') f.x = on;
+    else if (flag === 'E') f.e = on;
     else if (flag === 'json') f.json = on;
   }
   return f;
@@ -74,7 +86,12 @@ export function tokenizeLogFormat(fmt: string): FmtNode[] | { error: string } {
   const nodes: FmtNode[] = [];
   let text = '';
   let defaults: Flags = { q: false, x: false, e: false, json: false };
-  const flush = () => { if (text) { nodes.push({ kind: 'text', text }); text = ''; } };
+  const flush = () => {
+    if (text) {
+      nodes.push({ kind: 'text', text });
+      text = '';
+    }
+  };
   let i = 0;
   const n = fmt.length;
   while (i < n) {
@@ -85,8 +102,16 @@ export function tokenizeLogFormat(fmt: string): FmtNode[] | { error: string } {
       i++;
       continue;
     }
-    if (c !== '%') { text += c; i++; continue; }
-    if (fmt[i + 1] === '%') { text += '%'; i += 2; continue; }
+    if (c !== '%') {
+      text += c;
+      i++;
+      continue;
+    }
+    if (fmt[i + 1] === '%') {
+      text += '%';
+      i += 2;
+      continue;
+    }
     flush();
     i++;
     let name: string | undefined;
@@ -104,26 +129,44 @@ export function tokenizeLogFormat(fmt: string): FmtNode[] | { error: string } {
       i = j + 1;
     }
     if (fmt[i] === '[') {
-      let j = i + 1, depth = 0, quote = '';
+      let j = i + 1,
+        depth = 0,
+        quote = '';
       for (; j < n; j++) {
         const d = fmt[j]!;
-        if (quote) { if (d === quote) quote = ''; else if (d === '\\') j++; continue; }
+        if (quote) {
+          if (d === quote) quote = '';
+          else if (d === '\\') j++;
+          continue;
+        }
         if (d === '"' || d === "'") quote = d;
         else if (d === '(') depth++;
         else if (d === ')') depth--;
         else if (d === ']' && depth <= 0) break;
       }
       if (j >= n) return { error: `missing ']' after '%[${fmt.slice(i + 1, i + 30)}'` };
-      nodes.push({ kind: 'item', alias: '[]', expr: fmt.slice(i + 1, j).trim(), name, flags: applyArgs(defaults, args) });
+      nodes.push({
+        kind: 'item',
+        alias: '[]',
+        expr: fmt.slice(i + 1, j).trim(),
+        name,
+        flags: applyArgs(defaults, args),
+      });
       i = j + 1;
       continue;
     }
     let j = i;
-    if (j < n && isAlpha(fmt[j]!)) { j++; while (j < n && isAlnum(fmt[j]!)) j++; }
+    if (j < n && isAlpha(fmt[j]!)) {
+      j++;
+      while (j < n && isAlnum(fmt[j]!)) j++;
+    }
     const alias = fmt.slice(i, j);
     if (!alias) return { error: `unexpected character after '%' at position ${i} (write '%%' for a literal '%')` };
     i = j;
-    if (alias === 'o') { defaults = applyArgs(defaults, args); continue; }
+    if (alias === 'o') {
+      defaults = applyArgs(defaults, args);
+      continue;
+    }
     if (!ALIASES[alias]) return { error: `no such format alias '%${alias}' (HAProxy manual §8.2.6)` };
     nodes.push({ kind: 'item', alias, name, flags: applyArgs(defaults, args) });
   }

@@ -21,7 +21,9 @@ export function splitCaptures(s: string): string[] {
 
 /** `GET /a/b.js?x=1 HTTP/1.1` → method, url.*, version (Elastic grok + uri_parts). */
 export function applyRequestLine(doc: Doc, rec: TrafficRec, httpReq: Doc): void {
-  let method = rec.method, uri = rec.uri, version = rec.httpVersion;
+  let method = rec.method,
+    uri = rec.uri,
+    version = rec.httpVersion;
   const line = rec.requestLine;
   if (line !== undefined && method === undefined && line !== '<BADREQ>' && line !== '') {
     const sp1 = line.indexOf(' ');
@@ -34,7 +36,11 @@ export function applyRequestLine(doc: Doc, rec: TrafficRec, httpReq: Doc): void 
       } else {
         uri = line.slice(sp1 + 1); // HTTP/0.9 style or truncated (1024-byte syslog limit)
       }
-      if (!/^[A-Za-z-]+$/.test(method)) { method = undefined; uri = undefined; version = undefined; }
+      if (!/^[A-Za-z-]+$/.test(method)) {
+        method = undefined;
+        uri = undefined;
+        version = undefined;
+      }
     }
   }
   if (method !== undefined) httpReq.method = method;
@@ -63,11 +69,17 @@ export function urlParts(uri: string): Doc {
   } else if (!uri.startsWith('/') && !uri.startsWith('*')) {
     // CONNECT host:port (authority form)
     const hpm = /^([^:/?#\s]+):(\d+)$/.exec(uri);
-    if (hpm) { url.domain = hpm[1]!; url.port = Number(hpm[2]); }
+    if (hpm) {
+      url.domain = hpm[1]!;
+      url.port = Number(hpm[2]);
+    }
     return url;
   }
   const hash = rest.indexOf('#');
-  if (hash >= 0) { url.fragment = rest.slice(hash + 1); rest = rest.slice(0, hash); }
+  if (hash >= 0) {
+    url.fragment = rest.slice(hash + 1);
+    rest = rest.slice(0, hash);
+  }
   const q = rest.indexOf('?');
   const path = q >= 0 ? rest.slice(0, q) : rest;
   url.path = path;
@@ -107,12 +119,16 @@ export function buildHttp(doc: Doc, hap: Doc, rec: TrafficRec): void {
 }
 
 export function applyTls(doc: Doc, rec: TrafficRec): void {
-  if (rec.sslVersion === undefined && rec.sslCipher === undefined && rec.sni === undefined && rec.resumed === undefined) return;
+  if (rec.sslVersion === undefined && rec.sslCipher === undefined && rec.sni === undefined && rec.resumed === undefined)
+    return;
   const tls: Doc = {};
   const v = rec.sslVersion;
   if (v !== undefined && v !== '-' && v !== '') {
     const m = /^([A-Za-z]+?)v?(\d[\d.]*)$/.exec(v);
-    if (m) { tls.version_protocol = m[1]!.toLowerCase(); tls.version = m[2]; } else tls.version_protocol = v.toLowerCase();
+    if (m) {
+      tls.version_protocol = m[1]!.toLowerCase();
+      tls.version = m[2];
+    } else tls.version_protocol = v.toLowerCase();
   }
   if (rec.sslCipher !== undefined && rec.sslCipher !== '-' && rec.sslCipher !== '') tls.cipher = rec.sslCipher;
   if (rec.resumed !== undefined) tls.resumed = rec.resumed;

@@ -17,7 +17,8 @@ import { stateAt, TAIL, type Head } from './traffic.js';
 const HTTPS_TAIL = /^(\d+)\/([0-9A-Fa-f]+)\/(\d+)\/(\d+)\/([01]) ([^/\s]*)\/([^/\s]*)\/(\S*)$/;
 
 export function parseHttpTail(h: Head, env: EnvFields | undefined, legacy: boolean): ParseResult | undefined {
-  const p = h.p, n = p.length;
+  const p = h.p,
+    n = p.length;
   let a = h.pos;
   let b = p.indexOf(' ', a);
   if (b < 0) return undefined;
@@ -48,7 +49,12 @@ export function parseHttpTail(h: Head, env: EnvFields | undefined, legacy: boole
   a = b + 1;
   while (a < n && p.charCodeAt(a) === 123 /* { */ && blocks.length < 2) {
     const close = p.indexOf('}', a + 1);
-    if (close < 0) { blocks.push(p.slice(a + 1)); a = n; truncated = true; break; }
+    if (close < 0) {
+      blocks.push(p.slice(a + 1));
+      a = n;
+      truncated = true;
+      break;
+    }
     blocks.push(p.slice(a + 1, close));
     a = close + 1;
     while (p.charCodeAt(a) === 32) a++;
@@ -58,23 +64,55 @@ export function parseHttpTail(h: Head, env: EnvFields | undefined, legacy: boole
   if (a < n) {
     if (p.charCodeAt(a) !== 34 /* " */) return undefined;
     const q = p.indexOf('"', a + 1);
-    if (q < 0) { requestLine = p.slice(a + 1); truncated = true; }
-    else { requestLine = p.slice(a + 1, q); rest = p.slice(q + 1).trim(); }
+    if (q < 0) {
+      requestLine = p.slice(a + 1);
+      truncated = true;
+    } else {
+      requestLine = p.slice(a + 1, q);
+      rest = p.slice(q + 1).trim();
+    }
   } else if (!truncated) {
     return undefined; // httplog always ends with the quoted request
   }
 
   const rec: TrafficRec = {
-    logFormat: 'httplog', mode: 'http',
-    client: h.client, clientPort: h.clientPort,
-    frontend: h.frontend, backend: h.backend, server: h.server,
-    Tw: h.t1, Tc: h.t2, Tr: h.t3,
+    logFormat: 'httplog',
+    mode: 'http',
+    client: h.client,
+    clientPort: h.clientPort,
+    frontend: h.frontend,
+    backend: h.backend,
+    server: h.server,
+    Tw: h.t1,
+    Tc: h.t2,
+    Tr: h.t3,
     logasap: bytesPlus || (h.plusMask & 16) !== 0,
-    status, bytesRead: bytes, reqCookie, resCookie, state, ac, fc, bc, sc, rc, redispatched, sq, bq,
-    requestLine, destination: h.destination,
+    status,
+    bytesRead: bytes,
+    reqCookie,
+    resCookie,
+    state,
+    ac,
+    fc,
+    bc,
+    sc,
+    rc,
+    redispatched,
+    sq,
+    bq,
+    requestLine,
+    destination: h.destination,
   };
-  if (legacy) { rec.legacyHttpTimers = true; rec.Tq = h.t0; rec.Tt = h.t4; rec.accept = h.date; }
-  else { rec.TR = h.t0; rec.Ta = h.t4; rec.request = h.date; }
+  if (legacy) {
+    rec.legacyHttpTimers = true;
+    rec.Tq = h.t0;
+    rec.Tt = h.t4;
+    rec.accept = h.date;
+  } else {
+    rec.TR = h.t0;
+    rec.Ta = h.t4;
+    rec.request = h.date;
+  }
   if (blocks.length > 0) rec.reqHeaders = blocks[0];
   if (blocks.length > 1) rec.resHeaders = blocks[1];
   if (truncated) rec.truncated = true;
@@ -82,8 +120,11 @@ export function parseHttpTail(h: Head, env: EnvFields | undefined, legacy: boole
     const m = HTTPS_TAIL.exec(rest);
     if (m) {
       rec.logFormat = 'httpslog';
-      rec.fcErr = Number(m[1]); rec.sslFcErr = parseInt(m[2]!, 16); rec.sslCErr = Number(m[3]);
-      rec.sslCCaErr = Number(m[4]); rec.resumed = m[5] === '1';
+      rec.fcErr = Number(m[1]);
+      rec.sslFcErr = parseInt(m[2]!, 16);
+      rec.sslCErr = Number(m[3]);
+      rec.sslCCaErr = Number(m[4]);
+      rec.resumed = m[5] === '1';
       if (m[6] && m[6] !== '-') rec.sni = m[6];
       if (m[7] && m[7] !== '-') rec.sslVersion = m[7];
       if (m[8] && m[8] !== '-') rec.sslCipher = m[8];

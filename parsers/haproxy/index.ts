@@ -66,7 +66,9 @@ function runCustom(fmt: CompiledLineParser, payload: string, env: Envelope, ctx:
 
 function looksLikeTraffic(p: string, i = 0): boolean {
   const c = p.charCodeAt(i);
-  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70) || c === 58 || c === 45 || c === 117 /* u */;
+  return (
+    (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70) || c === 58 || c === 45 || c === 117
+  ); /* u */
 }
 
 function hasCustom(custom: ReadonlyArray<CompiledLineParser> | undefined): boolean {
@@ -84,7 +86,8 @@ function parseInner(line: string, ctx: HaproxyParseContext): ParseResult {
   // pmrfc3164 remove.msgFirstSpace), so a haproxy.log written with `$template …,"%msg%\n"` has
   // every line start with one; no envelope starts with a space
   if (line.charCodeAt(0) === 32) line = line.trimStart();
-  if (line.length > MAX_LINE) return fail('too_long', `line of ${line.length} characters is longer than any HAProxy log line`, line.length);
+  if (line.length > MAX_LINE)
+    return fail('too_long', `line of ${line.length} characters is longer than any HAProxy log line`, line.length);
   const scan = scanEnvelope(line);
   const ps = scan.payloadStart;
   const custom = ctx.haproxyFormats;
@@ -96,7 +99,8 @@ function parseInner(line: string, ctx: HaproxyParseContext): ParseResult {
   }
   const env = envelopeFromScan(line, scan);
   const payload = env.payload;
-  if (payload.trim() === '') return fail('empty', env.format === 'none' ? 'empty line' : 'syslog envelope without a message');
+  if (payload.trim() === '')
+    return fail('empty', env.format === 'none' ? 'empty line' : 'syslog envelope without a message');
 
   if (custom) {
     for (const fmt of custom) {
@@ -133,10 +137,14 @@ function parseInner(line: string, ctx: HaproxyParseContext): ParseResult {
   const program = env.program;
   const isHaproxy = program !== undefined && /haproxy/i.test(program);
   if (looksLikeTraffic(payload) && / \[\d{2}\/[A-Za-z]{3}\/\d{4}/.test(payload)) {
-    return fail('no_match', `HAProxy traffic line in an unknown shape (not tcplog/httplog/httpslog/error/clf${custom?.length ? ' nor the configured log-formats' : ''}): pass its log-format`);
+    return fail(
+      'no_match',
+      `HAProxy traffic line in an unknown shape (not tcplog/httplog/httpslog/error/clf${custom?.length ? ' nor the configured log-formats' : ''}): pass its log-format`,
+    );
   }
   if (isHaproxy) return otherMessage(payload, env, ctx);
-  if (program !== undefined) return fail('no_match', `syslog program '${program}' is not haproxy and the message is not an HAProxy log`);
+  if (program !== undefined)
+    return fail('no_match', `syslog program '${program}' is not haproxy and the message is not an HAProxy log`);
   return fail('no_match', `not an HAProxy log line: '${payload.slice(0, 60)}'`);
 }
 

@@ -23,7 +23,9 @@ export function parseJsonObject(payload: string): Record<string, unknown> | unde
     try {
       const v: unknown = JSON.parse(text);
       if (v !== null && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
-    } catch { /* fall through to the lenient scan */ }
+    } catch {
+      /* fall through to the lenient scan */
+    }
   }
   const out: Record<string, unknown> = {};
   const re = /"((?:[^"\\]|\\.)*)"\s*:\s*("(?:[^"\\]|\\.)*"|[^,}\s]+)/g;
@@ -39,30 +41,52 @@ export function parseJsonObject(payload: string): Record<string, unknown> | unde
 
 type Setter = (f: Fill, v: string, ctx: ParseContext) => void;
 
-const alias = (a: string): Setter => (f, v) => ALIASES[a]!.set(f, v, false);
-const pair = (ipA: string, portA: string): Setter => (f, v) => {
-  const { host, port } = splitHostPort(v);
-  if (port === undefined) { ALIASES[ipA]!.set(f, v, false); return; }
-  ALIASES[ipA]!.set(f, host, false);
-  ALIASES[portA]!.set(f, String(port), false);
-};
-const slashList = (names: string[]): Setter => (f, v) => {
-  const parts = v.split('/');
-  if (parts.length !== names.length) return;
-  names.forEach((a, i) => ALIASES[a]!.set(f, parts[i]!, false));
-};
+const alias =
+  (a: string): Setter =>
+  (f, v) =>
+    ALIASES[a]!.set(f, v, false);
+const pair =
+  (ipA: string, portA: string): Setter =>
+  (f, v) => {
+    const { host, port } = splitHostPort(v);
+    if (port === undefined) {
+      ALIASES[ipA]!.set(f, v, false);
+      return;
+    }
+    ALIASES[ipA]!.set(f, host, false);
+    ALIASES[portA]!.set(f, String(port), false);
+  };
+const slashList =
+  (names: string[]): Setter =>
+  (f, v) => {
+    const parts = v.split('/');
+    if (parts.length !== names.length) return;
+    names.forEach((a, i) => ALIASES[a]!.set(f, parts[i]!, false));
+  };
 const timers: Setter = (f, v) => {
   const parts = v.split('/');
-  const names = parts.length === 3 ? ['Tw', 'Tc', 'Tt'] : parts.length === 5 ? ['TR', 'Tw', 'Tc', 'Tr', 'Ta'] : undefined;
+  const names =
+    parts.length === 3 ? ['Tw', 'Tc', 'Tt'] : parts.length === 5 ? ['TR', 'Tw', 'Tc', 'Tr', 'Ta'] : undefined;
   if (names) names.forEach((a, i) => ALIASES[a]!.set(f, parts[i]!, false));
 };
-const date = (which: 'accept' | 'request'): Setter => (f, v, ctx) => {
-  // zone-less %t dates wait for resolveTimes, which may place them with the envelope's offset
-  if (isLocalDate(v)) { if (which === 'accept') f.tp.acceptLocal = v; else f.tp.reqLocal = v; return; }
-  const t = parseAnyDate(v, ctx);
-  if (Number.isNaN(t)) { if (which === 'accept') f.tp.acceptLocal = v; else f.tp.reqLocal = v; return; }
-  if (which === 'accept') f.rec.accept = t; else f.rec.request = t;
-};
+const date =
+  (which: 'accept' | 'request'): Setter =>
+  (f, v, ctx) => {
+    // zone-less %t dates wait for resolveTimes, which may place them with the envelope's offset
+    if (isLocalDate(v)) {
+      if (which === 'accept') f.tp.acceptLocal = v;
+      else f.tp.reqLocal = v;
+      return;
+    }
+    const t = parseAnyDate(v, ctx);
+    if (Number.isNaN(t)) {
+      if (which === 'accept') f.tp.acceptLocal = v;
+      else f.tp.reqLocal = v;
+      return;
+    }
+    if (which === 'accept') f.rec.accept = t;
+    else f.rec.request = t;
+  };
 
 /** Normalised hand-written / documented names → setter. */
 const NAMED: Record<string, Setter> = {};
@@ -101,7 +125,9 @@ add('bytes_uploaded bytes_in bytes_received', alias('U'));
 // only a value shaped like a state (§8.5: 2 chars, 4 in HTTP): MySQL's JSON sink has a numeric `ts`
 const STATE = /^[A-Za-z-]{2}(?:[A-Za-z-]{2})?$/;
 const setState = alias('ts');
-const state: Setter = (f, v, ctx) => { if (STATE.test(v)) setState(f, v, ctx); };
+const state: Setter = (f, v, ctx) => {
+  if (STATE.test(v)) setState(f, v, ctx);
+};
 add('termination_state term_state session_state state termination_state_cookie tsc ts', state);
 add('actconn active_connections act_conn', alias('ac'));
 add('feconn frontend_connections fe_conn', alias('fc'));
@@ -140,8 +166,12 @@ const HTTP_KEYS = new Set(['r', 'HM', 'HU', 'HV', 'tr', 'TR', 'Ta', 'Tr', 'ST', 
  * Fill a record from a JSON object. `keyMap` (from a compiled `%{+json}o` format) maps item names to
  * setters; without it the key table above is used. Returns the number of keys understood.
  */
-export function fillFromJson(obj: Record<string, unknown>, f: Fill, ctx: ParseContext,
-  keyMap?: ReadonlyMap<string, (f: Fill, v: string) => void>): number {
+export function fillFromJson(
+  obj: Record<string, unknown>,
+  f: Fill,
+  ctx: ParseContext,
+  keyMap?: ReadonlyMap<string, (f: Fill, v: string) => void>,
+): number {
   let used = 0;
   for (const key of Object.keys(obj)) {
     const raw = obj[key];
@@ -151,24 +181,51 @@ export function fillFromJson(obj: Record<string, unknown>, f: Fill, ctx: ParseCo
     if (!set) continue;
     set(f, v, ctx);
     used++;
-    if (!keyMap && (HTTP_KEYS.has(key) || /^(status|status_code|request|http_request|method)$/i.test(key))) f.rec.mode = 'http';
+    if (!keyMap && (HTTP_KEYS.has(key) || /^(status|status_code|request|http_request|method)$/i.test(key)))
+      f.rec.mode = 'http';
   }
   return used;
 }
 
 /** A generic JSON payload (no compiled format): needs at least one field that makes it HAProxy traffic. */
-export function parseJsonPayload(payload: string, env: Envelope | undefined, ctx: ParseContext): ParseResult | undefined {
+export function parseJsonPayload(
+  payload: string,
+  env: Envelope | undefined,
+  ctx: ParseContext,
+): ParseResult | undefined {
   const obj = parseJsonObject(payload);
   if (!obj) return undefined;
   const f: Fill = { rec: { logFormat: 'json', mode: 'tcp' }, tp: {} };
   fillFromJson(obj, f, ctx);
   const r: TrafficRec = f.rec;
   // a date alone is not HAProxy: pino/bunyan app logs carry `time`, `pid` and `hostname` too
-  if (r.client === undefined && r.clientPort === undefined && r.frontend === undefined && r.state === undefined &&
-      r.backend === undefined && r.server === undefined) {
-    return { ok: false, issue: { code: 'no_match', parser: PARSER, message: 'JSON payload has no HAProxy fields (client, frontend, accept_date, termination_state …)' } };
+  if (
+    r.client === undefined &&
+    r.clientPort === undefined &&
+    r.frontend === undefined &&
+    r.state === undefined &&
+    r.backend === undefined &&
+    r.server === undefined
+  ) {
+    return {
+      ok: false,
+      issue: {
+        code: 'no_match',
+        parser: PARSER,
+        message: 'JSON payload has no HAProxy fields (client, frontend, accept_date, termination_state …)',
+      },
+    };
   }
   const bad = resolveTimes(f, ctx, env?.t);
-  if (bad !== undefined) return { ok: false, issue: { code: 'bad_timestamp', parser: PARSER, message: `unreadable date '${bad}' in JSON HAProxy log`, value: bad } };
+  if (bad !== undefined)
+    return {
+      ok: false,
+      issue: {
+        code: 'bad_timestamp',
+        parser: PARSER,
+        message: `unreadable date '${bad}' in JSON HAProxy log`,
+        value: bad,
+      },
+    };
   return { ok: true, value: { kind: 'haproxy', t: trafficTime(r), doc: buildTrafficDoc(r, env) } };
 }

@@ -30,23 +30,46 @@ const QUOTABLE: ReadonlySet<Kind> = new Set<Kind>(['ip', 'name', 'str', 'req', '
 function inner(kind: Kind, alias: string, hex: boolean, stop: string): string {
   const cls = (base: string) => `[^\\s${stop ? reEscape(stop) : ''}${base}]`;
   switch (kind) {
-    case 'ip': return hex ? '[0-9A-Fa-f]+|-' : '[0-9A-Fa-f.:]+|-|unix';
-    case 'port': case 'int': case 'ts': return hex ? '[0-9A-Fa-f]+|-' : '[+-]?\\d+|-';
-    case 'ms': return '\\d{3}';
-    case 'date': return '\\d{2}\\/[A-Za-z]{3}\\/\\d{4}:\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{3})?';
-    case 'datetz': return '\\d{2}\\/[A-Za-z]{3}\\/\\d{4}:\\d{2}:\\d{2}:\\d{2} [+-]\\d{4}';
-    case 'state': return alias === 'tsc' ? '[A-Za-z-]{4}' : '[A-Za-z-]{2}';
-    case 'name': return `${cls('\\/"')}+`;
-    case 'str': return `${cls('"')}*`;
-    case 'hdr': return '[^}]*';
-    case 'hdrl': case 'req': return '.*?';
+    case 'ip':
+      return hex ? '[0-9A-Fa-f]+|-' : '[0-9A-Fa-f.:]+|-|unix';
+    case 'port':
+    case 'int':
+    case 'ts':
+      return hex ? '[0-9A-Fa-f]+|-' : '[+-]?\\d+|-';
+    case 'ms':
+      return '\\d{3}';
+    case 'date':
+      return '\\d{2}\\/[A-Za-z]{3}\\/\\d{4}:\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{3})?';
+    case 'datetz':
+      return '\\d{2}\\/[A-Za-z]{3}\\/\\d{4}:\\d{2}:\\d{2}:\\d{2} [+-]\\d{4}';
+    case 'state':
+      return alias === 'tsc' ? '[A-Za-z-]{4}' : '[A-Za-z-]{2}';
+    case 'name':
+      return `${cls('\\/"')}+`;
+    case 'str':
+      return `${cls('"')}*`;
+    case 'hdr':
+      return '[^}]*';
+    case 'hdrl':
+    case 'req':
+      return '.*?';
   }
 }
 
-interface Slot { set: (f: Fill, v: string) => void; groups: number }
-interface Built { re: RegExp; slots: Slot[] }
+interface Slot {
+  set: (f: Fill, v: string) => void;
+  groups: number;
+}
+interface Built {
+  re: RegExp;
+  slots: Slot[];
+}
 
-function itemSpec(node: Extract<FmtNode, { kind: 'item' }>): { kind: Kind; set: (f: Fill, v: string) => void; http: boolean } {
+function itemSpec(node: Extract<FmtNode, { kind: 'item' }>): {
+  kind: Kind;
+  set: (f: Fill, v: string) => void;
+  http: boolean;
+} {
   if (node.alias === '[]') return { kind: 'str', set: sampleSetter(node.expr!, node.name), http: false };
   const spec = ALIASES[node.alias]!;
   const hex = node.flags.x;
@@ -57,7 +80,10 @@ function itemRe(node: Extract<FmtNode, { kind: 'item' }>, next: FmtNode | undefi
   const { kind, set } = itemSpec(node);
   const stop = next && next.kind === 'text' && kind !== 'ip' ? next.text.charAt(0) : '';
   const body = inner(kind, node.alias, node.flags.x, stop);
-  if (kind === 'hdr') { slots.push({ set, groups: 1 }); return `"?\\{(${body})\\}"?`; }
+  if (kind === 'hdr') {
+    slots.push({ set, groups: 1 });
+    return `"?\\{(${body})\\}"?`;
+  }
   if (node.flags.q && QUOTABLE.has(kind)) {
     const alt = kind === 'req' || kind === 'hdrl' ? '-' : body;
     slots.push({ set: (f, v) => set(f, unescapeLog(v)), groups: 2 });
@@ -69,7 +95,9 @@ function itemRe(node: Extract<FmtNode, { kind: 'item' }>, next: FmtNode | undefi
 
 const OPTIONAL = new Set(['hr', 'hs', 'hrl', 'hsl']);
 const isOptional = (n: FmtNode | undefined) => !!n && n.kind === 'item' && OPTIONAL.has(n.alias);
-const isTruncatable = (n: FmtNode) => n.kind === 'item' && n.flags.q &&
+const isTruncatable = (n: FmtNode) =>
+  n.kind === 'item' &&
+  n.flags.q &&
   (n.alias === 'r' || n.alias === 'HU' || n.alias === 'HP' || n.alias === 'HPO' || n.alias === '[]');
 
 /** Regex over nodes[0, end); `truncAt` ends it with `"(.*)$` for that node instead. */
@@ -81,10 +109,16 @@ function buildRegex(nodes: FmtNode[], truncAt = -1): Built {
   while (lastNonSep >= 0 && nodes[lastNonSep]!.kind === 'sep') lastNonSep--;
   for (let k = 0; k < end; k++) {
     const node = nodes[k]!;
-    if (node.kind === 'text') { re += reEscape(node.text); continue; }
+    if (node.kind === 'text') {
+      re += reEscape(node.text);
+      continue;
+    }
     if (node.kind === 'sep') {
       if (k === 0) continue; // HAProxy starts with last_isspace = 1: a leading separator prints nothing
-      if (truncAt < 0 && k > lastNonSep) { re += ' *'; break; }
+      if (truncAt < 0 && k > lastNonSep) {
+        re += ' *';
+        break;
+      }
       if (isOptional(nodes[k + 1]) && k + 1 < end) {
         const item = nodes[++k] as Extract<FmtNode, { kind: 'item' }>;
         re += `(?: +${itemRe(item, nodes[k + 1], slots)})?`;
@@ -95,7 +129,13 @@ function buildRegex(nodes: FmtNode[], truncAt = -1): Built {
   }
   if (truncAt >= 0) {
     const { set } = itemSpec(nodes[truncAt] as Extract<FmtNode, { kind: 'item' }>);
-    slots.push({ set: (f, v) => { set(f, unescapeLog(v)); f.rec.truncated = true; }, groups: 1 });
+    slots.push({
+      set: (f, v) => {
+        set(f, unescapeLog(v));
+        f.rec.truncated = true;
+      },
+      groups: 1,
+    });
     re += '"(.*)$';
   } else re += ' *$';
   return { re: new RegExp(re), slots };
@@ -103,13 +143,18 @@ function buildRegex(nodes: FmtNode[], truncAt = -1): Built {
 
 /* ---------------------------------------------------------------- compiled parsers */
 
-const noMatch = (name: string): ParseResult =>
-  ({ ok: false, issue: { code: 'no_match', parser: PARSER, message: `line does not match log-format '${name}'` } });
+const noMatch = (name: string): ParseResult => ({
+  ok: false,
+  issue: { code: 'no_match', parser: PARSER, message: `line does not match log-format '${name}'` },
+});
 
 function finish(f: Fill, env: Envelope | undefined, ctx: ParseContext): ParseResult {
   const bad = resolveTimes(f, ctx, env?.t);
   if (bad !== undefined) {
-    return { ok: false, issue: { code: 'bad_timestamp', parser: PARSER, message: `unreadable HAProxy date '${bad}'`, value: bad } };
+    return {
+      ok: false,
+      issue: { code: 'bad_timestamp', parser: PARSER, message: `unreadable HAProxy date '${bad}'`, value: bad },
+    };
   }
   const rec: TrafficRec = f.rec;
   return { ok: true, value: { kind: 'haproxy', t: trafficTime(rec), doc: buildTrafficDoc(rec, env) } };
@@ -123,8 +168,11 @@ export interface HaproxyFormatParser extends CompiledLineParser {
 }
 
 /** `parse()` accepts a bare payload or a whole syslog line (the envelope is stripped on a miss). */
-function withEnvelope(name: string, parsePayload: HaproxyFormatParser['parsePayload'],
-  builtin?: HaproxyFormatParser['builtin']): HaproxyFormatParser {
+function withEnvelope(
+  name: string,
+  parsePayload: HaproxyFormatParser['parsePayload'],
+  builtin?: HaproxyFormatParser['builtin'],
+): HaproxyFormatParser {
   return {
     name,
     ...(builtin ? { builtin } : {}),
@@ -136,7 +184,10 @@ function withEnvelope(name: string, parsePayload: HaproxyFormatParser['parsePayl
         const env = parseEnvelope(text);
         return env.format === 'none' ? r : parsePayload(env.payload, env, ctx);
       } catch (e) {
-        return { ok: false, issue: { code: 'no_match', parser: PARSER, message: `internal error: ${(e as Error).message}` } };
+        return {
+          ok: false,
+          issue: { code: 'no_match', parser: PARSER, message: `internal error: ${(e as Error).message}` },
+        };
       }
     },
   };
@@ -146,11 +197,16 @@ function regexParser(nodes: FmtNode[], name: string, label: string): HaproxyForm
   const main = buildRegex(nodes);
   const k = nodes.findIndex(isTruncatable);
   const trunc = k >= 0 ? buildRegex(nodes, k) : undefined;
-  const mode: 'tcp' | 'http' = nodes.some((n) => n.kind === 'item' && n.alias !== '[]' && ALIASES[n.alias]!.http) ? 'http' : 'tcp';
+  const mode: 'tcp' | 'http' = nodes.some((n) => n.kind === 'item' && n.alias !== '[]' && ALIASES[n.alias]!.http)
+    ? 'http'
+    : 'tcp';
   return withEnvelope(name, (payload, env, ctx) => {
     let b: Built = main;
     let m = main.re.exec(payload);
-    if (!m && trunc) { b = trunc; m = trunc.re.exec(payload); }
+    if (!m && trunc) {
+      b = trunc;
+      m = trunc.re.exec(payload);
+    }
     if (!m) return noMatch(name);
     const f: Fill = { rec: { logFormat: label, mode }, tp: {} };
     let g = 1;
@@ -194,7 +250,12 @@ const BUILTIN_FAST: Array<[string, NonNullable<HaproxyFormatParser['builtin']>]>
  * Compile with an explicit haproxy.log_format label (built-in CLF formats use 'clf'). `regexOnly`
  * skips the hand-written tokenizer for built-in shapes (tests compare both paths).
  */
-export function compileWithLabel(format: string, name: string, label: string, regexOnly = false): HaproxyFormatParser | { error: string } {
+export function compileWithLabel(
+  format: string,
+  name: string,
+  label: string,
+  regexOnly = false,
+): HaproxyFormatParser | { error: string } {
   if (typeof format !== 'string') return { error: 'log-format must be a string' };
   const fmt = unquoteFormat(format);
   if (!fmt) return { error: 'empty log-format' };
@@ -202,8 +263,12 @@ export function compileWithLabel(format: string, name: string, label: string, re
   if (fast) {
     // the built-in shapes go through the hand-written tokenizer (issue #2: ≥ 1M lines/s)
     const legacy = fast[1] === 'httplog-pre-1.7';
-    return withEnvelope(name, (payload, env, ctx) =>
-      parseTrafficPayload(payload, 0, env, legacy ? { ...ctx, haproxyLegacyHttpTimers: true } : ctx) ?? noMatch(name), fast[1]);
+    return withEnvelope(
+      name,
+      (payload, env, ctx) =>
+        parseTrafficPayload(payload, 0, env, legacy ? { ...ctx, haproxyLegacyHttpTimers: true } : ctx) ?? noMatch(name),
+      fast[1],
+    );
   }
   const nodes = tokenizeLogFormat(fmt);
   if ('error' in nodes) return nodes;

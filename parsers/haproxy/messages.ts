@@ -27,22 +27,39 @@ function serverDetails(text: string, d: Doc): void {
     d.reason = r[1];
     let rest = text.slice(r.index + r[0].length);
     const c = /^, code: (\d+)/.exec(rest);
-    if (c) { d.check_code = Number(c[1]); rest = rest.slice(c[0].length); }
+    if (c) {
+      d.check_code = Number(c[1]);
+      rest = rest.slice(c[0].length);
+    }
     const i = /^, info: "((?:[^"\\]|\\.)*)"/.exec(rest);
-    if (i) { d.check_info = i[1]; rest = rest.slice(i[0].length); }
+    if (i) {
+      d.check_info = i[1];
+      rest = rest.slice(i[0].length);
+    }
     const du = /^,? check duration: (\d+)ms/.exec(rest);
     if (du) d.check_duration_ms = Number(du[1]);
   }
   const left = /(\d+) active and (\d+) backup servers? (left|online)/.exec(text);
-  if (left) { d.active_servers = Number(left[1]); d.backup_servers = Number(left[2]); }
+  if (left) {
+    d.active_servers = Number(left[1]);
+    d.backup_servers = Number(left[2]);
+  }
   const act = /(\d+) sessions active, (\d+) requeued, (\d+) remaining in queue/.exec(text);
-  if (act) { d.sessions_active = Number(act[1]); d.requeued = Number(act[2]); d.remaining_in_queue = Number(act[3]); }
+  if (act) {
+    d.sessions_active = Number(act[1]);
+    d.requeued = Number(act[2]);
+    d.remaining_in_queue = Number(act[3]);
+  }
   const req = /(\d+) sessions requeued, (\d+) total in queue/.exec(text);
-  if (req) { d.requeued = Number(req[1]); d.total_in_queue = Number(req[2]); }
+  if (req) {
+    d.requeued = Number(req[1]);
+    d.total_in_queue = Number(req[2]);
+  }
 }
 
 function serverState(rest: string): string {
-  if (/^is (?:going DOWN for maintenance|now in maintenance)|enters maintenance|is MAINT|is in maintenance/.test(rest)) return 'MAINT';
+  if (/^is (?:going DOWN for maintenance|now in maintenance)|enters maintenance|is MAINT|is in maintenance/.test(rest))
+    return 'MAINT';
   if (/^is DOWN/.test(rest)) return 'DOWN';
   if (/^is (?:UP|READY)/.test(rest)) return 'UP';
   if (/^is (?:DRAIN|stopping|going to DRAIN)|enters drain/.test(rest)) return 'DRAIN';
@@ -54,61 +71,114 @@ function stderrTime(doy: string | undefined, hms: string | undefined, ctx: Parse
   if (!doy || !hms || ctx.refTime === undefined) return undefined;
   const ref = new Date(ctx.refTime).getUTCFullYear();
   const d = new Date(Date.UTC(ref, 0, Number(doy) + 1));
-  const h = Number(hms.slice(0, 2)), mi = Number(hms.slice(2, 4)), s = Number(hms.slice(4, 6));
-  const y = closestYear(d.getUTCMonth() + 1, d.getUTCDate(), h, mi, s, ctx.refTime, ctx.zone, ctx.refTimeIsUpperBound === true);
+  const h = Number(hms.slice(0, 2)),
+    mi = Number(hms.slice(2, 4)),
+    s = Number(hms.slice(4, 6));
+  const y = closestYear(
+    d.getUTCMonth() + 1,
+    d.getUTCDate(),
+    h,
+    mi,
+    s,
+    ctx.refTime,
+    ctx.zone,
+    ctx.refTimeIsUpperBound === true,
+  );
   const dd = new Date(Date.UTC(y, 0, Number(doy) + 1));
   return ctx.zone.toEpoch(y, dd.getUTCMonth() + 1, dd.getUTCDate(), h, mi, s, 0);
 }
 
 /** `[WARNING]  (8) : …` on HAProxy's stderr */
-const ALERT_RULE: Rule = { re: /^\[(ALERT|WARNING|NOTICE|DEBUG|INFO|EMERG|CRIT|ERR|ERROR)\]\s*(?:(\d{3})\/(\d{6}))?\s*(?:\((\d+)\))?\s*:\s?(.*)$/, build: (m, ctx) => {
+const ALERT_RULE: Rule = {
+  re: /^\[(ALERT|WARNING|NOTICE|DEBUG|INFO|EMERG|CRIT|ERR|ERROR)\]\s*(?:(\d{3})\/(\d{6}))?\s*(?:\((\d+)\))?\s*:\s?(.*)$/,
+  build: (m, ctx) => {
     const t = stderrTime(m[2], m[3], ctx);
     const alert: Doc = { level: m[1]!.toLowerCase(), message: m[5] };
     if (m[4] !== undefined) alert.pid = Number(m[4]);
     return { type: 'alert', extra: { alert }, t };
-  } };
+  },
+};
 /** last resort for proxy lines: kept, typed 'other' */
-const OTHER_PROXY_RULE: Rule = { re: /^(?:Proxy|Frontend|Backend) (\S+) (.+)$/, build: (m) => ({ type: 'proxy_state', extra: { proxy_state: { proxy: m[1], action: 'other', text: m[2] } } }) };
+const OTHER_PROXY_RULE: Rule = {
+  re: /^(?:Proxy|Frontend|Backend) (\S+) (.+)$/,
+  build: (m) => ({ type: 'proxy_state', extra: { proxy_state: { proxy: m[1], action: 'other', text: m[2] } } }),
+};
 
 const RULES: Rule[] = [
   // a backup server's lines start `Backup Server …` (`"%sServer %s/%s is DOWN", … SRV_F_BACKUP ? "Backup " : ""`
   // in HAProxy's checks.c / server.c)
-  { re: /^(Backup )?Server ([^/\s]+)\/(\S+?)(?: \('[^']*'\))? (.*)$/, build: (m) => {
-    const rest = m[4]!;
-    const d: Doc = { backend: m[2], server: m[3], state: serverState(rest) };
-    if (m[1]) d.backup = true;
-    serverDetails(rest, d);
-    return { type: 'server_state', extra: { backend_name: m[2], server_name: m[3], server_state: d } };
-  } },
+  {
+    re: /^(Backup )?Server ([^/\s]+)\/(\S+?)(?: \('[^']*'\))? (.*)$/,
+    build: (m) => {
+      const rest = m[4]!;
+      const d: Doc = { backend: m[2], server: m[3], state: serverState(rest) };
+      if (m[1]) d.backup = true;
+      serverDetails(rest, d);
+      return { type: 'server_state', extra: { backend_name: m[2], server_name: m[3], server_state: d } };
+    },
+  },
   // `"%s check for %sserver %s/%s %s%s", CHK_ST_AGENT ? "Agent" : "Health"` (checks.c, option log-health-checks)
-  { re: /^(Health|Agent) check for (backup )?server ([^/\s]+)\/(\S+) (succeeded|failed|conditionally succeeded)(.*)$/, build: (m) => {
-    const d: Doc = { backend: m[3], server: m[4], result: m[5], backup: !!m[2] };
-    if (m[1] === 'Agent') d.agent = true;
-    serverDetails(m[6]!, d);
-    const st = /status: (\d+)\/(\d+) (UP|DOWN)/.exec(m[6]!);
-    if (st) { d.status = st[3]; d.rise_fall = `${st[1]}/${st[2]}`; }
-    return { type: 'health_check', extra: { backend_name: m[3], server_name: m[4], health_check: d } };
-  } },
-  { re: /^(?:Proxy|Frontend|Backend) (\S+) started\.?$/, build: (m) => ({ type: 'proxy_state', extra: { proxy_state: { proxy: m[1], action: 'started' } } }) },
-  { re: /^(?:Proxy|Frontend|Backend) (\S+) hard-stopped \((\d+) remaining conns will be closed\)\.?$/, build: (m) =>
-    ({ type: 'proxy_state', extra: { proxy_state: { proxy: m[1], action: 'hard-stopped', remaining_conns: int(m[2]) } } }) },
-  { re: /^(?:Proxy|Frontend|Backend) (\S+) stopped \((.*)\)\.?$/, build: (m) => {
-    const d: Doc = { proxy: m[1], action: 'stopped' };
-    const fe = /FE: (\d+)/.exec(m[2]!), be = /BE: (\d+)/.exec(m[2]!);
-    if (fe) d.frontend_conns = Number(fe[1]);
-    if (be) d.backend_conns = Number(be[1]);
-    return { type: 'proxy_state', extra: { proxy_state: d } };
-  } },
-  { re: /^Stopping (frontend|backend|proxy) (\S+) in (\d+) ms\.?$/, build: (m) =>
-    ({ type: 'proxy_state', extra: { proxy_state: { proxy: m[2], action: 'stopping', kind: m[1], grace_ms: int(m[3]) } } }) },
-  { re: /^(?:Pausing|Paused) (?:frontend|proxy|backend) (\S+)\.?$|^(?:Proxy|Frontend) (\S+) paused\.?$/, build: (m) =>
-    ({ type: 'proxy_state', extra: { proxy_state: { proxy: m[1] ?? m[2], action: 'paused' } } }) },
-  { re: /^(?:Resuming|Resumed) (?:frontend|proxy|backend) (\S+)\.?$|^(?:Proxy|Frontend) (\S+) resumed\.?$/, build: (m) =>
-    ({ type: 'proxy_state', extra: { proxy_state: { proxy: m[1] ?? m[2], action: 'resumed' } } }) },
-  { re: /^soft-stop running for too long, performing a hard-stop\.?$/, build: () => ({ type: 'hard_stop', extra: {} }) },
+  {
+    re: /^(Health|Agent) check for (backup )?server ([^/\s]+)\/(\S+) (succeeded|failed|conditionally succeeded)(.*)$/,
+    build: (m) => {
+      const d: Doc = { backend: m[3], server: m[4], result: m[5], backup: !!m[2] };
+      if (m[1] === 'Agent') d.agent = true;
+      serverDetails(m[6]!, d);
+      const st = /status: (\d+)\/(\d+) (UP|DOWN)/.exec(m[6]!);
+      if (st) {
+        d.status = st[3];
+        d.rise_fall = `${st[1]}/${st[2]}`;
+      }
+      return { type: 'health_check', extra: { backend_name: m[3], server_name: m[4], health_check: d } };
+    },
+  },
+  {
+    re: /^(?:Proxy|Frontend|Backend) (\S+) started\.?$/,
+    build: (m) => ({ type: 'proxy_state', extra: { proxy_state: { proxy: m[1], action: 'started' } } }),
+  },
+  {
+    re: /^(?:Proxy|Frontend|Backend) (\S+) hard-stopped \((\d+) remaining conns will be closed\)\.?$/,
+    build: (m) => ({
+      type: 'proxy_state',
+      extra: { proxy_state: { proxy: m[1], action: 'hard-stopped', remaining_conns: int(m[2]) } },
+    }),
+  },
+  {
+    re: /^(?:Proxy|Frontend|Backend) (\S+) stopped \((.*)\)\.?$/,
+    build: (m) => {
+      const d: Doc = { proxy: m[1], action: 'stopped' };
+      const fe = /FE: (\d+)/.exec(m[2]!),
+        be = /BE: (\d+)/.exec(m[2]!);
+      if (fe) d.frontend_conns = Number(fe[1]);
+      if (be) d.backend_conns = Number(be[1]);
+      return { type: 'proxy_state', extra: { proxy_state: d } };
+    },
+  },
+  {
+    re: /^Stopping (frontend|backend|proxy) (\S+) in (\d+) ms\.?$/,
+    build: (m) => ({
+      type: 'proxy_state',
+      extra: { proxy_state: { proxy: m[2], action: 'stopping', kind: m[1], grace_ms: int(m[3]) } },
+    }),
+  },
+  {
+    re: /^(?:Pausing|Paused) (?:frontend|proxy|backend) (\S+)\.?$|^(?:Proxy|Frontend) (\S+) paused\.?$/,
+    build: (m) => ({ type: 'proxy_state', extra: { proxy_state: { proxy: m[1] ?? m[2], action: 'paused' } } }),
+  },
+  {
+    re: /^(?:Resuming|Resumed) (?:frontend|proxy|backend) (\S+)\.?$|^(?:Proxy|Frontend) (\S+) resumed\.?$/,
+    build: (m) => ({ type: 'proxy_state', extra: { proxy_state: { proxy: m[1] ?? m[2], action: 'resumed' } } }),
+  },
+  {
+    re: /^soft-stop running for too long, performing a hard-stop\.?$/,
+    build: () => ({ type: 'hard_stop', extra: {} }),
+  },
   // syslog: `backend be has no server available!`; stderr (ha_alert, 2.x+): `backend 'be' has no server available!`
   // (both from set_backend_down(); a proxy name cannot hold a quote, so the quotes are only framing)
-  { re: /^(?:backend|proxy) (?:'([^'\s]+)'|(\S+)) has no server available!?$/, build: (m) => ({ type: 'no_server', extra: { backend_name: m[1] ?? m[2] } }) },
+  {
+    re: /^(?:backend|proxy) (?:'([^'\s]+)'|(\S+)) has no server available!?$/,
+    build: (m) => ({ type: 'no_server', extra: { backend_name: m[1] ?? m[2] } }),
+  },
   ALERT_RULE,
   OTHER_PROXY_RULE,
 ];

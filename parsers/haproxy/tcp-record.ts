@@ -39,13 +39,20 @@ export class TcpLogRecord implements Parsed {
   backend: string;
   server: string;
   destination: string | undefined;
-  Tw: number; Tc: number; Tt: number;
+  Tw: number;
+  Tc: number;
+  Tt: number;
   bytesRead: number;
   logasap: boolean;
   state: string;
-  ac: number; fc: number; bc: number; sc: number; rc: number;
+  ac: number;
+  fc: number;
+  bc: number;
+  sc: number;
+  rc: number;
   redispatched: boolean;
-  sq: number; bq: number;
+  sq: number;
+  bq: number;
   extra: string | undefined;
   /** from the syslog envelope */
   host: string | undefined;
@@ -53,48 +60,114 @@ export class TcpLogRecord implements Parsed {
   pid: number | undefined;
   private built: Doc | undefined = undefined;
 
-  constructor(t: number, client: string, clientPort: number | undefined, frontend: string, backend: string, server: string,
-    destination: string | undefined, Tw: number, Tc: number, Tt: number, bytesRead: number, logasap: boolean, state: string,
-    ac: number, fc: number, bc: number, sc: number, rc: number, redispatched: boolean, sq: number, bq: number,
-    extra: string | undefined, host: string | undefined, program: string | undefined, pid: number | undefined) {
-    this.t = t; this.client = client; this.clientPort = clientPort; this.frontend = frontend; this.backend = backend;
-    this.server = server; this.destination = destination; this.Tw = Tw; this.Tc = Tc; this.Tt = Tt;
-    this.bytesRead = bytesRead; this.logasap = logasap; this.state = state; this.ac = ac; this.fc = fc; this.bc = bc;
-    this.sc = sc; this.rc = rc; this.redispatched = redispatched; this.sq = sq; this.bq = bq; this.extra = extra;
-    this.host = host; this.program = program; this.pid = pid;
+  constructor(
+    t: number,
+    client: string,
+    clientPort: number | undefined,
+    frontend: string,
+    backend: string,
+    server: string,
+    destination: string | undefined,
+    Tw: number,
+    Tc: number,
+    Tt: number,
+    bytesRead: number,
+    logasap: boolean,
+    state: string,
+    ac: number,
+    fc: number,
+    bc: number,
+    sc: number,
+    rc: number,
+    redispatched: boolean,
+    sq: number,
+    bq: number,
+    extra: string | undefined,
+    host: string | undefined,
+    program: string | undefined,
+    pid: number | undefined,
+  ) {
+    this.t = t;
+    this.client = client;
+    this.clientPort = clientPort;
+    this.frontend = frontend;
+    this.backend = backend;
+    this.server = server;
+    this.destination = destination;
+    this.Tw = Tw;
+    this.Tc = Tc;
+    this.Tt = Tt;
+    this.bytesRead = bytesRead;
+    this.logasap = logasap;
+    this.state = state;
+    this.ac = ac;
+    this.fc = fc;
+    this.bc = bc;
+    this.sc = sc;
+    this.rc = rc;
+    this.redispatched = redispatched;
+    this.sq = sq;
+    this.bq = bq;
+    this.extra = extra;
+    this.host = host;
+    this.program = program;
+    this.pid = pid;
   }
 
   /** session end: accept + Tt (HAProxy manual §8.4: Tt is the total session duration) */
-  get end(): number { return this.Tt >= 0 ? this.t + this.Tt : this.t; }
+  get end(): number {
+    return this.Tt >= 0 ? this.t + this.Tt : this.t;
+  }
 
   /** The nested document (Parsed.doc), built on first use and kept (callers may add to it). */
   get doc(): Doc {
     if (this.built === undefined) this.built = this.buildDoc();
     return this.built;
   }
-  set doc(d: Doc) { this.built = d; }
+  set doc(d: Doc) {
+    this.built = d;
+  }
 
   buildDoc(): Doc {
     const at = isoUtc(this.t);
     const conns: Doc = { active: this.ac, frontend: this.fc, backend: this.bc, server: this.sc, retries: this.rc };
     if (this.redispatched) conns.redispatched = true;
     const hap: Doc = {
-      message_type: 'traffic', mode: 'tcp', log_format: 'tcplog',
-      frontend_name: this.frontend, backend_name: this.backend, server_name: this.server,
-      total_waiting_time_ms: this.Tw, connection_wait_time_ms: this.Tc, total_time_ms: this.Tt,
-      bytes_read: this.bytesRead, termination_state: this.state, termination: decodeTermination(this.state),
-      connections: conns, server_queue: this.sq, backend_queue: this.bq, accept_date: at,
+      message_type: 'traffic',
+      mode: 'tcp',
+      log_format: 'tcplog',
+      frontend_name: this.frontend,
+      backend_name: this.backend,
+      server_name: this.server,
+      total_waiting_time_ms: this.Tw,
+      connection_wait_time_ms: this.Tc,
+      total_time_ms: this.Tt,
+      bytes_read: this.bytesRead,
+      termination_state: this.state,
+      termination: decodeTermination(this.state),
+      connections: conns,
+      server_queue: this.sq,
+      backend_queue: this.bq,
+      accept_date: at,
     };
     const doc: Doc = { '@timestamp': at };
     // '-' client (beats#25827) keeps only the port; 'unix' has a socket id, not a port (HAP-DOC §8.2.2)
-    const c = this.client, port = this.clientPort;
-    if (c === '-' || c === '') { if (port !== undefined) doc.source = { port }; }
-    else if (c === 'unix') { if (port !== undefined) hap.unix_socket_id = port; doc.source = { address: 'unix' }; }
-    else if (isIp(c)) doc.source = port !== undefined ? { address: c, ip: c, port } : { address: c, ip: c };
+    const c = this.client,
+      port = this.clientPort;
+    if (c === '-' || c === '') {
+      if (port !== undefined) doc.source = { port };
+    } else if (c === 'unix') {
+      if (port !== undefined) hap.unix_socket_id = port;
+      doc.source = { address: 'unix' };
+    } else if (isIp(c)) doc.source = port !== undefined ? { address: c, ip: c, port } : { address: c, ip: c };
     else doc.source = port !== undefined ? { address: c, port } : { address: c };
-    if (this.program !== undefined) doc.process = this.pid !== undefined ? { name: this.program, pid: this.pid } : { name: this.program };
+    if (this.program !== undefined)
+      doc.process = this.pid !== undefined ? { name: this.program, pid: this.pid } : { name: this.program };
     else if (this.pid !== undefined) doc.process = { pid: this.pid };
-    if (this.host !== undefined && this.host !== '-') { doc.host = { hostname: this.host }; hap.source = this.host; }
+    if (this.host !== undefined && this.host !== '-') {
+      doc.host = { hostname: this.host };
+      hap.source = this.host;
+    }
     if (this.Tt >= 0) {
       hap.session_end = isoUtc(this.t + this.Tt);
       doc.event = { duration: this.Tt * 1_000_000 };
@@ -113,27 +186,38 @@ export class TcpLogRecord implements Parsed {
    */
   toNdjson(original: string, pathJson: string, offset: number): string {
     const at = isoUtc(this.t);
-    const c = this.client, port = this.clientPort;
+    const c = this.client,
+      port = this.clientPort;
     let unix = '';
     let src = '';
-    if (c === '-' || c === '') { if (port !== undefined) src = `"source":{"port":${port}},`; }
-    else if (c === 'unix') { if (port !== undefined) unix = `,"unix_socket_id":${port}`; src = '"source":{"address":"unix"},'; }
-    else {
+    if (c === '-' || c === '') {
+      if (port !== undefined) src = `"source":{"port":${port}},`;
+    } else if (c === 'unix') {
+      if (port !== undefined) unix = `,"unix_socket_id":${port}`;
+      src = '"source":{"address":"unix"},';
+    } else {
       const q = jsonStr(c);
       const p = port !== undefined ? `,"port":${port}` : '';
       src = isIp(c) ? `"source":{"address":${q},"ip":${q}${p}},` : `"source":{"address":${q}${p}},`;
     }
     let proc = '';
-    if (this.program !== undefined) proc = this.pid !== undefined ? `"process":{"name":${jsonStr(this.program)},"pid":${this.pid}},` : `"process":{"name":${jsonStr(this.program)}},`;
+    if (this.program !== undefined)
+      proc =
+        this.pid !== undefined
+          ? `"process":{"name":${jsonStr(this.program)},"pid":${this.pid}},`
+          : `"process":{"name":${jsonStr(this.program)}},`;
     else if (this.pid !== undefined) proc = `"process":{"pid":${this.pid}},`;
-    let host = '', hapSource = '';
+    let host = '',
+      hapSource = '';
     if (this.host !== undefined && this.host !== '-') {
       const h = jsonStr(this.host);
       host = `"host":{"hostname":${h}},`;
       hapSource = `,"source":${h}`;
     }
     const orig = jsonStr(original);
-    let evBefore = '', evAfter = '', end = '';
+    let evBefore = '',
+      evAfter = '',
+      end = '';
     if (this.Tt >= 0) {
       evBefore = `"event":{"duration":${this.Tt * 1_000_000},"original":${orig}},`;
       end = `,"session_end":"${isoUtc(this.t + this.Tt)}"`;
@@ -141,16 +225,22 @@ export class TcpLogRecord implements Parsed {
       evAfter = `"event":{"original":${orig}},`;
     }
     const dest = this.destination !== undefined ? `"destination":{"address":${jsonStr(this.destination)}},` : '';
-    const tail = (this.logasap ? ',"logasap":true' : '') + (this.extra !== undefined ? `,"extra_fields":${jsonStr(this.extra)}` : '');
-    return `{"@timestamp":"${at}",${src}${proc}${host}${evBefore}${dest}"haproxy":{"message_type":"traffic","mode":"tcp","log_format":"tcplog",`
-      + `"frontend_name":${jsonStr(this.frontend)},"backend_name":${jsonStr(this.backend)},"server_name":${jsonStr(this.server)},`
-      + `"total_waiting_time_ms":${this.Tw},"connection_wait_time_ms":${this.Tc},"total_time_ms":${this.Tt},"bytes_read":${this.bytesRead},`
-      + `"termination_state":${jsonStr(this.state)},"termination":${terminationJson(this.state)},`
-      + `"connections":{"active":${this.ac},"frontend":${this.fc},"backend":${this.bc},"server":${this.sc},"retries":${this.rc}${this.redispatched ? ',"redispatched":true' : ''}},`
-      + `"server_queue":${this.sq},"backend_queue":${this.bq},"accept_date":"${at}"${unix}${hapSource}${end}${tail}},`
-      + `${evAfter}"log":{"file":{"path":${pathJson}},"offset":${offset}},"goneaway":{"kind":"haproxy"}}`;
+    const tail =
+      (this.logasap ? ',"logasap":true' : '') +
+      (this.extra !== undefined ? `,"extra_fields":${jsonStr(this.extra)}` : '');
+    return (
+      `{"@timestamp":"${at}",${src}${proc}${host}${evBefore}${dest}"haproxy":{"message_type":"traffic","mode":"tcp","log_format":"tcplog",` +
+      `"frontend_name":${jsonStr(this.frontend)},"backend_name":${jsonStr(this.backend)},"server_name":${jsonStr(this.server)},` +
+      `"total_waiting_time_ms":${this.Tw},"connection_wait_time_ms":${this.Tc},"total_time_ms":${this.Tt},"bytes_read":${this.bytesRead},` +
+      `"termination_state":${jsonStr(this.state)},"termination":${terminationJson(this.state)},` +
+      `"connections":{"active":${this.ac},"frontend":${this.fc},"backend":${this.bc},"server":${this.sc},"retries":${this.rc}${this.redispatched ? ',"redispatched":true' : ''}},` +
+      `"server_queue":${this.sq},"backend_queue":${this.bq},"accept_date":"${at}"${unix}${hapSource}${end}${tail}},` +
+      `${evAfter}"log":{"file":{"path":${pathJson}},"offset":${offset}},"goneaway":{"kind":"haproxy"}}`
+    );
   }
 
   /** true while the document was never built: toNdjson() then describes it exactly */
-  get pristine(): boolean { return this.built === undefined; }
+  get pristine(): boolean {
+    return this.built === undefined;
+  }
 }

@@ -11,7 +11,8 @@ import { TcpLogRecord } from './tcp-record.js';
 import { stateAt, TAIL, type Head } from './traffic.js';
 
 export function parseTcpTail(h: Head, env: EnvFields | undefined): ParseResult | undefined {
-  const p = h.p, n = p.length;
+  const p = h.p,
+    n = p.length;
   const a = h.pos;
   let b = p.indexOf(' ', a);
   if (b < 0) return undefined;
@@ -29,8 +30,32 @@ export function parseTcpTail(h: Head, env: EnvFields | undefined): ParseResult |
     const e = p.slice(b + 1).trim();
     if (e) extra = e;
   }
-  const rec = new TcpLogRecord(h.date, h.client, h.clientPort, h.frontend, h.backend, h.server, h.destination,
-    h.t0, h.t1, h.t2, bytes, bytesPlus || (h.plusMask & 4) !== 0, t.state, t.ac, t.fc, t.bc, t.sc, t.rc, t.redispatched, t.sq, t.bq,
-    extra, env?.host, env?.program, env?.pid);
+  const rec = new TcpLogRecord(
+    h.date,
+    h.client,
+    h.clientPort,
+    h.frontend,
+    h.backend,
+    h.server,
+    h.destination,
+    h.t0,
+    h.t1,
+    h.t2,
+    bytes,
+    bytesPlus || (h.plusMask & 4) !== 0,
+    t.state,
+    t.ac,
+    t.fc,
+    t.bc,
+    t.sc,
+    t.rc,
+    t.redispatched,
+    t.sq,
+    t.bq,
+    extra,
+    env?.host,
+    env?.program,
+    env?.pid,
+  );
   return { ok: true, value: rec };
 }

@@ -33,27 +33,55 @@ export interface Head {
   server: string;
   destination: string | undefined;
   /** the numbers of the timer token (3 or 5), and which of them carried a '+' (logasap) */
-  t0: number; t1: number; t2: number; t3: number; t4: number;
+  t0: number;
+  t1: number;
+  t2: number;
+  t3: number;
+  t4: number;
   plusMask: number;
   /** index just after the timer token */
   pos: number;
 }
-const H: Head = { p: '', client: '', clientPort: undefined, date: 0, frontend: '', backend: '', server: '',
-  destination: undefined, t0: 0, t1: 0, t2: 0, t3: 0, t4: 0, plusMask: 0, pos: 0 };
+const H: Head = {
+  p: '',
+  client: '',
+  clientPort: undefined,
+  date: 0,
+  frontend: '',
+  backend: '',
+  server: '',
+  destination: undefined,
+  t0: 0,
+  t1: 0,
+  t2: 0,
+  t3: 0,
+  t4: 0,
+  plusMask: 0,
+  pos: 0,
+};
 
 const nums: number[] = [0, 0, 0, 0, 0];
 let plusMask = 0;
 
 /** `a/b/c…` with optional sign per number in p[a, b) → count (≤ max) into `nums`, -1 if not that shape. */
 export function slashNums(p: string, a: number, b: number, max: number): number {
-  let count = 0, start = a;
+  let count = 0,
+    start = a;
   plusMask = 0;
   for (let i = a; i <= b; i++) {
     if (i !== b && p.charCodeAt(i) !== 47) continue;
     if (count >= max) return -1;
-    let j = start, neg = false, v = 0;
+    let j = start,
+      neg = false,
+      v = 0;
     const c0 = p.charCodeAt(j);
-    if (c0 === 43) { plusMask |= 1 << count; j++; } else if (c0 === 45) { neg = true; j++; }
+    if (c0 === 43) {
+      plusMask |= 1 << count;
+      j++;
+    } else if (c0 === 45) {
+      neg = true;
+      j++;
+    }
     if (j >= i || i - j > 15) return -1;
     for (; j < i; j++) {
       const c = p.charCodeAt(j) - 48;
@@ -69,9 +97,14 @@ export function slashNums(p: string, a: number, b: number, max: number): number 
 /** The `%ts %ac/%fc/%bc/%sc/%rc %sq/%bq` run shared by tcplog and httplog, as read by stateAt(). */
 export interface StateTail {
   state: string;
-  ac: number; fc: number; bc: number; sc: number; rc: number;
+  ac: number;
+  fc: number;
+  bc: number;
+  sc: number;
+  rc: number;
   redispatched: boolean;
-  sq: number; bq: number;
+  sq: number;
+  bq: number;
 }
 /** One module-level result (no per-line allocation); valid until the next call. */
 export const TAIL: StateTail = { state: '', ac: 0, fc: 0, bc: 0, sc: 0, rc: 0, redispatched: false, sq: 0, bq: 0 };
@@ -87,13 +120,18 @@ export function stateAt(p: string, a: number, minState: number): number {
   a = b + 1;
   b = p.indexOf(' ', a);
   if (b < 0 || slashNums(p, a, b, 5) !== 5) return -1;
-  TAIL.ac = nums[0]!; TAIL.fc = nums[1]!; TAIL.bc = nums[2]!; TAIL.sc = nums[3]!; TAIL.rc = nums[4]!;
+  TAIL.ac = nums[0]!;
+  TAIL.fc = nums[1]!;
+  TAIL.bc = nums[2]!;
+  TAIL.sc = nums[3]!;
+  TAIL.rc = nums[4]!;
   TAIL.redispatched = (plusMask & 16) !== 0;
   a = b + 1;
   b = p.indexOf(' ', a);
   if (b < 0) b = p.length;
   if (slashNums(p, a, b, 2) !== 2) return -1;
-  TAIL.sq = nums[0]!; TAIL.bq = nums[1]!;
+  TAIL.sq = nums[0]!;
+  TAIL.bq = nums[1]!;
   return b;
 }
 
@@ -107,14 +145,21 @@ function isTimerToken(p: string, a: number, b: number): boolean {
   return slash;
 }
 
-const bad = (value: string): ParseResult =>
-  ({ ok: false, issue: { code: 'bad_timestamp', parser: PARSER, message: `unreadable HAProxy date '${value}'`, value } });
+const bad = (value: string): ParseResult => ({
+  ok: false,
+  issue: { code: 'bad_timestamp', parser: PARSER, message: `unreadable HAProxy date '${value}'`, value },
+});
 
 /**
  * Parse the payload p[start…] in one of the built-in traffic shapes. undefined = not this shape (let other parsers
  * try); an issue = it is a traffic line but unusable (bad date).
  */
-export function parseTrafficPayload(p: string, start: number, env: EnvFields | undefined, ctx: HaproxyParseContext): ParseResult | undefined {
+export function parseTrafficPayload(
+  p: string,
+  start: number,
+  env: EnvFields | undefined,
+  ctx: HaproxyParseContext,
+): ParseResult | undefined {
   const n = p.length;
   const sp = p.indexOf(' ', start);
   if (sp < start + 2 || p.charCodeAt(sp + 1) !== 91 /* [ */) return undefined;
@@ -134,7 +179,17 @@ export function parseTrafficPayload(p: string, start: number, env: EnvFields | u
   // error log: `frontend/bind: message` (the only shape whose 3rd token ends with ':')
   if (p.charCodeAt(b - 1) === 58) {
     const sl = p.indexOf('/', a);
-    if (sl > a && sl < b - 1) return errorLog(p, client, port, date - envelopeZoneShift(date, 0, envT, ctx), p.slice(a, sl), p.slice(sl + 1, b - 1), b, env);
+    if (sl > a && sl < b - 1)
+      return errorLog(
+        p,
+        client,
+        port,
+        date - envelopeZoneShift(date, 0, envT, ctx),
+        p.slice(a, sl),
+        p.slice(sl + 1, b - 1),
+        b,
+        env,
+      );
   }
   const frontend = p.slice(a, b);
   a = b + 1;
@@ -162,16 +217,35 @@ export function parseTrafficPayload(p: string, start: number, env: EnvFields | u
   if (count !== 3 && count !== 5) return undefined;
   // Tt (tcplog) or Ta (httplog): the line is written at about accept + that
   if (envT !== undefined) date -= envelopeZoneShift(date, nums[count - 1], envT, ctx);
-  H.p = p; H.client = client; H.clientPort = Number.isNaN(port) ? undefined : port; H.date = date;
-  H.frontend = frontend; H.backend = backend; H.server = server; H.destination = destination;
-  H.t0 = nums[0]!; H.t1 = nums[1]!; H.t2 = nums[2]!; H.t3 = nums[3]!; H.t4 = nums[4]!;
-  H.plusMask = plusMask; H.pos = b + 1;
+  H.p = p;
+  H.client = client;
+  H.clientPort = Number.isNaN(port) ? undefined : port;
+  H.date = date;
+  H.frontend = frontend;
+  H.backend = backend;
+  H.server = server;
+  H.destination = destination;
+  H.t0 = nums[0]!;
+  H.t1 = nums[1]!;
+  H.t2 = nums[2]!;
+  H.t3 = nums[3]!;
+  H.t4 = nums[4]!;
+  H.plusMask = plusMask;
+  H.pos = b + 1;
   return count === 3 ? parseTcpTail(H, env) : parseHttpTail(H, env, ctx.haproxyLegacyHttpTimers === true);
 }
 
 /** `127.0.0.1:56059 [03/Dec/2012:17:35:10.380] frt/f1: Connection error during SSL handshake` (§8.2.5) */
-function errorLog(p: string, client: string, port: number, date: number, frontend: string, bind: string,
-  b: number, env: EnvFields | undefined): ParseResult {
+function errorLog(
+  p: string,
+  client: string,
+  port: number,
+  date: number,
+  frontend: string,
+  bind: string,
+  b: number,
+  env: EnvFields | undefined,
+): ParseResult {
   const hap: Doc = { message_type: 'connection_error', log_format: 'error', frontend_name: frontend, bind_name: bind };
   const doc: Doc = {};
   const at = iso(date);

@@ -8,12 +8,32 @@
  */
 
 export type ErrorType =
-  | 'aborted_connection' | 'connection_killed' | 'packet_error' | 'net_error' | 'access_denied' | 'shutdown'
-  | 'shutdown_complete' | 'ready' | 'starting' | 'crash_recovery' | 'signal' | 'forcing_close' | 'other';
+  | 'aborted_connection'
+  | 'connection_killed'
+  | 'packet_error'
+  | 'net_error'
+  | 'access_denied'
+  | 'shutdown'
+  | 'shutdown_complete'
+  | 'ready'
+  | 'starting'
+  | 'crash_recovery'
+  | 'signal'
+  | 'forcing_close'
+  | 'other';
 
 export type ReasonCode =
-  | 'timeout_reading' | 'error_reading' | 'error_writing' | 'timeout_writing' | 'packet_too_large'
-  | 'killed' | 'closed_unauthenticated' | 'closed_normally' | 'too_many_connections' | 'out_of_memory' | 'other';
+  | 'timeout_reading'
+  | 'error_reading'
+  | 'error_writing'
+  | 'timeout_writing'
+  | 'packet_too_large'
+  | 'killed'
+  | 'closed_unauthenticated'
+  | 'closed_normally'
+  | 'too_many_connections'
+  | 'out_of_memory'
+  | 'other';
 
 /** The `mysql` sub-document fields this module fills. */
 export interface TypedMessage {
@@ -104,14 +124,21 @@ export function parseAborted(body: string, threadCol: number | undefined): Recor
   return out;
 }
 
-// `Could not read packet: fd: 47  state: 1  read_length: 4  errno: 11  vio_errno: 1158  length: 0` (LAB_FINDINGS 01/02/03);
+// `Could not read packet: fd: 47  state: 1  read_length: 4  errno: 11  vio_errno: 1158  length: 0` (LAB_FINDINGS
+// 01/02/03);
 // the write variant has no read_length. Leading space in each label so `errno` does not hit `vio_errno`.
 const PACKET_FIELDS: ReadonlyArray<[string, string]> = [
-  [' fd: ', 'fd'], [' state: ', 'state'], [' read_length: ', 'read_length'], [' errno: ', 'errno'], [' vio_errno: ', 'vio_errno'], [' length: ', 'length'],
+  [' fd: ', 'fd'],
+  [' state: ', 'state'],
+  [' read_length: ', 'read_length'],
+  [' errno: ', 'errno'],
+  [' vio_errno: ', 'vio_errno'],
+  [' length: ', 'length'],
 ];
 
 function intAt(s: string, i: number): number | undefined {
-  let p = i, v = 0;
+  let p = i,
+    v = 0;
   const neg = s.charCodeAt(p) === 45;
   if (neg) p++;
   const start = p;
@@ -131,7 +158,10 @@ function parsePacketError(body: string, direction: 'read' | 'write'): Record<str
     const at = body.indexOf(label, from);
     if (at < 0) continue;
     const v = intAt(body, at + label.length);
-    if (v !== undefined) { out[key] = v; from = at + label.length; }
+    if (v !== undefined) {
+      out[key] = v;
+      from = at + label.length;
+    }
   }
   return out;
 }
@@ -167,12 +197,21 @@ function netError(reason: string): TypedMessage {
  * Classify a body. `text` is the whole record (continuation lines included) for details that
  * ≤5.7/MariaDB print on the next line (`Version: ... port: ...`), `threadCol` the line's thread column.
  */
-export function classifyErrorMessage(body: string, text: string, code: string | undefined, threadCol: number | undefined): TypedMessage {
+export function classifyErrorMessage(
+  body: string,
+  text: string,
+  code: string | undefined,
+  threadCol: number | undefined,
+): TypedMessage {
   const nl = body.indexOf('\n');
   if (nl >= 0) {
     const t = classifyLine(body.slice(0, nl), text, code, threadCol);
     // crash reports and InnoDB blocks put the telling line after the header line
-    if (t.error_type === 'other' && (body.includes('Starting crash recovery') || body.includes('Database was not shutdown normally'))) return crashRecovery(body);
+    if (
+      t.error_type === 'other' &&
+      (body.includes('Starting crash recovery') || body.includes('Database was not shutdown normally'))
+    )
+      return crashRecovery(body);
     return t;
   }
   return classifyLine(body, text, code, threadCol);
@@ -184,7 +223,12 @@ function crashRecovery(body: string): TypedMessage {
 }
 
 /** `body` is one line here */
-function classifyLine(body: string, text: string, code: string | undefined, threadCol: number | undefined): TypedMessage {
+function classifyLine(
+  body: string,
+  text: string,
+  code: string | undefined,
+  threadCol: number | undefined,
+): TypedMessage {
   const c0 = body.charCodeAt(0);
   if (c0 === 65 /* A */) {
     if (body.startsWith('Aborted connection ')) {
@@ -200,8 +244,10 @@ function classifyLine(body: string, text: string, code: string | undefined, thre
     }
   }
   if (c0 === 67 /* C */ && body.startsWith('Could not ')) {
-    if (body.startsWith('Could not read packet:')) return { error_type: 'packet_error', packet_error: parsePacketError(body, 'read') };
-    if (body.startsWith('Could not write packet:')) return { error_type: 'packet_error', packet_error: parsePacketError(body, 'write') };
+    if (body.startsWith('Could not read packet:'))
+      return { error_type: 'packet_error', packet_error: parsePacketError(body, 'read') };
+    if (body.startsWith('Could not write packet:'))
+      return { error_type: 'packet_error', packet_error: parsePacketError(body, 'write') };
   }
   const core = afterProgram(body);
   if (core.startsWith('Got ') && core.includes(' packet')) return netError(core);
@@ -215,7 +261,10 @@ function classifyLine(body: string, text: string, code: string | undefined, thre
       const by = body.slice(byAt + 15, end >= 0 ? end : undefined);
       sd.initiated_by = by;
       const u = INITIATOR_USER.exec(by);
-      if (u) { sd.user = u[1]; sd.host = u[2]; }
+      if (u) {
+        sd.user = u[1];
+        sd.host = u[2];
+      }
     }
     return { error_type: 'shutdown', shutdown: sd };
   }
@@ -236,7 +285,11 @@ function classifyLine(body: string, text: string, code: string | undefined, thre
   if (readyAt > 0 && !body.startsWith('X Plugin') && !body.startsWith('WSREP')) {
     const rd: Record<string, unknown> = {};
     const m = READY_DETAILS.exec(text);
-    if (m) { rd.version = m[1]; rd.socket = m[2]; rd.port = Number(m[3]); }
+    if (m) {
+      rd.version = m[1];
+      rd.socket = m[2];
+      rd.port = Number(m[3]);
+    }
     return { error_type: 'ready', ready: rd };
   }
   if (core.includes('starting as process ')) {
@@ -251,7 +304,8 @@ function classifyLine(body: string, text: string, code: string | undefined, thre
   // mysqld_safe writes into the same file (FORMATS.md §2.2); `mysqld restarted` follows a crash
   if (body.startsWith('mysqld_safe Starting ')) return { error_type: 'starting', starting: {} };
   if (body.startsWith('mysqld_safe mysqld restarted')) return { error_type: 'starting', starting: { restarted: true } };
-  if (body.includes('Starting crash recovery') || body.includes('Database was not shutdown normally')) return crashRecovery(body);
+  if (body.includes('Starting crash recovery') || body.includes('Database was not shutdown normally'))
+    return crashRecovery(body);
   if (core.includes(' got ')) {
     const m = SIGNAL.exec(core);
     if (m) {
@@ -265,7 +319,8 @@ function classifyLine(body: string, text: string, code: string | undefined, thre
   //   `Out of memory: Killed process 812 (mariadbd) total-vm:…`
   if (core.includes('Main process exited, code=')) {
     const m = UNIT_EXIT.exec(core);
-    if (m && m[1] !== 'exited') return { error_type: 'signal', signal: { number: Number(m[2]), name: m[3], by: 'systemd', code: m[1] } };
+    if (m && m[1] !== 'exited')
+      return { error_type: 'signal', signal: { number: Number(m[2]), name: m[3], by: 'systemd', code: m[1] } };
   }
   if (core.includes('Killed process ')) {
     const m = OOM_KILL.exec(core);

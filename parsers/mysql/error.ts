@@ -2,7 +2,8 @@
  * MySQL / MariaDB error log, every version in one parser (USER_PAIN #8: one file often mixes them).
  *
  * Header shapes (FORMATS.md §2.1), all read as Elastic's mysql integration does
- * (`%{MYSQLDATETIME}%{SPACE}(%{NUMBER:mysql.thread_id}%{SPACE})?(\[%{DATA:log.level}\]%{SPACE})?%{GREEDYMULTILINE:message}`
+ * (`%{MYSQLDATETIME}%{SPACE}(%{NUMBER:mysql.thread_id}%{SPACE})?(\[%{DATA:log.level}\]%{SPACE})?%{GREEDYMULTILINE:messa
+ * ge}`
  * then `[event.code] [event.provider]`), so `message` keeps MySQL 8's `[MY-xxxxxx] [Subsystem] ` prefix like Elastic's:
  *  - 5.5 `161209 14:18:58 [Note] …` / `161209 14:18:50  InnoDB: …` (no level) / `… mysqld_safe …`
  *  - 5.6 `2015-01-27 20:28:09 17479 [Note] …` (the number is the PID there; kept as mysql.thread_id like Elastic)
@@ -17,7 +18,16 @@ import { isoUtc, parseIsoAt, stampZoneShift } from '../time.js';
 import { envelopeFromScan, envelopeTime, scanEnvelope, type Envelope } from '../syslog.js';
 import { classifyErrorMessage } from './error-messages.js';
 import { looksJsonSink, parseJsonSinkRecord } from './json-sink.js';
-import { isDigit, looksIsoDate, looksYymmdd, looksClock, parseYymmddAt, readUint, skipBlanks, isoCached } from './stamp.js';
+import {
+  isDigit,
+  looksIsoDate,
+  looksYymmdd,
+  looksClock,
+  parseYymmddAt,
+  readUint,
+  skipBlanks,
+  isoCached,
+} from './stamp.js';
 import { knownCommandAt, detectKill } from './general-args.js';
 import { redactSql } from './redact.js';
 
@@ -101,7 +111,9 @@ function bad(message: string, value: string): ParseResult {
 /** `HH:MM:SS` UTC of a date-less crash header → the instant closest to ctx.refTime (the last dated record). */
 function clockNearRef(s: string, ref: number | undefined): number | undefined {
   if (ref === undefined || !Number.isFinite(ref)) return undefined;
-  const h = Number(s.slice(0, 2)), mi = Number(s.slice(3, 5)), sec = Number(s.slice(6, 8));
+  const h = Number(s.slice(0, 2)),
+    mi = Number(s.slice(3, 5)),
+    sec = Number(s.slice(6, 8));
   if (h > 23 || mi > 59 || sec > 60) return undefined;
   const base = Math.floor(ref / DAY) * DAY + ((h * 60 + mi) * 60 + sec) * 1000;
   let best = base;
@@ -110,7 +122,8 @@ function clockNearRef(s: string, ref: number | undefined): number | undefined {
 }
 
 export function parseMysqlErrorRecord(text: string, ctx: ParseContext): ParseResult {
-  if (text.length === 0 || text.trim() === '') return { ok: false, issue: { code: 'empty', parser: PARSER, message: 'empty record' } };
+  if (text.length === 0 || text.trim() === '')
+    return { ok: false, issue: { code: 'empty', parser: PARSER, message: 'empty record' } };
   const env = envelopeOf(text);
   return env === undefined ? parseNative(text, ctx, undefined) : parseWrapped(text, env, ctx);
 }
@@ -119,15 +132,27 @@ export function parseMysqlErrorRecord(text: string, ctx: ParseContext): ParseRes
 function parseWrapped(text: string, env: Envelope, ctx: ParseContext): ParseResult {
   // only the server and what speaks about it (systemd, the kernel's OOM killer) belong in an error
   // log: another program's lines (an app logging to the same syslog) are not MySQL records
-  if (!SERVER_PROGRAM.test(env.program ?? '') && !(SERVER_NEIGHBOUR.test(env.program ?? '') && MENTIONS_SERVER.test(text.slice(env.payloadStart)))) {
-    return { ok: false, issue: { code: 'no_match', parser: PARSER, message: `syslog program '${env.program ?? ''}' is not the MySQL/MariaDB server (nor systemd/kernel lines about it)` } };
+  if (
+    !SERVER_PROGRAM.test(env.program ?? '') &&
+    !(SERVER_NEIGHBOUR.test(env.program ?? '') && MENTIONS_SERVER.test(text.slice(env.payloadStart)))
+  ) {
+    return {
+      ok: false,
+      issue: {
+        code: 'no_match',
+        parser: PARSER,
+        message: `syslog program '${env.program ?? ''}' is not the MySQL/MariaDB server (nor systemd/kernel lines about it)`,
+      },
+    };
   }
   const lines = text.split('\n');
-  const inner = lines.map((l, i) => {
-    if (i === 0) return l.slice(env.payloadStart);
-    const e = envelopeOf(l);
-    return e === undefined ? l : l.slice(e.payloadStart);
-  }).join('\n');
+  const inner = lines
+    .map((l, i) => {
+      if (i === 0) return l.slice(env.payloadStart);
+      const e = envelopeOf(l);
+      return e === undefined ? l : l.slice(e.payloadStart);
+    })
+    .join('\n');
   let r: ParseResult;
   if (nativeStart(inner)) {
     r = parseNative(inner, ctx, undefined);
@@ -141,16 +166,22 @@ function parseWrapped(text: string, env: Envelope, ctx: ParseContext): ParseResu
     // syslog mode: no date of the server's own; the envelope's (year from ctx.refTime when it has none)
     const t = envelopeTime(env, ctx);
     if (t === undefined) {
-      const message = env.format === 'program' ? 'no date: neither the `prog[pid]:` tag nor the message carries one'
-        : 'syslog date without a year and no dated record before it to take the year from';
-      return { ok: false, issue: { code: 'bad_timestamp', parser: PARSER, message, value: text.slice(0, env.payloadStart) } };
+      const message =
+        env.format === 'program'
+          ? 'no date: neither the `prog[pid]:` tag nor the message carries one'
+          : 'syslog date without a year and no dated record before it to take the year from';
+      return {
+        ok: false,
+        issue: { code: 'bad_timestamp', parser: PARSER, message, value: text.slice(0, env.payloadStart) },
+      };
     }
     r = parseNative(inner, ctx, t);
   }
   if (r.ok) {
     const doc = r.value.doc;
     if (env.host !== undefined && env.host !== '-') doc.host = { hostname: env.host };
-    if (doc.process === undefined) doc.process = env.pid !== undefined ? { name: env.program, pid: env.pid } : { name: env.program };
+    if (doc.process === undefined)
+      doc.process = env.pid !== undefined ? { name: env.program, pid: env.pid } : { name: env.program };
   }
   return r;
 }
@@ -168,7 +199,7 @@ function stampAt(text: string, i: number, ctx: ParseContext): { t: number; end: 
     const ts = parseYymmddAt(text, i, ctx.zone);
     if (!ts) return bad('unreadable YYMMDD timestamp', text.slice(i, i + 15));
     // `YYMMDD HH:MM:SS UTC - mysqld got signal` : the crash handler writes UTC, not local time
-    return text.startsWith(' UTC - ', ts.end) ? parseYymmddAt(text, i, ctx.zone, true) ?? ts : ts;
+    return text.startsWith(' UTC - ', ts.end) ? (parseYymmddAt(text, i, ctx.zone, true) ?? ts) : ts;
   }
   return undefined;
 }
@@ -186,7 +217,8 @@ function parseNative(text: string, ctx: ParseContext, preset: number | undefined
   let stamped = false;
   let crashUtc = false;
   if (preset !== undefined) {
-    t = preset; stamped = true;
+    t = preset;
+    stamped = true;
   } else if (isDigit(c0)) {
     let ts = stampAt(text, 0, ctx);
     if (ts !== undefined && 'ok' in ts) return ts;
@@ -205,7 +237,9 @@ function parseNative(text: string, ctx: ParseContext, preset: number | undefined
           ts = zoned ? { t: own.t - stampZoneShift(own.t, ts.t, ctx), end: own.end } : own;
         }
       }
-      t = ts.t; p = ts.end; stamped = true;
+      t = ts.t;
+      p = ts.end;
+      stamped = true;
     } else if (looksClock(text, 0) && text.startsWith(' UTC - ', 8)) {
       t = clockNearRef(text, ctx.refTime);
       crashUtc = true;
@@ -246,7 +280,10 @@ function parseNative(text: string, ctx: ParseContext, preset: number | undefined
         }
       }
     }
-    if (text.startsWith('UTC - ', bodyStart)) { crashUtc = true; bodyStart += 6; }
+    if (text.startsWith('UTC - ', bodyStart)) {
+      crashUtc = true;
+      bodyStart += 6;
+    }
   }
 
   let message = text.slice(msgStart);
@@ -271,7 +308,8 @@ function parseNative(text: string, ctx: ParseContext, preset: number | undefined
       mysql.general = general;
     }
   }
-  if (level === undefined && threadCol === undefined && body.startsWith('mysqld_safe ')) doc.process = { name: 'mysqld_safe' };
+  if (level === undefined && threadCol === undefined && body.startsWith('mysqld_safe '))
+    doc.process = { name: 'mysqld_safe' };
 
   if (t !== undefined) doc['@timestamp'] = isoCached(t);
   doc.message = message;

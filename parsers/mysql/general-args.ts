@@ -10,11 +10,46 @@
  * (Datadog sample, FORMATS.md §3).
  */
 export const GENERAL_COMMANDS: readonly string[] = [
-  'Query', 'Connect', 'Quit', 'Init DB', 'Field List', 'Prepare', 'Execute', 'Close stmt', 'Reset stmt', 'Ping',
-  'Statistics', 'Processlist', 'Kill', 'Change user', 'Binlog Dump', 'Binlog Dump GTID', 'Connect Out', 'Sleep',
-  'Shutdown', 'Refresh', 'Create DB', 'Drop DB', 'Debug', 'Time', 'Delayed insert', 'Table Dump', 'Register Slave',
-  'Long Data', 'Set option', 'Fetch', 'Daemon', 'Reset Connection', 'Error', 'Bulk_execute', 'Slave_worker',
-  'Slave_IO', 'Slave_SQL', 'Com_multi', 'Clone', 'Group Replication Data Stream',
+  'Query',
+  'Connect',
+  'Quit',
+  'Init DB',
+  'Field List',
+  'Prepare',
+  'Execute',
+  'Close stmt',
+  'Reset stmt',
+  'Ping',
+  'Statistics',
+  'Processlist',
+  'Kill',
+  'Change user',
+  'Binlog Dump',
+  'Binlog Dump GTID',
+  'Connect Out',
+  'Sleep',
+  'Shutdown',
+  'Refresh',
+  'Create DB',
+  'Drop DB',
+  'Debug',
+  'Time',
+  'Delayed insert',
+  'Table Dump',
+  'Register Slave',
+  'Long Data',
+  'Set option',
+  'Fetch',
+  'Daemon',
+  'Reset Connection',
+  'Error',
+  'Bulk_execute',
+  'Slave_worker',
+  'Slave_IO',
+  'Slave_SQL',
+  'Com_multi',
+  'Clone',
+  'Group Replication Data Stream',
 ];
 
 const BY_FIRST = new Map<number, string[]>();
@@ -55,7 +90,10 @@ export interface ConnectInfo {
  * (5.5/proxy users), or MariaDB's failed login `Access denied for user 'u'@'h' (using password: YES)`
  * (in English or translated).
  */
-export function parseConnect(arg: string): { connect?: ConnectInfo; access_denied?: { user: string; host: string; using_password?: boolean } } {
+export function parseConnect(arg: string): {
+  connect?: ConnectInfo;
+  access_denied?: { user: string; host: string; using_password?: boolean };
+} {
   if (arg.startsWith('Access denied for user ')) {
     const m = /^Access denied for user '(.*)'@'([^']*)'(?: \(using password: (YES|NO)\))?/.exec(arg);
     if (!m) return {};
@@ -96,13 +134,18 @@ export function parseConnect(arg: string): { connect?: ConnectInfo; access_denie
 
 // `KILL [HARD|SOFT] [CONNECTION|QUERY] <id>`; pt-kill quotes the id (`KILL '10'`, LAB_FINDINGS 04).
 // `KILL QUERY ID <query_id>` / `KILL USER <u>` name no thread and are left out on purpose.
-const KILL_RE = /^\s*(?:\/\*[\s\S]*?\*\/\s*)*KILL\s+(?:(?:HARD|SOFT)\s+)?(?:(CONNECTION|QUERY)\s+)?(?:'(\d+)'|"(\d+)"|(\d+))\s*;?\s*$/i;
+const KILL_RE =
+  /^\s*(?:\/\*[\s\S]*?\*\/\s*)*KILL\s+(?:(?:HARD|SOFT)\s+)?(?:(CONNECTION|QUERY)\s+)?(?:'(\d+)'|"(\d+)"|(\d+))\s*;?\s*$/i;
 
 /** KILL statement in a Query argument → target thread + whether only the statement was killed. */
 export function detectKill(sql: string): { target_thread_id: number; query_only: boolean } | undefined {
   // fast reject: first non-blank char must be K/k or '/' (leading comment)
   let i = 0;
-  while (i < sql.length && (sql.charCodeAt(i) === 32 || sql.charCodeAt(i) === 9 || sql.charCodeAt(i) === 10 || sql.charCodeAt(i) === 13)) i++;
+  while (
+    i < sql.length &&
+    (sql.charCodeAt(i) === 32 || sql.charCodeAt(i) === 9 || sql.charCodeAt(i) === 10 || sql.charCodeAt(i) === 13)
+  )
+    i++;
   const c = sql.charCodeAt(i) | 0x20;
   if (c !== 107 /* k */ && c !== 0x2f /* / */) return undefined;
   if (sql.length > 300) return undefined;
@@ -118,7 +161,8 @@ export function isGeneralHeaderLine(line: string): boolean {
   const c = line.charCodeAt(0);
   if (c === 84 /* T */) {
     if (line.startsWith('Tcp port: ') || line.startsWith('TCP Port: ')) return true;
-    if ((line.charCodeAt(4) === 32 || line.charCodeAt(4) === 9) && /^Time\s+Id\s+Command\s+Argument/.test(line)) return true;
+    if ((line.charCodeAt(4) === 32 || line.charCodeAt(4) === 9) && /^Time\s+Id\s+Command\s+Argument/.test(line))
+      return true;
   }
   const v = line.indexOf(', Version: ');
   return v > 0 && line.includes('started with:', v);

@@ -89,7 +89,8 @@ function noMatch(message: string): ParseResult {
 }
 
 export function parseMysqlGeneralRecord(text: string, ctx: ParseContext, state: GeneralLogState): ParseResult {
-  if (text.length === 0 || text.trim() === '') return { ok: false, issue: { code: 'empty', parser: PARSER, message: 'empty record' } };
+  if (text.length === 0 || text.trim() === '')
+    return { ok: false, issue: { code: 'empty', parser: PARSER, message: 'empty record' } };
   let p = 0;
   let t: number | undefined;
   let stamped = false;
@@ -98,10 +99,28 @@ export function parseMysqlGeneralRecord(text: string, ctx: ParseContext, state: 
     let ts: { t: number; end: number } | undefined;
     if (looksIsoDate(text, 0)) {
       ts = parseIsoAt(text, 0, ctx.zone);
-      if (!ts) return { ok: false, issue: { code: 'bad_timestamp', parser: PARSER, message: 'unreadable ISO timestamp', value: text.slice(0, 32) } };
+      if (!ts)
+        return {
+          ok: false,
+          issue: {
+            code: 'bad_timestamp',
+            parser: PARSER,
+            message: 'unreadable ISO timestamp',
+            value: text.slice(0, 32),
+          },
+        };
     } else if (looksYymmdd(text, 0)) {
       ts = parseYymmddAt(text, 0, ctx.zone);
-      if (!ts) return { ok: false, issue: { code: 'bad_timestamp', parser: PARSER, message: 'unreadable YYMMDD timestamp', value: text.slice(0, 15) } };
+      if (!ts)
+        return {
+          ok: false,
+          issue: {
+            code: 'bad_timestamp',
+            parser: PARSER,
+            message: 'unreadable YYMMDD timestamp',
+            value: text.slice(0, 15),
+          },
+        };
     }
     if (ts) {
       const after = text.charCodeAt(ts.end);
@@ -129,7 +148,9 @@ export function parseMysqlGeneralRecord(text: string, ctx: ParseContext, state: 
     argStart = p + command.length;
     const sep = text.charCodeAt(argStart);
     if (sep === 9) argStart++;
-    else if (sep === 32) { while (text.charCodeAt(argStart) === 32) argStart++; } // Datadog's space variant
+    else if (sep === 32) {
+      while (text.charCodeAt(argStart) === 32) argStart++;
+    } // Datadog's space variant
   } else {
     const end = unknownCommandEnd(text, p);
     if (end < 0) return noMatch('unknown command');
@@ -144,7 +165,10 @@ export function parseMysqlGeneralRecord(text: string, ctx: ParseContext, state: 
 
   let carried = false;
   if (stamped) state.lastT = t;
-  else if (state.lastT !== undefined) { t = state.lastT; carried = true; }
+  else if (state.lastT !== undefined) {
+    t = state.lastT;
+    carried = true;
+  }
 
   const general: Doc = { command, argument };
   if (carried) general.time_carried = true;

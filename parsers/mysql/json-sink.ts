@@ -18,7 +18,7 @@ export function looksJsonSink(line: string): boolean {
   if (line.charCodeAt(0) !== 123 /* { */) return false;
   let i = 1;
   while (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9) i++;
-  return line.charCodeAt(i) === 34 /* " */;
+  return line.charCodeAt(i) === 34; /* " */
 }
 
 function str(v: unknown): string | undefined {
@@ -38,7 +38,8 @@ export function parseJsonSinkRecord(text: string, ctx: ParseContext): ParseResul
   const msg = str(o.msg);
   // the sink always writes prio, err_code, err_symbol, subsystem (WL#9344); `msg` and `time` alone are
   // any JSON logger's (pino, bunyan), and an app log must not pass for a MySQL error log
-  if (o.err_code === undefined && o.err_symbol === undefined && o.prio === undefined && o.subsystem === undefined) return undefined;
+  if (o.err_code === undefined && o.err_symbol === undefined && o.prio === undefined && o.subsystem === undefined)
+    return undefined;
 
   let t: number | undefined;
   const time = str(o.time);
@@ -47,12 +48,17 @@ export function parseJsonSinkRecord(text: string, ctx: ParseContext): ParseResul
   if (t === undefined && typeof o.ts === 'number' && Number.isFinite(o.ts)) t = o.ts;
   if (t !== undefined && !Number.isFinite(new Date(t).getTime())) t = undefined;
   if (time !== undefined && t === undefined && o.ts === undefined) {
-    return { ok: false, issue: { code: 'bad_timestamp', parser: PARSER, message: 'unreadable "time" in JSON-sink record', value: time } };
+    return {
+      ok: false,
+      issue: { code: 'bad_timestamp', parser: PARSER, message: 'unreadable "time" in JSON-sink record', value: time },
+    };
   }
 
   let code: string | undefined;
-  if (typeof o.err_code === 'number' && Number.isInteger(o.err_code) && o.err_code >= 0) code = 'MY-' + String(o.err_code).padStart(6, '0');
-  else if (typeof o.err_code === 'string' && o.err_code !== '') code = /^\d+$/.test(o.err_code) ? 'MY-' + o.err_code.padStart(6, '0') : o.err_code;
+  if (typeof o.err_code === 'number' && Number.isInteger(o.err_code) && o.err_code >= 0)
+    code = 'MY-' + String(o.err_code).padStart(6, '0');
+  else if (typeof o.err_code === 'string' && o.err_code !== '')
+    code = /^\d+$/.test(o.err_code) ? 'MY-' + o.err_code.padStart(6, '0') : o.err_code;
 
   const threadCol = typeof o.thread === 'number' && Number.isFinite(o.thread) ? o.thread : undefined;
   const message = msg ?? '';

@@ -24,9 +24,15 @@ function skipQuoted(sql: string, i: number, q: number): number {
   let p = i + 1;
   while (p < n) {
     const c = sql.charCodeAt(p);
-    if (c === 92 /* \ */) { p += 2; continue; }
+    if (c === 92 /* \ */) {
+      p += 2;
+      continue;
+    }
     if (c === q) {
-      if (sql.charCodeAt(p + 1) === q) { p += 2; continue; }
+      if (sql.charCodeAt(p + 1) === q) {
+        p += 2;
+        continue;
+      }
       return p + 1;
     }
     p++;
@@ -39,7 +45,7 @@ function numberEnd(sql: string, i: number): number {
   const n = sql.length;
   let p = i;
   const c1 = sql.charCodeAt(i + 1) | 0x20;
-  if (sql.charCodeAt(i) === 48 && (c1 === 120 /* x */ || c1 === 98 /* b */)) {
+  if (sql.charCodeAt(i) === 48 && (c1 === 120 /* x */ || c1 === 98) /* b */) {
     p = i + 2;
     const hex = c1 === 120;
     while (p < n) {
@@ -51,11 +57,17 @@ function numberEnd(sql: string, i: number): number {
     if (p === i + 2) return -1;
   } else {
     while (p < n && isDigitC(sql.charCodeAt(p))) p++;
-    if (sql.charCodeAt(p) === 46 /* . */) { p++; while (p < n && isDigitC(sql.charCodeAt(p))) p++; }
+    if (sql.charCodeAt(p) === 46 /* . */) {
+      p++;
+      while (p < n && isDigitC(sql.charCodeAt(p))) p++;
+    }
     if ((sql.charCodeAt(p) | 0x20) === 101 /* e */) {
       let q = p + 1;
       if (sql.charCodeAt(q) === 43 || sql.charCodeAt(q) === 45) q++;
-      if (isDigitC(sql.charCodeAt(q))) { p = q; while (p < n && isDigitC(sql.charCodeAt(p))) p++; }
+      if (isDigitC(sql.charCodeAt(q))) {
+        p = q;
+        while (p < n && isDigitC(sql.charCodeAt(p))) p++;
+      }
     }
   }
   return p < n && isIdentChar(sql.charCodeAt(p)) ? -1 : p;
@@ -72,7 +84,10 @@ export function redactSql(sql: string): string {
     if (c === 47 /* / */ && sql.charCodeAt(i + 1) === 42 /* * */) {
       const e = sql.indexOf('*/', i + 2);
       i = e < 0 ? n : e + 2;
-    } else if ((c === 45 && sql.charCodeAt(i + 1) === 45 && (i + 2 >= n || sql.charCodeAt(i + 2) <= 32)) || c === 35 /* # */) {
+    } else if (
+      (c === 45 && sql.charCodeAt(i + 1) === 45 && (i + 2 >= n || sql.charCodeAt(i + 2) <= 32)) ||
+      c === 35 /* # */
+    ) {
       const e = sql.indexOf('\n', i);
       i = e < 0 ? n : e;
     } else if (c === 96 /* ` */) {
@@ -80,7 +95,10 @@ export function redactSql(sql: string): string {
     } else if (c === 39 /* ' */ || c === 34 /* " */) {
       out += sql.slice(last, i) + '?';
       i = last = skipQuoted(sql, i, c);
-    } else if (isDigitC(c) || (c === 46 && isDigitC(sql.charCodeAt(i + 1)) && !(i > 0 && isIdentChar(sql.charCodeAt(i - 1))))) {
+    } else if (
+      isDigitC(c) ||
+      (c === 46 && isDigitC(sql.charCodeAt(i + 1)) && !(i > 0 && isIdentChar(sql.charCodeAt(i - 1))))
+    ) {
       const e = numberEnd(sql, i);
       if (e < 0) {
         i++;

@@ -13,7 +13,11 @@ export function readableInput(path: string, option: string): string {
     try {
       file = spool(path);
     } catch (e) {
-      throw new GoneawayError('GA_ERR_FILE_UNREADABLE', `cannot read ${path}: ${(e as Error).message}`, { key: option, value: path, fix: 'give a readable log file, a pipe or - for standard input' });
+      throw new GoneawayError('GA_ERR_FILE_UNREADABLE', `cannot read ${path}: ${(e as Error).message}`, {
+        key: option,
+        value: path,
+        fix: 'give a readable log file, a pipe or - for standard input',
+      });
     }
   } else checkReadable(path, option);
   // rotated logs are often compressed (logrotate `compress`): read them as their text
@@ -22,7 +26,11 @@ export function readableInput(path: string, option: string): string {
   try {
     return decompress(file, c);
   } catch (e) {
-    throw new GoneawayError('GA_ERR_FILE_UNREADABLE', `cannot read ${path}: ${(e as Error).message}`, { key: option, value: path, fix: `decompress it yourself to see why (${c.tool} -dc ${path} > file.log)` });
+    throw new GoneawayError('GA_ERR_FILE_UNREADABLE', `cannot read ${path}: ${(e as Error).message}`, {
+      key: option,
+      value: path,
+      fix: `decompress it yourself to see why (${c.tool} -dc ${path} > file.log)`,
+    });
   }
 }
 
@@ -32,14 +40,22 @@ export function checkReadable(path: string, option: string): void {
     if (statSync(path).isDirectory()) throw new Error('is a directory');
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
-    throw new GoneawayError('GA_ERR_FILE_UNREADABLE', `cannot read ${path}: ${why}`, { key: option, value: path, fix: 'give the path of a readable log file' });
+    throw new GoneawayError('GA_ERR_FILE_UNREADABLE', `cannot read ${path}: ${why}`, {
+      key: option,
+      value: path,
+      fix: 'give the path of a readable log file',
+    });
   }
 }
 
 export function zoneFrom(spec: string | undefined, key = '--timezone'): ZoneConverter {
   const z = spec ?? machineZone();
   if (!isValidZone(z)) {
-    throw new GoneawayError('GA_ERR_TIMEZONE', `unknown time zone ${JSON.stringify(z)}`, { key, value: z, fix: 'use an IANA name such as "UTC" or "Europe/Paris", or an offset such as "+02:00"' });
+    throw new GoneawayError('GA_ERR_TIMEZONE', `unknown time zone ${JSON.stringify(z)}`, {
+      key,
+      value: z,
+      fix: 'use an IANA name such as "UTC" or "Europe/Paris", or an offset such as "+02:00"',
+    });
   }
   return makeZone(z);
 }
@@ -52,7 +68,11 @@ export function timeArg(v: string | undefined, key: string, zone: ZoneConverter,
   const s = v.length === 10 ? `${v}T00:00:00` : v;
   const r = parseIsoAt(s, 0, zone);
   if (!r || r.end !== s.length) {
-    throw new GoneawayError('GA_ERR_TIME_RANGE', `${key} ${JSON.stringify(v)} is not a time`, { key, value: v, fix: 'write e.g. 2026-11-23T20:00:00Z, 2026-11-23 20:00 or -2h' });
+    throw new GoneawayError('GA_ERR_TIME_RANGE', `${key} ${JSON.stringify(v)} is not a time`, {
+      key,
+      value: v,
+      fix: 'write e.g. 2026-11-23T20:00:00Z, 2026-11-23 20:00 or -2h',
+    });
   }
   return r.t;
 }
@@ -62,7 +82,12 @@ export function haproxyFormats(logFormat: string | undefined, haproxyConfig: str
   const out: CompiledLineParser[] = [];
   if (logFormat !== undefined) {
     const c = compileLogFormat(logFormat, 'cli');
-    if ('error' in c) throw new GoneawayError('GA_ERR_LOG_FORMAT', `--log-format cannot be compiled: ${c.error}`, { key: '--log-format', value: logFormat, fix: 'pass the format string exactly as written after `log-format` in haproxy.cfg' });
+    if ('error' in c)
+      throw new GoneawayError('GA_ERR_LOG_FORMAT', `--log-format cannot be compiled: ${c.error}`, {
+        key: '--log-format',
+        value: logFormat,
+        fix: 'pass the format string exactly as written after `log-format` in haproxy.cfg',
+      });
     out.push(c);
   }
   if (haproxyConfig !== undefined) {
@@ -71,7 +96,15 @@ export function haproxyFormats(logFormat: string | undefined, haproxyConfig: str
     for (const f of logFormatsFromConfig(text)) {
       const c = compileLogFormat(f.format, f.frontend);
       if ('error' in c) {
-        throw new GoneawayError('GA_ERR_HAPROXY_CONFIG', `log-format of frontend ${f.frontend} in ${haproxyConfig} cannot be compiled: ${c.error}`, { key: '--haproxy-config', value: f.format, fix: 'check that log-format line; or pass the format with --log-format' });
+        throw new GoneawayError(
+          'GA_ERR_HAPROXY_CONFIG',
+          `log-format of frontend ${f.frontend} in ${haproxyConfig} cannot be compiled: ${c.error}`,
+          {
+            key: '--haproxy-config',
+            value: f.format,
+            fix: 'check that log-format line; or pass the format with --log-format',
+          },
+        );
       }
       out.push(c);
     }

@@ -21,17 +21,38 @@ import { progressFor } from './progress.js';
 import { writeSummary } from './parse-command.js';
 
 export interface CorrelateOptions {
-  haproxy: string[]; mysqlError: string[]; mysqlGeneral: string[]; app: string[];
-  haproxyConfig?: string; logFormat?: string; timezone?: string; since?: string; until?: string;
-  format?: string; out?: string; config?: string; clockSkew?: string; maxErrorLag?: string;
+  haproxy: string[];
+  mysqlError: string[];
+  mysqlGeneral: string[];
+  app: string[];
+  haproxyConfig?: string;
+  logFormat?: string;
+  timezone?: string;
+  since?: string;
+  until?: string;
+  format?: string;
+  out?: string;
+  config?: string;
+  clockSkew?: string;
+  maxErrorLag?: string;
 }
 
 type MysqlKind = 'mysql-error' | 'mysql-general';
 /** a MySQL log whose server is to be inferred (src/sources/server-of.ts) */
-interface Pending { kind: MysqlKind; path: string; key: string; value: string }
+interface Pending {
+  kind: MysqlKind;
+  path: string;
+  key: string;
+  value: string;
+}
 
 /** `SERVER=FILE`; a bare FILE is queued for inference (the HAProxy logs and haproxy.cfg name the servers) */
-function serverFile(v: string, key: string, kind: MysqlKind, pending: Pending[]): { server: string; path: string } | undefined {
+function serverFile(
+  v: string,
+  key: string,
+  kind: MysqlKind,
+  pending: Pending[],
+): { server: string; path: string } | undefined {
   const i = v.indexOf('=');
   if (i <= 0) {
     pending.push({ kind, path: readableInput(v, key), key, value: v });
@@ -44,7 +65,12 @@ function serverFile(v: string, key: string, kind: MysqlKind, pending: Pending[])
 function durationOpt(v: string | undefined, key: string, dflt: number): number {
   if (v === undefined) return dflt;
   const ms = parseDuration(v);
-  if (ms === undefined) throw new GoneawayError('GA_ERR_ARGUMENT', `${key} ${JSON.stringify(v)} is not a duration`, { key, value: v, fix: 'write e.g. 2s, 500ms or 15m' });
+  if (ms === undefined)
+    throw new GoneawayError('GA_ERR_ARGUMENT', `${key} ${JSON.stringify(v)} is not a duration`, {
+      key,
+      value: v,
+      fix: 'write e.g. 2s, 500ms or 15m',
+    });
   return ms;
 }
 
@@ -52,7 +78,10 @@ export function runCorrelate(files: string[], o: CorrelateOptions): number {
   const cfg = loadConfig(o.config);
   const format = o.format ?? (process.stdout.isTTY && !o.out ? 'table' : 'ndjson');
   const zone = zoneFrom(o.timezone ?? cfg.timezone);
-  const haproxy = [...cfg.haproxy.files.map((f) => readableInput(f, 'haproxy.files')), ...o.haproxy.map((f) => readableInput(f, '--haproxy'))];
+  const haproxy = [
+    ...cfg.haproxy.files.map((f) => readableInput(f, 'haproxy.files')),
+    ...o.haproxy.map((f) => readableInput(f, '--haproxy')),
+  ];
   const apps = [
     ...cfg.app.files.map(appSpecOf).map((a, k) => ({ ...a, path: readableInput(a.path, `app.files[${k}]`) })),
     ...o.app.map(splitAppSpec).map((a) => ({ ...a, path: readableInput(a.path, '--app') })),
@@ -60,11 +89,27 @@ export function runCorrelate(files: string[], o: CorrelateOptions): number {
   const app = apps.map((a) => a.path);
   const appClients = new Map<string, ReadonlySet<string>>();
   for (const a of apps) if (a.clients) appClients.set(displayPath(a.path), new Set(a.clients));
-  const mysqlError = cfg.mysql.instances.flatMap((i, k) => (i.error_log ?? []).map((path, j) => ({ server: i.server, path: readableInput(path, `mysql.instances[${k}].error_log[${j}]`) })));
-  const mysqlGeneral = cfg.mysql.instances.flatMap((i, k) => (i.general_log ?? []).map((path, j) => ({ server: i.server, path: readableInput(path, `mysql.instances[${k}].general_log[${j}]`) })));
+  const mysqlError = cfg.mysql.instances.flatMap((i, k) =>
+    (i.error_log ?? []).map((path, j) => ({
+      server: i.server,
+      path: readableInput(path, `mysql.instances[${k}].error_log[${j}]`),
+    })),
+  );
+  const mysqlGeneral = cfg.mysql.instances.flatMap((i, k) =>
+    (i.general_log ?? []).map((path, j) => ({
+      server: i.server,
+      path: readableInput(path, `mysql.instances[${k}].general_log[${j}]`),
+    })),
+  );
   const pending: Pending[] = [];
-  for (const v of o.mysqlError) { const m = serverFile(v, '--mysql-error', 'mysql-error', pending); if (m) mysqlError.push(m); }
-  for (const v of o.mysqlGeneral) { const m = serverFile(v, '--mysql-general', 'mysql-general', pending); if (m) mysqlGeneral.push(m); }
+  for (const v of o.mysqlError) {
+    const m = serverFile(v, '--mysql-error', 'mysql-error', pending);
+    if (m) mysqlError.push(m);
+  }
+  for (const v of o.mysqlGeneral) {
+    const m = serverFile(v, '--mysql-general', 'mysql-general', pending);
+    if (m) mysqlGeneral.push(m);
+  }
   const haproxyConfig = o.haproxyConfig ?? cfg.haproxy.config;
   const ctx: ParseContext = {
     zone,
@@ -85,7 +130,10 @@ export function runCorrelate(files: string[], o: CorrelateOptions): number {
     else (kind === 'mysql-error' ? mysqlError : mysqlGeneral).push({ server: f.slice(0, eq), path });
   }
   if (haproxy.length + mysqlError.length + mysqlGeneral.length + app.length + pending.length === 0) {
-    throw new GoneawayError('GA_ERR_ARGUMENT', 'no log files given', { key: '--haproxy/--mysql-error/--mysql-general/--app', fix: 'name the logs to correlate, e.g. --haproxy haproxy.log --app app.log' });
+    throw new GoneawayError('GA_ERR_ARGUMENT', 'no log files given', {
+      key: '--haproxy/--mysql-error/--mysql-general/--app',
+      fix: 'name the logs to correlate, e.g. --haproxy haproxy.log --app app.log',
+    });
   }
   let haproxySettings;
   if (haproxyConfig) haproxySettings = readHaproxySettings(readFileSync(haproxyConfig, 'utf8'));
@@ -94,26 +142,51 @@ export function runCorrelate(files: string[], o: CorrelateOptions): number {
     for (const p of pending) {
       const g = inferServer(p.path, known);
       if (g.server === undefined) {
-        throw new GoneawayError('GA_ERR_SERVER_MAPPING', `${p.value} looks like a MySQL ${p.kind} log but which HAProxy server it is cannot be told: ${g.why}`,
-          { key: p.key, value: p.value, fix: `name its server as SERVER=FILE (--${p.kind} SERVER=${p.value}), SERVER being the HAProxy \`server\` name of that MySQL instance` });
+        throw new GoneawayError(
+          'GA_ERR_SERVER_MAPPING',
+          `${p.value} looks like a MySQL ${p.kind} log but which HAProxy server it is cannot be told: ${g.why}`,
+          {
+            key: p.key,
+            value: p.value,
+            fix: `name its server as SERVER=FILE (--${p.kind} SERVER=${p.value}), SERVER being the HAProxy \`server\` name of that MySQL instance`,
+          },
+        );
       }
-      process.stderr.write(`goneaway: ${displayPath(p.path)} is taken for MySQL server '${g.server}' (${g.how}); pass SERVER=FILE to say otherwise\n`);
+      process.stderr.write(
+        `goneaway: ${displayPath(p.path)} is taken for MySQL server '${g.server}' (${g.how}); pass SERVER=FILE to say otherwise\n`,
+      );
       (p.kind === 'mysql-error' ? mysqlError : mysqlGeneral).push({ server: g.server, path: p.path });
     }
   }
-  if (app.length === 0) process.stderr.write('goneaway: no --app log given: only connection events (abnormal closures) will be reported\n');
-  for (const [path, kind] of [...haproxy.map((h) => [h, 'haproxy'] as const), ...mysqlError.map((m) => [m.path, 'mysql-error'] as const)]) {
+  if (app.length === 0)
+    process.stderr.write('goneaway: no --app log given: only connection events (abnormal closures) will be reported\n');
+  for (const [path, kind] of [
+    ...haproxy.map((h) => [h, 'haproxy'] as const),
+    ...mysqlError.map((m) => [m.path, 'mysql-error'] as const),
+  ]) {
     const w = zoneWarning(path, ctx, displayPath(path), kind);
     if (w) process.stderr.write(`goneaway: ${w}\n`);
   }
-  const progress = progressFor([...haproxy, ...app, ...mysqlError.map((m) => m.path), ...mysqlGeneral.map((m) => m.path)]);
+  const progress = progressFor([
+    ...haproxy,
+    ...app,
+    ...mysqlError.map((m) => m.path),
+    ...mysqlGeneral.map((m) => m.path),
+  ]);
   const input: CorrelateInput = {
-    haproxy, app, appClients, mysqlError, mysqlGeneral, ctx,
+    haproxy,
+    app,
+    appClients,
+    mysqlError,
+    mysqlGeneral,
+    ctx,
     skew: durationOpt(o.clockSkew, '--clock-skew', cfg.correlate.clock_skew),
     maxLag: durationOpt(o.maxErrorLag, '--max-error-lag', cfg.correlate.max_error_lag),
     settle: cfg.correlate.settle,
-    since: timeArg(o.since, '--since', zone), until: timeArg(o.until, '--until', zone),
-    haproxySettings, onProgress: progress.update,
+    since: timeArg(o.since, '--since', zone),
+    until: timeArg(o.until, '--until', zone),
+    haproxySettings,
+    onProgress: progress.update,
   };
   const stats = newStats();
   const out = openOutput(o.out);
@@ -134,10 +207,14 @@ export function runCorrelate(files: string[], o: CorrelateOptions): number {
   if (haproxy.length && stats.servers.size) {
     for (const name of new Set([...mysqlError, ...mysqlGeneral].map((m) => m.server))) {
       if (!stats.servers.has(name)) {
-        process.stderr.write(`goneaway: warning: MySQL instance "${name}" is not an HAProxy server in these logs (seen: ${[...stats.servers].slice(0, 8).join(', ')}); name it after its \`server\` line (SERVER=FILE)\n`);
+        process.stderr.write(
+          `goneaway: warning: MySQL instance "${name}" is not an HAProxy server in these logs (seen: ${[...stats.servers].slice(0, 8).join(', ')}); name it after its \`server\` line (SERVER=FILE)\n`,
+        );
       }
     }
   }
-  process.stderr.write(`goneaway: ${stats.appErrors} app error(s) explained, ${stats.connections} silent abnormal closure(s)${stats.untimed ? `, ${stats.untimed} record(s) without a time ignored` : ''}\n`);
+  process.stderr.write(
+    `goneaway: ${stats.appErrors} app error(s) explained, ${stats.connections} silent abnormal closure(s)${stats.untimed ? `, ${stats.untimed} record(s) without a time ignored` : ''}\n`,
+  );
   return 0;
 }

@@ -14,48 +14,86 @@ export function buildProgram(): Command {
   const program = new Command();
   program
     .name('goneaway')
-    .description('Who hung up? Explains MySQL "server has gone away" (2006) / "Lost connection" (2013) errors from app, HAProxy and MySQL/MariaDB logs.')
+    .description(
+      'Who hung up? Explains MySQL "server has gone away" (2006) / "Lost connection" (2013) errors from app, HAProxy and MySQL/MariaDB logs.',
+    )
     .version('0.1.0')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-  program.command('parse')
+  program
+    .command('parse')
     .description('parse log files into typed records (one JSON document per record)')
     .argument('<FILE...>', 'log files')
-    .addOption(new Option('--kind <kind>', 'what the files are').choices(['auto', 'haproxy', 'mysql-error', 'mysql-general', 'app', 'mysql_error', 'mysql_general']).default('auto'))
-    .option('--timezone <zone>', 'zone of timestamps that carry none (default: this machine\'s)')
+    .addOption(
+      new Option('--kind <kind>', 'what the files are')
+        .choices(['auto', 'haproxy', 'mysql-error', 'mysql-general', 'app', 'mysql_error', 'mysql_general'])
+        .default('auto'),
+    )
+    .option('--timezone <zone>', "zone of timestamps that carry none (default: this machine's)")
     .option('--haproxy-config <file>', 'read custom log-format per frontend from haproxy.cfg')
     .option('--log-format <format>', 'an HAProxy log-format string the logs were written with')
-    .addOption(new Option('--format <format>', 'output format (default: table on a terminal, ndjson otherwise)').choices(['ndjson', 'json', 'table']))
+    .addOption(
+      new Option('--format <format>', 'output format (default: table on a terminal, ndjson otherwise)').choices([
+        'ndjson',
+        'json',
+        'table',
+      ]),
+    )
     .option('--out <file>', 'write to a file instead of stdout')
     .option('--config <file>', 'goneaway config (YAML)')
     .option('--redact', 'replace SQL literals with ?')
-    .action((files: string[], o) => { process.exitCode = runParse(files, o); });
+    .action((files: string[], o) => {
+      process.exitCode = runParse(files, o);
+    });
 
-  program.command('correlate')
+  program
+    .command('correlate')
     .description('decide, for every failed connection, who terminated it, why, and what to change')
     .argument('[FILE...]', 'more log files, kinds sniffed (MySQL logs as SERVER=FILE)')
     .option('--haproxy <file>', 'HAProxy log (repeatable)', collect, [])
-    .option('--mysql-error <server=file>', 'MySQL/MariaDB error log of the HAProxy server SERVER (repeatable)', collect, [])
+    .option(
+      '--mysql-error <server=file>',
+      'MySQL/MariaDB error log of the HAProxy server SERVER (repeatable)',
+      collect,
+      [],
+    )
     .option('--mysql-general <server=file>', 'MySQL/MariaDB general query log of SERVER (repeatable)', collect, [])
-    .option('--app <[clients=]file>', 'application log (repeatable); clients: comma-separated addresses the app connects to HAProxy from', collect, [])
+    .option(
+      '--app <[clients=]file>',
+      'application log (repeatable); clients: comma-separated addresses the app connects to HAProxy from',
+      collect,
+      [],
+    )
     .option('--haproxy-config <file>', 'haproxy.cfg: timeouts and log formats come from it')
     .option('--log-format <format>', 'an HAProxy log-format string the logs were written with')
-    .option('--timezone <zone>', 'zone of timestamps that carry none (default: this machine\'s)')
+    .option('--timezone <zone>', "zone of timestamps that carry none (default: this machine's)")
     .option('--since <time>', 'ignore app errors before this time')
     .option('--until <time>', 'ignore app errors after this time')
-    .addOption(new Option('--format <format>', 'output format (default: table on a terminal, ndjson otherwise)').choices(['table', 'json', 'ndjson', 'html']))
+    .addOption(
+      new Option('--format <format>', 'output format (default: table on a terminal, ndjson otherwise)').choices([
+        'table',
+        'json',
+        'ndjson',
+        'html',
+      ]),
+    )
     .option('--out <file>', 'write to a file instead of stdout')
     .option('--config <file>', 'goneaway config (YAML)')
     .option('--clock-skew <duration>', 'tolerated clock difference between hosts, e.g. 2s')
     .option('--max-error-lag <duration>', 'longest time between a closure and the app noticing it, e.g. 15m')
-    .action((files: string[], o) => { process.exitCode = runCorrelate(files, o); });
+    .action((files: string[], o) => {
+      process.exitCode = runCorrelate(files, o);
+    });
 
-  program.command('validate')
+  program
+    .command('validate')
     .description('check a goneaway config file and the files it names (like `vector validate`)')
     .option('--config <file>', 'config file', 'config/goneaway.yaml')
     .option('--no-files', 'do not check that the named log files are readable')
-    .action((o) => { process.exitCode = runValidate(o); });
+    .action((o) => {
+      process.exitCode = runValidate(o);
+    });
 
   return program;
 }
@@ -81,7 +119,10 @@ export function main(argv: string[]): void {
       process.exitCode = 2;
       return;
     }
-    if (err && err.code === 'EPIPE') { process.exitCode = 0; return; }
+    if (err && err.code === 'EPIPE') {
+      process.exitCode = 0;
+      return;
+    }
     process.stderr.write(`goneaway: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
     process.exitCode = 70;
   }

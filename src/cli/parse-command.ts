@@ -27,14 +27,28 @@ export function runParse(files: string[], o: ParseOptions): number {
   const kindArg = o.kind ?? 'auto';
   const kinds = ['auto', ...FILE_KINDS, 'mysql_error', 'mysql_general'];
   if (!kinds.includes(kindArg)) {
-    throw new GoneawayError('GA_ERR_ARGUMENT', `unknown --kind ${JSON.stringify(kindArg)}`, { key: '--kind', value: kindArg, fix: 'use one of auto, haproxy, mysql-error, mysql-general, app' });
+    throw new GoneawayError('GA_ERR_ARGUMENT', `unknown --kind ${JSON.stringify(kindArg)}`, {
+      key: '--kind',
+      value: kindArg,
+      fix: 'use one of auto, haproxy, mysql-error, mysql-general, app',
+    });
   }
   const format = o.format ?? (process.stdout.isTTY ? 'table' : 'ndjson');
   if (!['ndjson', 'json', 'table'].includes(format)) {
-    throw new GoneawayError('GA_ERR_ARGUMENT', `unknown --format ${JSON.stringify(format)}`, { key: '--format', value: format, fix: 'use ndjson, json or table' });
+    throw new GoneawayError('GA_ERR_ARGUMENT', `unknown --format ${JSON.stringify(format)}`, {
+      key: '--format',
+      value: format,
+      fix: 'use ndjson, json or table',
+    });
   }
-  if (files.length === 0) throw new GoneawayError('GA_ERR_ARGUMENT', 'no FILE given', { key: 'FILE', fix: 'name at least one log file' });
-  if (files.filter((f) => f === '-').length > 1) throw new GoneawayError('GA_ERR_ARGUMENT', 'standard input (-) named twice', { key: 'FILE', value: '-', fix: 'name - once' });
+  if (files.length === 0)
+    throw new GoneawayError('GA_ERR_ARGUMENT', 'no FILE given', { key: 'FILE', fix: 'name at least one log file' });
+  if (files.filter((f) => f === '-').length > 1)
+    throw new GoneawayError('GA_ERR_ARGUMENT', 'standard input (-) named twice', {
+      key: 'FILE',
+      value: '-',
+      fix: 'name - once',
+    });
   files = files.map((f) => readableInput(f, 'FILE'));
   const cfg = loadConfig(o.config);
   const zone = zoneFrom(o.timezone ?? cfg.timezone);
@@ -63,7 +77,10 @@ export function runParse(files: string[], o: ParseOptions): number {
     for (const r of parseFile(path, kind, ctx, counts, { onProgress: progress.update(path) })) {
       if (table) table.add(r);
       else if (format === 'ndjson') r.writeNdjson(out, pathJson);
-      else { out.write((first ? '\n' : ',\n') + r.ndjson(pathJson)); first = false; }
+      else {
+        out.write((first ? '\n' : ',\n') + r.ndjson(pathJson));
+        first = false;
+      }
     }
   }
   progress.stop();
@@ -80,11 +97,21 @@ export function writeSummary(all: FileCounts[]): void {
     const parts = Object.entries(c.byKind).map(([k, n]) => `${k} ${n}`);
     if (c.skipped) parts.push(`skipped (not a lost-connection error) ${c.skipped}`);
     if (c.blank) parts.push(`blank lines ${c.blank}`);
-    const issues = Object.entries(c.issues).map(([k, n]) => `${k} ${n}`).join(', ');
-    process.stderr.write(`goneaway: ${c.path} (${c.kind}): ${c.records} records: ${parts.join(', ') || 'none'}${issues ? ` [unparsed: ${issues}]` : ''}${c.capped ? ` [${c.capped} records cut at 500 lines/64 KiB]` : ''}${c.prefix ? ` [${c.prefix} prefix removed]` : ''}\n`);
+    const issues = Object.entries(c.issues)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ');
+    process.stderr.write(
+      `goneaway: ${c.path} (${c.kind}): ${c.records} records: ${parts.join(', ') || 'none'}${issues ? ` [unparsed: ${issues}]` : ''}${c.capped ? ` [${c.capped} records cut at 500 lines/64 KiB]` : ''}${c.prefix ? ` [${c.prefix} prefix removed]` : ''}\n`,
+    );
     for (const [k, n] of Object.entries(c.byKind)) total[k] = (total[k] ?? 0) + n;
   }
   if (all.length > 1) {
-    process.stderr.write(`goneaway: total: ${Object.entries(total).map(([k, n]) => `${k} ${n}`).join(', ') || 'no records'}\n`);
+    process.stderr.write(
+      `goneaway: total: ${
+        Object.entries(total)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(', ') || 'no records'
+      }\n`,
+    );
   }
 }

@@ -11,9 +11,18 @@ export interface Progress {
 
 export function progressFor(files: string[]): Progress {
   let total = 0;
-  for (const f of files) { try { total += statSync(f).size; } catch { /* checked elsewhere */ } }
+  for (const f of files) {
+    try {
+      total += statSync(f).size;
+    } catch {
+      /* checked elsewhere */
+    }
+  }
   if (!process.stderr.isTTY || total < MIN_BYTES) return { update: () => undefined, stop: () => undefined };
-  const bar = new cliProgress.SingleBar({ stream: process.stderr, format: 'goneaway {bar} {percentage}% | {file}', hideCursor: true }, cliProgress.Presets.shades_classic);
+  const bar = new cliProgress.SingleBar(
+    { stream: process.stderr, format: 'goneaway {bar} {percentage}% | {file}', hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
   bar.start(total, 0, { file: '' });
   let done = 0;
   return {
@@ -24,6 +33,8 @@ export function progressFor(files: string[]): Progress {
         if (read >= size) done = base + size;
       };
     },
-    stop() { bar.stop(); },
+    stop() {
+      bar.stop();
+    },
   };
 }

@@ -12,11 +12,19 @@ export function runValidate(o: { config: string; files?: boolean }): number {
   try {
     text = readFileSync(o.config, 'utf8');
   } catch (e) {
-    throw new GoneawayError('GA_ERR_CONFIG_UNREADABLE', `cannot read ${o.config}: ${(e as Error).message}`, { key: '--config', value: o.config, fix: 'give the path of a readable YAML file' });
+    throw new GoneawayError('GA_ERR_CONFIG_UNREADABLE', `cannot read ${o.config}: ${(e as Error).message}`, {
+      key: '--config',
+      value: o.config,
+      fix: 'give the path of a readable YAML file',
+    });
   }
   let raw: unknown;
-  try { raw = parseYaml(text); } catch (e) {
-    process.stderr.write(`goneaway: GA_ERR_CONFIG_UNREADABLE: ${o.config} is not valid YAML: ${(e as Error).message.split('\n')[0]}\n`);
+  try {
+    raw = parseYaml(text);
+  } catch (e) {
+    process.stderr.write(
+      `goneaway: GA_ERR_CONFIG_UNREADABLE: ${o.config} is not valid YAML: ${(e as Error).message.split('\n')[0]}\n`,
+    );
     return 2;
   }
   const r = validateConfig(raw);
@@ -25,15 +33,31 @@ export function runValidate(o: { config: string; files?: boolean }): number {
     for (const p of r.problems) problems.push(`${p.key} = ${p.value}: ${p.message}`);
   } else {
     const c = r.config;
-    const check = (fn: () => void) => { try { fn(); } catch (e) { if (isGoneawayError(e)) problems.push(`${e.key} = ${JSON.stringify(e.value)}: ${e.message}${e.fix ? `; fix: ${e.fix}` : ''}`); else throw e; } };
+    const check = (fn: () => void) => {
+      try {
+        fn();
+      } catch (e) {
+        if (isGoneawayError(e))
+          problems.push(`${e.key} = ${JSON.stringify(e.value)}: ${e.message}${e.fix ? `; fix: ${e.fix}` : ''}`);
+        else throw e;
+      }
+    };
     check(() => haproxyFormats(c.haproxy.log_format, c.haproxy.config));
     check(() => compileAppPatterns(c.app.patterns));
     if (o.files !== false) {
       c.haproxy.files.forEach((f, i) => check(() => checkReadable(f, `haproxy.files[${i}]`)));
-      c.app.files.forEach((f, i) => check(() => checkReadable(appSpecOf(f).path, typeof f === 'string' ? `app.files[${i}]` : `app.files[${i}].path`)));
+      c.app.files.forEach((f, i) =>
+        check(() =>
+          checkReadable(appSpecOf(f).path, typeof f === 'string' ? `app.files[${i}]` : `app.files[${i}].path`),
+        ),
+      );
       c.mysql.instances.forEach((inst, i) => {
-        (inst.error_log ?? []).forEach((f, j) => check(() => checkReadable(f, `mysql.instances[${i}].error_log[${j}]`)));
-        (inst.general_log ?? []).forEach((f, j) => check(() => checkReadable(f, `mysql.instances[${i}].general_log[${j}]`)));
+        (inst.error_log ?? []).forEach((f, j) =>
+          check(() => checkReadable(f, `mysql.instances[${i}].error_log[${j}]`)),
+        );
+        (inst.general_log ?? []).forEach((f, j) =>
+          check(() => checkReadable(f, `mysql.instances[${i}].general_log[${j}]`)),
+        );
       });
     }
   }

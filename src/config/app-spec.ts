@@ -5,7 +5,10 @@
  */
 import { isIP } from 'node:net';
 
-export interface AppSpec { path: string; clients: string[] | undefined }
+export interface AppSpec {
+  path: string;
+  clients: string[] | undefined;
+}
 
 export function splitAppSpec(v: string): AppSpec {
   const i = v.indexOf('=');

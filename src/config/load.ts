@@ -10,19 +10,31 @@ export function loadConfig(path: string | undefined): Config {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new GoneawayError('GA_ERR_CONFIG_UNREADABLE', `cannot read ${path}: ${(e as Error).message}`, { key: '--config', value: path, fix: 'give the path of a readable YAML file' });
+    throw new GoneawayError('GA_ERR_CONFIG_UNREADABLE', `cannot read ${path}: ${(e as Error).message}`, {
+      key: '--config',
+      value: path,
+      fix: 'give the path of a readable YAML file',
+    });
   }
   let raw: unknown;
   try {
     raw = parseYaml(text);
   } catch (e) {
-    throw new GoneawayError('GA_ERR_CONFIG_UNREADABLE', `${path} is not valid YAML: ${(e as Error).message}`, { key: '--config', value: path, fix: 'fix the YAML syntax at the position given' });
+    throw new GoneawayError('GA_ERR_CONFIG_UNREADABLE', `${path} is not valid YAML: ${(e as Error).message}`, {
+      key: '--config',
+      value: path,
+      fix: 'fix the YAML syntax at the position given',
+    });
   }
   const r = validateConfig(raw);
   if (!r.ok) {
     const p = r.problems[0]!;
-    const more = r.problems.length > 1 ? ` (+${r.problems.length - 1} more: run \`goneaway validate --config ${path}\`)` : '';
-    throw new GoneawayError('GA_ERR_CONFIG_INVALID', `${path}: ${p.key}: ${p.message}${more}`, { key: p.key, value: p.value });
+    const more =
+      r.problems.length > 1 ? ` (+${r.problems.length - 1} more: run \`goneaway validate --config ${path}\`)` : '';
+    throw new GoneawayError('GA_ERR_CONFIG_INVALID', `${path}: ${p.key}: ${p.message}${more}`, {
+      key: p.key,
+      value: p.value,
+    });
   }
   return r.config;
 }

@@ -22,57 +22,102 @@ const duration = (what: string) =>
   z.union([z.string(), z.number()]).transform((v, ctx) => {
     const ms = parseDuration(v);
     if (ms === undefined) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `not a duration; fix: write ${what} as e.g. "2s", "500ms", "10m" or a number of milliseconds` });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `not a duration; fix: write ${what} as e.g. "2s", "500ms", "10m" or a number of milliseconds`,
+      });
       return z.NEVER;
     }
     return ms;
   });
 
 const zone = z.string().refine(isValidZone, {
-  message: 'unknown time zone; fix: use an IANA name such as "UTC" or "Europe/Paris", or a fixed offset such as "+02:00"',
+  message:
+    'unknown time zone; fix: use an IANA name such as "UTC" or "Europe/Paris", or a fixed offset such as "+02:00"',
 });
 
-export const instanceSchema = z.object({
-  server: z.string().min(1, 'empty; fix: the HAProxy `server` name of this MySQL instance, e.g. "replica1"'),
-  error_log: z.array(z.string()).or(z.string().transform((s) => [s])).optional(),
-  general_log: z.array(z.string()).or(z.string().transform((s) => [s])).optional(),
-}).strict();
+export const instanceSchema = z
+  .object({
+    server: z.string().min(1, 'empty; fix: the HAProxy `server` name of this MySQL instance, e.g. "replica1"'),
+    error_log: z
+      .array(z.string())
+      .or(z.string().transform((s) => [s]))
+      .optional(),
+    general_log: z
+      .array(z.string())
+      .or(z.string().transform((s) => [s]))
+      .optional(),
+  })
+  .strict();
 
-export const configSchema = z.object({
-  timezone: zone.optional(),
-  haproxy: z.object({
-    files: z.array(z.string()).default([]),
-    config: z.string().optional(),
-    log_format: z.string().optional(),
-  }).strict().default({}),
-  mysql: z.object({
-    instances: z.array(instanceSchema).default([]),
-  }).strict().default({}),
-  app: z.object({
-    /** a path, or { path, clients }: the addresses the app connects to HAProxy from */
-    files: z.array(z.string().or(z.object({
-      path: z.string().min(1, 'empty; fix: the path of the application log'),
-      clients: z.array(z.string().refine((c) => isIP(c) !== 0, { message: 'not an IP address; fix: list the addresses the app connects to HAProxy from, e.g. ["10.0.1.11"]' })).min(1, 'empty; fix: list at least one address, or give the path alone'),
-    }).strict())).default([]),
-    patterns: z.array(appPatternSchema).default([]),
-  }).strict().default({}),
-  correlate: z.object({
-    /** tolerated clock difference between hosts (and 1 s log resolution comes on top) */
-    clock_skew: duration('clock_skew').default('1s'),
-    /** longest time between a closure and the app's first use of the dead connection */
-    max_error_lag: duration('max_error_lag').default('15m'),
-    /** how long after an app error to wait for late lines (half-open sessions are logged at next use) */
-    settle: duration('settle').default('5s'),
-    redact_sql: z.boolean().default(false),
-  }).strict().default({}),
-}).strict();
+export const configSchema = z
+  .object({
+    timezone: zone.optional(),
+    haproxy: z
+      .object({
+        files: z.array(z.string()).default([]),
+        config: z.string().optional(),
+        log_format: z.string().optional(),
+      })
+      .strict()
+      .default({}),
+    mysql: z
+      .object({
+        instances: z.array(instanceSchema).default([]),
+      })
+      .strict()
+      .default({}),
+    app: z
+      .object({
+        /** a path, or { path, clients }: the addresses the app connects to HAProxy from */
+        files: z
+          .array(
+            z.string().or(
+              z
+                .object({
+                  path: z.string().min(1, 'empty; fix: the path of the application log'),
+                  clients: z
+                    .array(
+                      z.string().refine((c) => isIP(c) !== 0, {
+                        message:
+                          'not an IP address; fix: list the addresses the app connects to HAProxy from, e.g. ["10.0.1.11"]',
+                      }),
+                    )
+                    .min(1, 'empty; fix: list at least one address, or give the path alone'),
+                })
+                .strict(),
+            ),
+          )
+          .default([]),
+        patterns: z.array(appPatternSchema).default([]),
+      })
+      .strict()
+      .default({}),
+    correlate: z
+      .object({
+        /** tolerated clock difference between hosts (and 1 s log resolution comes on top) */
+        clock_skew: duration('clock_skew').default('1s'),
+        /** longest time between a closure and the app's first use of the dead connection */
+        max_error_lag: duration('max_error_lag').default('15m'),
+        /** how long after an app error to wait for late lines (half-open sessions are logged at next use) */
+        settle: duration('settle').default('5s'),
+        redact_sql: z.boolean().default(false),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
 
 export type Config = z.infer<typeof configSchema>;
 export type CorrelateSettings = Config['correlate'];
 
 export const DEFAULT_CONFIG: Config = configSchema.parse({});
 
-export interface ConfigProblem { key: string; value: string; message: string }
+export interface ConfigProblem {
+  key: string;
+  value: string;
+  message: string;
+}
 
 function valueAt(input: unknown, path: ReadonlyArray<string | number>): unknown {
   let cur: unknown = input;

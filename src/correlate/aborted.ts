@@ -7,7 +7,9 @@
 import type { Aborted, AppError, Session, Thread } from './model.js';
 import type { Instance } from './store.js';
 
-interface Skew { skew: number }
+interface Skew {
+  skew: number;
+}
 
 /** the line nearest to t among those `ok` accepts */
 function closest(lines: Iterable<Aborted>, t: number, ok: (a: Aborted) => boolean): Aborted | undefined {
@@ -26,23 +28,44 @@ export function abortedOf(inst: Instance | undefined, th: Thread | undefined): T
   // with the server: lab 13, a clean close "explained" by a wait_timeout line 38 s and one restart
   // later). Otherwise up to an hour of idleness, but never across a server (re)start.
   let to = th.quitT !== undefined ? th.quitT + 1000 : th.lastT + 3_600_000;
-  for (const e of inst.events.range(from + 1000, to)) if (e.type === 'ready' || e.type === 'shutdown' || e.type === 'crash') { to = Math.min(to, e.t + 1000); break; }
+  for (const e of inst.events.range(from + 1000, to))
+    if (e.type === 'ready' || e.type === 'shutdown' || e.type === 'crash') {
+      to = Math.min(to, e.t + 1000);
+      break;
+    }
   for (const a of inst.abortedById.get(th.id) ?? []) {
-    if (a.t >= from && a.t <= to && a.reason !== 'killed') { th.aborted = { t: a.t, reason: a.reason, ev: a.ev }; a.claimed = true; return th.aborted; }
+    if (a.t >= from && a.t <= to && a.reason !== 'killed') {
+      th.aborted = { t: a.t, reason: a.reason, ev: a.ev };
+      a.claimed = true;
+      return th.aborted;
+    }
   }
   return undefined;
 }
 
 /** a thread's own line, else an unclaimed non-KILLED line of that instance in the close's second(s) */
-export function abortedNear(inst: Instance | undefined, th: Thread | undefined, s: Session, st: Skew, bind: boolean): Thread['aborted'] {
+export function abortedNear(
+  inst: Instance | undefined,
+  th: Thread | undefined,
+  s: Session,
+  st: Skew,
+  bind: boolean,
+): Thread['aborted'] {
   const own = abortedOf(inst, th);
   if (own) return own;
   if (s.aborted) return s.aborted;
   if (!inst) return undefined;
-  const best = closest(inst.aborted.range(s.end - st.skew - 1000, s.end + st.skew + 3000), s.end, (a) => !a.claimed && a.reason !== 'killed');
+  const best = closest(
+    inst.aborted.range(s.end - st.skew - 1000, s.end + st.skew + 3000),
+    s.end,
+    (a) => !a.claimed && a.reason !== 'killed',
+  );
   if (!best) return undefined;
   const found = { t: best.t, reason: best.reason, ev: best.ev };
-  if (bind) { best.claimed = true; s.aborted = found; }
+  if (bind) {
+    best.claimed = true;
+    s.aborted = found;
+  }
   return found;
 }
 
@@ -57,10 +80,20 @@ export function abortedNear(inst: Instance | undefined, th: Thread | undefined, 
  * (KILLED) lines exist only at log_warnings ≥ 4 (MariaDB) or in MySQL 8's error log; at lower levels
  * a KILL leaves no trace without the general log, and the verdict stays unknown.
  */
-export function orphanAborted(inst: Instance | undefined, s: Session, st: Skew, err: AppError | undefined, bind: boolean): Aborted | undefined {
+export function orphanAborted(
+  inst: Instance | undefined,
+  s: Session,
+  st: Skew,
+  err: AppError | undefined,
+  bind: boolean,
+): Aborted | undefined {
   if (!inst) return undefined;
   if (err?.threadId !== undefined) {
-    const best = closest(inst.abortedById.get(err.threadId) ?? [], s.end, (a) => a.t >= s.accept - st.skew - 1000 && a.t <= s.end + st.skew + 3000);
+    const best = closest(
+      inst.abortedById.get(err.threadId) ?? [],
+      s.end,
+      (a) => a.t >= s.accept - st.skew - 1000 && a.t <= s.end + st.skew + 3000,
+    );
     if (best && bind) best.claimed = true;
     if (best) return best;
   }

@@ -37,24 +37,44 @@ export interface CorrelateInput {
   onProgress?: (path: string) => ((read: number, size: number) => void) | undefined;
 }
 
-export interface CorrelateStats { files: FileCounts[]; appErrors: number; connections: number; untimed: number; obs: Observations; servers: Set<string> }
+export interface CorrelateStats {
+  files: FileCounts[];
+  appErrors: number;
+  connections: number;
+  untimed: number;
+  obs: Observations;
+  servers: Set<string>;
+}
 
 /** how long an undecided app error waits for late evidence */
 const RETRY_AFTER = 120_000;
 
 type Item = { time: number; src: 'ha' | 'err' | 'gen' | 'app'; inst: string; rec: OutRecord };
 
-function* source(path: string, kind: 'haproxy' | 'mysql-error' | 'mysql-general' | 'app', src: Item['src'], inst: string, input: CorrelateInput, stats: CorrelateStats): Generator<Item> {
+function* source(
+  path: string,
+  kind: 'haproxy' | 'mysql-error' | 'mysql-general' | 'app',
+  src: Item['src'],
+  inst: string,
+  input: CorrelateInput,
+  stats: CorrelateStats,
+): Generator<Item> {
   const counts = newCounts(path, kind);
   stats.files.push(counts);
   for (const rec of parseFile(path, kind, input.ctx, counts, { onProgress: input.onProgress?.(path) })) {
     if (rec.kind === 'unparsed') continue;
-    if (rec.t === undefined) { stats.untimed++; continue; }
+    if (rec.t === undefined) {
+      stats.untimed++;
+      continue;
+    }
     let time = rec.t;
     if (src === 'ha') {
       // HAProxy writes a traffic line when the session ends: order it by its end (accept + Tt)
       const p = rec.parsed;
-      const tt = p instanceof TcpLogRecord ? p.Tt : num(get(rec.doc, 'haproxy.total_time_ms')) ?? num(get(rec.doc, 'haproxy.active_time_ms'));
+      const tt =
+        p instanceof TcpLogRecord
+          ? p.Tt
+          : (num(get(rec.doc, 'haproxy.total_time_ms')) ?? num(get(rec.doc, 'haproxy.active_time_ms')));
       if (tt !== undefined && tt > 0) time += tt;
     }
     yield { time, src, inst, rec };
@@ -82,14 +102,20 @@ export function* correlate(input: CorrelateInput, stats: CorrelateStats): Genera
 
   const decideReady = function* (watermark: number): Generator<Doc> {
     const ready: AppError[] = [];
-    while (pending.length && pending[0]!.t + pending[0]!.res + input.settle + input.skew < watermark) ready.push(pending.shift()!);
+    while (pending.length && pending[0]!.t + pending[0]!.res + input.settle + input.skew < watermark)
+      ready.push(pending.shift()!);
     // exact keys first, so that time-only errors do not take a session an exact one owns
     // The surest joins claim their sessions first: exact ports, then millisecond stamps before
     // whole-second ones (a Laravel line at 02 fits every close in that second; a PyMySQL one at
     // 02.609 fits one), each in time order. Greedy, but most-constrained first.
     // A file keeps its own time order (a worker's repeat errors follow its first one).
     const fileRes = (e: AppError) => (msFiles.has(e.file) ? 0 : 1000);
-    ready.sort((a, b) => (a.localPort === undefined ? 1 : 0) - (b.localPort === undefined ? 1 : 0) || fileRes(a) - fileRes(b) || a.t - b.t);
+    ready.sort(
+      (a, b) =>
+        (a.localPort === undefined ? 1 : 0) - (b.localPort === undefined ? 1 : 0) ||
+        fileRes(a) - fileRes(b) ||
+        a.t - b.t,
+    );
     for (const e of ready) {
       const m = match(e);
       if (m.verdict.cause === 'unknown' && !e.retried && watermark !== Infinity) {
@@ -117,9 +143,31 @@ export function* correlate(input: CorrelateInput, stats: CorrelateStats): Genera
     const doc = baseDoc(v, 'app_error', e.t);
     const ga = doc.goneaway as Doc;
     ga.join = { method: m.method, candidates: m.candidates };
-    ga.recommendation = recommend(v.cause, stats.obs, input.haproxySettings, v.cause === 'mysql_kill' ? killerOf(v) : undefined, s ? { frontend: s.frontend, backend: s.backend, mode: s.mode } : undefined);
-    if (m.http) ga.impact = { http: { frontend: m.http.frontend, backend: m.http.backend, server: m.http.server, status_code: m.http.status, request: m.http.request, file: m.http.ev.file, offset: m.http.ev.offset, text: m.http.ev.text } };
-    doc.error = { code: e.code, message: e.message, ...(get(e.doc, 'error.type') !== undefined ? { type: get(e.doc, 'error.type') } : {}) };
+    ga.recommendation = recommend(
+      v.cause,
+      stats.obs,
+      input.haproxySettings,
+      v.cause === 'mysql_kill' ? killerOf(v) : undefined,
+      s ? { frontend: s.frontend, backend: s.backend, mode: s.mode } : undefined,
+    );
+    if (m.http)
+      ga.impact = {
+        http: {
+          frontend: m.http.frontend,
+          backend: m.http.backend,
+          server: m.http.server,
+          status_code: m.http.status,
+          request: m.http.request,
+          file: m.http.ev.file,
+          offset: m.http.ev.offset,
+          text: m.http.ev.text,
+        },
+      };
+    doc.error = {
+      code: e.code,
+      message: e.message,
+      ...(get(e.doc, 'error.type') !== undefined ? { type: get(e.doc, 'error.type') } : {}),
+    };
     doc.log = { file: { path: e.file }, offset: e.offset };
     doc.event = { original: e.ev.text };
     if (e.doc.app) doc.app = e.doc.app;
@@ -132,7 +180,13 @@ export function* correlate(input: CorrelateInput, stats: CorrelateStats): Genera
     stats.connections++;
     stats.obs.add(v.cause, idleOf(s, th));
     const doc = baseDoc(v, 'connection', s.end);
-    (doc.goneaway as Doc).recommendation = recommend(v.cause, stats.obs, input.haproxySettings, v.cause === 'mysql_kill' ? killerOf(v) : undefined, { frontend: s.frontend, backend: s.backend, mode: s.mode });
+    (doc.goneaway as Doc).recommendation = recommend(
+      v.cause,
+      stats.obs,
+      input.haproxySettings,
+      v.cause === 'mysql_kill' ? killerOf(v) : undefined,
+      { frontend: s.frontend, backend: s.backend, mode: s.mode },
+    );
     (doc.goneaway as Doc).join = { method: 'haproxy_session', candidates: 1 };
     doc.log = { file: { path: s.ev.file }, offset: s.ev.offset };
     doc.event = { original: s.ev.text };
@@ -172,11 +226,14 @@ export function* correlate(input: CorrelateInput, stats: CorrelateStats): Genera
         if (r.parsed instanceof TcpLogRecord || get(r.doc, 'haproxy.message_type') === 'traffic') {
           const sess = store.addSession(r);
           if (sess && stats.servers.size < 10_000) stats.servers.add(sess.server);
-        }
-        else store.addHaEvent(r);
+        } else store.addHaEvent(r);
         break;
-      case 'err': ingestError(store, it.inst, r); break;
-      case 'gen': ingestGeneral(store, it.inst, r); break;
+      case 'err':
+        ingestError(store, it.inst, r);
+        break;
+      case 'gen':
+        ingestGeneral(store, it.inst, r);
+        break;
       case 'app': {
         const e = toAppError(r, input.skew);
         if (e && inRange(e.t, input)) {
@@ -190,7 +247,10 @@ export function* correlate(input: CorrelateInput, stats: CorrelateStats): Genera
       }
     }
     yield* decideReady(it.time);
-    if (it.time - lastEvict > 10_000) { lastEvict = it.time; yield* evictUpTo(it.time); }
+    if (it.time - lastEvict > 10_000) {
+      lastEvict = it.time;
+      yield* evictUpTo(it.time);
+    }
   }
   yield* decideReady(Infinity);
   yield* evictUpTo(Infinity, true);
@@ -209,8 +269,18 @@ function baseDoc(v: Verdict, kind: 'app_error' | 'connection', t: number): Doc {
   return {
     '@timestamp': isoUtc(t),
     goneaway: {
-      kind, terminated_by: v.terminatedBy ?? TERMINATOR_OF[v.cause], cause: v.cause, confidence: v.confidence, why: v.why,
-      evidence: v.evidence.map((e) => ({ kind: e.kind, file: e.file, offset: e.offset, text: e.text, ...(e.t !== undefined ? { '@timestamp': isoUtc(e.t) } : {}) })),
+      kind,
+      terminated_by: v.terminatedBy ?? TERMINATOR_OF[v.cause],
+      cause: v.cause,
+      confidence: v.confidence,
+      why: v.why,
+      evidence: v.evidence.map((e) => ({
+        kind: e.kind,
+        file: e.file,
+        offset: e.offset,
+        text: e.text,
+        ...(e.t !== undefined ? { '@timestamp': isoUtc(e.t) } : {}),
+      })),
     },
   };
 }
@@ -219,14 +289,27 @@ function attachSession(doc: Doc, s: Session | undefined, th: ReturnType<typeof t
   if (s) {
     doc.source = { ip: s.clientIp, port: s.clientPort };
     doc.haproxy = {
-      frontend_name: s.frontend, backend_name: s.backend, server_name: s.server, termination_state: s.state,
-      termination: s.termination ?? decodeTermination(s.state), accept_date: isoUtc(s.accept), session_end: isoUtc(s.end), total_time_ms: s.end - s.accept,
-      bytes_read: s.bytesRead, ...(s.backendSource ? { backend_source: s.backendSource } : {}),
+      frontend_name: s.frontend,
+      backend_name: s.backend,
+      server_name: s.server,
+      termination_state: s.state,
+      termination: s.termination ?? decodeTermination(s.state),
+      accept_date: isoUtc(s.accept),
+      session_end: isoUtc(s.end),
+      total_time_ms: s.end - s.accept,
+      bytes_read: s.bytesRead,
+      ...(s.backendSource ? { backend_source: s.backendSource } : {}),
     };
     if (s.pid !== undefined) doc.process = { pid: s.pid };
   }
   if (th) {
-    doc.mysql = { instance: th.instance, thread_id: th.id, ...(th.user ? { user: th.user } : {}), ...(th.connectT !== undefined ? { connected_at: isoUtc(th.connectT) } : {}), ...(th.lastQueryT !== undefined ? { last_query_at: isoUtc(th.lastQueryT) } : {}) };
+    doc.mysql = {
+      instance: th.instance,
+      thread_id: th.id,
+      ...(th.user ? { user: th.user } : {}),
+      ...(th.connectT !== undefined ? { connected_at: isoUtc(th.connectT) } : {}),
+      ...(th.lastQueryT !== undefined ? { last_query_at: isoUtc(th.lastQueryT) } : {}),
+    };
   } else if (s) {
     doc.mysql = { instance: s.server };
   }
@@ -243,15 +326,23 @@ function toAppError(r: OutRecord, skew: number): AppError | undefined {
   const idle = num(get(d, 'app.db.last_received_ms'));
   return {
     alive: idle === undefined ? undefined : { lo: r.t - idle - skew, hi: r.t + res - idle + skew },
-    t: r.t, res,
+    t: r.t,
+    res,
     code: str(get(d, 'error.code')) ?? 'unknown',
     message: str(get(d, 'error.message')) ?? original.slice(0, 300),
     cls: str(get(d, 'app.error.class')),
     localPort: num(get(d, 'app.db.local_port')),
     threadId: num(get(d, 'app.db.thread_id')),
     file: str(get(d, 'log.file.path')) ?? '',
-    offset: r.offset, doc: d,
-    ev: { kind: 'app', file: str(get(d, 'log.file.path')) ?? '', offset: r.offset, text: original.length > 2000 ? original.slice(0, 2000) + '…' : original, t: r.t },
+    offset: r.offset,
+    doc: d,
+    ev: {
+      kind: 'app',
+      file: str(get(d, 'log.file.path')) ?? '',
+      offset: r.offset,
+      text: original.length > 2000 ? original.slice(0, 2000) + '…' : original,
+      t: r.t,
+    },
   };
 }
 

@@ -3,17 +3,26 @@
  * `timeout client|server|tunnel`, `hard-stop-after`, and whether servers use
  * `on-marked-down shutdown-sessions`. Later sections override `defaults`, as HAProxy does.
  */
-export interface ProxyTimeouts { timeoutClient?: number; timeoutServer?: number; timeoutTunnel?: number }
+export interface ProxyTimeouts {
+  timeoutClient?: number;
+  timeoutServer?: number;
+  timeoutTunnel?: number;
+}
 export interface HaproxySettings extends ProxyTimeouts {
   hardStopAfter?: number;
   shutdownSessionsOnDown?: boolean;
   /** per proxy name */
   proxies: Map<string, ProxyTimeouts>;
-  /** `server NAME ADDR[:PORT]` lines of backend/listen sections (src/sources/server-of.ts names MySQL logs with them) */
+  /** `server NAME ADDR[:PORT]` lines of backend/listen sections (src/sources/server-of.ts names MySQL logs with them)
+   * */
   servers: Array<{ backend: string; name: string; host: string; port?: number }>;
 }
 
-const TIMEOUT_KEYS: Record<string, keyof ProxyTimeouts | undefined> = { client: 'timeoutClient', server: 'timeoutServer', tunnel: 'timeoutTunnel' };
+const TIMEOUT_KEYS: Record<string, keyof ProxyTimeouts | undefined> = {
+  client: 'timeoutClient',
+  server: 'timeoutServer',
+  tunnel: 'timeoutTunnel',
+};
 
 const UNITS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -34,7 +43,23 @@ export function readHaproxySettings(text: string): HaproxySettings {
     const line = raw.replace(/(^|\s)#.*$/, '').trim();
     if (!line) continue;
     const w = line.split(/\s+/);
-    if (['global', 'defaults', 'frontend', 'backend', 'listen', 'peers', 'resolvers', 'userlist', 'program', 'http-errors', 'ring', 'cache', 'mailers'].includes(w[0]!)) {
+    if (
+      [
+        'global',
+        'defaults',
+        'frontend',
+        'backend',
+        'listen',
+        'peers',
+        'resolvers',
+        'userlist',
+        'program',
+        'http-errors',
+        'ring',
+        'cache',
+        'mailers',
+      ].includes(w[0]!)
+    ) {
       section = w[0]!;
       name = w[1] ?? '';
       // `defaults NAME` (HAProxy >= 2.4) can be picked by `frontend x from NAME`; a proxy without
@@ -45,7 +70,10 @@ export function readHaproxySettings(text: string): HaproxySettings {
         defaults = { ...base };
         cur = defaults;
         if (name && name !== 'from') named.set(name, defaults);
-      } else if (section === 'frontend' || section === 'backend' || section === 'listen') { cur = { ...(from ?? defaults) }; out.proxies.set(name, cur); }
+      } else if (section === 'frontend' || section === 'backend' || section === 'listen') {
+        cur = { ...(from ?? defaults) };
+        out.proxies.set(name, cur);
+      }
       continue;
     }
     if (w[0] === 'hard-stop-after' && w[1]) out.hardStopAfter = haproxyTime(w[1]);
@@ -56,14 +84,23 @@ export function readHaproxySettings(text: string): HaproxySettings {
       // established (manual, `timeout tunnel`; checked on HAProxy 2.6: `timeout client 1s` + backend
       // `timeout tunnel 3s` closed an idle session after 3.0 s, logged `cD`)
       const key = TIMEOUT_KEYS[w[1]!];
-      if (key) { cur[key] = v; if (section === 'defaults' || out[key] === undefined) out[key] = v; }
+      if (key) {
+        cur[key] = v;
+        if (section === 'defaults' || out[key] === undefined) out[key] = v;
+      }
     }
     if (w[0] === 'server' && w[1] && w[2] && (section === 'backend' || section === 'listen')) {
       // ADDR:PORT, [v6]:PORT or a bare address; the port may be absent (then the frontend's is used)
       const m = /^(\[[^\]]+\]|.*?)(?::(\d+))?$/.exec(w[2])!;
-      out.servers.push({ backend: name, name: w[1], host: m[1]!.replace(/^\[|\]$/g, ''), ...(m[2] ? { port: Number(m[2]) } : {}) });
+      out.servers.push({
+        backend: name,
+        name: w[1],
+        host: m[1]!.replace(/^\[|\]$/g, ''),
+        ...(m[2] ? { port: Number(m[2]) } : {}),
+      });
     }
-    if ((w[0] === 'server' || w[0] === 'default-server') && /on-marked-down\s+shutdown-sessions/.test(line)) out.shutdownSessionsOnDown = true;
+    if ((w[0] === 'server' || w[0] === 'default-server') && /on-marked-down\s+shutdown-sessions/.test(line))
+      out.shutdownSessionsOnDown = true;
   }
   return out;
 }

@@ -7,8 +7,12 @@
 export class MinHeap<T> {
   private readonly items: T[] = [];
   constructor(private readonly key: (x: T) => number) {}
-  get size(): number { return this.items.length; }
-  peek(): T | undefined { return this.items[0]; }
+  get size(): number {
+    return this.items.length;
+  }
+  peek(): T | undefined {
+    return this.items[0];
+  }
   push(x: T): void {
     const a = this.items;
     a.push(x);

@@ -11,11 +11,25 @@ import { evidenceOf, type Instance, type Store } from './store.js';
 
 function newThread(inst: Instance, id: number, t: number): Thread {
   const th: Thread = {
-    instance: inst.name, id, connectT: undefined, user: undefined, userStats: undefined, host: undefined, lastT: t, lastQueryT: undefined,
-    quitT: undefined, connectEv: undefined, lastEv: undefined, killed: undefined, aborted: undefined, session: undefined, queuedAt: t,
+    instance: inst.name,
+    id,
+    connectT: undefined,
+    user: undefined,
+    userStats: undefined,
+    host: undefined,
+    lastT: t,
+    lastQueryT: undefined,
+    quitT: undefined,
+    connectEv: undefined,
+    lastEv: undefined,
+    killed: undefined,
+    aborted: undefined,
+    session: undefined,
+    queuedAt: t,
   };
   const l = inst.threads.get(id);
-  if (l) l.push(th); else inst.threads.set(id, [th]);
+  if (l) l.push(th);
+  else inst.threads.set(id, [th]);
   inst.threadList.push(th);
   return th;
 }
@@ -47,19 +61,27 @@ export function ingestGeneral(store: Store, instName: string, r: OutRecord): voi
     th.connectEv = ev;
     if (th.user !== undefined) {
       let u = inst.users.get(th.user);
-      if (!u) { u = { threads: 0, queries: 0 }; inst.users.set(th.user, u); }
+      if (!u) {
+        u = { threads: 0, queries: 0 };
+        inst.users.set(th.user, u);
+      }
       u.threads++;
       th.userStats = u;
     }
     const k = Math.floor(r.t / 1000);
     const b = inst.bySecond.get(k);
-    if (b) b.push(th); else inst.bySecond.set(k, [th]);
+    if (b) b.push(th);
+    else inst.bySecond.set(k, [th]);
     return;
   }
   let th = currentThread(inst, id);
   if (!th || th.quitT !== undefined) th = newThread(inst, id, r.t);
   th.lastT = r.t;
-  if (cmd === 'Quit') { th.quitT = r.t; th.lastEv = ev; return; }
+  if (cmd === 'Quit') {
+    th.quitT = r.t;
+    th.lastEv = ev;
+    return;
+  }
   th.lastQueryT = r.t;
   th.lastEv = ev;
   if (th.userStats) th.userStats.queries++;
@@ -87,11 +109,25 @@ export function ingestError(store: Store, instName: string, r: OutRecord): void 
       const reason = str(get(d, 'mysql.aborted.reason_code')) ?? 'other';
       const killer = num(get(d, 'mysql.aborted.killer_thread_id'));
       const byShutdown = get(d, 'mysql.aborted.by_shutdown') === true;
-      store.addAborted(inst, { instance: instName, t: r.t, threadId: victim, reason, killer, byShutdown, ev, claimed: false });
+      store.addAborted(inst, {
+        instance: instName,
+        t: r.t,
+        threadId: victim,
+        reason,
+        killer,
+        byShutdown,
+        ev,
+        claimed: false,
+      });
       const cur = victim !== undefined ? currentThread(inst, victim) : undefined;
       // a thread that sent Quit has ended: a later line with its id is a later thread's (ids restart
       // with the server; aborted.ts abortedOf bounds its search the same way)
-      const th = cur && (cur.quitT === undefined || r.t <= cur.quitT + 1000) && !(inst.restartedAt !== undefined && inst.restartedAt > cur.lastT) ? cur : undefined;
+      const th =
+        cur &&
+        (cur.quitT === undefined || r.t <= cur.quitT + 1000) &&
+        !(inst.restartedAt !== undefined && inst.restartedAt > cur.lastT)
+          ? cur
+          : undefined;
       if (th) {
         if (!th.aborted) th.aborted = { t: r.t, reason, ev };
         if (reason === 'killed' && !byShutdown && !th.killed) th.killed = { t: r.t, by: killer, byUser: undefined, ev };
@@ -109,7 +145,12 @@ export function ingestError(store: Store, instName: string, r: OutRecord): void 
       const last = inst.events.size ? inst.events.items[inst.events.items.length - 1] : undefined;
       if (last && last.type === 'crash' && r.t - last.t < 600_000) return; // same crash, more lines
       // the server's own startup lines come before its recovery line: use the silence before them
-      const at = type === 'signal' ? r.t : inst.startedAt !== undefined && r.t - inst.startedAt < 600_000 ? inst.silentSince ?? r.t : before ?? r.t;
+      const at =
+        type === 'signal'
+          ? r.t
+          : inst.startedAt !== undefined && r.t - inst.startedAt < 600_000
+            ? (inst.silentSince ?? r.t)
+            : (before ?? r.t);
       inst.events.add({ type: 'crash', t: at, ev, detail: type });
       return;
     }

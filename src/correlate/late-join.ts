@@ -21,8 +21,19 @@ import { decideSession } from './rules.js';
 import type { Store } from './store.js';
 import type { AppError, Session, Thread, Verdict } from './model.js';
 
-interface Settings { maxLag: number; settle: number; skew: number }
-export interface LateMatch { verdict: Verdict; session: Session; thread: Thread | undefined; remembered: boolean; method: string; candidates: number }
+interface Settings {
+  maxLag: number;
+  settle: number;
+  skew: number;
+}
+export interface LateMatch {
+  verdict: Verdict;
+  session: Session;
+  thread: Thread | undefined;
+  remembered: boolean;
+  method: string;
+  candidates: number;
+}
 
 /** candidates weighed for the confidence */
 const MAX_CANDIDATES = 64;
@@ -46,11 +57,15 @@ export function lateJoin(store: Store, e: AppError, cfg: Settings, st: { skew: n
     const s = ab.items[i]!;
     if (ok(s)) pool.push({ s, r: undefined });
   }
-  for (const r of store.left.candidates(e, before, MAX_CANDIDATES - pool.length, isServerSideClosure)) pool.push({ s: r.s, r });
+  for (const r of store.left.candidates(e, before, MAX_CANDIDATES - pool.length, isServerSideClosure))
+    pool.push({ s: r.s, r });
   let chosen: { s: Session; r: Remembered | undefined; v: Verdict } | undefined;
   for (const c of pool) {
     const v = c.r ? c.r.v : decideSession(store, c.s, st, e, false);
-    if (v.cause !== 'unknown') { chosen = { ...c, v }; break; }
+    if (v.cause !== 'unknown') {
+      chosen = { ...c, v };
+      break;
+    }
   }
   if (!chosen) return undefined;
   const s = chosen.s;
@@ -62,9 +77,17 @@ export function lateJoin(store: Store, e: AppError, cfg: Settings, st: { skew: n
   const base = e.clients ? 0.6 : 0.5;
   v.confidence = Math.round(v.confidence * base * (agree / pool.length) * 100) / 100;
   const gap = e.t - s.end;
-  const which = e.clients ? 'of this app\'s clients' : 'on the proxy';
-  v.why += `. The error came ${fmtLong(gap)} after this closure, beyond max_error_lag (${fmtLong(cfg.maxLag)}), with nothing inside it: taken for the first use of the latest earlier abnormal closure ${which}`
-    + (pool.length > 1 ? ` (${pool.length} candidate closures, ${agree} alike)` : '')
-    + `; raise max_error_lag above the app's longest idle time (--max-error-lag ${Math.ceil(gap / 3600_000)}h) to weigh every session of that time`;
-  return { verdict: v, session: s, thread: chosen.r?.th, remembered: chosen.r !== undefined, method: 'time_first_use', candidates: pool.length };
+  const which = e.clients ? "of this app's clients" : 'on the proxy';
+  v.why +=
+    `. The error came ${fmtLong(gap)} after this closure, beyond max_error_lag (${fmtLong(cfg.maxLag)}), with nothing inside it: taken for the first use of the latest earlier abnormal closure ${which}` +
+    (pool.length > 1 ? ` (${pool.length} candidate closures, ${agree} alike)` : '') +
+    `; raise max_error_lag above the app's longest idle time (--max-error-lag ${Math.ceil(gap / 3600_000)}h) to weigh every session of that time`;
+  return {
+    verdict: v,
+    session: s,
+    thread: chosen.r?.th,
+    remembered: chosen.r !== undefined,
+    method: 'time_first_use',
+    candidates: pool.length,
+  };
 }

@@ -22,7 +22,11 @@ export const HINT_SCAN = 5_000;
 export const MAX_AGE = 24 * 3600_000;
 
 /** A closure as it left the window: its verdict and MySQL thread were decided with the window's context. */
-export interface Remembered { s: Session; v: Verdict; th: Thread | undefined }
+export interface Remembered {
+  s: Session;
+  v: Verdict;
+  th: Thread | undefined;
+}
 
 /** can session `s` be the app's at all? one of its client addresses, open when the driver last heard from the server */
 export function appCanOwn(e: AppError, s: Session): boolean {
@@ -42,8 +46,15 @@ export class LeftWindow {
   add(r: Remembered): Remembered[] {
     this.items.push(r);
     const out: Remembered[] = [];
-    while (this.head < this.items.length && (this.items.length - this.head > MAX || this.items[this.head]!.s.end < r.s.end - MAX_AGE)) out.push(this.items[this.head++]!);
-    if (this.head > 4096 && this.head * 2 > this.items.length) { this.items = this.items.slice(this.head); this.head = 0; }
+    while (
+      this.head < this.items.length &&
+      (this.items.length - this.head > MAX || this.items[this.head]!.s.end < r.s.end - MAX_AGE)
+    )
+      out.push(this.items[this.head++]!);
+    if (this.head > 4096 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
     return out;
   }
 
@@ -58,7 +69,11 @@ export class LeftWindow {
   /** remembered closures before `before` (and not older than MAX_AGE) that can be this error's, newest first */
   candidates(e: AppError, before: number, limit: number, ok: (s: Session) => boolean): Remembered[] {
     const out: Remembered[] = [];
-    for (let i = this.items.length - 1; i >= Math.max(this.head, this.items.length - HINT_SCAN) && out.length < limit; i--) {
+    for (
+      let i = this.items.length - 1;
+      i >= Math.max(this.head, this.items.length - HINT_SCAN) && out.length < limit;
+      i--
+    ) {
       const r = this.items[i]!;
       if (r.s.end < e.t - MAX_AGE) break;
       if (r.s.end < before && mayBeFor(e, r.s) && ok(r.s)) out.push(r);

@@ -13,18 +13,25 @@ import type { Store } from './store.js';
 import { TERMINATOR_OF, type AppError, type Cause, type Session, type Thread, type Verdict } from './model.js';
 
 export interface Match {
-  verdict: Verdict; session: Session | undefined; method: string; candidates: number; http: Session | undefined;
+  verdict: Verdict;
+  session: Session | undefined;
+  method: string;
+  candidates: number;
+  http: Session | undefined;
   /** the session's MySQL thread when it was decided as the session left the window (late joins) */
   decidedThread?: { th: Thread | undefined } | undefined;
 }
-interface Settings { maxLag: number; settle: number; skew: number }
+interface Settings {
+  maxLag: number;
+  settle: number;
+  skew: number;
+}
 
 const MAX_CANDIDATES = 64;
 /** how much later than the app's error HAProxy may log the same close */
 const CLOSE_JITTER = 100;
 /** errors in which the server said why it closes: the app's next use of that handle fails again */
 const SERVER_ANNOUNCED = new Set(['1153', '4031', '1927', '1053', '1080']);
-
 
 export function matchError(store: Store, e: AppError, cfg: Settings, st: { skew: number }): Match {
   const http = httpImpact(store, e, cfg);
@@ -35,12 +42,17 @@ export function matchError(store: Store, e: AppError, cfg: Settings, st: { skew:
   // session that was not open when the driver last received a packet on the connection
   const fromApp = (s: Session) => appCanOwn(e, s);
   if (e.localPort !== undefined) {
-    let best: Session | undefined, bestD = Infinity;
+    let best: Session | undefined,
+      bestD = Infinity;
     for (const s of store.byPort.get(e.localPort) ?? []) {
       if (!fromApp(s)) continue;
       if (s.end < lo || s.end > hi + cfg.settle || s.accept > hi) continue;
-      const d = s.end <= hi ? Math.abs(e.t - s.end) : Math.abs(e.t - s.end) + cfg.maxLag; // prefer closures before the error
-      if (d < bestD) { best = s; bestD = d; }
+      // prefer closures before the error
+      const d = s.end <= hi ? Math.abs(e.t - s.end) : Math.abs(e.t - s.end) + cfg.maxLag;
+      if (d < bestD) {
+        best = s;
+        bestD = d;
+      }
     }
     if (best) {
       best.reusableBy = !best.claimed && SERVER_ANNOUNCED.has(e.code) ? e.file : undefined;
@@ -56,7 +68,8 @@ export function matchError(store: Store, e: AppError, cfg: Settings, st: { skew:
   // (PHP until its PDO object goes) makes HAProxy log the close seconds after the error
   const atError: Session[] = [];
   const free = (s: Session) => (!s.claimed || s.reusableBy === e.file) && fromApp(s);
-  for (const s of store.sessions.range(e.t - cfg.skew - 1000, hi + cfg.settle)) if (free(s) && s.state[0] !== 'C') atError.push(s);
+  for (const s of store.sessions.range(e.t - cfg.skew - 1000, hi + cfg.settle))
+    if (free(s) && s.state[0] !== 'C') atError.push(s);
   // the most recent unclaimed abnormal closures before the error, newest first, bounded: an
   // incident with thousands of timeouts must not make every error scan all of them
   const before: Session[] = [];
@@ -82,7 +95,11 @@ export function matchError(store: Store, e: AppError, cfg: Settings, st: { skew:
       let c = causeNear.get(s.server);
       if (c === undefined) {
         const inst = store.instances.get(s.server);
-        c = inst !== undefined && (inst.kills.any(mid - w, mid + w) || inst.aborted.any(mid - w, mid + w) || inst.events.any(mid - w - DOWN_DETECTION, mid + w));
+        c =
+          inst !== undefined &&
+          (inst.kills.any(mid - w, mid + w) ||
+            inst.aborted.any(mid - w, mid + w) ||
+            inst.events.any(mid - w - DOWN_DETECTION, mid + w));
         causeNear.set(s.server, c);
       }
       return c;
@@ -90,9 +107,14 @@ export function matchError(store: Store, e: AppError, cfg: Settings, st: { skew:
     const scored = atError
       .filter((s) => mayFit(s) && (mayBeServerClosed(store, s, st) || e.code === '1153' || e.code === '4031'))
       .map((s) => ({ s, v: decideSession(store, s, st, e, false) }))
-      .filter((x) => x.v.cause !== 'unknown' && (x.v.at ?? x.s.end) <= hi
-        && (near(x.s) || Math.abs((x.v.at ?? x.s.end) - mid) <= e.res / 2 + cfg.skew + 500));
-    const dist = (x: { s: Session; v: { at?: number } }) => Math.min(Math.abs(x.s.end - mid), Math.abs((x.v.at ?? x.s.end) - mid));
+      .filter(
+        (x) =>
+          x.v.cause !== 'unknown' &&
+          (x.v.at ?? x.s.end) <= hi &&
+          (near(x.s) || Math.abs((x.v.at ?? x.s.end) - mid) <= e.res / 2 + cfg.skew + 500),
+      );
+    const dist = (x: { s: Session; v: { at?: number } }) =>
+      Math.min(Math.abs(x.s.end - mid), Math.abs((x.v.at ?? x.s.end) - mid));
     if (scored.length) {
       pool = scored.map((x) => x.s);
       method = 'time_at_error';
@@ -113,11 +135,23 @@ export function matchError(store: Store, e: AppError, cfg: Settings, st: { skew:
       }
     }
     // 2) an earlier abnormal close (timeouts, kills, DOWN): the error is its first use
-    if (earlier.length) { pool = earlier; method = 'time_first_use'; return earlier[0]; }
+    if (earlier.length) {
+      pool = earlier;
+      method = 'time_first_use';
+      return earlier[0];
+    }
     // 3) a normal-looking close at the error, nothing says why
     const plain = atError.filter(near);
-    if (plain.length) { pool = plain; method = 'time_at_error'; return nearest(plain, mid); }
-    if (appSide.length) { pool = appSide; method = 'time_first_use'; return appSide[0]; }
+    if (plain.length) {
+      pool = plain;
+      method = 'time_at_error';
+      return nearest(plain, mid);
+    }
+    if (appSide.length) {
+      pool = appSide;
+      method = 'time_first_use';
+      return appSide[0];
+    }
     return undefined;
   };
   const s = pick();
@@ -128,10 +162,15 @@ export function matchError(store: Store, e: AppError, cfg: Settings, st: { skew:
     // candidates that would tell another story lower the confidence (never a silent guess)
     // A candidate inside the error's own timestamp window weighs more than one seconds away.
     const w = (c: Session) => (method === 'time_at_error' && Math.abs(c.end - mid) > e.res / 2 + 250 ? 0.4 : 1);
-    let wAll = 0, wAgree = 0, agree = 0;
+    let wAll = 0,
+      wAgree = 0,
+      agree = 0;
     for (const c of pool) {
       wAll += w(c);
-      if (c === s || (c.state[0] === s.state[0] && c.server === s.server)) { wAgree += w(c); agree++; }
+      if (c === s || (c.state[0] === s.state[0] && c.server === s.server)) {
+        wAgree += w(c);
+        agree++;
+      }
     }
     const factor = (method === 'time_at_error' ? 0.95 : 0.9) * (wAgree / wAll);
     v.confidence = Math.round(v.confidence * factor * 100) / 100;
@@ -149,7 +188,8 @@ function nearest(l: Session[], t: number): Session {
 
 /** No HAProxy session: what the MySQL logs say near the error. */
 function mysqlOnly(store: Store, e: AppError, cfg: Settings, st: { skew: number }): Omit<Match, 'http'> {
-  const lo = e.t - cfg.maxLag - cfg.skew, hi = e.t + e.res + cfg.skew + cfg.settle;
+  const lo = e.t - cfg.maxLag - cfg.skew,
+    hi = e.t + e.res + cfg.skew + cfg.settle;
   let best: { cause: Cause; t: number; why: string; ev: import('./model.js').Evidence } | undefined;
   const consider = (cause: Cause, t: number, why: string, ev: import('./model.js').Evidence) => {
     if (t > hi) return;
@@ -158,27 +198,81 @@ function mysqlOnly(store: Store, e: AppError, cfg: Settings, st: { skew: number 
   for (const inst of store.instances.values()) {
     for (const a of inst.aborted.range(lo, hi)) {
       if (a.claimed) continue;
-      const cause: Cause = a.reason === 'timeout_reading' ? 'mysql_wait_timeout' : a.reason === 'packet_too_large' ? 'mysql_max_allowed_packet'
-        : a.reason === 'killed' ? (a.byShutdown ? 'mysql_shutdown' : 'mysql_kill') : 'unknown';
-      consider(cause, a.t, `${inst.name} logged an aborted connection (${a.reason.replace(/_/g, ' ')}) ${fmtMs(Math.abs(e.t - a.t))} ${a.t <= e.t ? 'before' : 'after'} the error`, a.ev);
+      const cause: Cause =
+        a.reason === 'timeout_reading'
+          ? 'mysql_wait_timeout'
+          : a.reason === 'packet_too_large'
+            ? 'mysql_max_allowed_packet'
+            : a.reason === 'killed'
+              ? a.byShutdown
+                ? 'mysql_shutdown'
+                : 'mysql_kill'
+              : 'unknown';
+      consider(
+        cause,
+        a.t,
+        `${inst.name} logged an aborted connection (${a.reason.replace(/_/g, ' ')}) ${fmtMs(Math.abs(e.t - a.t))} ${a.t <= e.t ? 'before' : 'after'} the error`,
+        a.ev,
+      );
     }
     for (const ev of inst.events.range(lo, hi)) {
-      if (ev.type === 'shutdown') consider('mysql_shutdown', ev.t, `${inst.name} was shut down before the error`, ev.ev);
+      if (ev.type === 'shutdown')
+        consider('mysql_shutdown', ev.t, `${inst.name} was shut down before the error`, ev.ev);
       if (ev.type === 'crash') consider('mysql_crash', ev.t, `${inst.name} crashed before the error`, ev.ev);
     }
   }
   if (e.code === '1153' || e.cls === 'packet_too_large') {
-    return { verdict: { cause: 'mysql_max_allowed_packet', terminatedBy: 'mysql', confidence: 0.8, why: 'the app itself got 1153: packet bigger than max_allowed_packet', evidence: best ? [best.ev] : [] }, session: undefined, method: 'app_error_code', candidates: 0 };
+    return {
+      verdict: {
+        cause: 'mysql_max_allowed_packet',
+        terminatedBy: 'mysql',
+        confidence: 0.8,
+        why: 'the app itself got 1153: packet bigger than max_allowed_packet',
+        evidence: best ? [best.ev] : [],
+      },
+      session: undefined,
+      method: 'app_error_code',
+      candidates: 0,
+    };
   }
   if (best) {
     const b = best as { cause: Cause; why: string; ev: import('./model.js').Evidence };
     const terminatedBy = b.cause === 'unknown' ? 'unknown' : TERMINATOR_OF[b.cause];
-    return { verdict: { cause: b.cause, terminatedBy, confidence: b.cause === 'unknown' ? 0.2 : 0.5, why: `${b.why} (no HAProxy session could be joined)`, evidence: [b.ev] }, session: undefined, method: 'mysql_time', candidates: 1 };
+    return {
+      verdict: {
+        cause: b.cause,
+        terminatedBy,
+        confidence: b.cause === 'unknown' ? 0.2 : 0.5,
+        why: `${b.why} (no HAProxy session could be joined)`,
+        evidence: [b.ev],
+      },
+      session: undefined,
+      method: 'mysql_time',
+      candidates: 1,
+    };
   }
   // nothing inside max_error_lag: the first use of a connection closed longer before (late-join.ts)
   const late = lateJoin(store, e, cfg, st);
-  if (late) return { verdict: late.verdict, session: late.session, method: late.method, candidates: late.candidates, decidedThread: late.remembered ? { th: late.thread } : undefined };
-  return { verdict: { cause: 'unknown', terminatedBy: 'unknown', confidence: 0, why: 'no HAProxy session and no MySQL line could be joined to this error', evidence: [] }, session: undefined, method: 'none', candidates: 0 };
+  if (late)
+    return {
+      verdict: late.verdict,
+      session: late.session,
+      method: late.method,
+      candidates: late.candidates,
+      decidedThread: late.remembered ? { th: late.thread } : undefined,
+    };
+  return {
+    verdict: {
+      cause: 'unknown',
+      terminatedBy: 'unknown',
+      confidence: 0,
+      why: 'no HAProxy session and no MySQL line could be joined to this error',
+      evidence: [],
+    },
+    session: undefined,
+    method: 'none',
+    candidates: 0,
+  };
 }
 
 /** The user-facing request that failed because of the error: a 5xx in flight at that time. */
@@ -190,4 +284,3 @@ function httpImpact(store: Store, e: AppError, cfg: Settings): Session | undefin
   }
   return best;
 }
-

@@ -5,19 +5,45 @@
 import type { Doc } from '../../parsers/types.js';
 
 export type Cause =
-  | 'haproxy_timeout_client' | 'haproxy_timeout_server' | 'haproxy_server_down' | 'haproxy_admin_kill' | 'haproxy_hard_stop'
-  | 'mysql_wait_timeout' | 'mysql_kill' | 'mysql_max_allowed_packet' | 'mysql_shutdown' | 'mysql_crash'
-  | 'app_closed' | 'network_reset' | 'unknown';
+  | 'haproxy_timeout_client'
+  | 'haproxy_timeout_server'
+  | 'haproxy_server_down'
+  | 'haproxy_admin_kill'
+  | 'haproxy_hard_stop'
+  | 'mysql_wait_timeout'
+  | 'mysql_kill'
+  | 'mysql_max_allowed_packet'
+  | 'mysql_shutdown'
+  | 'mysql_crash'
+  | 'app_closed'
+  | 'network_reset'
+  | 'unknown';
 export type Terminator = 'haproxy' | 'mysql' | 'app' | 'network' | 'unknown';
 
 export const TERMINATOR_OF: Record<Cause, Terminator> = {
-  haproxy_timeout_client: 'haproxy', haproxy_timeout_server: 'haproxy', haproxy_server_down: 'haproxy',
-  haproxy_admin_kill: 'haproxy', haproxy_hard_stop: 'haproxy',
-  mysql_wait_timeout: 'mysql', mysql_kill: 'mysql', mysql_max_allowed_packet: 'mysql', mysql_shutdown: 'mysql', mysql_crash: 'mysql',
-  app_closed: 'app', network_reset: 'network', unknown: 'unknown',
+  haproxy_timeout_client: 'haproxy',
+  haproxy_timeout_server: 'haproxy',
+  haproxy_server_down: 'haproxy',
+  haproxy_admin_kill: 'haproxy',
+  haproxy_hard_stop: 'haproxy',
+  mysql_wait_timeout: 'mysql',
+  mysql_kill: 'mysql',
+  mysql_max_allowed_packet: 'mysql',
+  mysql_shutdown: 'mysql',
+  mysql_crash: 'mysql',
+  app_closed: 'app',
+  network_reset: 'network',
+  unknown: 'unknown',
 };
 
-export interface Evidence { kind: 'haproxy' | 'mysql_error' | 'mysql_general' | 'app'; file: string; offset: number; text: string; t?: number | undefined; note?: string }
+export interface Evidence {
+  kind: 'haproxy' | 'mysql_error' | 'mysql_general' | 'app';
+  file: string;
+  offset: number;
+  text: string;
+  t?: number | undefined;
+  note?: string;
+}
 
 export interface Session {
   accept: number;
@@ -52,7 +78,10 @@ export function stampResolution(t: number): number {
   return t % 1000 === 0 ? 1000 : 0;
 }
 
-export interface UserStats { threads: number; queries: number }
+export interface UserStats {
+  threads: number;
+  queries: number;
+}
 
 export interface Thread {
   instance: string;
@@ -75,11 +104,33 @@ export interface Thread {
 }
 
 export type InstanceEventType = 'shutdown' | 'crash' | 'ready' | 'down' | 'up';
-export interface InstanceEvent { type: InstanceEventType; t: number; ev: Evidence; detail?: string }
+export interface InstanceEvent {
+  type: InstanceEventType;
+  t: number;
+  ev: Evidence;
+  detail?: string;
+}
 
-export interface Aborted { instance: string; t: number; threadId: number | undefined; reason: string; killer: number | undefined; byShutdown: boolean; ev: Evidence; claimed: boolean }
+export interface Aborted {
+  instance: string;
+  t: number;
+  threadId: number | undefined;
+  reason: string;
+  killer: number | undefined;
+  byShutdown: boolean;
+  ev: Evidence;
+  claimed: boolean;
+}
 
-export interface HaEvent { type: 'hard_stop' | 'reload' | 'down' | 'up'; t: number; pid: number | undefined; server?: string | undefined; backend?: string | undefined; reason?: string | undefined; ev: Evidence }
+export interface HaEvent {
+  type: 'hard_stop' | 'reload' | 'down' | 'up';
+  t: number;
+  pid: number | undefined;
+  server?: string | undefined;
+  backend?: string | undefined;
+  reason?: string | undefined;
+  ev: Evidence;
+}
 
 export interface AppError {
   t: number;
@@ -127,5 +178,11 @@ export function get(doc: Doc, path: string): unknown {
   return cur;
 }
 
-export const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined);
-export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+export const num = (v: unknown): number | undefined =>
+  typeof v === 'number' && Number.isFinite(v)
+    ? v
+    : typeof v === 'string' && v !== '' && Number.isFinite(Number(v))
+      ? Number(v)
+      : undefined;
+export const str = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;

@@ -8,17 +8,31 @@ import { get, str, type AppError } from './model.js';
 import type { Match } from './matcher.js';
 
 /** errors that say the client already knew its connection was closed: a repeat, not a new closure */
-const AFTER_CLOSE = new Set(['0', 'closed_state', 'connection_closed', 'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR', 'connection_not_available', 'not_connected']);
+const AFTER_CLOSE = new Set([
+  '0',
+  'closed_state',
+  'connection_closed',
+  'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR',
+  'connection_not_available',
+  'not_connected',
+]);
 /** what a Go app logs after go-sql-driver logged the cause itself: ErrInvalidConn, database/sql's ErrBadConn */
 const GO_RETURNED = new Set(['invalid_connection', 'bad_connection']);
 /** how soon after a file's last joined error a repeat on the same dead handle is assumed */
 const REPEAT_WINDOW = 1000;
 
-interface Last { t: number; m: Match }
+interface Last {
+  t: number;
+  m: Match;
+}
 
 function repeat(prev: Last, factor: number, reason: string): Match {
-  const v = { ...prev.m.verdict, confidence: Math.round(prev.m.verdict.confidence * factor * 100) / 100, evidence: [...prev.m.verdict.evidence],
-    why: `${prev.m.verdict.why} (${reason})` };
+  const v = {
+    ...prev.m.verdict,
+    confidence: Math.round(prev.m.verdict.confidence * factor * 100) / 100,
+    evidence: [...prev.m.verdict.evidence],
+    why: `${prev.m.verdict.why} (${reason})`,
+  };
   return { ...prev.m, verdict: v, method: 'same_connection_repeat' };
 }
 
@@ -30,7 +44,10 @@ export class Repeats {
   /** go-sql-driver's own last line per file: the app's "invalid connection" that follows is its echo */
   private readonly goDriver = new Map<string, Last>();
 
-  constructor(private readonly maxLag: number, private readonly skew: number) {}
+  constructor(
+    private readonly maxLag: number,
+    private readonly skew: number,
+  ) {}
 
   /** `join` runs the real matcher (matcher.ts) when the error is not a repeat */
   match(e: AppError, join: () => Match): Match {
@@ -38,10 +55,15 @@ export class Repeats {
     if (goPrev && e.t >= goPrev.t && e.t - goPrev.t <= e.res + 1000) {
       // go-sql-driver logs the read error, then returns ErrInvalidConn (database/sql: ErrBadConn),
       // which the app logs: one dead connection, two lines (CLIENT_ERRORS.md §4)
-      return repeat(goPrev, 0.95, "the app's report of the error go-sql-driver logged just before: the same dead connection");
+      return repeat(
+        goPrev,
+        0.95,
+        "the app's report of the error go-sql-driver logged just before: the same dead connection",
+      );
     }
     const m = this.matchOne(e, join);
-    if (get(e.doc, 'app.logger') === 'mysql' && get(e.doc, 'app.error.language') === 'go') this.goDriver.set(e.file, { t: e.t, m });
+    if (get(e.doc, 'app.logger') === 'mysql' && get(e.doc, 'app.error.language') === 'go')
+      this.goDriver.set(e.file, { t: e.t, m });
     return m;
   }
 
@@ -61,8 +83,17 @@ export class Repeats {
       // only right after the first error (the same request going on, within a second beyond the stamp's
       // resolution): an error seconds later is as likely another worker's connection, left unknown.
       const last = this.byFile.get(e.file);
-      if (last && e.t - last.t < REPEAT_WINDOW + e.res && last.m.session !== undefined && last.m.session.end <= e.t + e.res + this.skew) {
-        return repeat(last, 0.8, 'no other closure fits this error: the app likely used the same dead connection again');
+      if (
+        last &&
+        e.t - last.t < REPEAT_WINDOW + e.res &&
+        last.m.session !== undefined &&
+        last.m.session.end <= e.t + e.res + this.skew
+      ) {
+        return repeat(
+          last,
+          0.8,
+          'no other closure fits this error: the app likely used the same dead connection again',
+        );
       }
     }
     if (key !== undefined && m.verdict.cause !== 'unknown') this.byWorker.set(key, { t: e.t, m });

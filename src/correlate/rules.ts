@@ -7,16 +7,33 @@
  * - So MySQL-side first causes (KILL, shutdown, crash) are checked first whenever the session lived
  *   across them: a KILLed idle connection can be logged `cD` much later, a restart victim `D-`.
  */
-import { stampResolution, TERMINATOR_OF, type AppError, type Cause, type Evidence, type Session, type Thread, type Verdict } from './model.js';
+import {
+  stampResolution,
+  TERMINATOR_OF,
+  type AppError,
+  type Cause,
+  type Evidence,
+  type Session,
+  type Thread,
+  type Verdict,
+} from './model.js';
 import { acceptKey, type Instance, type Store } from './store.js';
 import { isProbeThread } from './ingest-mysql.js';
 import { decodeTermination } from '../../parsers/haproxy/termination.js';
 import { abortedNear, abortedOf, orphanAborted } from './aborted.js';
 
-export interface RuleSettings { skew: number }
+export interface RuleSettings {
+  skew: number;
+}
 
 /** The MySQL thread behind a session: exact by thread id when the app gave one, else by Connect time on that server. */
-export function threadFor(store: Store, s: Session, st: RuleSettings, threadId?: number, bind = true): Thread | undefined {
+export function threadFor(
+  store: Store,
+  s: Session,
+  st: RuleSettings,
+  threadId?: number,
+  bind = true,
+): Thread | undefined {
   const inst = store.instances.get(s.server);
   if (!inst) return undefined;
   if (threadId !== undefined) {
@@ -24,13 +41,18 @@ export function threadFor(store: Store, s: Session, st: RuleSettings, threadId?:
     if (l) {
       for (let i = l.length - 1; i >= 0; i--) {
         const th = l[i]!;
-        if (th.connectT === undefined || th.connectT <= s.end + st.skew + 1000) { if (bind) th.session = s; return th; }
+        if (th.connectT === undefined || th.connectT <= s.end + st.skew + 1000) {
+          if (bind) th.session = s;
+          return th;
+        }
       }
     }
   }
   // Connect lines have 1 s resolution (MariaDB); the server sees the connection Tc ms after accept.
-  const lo = Math.floor((s.accept - st.skew) / 1000) - 1, hi = Math.floor((s.accept + st.skew) / 1000) + 1;
-  let best: Thread | undefined, bestD = Infinity;
+  const lo = Math.floor((s.accept - st.skew) / 1000) - 1,
+    hi = Math.floor((s.accept + st.skew) / 1000) + 1;
+  let best: Thread | undefined,
+    bestD = Infinity;
   let tied: Thread[] | undefined;
   for (let k = lo; k <= hi; k++) {
     for (const th of inst.bySecond.get(k) ?? []) {
@@ -53,9 +75,14 @@ export function threadFor(store: Store, s: Session, st: RuleSettings, threadId?:
       // Distances to what a stamp means: a whole-second stamp k is any instant of [k, k + 1 s), so
       // an accept at .586 is 0 ms from a Connect logged in that second and 414 ms from one logged
       // the next. A KILLed running query ends its session at the KILL; an idle victim later.
-      const dEnd = end !== undefined ? toStamp(s.end, end) : th.killed ? Math.min(1500, toStamp(s.end, th.killed.t)) : 1500;
+      const dEnd =
+        end !== undefined ? toStamp(s.end, end) : th.killed ? Math.min(1500, toStamp(s.end, th.killed.t)) : 1500;
       const d = toStamp(s.accept, th.connectT ?? 0) + dEnd + 2 * skewConflict(s, th.connectT, end);
-      if (d < bestD) { best = th; bestD = d; tied = undefined; } else if (d === bestD) (tied ??= [best!]).push(th);
+      if (d < bestD) {
+        best = th;
+        bestD = d;
+        tied = undefined;
+      } else if (d === bestD) (tied ??= [best!]).push(th);
     }
   }
   if (tied && best && best.connectT !== undefined) best = byAcceptRank(inst, s, tied);
@@ -84,16 +111,20 @@ function byAcceptRank(inst: Instance, s: Session, tied: Thread[]): Thread {
     for (const o of sameSec) {
       const os = o.session;
       if (!os || os === s || o === th) continue;
-      if ((os.accept < s.accept) !== (o.id < th.id)) crossed++;
+      if (os.accept < s.accept !== o.id < th.id) crossed++;
     }
     const i = sameSec.indexOf(th);
     const gap = i < 0 ? 1e6 : i >= rank ? i - rank : 1000 + rank - i;
     return crossed * 1e7 + gap;
   };
-  let best = tied[0]!, bestScore = Infinity;
+  let best = tied[0]!,
+    bestScore = Infinity;
   for (const th of tied) {
     const sc = score(th);
-    if (sc < bestScore || (sc === bestScore && th.id < best.id)) { best = th; bestScore = sc; }
+    if (sc < bestScore || (sc === bestScore && th.id < best.id)) {
+      best = th;
+      bestScore = sc;
+    }
   }
   return best;
 }
@@ -109,8 +140,10 @@ function byAcceptRank(inst: Instance, s: Session, tied: Thread[]): Thread {
 function skewConflict(s: Session, connectT: number | undefined, end: number | undefined): number {
   if (connectT === undefined || end === undefined) return 0;
   const HANDSHAKE = 200;
-  const cLo = connectT - s.accept - HANDSHAKE, cHi = connectT + stampResolution(connectT) - s.accept;
-  const eLo = end - s.end - 100, eHi = end + stampResolution(end) - s.end + 100;
+  const cLo = connectT - s.accept - HANDSHAKE,
+    cHi = connectT + stampResolution(connectT) - s.accept;
+  const eLo = end - s.end - 100,
+    eHi = end + stampResolution(end) - s.end + 100;
   return Math.max(0, cLo - eHi, eLo - cHi);
 }
 
@@ -123,7 +156,12 @@ function toStamp(x: number, t: number): number {
 /** how long after a server died HAProxy's checks may take to mark it DOWN (fall × inter) */
 export const DOWN_DETECTION = 15_000;
 
-function lifecycleDuring(inst: Instance | undefined, from: number, to: number, downTo = to): { type: 'shutdown' | 'crash'; ev: Evidence; t: number } | undefined {
+function lifecycleDuring(
+  inst: Instance | undefined,
+  from: number,
+  to: number,
+  downTo = to,
+): { type: 'shutdown' | 'crash'; ev: Evidence; t: number } | undefined {
   if (!inst) return undefined;
   let down: { ev: Evidence; t: number } | undefined;
   for (const e of inst.events.range(from, downTo)) {
@@ -145,14 +183,33 @@ function lifecycleDuring(inst: Instance | undefined, from: number, to: number, d
   return undefined;
 }
 
-function withAt(at: number, cause: Cause, confidence: number, why: string, evidence: Evidence[], terminatedBy = TERMINATOR_OF[cause]): Verdict {
+function withAt(
+  at: number,
+  cause: Cause,
+  confidence: number,
+  why: string,
+  evidence: Evidence[],
+  terminatedBy = TERMINATOR_OF[cause],
+): Verdict {
   const v = verdict(cause, confidence, why, evidence, terminatedBy);
   v.at = at;
   return v;
 }
 
-function verdict(cause: Cause, confidence: number, why: string, evidence: Evidence[], terminatedBy = TERMINATOR_OF[cause]): Verdict {
-  return { cause, terminatedBy, confidence: Math.round(Math.min(1, Math.max(0, confidence)) * 100) / 100, why, evidence };
+function verdict(
+  cause: Cause,
+  confidence: number,
+  why: string,
+  evidence: Evidence[],
+  terminatedBy = TERMINATOR_OF[cause],
+): Verdict {
+  return {
+    cause,
+    terminatedBy,
+    confidence: Math.round(Math.min(1, Math.max(0, confidence)) * 100) / 100,
+    why,
+    evidence,
+  };
 }
 
 const APP_TIMEOUT = /timed? ?out|timeout/i;
@@ -175,33 +232,74 @@ function decide(store: Store, s: Session, st: RuleSettings, err: AppError | unde
   // Without a general log (most production servers) there is no thread table: the error log's own
   // Aborted lines are joined by the app's thread id, or a (KILLED) one by time on the session's server
   const orphan = th === undefined ? orphanAborted(inst, s, st, err, bind) : undefined;
-  const orphanKill = orphan?.reason === 'killed' && !orphan.byShutdown ? { t: orphan.t, by: orphan.killer, byUser: undefined, ev: orphan.ev } : undefined;
+  const orphanKill =
+    orphan?.reason === 'killed' && !orphan.byShutdown
+      ? { t: orphan.t, by: orphan.killer, byUser: undefined, ev: orphan.ev }
+      : undefined;
   const killedId = th?.id ?? orphan?.threadId;
-  const killed = th?.killed && th.killed.t <= s.end + 500 ? th.killed : orphanKill && orphanKill.t <= s.end + 500 ? orphanKill : undefined;
+  const killed =
+    th?.killed && th.killed.t <= s.end + 500
+      ? th.killed
+      : orphanKill && orphanKill.t <= s.end + 500
+        ? orphanKill
+        : undefined;
   // A normal-looking close nobody reported, with no thread to say it never Quit, is not a crash
   // victim just because HAProxy marked the server DOWN in the 15 s after it: a clean close before
   // the crash looks the same (lab 13 without its general log: every connection the apps closed in
   // those seconds came out "crashed"). A shutdown or crash line, or a DOWN, before its end still counts.
   const plainClose = c0 === '-' && th === undefined && err === undefined;
-  const life = th?.quitT === undefined ? lifecycleDuring(inst, s.accept - st.skew, s.end + 500, plainClose ? s.end + 500 : s.end + DOWN_DETECTION) : undefined;
+  const life =
+    th?.quitT === undefined
+      ? lifecycleDuring(inst, s.accept - st.skew, s.end + 500, plainClose ? s.end + 500 : s.end + DOWN_DETECTION)
+      : undefined;
   const mysqlFirst = (base: number): Verdict | undefined => {
     if (killed) {
       evidence.push(killed.ev);
       const byTime = th === undefined && err?.threadId === undefined;
-      return withAt(killed.t, 'mysql_kill', byTime ? base - 0.2 : base, `MySQL thread ${killedId ?? '?'} on ${s.server} was killed${killed.by !== undefined ? ` by thread ${killed.by}${killed.byUser ? ` (${killed.byUser})` : ''}` : ''}; HAProxy only saw the close afterwards (${s.state})${byTime ? '. No general log maps the session to its thread: the (KILLED) line is joined by time on that server' : ''}`, evidence);
+      return withAt(
+        killed.t,
+        'mysql_kill',
+        byTime ? base - 0.2 : base,
+        `MySQL thread ${killedId ?? '?'} on ${s.server} was killed${killed.by !== undefined ? ` by thread ${killed.by}${killed.byUser ? ` (${killed.byUser})` : ''}` : ''}; HAProxy only saw the close afterwards (${s.state})${byTime ? '. No general log maps the session to its thread: the (KILLED) line is joined by time on that server' : ''}`,
+        evidence,
+      );
     }
     if (life) {
       evidence.push(life.ev);
       return life.type === 'shutdown'
-        ? withAt(life.t, 'mysql_shutdown', base, `${s.server} was shut down while the session was open; HAProxy logged ${s.state}`, evidence)
-        : withAt(life.t, 'mysql_crash', base - 0.05, `${s.server} died without a shutdown (crash recovery or signal at restart) while the session was open; HAProxy logged ${s.state}`, evidence);
+        ? withAt(
+            life.t,
+            'mysql_shutdown',
+            base,
+            `${s.server} was shut down while the session was open; HAProxy logged ${s.state}`,
+            evidence,
+          )
+        : withAt(
+            life.t,
+            'mysql_crash',
+            base - 0.05,
+            `${s.server} died without a shutdown (crash recovery or signal at restart) while the session was open; HAProxy logged ${s.state}`,
+            evidence,
+          );
     }
     return undefined;
   };
   const appHint = (): Verdict | undefined => {
     if (!err) return undefined;
-    if (err.code === '1153' || err.cls === 'packet_too_large') return verdict('mysql_max_allowed_packet', 0.9, `the app got 1153 (packet bigger than max_allowed_packet) and ${s.server} closed the session`, evidence);
-    if (err.code === '4031' || err.cls === 'interaction_timeout') return verdict('mysql_wait_timeout', 0.9, 'the server sent 4031 (disconnected because of inactivity): wait_timeout', evidence);
+    if (err.code === '1153' || err.cls === 'packet_too_large')
+      return verdict(
+        'mysql_max_allowed_packet',
+        0.9,
+        `the app got 1153 (packet bigger than max_allowed_packet) and ${s.server} closed the session`,
+        evidence,
+      );
+    if (err.code === '4031' || err.cls === 'interaction_timeout')
+      return verdict(
+        'mysql_wait_timeout',
+        0.9,
+        'the server sent 4031 (disconnected because of inactivity): wait_timeout',
+        evidence,
+      );
     return undefined;
   };
   switch (c0) {
@@ -209,33 +307,66 @@ function decide(store: Store, s: Session, st: RuleSettings, err: AppError | unde
       for (const h of store.haEvents.range(s.end - 5000 - st.skew, s.end + st.skew)) {
         if (h.type === 'hard_stop' && (h.pid === undefined || s.pid === undefined || h.pid === s.pid)) {
           evidence.push(h.ev);
-          return verdict('haproxy_hard_stop', 0.95, `the old HAProxy process (pid ${s.pid ?? '?'}) hit hard-stop-after after a reload and killed the session (${s.state})`, evidence);
+          return verdict(
+            'haproxy_hard_stop',
+            0.95,
+            `the old HAProxy process (pid ${s.pid ?? '?'}) hit hard-stop-after after a reload and killed the session (${s.state})`,
+            evidence,
+          );
         }
       }
-      return verdict('haproxy_admin_kill', 0.9, `HAProxy killed the session (${s.state}): runtime API \`shutdown session(s)\` or equivalent`, evidence);
+      return verdict(
+        'haproxy_admin_kill',
+        0.9,
+        `HAProxy killed the session (${s.state}): runtime API \`shutdown session(s)\` or equivalent`,
+        evidence,
+      );
     }
     case 'D': {
       const m = mysqlFirst(0.8);
       if (m) return m;
       let down: Evidence | undefined;
-      for (const h of store.haEvents.range(s.end - 3000 - st.skew, s.end + st.skew + 1000)) if (h.type === 'down' && (!h.server || h.server === s.server)) { down = h.ev; }
+      for (const h of store.haEvents.range(s.end - 3000 - st.skew, s.end + st.skew + 1000))
+        if (h.type === 'down' && (!h.server || h.server === s.server)) {
+          down = h.ev;
+        }
       if (down) evidence.push(down);
-      return verdict('haproxy_server_down', down ? 0.95 : 0.85, `HAProxy marked ${s.backend}/${s.server} DOWN and shut its sessions (on-marked-down shutdown-sessions)`, evidence);
+      return verdict(
+        'haproxy_server_down',
+        down ? 0.95 : 0.85,
+        `HAProxy marked ${s.backend}/${s.server} DOWN and shut its sessions (on-marked-down shutdown-sessions)`,
+        evidence,
+      );
     }
     case 'U':
-      return verdict('haproxy_server_down', 0.6, `HAProxy shut the session on a backup server because an active one came UP (${s.state})`, evidence);
+      return verdict(
+        'haproxy_server_down',
+        0.6,
+        `HAProxy shut the session on a backup server because an active one came UP (${s.state})`,
+        evidence,
+      );
     case 'c': {
       const m = mysqlFirst(0.85);
       if (m) return m;
       const ab = orphan ?? abortedNear(inst, th, s, st, bind);
       if (ab) evidence.push(ab.ev);
-      return verdict('haproxy_timeout_client', ab ? 0.95 : 0.9, `HAProxy's \`timeout client\` expired (${s.state}) after ${fmtMs(idleOf(s, th))} without traffic`, evidence);
+      return verdict(
+        'haproxy_timeout_client',
+        ab ? 0.95 : 0.9,
+        `HAProxy's \`timeout client\` expired (${s.state}) after ${fmtMs(idleOf(s, th))} without traffic`,
+        evidence,
+      );
     }
     case 's': {
       if (killed && killed.t < s.end - 1000) return mysqlFirst(0.85)!;
       const ab = orphan ?? abortedNear(inst, th, s, st, bind);
       if (ab) evidence.push(ab.ev);
-      return verdict('haproxy_timeout_server', ab ? 0.95 : 0.9, `HAProxy's \`timeout server\` expired (${s.state})${ab?.reason === 'error_writing' ? ' while the server was still executing a query' : ''}`, evidence);
+      return verdict(
+        'haproxy_timeout_server',
+        ab ? 0.95 : 0.9,
+        `HAProxy's \`timeout server\` expired (${s.state})${ab?.reason === 'error_writing' ? ' while the server was still executing a query' : ''}`,
+        evidence,
+      );
     }
     case 'S': {
       const m = mysqlFirst(0.85);
@@ -243,24 +374,82 @@ function decide(store: Store, s: Session, st: RuleSettings, err: AppError | unde
       const ab = orphan ?? abortedNear(inst, th, s, st, bind);
       if (ab) {
         evidence.push(ab.ev);
-        if (ab.reason === 'timeout_reading') return withAt(ab.t, 'mysql_wait_timeout', 0.95, `${s.server} closed the idle connection: wait_timeout ("Got timeout reading communication packets")`, evidence);
-        if (ab.reason === 'packet_too_large') return withAt(ab.t, 'mysql_max_allowed_packet', 0.95, `${s.server} refused a packet bigger than max_allowed_packet and closed the connection`, evidence);
-        if (ab.reason === 'killed') return withAt(ab.t, 'mysql_kill', 0.85, `${s.server} logged the connection as KILLED`, evidence);
-        if (ab.reason === 'error_reading' || ab.reason === 'error_writing') return withAt(ab.t, 'network_reset', 0.6, `both sides saw the connection fail (HAProxy ${s.state}, ${s.server} "${ab.reason.replace('_', ' ')}"): a reset between them`, evidence);
+        if (ab.reason === 'timeout_reading')
+          return withAt(
+            ab.t,
+            'mysql_wait_timeout',
+            0.95,
+            `${s.server} closed the idle connection: wait_timeout ("Got timeout reading communication packets")`,
+            evidence,
+          );
+        if (ab.reason === 'packet_too_large')
+          return withAt(
+            ab.t,
+            'mysql_max_allowed_packet',
+            0.95,
+            `${s.server} refused a packet bigger than max_allowed_packet and closed the connection`,
+            evidence,
+          );
+        if (ab.reason === 'killed')
+          return withAt(ab.t, 'mysql_kill', 0.85, `${s.server} logged the connection as KILLED`, evidence);
+        if (ab.reason === 'error_reading' || ab.reason === 'error_writing')
+          return withAt(
+            ab.t,
+            'network_reset',
+            0.6,
+            `both sides saw the connection fail (HAProxy ${s.state}, ${s.server} "${ab.reason.replace('_', ' ')}"): a reset between them`,
+            evidence,
+          );
       }
       const h = appHint();
       if (h) return h;
-      if (s.state[1] === 'C') return verdict('unknown', 0.3, `${s.server} refused the connection (${s.state}): a connect failure, not a dead connection`, evidence, 'mysql');
+      if (s.state[1] === 'C')
+        return verdict(
+          'unknown',
+          0.3,
+          `${s.server} refused the connection (${s.state}): a connect failure, not a dead connection`,
+          evidence,
+          'mysql',
+        );
       // wait_timeout is at least 1 s (MySQL/MariaDB minimum) of idleness, so a session the server
       // closed sooner after the accept was not idle-closed: too many connections, an auth or host
       // block, or an oversized first query, and no line here says which
-      if (s.end - s.accept < 1000) return verdict('unknown', 0.3, `${s.server} closed the session ${fmtMs(s.end - s.accept)} after the accept (${s.state}): too soon for wait_timeout (≥ 1 s), and no MySQL log line names the reason`, evidence, 'mysql');
-      return verdict('mysql_wait_timeout', 0.55, `the server side closed the session (${s.state}) and no MySQL log line names the reason; an idle close by the server is most often wait_timeout`, evidence);
+      if (s.end - s.accept < 1000)
+        return verdict(
+          'unknown',
+          0.3,
+          `${s.server} closed the session ${fmtMs(s.end - s.accept)} after the accept (${s.state}): too soon for wait_timeout (≥ 1 s), and no MySQL log line names the reason`,
+          evidence,
+          'mysql',
+        );
+      return verdict(
+        'mysql_wait_timeout',
+        0.55,
+        `the server side closed the session (${s.state}) and no MySQL log line names the reason; an idle close by the server is most often wait_timeout`,
+        evidence,
+      );
     }
     case 'C': {
-      if (!err) return verdict('app_closed', 0.8, `the client closed the connection without COM_QUIT (${s.state}): process exit, crash or its own timeout`, evidence);
-      if (APP_TIMEOUT.test(err.message)) return verdict('app_closed', 0.7, `the app's own read/write timeout closed the connection (${s.state})`, evidence);
-      return verdict('network_reset', 0.6, `the client side of the session was reset (${s.state}) although the app did not close it`, evidence);
+      if (!err)
+        return verdict(
+          'app_closed',
+          0.8,
+          `the client closed the connection without COM_QUIT (${s.state}): process exit, crash or its own timeout`,
+          evidence,
+        );
+      if (APP_TIMEOUT.test(err.message))
+        return verdict(
+          'app_closed',
+          0.7,
+          `the app's own read/write timeout closed the connection (${s.state})`,
+          evidence,
+        );
+      return verdict(
+        'network_reset',
+        0.6,
+        `the client side of the session was reset (${s.state}) although the app did not close it`,
+        evidence,
+      );
     }
     case '-': {
       const m = mysqlFirst(0.9);
@@ -270,19 +459,51 @@ function decide(store: Store, s: Session, st: RuleSettings, err: AppError | unde
       const ab = orphan ?? abortedOf(inst, th);
       if (ab) {
         evidence.push(ab.ev);
-        if (ab.reason === 'timeout_reading') return withAt(ab.t, 'mysql_wait_timeout', 0.8, 'MySQL logged "Got timeout reading communication packets" for the thread: wait_timeout', evidence);
-        if (ab.reason === 'packet_too_large') return withAt(ab.t, 'mysql_max_allowed_packet', 0.85, 'MySQL logged a packet bigger than max_allowed_packet for the thread', evidence);
+        if (ab.reason === 'timeout_reading')
+          return withAt(
+            ab.t,
+            'mysql_wait_timeout',
+            0.8,
+            'MySQL logged "Got timeout reading communication packets" for the thread: wait_timeout',
+            evidence,
+          );
+        if (ab.reason === 'packet_too_large')
+          return withAt(
+            ab.t,
+            'mysql_max_allowed_packet',
+            0.85,
+            'MySQL logged a packet bigger than max_allowed_packet for the thread',
+            evidence,
+          );
       }
       // The app process died or dropped its socket without COM_QUIT: the kernel's FIN looks like a
       // normal close to HAProxy (`--`), MySQL says the client vanished (lab 11: SIGKILLed workers).
       if (!err && ab && ab.reason === 'error_reading' && ab.t >= s.end - st.skew - 1000 && ab.t <= s.end + st.skew) {
-        return withAt(ab.t, 'app_closed', 0.7, `the client closed without COM_QUIT: HAProxy saw a normal close (${s.state}), ${s.server} "Got an error reading communication packets" and no Quit`, evidence);
+        return withAt(
+          ab.t,
+          'app_closed',
+          0.7,
+          `the client closed without COM_QUIT: HAProxy saw a normal close (${s.state}), ${s.server} "Got an error reading communication packets" and no Quit`,
+          evidence,
+        );
       }
       if (!err) return verdict('unknown', 0.2, 'normal termination', evidence, 'unknown');
-      return verdict('unknown', 0.3, `HAProxy logged a normal close (${s.state}) at the time of the error: the server side closed first, and no MySQL log says why (KILL at log_warnings<4 without a general log, restart without an error log?)`, evidence, 'mysql');
+      return verdict(
+        'unknown',
+        0.3,
+        `HAProxy logged a normal close (${s.state}) at the time of the error: the server side closed first, and no MySQL log says why (KILL at log_warnings<4 without a general log, restart without an error log?)`,
+        evidence,
+        'mysql',
+      );
     }
     default:
-      return verdict('unknown', 0.4, `HAProxy ended the session itself (${s.state}): ${(s.termination as { description?: string } | undefined)?.description ?? decodeTermination(s.state).description}`, evidence, 'haproxy');
+      return verdict(
+        'unknown',
+        0.4,
+        `HAProxy ended the session itself (${s.state}): ${(s.termination as { description?: string } | undefined)?.description ?? decodeTermination(s.state).description}`,
+        evidence,
+        'haproxy',
+      );
   }
 }
 
@@ -307,5 +528,9 @@ export function mayBeServerClosed(store: Store, s: Session, st: RuleSettings): b
   const inst = store.instances.get(s.server);
   if (!inst) return false;
   const from = s.accept - st.skew - 1000;
-  return inst.kills.any(from, s.end + 500) || inst.events.any(from, s.end + DOWN_DETECTION) || inst.aborted.any(from, s.end + st.skew + 3000);
+  return (
+    inst.kills.any(from, s.end + 500) ||
+    inst.events.any(from, s.end + DOWN_DETECTION) ||
+    inst.aborted.any(from, s.end + st.skew + 3000)
+  );
 }

@@ -9,7 +9,18 @@ import type { OutRecord } from '../pipeline/parse-file.js';
 import { MinHeap } from './heap.js';
 import { LeftWindow } from './left-window.js';
 import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
-import { get, num, str, type Aborted, type Evidence, type HaEvent, type InstanceEvent, type Session, type Thread, type UserStats } from './model.js';
+import {
+  get,
+  num,
+  str,
+  type Aborted,
+  type Evidence,
+  type HaEvent,
+  type InstanceEvent,
+  type Session,
+  type Thread,
+  type UserStats,
+} from './model.js';
 
 /**
  * An array kept sorted by a numeric key, appended at the back (logs are nearly in order). The keys
@@ -26,13 +37,24 @@ export class TimeList<T> {
     const keys = this.keys;
     let i = keys.length;
     while (i > this.head && keys[i - 1]! > k) i--;
-    if (i === keys.length) { this.items.push(x); keys.push(k); } else { this.items.splice(i, 0, x); keys.splice(i, 0, k); }
+    if (i === keys.length) {
+      this.items.push(x);
+      keys.push(k);
+    } else {
+      this.items.splice(i, 0, x);
+      keys.splice(i, 0, k);
+    }
   }
   /** index of the first item with key >= k */
   lowerBound(k: number): number {
     const keys = this.keys;
-    let lo = this.head, hi = keys.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (keys[mid]! < k) lo = mid + 1; else hi = mid; }
+    let lo = this.head,
+      hi = keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (keys[mid]! < k) lo = mid + 1;
+      else hi = mid;
+    }
     return lo;
   }
   *range(from: number, to: number): Generator<T> {
@@ -56,8 +78,12 @@ export class TimeList<T> {
     }
     return out;
   }
-  get size(): number { return this.items.length - this.head; }
-  *all(): Generator<T> { for (let i = this.head; i < this.items.length; i++) yield this.items[i]!; }
+  get size(): number {
+    return this.items.length - this.head;
+  }
+  *all(): Generator<T> {
+    for (let i = this.head; i < this.items.length; i++) yield this.items[i]!;
+  }
 }
 
 export interface Instance {
@@ -97,7 +123,13 @@ export function acceptKey(s: Session): number {
 }
 
 export function evidenceOf(r: OutRecord, kind: Evidence['kind']): Evidence {
-  return { kind, file: r.path, offset: r.offset, text: r.text.length > 2000 ? r.text.slice(0, 2000) + '…' : r.text, t: r.t };
+  return {
+    kind,
+    file: r.path,
+    offset: r.offset,
+    text: r.text.length > 2000 ? r.text.slice(0, 2000) + '…' : r.text,
+    t: r.t,
+  };
 }
 
 /** how long a thread with no known end is kept after its last command */
@@ -116,7 +148,20 @@ export class Store {
   instance(name: string): Instance {
     let i = this.instances.get(name);
     if (!i) {
-      i = { name, threads: new Map(), bySecond: new Map(), acceptSec: new Map(), threadList: new MinHeap<Thread>((t) => t.queuedAt), aborted: new TimeList<Aborted>((a) => a.t), abortedById: new Map(), events: new TimeList<InstanceEvent>((e) => e.t), lastActivity: undefined, hasErrorLog: false, users: new Map(), kills: new TimeList<number>((t) => t) };
+      i = {
+        name,
+        threads: new Map(),
+        bySecond: new Map(),
+        acceptSec: new Map(),
+        threadList: new MinHeap<Thread>((t) => t.queuedAt),
+        aborted: new TimeList<Aborted>((a) => a.t),
+        abortedById: new Map(),
+        events: new TimeList<InstanceEvent>((e) => e.t),
+        lastActivity: undefined,
+        hasErrorLog: false,
+        users: new Map(),
+        kills: new TimeList<number>((t) => t),
+      };
       this.instances.set(name, i);
     }
     return i;
@@ -137,7 +182,9 @@ export class Store {
     const status = num(d.http?.response?.status_code);
     const bsrc = h.backend_source as Doc | undefined;
     const s: Session = {
-      accept: r.t, end, state,
+      accept: r.t,
+      end,
+      state,
       clientIp: str(src.ip) ?? str(src.address) ?? '-',
       clientPort: port ?? -1,
       frontend: str(h.frontend_name) ?? '',
@@ -147,8 +194,10 @@ export class Store {
       pid: num(d.process?.pid),
       status,
       bytesRead: num(h.bytes_read),
-      ev: evidenceOf(r, 'haproxy'), claimed: false,
-      termination: h.termination, backendSource: bsrc,
+      ev: evidenceOf(r, 'haproxy'),
+      claimed: false,
+      termination: h.termination,
+      backendSource: bsrc,
       request: status !== undefined ? str(get(r.doc, 'haproxy.http.request.raw_request_line')) : undefined,
     };
     if (s.mode === 'http') {
@@ -165,11 +214,13 @@ export class Store {
     const inst = this.instance(s.server);
     const b = inst.acceptSec.get(sec);
     const key = acceptKey(s);
-    if (b) b.push(key); else inst.acceptSec.set(sec, [key]);
+    if (b) b.push(key);
+    else inst.acceptSec.set(sec, [key]);
     if (!s.state.startsWith('-')) this.abnormal.add(s);
     if (s.clientPort >= 0) {
       const l = this.byPort.get(s.clientPort);
-      if (l) l.push(s); else this.byPort.set(s.clientPort, [s]);
+      if (l) l.push(s);
+      else this.byPort.set(s.clientPort, [s]);
     }
     return s;
   }
@@ -181,12 +232,23 @@ export class Store {
     // a unix socket's "port" is a socket id (haproxy.unix_socket_id), not a join key
     const port = c === 'unix' ? undefined : p.clientPort;
     const s: Session = {
-      accept: p.t, end: p.end, state,
+      accept: p.t,
+      end: p.end,
+      state,
       clientIp: c === '' ? '-' : c,
       clientPort: port ?? -1,
-      frontend: p.frontend, backend: p.backend, server: p.server, mode: 'tcp', pid: p.pid, status: undefined,
-      bytesRead: p.bytesRead, ev: evidenceOf(r, 'haproxy'), claimed: false,
-      termination: undefined, backendSource: undefined, request: undefined, // decoded when shown
+      frontend: p.frontend,
+      backend: p.backend,
+      server: p.server,
+      mode: 'tcp',
+      pid: p.pid,
+      status: undefined,
+      bytesRead: p.bytesRead,
+      ev: evidenceOf(r, 'haproxy'),
+      claimed: false,
+      termination: undefined,
+      backendSource: undefined,
+      request: undefined, // decoded when shown
     };
     return this.index(s);
   }
@@ -195,7 +257,8 @@ export class Store {
     inst.aborted.add(a);
     if (a.threadId === undefined) return;
     const l = inst.abortedById.get(a.threadId);
-    if (l) l.push(a); else inst.abortedById.set(a.threadId, [a]);
+    if (l) l.push(a);
+    else inst.abortedById.set(a.threadId, [a]);
   }
 
   addHaEvent(r: OutRecord): void {
@@ -211,10 +274,19 @@ export class Store {
     } else if (type === 'server_state') {
       const st = String(get(d, 'haproxy.server_state.state') ?? '').toUpperCase();
       const server = str(get(d, 'haproxy.server_state.server'));
-      const e: HaEvent = { type: st === 'DOWN' ? 'down' : 'up', t: r.t, pid, server, backend: str(get(d, 'haproxy.server_state.backend')), reason: str(get(d, 'haproxy.server_state.reason')), ev };
+      const e: HaEvent = {
+        type: st === 'DOWN' ? 'down' : 'up',
+        t: r.t,
+        pid,
+        server,
+        backend: str(get(d, 'haproxy.server_state.backend')),
+        reason: str(get(d, 'haproxy.server_state.reason')),
+        ev,
+      };
       if (st === 'DOWN' || st === 'UP') {
         this.haEvents.add(e);
-        if (server) this.instance(server).events.add({ type: st === 'DOWN' ? 'down' : 'up', t: r.t, ev, detail: e.reason });
+        if (server)
+          this.instance(server).events.add({ type: st === 'DOWN' ? 'down' : 'up', t: r.t, ev, detail: e.reason });
       }
     }
   }
@@ -231,7 +303,10 @@ export class Store {
       const l = this.byPort.get(s.clientPort);
       if (l) {
         if (l[0] === s) l.shift();
-        else { const i = l.indexOf(s); if (i >= 0) l.splice(i, 1); }
+        else {
+          const i = l.indexOf(s);
+          if (i >= 0) l.splice(i, 1);
+        }
       }
       if (!s.claimed && s.state[0] === '-') normal.push(s);
     }
@@ -260,11 +335,19 @@ export class Store {
       }
       for (const t of old) {
         const l = inst.threads.get(t.id);
-        if (l) { const i = l.indexOf(t); if (i >= 0) l.splice(i, 1); if (!l.length) inst.threads.delete(t.id); }
+        if (l) {
+          const i = l.indexOf(t);
+          if (i >= 0) l.splice(i, 1);
+          if (!l.length) inst.threads.delete(t.id);
+        }
         if (t.connectT !== undefined) {
           const k = Math.floor(t.connectT / 1000);
           const b = inst.bySecond.get(k);
-          if (b) { const i = b.indexOf(t); if (i >= 0) b.splice(i, 1); if (!b.length) inst.bySecond.delete(k); }
+          if (b) {
+            const i = b.indexOf(t);
+            if (i >= 0) b.splice(i, 1);
+            if (!b.length) inst.bySecond.delete(k);
+          }
         }
       }
       for (const a of inst.aborted.evictBefore(before)) {

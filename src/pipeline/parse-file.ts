@@ -38,7 +38,9 @@ export class OutRecord {
     readonly text: string,
     readonly path: string,
     readonly issue?: ParseIssue,
-  ) { this.built = doc; }
+  ) {
+    this.built = doc;
+  }
 
   /** the full output document (event.original, log.*, goneaway.kind included) */
   get doc(): Doc {
@@ -122,16 +124,27 @@ function count(counts: FileCounts, out: OutRecord): void {
 }
 
 /** HAProxy logs: one record per line, read straight from the line reader (the ≥ 1M lines/s path). */
-function* haproxyRecords(lines: Iterable<Line>, path: string, ctx: ParseContext, counts: FileCounts): Generator<OutRecord> {
+function* haproxyRecords(
+  lines: Iterable<Line>,
+  path: string,
+  ctx: ParseContext,
+  counts: FileCounts,
+): Generator<OutRecord> {
   for (const l of lines) {
     const text = l.text;
-    if (isBlank(text)) { counts.blank++; continue; }
+    if (isBlank(text)) {
+      counts.blank++;
+      continue;
+    }
     counts.records++;
     const r = parseHaproxyLine(text, ctx);
     let out: OutRecord;
     if (r.ok) {
       out = new OutRecord('haproxy', r.value.t, r.value, undefined, l.offset, text, path);
-      if (r.value.t !== undefined) { ctx.refTime = r.value.t; ctx.refTimeIsUpperBound = false; }
+      if (r.value.t !== undefined) {
+        ctx.refTime = r.value.t;
+        ctx.refTimeIsUpperBound = false;
+      }
     } else {
       out = unparsed({ text, offset: l.offset }, path, r.issue);
     }
@@ -141,32 +154,57 @@ function* haproxyRecords(lines: Iterable<Line>, path: string, ctx: ParseContext,
 }
 
 /** Streams the records of one file. `ctx` is copied; its refTime follows the file. */
-export function* parseFile(path: string, kind: FileKind, baseCtx: ParseContext, counts: FileCounts, opts: ParseFileOptions = {}): Generator<OutRecord> {
+export function* parseFile(
+  path: string,
+  kind: FileKind,
+  baseCtx: ParseContext,
+  counts: FileCounts,
+  opts: ParseFileOptions = {},
+): Generator<OutRecord> {
   const ctx: ParseContext = { ...baseCtx };
   const shownAs = displayPath(path);
   counts.path = shownAs;
   if (ctx.refTime === undefined) {
     // Year-less syslog dates: start from the file's mtime (the newest line is at most that old),
     // then follow HAProxy's own dated fields (USER_PAIN #3: never the current year blindly).
-    try { ctx.refTime = statSync(path).mtimeMs; ctx.refTimeIsUpperBound = true; } catch { /* unreadable files fail in readLines */ }
+    try {
+      ctx.refTime = statSync(path).mtimeMs;
+      ctx.refTimeIsUpperBound = true;
+    } catch {
+      /* unreadable files fail in readLines */
+    }
   }
   const prefix = sniffFilePrefix(path, kind);
   counts.prefix = prefix;
   const raw = readLines(path, opts.stats, opts.onProgress);
   const lines = prefix ? stripContainerPrefix(raw, prefix) : raw;
-  if (kind === 'haproxy') { yield* haproxyRecords(lines, shownAs, ctx, counts); return; }
+  if (kind === 'haproxy') {
+    yield* haproxyRecords(lines, shownAs, ctx, counts);
+    return;
+  }
   const nonBlank = (function* () {
     for (const l of lines) {
-      if (isBlank(l.text) && (l.text.length === 0 || kind !== 'mysql-general')) { counts.blank++; continue; }
+      if (isBlank(l.text) && (l.text.length === 0 || kind !== 'mysql-general')) {
+        counts.blank++;
+        continue;
+      }
       yield l;
     }
   })();
   let records: Iterable<RecordText>;
   switch (kind) {
-    default: records = lineRecords(nonBlank); break;
-    case 'mysql-error': records = assembleRecords(nonBlank, isMysqlErrorRecordStart); break;
-    case 'mysql-general': records = assembleRecords(nonBlank, isMysqlGeneralRecordStart); break;
-    case 'app': records = assembleRecords(nonBlank, isAppRecordStart); break;
+    default:
+      records = lineRecords(nonBlank);
+      break;
+    case 'mysql-error':
+      records = assembleRecords(nonBlank, isMysqlErrorRecordStart);
+      break;
+    case 'mysql-general':
+      records = assembleRecords(nonBlank, isMysqlGeneralRecordStart);
+      break;
+    case 'app':
+      records = assembleRecords(nonBlank, isAppRecordStart);
+      break;
   }
   const general = newGeneralLogState();
   for (const rec of records) {
@@ -175,16 +213,22 @@ export function* parseFile(path: string, kind: FileKind, baseCtx: ParseContext, 
     let out: OutRecord | undefined;
     if (kind === 'app') {
       const r = parseAppRecord(rec.text, ctx);
-      if (r.ok && r.value === null) { counts.skipped++; continue; }
+      if (r.ok && r.value === null) {
+        counts.skipped++;
+        continue;
+      }
       out = r.ok
         ? new OutRecord(r.value!.kind, r.value!.t, r.value!, undefined, rec.offset, rec.text, shownAs)
         : unparsed(rec, shownAs, r.issue);
     } else {
-      const r = kind === 'mysql-error' ? parseMysqlErrorRecord(rec.text, ctx)
-        : parseMysqlGeneralRecord(rec.text, ctx, general);
+      const r =
+        kind === 'mysql-error' ? parseMysqlErrorRecord(rec.text, ctx) : parseMysqlGeneralRecord(rec.text, ctx, general);
       if (r.ok) {
         out = new OutRecord(r.value.kind, r.value.t, r.value, undefined, rec.offset, rec.text, shownAs);
-        if (r.value.t !== undefined) { ctx.refTime = r.value.t; ctx.refTimeIsUpperBound = false; }
+        if (r.value.t !== undefined) {
+          ctx.refTime = r.value.t;
+          ctx.refTimeIsUpperBound = false;
+        }
       } else {
         out = unparsed(rec, shownAs, r.issue);
       }

@@ -43,7 +43,11 @@ function writeAll(fd: number, buf: Buffer, len: number): void {
 export class BufferedOutput implements Output {
   buf: RawBuffer = Buffer.allocUnsafe(SIZE) as RawBuffer;
   pos = 0;
-  constructor(private readonly fd: number, private readonly own: boolean, readonly isTTY: boolean) {}
+  constructor(
+    private readonly fd: number,
+    private readonly own: boolean,
+    readonly isTTY: boolean,
+  ) {}
   private flush(): void {
     if (this.pos === 0) return;
     writeAll(this.fd, this.buf, this.pos);
@@ -71,7 +75,11 @@ export function openOutput(path: string | undefined): BufferedOutput {
     try {
       fd = openSync(path, 'w');
     } catch (e) {
-      throw new GoneawayError('GA_ERR_OUTPUT', `cannot write ${path}: ${(e as Error).message}`, { key: '--out', value: path, fix: 'give a writable path (its directory must exist)' });
+      throw new GoneawayError('GA_ERR_OUTPUT', `cannot write ${path}: ${(e as Error).message}`, {
+        key: '--out',
+        value: path,
+        fix: 'give a writable path (its directory must exist)',
+      });
     }
     return new BufferedOutput(fd, true, false);
   }

@@ -3,7 +3,6 @@ import type { OutRecord } from '../pipeline/parse-file.js';
 import type { Output } from './output.js';
 import { get } from '../correlate/model.js';
 
-
 function summary(r: OutRecord): string {
   const d = r.doc;
   switch (r.kind) {
@@ -34,5 +33,7 @@ export class RecordTable {
     const t = r.t === undefined ? '-' : new Date(r.t).toISOString();
     this.out.write(`${t.padEnd(24)} ${r.kind.padEnd(13)} ${String(r.offset).padStart(10)}  ${summary(r)}\n`);
   }
-  flush(): void { /* rows are written as they come */ }
+  flush(): void {
+    /* rows are written as they come */
+  }
 }

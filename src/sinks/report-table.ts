@@ -7,14 +7,20 @@ const bold = (s: string, on: boolean) => (on ? `\x1b[1m${s}\x1b[0m` : s);
 
 export function renderTable(summary: Summary, events: Doc[], tty: boolean): string {
   const out: string[] = [];
-  out.push(bold(`WHO HUNG UP — ${summary.app_errors} app error(s), ${summary.connections} silent abnormal closure(s)`, tty));
+  out.push(
+    bold(`WHO HUNG UP — ${summary.app_errors} app error(s), ${summary.connections} silent abnormal closure(s)`, tty),
+  );
   out.push('');
   const terms = Object.entries(summary.by_terminator).sort((a, b) => b[1] - a[1]);
   if (terms.length) out.push('App errors by terminator: ' + terms.map(([k, n]) => `${k} ${n}`).join(', '));
   out.push('');
-  out.push(`${'CAUSE'.padEnd(26)} ${'BY'.padEnd(8)} ${'ERRORS'.padStart(6)} ${'SILENT'.padStart(6)} ${'CONF'.padStart(5)}`);
+  out.push(
+    `${'CAUSE'.padEnd(26)} ${'BY'.padEnd(8)} ${'ERRORS'.padStart(6)} ${'SILENT'.padStart(6)} ${'CONF'.padStart(5)}`,
+  );
   for (const c of summary.causes) {
-    out.push(`${c.cause.padEnd(26)} ${c.terminated_by.padEnd(8)} ${String(c.app_errors).padStart(6)} ${String(c.connections).padStart(6)} ${c.mean_confidence.toFixed(2).padStart(5)}`);
+    out.push(
+      `${c.cause.padEnd(26)} ${c.terminated_by.padEnd(8)} ${String(c.app_errors).padStart(6)} ${String(c.connections).padStart(6)} ${c.mean_confidence.toFixed(2).padStart(5)}`,
+    );
   }
   out.push('');
   out.push(bold('FIXES', tty));
@@ -26,12 +32,18 @@ export function renderTable(summary: Summary, events: Doc[], tty: boolean): stri
   out.push(bold('APP ERRORS', tty));
   for (const e of events) {
     if (get(e, 'goneaway.kind') !== 'app_error') continue;
-    out.push(`${e['@timestamp']}  ${String(get(e, 'error.code')).padEnd(8)} ${String(get(e, 'goneaway.cause')).padEnd(26)} by ${get(e, 'goneaway.terminated_by')} (${Number(get(e, 'goneaway.confidence')).toFixed(2)}, ${get(e, 'goneaway.join.method')})`);
-    out.push(`    ${get(e, 'log.file.path')}@${get(e, 'log.offset')}: ${String(get(e, 'error.message')).slice(0, 140)}`);
+    out.push(
+      `${e['@timestamp']}  ${String(get(e, 'error.code')).padEnd(8)} ${String(get(e, 'goneaway.cause')).padEnd(26)} by ${get(e, 'goneaway.terminated_by')} (${Number(get(e, 'goneaway.confidence')).toFixed(2)}, ${get(e, 'goneaway.join.method')})`,
+    );
+    out.push(
+      `    ${get(e, 'log.file.path')}@${get(e, 'log.offset')}: ${String(get(e, 'error.message')).slice(0, 140)}`,
+    );
     out.push(`    why: ${get(e, 'goneaway.why')}`);
     for (const ev of (get(e, 'goneaway.evidence') as Doc[] | undefined) ?? []) {
       if (ev.kind === 'app') continue;
-      out.push(`    ${String(ev.kind).padEnd(13)} ${ev.file}@${ev.offset}: ${String(ev.text).split('\n')[0]!.slice(0, 160)}`);
+      out.push(
+        `    ${String(ev.kind).padEnd(13)} ${ev.file}@${ev.offset}: ${String(ev.text).split('\n')[0]!.slice(0, 160)}`,
+      );
     }
   }
   return out.join('\n') + '\n';

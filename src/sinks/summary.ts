@@ -23,26 +23,53 @@ export interface Summary {
 export function summarize(events: Doc[], stats: CorrelateStats): Summary {
   const byTerm: Record<string, number> = {};
   const rows = new Map<string, CauseRow & { confSum: number }>();
-  let appErrors = 0, connections = 0;
+  let appErrors = 0,
+    connections = 0;
   for (const e of events) {
     const kind = get(e, 'goneaway.kind');
     const cause = String(get(e, 'goneaway.cause') ?? 'unknown');
     const term = String(get(e, 'goneaway.terminated_by') ?? 'unknown');
     let row = rows.get(cause);
     if (!row) {
-      row = { cause, terminated_by: term, app_errors: 0, connections: 0, mean_confidence: 0, confSum: 0, recommendation: undefined };
+      row = {
+        cause,
+        terminated_by: term,
+        app_errors: 0,
+        connections: 0,
+        mean_confidence: 0,
+        confSum: 0,
+        recommendation: undefined,
+      };
       rows.set(cause, row);
     }
-    if (kind === 'app_error') { appErrors++; row.app_errors++; byTerm[term] = (byTerm[term] ?? 0) + 1; } else { connections++; row.connections++; }
+    if (kind === 'app_error') {
+      appErrors++;
+      row.app_errors++;
+      byTerm[term] = (byTerm[term] ?? 0) + 1;
+    } else {
+      connections++;
+      row.connections++;
+    }
     row.confSum += Number(get(e, 'goneaway.confidence') ?? 0);
     // the last event's recommendation has seen the most observations
     row.recommendation = get(e, 'goneaway.recommendation') as CauseRow['recommendation'];
   }
   const causes = [...rows.values()]
-    .map(({ confSum, ...r }) => ({ ...r, mean_confidence: Math.round((confSum / Math.max(1, r.app_errors + r.connections)) * 100) / 100 }))
+    .map(({ confSum, ...r }) => ({
+      ...r,
+      mean_confidence: Math.round((confSum / Math.max(1, r.app_errors + r.connections)) * 100) / 100,
+    }))
     .sort((a, b) => b.app_errors - a.app_errors || b.connections - a.connections);
   return {
-    app_errors: appErrors, connections, by_terminator: byTerm, causes,
-    files: stats.files.map((f) => ({ path: f.path, kind: f.kind, records: f.records, unparsed: f.byKind.unparsed ?? 0 })),
+    app_errors: appErrors,
+    connections,
+    by_terminator: byTerm,
+    causes,
+    files: stats.files.map((f) => ({
+      path: f.path,
+      kind: f.kind,
+      records: f.records,
+      unparsed: f.byKind.unparsed ?? 0,
+    })),
   };
 }

@@ -55,32 +55,67 @@ type Buf = Buffer & { latin1Write(s: string, off: number): number };
 
 function seg(b: Buf, p: number, s: Uint8Array): number {
   const n = s.length;
-  if (n > 8) { b.set(s, p); return p + n; }
+  if (n > 8) {
+    b.set(s, p);
+    return p + n;
+  }
   for (let i = 0; i < n; i++) b[p + i] = s[i]!;
   return p + n;
 }
 
 /** "00".."99" as byte pairs */
 const PAIRS = new Uint8Array(200);
-for (let i = 0; i < 100; i++) { PAIRS[2 * i] = 48 + Math.floor(i / 10); PAIRS[2 * i + 1] = 48 + (i % 10); }
+for (let i = 0; i < 100; i++) {
+  PAIRS[2 * i] = 48 + Math.floor(i / 10);
+  PAIRS[2 * i + 1] = 48 + (i % 10);
+}
 
 /** a JSON number: integers below 2^31 as digits (two at a time), anything else as JSON.stringify prints it */
 function num(b: Buf, p: number, v: number): number {
   if ((v | 0) !== v || v < 0) {
-    if (v < 0 && v > -2147483648 && (v | 0) === v) { b[p] = 45; return num(b, p + 1, -v); }
+    if (v < 0 && v > -2147483648 && (v | 0) === v) {
+      b[p] = 45;
+      return num(b, p + 1, -v);
+    }
     return p + b.latin1Write(JSON.stringify(v), p);
   }
-  if (v < 10) { b[p] = 48 + v; return p + 1; }
-  if (v < 100) { b[p] = PAIRS[2 * v]!; b[p + 1] = PAIRS[2 * v + 1]!; return p + 2; }
-  const k = v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5 : v < 1000000 ? 6 : v < 10000000 ? 7 : v < 100000000 ? 8 : v < 1000000000 ? 9 : 10;
+  if (v < 10) {
+    b[p] = 48 + v;
+    return p + 1;
+  }
+  if (v < 100) {
+    b[p] = PAIRS[2 * v]!;
+    b[p + 1] = PAIRS[2 * v + 1]!;
+    return p + 2;
+  }
+  const k =
+    v < 1000
+      ? 3
+      : v < 10000
+        ? 4
+        : v < 100000
+          ? 5
+          : v < 1000000
+            ? 6
+            : v < 10000000
+              ? 7
+              : v < 100000000
+                ? 8
+                : v < 1000000000
+                  ? 9
+                  : 10;
   let i = p + k;
   while (v >= 100) {
     const q = (v / 100) | 0;
     const r = v - q * 100;
-    b[--i] = PAIRS[2 * r + 1]!; b[--i] = PAIRS[2 * r]!;
+    b[--i] = PAIRS[2 * r + 1]!;
+    b[--i] = PAIRS[2 * r]!;
     v = q;
   }
-  if (v >= 10) { b[--i] = PAIRS[2 * v + 1]!; b[--i] = PAIRS[2 * v]!; } else b[--i] = 48 + v;
+  if (v >= 10) {
+    b[--i] = PAIRS[2 * v + 1]!;
+    b[--i] = PAIRS[2 * v]!;
+  } else b[--i] = 48 + v;
   return p + k;
 }
 
@@ -125,8 +160,12 @@ function iso(b: Buf, p: number, t: number): number {
   }
   for (let i = 0; i < 20; i++) b[p + i] = isoHead[h + i]!;
   const ms = t - sec * 1000;
-  const hu = (ms / 100) | 0, r = ms - hu * 100;
-  b[p + 20] = 48 + hu; b[p + 21] = PAIRS[2 * r]!; b[p + 22] = PAIRS[2 * r + 1]!; b[p + 23] = 90;
+  const hu = (ms / 100) | 0,
+    r = ms - hu * 100;
+  b[p + 20] = 48 + hu;
+  b[p + 21] = PAIRS[2 * r]!;
+  b[p + 22] = PAIRS[2 * r + 1]!;
+  b[p + 23] = 90;
   return p + 24;
 }
 
@@ -151,7 +190,10 @@ class Block {
     const bytes = this.lookup(k1, k2, k3, make);
     const i = this.next;
     this.next = (i + 1) & 7;
-    this.r1[i] = k1; this.r2[i] = k2; this.r3[i] = k3; this.rb[i] = bytes;
+    this.r1[i] = k1;
+    this.r2[i] = k2;
+    this.r3[i] = k3;
+    this.rb[i] = bytes;
     return bytes;
   }
   private lookup(k1: unknown, k2: unknown, k3: unknown, make: () => string): Uint8Array {
@@ -162,71 +204,181 @@ class Block {
     bytes = enc(make());
     // bounded: a log with endless distinct names just stops being cached
     if (this.size < 4096) {
-      if (!m2) this.map.set(k1, m2 = new Map());
-      if (!m3) m2.set(k2, m3 = new Map());
+      if (!m2) this.map.set(k1, (m2 = new Map()));
+      if (!m3) m2.set(k2, (m3 = new Map()));
       m3.set(k3, bytes);
       this.size++;
     }
     return bytes;
   }
 }
-const procHost = new Block(), names = new Block(), stateBlock = new Block(), hostTail = new Block(), pathBlock = new Block();
+const procHost = new Block(),
+  names = new Block(),
+  stateBlock = new Block(),
+  hostTail = new Block(),
+  pathBlock = new Block();
 const q = (s: string) => JSON.stringify(s);
 
 /** Writes the NDJSON line (with its newline) of a pristine tcplog record. */
-export function writeTcplogNdjson(out: BufferedOutput, r: TcpLogRecord, original: string, pathJson: string, offset: number): void {
-  const strings = original.length + r.client.length + r.frontend.length + r.backend.length + r.server.length + r.state.length
-    + (r.host?.length ?? 0) + (r.program?.length ?? 0) + (r.destination?.length ?? 0) + (r.extra?.length ?? 0) + pathJson.length;
+export function writeTcplogNdjson(
+  out: BufferedOutput,
+  r: TcpLogRecord,
+  original: string,
+  pathJson: string,
+  offset: number,
+): void {
+  const strings =
+    original.length +
+    r.client.length +
+    r.frontend.length +
+    r.backend.length +
+    r.server.length +
+    r.state.length +
+    (r.host?.length ?? 0) +
+    (r.program?.length ?? 0) +
+    (r.destination?.length ?? 0) +
+    (r.extra?.length ?? 0) +
+    pathJson.length;
   out.reserve(1200 + 12 * strings);
   const b = out.buf as Buf;
   let p = out.pos;
-  p = seg(b, p, K.ts); p = iso(b, p, r.t);
-  const c = r.client, port = r.clientPort;
+  p = seg(b, p, K.ts);
+  p = iso(b, p, r.t);
+  const c = r.client,
+    port = r.clientPort;
   let unixId: number | undefined;
   if (c === '-' || c === '') {
-    if (port !== undefined) { p = seg(b, p, K.srcPort); p = num(b, p, port); p = seg(b, p, K.close); } else p = seg(b, p, K.noSrc);
+    if (port !== undefined) {
+      p = seg(b, p, K.srcPort);
+      p = num(b, p, port);
+      p = seg(b, p, K.close);
+    } else p = seg(b, p, K.noSrc);
   } else if (c === 'unix') {
     unixId = port;
-    p = seg(b, p, K.srcUnix); p = seg(b, p, K.close);
+    p = seg(b, p, K.srcUnix);
+    p = seg(b, p, K.close);
   } else {
-    p = seg(b, p, K.srcAddr); p = str(b, p, c);
-    if (isIp(c)) { p = seg(b, p, K.ip); p = str(b, p, c); }
-    if (port !== undefined) { p = seg(b, p, K.port); p = num(b, p, port); }
+    p = seg(b, p, K.srcAddr);
+    p = str(b, p, c);
+    if (isIp(c)) {
+      p = seg(b, p, K.ip);
+      p = str(b, p, c);
+    }
+    if (port !== undefined) {
+      p = seg(b, p, K.port);
+      p = num(b, p, port);
+    }
     p = seg(b, p, K.close);
   }
   const host = r.host !== undefined && r.host !== '-' ? r.host : undefined;
   const tt = r.Tt;
   // `,"process":{…},"host":{…},"event":{"duration":` (or without the event when Tt < 0)
-  p = seg(b, p, procHost.get(r.program, r.pid, host, () => {
-    let t = '';
-    if (r.program !== undefined) t += r.pid !== undefined ? `,"process":{"name":${q(r.program)},"pid":${r.pid}}` : `,"process":{"name":${q(r.program)}}`;
-    else if (r.pid !== undefined) t += `,"process":{"pid":${r.pid}}`;
-    if (host !== undefined) t += `,"host":{"hostname":${q(host)}}`;
-    return t;
-  }));
-  if (tt >= 0) { p = seg(b, p, K.evDur); p = num(b, p, tt * 1_000_000); p = seg(b, p, K.orig); p = str(b, p, original); p = seg(b, p, K.close); }
-  if (r.destination !== undefined) { p = seg(b, p, K.dest); p = str(b, p, r.destination); p = seg(b, p, K.close); }
-  p = seg(b, p, names.get(r.frontend, r.backend, r.server, () =>
-    `,"haproxy":{"message_type":"traffic","mode":"tcp","log_format":"tcplog","frontend_name":${q(r.frontend)},"backend_name":${q(r.backend)},"server_name":${q(r.server)},"total_waiting_time_ms":`));
-  p = num(b, p, r.Tw); p = seg(b, p, K.tc); p = num(b, p, r.Tc); p = seg(b, p, K.tt); p = num(b, p, tt);
-  p = seg(b, p, K.bytes); p = num(b, p, r.bytesRead);
-  p = seg(b, p, stateBlock.get(r.state, 0, 0, () => `,"termination_state":${q(r.state)},"termination":${JSON.stringify(decodeTermination(r.state))},"connections":{"active":`));
-  p = num(b, p, r.ac); p = seg(b, p, K.fc); p = num(b, p, r.fc); p = seg(b, p, K.bc); p = num(b, p, r.bc);
-  p = seg(b, p, K.sc); p = num(b, p, r.sc); p = seg(b, p, K.rc); p = num(b, p, r.rc);
+  p = seg(
+    b,
+    p,
+    procHost.get(r.program, r.pid, host, () => {
+      let t = '';
+      if (r.program !== undefined)
+        t +=
+          r.pid !== undefined
+            ? `,"process":{"name":${q(r.program)},"pid":${r.pid}}`
+            : `,"process":{"name":${q(r.program)}}`;
+      else if (r.pid !== undefined) t += `,"process":{"pid":${r.pid}}`;
+      if (host !== undefined) t += `,"host":{"hostname":${q(host)}}`;
+      return t;
+    }),
+  );
+  if (tt >= 0) {
+    p = seg(b, p, K.evDur);
+    p = num(b, p, tt * 1_000_000);
+    p = seg(b, p, K.orig);
+    p = str(b, p, original);
+    p = seg(b, p, K.close);
+  }
+  if (r.destination !== undefined) {
+    p = seg(b, p, K.dest);
+    p = str(b, p, r.destination);
+    p = seg(b, p, K.close);
+  }
+  p = seg(
+    b,
+    p,
+    names.get(
+      r.frontend,
+      r.backend,
+      r.server,
+      () =>
+        `,"haproxy":{"message_type":"traffic","mode":"tcp","log_format":"tcplog","frontend_name":${q(r.frontend)},"backend_name":${q(r.backend)},"server_name":${q(r.server)},"total_waiting_time_ms":`,
+    ),
+  );
+  p = num(b, p, r.Tw);
+  p = seg(b, p, K.tc);
+  p = num(b, p, r.Tc);
+  p = seg(b, p, K.tt);
+  p = num(b, p, tt);
+  p = seg(b, p, K.bytes);
+  p = num(b, p, r.bytesRead);
+  p = seg(
+    b,
+    p,
+    stateBlock.get(
+      r.state,
+      0,
+      0,
+      () =>
+        `,"termination_state":${q(r.state)},"termination":${JSON.stringify(decodeTermination(r.state))},"connections":{"active":`,
+    ),
+  );
+  p = num(b, p, r.ac);
+  p = seg(b, p, K.fc);
+  p = num(b, p, r.fc);
+  p = seg(b, p, K.bc);
+  p = num(b, p, r.bc);
+  p = seg(b, p, K.sc);
+  p = num(b, p, r.sc);
+  p = seg(b, p, K.rc);
+  p = num(b, p, r.rc);
   if (r.redispatched) p = seg(b, p, K.redisp);
-  p = seg(b, p, K.sq); p = num(b, p, r.sq); p = seg(b, p, K.bq); p = num(b, p, r.bq);
-  p = seg(b, p, K.accept); p = iso(b, p, r.t);
-  if (unixId !== undefined) { p = seg(b, p, K.unix); p = num(b, p, unixId); } else p = seg(b, p, K.quote);
+  p = seg(b, p, K.sq);
+  p = num(b, p, r.sq);
+  p = seg(b, p, K.bq);
+  p = num(b, p, r.bq);
+  p = seg(b, p, K.accept);
+  p = iso(b, p, r.t);
+  if (unixId !== undefined) {
+    p = seg(b, p, K.unix);
+    p = num(b, p, unixId);
+  } else p = seg(b, p, K.quote);
   if (tt >= 0) {
     // `,"source":"host","session_end":"`
-    p = seg(b, p, hostTail.get(host, 0, 0, () => (host !== undefined ? `,"source":${q(host)}` : '') + ',"session_end":"'));
-    p = iso(b, p, r.t + tt); p = seg(b, p, K.quote);
-  } else if (host !== undefined) { p = seg(b, p, K.hapSource); p = str(b, p, host); }
+    p = seg(
+      b,
+      p,
+      hostTail.get(host, 0, 0, () => (host !== undefined ? `,"source":${q(host)}` : '') + ',"session_end":"'),
+    );
+    p = iso(b, p, r.t + tt);
+    p = seg(b, p, K.quote);
+  } else if (host !== undefined) {
+    p = seg(b, p, K.hapSource);
+    p = str(b, p, host);
+  }
   if (r.logasap) p = seg(b, p, K.asap);
-  if (r.extra !== undefined) { p = seg(b, p, K.extra); p = str(b, p, r.extra); }
+  if (r.extra !== undefined) {
+    p = seg(b, p, K.extra);
+    p = str(b, p, r.extra);
+  }
   p = seg(b, p, K.close);
-  if (tt < 0) { p = seg(b, p, K.evOrig); p = str(b, p, original); p = seg(b, p, K.close); }
-  p = seg(b, p, pathBlock.get(pathJson, 0, 0, () => `,"log":{"file":{"path":${pathJson}},"offset":`));
-  p = num(b, p, offset); p = seg(b, p, K.tail);
+  if (tt < 0) {
+    p = seg(b, p, K.evOrig);
+    p = str(b, p, original);
+    p = seg(b, p, K.close);
+  }
+  p = seg(
+    b,
+    p,
+    pathBlock.get(pathJson, 0, 0, () => `,"log":{"file":{"path":${pathJson}},"offset":`),
+  );
+  p = num(b, p, offset);
+  p = seg(b, p, K.tail);
   out.pos = p;
 }

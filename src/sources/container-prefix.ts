@@ -23,7 +23,11 @@ const RULES: Array<{ name: ContainerPrefix; re: RegExp; kinds?: ReadonlySet<stri
   // MySQL 5.7+/8's own error-log stamp is the same RFC3339 `…Z ` followed by the thread id and
   // `[Level]` (`2026-11-24T03:30:00.123456Z 0 [System] …`), or `UTC - ` on a crash line: that is
   // the record itself, never a docker prefix (it once merged a whole MySQL 8 log into 2 records).
-  { name: 'docker-timestamps', re: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z (?=\S)(?!\d+ \[|UTC - )/, kinds: new Set(['mysql-error', 'mysql-general']) },
+  {
+    name: 'docker-timestamps',
+    re: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z (?=\S)(?!\d+ \[|UTC - )/,
+    kinds: new Set(['mysql-error', 'mysql-general']),
+  },
 ];
 
 const SAMPLE = 50;
@@ -56,7 +60,10 @@ export function* stripContainerPrefix(lines: Iterable<Line>, p: ContainerPrefix)
   const re = ruleOf(p);
   for (const l of lines) {
     const m = re.exec(l.text);
-    if (!m) { yield l; continue; }
+    if (!m) {
+      yield l;
+      continue;
+    }
     const pre = m[0];
     yield { text: l.text.slice(pre.length), offset: l.offset + Buffer.byteLength(pre), lineNo: l.lineNo };
   }

@@ -31,7 +31,11 @@ export interface LineReaderStats {
  * Yields the lines of `path`. `onProgress(bytesRead, size)` is called once per chunk.
  * The last line is yielded even without a final newline.
  */
-export function* readLines(path: string, stats?: LineReaderStats, onProgress?: (read: number, size: number) => void): Generator<Line> {
+export function* readLines(
+  path: string,
+  stats?: LineReaderStats,
+  onProgress?: (read: number, size: number) => void,
+): Generator<Line> {
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;

@@ -31,7 +31,11 @@ const HAPROXY_SAMPLE = 200_000;
 /** lines of a MySQL log read for its port and syslog host */
 const MYSQL_SAMPLE = 5_000;
 
-export function knownServers(haproxyLogs: string[], ctx: ParseContext, settings: HaproxySettings | undefined): KnownServers {
+export function knownServers(
+  haproxyLogs: string[],
+  ctx: ParseContext,
+  settings: HaproxySettings | undefined,
+): KnownServers {
   const names = new Set<string>();
   const cfg = settings?.servers ?? [];
   for (const s of cfg) names.add(s.name);
@@ -70,7 +74,8 @@ function namesIn(text: string, names: Iterable<string>): string[] {
   return best;
 }
 
-const PORT_RE = /^Tcp port: (\d+)|^Version: '.*'\s+socket: '.*'\s+port: (\d+)|\]: Version: '.*'\s+socket: '.*'\s+port: (\d+)/;
+const PORT_RE =
+  /^Tcp port: (\d+)|^Version: '.*'\s+socket: '.*'\s+port: (\d+)|\]: Version: '.*'\s+socket: '.*'\s+port: (\d+)/;
 
 /** the instance's TCP port and the syslog hosts of its lines, from the file's first lines */
 function mysqlHints(file: string): { port?: number; hosts: Set<string> } {
@@ -113,10 +118,17 @@ export function inferServer(file: string, known: KnownServers): ServerGuess {
   }
   // 3. the syslog host
   for (const h of hints.hosts) {
-    const byHost = [...new Set([...names.filter((n) => n === h), ...known.cfg.filter((s) => s.host === h || s.host.split('.')[0] === h).map((s) => s.name)])];
+    const byHost = [
+      ...new Set([
+        ...names.filter((n) => n === h),
+        ...known.cfg.filter((s) => s.host === h || s.host.split('.')[0] === h).map((s) => s.name),
+      ]),
+    ];
     if (byHost.length === 1) return { server: byHost[0]!, how: `syslog host '${h}'` };
   }
   // 4. one server only
   if (names.length === 1) return { server: names[0]!, how: 'the only HAProxy server' };
-  return { why: `neither its name${hints.port !== undefined ? `, its port ${hints.port}` : ''}${hints.hosts.size ? ' nor its syslog host' : ''} matches one of the servers ${names.slice(0, 8).join(', ')}${names.length > 8 ? ' …' : ''}` };
+  return {
+    why: `neither its name${hints.port !== undefined ? `, its port ${hints.port}` : ''}${hints.hosts.size ? ' nor its syslog host' : ''} matches one of the servers ${names.slice(0, 8).join(', ')}${names.length > 8 ? ' …' : ''}`,
+  };
 }

@@ -12,10 +12,16 @@ import { sniffContainerPrefix, withoutPrefix } from './container-prefix.js';
 import type { FileKind } from '../pipeline/parse-file.js';
 
 const SAMPLE_LINES = 200;
-const GENERAL_HEADER = /^(?:\S.*, Version: .* started with:|Tcp port: \d+|TCP Port: \d+|Time\s+Id\s+Command\s+Argument)/;
-const GENERAL_BODY = /^(?:\d{6} [ \d]\d:\d\d:\d\d|\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?\t\t?\s*\d+ [A-Z][a-zA-Z ]+(?:\t|$)/;
+const GENERAL_HEADER =
+  /^(?:\S.*, Version: .* started with:|Tcp port: \d+|TCP Port: \d+|Time\s+Id\s+Command\s+Argument)/;
+const GENERAL_BODY =
+  /^(?:\d{6} [ \d]\d:\d\d:\d\d|\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?\t\t?\s*\d+ [A-Z][a-zA-Z ]+(?:\t|$)/;
 
-export interface SniffResult { kind: FileKind; scores: Record<FileKind, number>; sampled: number }
+export interface SniffResult {
+  kind: FileKind;
+  scores: Record<FileKind, number>;
+  sampled: number;
+}
 
 /** a MySQL error record's first line has a date (its own or the envelope's); undated text is anyone's */
 function datedMysqlError(line: string, ctx: ParseContext): boolean {
@@ -39,7 +45,10 @@ export function sniffLines(lines: string[], ctx: ParseContext): SniffResult {
   let bestScore = 0;
   for (const k of order) {
     const share = n === 0 ? 0 : scores[k] / n;
-    if (share > bestScore + 1e-9) { best = k; bestScore = share; }
+    if (share > bestScore + 1e-9) {
+      best = k;
+      bestScore = share;
+    }
   }
   // An HAProxy or MySQL verdict needs a real majority; otherwise it is an application log,
   // whose error records are found wherever they are.

@@ -8,7 +8,17 @@
  * The copies are removed when the process exits.
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -50,7 +60,10 @@ export function spool(p: string): string {
         n = readSync(src, buf, 0, buf.length, null);
       } catch (e) {
         // a non-blocking stdin (shared with a terminal or another reader): wait and retry
-        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') { Atomics.wait(pause, 0, 0, 5); continue; }
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') {
+          Atomics.wait(pause, 0, 0, 5);
+          continue;
+        }
         if ((e as NodeJS.ErrnoException).code === 'EOF') break;
         throw e;
       }
@@ -70,7 +83,11 @@ export function displayPath(p: string): string {
   return shown.get(p) ?? p;
 }
 
-export interface Compression { name: string; tool: string; package: string }
+export interface Compression {
+  name: string;
+  tool: string;
+  package: string;
+}
 const MAGIC: Array<Compression & { bytes: number[] }> = [
   { name: 'gzip', tool: 'gzip', package: 'gzip', bytes: [0x1f, 0x8b] },
   { name: 'zstd', tool: 'zstd', package: 'zstd', bytes: [0x28, 0xb5, 0x2f, 0xfd] },
@@ -83,7 +100,11 @@ export function compressionOf(p: string): Compression | undefined {
   const head = Buffer.alloc(6);
   let n = 0;
   const fd = openSync(p, 'r');
-  try { n = readSync(fd, head, 0, 6, 0); } finally { closeSync(fd); }
+  try {
+    n = readSync(fd, head, 0, 6, 0);
+  } finally {
+    closeSync(fd);
+  }
   for (const m of MAGIC) {
     if (n < m.bytes.length || !m.bytes.every((b, i) => head[i] === b)) continue;
     if (m.name === 'bzip2' && !(n > 3 && head[3]! >= 0x31 && head[3]! <= 0x39)) continue;
@@ -105,12 +126,18 @@ export function decompress(p: string, c: Compression): string {
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { stderr?: Buffer };
     if (err.code === 'ENOENT' && c.name === 'gzip') writeFileSync(out, gunzipSync(readFileSync(p)));
-    else if (err.code === 'ENOENT') throw new Error(`${c.name}-compressed, and \`${c.tool}\` is not installed (apt-get install ${c.package})`);
+    else if (err.code === 'ENOENT')
+      throw new Error(`${c.name}-compressed, and \`${c.tool}\` is not installed (apt-get install ${c.package})`);
     else if (statSync(dst).size > 0) {
       // a truncated archive (copied while logrotate wrote it): keep the text before the damage, say so
       const kept = statSync(dst).size;
-      process.stderr.write(`goneaway: warning: ${displayPath(p)}: \`${c.tool} -dc\`: ${err.stderr?.toString().trim().split('\n')[0] || err.message}; reading the ${kept} bytes decompressed before it\n`);
-    } else throw new Error(`${c.name}-compressed, and \`${c.tool} -dc\` failed: ${err.stderr?.toString().trim().split('\n')[0] || err.message}`);
+      process.stderr.write(
+        `goneaway: warning: ${displayPath(p)}: \`${c.tool} -dc\`: ${err.stderr?.toString().trim().split('\n')[0] || err.message}; reading the ${kept} bytes decompressed before it\n`,
+      );
+    } else
+      throw new Error(
+        `${c.name}-compressed, and \`${c.tool} -dc\` failed: ${err.stderr?.toString().trim().split('\n')[0] || err.message}`,
+      );
   } finally {
     closeSync(out);
   }

@@ -29,7 +29,8 @@ type Kind = 'haproxy' | 'mysql-error';
 /** envelope stamp − the moment the line tells of, as the zone reads its zone-less date; undefined = no sample */
 function diffOf(kind: Kind, text: string, raw: ParseContext): number | undefined {
   const env = parseEnvelope(text);
-  if (env.t === undefined || (env.format !== 'rfc3339' && env.format !== 'short-iso' && env.format !== 'rfc5424')) return undefined;
+  if (env.t === undefined || (env.format !== 'rfc3339' && env.format !== 'short-iso' && env.format !== 'rfc5424'))
+    return undefined;
   if (kind === 'haproxy') {
     const r = parseHaproxyLine(text, raw);
     if (!r.ok) return undefined;
@@ -70,16 +71,25 @@ export function offsetText(ms: number): string {
  * the dates with the stamps' offsets (parsers/time.ts stampZoneShift), and this says so:
  * a time shift is never silent (issue #2).
  */
-export function zoneWarning(path: string, ctx: ParseContext, shownAs = path, kind: Kind = 'haproxy'): string | undefined {
+export function zoneWarning(
+  path: string,
+  ctx: ParseContext,
+  shownAs = path,
+  kind: Kind = 'haproxy',
+): string | undefined {
   const c = checkStampZone(path, ctx, kind);
   const whose = kind === 'haproxy' ? 'HAProxy' : 'MySQL';
   // a few seconds are normal (logging delay, clock skew); a quarter hour or more is a zone error
   if (c.samples < 5 || Math.abs(c.offsetMs) < 900_000) return undefined;
   if (ctx.zoneGiven !== true) {
-    return `note: ${shownAs}: ${whose}'s zone-less dates placed with their syslog stamps' offset (${ctx.zone.name} ${offsetText(-c.offsetMs)}, `
-      + `median of ${c.samples} lines), not the machine's zone ${ctx.zone.name}; other zone-less logs are still read in ${ctx.zone.name}: `
-      + 'pass --timezone to name the zone of all of them';
+    return (
+      `note: ${shownAs}: ${whose}'s zone-less dates placed with their syslog stamps' offset (${ctx.zone.name} ${offsetText(-c.offsetMs)}, ` +
+      `median of ${c.samples} lines), not the machine's zone ${ctx.zone.name}; other zone-less logs are still read in ${ctx.zone.name}: ` +
+      'pass --timezone to name the zone of all of them'
+    );
   }
-  return `warning: ${shownAs}: ${whose}'s dates read in ${ctx.zone.name} are ${offsetText(c.offsetMs)} off the offsets of their syslog stamps `
-    + `(median of ${c.samples} lines): the ${whose} host's zone is ${ctx.zone.name} ${offsetText(-c.offsetMs)}; pass --timezone with that zone or time joins will miss`;
+  return (
+    `warning: ${shownAs}: ${whose}'s dates read in ${ctx.zone.name} are ${offsetText(c.offsetMs)} off the offsets of their syslog stamps ` +
+    `(median of ${c.samples} lines): the ${whose} host's zone is ${ctx.zone.name} ${offsetText(-c.offsetMs)}; pass --timezone with that zone or time joins will miss`
+  );
 }

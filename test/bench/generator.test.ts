@@ -48,7 +48,15 @@ test('correlated scenario: deterministic, and truth.json points at app error rec
     const opts = { haproxyLines: 6000, mysqlLines: 3000, appErrors: 60, seed: 9 };
     const m1 = await generateCorrelated({ ...opts, dir: path.join(dir, 'a') });
     const m2 = await generateCorrelated({ ...opts, dir: path.join(dir, 'b') });
-    for (const f of ['haproxy.log', 'replica1-error.log', 'replica2-general.log', 'app-php.log', 'app-node.log', 'app-python.log', 'truth.json']) {
+    for (const f of [
+      'haproxy.log',
+      'replica1-error.log',
+      'replica2-general.log',
+      'app-php.log',
+      'app-node.log',
+      'app-python.log',
+      'truth.json',
+    ]) {
       const x = await readFile(path.join(dir, 'a', f));
       const y = await readFile(path.join(dir, 'b', f));
       assert.ok(x.equals(y), `${f} identical for the same seed`);
@@ -77,7 +85,7 @@ test('correlated scenario: deterministic, and truth.json points at app error rec
 /** Parser checks need the parser modules; they are someone else's work in progress. */
 const PARSERS = ['parsers/haproxy/index.js', 'parsers/mysql/error.js', 'parsers/mysql/general.js', 'parsers/time.js'];
 
-test('generated lines parse with goneaway\'s parsers', async (t) => {
+test("generated lines parse with goneaway's parsers", async (t) => {
   if (!PARSERS.every((p) => existsSync(path.join(DIST, p)))) {
     t.skip('parser modules not built yet (dist/parsers/haproxy, dist/parsers/mysql)');
     return;
@@ -96,27 +104,37 @@ test('generated lines parse with goneaway\'s parsers', async (t) => {
     const perLine = async (file: string) => {
       const bad: string[] = [];
       let records = 0;
-      await eachLine(file, (l) => { records++; if (!hap.parseHaproxyLine(l, ctx).ok) bad.push(l); });
+      await eachLine(file, (l) => {
+        records++;
+        if (!hap.parseHaproxyLine(l, ctx).ok) bad.push(l);
+      });
       return { records, bad };
     };
-    const grouped = (isStart: (l: string) => boolean, parse: (text: string) => { ok: boolean }) => async (file: string) => {
-      const recs: string[] = [];
-      await eachLine(file, (l) => {
-        if (isStart(l) || recs.length === 0) recs.push(l);
-        else recs[recs.length - 1] += '\n' + l;
-      });
-      // the general log's file header (3 lines before the first record) is not a record
-      const body = recs.filter((r) => !r.startsWith('/usr/sbin/'));
-      return { records: body.length, bad: body.filter((r) => !parse(r).ok) };
-    };
+    const grouped =
+      (isStart: (l: string) => boolean, parse: (text: string) => { ok: boolean }) => async (file: string) => {
+        const recs: string[] = [];
+        await eachLine(file, (l) => {
+          if (isStart(l) || recs.length === 0) recs.push(l);
+          else recs[recs.length - 1] += '\n' + l;
+        });
+        // the general log's file header (3 lines before the first record) is not a record
+        const body = recs.filter((r) => !r.startsWith('/usr/sbin/'));
+        return { records: body.length, bad: body.filter((r) => !parse(r).ok) };
+      };
     await check('tcplog', perLine);
     await check('httplog', perLine);
     for (const kind of ['mariadb-error', 'mysql8-error'] as const) {
-      await check(kind, grouped(err.isMysqlErrorRecordStart, (x) => err.parseMysqlErrorRecord(x, ctx)));
+      await check(
+        kind,
+        grouped(err.isMysqlErrorRecordStart, (x) => err.parseMysqlErrorRecord(x, ctx)),
+      );
     }
     for (const kind of ['mariadb-general', 'mysql8-general'] as const) {
       const state = gen.newGeneralLogState();
-      await check(kind, grouped(gen.isMysqlGeneralRecordStart, (x) => gen.parseMysqlGeneralRecord(x, ctx, state)));
+      await check(
+        kind,
+        grouped(gen.isMysqlGeneralRecordStart, (x) => gen.parseMysqlGeneralRecord(x, ctx, state)),
+      );
     }
   });
 });
@@ -138,7 +156,10 @@ test('correlated scenario: every app record named in truth.json parses as a lost
       const rec = [lines[0]!];
       for (let i = 1; i < lines.length && lines[i] !== '' && !app.isAppRecordStart(lines[i]); i++) rec.push(lines[i]!);
       const r = app.parseAppRecord(rec.join('\n'), ctx);
-      assert.ok(r.ok && r.value, `${e.file}@${e.offset} (${e.cause}) not recognised: ${JSON.stringify(r.ok ? r.value : r.issue)}`);
+      assert.ok(
+        r.ok && r.value,
+        `${e.file}@${e.offset} (${e.cause}) not recognised: ${JSON.stringify(r.ok ? r.value : r.issue)}`,
+      );
       const err = (r.value.doc as { error?: { code?: string } }).error;
       assert.ok(err?.code, `${e.file}@${e.offset}: error.code`);
     }

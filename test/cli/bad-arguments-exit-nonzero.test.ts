@@ -18,7 +18,11 @@ const cases: Array<[string, string[], RegExp]> = [
   ['unknown timezone', ['parse', '--timezone', 'Mars/Olympus', '/etc/hostname'], /GA_ERR_TIMEZONE/],
   ['unknown format', ['parse', '--format', 'xml', '/etc/hostname'], /xml/],
   ['bad log-format', ['parse', '--log-format', '%[unclosed', '/etc/hostname'], /GA_ERR_LOG_FORMAT/],
-  ['mysql log without server name', ['correlate', '--mysql-error', '/etc/hostname'], /GA_ERR_SERVER_MAPPING.*SERVER=FILE/],
+  [
+    'mysql log without server name',
+    ['correlate', '--mysql-error', '/etc/hostname'],
+    /GA_ERR_SERVER_MAPPING.*SERVER=FILE/,
+  ],
   ['correlate unreadable app log', ['correlate', '--app', '/nonexistent/app.log'], /GA_ERR_FILE_UNREADABLE/],
   ['bad --since', ['correlate', '--app', '/etc/hostname', '--since', 'yesterday-ish'], /GA_ERR_TIME_RANGE/],
   ['unknown command', ['frobnicate'], /unknown command/],

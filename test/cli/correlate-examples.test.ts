@@ -7,10 +7,24 @@ const D = path.join(ROOT, 'examples/lab/13_mixed');
 const base = ['correlate', '--haproxy', `${D}/haproxy.log`, '--haproxy-config', `${D}/haproxy.cfg`];
 
 test('correlate without app logs still reports every abnormal closure as a connection event', () => {
-  const r = goneaway([...base, '--mysql-error', `replica1=${D}/replica1-error.log`, '--mysql-error', `replica2=${D}/replica2-error.log`,
-    '--mysql-general', `replica1=${D}/replica1-general.log`, '--mysql-general', `replica2=${D}/replica2-general.log`, '--format', 'json']);
+  const r = goneaway([
+    ...base,
+    '--mysql-error',
+    `replica1=${D}/replica1-error.log`,
+    '--mysql-error',
+    `replica2=${D}/replica2-error.log`,
+    '--mysql-general',
+    `replica1=${D}/replica1-general.log`,
+    '--mysql-general',
+    `replica2=${D}/replica2-general.log`,
+    '--format',
+    'json',
+  ]);
   assert.equal(r.code, 0, r.stderr);
-  const out = JSON.parse(r.stdout) as { summary: { app_errors: number; connections: number }; events: Array<{ goneaway: { kind: string; cause: string } }> };
+  const out = JSON.parse(r.stdout) as {
+    summary: { app_errors: number; connections: number };
+    events: Array<{ goneaway: { kind: string; cause: string } }>;
+  };
   assert.equal(out.summary.app_errors, 0);
   assert.ok(out.summary.connections > 0);
   assert.ok(out.events.every((e) => e.goneaway.kind === 'connection'));

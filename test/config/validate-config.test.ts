@@ -35,7 +35,10 @@ test('goneaway validate lists every problem and exits 1', (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'goneaway-cfg-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const f = path.join(dir, 'bad.yaml');
-  writeFileSync(f, 'timezone: Nowhere/Land\ncorrelate:\n  max_error_lag: forever\nmysql:\n  instances:\n    - server: replica1\n      error_log: /nonexistent/error.log\n');
+  writeFileSync(
+    f,
+    'timezone: Nowhere/Land\ncorrelate:\n  max_error_lag: forever\nmysql:\n  instances:\n    - server: replica1\n      error_log: /nonexistent/error.log\n',
+  );
   const r = goneaway(['validate', '--config', f]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /timezone = "Nowhere\/Land"/);
@@ -53,7 +56,12 @@ test('named log files must be readable', (t) => {
 });
 
 test('app.files entries: a path, or { path, clients } with IP addresses', () => {
-  assert.equal(validateConfig({ app: { files: ['/var/log/app.log', { path: '/var/log/php.log', clients: ['10.0.1.11', 'fd00::7'] }] } }).ok, true);
+  assert.equal(
+    validateConfig({
+      app: { files: ['/var/log/app.log', { path: '/var/log/php.log', clients: ['10.0.1.11', 'fd00::7'] }] },
+    }).ok,
+    true,
+  );
   const r = validateConfig({ app: { files: [{ path: '/var/log/php.log', clients: ['php-host-1'] }] } });
   assert.equal(r.ok, false);
   if (r.ok) return;

@@ -21,8 +21,19 @@ const HAVE = fs.existsSync(CORPUS);
 const PIPE = path.join(CORPUS, 'integrations/packages/haproxy/data_stream/log/_dev/test/pipeline');
 
 /** Fields that depend on Elastic-only enrichment or bookkeeping, not on parsing. */
-const EXCLUDED_PREFIX = ['related', 'tags', 'ecs', 'event.ingested', 'event.kind', 'event.category', 'event.outcome', 'url.extension', 'event.original'];
-const excluded = (k: string) => EXCLUDED_PREFIX.some((p) => k === p || k.startsWith(`${p}.`)) || k.split('.').some((s) => s === 'geo' || s === 'as');
+const EXCLUDED_PREFIX = [
+  'related',
+  'tags',
+  'ecs',
+  'event.ingested',
+  'event.kind',
+  'event.category',
+  'event.outcome',
+  'url.extension',
+  'event.original',
+];
+const excluded = (k: string) =>
+  EXCLUDED_PREFIX.some((p) => k === p || k.startsWith(`${p}.`)) || k.split('.').some((s) => s === 'geo' || s === 'as');
 
 function leaves(d: unknown, prefix = '', out = new Map<string, unknown>()): Map<string, unknown> {
   if (d !== null && typeof d === 'object' && !Array.isArray(d)) {
@@ -34,10 +45,18 @@ const same = (k: string, a: unknown, b: unknown) =>
   k === '@timestamp' ? Date.parse(String(a)) === Date.parse(String(b)) : JSON.stringify(a) === JSON.stringify(b);
 
 test('Elastic integrations haproxy pipeline fixtures: ≥ 99% of the shared leaf fields agree', (t) => {
-  if (!HAVE) { t.skip('no ../shared'); return; }
-  const logs = fs.readdirSync(PIPE).filter((f) => /^test-.*\.log$/.test(f)).sort();
+  if (!HAVE) {
+    t.skip('no ../shared');
+    return;
+  }
+  const logs = fs
+    .readdirSync(PIPE)
+    .filter((f) => /^test-.*\.log$/.test(f))
+    .sort();
   assert.ok(logs.length >= 7, 'expected the 7 integrations fixture logs');
-  let shared = 0, agree = 0, lines = 0;
+  let shared = 0,
+    agree = 0,
+    lines = 0;
   const disagreements: string[] = [];
   for (const log of logs) {
     const expectedFile = path.join(PIPE, `${log}-expected.json`);
@@ -45,21 +64,31 @@ test('Elastic integrations haproxy pipeline fixtures: ≥ 99% of the shared leaf
     const expected = (JSON.parse(fs.readFileSync(expectedFile, 'utf8')) as { expected: Doc[] }).expected;
     const cfgFile = path.join(PIPE, `${log}-config.yml`);
     const tz = fs.existsSync(cfgFile)
-      ? ((YAML.parse(fs.readFileSync(cfgFile, 'utf8')) as { fields?: { _conf?: { tz_offset?: string } } })?.fields?._conf?.tz_offset ?? 'UTC')
+      ? ((YAML.parse(fs.readFileSync(cfgFile, 'utf8')) as { fields?: { _conf?: { tz_offset?: string } } })?.fields
+          ?._conf?.tz_offset ?? 'UTC')
       : 'UTC';
     const ctx: ParseContext = { zone: makeZone(tz) };
-    const input = fs.readFileSync(path.join(PIPE, log), 'utf8').split('\n').filter((l) => l.trim() !== '');
+    const input = fs
+      .readFileSync(path.join(PIPE, log), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
     assert.equal(input.length, expected.length, `${log}: one expected document per line`);
     input.forEach((line, i) => {
       lines++;
       const r = parseHaproxyLine(line, ctx);
-      if (!r.ok) { assert.fail(`${log}:${i + 1} unparsed: ${JSON.stringify(r.issue)}`); return; }
+      if (!r.ok) {
+        assert.fail(`${log}:${i + 1} unparsed: ${JSON.stringify(r.issue)}`);
+        return;
+      }
       const ours = leaves(r.value.doc);
       for (const [k, v] of leaves(expected[i])) {
         if (excluded(k) || !ours.has(k)) continue;
         shared++;
         if (same(k, v, ours.get(k))) agree++;
-        else disagreements.push(`${log}:${i + 1} ${k}: elastic=${JSON.stringify(v)} goneaway=${JSON.stringify(ours.get(k))}`);
+        else
+          disagreements.push(
+            `${log}:${i + 1} ${k}: elastic=${JSON.stringify(v)} goneaway=${JSON.stringify(ours.get(k))}`,
+          );
       }
     });
   }
@@ -67,45 +96,68 @@ test('Elastic integrations haproxy pipeline fixtures: ≥ 99% of the shared leaf
   // - haproxy.bind_name: Elastic's grok keeps the error log's trailing colon ("f1:", FORMATS.md §1.6); we strip it.
   // - haproxy.mode of the default format: Elastic keeps HAProxy's "HTTP"; goneaway lower-cases every mode.
   for (const d of disagreements) t.diagnostic(`disagreement: ${d}`);
-  t.diagnostic(`${lines} lines, ${shared} shared leaf fields, ${agree} agree (${((100 * agree) / shared).toFixed(2)}%)`);
+  t.diagnostic(
+    `${lines} lines, ${shared} shared leaf fields, ${agree} agree (${((100 * agree) / shared).toFixed(2)}%)`,
+  );
   assert.ok(shared >= 300, `too few shared fields compared (${shared}): field names drifted from Elastic's?`);
   assert.ok(agree / shared >= 0.99, `only ${agree}/${shared} shared fields agree:\n${disagreements.join('\n')}`);
 });
 
 /** Sample logs from other projects; each entry says how to read its lines. */
-const SAMPLES: Array<{ file: string; line: (raw: string) => string | undefined; expectState?: (raw: string) => string | undefined }> = [
-  ...['default.log', 'haproxy.log', 'httplog-no-headers.log', 'tcplog.log'].map((f) => ({ file: `beats/filebeat/module/haproxy/log/test/${f}`, line: (l: string) => l })),
+const SAMPLES: Array<{
+  file: string;
+  line: (raw: string) => string | undefined;
+  expectState?: (raw: string) => string | undefined;
+}> = [
+  ...['default.log', 'haproxy.log', 'httplog-no-headers.log', 'tcplog.log'].map((f) => ({
+    file: `beats/filebeat/module/haproxy/log/test/${f}`,
+    line: (l: string) => l,
+  })),
   // lnav's file holds only HAProxy lines (startup messages, httplog, one SSL error-log line): nothing excluded
   { file: 'lnav/test/logfile_haproxy.0', line: (l) => l },
   // the EXTRACT files start with '#' provenance comments written by the corpus author, not log lines
-  { file: 'logstash-patterns-core/spec/patterns/haproxy_spec.SAMPLE_LINES.txt', line: (l) => (l.startsWith('#') ? undefined : l) },
+  {
+    file: 'logstash-patterns-core/spec/patterns/haproxy_spec.SAMPLE_LINES.txt',
+    line: (l) => (l.startsWith('#') ? undefined : l),
+  },
   {
     file: 'datadog-integrations-core/haproxy/assets/logs/haproxy_tests.samples.EXTRACT.txt',
     // `<sample line>  ==> <state> | …`: the annotation is the corpus author's, not part of the line
     line: (l) => (l.startsWith('#') ? undefined : l.split('  ==> ')[0]),
-    expectState: (l) => /  ==> ([-A-Za-z]{2,4}) \|/.exec(l)?.[1],
+    expectState: (l) => / {2}==> ([-A-Za-z]{2,4}) \|/.exec(l)?.[1],
   },
 ];
 
 test('beats / lnav / logstash / Datadog HAProxy sample lines: none unparsed', (t) => {
-  if (!HAVE) { t.skip('no ../shared'); return; }
+  if (!HAVE) {
+    t.skip('no ../shared');
+    return;
+  }
   const ctx: ParseContext = { zone: makeZone('UTC'), refTime: Date.UTC(2019, 0, 1) };
   let n = 0;
   for (const s of SAMPLES) {
     const file = path.join(CORPUS, s.file);
-    if (!fs.existsSync(file)) { t.diagnostic(`missing ${s.file}`); continue; }
-    fs.readFileSync(file, 'utf8').split('\n').forEach((raw, i) => {
-      if (raw.trim() === '') return;
-      const line = s.line(raw);
-      if (line === undefined) return;
-      n++;
-      const r = parseHaproxyLine(line, ctx);
-      if (!r.ok) { assert.fail(`${s.file}:${i + 1} unparsed: ${JSON.stringify(r.issue)}`); return; }
-      const hap = r.value.doc.haproxy as Doc;
-      assert.notEqual(hap.message_type, 'other', `${s.file}:${i + 1} recognised only as 'other'`);
-      const state = s.expectState?.(raw);
-      if (state !== undefined) assert.equal(hap.termination_state, state, `${s.file}:${i + 1}`);
-    });
+    if (!fs.existsSync(file)) {
+      t.diagnostic(`missing ${s.file}`);
+      continue;
+    }
+    fs.readFileSync(file, 'utf8')
+      .split('\n')
+      .forEach((raw, i) => {
+        if (raw.trim() === '') return;
+        const line = s.line(raw);
+        if (line === undefined) return;
+        n++;
+        const r = parseHaproxyLine(line, ctx);
+        if (!r.ok) {
+          assert.fail(`${s.file}:${i + 1} unparsed: ${JSON.stringify(r.issue)}`);
+          return;
+        }
+        const hap = r.value.doc.haproxy as Doc;
+        assert.notEqual(hap.message_type, 'other', `${s.file}:${i + 1} recognised only as 'other'`);
+        const state = s.expectState?.(raw);
+        if (state !== undefined) assert.equal(hap.termination_state, state, `${s.file}:${i + 1}`);
+      });
   }
   t.diagnostic(`${n} sample lines parsed`);
   assert.ok(n >= 40, `only ${n} sample lines found`);

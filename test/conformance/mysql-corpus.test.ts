@@ -45,7 +45,8 @@ function assemble(content: string, isStart: (l: string) => boolean): string[] {
   return out;
 }
 
-/** Elastic's pipeline test config: `event.timezone` / `_conf.tz_offset` when set, else UTC (the date processor's default). */
+/** Elastic's pipeline test config: `event.timezone` / `_conf.tz_offset` when set, else UTC (the date processor's
+ * default). */
 function elasticZone(): string {
   const cfgPath = path.join(ELASTIC_DIR, 'test-common-config.yml');
   if (!fs.existsSync(cfgPath)) return 'UTC';
@@ -55,11 +56,18 @@ function elasticZone(): string {
 }
 
 test('Elastic integrations mysql/error expected JSONs: ≥ 99% of shared leaf fields agree', (t) => {
-  if (!HAVE || !fs.existsSync(ELASTIC_DIR)) { t.skip('no ../shared'); return; }
+  if (!HAVE || !fs.existsSync(ELASTIC_DIR)) {
+    t.skip('no ../shared');
+    return;
+  }
   const ctx: ParseContext = { zone: makeZone(elasticZone()) };
-  const files = fs.readdirSync(ELASTIC_DIR).filter((f) => f.endsWith('-expected.json')).sort();
+  const files = fs
+    .readdirSync(ELASTIC_DIR)
+    .filter((f) => f.endsWith('-expected.json'))
+    .sort();
   assert.ok(files.length >= 3, 'the three mysql error expected files');
-  let leaves = 0, agree = 0;
+  let leaves = 0,
+    agree = 0;
   const disagreements: string[] = [];
   for (const f of files) {
     const expected = (JSON.parse(fs.readFileSync(path.join(ELASTIC_DIR, f), 'utf8')) as { expected: Doc[] }).expected;
@@ -69,17 +77,22 @@ test('Elastic integrations mysql/error expected JSONs: ≥ 99% of shared leaf fi
       const r = parseMysqlErrorRecord(original, ctx);
       const ours: Doc = r.ok ? r.value.doc : {};
       for (const field of FIELDS) {
-        const e = leaf(exp, field), o = leaf(ours, field);
+        const e = leaf(exp, field),
+          o = leaf(ours, field);
         if (e === undefined && o === undefined) continue;
         leaves++;
         if (e === o) agree++;
-        else disagreements.push(`${f} ${JSON.stringify(original).slice(0, 90)}\n    ${field}: elastic=${JSON.stringify(e)} ours=${JSON.stringify(o)}${r.ok ? '' : ' (' + r.issue.code + ')'}`);
+        else
+          disagreements.push(
+            `${f} ${JSON.stringify(original).slice(0, 90)}\n    ${field}: elastic=${JSON.stringify(e)} ours=${JSON.stringify(o)}${r.ok ? '' : ' (' + r.issue.code + ')'}`,
+          );
       }
     }
   }
   const ratio = agree / leaves;
   t.diagnostic(`elastic mysql/error: ${agree}/${leaves} leaf fields agree (${(ratio * 100).toFixed(2)}%)`);
-  if (disagreements.length) console.log(`elastic mysql/error disagreements (${disagreements.length}):\n  ` + disagreements.join('\n  '));
+  if (disagreements.length)
+    console.log(`elastic mysql/error disagreements (${disagreements.length}):\n  ` + disagreements.join('\n  '));
   assert.ok(leaves > 150, 'enough leaves compared');
   assert.ok(ratio >= 0.99, `agreement ${(ratio * 100).toFixed(2)}% < 99%`);
 });
@@ -90,12 +103,20 @@ const GENERAL_SAMPLES = ['lnav/test/logfile_mysql_gen.0'];
 function sampleFiles(rel: string): string[] {
   const p = path.join(CORPUS, rel);
   if (!fs.existsSync(p)) return [];
-  if (fs.statSync(p).isDirectory()) return fs.readdirSync(p).filter((f) => f.endsWith('.log')).sort().map((f) => path.join(p, f));
+  if (fs.statSync(p).isDirectory())
+    return fs
+      .readdirSync(p)
+      .filter((f) => f.endsWith('.log'))
+      .sort()
+      .map((f) => path.join(p, f));
   return [p];
 }
 
 test('beats and lnav MySQL error sample logs: no record unparsed', (t) => {
-  if (!HAVE) { t.skip('no ../shared'); return; }
+  if (!HAVE) {
+    t.skip('no ../shared');
+    return;
+  }
   const ctx: ParseContext = { zone: makeZone('UTC') };
   const files = ERROR_SAMPLES.flatMap(sampleFiles);
   assert.ok(files.length >= 7, 'beats (6) + lnav (1) error samples');
@@ -103,8 +124,14 @@ test('beats and lnav MySQL error sample logs: no record unparsed', (t) => {
   for (const file of files) {
     for (const rec of assemble(fs.readFileSync(file, 'utf8'), isMysqlErrorRecordStart)) {
       const r = parseMysqlErrorRecord(rec, ctx);
-      assert.ok(r.ok, `${path.basename(file)}: ${JSON.stringify(rec).slice(0, 120)} → ${JSON.stringify(!r.ok && r.issue)}`);
-      assert.ok(r.value.t !== undefined || !isMysqlErrorRecordStart(rec), `${path.basename(file)}: dated record without time: ${rec.slice(0, 80)}`);
+      assert.ok(
+        r.ok,
+        `${path.basename(file)}: ${JSON.stringify(rec).slice(0, 120)} → ${JSON.stringify(!r.ok && r.issue)}`,
+      );
+      assert.ok(
+        r.value.t !== undefined || !isMysqlErrorRecordStart(rec),
+        `${path.basename(file)}: dated record without time: ${rec.slice(0, 80)}`,
+      );
       n++;
     }
   }
@@ -112,7 +139,10 @@ test('beats and lnav MySQL error sample logs: no record unparsed', (t) => {
 });
 
 test('lnav MySQL general sample log: no record unparsed, headers typed', (t) => {
-  if (!HAVE) { t.skip('no ../shared'); return; }
+  if (!HAVE) {
+    t.skip('no ../shared');
+    return;
+  }
   const ctx: ParseContext = { zone: makeZone('UTC') };
   const files = GENERAL_SAMPLES.flatMap(sampleFiles);
   assert.ok(files.length >= 1);
@@ -132,8 +162,13 @@ test('lnav MySQL general sample log: no record unparsed, headers typed', (t) => 
 
 test('Datadog mysql_tests.yaml error and general samples: parsed, and agree with Datadog on time, thread, command, statement', (t) => {
   const file = path.join(CORPUS, 'datadog-integrations-core/mysql/assets/logs/mysql_tests.yaml');
-  if (!HAVE || !fs.existsSync(file)) { t.skip('no ../shared'); return; }
-  const doc = YAML.parse(fs.readFileSync(file, 'utf8')) as { tests: Array<{ sample: string; result: { custom: Record<string, any> } }> };
+  if (!HAVE || !fs.existsSync(file)) {
+    t.skip('no ../shared');
+    return;
+  }
+  const doc = YAML.parse(fs.readFileSync(file, 'utf8')) as {
+    tests: Array<{ sample: string; result: { custom: Record<string, any> } }>;
+  };
   const ctx: ParseContext = { zone: makeZone('UTC') };
   let checked = 0;
   for (const { sample, result } of doc.tests) {

@@ -12,12 +12,13 @@ const S = T0 + 10_000;
 const MIN = 60_000;
 const join = (e: Doc) => ga(e).join as Doc;
 
-test('an error an hour after the only abnormal close is that close\'s first use, at a lower confidence', () => {
-  const inc = () => new Incident()
-    .session({ port: 40001, accept: S - MIN, tt: MIN, state: 'cD' })
-    .session({ port: 40002, accept: S + 10 * MIN, tt: 100, state: '--' })
-    .php2006(S + 35 * MIN)
-    .session({ port: 40003, accept: S + 40 * MIN, tt: 100, state: '--' });
+test("an error an hour after the only abnormal close is that close's first use, at a lower confidence", () => {
+  const inc = () =>
+    new Incident()
+      .session({ port: 40001, accept: S - MIN, tt: MIN, state: 'cD' })
+      .session({ port: 40002, accept: S + 10 * MIN, tt: 100, state: '--' })
+      .php2006(S + 35 * MIN)
+      .session({ port: 40003, accept: S + 40 * MIN, tt: 100, state: '--' });
   const { appErrors, connections } = inc().run();
   assert.equal(appErrors.length, 1);
   const g = ga(appErrors[0]!);
@@ -27,7 +28,7 @@ test('an error an hour after the only abnormal close is that close\'s first use,
   assert.equal((appErrors[0]!.source as Doc).port, 40001);
   assert.match(String(g.why), /35 min after this closure, beyond max_error_lag \(15 min\)/);
   assert.match(String(g.why), /--max-error-lag 1h/);
-  assert.equal(connections.length, 0, 'the closure is the error\'s, not a silent one as well');
+  assert.equal(connections.length, 0, "the closure is the error's, not a silent one as well");
   // the same error inside a wide enough window: the same verdict, surer
   const wide = inc().run({ maxLag: 60 * MIN }).appErrors[0]!;
   assert.equal(ga(wide).cause, 'haproxy_timeout_client');
@@ -35,7 +36,7 @@ test('an error an hour after the only abnormal close is that close\'s first use,
   assert.ok(Number(g.confidence) > 0);
 });
 
-test('just past the lag, while the closure is still in the window\'s list, it is joined too', () => {
+test("just past the lag, while the closure is still in the window's list, it is joined too", () => {
   const { appErrors, connections } = new Incident()
     .session({ port: 40001, accept: S - MIN, tt: MIN, state: 'sD' })
     .php2006(S + 16 * MIN)
@@ -47,12 +48,13 @@ test('just past the lag, while the closure is still in the window\'s list, it is
 });
 
 test('the newest earlier closure is taken, and closures that tell other stories lower the confidence', () => {
-  const run = (otherState: string) => new Incident()
-    .session({ port: 40001, accept: S - 5 * MIN, tt: MIN, state: otherState })
-    .session({ port: 40002, accept: S - MIN, tt: MIN, state: 'cD' })
-    .php2006(S + 40 * MIN)
-    .session({ port: 40003, accept: S + 45 * MIN, tt: 100, state: '--' })
-    .run();
+  const run = (otherState: string) =>
+    new Incident()
+      .session({ port: 40001, accept: S - 5 * MIN, tt: MIN, state: otherState })
+      .session({ port: 40002, accept: S - MIN, tt: MIN, state: 'cD' })
+      .php2006(S + 40 * MIN)
+      .session({ port: 40003, accept: S + 45 * MIN, tt: 100, state: '--' })
+      .run();
   const alike = run('cD');
   const unlike = run('SD');
   assert.equal((alike.appErrors[0]!.source as Doc).port, 40002);
@@ -78,7 +80,7 @@ test('one old closure explains one late error: the second one takes the next clo
   assert.equal(connections.length, 0);
 });
 
-test('a client-side abort or a failed connect is never a late error\'s closure', () => {
+test("a client-side abort or a failed connect is never a late error's closure", () => {
   const { appErrors } = new Incident()
     .session({ port: 40001, accept: S - MIN, tt: MIN, state: 'CD' })
     .session({ port: 40002, accept: S - MIN, tt: 5, state: 'SC' })
@@ -99,7 +101,7 @@ test('an error with its own local port is never joined to an old closure (ports 
   assert.equal(connections.length, 1, 'the old closure stays a silent one');
 });
 
-test('the app\'s client addresses keep other hosts\' old closures out', () => {
+test("the app's client addresses keep other hosts' old closures out", () => {
   const { appErrors } = new Incident()
     .session({ port: 40001, accept: S - MIN, tt: MIN, state: 'cD', ip: '10.0.0.9' })
     .php2006(S + 35 * MIN)

@@ -11,13 +11,15 @@ const S = T0 + 10_000;
 const port = (e: Doc) => (e.source as Doc | undefined)?.port;
 
 function incident(lastReceivedMs?: number) {
-  return new Incident()
-    // the app's pooled connection: last used at S + 5 s, closed by timeout client 5 s later
-    .session({ port: 40001, accept: S, tt: 10_000, state: 'cD' })
-    // another client's connection, closed later by wait_timeout: newer, so a time-only guess takes it
-    .session({ port: 40002, accept: S + 35_000, tt: 5_000, state: 'SD' })
-    .javaLinkFailure(S + 60_000, lastReceivedMs)
-    .session({ port: 40003, accept: S + 90_000, tt: 100, state: '--' });
+  return (
+    new Incident()
+      // the app's pooled connection: last used at S + 5 s, closed by timeout client 5 s later
+      .session({ port: 40001, accept: S, tt: 10_000, state: 'cD' })
+      // another client's connection, closed later by wait_timeout: newer, so a time-only guess takes it
+      .session({ port: 40002, accept: S + 35_000, tt: 5_000, state: 'SD' })
+      .javaLinkFailure(S + 60_000, lastReceivedMs)
+      .session({ port: 40003, accept: S + 90_000, tt: 100, state: '--' })
+  );
 }
 
 test('the session open when the driver last heard from the server is the one, not the newest closure', () => {

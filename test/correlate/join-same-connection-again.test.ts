@@ -18,7 +18,10 @@ test('an error in which the server said why it closed is followed by a first-use
   const { appErrors } = inc.run();
   assert.equal(appErrors.length, 3);
   for (const e of appErrors) assert.equal(ga(e).cause, 'mysql_max_allowed_packet', String(ga(e).why));
-  const port = (file: string) => appErrors.filter((e) => String((e.log as Doc & { file: { path: string } }).file.path).endsWith(file)).map((e) => (e.source as Doc | undefined)?.port);
+  const port = (file: string) =>
+    appErrors
+      .filter((e) => String((e.log as Doc & { file: { path: string } }).file.path).endsWith(file))
+      .map((e) => (e.source as Doc | undefined)?.port);
   // Laravel's whole-second stamps cannot tell the two sessions apart; what must hold is that both
   // PHP errors are the one PHP connection, and the Python error keeps the other.
   const php = port('app-php.log');

@@ -11,7 +11,8 @@ import { Incident, T0, ga } from './scenario.js';
 const S = T0 + 6000;
 function lab05(): Incident {
   return new Incident()
-    .connect('replica2', S, 6).gen('replica2', S, 6, 'Query', 'select id from products where id = 1')
+    .connect('replica2', S, 6)
+    .gen('replica2', S, 6, 'Query', 'select id from products where id = 1')
     .mysqlError('replica2', S, 6, 'ERROR', "mariadbd: Got a packet bigger than 'max_allowed_packet' bytes")
     .aborted('replica2', S, 6, "Got a packet bigger than 'max_allowed_packet' bytes")
     .session({ port: 46282, accept: S + 152, tt: 175, state: 'SD', server: 'replica2' })
@@ -22,7 +23,8 @@ function lab05(): Incident {
 test('a closure that fits the second error still wins over the repeat', () => {
   // a second session of the same client, closed by wait_timeout at the second error
   const { appErrors } = lab05()
-    .connect('replica1', S - 9000, 12).aborted('replica1', S + 800, 12, 'Got timeout reading communication packets')
+    .connect('replica1', S - 9000, 12)
+    .aborted('replica1', S + 800, 12, 'Got timeout reading communication packets')
     .session({ port: 46290, accept: S - 9000, tt: 9800, state: 'SD', server: 'replica1' })
     .run();
   const causes = appErrors.map((e) => ga(e).cause).sort();

@@ -36,27 +36,54 @@ const obs = new Observations();
 
 test('a client-side timeout on a backend with timeout tunnel names timeout tunnel and its value', () => {
   const cfg = readHaproxySettings(CFG);
-  const r = recommend('haproxy_timeout_client', obs, cfg, undefined, { frontend: 'mysql_ro', backend: 'replicas', mode: 'tcp' });
+  const r = recommend('haproxy_timeout_client', obs, cfg, undefined, {
+    frontend: 'mysql_ro',
+    backend: 'replicas',
+    mode: 'tcp',
+  });
   assert.equal(r.setting, 'HAProxy `timeout tunnel`');
   assert.equal(r.current, '3600 s');
   assert.match(r.text, /supersedes `timeout client` and `timeout server`/);
   assert.match(r.text, /backend replicas/);
   // the server side too: `sD` under a tunnel timeout is the same setting
-  assert.equal(recommend('haproxy_timeout_server', obs, cfg, undefined, { frontend: 'mysql_ro', backend: 'replicas', mode: 'tcp' }).setting, 'HAProxy `timeout tunnel`');
+  assert.equal(
+    recommend('haproxy_timeout_server', obs, cfg, undefined, { frontend: 'mysql_ro', backend: 'replicas', mode: 'tcp' })
+      .setting,
+    'HAProxy `timeout tunnel`',
+  );
 });
 
 test('a backend without timeout tunnel keeps timeout client / timeout server', () => {
   const cfg = readHaproxySettings(CFG);
-  const r = recommend('haproxy_timeout_client', obs, cfg, undefined, { frontend: 'mysql_rw', backend: 'primary', mode: 'tcp' });
+  const r = recommend('haproxy_timeout_client', obs, cfg, undefined, {
+    frontend: 'mysql_rw',
+    backend: 'primary',
+    mode: 'tcp',
+  });
   assert.equal(r.setting, 'HAProxy `timeout client`');
   assert.equal(r.current, '30 s');
 });
 
 test('timeout tunnel in defaults applies to every TCP backend, not to HTTP requests', () => {
-  const cfg = readHaproxySettings(CFG.replace('    timeout server 30s\n', '    timeout server 30s\n    timeout tunnel 2h\n'));
-  assert.equal(recommend('haproxy_timeout_server', obs, cfg, undefined, { frontend: 'mysql_rw', backend: 'primary', mode: 'tcp' }).current, '7200 s');
-  assert.equal(recommend('haproxy_timeout_client', obs, cfg, undefined, { frontend: 'mysql_ro', backend: 'replicas', mode: 'tcp' }).current, '3600 s', 'the backend\'s own value wins');
-  assert.equal(recommend('haproxy_timeout_client', obs, cfg, undefined, { frontend: 'mysql_rw', backend: 'primary', mode: 'http' }).setting, 'HAProxy `timeout client`');
+  const cfg = readHaproxySettings(
+    CFG.replace('    timeout server 30s\n', '    timeout server 30s\n    timeout tunnel 2h\n'),
+  );
+  assert.equal(
+    recommend('haproxy_timeout_server', obs, cfg, undefined, { frontend: 'mysql_rw', backend: 'primary', mode: 'tcp' })
+      .current,
+    '7200 s',
+  );
+  assert.equal(
+    recommend('haproxy_timeout_client', obs, cfg, undefined, { frontend: 'mysql_ro', backend: 'replicas', mode: 'tcp' })
+      .current,
+    '3600 s',
+    "the backend's own value wins",
+  );
+  assert.equal(
+    recommend('haproxy_timeout_client', obs, cfg, undefined, { frontend: 'mysql_rw', backend: 'primary', mode: 'http' })
+      .setting,
+    'HAProxy `timeout client`',
+  );
 });
 
 test('a proxy takes the timeouts of the named defaults it is declared `from` (HAProxy >= 2.4)', () => {
@@ -79,6 +106,14 @@ frontend www
 backend app
     server a1 10.0.0.9:8080
 `);
-  assert.equal(recommend('haproxy_timeout_client', obs, cfg, undefined, { frontend: 'mysql', backend: 'replicas', mode: 'tcp' }).current, '3600 s');
-  assert.equal(recommend('haproxy_timeout_client', obs, cfg, undefined, { frontend: 'www', backend: 'app', mode: 'http' }).current, '30 s', 'no `from`: the last defaults above');
+  assert.equal(
+    recommend('haproxy_timeout_client', obs, cfg, undefined, { frontend: 'mysql', backend: 'replicas', mode: 'tcp' })
+      .current,
+    '3600 s',
+  );
+  assert.equal(
+    recommend('haproxy_timeout_client', obs, cfg, undefined, { frontend: 'www', backend: 'app', mode: 'http' }).current,
+    '30 s',
+    'no `from`: the last defaults above',
+  );
 });

@@ -33,7 +33,15 @@ function generalDate(t: number): string {
   return `${p2(d.getUTCFullYear() % 100)}${p2(d.getUTCMonth() + 1)}${p2(d.getUTCDate())} ${String(d.getUTCHours()).padStart(2, ' ')}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
 }
 
-export interface SessionSpec { port: number; accept: number; tt: number; state: string; server?: string; pid?: number; ip?: string }
+export interface SessionSpec {
+  port: number;
+  accept: number;
+  tt: number;
+  state: string;
+  server?: string;
+  pid?: number;
+  ip?: string;
+}
 
 export class Incident {
   haproxy: Array<{ t: number; line: string }> = [];
@@ -47,13 +55,19 @@ export class Incident {
 
   session(s: SessionSpec): this {
     const end = s.accept + s.tt;
-    this.haproxy.push({ t: end, line: `${syslogDate(end)} db-lb-01 haproxy[${s.pid ?? 3968}]: ${s.ip ?? '127.0.0.1'}:${s.port} [${hapDate(s.accept)}] mysql_ro mariadb_replicas/${s.server ?? 'replica1'} 1/0/${s.tt} 710 ${s.state} 8/8/7/4/0 0/0` });
+    this.haproxy.push({
+      t: end,
+      line: `${syslogDate(end)} db-lb-01 haproxy[${s.pid ?? 3968}]: ${s.ip ?? '127.0.0.1'}:${s.port} [${hapDate(s.accept)}] mysql_ro mariadb_replicas/${s.server ?? 'replica1'} 1/0/${s.tt} 710 ${s.state} 8/8/7/4/0 0/0`,
+    });
     return this;
   }
   /** an HTTP-mode request line (HAProxy also fronting the app, LAB_FINDINGS 12) */
   http(accept: number, ta: number, status: number, request: string, port = 55272): this {
     const end = accept + ta;
-    this.haproxy.push({ t: end, line: `${syslogDate(end)} db-lb-01 haproxy[3968]: 127.0.0.1:${port} [${hapDate(accept)}] www php_app/web1 0/0/0/${ta}/${ta} ${status} 176 - - ---- 1/1/0/0/0 0/0 "${request}"` });
+    this.haproxy.push({
+      t: end,
+      line: `${syslogDate(end)} db-lb-01 haproxy[3968]: 127.0.0.1:${port} [${hapDate(accept)}] www php_app/web1 0/0/0/${ta}/${ta} ${status} 176 - - ---- 1/1/0/0/0 0/0 "${request}"`,
+    });
     return this;
   }
   haproxyLine(t: number, payload: string, pid = 3968): this {
@@ -70,30 +84,47 @@ export class Incident {
     return this;
   }
   aborted(server: string, t: number, id: number, reason: string, threadCol = id): this {
-    return this.mysqlError(server, t, threadCol, 'Warning', `Aborted connection ${id} to db: 'shop' user: 'app' host: '127.0.0.1' (${reason})`);
+    return this.mysqlError(
+      server,
+      t,
+      threadCol,
+      'Warning',
+      `Aborted connection ${id} to db: 'shop' user: 'app' host: '127.0.0.1' (${reason})`,
+    );
   }
   gen(server: string, t: number, id: number, cmd: string, arg: string): this {
     (this.general[server] ??= []).push({ t, line: `${generalDate(t)}\t${String(id).padStart(6, ' ')} ${cmd}\t${arg}` });
     return this;
   }
-  connect(server: string, t: number, id: number, user = 'app'): this { return this.gen(server, t, id, 'Connect', `${user}@127.0.0.1 on shop using TCP/IP`); }
+  connect(server: string, t: number, id: number, user = 'app'): this {
+    return this.gen(server, t, id, 'Connect', `${user}@127.0.0.1 on shop using TCP/IP`);
+  }
   php2006(t: number, sql = 'select * from orders where id = 7'): this {
     const d = new Date(t);
     const stamp = `${d.getUTCFullYear()}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
-    this.php.push({ t, line: `[${stamp}] production.ERROR: SQLSTATE[HY000]: General error: 2006 MySQL server has gone away (SQL: ${sql}) {"exception":"[object] (Illuminate\\\\Database\\\\QueryException(code: HY000): SQLSTATE[HY000]: General error: 2006 MySQL server has gone away (SQL: ${sql}) at /app/src/Worker.php:42)"} []` });
+    this.php.push({
+      t,
+      line: `[${stamp}] production.ERROR: SQLSTATE[HY000]: General error: 2006 MySQL server has gone away (SQL: ${sql}) {"exception":"[object] (Illuminate\\\\Database\\\\QueryException(code: HY000): SQLSTATE[HY000]: General error: 2006 MySQL server has gone away (SQL: ${sql}) at /app/src/Worker.php:42)"} []`,
+    });
     return this;
   }
   php1153(t: number): this {
     const d = new Date(t);
     const stamp = `${d.getUTCFullYear()}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
-    this.php.push({ t, line: `[${stamp}] production.ERROR: SQLSTATE[08S01]: Communication link failure: 1153 Got a packet bigger than 'max_allowed_packet' bytes (SQL: insert into blobs values (?)) []` });
+    this.php.push({
+      t,
+      line: `[${stamp}] production.ERROR: SQLSTATE[08S01]: Communication link failure: 1153 Got a packet bigger than 'max_allowed_packet' bytes (SQL: insert into blobs values (?)) []`,
+    });
     return this;
   }
   /** PyMySQL through logger.exception: the worker name is in brackets, the traceback follows */
   python(t: number, worker: string, last: string): this {
     const d = new Date(t);
     const stamp = `${d.getUTCFullYear()}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())},${p3(d.getUTCMilliseconds())}`;
-    (this.py ??= []).push({ t, line: `${stamp} ERROR [${worker}] shop.reports: report query failed: select 1\nTraceback (most recent call last):\n  File "/app/worker.py", line 82, in run_query\n    cur.execute(sql, args)\n${last}` });
+    (this.py ??= []).push({
+      t,
+      line: `${stamp} ERROR [${worker}] shop.reports: report query failed: select 1\nTraceback (most recent call last):\n  File "/app/worker.py", line 82, in run_query\n    cur.execute(sql, args)\n${last}`,
+    });
     return this;
   }
   /** a Go app's stderr: go-sql-driver's own `[mysql]` logger and the app's std `log` lines */
@@ -107,36 +138,87 @@ export class Incident {
   javaLinkFailure(t: number, lastReceivedMs?: number): this {
     const d = new Date(t);
     const stamp = `${d.getUTCFullYear()}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}.${p3(d.getUTCMilliseconds())}`;
-    const timing = lastReceivedMs === undefined ? '' : `\n\nThe last packet successfully received from the server was ${lastReceivedMs.toLocaleString('en-US')} milliseconds ago. The last packet sent successfully to the server was ${lastReceivedMs.toLocaleString('en-US')} milliseconds ago.`;
-    this.java.push({ t, line: `${stamp} ERROR 4321 --- [nio-8080-exec-3] o.h.engine.jdbc.spi.SqlExceptionHelper   : Communications link failure${timing}` });
+    const timing =
+      lastReceivedMs === undefined
+        ? ''
+        : `\n\nThe last packet successfully received from the server was ${lastReceivedMs.toLocaleString('en-US')} milliseconds ago. The last packet sent successfully to the server was ${lastReceivedMs.toLocaleString('en-US')} milliseconds ago.`;
+    this.java.push({
+      t,
+      line: `${stamp} ERROR 4321 --- [nio-8080-exec-3] o.h.engine.jdbc.spi.SqlExceptionHelper   : Communications link failure${timing}`,
+    });
     return this;
   }
   nodeLost(t: number, localPort: number, threadId: number): this {
-    this.node.push({ t, line: JSON.stringify({ level: 50, time: t, pid: 4242, msg: 'mysql connection error', err: { type: 'Error', code: 'PROTOCOL_CONNECTION_LOST', fatal: true, message: 'Connection lost: The server closed the connection.' }, db: { localPort, threadId } }) });
+    this.node.push({
+      t,
+      line: JSON.stringify({
+        level: 50,
+        time: t,
+        pid: 4242,
+        msg: 'mysql connection error',
+        err: {
+          type: 'Error',
+          code: 'PROTOCOL_CONNECTION_LOST',
+          fatal: true,
+          message: 'Connection lost: The server closed the connection.',
+        },
+        db: { localPort, threadId },
+      }),
+    });
     return this;
   }
 
   /** Writes the files (each sorted by time, as the components would) and correlates them. */
-  run(opts: { skew?: number; maxLag?: number; settle?: number; phpClients?: string[] } = {}): { events: Doc[]; appErrors: Doc[]; connections: Doc[] } {
+  run(opts: { skew?: number; maxLag?: number; settle?: number; phpClients?: string[] } = {}): {
+    events: Doc[];
+    appErrors: Doc[];
+    connections: Doc[];
+  } {
     const dir = mkdtempSync(path.join(tmpdir(), 'goneaway-incident-'));
     const write = (name: string, l: Array<{ t: number; line: string }>) => {
       const p = path.join(dir, name);
-      writeFileSync(p, [...l].sort((a, b) => a.t - b.t).map((x) => x.line).join('\n') + (l.length ? '\n' : ''));
+      writeFileSync(
+        p,
+        [...l]
+          .sort((a, b) => a.t - b.t)
+          .map((x) => x.line)
+          .join('\n') + (l.length ? '\n' : ''),
+      );
       return p;
     };
     const haproxy = [write('haproxy.log', this.haproxy)];
-    const app = [write('app-php.log', this.php), write('app-node.log', this.node), write('app-python.log', this.py), ...(this.go.length ? [write('app-go.log', this.go)] : []), ...(this.java.length ? [write('app-java.log', this.java)] : [])];
+    const app = [
+      write('app-php.log', this.php),
+      write('app-node.log', this.node),
+      write('app-python.log', this.py),
+      ...(this.go.length ? [write('app-go.log', this.go)] : []),
+      ...(this.java.length ? [write('app-java.log', this.java)] : []),
+    ];
     const servers = new Set([...Object.keys(this.errors), ...Object.keys(this.general), 'replica1']);
     const mysqlError = [...servers].map((s) => ({ server: s, path: write(`${s}-error.log`, this.errors[s] ?? []) }));
-    const mysqlGeneral = [...servers].map((s) => ({ server: s, path: write(`${s}-general.log`, this.general[s] ?? []) }));
+    const mysqlGeneral = [...servers].map((s) => ({
+      server: s,
+      path: write(`${s}-general.log`, this.general[s] ?? []),
+    }));
     const stats = newStats();
     let events: Doc[];
     try {
-      events = [...correlate({
-        haproxy, app, mysqlError, mysqlGeneral, ctx: { zone: makeZone('UTC'), refTime: T0 },
-        appClients: opts.phpClients ? new Map([[app[0]!, new Set(opts.phpClients)]]) : undefined,
-        skew: opts.skew ?? 2000, maxLag: opts.maxLag ?? 900_000, settle: opts.settle ?? 5000,
-      }, stats)];
+      events = [
+        ...correlate(
+          {
+            haproxy,
+            app,
+            mysqlError,
+            mysqlGeneral,
+            ctx: { zone: makeZone('UTC'), refTime: T0 },
+            appClients: opts.phpClients ? new Map([[app[0]!, new Set(opts.phpClients)]]) : undefined,
+            skew: opts.skew ?? 2000,
+            maxLag: opts.maxLag ?? 900_000,
+            settle: opts.settle ?? 5000,
+          },
+          stats,
+        ),
+      ];
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -38,21 +38,32 @@ test('one dead connection explains at most one app error', () => {
 
 test('a SIGKILLed app closes with a FIN: `--` in HAProxy, "error reading" and no Quit in MySQL is app_closed', () => {
   const inc = new Incident()
-    .connect('replica1', T0 + 5, 21).gen('replica1', T0 + 100, 21, 'Query', 'select 1')
+    .connect('replica1', T0 + 5, 21)
+    .gen('replica1', T0 + 100, 21, 'Query', 'select 1')
     .session({ port: 53001, accept: T0, tt: 1200, state: '--' })
     .aborted('replica1', T0 + 1200, 21, 'Got an error reading communication packets')
-    .connect('replica1', T0 + 2005, 22).gen('replica1', T0 + 2100, 22, 'Query', 'select 1').gen('replica1', T0 + 2900, 22, 'Quit', '')
+    .connect('replica1', T0 + 2005, 22)
+    .gen('replica1', T0 + 2100, 22, 'Query', 'select 1')
+    .gen('replica1', T0 + 2900, 22, 'Quit', '')
     .session({ port: 53002, accept: T0 + 2000, tt: 900, state: '--' });
   const { appErrors, connections } = inc.run();
   assert.equal(appErrors.length, 0);
-  assert.deepEqual(connections.map((c) => [(c.source as { port: number }).port, ga(c).cause]), [[53001, 'app_closed']]);
+  assert.deepEqual(
+    connections.map((c) => [(c.source as { port: number }).port, ga(c).cause]),
+    [[53001, 'app_closed']],
+  );
 });
 
 test('a KILL victim that never produced an app error is a silent mysql_kill closure', () => {
   const inc = new Incident()
-    .connect('replica2', T0 + 5, 31).gen('replica2', T0 + 100, 31, 'Query', 'select 1')
-    .connect('replica2', T0 + 2000, 40, 'dba').gen('replica2', T0 + 2010, 40, 'Query', 'KILL 31')
+    .connect('replica2', T0 + 5, 31)
+    .gen('replica2', T0 + 100, 31, 'Query', 'select 1')
+    .connect('replica2', T0 + 2000, 40, 'dba')
+    .gen('replica2', T0 + 2010, 40, 'Query', 'KILL 31')
     .session({ port: 54001, accept: T0, tt: 2050, state: '--', server: 'replica2' });
   const { connections } = inc.run();
-  assert.deepEqual(connections.map((c) => ga(c).cause), ['mysql_kill']);
+  assert.deepEqual(
+    connections.map((c) => ga(c).cause),
+    ['mysql_kill'],
+  );
 });

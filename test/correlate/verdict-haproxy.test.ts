@@ -5,7 +5,8 @@ import type { Doc } from '../../parsers/types.js';
 
 test('cD then a PHP 2006 at next use: HAProxy timeout client', () => {
   const inc = new Incident()
-    .connect('replica1', T0 + 10, 13).gen('replica1', T0 + 100, 13, 'Query', 'select 1')
+    .connect('replica1', T0 + 10, 13)
+    .gen('replica1', T0 + 100, 13, 'Query', 'select 1')
     .session({ port: 47064, accept: T0, tt: 3100, state: 'cD' })
     .aborted('replica1', T0 + 3100, 13, 'Got an error reading communication packets')
     .php2006(T0 + 9000);
@@ -43,7 +44,14 @@ test('D- after a failed health check: server down; D- while MariaDB shut down: t
   const down = (t: number, srv: string, reason: string) =>
     `Server mariadb_replicas/${srv} is DOWN, reason: ${reason}, check duration: 0ms. 1 active and 0 backup servers left. 3 sessions active, 0 requeued, 0 remaining in queue.`;
   const inc = new Incident()
-    .haproxyLine(T0 + 4000, down(T0 + 4000, 'replica1', 'Layer7 wrong status, code: 1045, info: "#28000Access denied for user \'haproxy_check\'@\'127.0.0.1\' (using password: NO)"'))
+    .haproxyLine(
+      T0 + 4000,
+      down(
+        T0 + 4000,
+        'replica1',
+        "Layer7 wrong status, code: 1045, info: \"#28000Access denied for user 'haproxy_check'@'127.0.0.1' (using password: NO)\"",
+      ),
+    )
     .session({ port: 7001, accept: T0, tt: 4001, state: 'D-', server: 'replica1' })
     .nodeLost(T0 + 4001, 7001, 11)
     .mysqlError('replica2', T0 + 70_000, 0, 'Note', '/usr/sbin/mariadbd (initiated by: unknown): Normal shutdown')

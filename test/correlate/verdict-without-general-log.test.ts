@@ -7,7 +7,7 @@ import type { Doc } from '../../parsers/types.js';
 // and the error log's Aborted lines must be joined by the app's thread id or by time (aborted.ts).
 const S = T0 + 10_000;
 
-test('mysql2\'s thread id joins the Aborted line directly: the lost connection after a 1153 is max_allowed_packet', () => {
+test("mysql2's thread id joins the Aborted line directly: the lost connection after a 1153 is max_allowed_packet", () => {
   // lab 05 without its general log: node gets 1153, then PROTOCOL_CONNECTION_LOST on the same
   // handle (thread 7); HAProxy logged the close `--`
   const { appErrors } = new Incident()
@@ -44,7 +44,10 @@ test('a `--` session that closed seconds away from a (KILLED) line is not its vi
     .aborted('replica2', S, 7, 'KILLED', 10)
     .session({ port: 47900, accept: S - 60_000, tt: 70_000, state: '--', server: 'replica2' })
     .run();
-  assert.deepEqual(connections.map((c) => ga(c).cause), []);
+  assert.deepEqual(
+    connections.map((c) => ga(c).cause),
+    [],
+  );
 });
 
 test('at log_warnings < 4 a KILL leaves no error-log line: the verdict stays unknown instead of a guess', () => {
@@ -57,10 +60,11 @@ test('at log_warnings < 4 a KILL leaves no error-log line: the verdict stays unk
   assert.equal(ga(appErrors[0]!).cause, 'unknown');
 });
 
-test('a `--` close nobody reported, seconds before a crash\'s DOWN, is not called a crash victim without a thread', () => {
+test("a `--` close nobody reported, seconds before a crash's DOWN, is not called a crash victim without a thread", () => {
   // lab 13 without its general log: connections the apps closed cleanly in the 15 s before
   // HAProxy marked the crashed server DOWN all came out mysql_crash
-  const DOWN = 'Server mariadb_replicas/replica1 is DOWN, reason: Layer4 connection problem, info: "Connection refused", check duration: 0ms. 1 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.';
+  const DOWN =
+    'Server mariadb_replicas/replica1 is DOWN, reason: Layer4 connection problem, info: "Connection refused", check duration: 0ms. 1 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.';
   const { connections } = new Incident()
     .mysqlError('replica1', S - 60_000, 0, 'Note', '/usr/sbin/mariadbd: ready for connections.')
     .session({ port: 46844, accept: S - 30_000, tt: 24_000, state: '--' })
@@ -68,5 +72,8 @@ test('a `--` close nobody reported, seconds before a crash\'s DOWN, is not calle
     // a victim whose session HAProxy logged after the DOWN (the app's next use) still is one
     .session({ port: 46900, accept: S - 30_000, tt: 32_000, state: '--' })
     .run();
-  assert.deepEqual(connections.map((c) => [(c.source as Doc).port, ga(c).cause]), [[46900, 'mysql_crash']]);
+  assert.deepEqual(
+    connections.map((c) => [(c.source as Doc).port, ga(c).cause]),
+    [[46900, 'mysql_crash']],
+  );
 });

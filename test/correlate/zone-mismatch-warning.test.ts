@@ -18,12 +18,14 @@ function lines(n: number): string {
   for (let i = 0; i < n; i++) {
     const acceptLocal = `23/Nov/2026:21:${String(10 + i).padStart(2, '0')}:00.000`; // 20:1x:00Z
     const endLocal = `2026-11-23T21:${String(10 + i).padStart(2, '0')}:03.000000+01:00`;
-    out.push(`${endLocal} db-lb-01 haproxy[3968]: 10.0.0.${i}:4${i}000 [${acceptLocal}] mysql_ro mariadb_replicas/replica1 0/0/3000 10 cD 1/1/1/1/0 0/0`);
+    out.push(
+      `${endLocal} db-lb-01 haproxy[3968]: 10.0.0.${i}:4${i}000 [${acceptLocal}] mysql_ro mariadb_replicas/replica1 0/0/3000 10 cD 1/1/1/1/0 0/0`,
+    );
   }
   return out.join('\n') + '\n';
 }
 
-test('the HAProxy host\'s offset is read from RFC3339 stamps; the right zone gives no warning', (t) => {
+test("the HAProxy host's offset is read from RFC3339 stamps; the right zone gives no warning", (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'ga-zone-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const f = path.join(dir, 'haproxy.log');
@@ -36,7 +38,10 @@ test('the HAProxy host\'s offset is read from RFC3339 stamps; the right zone giv
   }
   assert.match(zoneWarning(f, { zone: makeZone('UTC'), zoneGiven: true }) ?? '', /^warning: .*zone is UTC \+01:00/);
   // not given: the parser placed the dates with the stamps' offset, and the notice says so
-  assert.match(zoneWarning(f, { zone: makeZone('UTC') }) ?? '', /^note: .*placed with their syslog stamps' offset \(UTC \+01:00/);
+  assert.match(
+    zoneWarning(f, { zone: makeZone('UTC') }) ?? '',
+    /^note: .*placed with their syslog stamps' offset \(UTC \+01:00/,
+  );
   assert.equal(zoneWarning(f, { zone: makeZone('+01:00'), zoneGiven: true }), undefined);
   assert.equal(zoneWarning(f, { zone: makeZone('Europe/Paris'), zoneGiven: true }), undefined);
 });
@@ -45,7 +50,13 @@ test('httplog dates are checked too: their placement is never silent', (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'ga-zone-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const f = path.join(dir, 'http.log');
-  writeFileSync(f, lines(10).replace(/0\/0\/3000 10 cD 1\/1\/1\/1\/0 0\/0/g, '0/0/0/5/3000 500 176 - - ---- 1/1/0/0/0 0/0 "GET / HTTP/1.1"'));
+  writeFileSync(
+    f,
+    lines(10).replace(
+      /0\/0\/3000 10 cD 1\/1\/1\/1\/0 0\/0/g,
+      '0/0/0/5/3000 500 176 - - ---- 1/1/0/0/0 0/0 "GET / HTTP/1.1"',
+    ),
+  );
   assert.match(zoneWarning(f, { zone: makeZone('UTC') }) ?? '', /^note: .*\(UTC \+01:00, median of 10 lines\)/);
 });
 
@@ -64,7 +75,7 @@ test('correlate prints the warning; logs without zoned stamps say nothing', (t) 
   assert.doesNotMatch(q.stderr, /warning/);
 });
 
-test('without --timezone, correlate and parse place the dates with the stamps\' offset and print a note', (t) => {
+test("without --timezone, correlate and parse place the dates with the stamps' offset and print a note", (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'ga-zone-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const f = path.join(dir, 'haproxy.log');

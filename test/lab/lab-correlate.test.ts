@@ -19,17 +19,25 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 function correlate(dir: string, gt: GroundTruth): CorrelateEvent[] {
   const f = (n: string): string => path.join(dir, n);
   const args = [path.join(REPO, 'bin/goneaway.js'), 'correlate', '--haproxy', f('haproxy.log')];
-  for (const [srv, files] of Object.entries(gt.servers)) args.push('--mysql-error', `${srv}=${f(files.error)}`, '--mysql-general', `${srv}=${f(files.general)}`);
+  for (const [srv, files] of Object.entries(gt.servers))
+    args.push('--mysql-error', `${srv}=${f(files.error)}`, '--mysql-general', `${srv}=${f(files.general)}`);
   for (const a of ['app-php.log', 'app-node.log', 'app-python.log']) args.push('--app', f(a));
   if (fs.existsSync(f('haproxy.cfg'))) args.push('--haproxy-config', f('haproxy.cfg'));
   args.push('--format', 'ndjson');
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: childEnv() });
-  if (r.status !== 0) throw new Error(`goneaway correlate failed on ${dir} (exit ${r.status}): ${r.stderr.slice(0, 2000)}`);
-  return r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as CorrelateEvent);
+  if (r.status !== 0)
+    throw new Error(`goneaway correlate failed on ${dir} (exit ${r.status}): ${r.stderr.slice(0, 2000)}`);
+  return r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as CorrelateEvent);
 }
 
 function scoreDir(root: string): ScenarioScore[] {
-  const dirs = fs.readdirSync(root).filter((d) => fs.existsSync(path.join(root, d, 'ground-truth.json'))).sort();
+  const dirs = fs
+    .readdirSync(root)
+    .filter((d) => fs.existsSync(path.join(root, d, 'ground-truth.json')))
+    .sort();
   return dirs.map((d) => {
     const dir = path.join(root, d);
     const gt = JSON.parse(fs.readFileSync(path.join(dir, 'ground-truth.json'), 'utf8')) as GroundTruth;
@@ -39,50 +47,81 @@ function scoreDir(root: string): ScenarioScore[] {
 
 function report(label: string, scores: ScenarioScore[]): string[] {
   console.log(`\n${label}\n${scoreTable(scores)}`);
-  for (const s of scores) for (const m of [...s.misses, ...s.extra.map((e) => `invented app_error ${e}`)].slice(0, 15)) console.log(`  ${s.scenario}: ${m}`);
+  for (const s of scores)
+    for (const m of [...s.misses, ...s.extra.map((e) => `invented app_error ${e}`)].slice(0, 15))
+      console.log(`  ${s.scenario}: ${m}`);
   return verdict(totals(scores));
 }
 
 function runLab(out: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [path.join(REPO, 'dist/test/lab/run-lab.js'), '--out', out], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [path.join(REPO, 'dist/test/lab/run-lab.js'), '--out', out], {
+      env: childEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
-    const onData = (d: Buffer): void => { output += d.toString(); process.stdout.write(d.toString().replace(/^(?=.)/gm, 'lab: ')); };
+    const onData = (d: Buffer): void => {
+      output += d.toString();
+      process.stdout.write(d.toString().replace(/^(?=.)/gm, 'lab: '));
+    };
     p.stdout.on('data', onData);
     p.stderr.on('data', onData);
-    const timer = setTimeout(() => { if (p.pid) process.kill(p.pid, 'SIGTERM'); }, 12 * 60_000);
-    p.on('exit', (code) => { clearTimeout(timer); resolve({ code, output }); });
+    const timer = setTimeout(() => {
+      if (p.pid) process.kill(p.pid, 'SIGTERM');
+    }, 12 * 60_000);
+    p.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
   });
 }
 
-test('lab: real components, every cause of a dead connection, correlate scored against the ground truth', { timeout: 15 * 60_000 }, async (t) => {
-  if (process.env.GONEAWAY_SKIP_LAB === '1') { t.skip('GONEAWAY_SKIP_LAB=1: lab not run'); return; }
-  let root = process.env.GONEAWAY_LAB_DIR;
-  let labProblems = '';
-  let ownRoot = false;
-  if (!root) {
-    const inst = spawnSync('bash', [path.join(REPO, 'test/lab/install.sh')], { encoding: 'utf8' });
-    assert.equal(inst.status, 0, `test/lab/install.sh failed (exit ${inst.status}): ${inst.stderr.trim()}\n` +
-      'The lab needs haproxy, mariadb-server, php-cli+php-mysql, python3-pymysql and rsyslog (root installs them); set GONEAWAY_SKIP_LAB=1 to skip it.');
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'goneaway-lab-out-'));
-    ownRoot = true;
-    const lab = await runLab(root);
-    assert.notEqual(lab.code, 2, `the lab could not run:\n${lab.output.slice(-3000)}`);
-    if (lab.code !== 0) labProblems = lab.output.split('\n').filter((l) => /PROBLEMS|^\s+- /.test(l)).join('\n');
-  }
-  const scores = scoreDir(root);
-  const fails = report(`goneaway correlate vs lab ground truth (${root})`, scores);
-  assert.equal(labProblems, '', `lab validation problems (ground truth not trustworthy):\n${labProblems}`);
-  assert.deepEqual(fails, [], `lab output kept in ${root}`);
-  // a run within the targets but with misses is kept too: a rare flake is only fixable from its logs
-  // (test/fixtures/lab-runs/ holds such runs once understood)
-  if (scores.some((s) => s.misses.length || s.extra.length)) console.log(`lab output with misses kept in ${root}`);
-  else if (ownRoot) fs.rmSync(root, { recursive: true, force: true });
-});
+test(
+  'lab: real components, every cause of a dead connection, correlate scored against the ground truth',
+  { timeout: 15 * 60_000 },
+  async (t) => {
+    if (process.env.GONEAWAY_SKIP_LAB === '1') {
+      t.skip('GONEAWAY_SKIP_LAB=1: lab not run');
+      return;
+    }
+    let root = process.env.GONEAWAY_LAB_DIR;
+    let labProblems = '';
+    let ownRoot = false;
+    if (!root) {
+      const inst = spawnSync('bash', [path.join(REPO, 'test/lab/install.sh')], { encoding: 'utf8' });
+      assert.equal(
+        inst.status,
+        0,
+        `test/lab/install.sh failed (exit ${inst.status}): ${inst.stderr.trim()}\n` +
+          'The lab needs haproxy, mariadb-server, php-cli+php-mysql, python3-pymysql and rsyslog (root installs them); set GONEAWAY_SKIP_LAB=1 to skip it.',
+      );
+      root = fs.mkdtempSync(path.join(os.tmpdir(), 'goneaway-lab-out-'));
+      ownRoot = true;
+      const lab = await runLab(root);
+      assert.notEqual(lab.code, 2, `the lab could not run:\n${lab.output.slice(-3000)}`);
+      if (lab.code !== 0)
+        labProblems = lab.output
+          .split('\n')
+          .filter((l) => /PROBLEMS|^\s+- /.test(l))
+          .join('\n');
+    }
+    const scores = scoreDir(root);
+    const fails = report(`goneaway correlate vs lab ground truth (${root})`, scores);
+    assert.equal(labProblems, '', `lab validation problems (ground truth not trustworthy):\n${labProblems}`);
+    assert.deepEqual(fails, [], `lab output kept in ${root}`);
+    // a run within the targets but with misses is kept too: a rare flake is only fixable from its logs
+    // (test/fixtures/lab-runs/ holds such runs once understood)
+    if (scores.some((s) => s.misses.length || s.extra.length)) console.log(`lab output with misses kept in ${root}`);
+    else if (ownRoot) fs.rmSync(root, { recursive: true, force: true });
+  },
+);
 
 test('bundled examples/lab logs: correlate scored against their ground truth', (t) => {
   const root = path.join(REPO, 'examples/lab');
-  if (!fs.existsSync(root)) { t.skip('no examples/lab'); return; }
+  if (!fs.existsSync(root)) {
+    t.skip('no examples/lab');
+    return;
+  }
   assert.deepEqual(report('goneaway correlate vs examples/lab', scoreDir(root)), []);
 });
 
@@ -97,5 +136,8 @@ test('kept lab runs that once failed: every app error found with its cause and t
   const scores = scoreDir(root);
   assert.ok(scores.length > 0 && scores.every((s) => s.total > 0), 'no kept lab run found');
   report('goneaway correlate vs kept lab runs', scores);
-  assert.deepEqual(scores.flatMap((s) => [...s.misses, ...s.extra.map((e) => `invented app_error ${e}`)]), []);
+  assert.deepEqual(
+    scores.flatMap((s) => [...s.misses, ...s.extra.map((e) => `invented app_error ${e}`)]),
+    [],
+  );
 });

@@ -16,15 +16,37 @@ import { renderHtml } from '../../src/sinks/report-html.js';
 import { HOSTILE, reportEvents, summaryOf } from '../fixtures/report/fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 test('the HTML report renders in headless Chromium', { timeout: 720_000 }, async (t) => {
-  if (process.env.GONEAWAY_SKIP_BROWSER === '1') { t.skip('GONEAWAY_SKIP_BROWSER=1: browser test skipped'); return; }
+  if (process.env.GONEAWAY_SKIP_BROWSER === '1') {
+    t.skip('GONEAWAY_SKIP_BROWSER=1: browser test skipped');
+    return;
+  }
   if (!existsSync(CHROMIUM) && process.getuid?.() === 0) {
     // Tests that need a real component install it themselves (Debian's chromium), as the lab does.
-    spawnSync('bash', ['-c', 'export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium'], { stdio: 'inherit', timeout: 600_000 });
+    spawnSync(
+      'bash',
+      [
+        '-c',
+        'export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium',
+      ],
+      { stdio: 'inherit', timeout: 600_000 },
+    );
   }
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} not found: install it with \`apt-get install -y chromium\` (or set GONEAWAY_SKIP_BROWSER=1 to skip this test)`);
+  assert.ok(
+    existsSync(CHROMIUM),
+    `${CHROMIUM} not found: install it with \`apt-get install -y chromium\` (or set GONEAWAY_SKIP_BROWSER=1 to skip this test)`,
+  );
 
   const events = reportEvents();
   const summary = summaryOf(events);
@@ -37,9 +59,13 @@ test('the HTML report renders in headless Chromium', { timeout: 720_000 }, async
   try {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     const problems: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`); });
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+    });
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('request', (r) => { if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) problems.push(`request: ${r.url()}`); });
+    page.on('request', (r) => {
+      if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) problems.push(`request: ${r.url()}`);
+    });
     await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
 
     // the answer first: the summary's numbers, visible
@@ -63,7 +89,12 @@ test('the HTML report renders in headless Chromium', { timeout: 720_000 }, async
     const svgBox = (await first.locator('svg.timeline').boundingBox())!;
     assert.ok(svgBox.width > 600 && svgBox.height > 60, `timeline size ${svgBox.width}x${svgBox.height}`);
     // the closure is drawn in its terminator's colour (CSS variables reach the SVG)
-    const stroke = await first.locator('.tl-close').evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { stroke: string } }).getComputedStyle(el).stroke);
+    const stroke = await first
+      .locator('.tl-close')
+      .evaluate(
+        (el) =>
+          (globalThis as unknown as { getComputedStyle(e: unknown): { stroke: string } }).getComputedStyle(el).stroke,
+      );
     assert.equal(stroke, 'rgb(37, 99, 235)');
 
     // hostile log text is shown, not executed
@@ -73,7 +104,9 @@ test('the HTML report renders in headless Chromium', { timeout: 720_000 }, async
     assert.ok(shown?.includes(HOSTILE), 'payload visible as text');
 
     // the inline script works: filter the cards by a cause, then clear
-    const kills = events.filter((e) => (e.goneaway as Doc).kind === 'app_error' && (e.goneaway as Doc).cause === 'mysql_kill').length;
+    const kills = events.filter(
+      (e) => (e.goneaway as Doc).kind === 'app_error' && (e.goneaway as Doc).cause === 'mysql_kill',
+    ).length;
     await page.locator('[data-filter-cause="mysql_kill"]').click();
     assert.equal(await page.locator('#errors article.card:visible').count(), kills);
     assert.match((await page.locator('#filter-status').textContent()) ?? '', new RegExp(`Showing ${kills} of ${nErr}`));
@@ -87,7 +120,8 @@ test('the HTML report renders in headless Chromium', { timeout: 720_000 }, async
   }
   const png = readFileSync(shot);
   assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
-  const width = png.readUInt32BE(16), height = png.readUInt32BE(20);
+  const width = png.readUInt32BE(16),
+    height = png.readUInt32BE(20);
   assert.ok(width >= 1200 && height > 3000, `full page ${width}x${height}`);
   assert.ok(statSync(shot).size > 100_000, `non-trivial PNG (${statSync(shot).size} bytes)`);
   if (process.env.GONEAWAY_KEEP_SCREENSHOT) writeFileSync(process.env.GONEAWAY_KEEP_SCREENSHOT, png);

@@ -9,15 +9,28 @@ import { timelineSvg } from '../../src/sinks/html/timeline.js';
 import { summarize } from '../../src/sinks/summary.js';
 import { fakeStats, HOSTILE, manyEvents, reportEvents, summaryOf } from '../fixtures/report/fixture.js';
 
-const count = (s: string, re: RegExp) => (s.match(new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g')) ?? []).length;
+const count = (s: string, re: RegExp) =>
+  (s.match(new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g')) ?? []).length;
 const kindOf = (e: Doc) => (e.goneaway as Doc).kind;
-const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+const unescape = (s: string) =>
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 /** the markup of each card, split on the card start tag */
 const cardsOf = (html: string, section: 'errors' | 'silent') => {
   const start = html.indexOf(section === 'errors' ? '<section id="errors">' : '<details class="silent" id="silent"');
   if (start < 0) return [];
-  const end = section === 'errors' ? html.indexOf('</section>', start) : html.indexOf('</details>\n<section class="inputs"', start);
-  return html.slice(start, end < 0 ? undefined : end).split('<article class="card ').slice(1);
+  const end =
+    section === 'errors'
+      ? html.indexOf('</section>', start)
+      : html.indexOf('</details>\n<section class="inputs"', start);
+  return html
+    .slice(start, end < 0 ? undefined : end)
+    .split('<article class="card ')
+    .slice(1);
 };
 
 test('the page is self-contained: one inline style, one inline script, nothing fetched', () => {
@@ -25,7 +38,7 @@ test('the page is self-contained: one inline style, one inline script, nothing f
   const html = renderHtml(summaryOf(events), events);
   assert.match(html, /^<!doctype html>/);
   assert.equal(count(html, /<style>/), 1);
-  assert.equal(count(html, /<script/i), 1, 'only the report\'s own script');
+  assert.equal(count(html, /<script/i), 1, "only the report's own script");
   assert.doesNotMatch(html, /<script[^>]*\ssrc=/i);
   assert.doesNotMatch(html, /<link\b/i);
   assert.doesNotMatch(html, /(?:src|href)="(?:https?:)?\/\//i);
@@ -35,7 +48,8 @@ test('the page is self-contained: one inline style, one inline script, nothing f
   const js = /<script>([\s\S]*)<\/script>/.exec(html)![1]!;
   const hash = createHash('sha256').update(js).digest('base64');
   assert.ok(html.includes(`script-src 'sha256-${hash}'`), 'CSP hash matches the inline script');
-  for (const id of ['answer', 'causes', 'fixes', 'errors', 'silent', 'inputs']) assert.ok(html.includes(`id="${id}"`), `section #${id}`);
+  for (const id of ['answer', 'causes', 'fixes', 'errors', 'silent', 'inputs'])
+    assert.ok(html.includes(`id="${id}"`), `section #${id}`);
 });
 
 test('one card with a timeline per app error and per silent closure, in time order', () => {
@@ -43,7 +57,8 @@ test('one card with a timeline per app error and per silent closure, in time ord
   const html = renderHtml(summaryOf(events), events);
   const errs = events.filter((e) => kindOf(e) === 'app_error');
   const sil = events.filter((e) => kindOf(e) === 'connection');
-  const errCards = cardsOf(html, 'errors'), silCards = cardsOf(html, 'silent');
+  const errCards = cardsOf(html, 'errors'),
+    silCards = cardsOf(html, 'silent');
   assert.equal(errCards.length, errs.length);
   assert.equal(silCards.length, sil.length);
   for (const c of [...errCards, ...silCards]) assert.equal(count(c, /<svg class="timeline"/), 1);
@@ -51,17 +66,20 @@ test('one card with a timeline per app error and per silent closure, in time ord
   assert.deepEqual(times, [...times].sort());
   // every evidence line of every event is shown with its file@offset
   for (const e of events) {
-    for (const ev of (e.goneaway as Doc).evidence as Doc[]) assert.ok(html.includes(`${esc(ev.file)}@${ev.offset}`), `${ev.file}@${ev.offset}`);
+    for (const ev of (e.goneaway as Doc).evidence as Doc[])
+      assert.ok(html.includes(`${esc(ev.file)}@${ev.offset}`), `${ev.file}@${ev.offset}`);
   }
 });
 
-test('the counts shown are the summary\'s', () => {
+test("the counts shown are the summary's", () => {
   const events = reportEvents();
   const s = summaryOf(events);
   const html = renderHtml(s, events);
   assert.equal(/data-count="app_errors">([^<]+)</.exec(html)![1], s.app_errors.toLocaleString('en-US'));
   assert.equal(/data-count="connections">([^<]+)</.exec(html)![1], s.connections.toLocaleString('en-US'));
-  const shownTerms = Object.fromEntries([...html.matchAll(/data-term-count="([^"]+)">([^<]+)</g)].map((m) => [m[1], Number(m[2])]));
+  const shownTerms = Object.fromEntries(
+    [...html.matchAll(/data-term-count="([^"]+)">([^<]+)</g)].map((m) => [m[1], Number(m[2])]),
+  );
   assert.deepEqual(shownTerms, s.by_terminator);
   assert.equal(count(html, /<tr data-cause="/), s.causes.length);
   for (const c of s.causes) {
@@ -69,7 +87,11 @@ test('the counts shown are the summary\'s', () => {
     const nums = [...row.matchAll(/<td class="num">([^<]+)</g)].map((m) => Number(m[1]));
     assert.deepEqual(nums, [c.app_errors, c.connections], c.cause);
     assert.ok(row.includes(c.mean_confidence.toFixed(2)), `${c.cause} mean confidence`);
-    if (c.recommendation) assert.ok(html.includes(esc(c.recommendation.text).replace(/`([^`]+)`/g, '<code>$1</code>')), `fix for ${c.cause}`);
+    if (c.recommendation)
+      assert.ok(
+        html.includes(esc(c.recommendation.text).replace(/`([^`]+)`/g, '<code>$1</code>')),
+        `fix for ${c.cause}`,
+      );
   }
 });
 
@@ -102,7 +124,10 @@ test('no events: says so, draws nothing, still valid', () => {
 test('untrusted text is inert: no tag or attribute from a log line survives', () => {
   const events = reportEvents();
   const html = renderHtml(summaryOf(events), events);
-  assert.ok(events.some((e) => String((e.error as Doc | undefined)?.message).includes(HOSTILE)), 'the fixture carries the payload');
+  assert.ok(
+    events.some((e) => String((e.error as Doc | undefined)?.message).includes(HOSTILE)),
+    'the fixture carries the payload',
+  );
   assert.ok(!html.includes('<script>window.__pwned'));
   assert.ok(!html.includes('<img src=x'));
   assert.doesNotMatch(html, /<[^>]*\sonerror=/i);
@@ -110,48 +135,109 @@ test('untrusted text is inert: no tag or attribute from a log line survives', ()
 });
 
 test('property: any string in any field stays text', () => {
-  const evil = fc.tuple(fc.string(), fc.constantFrom('<x-evil a="1">', '"><x-evil>', "'><x-evil>", '</svg><x-evil>', '</script><x-evil>', '`<x-evil>`'), fc.string()).map(([a, b, c]) => a + b + c);
-  fc.assert(fc.property(evil, fc.array(fc.constantFrom('msg', 'why', 'ev', 'file', 'cause', 'term', 'state', 'code', 'rec', 'setting', 'path', 'ip', 'kind'), { minLength: 1 }), (payload, where) => {
-    const events = reportEvents().slice(0, 6);
-    const w = new Set(where);
-    for (const e of events) {
-      const g = e.goneaway as Doc;
-      if (w.has('msg') && e.error) (e.error as Doc).message = payload;
-      if (w.has('code') && e.error) (e.error as Doc).code = payload;
-      if (w.has('why')) g.why = payload;
-      if (w.has('cause')) g.cause = payload;
-      if (w.has('term')) g.terminated_by = payload;
-      if (w.has('rec')) (g.recommendation as Doc).text = payload;
-      if (w.has('setting')) (g.recommendation as Doc).setting = payload;
-      if (w.has('ev') || w.has('file') || w.has('kind')) for (const v of g.evidence as Doc[]) { if (w.has('ev')) v.text = payload; if (w.has('file')) v.file = payload; if (w.has('kind')) v.kind = payload; }
-      if (w.has('state') && e.haproxy) (e.haproxy as Doc).termination_state = payload;
-      if (w.has('ip') && e.source) (e.source as Doc).ip = payload;
-    }
-    const s = summarize(events, fakeStats(w.has('path') ? [{ path: payload, kind: payload, records: 1 }] : undefined));
-    const html = renderHtml(s, events);
-    return !/<x-evil/i.test(html) && count(html, /<script/i) === 1 && count(html, /<\/script/i) === 1;
-  }), { numRuns: 150 });
+  const evil = fc
+    .tuple(
+      fc.string(),
+      fc.constantFrom(
+        '<x-evil a="1">',
+        '"><x-evil>',
+        "'><x-evil>",
+        '</svg><x-evil>',
+        '</script><x-evil>',
+        '`<x-evil>`',
+      ),
+      fc.string(),
+    )
+    .map(([a, b, c]) => a + b + c);
+  fc.assert(
+    fc.property(
+      evil,
+      fc.array(
+        fc.constantFrom(
+          'msg',
+          'why',
+          'ev',
+          'file',
+          'cause',
+          'term',
+          'state',
+          'code',
+          'rec',
+          'setting',
+          'path',
+          'ip',
+          'kind',
+        ),
+        { minLength: 1 },
+      ),
+      (payload, where) => {
+        const events = reportEvents().slice(0, 6);
+        const w = new Set(where);
+        for (const e of events) {
+          const g = e.goneaway as Doc;
+          if (w.has('msg') && e.error) (e.error as Doc).message = payload;
+          if (w.has('code') && e.error) (e.error as Doc).code = payload;
+          if (w.has('why')) g.why = payload;
+          if (w.has('cause')) g.cause = payload;
+          if (w.has('term')) g.terminated_by = payload;
+          if (w.has('rec')) (g.recommendation as Doc).text = payload;
+          if (w.has('setting')) (g.recommendation as Doc).setting = payload;
+          if (w.has('ev') || w.has('file') || w.has('kind'))
+            for (const v of g.evidence as Doc[]) {
+              if (w.has('ev')) v.text = payload;
+              if (w.has('file')) v.file = payload;
+              if (w.has('kind')) v.kind = payload;
+            }
+          if (w.has('state') && e.haproxy) (e.haproxy as Doc).termination_state = payload;
+          if (w.has('ip') && e.source) (e.source as Doc).ip = payload;
+        }
+        const s = summarize(
+          events,
+          fakeStats(w.has('path') ? [{ path: payload, kind: payload, records: 1 }] : undefined),
+        );
+        const html = renderHtml(s, events);
+        return !/<x-evil/i.test(html) && count(html, /<script/i) === 1 && count(html, /<\/script/i) === 1;
+      },
+    ),
+    { numRuns: 150 },
+  );
 });
 
 test('property: esc() leaves no markup character and round-trips', () => {
-  fc.assert(fc.property(fc.string({ unit: 'grapheme' }), (s) => {
-    const e = esc(s);
-    return !/[<>"']/.test(e) && unescape(e) === s.replace(/\u0000/g, '\ufffd');
-  }));
+  fc.assert(
+    fc.property(fc.string({ unit: 'grapheme' }), (s) => {
+      const e = esc(s);
+      return !/[<>"']/.test(e) && unescape(e) === s.replace(/\u0000/g, '\ufffd');
+    }),
+  );
 });
 
 test('missing and malformed optional fields do not break the page', () => {
   const odd: Doc[] = [
     { goneaway: { kind: 'app_error' } },
-    { '@timestamp': 'not a date', goneaway: { kind: 'app_error', evidence: 'nope', join: null, confidence: 'x' }, error: { code: 2006 } },
-    { '@timestamp': '2026-11-23T20:00:00.000Z', goneaway: { kind: 'connection', cause: 'unknown', evidence: [null, { kind: 'haproxy' }] }, haproxy: { accept_date: '2026-11-23T20:00:05.000Z', session_end: '2026-11-23T19:00:00.000Z' } },
-    { '@timestamp': '2026-11-23T20:00:00.000Z', goneaway: { kind: 'app_error', terminated_by: 'haproxy', cause: 'haproxy_timeout_client', confidence: 0.9 }, haproxy: { accept_date: '2026-11-23T19:59:00.000Z', session_end: '2026-11-23T20:00:00.000Z' }, mysql: { last_query_at: '2026-11-23T21:00:00.000Z' } },
+    {
+      '@timestamp': 'not a date',
+      goneaway: { kind: 'app_error', evidence: 'nope', join: null, confidence: 'x' },
+      error: { code: 2006 },
+    },
+    {
+      '@timestamp': '2026-11-23T20:00:00.000Z',
+      goneaway: { kind: 'connection', cause: 'unknown', evidence: [null, { kind: 'haproxy' }] },
+      haproxy: { accept_date: '2026-11-23T20:00:05.000Z', session_end: '2026-11-23T19:00:00.000Z' },
+    },
+    {
+      '@timestamp': '2026-11-23T20:00:00.000Z',
+      goneaway: { kind: 'app_error', terminated_by: 'haproxy', cause: 'haproxy_timeout_client', confidence: 0.9 },
+      haproxy: { accept_date: '2026-11-23T19:59:00.000Z', session_end: '2026-11-23T20:00:00.000Z' },
+      mysql: { last_query_at: '2026-11-23T21:00:00.000Z' },
+    },
   ];
   const html = renderHtml(summaryOf(odd), odd);
   assert.equal(cardsOf(html, 'errors').length, 3);
   assert.equal(cardsOf(html, 'silent').length, 1);
   // (the summary's own rows are summary.ts's business: only the cards are checked here)
-  for (const c of [...cardsOf(html, 'errors'), ...cardsOf(html, 'silent')]) assert.doesNotMatch(c, /NaN|undefined|\[object Object\]|Infinity/);
+  for (const c of [...cardsOf(html, 'errors'), ...cardsOf(html, 'silent')])
+    assert.doesNotMatch(c, /NaN|undefined|\[object Object\]|Infinity/);
 });
 
 /** numbers of one attribute of the first element with that class */
@@ -162,22 +248,38 @@ function attr(svg: string, cls: string, name: string): number {
 }
 
 test('timeline: session, idle gap, closure by terminator and the error point in time order, lag labelled', () => {
-  const e = reportEvents().find((x) => (x.goneaway as Doc).cause === 'haproxy_timeout_client' && kindOf(x) === 'app_error' && (x.goneaway as Doc).join && ((x.goneaway as Doc).join as Doc).method !== 'client_port')!;
+  const e = reportEvents().find(
+    (x) =>
+      (x.goneaway as Doc).cause === 'haproxy_timeout_client' &&
+      kindOf(x) === 'app_error' &&
+      (x.goneaway as Doc).join &&
+      ((x.goneaway as Doc).join as Doc).method !== 'client_port',
+  )!;
   const svg = timelineSvg(e);
   const h = e.haproxy as Doc;
-  const xa = attr(svg, 'tl-session', 'x'), wa = attr(svg, 'tl-session', 'width');
-  const xi = attr(svg, 'tl-idle', 'x'), wi = attr(svg, 'tl-idle', 'width');
+  const xa = attr(svg, 'tl-session', 'x'),
+    wa = attr(svg, 'tl-session', 'width');
+  const xi = attr(svg, 'tl-idle', 'x'),
+    wi = attr(svg, 'tl-idle', 'width');
   const xc = attr(svg, 'tl-close', 'x1');
   const xr = Number(/class="tl-error" d="M([-\d.]+) /.exec(svg)![1]);
   assert.ok(xa < xi && xi < xc && xc < xr, `${xa} < ${xi} < ${xc} < ${xr}`);
   assert.ok(Math.abs(xa + wa - xc) < 0.2 && Math.abs(xi + wi - xc) < 0.2, 'session and idle gap end at the closure');
-  const accept = Date.parse(h.accept_date as string), end = Date.parse(h.session_end as string), lastQ = Date.parse((e.mysql as Doc).last_query_at as string), t = Date.parse(e['@timestamp'] as string);
+  const accept = Date.parse(h.accept_date as string),
+    end = Date.parse(h.session_end as string),
+    lastQ = Date.parse((e.mysql as Doc).last_query_at as string),
+    t = Date.parse(e['@timestamp'] as string);
   // linear axis: pixel distances proportional to time
   assert.ok(Math.abs((xc - xi) / (xc - xa) - (end - lastQ) / (end - accept)) < 0.01);
   assert.match(svg, new RegExp(`<g class="t-haproxy"><line class="tl-close"`));
   assert.ok(svg.includes(`closed by haproxy (${h.termination_state})`));
   const lagS = (t - end) / 1000;
-  assert.match(svg, new RegExp(`noticed ${Math.floor(lagS / 60)} min ${String(Math.round(lagS % 60)).padStart(2, '0')} s after the close`));
+  assert.match(
+    svg,
+    new RegExp(
+      `noticed ${Math.floor(lagS / 60)} min ${String(Math.round(lagS % 60)).padStart(2, '0')} s after the close`,
+    ),
+  );
 });
 
 test('timeline: no session still shows the error; silent closure has no error point; long sessions get an axis break', () => {
@@ -197,7 +299,8 @@ test('timeline: no session still shows the error; silent closure has no error po
   const c = timelineSvg(hs);
   assert.match(c, /class="tl-break"/);
   assert.match(c, /not to scale/);
-  const xi = attr(c, 'tl-idle', 'x'), xc = attr(c, 'tl-close', 'x1');
+  const xi = attr(c, 'tl-idle', 'x'),
+    xc = attr(c, 'tl-close', 'x1');
   assert.ok(xc - xi > 200, 'the last half minute is readable, not squashed by the 25 minutes before it');
   assert.doesNotMatch(timelineSvg(events[0]!), /tl-break/, 'a short session keeps a plain linear axis');
 });

@@ -23,23 +23,30 @@ test('byte writer output equals toNdjson() for runs of generated tcplog lines', 
   const dir = mkdtempSync(path.join(tmpdir(), 'ga-bytes-'));
   try {
     let n = 0;
-    fc.assert(fc.property(fc.array(tcplogLine, { minLength: 1, maxLength: 40 }), fc.constantFrom('/var/log/haproxy.log', 'C:\\logs\\"x".log', 'é/ü.log'), (lines, file) => {
-      const out = path.join(dir, `out-${n++}.ndjson`);
-      const o = openOutput(out);
-      const expected: string[] = [];
-      let offset = 0;
-      for (const text of lines) {
-        const r = parseHaproxyLine(text, UTC);
-        if (!r.ok || !(r.value instanceof TcpLogRecord)) continue;
-        const pathJson = JSON.stringify(file);
-        writeTcplogNdjson(o, r.value, text, pathJson, offset);
-        expected.push(r.value.toNdjson(text, pathJson, offset) + '\n');
-        offset += Buffer.byteLength(text) + 1;
-      }
-      o.close();
-      assert.equal(readFileSync(out, 'utf8'), expected.join(''));
-      rmSync(out);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(
+        fc.array(tcplogLine, { minLength: 1, maxLength: 40 }),
+        fc.constantFrom('/var/log/haproxy.log', 'C:\\logs\\"x".log', 'é/ü.log'),
+        (lines, file) => {
+          const out = path.join(dir, `out-${n++}.ndjson`);
+          const o = openOutput(out);
+          const expected: string[] = [];
+          let offset = 0;
+          for (const text of lines) {
+            const r = parseHaproxyLine(text, UTC);
+            if (!r.ok || !(r.value instanceof TcpLogRecord)) continue;
+            const pathJson = JSON.stringify(file);
+            writeTcplogNdjson(o, r.value, text, pathJson, offset);
+            expected.push(r.value.toNdjson(text, pathJson, offset) + '\n');
+            offset += Buffer.byteLength(text) + 1;
+          }
+          o.close();
+          assert.equal(readFileSync(out, 'utf8'), expected.join(''));
+          rmSync(out);
+        },
+      ),
+      { numRuns: 300 },
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -5,7 +5,21 @@
  */
 import type { Doc } from '../../../parsers/types.js';
 import { get } from '../../correlate/model.js';
-import { confMeter, esc, evidenceClass, evidenceOf, fmtClock, fmtDateTime, fmtDur, nget, plural, sget, termClass, tget, withCode } from './format.js';
+import {
+  confMeter,
+  esc,
+  evidenceClass,
+  evidenceOf,
+  fmtClock,
+  fmtDateTime,
+  fmtDur,
+  nget,
+  plural,
+  sget,
+  termClass,
+  tget,
+  withCode,
+} from './format.js';
 import { causeLabel, termChip } from './summary-section.js';
 import { timelineSvg } from './timeline.js';
 
@@ -31,27 +45,64 @@ function fact(name: string, value: string | undefined, title?: string): string {
 function facts(e: Doc): string {
   const method = sget(e, 'goneaway.join.method');
   const cands = nget(e, 'goneaway.join.candidates');
-  const ip = sget(e, 'source.ip'), port = sget(e, 'source.port');
-  const fe = sget(e, 'haproxy.frontend_name'), be = sget(e, 'haproxy.backend_name'), srv = sget(e, 'haproxy.server_name');
+  const ip = sget(e, 'source.ip'),
+    port = sget(e, 'source.port');
+  const fe = sget(e, 'haproxy.frontend_name'),
+    be = sget(e, 'haproxy.backend_name'),
+    srv = sget(e, 'haproxy.server_name');
   const st = sget(e, 'haproxy.termination_state');
   const desc = sget(e, 'haproxy.termination.description');
   const tt = nget(e, 'haproxy.total_time_ms');
   const bytes = nget(e, 'haproxy.bytes_read');
-  const inst = sget(e, 'mysql.instance'), tid = sget(e, 'mysql.thread_id'), user = sget(e, 'mysql.user');
-  const end = tget(e, 'haproxy.session_end'), lastQ = tget(e, 'mysql.last_query_at');
+  const inst = sget(e, 'mysql.instance'),
+    tid = sget(e, 'mysql.thread_id'),
+    user = sget(e, 'mysql.user');
+  const end = tget(e, 'haproxy.session_end'),
+    lastQ = tget(e, 'mysql.last_query_at');
   const errT = get(e, 'goneaway.kind') === 'app_error' ? tget(e, '@timestamp') : undefined;
   const http = get(e, 'goneaway.impact.http') as Doc | undefined;
-  const file = sget(e, 'log.file.path'), off = sget(e, 'log.offset');
+  const file = sget(e, 'log.file.path'),
+    off = sget(e, 'log.offset');
   return `<dl class="facts">${[
-    fact('join', method ? `<code>${esc(method)}</code>${cands !== undefined ? ` · ${esc(plural(cands, 'candidate'))}` : ''}` : undefined, method ? JOIN_HELP[method] : undefined),
+    fact(
+      'join',
+      method
+        ? `<code>${esc(method)}</code>${cands !== undefined ? ` · ${esc(plural(cands, 'candidate'))}` : ''}`
+        : undefined,
+      method ? JOIN_HELP[method] : undefined,
+    ),
     fact('client', ip ? `<code>${esc(ip)}${port ? ':' + esc(port) : ''}</code>` : undefined),
-    fact('route', fe || be || srv ? `<code>${esc(fe ?? '?')}</code> → <code>${esc(be ?? '?')}/${esc(srv ?? '?')}</code>` : undefined),
+    fact(
+      'route',
+      fe || be || srv
+        ? `<code>${esc(fe ?? '?')}</code> → <code>${esc(be ?? '?')}/${esc(srv ?? '?')}</code>`
+        : undefined,
+    ),
     fact('HAProxy state', st ? `<code class="state">${esc(st)}</code>${desc ? ` ${esc(desc)}` : ''}` : undefined),
-    fact('session', tt !== undefined ? `${esc(fmtDur(tt))}${bytes !== undefined ? ` · ${esc(bytes.toLocaleString('en-US'))} bytes read` : ''}` : undefined),
-    fact('MySQL', inst || tid ? `${esc(inst ?? '?')}${tid ? ` · thread <code>${esc(tid)}</code>` : ''}${user ? ` · ${esc(user)}` : ''}` : undefined),
-    fact('idle gap', end !== undefined && lastQ !== undefined && end >= lastQ ? esc(fmtDur(end - lastQ)) : undefined, 'last query → close'),
+    fact(
+      'session',
+      tt !== undefined
+        ? `${esc(fmtDur(tt))}${bytes !== undefined ? ` · ${esc(bytes.toLocaleString('en-US'))} bytes read` : ''}`
+        : undefined,
+    ),
+    fact(
+      'MySQL',
+      inst || tid
+        ? `${esc(inst ?? '?')}${tid ? ` · thread <code>${esc(tid)}</code>` : ''}${user ? ` · ${esc(user)}` : ''}`
+        : undefined,
+    ),
+    fact(
+      'idle gap',
+      end !== undefined && lastQ !== undefined && end >= lastQ ? esc(fmtDur(end - lastQ)) : undefined,
+      'last query → close',
+    ),
     fact('lag', end !== undefined && errT !== undefined ? esc(fmtDur(errT - end)) : undefined, 'close → app error'),
-    fact('HTTP impact', http ? `<code>${esc(get(http, 'status_code') ?? '?')}</code> ${esc(get(http, 'request') ?? '')} <span class="muted">(${esc(get(http, 'frontend') ?? '')})</span>` : undefined),
+    fact(
+      'HTTP impact',
+      http
+        ? `<code>${esc(get(http, 'status_code') ?? '?')}</code> ${esc(get(http, 'request') ?? '')} <span class="muted">(${esc(get(http, 'frontend') ?? '')})</span>`
+        : undefined,
+    ),
     fact('record', file ? `<code>${esc(file)}@${esc(off ?? '?')}</code>` : undefined),
   ].join('')}</dl>`;
 }

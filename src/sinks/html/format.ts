@@ -9,8 +9,17 @@ const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"
 
 /** Escape for text content and (quoted) attribute values alike; also drops NUL and lone surrogates. */
 export function esc(v: unknown): string {
-  const s = v === undefined || v === null ? '' : typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v) ?? '';
-  return s.replace(/[&<>"']/g, (c) => ESC[c]!).replace(/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+  const s =
+    v === undefined || v === null
+      ? ''
+      : typeof v === 'string'
+        ? v
+        : typeof v === 'number' || typeof v === 'boolean'
+          ? String(v)
+          : (JSON.stringify(v) ?? '');
+  return s
+    .replace(/[&<>"']/g, (c) => ESC[c]!)
+    .replace(/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 }
 
 /** Escaped text with `backtick` spans as <code> (recommendations and why sentences use them). */
@@ -59,8 +68,10 @@ export function fmtDur(ms: number): string {
   const sign = ms < 0 ? '−' : '';
   if (a < 1000) return `${sign}${Math.round(a)} ms`;
   if (a < 60_000) return `${sign}${(a / 1000).toFixed(a < 10_000 ? 2 : 1)} s`;
-  if (a < 3_600_000) return `${sign}${Math.floor(a / 60_000)} min ${String(Math.round((a % 60_000) / 1000)).padStart(2, '0')} s`;
-  if (a < 86_400_000) return `${sign}${Math.floor(a / 3_600_000)} h ${String(Math.round((a % 3_600_000) / 60_000)).padStart(2, '0')} min`;
+  if (a < 3_600_000)
+    return `${sign}${Math.floor(a / 60_000)} min ${String(Math.round((a % 60_000) / 1000)).padStart(2, '0')} s`;
+  if (a < 86_400_000)
+    return `${sign}${Math.floor(a / 3_600_000)} h ${String(Math.round((a % 3_600_000) / 60_000)).padStart(2, '0')} min`;
   return `${sign}${(a / 86_400_000).toFixed(1)} d`;
 }
 

@@ -10,12 +10,30 @@ import type { Socket } from 'node:net';
 import mysql from 'mysql2';
 
 const [lane, logArg] = process.argv.slice(2);
-interface ConnInfo { seq: number; local_port?: number; thread_id?: number; mysql_port?: number; backend_port?: number }
-interface Cmd { id?: number; op: string; host?: string; port?: number; user?: string; password?: string; database?: string; sql?: string; bytes?: number }
+interface ConnInfo {
+  seq: number;
+  local_port?: number;
+  thread_id?: number;
+  mysql_port?: number;
+  backend_port?: number;
+}
+interface Cmd {
+  id?: number;
+  op: string;
+  host?: string;
+  port?: number;
+  user?: string;
+  password?: string;
+  database?: string;
+  sql?: string;
+  bytes?: number;
+}
 type MysqlError = Error & { code?: string; errno?: number; sqlState?: string; fatal?: boolean };
 
 const now = (): number => Date.now();
-const out = (m: object): void => { process.stdout.write(JSON.stringify(m) + '\n'); };
+const out = (m: object): void => {
+  process.stdout.write(JSON.stringify(m) + '\n');
+};
 
 function main(logFile: string): void {
   const fd = fs.openSync(logFile, 'a');
@@ -40,14 +58,38 @@ function main(logFile: string): void {
     if (!logged.has(err)) {
       logged.add(err);
       const rec = {
-        level: 50, time: t, pid: process.pid, hostname: os.hostname(), worker: lane, msg: 'mysql connection error',
-        err: { type: err.constructor?.name ?? 'Error', code: err.code, errno: err.errno, sqlState: err.sqlState, fatal: err.fatal, message: err.message },
+        level: 50,
+        time: t,
+        pid: process.pid,
+        hostname: os.hostname(),
+        worker: lane,
+        msg: 'mysql connection error',
+        err: {
+          type: err.constructor?.name ?? 'Error',
+          code: err.code,
+          errno: err.errno,
+          sqlState: err.sqlState,
+          fatal: err.fatal,
+          message: err.message,
+        },
         db: { host: '127.0.0.1', port: 33306, localPort: c?.local_port, threadId: c?.thread_id },
         sql: sql ?? undefined,
       };
       const { offset, length } = append(JSON.stringify(rec) + '\n');
-      out({ event: 'app_error', lane, file: fs.realpathSync(logFile), offset, length, code, message: err.message, t_ms: t, sql,
-        conn_seq: c?.seq ?? null, local_port: c?.local_port ?? null, thread_id: c?.thread_id ?? null });
+      out({
+        event: 'app_error',
+        lane,
+        file: fs.realpathSync(logFile),
+        offset,
+        length,
+        code,
+        message: err.message,
+        t_ms: t,
+        sql,
+        conn_seq: c?.seq ?? null,
+        local_port: c?.local_port ?? null,
+        thread_id: c?.thread_id ?? null,
+      });
     }
     return { code, message: err.message };
   }
@@ -61,31 +103,51 @@ function main(logFile: string): void {
       seq += 1;
       const myInfo: ConnInfo = { seq };
       info = myInfo;
-      const c = mysql.createConnection({ host: cmd.host, port: cmd.port, user: cmd.user, password: cmd.password, database: cmd.database, connectTimeout: 5000 });
+      const c = mysql.createConnection({
+        host: cmd.host,
+        port: cmd.port,
+        user: cmd.user,
+        password: cmd.password,
+        database: cmd.database,
+        connectTimeout: 5000,
+      });
       conn = c;
       // idle closures surface here (no command in flight): LAB_FINDINGS 01 "event at closure"
-      c.on('error', (err: MysqlError) => { logError(err, myInfo, null); });
-      c.query('select connection_id() as id, @@port as port, (select host from information_schema.processlist where id = connection_id()) as host',
+      c.on('error', (err: MysqlError) => {
+        logError(err, myInfo, null);
+      });
+      c.query(
+        'select connection_id() as id, @@port as port, (select host from information_schema.processlist where id = connection_id()) as host',
         (err: MysqlError | null, rows: unknown) => {
-          if (err) { reply({ ok: false, t0, t1: now(), error: logError(err, myInfo, 'connect') }); return; }
+          if (err) {
+            reply({ ok: false, t0, t1: now(), error: logError(err, myInfo, 'connect') });
+            return;
+          }
           const r = (rows as Array<{ id: number; port: number; host: string }>)[0]!;
           myInfo.local_port = (c as unknown as { stream: Socket }).stream.localPort;
           myInfo.thread_id = Number(r.id);
           myInfo.mysql_port = Number(r.port);
           myInfo.backend_port = Number(String(r.host).split(':').pop());
           reply({ ok: true, t0, t1: now(), conn: myInfo });
-        });
+        },
+      );
       return;
     }
     if (cmd.op === 'query' || cmd.op === 'big') {
       // a pool would silently drop a connection that already reported its loss: no second log line
-      if (dead()) { reply({ ok: false, dead: true, t0, t1: now() }); return; }
+      if (dead()) {
+        reply({ ok: false, dead: true, t0, t1: now() });
+        return;
+      }
       const c = conn!;
       const myInfo = info;
       const sql = cmd.op === 'big' ? 'select length(?) as n' : cmd.sql!;
       const params = cmd.op === 'big' ? ['x'.repeat(cmd.bytes ?? 0)] : [];
       c.query(sql, params, (err: MysqlError | null, rows: unknown) => {
-        if (err) { reply({ ok: false, t0, t1: now(), error: logError(err, myInfo, sql) }); return; }
+        if (err) {
+          reply({ ok: false, t0, t1: now(), error: logError(err, myInfo, sql) });
+          return;
+        }
         reply({ ok: true, t0, t1: now(), rows: Array.isArray(rows) ? rows.length : 0 });
       });
       return;
@@ -98,8 +160,12 @@ function main(logFile: string): void {
         reply({ ok: true, t0, t1: now() });
         if (cmd.op === 'exit') setImmediate(() => process.exit(0));
       };
-      if (!c || c.state === 'error' || c.state === 'disconnected') { c?.destroy(); finish(); return; }
-      c.end(() => finish());   // COM_QUIT
+      if (!c || c.state === 'error' || c.state === 'disconnected') {
+        c?.destroy();
+        finish();
+        return;
+      }
+      c.end(() => finish()); // COM_QUIT
       return;
     }
     reply({ ok: false, error: { code: 'BAD_OP', message: `unknown op ${cmd.op}` } });
@@ -113,7 +179,11 @@ function main(logFile: string): void {
     const cmd = queue.shift();
     if (!cmd) return;
     busy = true;
-    handle(cmd, (m) => { out({ id: cmd.id, ...m }); busy = false; pump(); });
+    handle(cmd, (m) => {
+      out({ id: cmd.id, ...m });
+      busy = false;
+      pump();
+    });
   };
   readline.createInterface({ input: process.stdin }).on('line', (line) => {
     if (!line.trim()) return;

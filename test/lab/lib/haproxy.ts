@@ -28,11 +28,28 @@ export interface HaproxyOptions {
 
 /** the journal's copy of the settings the ground truth depends on */
 export function haproxyJournalConfig(o: HaproxyOptions): HaproxyJournalConfig {
-  const main = { backend: 'mariadb_replicas', timeout_client_ms: o.timeoutClientMs, timeout_server_ms: o.timeoutServerMs };
+  const main = {
+    backend: 'mariadb_replicas',
+    timeout_client_ms: o.timeoutClientMs,
+    timeout_server_ms: o.timeoutServerMs,
+  };
   const frontends: FrontendTimeouts[] = [{ port: FRONTEND_PORT, frontend: 'mysql_ro', ...main }];
   if (o.customFrontend) frontends.push({ port: CUSTOM_FRONTEND_PORT, frontend: 'mysql_ro_custom', ...main });
-  if (o.reports) frontends.push({ port: REPORTS_FRONTEND_PORT, frontend: 'mysql_reports', backend: 'mariadb_reports', timeout_client_ms: o.reports.timeoutClientMs, timeout_server_ms: o.reports.timeoutServerMs });
-  return { timeout_client_ms: o.timeoutClientMs, timeout_server_ms: o.timeoutServerMs, on_marked_down: o.onMarkedDown, hard_stop_after_ms: o.hardStopAfterMs, frontends };
+  if (o.reports)
+    frontends.push({
+      port: REPORTS_FRONTEND_PORT,
+      frontend: 'mysql_reports',
+      backend: 'mariadb_reports',
+      timeout_client_ms: o.reports.timeoutClientMs,
+      timeout_server_ms: o.reports.timeoutServerMs,
+    });
+  return {
+    timeout_client_ms: o.timeoutClientMs,
+    timeout_server_ms: o.timeoutServerMs,
+    on_marked_down: o.onMarkedDown,
+    hard_stop_after_ms: o.hardStopAfterMs,
+    frontends,
+  };
 }
 
 export function haproxyConfig(o: HaproxyOptions, replicas: ReplicaSpec[], statsSocket: string): string {
@@ -62,53 +79,74 @@ export function haproxyConfig(o: HaproxyOptions, replicas: ReplicaSpec[], statsS
     `    bind 127.0.0.1:${FRONTEND_PORT}`,
     '    default_backend mariadb_replicas',
     '',
-    ...(o.customFrontend ? [
-      'frontend mysql_ro_custom',
-      `    bind 127.0.0.1:${CUSTOM_FRONTEND_PORT}`,
-      `    log-format "${CUSTOM_LOG_FORMAT}"`,
-      '    default_backend mariadb_replicas',
-      '',
-    ] : []),
-    ...(o.reports ? [
-      'frontend mysql_reports',
-      `    bind 127.0.0.1:${REPORTS_FRONTEND_PORT}`,
-      `    timeout client ${o.reports.timeoutClientMs}ms`,
-      '    default_backend mariadb_reports',
-      '',
-    ] : []),
+    ...(o.customFrontend
+      ? [
+          'frontend mysql_ro_custom',
+          `    bind 127.0.0.1:${CUSTOM_FRONTEND_PORT}`,
+          `    log-format "${CUSTOM_LOG_FORMAT}"`,
+          '    default_backend mariadb_replicas',
+          '',
+        ]
+      : []),
+    ...(o.reports
+      ? [
+          'frontend mysql_reports',
+          `    bind 127.0.0.1:${REPORTS_FRONTEND_PORT}`,
+          `    timeout client ${o.reports.timeoutClientMs}ms`,
+          '    default_backend mariadb_reports',
+          '',
+        ]
+      : []),
     'backend mariadb_replicas',
     '    balance roundrobin',
     '    option mysql-check user haproxy_check post-41',
     ...replicas.map((r) => `    server ${r.name} 127.0.0.1:${r.port} check inter 1s fall 2 rise 2${omd}`),
     '',
-    ...(o.reports ? [
-      'backend mariadb_reports',
-      '    balance roundrobin',
-      `    timeout server ${o.reports.timeoutServerMs}ms`,
-      ...replicas.map((r) => `    server ${r.name} 127.0.0.1:${r.port} track mariadb_replicas/${r.name}${omd}`),
-      '',
-    ] : []),
+    ...(o.reports
+      ? [
+          'backend mariadb_reports',
+          '    balance roundrobin',
+          `    timeout server ${o.reports.timeoutServerMs}ms`,
+          ...replicas.map((r) => `    server ${r.name} 127.0.0.1:${r.port} track mariadb_replicas/${r.name}${omd}`),
+          '',
+        ]
+      : []),
   ].join('\n');
 }
 
-export interface SessionInfo { id: string; src_port: number; fe: string; srv: string }
+export interface SessionInfo {
+  id: string;
+  src_port: number;
+  fe: string;
+  srv: string;
+}
 
 export class Haproxy {
   current: Managed | undefined;
   readonly cfgPath: string;
   readonly sockPath: string;
 
-  constructor(private readonly reg: ProcessRegistry, private readonly stateDir: string, outDir: string, private readonly replicas: ReplicaSpec[]) {
+  constructor(
+    private readonly reg: ProcessRegistry,
+    private readonly stateDir: string,
+    outDir: string,
+    private readonly replicas: ReplicaSpec[],
+  ) {
     // the cfg is kept with the logs: `goneaway correlate --haproxy-config` can read the custom log-format from it
     this.cfgPath = path.join(outDir, 'haproxy.cfg');
     this.sockPath = path.join(stateDir, 'haproxy.sock');
   }
 
-  writeConfig(o: HaproxyOptions): void { fs.writeFileSync(this.cfgPath, haproxyConfig(o, this.replicas, this.sockPath)); }
+  writeConfig(o: HaproxyOptions): void {
+    fs.writeFileSync(this.cfgPath, haproxyConfig(o, this.replicas, this.sockPath));
+  }
 
   private spawnOne(extra: string[]): Managed {
     const stdio = path.join(this.stateDir, 'haproxy.stdio');
-    return this.reg.spawn('haproxy', 'haproxy', ['-f', this.cfgPath, '-db', ...extra], { stdout: stdio, stderr: stdio });
+    return this.reg.spawn('haproxy', 'haproxy', ['-f', this.cfgPath, '-db', ...extra], {
+      stdout: stdio,
+      stderr: stdio,
+    });
   }
 
   async start(): Promise<Managed> {
@@ -116,8 +154,27 @@ export class Haproxy {
     const p = this.spawnOne([]);
     this.current = p;
     // what HAProxy said goes into the error (a bind failure, a config error): the state dir is removed after the run
-    const said = () => { try { return fs.readFileSync(path.join(this.stateDir, 'haproxy.stdio'), 'utf8').trim().split('\n').slice(-3).join(' | '); } catch { return ''; } };
-    await waitFor('haproxy stats socket', async () => { if (p.exit) throw new Error(`haproxy exited at start: ${said()}`); return (await this.pidOfSocket()) === p.pid; }, 10000, 20);
+    const said = () => {
+      try {
+        return fs
+          .readFileSync(path.join(this.stateDir, 'haproxy.stdio'), 'utf8')
+          .trim()
+          .split('\n')
+          .slice(-3)
+          .join(' | ');
+      } catch {
+        return '';
+      }
+    };
+    await waitFor(
+      'haproxy stats socket',
+      async () => {
+        if (p.exit) throw new Error(`haproxy exited at start: ${said()}`);
+        return (await this.pidOfSocket()) === p.pid;
+      },
+      10000,
+      20,
+    );
     return p;
   }
 
@@ -127,7 +184,15 @@ export class Haproxy {
     const t = Date.now();
     const fresh = this.spawnOne(['-sf', String(old.pid)]);
     this.current = fresh;
-    await waitFor('reloaded haproxy', async () => { if (fresh.exit) throw new Error('new haproxy exited'); return (await this.pidOfSocket()) === fresh.pid; }, 10000, 10);
+    await waitFor(
+      'reloaded haproxy',
+      async () => {
+        if (fresh.exit) throw new Error('new haproxy exited');
+        return (await this.pidOfSocket()) === fresh.pid;
+      },
+      10000,
+      10,
+    );
     return { old, fresh, t };
   }
 
@@ -140,11 +205,22 @@ export class Haproxy {
     return new Promise((resolve, reject) => {
       const s = net.createConnection(this.sockPath);
       let buf = '';
-      const timer = setTimeout(() => { s.destroy(); reject(new Error(`stats socket timeout: ${command}`)); }, timeoutMs);
+      const timer = setTimeout(() => {
+        s.destroy();
+        reject(new Error(`stats socket timeout: ${command}`));
+      }, timeoutMs);
       s.on('connect', () => s.write(command + '\n'));
-      s.on('data', (d) => { buf += d.toString(); });
-      s.on('error', (e) => { clearTimeout(timer); reject(e); });
-      s.on('close', () => { clearTimeout(timer); resolve(buf); });
+      s.on('data', (d) => {
+        buf += d.toString();
+      });
+      s.on('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+      s.on('close', () => {
+        clearTimeout(timer);
+        resolve(buf);
+      });
     });
   }
 
@@ -163,13 +239,19 @@ export class Haproxy {
     const out: Record<string, string> = {};
     for (const l of lines.slice(1)) {
       const f = l.split(',');
-      if (f[ix('pxname')] === 'mariadb_replicas' && f[ix('svname')] !== 'BACKEND' && f[ix('svname')]) out[f[ix('svname')]!] = f[ix('status')] ?? '';
+      if (f[ix('pxname')] === 'mariadb_replicas' && f[ix('svname')] !== 'BACKEND' && f[ix('svname')])
+        out[f[ix('svname')]!] = f[ix('status')] ?? '';
     }
     return out;
   }
 
   async waitServer(server: string, state: 'UP' | 'DOWN', timeoutMs = 15000, everyMs = 10): Promise<number> {
-    return waitFor(`${server} ${state}`, async () => ((await this.serverStatus())[server] === state ? Date.now() : undefined), timeoutMs, everyMs);
+    return waitFor(
+      `${server} ${state}`,
+      async () => ((await this.serverStatus())[server] === state ? Date.now() : undefined),
+      timeoutMs,
+      everyMs,
+    );
   }
 
   async sessions(): Promise<SessionInfo[]> {

@@ -7,10 +7,15 @@ import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { sleep, waitFor, type Managed, type ProcessRegistry } from './proc.js';
 
-export interface ReplicaSpec { name: 'replica1' | 'replica2'; port: number; logWarnings: number; serverId: number }
+export interface ReplicaSpec {
+  name: 'replica1' | 'replica2';
+  port: number;
+  logWarnings: number;
+  serverId: number;
+}
 export const REPLICAS: ReplicaSpec[] = [
-  { name: 'replica1', port: 33312, logWarnings: 2, serverId: 12 },   // LAB_FINDINGS §1: replica1 lw2 (default)
-  { name: 'replica2', port: 33313, logWarnings: 4, serverId: 13 },   // replica2 lw4
+  { name: 'replica1', port: 33312, logWarnings: 2, serverId: 12 }, // LAB_FINDINGS §1: replica1 lw2 (default)
+  { name: 'replica2', port: 33313, logWarnings: 4, serverId: 13 }, // replica2 lw4
 ];
 export const DBA = { user: 'dba', password: 'dba-pass' };
 
@@ -32,11 +37,30 @@ FLUSH PRIVILEGES;
 export async function makeTemplate(reg: ProcessRegistry, stateDir: string): Promise<string> {
   const dir = path.join(stateDir, 'template');
   fs.mkdirSync(stateDir, { recursive: true });
-  const inst = spawnSync('mariadb-install-db', ['--no-defaults', `--datadir=${dir}`, '--user=root', '--auth-root-authentication-method=normal', '--skip-test-db', ...SMALL], { encoding: 'utf8' });
+  const inst = spawnSync(
+    'mariadb-install-db',
+    [
+      '--no-defaults',
+      `--datadir=${dir}`,
+      '--user=root',
+      '--auth-root-authentication-method=normal',
+      '--skip-test-db',
+      ...SMALL,
+    ],
+    { encoding: 'utf8' },
+  );
   if (inst.status !== 0) throw new Error(`mariadb-install-db failed: ${inst.stderr || inst.stdout}`);
   const sock = path.join(stateDir, 'template.sock');
-  const p = reg.spawn('mariadb-template', 'mariadbd', ['--no-defaults', `--datadir=${dir}`, '--user=root', '--skip-networking', `--socket=${sock}`,
-    `--pid-file=${path.join(stateDir, 'template.pid')}`, `--log-error=${path.join(stateDir, 'template-error.log')}`, ...SMALL]);
+  const p = reg.spawn('mariadb-template', 'mariadbd', [
+    '--no-defaults',
+    `--datadir=${dir}`,
+    '--user=root',
+    '--skip-networking',
+    `--socket=${sock}`,
+    `--pid-file=${path.join(stateDir, 'template.pid')}`,
+    `--log-error=${path.join(stateDir, 'template-error.log')}`,
+    ...SMALL,
+  ]);
   await waitFor('template mariadbd', () => fs.existsSync(sock), 20000);
   const r = spawnSync('mariadb', ['-uroot', `--socket=${sock}`], { input: SETUP_SQL, encoding: 'utf8' });
   await reg.stop(p, 'SIGTERM', 20000);
@@ -51,14 +75,21 @@ export class Replica {
   readonly errorLog: string;
   readonly generalLog: string;
 
-  constructor(readonly spec: ReplicaSpec, private readonly reg: ProcessRegistry, private readonly stateDir: string, outDir: string) {
+  constructor(
+    readonly spec: ReplicaSpec,
+    private readonly reg: ProcessRegistry,
+    private readonly stateDir: string,
+    outDir: string,
+  ) {
     this.datadir = path.join(stateDir, spec.name);
     this.socket = path.join(stateDir, `${spec.name}.sock`);
     this.errorLog = path.join(outDir, `${spec.name}-error.log`);
     this.generalLog = path.join(outDir, `${spec.name}-general.log`);
   }
 
-  get name(): string { return this.spec.name; }
+  get name(): string {
+    return this.spec.name;
+  }
 
   prepare(template: string): void {
     fs.rmSync(this.datadir, { recursive: true, force: true });
@@ -69,15 +100,47 @@ export class Replica {
   async start(): Promise<Managed> {
     const s = this.spec;
     fs.rmSync(this.socket, { force: true });
-    this.proc = this.reg.spawn(s.name, 'mariadbd', [
-      '--no-defaults', `--datadir=${this.datadir}`, '--user=root', `--port=${s.port}`, '--bind-address=127.0.0.1',
-      `--socket=${this.socket}`, `--pid-file=${path.join(this.stateDir, `${s.name}.pid`)}`, `--server-id=${s.serverId}`,
-      `--log-error=${this.errorLog}`, '--general-log=1', `--general-log-file=${this.generalLog}`, '--skip-name-resolve',
-      `--log-warnings=${s.logWarnings}`, '--max-connections=200', ...SMALL,
-    ], { stdout: path.join(this.stateDir, `${s.name}.stdio`), stderr: path.join(this.stateDir, `${s.name}.stdio`) });
+    this.proc = this.reg.spawn(
+      s.name,
+      'mariadbd',
+      [
+        '--no-defaults',
+        `--datadir=${this.datadir}`,
+        '--user=root',
+        `--port=${s.port}`,
+        '--bind-address=127.0.0.1',
+        `--socket=${this.socket}`,
+        `--pid-file=${path.join(this.stateDir, `${s.name}.pid`)}`,
+        `--server-id=${s.serverId}`,
+        `--log-error=${this.errorLog}`,
+        '--general-log=1',
+        `--general-log-file=${this.generalLog}`,
+        '--skip-name-resolve',
+        `--log-warnings=${s.logWarnings}`,
+        '--max-connections=200',
+        ...SMALL,
+      ],
+      { stdout: path.join(this.stateDir, `${s.name}.stdio`), stderr: path.join(this.stateDir, `${s.name}.stdio`) },
+    );
     const p = this.proc;
-    await waitFor(`${s.name} socket`, () => { if (p.exit) throw new Error(`${s.name} exited during start`); return fs.existsSync(this.socket); }, 30000, 20);
-    await waitFor(`${s.name} ready`, async () => { await this.sql('select 1'); return true; }, 10000, 50);
+    await waitFor(
+      `${s.name} socket`,
+      () => {
+        if (p.exit) throw new Error(`${s.name} exited during start`);
+        return fs.existsSync(this.socket);
+      },
+      30000,
+      20,
+    );
+    await waitFor(
+      `${s.name} ready`,
+      async () => {
+        await this.sql('select 1');
+        return true;
+      },
+      10000,
+      50,
+    );
     return p;
   }
 
@@ -90,7 +153,11 @@ export class Replica {
   /** Admin statement as root over the unix socket (one short connection, like a DBA's CLI session). */
   async sql(q: string): Promise<unknown> {
     const c = await mysql.createConnection({ socketPath: this.socket, user: 'root', connectTimeout: 3000 });
-    try { return (await c.query(q))[0]; } finally { await c.end().catch(() => undefined); }
+    try {
+      return (await c.query(q))[0];
+    } finally {
+      await c.end().catch(() => undefined);
+    }
   }
 
   /** `KILL <id>` from the dba user over TCP straight to the replica (LAB_FINDINGS 04). Returns send/done times. */

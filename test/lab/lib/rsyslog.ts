@@ -23,25 +23,50 @@ export function rsyslogConfig(workDir: string, traditional: string, rfc3339: str
 /** Is a UDP socket bound on 127.0.0.1:<port>? (/proc/net/udp, addresses in little-endian hex) */
 function udpBound(port: number): boolean {
   const want = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
-  return fs.readFileSync('/proc/net/udp', 'utf8').split('\n').some((l) => l.trim().split(/\s+/)[1] === want);
+  return fs
+    .readFileSync('/proc/net/udp', 'utf8')
+    .split('\n')
+    .some((l) => l.trim().split(/\s+/)[1] === want);
 }
 
 export class Rsyslog {
   proc: Managed | undefined;
-  constructor(private readonly reg: ProcessRegistry, private readonly stateDir: string, private readonly outDir: string) {}
+  constructor(
+    private readonly reg: ProcessRegistry,
+    private readonly stateDir: string,
+    private readonly outDir: string,
+  ) {}
 
   async start(): Promise<void> {
     const work = path.join(this.stateDir, 'rsyslog');
     fs.mkdirSync(work, { recursive: true });
     fs.mkdirSync(path.join(this.outDir, 'extra'), { recursive: true });
     const conf = path.join(this.stateDir, 'rsyslog.conf');
-    fs.writeFileSync(conf, rsyslogConfig(work, path.join(this.outDir, 'haproxy.log'), path.join(this.outDir, 'extra', 'haproxy-rfc3339.log')));
+    fs.writeFileSync(
+      conf,
+      rsyslogConfig(
+        work,
+        path.join(this.outDir, 'haproxy.log'),
+        path.join(this.outDir, 'extra', 'haproxy-rfc3339.log'),
+      ),
+    );
     const pidFile = path.join(this.stateDir, 'rsyslogd.pid');
     fs.rmSync(pidFile, { force: true });
     const stdio = path.join(this.stateDir, 'rsyslogd.stdio');
-    const p = this.reg.spawn('rsyslogd', '/usr/sbin/rsyslogd', ['-n', '-f', conf, '-i', pidFile], { stdout: stdio, stderr: stdio });
+    const p = this.reg.spawn('rsyslogd', '/usr/sbin/rsyslogd', ['-n', '-f', conf, '-i', pidFile], {
+      stdout: stdio,
+      stderr: stdio,
+    });
     this.proc = p;
-    await waitFor('rsyslogd udp', () => { if (p.exit) throw new Error(`rsyslogd exited: ${fs.readFileSync(stdio, 'utf8')}`); return udpBound(SYSLOG_PORT); }, 10000, 20);
+    await waitFor(
+      'rsyslogd udp',
+      () => {
+        if (p.exit) throw new Error(`rsyslogd exited: ${fs.readFileSync(stdio, 'utf8')}`);
+        return udpBound(SYSLOG_PORT);
+      },
+      10000,
+      20,
+    );
   }
 
   /** Gives in-flight datagrams a moment, then stops (rsyslog flushes its files on SIGTERM). */

@@ -20,9 +20,24 @@ export interface ScenarioDef {
   run(ctx: ScenarioCtx): Promise<void>;
 }
 
-export interface ScenarioSummary { name: string; ms: number; errors: number; silent: number; conns: number; problems: string[]; causes: Record<string, number> }
+export interface ScenarioSummary {
+  name: string;
+  ms: number;
+  errors: number;
+  silent: number;
+  conns: number;
+  problems: string[];
+  causes: Record<string, number>;
+}
 
-const DEFAULT_HAPROXY: HaproxyOptions = { timeoutClientMs: 30000, timeoutServerMs: 30000, onMarkedDown: false, hardStopAfterMs: null, customFrontend: false, reports: null };
+const DEFAULT_HAPROXY: HaproxyOptions = {
+  timeoutClientMs: 30000,
+  timeoutServerMs: 30000,
+  onMarkedDown: false,
+  hardStopAfterMs: null,
+  customFrontend: false,
+  reports: null,
+};
 const LANE_PREFIX: Record<AppKind, string> = { php: 'php', node: 'node', python: 'py' };
 
 export class ScenarioCtx extends Injector {
@@ -34,9 +49,13 @@ export class ScenarioCtx extends Injector {
     if (!l) throw new Error(`no lane ${name}`);
     return l;
   }
-  byApp(app: AppKind): Lane[] { return this.lanes.filter((l) => l.app === app); }
+  byApp(app: AppKind): Lane[] {
+    return this.lanes.filter((l) => l.app === app);
+  }
   /** waits until `ms` after the scenario start */
-  at(ms: number): Promise<void> { return sleep(this.t0 + ms - Date.now()); }
+  at(ms: number): Promise<void> {
+    return sleep(this.t0 + ms - Date.now());
+  }
   /** connects unless a global injection holds the gate (restart/reload windows: the model needs a known owner) */
   async connect(l: Lane, port?: number): Promise<void> {
     await this.gateOpen();
@@ -48,7 +67,8 @@ export class ScenarioCtx extends Injector {
 /** Pretty at the top level, one line per array element: readable, diff-friendly and compact. */
 export function stringifyTruth(gt: object): string {
   const parts = Object.entries(gt).map(([k, v]) => {
-    if (Array.isArray(v)) return `  ${JSON.stringify(k)}: [${v.length ? '\n' + v.map((x) => '    ' + JSON.stringify(x)).join(',\n') + '\n  ' : ''}]`;
+    if (Array.isArray(v))
+      return `  ${JSON.stringify(k)}: [${v.length ? '\n' + v.map((x) => '    ' + JSON.stringify(x)).join(',\n') + '\n  ' : ''}]`;
     return `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`;
   });
   return `{\n${parts.join(',\n')}\n}\n`;
@@ -75,7 +95,10 @@ async function drained(haproxy: Haproxy, haproxyLog: string): Promise<void> {
   }
 }
 
-export async function runScenario(def: ScenarioDef, opts: { outRoot: string; stateRoot: string; template: string; repoRoot: string; log: (s: string) => void }): Promise<ScenarioSummary> {
+export async function runScenario(
+  def: ScenarioDef,
+  opts: { outRoot: string; stateRoot: string; template: string; repoRoot: string; log: (s: string) => void },
+): Promise<ScenarioSummary> {
   const started = Date.now();
   const outDir = path.join(opts.outRoot, def.name);
   const stateDir = path.join(opts.stateRoot, def.name);
@@ -94,7 +117,11 @@ export async function runScenario(def: ScenarioDef, opts: { outRoot: string; sta
   const rsyslog = new Rsyslog(reg, stateDir, outDir);
   const ctx = new ScenarioCtx(reg, journal, haproxy, replicas, hopts);
   const problems: string[] = [];
-  const logFiles = [path.join(outDir, 'haproxy.log'), path.join(outDir, 'extra', 'haproxy-rfc3339.log'), ...replicas.flatMap((r) => [r.errorLog, r.generalLog])];
+  const logFiles = [
+    path.join(outDir, 'haproxy.log'),
+    path.join(outDir, 'extra', 'haproxy-rfc3339.log'),
+    ...replicas.flatMap((r) => [r.errorLog, r.generalLog]),
+  ];
   let captureEnd: Array<readonly [string, number]> = [];
 
   try {
@@ -108,7 +135,13 @@ export async function runScenario(def: ScenarioDef, opts: { outRoot: string; sta
     ctx.watchServers();
     for (const app of ['php', 'node', 'python'] as AppKind[]) {
       for (let i = 1; i <= (def.lanes?.[app] ?? 2); i++) {
-        const l = new Lane(`${LANE_PREFIX[app]}-${i}`, app, reg, { repoRoot: opts.repoRoot, scenarioOut: outDir, stateDir }, book);
+        const l = new Lane(
+          `${LANE_PREFIX[app]}-${i}`,
+          app,
+          reg,
+          { repoRoot: opts.repoRoot, scenarioOut: outDir, stateDir },
+          book,
+        );
         l.start();
         ctx.lanes.push(l);
       }
@@ -136,21 +169,43 @@ export async function runScenario(def: ScenarioDef, opts: { outRoot: string; sta
   problems.push(...truth.problems);
   const gt: GroundTruth = {
     scenario: def.name,
-    servers: Object.fromEntries(replicas.map((r) => [r.name, { error: path.basename(r.errorLog), general: path.basename(r.generalLog) }])),
+    servers: Object.fromEntries(
+      replicas.map((r) => [r.name, { error: path.basename(r.errorLog), general: path.basename(r.generalLog) }]),
+    ),
     app_errors: truth.app_errors,
     silent_closures: truth.silent_closures,
     journal: [...journal].sort((a, b) => a.t - b.t),
     connections: truth.verdicts.map(({ conn: c, closure }) => ({
-      key: c.key, app: c.app, local_port: c.local_port, mysql_instance: c.instance, mysql_thread_id: c.thread_id, haproxy_backend_source_port: c.backend_port,
-      frontend_port: c.frontend_port, opened_ms: c.opened_ms, ended: c.end ?? null, ops: c.ops.length, closure: closure ? { cause: closure.cause, closed_at_ms: closure.closed_at_ms, why: closure.why } : null,
+      key: c.key,
+      app: c.app,
+      local_port: c.local_port,
+      mysql_instance: c.instance,
+      mysql_thread_id: c.thread_id,
+      haproxy_backend_source_port: c.backend_port,
+      frontend_port: c.frontend_port,
+      opened_ms: c.opened_ms,
+      ended: c.end ?? null,
+      ops: c.ops.length,
+      closure: closure ? { cause: closure.cause, closed_at_ms: closure.closed_at_ms, why: closure.why } : null,
     })),
     validation: { problems },
   };
   fs.writeFileSync(path.join(outDir, 'ground-truth.json'), stringifyTruth(gt));
   // the full per-operation bookkeeping, for debugging the model (not needed by consumers of the ground truth)
-  fs.writeFileSync(path.join(outDir, 'extra', 'bookkeeping.json'), JSON.stringify({ conns: book.conns, errors: book.errors }) + '\n');
+  fs.writeFileSync(
+    path.join(outDir, 'extra', 'bookkeeping.json'),
+    JSON.stringify({ conns: book.conns, errors: book.errors }) + '\n',
+  );
   const causes: Record<string, number> = {};
   for (const e of truth.app_errors) causes[e.cause] = (causes[e.cause] ?? 0) + 1;
   for (const s of truth.silent_closures) causes[`silent:${s.cause}`] = (causes[`silent:${s.cause}`] ?? 0) + 1;
-  return { name: def.name, ms: Date.now() - started, errors: truth.app_errors.length, silent: truth.silent_closures.length, conns: book.conns.length, problems, causes };
+  return {
+    name: def.name,
+    ms: Date.now() - started,
+    errors: truth.app_errors.length,
+    silent: truth.silent_closures.length,
+    conns: book.conns.length,
+    problems,
+    causes,
+  };
 }

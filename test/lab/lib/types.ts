@@ -5,9 +5,18 @@
 export type AppKind = 'php' | 'node' | 'python';
 
 export type Cause =
-  | 'haproxy_timeout_client' | 'haproxy_timeout_server' | 'haproxy_server_down' | 'haproxy_admin_kill' | 'haproxy_hard_stop'
-  | 'mysql_wait_timeout' | 'mysql_kill' | 'mysql_max_allowed_packet' | 'mysql_shutdown' | 'mysql_crash'
-  | 'app_closed' | 'network_reset';
+  | 'haproxy_timeout_client'
+  | 'haproxy_timeout_server'
+  | 'haproxy_server_down'
+  | 'haproxy_admin_kill'
+  | 'haproxy_hard_stop'
+  | 'mysql_wait_timeout'
+  | 'mysql_kill'
+  | 'mysql_max_allowed_packet'
+  | 'mysql_shutdown'
+  | 'mysql_crash'
+  | 'app_closed'
+  | 'network_reset';
 export type TerminatedBy = 'haproxy' | 'mysql' | 'app' | 'network';
 
 /** One network operation of an app connection, as timed by the app itself (epoch ms). */
@@ -27,18 +36,18 @@ export interface OpRecord {
 }
 
 export interface ConnRecord {
-  key: string;            // `${lane}#${seq}`
+  key: string; // `${lane}#${seq}`
   lane: string;
   app: AppKind;
   seq: number;
   frontend_port: number;
   local_port: number | null;
   thread_id: number;
-  instance: string;       // replica1 | replica2 (from @@port)
+  instance: string; // replica1 | replica2 (from @@port)
   mysql_port: number;
-  backend_port: number;   // HAProxy's source port towards MariaDB (processlist Host)
-  opened_ms: number;      // connect t0
-  ops: OpRecord[];        // connect first
+  backend_port: number; // HAProxy's source port towards MariaDB (processlist Host)
+  opened_ms: number; // connect t0
+  ops: OpRecord[]; // connect first
   /** how the app ended the connection: close/exit op, SIGKILL of the process */
   end?: { how: 'close' | 'exit' | 'sigkill'; t: number };
 }
@@ -46,7 +55,7 @@ export interface ConnRecord {
 export interface AppErrorRecord {
   lane: string;
   app: AppKind;
-  file: string;           // relative to the scenario folder
+  file: string; // relative to the scenario folder
   offset: number;
   length: number;
   code: string;
@@ -57,9 +66,21 @@ export interface AppErrorRecord {
 }
 
 /** timeouts that apply to a connection accepted on `port` (timeout client: frontend, timeout server: backend) */
-export interface FrontendTimeouts { port: number; frontend: string; backend: string; timeout_client_ms: number; timeout_server_ms: number }
+export interface FrontendTimeouts {
+  port: number;
+  frontend: string;
+  backend: string;
+  timeout_client_ms: number;
+  timeout_server_ms: number;
+}
 /** what the ground truth needs from a haproxy.cfg; top-level timeouts = frontend mysql_ro / backend mariadb_replicas */
-export interface HaproxyJournalConfig { timeout_client_ms: number; timeout_server_ms: number; on_marked_down: boolean; hard_stop_after_ms: number | null; frontends: FrontendTimeouts[] }
+export interface HaproxyJournalConfig {
+  timeout_client_ms: number;
+  timeout_server_ms: number;
+  on_marked_down: boolean;
+  hard_stop_after_ms: number | null;
+  frontends: FrontendTimeouts[];
+}
 
 export type JournalEntry =
   | ({ t: number; kind: 'haproxy_start'; pid: number } & HaproxyJournalConfig)
@@ -67,8 +88,22 @@ export type JournalEntry =
   | { t: number; kind: 'haproxy_exited'; pid: number }
   | { t: number; kind: 'mysql_start'; instance: string; pid: number; port: number; log_warnings: number }
   | { t: number; kind: 'mysql_ready'; instance: string }
-  | { t: number; kind: 'mysql_set_global'; instance: string; variable: 'wait_timeout' | 'max_allowed_packet'; value: number }
-  | { t: number; kind: 'mysql_kill'; instance: string; thread_id: number; t_done: number; target: string; running_query: boolean }
+  | {
+      t: number;
+      kind: 'mysql_set_global';
+      instance: string;
+      variable: 'wait_timeout' | 'max_allowed_packet';
+      value: number;
+    }
+  | {
+      t: number;
+      kind: 'mysql_kill';
+      instance: string;
+      thread_id: number;
+      t_done: number;
+      target: string;
+      running_query: boolean;
+    }
   | { t: number; kind: 'mysql_shutdown' | 'mysql_crash'; instance: string; pid: number }
   | { t: number; kind: 'mysql_exited'; instance: string; pid: number }
   | { t: number; kind: 'health_check_broken' | 'health_check_restored'; instance: string; how: string }
@@ -109,8 +144,17 @@ export interface SilentClosure extends Closure {
 }
 
 export interface ConnSummary {
-  key: string; app: AppKind; local_port: number | null; mysql_instance: string; mysql_thread_id: number; haproxy_backend_source_port: number;
-  frontend_port: number; opened_ms: number; ended: ConnRecord['end'] | null; ops: number; closure: { cause: Cause; closed_at_ms: number; why: string } | null;
+  key: string;
+  app: AppKind;
+  local_port: number | null;
+  mysql_instance: string;
+  mysql_thread_id: number;
+  haproxy_backend_source_port: number;
+  frontend_port: number;
+  opened_ms: number;
+  ended: ConnRecord['end'] | null;
+  ops: number;
+  closure: { cause: Cause; closed_at_ms: number; why: string } | null;
 }
 
 export interface GroundTruth {

@@ -13,12 +13,22 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 
 /** connect + one ordinary query on every given lane, in parallel */
 export async function openAll(ctx: ScenarioCtx, lanes: Lane[], port?: number): Promise<void> {
-  await Promise.all(lanes.map(async (l) => { await ctx.connect(l, port); await l.query(productQuery()); }));
+  await Promise.all(
+    lanes.map(async (l) => {
+      await ctx.connect(l, port);
+      await l.query(productQuery());
+    }),
+  );
 }
 
 /** every lane: one more ordinary query (the "next use" that reveals a dead connection), then close */
 export async function useAndClose(lanes: Lane[]): Promise<void> {
-  await Promise.all(lanes.map(async (l) => { await l.query(productQuery()); await l.close(); }));
+  await Promise.all(
+    lanes.map(async (l) => {
+      await l.query(productQuery());
+      await l.close();
+    }),
+  );
 }
 
 export const suffix = (ctx: ScenarioCtx, s: string): Lane[] => ctx.lanes.filter((l) => l.name.endsWith(s));

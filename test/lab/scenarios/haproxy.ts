@@ -42,9 +42,9 @@ export const s09: ScenarioDef = {
     await openAll(ctx, ctx.lanes);
     await sleep(1000);
     await ctx.reload();
-    await sleep(4500);                       // old process hard-stops its sessions 3 s after the reload
+    await sleep(4500); // old process hard-stops its sessions 3 s after the reload
     await useAndClose(ctx.lanes);
-    await openAll(ctx, ctx.lanes);           // fresh connections through the new process stay clean
+    await openAll(ctx, ctx.lanes); // fresh connections through the new process stay clean
     await Promise.all(ctx.lanes.map((l) => l.close()));
   },
 };

@@ -37,7 +37,10 @@ async function steady(ctx: ScenarioCtx, l: Lane, until: number): Promise<void> {
 async function web(ctx: ScenarioCtx, l: Lane, until: number): Promise<void> {
   while (Date.now() - ctx.t0 < until - 1500) {
     await ctx.connect(l);
-    for (let i = 0; i < 3 && !l.broken; i++) { await l.query(productQuery()); await sleep(600); }
+    for (let i = 0; i < 3 && !l.broken; i++) {
+      await l.query(productQuery());
+      await sleep(600);
+    }
     await l.close();
     await sleep(900);
   }
@@ -70,7 +73,13 @@ async function globals(ctx: ScenarioCtx): Promise<void> {
 export const s13: ScenarioDef = {
   id: '13',
   name: '13_mixed',
-  haproxy: { timeoutClientMs: 6000, timeoutServerMs: 30000, reports: { timeoutClientMs: 30000, timeoutServerMs: 8000 }, onMarkedDown: true, hardStopAfterMs: 3000 },
+  haproxy: {
+    timeoutClientMs: 6000,
+    timeoutServerMs: 30000,
+    reports: { timeoutClientMs: 30000, timeoutServerMs: 8000 },
+    onMarkedDown: true,
+    hardStopAfterMs: 3000,
+  },
   lanes: { php: 4, node: 4, python: 3 },
   async run(ctx) {
     await ctx.setGlobal('all', 'max_allowed_packet', 16384);
@@ -80,65 +89,118 @@ export const s13: ScenarioDef = {
     await Promise.all([
       globals(ctx),
       ...['php-1', 'node-1', 'py-1'].map((n) => web(ctx, L(n), END)),
-      (async () => {   // php-2: timeout client while idle, then a DBA KILL of its idle connection
+      (async () => {
+        // php-2: timeout client while idle, then a DBA KILL of its idle connection
         const l = L('php-2');
-        await ctx.at(1000); await ensure(ctx, l); await steady(ctx, l, 5000);
-        await ctx.at(12_500); await q(l);                       // idle since ~5 s: cD at ~11 s
+        await ctx.at(1000);
+        await ensure(ctx, l);
+        await steady(ctx, l, 5000);
+        await ctx.at(12_500);
+        await q(l); // idle since ~5 s: cD at ~11 s
         await steady(ctx, l, 18_000);
-        await ctx.at(18_000); await ensure(ctx, l); await ctx.kill(l.conn!, false);
-        await ctx.at(19_000); await q(l);
+        await ctx.at(18_000);
+        await ensure(ctx, l);
+        await ctx.kill(l.conn!, false);
+        await ctx.at(19_000);
+        await q(l);
         await steady(ctx, l, END);
       })(),
-      (async () => {   // php-3: timeout server during select sleep(9), later a TCP reset
+      (async () => {
+        // php-3: timeout server during select sleep(9), later a TCP reset
         const l = L('php-3');
-        await ctx.at(1000); await ensure(ctx, l); await steady(ctx, l, 14_000);
-        await ctx.at(14_000); await ensure(ctx, l); await l.sleepQuery(9);   // sD at ~22 s
+        await ctx.at(1000);
+        await ensure(ctx, l);
+        await steady(ctx, l, 14_000);
+        await ctx.at(14_000);
+        await ensure(ctx, l);
+        await l.sleepQuery(9); // sD at ~22 s
         await steady(ctx, l, 44_500);
-        await ctx.at(44_500); await ensure(ctx, l); ctx.networkReset(l.conn!);
-        await ctx.at(45_500); await q(l);
+        await ctx.at(44_500);
+        await ensure(ctx, l);
+        ctx.networkReset(l.conn!);
+        await ctx.at(45_500);
+        await q(l);
         await steady(ctx, l, END);
       })(),
-      (async () => {   // node-2: idle timeout client (error event at closure), then KILL of a running query
+      (async () => {
+        // node-2: idle timeout client (error event at closure), then KILL of a running query
         const l = L('node-2');
-        await ctx.at(1000); await ensure(ctx, l); await steady(ctx, l, 15_000);
-        await ctx.at(22_500); await ensure(ctx, l); await steady(ctx, l, 24_000);
-        await ctx.at(24_000); await ensure(ctx, l);
+        await ctx.at(1000);
+        await ensure(ctx, l);
+        await steady(ctx, l, 15_000);
+        await ctx.at(22_500);
+        await ensure(ctx, l);
+        await steady(ctx, l, 24_000);
+        await ctx.at(24_000);
+        await ensure(ctx, l);
         const running = l.sleepQuery(5);
-        await ctx.at(25_000); await ctx.kill(l.conn!, true); await running;
+        await ctx.at(25_000);
+        await ctx.kill(l.conn!, true);
+        await running;
         await steady(ctx, l, END);
       })(),
-      (async () => {   // node-3: admin shutdown session, later timeout server during select sleep(9)
+      (async () => {
+        // node-3: admin shutdown session, later timeout server during select sleep(9)
         const l = L('node-3');
-        await ctx.at(1000); await ensure(ctx, l); await steady(ctx, l, 20_000);
-        await ctx.at(20_000); await ensure(ctx, l); await ctx.shutdownSession(l.conn!);
+        await ctx.at(1000);
+        await ensure(ctx, l);
+        await steady(ctx, l, 20_000);
+        await ctx.at(20_000);
+        await ensure(ctx, l);
+        await ctx.shutdownSession(l.conn!);
         await steady(ctx, l, 36_000);
-        await ctx.at(36_000); await ensure(ctx, l); await l.sleepQuery(9);   // sD at ~44 s
+        await ctx.at(36_000);
+        await ensure(ctx, l);
+        await l.sleepQuery(9); // sD at ~44 s
         await steady(ctx, l, END);
       })(),
-      (async () => {   // py-2: long query longer than timeout client (succeeds, next fails), later an idle cD
+      (async () => {
+        // py-2: long query longer than timeout client (succeeds, next fails), later an idle cD
         const l = L('py-2');
-        await ctx.at(1000); await ensure(ctx, l); await steady(ctx, l, 16_000);
-        await ctx.at(16_000); await ensure(ctx, l); await l.sleepQuery(7);
-        await ctx.at(23_500); await q(l);
+        await ctx.at(1000);
+        await ensure(ctx, l);
+        await steady(ctx, l, 16_000);
+        await ctx.at(16_000);
+        await ensure(ctx, l);
+        await l.sleepQuery(7);
+        await ctx.at(23_500);
+        await q(l);
         await steady(ctx, l, 36_000);
-        await ctx.at(36_000); await ensure(ctx, l); await q(l);
-        await ctx.at(43_500); await q(l);                       // idle since ~36 s: cD at ~42 s
+        await ctx.at(36_000);
+        await ensure(ctx, l);
+        await q(l);
+        await ctx.at(43_500);
+        await q(l); // idle since ~36 s: cD at ~42 s
         await steady(ctx, l, END);
       })(),
-      (async () => {   // py-3: session wait_timeout twice, and an oversized statement
+      (async () => {
+        // py-3: session wait_timeout twice, and an oversized statement
         const l = L('py-3');
-        await ctx.at(1000); await ensure(ctx, l); await l.query('set session wait_timeout = 4'); await q(l);
-        await ctx.at(8500); await q(l);                        // idle since ~1 s: wait_timeout at ~5 s
-        await ctx.at(15_000); await ensure(ctx, l); await l.big(64 * 1024);
+        await ctx.at(1000);
+        await ensure(ctx, l);
+        await l.query('set session wait_timeout = 4');
+        await q(l);
+        await ctx.at(8500);
+        await q(l); // idle since ~1 s: wait_timeout at ~5 s
+        await ctx.at(15_000);
+        await ensure(ctx, l);
+        await l.big(64 * 1024);
         await steady(ctx, l, 36_000);
-        await ctx.at(36_000); await ensure(ctx, l); await l.query('set session wait_timeout = 4');
-        await ctx.at(41_000); await q(l);                      // wait_timeout at ~40 s, timeout client would be ~42 s
+        await ctx.at(36_000);
+        await ensure(ctx, l);
+        await l.query('set session wait_timeout = 4');
+        await ctx.at(41_000);
+        await q(l); // wait_timeout at ~40 s, timeout client would be ~42 s
         await steady(ctx, l, END);
       })(),
-      ...['php-4', 'node-4'].map(async (n) => {   // killed with SIGKILL while holding a connection
+      ...['php-4', 'node-4'].map(async (n) => {
+        // killed with SIGKILL while holding a connection
         const l = L(n);
-        await ctx.at(38_000); await ensure(ctx, l); await steady(ctx, l, 42_000);
-        await ctx.at(42_000); await ctx.sigkill(l);
+        await ctx.at(38_000);
+        await ensure(ctx, l);
+        await steady(ctx, l, 42_000);
+        await ctx.at(42_000);
+        await ctx.sigkill(l);
       }),
     ]);
     await Promise.all(ctx.lanes.map((l) => l.close()));

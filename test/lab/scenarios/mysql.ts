@@ -9,14 +9,17 @@ export const s04: ScenarioDef = {
   // the Python lanes go through the custom log-format frontend (%bi:%bp, LAB_FINDINGS 13)
   haproxy: { customFrontend: true },
   async run(ctx) {
-    await openAll(ctx, ctx.lanes.filter((l) => l.app !== 'python'));
+    await openAll(
+      ctx,
+      ctx.lanes.filter((l) => l.app !== 'python'),
+    );
     await openAll(ctx, ctx.byApp('python'), CUSTOM_FRONTEND_PORT);
     const idle = suffix(ctx, '-1');
     const running = suffix(ctx, '-2');
     const queries = running.map((l) => l.sleepQuery(6));
     await sleep(1000);
-    for (const l of running) await ctx.kill(l.conn!, true);      // victim inside `select sleep(6)`
-    for (const l of idle) await ctx.kill(l.conn!, false);        // idle victim: error at next use
+    for (const l of running) await ctx.kill(l.conn!, true); // victim inside `select sleep(6)`
+    for (const l of idle) await ctx.kill(l.conn!, false); // idle victim: error at next use
     await Promise.all(queries);
     await sleep(1500);
     await useAndClose(idle);
@@ -33,8 +36,17 @@ export const s05: ScenarioDef = {
     const victims = suffix(ctx, '-1');
     const control = suffix(ctx, '-2');
     await Promise.all([
-      ...victims.map(async (l) => { await l.big(64 * 1024); await sleep(500); await l.query(productQuery()); await l.close(); }),
-      ...control.map(async (l) => { await l.big(4 * 1024); await l.query(productQuery()); await l.close(); }),
+      ...victims.map(async (l) => {
+        await l.big(64 * 1024);
+        await sleep(500);
+        await l.query(productQuery());
+        await l.close();
+      }),
+      ...control.map(async (l) => {
+        await l.big(4 * 1024);
+        await l.query(productQuery());
+        await l.close();
+      }),
     ]);
   },
 };

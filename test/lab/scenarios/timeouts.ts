@@ -10,13 +10,23 @@ export const s01: ScenarioDef = {
   lanes: { php: 3, node: 2, python: 3 },
   async run(ctx) {
     await openAll(ctx, ctx.lanes);
-    const idle = suffix(ctx, '-1');     // idle past timeout client, then next use
-    const long = suffix(ctx, '-2');     // select sleep(4): succeeds, closed right after, next query fails
-    const silent = suffix(ctx, '-3');   // idle past the timeout, then closed without reuse: silent closure
+    const idle = suffix(ctx, '-1'); // idle past timeout client, then next use
+    const long = suffix(ctx, '-2'); // select sleep(4): succeeds, closed right after, next query fails
+    const silent = suffix(ctx, '-3'); // idle past the timeout, then closed without reuse: silent closure
     await Promise.all([
-      (async () => { await sleep(4500); await useAndClose(idle); })(),
-      ...long.map(async (l) => { await l.sleepQuery(4); await l.query(productQuery()); await l.close(); }),
-      (async () => { await sleep(4500); await Promise.all(silent.map((l) => l.close())); })(),
+      (async () => {
+        await sleep(4500);
+        await useAndClose(idle);
+      })(),
+      ...long.map(async (l) => {
+        await l.sleepQuery(4);
+        await l.query(productQuery());
+        await l.close();
+      }),
+      (async () => {
+        await sleep(4500);
+        await Promise.all(silent.map((l) => l.close()));
+      })(),
     ]);
   },
 };
@@ -28,10 +38,16 @@ export const s02: ScenarioDef = {
   async run(ctx) {
     await openAll(ctx, ctx.lanes);
     const idle = suffix(ctx, '-1');
-    const long = suffix(ctx, '-2');     // select sleep(5) interrupted at +3 s (LAB_FINDINGS 02)
+    const long = suffix(ctx, '-2'); // select sleep(5) interrupted at +3 s (LAB_FINDINGS 02)
     await Promise.all([
-      (async () => { await sleep(4500); await useAndClose(idle); })(),
-      ...long.map(async (l) => { await l.sleepQuery(5); await l.close(); }),
+      (async () => {
+        await sleep(4500);
+        await useAndClose(idle);
+      })(),
+      ...long.map(async (l) => {
+        await l.sleepQuery(5);
+        await l.close();
+      }),
     ]);
     // MariaDB logs the interrupted statements only when SLEEP ends: keep it running until then
     await sleep(2500);

@@ -36,7 +36,11 @@ export function groupRecords(text: string): string[] {
   return out;
 }
 
-export interface FileResult { records: string[]; results: AppOutcome[]; docs: Array<Doc | null> }
+export interface FileResult {
+  records: string[];
+  results: AppOutcome[];
+  docs: Array<Doc | null>;
+}
 
 export function parseFile(name: string, ctx: ParseContext = UTC): FileResult {
   const records = groupRecords(fixture(name));

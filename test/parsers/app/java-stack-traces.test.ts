@@ -7,9 +7,15 @@ test('Java: stack traces (\\tat, Caused by, ... N more, blank lines, exception l
   const f = parseFile('java.log');
   assert.equal(f.records.length, 11);
   assert.equal(f.docs.filter(Boolean).length, 6);
-  for (const l of ['\tat com.mysql.cj.NativeSession.execSQL(NativeSession.java:1000)', 'Caused by: java.io.EOFException: x', '\t... 12 more',
-    '... 72 common frames omitted', 'com.mysql.cj.jdbc.exceptions.CommunicationsException: Communications link failure', '',
-    'The last packet successfully received from the server was 30,035 milliseconds ago.']) {
+  for (const l of [
+    '\tat com.mysql.cj.NativeSession.execSQL(NativeSession.java:1000)',
+    'Caused by: java.io.EOFException: x',
+    '\t... 12 more',
+    '... 72 common frames omitted',
+    'com.mysql.cj.jdbc.exceptions.CommunicationsException: Communications link failure',
+    '',
+    'The last packet successfully received from the server was 30,035 milliseconds ago.',
+  ]) {
     assert.equal(isAppRecordStart(l), false, JSON.stringify(l));
   }
 });
@@ -20,7 +26,10 @@ test('Connector/J Communications link failure: code, 08S01, timing sentence, Spr
   assert.equal(get(d, 'error.code'), 'CommunicationsException');
   assert.equal(get(d, 'app.error.sqlstate'), '08S01');
   assert.equal(get(d, 'app.error.driver'), 'connector-j');
-  assert.match(String(get(d, 'error.message')), /^Communications link failure\. The last packet successfully received from the server was 30,035 milliseconds ago/);
+  assert.match(
+    String(get(d, 'error.message')),
+    /^Communications link failure\. The last packet successfully received from the server was 30,035 milliseconds ago/,
+  );
   // the digits behind the locale's grouping: when the connection last received a packet (the correlator's join)
   assert.equal(get(d, 'app.db.last_received_ms'), 30035);
   assert.equal(get(d, 'process.pid'), 4321);
@@ -60,9 +69,13 @@ test('Java: connect failure (ConnectException, no packets received), duplicate k
   assert.equal(docFor(f, 'PacketTooBigException'), null);
 });
 
-test('Connector/J timing in another locale\'s grouping, and its absence, give last_received_ms or nothing', () => {
-  const de = one('2026-11-23 20:21:26.199 ERROR 4321 --- [nio-8080-exec-3] o.h.e.j.s.SqlExceptionHelper : Communications link failure\n\nThe last packet successfully received from the server was 1.800.123 milliseconds ago. The last packet sent successfully to the server was 1.800.124 milliseconds ago.');
+test("Connector/J timing in another locale's grouping, and its absence, give last_received_ms or nothing", () => {
+  const de = one(
+    '2026-11-23 20:21:26.199 ERROR 4321 --- [nio-8080-exec-3] o.h.e.j.s.SqlExceptionHelper : Communications link failure\n\nThe last packet successfully received from the server was 1.800.123 milliseconds ago. The last packet sent successfully to the server was 1.800.124 milliseconds ago.',
+  );
   assert.equal(get(de, 'app.db.last_received_ms'), 1800123);
-  const none = one('2026-11-23 20:21:26.199 ERROR 4321 --- [nio-8080-exec-3] o.h.e.j.s.SqlExceptionHelper : Communications link failure\n\nThe last packet sent successfully to the server was 0 milliseconds ago. The driver has not received any packets from the server.');
+  const none = one(
+    '2026-11-23 20:21:26.199 ERROR 4321 --- [nio-8080-exec-3] o.h.e.j.s.SqlExceptionHelper : Communications link failure\n\nThe last packet sent successfully to the server was 0 milliseconds ago. The driver has not received any packets from the server.',
+  );
   assert.equal(get(none, 'app.db.last_received_ms'), undefined, 'never received: no alive time');
 });

@@ -69,10 +69,14 @@ test('Node: HTTP ECONNRESET without MySQL context, ECONNREFUSED, ER_DUP_ENTRY, I
 });
 
 test('JSON time forms: epoch s (zap), epoch µs, Monolog datetime with offset', () => {
-  const z = one('{"level":"error","ts":1795465286.198,"caller":"db/x.go:1","msg":"query","error":"invalid connection"}');
+  const z = one(
+    '{"level":"error","ts":1795465286.198,"caller":"db/x.go:1","msg":"query","error":"invalid connection"}',
+  );
   assert.equal(get(z, '@timestamp'), '2026-11-23T20:21:26.198Z');
   assert.equal(get(z, 'app.error.language'), 'go');
-  const m = one('{"message":"SQLSTATE[HY000]: General error: 2006 MySQL server has gone away","context":{"exception":{"class":"PDOException","message":"SQLSTATE[HY000]: General error: 2006 MySQL server has gone away","code":"HY000"}},"level":400,"level_name":"ERROR","channel":"app","datetime":"2026-11-23T21:21:26.198123+01:00","extra":{}}');
+  const m = one(
+    '{"message":"SQLSTATE[HY000]: General error: 2006 MySQL server has gone away","context":{"exception":{"class":"PDOException","message":"SQLSTATE[HY000]: General error: 2006 MySQL server has gone away","code":"HY000"}},"level":400,"level_name":"ERROR","channel":"app","datetime":"2026-11-23T21:21:26.198123+01:00","extra":{}}',
+  );
   assert.equal(get(m, '@timestamp'), '2026-11-23T20:21:26.198Z');
   assert.equal(get(m, 'error.type'), 'PDOException');
   assert.equal(get(m, 'app.error.language'), 'php');
@@ -80,8 +84,12 @@ test('JSON time forms: epoch s (zap), epoch µs, Monolog datetime with offset', 
 });
 
 test('ECS-shaped JSON: source.port is the local port, mysql.thread_id the thread; client.port is not', () => {
-  const e = one('{"@timestamp":"2026-11-24T03:12:03.123Z","log.level":"error","message":"read ECONNRESET","error":{"code":"ECONNRESET","message":"read ECONNRESET"},"source":{"port":51236},"destination":{"port":3307},"mysql":{"thread_id":79}}');
+  const e = one(
+    '{"@timestamp":"2026-11-24T03:12:03.123Z","log.level":"error","message":"read ECONNRESET","error":{"code":"ECONNRESET","message":"read ECONNRESET"},"source":{"port":51236},"destination":{"port":3307},"mysql":{"thread_id":79}}',
+  );
   assert.deepEqual(get(e, 'app.db'), { local_port: 51236, thread_id: 79 });
-  const c = one('{"time":"2026-11-24T03:12:03.123Z","level":"error","msg":"Connection lost: The server closed the connection.","err":{"code":"PROTOCOL_CONNECTION_LOST"},"client":{"port":"40001"}}');
-  assert.equal(get(c, 'app.db.local_port'), undefined, 'client.port may be the database client\'s settings (3306)');
+  const c = one(
+    '{"time":"2026-11-24T03:12:03.123Z","level":"error","msg":"Connection lost: The server closed the connection.","err":{"code":"PROTOCOL_CONNECTION_LOST"},"client":{"port":"40001"}}',
+  );
+  assert.equal(get(c, 'app.db.local_port'), undefined, "client.port may be the database client's settings (3306)");
 });

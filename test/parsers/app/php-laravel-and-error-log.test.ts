@@ -17,7 +17,14 @@ test('Laravel 2006 (LAB_FINDINGS 01 shape): code, class, type, SQL, channel, lev
   assert.equal(get(d, 'error.code'), '2006');
   assert.equal(get(d, 'error.message'), 'SQLSTATE[HY000]: General error: 2006 MySQL server has gone away');
   assert.equal(get(d, 'error.type'), 'Illuminate\\Database\\QueryException');
-  assert.deepEqual(get(d, 'app.error'), { errno: 2006, sqlstate: 'HY000', driver: 'pdo_mysql', language: 'php', class: 'gone_away', symbol: 'CR_SERVER_GONE_ERROR' });
+  assert.deepEqual(get(d, 'app.error'), {
+    errno: 2006,
+    sqlstate: 'HY000',
+    driver: 'pdo_mysql',
+    language: 'php',
+    class: 'gone_away',
+    symbol: 'CR_SERVER_GONE_ERROR',
+  });
   assert.equal(get(d, 'app.sql'), 'select * from `orders` where `id` = 42 limit 1');
   assert.equal(get(d, 'app.logger'), 'production');
   assert.equal(get(d, 'log.level'), 'error');
@@ -52,13 +59,20 @@ test('Laravel 4031, LostConnectionException and Doctrine ConnectionLost', () => 
 
 test('Laravel: refused connect, access denied, duplicate key, deadlock, syntax error are not lost connections', () => {
   const f = parseFile('php-laravel.log');
-  for (const needle of ['[2002] Connection refused', '[1045] Access denied', '1062 Duplicate entry', '1213 Deadlock', '1064 You have an error']) {
+  for (const needle of [
+    '[2002] Connection refused',
+    '[1045] Access denied',
+    '1062 Duplicate entry',
+    '1213 Deadlock',
+    '1064 You have an error',
+  ]) {
     assert.equal(docFor(f, needle), null, needle);
   }
 });
 
 test('Laravel zone-less stamps use ctx.zone', () => {
-  const line = '[2026-07-01 12:00:00] production.ERROR: SQLSTATE[HY000]: General error: 2006 MySQL server has gone away (SQL: select 1) []';
+  const line =
+    '[2026-07-01 12:00:00] production.ERROR: SQLSTATE[HY000]: General error: 2006 MySQL server has gone away (SQL: select 1) []';
   assert.equal(get(one(line, { zone: makeZone('Europe/Paris') }), '@timestamp'), '2026-07-01T10:00:00.000Z');
   assert.equal(get(one(line, { zone: makeZone('+05:30') }), '@timestamp'), '2026-07-01T06:30:00.000Z');
 });
@@ -86,12 +100,18 @@ test('PHP error_log: warnings, fatal with stack, zone names, continuation of "PH
   assert.equal(get(mi, 'error.message'), 'MySQL server has gone away');
   assert.equal(docFor(f, 'getaddrinfo'), null);
   assert.equal(docFor(f, '[2002] Connection refused'), null);
-  assert.ok(f.records[f.records.length - 1]!.includes('PHP   2. Export->run()'), 'PHP Stack trace lines continue the fatal');
+  assert.ok(
+    f.records[f.records.length - 1]!.includes('PHP   2. Export->run()'),
+    'PHP Stack trace lines continue the fatal',
+  );
 });
 
 test('PHP error_log with an unknown zone name → bad_timestamp, never a silent ctx.zone guess', async () => {
   const { parseAppRecord } = await import('../../../parsers/app/index.js');
-  const r = parseAppRecord('[23-Nov-2026 20:21:26 Mars/Olympus] PHP Warning:  PDO::query(): MySQL server has gone away in /a.php on line 1', { zone: makeZone('UTC') });
+  const r = parseAppRecord(
+    '[23-Nov-2026 20:21:26 Mars/Olympus] PHP Warning:  PDO::query(): MySQL server has gone away in /a.php on line 1',
+    { zone: makeZone('UTC') },
+  );
   assert.equal(r.ok, false);
   if (!r.ok) assert.equal(r.issue.code, 'bad_timestamp');
 });

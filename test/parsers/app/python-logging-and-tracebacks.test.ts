@@ -9,10 +9,19 @@ test('Python: a traceback (frames, chained exceptions, SQLAlchemy [SQL:] block) 
   assert.equal(f.docs.filter(Boolean).length, 7);
   const sa = f.records.find((r) => r.includes('sqlalchemy.exc.OperationalError'))!;
   assert.ok(sa.includes('(Background on this error at'), 'SQLAlchemy tail stays in the record');
-  for (const l of ['Traceback (most recent call last):', '  File "/app/x.py", line 1, in f', '    cur.execute(sql)',
-    "pymysql.err.OperationalError: (2013, 'Lost connection to MySQL server during query')", "MySQLdb.OperationalError: (2006, 'x')",
-    'During handling of the above exception, another exception occurred:', '', '[SQL: SELECT 1]', "[parameters: {'a': 1}]",
-    'BrokenPipeError: [Errno 32] Broken pipe', 'FROM users ']) {
+  for (const l of [
+    'Traceback (most recent call last):',
+    '  File "/app/x.py", line 1, in f',
+    '    cur.execute(sql)',
+    "pymysql.err.OperationalError: (2013, 'Lost connection to MySQL server during query')",
+    "MySQLdb.OperationalError: (2006, 'x')",
+    'During handling of the above exception, another exception occurred:',
+    '',
+    '[SQL: SELECT 1]',
+    "[parameters: {'a': 1}]",
+    'BrokenPipeError: [Errno 32] Broken pipe',
+    'FROM users ',
+  ]) {
     assert.equal(isAppRecordStart(l), false, JSON.stringify(l));
   }
 });
@@ -23,7 +32,14 @@ test('PyMySQL 2013 (LAB_FINDINGS 01): worker token, logger, ms time, SQL from th
   assert.equal(get(d, 'error.code'), '2013');
   assert.equal(get(d, 'error.type'), 'pymysql.err.OperationalError');
   assert.equal(get(d, 'error.message'), "(2013, 'Lost connection to MySQL server during query')");
-  assert.deepEqual(get(d, 'app.error'), { errno: 2013, sqlstate: 'HY000', driver: 'pymysql', language: 'python', class: 'lost', symbol: 'CR_SERVER_LOST' });
+  assert.deepEqual(get(d, 'app.error'), {
+    errno: 2013,
+    sqlstate: 'HY000',
+    driver: 'pymysql',
+    language: 'python',
+    class: 'lost',
+    symbol: 'CR_SERVER_LOST',
+  });
   assert.equal(get(d, 'app.worker'), 'py-reports-p3');
   assert.equal(get(d, 'app.logger'), 'reports.db');
   assert.equal(get(d, 'app.sql'), "SELECT id, total FROM orders WHERE created_at > '2026-11-01' AND status = 'paid'");
@@ -45,7 +61,10 @@ test('SQLAlchemy wraps PyMySQL: outer type, multi-line [SQL: …], driver from t
   assert.equal(get(d, 'error.type'), 'sqlalchemy.exc.OperationalError');
   assert.equal(get(d, 'error.code'), '2013');
   assert.equal(get(d, 'app.error.driver'), 'pymysql');
-  assert.equal(get(d, 'app.sql'), 'SELECT users.id AS users_id, users.email AS users_email \nFROM users \nWHERE users.id = %(pk_1)s');
+  assert.equal(
+    get(d, 'app.sql'),
+    'SELECT users.id AS users_id, users.email AS users_email \nFROM users \nWHERE users.id = %(pk_1)s',
+  );
 });
 
 test('mysqlclient (MariaDB Connector/C text) and mysql-connector-python 2055 with host:port', () => {
@@ -69,12 +88,14 @@ test('Python: lock wait, refused connect (2003), duplicate key are not lost conn
 
 test('Python: a zone-less comma-millisecond stamp uses ctx.zone', async () => {
   const { makeZone } = await import('../../../parsers/time.js');
-  const rec = "2026-01-15 08:00:00,250 ERROR [w1] db: failed\npymysql.err.OperationalError: (2013, 'Lost connection to MySQL server during query')";
+  const rec =
+    "2026-01-15 08:00:00,250 ERROR [w1] db: failed\npymysql.err.OperationalError: (2013, 'Lost connection to MySQL server during query')";
   assert.equal(get(one(rec, { zone: makeZone('America/New_York') }), '@timestamp'), '2026-01-15T13:00:00.250Z');
 });
 
 test('Celery worker header: level and pool process (the worker) out of `[stamp: LEVEL/ForkPoolWorker-N]`', () => {
-  const text = "[2026-11-24 03:12:02,456: ERROR/ForkPoolWorker-1] Task app.tasks.sync[abc] raised unexpected: OperationalError(2013, 'Lost connection to MySQL server during query')\nTraceback (most recent call last):\n  File \"/app/tasks.py\", line 9, in sync\n    cur.execute(\"select 1\")\npymysql.err.OperationalError: (2013, 'Lost connection to MySQL server during query')";
+  const text =
+    '[2026-11-24 03:12:02,456: ERROR/ForkPoolWorker-1] Task app.tasks.sync[abc] raised unexpected: OperationalError(2013, \'Lost connection to MySQL server during query\')\nTraceback (most recent call last):\n  File "/app/tasks.py", line 9, in sync\n    cur.execute("select 1")\npymysql.err.OperationalError: (2013, \'Lost connection to MySQL server during query\')';
   assert.equal(isAppRecordStart(text.split('\n')[0]!), true);
   assert.equal(isAppRecordStart(text.split('\n')[1]!), false);
   const d = one(text);

@@ -60,7 +60,16 @@ test('continuation lines', () => {
 });
 
 test('grouping a mixed stream yields one record per logged event', () => {
-  const text = [STARTS[0], CONTINUATIONS[10], CONTINUATIONS[11], CONTINUATIONS[13], STARTS[3], ...CONTINUATIONS.slice(0, 3), STARTS[8]].join('\n') + '\n';
+  const text =
+    [
+      STARTS[0],
+      CONTINUATIONS[10],
+      CONTINUATIONS[11],
+      CONTINUATIONS[13],
+      STARTS[3],
+      ...CONTINUATIONS.slice(0, 3),
+      STARTS[8],
+    ].join('\n') + '\n';
   const recs = groupRecords(text);
   assert.equal(recs.length, 3);
   assert.equal(recs[1]!.split('\n').length, 4);

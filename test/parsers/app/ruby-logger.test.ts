@@ -7,7 +7,11 @@ test('Ruby Logger: records, backtrace continuation, 5 lost connections', () => {
   const f = parseFile('ruby.log');
   assert.equal(f.records.length, 12);
   assert.equal(f.docs.filter(Boolean).length, 5);
-  assert.ok(f.records.some((r) => r.includes('MySQL client is not connected') && r.includes("client.rb:151:in `block in query'")));
+  assert.ok(
+    f.records.some(
+      (r) => r.includes('MySQL client is not connected') && r.includes("client.rb:151:in `block in query'"),
+    ),
+  );
 });
 
 test('Rails ActiveRecord::ConnectionFailed (Mysql2::Error::ConnectionError: …): type, message, pid, µs time', () => {
@@ -37,7 +41,10 @@ test('Ruby: 2013, old Mysql2::Error, 1927 killed, not connected; access denied a
 
 test('Ruby Logger stamps are zone-less → ctx.zone', async () => {
   const { parseAppRecord } = await import('../../../parsers/app/index.js');
-  const r = parseAppRecord('E, [2026-11-23T20:21:26.198123 #1] ERROR -- : Mysql2::Error::ConnectionError: MySQL server has gone away', { zone: makeZone('-03:00') });
+  const r = parseAppRecord(
+    'E, [2026-11-23T20:21:26.198123 #1] ERROR -- : Mysql2::Error::ConnectionError: MySQL server has gone away',
+    { zone: makeZone('-03:00') },
+  );
   assert.ok(r.ok && r.value);
   if (r.ok && r.value) assert.equal(r.value.t, Date.UTC(2026, 10, 23, 23, 21, 26, 198));
 });

@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compileLogFormat, logFormatsFromConfig, parseHaproxyLine, BUILTIN_FORMATS } from '../../../parsers/haproxy/index.js';
+import {
+  compileLogFormat,
+  logFormatsFromConfig,
+  parseHaproxyLine,
+  BUILTIN_FORMATS,
+} from '../../../parsers/haproxy/index.js';
 import { tokenizeConfigLine } from '../../../parsers/haproxy/config.js';
 import { makeZone } from '../../../parsers/time.js';
 import type { CompiledLineParser, ParseContext } from '../../../parsers/types.js';
@@ -15,13 +20,23 @@ test('lab haproxy.cfg: per-frontend formats with defaults inheritance and last-o
   const cfg = fs.readFileSync(path.join(FIX, 'lab-haproxy.cfg'), 'utf8');
   const got = logFormatsFromConfig(cfg);
   const by = new Map(got.map((g) => [g.frontend, g]));
-  assert.deepEqual([...by.keys()].sort(), ['mysql_ro', 'mysql_ro_custom', 'mysql_ro_json', 'tcp_under_http_defaults', 'www', 'www_clf']);
+  assert.deepEqual([...by.keys()].sort(), [
+    'mysql_ro',
+    'mysql_ro_custom',
+    'mysql_ro_json',
+    'tcp_under_http_defaults',
+    'www',
+    'www_clf',
+  ]);
 
   assert.equal(by.get('mysql_ro')!.format, BUILTIN_FORMATS.tcplog);
   assert.equal(by.get('mysql_ro')!.mode, 'tcp');
   assert.match(by.get('mysql_ro')!.source, /option tcplog.*inherited from defaults/);
 
-  assert.equal(by.get('mysql_ro_custom')!.format, '%ci:%cp [%t] %ft %b/%s %bi:%bp %Tw/%Tc/%Tt %B %ts %ac/%fc/%bc/%sc/%rc %sq/%bq');
+  assert.equal(
+    by.get('mysql_ro_custom')!.format,
+    '%ci:%cp [%t] %ft %b/%s %bi:%bp %Tw/%Tc/%Tt %B %ts %ac/%fc/%bc/%sc/%rc %sq/%bq',
+  );
   assert.match(by.get('mysql_ro_custom')!.source, /^line \d+: log-format$/);
   assert.ok(by.get('mysql_ro_json')!.format.startsWith('{"client":"%ci:%cp"'), 'single quotes keep the double quotes');
 
@@ -81,7 +96,15 @@ test('section details: named defaults with from, no option, mode inheritance, co
     '  option httplog',
   ].join('\n');
   const got = logFormatsFromConfig(cfg);
-  assert.deepEqual(got.map((g) => [g.frontend, g.mode]), [['a', 'http'], ['b', 'tcp'], ['d', 'tcp'], ['e', 'tcp']]);
+  assert.deepEqual(
+    got.map((g) => [g.frontend, g.mode]),
+    [
+      ['a', 'http'],
+      ['b', 'tcp'],
+      ['d', 'tcp'],
+      ['e', 'tcp'],
+    ],
+  );
   assert.equal(got[0]!.format, BUILTIN_FORMATS.httpslog);
   assert.equal(got[2]!.format, BUILTIN_FORMATS.tcpClf);
   assert.equal(got[3]!.format, '%ci:%cp [%t] %ft');
@@ -90,7 +113,10 @@ test('section details: named defaults with from, no option, mode inheritance, co
 test('config line tokenizer follows HAProxy quoting', () => {
   assert.deepEqual(tokenizeConfigLine('  log-format "%ci \\"x\\" %t" # c'), ['log-format', '%ci "x" %t']);
   assert.deepEqual(tokenizeConfigLine("log-format '%ci \\n'"), ['log-format', '%ci \\n']);
-  assert.deepEqual(tokenizeConfigLine('log-format "${HAPROXY_TCP_LOG_FMT} %bi"'), ['log-format', `${BUILTIN_FORMATS.tcplog} %bi`]);
+  assert.deepEqual(tokenizeConfigLine('log-format "${HAPROXY_TCP_LOG_FMT} %bi"'), [
+    'log-format',
+    `${BUILTIN_FORMATS.tcplog} %bi`,
+  ]);
   assert.deepEqual(tokenizeConfigLine('# only a comment'), []);
   assert.deepEqual(logFormatsFromConfig(''), []);
 });

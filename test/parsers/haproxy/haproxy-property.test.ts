@@ -1,7 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { compileLogFormat, decodeTermination, logFormatsFromConfig, parseHaproxyLine, BUILTIN_FORMATS } from '../../../parsers/haproxy/index.js';
+import {
+  compileLogFormat,
+  decodeTermination,
+  logFormatsFromConfig,
+  parseHaproxyLine,
+  BUILTIN_FORMATS,
+} from '../../../parsers/haproxy/index.js';
 import { compileWithLabel } from '../../../parsers/haproxy/log-format.js';
 import { parseEnvelope } from '../../../parsers/syslog.js';
 import { makeZone } from '../../../parsers/time.js';
@@ -39,47 +45,93 @@ const VALID = [
 ];
 
 test('no parser throws on arbitrary strings', () => {
-  fc.assert(fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 400 }), fc.string({ maxLength: 400 })), (s) => {
-    wellFormed(parseHaproxyLine(s, UTC));
-    wellFormed(parseHaproxyLine(s, PARIS));
-    const e = parseEnvelope(s);
-    assert.equal(s.slice(e.payloadStart), e.payload, 'payload is the line from payloadStart');
-    decodeTermination(s.slice(0, 4));
-    logFormatsFromConfig(s);
-    const c = compileLogFormat(s, 'p');
-    if (!('error' in c)) wellFormed(c.parse(s, UTC));
-  }), { numRuns: 1500 });
+  fc.assert(
+    fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 400 }), fc.string({ maxLength: 400 })), (s) => {
+      wellFormed(parseHaproxyLine(s, UTC));
+      wellFormed(parseHaproxyLine(s, PARIS));
+      const e = parseEnvelope(s);
+      assert.equal(s.slice(e.payloadStart), e.payload, 'payload is the line from payloadStart');
+      decodeTermination(s.slice(0, 4));
+      logFormatsFromConfig(s);
+      const c = compileLogFormat(s, 'p');
+      if (!('error' in c)) wellFormed(c.parse(s, UTC));
+    }),
+    { numRuns: 1500 },
+  );
 });
 
 const mutation = fc.oneof(
   fc.record({ kind: fc.constant('cut' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('del' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 12 }) }),
   fc.record({ kind: fc.constant('ins' as const), at: fc.nat(), text: fc.string({ unit: 'binary', maxLength: 8 }) }),
-  fc.record({ kind: fc.constant('swap' as const), at: fc.nat(), ch: fc.constantFrom(' ', '/', ':', '[', ']', '{', '}', '"', '-', '+', '9', 'x', '\\') }),
+  fc.record({
+    kind: fc.constant('swap' as const),
+    at: fc.nat(),
+    ch: fc.constantFrom(' ', '/', ':', '[', ']', '{', '}', '"', '-', '+', '9', 'x', '\\'),
+  }),
 );
 
 test('no parser throws on mutations of valid lines', () => {
-  fc.assert(fc.property(fc.constantFrom(...VALID), fc.array(mutation, { minLength: 1, maxLength: 4 }), (line, muts) => {
-    let s = line;
-    for (const m of muts) {
-      const at = s.length ? m.at % (s.length + 1) : 0;
-      if (m.kind === 'cut') s = s.slice(0, at);
-      else if (m.kind === 'del') s = s.slice(0, at) + s.slice(at + m.len);
-      else if (m.kind === 'ins') s = s.slice(0, at) + m.text + s.slice(at);
-      else s = s.slice(0, at) + m.ch + s.slice(at + 1);
-    }
-    wellFormed(parseHaproxyLine(s, UTC));
-  }), { numRuns: 3000 });
+  fc.assert(
+    fc.property(fc.constantFrom(...VALID), fc.array(mutation, { minLength: 1, maxLength: 4 }), (line, muts) => {
+      let s = line;
+      for (const m of muts) {
+        const at = s.length ? m.at % (s.length + 1) : 0;
+        if (m.kind === 'cut') s = s.slice(0, at);
+        else if (m.kind === 'del') s = s.slice(0, at) + s.slice(at + m.len);
+        else if (m.kind === 'ins') s = s.slice(0, at) + m.text + s.slice(at);
+        else s = s.slice(0, at) + m.ch + s.slice(at + 1);
+      }
+      wellFormed(parseHaproxyLine(s, UTC));
+    }),
+    { numRuns: 3000 },
+  );
 });
 
 test('arbitrary alias sequences compile and never throw on arbitrary lines', () => {
-  const item = fc.constantFrom('%ci', '%cp', '%t', '%T', '%Ts', '%ms', '%tr', '%ft', '%b', '%s', '%Tw', '%Tc', '%Tt', '%B', '%ts',
-    '%tsc', '%ST', '%hr', '%hs', '%{+Q}r', '%[src]', '%{+X}ci', '%{+Q}o', '%bi', '%bp', '%(n)ID', ':', '/', '[', ']', ' ', '"', '%%');
-  fc.assert(fc.property(fc.array(item, { minLength: 1, maxLength: 14 }), fc.string({ maxLength: 120 }), (items, line) => {
-    const c = compileLogFormat(items.join(''), 'g');
-    if ('error' in c) return;
-    wellFormed(c.parse(line, UTC));
-  }), { numRuns: 800 });
+  const item = fc.constantFrom(
+    '%ci',
+    '%cp',
+    '%t',
+    '%T',
+    '%Ts',
+    '%ms',
+    '%tr',
+    '%ft',
+    '%b',
+    '%s',
+    '%Tw',
+    '%Tc',
+    '%Tt',
+    '%B',
+    '%ts',
+    '%tsc',
+    '%ST',
+    '%hr',
+    '%hs',
+    '%{+Q}r',
+    '%[src]',
+    '%{+X}ci',
+    '%{+Q}o',
+    '%bi',
+    '%bp',
+    '%(n)ID',
+    ':',
+    '/',
+    '[',
+    ']',
+    ' ',
+    '"',
+    '%%',
+  );
+  fc.assert(
+    fc.property(fc.array(item, { minLength: 1, maxLength: 14 }), fc.string({ maxLength: 120 }), (items, line) => {
+      const c = compileLogFormat(items.join(''), 'g');
+      if ('error' in c) return;
+      wellFormed(c.parse(line, UTC));
+    }),
+    { numRuns: 800 },
+  );
 });
 
 /* ------------------------------------------------------------------ round trips */
@@ -94,58 +146,101 @@ const name = fc.stringMatching(/^[A-Za-z0-9_.:-]{1,24}$/);
 const timer = fc.oneof(fc.constant(-1), fc.integer({ min: 0, max: 10_000_000 }));
 const count = fc.integer({ min: 0, max: 100_000 });
 const client = fc.oneof(fc.ipV4(), fc.ipV6(), fc.constant('-'));
-const envelope = fc.constantFrom('', 'haproxy[12]: ', 'Nov 23 20:21:24 db-lb-01 haproxy[3968]: ', '<134>Feb  6 12:00:00 haproxy[1]: ',
-  '2026-11-23T20:21:24.5+01:00 lb haproxy[3]: ', '<134>1 2020-06-15T02:58:18+00:00 h haproxy 40 - - ');
+const envelope = fc.constantFrom(
+  '',
+  'haproxy[12]: ',
+  'Nov 23 20:21:24 db-lb-01 haproxy[3968]: ',
+  '<134>Feb  6 12:00:00 haproxy[1]: ',
+  '2026-11-23T20:21:24.5+01:00 lb haproxy[3]: ',
+  '<134>1 2020-06-15T02:58:18+00:00 h haproxy 40 - - ',
+);
 
 const tcpRec = fc.record({
-  client, port: fc.integer({ min: 0, max: 65535 }), t: fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2037, 0, 1) }),
-  fe: fc.tuple(name, fc.boolean()).map(([n, ssl]) => (ssl ? `${n}~` : n)), be: name, srv: fc.oneof(name, fc.constant('<NOSRV>')),
-  tw: timer, tc: timer, tt: fc.integer({ min: 0, max: 10_000_000 }), asap: fc.boolean(), bytes: fc.integer({ min: 0, max: 2 ** 40 }),
+  client,
+  port: fc.integer({ min: 0, max: 65535 }),
+  t: fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2037, 0, 1) }),
+  fe: fc.tuple(name, fc.boolean()).map(([n, ssl]) => (ssl ? `${n}~` : n)),
+  be: name,
+  srv: fc.oneof(name, fc.constant('<NOSRV>')),
+  tw: timer,
+  tc: timer,
+  tt: fc.integer({ min: 0, max: 10_000_000 }),
+  asap: fc.boolean(),
+  bytes: fc.integer({ min: 0, max: 2 ** 40 }),
   state: fc.tuple(fc.constantFrom(...'-CcSsPLRIDUK'), fc.constantFrom(...'-RQCHDLT')).map(([a, b]) => a + b),
-  conns: fc.array(count, { minLength: 5, maxLength: 5 }), redisp: fc.boolean(), sq: count, bq: count, env: envelope,
+  conns: fc.array(count, { minLength: 5, maxLength: 5 }),
+  redisp: fc.boolean(),
+  sq: count,
+  bq: count,
+  env: envelope,
 });
 
 type TcpRec = typeof tcpRec extends fc.Arbitrary<infer T> ? T : never;
 
 function tcpLine(r: TcpRec): string {
   const [ac, fcn, bc, sc, rc] = r.conns;
-  return `${r.env}${r.client}:${r.port} [${hapDate(r.t)}] ${r.fe} ${r.be}/${r.srv} ${r.tw}/${r.tc}/${r.asap ? '+' : ''}${r.tt} ` +
-    `${r.asap ? '+' : ''}${r.bytes} ${r.state} ${ac}/${fcn}/${bc}/${sc}/${r.redisp ? '+' : ''}${rc} ${r.sq}/${r.bq}`;
+  return (
+    `${r.env}${r.client}:${r.port} [${hapDate(r.t)}] ${r.fe} ${r.be}/${r.srv} ${r.tw}/${r.tc}/${r.asap ? '+' : ''}${r.tt} ` +
+    `${r.asap ? '+' : ''}${r.bytes} ${r.state} ${ac}/${fcn}/${bc}/${sc}/${r.redisp ? '+' : ''}${rc} ${r.sq}/${r.bq}`
+  );
 }
 
 test('generated tcplog lines parse back to their field values', () => {
-  fc.assert(fc.property(tcpRec, (r) => {
-    const res = parseHaproxyLine(tcpLine(r), UTC);
-    if (!res.ok) assert.fail(`${tcpLine(r)} → ${JSON.stringify(res.issue)}`);
-    const d = res.value.doc;
-    assert.equal(res.value.t, r.t);
-    assert.equal(get(d, 'source.port'), r.port);
-    if (r.client !== '-') assert.equal(get(d, 'source.ip'), r.client);
-    assert.equal(get(d, 'haproxy.frontend_name'), r.fe);
-    assert.equal(get(d, 'haproxy.backend_name'), r.be);
-    assert.equal(get(d, 'haproxy.server_name'), r.srv);
-    assert.equal(get(d, 'haproxy.total_waiting_time_ms'), r.tw);
-    assert.equal(get(d, 'haproxy.connection_wait_time_ms'), r.tc);
-    assert.equal(get(d, 'haproxy.total_time_ms'), r.tt);
-    assert.equal(get(d, 'haproxy.bytes_read'), r.bytes);
-    assert.equal(get(d, 'haproxy.logasap'), r.asap ? true : undefined);
-    assert.equal(get(d, 'haproxy.termination_state'), r.state);
-    assert.deepEqual([get(d, 'haproxy.connections.active'), get(d, 'haproxy.connections.frontend'), get(d, 'haproxy.connections.backend'),
-      get(d, 'haproxy.connections.server'), get(d, 'haproxy.connections.retries')], r.conns);
-    assert.equal(get(d, 'haproxy.connections.redispatched'), r.redisp ? true : undefined);
-    assert.equal(get(d, 'haproxy.server_queue'), r.sq);
-    assert.equal(get(d, 'haproxy.backend_queue'), r.bq);
-    assert.equal(Date.parse(String(get(d, 'haproxy.session_end'))), r.t + r.tt);
-  }), { numRuns: 1500 });
+  fc.assert(
+    fc.property(tcpRec, (r) => {
+      const res = parseHaproxyLine(tcpLine(r), UTC);
+      if (!res.ok) assert.fail(`${tcpLine(r)} → ${JSON.stringify(res.issue)}`);
+      const d = res.value.doc;
+      assert.equal(res.value.t, r.t);
+      assert.equal(get(d, 'source.port'), r.port);
+      if (r.client !== '-') assert.equal(get(d, 'source.ip'), r.client);
+      assert.equal(get(d, 'haproxy.frontend_name'), r.fe);
+      assert.equal(get(d, 'haproxy.backend_name'), r.be);
+      assert.equal(get(d, 'haproxy.server_name'), r.srv);
+      assert.equal(get(d, 'haproxy.total_waiting_time_ms'), r.tw);
+      assert.equal(get(d, 'haproxy.connection_wait_time_ms'), r.tc);
+      assert.equal(get(d, 'haproxy.total_time_ms'), r.tt);
+      assert.equal(get(d, 'haproxy.bytes_read'), r.bytes);
+      assert.equal(get(d, 'haproxy.logasap'), r.asap ? true : undefined);
+      assert.equal(get(d, 'haproxy.termination_state'), r.state);
+      assert.deepEqual(
+        [
+          get(d, 'haproxy.connections.active'),
+          get(d, 'haproxy.connections.frontend'),
+          get(d, 'haproxy.connections.backend'),
+          get(d, 'haproxy.connections.server'),
+          get(d, 'haproxy.connections.retries'),
+        ],
+        r.conns,
+      );
+      assert.equal(get(d, 'haproxy.connections.redispatched'), r.redisp ? true : undefined);
+      assert.equal(get(d, 'haproxy.server_queue'), r.sq);
+      assert.equal(get(d, 'haproxy.backend_queue'), r.bq);
+      assert.equal(Date.parse(String(get(d, 'haproxy.session_end'))), r.t + r.tt);
+    }),
+    { numRuns: 1500 },
+  );
 });
 
 const header = fc.stringMatching(/^[A-Za-z0-9 .:;/()=_-]{0,30}$/);
 const httpRec = fc.record({
-  base: tcpRec, tr: timer, tq: timer, trr: timer, ta: fc.integer({ min: 0, max: 10_000_000 }), status: fc.oneof(fc.constant(-1), fc.integer({ min: 100, max: 599 })),
-  ck: fc.constantFrom('-', 'SID=abc', 'x'), cs: fc.constantFrom('-', 'SID=def'), flags: fc.stringMatching(/^[-NIDVEOU][-NIUPRD]$/),
-  blocks: fc.oneof(fc.constant([] as string[][]), fc.array(fc.array(header, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 2 })),
-  method: fc.constantFrom('GET', 'POST', 'HEAD', 'OPTIONS', 'DELETE'), path: fc.stringMatching(/^\/[A-Za-z0-9._~/-]{0,40}$/),
-  query: fc.option(fc.stringMatching(/^[A-Za-z0-9=&_-]{1,30}$/), { nil: undefined }), ver: fc.constantFrom('1.0', '1.1', '2.0'),
+  base: tcpRec,
+  tr: timer,
+  tq: timer,
+  trr: timer,
+  ta: fc.integer({ min: 0, max: 10_000_000 }),
+  status: fc.oneof(fc.constant(-1), fc.integer({ min: 100, max: 599 })),
+  ck: fc.constantFrom('-', 'SID=abc', 'x'),
+  cs: fc.constantFrom('-', 'SID=def'),
+  flags: fc.stringMatching(/^[-NIDVEOU][-NIUPRD]$/),
+  blocks: fc.oneof(
+    fc.constant([] as string[][]),
+    fc.array(fc.array(header, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 2 }),
+  ),
+  method: fc.constantFrom('GET', 'POST', 'HEAD', 'OPTIONS', 'DELETE'),
+  path: fc.stringMatching(/^\/[A-Za-z0-9._~/-]{0,40}$/),
+  query: fc.option(fc.stringMatching(/^[A-Za-z0-9=&_-]{1,30}$/), { nil: undefined }),
+  ver: fc.constantFrom('1.0', '1.1', '2.0'),
 });
 
 type HttpRec = typeof httpRec extends fc.Arbitrary<infer T> ? T : never;
@@ -155,46 +250,71 @@ function httpLine(h: HttpRec): string {
   const [ac, fcn, bc, sc, rc] = r.conns;
   const blocks = h.blocks.map((b) => ` {${b.join('|')}}`).join('');
   const uri = h.path + (h.query !== undefined ? `?${h.query}` : '');
-  return `${r.env}${r.client}:${r.port} [${hapDate(r.t)}] ${r.fe} ${r.be}/${r.srv} ${h.tr}/${r.tw}/${r.tc}/${h.trr}/${r.asap ? '+' : ''}${h.ta} ` +
+  return (
+    `${r.env}${r.client}:${r.port} [${hapDate(r.t)}] ${r.fe} ${r.be}/${r.srv} ${h.tr}/${r.tw}/${r.tc}/${h.trr}/${r.asap ? '+' : ''}${h.ta} ` +
     `${h.status} ${r.asap ? '+' : ''}${r.bytes} ${h.ck} ${h.cs} ${r.state}${h.flags} ${ac}/${fcn}/${bc}/${sc}/${r.redisp ? '+' : ''}${rc} ` +
-    `${r.sq}/${r.bq}${blocks} "${h.method} ${uri} HTTP/${h.ver}"`;
+    `${r.sq}/${r.bq}${blocks} "${h.method} ${uri} HTTP/${h.ver}"`
+  );
 }
 
 test('generated httplog lines parse back to their field values', () => {
-  fc.assert(fc.property(httpRec, (h) => {
-    const line = httpLine(h);
-    const res = parseHaproxyLine(line, UTC);
-    if (!res.ok) assert.fail(`${line} → ${JSON.stringify(res.issue)}`);
-    const d = res.value.doc;
-    assert.equal(res.value.t, h.base.t);
-    assert.equal(get(d, 'haproxy.http.request.time_wait_ms'), h.tr);
-    assert.equal(get(d, 'haproxy.http.request.time_wait_without_data_ms'), h.trr);
-    assert.equal(get(d, 'haproxy.active_time_ms'), h.ta);
-    assert.equal(get(d, 'http.response.status_code'), h.status);
-    assert.equal(get(d, 'haproxy.http.request.captured_cookie'), h.ck);
-    assert.equal(get(d, 'haproxy.termination_state'), h.base.state + h.flags);
-    assert.equal(get(d, 'http.request.method'), h.method);
-    assert.equal(get(d, 'url.path'), h.path);
-    assert.equal(get(d, 'url.query'), h.query);
-    assert.equal(get(d, 'http.version'), h.ver);
-    const blocks = h.blocks;
-    const req = get(d, 'haproxy.http.request.captured_headers') as string[] | undefined;
-    if (blocks.length === 0) assert.equal(req, undefined);
-    else assert.deepEqual(req, blocks[0]!.join('|') === '' ? [''] : blocks[0]!.join('|').split('|').filter((_, i, a) => a.slice(i).some((x) => x !== '')));
-  }), { numRuns: 1500 });
+  fc.assert(
+    fc.property(httpRec, (h) => {
+      const line = httpLine(h);
+      const res = parseHaproxyLine(line, UTC);
+      if (!res.ok) assert.fail(`${line} → ${JSON.stringify(res.issue)}`);
+      const d = res.value.doc;
+      assert.equal(res.value.t, h.base.t);
+      assert.equal(get(d, 'haproxy.http.request.time_wait_ms'), h.tr);
+      assert.equal(get(d, 'haproxy.http.request.time_wait_without_data_ms'), h.trr);
+      assert.equal(get(d, 'haproxy.active_time_ms'), h.ta);
+      assert.equal(get(d, 'http.response.status_code'), h.status);
+      assert.equal(get(d, 'haproxy.http.request.captured_cookie'), h.ck);
+      assert.equal(get(d, 'haproxy.termination_state'), h.base.state + h.flags);
+      assert.equal(get(d, 'http.request.method'), h.method);
+      assert.equal(get(d, 'url.path'), h.path);
+      assert.equal(get(d, 'url.query'), h.query);
+      assert.equal(get(d, 'http.version'), h.ver);
+      const blocks = h.blocks;
+      const req = get(d, 'haproxy.http.request.captured_headers') as string[] | undefined;
+      if (blocks.length === 0) assert.equal(req, undefined);
+      else
+        assert.deepEqual(
+          req,
+          blocks[0]!.join('|') === ''
+            ? ['']
+            : blocks[0]!
+                .join('|')
+                .split('|')
+                .filter((_, i, a) => a.slice(i).some((x) => x !== '')),
+        );
+    }),
+    { numRuns: 1500 },
+  );
 });
 
 test('fast path ≡ compiled log-format regex for tcplog and httplog (one document builder contract)', () => {
   const tcpRx = compileWithLabel(BUILTIN_FORMATS.tcplog, 't', 'tcplog', true);
   const httpRx = compileWithLabel(BUILTIN_FORMATS.httplog, 'h', 'httplog', true);
   if ('error' in tcpRx || 'error' in httpRx) assert.fail('built-ins must compile');
-  fc.assert(fc.property(tcpRec, httpRec, (r, h) => {
-    for (const [line, rx] of [[tcpLine(r), tcpRx], [httpLine(h), httpRx]] as const) {
-      const fast = parseHaproxyLine(line, UTC);
-      const slow = rx.parse(line, UTC);
-      assert.ok(fast.ok && slow.ok, line);
-      // the Parsed contract (kind, t, doc): the fast path returns a lazy record (tcp-record.ts)
-      if (fast.ok && slow.ok) assert.deepEqual({ kind: slow.value.kind, t: slow.value.t, doc: slow.value.doc }, { kind: fast.value.kind, t: fast.value.t, doc: fast.value.doc }, line);
-    }
-  }), { numRuns: 800 });
+  fc.assert(
+    fc.property(tcpRec, httpRec, (r, h) => {
+      for (const [line, rx] of [
+        [tcpLine(r), tcpRx],
+        [httpLine(h), httpRx],
+      ] as const) {
+        const fast = parseHaproxyLine(line, UTC);
+        const slow = rx.parse(line, UTC);
+        assert.ok(fast.ok && slow.ok, line);
+        // the Parsed contract (kind, t, doc): the fast path returns a lazy record (tcp-record.ts)
+        if (fast.ok && slow.ok)
+          assert.deepEqual(
+            { kind: slow.value.kind, t: slow.value.t, doc: slow.value.doc },
+            { kind: fast.value.kind, t: fast.value.t, doc: fast.value.doc },
+            line,
+          );
+      }
+    }),
+    { numRuns: 800 },
+  );
 });

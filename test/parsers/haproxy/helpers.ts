@@ -7,7 +7,8 @@ import type { Doc, ParseContext, Parsed } from '../../../parsers/types.js';
 export const UTC: ParseContext = { zone: makeZone('UTC') };
 
 /** a dotted field of a parsed document (`haproxy.server_state.reason`) */
-export const get = (d: Doc, dotted: string): unknown => dotted.split('.').reduce<unknown>((o, k) => (o as Doc | undefined)?.[k], d);
+export const get = (d: Doc, dotted: string): unknown =>
+  dotted.split('.').reduce<unknown>((o, k) => (o as Doc | undefined)?.[k], d);
 
 /** the record of a line that must parse; the parser's issue otherwise fails the test */
 export function ok(line: string, ctx: ParseContext = UTC): Parsed {

@@ -9,7 +9,10 @@ import { get } from './helpers.js';
 const UTC: ParseContext = { zone: makeZone('UTC') };
 
 test('lab JSON-ish log (LAB_FINDINGS 13) without any config: hand-written keys', () => {
-  const r = parseHaproxyLine('Nov 23 20:27:47 db-lb-01 haproxy[6497]: {"client":"127.0.0.1:57192","accept_date":"23/Nov/2026:20:27:43.026","frontend":"mysql_ro_json","backend":"mariadb_replicas","server":"replica2","backend_source":"127.0.0.1:60386","server_addr":"127.0.0.1:3312","timers":"1/0/4007","bytes_read":512,"termination_state":"--","connections":"4/1/3/2/0"}', UTC);
+  const r = parseHaproxyLine(
+    'Nov 23 20:27:47 db-lb-01 haproxy[6497]: {"client":"127.0.0.1:57192","accept_date":"23/Nov/2026:20:27:43.026","frontend":"mysql_ro_json","backend":"mariadb_replicas","server":"replica2","backend_source":"127.0.0.1:60386","server_addr":"127.0.0.1:3312","timers":"1/0/4007","bytes_read":512,"termination_state":"--","connections":"4/1/3/2/0"}',
+    UTC,
+  );
   assert.ok(r.ok);
   if (!r.ok) return;
   const d = r.value.doc;
@@ -29,7 +32,10 @@ test('lab JSON-ish log (LAB_FINDINGS 13) without any config: hand-written keys',
 });
 
 test('alias-named keys (%{+json}o with %(ci)ci …), case-sensitive %T vs %t', () => {
-  const r = parseHaproxyLine('{"ci":"10.0.0.9","cp":41000,"t":"23/Nov/2026:20:00:00.500","ft":"fe","b":"be","s":"s1","Tw":0,"Tc":1,"Tt":250,"B":10,"ts":"SD","ac":1,"fc":1,"bc":1,"sc":1,"rc":0,"sq":0,"bq":0}', UTC);
+  const r = parseHaproxyLine(
+    '{"ci":"10.0.0.9","cp":41000,"t":"23/Nov/2026:20:00:00.500","ft":"fe","b":"be","s":"s1","Tw":0,"Tc":1,"Tt":250,"B":10,"ts":"SD","ac":1,"fc":1,"bc":1,"sc":1,"rc":0,"sq":0,"bq":0}',
+    UTC,
+  );
   assert.ok(r.ok);
   if (!r.ok) return;
   assert.equal(r.value.t, Date.UTC(2026, 10, 23, 20, 0, 0, 500));
@@ -39,7 +45,10 @@ test('alias-named keys (%{+json}o with %(ci)ci …), case-sensitive %T vs %t', (
 });
 
 test('documented names, HTTP fields switch the mode, epoch timestamps', () => {
-  const r = parseHaproxyLine('{"client_ip":"::1","client_port":"443","timestamp":1764000000,"frontend_name":"www","status_code":502,"http_request":"GET /x HTTP/1.1","termination_state":"SH--"}', UTC);
+  const r = parseHaproxyLine(
+    '{"client_ip":"::1","client_port":"443","timestamp":1764000000,"frontend_name":"www","status_code":502,"http_request":"GET /x HTTP/1.1","termination_state":"SH--"}',
+    UTC,
+  );
   assert.ok(r.ok);
   if (!r.ok) return;
   assert.equal(get(r.value.doc, 'haproxy.mode'), 'http');
@@ -51,7 +60,10 @@ test('documented names, HTTP fields switch the mode, epoch timestamps', () => {
 
 test('invalid JSON (logasap +N, unescaped quotes) is read leniently; unrelated JSON is no_match', () => {
   assert.deepEqual(parseJsonObject('{"a": +12, "b": "x"}'), { a: '+12', b: 'x' });
-  const r = parseHaproxyLine('haproxy[1]: {"client":"10.0.0.1:1","accept_date":"23/Nov/2026:20:00:00.000","timers":"0/0/+10","bytes_read":+5,"termination_state":"--"}', UTC);
+  const r = parseHaproxyLine(
+    'haproxy[1]: {"client":"10.0.0.1:1","accept_date":"23/Nov/2026:20:00:00.000","timers":"0/0/+10","bytes_read":+5,"termination_state":"--"}',
+    UTC,
+  );
   assert.ok(r.ok && get(r.value.doc, 'haproxy.logasap') === true);
   const other = parseHaproxyLine('{"level":50,"msg":"mysql connection error"}', UTC);
   assert.equal(other.ok, false);

@@ -20,7 +20,8 @@ function ok(c: CompiledLineParser, line: string, ctx = UTC): Parsed {
 }
 
 const CUSTOM = '"%ci:%cp [%t] %ft %b/%s %bi:%bp %Tw/%Tc/%Tt %B %ts %ac/%fc/%bc/%sc/%rc %sq/%bq"';
-const CUSTOM_LINE = 'Nov 23 20:27:46 db-lb-01 haproxy[6497]: 127.0.0.1:51742 [23/Nov/2026:20:27:42.814] mysql_ro_custom mariadb_replicas/replica1 127.0.0.1:60362 1/0/4021 333 cD 5/2/4/1/0 0/0';
+const CUSTOM_LINE =
+  'Nov 23 20:27:46 db-lb-01 haproxy[6497]: 127.0.0.1:51742 [23/Nov/2026:20:27:42.814] mysql_ro_custom mariadb_replicas/replica1 127.0.0.1:60362 1/0/4021 333 cD 5/2/4/1/0 0/0';
 
 test('lab custom format with %bi:%bp (LAB_FINDINGS 13) → haproxy.backend_source', () => {
   const c = compiled(CUSTOM, 'mysql_ro_custom');
@@ -43,12 +44,19 @@ test('ctx.haproxyFormats are tried before the built-in shapes', () => {
     assert.equal(get(p.value.doc, 'haproxy.backend_source.port'), 60362);
     assert.equal(get(p.value.doc, 'process.pid'), 6497);
   }
-  const plain = parseHaproxyLine('Nov 23 20:21:24 db-lb-01 haproxy[3968]: 127.0.0.1:47064 [23/Nov/2026:20:21:21.257] mysql_ro mariadb_replicas/replica1 1/0/3029 710 cD 8/8/7/4/0 0/0', ctx);
-  assert.ok(plain.ok && get(plain.value.doc, 'haproxy.log_format') === 'tcplog', 'other lines still go to the built-ins');
+  const plain = parseHaproxyLine(
+    'Nov 23 20:21:24 db-lb-01 haproxy[3968]: 127.0.0.1:47064 [23/Nov/2026:20:21:21.257] mysql_ro mariadb_replicas/replica1 1/0/3029 710 cD 8/8/7/4/0 0/0',
+    ctx,
+  );
+  assert.ok(
+    plain.ok && get(plain.value.doc, 'haproxy.log_format') === 'tcplog',
+    'other lines still go to the built-ins',
+  );
 });
 
 test('built-in formats compile to the fast path; the regex path gives the same document', () => {
-  const good = '127.0.0.1:47064 [23/Nov/2026:20:21:21.257] mysql_ro mariadb_replicas/replica1 1/0/3029 710 cD 8/8/7/4/0 0/0';
+  const good =
+    '127.0.0.1:47064 [23/Nov/2026:20:21:21.257] mysql_ro mariadb_replicas/replica1 1/0/3029 710 cD 8/8/7/4/0 0/0';
   const fast = ok(compiled(BUILTIN_FORMATS.tcplog, 'fe'), good);
   const rx = compileWithLabel(BUILTIN_FORMATS.tcplog, 'fe', 'tcplog', true);
   if ('error' in rx) assert.fail(rx.error);
@@ -57,19 +65,38 @@ test('built-in formats compile to the fast path; the regex path gives the same d
   if (viaRegex.ok) assert.deepEqual(viaRegex.value.doc, fast.doc);
   assert.equal(compiled(BUILTIN_FORMATS.tcplog).parse(good.replace(' 0/0', ''), UTC).ok, false);
   const env = compiled('"${HAPROXY_HTTP_LOG_FMT}"', 'www');
-  assert.equal(get(ok(env, '1.2.3.4:5 [06/Feb/2009:12:14:14.655] w b/s 1/2/3/4/5 200 10 - - ---- 1/1/1/1/0 0/0 "GET / HTTP/1.1"').doc, 'haproxy.log_format'), 'httplog');
+  assert.equal(
+    get(
+      ok(env, '1.2.3.4:5 [06/Feb/2009:12:14:14.655] w b/s 1/2/3/4/5 200 10 - - ---- 1/1/1/1/0 0/0 "GET / HTTP/1.1"')
+        .doc,
+      'haproxy.log_format',
+    ),
+    'httplog',
+  );
 });
 
 test('option tcplog clf / httplog clf', () => {
   const tcp = compiled(BUILTIN_FORMATS.tcpClf, 'clf');
-  const p = ok(tcp, '10.0.1.2 - - [06/Feb/2009:12:12:51 +0100] "TCP " 000 212 "" "" 33313 443 "fnt" "bck" "srv1" 0 0 0 5007 100 cD-- 0 0 0 0 3 0 0 "" "" ');
+  const p = ok(
+    tcp,
+    '10.0.1.2 - - [06/Feb/2009:12:12:51 +0100] "TCP " 000 212 "" "" 33313 443 "fnt" "bck" "srv1" 0 0 0 5007 100 cD-- 0 0 0 0 3 0 0 "" "" ',
+  );
   assert.equal(p.t, Date.UTC(2009, 1, 6, 11, 12, 51, 443), '%T (with zone) + %ms');
   assert.equal(get(p.doc, 'haproxy.frontend_name'), 'fnt');
   assert.equal(get(p.doc, 'haproxy.termination_state'), 'cD');
   assert.equal(get(p.doc, 'haproxy.bytes_uploaded'), 100);
-  const viaLine = parseHaproxyLine('haproxy[1]: 10.0.1.2 - - [06/Feb/2009:12:12:51 +0000] "TCP " 000 212 "" "" 33313 443 fnt bck srv1 0 0 0 5007 100 SD-- 0 0 0 0 3 0 0 "" ""', UTC);
-  assert.ok(viaLine.ok && get(viaLine.value.doc, 'haproxy.log_format') === 'clf', 'built-in CLF recognised without config, quotes optional');
-  const http = parseHaproxyLine('10.0.1.2 - - [06/Feb/2009:12:14:14 +0000] "GET /index.html HTTP/1.1" 200 2750 "" "" 33317 655 "http-in" "static" "srv1" 10 0 30 69 109 ---- 1 1 1 1 0 0 0 "-" "-" "1wt.eu"', UTC);
+  const viaLine = parseHaproxyLine(
+    'haproxy[1]: 10.0.1.2 - - [06/Feb/2009:12:12:51 +0000] "TCP " 000 212 "" "" 33313 443 fnt bck srv1 0 0 0 5007 100 SD-- 0 0 0 0 3 0 0 "" ""',
+    UTC,
+  );
+  assert.ok(
+    viaLine.ok && get(viaLine.value.doc, 'haproxy.log_format') === 'clf',
+    'built-in CLF recognised without config, quotes optional',
+  );
+  const http = parseHaproxyLine(
+    '10.0.1.2 - - [06/Feb/2009:12:14:14 +0000] "GET /index.html HTTP/1.1" 200 2750 "" "" 33317 655 "http-in" "static" "srv1" 10 0 30 69 109 ---- 1 1 1 1 0 0 0 "-" "-" "1wt.eu"',
+    UTC,
+  );
   assert.ok(http.ok);
   if (http.ok) {
     assert.equal(get(http.value.doc, 'http.request.method'), 'GET');
@@ -101,7 +128,10 @@ test('flags: +Q quoting with bare "-" for absent values, +X hex, %[sample] fetch
 
 test('optional header items swallow their separator; %r truncated at the syslog limit', () => {
   const c = compiled('%ci:%cp [%tr] %ft %ST %hr %hs %{+Q}r');
-  assert.equal(get(ok(c, '1.2.3.4:5 [06/Feb/2009:12:14:14.655] fe 200 "GET / HTTP/1.1"').doc, 'http.request.method'), 'GET');
+  assert.equal(
+    get(ok(c, '1.2.3.4:5 [06/Feb/2009:12:14:14.655] fe 200 "GET / HTTP/1.1"').doc, 'http.request.method'),
+    'GET',
+  );
   const two = ok(c, '1.2.3.4:5 [06/Feb/2009:12:14:14.655] fe 200 {a|b} {c} "GET / HTTP/1.1"').doc;
   assert.deepEqual(get(two, 'haproxy.http.request.captured_headers'), ['a', 'b']);
   assert.deepEqual(get(two, 'haproxy.http.response.captured_headers'), ['c']);
@@ -118,9 +148,15 @@ test('unquoted formats with backslash escapes, %% and quoted literals', () => {
   assert.equal(get(ok(c, '1.2.3.4:5 100% [06/Feb/2009:12:12:51.443] fe').doc, 'haproxy.frontend_name'), 'fe');
 });
 
-test('%{+json}o formats read JSON with the items\' names; +N logasap values tolerated', () => {
-  const c = compiled('"%{+json}o %(client_ip)ci %(client_port)cp %(accept_date)t %(fe)ft %(be)b %(srv)s %(bsrc)bi %(bport)bp %(tt)Tt %(bytes)B %(state)ts"', 'js');
-  const p = ok(c, 'haproxy[1]: {"client_ip": "10.0.0.1", "client_port": 5000, "accept_date": "23/Nov/2026:20:27:43.026", "fe": "mysql_ro", "be": "mariadb_replicas", "srv": "replica2", "bsrc": "127.0.0.1", "bport": 60386, "tt": +4007, "bytes": +512, "state": "--"}');
+test("%{+json}o formats read JSON with the items' names; +N logasap values tolerated", () => {
+  const c = compiled(
+    '"%{+json}o %(client_ip)ci %(client_port)cp %(accept_date)t %(fe)ft %(be)b %(srv)s %(bsrc)bi %(bport)bp %(tt)Tt %(bytes)B %(state)ts"',
+    'js',
+  );
+  const p = ok(
+    c,
+    'haproxy[1]: {"client_ip": "10.0.0.1", "client_port": 5000, "accept_date": "23/Nov/2026:20:27:43.026", "fe": "mysql_ro", "be": "mariadb_replicas", "srv": "replica2", "bsrc": "127.0.0.1", "bport": 60386, "tt": +4007, "bytes": +512, "state": "--"}',
+  );
   assert.equal(p.t, Date.UTC(2026, 10, 23, 20, 27, 43, 26));
   assert.equal(get(p.doc, 'haproxy.backend_source.port'), 60386);
   assert.equal(get(p.doc, 'haproxy.total_time_ms'), 4007);
@@ -129,8 +165,14 @@ test('%{+json}o formats read JSON with the items\' names; +N logasap values tole
 });
 
 test('every address, date and timer alias lands in its field', () => {
-  const c = compiled('%ci:%cp %fi:%fp %bi:%bp %si:%sp [%Tl] [%trl] %Th/%Ti/%TR/%Tq/%Tw/%Tc/%Tr/%Td/%Ta/%Tt %B %U %ST %HM %HU %HV %pid %H %ID %{+Q}[req.hdr(host)] %sslv %sslc', 'all');
-  const p = ok(c, '10.0.0.1:4000 192.168.1.1:443 10.1.1.1:5000 10.2.2.2:3306 [06/Feb/2009:12:12:51 +0100] [06/Feb/2009:12:12:52 +0100] 1/2/3/6/4/5/7/8/30/40 100 200 201 POST /api?x=1 HTTP/1.1 1234 lb1 abc-1 "example.com" TLSv1.2 AES128');
+  const c = compiled(
+    '%ci:%cp %fi:%fp %bi:%bp %si:%sp [%Tl] [%trl] %Th/%Ti/%TR/%Tq/%Tw/%Tc/%Tr/%Td/%Ta/%Tt %B %U %ST %HM %HU %HV %pid %H %ID %{+Q}[req.hdr(host)] %sslv %sslc',
+    'all',
+  );
+  const p = ok(
+    c,
+    '10.0.0.1:4000 192.168.1.1:443 10.1.1.1:5000 10.2.2.2:3306 [06/Feb/2009:12:12:51 +0100] [06/Feb/2009:12:12:52 +0100] 1/2/3/6/4/5/7/8/30/40 100 200 201 POST /api?x=1 HTTP/1.1 1234 lb1 abc-1 "example.com" TLSv1.2 AES128',
+  );
   const d = p.doc;
   assert.equal(p.t, Date.UTC(2009, 1, 6, 11, 12, 52), 'http format: Parsed.t = request date (%trl, with its zone)');
   assert.equal(get(d, 'haproxy.accept_date'), '2009-02-06T11:12:51.000Z');

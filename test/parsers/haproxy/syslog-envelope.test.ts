@@ -97,7 +97,7 @@ test('no envelope (log stdout format raw)', () => {
   assert.equal(e.payload, P);
   assert.equal(e.payloadStart, 0);
   const err = parseEnvelope('127.0.0.1:56059 [03/Dec/2012:17:35:10.380] frt/f1: Connection error during SSL handshake');
-  assert.equal(err.format, 'none', 'the error log\'s `frt/f1:` is not a syslog tag');
+  assert.equal(err.format, 'none', "the error log's `frt/f1:` is not a syslog tag");
 });
 
 test('HAProxy `iso` format: date then payload, no host, no tag', () => {

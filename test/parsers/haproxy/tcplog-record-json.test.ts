@@ -27,18 +27,27 @@ function both(text: string, path: string, offset: number): { fast: string; slow:
 
 test('tcplog NDJSON written from the flat record equals JSON.stringify of its document', () => {
   let fastPath = 0;
-  fc.assert(fc.property(tcplogLine, fc.constantFrom('/var/log/haproxy.log', 'C:\\logs\\"x".log', 'é/ü.log'), fc.nat(1e12), (text, path, offset) => {
-    const r = both(text, path, offset);
-    if (!r) return;
-    fastPath++;
-    assert.equal(r.fast, r.slow, text);
-  }), { numRuns: 3000 });
+  fc.assert(
+    fc.property(
+      tcplogLine,
+      fc.constantFrom('/var/log/haproxy.log', 'C:\\logs\\"x".log', 'é/ü.log'),
+      fc.nat(1e12),
+      (text, path, offset) => {
+        const r = both(text, path, offset);
+        if (!r) return;
+        fastPath++;
+        assert.equal(r.fast, r.slow, text);
+      },
+    ),
+    { numRuns: 3000 },
+  );
   // the generator must exercise the fast writer, not only lines that fall back to other parsers
   assert.ok(fastPath > 2000, `only ${fastPath} of 3000 lines took the tcplog fast path`);
 });
 
 test('a record whose document was built or changed is written from the document', () => {
-  const text = 'Nov 23 20:21:24 db-lb-01 haproxy[3968]: 127.0.0.1:47064 [23/Nov/2026:20:21:21.257] mysql_ro mariadb_replicas/replica1 1/0/3029 710 cD 8/8/7/4/0 0/0';
+  const text =
+    'Nov 23 20:21:24 db-lb-01 haproxy[3968]: 127.0.0.1:47064 [23/Nov/2026:20:21:21.257] mysql_ro mariadb_replicas/replica1 1/0/3029 710 cD 8/8/7/4/0 0/0';
   const r = parseHaproxyLine(text, UTC);
   assert.ok(r.ok && r.value instanceof TcpLogRecord);
   const out = new OutRecord('haproxy', r.value.t, r.value, undefined, 5, text, '/x.log');

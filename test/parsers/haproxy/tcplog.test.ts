@@ -13,7 +13,9 @@ const FIX = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..
 const hap = (p: Parsed) => p.doc.haproxy as Doc;
 
 test('lab tcplog line (LAB_FINDINGS 01): all Elastic fields + goneaway additions', () => {
-  const p = ok('Nov 23 20:21:24 db-lb-01 haproxy[3968]: 127.0.0.1:47064 [23/Nov/2026:20:21:21.257] mysql_ro mariadb_replicas/replica1 1/0/3029 710 cD 8/8/7/4/0 0/0');
+  const p = ok(
+    'Nov 23 20:21:24 db-lb-01 haproxy[3968]: 127.0.0.1:47064 [23/Nov/2026:20:21:21.257] mysql_ro mariadb_replicas/replica1 1/0/3029 710 cD 8/8/7/4/0 0/0',
+  );
   assert.equal(p.kind, 'haproxy');
   assert.equal(p.t, Date.UTC(2026, 10, 23, 20, 21, 21, 257));
   const d = p.doc;
@@ -49,13 +51,16 @@ test('lab tcplog line (LAB_FINDINGS 01): all Elastic fields + goneaway additions
 });
 
 test('the bracket date is local time in ctx.zone (the syslog envelope has no year: USER_PAIN #3)', () => {
-  const line = 'Dec 31 23:59:59 lb haproxy[1]: 10.0.0.1:5000 [31/Dec/2025:23:59:58.000] f b/s 0/0/1500 10 -- 1/1/1/1/0 0/0';
+  const line =
+    'Dec 31 23:59:59 lb haproxy[1]: 10.0.0.1:5000 [31/Dec/2025:23:59:58.000] f b/s 0/0/1500 10 -- 1/1/1/1/0 0/0';
   assert.equal(ok(line, { zone: makeZone('Europe/Paris') }).t, Date.UTC(2025, 11, 31, 22, 59, 58));
   assert.equal(ok(line, { zone: makeZone('-05:00') }).t, Date.UTC(2026, 0, 1, 4, 59, 58));
 });
 
 test('<NOSRV>, -1 timers, SC (beats tcplog.log)', () => {
-  const p = ok('Sep 20 15:44:23 127.0.0.1 haproxy[25457]: 127.0.0.1:40962 [20/Sep/2018:15:44:23.285] main app/<NOSRV> -1/-1/1 212 SC 1/1/0/0/0 0/0');
+  const p = ok(
+    'Sep 20 15:44:23 127.0.0.1 haproxy[25457]: 127.0.0.1:40962 [20/Sep/2018:15:44:23.285] main app/<NOSRV> -1/-1/1 212 SC 1/1/0/0/0 0/0',
+  );
   const h = hap(p);
   assert.equal(h.server_name, '<NOSRV>');
   assert.equal(h.total_waiting_time_ms, -1);
@@ -65,7 +70,9 @@ test('<NOSRV>, -1 timers, SC (beats tcplog.log)', () => {
 });
 
 test('backend/server split on the FIRST slash, names keep their colons', () => {
-  const p = ok('10.0.1.1:63569 [14/Jun/2023:13:33:29.574] public_ssl be_tcp:eck:ingest/pod:es-2:https:10.142.10.10:9200 199/1/205 2635 -- 29/29/5/3/0 0/0');
+  const p = ok(
+    '10.0.1.1:63569 [14/Jun/2023:13:33:29.574] public_ssl be_tcp:eck:ingest/pod:es-2:https:10.142.10.10:9200 199/1/205 2635 -- 29/29/5/3/0 0/0',
+  );
   assert.equal(hap(p).backend_name, 'be_tcp:eck:ingest');
   assert.equal(hap(p).server_name, 'pod:es-2:https:10.142.10.10:9200');
   assert.equal(p.doc.process, undefined, 'no envelope, no process');
@@ -107,13 +114,18 @@ test('an unknown token before the timers is kept (beats#25827) and trailing extr
 });
 
 test('CRLF line endings are tolerated', () => {
-  const p = ok('Nov 23 20:21:24 db-lb-01 haproxy[3968]: 127.0.0.1:47064 [23/Nov/2026:20:21:21.257] mysql_ro b/s 1/0/3029 710 cD 8/8/7/4/0 0/0\r');
+  const p = ok(
+    'Nov 23 20:21:24 db-lb-01 haproxy[3968]: 127.0.0.1:47064 [23/Nov/2026:20:21:21.257] mysql_ro b/s 1/0/3029 710 cD 8/8/7/4/0 0/0\r',
+  );
   assert.equal(hap(p).backend_queue, 0);
   assert.equal(hap(p).extra_fields, undefined);
 });
 
 test('date without milliseconds (old HAProxy) is accepted', () => {
-  assert.equal(ok('10.0.0.1:1 [09/Aug/2004:20:26:09] f b/s 0/0/1 2 -- 0/0/0/0/0 0/0').t, Date.UTC(2004, 7, 9, 20, 26, 9));
+  assert.equal(
+    ok('10.0.0.1:1 [09/Aug/2004:20:26:09] f b/s 0/0/1 2 -- 0/0/0/0/0 0/0').t,
+    Date.UTC(2004, 7, 9, 20, 26, 9),
+  );
 });
 
 test('a traffic line with an impossible date is bad_timestamp, not a wrong record', () => {
@@ -128,7 +140,8 @@ test('lab fixture: traditional and RFC3339 envelopes give the same traffic docum
   assert.equal(a.length, b.length);
   let traffic = 0;
   for (let i = 0; i < a.length; i++) {
-    const ra = parseHaproxyLine(a[i]!, UTC), rb = parseHaproxyLine(b[i]!, UTC);
+    const ra = parseHaproxyLine(a[i]!, UTC),
+      rb = parseHaproxyLine(b[i]!, UTC);
     assert.equal(ra.ok, rb.ok, a[i]);
     if (!ra.ok || !rb.ok) continue;
     if (hap(ra.value).message_type !== 'traffic') continue;
@@ -140,8 +153,11 @@ test('lab fixture: traditional and RFC3339 envelopes give the same traffic docum
 
 test('K- and D- sessions (LAB_FINDINGS 07/08/09) decode to admin kill / server down', () => {
   const lines = fs.readFileSync(path.join(FIX, 'lab-traditional.log'), 'utf8').split('\n');
-  const states = lines.map((l) => parseHaproxyLine(l, UTC)).filter((r) => r.ok)
-    .map((r) => (r.ok ? (hap(r.value).termination as Doc | undefined) : undefined)).filter(Boolean) as Doc[];
+  const states = lines
+    .map((l) => parseHaproxyLine(l, UTC))
+    .filter((r) => r.ok)
+    .map((r) => (r.ok ? (hap(r.value).termination as Doc | undefined) : undefined))
+    .filter(Boolean) as Doc[];
   const k = states.find((s) => s.state === 'K-')!;
   const d = states.find((s) => s.state === 'D-')!;
   assert.equal(k.initiator, 'admin_kill');
@@ -160,7 +176,9 @@ test('rsyslog `%msg%` template: the space RFC3164 leaves before the message star
   assert.equal(p.t, Date.UTC(2009, 1, 6, 12, 12, 51, 443));
   assert.equal(hap(p).termination_state, '--');
   assert.equal(get(p.doc, 'haproxy.connections.retries'), 3);
-  const s = ok(' Server mariadb_replicas/replica2 is DOWN, reason: Layer4 timeout, check duration: 2001ms. 0 active and 0 backup servers left. 3 sessions active, 0 requeued, 0 remaining in queue.');
+  const s = ok(
+    ' Server mariadb_replicas/replica2 is DOWN, reason: Layer4 timeout, check duration: 2001ms. 0 active and 0 backup servers left. 3 sessions active, 0 requeued, 0 remaining in queue.',
+  );
   assert.equal(hap(s).message_type, 'server_state');
   assert.equal(get(s.doc, 'haproxy.server_state.state'), 'DOWN');
 });

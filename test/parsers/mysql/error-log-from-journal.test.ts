@@ -32,7 +32,7 @@ test('enveloped lines: one record per server message, crash dump lines continue 
   assert.equal(recs[2]!.split('\n').length, 3, 'the two dump lines join the signal line');
 });
 
-test('the server\'s own date and fields are read inside the envelope; host and process come from it', () => {
+test("the server's own date and fields are read inside the envelope; host and process come from it", () => {
   const recs = assemble(JOURNAL, isMysqlErrorRecordStart);
   const r = parseMysqlErrorRecord(recs[3]!, UTC);
   assert.ok(r.ok);
@@ -51,7 +51,7 @@ test('the server\'s own date and fields are read inside the envelope; host and p
   assert.equal(my(sig.value.doc).error_type, 'signal');
 });
 
-test('syslog mode (no date of the server\'s own): the envelope\'s date, then thread/level/message', () => {
+test("syslog mode (no date of the server's own): the envelope's date, then thread/level/message", () => {
   const recs = assemble(JOURNAL, isMysqlErrorRecordStart);
   const r = parseMysqlErrorRecord(recs[6]!, UTC);
   assert.ok(r.ok);
@@ -71,33 +71,48 @@ test('a kill -9 or an OOM kill, seen only by systemd or the kernel, is a signal 
   assert.ok(oom.ok);
   assert.equal((my(oom.value.doc).signal as Doc).by, 'oom_killer');
   // a clean stop is not a kill
-  const clean = parseMysqlErrorRecord('Mar 12 10:45:10 db1 systemd[1]: mariadb.service: Main process exited, code=exited, status=0/SUCCESS', UTC);
+  const clean = parseMysqlErrorRecord(
+    'Mar 12 10:45:10 db1 systemd[1]: mariadb.service: Main process exited, code=exited, status=0/SUCCESS',
+    UTC,
+  );
   assert.ok(clean.ok);
   assert.equal(my(clean.value.doc).error_type, 'other');
 });
 
-test('another program\'s lines in the same syslog are not MySQL records (kept as unparsed, with the reason)', () => {
-  const r = parseMysqlErrorRecord('Mar 12 10:39:00 web1 php-fpm[44]: PHP Warning:  PDO::query(): MySQL server has gone away', UTC);
+test("another program's lines in the same syslog are not MySQL records (kept as unparsed, with the reason)", () => {
+  const r = parseMysqlErrorRecord(
+    'Mar 12 10:39:00 web1 php-fpm[44]: PHP Warning:  PDO::query(): MySQL server has gone away',
+    UTC,
+  );
   assert.ok(!r.ok);
   assert.equal(r.issue.code, 'no_match');
   assert.match(r.issue.message, /php-fpm/);
   // continuation texts that look like a bare `prog:` tag are still continuations
-  assert.equal(isMysqlErrorRecordStart("Version: '10.11.6-MariaDB-0+deb12u1-log'  socket: '/run/mysqld/mysqld.sock'  port: 3306"), false);
+  assert.equal(
+    isMysqlErrorRecordStart("Version: '10.11.6-MariaDB-0+deb12u1-log'  socket: '/run/mysqld/mysqld.sock'  port: 3306"),
+    false,
+  );
   assert.equal(isMysqlErrorRecordStart('InnoDB: Starting shutdown...'), false);
 });
 
-test('year-less dates before anything dated: the file\'s mtime is an upper bound, not a centre', () => {
+test("year-less dates before anything dated: the file's mtime is an upper bound, not a centre", () => {
   // a file last written on 25 Nov 2026: `Mar 12` is March 2026 (March 2027 is closer, but after the file)
   const nov = ctx('UTC', { refTime: Date.UTC(2026, 10, 25), refTimeIsUpperBound: true });
-  const r = parseMysqlErrorRecord('Mar 12 10:26:00 db1 systemd[1]: Stopping mariadb.service - MariaDB 10.11.6 database server...', nov);
+  const r = parseMysqlErrorRecord(
+    'Mar 12 10:26:00 db1 systemd[1]: Stopping mariadb.service - MariaDB 10.11.6 database server...',
+    nov,
+  );
   assert.ok(r.ok);
   assert.equal(r.value.t, Date.UTC(2026, 2, 12, 10, 26));
-  const centred = parseMysqlErrorRecord('Mar 12 10:26:00 db1 systemd[1]: Stopping mariadb.service', ctx('UTC', { refTime: Date.UTC(2026, 10, 25) }));
+  const centred = parseMysqlErrorRecord(
+    'Mar 12 10:26:00 db1 systemd[1]: Stopping mariadb.service',
+    ctx('UTC', { refTime: Date.UTC(2026, 10, 25) }),
+  );
   assert.ok(centred.ok);
   assert.equal(centred.value.t, Date.UTC(2027, 2, 12, 10, 26), 'without the bound the closest year wins');
 });
 
-test('sniffing: a journal export of the server is a MySQL error log, an app\'s syslog is not', () => {
+test("sniffing: a journal export of the server is a MySQL error log, an app's syslog is not", () => {
   assert.equal(sniffLines(JOURNAL.split('\n'), UTC).kind, 'mysql-error');
   const php = [
     'Mar 12 10:39:00 web1 php-fpm[44]: PHP Warning:  PDO::query(): MySQL server has gone away in /srv/app/db.php on line 12',
@@ -107,7 +122,8 @@ test('sniffing: a journal export of the server is a MySQL error log, an app\'s s
 });
 
 test('a `mariadbd[pid]:` tag without the syslog date still wraps the server line (volkszaehler/volkszaehler.org#925)', () => {
-  const line = "mariadbd[658]: 2023-02-04 12:00:03 1157 [Warning] Aborted connection 1157 to db: 'unconnected' user: 'unauthenticated' host: 'localhost' (This connection closed normally without authentication)";
+  const line =
+    "mariadbd[658]: 2023-02-04 12:00:03 1157 [Warning] Aborted connection 1157 to db: 'unconnected' user: 'unauthenticated' host: 'localhost' (This connection closed normally without authentication)";
   assert.ok(isMysqlErrorRecordStart(line));
   const r = parseMysqlErrorRecord(line, UTC);
   assert.ok(r.ok);
@@ -118,30 +134,52 @@ test('a `mariadbd[pid]:` tag without the syslog date still wraps the server line
   assert.equal(m.thread_id, 1157);
   assert.equal((m.aborted as Doc).reason_code, 'closed_unauthenticated');
   // without a date anywhere there is no time to give it
-  const bare = parseMysqlErrorRecord('mariadbd[658]: [Warning] Aborted connection 1 to db: \'d\' user: \'u\' host: \'h\' (KILLED)', UTC);
+  const bare = parseMysqlErrorRecord(
+    "mariadbd[658]: [Warning] Aborted connection 1 to db: 'd' user: 'u' host: 'h' (KILLED)",
+    UTC,
+  );
   assert.ok(!bare.ok);
   assert.equal(bare.issue.code, 'bad_timestamp');
   // lines a crash dump or a client prints are not such a tag: no pid, or not the server
-  assert.equal(isMysqlErrorRecordStart('mysql: [Warning] Using a password on the command line interface can be insecure.'), false);
+  assert.equal(
+    isMysqlErrorRecordStart('mysql: [Warning] Using a password on the command line interface can be insecure.'),
+    false,
+  );
   assert.equal(isMysqlErrorRecordStart('mbind: Operation not permitted'), false);
   assert.equal(isMysqlErrorRecordStart('/usr/sbin/mysqld(my_print_stacktrace+0x2c)[0x55f48c960d9c]'), false);
 });
 
 test('real journal / syslog lines: icingaweb2, b2evolution (5.5, tag without pid), proxysql (10.2 OS thread id)', () => {
   // Icinga/icingaweb2#5153
-  const a = parseMysqlErrorRecord("Nov 22 08:00:01 obstex01 mariadbd[638]: 2023-11-22  8:00:01 3217 [Warning] Aborted connection 3217 to db: 'icingaweb_db' user: 'icingaweb' host: 'localhost' (Got timeout reading communication packets)", UTC);
+  const a = parseMysqlErrorRecord(
+    "Nov 22 08:00:01 obstex01 mariadbd[638]: 2023-11-22  8:00:01 3217 [Warning] Aborted connection 3217 to db: 'icingaweb_db' user: 'icingaweb' host: 'localhost' (Got timeout reading communication packets)",
+    UTC,
+  );
   assert.ok(a.ok);
   assert.equal(a.value.t, Date.UTC(2023, 10, 22, 8, 0, 1));
   assert.equal((my(a.value.doc).aborted as Doc).reason_code, 'timeout_reading');
   assert.deepEqual(a.value.doc.host, { hostname: 'obstex01' });
   // b2evolution/b2evolution#12 (/var/log/syslog, MySQL 5.5)
-  const b = parseMysqlErrorRecord("Aug  9 07:56:08 host-name mysqld: 150809  7:56:08 [Warning] Aborted connection 282 to db: 'db-name' user: 'user-name' host: 'localhost' (Unknown error)", UTC);
+  const b = parseMysqlErrorRecord(
+    "Aug  9 07:56:08 host-name mysqld: 150809  7:56:08 [Warning] Aborted connection 282 to db: 'db-name' user: 'user-name' host: 'localhost' (Unknown error)",
+    UTC,
+  );
   assert.ok(b.ok);
   assert.equal(b.value.t, Date.UTC(2015, 7, 9, 7, 56, 8));
-  assert.deepEqual(my(b.value.doc).aborted, { thread_id: 282, db: 'db-name', user: 'user-name', host: 'localhost', reason: 'Unknown error', reason_code: 'other' });
+  assert.deepEqual(my(b.value.doc).aborted, {
+    thread_id: 282,
+    db: 'db-name',
+    user: 'user-name',
+    host: 'localhost',
+    reason: 'Unknown error',
+    reason_code: 'other',
+  });
   assert.deepEqual(b.value.doc.process, { name: 'mysqld' });
   // sysown/proxysql#1861 (MariaDB 10.2: the thread column is an OS thread id, never a killer)
-  const c = parseMysqlErrorRecord("Jan 11 13:35:23 localhost mysqld[19836]: 2019-01-11 13:35:23 140454900524800 [Warning] Aborted connection 377 to db: 'db_A' user: 'db_A' host: '192.168.151.aaa' (Got an error reading communication packets)", UTC);
+  const c = parseMysqlErrorRecord(
+    "Jan 11 13:35:23 localhost mysqld[19836]: 2019-01-11 13:35:23 140454900524800 [Warning] Aborted connection 377 to db: 'db_A' user: 'db_A' host: '192.168.151.aaa' (Got an error reading communication packets)",
+    UTC,
+  );
   assert.ok(c.ok);
   assert.equal((my(c.value.doc).aborted as Doc).thread_id, 377);
   assert.equal(my(c.value.doc).thread_id, 140454900524800);

@@ -11,8 +11,9 @@ import { ctx, docOf, my } from './helpers.js';
 
 const UTC = ctx('UTC');
 
-test('Docker Desktop copy: the viewer\'s local time before the MariaDB line (aces/Loris#10118)', () => {
-  const line = "2025-11-10 18:18:07 2025-11-10 23:18:07 21 [Warning] Aborted connection 21 to db: 'unconnected' user: 'unauthenticated' host: '172.18.0.5' (This connection closed normally without authentication)";
+test("Docker Desktop copy: the viewer's local time before the MariaDB line (aces/Loris#10118)", () => {
+  const line =
+    "2025-11-10 18:18:07 2025-11-10 23:18:07 21 [Warning] Aborted connection 21 to db: 'unconnected' user: 'unauthenticated' host: '172.18.0.5' (This connection closed normally without authentication)";
   assert.ok(isMysqlErrorRecordStart(line));
   const r = parseMysqlErrorRecord(line, UTC);
   assert.ok(r.ok);
@@ -28,7 +29,10 @@ test('Docker Desktop copy: the viewer\'s local time before the MariaDB line (ace
 });
 
 test('Docker Desktop copy of a MariaDB 10.2 log with OS thread ids (NexvisionLab/Darkweb-search-engine#8)', () => {
-  const r = parseMysqlErrorRecord('2023-06-13 13:08:54 2023-06-13 12:08:54 140443127027392 [Note] mysqld (mysqld 10.2.44-MariaDB-1:10.2.44+maria~bionic) starting as process 1 ...', UTC);
+  const r = parseMysqlErrorRecord(
+    '2023-06-13 13:08:54 2023-06-13 12:08:54 140443127027392 [Note] mysqld (mysqld 10.2.44-MariaDB-1:10.2.44+maria~bionic) starting as process 1 ...',
+    UTC,
+  );
   assert.ok(r.ok);
   assert.equal(r.value.t, Date.UTC(2023, 5, 13, 12, 8, 54));
   const m = my(r);
@@ -37,7 +41,8 @@ test('Docker Desktop copy of a MariaDB 10.2 log with OS thread ids (NexvisionLab
 });
 
 test('an RFC3339 stamp glued onto the MariaDB line (trueforge-org/truecharts#13934): its offset places the wall clock', () => {
-  const line = '2023-10-24 10:18:18.330347+08:002023-10-24  2:18:18 0 [Note] /opt/bitnami/mariadb/sbin/mysqld: Shutdown complete';
+  const line =
+    '2023-10-24 10:18:18.330347+08:002023-10-24  2:18:18 0 [Note] /opt/bitnami/mariadb/sbin/mysqld: Shutdown complete';
   assert.ok(isMysqlErrorRecordStart(line));
   const r = parseMysqlErrorRecord(line, UTC);
   assert.ok(r.ok);
@@ -58,7 +63,11 @@ test('a single stamp followed by a thread column is not mistaken for two stamps'
   const cases: Array<[string, number, number]> = [
     ['2019-10-16 17:24:15 0 [Note] InnoDB: Using Linux native AIO', 0, Date.UTC(2019, 9, 16, 17, 24, 15)],
     ["2015-01-27 20:28:09 17479 [Note] Plugin 'FEDERATED' is disabled.", 17479, Date.UTC(2015, 0, 27, 20, 28, 9)],
-    ['2018-11-20 0:59:34 140572285912832 [Warning] IP address could not be resolved', 140572285912832, Date.UTC(2018, 10, 20, 0, 59, 34)],
+    [
+      '2018-11-20 0:59:34 140572285912832 [Warning] IP address could not be resolved',
+      140572285912832,
+      Date.UTC(2018, 10, 20, 0, 59, 34),
+    ],
     ['2026-11-23 20:21:24 191015 [Note] six-digit thread id', 191015, Date.UTC(2026, 10, 23, 20, 21, 24)],
   ];
   for (const [line, tid, t] of cases) {

@@ -28,7 +28,7 @@ test('continuations: Version lines, InnoDB/ERROR continuation, stack frames, bla
   const cont = [
     "Version: '10.4.8-MariaDB-log'  socket: '/data/mysqldata/mysql.sock'  port: 3306  MariaDB Server",
     'InnoDB: The first specified data file ./ibdata1 did not exist:',
-    "ERROR: 1064  You have an error in your SQL syntax",
+    'ERROR: 1064  You have an error in your SQL syntax',
     '/usr/sbin/mysqld(my_print_stacktrace+0x3b)[0x55d0b3a3d6ae]',
     'stack_bottom = 7f30a81f2d40 thread_stack 0x40000',
     '0x55d0b3a3d6ae',

@@ -4,35 +4,51 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseMysqlGeneralRecord, newGeneralLogState, isMysqlGeneralRecordStart } from '../../../parsers/mysql/general.js';
+import {
+  parseMysqlGeneralRecord,
+  newGeneralLogState,
+  isMysqlGeneralRecordStart,
+} from '../../../parsers/mysql/general.js';
 import { ctx, docOf, my } from './helpers.js';
 
 const UTC = ctx('UTC');
 const g = (r: ReturnType<typeof parseMysqlGeneralRecord>) => my(r).general as Record<string, any>;
 
 test('MySQL 5.7+: ISO + TAB + %5u id + command + TAB + argument', () => {
-  const r = parseMysqlGeneralRecord('2025-08-15T14:04:36.592572Z\t   10 Connect\troot@localhost on  using Socket', UTC, newGeneralLogState());
+  const r = parseMysqlGeneralRecord(
+    '2025-08-15T14:04:36.592572Z\t   10 Connect\troot@localhost on  using Socket',
+    UTC,
+    newGeneralLogState(),
+  );
   assert.ok(r.ok);
   assert.equal(r.value.kind, 'mysql_general');
   assert.equal(r.value.t, Date.UTC(2025, 7, 15, 14, 4, 36, 592));
   assert.equal(my(r).thread_id, 10);
   assert.deepEqual(g(r).connect, { user: 'root', host: 'localhost', db: '', transport: 'Socket' });
-  const off = parseMysqlGeneralRecord('2020-08-07T10:02:00.832521-05:00\t    4 Query\tselect 1', ctx('Asia/Tokyo'), newGeneralLogState());
+  const off = parseMysqlGeneralRecord(
+    '2020-08-07T10:02:00.832521-05:00\t    4 Query\tselect 1',
+    ctx('Asia/Tokyo'),
+    newGeneralLogState(),
+  );
   assert.ok(off.ok);
   assert.equal(off.value.t, Date.UTC(2020, 7, 7, 15, 2, 0, 832));
 });
 
 test("Datadog's space variant and TAB-stripped variants", () => {
-  const s = parseMysqlGeneralRecord('2017-12-29T12:33:33.095243Z         2 Query     SELECT TABLE_SCHEMA FROM t', UTC, newGeneralLogState());
+  const s = parseMysqlGeneralRecord(
+    '2017-12-29T12:33:33.095243Z         2 Query     SELECT TABLE_SCHEMA FROM t',
+    UTC,
+    newGeneralLogState(),
+  );
   assert.equal(g(s).command, 'Query');
   assert.equal(g(s).argument, 'SELECT TABLE_SCHEMA FROM t');
   assert.equal(my(s).thread_id, 2);
   const st = newGeneralLogState();
-  const a = parseMysqlGeneralRecord("201210 20:58:16\t424242 Query\tSELECT 1;\n", UTC, st);
+  const a = parseMysqlGeneralRecord('201210 20:58:16\t424242 Query\tSELECT 1;\n', UTC, st);
   assert.ok(a.ok);
   assert.equal(a.value.t, Date.UTC(2020, 11, 10, 20, 58, 16));
   assert.equal(g(a).argument, 'SELECT 1;');
-  const b = parseMysqlGeneralRecord("424242 Query\tSELECT 2;", UTC, st);
+  const b = parseMysqlGeneralRecord('424242 Query\tSELECT 2;', UTC, st);
   assert.ok(b.ok);
   assert.equal(b.value.t, Date.UTC(2020, 11, 10, 20, 58, 16));
   assert.equal(g(b).time_carried, true);
@@ -40,7 +56,11 @@ test("Datadog's space variant and TAB-stripped variants", () => {
 
 test('MariaDB/5.6: YYMMDD only when the second changes; \\t\\t lines carry the last time', () => {
   const st = newGeneralLogState();
-  const first = parseMysqlGeneralRecord('191015  9:46:45\t    13 Query\tSHOW /*!50002 GLOBAL */ STATUS', ctx('Europe/Paris'), st);
+  const first = parseMysqlGeneralRecord(
+    '191015  9:46:45\t    13 Query\tSHOW /*!50002 GLOBAL */ STATUS',
+    ctx('Europe/Paris'),
+    st,
+  );
   assert.ok(first.ok);
   const t0 = Date.UTC(2019, 9, 15, 7, 46, 45); // CEST = UTC+2
   assert.equal(first.value.t, t0);
@@ -59,12 +79,16 @@ test('MariaDB/5.6: YYMMDD only when the second changes; \\t\\t lines carry the l
 
 test('MariaDB %6u ids and ids wider than the padding', () => {
   const st = newGeneralLogState();
-  assert.equal(my(parseMysqlGeneralRecord('261123 20:22:02\t    14 Connect\tdba@127.0.0.1 on  using TCP/IP', UTC, st)).thread_id, 14);
+  assert.equal(
+    my(parseMysqlGeneralRecord('261123 20:22:02\t    14 Connect\tdba@127.0.0.1 on  using TCP/IP', UTC, st)).thread_id,
+    14,
+  );
   assert.equal(my(parseMysqlGeneralRecord('\t\t1234567 Quit\t', UTC, st)).thread_id, 1234567);
 });
 
 test('multi-line statement: the argument keeps every line', () => {
-  const text = "261123 20:21:23\t     8 Query\tINSERT INTO audit (actor, note)\nVALUES ('app', 'multi-line\nstatement')";
+  const text =
+    "261123 20:21:23\t     8 Query\tINSERT INTO audit (actor, note)\nVALUES ('app', 'multi-line\nstatement')";
   const r = parseMysqlGeneralRecord(text, UTC, newGeneralLogState());
   assert.equal(g(r).argument, "INSERT INTO audit (actor, note)\nVALUES ('app', 'multi-line\nstatement')");
   const red = parseMysqlGeneralRecord(text, ctx('UTC', { redactSql: true }), newGeneralLogState());
@@ -88,18 +112,37 @@ test('record starts: timestamped line, \\t\\t<id> <Command>, bare <id> <Command>
     'Time\t\t    Id Command\tArgument',
   ];
   for (const l of starts) assert.equal(isMysqlGeneralRecordStart(l), true, JSON.stringify(l));
-  const cont = ["VALUES ('app', 'x')", '', '  AND b = 2', '\t\tAND c = 3', '\t\t12 rows', '2019-10-16 is a date in a string', '12 apples\there', 'Timestamps are nice'];
+  const cont = [
+    "VALUES ('app', 'x')",
+    '',
+    '  AND b = 2',
+    '\t\tAND c = 3',
+    '\t\t12 rows',
+    '2019-10-16 is a date in a string',
+    '12 apples\there',
+    'Timestamps are nice',
+  ];
   for (const l of cont) assert.equal(isMysqlGeneralRecordStart(l), false, JSON.stringify(l));
 });
 
 test('header lines are records with command "header", never queries; Windows and Percona variants', () => {
   const st = newGeneralLogState();
-  const v = parseMysqlGeneralRecord('/usr/sbin/mysqld, Version: 8.0.43-0ubuntu0.24.04.1 ((Ubuntu)). started with:', UTC, st);
+  const v = parseMysqlGeneralRecord(
+    '/usr/sbin/mysqld, Version: 8.0.43-0ubuntu0.24.04.1 ((Ubuntu)). started with:',
+    UTC,
+    st,
+  );
   assert.equal(g(v).command, 'header');
   assert.equal(g(v).header.version, '8.0.43-0ubuntu0.24.04.1');
   assert.equal(my(v).thread_id, undefined);
-  assert.deepEqual(g(parseMysqlGeneralRecord('Tcp port: 3306  Unix socket: /var/run/mysqld/mysqld.sock', UTC, st)).header, { tcp_port: 3306, unix_socket: '/var/run/mysqld/mysqld.sock' });
-  assert.deepEqual(g(parseMysqlGeneralRecord('TCP Port: 3306, Named Pipe: MySQL', UTC, st)).header, { tcp_port: 3306, named_pipe: 'MySQL' });
+  assert.deepEqual(
+    g(parseMysqlGeneralRecord('Tcp port: 3306  Unix socket: /var/run/mysqld/mysqld.sock', UTC, st)).header,
+    { tcp_port: 3306, unix_socket: '/var/run/mysqld/mysqld.sock' },
+  );
+  assert.deepEqual(g(parseMysqlGeneralRecord('TCP Port: 3306, Named Pipe: MySQL', UTC, st)).header, {
+    tcp_port: 3306,
+    named_pipe: 'MySQL',
+  });
   assert.equal(g(parseMysqlGeneralRecord('Time                 Id Command    Argument', UTC, st)).command, 'header');
   assert.equal(st.lastT, undefined, 'headers do not move the carried time');
 });
@@ -112,8 +155,8 @@ test('commands with spaces and empty arguments', () => {
     ['2025-08-15T14:04:55.780575Z\t   10 Quit\t', 'Quit', ''],
     ['\t\t   10 Close stmt\t', 'Close stmt', ''],
     ['\t\t   10 Change user\tapp@h on db', 'Change user', 'app@h on db'],
-    ['\t\t   10 Binlog Dump\tLog: \'mysql-bin.000001\'  Pos: 4', 'Binlog Dump', "Log: 'mysql-bin.000001'  Pos: 4"],
-    ['\t\t   10 Binlog Dump GTID\tLog: \'\'  Pos: 4 GTIDs: \'\'', 'Binlog Dump GTID', "Log: ''  Pos: 4 GTIDs: ''"],
+    ["\t\t   10 Binlog Dump\tLog: 'mysql-bin.000001'  Pos: 4", 'Binlog Dump', "Log: 'mysql-bin.000001'  Pos: 4"],
+    ["\t\t   10 Binlog Dump GTID\tLog: ''  Pos: 4 GTIDs: ''", 'Binlog Dump GTID', "Log: ''  Pos: 4 GTIDs: ''"],
     ['\t\t   10 Connect Out\trepl@10.0.0.1:3306', 'Connect Out', 'repl@10.0.0.1:3306'],
     ['\t\t   10 Ping', 'Ping', ''],
     ['\t\t   10 Statistics\t', 'Statistics', ''],
@@ -135,23 +178,45 @@ test('commands with spaces and empty arguments', () => {
 test('Connect arguments: user@host on db using transport; proxy "as"; failed login', () => {
   const st = newGeneralLogState();
   const c = (arg: string) => g(parseMysqlGeneralRecord('\t\t    8 Connect\t' + arg, UTC, st));
-  assert.deepEqual(c('app@127.0.0.1 on shop using TCP/IP').connect, { user: 'app', host: '127.0.0.1', db: 'shop', transport: 'TCP/IP' });
-  assert.deepEqual(c('haproxy_check@127.0.0.1 on  using TCP/IP').connect, { user: 'haproxy_check', host: '127.0.0.1', db: '', transport: 'TCP/IP' });
+  assert.deepEqual(c('app@127.0.0.1 on shop using TCP/IP').connect, {
+    user: 'app',
+    host: '127.0.0.1',
+    db: 'shop',
+    transport: 'TCP/IP',
+  });
+  assert.deepEqual(c('haproxy_check@127.0.0.1 on  using TCP/IP').connect, {
+    user: 'haproxy_check',
+    host: '127.0.0.1',
+    db: '',
+    transport: 'TCP/IP',
+  });
   assert.deepEqual(c('root@localhost on test').connect, { user: 'root', host: 'localhost', db: 'test' });
   assert.deepEqual(c('u@h as anonymous on db').connect, { user: 'u', host: 'h', db: 'db', as_user: 'anonymous' });
-  assert.deepEqual(c("Access denied for user 'app'@'127.0.0.1' (using password: YES)").access_denied, { user: 'app', host: '127.0.0.1', using_password: true });
+  assert.deepEqual(c("Access denied for user 'app'@'127.0.0.1' (using password: YES)").access_denied, {
+    user: 'app',
+    host: '127.0.0.1',
+    using_password: true,
+  });
 });
 
 test('a failed login in the server\'s language is access_denied, not a login by "Acceso negado…" (MySQL 5.7, public tutorial)', () => {
   // a Spanish MySQL 5.7 general log quoted in a public course file (find_string id 27445504822)
-  const r = parseMysqlGeneralRecord("2017-11-22T09:23:50.812736Z\t    3 Connect\tAcceso negado para usuario: 'root'@'localhost' (Usando clave: NO)", UTC, newGeneralLogState());
+  const r = parseMysqlGeneralRecord(
+    "2017-11-22T09:23:50.812736Z\t    3 Connect\tAcceso negado para usuario: 'root'@'localhost' (Usando clave: NO)",
+    UTC,
+    newGeneralLogState(),
+  );
   assert.ok(r.ok);
   assert.equal(my(r).thread_id, 3);
   assert.equal(g(r).command, 'Connect');
   assert.equal(g(r).connect, undefined);
   assert.deepEqual(g(r).access_denied, { user: 'root', host: 'localhost' });
   // the login just before it in the same log is a login
-  const ok = parseMysqlGeneralRecord('2017-11-22T09:23:50.812710Z\t    3 Connect\troot@localhost on  using Socket', UTC, newGeneralLogState());
+  const ok = parseMysqlGeneralRecord(
+    '2017-11-22T09:23:50.812710Z\t    3 Connect\troot@localhost on  using Socket',
+    UTC,
+    newGeneralLogState(),
+  );
   assert.deepEqual(g(ok).connect, { user: 'root', host: 'localhost', db: '', transport: 'Socket' });
 });
 
@@ -187,19 +252,29 @@ test('KILL detection: KILL n, KILL CONNECTION n, KILL QUERY n, pt-kill quotes, c
   assert.equal(k('KILL USER app'), undefined);
   assert.equal(k("SELECT 'KILL 12'"), undefined);
   assert.equal(k('killall_table_rows()'), undefined);
-  assert.deepEqual(g(parseMysqlGeneralRecord('\t\t   14 Kill\t33', UTC, st)).kill, { target_thread_id: 33, query_only: false });
+  assert.deepEqual(g(parseMysqlGeneralRecord('\t\t   14 Kill\t33', UTC, st)).kill, {
+    target_thread_id: 33,
+    query_only: false,
+  });
 });
 
 test('redaction: literals become ?, KILL target still extracted, Connect untouched, off by default', () => {
   const st = newGeneralLogState();
   const R = ctx('UTC', { redactSql: true });
-  const q = parseMysqlGeneralRecord("\t\t    8 Query\tselect * from orders where customer_id = 1207 and status = 'open'", R, st);
+  const q = parseMysqlGeneralRecord(
+    "\t\t    8 Query\tselect * from orders where customer_id = 1207 and status = 'open'",
+    R,
+    st,
+  );
   assert.equal(g(q).argument, 'select * from orders where customer_id = ? and status = ?');
   assert.equal(docOf(q).message, 'Query\tselect * from orders where customer_id = ? and status = ?');
   const k = parseMysqlGeneralRecord("\t\t   11 Query\tKILL '10'", R, st);
   assert.deepEqual(g(k).kill, { target_thread_id: 10, query_only: false });
   assert.equal(g(k).argument, 'KILL ?');
-  assert.equal(g(parseMysqlGeneralRecord('\t\t    8 Connect\tapp@10.0.0.1 on shop using TCP/IP', R, st)).argument, 'app@10.0.0.1 on shop using TCP/IP');
+  assert.equal(
+    g(parseMysqlGeneralRecord('\t\t    8 Connect\tapp@10.0.0.1 on shop using TCP/IP', R, st)).argument,
+    'app@10.0.0.1 on shop using TCP/IP',
+  );
   assert.equal(g(parseMysqlGeneralRecord("\t\t    8 Query\tselect 'x'", UTC, st)).argument, "select 'x'");
 });
 
