@@ -1,8 +1,11 @@
 /**
  * The timeouts a verdict's recommendation quotes, read from haproxy.cfg (`--haproxy-config`):
  * `timeout client|server|tunnel`, `hard-stop-after`, and whether servers use
- * `on-marked-down shutdown-sessions`. Later sections override `defaults`, as HAProxy does.
+ * `on-marked-down shutdown-sessions`. Later sections override `defaults`, as HAProxy does. A consumer
+ * of config.ts's sections: only `global`, `defaults` and proxies are read.
  */
+import { isProxySection, readHaproxyConfig, type ConfigSection } from './config.js';
+
 export interface ProxyTimeouts {
   timeoutClient?: number;
   timeoutServer?: number;
@@ -32,75 +35,55 @@ export function haproxyTime(v: string): number | undefined {
   return m ? Number(m[1]) * UNITS[m[2] ?? 'ms']! : undefined;
 }
 
+/** A proxy's timeouts: its defaults section's (config.ts), then its own `timeout` lines. */
+function timeoutsOf(section: ConfigSection): ProxyTimeouts {
+  const t: ProxyTimeouts = section.base ? { ...timeoutsOf(section.base) } : {};
+  for (const { args } of section.lines) {
+    const key = args[0] === 'timeout' ? TIMEOUT_KEYS[args[1]!] : undefined;
+    const v = key && args[2] ? haproxyTime(args[2]) : undefined;
+    if (key && v !== undefined) t[key] = v;
+  }
+  return t;
+}
+
+const SERVER = /^(\[[^\]]+\]|.*?)(?::(\d+))?$/;
+
 export function readHaproxySettings(text: string): HaproxySettings {
   const out: HaproxySettings = { proxies: new Map(), servers: [] };
-  let section = '';
-  let name = '';
-  let defaults: ProxyTimeouts = {};
-  const named = new Map<string, ProxyTimeouts>();
-  let cur: ProxyTimeouts = {};
-  for (const raw of text.split('\n')) {
-    const line = raw.replace(/(^|\s)#.*$/, '').trim();
-    if (!line) continue;
-    const w = line.split(/\s+/);
-    if (
-      [
-        'global',
-        'defaults',
-        'frontend',
-        'backend',
-        'listen',
-        'peers',
-        'resolvers',
-        'userlist',
-        'program',
-        'http-errors',
-        'ring',
-        'cache',
-        'mailers',
-      ].includes(w[0]!)
-    ) {
-      section = w[0]!;
-      name = w[1] ?? '';
-      // `defaults NAME` (HAProxy >= 2.4) can be picked by `frontend x from NAME`; a proxy without
-      // `from` takes the last defaults section above it, as before
-      const from = w[2] === 'from' && w[3] ? named.get(w[3]) : undefined;
-      if (section === 'defaults') {
-        const base = w[1] === 'from' && w[2] ? named.get(w[2]) : from;
-        defaults = { ...base };
-        cur = defaults;
-        if (name && name !== 'from') named.set(name, defaults);
-      } else if (section === 'frontend' || section === 'backend' || section === 'listen') {
-        cur = { ...(from ?? defaults) };
-        out.proxies.set(name, cur);
-      }
+  for (const section of readHaproxyConfig(text)) {
+    if (section.kind === 'global') {
+      for (const { args } of section.lines)
+        if (args[0] === 'hard-stop-after' && args[1]) out.hardStopAfter = haproxyTime(args[1]);
       continue;
     }
-    if (w[0] === 'hard-stop-after' && w[1]) out.hardStopAfter = haproxyTime(w[1]);
-    if (w[0] === 'timeout' && w[2]) {
-      const v = haproxyTime(w[2]);
-      if (v === undefined) continue;
-      // `timeout tunnel` is a backend setting that supersedes client and server once a TCP session is
-      // established (manual, `timeout tunnel`; checked on HAProxy 2.6: `timeout client 1s` + backend
-      // `timeout tunnel 3s` closed an idle session after 3.0 s, logged `cD`)
-      const key = TIMEOUT_KEYS[w[1]!];
-      if (key) {
-        cur[key] = v;
-        if (section === 'defaults' || out[key] === undefined) out[key] = v;
+    // only proxies and defaults: a ring's `timeout server` or a log-forward's `timeout client` is its own
+    if (!isProxySection(section)) continue;
+    if (section.kind !== 'defaults') out.proxies.set(section.name, timeoutsOf(section));
+    for (const { args } of section.lines) {
+      if (args[0] === 'timeout' && args[2]) {
+        // `timeout tunnel` is a backend setting that supersedes client and server once a TCP session is
+        // established (manual, `timeout tunnel`; checked on HAProxy 2.6: `timeout client 1s` + backend
+        // `timeout tunnel 3s` closed an idle session after 3.0 s, logged `cD`). The proxy-less figure is
+        // the defaults' value, else the first one set.
+        const key = TIMEOUT_KEYS[args[1]!];
+        const v = haproxyTime(args[2]);
+        if (key && v !== undefined && (section.kind === 'defaults' || out[key] === undefined)) out[key] = v;
+      }
+      if (args[0] === 'server' && args[1] && args[2] && section.kind !== 'defaults' && section.kind !== 'frontend') {
+        // ADDR:PORT, [v6]:PORT or a bare address; the port may be absent (then the frontend's is used)
+        const m = SERVER.exec(args[2])!;
+        out.servers.push({
+          backend: section.name,
+          name: args[1],
+          host: m[1]!.replace(/^\[|\]$/g, ''),
+          ...(m[2] ? { port: Number(m[2]) } : {}),
+        });
+      }
+      if (args[0] === 'server' || args[0] === 'default-server') {
+        const at = args.indexOf('on-marked-down');
+        if (at > 0 && args[at + 1] === 'shutdown-sessions') out.shutdownSessionsOnDown = true;
       }
     }
-    if (w[0] === 'server' && w[1] && w[2] && (section === 'backend' || section === 'listen')) {
-      // ADDR:PORT, [v6]:PORT or a bare address; the port may be absent (then the frontend's is used)
-      const m = /^(\[[^\]]+\]|.*?)(?::(\d+))?$/.exec(w[2])!;
-      out.servers.push({
-        backend: name,
-        name: w[1],
-        host: m[1]!.replace(/^\[|\]$/g, ''),
-        ...(m[2] ? { port: Number(m[2]) } : {}),
-      });
-    }
-    if ((w[0] === 'server' || w[0] === 'default-server') && /on-marked-down\s+shutdown-sessions/.test(line))
-      out.shutdownSessionsOnDown = true;
   }
   return out;
 }
