@@ -126,19 +126,23 @@ function isTagChar(c: number): boolean {
   ); /* @ */
 }
 
-// tagAt() results (no object per call)
-let tagProgEnd = 0,
-  tagPid: number | undefined,
-  tagPayload = 0;
+/** Where tagAt() found a TAG's parts: the program's end, the pid, the payload's start. */
+interface Tag {
+  progEnd: number;
+  pid: number | undefined;
+  payload: number;
+}
+// one object handed to tagAt() and takeTag() on every line (no object per call: issue #2)
+const TAG: Tag = { progEnd: 0, pid: undefined, payload: 0 };
 
-/** Is s[a, b) a syslog TAG `prog:` / `prog[pid]:`? Sets tagProgEnd, tagPid, tagPayload. */
-function tagAt(s: string, a: number, b: number): boolean {
+/** Is s[a, b) a syslog TAG `prog:` / `prog[pid]:`? Its parts go into `tag`. */
+function tagAt(s: string, a: number, b: number, tag: Tag): boolean {
   if (b - a < 2 || b - a > 80 || s.charCodeAt(b - 1) !== 58 /* : */) return false;
   let i = a;
   while (i < b - 1 && isTagChar(s.charCodeAt(i))) i++;
   if (i === a) return false;
-  tagProgEnd = i;
-  tagPid = undefined;
+  tag.progEnd = i;
+  tag.pid = undefined;
   if (s.charCodeAt(i) === 91 /* [ */) {
     let j = i + 1,
       v = 0;
@@ -149,11 +153,11 @@ function tagAt(s: string, a: number, b: number): boolean {
       j++;
     }
     if (j === i + 1 || s.charCodeAt(j) !== 93 /* ] */ || j + 1 !== b - 1) return false;
-    tagPid = v;
+    tag.pid = v;
   } else if (i !== b - 1) {
     return false;
   }
-  tagPayload = s.charCodeAt(b) === 32 ? b + 1 : b;
+  tag.payload = s.charCodeAt(b) === 32 ? b + 1 : b;
   return true;
 }
 
@@ -172,14 +176,14 @@ function skipSpaces(s: string, i: number): number {
 let lastProgram = '',
   lastHost = '';
 
-function takeTag(line: string, a: number): void {
-  const n = tagProgEnd - a;
+function takeTag(line: string, a: number, tag: Tag): void {
+  const n = tag.progEnd - a;
   S.program =
     n === lastProgram.length && line.startsWith(lastProgram, a)
       ? lastProgram
-      : (lastProgram = line.slice(a, tagProgEnd));
-  S.pid = tagPid;
-  S.payloadStart = tagPayload;
+      : (lastProgram = line.slice(a, tag.progEnd));
+  S.pid = tag.pid;
+  S.payloadStart = tag.payload;
 }
 
 /**
@@ -200,17 +204,17 @@ function afterDate(line: string, i: number): void {
   }
   i = skipSpaces(line, i);
   const e1 = tokenEnd(line, i);
-  if (tagAt(line, i, e1)) {
-    takeTag(line, i);
+  if (tagAt(line, i, e1, TAG)) {
+    takeTag(line, i, TAG);
     remember(line, from);
     return;
   }
   if (e1 < line.length) {
     const i2 = skipSpaces(line, e1);
     const e2 = tokenEnd(line, i2);
-    if (tagAt(line, i2, e2)) {
+    if (tagAt(line, i2, e2, TAG)) {
       S.host = e1 - i === lastHost.length && line.startsWith(lastHost, i) ? lastHost : (lastHost = line.slice(i, e1));
-      takeTag(line, i2);
+      takeTag(line, i2, TAG);
       remember(line, from);
       return;
     }
@@ -448,9 +452,9 @@ function scanCore(line: string): EnvelopeScan {
     }
   }
   // bare `prog[pid]: payload` (journald without date, HAProxy `short`/`priority` minus the date)
-  if (tagAt(line, i, tokenEnd(line, i))) {
+  if (tagAt(line, i, tokenEnd(line, i), TAG)) {
     S.format = 'program';
-    takeTag(line, i);
+    takeTag(line, i, TAG);
   }
   return S;
 }

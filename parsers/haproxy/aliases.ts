@@ -6,7 +6,8 @@
  */
 import type { ParseContext } from '../types.js';
 import { monthNumber, d2, dn, parseHaproxyDate, parseIsoAt } from '../time.js';
-import { envelopeZoneShift, intAt, resetPlus, plusSeen, type TrafficRec } from './fields.js';
+import { envelopeZoneShift, intAt } from './fields.js';
+import type { TrafficRec } from './traffic-rec.js';
 
 export type Kind =
   'ip' | 'port' | 'int' | 'date' | 'datetz' | 'ts' | 'ms' | 'name' | 'str' | 'state' | 'hdr' | 'hdrl' | 'req';
@@ -46,10 +47,9 @@ function int(f: Fill, v: string, hex: boolean, asap = false): number | undefined
     const n = /^[0-9A-Fa-f]{1,12}$/.test(v) ? parseInt(v, 16) : NaN;
     return Number.isNaN(n) ? undefined : n;
   }
-  resetPlus();
   const n = intAt(v, 0, v.length);
   if (Number.isNaN(n)) return undefined;
-  if (plusSeen && asap) f.rec.logasap = true;
+  if (asap && v.charCodeAt(0) === 43 /* + */) f.rec.logasap = true;
   return n;
 }
 
@@ -287,7 +287,6 @@ export const ALIASES: Record<string, AliasSpec> = {
   rc: {
     kind: 'int',
     set: (f, v, x) => {
-      resetPlus();
       const n = int(f, v, x);
       if (n !== undefined) {
         f.rec.rc = n;

@@ -1,25 +1,20 @@
 /**
- * Which log format does each frontend write? Read from haproxy.cfg (USER_PAIN #7):
- * - `log-format`, `option tcplog [clf]`, `option httplog [clf]`, `option httpslog` — inside one section
- *   the LAST one wins, even `option httplog` after a `log-format` (haproxy/haproxy#1715, "works as
- *   designed");
- * - a frontend/listen inherits them from the preceding `defaults` section (or `from <name>`) and its
- *   own lines override;
- * - `option httplog`/`httpslog` in a proxy that is not `mode http` falls back to tcplog (HAProxy warns
- *   "'option httplog' not usable with proxy … Falling back to 'option tcplog'").
- * Lines are tokenised like HAProxy's parser: `#` comments, "…" with backslash escapes, '…' literal,
- * `\ ` escapes outside quotes, and the documented `${HAPROXY_*_LOG_FMT}` variables.
+ * The one reader of haproxy.cfg: lines → arguments → sections. What the file means is read from its
+ * output by consumers that know one subject each: frontend-formats.ts (which log format a frontend
+ * writes) and settings.ts (timeouts, servers, hard-stop-after).
+ * - Lines are tokenised like HAProxy's parser: `#` comments, "…" with backslash escapes, '…' literal,
+ *   `\ ` escapes outside quotes, and the documented `${HAPROXY_*_LOG_FMT}` variables.
+ * - A line whose first word is a section keyword opens a section and closes the one before: every
+ *   keyword of HAProxy's manual (docs/haproxy-config-sections.md), so that a `log-forward` or `ring`
+ *   section's own `timeout` lines are never credited to the proxy above it.
+ * - `defaults [NAME] [from NAME]` and `frontend|backend|listen NAME [from NAME]` (HAProxy >= 2.4): a
+ *   proxy takes its settings from the defaults section `from` names, else from the last `defaults`
+ *   above it; a `defaults` without `from` starts afresh.
  */
-import { BUILTIN_FORMATS, ENV_FORMATS as ENV } from './format-string.js';
+import { ENV_FORMATS as ENV } from './format-string.js';
 
-export interface FrontendLogFormat {
-  frontend: string;
-  mode: 'tcp' | 'http';
-  format: string;
-  source: string;
-}
-
-const SECTIONS = new Set([
+/** Section keywords (docs/haproxy-config-sections.md: HAProxy's configuration manual, §2–§10). */
+export const SECTION_KEYWORDS: ReadonlySet<string> = new Set([
   'global',
   'defaults',
   'frontend',
@@ -38,6 +33,7 @@ const SECTIONS = new Set([
   'traces',
   'acme',
   'namespace_list',
+  'fcgi-app',
 ]);
 
 /** Expand `$NAME` / `${NAME}` at s[i]; returns [text, next index]. Unknown variables stay verbatim. */
@@ -100,91 +96,64 @@ export function tokenizeConfigLine(line: string): string[] {
   return args;
 }
 
-interface Fmt {
-  format: string;
-  source: string;
-  builtin?: 'http' | 'tcp';
-}
-interface Settings {
-  mode?: 'tcp' | 'http' | 'other';
-  modeSource?: string;
-  fmt?: Fmt;
+/** One keyword line of a section: its arguments (keyword first) and 1-based line number. */
+export interface ConfigLine {
+  args: string[];
+  line: number;
 }
 
-function optionFormat(args: string[]): { format: string; builtin: 'http' | 'tcp' } | undefined {
-  const clf = args[2] === 'clf';
-  switch (args[1]) {
-    case 'tcplog':
-      return { format: clf ? BUILTIN_FORMATS.tcpClf : BUILTIN_FORMATS.tcplog, builtin: 'tcp' };
-    case 'httplog':
-      return { format: clf ? BUILTIN_FORMATS.httpClf : BUILTIN_FORMATS.httplog, builtin: 'http' };
-    case 'httpslog':
-      return { format: BUILTIN_FORMATS.httpslog, builtin: 'http' };
-    default:
-      return undefined;
-  }
+export interface ConfigSection {
+  /** the section keyword: `global`, `defaults`, `frontend`, `backend`, `listen`, `log-forward`, … */
+  kind: string;
+  /** '' when it has none (an unnamed `defaults`, `global`) */
+  name: string;
+  line: number;
+  /**
+   * defaults, frontend, backend, listen: the defaults section whose settings it starts from (see the
+   * header); undefined when there is none, or when `from` names no defaults section above (HAProxy
+   * refuses such a file, so nothing is inherited).
+   */
+  base: ConfigSection | undefined;
+  lines: ConfigLine[];
 }
 
-/** Effective log format of every frontend / listen section that logs traffic with one. */
-export function logFormatsFromConfig(haproxyCfgText: string): FrontendLogFormat[] {
-  const out: FrontendLogFormat[] = [];
-  if (typeof haproxyCfgText !== 'string') return out;
-  const defaults = new Map<string, Settings>();
-  let lastDefaults: Settings = {};
-  let section: { kind: string; name: string; s: Settings; line: number } | undefined;
+const PROXY = new Set(['frontend', 'backend', 'listen']);
 
-  const close = () => {
-    if (!section) return;
-    if (section.kind === 'defaults') {
-      lastDefaults = section.s;
-      if (section.name) defaults.set(section.name, section.s);
-    } else if ((section.kind === 'frontend' || section.kind === 'listen') && section.s.fmt) {
-      const s = section.s;
-      const mode: 'tcp' | 'http' = s.mode === 'http' ? 'http' : 'tcp';
-      let { format, source } = s.fmt!;
-      if (s.fmt!.builtin === 'http' && mode !== 'http') {
-        format = BUILTIN_FORMATS.tcplog;
-        source += ` → tcplog (not 'mode http': HAProxy falls back to 'option tcplog')`;
-      }
-      out.push({ frontend: section.name, mode, format, source });
-    }
-    section = undefined;
-  };
-
-  const lines = haproxyCfgText.split(/\r?\n/);
-  for (let ln = 0; ln < lines.length; ln++) {
-    const args = tokenizeConfigLine(lines[ln]!);
+/** The sections of a haproxy.cfg, in file order. Lines before the first section belong to none. */
+export function readHaproxyConfig(text: string): ConfigSection[] {
+  const out: ConfigSection[] = [];
+  if (typeof text !== 'string') return out;
+  const named = new Map<string, ConfigSection>();
+  let lastDefaults: ConfigSection | undefined;
+  let cur: ConfigSection | undefined;
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const args = tokenizeConfigLine(lines[i]!);
     if (args.length === 0) continue;
-    const kw = args[0]!;
-    if (SECTIONS.has(kw)) {
-      close();
-      const fromIdx = args.indexOf('from');
-      const from = fromIdx > 0 ? args[fromIdx + 1] : undefined;
-      const name = kw === 'defaults' ? (args[1] && args[1] !== 'from' ? args[1] : '') : (args[1] ?? '');
-      const base = from !== undefined ? (defaults.get(from) ?? {}) : kw === 'defaults' ? {} : lastDefaults;
-      const inherited: Settings = { ...base };
-      if (inherited.fmt && kw !== 'defaults')
-        inherited.fmt = { ...inherited.fmt, source: `${inherited.fmt.source} (inherited from defaults)` };
-      section = { kind: kw, name, s: kw === 'defaults' && from === undefined ? {} : inherited, line: ln + 1 };
+    const kind = args[0]!;
+    if (!SECTION_KEYWORDS.has(kind)) {
+      cur?.lines.push({ args, line: i + 1 });
       continue;
     }
-    if (!section || !(section.kind === 'defaults' || section.kind === 'frontend' || section.kind === 'listen'))
-      continue;
-    const s = section.s;
-    const where = `line ${ln + 1}`;
-    if (kw === 'mode' && args[1]) {
-      s.mode = args[1] === 'http' ? 'http' : args[1] === 'tcp' ? 'tcp' : 'other';
-    } else if (kw === 'log-format' && args.length > 1) {
-      // HAProxy wants a single argument; unescaped spaces split it — join them back (lenient)
-      s.fmt = { format: args.slice(1).join(' '), source: `${where}: log-format` };
-    } else if (kw === 'option' && args[1]) {
-      const o = optionFormat(args);
-      if (o) s.fmt = { format: o.format, builtin: o.builtin, source: `${where}: option ${args.slice(1).join(' ')}` };
-    } else if (kw === 'no' && args[1] === 'option' && args[2]) {
-      const o = optionFormat(args.slice(1));
-      if (o && s.fmt && s.fmt.format === o.format) delete s.fmt;
+    // `defaults from X` has no name; everywhere else the name comes first, then `from X`
+    const unnamed = kind === 'defaults' && args[1] === 'from';
+    const name = unnamed ? '' : (args[1] ?? '');
+    const fromAt = unnamed ? 1 : 2;
+    const from = args[fromAt] === 'from' ? args[fromAt + 1] : undefined;
+    let base: ConfigSection | undefined;
+    if (from !== undefined) base = named.get(from);
+    else if (PROXY.has(kind)) base = lastDefaults;
+    cur = { kind, name, line: i + 1, base, lines: [] };
+    out.push(cur);
+    if (kind === 'defaults') {
+      lastDefaults = cur;
+      if (name) named.set(name, cur);
     }
   }
-  close();
   return out;
+}
+
+/** Does this section carry proxy settings (its own, and a defaults section's to inherit)? */
+export function isProxySection(s: ConfigSection): boolean {
+  return s.kind === 'defaults' || PROXY.has(s.kind);
 }

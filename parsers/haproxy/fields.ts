@@ -1,7 +1,7 @@
 /**
- * Shared pieces of every HAProxy document: the intermediate `TrafficRec` that all traffic parsers
- * (fast tokenizer, compiled log-format, JSON) fill, and the one builder that turns it into the nested
- * ECS document. Field names follow Elastic's haproxy integration (ingest pipeline default.yml) so
+ * Shared pieces of every HAProxy document: the one builder that turns the `TrafficRec` all traffic
+ * parsers fill (fast tokenizer, compiled log-format, JSON; traffic-rec.ts) into the nested ECS
+ * document, and small scanners. Field names follow Elastic's haproxy integration (ingest pipeline default.yml) so
  * Kibana habits carry over; goneaway's additions are listed in CONTRACTS.md.
  */
 import type { Doc, ParseContext, ZoneConverter } from '../types.js';
@@ -9,84 +9,16 @@ import type { Envelope, EnvFields } from '../syslog.js';
 import { d2, dn, isoUtc, parseHaproxyDate, stampZoneShift } from '../time.js';
 import { decodeTermination } from './termination.js';
 import { applyTls, buildHttp } from './http-fields.js';
+import type { TrafficRec } from './traffic-rec.js';
 
 export const PARSER = 'haproxy';
 
-/** Everything a traffic line can tell; absent = not in this format. Timers: -1 = phase never reached. */
-export interface TrafficRec {
-  logFormat: string;
-  mode: 'tcp' | 'http';
-  client?: string; // raw %ci text: IP, '-', 'unix'
-  clientPort?: number;
-  accept?: number; // epoch ms of the accept date
-  request?: number; // epoch ms of the request date (%tr)
-  frontend?: string;
-  bind?: string;
-  backend?: string;
-  server?: string;
-  Th?: number;
-  Ti?: number;
-  TR?: number;
-  Tq?: number;
-  Tw?: number;
-  Tc?: number;
-  Tr?: number;
-  Td?: number;
-  Ta?: number;
-  Tt?: number;
-  Tu?: number;
-  /** pre-1.7 httplog: the 1st/5th timers are Tq/Tt and the date is the accept date (FORMATS.md §1.4) */
-  legacyHttpTimers?: boolean;
-  logasap?: boolean;
-  bytesRead?: number;
-  bytesUploaded?: number;
-  state?: string;
-  ac?: number;
-  fc?: number;
-  bc?: number;
-  sc?: number;
-  rc?: number;
-  redispatched?: boolean;
-  sq?: number;
-  bq?: number;
-  status?: number;
-  reqCookie?: string;
-  resCookie?: string;
-  reqHeaders?: string;
-  resHeaders?: string;
-  requestLine?: string;
-  truncated?: boolean;
-  method?: string;
-  uri?: string;
-  httpVersion?: string;
-  feIp?: string;
-  fePort?: number;
-  bsIp?: string;
-  bsPort?: number;
-  srvIp?: string;
-  srvPort?: number;
-  /** Elastic: an unknown token between server and timers (Host header in a custom format, beats#25827) */
-  destination?: string;
-  extra?: string;
-  fcErr?: number;
-  sslFcErr?: number;
-  sslCErr?: number;
-  sslCCaErr?: number;
-  resumed?: boolean;
-  sni?: string;
-  sslVersion?: string;
-  sslCipher?: string;
-  uniqueId?: string;
-  pid?: number;
-  hostname?: string;
-  origin?: string;
-  requestCounter?: string;
-  samples?: Record<string, string>;
-}
-
 /* ------------------------------------------------------------------ small scanners */
 
-/** Signed decimal integer in s[a, b) with optional leading '+' (logasap) ; NaN when not one. */
+/**
+ * Signed decimal integer in s[a, b) with optional leading '+' (logasap; a caller that cares looks at
+ * s[a] itself); NaN when not one.
+ */
 export function intAt(s: string, a: number, b: number): number {
   if (a >= b) return NaN;
   let i = a,
@@ -94,7 +26,6 @@ export function intAt(s: string, a: number, b: number): number {
   const c0 = s.charCodeAt(i);
   if (c0 === 43 /* + */) {
     i++;
-    plusSeen = true;
   } else if (c0 === 45 /* - */) {
     neg = true;
     i++;
@@ -107,11 +38,6 @@ export function intAt(s: string, a: number, b: number): number {
     v = v * 10 + c;
   }
   return neg ? -v : v;
-}
-/** set by intAt when a '+' (logasap / redispatch) prefix was read; callers reset it */
-export let plusSeen = false;
-export function resetPlus(): void {
-  plusSeen = false;
 }
 
 /** Quick IPv4 / IPv6 syntax check (what Elastic's `convert type: ip` accepts for source.ip). */

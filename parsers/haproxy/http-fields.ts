@@ -4,7 +4,7 @@
  * integrations ingest pipeline default.yml.
  */
 import type { Doc } from '../types.js';
-import type { TrafficRec } from './fields.js';
+import type { TrafficRec } from './traffic-rec.js';
 
 /**
  * Header capture block content → list, with Java String#split semantics as Elastic's `split`

@@ -10,8 +10,9 @@
  */
 import type { ParseResult } from '../types.js';
 import type { EnvFields } from '../syslog.js';
-import { buildTrafficDoc, intAt, resetPlus, plusSeen, type TrafficRec } from './fields.js';
-import { stateAt, TAIL, type Head } from './traffic.js';
+import { buildTrafficDoc, intAt } from './fields.js';
+import { stateAt, type Head } from './tail.js';
+import type { TrafficRec } from './traffic-rec.js';
 
 /** httpslog: `fc_err/ssl_fc_err(hex)/ssl_c_err/ssl_c_ca_err/resumed sni/version/cipher` */
 const HTTPS_TAIL = /^(\d+)\/([0-9A-Fa-f]+)\/(\d+)\/(\d+)\/([01]) ([^/\s]*)\/([^/\s]*)\/(\S*)$/;
@@ -27,10 +28,9 @@ export function parseHttpTail(h: Head, env: EnvFields | undefined, legacy: boole
   a = b + 1;
   b = p.indexOf(' ', a);
   if (b < 0) return undefined;
-  resetPlus();
   const bytes = intAt(p, a, b);
   if (Number.isNaN(bytes)) return undefined;
-  const bytesPlus = plusSeen;
+  const bytesPlus = p.charCodeAt(a) === 43; /* + */
   a = b + 1;
   b = p.indexOf(' ', a);
   if (b < 0) return undefined;
@@ -39,9 +39,9 @@ export function parseHttpTail(h: Head, env: EnvFields | undefined, legacy: boole
   b = p.indexOf(' ', a);
   if (b < 0) return undefined;
   const resCookie = p.slice(a, b);
-  b = stateAt(p, b + 1, 2);
+  b = stateAt(h, b + 1, 2);
   if (b < 0) return undefined;
-  const { state, ac, fc, bc, sc, rc, redispatched, sq, bq } = TAIL;
+  const { state, ac, fc, bc, sc, rc, redispatched, sq, bq } = h.tail;
 
   // optional capture blocks, then the quoted request
   const blocks: string[] = [];

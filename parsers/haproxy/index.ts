@@ -3,6 +3,7 @@
  *   parseHaproxyLine(line, ctx)      one physical line, any envelope (parsers/syslog.ts)
  *   compileLogFormat(format, name)   custom `log-format` → CompiledLineParser (ctx.haproxyFormats)
  *   logFormatsFromConfig(cfgText)    per-frontend effective format from haproxy.cfg
+ *   readHaproxySettings(cfgText)     timeouts, servers, hard-stop-after from haproxy.cfg (settings.ts)
  *   decodeTermination(state)         §8.5 termination state
  *
  * Dispatch on the payload: user formats first (ctx.haproxyFormats; compiled built-ins are skipped there,
@@ -22,7 +23,7 @@ import { otherMessage, parseMessage } from './messages.js';
 import { BUILTIN_FORMATS, compileWithLabel, type HaproxyFormatParser } from './log-format.js';
 
 export { compileLogFormat, BUILTIN_FORMATS, unquoteFormat } from './log-format.js';
-export { logFormatsFromConfig, type FrontendLogFormat } from './config.js';
+export { logFormatsFromConfig, type FrontendLogFormat } from './frontend-formats.js';
 export { decodeTermination } from './termination.js';
 export type { HaproxyParseContext } from './traffic.js';
 export type { HaproxyFormatParser } from './log-format.js';

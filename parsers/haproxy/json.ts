@@ -12,7 +12,8 @@
 import type { ParseContext, ParseResult } from '../types.js';
 import type { Envelope } from '../syslog.js';
 import { ALIASES, isLocalDate, parseAnyDate, resolveTimes, type Fill } from './aliases.js';
-import { buildTrafficDoc, splitHostPort, trafficTime, PARSER, type TrafficRec } from './fields.js';
+import { buildTrafficDoc, splitHostPort, trafficTime, PARSER } from './fields.js';
+import type { TrafficRec } from './traffic-rec.js';
 
 /** Parse a JSON object payload; lenient scan when it is not valid JSON. undefined when not an object. */
 export function parseJsonObject(payload: string): Record<string, unknown> | undefined {

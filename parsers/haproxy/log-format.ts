@@ -14,7 +14,8 @@
 import type { CompiledLineParser, ParseContext, ParseResult } from '../types.js';
 import { parseEnvelope, type Envelope } from '../syslog.js';
 import { ALIASES, resolveTimes, sampleSetter, unescapeLog, type Fill, type Kind } from './aliases.js';
-import { buildTrafficDoc, trafficTime, PARSER, type TrafficRec } from './fields.js';
+import { buildTrafficDoc, trafficTime, PARSER } from './fields.js';
+import type { TrafficRec } from './traffic-rec.js';
 import { fillFromJson, parseJsonObject } from './json.js';
 import { parseTrafficPayload } from './traffic.js';
 import { BUILTIN_FORMATS, tokenizeLogFormat, unquoteFormat, type FmtNode } from './format-string.js';

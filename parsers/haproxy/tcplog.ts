@@ -6,9 +6,9 @@
  */
 import type { ParseResult } from '../types.js';
 import type { EnvFields } from '../syslog.js';
-import { intAt, resetPlus, plusSeen } from './fields.js';
+import { intAt } from './fields.js';
 import { TcpLogRecord } from './tcp-record.js';
-import { stateAt, TAIL, type Head } from './traffic.js';
+import { stateAt, type Head } from './tail.js';
 
 export function parseTcpTail(h: Head, env: EnvFields | undefined): ParseResult | undefined {
   const p = h.p,
@@ -16,13 +16,12 @@ export function parseTcpTail(h: Head, env: EnvFields | undefined): ParseResult |
   const a = h.pos;
   let b = p.indexOf(' ', a);
   if (b < 0) return undefined;
-  resetPlus();
   const bytes = intAt(p, a, b);
   if (Number.isNaN(bytes)) return undefined;
-  const bytesPlus = plusSeen;
-  b = stateAt(p, b + 1, 1);
+  const bytesPlus = p.charCodeAt(a) === 43; /* + */
+  b = stateAt(h, b + 1, 1);
   if (b < 0) return undefined;
-  const t = TAIL;
+  const t = h.tail;
   // A flat record (tcp-record.ts): the nested document is built only on demand (issue #2 budget).
   // The property test "fast path ≡ compiled log-format" holds its document to the generic builder's.
   let extra: string | undefined;

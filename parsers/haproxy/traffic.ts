@@ -13,127 +13,15 @@ import type { EnvFields } from '../syslog.js';
 import { applyEnvelope, envelopeZoneShift, haproxyDateAt, intAt, iso, isIp, PARSER } from './fields.js';
 import { parseTcpTail } from './tcplog.js';
 import { parseHttpTail } from './httplog.js';
+import { newHead, slashNums, type Head } from './tail.js';
 
 /** Optional flag a caller may set: read httplog lines with pre-1.7 semantics (Tq/…/Tt, accept date). */
 export interface HaproxyParseContext extends ParseContext {
   haproxyLegacyHttpTimers?: boolean;
 }
 
-/**
- * Shared head of the traffic line being parsed, handed to the tail parsers. One module-level object
- * rewritten per line (no per-line allocation: issue #2); parsing is synchronous, so no sharing hazard.
- */
-export interface Head {
-  p: string;
-  client: string;
-  clientPort: number | undefined;
-  date: number;
-  frontend: string;
-  backend: string;
-  server: string;
-  destination: string | undefined;
-  /** the numbers of the timer token (3 or 5), and which of them carried a '+' (logasap) */
-  t0: number;
-  t1: number;
-  t2: number;
-  t3: number;
-  t4: number;
-  plusMask: number;
-  /** index just after the timer token */
-  pos: number;
-}
-const H: Head = {
-  p: '',
-  client: '',
-  clientPort: undefined,
-  date: 0,
-  frontend: '',
-  backend: '',
-  server: '',
-  destination: undefined,
-  t0: 0,
-  t1: 0,
-  t2: 0,
-  t3: 0,
-  t4: 0,
-  plusMask: 0,
-  pos: 0,
-};
-
-const nums: number[] = [0, 0, 0, 0, 0];
-let plusMask = 0;
-
-/** `a/b/c…` with optional sign per number in p[a, b) → count (≤ max) into `nums`, -1 if not that shape. */
-export function slashNums(p: string, a: number, b: number, max: number): number {
-  let count = 0,
-    start = a;
-  plusMask = 0;
-  for (let i = a; i <= b; i++) {
-    if (i !== b && p.charCodeAt(i) !== 47) continue;
-    if (count >= max) return -1;
-    let j = start,
-      neg = false,
-      v = 0;
-    const c0 = p.charCodeAt(j);
-    if (c0 === 43) {
-      plusMask |= 1 << count;
-      j++;
-    } else if (c0 === 45) {
-      neg = true;
-      j++;
-    }
-    if (j >= i || i - j > 15) return -1;
-    for (; j < i; j++) {
-      const c = p.charCodeAt(j) - 48;
-      if (c < 0 || c > 9) return -1;
-      v = v * 10 + c;
-    }
-    nums[count++] = neg ? -v : v;
-    start = i + 1;
-  }
-  return count;
-}
-
-/** The `%ts %ac/%fc/%bc/%sc/%rc %sq/%bq` run shared by tcplog and httplog, as read by stateAt(). */
-export interface StateTail {
-  state: string;
-  ac: number;
-  fc: number;
-  bc: number;
-  sc: number;
-  rc: number;
-  redispatched: boolean;
-  sq: number;
-  bq: number;
-}
-/** One module-level result (no per-line allocation); valid until the next call. */
-export const TAIL: StateTail = { state: '', ac: 0, fc: 0, bc: 0, sc: 0, rc: 0, redispatched: false, sq: 0, bq: 0 };
-
-/**
- * Reads `state conns queues` from p[a…] into TAIL; the state must be minState–4 chars. Returns the
- * index just after the queues (p.length when they end the line), or -1 when the run is not there.
- */
-export function stateAt(p: string, a: number, minState: number): number {
-  let b = p.indexOf(' ', a);
-  if (b < 0 || b - a < minState || b - a > 4) return -1;
-  TAIL.state = p.slice(a, b);
-  a = b + 1;
-  b = p.indexOf(' ', a);
-  if (b < 0 || slashNums(p, a, b, 5) !== 5) return -1;
-  TAIL.ac = nums[0]!;
-  TAIL.fc = nums[1]!;
-  TAIL.bc = nums[2]!;
-  TAIL.sc = nums[3]!;
-  TAIL.rc = nums[4]!;
-  TAIL.redispatched = (plusMask & 16) !== 0;
-  a = b + 1;
-  b = p.indexOf(' ', a);
-  if (b < 0) b = p.length;
-  if (slashNums(p, a, b, 2) !== 2) return -1;
-  TAIL.sq = nums[0]!;
-  TAIL.bq = nums[1]!;
-  return b;
-}
+/** The head handed to the tail parsers, rewritten per line (no per-line allocation: issue #2). */
+const H: Head = newHead();
 
 function isTimerToken(p: string, a: number, b: number): boolean {
   let slash = false;
@@ -213,10 +101,12 @@ export function parseTrafficPayload(
     a = b + 1;
     b = p.indexOf(' ', a);
   }
-  const count = slashNums(p, a, b, 5);
+  const nums = H.nums;
+  const count = slashNums(p, a, b, 5, nums);
   if (count !== 3 && count !== 5) return undefined;
+  const v = nums.n;
   // Tt (tcplog) or Ta (httplog): the line is written at about accept + that
-  if (envT !== undefined) date -= envelopeZoneShift(date, nums[count - 1], envT, ctx);
+  if (envT !== undefined) date -= envelopeZoneShift(date, v[count - 1], envT, ctx);
   H.p = p;
   H.client = client;
   H.clientPort = Number.isNaN(port) ? undefined : port;
@@ -225,12 +115,12 @@ export function parseTrafficPayload(
   H.backend = backend;
   H.server = server;
   H.destination = destination;
-  H.t0 = nums[0]!;
-  H.t1 = nums[1]!;
-  H.t2 = nums[2]!;
-  H.t3 = nums[3]!;
-  H.t4 = nums[4]!;
-  H.plusMask = plusMask;
+  H.t0 = v[0]!;
+  H.t1 = v[1]!;
+  H.t2 = v[2]!;
+  H.t3 = v[3]!;
+  H.t4 = v[4]!;
+  H.plusMask = nums.plus;
   H.pos = b + 1;
   return count === 3 ? parseTcpTail(H, env) : parseHttpTail(H, env, ctx.haproxyLegacyHttpTimers === true);
 }

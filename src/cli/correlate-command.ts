@@ -11,7 +11,7 @@ import { inferServer, knownServers } from '../sources/server-of.js';
 import { displayPath } from '../sources/spool.js';
 import { compileAppPatterns } from '../pipeline/app-patterns.js';
 import { correlate, newStats, type CorrelateInput } from '../correlate/engine.js';
-import { readHaproxySettings } from '../correlate/haproxy-settings.js';
+import { readHaproxySettings } from '../../parsers/haproxy/settings.js';
 import { sniffFile } from '../sources/sniff.js';
 import { openOutput } from '../sinks/output.js';
 import { renderTable } from '../sinks/report-table.js';

@@ -1,6 +1,7 @@
 /** `goneaway parse`: every record of every file, typed, with its position; a summary on stderr. */
 import type { ParseContext } from '../../parsers/types.js';
-import { FILE_KINDS, newCounts, parseFile, type FileCounts, type FileKind } from '../pipeline/parse-file.js';
+import { newCounts, parseFile, type FileCounts } from '../pipeline/parse-file.js';
+import { FILE_KINDS, type FileKind } from '../sources/file-kind.js';
 import { sniffFile } from '../sources/sniff.js';
 import { displayPath } from '../sources/spool.js';
 import { GoneawayError } from '../errors.js';
@@ -8,6 +9,7 @@ import { haproxyFormats, readableInput, zoneFrom } from './common.js';
 import { zoneWarning } from '../sources/zone-check.js';
 import { openOutput } from '../sinks/output.js';
 import { RecordTable } from '../sinks/record-table.js';
+import { writeRecordNdjson } from '../sinks/record-ndjson.js';
 import { compileAppPatterns } from '../pipeline/app-patterns.js';
 import { loadConfig } from '../config/load.js';
 import { progressFor } from './progress.js';
@@ -76,9 +78,9 @@ export function runParse(files: string[], o: ParseOptions): number {
     const pathJson = JSON.stringify(displayPath(path));
     for (const r of parseFile(path, kind, ctx, counts, { onProgress: progress.update(path) })) {
       if (table) table.add(r);
-      else if (format === 'ndjson') r.writeNdjson(out, pathJson);
+      else if (format === 'ndjson') writeRecordNdjson(out, r, pathJson);
       else {
-        out.write((first ? '\n' : ',\n') + r.ndjson(pathJson));
+        out.write((first ? '\n' : ',\n') + JSON.stringify(r.doc));
         first = false;
       }
     }

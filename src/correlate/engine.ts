@@ -18,7 +18,7 @@ import { matchError, type Match } from './matcher.js';
 import { Repeats } from './repeats.js';
 import type { Remembered } from './left-window.js';
 import { Observations, recommend } from './recommend.js';
-import type { HaproxySettings } from './haproxy-settings.js';
+import type { HaproxySettings } from '../../parsers/haproxy/settings.js';
 
 export interface CorrelateInput {
   haproxy: string[];

@@ -4,7 +4,7 @@
  * (idle time between the thread's last query and the close); configured ones from haproxy.cfg.
  */
 import type { Cause } from './model.js';
-import type { HaproxySettings } from './haproxy-settings.js';
+import type { HaproxySettings } from '../../parsers/haproxy/settings.js';
 import { fmtMs } from './rules.js';
 
 export interface Recommendation {

@@ -6,9 +6,6 @@
 import { sniffFilePrefix, stripContainerPrefix, type ContainerPrefix } from '../sources/container-prefix.js';
 import { statSync } from 'node:fs';
 import type { Doc, ParseContext, ParseIssue, Parsed, RecordKind } from '../../parsers/types.js';
-import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
-import type { BufferedOutput } from '../sinks/output.js';
-import { writeTcplogNdjson } from '../sinks/tcplog-ndjson.js';
 import { parseHaproxyLine } from '../../parsers/haproxy/index.js';
 import { isMysqlErrorRecordStart, parseMysqlErrorRecord } from '../../parsers/mysql/error.js';
 import { isMysqlGeneralRecordStart, newGeneralLogState, parseMysqlGeneralRecord } from '../../parsers/mysql/general.js';
@@ -16,14 +13,12 @@ import { isAppRecordStart, parseAppRecord } from '../../parsers/app/index.js';
 import { readLines, type Line, type LineReaderStats } from '../sources/lines.js';
 import { displayPath } from '../sources/spool.js';
 import { assembleRecords, lineRecords, type RecordText } from '../sources/records.js';
-
-export type FileKind = 'haproxy' | 'mysql-error' | 'mysql-general' | 'app';
-export const FILE_KINDS: readonly FileKind[] = ['haproxy', 'mysql-error', 'mysql-general', 'app'];
+import type { FileKind } from '../sources/file-kind.js';
 
 /**
  * One record of a file with its position. The output document is built on first use: the correlator
  * reads flat fields (HAProxy tcplog records) and `goneaway parse` writes tcplog NDJSON straight from
- * them (tcp-record.ts), so most records never build one (issue #2/#3 speed targets).
+ * them (src/sinks/record-ndjson.ts), so most records never build one (issue #2/#3 speed targets).
  */
 export class OutRecord {
   private built: Doc | undefined;
@@ -46,25 +41,6 @@ export class OutRecord {
   get doc(): Doc {
     if (this.built === undefined) this.built = finish(this.parsed!.doc, this.text, this.offset, this.path, this.kind);
     return this.built;
-  }
-
-  /** `JSON.stringify(doc)`, written straight from the flat fields when the record allows it */
-  ndjson(pathJson?: string): string {
-    const p = this.parsed;
-    if (this.built === undefined && p instanceof TcpLogRecord && p.pristine) {
-      return p.toNdjson(this.text, pathJson ?? JSON.stringify(this.path), this.offset);
-    }
-    return JSON.stringify(this.doc);
-  }
-
-  /** Writes ndjson() and a newline, tcplog records byte by byte (src/sinks/tcplog-ndjson.ts). */
-  writeNdjson(out: BufferedOutput, pathJson: string): void {
-    const p = this.parsed;
-    if (this.built === undefined && p instanceof TcpLogRecord && p.pristine) {
-      writeTcplogNdjson(out, p, this.text, pathJson, this.offset);
-      return;
-    }
-    out.write(JSON.stringify(this.doc) + '\n');
   }
 }
 

@@ -19,7 +19,7 @@ import type { ParseContext } from '../../parsers/types.js';
 import { parseHaproxyLine } from '../../parsers/haproxy/index.js';
 import { parseEnvelope } from '../../parsers/syslog.js';
 import { readLines } from './lines.js';
-import type { HaproxySettings } from '../correlate/haproxy-settings.js';
+import type { HaproxySettings } from '../../parsers/haproxy/settings.js';
 
 export interface KnownServers {
   names: Set<string>;

@@ -9,7 +9,7 @@ import { isMysqlErrorRecordStart, parseMysqlErrorRecord } from '../../parsers/my
 import { isAppRecordStart } from '../../parsers/app/index.js';
 import { readLines } from './lines.js';
 import { sniffContainerPrefix, withoutPrefix } from './container-prefix.js';
-import type { FileKind } from '../pipeline/parse-file.js';
+import type { FileKind } from './file-kind.js';
 
 const SAMPLE_LINES = 200;
 const GENERAL_HEADER =

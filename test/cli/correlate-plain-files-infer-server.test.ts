@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { goneaway, ROOT } from './paths.js';
 import { inferServer, knownServers } from '../../src/sources/server-of.js';
-import { readHaproxySettings } from '../../src/correlate/haproxy-settings.js';
+import { readHaproxySettings } from '../../parsers/haproxy/settings.js';
 import { makeZone } from '../../parsers/time.js';
 
 const D = path.join(ROOT, 'examples/lab/13_mixed');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readHaproxySettings } from '../../src/correlate/haproxy-settings.js';
+import { readHaproxySettings } from '../../parsers/haproxy/settings.js';
 import { Observations, recommend } from '../../src/correlate/recommend.js';
 
 // In TCP mode `timeout tunnel` replaces `timeout client` and `timeout server` once a session is

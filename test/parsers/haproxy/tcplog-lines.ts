@@ -1,7 +1,7 @@
 /**
  * Generated tcplog lines with every optional part: envelopes, '-'/unix/hostname clients, logasap '+',
- * redispatch, extra tokens, a destination token, names that need JSON escaping. Shared by the tests
- * of the two direct NDJSON writers (tcp-record.ts toNdjson, src/sinks/tcplog-ndjson.ts).
+ * redispatch, extra tokens, a destination token, names that need JSON escaping. For the property test
+ * of the tcplog NDJSON byte writer (src/sinks/tcplog-ndjson.ts, test/sinks/tcplog-ndjson-bytes.test.ts).
  */
 import fc from 'fast-check';
 
