@@ -19,7 +19,7 @@ export interface CorrelateInput extends CorrelateSettings {
   onProgress?: (path: string) => ((read: number, size: number) => void) | undefined;
 }
 
-type Timed = SourcedRecord & { time: number };
+export type Timed = SourcedRecord & { time: number };
 
 /** The parsed records of each log, by kind, each in its file order. */
 export interface RecordSources {
@@ -37,8 +37,8 @@ function* timed(records: Iterable<SourcedRecord>, stats: CorrelateStats): Genera
   }
 }
 
-/** The sources in one time-ordered stream, pushed into a Correlator; its events as they become final. */
-export function* correlateSources(src: RecordSources, cfg: CorrelateSettings, stats: CorrelateStats): Generator<Doc> {
+/** The sources in one time-ordered stream (records without a time counted in `stats.untimed`). */
+export function mergeSources(src: RecordSources, stats: CorrelateStats): Generator<Timed> {
   const sources = [
     ...src.haproxy,
     // general before error logs: within one second, a thread's Connect precedes its Aborted line
@@ -46,8 +46,13 @@ export function* correlateSources(src: RecordSources, cfg: CorrelateSettings, st
     ...src.mysqlError,
     ...src.app,
   ].map((s) => timed(s, stats));
+  return mergeByTime(sources);
+}
+
+/** The sources merged by time and pushed into a Correlator; its events as they become final. */
+export function* correlateSources(src: RecordSources, cfg: CorrelateSettings, stats: CorrelateStats): Generator<Doc> {
   const c = new Correlator(cfg, stats);
-  for (const r of mergeByTime(sources)) {
+  for (const r of mergeSources(src, stats)) {
     c.push(r);
     yield* c.advance(r.time);
   }
@@ -67,24 +72,20 @@ function* fileRecords(
     yield { rec, kind, server };
 }
 
-/** `goneaway correlate`: the files of `input`, correlated. */
-export function correlate(input: CorrelateInput, stats: CorrelateStats): Generator<Doc> {
+/** The records of the files of `input`, read as they are consumed (counted in `stats.files`). */
+export function fileSources(input: CorrelateInput, stats: CorrelateStats): RecordSources {
+  const all = (paths: string[]) => paths.map((path) => ({ server: '', path }));
   const files = (kind: SourceKind, l: Array<{ server: string; path: string }>) =>
     l.map((f) => fileRecords(f.path, kind, f.server, input, stats));
-  return correlateSources(
-    {
-      haproxy: files(
-        'haproxy',
-        input.haproxy.map((path) => ({ server: '', path })),
-      ),
-      mysqlGeneral: files('mysql-general', input.mysqlGeneral),
-      mysqlError: files('mysql-error', input.mysqlError),
-      app: files(
-        'app',
-        input.app.map((path) => ({ server: '', path })),
-      ),
-    },
-    input,
-    stats,
-  );
+  return {
+    haproxy: files('haproxy', all(input.haproxy)),
+    mysqlGeneral: files('mysql-general', input.mysqlGeneral),
+    mysqlError: files('mysql-error', input.mysqlError),
+    app: files('app', all(input.app)),
+  };
+}
+
+/** `goneaway correlate`: the files of `input`, correlated. */
+export function correlate(input: CorrelateInput, stats: CorrelateStats): Generator<Doc> {
+  return correlateSources(fileSources(input, stats), input, stats);
 }
