@@ -6,10 +6,8 @@
  */
 import type { Aborted, AppError, Session, Thread } from './model.js';
 import type { Instance } from './store.js';
-
-interface Skew {
-  skew: number;
-}
+import type { CorrelateSettings } from './settings.js';
+import type { Claim } from './claims.js';
 
 /** the line nearest to t among those `ok` accepts */
 function closest(lines: Iterable<Aborted>, t: number, ok: (a: Aborted) => boolean): Aborted | undefined {
@@ -18,8 +16,8 @@ function closest(lines: Iterable<Aborted>, t: number, ok: (a: Aborted) => boolea
   return best;
 }
 
-/** The Aborted line of a thread: attached at ingestion, or found by id (same-second ordering). */
-export function abortedOf(inst: Instance | undefined, th: Thread | undefined): Thread['aborted'] {
+/** The Aborted line of a thread: attached at ingestion, or found by id (same-second ordering; claimed in `claims`). */
+export function abortedOf(inst: Instance | undefined, th: Thread | undefined, claims: Claim[]): Thread['aborted'] {
   if (!th) return undefined;
   if (th.aborted) return th.aborted;
   if (!inst) return undefined;
@@ -35,9 +33,8 @@ export function abortedOf(inst: Instance | undefined, th: Thread | undefined): T
     }
   for (const a of inst.abortedById.get(th.id) ?? []) {
     if (a.t >= from && a.t <= to && a.reason !== 'killed') {
-      th.aborted = { t: a.t, reason: a.reason, ev: a.ev };
-      a.claimed = true;
-      return th.aborted;
+      claims.push({ kind: 'aborted', line: a, thread: th });
+      return { t: a.t, reason: a.reason, ev: a.ev };
     }
   }
   return undefined;
@@ -48,25 +45,21 @@ export function abortedNear(
   inst: Instance | undefined,
   th: Thread | undefined,
   s: Session,
-  st: Skew,
-  bind: boolean,
+  cfg: CorrelateSettings,
+  claims: Claim[],
 ): Thread['aborted'] {
-  const own = abortedOf(inst, th);
+  const own = abortedOf(inst, th, claims);
   if (own) return own;
   if (s.aborted) return s.aborted;
   if (!inst) return undefined;
   const best = closest(
-    inst.aborted.range(s.end - st.skew - 1000, s.end + st.skew + 3000),
+    inst.aborted.range(s.end - cfg.skew - 1000, s.end + cfg.skew + 3000),
     s.end,
     (a) => !a.claimed && a.reason !== 'killed',
   );
   if (!best) return undefined;
-  const found = { t: best.t, reason: best.reason, ev: best.ev };
-  if (bind) {
-    best.claimed = true;
-    s.aborted = found;
-  }
-  return found;
+  claims.push({ kind: 'aborted', line: best, session: s });
+  return { t: best.t, reason: best.reason, ev: best.ev };
 }
 
 /**
@@ -83,27 +76,29 @@ export function abortedNear(
 export function orphanAborted(
   inst: Instance | undefined,
   s: Session,
-  st: Skew,
+  cfg: CorrelateSettings,
   err: AppError | undefined,
-  bind: boolean,
+  claims: Claim[],
 ): Aborted | undefined {
   if (!inst) return undefined;
   if (err?.threadId !== undefined) {
     const best = closest(
       inst.abortedById.get(err.threadId) ?? [],
       s.end,
-      (a) => a.t >= s.accept - st.skew - 1000 && a.t <= s.end + st.skew + 3000,
+      (a) => a.t >= s.accept - cfg.skew - 1000 && a.t <= s.end + cfg.skew + 3000,
     );
-    if (best && bind) best.claimed = true;
-    if (best) return best;
+    if (best) {
+      claims.push({ kind: 'aborted', line: best });
+      return best;
+    }
   }
   if (s.state[0] !== '-') return undefined;
-  const from = err ? s.accept - st.skew - 1000 : s.end - st.skew - 1000;
+  const from = err ? s.accept - cfg.skew - 1000 : s.end - cfg.skew - 1000;
   let best: Aborted | undefined;
-  for (const a of inst.aborted.range(from, s.end + st.skew)) {
+  for (const a of inst.aborted.range(from, s.end + cfg.skew)) {
     if (a.claimed || a.reason !== 'killed' || a.byShutdown) continue;
     if (!best || a.t >= best.t) best = a;
   }
-  if (best && bind) best.claimed = true;
+  if (best) claims.push({ kind: 'aborted', line: best });
   return best;
 }

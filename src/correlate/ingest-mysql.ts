@@ -142,7 +142,7 @@ export function ingestError(store: Store, instName: string, r: OutRecord): void 
     case 'signal': {
       // A crash is only seen afterwards (kill -9 logs nothing): it happened after the last line
       // this instance wrote before the recovery (LAB_FINDINGS 06b). Use that line's time.
-      const last = inst.events.size ? inst.events.items[inst.events.items.length - 1] : undefined;
+      const last = inst.events.last();
       if (last && last.type === 'crash' && r.t - last.t < 600_000) return; // same crash, more lines
       // the server's own startup lines come before its recovery line: use the silence before them
       const at =

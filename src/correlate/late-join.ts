@@ -20,12 +20,8 @@ import { HINT_SCAN, fmtLong, mayBeFor, type Remembered } from './left-window.js'
 import { decideSession } from './rules.js';
 import type { Store } from './store.js';
 import type { AppError, Session, Thread, Verdict } from './model.js';
-
-interface Settings {
-  maxLag: number;
-  settle: number;
-  skew: number;
-}
+import type { CorrelateSettings } from './settings.js';
+import { applyClaims } from './claims.js';
 export interface LateMatch {
   verdict: Verdict;
   session: Session;
@@ -44,24 +40,22 @@ function isServerSideClosure(s: Session): boolean {
   return s.state[0] !== 'C' && c1 !== undefined && !'CQRT'.includes(c1);
 }
 
-export function lateJoin(store: Store, e: AppError, cfg: Settings, st: { skew: number }): LateMatch | undefined {
+export function lateJoin(store: Store, e: AppError, cfg: CorrelateSettings): LateMatch | undefined {
   if (e.localPort !== undefined) return undefined;
   const before = e.t - cfg.maxLag - cfg.skew - cfg.settle;
   const ok = (s: Session) => mayBeFor(e, s) && isServerSideClosure(s);
   // newest first: closures still in the window's list (it keeps them a margin beyond max_error_lag),
   // then those that left it with their verdict
   const pool: Array<{ s: Session; r: Remembered | undefined }> = [];
-  const ab = store.abnormal;
-  const top = ab.lowerBound(before);
-  for (let i = top - 1; i >= Math.max(ab.head, top - HINT_SCAN) && pool.length < MAX_CANDIDATES; i--) {
-    const s = ab.items[i]!;
+  for (const s of store.abnormal.newestBefore(before, HINT_SCAN)) {
+    if (pool.length >= MAX_CANDIDATES) break;
     if (ok(s)) pool.push({ s, r: undefined });
   }
   for (const r of store.left.candidates(e, before, MAX_CANDIDATES - pool.length, isServerSideClosure))
     pool.push({ s: r.s, r });
   let chosen: { s: Session; r: Remembered | undefined; v: Verdict } | undefined;
   for (const c of pool) {
-    const v = c.r ? c.r.v : decideSession(store, c.s, st, e, false);
+    const v = c.r ? c.r.v : decideSession(store, c.s, cfg, e).verdict;
     if (v.cause !== 'unknown') {
       chosen = { ...c, v };
       break;
@@ -71,7 +65,13 @@ export function lateJoin(store: Store, e: AppError, cfg: Settings, st: { skew: n
   const s = chosen.s;
   s.claimed = true;
   // a remembered verdict is shared with its (now withheld) connection event: copy before changing
-  const v: Verdict = chosen.r ? { ...chosen.v, evidence: [...chosen.v.evidence] } : decideSession(store, s, st, e);
+  let v: Verdict;
+  if (chosen.r) v = { ...chosen.v, evidence: [...chosen.v.evidence] };
+  else {
+    const d = decideSession(store, s, cfg, e);
+    applyClaims(d.claims);
+    v = d.verdict;
+  }
   let agree = 0;
   for (const c of pool) if (c.s === s || (c.s.state[0] === s.state[0] && c.s.server === s.server)) agree++;
   const base = e.clients ? 0.6 : 0.5;

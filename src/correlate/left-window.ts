@@ -58,6 +58,11 @@ export class LeftWindow {
     return out;
   }
 
+  /** the end of the oldest closure still remembered (the Correlator's held positions) */
+  oldestEnd(): number | undefined {
+    return this.head < this.items.length ? this.items[this.head]!.s.end : undefined;
+  }
+
   /** every entry still remembered, oldest first (end of input) */
   drain(): Remembered[] {
     const out = this.items.slice(this.head);

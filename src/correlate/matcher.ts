@@ -11,6 +11,8 @@ import { appCanOwn } from './left-window.js';
 import { DOWN_DETECTION, decideSession, fmtMs, mayBeServerClosed } from './rules.js';
 import type { Store } from './store.js';
 import { TERMINATOR_OF, type AppError, type Cause, type Session, type Thread, type Verdict } from './model.js';
+import type { CorrelateSettings } from './settings.js';
+import { applyClaims } from './claims.js';
 
 export interface Match {
   verdict: Verdict;
@@ -21,11 +23,6 @@ export interface Match {
   /** the session's MySQL thread when it was decided as the session left the window (late joins) */
   decidedThread?: { th: Thread | undefined } | undefined;
 }
-interface Settings {
-  maxLag: number;
-  settle: number;
-  skew: number;
-}
 
 const MAX_CANDIDATES = 64;
 /** how much later than the app's error HAProxy may log the same close */
@@ -33,7 +30,7 @@ const CLOSE_JITTER = 100;
 /** errors in which the server said why it closes: the app's next use of that handle fails again */
 const SERVER_ANNOUNCED = new Set(['1153', '4031', '1927', '1053', '1080']);
 
-export function matchError(store: Store, e: AppError, cfg: Settings, st: { skew: number }): Match {
+export function matchError(store: Store, e: AppError, cfg: CorrelateSettings): Match {
   const http = httpImpact(store, e, cfg);
   const lo = e.t - cfg.maxLag - cfg.skew;
   const hi = e.t + e.res + cfg.skew;
@@ -57,8 +54,9 @@ export function matchError(store: Store, e: AppError, cfg: Settings, st: { skew:
     if (best) {
       best.reusableBy = !best.claimed && SERVER_ANNOUNCED.has(e.code) ? e.file : undefined;
       best.claimed = true;
-      const v = decideSession(store, best, st, e);
-      return { verdict: v, session: best, method: 'client_port', candidates: 1, http };
+      const { verdict, claims } = decideSession(store, best, cfg, e);
+      applyClaims(claims);
+      return { verdict, session: best, method: 'client_port', candidates: 1, http };
     }
   }
   // time only
@@ -73,10 +71,8 @@ export function matchError(store: Store, e: AppError, cfg: Settings, st: { skew:
   // the most recent unclaimed abnormal closures before the error, newest first, bounded: an
   // incident with thousands of timeouts must not make every error scan all of them
   const before: Session[] = [];
-  const ab = store.abnormal;
-  for (let i = ab.lowerBound(hi + 1) - 1; i >= ab.head && before.length < MAX_CANDIDATES; i--) {
-    const s = ab.items[i]!;
-    if (s.end < lo) break;
+  for (const s of store.abnormal.newestBefore(hi + 1)) {
+    if (before.length >= MAX_CANDIDATES || s.end < lo) break;
     if (!s.claimed && fromApp(s)) before.push(s);
   }
   const earlier = before.filter((s) => s.state[0] !== 'C' && !near(s));
@@ -105,8 +101,8 @@ export function matchError(store: Store, e: AppError, cfg: Settings, st: { skew:
       return c;
     };
     const scored = atError
-      .filter((s) => mayFit(s) && (mayBeServerClosed(store, s, st) || e.code === '1153' || e.code === '4031'))
-      .map((s) => ({ s, v: decideSession(store, s, st, e, false) }))
+      .filter((s) => mayFit(s) && (mayBeServerClosed(store, s, cfg) || e.code === '1153' || e.code === '4031'))
+      .map((s) => ({ s, v: decideSession(store, s, cfg, e).verdict }))
       .filter(
         (x) =>
           x.v.cause !== 'unknown' &&
@@ -158,7 +154,8 @@ export function matchError(store: Store, e: AppError, cfg: Settings, st: { skew:
   if (s) {
     s.reusableBy = !s.claimed && SERVER_ANNOUNCED.has(e.code) ? e.file : undefined;
     s.claimed = true;
-    const v = decideSession(store, s, st, e);
+    const { verdict: v, claims } = decideSession(store, s, cfg, e);
+    applyClaims(claims);
     // candidates that would tell another story lower the confidence (never a silent guess)
     // A candidate inside the error's own timestamp window weighs more than one seconds away.
     const w = (c: Session) => (method === 'time_at_error' && Math.abs(c.end - mid) > e.res / 2 + 250 ? 0.4 : 1);
@@ -177,7 +174,7 @@ export function matchError(store: Store, e: AppError, cfg: Settings, st: { skew:
     if (pool.length > 1) v.why += ` (time-only join: ${pool.length} candidate sessions, ${agree} alike)`;
     return { verdict: v, session: s, method, candidates: pool.length, http };
   }
-  return { ...mysqlOnly(store, e, cfg, st), http };
+  return { ...mysqlOnly(store, e, cfg), http };
 }
 
 function nearest(l: Session[], t: number): Session {
@@ -187,7 +184,7 @@ function nearest(l: Session[], t: number): Session {
 }
 
 /** No HAProxy session: what the MySQL logs say near the error. */
-function mysqlOnly(store: Store, e: AppError, cfg: Settings, st: { skew: number }): Omit<Match, 'http'> {
+function mysqlOnly(store: Store, e: AppError, cfg: CorrelateSettings): Omit<Match, 'http'> {
   const lo = e.t - cfg.maxLag - cfg.skew,
     hi = e.t + e.res + cfg.skew + cfg.settle;
   let best: { cause: Cause; t: number; why: string; ev: import('./model.js').Evidence } | undefined;
@@ -252,7 +249,7 @@ function mysqlOnly(store: Store, e: AppError, cfg: Settings, st: { skew: number 
     };
   }
   // nothing inside max_error_lag: the first use of a connection closed longer before (late-join.ts)
-  const late = lateJoin(store, e, cfg, st);
+  const late = lateJoin(store, e, cfg);
   if (late)
     return {
       verdict: late.verdict,
@@ -276,7 +273,7 @@ function mysqlOnly(store: Store, e: AppError, cfg: Settings, st: { skew: number 
 }
 
 /** The user-facing request that failed because of the error: a 5xx in flight at that time. */
-function httpImpact(store: Store, e: AppError, cfg: Settings): Session | undefined {
+function httpImpact(store: Store, e: AppError, cfg: CorrelateSettings): Session | undefined {
   let best: Session | undefined;
   for (const s of store.http5xx.range(e.t - cfg.skew, e.t + e.res + cfg.skew + 600_000)) {
     if (s.accept > e.t + e.res + cfg.skew) continue;

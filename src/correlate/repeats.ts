@@ -49,6 +49,15 @@ export class Repeats {
     private readonly skew: number,
   ) {}
 
+  /** the time of the oldest error remembered here at or after `since` (older ones can no longer be
+   *  repeated: every window above is at most max_error_lag) — the Correlator's held positions */
+  oldest(since: number): number | undefined {
+    let t = Infinity;
+    for (const m of [this.byWorker, this.byFile, this.goDriver])
+      for (const l of m.values()) if (l.t >= since) t = Math.min(t, l.t);
+    return t === Infinity ? undefined : t;
+  }
+
   /** `join` runs the real matcher (matcher.ts) when the error is not a repeat */
   match(e: AppError, join: () => Match): Match {
     const goPrev = GO_RETURNED.has(e.code) ? this.goDriver.get(e.file) : undefined;

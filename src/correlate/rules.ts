@@ -21,19 +21,14 @@ import { acceptKey, type Instance, type Store } from './store.js';
 import { isProbeThread } from './ingest-mysql.js';
 import { decodeTermination } from '../../parsers/haproxy/termination.js';
 import { abortedNear, abortedOf, orphanAborted } from './aborted.js';
+import type { CorrelateSettings } from './settings.js';
+import type { Claim, Decision } from './claims.js';
 
-export interface RuleSettings {
-  skew: number;
-}
-
-/** The MySQL thread behind a session: exact by thread id when the app gave one, else by Connect time on that server. */
-export function threadFor(
-  store: Store,
-  s: Session,
-  st: RuleSettings,
-  threadId?: number,
-  bind = true,
-): Thread | undefined {
+/**
+ * The MySQL thread behind a session: exact by thread id when the app gave one, else by Connect time on
+ * that server. Pure: the caller that keeps the mapping binds it (claims.ts).
+ */
+export function threadFor(store: Store, s: Session, cfg: CorrelateSettings, threadId?: number): Thread | undefined {
   const inst = store.instances.get(s.server);
   if (!inst) return undefined;
   if (threadId !== undefined) {
@@ -41,16 +36,13 @@ export function threadFor(
     if (l) {
       for (let i = l.length - 1; i >= 0; i--) {
         const th = l[i]!;
-        if (th.connectT === undefined || th.connectT <= s.end + st.skew + 1000) {
-          if (bind) th.session = s;
-          return th;
-        }
+        if (th.connectT === undefined || th.connectT <= s.end + cfg.skew + 1000) return th;
       }
     }
   }
   // Connect lines have 1 s resolution (MariaDB); the server sees the connection Tc ms after accept.
-  const lo = Math.floor((s.accept - st.skew) / 1000) - 1,
-    hi = Math.floor((s.accept + st.skew) / 1000) + 1;
+  const lo = Math.floor((s.accept - cfg.skew) / 1000) - 1,
+    hi = Math.floor((s.accept + cfg.skew) / 1000) + 1;
   let best: Thread | undefined,
     bestD = Infinity;
   let tied: Thread[] | undefined;
@@ -58,20 +50,20 @@ export function threadFor(
     for (const th of inst.bySecond.get(k) ?? []) {
       if (th.session && th.session !== s) continue;
       if (isProbeThread(th)) continue;
-      if (th.quitT !== undefined && th.quitT < s.accept - st.skew - 1000) continue;
+      if (th.quitT !== undefined && th.quitT < s.accept - cfg.skew - 1000) continue;
       // the thread's own end must agree with the session's end. A Quit is the client's clean close:
       // HAProxy closes both sides within milliseconds, so the session ends in the Quit's second
       // (general-log stamps are truncated to it). A DBA's `KILL` thread connects and quits during
       // the victim's session; without this it passes for a same-second app connection (lab 04).
-      if (th.quitT !== undefined && (s.end < th.quitT - st.skew || s.end > th.quitT + 1000 + st.skew)) continue;
+      if (th.quitT !== undefined && (s.end < th.quitT - cfg.skew || s.end > th.quitT + 1000 + cfg.skew)) continue;
       // An Aborted line is written when the server notices the close: "timeout reading" when it
       // closes, "error reading/writing" after HAProxy did. A "(KILLED)" line is the KILL's time: a
       // half-open victim's session ends whenever the app next writes (LAB_FINDINGS 04), no bound.
       const ab = th.aborted && th.aborted.reason !== 'killed' ? th.aborted.t : undefined;
       const end = th.quitT ?? ab;
-      if (end !== undefined && Math.abs(end - s.end) > st.skew + 2000 && end < s.end) continue;
+      if (end !== undefined && Math.abs(end - s.end) > cfg.skew + 2000 && end < s.end) continue;
       // a thread killed after the session ended cannot be it
-      if (th.killed && th.killed.t > s.end + st.skew + 1000) continue;
+      if (th.killed && th.killed.t > s.end + cfg.skew + 1000) continue;
       // Distances to what a stamp means: a whole-second stamp k is any instant of [k, k + 1 s), so
       // an accept at .586 is 0 ms from a Connect logged in that second and 414 ms from one logged
       // the next. A KILLed running query ends its session at the KILL; an idle victim later.
@@ -86,7 +78,6 @@ export function threadFor(
     }
   }
   if (tied && best && best.connectT !== undefined) best = byAcceptRank(inst, s, tied);
-  if (best && bind) best.session = s;
   return best;
 }
 
@@ -214,15 +205,19 @@ function verdict(
 
 const APP_TIMEOUT = /timed? ?out|timeout/i;
 
-export function decideSession(store: Store, s: Session, st: RuleSettings, err?: AppError, bind = true): Verdict {
-  const v = decide(store, s, st, err, bind);
-  if (v.at === undefined) v.at = s.end;
-  return v;
+/** Who closed `s` and why (for the app error `err` when given), and what that verdict claims: the caller
+ *  that keeps the verdict applies them (claims.ts). */
+export function decideSession(store: Store, s: Session, cfg: CorrelateSettings, err?: AppError): Decision<Verdict> {
+  const claims: Claim[] = [];
+  const verdict = decide(store, s, cfg, err, claims);
+  if (verdict.at === undefined) verdict.at = s.end;
+  return { verdict, claims };
 }
 
-function decide(store: Store, s: Session, st: RuleSettings, err: AppError | undefined, bind: boolean): Verdict {
+function decide(store: Store, s: Session, cfg: CorrelateSettings, err: AppError | undefined, claims: Claim[]): Verdict {
   const inst = store.instances.get(s.server);
-  const th = threadFor(store, s, st, err?.threadId, bind);
+  const th = threadFor(store, s, cfg, err?.threadId);
+  if (th) claims.push({ kind: 'thread', thread: th, session: s });
   const evidence: Evidence[] = [s.ev];
   if (th?.connectEv) evidence.push(th.connectEv);
   if (th?.lastEv && th.lastEv !== th.connectEv) evidence.push(th.lastEv);
@@ -231,7 +226,7 @@ function decide(store: Store, s: Session, st: RuleSettings, err: AppError | unde
   // second, so a logged time is never later than the real one)
   // Without a general log (most production servers) there is no thread table: the error log's own
   // Aborted lines are joined by the app's thread id, or a (KILLED) one by time on the session's server
-  const orphan = th === undefined ? orphanAborted(inst, s, st, err, bind) : undefined;
+  const orphan = th === undefined ? orphanAborted(inst, s, cfg, err, claims) : undefined;
   const orphanKill =
     orphan?.reason === 'killed' && !orphan.byShutdown
       ? { t: orphan.t, by: orphan.killer, byUser: undefined, ev: orphan.ev }
@@ -250,7 +245,7 @@ function decide(store: Store, s: Session, st: RuleSettings, err: AppError | unde
   const plainClose = c0 === '-' && th === undefined && err === undefined;
   const life =
     th?.quitT === undefined
-      ? lifecycleDuring(inst, s.accept - st.skew, s.end + 500, plainClose ? s.end + 500 : s.end + DOWN_DETECTION)
+      ? lifecycleDuring(inst, s.accept - cfg.skew, s.end + 500, plainClose ? s.end + 500 : s.end + DOWN_DETECTION)
       : undefined;
   const mysqlFirst = (base: number): Verdict | undefined => {
     if (killed) {
@@ -304,7 +299,7 @@ function decide(store: Store, s: Session, st: RuleSettings, err: AppError | unde
   };
   switch (c0) {
     case 'K': {
-      for (const h of store.haEvents.range(s.end - 5000 - st.skew, s.end + st.skew)) {
+      for (const h of store.haEvents.range(s.end - 5000 - cfg.skew, s.end + cfg.skew)) {
         if (h.type === 'hard_stop' && (h.pid === undefined || s.pid === undefined || h.pid === s.pid)) {
           evidence.push(h.ev);
           return verdict(
@@ -326,7 +321,7 @@ function decide(store: Store, s: Session, st: RuleSettings, err: AppError | unde
       const m = mysqlFirst(0.8);
       if (m) return m;
       let down: Evidence | undefined;
-      for (const h of store.haEvents.range(s.end - 3000 - st.skew, s.end + st.skew + 1000))
+      for (const h of store.haEvents.range(s.end - 3000 - cfg.skew, s.end + cfg.skew + 1000))
         if (h.type === 'down' && (!h.server || h.server === s.server)) {
           down = h.ev;
         }
@@ -348,7 +343,7 @@ function decide(store: Store, s: Session, st: RuleSettings, err: AppError | unde
     case 'c': {
       const m = mysqlFirst(0.85);
       if (m) return m;
-      const ab = orphan ?? abortedNear(inst, th, s, st, bind);
+      const ab = orphan ?? abortedNear(inst, th, s, cfg, claims);
       if (ab) evidence.push(ab.ev);
       return verdict(
         'haproxy_timeout_client',
@@ -359,7 +354,7 @@ function decide(store: Store, s: Session, st: RuleSettings, err: AppError | unde
     }
     case 's': {
       if (killed && killed.t < s.end - 1000) return mysqlFirst(0.85)!;
-      const ab = orphan ?? abortedNear(inst, th, s, st, bind);
+      const ab = orphan ?? abortedNear(inst, th, s, cfg, claims);
       if (ab) evidence.push(ab.ev);
       return verdict(
         'haproxy_timeout_server',
@@ -371,7 +366,7 @@ function decide(store: Store, s: Session, st: RuleSettings, err: AppError | unde
     case 'S': {
       const m = mysqlFirst(0.85);
       if (m) return m;
-      const ab = orphan ?? abortedNear(inst, th, s, st, bind);
+      const ab = orphan ?? abortedNear(inst, th, s, cfg, claims);
       if (ab) {
         evidence.push(ab.ev);
         if (ab.reason === 'timeout_reading')
@@ -456,7 +451,7 @@ function decide(store: Store, s: Session, st: RuleSettings, err: AppError | unde
       if (m) return m;
       const h = appHint();
       if (h) return h;
-      const ab = orphan ?? abortedOf(inst, th);
+      const ab = orphan ?? abortedOf(inst, th, claims);
       if (ab) {
         evidence.push(ab.ev);
         if (ab.reason === 'timeout_reading')
@@ -478,7 +473,7 @@ function decide(store: Store, s: Session, st: RuleSettings, err: AppError | unde
       }
       // The app process died or dropped its socket without COM_QUIT: the kernel's FIN looks like a
       // normal close to HAProxy (`--`), MySQL says the client vanished (lab 11: SIGKILLed workers).
-      if (!err && ab && ab.reason === 'error_reading' && ab.t >= s.end - st.skew - 1000 && ab.t <= s.end + st.skew) {
+      if (!err && ab && ab.reason === 'error_reading' && ab.t >= s.end - cfg.skew - 1000 && ab.t <= s.end + cfg.skew) {
         return withAt(
           ab.t,
           'app_closed',
@@ -523,14 +518,14 @@ export function fmtMs(ms: number | undefined): string {
  * a shutdown/crash/DOWN, an Aborted line during the session)? If not, its verdict can only be
  * "unknown", and the costly thread mapping is skipped.
  */
-export function mayBeServerClosed(store: Store, s: Session, st: RuleSettings): boolean {
+export function mayBeServerClosed(store: Store, s: Session, cfg: CorrelateSettings): boolean {
   if (s.state[0] !== '-') return true;
   const inst = store.instances.get(s.server);
   if (!inst) return false;
-  const from = s.accept - st.skew - 1000;
+  const from = s.accept - cfg.skew - 1000;
   return (
     inst.kills.any(from, s.end + 500) ||
     inst.events.any(from, s.end + DOWN_DETECTION) ||
-    inst.aborted.any(from, s.end + st.skew + 3000)
+    inst.aborted.any(from, s.end + cfg.skew + 3000)
   );
 }

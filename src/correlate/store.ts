@@ -28,9 +28,9 @@ import {
  * correlate bench does tens of millions of them).
  */
 export class TimeList<T> {
-  items: T[] = [];
-  keys: number[] = [];
-  head = 0;
+  private items: T[] = [];
+  private keys: number[] = [];
+  private head = 0;
   constructor(readonly key: (x: T) => number) {}
   add(x: T): void {
     const k = this.key(x);
@@ -46,7 +46,7 @@ export class TimeList<T> {
     }
   }
   /** index of the first item with key >= k */
-  lowerBound(k: number): number {
+  private lowerBound(k: number): number {
     const keys = this.keys;
     let lo = this.head,
       hi = keys.length;
@@ -77,6 +77,19 @@ export class TimeList<T> {
       this.head = 0;
     }
     return out;
+  }
+  /** the items with key < k, newest first, at most `limit` of them looked at */
+  *newestBefore(k: number, limit = Infinity): Generator<T> {
+    const top = this.lowerBound(k);
+    for (let i = top - 1; i >= this.head && top - i <= limit; i--) yield this.items[i]!;
+  }
+  /** the item with the greatest key */
+  last(): T | undefined {
+    return this.items.length > this.head ? this.items[this.items.length - 1] : undefined;
+  }
+  /** the smallest key still held */
+  firstKey(): number | undefined {
+    return this.items.length > this.head ? this.keys[this.head] : undefined;
   }
   get size(): number {
     return this.items.length - this.head;

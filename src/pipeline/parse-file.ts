@@ -153,7 +153,20 @@ export function* parseFile(
   const prefix = sniffFilePrefix(path, kind);
   counts.prefix = prefix;
   const raw = readLines(path, opts.stats, opts.onProgress);
-  const lines = prefix ? stripContainerPrefix(raw, prefix) : raw;
+  yield* parseLines(prefix ? stripContainerPrefix(raw, prefix) : raw, shownAs, kind, ctx, counts);
+}
+
+/**
+ * The records of lines already read (a file's, or lines held in memory: the correlator's tests). `ctx`
+ * is updated as the lines go (its refTime follows them); `path` is the name the records carry.
+ */
+export function* parseLines(
+  lines: Iterable<Line>,
+  shownAs: string,
+  kind: FileKind,
+  ctx: ParseContext,
+  counts: FileCounts,
+): Generator<OutRecord> {
   if (kind === 'haproxy') {
     yield* haproxyRecords(lines, shownAs, ctx, counts);
     return;

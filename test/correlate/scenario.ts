@@ -1,11 +1,12 @@
 /**
  * Builds small synthetic incidents in the shapes real HAProxy 2.6 / MariaDB 10.11 / apps wrote in
- * LAB_FINDINGS, writes them to a temp dir and runs the correlator in-process.
+ * LAB_FINDINGS, parses their lines in memory and pushes the records into the correlator in-process.
  */
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { correlate, newStats } from '../../src/correlate/engine.js';
+import { newStats } from '../../src/correlate/engine.js';
+import { correlateSources, type RecordSources } from '../../src/correlate/correlate-batch.js';
+import type { SourceKind, SourcedRecord } from '../../src/correlate/correlator.js';
+import { newCounts, parseLines } from '../../src/pipeline/parse-file.js';
+import type { Line } from '../../src/sources/lines.js';
 import { makeZone } from '../../parsers/time.js';
 import type { Doc } from '../../parsers/types.js';
 
@@ -168,60 +169,56 @@ export class Incident {
     return this;
   }
 
-  /** Writes the files (each sorted by time, as the components would) and correlates them. */
+  /** The records of each log (each sorted by time, as the components would write it), as the correlator gets them. */
+  sources(): RecordSources {
+    const log = (name: string, kind: SourceKind, l: Array<{ t: number; line: string }>, server = '') => {
+      const text = [...l].sort((a, b) => a.t - b.t).map((x) => x.line);
+      const lines: Line[] = [];
+      let offset = 0;
+      for (const t of text.join('\n').split('\n')) {
+        if (!text.length) break;
+        lines.push({ text: t, offset, lineNo: lines.length + 1 });
+        offset += Buffer.byteLength(t) + 1;
+      }
+      const ctx = { zone: makeZone('UTC'), refTime: T0 };
+      const records: SourcedRecord[] = [];
+      for (const rec of parseLines(lines, `incident/${name}`, kind, ctx, newCounts(name, kind)))
+        records.push({ rec, kind, server });
+      return records;
+    };
+    const servers = new Set([...Object.keys(this.errors), ...Object.keys(this.general), 'replica1']);
+    return {
+      haproxy: [log('haproxy.log', 'haproxy', this.haproxy)],
+      mysqlGeneral: [...servers].map((s) => log(`${s}-general.log`, 'mysql-general', this.general[s] ?? [], s)),
+      mysqlError: [...servers].map((s) => log(`${s}-error.log`, 'mysql-error', this.errors[s] ?? [], s)),
+      app: [
+        log('app-php.log', 'app', this.php),
+        log('app-node.log', 'app', this.node),
+        log('app-python.log', 'app', this.py),
+        ...(this.go.length ? [log('app-go.log', 'app', this.go)] : []),
+        ...(this.java.length ? [log('app-java.log', 'app', this.java)] : []),
+      ],
+    };
+  }
+
+  /** Correlates the incident's records. */
   run(opts: { skew?: number; maxLag?: number; settle?: number; phpClients?: string[] } = {}): {
     events: Doc[];
     appErrors: Doc[];
     connections: Doc[];
   } {
-    const dir = mkdtempSync(path.join(tmpdir(), 'goneaway-incident-'));
-    const write = (name: string, l: Array<{ t: number; line: string }>) => {
-      const p = path.join(dir, name);
-      writeFileSync(
-        p,
-        [...l]
-          .sort((a, b) => a.t - b.t)
-          .map((x) => x.line)
-          .join('\n') + (l.length ? '\n' : ''),
-      );
-      return p;
-    };
-    const haproxy = [write('haproxy.log', this.haproxy)];
-    const app = [
-      write('app-php.log', this.php),
-      write('app-node.log', this.node),
-      write('app-python.log', this.py),
-      ...(this.go.length ? [write('app-go.log', this.go)] : []),
-      ...(this.java.length ? [write('app-java.log', this.java)] : []),
+    const events = [
+      ...correlateSources(
+        this.sources(),
+        {
+          appClients: opts.phpClients ? new Map([['incident/app-php.log', new Set(opts.phpClients)]]) : undefined,
+          skew: opts.skew ?? 2000,
+          maxLag: opts.maxLag ?? 900_000,
+          settle: opts.settle ?? 5000,
+        },
+        newStats(),
+      ),
     ];
-    const servers = new Set([...Object.keys(this.errors), ...Object.keys(this.general), 'replica1']);
-    const mysqlError = [...servers].map((s) => ({ server: s, path: write(`${s}-error.log`, this.errors[s] ?? []) }));
-    const mysqlGeneral = [...servers].map((s) => ({
-      server: s,
-      path: write(`${s}-general.log`, this.general[s] ?? []),
-    }));
-    const stats = newStats();
-    let events: Doc[];
-    try {
-      events = [
-        ...correlate(
-          {
-            haproxy,
-            app,
-            mysqlError,
-            mysqlGeneral,
-            ctx: { zone: makeZone('UTC'), refTime: T0 },
-            appClients: opts.phpClients ? new Map([[app[0]!, new Set(opts.phpClients)]]) : undefined,
-            skew: opts.skew ?? 2000,
-            maxLag: opts.maxLag ?? 900_000,
-            settle: opts.settle ?? 5000,
-          },
-          stats,
-        ),
-      ];
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
     const kind = (k: string) => events.filter((e) => (e.goneaway as Doc).kind === k);
     return { events, appErrors: kind('app_error'), connections: kind('connection') };
   }

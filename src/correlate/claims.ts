@@ -1,0 +1,37 @@
+/**
+ * What a decision takes for itself. The rules (rules.ts, aborted.ts) are pure: deciding a session
+ * returns its verdict and the claims that verdict rests on (the MySQL thread behind the session, the
+ * Aborted line it used); only the caller that keeps the verdict applies them. The matcher weighs many
+ * candidate sessions for one error and keeps one: the others' claims are dropped, so a candidate that
+ * lost does not keep a thread or an Aborted line another session needs.
+ */
+import type { Aborted, Session, Thread } from './model.js';
+
+export type Claim =
+  /** the thread is this session's: `threadFor` skips it for any other session */
+  | { kind: 'thread'; thread: Thread; session: Session }
+  /** the Aborted line is used: no other session takes it; it is remembered on the session or thread */
+  | { kind: 'aborted'; line: Aborted; session?: Session | undefined; thread?: Thread | undefined };
+
+export interface Decision<V> {
+  verdict: V;
+  claims: Claim[];
+}
+
+export function applyClaims(claims: readonly Claim[]): void {
+  for (const c of claims) {
+    if (c.kind === 'thread') {
+      c.thread.session = c.session;
+      continue;
+    }
+    c.line.claimed = true;
+    const seen = { t: c.line.t, reason: c.line.reason, ev: c.line.ev };
+    if (c.session) c.session.aborted = seen;
+    if (c.thread && !c.thread.aborted) c.thread.aborted = seen;
+  }
+}
+
+/** binds `th` to `s` (a decision kept without `decideSession`: a closure leaving the window) */
+export function bindThread(th: Thread | undefined, s: Session): void {
+  if (th) applyClaims([{ kind: 'thread', thread: th, session: s }]);
+}

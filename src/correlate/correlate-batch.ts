@@ -1,0 +1,91 @@
+/**
+ * The batch driver of the Correlator (`goneaway correlate`): opens the files, merges their records by
+ * time and pushes them; the events stream out as they become final.
+ */
+import type { Doc, ParseContext } from '../../parsers/types.js';
+import { newCounts, parseFile } from '../pipeline/parse-file.js';
+import { mergeByTime } from './merge.js';
+import type { CorrelateStats } from './engine.js';
+import type { CorrelateSettings } from './settings.js';
+import { Correlator, orderTime, type SourceKind, type SourcedRecord } from './correlator.js';
+
+/** the files to correlate, and how to read them */
+export interface CorrelateInput extends CorrelateSettings {
+  haproxy: string[];
+  mysqlError: Array<{ server: string; path: string }>;
+  mysqlGeneral: Array<{ server: string; path: string }>;
+  app: string[];
+  ctx: ParseContext;
+  onProgress?: (path: string) => ((read: number, size: number) => void) | undefined;
+}
+
+export type Timed = SourcedRecord & { time: number };
+
+/** The parsed records of each log, by kind, each in its file order. */
+export interface RecordSources {
+  haproxy: Iterable<SourcedRecord>[];
+  mysqlGeneral: Iterable<SourcedRecord>[];
+  mysqlError: Iterable<SourcedRecord>[];
+  app: Iterable<SourcedRecord>[];
+}
+
+function* timed(records: Iterable<SourcedRecord>, stats: CorrelateStats): Generator<Timed> {
+  for (const r of records) {
+    const time = orderTime(r);
+    if (time !== undefined) yield { ...r, time };
+    else if (r.rec.kind !== 'unparsed') stats.untimed++;
+  }
+}
+
+/** The sources in one time-ordered stream (records without a time counted in `stats.untimed`). */
+export function mergeSources(src: RecordSources, stats: CorrelateStats): Generator<Timed> {
+  const sources = [
+    ...src.haproxy,
+    // general before error logs: within one second, a thread's Connect precedes its Aborted line
+    ...src.mysqlGeneral,
+    ...src.mysqlError,
+    ...src.app,
+  ].map((s) => timed(s, stats));
+  return mergeByTime(sources);
+}
+
+/** The sources merged by time and pushed into a Correlator; its events as they become final. */
+export function* correlateSources(src: RecordSources, cfg: CorrelateSettings, stats: CorrelateStats): Generator<Doc> {
+  const c = new Correlator(cfg, stats);
+  for (const r of mergeSources(src, stats)) {
+    c.push(r);
+    yield* c.advance(r.time);
+  }
+  yield* c.finish();
+}
+
+function* fileRecords(
+  path: string,
+  kind: SourceKind,
+  server: string,
+  input: CorrelateInput,
+  stats: CorrelateStats,
+): Generator<SourcedRecord> {
+  const counts = newCounts(path, kind);
+  stats.files.push(counts);
+  for (const rec of parseFile(path, kind, input.ctx, counts, { onProgress: input.onProgress?.(path) }))
+    yield { rec, kind, server };
+}
+
+/** The records of the files of `input`, read as they are consumed (counted in `stats.files`). */
+export function fileSources(input: CorrelateInput, stats: CorrelateStats): RecordSources {
+  const all = (paths: string[]) => paths.map((path) => ({ server: '', path }));
+  const files = (kind: SourceKind, l: Array<{ server: string; path: string }>) =>
+    l.map((f) => fileRecords(f.path, kind, f.server, input, stats));
+  return {
+    haproxy: files('haproxy', all(input.haproxy)),
+    mysqlGeneral: files('mysql-general', input.mysqlGeneral),
+    mysqlError: files('mysql-error', input.mysqlError),
+    app: files('app', all(input.app)),
+  };
+}
+
+/** `goneaway correlate`: the files of `input`, correlated. */
+export function correlate(input: CorrelateInput, stats: CorrelateStats): Generator<Doc> {
+  return correlateSources(fileSources(input, stats), input, stats);
+}

@@ -1,0 +1,242 @@
+/**
+ * The Correlator: parsed records are pushed in, events come out. It keeps a bounded window and gives
+ * a verdict for every app error (goneaway.kind "app_error") and every abnormal closure nobody
+ * noticed (goneaway.kind "connection"). Its drivers: `correlate` (correlate-batch.ts) reads files,
+ * merges them by time and pushes; the agent pushes records as they arrive from tailed files.
+ *
+ * - `push(record)`: records come in time order across sources (a merge), give or take a source's
+ *   own disorder. Pushing a record first takes every decision due before its time (window.ts TICK).
+ * - `advance(watermark)`: no record older than `watermark` will come; takes the decisions due
+ *   before it and returns the events decided since the last call, final.
+ * - `finish()`: end of input: decides everything still open and returns the rest.
+ * - `heldPositions()`: per file, the oldest byte offset the window still needs (checkpoints).
+ *
+ * An app error is decided once the stream is `settle` past it: HAProxy logs a half-open session
+ * only when the app's failing write reaches it (LAB 04, 06).
+ */
+import type { Doc } from '../../parsers/types.js';
+import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
+import type { OutRecord } from '../pipeline/parse-file.js';
+import { Store } from './store.js';
+import { ingestError, ingestGeneral } from './ingest-mysql.js';
+import { decideSession, mayBeServerClosed, threadFor } from './rules.js';
+import { get, num, type AppError, type Session, type Verdict } from './model.js';
+import { matchError, type Match } from './matcher.js';
+import { Repeats } from './repeats.js';
+import type { Remembered } from './left-window.js';
+import { applyClaims, bindThread } from './claims.js';
+import { eventBuilders, type CorrelateStats, type EventBuilders } from './engine.js';
+import { toAppError } from './ingest-app.js';
+import { inRange, type CorrelateSettings } from './settings.js';
+import { ErrorQueue, EVICT_EVERY, FilePositions, RETRY_AFTER, TICK } from './window.js';
+
+export type SourceKind = 'haproxy' | 'mysql-error' | 'mysql-general' | 'app';
+
+/** One parsed record as pushed: which kind of log it comes from and, for a MySQL log, its server. */
+export interface SourcedRecord {
+  rec: OutRecord;
+  kind: SourceKind;
+  /** the HAProxy `server` name of the MySQL instance that wrote it ('' for HAProxy and app logs) */
+  server: string;
+}
+
+/**
+ * A record's place in time: its own time, except that HAProxy writes a traffic line when the session
+ * ends, so that line counts at its end (accept + Tt). Undefined for a record without a time.
+ */
+export function orderTime(r: SourcedRecord): number | undefined {
+  const rec = r.rec;
+  if (rec.kind === 'unparsed' || rec.t === undefined) return undefined;
+  if (r.kind !== 'haproxy') return rec.t;
+  const p = rec.parsed;
+  const tt =
+    p instanceof TcpLogRecord
+      ? p.Tt
+      : (num(get(rec.doc, 'haproxy.total_time_ms')) ?? num(get(rec.doc, 'haproxy.active_time_ms')));
+  return tt !== undefined && tt > 0 ? rec.t + tt : rec.t;
+}
+
+export class Correlator {
+  private readonly store = new Store();
+  private readonly queue: ErrorQueue;
+  private readonly repeats: Repeats;
+  private readonly events: EventBuilders;
+  private readonly positions = new FilePositions();
+  private readonly out: Doc[] = [];
+  /** the last tick taken (decisions and trimming happen at ticks only) */
+  private tick = -Infinity;
+  /** how far back the window keeps sessions and their context */
+  private readonly horizon: number;
+
+  constructor(
+    private readonly cfg: CorrelateSettings,
+    private readonly stats: CorrelateStats,
+  ) {
+    this.queue = new ErrorQueue(cfg);
+    this.repeats = new Repeats(cfg.maxLag, cfg.skew);
+    this.events = eventBuilders(this.store, cfg, stats);
+    this.horizon = cfg.maxLag + 2 * cfg.skew + cfg.settle + RETRY_AFTER + 2000;
+  }
+
+  /** Adds one record to the window. Unparsed records are skipped, records without a time counted. */
+  push(r: SourcedRecord): void {
+    const time = orderTime(r);
+    if (time === undefined) {
+      if (r.rec.kind !== 'unparsed') this.stats.untimed++;
+      return;
+    }
+    // the ticks start with the first record: nothing before it can be decided or trimmed
+    if (this.tick === -Infinity) this.tick = Math.floor(time / EVICT_EVERY) * EVICT_EVERY;
+    this.runTicks(time);
+    this.positions.note(r.rec.path, time, r.rec.offset);
+    this.ingest(r);
+  }
+
+  /** No record older than `watermark` will be pushed: takes the decisions due before it; returns every event
+   *  decided since the last call. */
+  advance(watermark: number): Doc[] {
+    // the ticks would never end (window trimming is due every EVICT_EVERY): the end of input is finish()
+    if (!Number.isFinite(watermark))
+      throw new RangeError(`advance(${watermark}): a watermark is a time; call finish()`);
+    if (this.tick !== -Infinity) this.runTicks(watermark);
+    return this.out.splice(0);
+  }
+
+  /** End of input: every error still waiting is decided now, every closure in the window reported. */
+  finish(): Doc[] {
+    this.decideReady(Infinity);
+    this.evict(Infinity, true);
+    return this.out.splice(0);
+  }
+
+  /**
+   * Per file (log.file.path), the byte offset of the oldest record the window may still need; a file
+   * left out needs none of its records pushed so far. Conservative: one time, the oldest the window
+   * holds anywhere, is applied to every file. MySQL threads are kept up to a day without an end
+   * (store.ts IDLE_KEEP), so positions can trail the input by that much. Costs one pass over the
+   * window's threads: for checkpoints, not per record.
+   */
+  heldPositions(): Map<string, number> {
+    return this.positions.heldFrom(this.oldestHeld());
+  }
+
+  private oldestHeld(): number {
+    const s = this.store;
+    const ts = [
+      this.queue.oldest(),
+      this.repeats.oldest(this.tick - this.cfg.maxLag),
+      s.sessions.firstKey(),
+      s.abnormal.firstKey(),
+      s.http5xx.firstKey(),
+      s.haEvents.firstKey(),
+      s.left.oldestEnd(),
+    ];
+    let t = Infinity;
+    for (const x of ts) if (x !== undefined && x < t) t = x;
+    for (const inst of s.instances.values()) {
+      for (const x of [inst.aborted.firstKey(), inst.events.firstKey(), inst.kills.firstKey()])
+        if (x !== undefined && x < t) t = x;
+      for (const sec of inst.acceptSec.keys()) t = Math.min(t, sec * 1000);
+      for (const l of inst.threads.values())
+        for (const th of l) t = Math.min(t, th.connectT ?? th.lastT, th.killed?.t ?? t, th.aborted?.t ?? t);
+    }
+    return t;
+  }
+
+  /** takes every tick before `limit` at which something is due, in order */
+  private runTicks(limit: number): void {
+    for (;;) {
+      const nextEvict = Math.floor(this.tick / EVICT_EVERY) * EVICT_EVERY + EVICT_EVERY;
+      const next = Math.max(this.tick + TICK, Math.min(nextEvict, this.queue.nextTick()));
+      if (next >= limit) return;
+      this.tick = next;
+      this.decideReady(next);
+      if (next % EVICT_EVERY === 0) this.evict(next);
+    }
+  }
+
+  private ingest({ rec: r, kind, server }: SourcedRecord): void {
+    const store = this.store;
+    switch (kind) {
+      case 'haproxy':
+        // tcplog records are flat (no document built: tcp-record.ts); others say what they are
+        if (r.parsed instanceof TcpLogRecord || get(r.doc, 'haproxy.message_type') === 'traffic') {
+          const sess = store.addSession(r);
+          if (sess && this.stats.servers.size < 10_000) this.stats.servers.add(sess.server);
+        } else store.addHaEvent(r);
+        return;
+      case 'mysql-error':
+        ingestError(store, server, r);
+        return;
+      case 'mysql-general':
+        ingestGeneral(store, server, r);
+        return;
+      case 'app': {
+        const e = toAppError(r, this.cfg.skew);
+        if (e && inRange(e.t, this.cfg)) {
+          e.clients = this.cfg.appClients?.get(e.file);
+          this.queue.add(e);
+        }
+        return;
+      }
+    }
+  }
+
+  private match(e: AppError): Match {
+    return this.repeats.match(e, () => matchError(this.store, e, this.cfg));
+  }
+
+  private decideReady(watermark: number): void {
+    for (const e of this.queue.takeReady(watermark)) {
+      const m = this.match(e);
+      if (m.verdict.cause === 'unknown' && !e.retried && watermark !== Infinity) {
+        // Nothing conclusive yet: evidence can come late (a kill -9 shows only when the server
+        // restarts and logs its crash recovery). Release the claim and decide again later.
+        if (m.session) m.session.claimed = false;
+        this.queue.defer(e);
+        continue;
+      }
+      this.out.push(this.events.appEvent(e, m));
+    }
+    for (let e = this.queue.nextRetry(watermark); e; e = this.queue.nextRetry(watermark))
+      this.out.push(this.events.appEvent(e, this.match(e)));
+  }
+
+  /** Sessions older than the window leave it: each closure is decided now, with the window's context. */
+  private evict(watermark: number, final = false): void {
+    const store = this.store;
+    const cfg = this.cfg;
+    const cutoff = final ? Infinity : watermark - this.horizon;
+    const { abnormal, normal } = store.evictSessions(cutoff);
+    // Each closure is remembered with its verdict: its `connection` event waits until it leaves the
+    // left window, unless a late error claims it first.
+    const release = (rs: Remembered[]) => {
+      for (const r of rs) if (!r.s.claimed && inRange(r.s.end, cfg)) this.out.push(this.events.connectionEvent(r));
+    };
+    const leave = (s: Session, v: Verdict) => {
+      const th = threadFor(store, s, cfg);
+      bindThread(th, s);
+      release(store.left.add({ s, v, th }));
+    };
+    const keep = (s: Session): Verdict => {
+      const d = decideSession(store, s, cfg);
+      applyClaims(d.claims);
+      return d.verdict;
+    };
+    for (const s of abnormal) {
+      // a session that never reached its server (SC, sC, CC, sQ, CR…) is a failed connect, not a closure
+      if ('CQRT'.includes(s.state[1] ?? '') && s.state[1] !== undefined) continue;
+      leave(s, keep(s));
+    }
+    // `--` can hide a KILL, a restart or a crash (LAB 04, 06): only those with such evidence
+    for (const s of normal) {
+      if (!mayBeServerClosed(store, s, cfg)) continue;
+      const d = decideSession(store, s, cfg);
+      if (d.verdict.cause === 'unknown') continue;
+      applyClaims(d.claims);
+      leave(s, d.verdict);
+    }
+    store.evictContext(cutoff, final ? Infinity : watermark - 2 * this.horizon);
+    if (final) release(store.left.drain());
+  }
+}

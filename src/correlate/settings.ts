@@ -1,0 +1,27 @@
+/**
+ * The correlator's settings: one type, one name (`cfg`), read by the rules, the matcher, the
+ * Correlator and its drivers. The values come from `correlate.*` in the config or the command line
+ * (README, "goneaway correlate"); durations are in ms.
+ */
+import type { HaproxySettings } from '../../parsers/haproxy/settings.js';
+
+export interface CorrelateSettings {
+  /** tolerated clock difference between hosts (log resolution comes on top) */
+  skew: number;
+  /** the window: longest time from a closure to the app's first use of the dead connection */
+  maxLag: number;
+  /** how long after an app error to wait for late lines before deciding */
+  settle: number;
+  /** only app errors and closures from `since` to `until` are reported */
+  since?: number | undefined;
+  until?: number | undefined;
+  /** per app log (as shown in log.file.path): the client addresses its connections come from */
+  appClients?: Map<string, ReadonlySet<string>> | undefined;
+  /** what haproxy.cfg says, quoted by the recommendations */
+  haproxySettings?: HaproxySettings | undefined;
+}
+
+/** is `t` inside --since / --until? */
+export function inRange(t: number, cfg: CorrelateSettings): boolean {
+  return (cfg.since === undefined || t >= cfg.since) && (cfg.until === undefined || t <= cfg.until);
+}
