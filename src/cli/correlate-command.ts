@@ -19,7 +19,8 @@ import { renderHtml } from '../sinks/report-html.js';
 import { summarize } from '../sinks/summary.js';
 import { progressFor } from './progress.js';
 import { writeSummary } from './parse-command.js';
-import { esTarget, indexAll, toOutDoc } from './es-output.js';
+import { esTarget, indexAll } from './es-output.js';
+import { toOutDoc } from '../sinks/elasticsearch/streams.js';
 import { IdentityCache } from '../sinks/doc-id.js';
 
 export interface CorrelateOptions {

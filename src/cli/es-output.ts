@@ -2,15 +2,12 @@
  * `--elasticsearch URL` (or `output.elasticsearch` in the config) on `correlate` and `parse`: events are
  * indexed instead of printed (stdout stays empty), with a progress line and a summary on stderr.
  */
-import type { Doc } from '../../parsers/types.js';
 import type { Config } from '../config/schema.js';
 import { elasticsearchOutputSchema, type ElasticsearchOutput } from '../config/output-schema.js';
 import { resolveAuth } from '../config/secrets.js';
 import { GoneawayError } from '../errors.js';
 import { BulkSink } from '../sinks/elasticsearch/bulk-sink.js';
 import { makeClient, shownUrl } from '../sinks/elasticsearch/client.js';
-import { streamFields, streamName, type Dataset } from '../sinks/elasticsearch/streams.js';
-import { docId, type IdentityCache } from '../sinks/doc-id.js';
 import type { OutDoc } from '../sinks/sink.js';
 
 export interface EsTarget {
@@ -69,28 +66,6 @@ export function openSink(t: EsTarget): BulkSink {
     leftoverFile: s.leftover_file,
     deadLetterFile: s.dead_letter_file,
   });
-}
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-
-/**
- * A verdict or record document → what the sink takes. The id comes from the record the document is
- * about (log.file.path, log.offset, event.original): the app record for an app error, the HAProxy
- * line for a connection event, the record itself for `parse`.
- */
-export function toOutDoc(dataset: Dataset, namespace: string, ids: IdentityCache, doc: Doc, kind: string): OutDoc {
-  const log = (doc.log ?? {}) as { file?: { path?: string }; offset?: number };
-  const file = str(log.file?.path) ?? '';
-  const offset = typeof log.offset === 'number' ? log.offset : 0;
-  const text =
-    str((doc.event as { original?: unknown } | undefined)?.original) ??
-    JSON.stringify((doc.goneaway as { evidence?: unknown } | undefined)?.evidence ?? doc);
-  return {
-    stream: streamName(dataset, namespace),
-    id: docId(file ? ids.of(file) : '', kind, offset, text),
-    doc: { ...doc, data_stream: streamFields(dataset, namespace) },
-    position: { file, offset },
-  };
 }
 
 const BATCH = 2000;

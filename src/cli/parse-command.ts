@@ -11,7 +11,8 @@ import { RecordTable } from '../sinks/record-table.js';
 import { compileAppPatterns } from '../pipeline/app-patterns.js';
 import { loadConfig } from '../config/load.js';
 import { progressFor } from './progress.js';
-import { esTarget, indexAll, toOutDoc } from './es-output.js';
+import { esTarget, indexAll } from './es-output.js';
+import { toOutDoc } from '../sinks/elasticsearch/streams.js';
 import { IdentityCache } from '../sinks/doc-id.js';
 
 export interface ParseOptions {
