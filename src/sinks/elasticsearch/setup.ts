@@ -2,8 +2,10 @@
  * `goneaway setup`: what Elasticsearch needs before the first document (docs/elasticsearch.md#setup).
  * A lifecycle policy (rollover, then delete after `retention`), component templates (settings, and one
  * explicit mapping per data stream), and one composable index template per data stream with
- * `data_stream: {}`. The index templates have priority 200: Elasticsearch ships a built-in `logs`
- * template at priority 100 for `logs-*-*`, and the highest priority wins, so ours must be above it.
+ * `data_stream: {}`. The index templates have priority 1000: the highest priority wins, Elasticsearch ships
+ * a built-in template at 100 for `logs-*-*`, Fleet's integrations use up to 200, and Elastic's docs tell
+ * users to give their own catch-all `logs-*` templates 500 or 501 (docs/elasticsearch.md#setup); two
+ * overlapping templates of the same priority are refused, so ours keeps clear of those numbers.
  *
  * Idempotent: each body carries `_meta.goneaway_hash` (a hash of the body itself); an object whose
  * hash matches is left alone, one that differs is updated, a missing one created.
@@ -17,7 +19,7 @@ import { DATASETS, type Dataset } from './streams.js';
 
 export const POLICY = 'goneaway-logs';
 export const SETTINGS_COMPONENT = 'goneaway@settings';
-export const TEMPLATE_PRIORITY = 200;
+export const TEMPLATE_PRIORITY = 1000;
 export const mappingsComponent = (d: Dataset) => `${d}@mappings`;
 export const indexTemplateName = (d: Dataset) => `logs-${d}`;
 
