@@ -14,6 +14,11 @@ export const ErrorCodes = {
   GA_ERR_APP_PATTERN: 'an application log pattern is invalid',
   GA_ERR_OUTPUT: 'the output cannot be written',
   GA_ERR_TIME_RANGE: 'a --since/--until value is not a time',
+  GA_ERR_SECRET: 'a secret (${ENV_VAR}, file: or *_file) cannot be read',
+  GA_ERR_ES_UNAVAILABLE: 'Elasticsearch stayed unreachable past max_retry_time; the events not indexed were saved',
+  GA_ERR_ES_REJECTED: 'Elasticsearch rejected documents (dead-lettered with its reason)',
+  GA_ERR_ES_REQUEST: 'Elasticsearch refused a request (authentication, permission or version)',
+  GA_ERR_KIBANA_IMPORT: 'Kibana refused the saved objects import',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

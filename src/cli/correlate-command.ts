@@ -20,6 +20,9 @@ import { renderHtml } from '../sinks/report-html.js';
 import { summarize } from '../sinks/summary.js';
 import { progressFor } from './progress.js';
 import { writeSummary } from './parse-command.js';
+import { esTarget, indexAll } from './es-output.js';
+import { toOutDoc } from '../sinks/elasticsearch/streams.js';
+import { IdentityCache } from '../sinks/doc-id.js';
 
 export interface CorrelateOptions {
   haproxy: string[];
@@ -36,6 +39,7 @@ export interface CorrelateOptions {
   config?: string;
   clockSkew?: string;
   maxErrorLag?: string;
+  elasticsearch?: string;
 }
 
 type MysqlKind = 'mysql-error' | 'mysql-general';
@@ -75,8 +79,9 @@ function durationOpt(v: string | undefined, key: string, dflt: number): number {
   return ms;
 }
 
-export function runCorrelate(files: string[], o: CorrelateOptions): number {
+export function runCorrelate(files: string[], o: CorrelateOptions): number | Promise<number> {
   const cfg = loadConfig(o.config);
+  const es = esTarget(o.elasticsearch, cfg, o);
   const format = o.format ?? (process.stdout.isTTY && !o.out ? 'table' : 'ndjson');
   const zone = zoneFrom(o.timezone ?? cfg.timezone);
   const haproxy = [
@@ -190,6 +195,38 @@ export function runCorrelate(files: string[], o: CorrelateOptions): number {
     onProgress: progress.update,
   };
   const stats = newStats();
+  const finish = () => {
+    writeSummary(stats.files);
+    // A MySQL log named after no HAProxy server joins nothing: say so instead of failing quietly.
+    if (haproxy.length && stats.servers.size) {
+      for (const name of new Set([...mysqlError, ...mysqlGeneral].map((m) => m.server))) {
+        if (!stats.servers.has(name)) {
+          process.stderr.write(
+            `goneaway: warning: MySQL instance "${name}" is not an HAProxy server in these logs (seen: ${[...stats.servers].slice(0, 8).join(', ')}); name it after its \`server\` line (SERVER=FILE)\n`,
+          );
+        }
+      }
+    }
+    process.stderr.write(
+      `goneaway: ${stats.appErrors} app error(s) explained, ${stats.connections} silent abnormal closure(s)${stats.untimed ? `, ${stats.untimed} record(s) without a time ignored` : ''}\n`,
+    );
+  };
+  if (es) {
+    // events go to Elasticsearch, each with the id of the record it is about (src/sinks/doc-id.ts)
+    const ids = new IdentityCache();
+    for (const p of [...haproxy, ...app]) ids.add(displayPath(p), p);
+    const ns = es.settings.namespace;
+    const docs = (function* () {
+      for (const d of correlate(input, stats)) {
+        const kind = String((d.goneaway as { kind?: unknown } | undefined)?.kind ?? 'verdict');
+        yield toOutDoc('goneaway.verdicts', ns, ids, d, kind);
+      }
+    })();
+    return indexAll(es, docs, `logs-goneaway.verdicts-${ns}`, () => {
+      progress.stop();
+      finish();
+    });
+  }
   const out = openOutput(o.out);
   if (format === 'ndjson') {
     for (const d of correlate(input, stats)) out.write(JSON.stringify(d) + '\n');
@@ -203,19 +240,6 @@ export function runCorrelate(files: string[], o: CorrelateOptions): number {
   }
   progress.stop();
   out.close();
-  writeSummary(stats.files);
-  // A MySQL log named after no HAProxy server joins nothing: say so instead of failing quietly.
-  if (haproxy.length && stats.servers.size) {
-    for (const name of new Set([...mysqlError, ...mysqlGeneral].map((m) => m.server))) {
-      if (!stats.servers.has(name)) {
-        process.stderr.write(
-          `goneaway: warning: MySQL instance "${name}" is not an HAProxy server in these logs (seen: ${[...stats.servers].slice(0, 8).join(', ')}); name it after its \`server\` line (SERVER=FILE)\n`,
-        );
-      }
-    }
-  }
-  process.stderr.write(
-    `goneaway: ${stats.appErrors} app error(s) explained, ${stats.connections} silent abnormal closure(s)${stats.untimed ? `, ${stats.untimed} record(s) without a time ignored` : ''}\n`,
-  );
+  finish();
   return 0;
 }

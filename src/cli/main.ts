@@ -7,6 +7,9 @@ import { isGoneawayError } from '../errors.js';
 import { runParse } from './parse-command.js';
 import { runValidate } from './validate-command.js';
 import { runCorrelate } from './correlate-command.js';
+import { runSetup } from './setup-command.js';
+
+const ES_NOT_INDEXED: ReadonlySet<string> = new Set(['GA_ERR_ES_UNAVAILABLE', 'GA_ERR_ES_REJECTED']);
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -43,9 +46,8 @@ export function buildProgram(): Command {
     .option('--out <file>', 'write to a file instead of stdout')
     .option('--config <file>', 'goneaway config (YAML)')
     .option('--redact', 'replace SQL literals with ?')
-    .action((files: string[], o) => {
-      process.exitCode = runParse(files, o);
-    });
+    .option('--elasticsearch <url>', 'index the records into Elasticsearch instead of printing them')
+    .action((files: string[], o) => settle(runParse(files, o)));
 
   program
     .command('correlate')
@@ -82,9 +84,8 @@ export function buildProgram(): Command {
     .option('--config <file>', 'goneaway config (YAML)')
     .option('--clock-skew <duration>', 'tolerated clock difference between hosts, e.g. 2s')
     .option('--max-error-lag <duration>', 'longest time between a closure and the app noticing it, e.g. 15m')
-    .action((files: string[], o) => {
-      process.exitCode = runCorrelate(files, o);
-    });
+    .option('--elasticsearch <url>', 'index the events into Elasticsearch instead of printing them')
+    .action((files: string[], o) => settle(runCorrelate(files, o)));
 
   program
     .command('validate')
@@ -95,7 +96,28 @@ export function buildProgram(): Command {
       process.exitCode = runValidate(o);
     });
 
+  program
+    .command('setup')
+    .description('install the lifecycle policy, templates and data streams in Elasticsearch (and Kibana objects)')
+    .option('--elasticsearch <url>', 'the cluster (default: output.elasticsearch.hosts of --config)')
+    .option('--kibana <url>', 'also import the saved objects into this Kibana (default: output.kibana.url)')
+    .option('--kibana-objects <file>', 'the saved objects NDJSON to import (default: config/kibana/*.ndjson)')
+    .option('--config <file>', 'goneaway config (YAML)')
+    .action((o) => settle(runSetup(o)));
+
   return program;
+}
+
+/** a command's exit status, now or when its promise settles (the Elasticsearch output is asynchronous) */
+function settle(r: number | Promise<number>): void {
+  if (typeof r === 'number') process.exitCode = r;
+  else
+    r.then(
+      (code) => {
+        process.exitCode = code;
+      },
+      (e: unknown) => reportError(e),
+    );
 }
 
 export function main(argv: string[]): void {
@@ -108,22 +130,28 @@ export function main(argv: string[]): void {
       process.exitCode = e.exitCode === 0 ? 0 : 2;
       return;
     }
-    if (isGoneawayError(e)) {
-      process.stderr.write(`goneaway: ${e.oneLine()}\n`);
-      process.exitCode = 2;
-      return;
-    }
-    const err = e as NodeJS.ErrnoException;
-    if (err && (err.code === 'ENOENT' || err.code === 'EACCES' || err.code === 'EISDIR')) {
-      process.stderr.write(`goneaway: GA_ERR_FILE_UNREADABLE: ${err.message}\n`);
-      process.exitCode = 2;
-      return;
-    }
-    if (err && err.code === 'EPIPE') {
-      process.exitCode = 0;
-      return;
-    }
-    process.stderr.write(`goneaway: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
-    process.exitCode = 70;
+    reportError(e);
   }
+}
+
+/** one line on stderr and the exit status for an error a command threw */
+function reportError(e: unknown): void {
+  if (isGoneawayError(e)) {
+    process.stderr.write(`goneaway: ${e.oneLine()}\n`);
+    // 3: events were not indexed (saved to the leftover or dead-letter file), as opposed to bad input
+    process.exitCode = ES_NOT_INDEXED.has(e.code) ? 3 : 2;
+    return;
+  }
+  const err = e as NodeJS.ErrnoException;
+  if (err && (err.code === 'ENOENT' || err.code === 'EACCES' || err.code === 'EISDIR')) {
+    process.stderr.write(`goneaway: GA_ERR_FILE_UNREADABLE: ${err.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  if (err && err.code === 'EPIPE') {
+    process.exitCode = 0;
+    return;
+  }
+  process.stderr.write(`goneaway: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+  process.exitCode = 70;
 }

@@ -13,6 +13,9 @@ import { writeRecordNdjson } from '../sinks/record-ndjson.js';
 import { compileAppPatterns } from '../pipeline/app-patterns.js';
 import { loadConfig } from '../config/load.js';
 import { progressFor } from './progress.js';
+import { esTarget, indexAll } from './es-output.js';
+import { toOutDoc } from '../sinks/elasticsearch/streams.js';
+import { IdentityCache } from '../sinks/doc-id.js';
 
 export interface ParseOptions {
   kind: string;
@@ -23,9 +26,10 @@ export interface ParseOptions {
   out?: string;
   config?: string;
   redact?: boolean;
+  elasticsearch?: string;
 }
 
-export function runParse(files: string[], o: ParseOptions): number {
+export function runParse(files: string[], o: ParseOptions): number | Promise<number> {
   const kindArg = o.kind ?? 'auto';
   const kinds = ['auto', ...FILE_KINDS, 'mysql_error', 'mysql_general'];
   if (!kinds.includes(kindArg)) {
@@ -53,6 +57,7 @@ export function runParse(files: string[], o: ParseOptions): number {
     });
   files = files.map((f) => readableInput(f, 'FILE'));
   const cfg = loadConfig(o.config);
+  const es = esTarget(o.elasticsearch, cfg, o);
   const zone = zoneFrom(o.timezone ?? cfg.timezone);
   const ctx: ParseContext = {
     zone,
@@ -61,14 +66,31 @@ export function runParse(files: string[], o: ParseOptions): number {
     appPatterns: compileAppPatterns(cfg.app.patterns),
     redactSql: o.redact ?? cfg.correlate.redact_sql,
   };
+  const kindOf = (path: string): FileKind =>
+    kindArg === 'auto' ? sniffFile(path, ctx).kind : (kindArg.replace('_', '-') as FileKind);
+  const all: FileCounts[] = [];
+  if (es) {
+    // records go to Elasticsearch, each with its own deterministic id (src/sinks/doc-id.ts)
+    const ids = new IdentityCache();
+    const ns = es.settings.namespace;
+    const docs = (function* () {
+      for (const path of files) {
+        const kind = kindOf(path);
+        const counts = newCounts(path, kind);
+        all.push(counts);
+        ids.add(displayPath(path), path);
+        for (const r of parseFile(path, kind, ctx, counts)) yield toOutDoc('goneaway.records', ns, ids, r.doc, r.kind);
+      }
+    })();
+    return indexAll(es, docs, `logs-goneaway.records-${ns}`, () => writeSummary(all));
+  }
   const out = openOutput(o.out);
   const table = format === 'table' ? new RecordTable(out) : undefined;
   if (format === 'json') out.write('[');
   let first = true;
-  const all: FileCounts[] = [];
   const progress = progressFor(files);
   for (const path of files) {
-    const kind: FileKind = kindArg === 'auto' ? sniffFile(path, ctx).kind : (kindArg.replace('_', '-') as FileKind);
+    const kind = kindOf(path);
     const counts = newCounts(path, kind);
     all.push(counts);
     if ((kind === 'haproxy' || kind === 'mysql-error') && path !== '-') {

@@ -6,6 +6,7 @@ import { GoneawayError, isGoneawayError } from '../errors.js';
 import { validateConfig } from '../config/schema.js';
 import { checkReadable, haproxyFormats } from './common.js';
 import { compileAppPatterns } from '../pipeline/app-patterns.js';
+import { resolveAuth } from '../config/secrets.js';
 
 export function runValidate(o: { config: string; files?: boolean }): number {
   let text: string;
@@ -44,6 +45,9 @@ export function runValidate(o: { config: string; files?: boolean }): number {
     };
     check(() => haproxyFormats(c.haproxy.log_format, c.haproxy.config));
     check(() => compileAppPatterns(c.app.patterns));
+    // secrets are read (never shown) so that an unset ${ENV_VAR} or a missing *_file shows up here
+    if (c.output.elasticsearch) check(() => resolveAuth(c.output.elasticsearch!, 'output.elasticsearch'));
+    if (c.output.kibana) check(() => resolveAuth(c.output.kibana!, 'output.kibana'));
     if (o.files !== false) {
       c.haproxy.files.forEach((f, i) => check(() => checkReadable(f, `haproxy.files[${i}]`)));
       c.app.files.forEach((f, i) =>

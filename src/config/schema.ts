@@ -6,17 +6,11 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { isValidZone } from '../../parsers/time.js';
 import { appPatternSchema } from '../../parsers/app/index.js';
+import { outputSchema, SECRET_KEYS } from './output-schema.js';
+import { parseDuration } from './duration.js';
 
-const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** "2s", "500ms", "1.5m", "1h" or a number of milliseconds → ms; undefined when not a duration */
-export function parseDuration(v: string | number): number | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) && v >= 0 ? v : undefined;
-  const m = DURATION.exec(v.trim());
-  if (!m) return undefined;
-  return Number(m[1]) * UNIT_MS[m[2] ?? 'ms']!;
-}
+// parseDuration lives in ./duration.js so that output-schema.ts can use it without an import cycle
+export { parseDuration };
 
 const duration = (what: string) =>
   z.union([z.string(), z.number()]).transform((v, ctx) => {
@@ -105,6 +99,8 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    /** where events go instead of stdout (src/config/output-schema.ts) */
+    output: outputSchema.default({}),
   })
   .strict();
 
@@ -142,6 +138,9 @@ export function describeIssues(input: unknown, issues: z.ZodIssue[]): ConfigProb
       message = `expected ${iss.expected}, got ${iss.received}; fix: give a ${iss.expected} here`;
     }
     const v = valueAt(input, iss.path);
+    // a secret is never printed, not even when it is the value at fault
+    if (v !== undefined && SECRET_KEYS.has(String(iss.path[iss.path.length - 1])))
+      return { key: keyOf(iss.path), value: '(secret, not shown)', message };
     return { key: keyOf(iss.path), value: v === undefined ? '(missing)' : JSON.stringify(v), message };
   });
 }

@@ -1,0 +1,66 @@
+/**
+ * Deterministic document ids (docs/elasticsearch.md#ids). An id is derived from what identifies the
+ * event, never from the clock or a counter, so indexing the same logs twice (a rerun, a retry after a
+ * timeout, the CLI backfilling what the agent already sent) adds nothing: `create` answers 409.
+ *
+ * A file's identity is a hash of its first line (up to 1,024 bytes) of the text the pipeline reads,
+ * decompressed: a copy, the rotated `haproxy.log.1` or `haproxy.log.2.gz` keep the identity and the
+ * byte offsets of the live file. Two files can start with the same line (MariaDB's general-log header
+ * `/usr/sbin/mariadbd, Version: … started with:`), so the id also hashes the record kind and the
+ * record's own text.
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
+
+export const IDENTITY_BYTES = 1024;
+
+/** hash of the first line (without its newline, at most 1,024 bytes) of the text in `text` */
+export function identityOfText(head: Buffer): string {
+  const nl = head.indexOf(10);
+  let line = head.subarray(0, Math.min(nl < 0 ? head.length : nl, IDENTITY_BYTES));
+  if (line.length && line[line.length - 1] === 13) line = line.subarray(0, line.length - 1);
+  return createHash('sha256').update(line).digest('base64url').slice(0, 22);
+}
+
+/** identity of a (decompressed, readable) file: what `readableInput` returns */
+export function fileIdentity(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(IDENTITY_BYTES);
+    const n = readSync(fd, head, 0, IDENTITY_BYTES, 0);
+    return identityOfText(head.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The id of the event that `text` at `offset` of the file `identity` gives. `kind` names what the
+ * document is (`app_error` or `connection` verdict, or a record kind such as `haproxy`), so a verdict
+ * and the record it came from never share an id.
+ */
+export function docId(identity: string, kind: string, offset: number, text: string): string {
+  return createHash('sha256')
+    .update(`goneaway-v1\0${kind}\0${identity}\0${offset}\0`)
+    .update(text)
+    .digest('base64url')
+    .slice(0, 27);
+}
+
+/** file identities by the path the documents carry (log.file.path), computed once per file */
+export class IdentityCache {
+  private readonly byPath = new Map<string, string>();
+  constructor(private readonly resolve: (displayed: string) => string | undefined = () => undefined) {}
+  /** tells which readable file a displayed path is (spooled streams, decompressed archives) */
+  add(displayed: string, readable: string): void {
+    if (!this.byPath.has(displayed)) this.byPath.set(displayed, fileIdentity(readable));
+  }
+  of(displayed: string): string {
+    let id = this.byPath.get(displayed);
+    if (id === undefined) {
+      id = fileIdentity(this.resolve(displayed) ?? displayed);
+      this.byPath.set(displayed, id);
+    }
+    return id;
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * The Elasticsearch sink: every document is a `create` with its deterministic id, sent with the client's
+ * bulk helper. Nothing is lost (docs/elasticsearch.md#failures):
+ * - 201 → indexed; 409 → already present (an earlier run or attempt indexed it), both success;
+ * - 429 or 5xx on a document → sent again (the helper's `retries`, then this loop);
+ * - the cluster unreachable or answering 5xx/429 → the documents not yet settled are sent again, with
+ *   exponential backoff, until `maxRetryTime` passes without progress; then they are appended to the
+ *   leftover file and write() rejects with GA_ERR_ES_UNAVAILABLE naming the file;
+ * - any other 4xx on a document (a mapping rejection) → appended to the dead-letter file with
+ *   Elasticsearch's reason and counted.
+ */
+import { appendFileSync } from 'node:fs';
+import type { Client } from '@elastic/elasticsearch';
+import { GoneawayError } from '../../errors.js';
+import { addAck, emptyAck, type Ack, type OutDoc, type Sink } from '../sink.js';
+import { describeFailure, isRetryable } from './client.js';
+
+export interface BulkSinkOptions {
+  client: Client;
+  /** the cluster as shown in messages (no credentials) */
+  url: string;
+  maxRetryTime: number;
+  /** 429 retries of a document inside one bulk run */
+  maxRetries: number;
+  flushBytes: number;
+  concurrency: number;
+  leftoverFile: string;
+  deadLetterFile: string;
+  /** first and longest pause between attempts, ms */
+  backoff?: { initial: number; max: number };
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export class BulkSink implements Sink {
+  /** totals over every write(), for the summary */
+  readonly total: Ack = emptyAck();
+  private readonly backoff: { initial: number; max: number };
+
+  constructor(private readonly o: BulkSinkOptions) {
+    this.backoff = o.backoff ?? { initial: 500, max: 30_000 };
+  }
+
+  async write(batch: OutDoc[]): Promise<Ack> {
+    const ack = emptyAck();
+    // by id: ids are unique across streams (the kind is hashed in), and the same id may come twice
+    const pending = new Map<string, OutDoc[]>();
+    for (const d of batch) {
+      const list = pending.get(d.id);
+      if (list) list.push(d);
+      else pending.set(d.id, [d]);
+    }
+    let delay = this.backoff.initial;
+    let failingSince: number | undefined;
+    let lastFailure = '';
+    while (pending.size) {
+      const before = countOf(pending);
+      let failure: unknown;
+      try {
+        ack.retried += await this.run(pending, ack);
+      } catch (e) {
+        failure = e;
+      }
+      const left = countOf(pending);
+      if (left === 0) break;
+      if (failure !== undefined && !isRetryable(failure)) {
+        const file = this.spill(pending);
+        throw new GoneawayError(
+          'GA_ERR_ES_REQUEST',
+          `${this.o.url} refused the bulk request (${describeFailure(failure)}); ${left} event(s) not indexed were written to ${file}`,
+          {
+            key: 'output.elasticsearch',
+            value: this.o.url,
+            fix: 'check the credentials and the privileges (create_doc, auto_configure on logs-goneaway.*-*)',
+          },
+        );
+      }
+      lastFailure = failure === undefined ? '429 Too Many Requests on documents' : describeFailure(failure);
+      // progress restarts the clock: max_retry_time is how long the cluster may take nothing
+      if (left < before) {
+        failingSince = undefined;
+        delay = this.backoff.initial;
+      }
+      failingSince ??= Date.now();
+      const remaining = this.o.maxRetryTime - (Date.now() - failingSince);
+      if (remaining <= 0) {
+        const file = this.spill(pending);
+        this.add(ack);
+        throw new GoneawayError(
+          'GA_ERR_ES_UNAVAILABLE',
+          `${left} event(s) not indexed into ${this.o.url} after retrying for ${Math.round(this.o.maxRetryTime / 1000)} s (last: ${lastFailure}); they were written to ${file}`,
+          {
+            key: 'output.elasticsearch.hosts',
+            value: this.o.url,
+            fix: `bring the cluster back and index the file again (goneaway keeps ids: nothing is indexed twice), or raise max_retry_time`,
+          },
+        );
+      }
+      ack.retried += left;
+      await sleep(Math.min(delay, remaining));
+      delay = Math.min(delay * 2, this.backoff.max);
+    }
+    return this.add(ack);
+  }
+
+  /** one bulk-helper run over the pending documents; settles what it can, returns the 429 re-sends */
+  private async run(pending: Map<string, OutDoc[]>, ack: Ack): Promise<number> {
+    const settle = (id: string | undefined): OutDoc | undefined => {
+      const list = id === undefined ? undefined : pending.get(id);
+      const d = list?.shift();
+      if (list && list.length === 0) pending.delete(id!);
+      return d;
+    };
+    const stats = await this.o.client.helpers.bulk<Record<string, unknown>>({
+      datasource: [...pending.values()].flat().map((d) => d as unknown as Record<string, unknown>),
+      onDocument: (x) => {
+        const d = x as unknown as OutDoc;
+        return [{ create: { _index: d.stream, _id: d.id } }, d.doc];
+      },
+      onSuccess: ({ result }) => {
+        // `_index` is the backing index (.ds-…), so documents are matched by id
+        if (settle(result.create?._id ?? undefined)) ack.indexed++;
+      },
+      onDrop: (e) => {
+        const id = (e.operation as { create?: { _id?: string } }).create?._id;
+        // 429 and 5xx say nothing about the document: it stays pending for the next attempt
+        if (e.status === 429 || e.status >= 500) return;
+        const d = settle(id);
+        if (!d) return;
+        if (e.status === 409) ack.present++;
+        else {
+          ack.deadLettered++;
+          const error = e.error as { type?: string; reason?: string; caused_by?: unknown } | null;
+          const line = { _index: d.stream, _id: d.id, status: e.status, error, _source: d.doc };
+          appendFileSync(this.o.deadLetterFile, JSON.stringify(line) + '\n');
+        }
+      },
+      flushBytes: this.o.flushBytes,
+      concurrency: this.o.concurrency,
+      retries: this.o.maxRetries,
+      wait: this.backoff.initial,
+    });
+    return stats.retry;
+  }
+
+  /** appends the documents not indexed to the leftover file, in the shape `_stub/docs` and scripts read */
+  private spill(pending: Map<string, OutDoc[]>): string {
+    const lines: string[] = [];
+    for (const list of pending.values())
+      for (const d of list) lines.push(JSON.stringify({ _index: d.stream, _id: d.id, _source: d.doc }));
+    appendFileSync(this.o.leftoverFile, lines.join('\n') + '\n');
+    pending.clear();
+    return this.o.leftoverFile;
+  }
+
+  private add(a: Ack): Ack {
+    addAck(this.total, a);
+    return a;
+  }
+
+  async close(): Promise<void> {
+    await this.o.client.close();
+  }
+}
+
+function countOf(pending: Map<string, OutDoc[]>): number {
+  let n = 0;
+  for (const l of pending.values()) n += l.length;
+  return n;
+}

@@ -1,0 +1,181 @@
+/**
+ * The bulk sink against @elastic/elasticsearch-mock: what each answer of Elasticsearch does to a batch
+ * (docs/elasticsearch.md#failures). Item statuses and error bodies are the ones the bulk API documents
+ * (https://www.elastic.co/guide/en/elasticsearch/reference/current/docs-bulk.html#bulk-api-response-body).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client, errors } from '@elastic/elasticsearch';
+import MockModule from '@elastic/elasticsearch-mock';
+import { BulkSink } from '../../../src/sinks/elasticsearch/bulk-sink.js';
+import { isGoneawayError } from '../../../src/errors.js';
+import type { OutDoc } from '../../../src/sinks/sink.js';
+
+// the package is CommonJS (`module.exports = Mocker`) but its types declare a default export
+const Mock = MockModule as unknown as new () => InstanceType<typeof MockModule.default>;
+
+type Action = { create?: { _index: string; _id: string } };
+type Item = { create: { _index: string; _id: string; status: number; error?: { type: string; reason: string } } };
+
+function docs(n: number, stream = 'logs-goneaway.verdicts-default'): OutDoc[] {
+  return Array.from({ length: n }, (_, i) => ({
+    stream,
+    id: `id-${i}`,
+    doc: { '@timestamp': new Date(Date.UTC(2026, 10, 24, 23, 0, i)).toISOString(), n: i },
+    position: { file: 'haproxy.log', offset: i * 100 },
+  }));
+}
+
+/** a sink on a mock whose _bulk answers each create with `status(id, attempt)` */
+function setup(status: (id: string, attempt: number) => number | Error, maxRetryTime = 2_000) {
+  const mock = new Mock();
+  const attempts = new Map<string, number>();
+  const requests: Action[][] = [];
+  mock.add({ method: 'POST', path: '/_bulk' }, (params) => {
+    const actions = (params.body as Action[]).filter((_, i) => i % 2 === 0);
+    requests.push(actions);
+    const items: Item[] = [];
+    for (const a of actions) {
+      const id = a.create!._id;
+      const k = (attempts.get(id) ?? 0) + 1;
+      attempts.set(id, k);
+      const s = status(id, k);
+      if (s instanceof Error) return s;
+      const error =
+        s === 409
+          ? { type: 'version_conflict_engine_exception', reason: `[${id}]: version conflict, document already exists` }
+          : s === 400
+            ? { type: 'document_parsing_exception', reason: '[1:15] failed to parse field [source.ip] of type [ip]' }
+            : s === 429
+              ? { type: 'es_rejected_execution_exception', reason: 'rejected execution' }
+              : undefined;
+      items.push({
+        create: { _index: `.ds-${a.create!._index}-000001`, _id: id, status: s, ...(error ? { error } : {}) },
+      });
+    }
+    return { took: 1, errors: items.some((i) => i.create.status >= 300), items };
+  });
+  const dir = mkdtempSync(path.join(tmpdir(), 'ga-es-'));
+  const client = new Client({ node: 'http://mock:9200', Connection: mock.getConnection(), maxRetries: 0 });
+  const sink = new BulkSink({
+    client,
+    url: 'http://mock:9200',
+    maxRetryTime,
+    maxRetries: 1,
+    flushBytes: 5_000_000,
+    concurrency: 1,
+    leftoverFile: path.join(dir, 'leftover.ndjson'),
+    deadLetterFile: path.join(dir, 'dead.ndjson'),
+    backoff: { initial: 10, max: 50 },
+  });
+  return { sink, requests, attempts, dir };
+}
+
+const lines = (f: string) =>
+  existsSync(f)
+    ? readFileSync(f, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    : [];
+
+test('every document is sent as a create into its data stream with its own id', async () => {
+  const { sink, requests } = setup(() => 201);
+  const batch = [...docs(3), ...docs(2, 'logs-goneaway.records-default').map((d) => ({ ...d, id: `r-${d.id}` }))];
+  const ack = await sink.write(batch);
+  assert.deepEqual(ack, { indexed: 5, present: 0, deadLettered: 0, retried: 0 });
+  assert.deepEqual(
+    requests.flat().map((a) => [a.create?._index, a.create?._id]),
+    batch.map((d) => [d.stream, d.id]),
+  );
+});
+
+test('409 (already there) counts as present, not as a failure, and nothing is written to a file', async () => {
+  const { sink, dir } = setup((id) => (id === 'id-1' || id === 'id-3' ? 409 : 201));
+  const ack = await sink.write(docs(4));
+  assert.deepEqual(ack, { indexed: 2, present: 2, deadLettered: 0, retried: 0 });
+  assert.deepEqual(lines(path.join(dir, 'dead.ndjson')), []);
+  assert.deepEqual(lines(path.join(dir, 'leftover.ndjson')), []);
+});
+
+test('a 400 mapping rejection goes to the dead-letter file with Elasticsearch reason and is counted', async () => {
+  const { sink, dir } = setup((id) => (id === 'id-2' ? 400 : 201));
+  const ack = await sink.write(docs(4));
+  assert.deepEqual(ack, { indexed: 3, present: 0, deadLettered: 1, retried: 0 });
+  const dead = lines(path.join(dir, 'dead.ndjson'));
+  assert.equal(dead.length, 1);
+  assert.equal(dead[0]._id, 'id-2');
+  assert.equal(dead[0].status, 400);
+  assert.match(dead[0].error.reason, /failed to parse field \[source.ip\]/);
+  assert.deepEqual(dead[0]._source, docs(4)[2]!.doc);
+});
+
+test('documents answered 429 are sent again until indexed', async () => {
+  // every document is refused three times: the helper's one retry, then the sink's loop
+  const { sink, attempts } = setup((_, k) => (k <= 3 ? 429 : 201));
+  const ack = await sink.write(docs(3));
+  assert.equal(ack.indexed, 3);
+  assert.equal(ack.deadLettered, 0);
+  assert.ok(ack.retried >= 9, `retried ${ack.retried}`);
+  assert.deepEqual([...attempts.values()], [4, 4, 4]);
+});
+
+test('a 503 for the whole request is retried with the batch, and a retried create that already landed is present', async () => {
+  let calls = 0;
+  const { sink } = setup((id) => {
+    if (id === 'id-0') calls++;
+    // the first request fails as a whole; the second finds id-0 already indexed (it had landed before the 503)
+    if (calls === 1)
+      return new errors.ResponseError({
+        body: { error: { type: 'unavailable' }, status: 503 },
+        statusCode: 503,
+        headers: {},
+        warnings: null,
+        meta: {} as never,
+      });
+    return id === 'id-0' ? 409 : 201;
+  });
+  const ack = await sink.write(docs(3));
+  assert.deepEqual(ack, { indexed: 2, present: 1, deadLettered: 0, retried: 3 });
+});
+
+test('when the cluster stays unreachable past max_retry_time, write rejects with the URL and count and the leftover file holds exactly the batch', async () => {
+  const { sink, dir } = setup(() => new errors.ConnectionError('connect ECONNREFUSED 127.0.0.1:9200'), 200);
+  const batch = docs(5);
+  await assert.rejects(sink.write(batch), (e: unknown) => {
+    assert.ok(isGoneawayError(e));
+    assert.equal(e.code, 'GA_ERR_ES_UNAVAILABLE');
+    assert.match(e.message, /5 event\(s\) not indexed into http:\/\/mock:9200/);
+    assert.match(e.message, /leftover\.ndjson/);
+    return true;
+  });
+  const left = lines(path.join(dir, 'leftover.ndjson'));
+  assert.deepEqual(
+    left.map((l) => [l._index, l._id, l._source]),
+    batch.map((d) => [d.stream, d.id, d.doc]),
+  );
+});
+
+test('an authentication failure is not retried: coded error at once, documents saved', async () => {
+  const { sink, dir } = setup(
+    () =>
+      new errors.ResponseError({
+        body: { error: { type: 'security_exception', reason: 'unable to authenticate' }, status: 401 },
+        statusCode: 401,
+        headers: {},
+        warnings: null,
+        meta: {} as never,
+      }),
+    60_000,
+  );
+  await assert.rejects(sink.write(docs(2)), (e: unknown) => {
+    assert.ok(isGoneawayError(e));
+    assert.equal(e.code, 'GA_ERR_ES_REQUEST');
+    assert.match(e.message, /HTTP 401: unable to authenticate/);
+    return true;
+  });
+  assert.equal(lines(path.join(dir, 'leftover.ndjson')).length, 2);
+});
