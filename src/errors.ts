@@ -14,6 +14,7 @@ export const ErrorCodes = {
   GA_ERR_APP_PATTERN: 'an application log pattern is invalid',
   GA_ERR_OUTPUT: 'the output cannot be written',
   GA_ERR_TIME_RANGE: 'a --since/--until value is not a time',
+  GA_ERR_STATE_DIR: "the agent's state directory (checkpoints) cannot be used",
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;
