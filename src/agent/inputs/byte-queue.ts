@@ -2,8 +2,8 @@
  * A queue bounded in bytes between the file readers and the consumer. `push` waits while the queue holds
  * `maxBytes` or more, so a slow consumer slows reading instead of growing memory: the reader does not read
  * the next chunk of a file before its records are queued. One item larger than the bound is still let in
- * when the queue is empty (a record is at most `agent.max_record_bytes`), so memory stays below
- * maxBytes + max_record_bytes.
+ * when the queue is empty (an item is the lines of one 64 KiB read, or one record of at most
+ * `agent.max_record_bytes`), so memory stays below maxBytes + max(64 KiB, max_record_bytes).
  */
 export class ByteQueue<T> {
   private readonly items: { item: T; bytes: number }[] = [];

@@ -58,8 +58,21 @@ export class LineSplitter {
         this.hold(chunk.subarray(from));
         return;
       }
-      this.hold(chunk.subarray(from, nl));
-      yield this.emit(1);
+      if (this.held === 0 && this.skipped === 0 && nl - from <= this.maxRecordBytes) {
+        // the common case: a whole line inside the chunk is decoded from it without a copy
+        const end = nl > from && chunk[nl - 1] === 13 ? nl - 1 : nl;
+        const line = {
+          offset: this.start,
+          end: this.start + nl - from + 1,
+          text: chunk.toString('utf8', from, end),
+          cutBytes: 0,
+        };
+        this.start = line.end;
+        yield line;
+      } else {
+        this.hold(chunk.subarray(from, nl));
+        yield this.emit(1);
+      }
       from = nl + 1;
     }
   }

@@ -62,7 +62,7 @@ export interface FileEvent {
 const BUDGET = 4 * READ_CHUNK;
 
 export class Tailer extends EventEmitter {
-  readonly queue: ByteQueue<TailRecord>;
+  readonly queue: ByteQueue<TailRecord[]>;
   readonly stats = { records: 0, bytes: 0, oversize: 0, cutBytes: 0, rotations: 0, truncations: 0, copies: 0 };
   private readonly files = new Map<string, TrackedFile>();
   /** closed files whose checkpoint is dropped once all their records are acknowledged */
@@ -103,13 +103,18 @@ export class Tailer extends EventEmitter {
     return this;
   }
 
-  /** The records, in file order per file; ends after `stop()`. */
-  async *records(): AsyncGenerator<TailRecord> {
+  /** The records in batches (the lines of one read), in file order per file; ends after `stop()`. */
+  async *batches(): AsyncGenerator<TailRecord[]> {
     for (;;) {
-      const r = await this.queue.shift();
-      if (r === undefined) return;
-      yield r;
+      const b = await this.queue.shift();
+      if (b === undefined) return;
+      yield b;
     }
+  }
+
+  /** The records one by one. */
+  async *records(): AsyncGenerator<TailRecord> {
+    for await (const b of this.batches()) yield* b;
   }
 
   /** Stops reading and closes the files; queued records are dropped (their checkpoints were not passed). */
@@ -301,18 +306,23 @@ export class Tailer extends EventEmitter {
     return true;
   }
 
-  private async deliver(tf: TrackedFile, l: SplitLine): Promise<boolean> {
-    const rec: TailRecord = { input: tf.input, identity: tf.identity, path: tf.path, offset: l.offset, text: l.text };
-    if (l.cutBytes > 0) {
-      rec.cutBytes = l.cutBytes;
-      this.stats.oversize++;
-      this.stats.cutBytes += l.cutBytes;
-      this.emit('oversize', { ...this.event(tf), offset: l.offset, cutBytes: l.cutBytes });
+  private async deliver(tf: TrackedFile, lines: SplitLine[]): Promise<boolean> {
+    const batch: TailRecord[] = [];
+    let bytes = 0;
+    for (const l of lines) {
+      const rec: TailRecord = { input: tf.input, identity: tf.identity, path: tf.path, offset: l.offset, text: l.text };
+      if (l.cutBytes > 0) {
+        rec.cutBytes = l.cutBytes;
+        this.stats.oversize++;
+        this.stats.cutBytes += l.cutBytes;
+        this.emit('oversize', { ...this.event(tf), offset: l.offset, cutBytes: l.cutBytes });
+      }
+      this.options.store.emitted(tf.identity, l.offset, l.end);
+      bytes += l.end - l.offset - l.cutBytes;
+      batch.push(rec);
     }
-    this.options.store.emitted(tf.identity, l.offset, l.end);
-    const bytes = l.end - l.offset - l.cutBytes;
-    if (!(await this.queue.push(rec, bytes))) return false;
-    this.stats.records++;
+    if (!(await this.queue.push(batch, bytes))) return false;
+    this.stats.records += batch.length;
     this.stats.bytes += bytes;
     return true;
   }
@@ -320,7 +330,7 @@ export class Tailer extends EventEmitter {
   /** A detached file quiet for close_inactive: its unfinished last line is a record now, then it is closed. */
   private async close(tf: TrackedFile): Promise<void> {
     const last = tf.splitter.flush();
-    if (last && !(await this.deliver(tf, last))) return;
+    if (last && !(await this.deliver(tf, [last]))) return;
     tf.close();
     this.files.delete(tf.key);
     this.closedIds.set(tf.key, tf.identity);

@@ -75,20 +75,19 @@ export class TrackedFile {
   }
 
   /**
-   * Reads at most `budget` bytes from the read position and hands each completed line to `onLine`, which
-   * returns false to stop (the tailer is closing). Returns the bytes read.
+   * Reads at most `budget` bytes from the read position and hands the lines each chunk completes to
+   * `onLines`, which returns false to stop (the tailer is closing). Returns the bytes read.
    */
-  async drain(budget: number, onLine: (l: SplitLine) => Promise<boolean>, buf: Buffer): Promise<number> {
+  async drain(budget: number, onLines: (l: SplitLine[]) => Promise<boolean>, buf: Buffer): Promise<number> {
     let total = 0;
     while (total < budget && !this.closed) {
       const n = readSync(this.fd, buf, 0, Math.min(CHUNK, buf.length, budget - total), this.readPos);
       if (n === 0) break;
       this.readPos += n;
       total += n;
-      // the chunk is copied into strings (or held bytes) before `buf` is read into again
-      for (const line of this.splitter.feed(buf.subarray(0, n))) {
-        if (!(await onLine(line))) return total;
-      }
+      // the lines are decoded (or their bytes copied) before `buf` is read into again
+      const lines = [...this.splitter.feed(buf.subarray(0, n))];
+      if (lines.length > 0 && !(await onLines(lines))) return total;
       // a truncation between two chunks must not be read as the continuation of the old content
       if (this.check() === 'truncated') {
         this.truncated = true;
