@@ -5,7 +5,8 @@
  * reader and not the `tail` package: docs/agent-inputs.md.
  *
  * Events (for the agent's logs and metrics): `opened` (with `reason`), `rotated` (the path leads elsewhere
- * now: the old file is read to its end first), `truncated` (read again from 0), `closed`, `oversize`.
+ * now: the old file is read to its end first), `truncated` (read again from 0), `closed`, `oversize`,
+ * `warning` (a file that could not be read), `failed` (the tailer stopped on an unexpected error).
  */
 import { EventEmitter } from 'node:events';
 import { closeSync, type FSWatcher } from 'node:fs';
@@ -172,7 +173,11 @@ export class Tailer extends EventEmitter {
     const initial = this.firstScan && this.options.store.fresh ? this.opts.startAt : undefined;
     for (const input of this.options.inputs) {
       for (const p of await expand(input.paths)) {
-        if (!bound.has(p)) this.bind(input.name, p, bound, initial);
+        try {
+          if (!bound.has(p)) this.bind(input.name, p, bound, initial);
+        } catch (error) {
+          this.emit('warning', { input: input.name, path: p, error });
+        }
       }
     }
     const now = Date.now();
@@ -270,18 +275,26 @@ export class Tailer extends EventEmitter {
         more = true;
         continue;
       }
-      if (tf.check() === 'truncated' && this.truncated(tf)) {
-        more = true; // the copy of the old content goes first, in the next pass
-        continue;
-      }
-      const n = await tf.drain(BUDGET, (l) => this.deliver(tf, l), this.buf);
-      const now = Date.now();
-      if (n > 0) {
-        tf.lastData = now;
-        more = true;
-        if (tf.previousPath) blocked.add(tf.previousPath);
-      } else if (tf.detachedAt !== undefined && now - tf.lastData >= this.opts.closeInactiveMs) {
-        await this.close(tf);
+      try {
+        if (tf.check() === 'truncated' && this.truncated(tf)) {
+          more = true; // the copy of the old content goes first, in the next pass
+          continue;
+        }
+        const n = await tf.drain(BUDGET, (l) => this.deliver(tf, l), this.buf);
+        const now = Date.now();
+        if (n > 0) {
+          tf.lastData = now;
+          more = true;
+          if (tf.previousPath) blocked.add(tf.previousPath);
+        } else if (tf.detachedAt !== undefined && now - tf.lastData >= this.opts.closeInactiveMs) {
+          await this.close(tf);
+        }
+      } catch (error) {
+        // one unreadable file (EIO, a stale NFS handle) must not stop the others: it is closed, and
+        // found again by the next scan if its path still leads to it (resuming from its checkpoint)
+        this.emit('warning', { ...this.event(tf), error });
+        tf.close();
+        this.files.delete(tf.key);
       }
     }
     return more;
