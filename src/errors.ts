@@ -19,6 +19,7 @@ export const ErrorCodes = {
   GA_ERR_ES_REJECTED: 'Elasticsearch rejected documents (dead-lettered with its reason)',
   GA_ERR_ES_REQUEST: 'Elasticsearch refused a request (authentication, permission or version)',
   GA_ERR_KIBANA_IMPORT: 'Kibana refused the saved objects import',
+  GA_ERR_STATE_DIR: "the agent's state directory (checkpoints) cannot be used",
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -8,6 +8,7 @@ import { isValidZone } from '../../parsers/time.js';
 import { appPatternSchema } from '../../parsers/app/index.js';
 import { outputSchema, SECRET_KEYS } from './output-schema.js';
 import { parseDuration } from './duration.js';
+import { MAX_LINE_BYTES } from '../sources/lines.js';
 
 // parseDuration lives in ./duration.js so that output-schema.ts can use it without an import cycle
 export { parseDuration };
@@ -29,6 +30,66 @@ const zone = z.string().refine(isValidZone, {
   message:
     'unknown time zone; fix: use an IANA name such as "UTC" or "Europe/Paris", or a fixed offset such as "+02:00"',
 });
+
+const BYTES = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib)?$/i;
+const UNIT_BYTES: Record<string, number> = { b: 1, kb: 1e3, kib: 1024, mb: 1e6, mib: 1 << 20, gb: 1e9, gib: 1 << 30 };
+
+/** "64KiB", "10MB", "1GiB" or a number of bytes → bytes; undefined when not a size */
+export function parseBytes(v: string | number): number | undefined {
+  if (typeof v === 'number') return Number.isInteger(v) && v > 0 ? v : undefined;
+  const m = BYTES.exec(v.trim());
+  if (!m) return undefined;
+  const n = Math.floor(Number(m[1]) * UNIT_BYTES[(m[2] ?? 'b').toLowerCase()]!);
+  return n > 0 ? n : undefined;
+}
+
+const byteSize = (what: string, min: number) =>
+  z.union([z.string(), z.number()]).transform((v, ctx) => {
+    const n = parseBytes(v);
+    if (n === undefined || n < min) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `not a size of at least ${min} bytes; fix: write ${what} as e.g. "1MiB", "64KiB" or a number of bytes`,
+      });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+export const agentSchema = z
+  .object({
+    /** checkpoints (and the spool) live here */
+    state_dir: z
+      .string()
+      .min(1, 'empty; fix: a directory the agent can write, e.g. "/var/lib/goneaway"')
+      .default('/var/lib/goneaway'),
+    /** where files already present on the agent's first run are read from; later files start at 0 */
+    start_at: z
+      .enum(['beginning', 'end'], {
+        errorMap: () => ({ message: 'not a start position; fix: write "beginning" or "end"' }),
+      })
+      .default('end'),
+    /** index every parsed record too, not only verdicts */
+    index_records: z.boolean().default(true),
+    /** a longer line is cut to this size (the cut is counted and the record says how much was cut) */
+    max_record_bytes: byteSize('max_record_bytes', 1024).default(String(MAX_LINE_BYTES)),
+    /** the most disk the spool of not-yet-indexed documents may take */
+    spool_max_bytes: byteSize('spool_max_bytes', 1 << 20).default('1GiB'),
+    /** host:port of the agent's health and metrics endpoint */
+    http: z
+      .string()
+      .refine((s) => isHostPort(s), {
+        message: 'not host:port; fix: write e.g. "127.0.0.1:9477" (or "[::1]:9477"), port 1-65535',
+      })
+      .default('127.0.0.1:9477'),
+  })
+  .strict()
+  .default({});
+
+function isHostPort(s: string): boolean {
+  const m = /^(\[[0-9a-fA-F:.]+\]|[^:\s[\]]+):(\d{1,5})$/.exec(s);
+  return m !== null && Number(m[2]) >= 1 && Number(m[2]) <= 65535;
+}
 
 export const instanceSchema = z
   .object({
@@ -101,6 +162,8 @@ export const configSchema = z
       .default({}),
     /** where events go instead of stdout (src/config/output-schema.ts) */
     output: outputSchema.default({}),
+    /** `goneaway agent`: tails the inputs above (paths may be globs) and indexes verdicts (docs/agent-inputs.md) */
+    agent: agentSchema,
   })
   .strict();
 

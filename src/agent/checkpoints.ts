@@ -1,0 +1,218 @@
+/**
+ * Checkpoints of the agent's inputs: per file identity, the byte offset reading resumes from after a restart
+ * (even `kill -9`). Filebeat's contract (docs/agent-inputs.md): a position is saved only once the sink has
+ * acknowledged every record before it. Records are acknowledged out of order (bulk requests finish in any
+ * order), so the saved position is the end of the longest acknowledged prefix of the records handed out,
+ * and never later than the caller's `hold` (the oldest record the correlation window still needs: after a
+ * restart the window is rebuilt by reading again from there).
+ *
+ * The file `checkpoints.json` in `agent.state_dir` is replaced atomically: written to a temporary file,
+ * fsync'ed, renamed over the old one, and the directory fsync'ed, so a crash leaves the old or the new
+ * state, never a torn one.
+ */
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import path from 'node:path';
+import { GoneawayError } from '../errors.js';
+import { inodeKey, type FileIdentity } from './inputs/identity.js';
+
+export interface Checkpoint extends FileIdentity {
+  /** the path the file was last seen under */
+  path: string;
+  /** where reading resumes: every record before it was acknowledged */
+  offset: number;
+}
+
+interface Pending {
+  offset: number;
+  end: number;
+  acked: boolean;
+}
+
+interface Entry {
+  cp: Checkpoint;
+  /** records handed out and not yet part of the acknowledged prefix, in file order */
+  pending: Pending[];
+  /** index of the first pending record still waiting (the ones before it are acknowledged) */
+  head: number;
+  byOffset: Map<number, Pending>;
+  /** end of the last record handed out */
+  emittedEnd: number;
+  hold: number | undefined;
+}
+
+export const CHECKPOINT_FILE = 'checkpoints.json';
+
+export class CheckpointStore {
+  private readonly entries = new Map<string, Entry>();
+  private dirty = false;
+  private writing: Promise<void> = Promise.resolve();
+  /** acknowledgements for a record never handed out, or for a file read again since (ignored) */
+  staleAcks = 0;
+  writes = 0;
+
+  private constructor(
+    readonly dir: string,
+    /** true when no state existed: the first run, where `agent.start_at` applies */
+    readonly fresh: boolean,
+  ) {}
+
+  static async open(dir: string): Promise<CheckpointStore> {
+    const file = path.join(dir, CHECKPOINT_FILE);
+    let text: string | undefined;
+    try {
+      await mkdir(dir, { recursive: true });
+      text = await readFile(file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw stateError(dir, e);
+    }
+    const store = new CheckpointStore(dir, text === undefined);
+    if (text !== undefined) {
+      let saved: { files?: Checkpoint[] };
+      try {
+        saved = JSON.parse(text) as { files?: Checkpoint[] };
+      } catch (e) {
+        throw stateError(dir, e, `move ${file} away (reading then restarts per agent.start_at)`);
+      }
+      for (const cp of saved.files ?? []) store.entries.set(inodeKey(cp), newEntry(cp));
+    }
+    return store;
+  }
+
+  /** The saved checkpoint of an inode (check its fingerprint before trusting it). */
+  get(id: { dev: string; ino: string }): Checkpoint | undefined {
+    return this.entries.get(inodeKey(id))?.cp;
+  }
+
+  all(): Checkpoint[] {
+    return [...this.entries.values()].map((e) => e.cp);
+  }
+
+  /** Reading of `id` (re)starts at `offset`: a new file, a resumed one, or one truncated (offset 0). */
+  track(id: FileIdentity, filePath: string, offset: number): void {
+    const e = newEntry({ ...id, path: filePath, offset });
+    e.hold = this.entries.get(inodeKey(id))?.hold;
+    this.entries.set(inodeKey(id), e);
+    this.dirty = true;
+  }
+
+  /** The file is now known under `filePath` (renamed), and its fingerprint may have grown. */
+  update(id: FileIdentity, filePath: string): void {
+    const e = this.entries.get(inodeKey(id));
+    if (!e) return;
+    if (id.fingerprintBytes >= e.cp.fingerprintBytes) {
+      e.cp.fingerprint = id.fingerprint;
+      e.cp.fingerprintBytes = id.fingerprintBytes;
+    }
+    if (e.cp.path !== filePath) e.cp.path = filePath;
+    this.dirty = true;
+  }
+
+  /** The record [offset, end) of `id` was handed out; it must be acknowledged before the position passes it. */
+  emitted(id: FileIdentity, offset: number, end: number): void {
+    const e = this.entries.get(inodeKey(id));
+    if (!e) return;
+    const p = { offset, end, acked: false };
+    e.pending.push(p);
+    e.byOffset.set(offset, p);
+    e.emittedEnd = end;
+  }
+
+  /** The record of `id` at `offset` has been acknowledged (indexed). Any order. */
+  ack(id: FileIdentity, offset: number): void {
+    const e = this.entries.get(inodeKey(id));
+    const p = e?.byOffset.get(offset);
+    if (!e || !p || (id.fingerprintBytes === e.cp.fingerprintBytes && id.fingerprint !== e.cp.fingerprint)) {
+      this.staleAcks++;
+      return;
+    }
+    p.acked = true;
+    e.byOffset.delete(offset);
+    while (e.head < e.pending.length && e.pending[e.head]!.acked) e.head++;
+    if (e.head > 1024 && e.head * 2 > e.pending.length) {
+      e.pending.splice(0, e.head);
+      e.head = 0;
+    }
+    this.advance(e);
+  }
+
+  /** The saved position of `id` must not pass `offset` (undefined: no hold). */
+  hold(id: { dev: string; ino: string }, offset: number | undefined): void {
+    const e = this.entries.get(inodeKey(id));
+    if (!e) return;
+    e.hold = offset;
+    this.advance(e);
+  }
+
+  /** Records handed out and not yet acknowledged, over all files. */
+  unacknowledged(): number {
+    let n = 0;
+    for (const e of this.entries.values()) n += e.byOffset.size;
+    return n;
+  }
+
+  /** The file is gone and done with: drop its checkpoint once every record was acknowledged. */
+  forget(id: { dev: string; ino: string }): boolean {
+    const e = this.entries.get(inodeKey(id));
+    if (!e || e.head < e.pending.length || e.cp.offset < e.emittedEnd) return false;
+    this.entries.delete(inodeKey(id));
+    this.dirty = true;
+    return true;
+  }
+
+  /** Write the checkpoints atomically if anything changed (writes are serialised). */
+  flush(): Promise<void> {
+    if (!this.dirty) return this.writing;
+    this.dirty = false;
+    const text = JSON.stringify({ version: 1, files: this.all() }, null, 1) + '\n';
+    this.writing = this.writing.then(() => this.write(text));
+    return this.writing;
+  }
+
+  private async write(text: string): Promise<void> {
+    const file = path.join(this.dir, CHECKPOINT_FILE);
+    const tmp = `${file}.${process.pid}.tmp`;
+    try {
+      const fh = await open(tmp, 'w', 0o600);
+      try {
+        await fh.writeFile(text);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await rename(tmp, file);
+      // the rename itself is durable only once the directory is synced
+      const dh = await open(this.dir, 'r');
+      try {
+        await dh.sync();
+      } finally {
+        await dh.close();
+      }
+      this.writes++;
+    } catch (e) {
+      this.dirty = true;
+      throw stateError(this.dir, e);
+    }
+  }
+
+  private advance(e: Entry): void {
+    const acked = e.head < e.pending.length ? e.pending[e.head]!.offset : e.emittedEnd;
+    const target = Math.min(acked, e.hold ?? Infinity);
+    if (target > e.cp.offset) {
+      e.cp.offset = target;
+      this.dirty = true;
+    }
+  }
+}
+
+function newEntry(cp: Checkpoint): Entry {
+  return { cp: { ...cp }, pending: [], head: 0, byOffset: new Map(), emittedEnd: cp.offset, hold: undefined };
+}
+
+function stateError(dir: string, cause: unknown, fix?: string): GoneawayError {
+  return new GoneawayError('GA_ERR_STATE_DIR', `the agent's checkpoints in ${dir} cannot be used: ${String(cause)}`, {
+    key: 'agent.state_dir',
+    value: dir,
+    fix: fix ?? 'give agent.state_dir a directory the agent can create, write and fsync',
+    cause,
+  });
+}

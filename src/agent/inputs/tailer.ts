@@ -1,0 +1,356 @@
+/**
+ * The agent's inputs: follows the files its inputs name (paths or globs) through rotation and hands out one
+ * record per line with its input, file identity, path and byte offset, as an async stream with backpressure.
+ * One loop does everything in turn (scan, check, read), so no two steps race on a file. Why this is our own
+ * reader and not the `tail` package: docs/agent-inputs.md.
+ *
+ * Events (for the agent's logs and metrics): `opened` (with `reason`), `rotated` (the path leads elsewhere
+ * now: the old file is read to its end first), `truncated` (read again from 0), `closed`, `oversize`,
+ * `warning` (a file that could not be read), `failed` (the tailer stopped on an unexpected error).
+ */
+import { EventEmitter } from 'node:events';
+import { closeSync, type FSWatcher } from 'node:fs';
+import type { CheckpointStore } from '../checkpoints.js';
+import { ByteQueue } from './byte-queue.js';
+import { expand, watchDirs } from './discover.js';
+import { FINGERPRINT_BYTES, identityOf, inodeKey, openReadOnly, statFd, type FileIdentity } from './identity.js';
+import type { SplitLine } from './line-splitter.js';
+import { findInDir, positionsByContent, startPosition, type StartReason } from './start-position.js';
+import { READ_CHUNK, TrackedFile } from './tracked-file.js';
+
+export interface TailRecord {
+  input: string;
+  identity: FileIdentity;
+  path: string;
+  /** byte offset of the line's first byte in the file */
+  offset: number;
+  /** the line without its newline */
+  text: string;
+  /** set when the line was longer than max_record_bytes: how many bytes were cut off its end */
+  cutBytes?: number;
+}
+
+export interface InputSpec {
+  name: string;
+  /** paths or globs */
+  paths: string[];
+}
+
+export interface TailerOptions {
+  inputs: InputSpec[];
+  store: CheckpointStore;
+  /** for files already present on the agent's first run (no checkpoints yet); default `end` */
+  startAt?: 'beginning' | 'end';
+  maxRecordBytes?: number;
+  /** bound of the queue between reading and the consumer, in bytes of line text */
+  queueMaxBytes?: number;
+  /** how often globs are expanded again and files looked at without a watch event */
+  pollMs?: number;
+  /** a renamed-away or deleted file is closed after this long without new bytes */
+  closeInactiveMs?: number;
+}
+
+export interface FileEvent {
+  input: string;
+  path: string;
+  identity: FileIdentity;
+  offset: number;
+  reason?: StartReason;
+  cutBytes?: number;
+}
+
+/** Bytes read from one file before the others get their turn. */
+const BUDGET = 4 * READ_CHUNK;
+
+export class Tailer extends EventEmitter {
+  readonly queue: ByteQueue<TailRecord[]>;
+  readonly stats = { records: 0, bytes: 0, oversize: 0, cutBytes: 0, rotations: 0, truncations: 0, copies: 0 };
+  private readonly files = new Map<string, TrackedFile>();
+  /** closed files whose checkpoint is dropped once all their records are acknowledged */
+  private readonly closedIds = new Map<string, FileIdentity>();
+  private readonly copiedFrom: Map<string, number>;
+  private readonly buf = Buffer.allocUnsafe(READ_CHUNK);
+  private readonly opts: Required<Omit<TailerOptions, 'store' | 'inputs'>>;
+  private watchers: FSWatcher[] = [];
+  private firstScan = true;
+  private needScan = true;
+  private stopped = false;
+  private loop: Promise<void> | undefined;
+  private wakeUp: (() => void) | undefined;
+
+  constructor(private readonly options: TailerOptions) {
+    super();
+    this.opts = {
+      startAt: options.startAt ?? 'end',
+      maxRecordBytes: options.maxRecordBytes ?? 1 << 20,
+      queueMaxBytes: options.queueMaxBytes ?? 8 << 20,
+      pollMs: options.pollMs ?? 1000,
+      closeInactiveMs: options.closeInactiveMs ?? 5000,
+    };
+    this.queue = new ByteQueue(this.opts.queueMaxBytes);
+    this.copiedFrom = positionsByContent(options.store.all());
+  }
+
+  start(): this {
+    const patterns = this.options.inputs.flatMap((i) => i.paths);
+    this.watchers = watchDirs(patterns, (event) => {
+      if (event === 'rename') this.needScan = true;
+      this.wake();
+    });
+    this.loop = this.run().catch((e: unknown) => {
+      this.emit('failed', e);
+      this.queue.close();
+    });
+    return this;
+  }
+
+  /** The records in batches (the lines of one read), in file order per file; ends after `stop()`. */
+  async *batches(): AsyncGenerator<TailRecord[]> {
+    for (;;) {
+      const b = await this.queue.shift();
+      if (b === undefined) return;
+      yield b;
+    }
+  }
+
+  /** The records one by one. */
+  async *records(): AsyncGenerator<TailRecord> {
+    for await (const b of this.batches()) yield* b;
+  }
+
+  /** Stops reading and closes the files; queued records are dropped (their checkpoints were not passed). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.queue.close();
+    this.wake();
+    await this.loop;
+    for (const w of this.watchers) w.close();
+    for (const tf of this.files.values()) tf.close();
+    this.files.clear();
+  }
+
+  /** Files open now (the agent's metrics). */
+  openFiles(): { input: string; path: string; offset: number; readPos: number; detached: boolean }[] {
+    return [...this.files.values()].map((f) => ({
+      input: f.input,
+      path: f.path,
+      offset: f.splitter.pendingStart,
+      readPos: f.readPos,
+      detached: f.detachedAt !== undefined,
+    }));
+  }
+
+  private wake(): void {
+    const w = this.wakeUp;
+    this.wakeUp = undefined;
+    w?.();
+  }
+
+  private async run(): Promise<void> {
+    let lastScan = 0;
+    while (!this.stopped) {
+      if (this.needScan || Date.now() - lastScan >= this.opts.pollMs) {
+        this.needScan = false;
+        await this.scan();
+        lastScan = Date.now();
+      }
+      const more = await this.drainAll();
+      if (!more && !this.stopped) {
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, this.opts.pollMs);
+          this.wakeUp = () => {
+            clearTimeout(t);
+            resolve();
+          };
+        });
+      }
+    }
+  }
+
+  /** Finds the files the inputs name now: new ones are opened, ones whose path leads elsewhere detached. */
+  private async scan(): Promise<void> {
+    const bound = new Map<string, TrackedFile>();
+    const initial = this.firstScan && this.options.store.fresh ? this.opts.startAt : undefined;
+    for (const input of this.options.inputs) {
+      for (const p of await expand(input.paths)) {
+        try {
+          if (!bound.has(p)) this.bind(input.name, p, bound, initial);
+        } catch (error) {
+          this.emit('warning', { input: input.name, path: p, error });
+        }
+      }
+    }
+    const now = Date.now();
+    for (const tf of this.files.values()) {
+      if (tf.detachedAt === undefined && bound.get(tf.path) !== tf) {
+        tf.detachedAt = now;
+        tf.previousPath = tf.path;
+        this.stats.rotations++;
+        this.emit('rotated', this.event(tf));
+      }
+    }
+    if (this.firstScan) this.resumeRenamed();
+    this.firstScan = false;
+    for (const [key, id] of this.closedIds) {
+      if (this.files.has(key) || this.options.store.forget(id)) this.closedIds.delete(key);
+    }
+  }
+
+  private bind(input: string, p: string, bound: Map<string, TrackedFile>, initial: 'beginning' | 'end' | undefined) {
+    let fd: number;
+    try {
+      fd = openReadOnly(p);
+    } catch {
+      return; // gone between the glob and the open: the next scan sees what replaced it
+    }
+    let kept = false;
+    try {
+      const st = statFd(fd);
+      if (!st.isFile) return;
+      const known = this.files.get(inodeKey(st));
+      if (known) {
+        if (known.path !== p) {
+          // renamed to a path the inputs also name (`haproxy.log*`): same file, read on
+          known.previousPath = known.path;
+          known.path = p;
+          this.options.store.update(known.identity, p);
+        }
+        known.detachedAt = undefined;
+        bound.set(p, known);
+        return;
+      }
+      const id = identityOf(fd, st);
+      if (this.isCopyOfOpenFile(id)) return; // read through its original; see findCopy for after the truncation
+      const start = startPosition(fd, id, st.size, this.options.store, this.copiedFrom, initial);
+      const tf = this.open(input, p, fd, id, start.offset, start.reason);
+      kept = true;
+      bound.set(p, tf);
+    } finally {
+      if (!kept) closeSync(fd);
+    }
+  }
+
+  private open(input: string, p: string, fd: number, id: FileIdentity, offset: number, reason: StartReason) {
+    const tf = new TrackedFile(input, p, fd, id, offset, this.opts.maxRecordBytes, Date.now());
+    this.files.set(tf.key, tf);
+    this.closedIds.delete(tf.key);
+    this.options.store.track(id, p, offset);
+    if (reason === 'copy') this.stats.copies++;
+    this.emit('opened', { ...this.event(tf), reason });
+    return tf;
+  }
+
+  private isCopyOfOpenFile(id: FileIdentity): boolean {
+    if (id.fingerprintBytes < FINGERPRINT_BYTES) return false;
+    for (const tf of this.files.values()) if (tf.identity.fingerprint === id.fingerprint) return true;
+    return false;
+  }
+
+  /** After a restart: a checkpointed file renamed while the agent was stopped still has its tail read. */
+  private resumeRenamed(): void {
+    for (const cp of this.options.store.all()) {
+      if (this.files.has(inodeKey(cp))) continue;
+      const found = findInDir(cp.path, cp, cp.offset, new Set(this.files.keys()));
+      if (!found) continue;
+      const tf = this.open(this.inputOf(cp.path), found.path, found.fd, identityOf(found.fd), cp.offset, 'checkpoint');
+      tf.detachedAt = Date.now();
+      tf.previousPath = cp.path;
+    }
+  }
+
+  /** The input of the file now at `p` (the one that replaced a renamed file), else the first input. */
+  private inputOf(p: string): string {
+    for (const tf of this.files.values()) if (tf.path === p) return tf.input;
+    return this.options.inputs[0]?.name ?? '';
+  }
+
+  /** One pass over the open files: rotated-away ones first, and the file now at their path waits for them. */
+  private async drainAll(): Promise<boolean> {
+    const order = [...this.files.values()].sort((a, b) => Number(!a.previousPath) - Number(!b.previousPath));
+    const blocked = new Set<string>();
+    let more = false;
+    for (const tf of order) {
+      if (this.stopped) return false;
+      if (!tf.previousPath && blocked.has(tf.path)) {
+        more = true;
+        continue;
+      }
+      try {
+        if (tf.check() === 'truncated' && this.truncated(tf)) {
+          more = true; // the copy of the old content goes first, in the next pass
+          continue;
+        }
+        const n = await tf.drain(BUDGET, (l) => this.deliver(tf, l), this.buf);
+        const now = Date.now();
+        if (n > 0) {
+          tf.lastData = now;
+          more = true;
+          if (tf.previousPath) blocked.add(tf.previousPath);
+        } else if (tf.detachedAt !== undefined && now - tf.lastData >= this.opts.closeInactiveMs) {
+          await this.close(tf);
+        }
+      } catch (error) {
+        // one unreadable file (EIO, a stale NFS handle) must not stop the others: it is closed, and
+        // found again by the next scan if its path still leads to it (resuming from its checkpoint)
+        this.emit('warning', { ...this.event(tf), error });
+        tf.close();
+        this.files.delete(tf.key);
+      }
+    }
+    return more;
+  }
+
+  /** copytruncate (or `> file`): the rest of the old content is read from the copy, if one is beside it. */
+  private truncated(tf: TrackedFile): boolean {
+    const old = tf.identity;
+    const pos = tf.splitter.pendingStart;
+    this.stats.truncations++;
+    this.emit('truncated', this.event(tf));
+    tf.restart();
+    this.options.store.track(tf.identity, tf.path, 0);
+    if (old.fingerprintBytes < FINGERPRINT_BYTES) return false;
+    this.copiedFrom.set(old.fingerprint, pos);
+    const content = { fingerprint: old.fingerprint, fingerprintBytes: old.fingerprintBytes };
+    const found = findInDir(tf.path, content, pos, new Set(this.files.keys()));
+    if (!found) return false;
+    const copy = this.open(tf.input, found.path, found.fd, identityOf(found.fd), pos, 'copy');
+    copy.detachedAt = Date.now();
+    copy.previousPath = tf.path;
+    return true;
+  }
+
+  private async deliver(tf: TrackedFile, lines: SplitLine[]): Promise<boolean> {
+    const batch: TailRecord[] = [];
+    let bytes = 0;
+    for (const l of lines) {
+      const rec: TailRecord = { input: tf.input, identity: tf.identity, path: tf.path, offset: l.offset, text: l.text };
+      if (l.cutBytes > 0) {
+        rec.cutBytes = l.cutBytes;
+        this.stats.oversize++;
+        this.stats.cutBytes += l.cutBytes;
+        this.emit('oversize', { ...this.event(tf), offset: l.offset, cutBytes: l.cutBytes });
+      }
+      this.options.store.emitted(tf.identity, l.offset, l.end);
+      bytes += l.end - l.offset - l.cutBytes;
+      batch.push(rec);
+    }
+    if (!(await this.queue.push(batch, bytes))) return false;
+    this.stats.records += batch.length;
+    this.stats.bytes += bytes;
+    return true;
+  }
+
+  /** A detached file quiet for close_inactive: its unfinished last line is a record now, then it is closed. */
+  private async close(tf: TrackedFile): Promise<void> {
+    const last = tf.splitter.flush();
+    if (last && !(await this.deliver(tf, [last]))) return;
+    tf.close();
+    this.files.delete(tf.key);
+    this.closedIds.set(tf.key, tf.identity);
+    this.emit('closed', this.event(tf));
+  }
+
+  private event(tf: TrackedFile): FileEvent {
+    return { input: tf.input, path: tf.path, identity: tf.identity, offset: tf.splitter.pendingStart };
+  }
+}
