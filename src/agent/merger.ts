@@ -11,6 +11,8 @@ export interface TimedItem {
 }
 
 interface Source<T> {
+  /** tie-break rank: lower first (the batch driver's source order) */
+  rank: number;
   queue: T[];
   head: number;
   /** no record for a while: the merge does not wait for it */
@@ -22,10 +24,19 @@ export class StreamMerger<T extends TimedItem> {
   private readonly sources: Source<T>[] = [];
   private queued = 0;
 
-  /** Adds a source; its index is its tie-break rank (lower first, as in the batch merge). */
-  addSource(): number {
-    this.sources.push({ queue: [], head: 0, idle: false, finished: false });
+  /**
+   * Adds a source. Ties break by `rank`, then by the order the sources were added (the batch merge
+   * breaks them by the sources' order on the command line: HAProxy, general logs, error logs, apps).
+   */
+  addSource(rank = this.sources.length): number {
+    this.sources.push({ rank, queue: [], head: 0, idle: false, finished: false });
     return this.sources.length - 1;
+  }
+
+  /** The oldest record of a source not released yet (its file position must not be checkpointed past). */
+  head(source: number): T | undefined {
+    const s = this.sources[source]!;
+    return s.queue[s.head];
   }
 
   push(source: number, item: T): void {
@@ -62,7 +73,7 @@ export class StreamMerger<T extends TimedItem> {
           if (!all && !s.idle && !s.finished) return;
           continue;
         }
-        if (best === -1 || s.queue[s.head]!.time < this.headOf(best).time) best = i;
+        if (best === -1 || this.before(i, best)) best = i;
       }
       if (best === -1) return;
       const s = this.sources[best]!;
@@ -77,8 +88,11 @@ export class StreamMerger<T extends TimedItem> {
     }
   }
 
-  private headOf(i: number): T {
-    const s = this.sources[i]!;
-    return s.queue[s.head]!;
+  private before(i: number, j: number): boolean {
+    const a = this.sources[i]!;
+    const b = this.sources[j]!;
+    const ta = a.queue[a.head]!.time;
+    const tb = b.queue[b.head]!.time;
+    return ta < tb || (ta === tb && (a.rank < b.rank || (a.rank === b.rank && i < j)));
   }
 }
