@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TruthEntry } from './correlated/sinks.js';
-import { eachLine } from './worker.js';
+import { readLines } from '../src/sources/lines.js';
 import type { Scored } from './calibration.js';
 
 export interface Accuracy {
@@ -37,18 +37,18 @@ export async function scoreCorrelate(truthFile: string, ndjsonFile: string): Pro
   for (const t of truth) want.set(`${t.file}:${t.offset}`, t);
   const got = new Map<string, { cause: string; confidence: number; method: string }>();
   let badLines = 0;
-  await eachLine(ndjsonFile, (line) => {
-    if (!line.trim()) return;
+  for (const { text: line } of readLines(ndjsonFile)) {
+    if (!line.trim()) continue;
     let ev: OutEvent;
     try {
       ev = JSON.parse(line) as OutEvent;
     } catch {
       badLines++;
-      return;
+      continue;
     }
-    if (ev.goneaway?.kind !== 'app_error') return;
+    if (ev.goneaway?.kind !== 'app_error') continue;
     const p = ev.log?.file?.path;
-    if (p === undefined || typeof ev.log?.offset !== 'number') return;
+    if (p === undefined || typeof ev.log?.offset !== 'number') continue;
     const key = `${path.basename(p)}:${ev.log.offset}`;
     if (want.has(key))
       got.set(key, {
@@ -56,7 +56,7 @@ export async function scoreCorrelate(truthFile: string, ndjsonFile: string): Pro
         confidence: typeof ev.goneaway.confidence === 'number' ? ev.goneaway.confidence : 0,
         method: ev.goneaway.join?.method ?? 'none',
       });
-  });
+  }
   const byCause: Record<string, [number, number]> = {};
   const conf = new Map<string, number>();
   const byMethod: Record<string, [number, number]> = {};
