@@ -210,7 +210,24 @@ async function partB(t: Table): Promise<void> {
       `${l.version.split('\n')[0]}; ${fmtInt(l.records)} records as haproxy_log, indexed to line ${fmtInt(l.lastLine + 1)}`,
     );
     if (gaLps !== undefined) t.ratio(`ratio goneaway/lnav ${kind}`, gaLps / lLps, '≥ 1', mark(gaLps / lLps >= 1));
+    if (kind === 'tcplog' && !missing) await correlateHaproxyOnly(t, file, n, lLps);
   }
+}
+
+/** the engine issue's first speed target: `correlate` on the HAProxy-only tcplog file, against lnav on it */
+async function correlateHaproxyOnly(t: Table, file: string, n: number, lnavLps: number): Promise<void> {
+  const r = await run(
+    'node',
+    [path.join(REPO, 'bin', 'goneaway.js'), 'correlate', '--haproxy', file, '--timezone', 'UTC', '--format', 'ndjson'],
+    { stdoutTo: '/dev/null', cwd: REPO },
+  );
+  if (r.code !== 0) {
+    t.na('goneaway correlate tcplog (HAProxy only)', `exit ${r.code}: ${lastLine(r.stderr)}`);
+    return;
+  }
+  const lps = n / (r.ms / 1000);
+  t.row('goneaway correlate tcplog (HAProxy only)', n, r.ms, lps, r.maxRssMB, '', '', 'connection events only');
+  t.ratio('ratio correlate/lnav tcplog', lps / lnavLps, '≥ 1', mark(lps / lnavLps >= 1));
 }
 
 async function partC(t: Table): Promise<void> {
