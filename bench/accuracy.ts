@@ -6,7 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TruthEntry } from './correlated/sinks.js';
-import { eachLine } from './worker.js';
+import { readLines } from '../src/sources/lines.js';
+import type { Scored } from './calibration.js';
 
 export interface Accuracy {
   truth: number;
@@ -19,10 +20,14 @@ export interface Accuracy {
   confusions: Array<[string, number]>;
   /** output lines that were not JSON */
   badLines: number;
+  /** every scored verdict's confidence and rightness (the calibration figures) */
+  scored: Scored[];
+  /** per join method: [correct, total] */
+  byMethod: Record<string, [number, number]>;
 }
 
 interface OutEvent {
-  goneaway?: { kind?: string; cause?: string };
+  goneaway?: { kind?: string; cause?: string; confidence?: number; join?: { method?: string } };
   log?: { file?: { path?: string }; offset?: number };
 }
 
@@ -30,38 +35,52 @@ export async function scoreCorrelate(truthFile: string, ndjsonFile: string): Pro
   const truth = JSON.parse(await readFile(truthFile, 'utf8')) as TruthEntry[];
   const want = new Map<string, TruthEntry>();
   for (const t of truth) want.set(`${t.file}:${t.offset}`, t);
-  const got = new Map<string, string>();
+  const got = new Map<string, { cause: string; confidence: number; method: string }>();
   let badLines = 0;
-  await eachLine(ndjsonFile, (line) => {
-    if (!line.trim()) return;
+  for (const { text: line } of readLines(ndjsonFile)) {
+    if (!line.trim()) continue;
     let ev: OutEvent;
     try {
       ev = JSON.parse(line) as OutEvent;
     } catch {
       badLines++;
-      return;
+      continue;
     }
-    if (ev.goneaway?.kind !== 'app_error') return;
+    if (ev.goneaway?.kind !== 'app_error') continue;
     const p = ev.log?.file?.path;
-    if (p === undefined || typeof ev.log?.offset !== 'number') return;
+    if (p === undefined || typeof ev.log?.offset !== 'number') continue;
     const key = `${path.basename(p)}:${ev.log.offset}`;
-    if (want.has(key)) got.set(key, ev.goneaway.cause ?? 'unknown');
-  });
+    if (want.has(key))
+      got.set(key, {
+        cause: ev.goneaway.cause ?? 'unknown',
+        confidence: typeof ev.goneaway.confidence === 'number' ? ev.goneaway.confidence : 0,
+        method: ev.goneaway.join?.method ?? 'none',
+      });
+  }
   const byCause: Record<string, [number, number]> = {};
   const conf = new Map<string, number>();
+  const byMethod: Record<string, [number, number]> = {};
+  const scored: Scored[] = [];
   let correct = 0;
   for (const [key, t] of want) {
     const c = (byCause[t.cause] ??= [0, 0]);
     c[1]++;
     const g = got.get(key);
-    if (g === t.cause) {
+    const right = g?.cause === t.cause;
+    if (g) {
+      scored.push({ confidence: g.confidence, correct: right });
+      const m = (byMethod[g.method] ??= [0, 0]);
+      m[1]++;
+      if (right) m[0]++;
+    }
+    if (right) {
       correct++;
       c[0]++;
     } else {
-      const k = `${t.cause} → ${g ?? '(not reported)'}`;
+      const k = `${t.cause} → ${g?.cause ?? '(not reported)'}`;
       conf.set(k, (conf.get(k) ?? 0) + 1);
     }
   }
   const confusions = [...conf].sort((a, b) => b[1] - a[1]).slice(0, 6);
-  return { truth: truth.length, found: got.size, correct, byCause, confusions, badLines };
+  return { truth: truth.length, found: got.size, correct, byCause, confusions, badLines, scored, byMethod };
 }

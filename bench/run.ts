@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { run, lastLine } from './spawn.js';
 import { lnavHaproxy, type LnavResult } from './lnav.js';
 import { scoreCorrelate } from './accuracy.js';
+import { expectedCalibrationError, overconfidentBins, reliability } from './calibration.js';
 import { seedFrom } from './prng.js';
 import type { WorkerResult } from './worker.js';
 import type { CorrelatedManifest } from './correlated/scenario.js';
@@ -209,7 +210,24 @@ async function partB(t: Table): Promise<void> {
       `${l.version.split('\n')[0]}; ${fmtInt(l.records)} records as haproxy_log, indexed to line ${fmtInt(l.lastLine + 1)}`,
     );
     if (gaLps !== undefined) t.ratio(`ratio goneaway/lnav ${kind}`, gaLps / lLps, '≥ 1', mark(gaLps / lLps >= 1));
+    if (kind === 'tcplog' && !missing) await correlateHaproxyOnly(t, file, n, lLps);
   }
+}
+
+/** the engine issue's first speed target: `correlate` on the HAProxy-only tcplog file, against lnav on it */
+async function correlateHaproxyOnly(t: Table, file: string, n: number, lnavLps: number): Promise<void> {
+  const r = await run(
+    'node',
+    [path.join(REPO, 'bin', 'goneaway.js'), 'correlate', '--haproxy', file, '--timezone', 'UTC', '--format', 'ndjson'],
+    { stdoutTo: '/dev/null', cwd: REPO },
+  );
+  if (r.code !== 0) {
+    t.na('goneaway correlate tcplog (HAProxy only)', `exit ${r.code}: ${lastLine(r.stderr)}`);
+    return;
+  }
+  const lps = n / (r.ms / 1000);
+  t.row('goneaway correlate tcplog (HAProxy only)', n, r.ms, lps, r.maxRssMB, '', '', 'connection events only');
+  t.ratio('ratio correlate/lnav tcplog', lps / lnavLps, '≥ 1', mark(lps / lnavLps >= 1));
 }
 
 async function partC(t: Table): Promise<void> {
@@ -278,6 +296,27 @@ async function partC(t: Table): Promise<void> {
     t.note(`    ${cause.padEnd(26)} ${fmtInt(ok).padStart(7)}/${fmtInt(n).padEnd(7)} ${fmtNum((100 * ok) / n, 1)} %`);
   }
   for (const [k, n] of a.confusions) t.note(`    wrong: ${k} ×${fmtInt(n)}`);
+  for (const [method, [ok, n]] of Object.entries(a.byMethod).sort((x, y) => y[1][1] - x[1][1]))
+    t.note(
+      `    join ${method.padEnd(24)} ${fmtInt(ok).padStart(7)}/${fmtInt(n).padEnd(7)} ${fmtNum((100 * ok) / n, 1)} % right`,
+    );
+  // is the confidence a probability? (issue: ECE ≤ 0.05, no decile ≥ 0.8 below 0.8)
+  const table = reliability(a.scored);
+  const ece = expectedCalibrationError(table);
+  t.ratio('calibration: expected calibration error', ece, '≤ 0.05', mark(ece <= 0.05));
+  const over = overconfidentBins(table);
+  t.ratio(
+    'calibration: deciles ≥ 0.8 below 0.8 accuracy',
+    over.length,
+    '0',
+    mark(over.length === 0),
+    over.map((b) => `${fmtNum(b.lo, 1)}: ${fmtNum(100 * b.accuracy, 1)} %`).join(', '),
+  );
+  for (const b of table)
+    if (b.n)
+      t.note(
+        `    confidence ${fmtNum(b.lo, 1)}–${fmtNum(b.hi, 1)}: ${fmtInt(b.n).padStart(7)} verdicts, mean ${fmtNum(b.meanConfidence, 2)}, right ${fmtNum(100 * b.accuracy, 1)} %`,
+      );
 }
 
 async function main(): Promise<void> {

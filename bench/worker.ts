@@ -5,13 +5,10 @@
  *   node dist/bench/worker.js <haproxy|mysql-error|mysql-general|lines> <file>
  * (`lines` = reading and splitting only: the floor under every other figure)
  *
- * Reads the file in 1 MiB chunks with a hand splitter (no readline), groups multi-line MySQL
- * records with the parsers' own record-start predicates (CONTRACTS.md), builds every record and
- * writes nothing. Prints one JSON object (WorkerResult) on stdout; never throws.
+ * Runs the product's reading path (src/pipeline/parse-file.ts: the chunked line reader, container-prefix
+ * sniffing, multi-line assembly and the parsers), builds every record and writes nothing. Prints one
+ * JSON object (WorkerResult) on stdout; never throws.
  */
-import { createReadStream } from 'node:fs';
-import { isAscii } from 'node:buffer';
-import { StringDecoder } from 'node:string_decoder';
 import { stat } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
@@ -33,114 +30,52 @@ export type WorkerResult =
     }
   | { ok: false; what: string; file: string; reason: string };
 
-/** Parser entry points, loaded at run time so the bench still runs (and says why) without them. */
-interface Parsers {
-  ctx: unknown;
-  parseLine?: (line: string, ctx: never) => { ok: boolean };
-  isStart?: (line: string) => boolean;
-  parseRecord?: (text: string, ctx: never) => { ok: boolean };
-}
-
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const imp = (p: string) => import(pathToFileURL(path.join(REPO, 'dist', p)).href);
 
-async function load(what: WorkerWhat): Promise<Parsers> {
-  if (what === 'lines') return { ctx: undefined, parseLine: () => ({ ok: true }) };
-  const imp = (p: string) => import(pathToFileURL(path.join(REPO, 'dist', p)).href);
-  const time = await imp('parsers/time.js');
-  // UTC like the generators; refTime pins year-less syslog dates (types.ts ParseContext)
-  const ctx = { zone: time.makeZone('UTC'), refTime: Date.UTC(2026, 10, 23) };
-  if (what === 'haproxy') {
-    const m = await imp('parsers/haproxy/index.js');
-    return { ctx, parseLine: m.parseHaproxyLine };
-  }
-  if (what === 'mysql-error') {
-    const m = await imp('parsers/mysql/error.js');
-    return { ctx, isStart: m.isMysqlErrorRecordStart, parseRecord: m.parseMysqlErrorRecord };
-  }
-  const m = await imp('parsers/mysql/general.js');
-  const state = m.newGeneralLogState();
-  return {
-    ctx,
-    isStart: m.isMysqlGeneralRecordStart,
-    parseRecord: (text: string, c: never) => m.parseMysqlGeneralRecord(text, c, state),
-  };
-}
-
-/**
- * Calls onLine for every line of the file (without '\n' / '\r'), streaming. Chunks that are pure
- * ASCII (almost every log) are decoded as latin1, which is byte-for-byte the same text and skips
- * the UTF-8 decoder; other chunks go through a StringDecoder (split characters are carried over).
- */
-export async function eachLine(file: string, onLine: (line: string) => void): Promise<number> {
-  let rest = '';
-  let lines = 0;
-  const dec = new StringDecoder('utf8');
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
-    const buf = chunk as Buffer;
-    const text = isAscii(buf) ? buf.toString('latin1') : dec.write(buf);
-    const s = rest.length ? rest + text : text;
-    let start = 0;
-    for (let nl = s.indexOf('\n'); nl !== -1; nl = s.indexOf('\n', start)) {
-      const end = nl > start && s.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      onLine(s.slice(start, end));
-      lines++;
-      start = nl + 1;
-    }
-    rest = s.slice(start);
-  }
-  rest += dec.end();
-  if (rest) {
-    onLine(rest);
-    lines++;
-  }
-  return lines;
+/** how many lines the file has (counted outside the timed part: the figures are per line) */
+async function countLines(file: string): Promise<number> {
+  const { readLines } = await imp('src/sources/lines.js');
+  let n = 0;
+  for (const line of readLines(file) as Iterable<unknown>) if (line) n++;
+  return n;
 }
 
 export async function measure(what: WorkerWhat, file: string): Promise<WorkerResult> {
-  let p: Parsers;
+  let pipeline: { parseFile: (...a: unknown[]) => Iterable<{ kind: string }>; newCounts: (...a: unknown[]) => unknown };
+  let readLines: (file: string) => Iterable<unknown>;
+  let ctx: unknown;
   try {
-    p = await load(what);
+    pipeline = await imp('src/pipeline/parse-file.js');
+    readLines = (await imp('src/sources/lines.js')).readLines;
+    const time = await imp('parsers/time.js');
+    // UTC like the generators; refTime pins year-less syslog dates (types.ts ParseContext)
+    ctx = { zone: time.makeZone('UTC'), zoneGiven: true, refTime: Date.UTC(2026, 10, 23) };
   } catch (e) {
     return {
       ok: false,
       what,
       file,
-      reason: `parser module not loadable (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`,
+      reason: `product module not loadable (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`,
     };
   }
   const bytes = (await stat(file)).size;
+  const lines = await countLines(file);
   let records = 0,
     parsed = 0,
     failed = 0;
-  const ctx = p.ctx as never;
   const t0 = process.hrtime.bigint();
-  let lines: number;
-  if (p.parseLine) {
-    const parse = p.parseLine;
-    lines = await eachLine(file, (line) => {
-      if (!line) return;
-      records++;
-      if (parse(line, ctx).ok) parsed++;
-      else failed++;
-    });
+  if (what === 'lines') {
+    for (const line of readLines(file)) if (line) records++;
+    parsed = records;
   } else {
-    const isStart = p.isStart!,
-      parse = p.parseRecord!;
-    let cur: string | undefined;
-    const flush = () => {
-      if (cur === undefined) return;
+    // the product's own reading path: chunked reader, container-prefix sniffing, multi-line assembly,
+    // parsers, records (src/pipeline/parse-file.ts), as `goneaway parse` runs it, minus the output
+    for (const rec of pipeline.parseFile(file, what, ctx, pipeline.newCounts(file, what))) {
       records++;
-      if (parse(cur, ctx).ok) parsed++;
-      else failed++;
-      cur = undefined;
-    };
-    lines = await eachLine(file, (line) => {
-      if (isStart(line)) {
-        flush();
-        cur = line;
-      } else cur = cur === undefined ? line : cur + '\n' + line; // continuation (or text before the first record)
-    });
-    flush();
+      if (rec.kind === 'unparsed') failed++;
+      else parsed++;
+    }
   }
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   return {

@@ -77,7 +77,7 @@ function finish(doc: Doc, text: string, offset: number, path: string, kind: Reco
   return doc;
 }
 
-function unparsed(rec: { text: string; offset: number }, path: string, issue: ParseIssue): OutRecord {
+export function unparsed(rec: { text: string; offset: number }, path: string, issue: ParseIssue): OutRecord {
   const doc: Doc = {
     event: { original: rec.text },
     log: { file: { path }, offset: rec.offset },
@@ -92,9 +92,9 @@ export interface ParseFileOptions {
   onProgress?: (read: number, size: number) => void;
 }
 
-const isBlank = (s: string): boolean => s.length === 0 || (s.charCodeAt(0) <= 32 && s.trim().length === 0);
+export const isBlank = (s: string): boolean => s.length === 0 || (s.charCodeAt(0) <= 32 && s.trim().length === 0);
 
-function count(counts: FileCounts, out: OutRecord): void {
+export function count(counts: FileCounts, out: OutRecord): void {
   counts.byKind[out.kind] = (counts.byKind[out.kind] ?? 0) + 1;
   if (out.issue) counts.issues[out.issue.code] = (counts.issues[out.issue.code] ?? 0) + 1;
 }

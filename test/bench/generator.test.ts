@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generate, generateCorrelated, KINDS, type Kind } from '../../bench/generate.js';
-import { eachLine } from '../../bench/worker.js';
+import { readLines } from '../../src/sources/lines.js';
 import type { TruthEntry } from '../../bench/correlated/sinks.js';
 
 const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..'); // dist/
@@ -104,19 +104,19 @@ test("generated lines parse with goneaway's parsers", async (t) => {
     const perLine = async (file: string) => {
       const bad: string[] = [];
       let records = 0;
-      await eachLine(file, (l) => {
+      for (const { text: l } of readLines(file)) {
         records++;
         if (!hap.parseHaproxyLine(l, ctx).ok) bad.push(l);
-      });
+      }
       return { records, bad };
     };
     const grouped =
       (isStart: (l: string) => boolean, parse: (text: string) => { ok: boolean }) => async (file: string) => {
         const recs: string[] = [];
-        await eachLine(file, (l) => {
+        for (const { text: l } of readLines(file)) {
           if (isStart(l) || recs.length === 0) recs.push(l);
           else recs[recs.length - 1] += '\n' + l;
-        });
+        }
         // the general log's file header (3 lines before the first record) is not a record
         const body = recs.filter((r) => !r.startsWith('/usr/sbin/'));
         return { records: body.length, bad: body.filter((r) => !parse(r).ok) };

@@ -1,0 +1,53 @@
+/**
+ * The agent's inputs, read from the same config as `correlate --config`: one tail input per configured
+ * log (paths may be globs), each with what the pipeline needs to know about it — its kind, the HAProxy
+ * server a MySQL log belongs to, the client addresses of an app, and its rank in the merge (HAProxy,
+ * then general logs, then error logs, then apps: the batch driver's order, so that ties break alike).
+ */
+import type { Config } from '../config/schema.js';
+import type { FileKind } from '../pipeline/parse-file.js';
+
+export interface AgentInput {
+  /** the tail input's name: unique, stable across reloads (checkpoints are per file, not per input) */
+  name: string;
+  kind: FileKind;
+  paths: string[];
+  /** the HAProxy `server` name of a MySQL instance; '' otherwise */
+  server: string;
+  /** app logs: the client addresses the app connects to HAProxy from */
+  clients?: ReadonlySet<string> | undefined;
+  /** tie-break rank in the merge, as in the batch driver */
+  rank: number;
+}
+
+const RANK: Record<FileKind, number> = { haproxy: 0, 'mysql-general': 1, 'mysql-error': 2, app: 3 };
+
+export function agentInputs(cfg: Config): AgentInput[] {
+  const out: AgentInput[] = [];
+  if (cfg.haproxy.files.length)
+    out.push({ name: 'haproxy', kind: 'haproxy', paths: cfg.haproxy.files, server: '', rank: RANK.haproxy });
+  for (const inst of cfg.mysql.instances) {
+    if (inst.general_log?.length)
+      out.push({
+        name: `mysql-general:${inst.server}`,
+        kind: 'mysql-general',
+        paths: inst.general_log,
+        server: inst.server,
+        rank: RANK['mysql-general'],
+      });
+    if (inst.error_log?.length)
+      out.push({
+        name: `mysql-error:${inst.server}`,
+        kind: 'mysql-error',
+        paths: inst.error_log,
+        server: inst.server,
+        rank: RANK['mysql-error'],
+      });
+  }
+  for (const f of cfg.app.files) {
+    const p = typeof f === 'string' ? f : f.path;
+    const clients = typeof f === 'string' ? undefined : new Set(f.clients);
+    out.push({ name: `app:${p}`, kind: 'app', paths: [p], server: '', clients, rank: RANK.app });
+  }
+  return out.sort((a, b) => a.rank - b.rank);
+}

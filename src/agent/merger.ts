@@ -1,0 +1,98 @@
+/**
+ * The agent's merge of its inputs by event time: the streaming twin of the batch k-way merge
+ * (src/correlate/merge.ts). It applies the same rule — always the head with the smallest time, ties to
+ * the earlier source — so the Correlator sees the records in the batch driver's order, and gives the
+ * same verdicts. The difference is that a tailed source can be empty for a while: a record can then
+ * only be released when every source either has a head or is known to be idle or finished, because
+ * an empty live source may still deliver an earlier record.
+ */
+export interface TimedItem {
+  time: number;
+}
+
+interface Source<T> {
+  /** tie-break rank: lower first (the batch driver's source order) */
+  rank: number;
+  queue: T[];
+  head: number;
+  /** no record for a while: the merge does not wait for it */
+  idle: boolean;
+  finished: boolean;
+}
+
+export class StreamMerger<T extends TimedItem> {
+  private readonly sources: Source<T>[] = [];
+  private queued = 0;
+
+  /**
+   * Adds a source. Ties break by `rank`, then by the order the sources were added (the batch merge
+   * breaks them by the sources' order on the command line: HAProxy, general logs, error logs, apps).
+   */
+  addSource(rank = this.sources.length): number {
+    this.sources.push({ rank, queue: [], head: 0, idle: false, finished: false });
+    return this.sources.length - 1;
+  }
+
+  /** The oldest record of a source not released yet (its file position must not be checkpointed past). */
+  head(source: number): T | undefined {
+    const s = this.sources[source]!;
+    return s.queue[s.head];
+  }
+
+  push(source: number, item: T): void {
+    const s = this.sources[source]!;
+    s.queue.push(item);
+    s.idle = false;
+    this.queued++;
+  }
+
+  /** An idle source stops holding the merge back until its next record. */
+  setIdle(source: number, idle: boolean): void {
+    this.sources[source]!.idle = idle;
+  }
+
+  /** A finished source (input removed, end of a replay) never holds the merge back again. */
+  finish(source: number): void {
+    this.sources[source]!.finished = true;
+  }
+
+  get size(): number {
+    return this.queued;
+  }
+
+  /**
+   * Releases, in merge order, every record that no live source can precede any more. `all` releases
+   * everything (end of input).
+   */
+  *release(all = false): Generator<T> {
+    for (;;) {
+      let best = -1;
+      for (let i = 0; i < this.sources.length; i++) {
+        const s = this.sources[i]!;
+        if (s.head >= s.queue.length) {
+          if (!all && !s.idle && !s.finished) return;
+          continue;
+        }
+        if (best === -1 || this.before(i, best)) best = i;
+      }
+      if (best === -1) return;
+      const s = this.sources[best]!;
+      const item = s.queue[s.head]!;
+      s.head++;
+      this.queued--;
+      if (s.head > 1024 && s.head * 2 > s.queue.length) {
+        s.queue = s.queue.slice(s.head);
+        s.head = 0;
+      }
+      yield item;
+    }
+  }
+
+  private before(i: number, j: number): boolean {
+    const a = this.sources[i]!;
+    const b = this.sources[j]!;
+    const ta = a.queue[a.head]!.time;
+    const tb = b.queue[b.head]!.time;
+    return ta < tb || (ta === tb && (a.rank < b.rank || (a.rank === b.rank && i < j)));
+  }
+}

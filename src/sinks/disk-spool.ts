@@ -1,0 +1,163 @@
+/**
+ * A bounded on-disk spool in front of a sink (the agent's answer to an Elasticsearch outage).
+ *
+ * A batch the inner sink cannot take (it rejected after its own retries) is written to a segment file
+ * and acknowledged: once on disk it survives a restart, so the agent may checkpoint past it. While
+ * anything is spooled, new batches join the spool too (order is kept and a cluster that is down is not
+ * hammered), and a drainer sends the oldest segment again every `retryMs`. When the spool holds
+ * `maxBytes`, `write` waits until the drainer has made room: the caller's reading pauses, nothing is
+ * dropped. Ids are deterministic, so a segment re-sent after a crash mid-drain only meets 409s.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { addAck, emptyAck, type Ack, type OutDoc, type Sink } from './sink.js';
+
+export interface SpoolOptions {
+  dir: string;
+  maxBytes: number;
+  /** how long the drainer waits between attempts while the inner sink fails */
+  retryMs?: number;
+  /** told of each failed attempt (the agent logs it) */
+  onError?: (err: unknown) => void;
+}
+
+export interface SpoolStats {
+  bytes: number;
+  segments: number;
+  spooledDocs: number;
+  drainedDocs: number;
+}
+
+const SEGMENT = /^segment-(\d{12})\.ndjson$/;
+
+export class SpoolingSink implements Sink {
+  private readonly retryMs: number;
+  private readonly segments: Array<{ file: string; bytes: number }> = [];
+  private seq = 0;
+  private draining: Promise<void> | undefined;
+  private closed = false;
+  private roomWaiters: Array<() => void> = [];
+  private wake: { timer: NodeJS.Timeout; resolve: () => void } | undefined;
+  readonly stats: SpoolStats = { bytes: 0, segments: 0, spooledDocs: 0, drainedDocs: 0 };
+  /** what the drainer indexed (the caller's summary adds it) */
+  readonly drained: Ack = emptyAck();
+
+  constructor(
+    private readonly inner: Sink,
+    private readonly opts: SpoolOptions,
+  ) {
+    this.retryMs = opts.retryMs ?? 5000;
+    fs.mkdirSync(opts.dir, { recursive: true });
+    // segments left by an earlier run are drained first, oldest first
+    for (const name of fs.readdirSync(opts.dir).sort()) {
+      // a temp file is a segment whose write a crash interrupted: it was never acknowledged
+      if (name.endsWith('.ndjson.tmp')) fs.rmSync(path.join(opts.dir, name), { force: true });
+      const m = SEGMENT.exec(name);
+      if (!m) continue;
+      const file = path.join(opts.dir, name);
+      this.segments.push({ file, bytes: fs.statSync(file).size });
+      this.seq = Math.max(this.seq, Number(m[1]));
+    }
+    this.recount();
+    if (this.segments.length) this.startDrain();
+  }
+
+  get spooledBytes(): number {
+    return this.stats.bytes;
+  }
+
+  async write(batch: OutDoc[]): Promise<Ack> {
+    if (batch.length === 0) return emptyAck();
+    if (this.segments.length === 0) {
+      try {
+        return await this.inner.write(batch);
+      } catch (err) {
+        this.opts.onError?.(err);
+      }
+    }
+    while (this.stats.bytes >= this.opts.maxBytes && !this.closed) {
+      this.startDrain();
+      await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
+    }
+    this.spool(batch);
+    this.startDrain();
+    // spooled is safe: counted as retried, indexed later by the drainer
+    return { ...emptyAck(), retried: batch.length };
+  }
+
+  /** Waits until the spool is empty (or the sink is closed). */
+  async flush(): Promise<void> {
+    while (this.segments.length && !this.closed) {
+      this.startDrain();
+      await this.draining;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const w of this.roomWaiters.splice(0)) w();
+    // a drainer asleep between attempts is woken to see `closed`; spooled segments stay on disk
+    if (this.wake) {
+      clearTimeout(this.wake.timer);
+      this.wake.resolve();
+    }
+    await this.draining?.catch(() => undefined);
+    await this.inner.close();
+  }
+
+  private spool(batch: OutDoc[]): void {
+    const text = batch.map((d) => JSON.stringify(d)).join('\n') + '\n';
+    const file = path.join(this.opts.dir, `segment-${String(++this.seq).padStart(12, '0')}.ndjson`);
+    // temp + fsync + rename: a segment is either whole on disk or absent after a crash
+    const tmp = `${file}.tmp`;
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      fs.writeSync(fd, text);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
+    this.segments.push({ file, bytes: Buffer.byteLength(text) });
+    this.stats.spooledDocs += batch.length;
+    this.recount();
+  }
+
+  private startDrain(): void {
+    if (this.draining || this.closed) return;
+    this.draining = this.drain().finally(() => {
+      this.draining = undefined;
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.segments.length && !this.closed) {
+      const seg = this.segments[0]!;
+      const docs = fs
+        .readFileSync(seg.file, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l) as OutDoc);
+      try {
+        addAck(this.drained, await this.inner.write(docs));
+      } catch (err) {
+        this.opts.onError?.(err);
+        await new Promise<void>((resolve) => {
+          this.wake = { timer: setTimeout(resolve, this.retryMs), resolve };
+        });
+        this.wake = undefined;
+        continue;
+      }
+      fs.rmSync(seg.file, { force: true });
+      this.segments.shift();
+      this.stats.drainedDocs += docs.length;
+      this.recount();
+      for (const w of this.roomWaiters.splice(0)) w();
+    }
+  }
+
+  private recount(): void {
+    this.stats.bytes = this.segments.reduce((n, s) => n + s.bytes, 0);
+    this.stats.segments = this.segments.length;
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * The agent's embedded output when no Elasticsearch is configured: size-rotated files under the state
+ * dir, one per data stream, in the `_bulk` format (an action line, then the document), so that a file
+ * can be loaded later as it is (`curl -H 'content-type: application/x-ndjson' --data-binary @FILE
+ * ES/_bulk`). Every action is a `create` with the document's deterministic `_id`: a document written twice
+ * (re-sent after a restart) is indexed once when loaded.
+ *
+ * A batch is acknowledged after it was written and fsynced: the agent's checkpoints advance only past it.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { emptyAck, type Ack, type OutDoc, type Sink } from './sink.js';
+
+export interface NdjsonFilesOptions {
+  dir: string;
+  /** a file is closed and a new one started past this size */
+  maxFileBytes?: number;
+  /** how many closed files of a stream are kept (the oldest are removed); 0 = all */
+  keepFiles?: number;
+}
+
+interface Current {
+  fd: number;
+  file: string;
+  bytes: number;
+}
+
+export class NdjsonFilesSink implements Sink {
+  private readonly current = new Map<string, Current>();
+  private readonly maxFileBytes: number;
+
+  constructor(private readonly opts: NdjsonFilesOptions) {
+    this.maxFileBytes = opts.maxFileBytes ?? 64 * 1024 * 1024;
+    fs.mkdirSync(opts.dir, { recursive: true });
+  }
+
+  async write(batch: OutDoc[]): Promise<Ack> {
+    const byStream = new Map<string, string[]>();
+    for (const d of batch) {
+      let lines = byStream.get(d.stream);
+      if (!lines) byStream.set(d.stream, (lines = []));
+      lines.push(JSON.stringify({ create: { _index: d.stream, _id: d.id } }), JSON.stringify(d.doc));
+    }
+    for (const [stream, lines] of byStream) {
+      const text = lines.join('\n') + '\n';
+      const cur = this.fileFor(stream, Buffer.byteLength(text));
+      fs.writeSync(cur.fd, text);
+      fs.fsyncSync(cur.fd);
+      cur.bytes += Buffer.byteLength(text);
+    }
+    return { ...emptyAck(), indexed: batch.length };
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.current.values()) fs.closeSync(c.fd);
+    this.current.clear();
+  }
+
+  /** the files of a stream, oldest first */
+  filesOf(stream: string): string[] {
+    const prefix = `${stream}.`;
+    return fs
+      .readdirSync(this.opts.dir)
+      .filter((n) => n.startsWith(prefix) && n.endsWith('.ndjson'))
+      .sort()
+      .map((n) => path.join(this.opts.dir, n));
+  }
+
+  private fileFor(stream: string, adding: number): Current {
+    const cur = this.current.get(stream);
+    if (cur && (cur.bytes === 0 || cur.bytes + adding <= this.maxFileBytes)) return cur;
+    if (cur) fs.closeSync(cur.fd);
+    const existing = this.filesOf(stream);
+    const last = existing.at(-1);
+    let next: Current;
+    // a restart appends to the last file while it has room, so files do not multiply per restart
+    if (!cur && last && fs.statSync(last).size + adding <= this.maxFileBytes) {
+      next = { fd: fs.openSync(last, 'a'), file: last, bytes: fs.statSync(last).size };
+    } else {
+      const n = last ? Number(/\.(\d{6})\.ndjson$/.exec(last)?.[1] ?? 0) + 1 : 1;
+      const file = path.join(this.opts.dir, `${stream}.${String(n).padStart(6, '0')}.ndjson`);
+      next = { fd: fs.openSync(file, 'a'), file, bytes: 0 };
+      this.prune(stream);
+    }
+    this.current.set(stream, next);
+    return next;
+  }
+
+  private prune(stream: string): void {
+    const keep = this.opts.keepFiles ?? 0;
+    if (keep <= 0) return;
+    const files = this.filesOf(stream);
+    for (const f of files.slice(0, Math.max(0, files.length - keep))) fs.rmSync(f, { force: true });
+  }
+}

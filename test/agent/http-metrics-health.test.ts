@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createMetrics } from '../../src/agent/metrics.js';
+import { judgeHealth, parseListen, startHttp } from '../../src/agent/http.js';
+
+test('/metrics serves the agent metrics by their documented names; /healthz says 503 and why when stale', async () => {
+  const m = createMetrics(false);
+  m.linesRead.inc({ input: '/var/log/haproxy.log' }, 3);
+  m.verdicts.inc({ cause: 'mysql_wait_timeout', kind: 'app_error' });
+  let lastRead = Date.now();
+  const server = await startHttp({ host: '127.0.0.1', port: 0 }, m, {
+    lastRead: () => lastRead,
+    lastAck: () => 0,
+    pending: () => 0,
+  });
+  const port = (server.address() as { port: number }).port;
+  try {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    for (const name of [
+      'goneaway_lines_read_total{input="/var/log/haproxy.log"} 3',
+      'goneaway_verdicts_total{cause="mysql_wait_timeout",kind="app_error"} 1',
+      'goneaway_spool_bytes',
+      'goneaway_watermark_seconds',
+      'goneaway_bulk_items_total',
+      'goneaway_checkpoint_lag_bytes',
+      'goneaway_parse_failures_total',
+      'goneaway_records_read_total',
+    ])
+      assert.ok(text.includes(name), `missing ${name}`);
+    assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
+    lastRead = Date.now() - 10 * 60_000;
+    const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+    assert.equal(res.status, 503);
+    assert.match(JSON.stringify(await res.json()), /inputs not read/);
+  } finally {
+    server.close();
+  }
+});
+
+test('health: documents waiting without a recent acknowledgement are unhealthy; nothing waiting is fine', () => {
+  const now = 1_000_000;
+  assert.equal(judgeHealth({ lastRead: () => now, lastAck: () => 0, pending: () => 0 }, now, 60_000).ok, true);
+  const v = judgeHealth({ lastRead: () => now, lastAck: () => now - 120_000, pending: () => 7 }, now, 60_000);
+  assert.equal(v.ok, false);
+  assert.match(v.reasons[0]!, /7 documents waiting/);
+});
+
+test('agent.http listen addresses: host:port, :port, [v6]:port; a bad one is undefined', () => {
+  assert.deepEqual(parseListen('127.0.0.1:9477'), { host: '127.0.0.1', port: 9477 });
+  assert.deepEqual(parseListen(':9477'), { host: '0.0.0.0', port: 9477 });
+  assert.deepEqual(parseListen('[::1]:9477'), { host: '::1', port: 9477 });
+  assert.equal(parseListen('9477'), undefined);
+  assert.equal(parseListen('host:99999'), undefined);
+});

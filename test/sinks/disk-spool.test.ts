@@ -1,0 +1,110 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { SpoolingSink } from '../../src/sinks/disk-spool.js';
+import { emptyAck, type Ack, type OutDoc, type Sink } from '../../src/sinks/sink.js';
+
+/** An output that is down until told otherwise, and records by id what it took. */
+class SwitchableSink implements Sink {
+  up = false;
+  readonly got = new Map<string, number>();
+  attempts = 0;
+  async write(batch: OutDoc[]): Promise<Ack> {
+    this.attempts++;
+    if (!this.up) throw new Error('cluster unreachable');
+    for (const d of batch) this.got.set(d.id, (this.got.get(d.id) ?? 0) + 1);
+    return { ...emptyAck(), indexed: batch.length };
+  }
+  async close(): Promise<void> {}
+}
+
+const docs = (from: number, n: number): OutDoc[] =>
+  Array.from({ length: n }, (_, i) => ({
+    stream: 'logs-goneaway.verdicts-default',
+    id: `id-${from + i}`,
+    doc: { n: from + i, pad: 'x'.repeat(100) },
+    position: { file: 'a.log', offset: (from + i) * 10 },
+  }));
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'ga-spool-'));
+const tick = () => new Promise((r) => setTimeout(r, 20));
+
+test('a batch the output cannot take is spooled on disk, acknowledged, and delivered once the output is back', async () => {
+  const inner = new SwitchableSink();
+  const spool = new SpoolingSink(inner, { dir: tmp(), maxBytes: 1 << 20, retryMs: 10 });
+  const ack = await spool.write(docs(0, 5));
+  assert.equal(ack.retried, 5, 'spooled documents count as retried, not indexed');
+  assert.ok(spool.spooledBytes > 0);
+  await spool.write(docs(5, 5)); // joins the spool behind the first batch
+  inner.up = true;
+  await spool.flush();
+  assert.equal(spool.spooledBytes, 0);
+  assert.deepEqual(
+    [...inner.got.keys()].sort(),
+    docs(0, 10)
+      .map((d) => d.id)
+      .sort(),
+  );
+  assert.ok(
+    [...inner.got.values()].every((n) => n === 1),
+    'each document delivered once',
+  );
+  assert.equal(spool.drained.indexed, 10);
+  await spool.close();
+});
+
+test('a full spool makes write wait (reading pauses) until the drainer has made room; nothing is dropped', async () => {
+  const inner = new SwitchableSink();
+  const spool = new SpoolingSink(inner, { dir: tmp(), maxBytes: 1500, retryMs: 10 });
+  await spool.write(docs(0, 10)); // ~1.6 KB: the cap is reached
+  let done = false;
+  const blocked = spool.write(docs(10, 3)).then(() => (done = true));
+  for (let i = 0; i < 5; i++) await tick();
+  assert.equal(done, false, 'write must not resolve while the spool is full and the output down');
+  inner.up = true;
+  await blocked;
+  await spool.flush();
+  assert.equal(inner.got.size, 13);
+  await spool.close();
+});
+
+test('segments left by a crashed run are drained by the next one, oldest first', async () => {
+  const dir = tmp();
+  const first = new SpoolingSink(new SwitchableSink(), { dir, maxBytes: 1 << 20, retryMs: 10_000 });
+  await first.write(docs(0, 3));
+  await first.write(docs(3, 3));
+  await first.close(); // stops the drainer and leaves both segments on disk, as a crash would
+  const inner = new SwitchableSink();
+  inner.up = true;
+  const order: string[] = [];
+  const spy: Sink = {
+    write: async (b) => {
+      order.push(b[0]!.id);
+      return inner.write(b);
+    },
+    close: async () => {},
+  };
+  const second = new SpoolingSink(spy, { dir, maxBytes: 1 << 20, retryMs: 10 });
+  await second.flush();
+  assert.deepEqual(order, ['id-0', 'id-3']);
+  assert.equal(inner.got.size, 6);
+  assert.deepEqual(
+    fs.readdirSync(dir).filter((f) => f.endsWith('.ndjson')),
+    [],
+  );
+  await second.close();
+});
+
+test('a half-written segment (crash before rename) is not read as data', async () => {
+  const dir = tmp();
+  fs.writeFileSync(path.join(dir, 'segment-000000000001.ndjson.tmp'), '{"broken');
+  const inner = new SwitchableSink();
+  inner.up = true;
+  const spool = new SpoolingSink(inner, { dir, maxBytes: 1 << 20, retryMs: 10 });
+  await spool.flush();
+  assert.equal(inner.attempts, 0);
+  assert.deepEqual(fs.readdirSync(dir), [], 'the unacknowledged temp file is removed');
+  await spool.close();
+});
