@@ -5,7 +5,7 @@
  * then general logs, then error logs, then apps: the batch driver's order, so that ties break alike).
  */
 import type { Config } from '../config/schema.js';
-import type { FileKind } from '../pipeline/parse-file.js';
+import type { FileKind } from '../sources/file-kind.js';
 
 export interface AgentInput {
   /** the tail input's name: unique, stable across reloads (checkpoints are per file, not per input) */

@@ -14,7 +14,8 @@ import { withoutPrefix, type ContainerPrefix } from '../sources/container-prefix
 import type { Line } from '../sources/lines.js';
 import type { RecordText } from '../sources/records.js';
 import { RecordAssembler } from '../sources/record-assembler.js';
-import { count, isBlank, OutRecord, unparsed, type FileCounts, type FileKind } from './parse-file.js';
+import { count, isBlank, OutRecord, unparsed, type FileCounts } from './parse-file.js';
+import type { FileKind } from '../sources/file-kind.js';
 
 const START: Record<Exclude<FileKind, 'haproxy'>, (line: string) => boolean> = {
   'mysql-error': isMysqlErrorRecordStart,
