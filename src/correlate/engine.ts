@@ -4,20 +4,19 @@
  * (goneaway.kind "connection"). An app error is decided once the stream is `settle` past it:
  * HAProxy logs a half-open session only when the app's failing write reaches it (LAB 04, 06).
  */
-import type { Doc, ParseContext } from '../../parsers/types.js';
-import { decodeTermination } from '../../parsers/haproxy/termination.js';
-import { isoUtc } from '../../parsers/time.js';
+import type { ParseContext } from '../../parsers/types.js';
 import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
 import { newCounts, parseFile, type FileCounts, type OutRecord } from '../pipeline/parse-file.js';
 import { mergeByTime } from './merge.js';
 import { Store } from './store.js';
 import { ingestError, ingestGeneral } from './ingest-mysql.js';
 import { decideSession, idleOf, mayBeServerClosed, threadFor } from './rules.js';
-import { get, num, stampResolution, str, TERMINATOR_OF, type AppError, type Session, type Verdict } from './model.js';
+import { get, num, stampResolution, str, type AppError, type Session, type Verdict } from './model.js';
 import { matchError, type Match } from './matcher.js';
 import { Repeats } from './repeats.js';
 import type { Remembered } from './left-window.js';
-import { Observations, recommend } from './recommend.js';
+import { Observations } from './recommend.js';
+import { appEvent as buildAppEvent, connectionEvent as buildConnectionEvent, type VerdictEvent } from './event.js';
 import type { HaproxySettings } from './haproxy-settings.js';
 
 export interface CorrelateInput {
@@ -81,7 +80,7 @@ function* source(
   }
 }
 
-export function* correlate(input: CorrelateInput, stats: CorrelateStats): Generator<Doc> {
+export function* correlate(input: CorrelateInput, stats: CorrelateStats): Generator<VerdictEvent> {
   const store = new Store();
   const st = { skew: input.skew };
   const sources: Iterable<Item>[] = [
@@ -100,7 +99,7 @@ export function* correlate(input: CorrelateInput, stats: CorrelateStats): Genera
   const repeats = new Repeats(input.maxLag, input.skew);
   const match = (e: AppError): Match => repeats.match(e, () => matchError(store, e, input, st));
 
-  const decideReady = function* (watermark: number): Generator<Doc> {
+  const decideReady = function* (watermark: number): Generator<VerdictEvent> {
     const ready: AppError[] = [];
     while (pending.length && pending[0]!.t + pending[0]!.res + input.settle + input.skew < watermark)
       ready.push(pending.shift()!);
@@ -134,72 +133,26 @@ export function* correlate(input: CorrelateInput, stats: CorrelateStats): Genera
     }
   };
 
-  const appEvent = (e: AppError, m: Match): Doc => {
+  const appEvent = (e: AppError, m: Match): VerdictEvent => {
     stats.appErrors++;
-    const v = m.verdict;
     const s = m.session;
     const th = m.decidedThread ? m.decidedThread.th : s ? threadFor(store, s, st, e.threadId) : undefined;
-    stats.obs.add(v.cause, s ? idleOf(s, th) : undefined);
-    const doc = baseDoc(v, 'app_error', e.t);
-    const ga = doc.goneaway as Doc;
-    ga.join = { method: m.method, candidates: m.candidates };
-    ga.recommendation = recommend(
-      v.cause,
-      stats.obs,
-      input.haproxySettings,
-      v.cause === 'mysql_kill' ? killerOf(v) : undefined,
-      s ? { frontend: s.frontend, backend: s.backend, mode: s.mode } : undefined,
-    );
-    if (m.http)
-      ga.impact = {
-        http: {
-          frontend: m.http.frontend,
-          backend: m.http.backend,
-          server: m.http.server,
-          status_code: m.http.status,
-          request: m.http.request,
-          file: m.http.ev.file,
-          offset: m.http.ev.offset,
-          text: m.http.ev.text,
-        },
-      };
-    doc.error = {
-      code: e.code,
-      message: e.message,
-      ...(get(e.doc, 'error.type') !== undefined ? { type: get(e.doc, 'error.type') } : {}),
-    };
-    doc.log = { file: { path: e.file }, offset: e.offset };
-    doc.event = { original: e.ev.text };
-    if (e.doc.app) doc.app = e.doc.app;
-    v.evidence.unshift(e.ev);
-    attachSession(doc, s, th);
-    return doc;
+    stats.obs.add(m.verdict.cause, s ? idleOf(s, th) : undefined);
+    return buildAppEvent(e, m, th, stats.obs, input.haproxySettings);
   };
 
-  const connectionEvent = ({ s, v, th }: Remembered): Doc => {
+  const connectionEvent = (r: Remembered): VerdictEvent => {
     stats.connections++;
-    stats.obs.add(v.cause, idleOf(s, th));
-    const doc = baseDoc(v, 'connection', s.end);
-    (doc.goneaway as Doc).recommendation = recommend(
-      v.cause,
-      stats.obs,
-      input.haproxySettings,
-      v.cause === 'mysql_kill' ? killerOf(v) : undefined,
-      { frontend: s.frontend, backend: s.backend, mode: s.mode },
-    );
-    (doc.goneaway as Doc).join = { method: 'haproxy_session', candidates: 1 };
-    doc.log = { file: { path: s.ev.file }, offset: s.ev.offset };
-    doc.event = { original: s.ev.text };
-    attachSession(doc, s, th);
-    return doc;
+    stats.obs.add(r.v.cause, idleOf(r.s, r.th));
+    return buildConnectionEvent(r, stats.obs, input.haproxySettings);
   };
 
-  const evictUpTo = function* (watermark: number, final = false): Generator<Doc> {
+  const evictUpTo = function* (watermark: number, final = false): Generator<VerdictEvent> {
     const cutoff = final ? Infinity : watermark - horizon;
     const { abnormal, normal } = store.evictSessions(cutoff);
     // Each closure is decided now, with the window's context, and remembered with its verdict: its
     // `connection` event waits until it leaves the left window, unless a late error claims it first.
-    const release = function* (rs: Remembered[]): Generator<Doc> {
+    const release = function* (rs: Remembered[]): Generator<VerdictEvent> {
       for (const r of rs) if (!r.s.claimed && inRange(r.s.end, input)) yield connectionEvent(r);
     };
     const leave = (s: Session, v: Verdict) => release(store.left.add({ s, v, th: threadFor(store, s, st) }));
@@ -258,61 +211,6 @@ export function* correlate(input: CorrelateInput, stats: CorrelateStats): Genera
 
 function inRange(t: number, input: CorrelateInput): boolean {
   return (input.since === undefined || t >= input.since) && (input.until === undefined || t <= input.until);
-}
-
-function killerOf(v: Verdict): string | undefined {
-  const m = /killed by (thread \d+(?: \([^)]*\))?)/.exec(v.why);
-  return m?.[1];
-}
-
-function baseDoc(v: Verdict, kind: 'app_error' | 'connection', t: number): Doc {
-  return {
-    '@timestamp': isoUtc(t),
-    goneaway: {
-      kind,
-      terminated_by: v.terminatedBy ?? TERMINATOR_OF[v.cause],
-      cause: v.cause,
-      confidence: v.confidence,
-      why: v.why,
-      evidence: v.evidence.map((e) => ({
-        kind: e.kind,
-        file: e.file,
-        offset: e.offset,
-        text: e.text,
-        ...(e.t !== undefined ? { '@timestamp': isoUtc(e.t) } : {}),
-      })),
-    },
-  };
-}
-
-function attachSession(doc: Doc, s: Session | undefined, th: ReturnType<typeof threadFor>): void {
-  if (s) {
-    doc.source = { ip: s.clientIp, port: s.clientPort };
-    doc.haproxy = {
-      frontend_name: s.frontend,
-      backend_name: s.backend,
-      server_name: s.server,
-      termination_state: s.state,
-      termination: s.termination ?? decodeTermination(s.state),
-      accept_date: isoUtc(s.accept),
-      session_end: isoUtc(s.end),
-      total_time_ms: s.end - s.accept,
-      bytes_read: s.bytesRead,
-      ...(s.backendSource ? { backend_source: s.backendSource } : {}),
-    };
-    if (s.pid !== undefined) doc.process = { pid: s.pid };
-  }
-  if (th) {
-    doc.mysql = {
-      instance: th.instance,
-      thread_id: th.id,
-      ...(th.user ? { user: th.user } : {}),
-      ...(th.connectT !== undefined ? { connected_at: isoUtc(th.connectT) } : {}),
-      ...(th.lastQueryT !== undefined ? { last_query_at: isoUtc(th.lastQueryT) } : {}),
-    };
-  } else if (s) {
-    doc.mysql = { instance: s.server };
-  }
 }
 
 function toAppError(r: OutRecord, skew: number): AppError | undefined {

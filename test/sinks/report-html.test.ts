@@ -7,7 +7,7 @@ import { renderHtml, DEFAULT_MAX_TIMELINES } from '../../src/sinks/report-html.j
 import { esc } from '../../src/sinks/html/format.js';
 import { timelineSvg } from '../../src/sinks/html/timeline.js';
 import { summarize } from '../../src/sinks/summary.js';
-import { fakeStats, HOSTILE, manyEvents, reportEvents, summaryOf } from '../fixtures/report/fixture.js';
+import { asEvents, fakeStats, HOSTILE, manyEvents, reportEvents, summaryOf } from '../fixtures/report/fixture.js';
 
 const count = (s: string, re: RegExp) =>
   (s.match(new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g')) ?? []).length;
@@ -192,7 +192,7 @@ test('property: any string in any field stays text', () => {
           if (w.has('ip') && e.source) (e.source as Doc).ip = payload;
         }
         const s = summarize(
-          events,
+          asEvents(events),
           fakeStats(w.has('path') ? [{ path: payload, kind: payload, records: 1 }] : undefined),
         );
         const html = renderHtml(s, events);

@@ -51,7 +51,8 @@ export function evidenceOf(e: Doc): Doc[] {
 }
 
 /** Component colours: the same hue for a terminator, its evidence lines and its legend entry. */
-export const TERMINATORS = ['haproxy', 'mysql', 'app', 'network', 'unknown'] as const;
+export { TERMINATORS } from '../../correlate/causes.js';
+import { TERMINATORS } from '../../correlate/causes.js';
 export function termClass(term: string | undefined): string {
   return (TERMINATORS as readonly string[]).includes(term ?? '') ? `t-${term}` : 't-unknown';
 }
