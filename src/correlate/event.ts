@@ -84,7 +84,8 @@ export type VerdictEvent = {
     session_end: string;
     total_time_ms: number;
     bytes_read: number | undefined;
-    backend_source?: string;
+    /** HAProxy's own address toward the server (%bi:%bp) */
+    backend_source?: { ip?: string; port?: number };
   };
   process?: { pid: number };
   mysql?: {
@@ -218,7 +219,7 @@ function attachSession(doc: VerdictEvent, s: Session | undefined, th: Thread | u
       session_end: isoUtc(s.end),
       total_time_ms: s.end - s.accept,
       bytes_read: s.bytesRead,
-      ...(s.backendSource ? { backend_source: s.backendSource as string } : {}),
+      ...(s.backendSource ? { backend_source: s.backendSource as { ip?: string; port?: number } } : {}),
     };
     if (s.pid !== undefined) doc.process = { pid: s.pid };
   }
