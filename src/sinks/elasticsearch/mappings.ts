@@ -86,7 +86,8 @@ const VERDICT_FIELDS: Record<VerdictPath, Property> = {
   'goneaway.recommendation.setting': keyword,
   'goneaway.recommendation.current': keyword,
   'goneaway.recommendation.observed': keyword,
-  'goneaway.recommendation.text': matchOnlyText,
+  // a keyword, not text: the dashboard's recommendation table groups by it (Kibana terms need doc values)
+  'goneaway.recommendation.text': keyword,
   'goneaway.impact.http.frontend': keyword,
   'goneaway.impact.http.backend': keyword,
   'goneaway.impact.http.server': keyword,
