@@ -9,7 +9,8 @@ import { propertyAt } from '../../src/sinks/elasticsearch/field-types.js';
 /** [field, value] pairs of a query (the value is '' for range comparisons and `field : *`) */
 export function kqlTerms(q: string): Array<[string, string]> {
   const out: Array<[string, string]> = [];
-  const re = /([A-Za-z_@][\w.@]*)\s*(:|<=|>=|<|>)\s*(?:"((?:[^"\\]|\\.)*)"|([^\s()]+))/g;
+  // `field : ("a" or "b")` names its first value here; the field is what the mapping check needs
+  const re = /([A-Za-z_@][\w.@]*)\s*(:|<=|>=|<|>)\s*\(?\s*(?:"((?:[^"\\]|\\.)*)"|([^\s()]+))/g;
   for (const m of q.matchAll(re)) out.push([m[1]!, m[2] === ':' ? (m[3] ?? m[4] ?? '') : '']);
   return out;
 }
