@@ -70,10 +70,10 @@ const COMMON = {
 } as const satisfies Record<string, Property>;
 
 /** every mapped path of a verdict; goneaway.evidence is one flattened field (its lines are read, not joined) */
-type VerdictPath = Exclude<LeafPath<VerdictEvent>, `goneaway.evidence.${string}`> | 'goneaway.evidence';
+export type VerdictPath = Exclude<LeafPath<VerdictEvent>, `goneaway.evidence.${string}`> | 'goneaway.evidence';
 
 /** A field added to VerdictEvent without an entry here fails to compile (and an entry for no field too). */
-const VERDICT_FIELDS: Record<VerdictPath, Property> = {
+export const VERDICT_FIELDS: Record<VerdictPath, Property> = {
   ...COMMON,
   'goneaway.kind': keyword,
   'goneaway.terminated_by': keyword,
