@@ -1,7 +1,7 @@
 /** `goneaway correlate`: every failed connection, who ended it, why, how sure, and what to change. */
 import { appSpecOf, splitAppSpec } from '../config/app-spec.js';
 import { readFileSync } from 'node:fs';
-import type { Doc, ParseContext } from '../../parsers/types.js';
+import type { ParseContext } from '../../parsers/types.js';
 import { GoneawayError } from '../errors.js';
 import { loadConfig } from '../config/load.js';
 import { parseDuration } from '../config/schema.js';
@@ -12,6 +12,7 @@ import { displayPath } from '../sources/spool.js';
 import { compileAppPatterns } from '../pipeline/app-patterns.js';
 import { newStats } from '../correlate/engine.js';
 import { correlate, type CorrelateInput } from '../correlate/correlate-batch.js';
+import type { VerdictEvent } from '../correlate/event.js';
 import { readHaproxySettings } from '../../parsers/haproxy/settings.js';
 import { sniffFile } from '../sources/sniff.js';
 import { openOutput } from '../sinks/output.js';
@@ -231,7 +232,7 @@ export function runCorrelate(files: string[], o: CorrelateOptions): number | Pro
   if (format === 'ndjson') {
     for (const d of correlate(input, stats)) out.write(JSON.stringify(d) + '\n');
   } else {
-    const events: Doc[] = [...correlate(input, stats)];
+    const events: VerdictEvent[] = [...correlate(input, stats)];
     events.sort((a, b) => String(a['@timestamp']).localeCompare(String(b['@timestamp'])));
     const summary = summarize(events, stats);
     if (format === 'json') out.write(JSON.stringify({ summary, events }, null, 1) + '\n');

@@ -2,7 +2,8 @@
  * The batch driver of the Correlator (`goneaway correlate`): opens the files, merges their records by
  * time and pushes them; the events stream out as they become final.
  */
-import type { Doc, ParseContext } from '../../parsers/types.js';
+import type { ParseContext } from '../../parsers/types.js';
+import type { VerdictEvent } from './event.js';
 import { newCounts, parseFile } from '../pipeline/parse-file.js';
 import { mergeByTime } from './merge.js';
 import type { CorrelateStats } from './engine.js';
@@ -50,7 +51,11 @@ export function mergeSources(src: RecordSources, stats: CorrelateStats): Generat
 }
 
 /** The sources merged by time and pushed into a Correlator; its events as they become final. */
-export function* correlateSources(src: RecordSources, cfg: CorrelateSettings, stats: CorrelateStats): Generator<Doc> {
+export function* correlateSources(
+  src: RecordSources,
+  cfg: CorrelateSettings,
+  stats: CorrelateStats,
+): Generator<VerdictEvent> {
   const c = new Correlator(cfg, stats);
   for (const r of mergeSources(src, stats)) {
     c.push(r);
@@ -86,6 +91,6 @@ export function fileSources(input: CorrelateInput, stats: CorrelateStats): Recor
 }
 
 /** `goneaway correlate`: the files of `input`, correlated. */
-export function correlate(input: CorrelateInput, stats: CorrelateStats): Generator<Doc> {
+export function correlate(input: CorrelateInput, stats: CorrelateStats): Generator<VerdictEvent> {
   return correlateSources(fileSources(input, stats), input, stats);
 }

@@ -14,7 +14,7 @@
  * An app error is decided once the stream is `settle` past it: HAProxy logs a half-open session
  * only when the app's failing write reaches it (LAB 04, 06).
  */
-import type { Doc } from '../../parsers/types.js';
+import type { VerdictEvent } from './event.js';
 import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
 import type { OutRecord } from '../pipeline/parse-file.js';
 import { Store } from './store.js';
@@ -62,7 +62,7 @@ export class Correlator {
   private readonly repeats: Repeats;
   private readonly events: EventBuilders;
   private readonly positions = new FilePositions();
-  private readonly out: Doc[] = [];
+  private readonly out: VerdictEvent[] = [];
   /** the last tick taken (decisions and trimming happen at ticks only) */
   private tick = -Infinity;
   /** how far back the window keeps sessions and their context */
@@ -94,7 +94,7 @@ export class Correlator {
 
   /** No record older than `watermark` will be pushed: takes the decisions due before it; returns every event
    *  decided since the last call. */
-  advance(watermark: number): Doc[] {
+  advance(watermark: number): VerdictEvent[] {
     // the ticks would never end (window trimming is due every EVICT_EVERY): the end of input is finish()
     if (!Number.isFinite(watermark))
       throw new RangeError(`advance(${watermark}): a watermark is a time; call finish()`);
@@ -103,7 +103,7 @@ export class Correlator {
   }
 
   /** End of input: every error still waiting is decided now, every closure in the window reported. */
-  finish(): Doc[] {
+  finish(): VerdictEvent[] {
     this.decideReady(Infinity);
     this.evict(Infinity, true);
     return this.out.splice(0);

@@ -4,37 +4,9 @@
  */
 import type { Doc } from '../../parsers/types.js';
 
-export type Cause =
-  | 'haproxy_timeout_client'
-  | 'haproxy_timeout_server'
-  | 'haproxy_server_down'
-  | 'haproxy_admin_kill'
-  | 'haproxy_hard_stop'
-  | 'mysql_wait_timeout'
-  | 'mysql_kill'
-  | 'mysql_max_allowed_packet'
-  | 'mysql_shutdown'
-  | 'mysql_crash'
-  | 'app_closed'
-  | 'network_reset'
-  | 'unknown';
-export type Terminator = 'haproxy' | 'mysql' | 'app' | 'network' | 'unknown';
-
-export const TERMINATOR_OF: Record<Cause, Terminator> = {
-  haproxy_timeout_client: 'haproxy',
-  haproxy_timeout_server: 'haproxy',
-  haproxy_server_down: 'haproxy',
-  haproxy_admin_kill: 'haproxy',
-  haproxy_hard_stop: 'haproxy',
-  mysql_wait_timeout: 'mysql',
-  mysql_kill: 'mysql',
-  mysql_max_allowed_packet: 'mysql',
-  mysql_shutdown: 'mysql',
-  mysql_crash: 'mysql',
-  app_closed: 'app',
-  network_reset: 'network',
-  unknown: 'unknown',
-};
+// the causes, their terminators and everything else said about them: one table (causes.ts)
+export { TERMINATOR_OF, type Cause, type Terminator } from './causes.js';
+import type { Cause, Terminator } from './causes.js';
 
 export interface Evidence {
   kind: 'haproxy' | 'mysql_error' | 'mysql_general' | 'app';

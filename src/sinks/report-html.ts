@@ -6,11 +6,11 @@
  * Log text is untrusted: every value goes through esc() (html/format.ts).
  */
 import { createHash } from 'node:crypto';
-import type { Doc } from '../../parsers/types.js';
+import type { VerdictEvent } from '../correlate/event.js';
 import type { Summary } from './summary.js';
 import { CSS, JS, SVG_DEFS } from './html/assets.js';
 import { cardList } from './html/cards.js';
-import { esc, fmtDateTime, plural, sget, tget } from './html/format.js';
+import { esc, fmtDateTime, plural, text, instant } from './html/format.js';
 import { inputsSection, summarySection } from './html/summary-section.js';
 
 export interface HtmlOptions {
@@ -25,15 +25,16 @@ export const DEFAULT_MAX_TIMELINES = 500;
 // execute a <script> or an on* handler taken from a log line.
 const SCRIPT_HASH = `sha256-${createHash('sha256').update(JS).digest('base64')}`;
 
-export function renderHtml(summary: Summary, events: Doc[], opts: HtmlOptions = {}): string {
+export function renderHtml(summary: Summary, events: readonly VerdictEvent[], opts: HtmlOptions = {}): string {
   const max = Math.max(0, Math.floor(opts.maxTimelines ?? DEFAULT_MAX_TIMELINES));
-  const byTime = (a: Doc, b: Doc) => String(a['@timestamp'] ?? '').localeCompare(String(b['@timestamp'] ?? ''));
-  const errors = events.filter((e) => sget(e, 'goneaway.kind') === 'app_error').sort(byTime);
-  const silent = events.filter((e) => sget(e, 'goneaway.kind') !== 'app_error').sort(byTime);
+  const byTime = (a: VerdictEvent, b: VerdictEvent) =>
+    String(a['@timestamp'] ?? '').localeCompare(String(b['@timestamp'] ?? ''));
+  const errors = events.filter((e) => text(e.goneaway?.kind) === 'app_error').sort(byTime);
+  const silent = events.filter((e) => text(e.goneaway?.kind) !== 'app_error').sort(byTime);
   let from = Infinity,
     to = -Infinity;
   for (const e of events) {
-    const t = tget(e, '@timestamp');
+    const t = instant(e['@timestamp']);
     if (t !== undefined) {
       if (t < from) from = t;
       if (t > to) to = t;

@@ -1,11 +1,10 @@
 /** `correlate --format table`: the answer first, then the fixes, then one row per error with its evidence. */
-import type { Doc } from '../../parsers/types.js';
-import { get } from '../correlate/model.js';
+import type { VerdictEvent } from '../correlate/event.js';
 import type { Summary } from './summary.js';
 
 const bold = (s: string, on: boolean) => (on ? `\x1b[1m${s}\x1b[0m` : s);
 
-export function renderTable(summary: Summary, events: Doc[], tty: boolean): string {
+export function renderTable(summary: Summary, events: readonly VerdictEvent[], tty: boolean): string {
   const out: string[] = [];
   out.push(
     bold(`WHO HUNG UP — ${summary.app_errors} app error(s), ${summary.connections} silent abnormal closure(s)`, tty),
@@ -31,15 +30,14 @@ export function renderTable(summary: Summary, events: Doc[], tty: boolean): stri
   out.push('');
   out.push(bold('APP ERRORS', tty));
   for (const e of events) {
-    if (get(e, 'goneaway.kind') !== 'app_error') continue;
+    const ga = e.goneaway;
+    if (ga.kind !== 'app_error') continue;
     out.push(
-      `${e['@timestamp']}  ${String(get(e, 'error.code')).padEnd(8)} ${String(get(e, 'goneaway.cause')).padEnd(26)} by ${get(e, 'goneaway.terminated_by')} (${Number(get(e, 'goneaway.confidence')).toFixed(2)}, ${get(e, 'goneaway.join.method')})`,
+      `${e['@timestamp']}  ${String(e.error?.code).padEnd(8)} ${String(ga.cause).padEnd(26)} by ${ga.terminated_by} (${Number(ga.confidence).toFixed(2)}, ${ga.join.method})`,
     );
-    out.push(
-      `    ${get(e, 'log.file.path')}@${get(e, 'log.offset')}: ${String(get(e, 'error.message')).slice(0, 140)}`,
-    );
-    out.push(`    why: ${get(e, 'goneaway.why')}`);
-    for (const ev of (get(e, 'goneaway.evidence') as Doc[] | undefined) ?? []) {
+    out.push(`    ${e.log.file.path}@${e.log.offset}: ${String(e.error?.message).slice(0, 140)}`);
+    out.push(`    why: ${ga.why}`);
+    for (const ev of ga.evidence) {
       if (ev.kind === 'app') continue;
       out.push(
         `    ${String(ev.kind).padEnd(13)} ${ev.file}@${ev.offset}: ${String(ev.text).split('\n')[0]!.slice(0, 160)}`,

@@ -1,7 +1,6 @@
 /** The answer first: errors by terminator and cause, and the fixes to make (shared by table, JSON and HTML). */
-import type { Doc } from '../../parsers/types.js';
 import type { CorrelateStats } from '../correlate/engine.js';
-import { get } from '../correlate/model.js';
+import type { VerdictEvent } from '../correlate/event.js';
 
 export interface CauseRow {
   cause: string;
@@ -20,15 +19,17 @@ export interface Summary {
   files: Array<{ path: string; kind: string; records: number; unparsed: number }>;
 }
 
-export function summarize(events: Doc[], stats: CorrelateStats): Summary {
+export function summarize(events: readonly VerdictEvent[], stats: CorrelateStats): Summary {
   const byTerm: Record<string, number> = {};
   const rows = new Map<string, CauseRow & { confSum: number }>();
   let appErrors = 0,
     connections = 0;
   for (const e of events) {
-    const kind = get(e, 'goneaway.kind');
-    const cause = String(get(e, 'goneaway.cause') ?? 'unknown');
-    const term = String(get(e, 'goneaway.terminated_by') ?? 'unknown');
+    // events read back from a file may lack fields the type promises: the summary still counts them
+    const ga: Partial<VerdictEvent['goneaway']> = e.goneaway ?? {};
+    const kind = ga.kind;
+    const cause = String(ga.cause ?? 'unknown');
+    const term = String(ga.terminated_by ?? 'unknown');
     let row = rows.get(cause);
     if (!row) {
       row = {
@@ -50,9 +51,9 @@ export function summarize(events: Doc[], stats: CorrelateStats): Summary {
       connections++;
       row.connections++;
     }
-    row.confSum += Number(get(e, 'goneaway.confidence') ?? 0);
+    row.confSum += Number(ga.confidence ?? 0);
     // the last event's recommendation has seen the most observations
-    row.recommendation = get(e, 'goneaway.recommendation') as CauseRow['recommendation'];
+    row.recommendation = ga.recommendation;
   }
   const causes = [...rows.values()]
     .map(({ confSum, ...r }) => ({

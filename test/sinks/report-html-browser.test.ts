@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 import type { Doc } from '../../parsers/types.js';
 import { renderHtml } from '../../src/sinks/report-html.js';
-import { HOSTILE, reportEvents, summaryOf } from '../fixtures/report/fixture.js';
+import { asEvents, HOSTILE, reportEvents, summaryOf } from '../fixtures/report/fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
@@ -53,7 +53,7 @@ test('the HTML report renders in headless Chromium', { timeout: 720_000 }, async
   const dir = mkdtempSync(path.join(tmpdir(), 'goneaway-report-'));
   const file = path.join(dir, 'report.html');
   const shot = path.join(dir, 'report.png');
-  writeFileSync(file, renderHtml(summary, events));
+  writeFileSync(file, renderHtml(summary, asEvents(events)));
 
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   try {

@@ -7,7 +7,7 @@ import { renderHtml, DEFAULT_MAX_TIMELINES } from '../../src/sinks/report-html.j
 import { esc } from '../../src/sinks/html/format.js';
 import { timelineSvg } from '../../src/sinks/html/timeline.js';
 import { summarize } from '../../src/sinks/summary.js';
-import { fakeStats, HOSTILE, manyEvents, reportEvents, summaryOf } from '../fixtures/report/fixture.js';
+import { asEvents, fakeStats, HOSTILE, manyEvents, reportEvents, summaryOf } from '../fixtures/report/fixture.js';
 
 const count = (s: string, re: RegExp) =>
   (s.match(new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g')) ?? []).length;
@@ -35,7 +35,7 @@ const cardsOf = (html: string, section: 'errors' | 'silent') => {
 
 test('the page is self-contained: one inline style, one inline script, nothing fetched', () => {
   const events = reportEvents();
-  const html = renderHtml(summaryOf(events), events);
+  const html = renderHtml(summaryOf(events), asEvents(events));
   assert.match(html, /^<!doctype html>/);
   assert.equal(count(html, /<style>/), 1);
   assert.equal(count(html, /<script/i), 1, "only the report's own script");
@@ -54,7 +54,7 @@ test('the page is self-contained: one inline style, one inline script, nothing f
 
 test('one card with a timeline per app error and per silent closure, in time order', () => {
   const events = reportEvents();
-  const html = renderHtml(summaryOf(events), events);
+  const html = renderHtml(summaryOf(events), asEvents(events));
   const errs = events.filter((e) => kindOf(e) === 'app_error');
   const sil = events.filter((e) => kindOf(e) === 'connection');
   const errCards = cardsOf(html, 'errors'),
@@ -74,7 +74,7 @@ test('one card with a timeline per app error and per silent closure, in time ord
 test("the counts shown are the summary's", () => {
   const events = reportEvents();
   const s = summaryOf(events);
-  const html = renderHtml(s, events);
+  const html = renderHtml(s, asEvents(events));
   assert.equal(/data-count="app_errors">([^<]+)</.exec(html)![1], s.app_errors.toLocaleString('en-US'));
   assert.equal(/data-count="connections">([^<]+)</.exec(html)![1], s.connections.toLocaleString('en-US'));
   const shownTerms = Object.fromEntries(
@@ -98,13 +98,13 @@ test("the counts shown are the summary's", () => {
 test('the summary still counts every event when the cards are capped', () => {
   const events = manyEvents(1200);
   const s = summaryOf(events);
-  const html = renderHtml(s, events);
+  const html = renderHtml(s, asEvents(events));
   assert.equal(s.app_errors, 1200);
   assert.equal(/data-count="app_errors">([^<]+)</.exec(html)![1], '1,200');
   assert.equal(cardsOf(html, 'errors').length, DEFAULT_MAX_TIMELINES);
   assert.match(html, /data-omitted="700">700 more app errors not drawn/);
   assert.equal(cardsOf(html, 'silent').length, s.connections, 'below the cap: all drawn');
-  const small = renderHtml(s, events, { maxTimelines: 10 });
+  const small = renderHtml(s, asEvents(events), { maxTimelines: 10 });
   assert.equal(cardsOf(small, 'errors').length, 10);
   assert.match(small, /data-omitted="1190"/);
   assert.match(small, new RegExp(`data-omitted="${s.connections - 10}">`));
@@ -112,7 +112,7 @@ test('the summary still counts every event when the cards are capped', () => {
 
 test('no events: says so, draws nothing, still valid', () => {
   const s = summarize([], fakeStats([{ path: '/var/log/haproxy.log', kind: 'haproxy', records: 10 }]));
-  const html = renderHtml(s, []);
+  const html = renderHtml(s, asEvents([]));
   assert.match(html, /No failed connections found/);
   assert.equal(count(html, /<article class="card/), 0);
   assert.equal(count(html, /<svg class="timeline"/), 0);
@@ -123,7 +123,7 @@ test('no events: says so, draws nothing, still valid', () => {
 
 test('untrusted text is inert: no tag or attribute from a log line survives', () => {
   const events = reportEvents();
-  const html = renderHtml(summaryOf(events), events);
+  const html = renderHtml(summaryOf(events), asEvents(events));
   assert.ok(
     events.some((e) => String((e.error as Doc | undefined)?.message).includes(HOSTILE)),
     'the fixture carries the payload',
@@ -192,10 +192,10 @@ test('property: any string in any field stays text', () => {
           if (w.has('ip') && e.source) (e.source as Doc).ip = payload;
         }
         const s = summarize(
-          events,
+          asEvents(events),
           fakeStats(w.has('path') ? [{ path: payload, kind: payload, records: 1 }] : undefined),
         );
-        const html = renderHtml(s, events);
+        const html = renderHtml(s, asEvents(events));
         return !/<x-evil/i.test(html) && count(html, /<script/i) === 1 && count(html, /<\/script/i) === 1;
       },
     ),
@@ -232,7 +232,7 @@ test('missing and malformed optional fields do not break the page', () => {
       mysql: { last_query_at: '2026-11-23T21:00:00.000Z' },
     },
   ];
-  const html = renderHtml(summaryOf(odd), odd);
+  const html = renderHtml(summaryOf(odd), asEvents(odd));
   assert.equal(cardsOf(html, 'errors').length, 3);
   assert.equal(cardsOf(html, 'silent').length, 1);
   // (the summary's own rows are summary.ts's business: only the cards are checked here)
@@ -255,7 +255,7 @@ test('timeline: session, idle gap, closure by terminator and the error point in 
       (x.goneaway as Doc).join &&
       ((x.goneaway as Doc).join as Doc).method !== 'client_port',
   )!;
-  const svg = timelineSvg(e);
+  const svg = timelineSvg(asEvents([e])[0]!);
   const h = e.haproxy as Doc;
   const xa = attr(svg, 'tl-session', 'x'),
     wa = attr(svg, 'tl-session', 'width');
@@ -285,22 +285,22 @@ test('timeline: session, idle gap, closure by terminator and the error point in 
 test('timeline: no session still shows the error; silent closure has no error point; long sessions get an axis break', () => {
   const events = reportEvents();
   const lone = events.find((x) => !x.haproxy && kindOf(x) === 'app_error')!;
-  const a = timelineSvg(lone);
+  const a = timelineSvg(asEvents([lone])[0]!);
   assert.doesNotMatch(a, /tl-session|tl-close/);
   assert.match(a, /class="tl-error"/);
   assert.match(a, /no HAProxy session joined/);
   const silent = events.find((x) => kindOf(x) === 'connection')!;
-  const b = timelineSvg(silent);
+  const b = timelineSvg(asEvents([silent])[0]!);
   assert.match(b, /tl-session/);
   assert.doesNotMatch(b, /tl-error/);
   assert.match(b, /closed silently/);
   // hard stop: accepted 25 min before a close that the app noticed 11 s later
   const hs = events.find((x) => (x.goneaway as Doc).cause === 'haproxy_hard_stop')!;
-  const c = timelineSvg(hs);
+  const c = timelineSvg(asEvents([hs])[0]!);
   assert.match(c, /class="tl-break"/);
   assert.match(c, /not to scale/);
   const xi = attr(c, 'tl-idle', 'x'),
     xc = attr(c, 'tl-close', 'x1');
   assert.ok(xc - xi > 200, 'the last half minute is readable, not squashed by the 25 minutes before it');
-  assert.doesNotMatch(timelineSvg(events[0]!), /tl-break/, 'a short session keeps a plain linear axis');
+  assert.doesNotMatch(timelineSvg(asEvents([events[0]!])[0]!), /tl-break/, 'a short session keeps a plain linear axis');
 });

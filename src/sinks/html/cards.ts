@@ -3,8 +3,7 @@
  * was tied to a session and among how many candidates: LAB_FINDINGS §5, PHP/Python join by time
  * only), and the evidence lines verbatim with file@offset so that a reader can check them.
  */
-import type { Doc } from '../../../parsers/types.js';
-import { get } from '../../correlate/model.js';
+import type { EvidenceDoc, VerdictEvent } from '../../correlate/event.js';
 import {
   confMeter,
   esc,
@@ -13,11 +12,11 @@ import {
   fmtClock,
   fmtDateTime,
   fmtDur,
-  nget,
+  numeric,
   plural,
-  sget,
+  text,
   termClass,
-  tget,
+  instant,
   withCode,
 } from './format.js';
 import { causeLabel, termChip } from './summary-section.js';
@@ -42,27 +41,27 @@ function fact(name: string, value: string | undefined, title?: string): string {
   return value ? `<div${title ? ` title="${esc(title)}"` : ''}><dt>${esc(name)}</dt><dd>${value}</dd></div>` : '';
 }
 
-function facts(e: Doc): string {
-  const method = sget(e, 'goneaway.join.method');
-  const cands = nget(e, 'goneaway.join.candidates');
-  const ip = sget(e, 'source.ip'),
-    port = sget(e, 'source.port');
-  const fe = sget(e, 'haproxy.frontend_name'),
-    be = sget(e, 'haproxy.backend_name'),
-    srv = sget(e, 'haproxy.server_name');
-  const st = sget(e, 'haproxy.termination_state');
-  const desc = sget(e, 'haproxy.termination.description');
-  const tt = nget(e, 'haproxy.total_time_ms');
-  const bytes = nget(e, 'haproxy.bytes_read');
-  const inst = sget(e, 'mysql.instance'),
-    tid = sget(e, 'mysql.thread_id'),
-    user = sget(e, 'mysql.user');
-  const end = tget(e, 'haproxy.session_end'),
-    lastQ = tget(e, 'mysql.last_query_at');
-  const errT = get(e, 'goneaway.kind') === 'app_error' ? tget(e, '@timestamp') : undefined;
-  const http = get(e, 'goneaway.impact.http') as Doc | undefined;
-  const file = sget(e, 'log.file.path'),
-    off = sget(e, 'log.offset');
+function facts(e: VerdictEvent): string {
+  const method = text(e.goneaway?.join?.method);
+  const cands = numeric(e.goneaway?.join?.candidates);
+  const ip = text(e.source?.ip),
+    port = text(e.source?.port);
+  const fe = text(e.haproxy?.frontend_name),
+    be = text(e.haproxy?.backend_name),
+    srv = text(e.haproxy?.server_name);
+  const st = text(e.haproxy?.termination_state);
+  const desc = text(e.haproxy?.termination?.description);
+  const tt = numeric(e.haproxy?.total_time_ms);
+  const bytes = numeric(e.haproxy?.bytes_read);
+  const inst = text(e.mysql?.instance),
+    tid = text(e.mysql?.thread_id),
+    user = text(e.mysql?.user);
+  const end = instant(e.haproxy?.session_end),
+    lastQ = instant(e.mysql?.last_query_at);
+  const errT = e.goneaway?.kind === 'app_error' ? instant(e['@timestamp']) : undefined;
+  const http = e.goneaway?.impact?.http;
+  const file = text(e.log?.file?.path),
+    off = text(e.log?.offset);
   return `<dl class="facts">${[
     fact(
       'join',
@@ -100,34 +99,34 @@ function facts(e: Doc): string {
     fact(
       'HTTP impact',
       http
-        ? `<code>${esc(get(http, 'status_code') ?? '?')}</code> ${esc(get(http, 'request') ?? '')} <span class="muted">(${esc(get(http, 'frontend') ?? '')})</span>`
+        ? `<code>${esc(http.status_code ?? '?')}</code> ${esc(http.request ?? '')} <span class="muted">(${esc(http.frontend ?? '')})</span>`
         : undefined,
     ),
     fact('record', file ? `<code>${esc(file)}@${esc(off ?? '?')}</code>` : undefined),
   ].join('')}</dl>`;
 }
 
-function evidence(e: Doc, open: boolean): string {
+function evidence(e: VerdictEvent, open: boolean): string {
   const evs = evidenceOf(e);
   if (!evs.length) return `<p class="muted noev">No evidence line.</p>`;
-  const items = evs.map((v) => {
-    const t = tget(v, '@timestamp');
-    return `<li><div class="ev-h"><span class="chip ${evidenceClass(sget(v, 'kind'))}"><span class="sw"></span>${esc(sget(v, 'kind') ?? '?')}</span><code class="loc">${esc(sget(v, 'file') ?? '?')}@${esc(sget(v, 'offset') ?? '?')}</code>${t !== undefined ? `<span class="muted">${esc(fmtClock(t))}</span>` : ''}${v.note ? `<span class="muted">${esc(v.note)}</span>` : ''}</div><pre>${esc(clip(String(v.text ?? ''), 4000))}</pre></li>`;
+  const items = evs.map((v: EvidenceDoc & { note?: unknown }) => {
+    const t = instant(v['@timestamp']);
+    return `<li><div class="ev-h"><span class="chip ${evidenceClass(text(v.kind))}"><span class="sw"></span>${esc(text(v.kind) ?? '?')}</span><code class="loc">${esc(text(v.file) ?? '?')}@${esc(text(v.offset) ?? '?')}</code>${t !== undefined ? `<span class="muted">${esc(fmtClock(t))}</span>` : ''}${v.note ? `<span class="muted">${esc(v.note)}</span>` : ''}</div><pre>${esc(clip(String(v.text ?? ''), 4000))}</pre></li>`;
   });
   return `<details class="evidence"${open ? ' open' : ''}><summary>Evidence (${evs.length} line${evs.length === 1 ? '' : 's'})</summary><ol>${items.join('')}</ol></details>`;
 }
 
-export function card(e: Doc, openEvidence: boolean): string {
-  const kind = sget(e, 'goneaway.kind') ?? '';
-  const term = sget(e, 'goneaway.terminated_by') ?? 'unknown';
-  const cause = sget(e, 'goneaway.cause') ?? 'unknown';
-  const t = tget(e, '@timestamp');
-  const code = sget(e, 'error.code');
-  const msg = sget(e, 'error.message');
-  const type = sget(e, 'error.type');
-  const why = sget(e, 'goneaway.why');
+export function card(e: VerdictEvent, openEvidence: boolean): string {
+  const kind = text(e.goneaway?.kind) ?? '';
+  const term = text(e.goneaway?.terminated_by) ?? 'unknown';
+  const cause = text(e.goneaway?.cause) ?? 'unknown';
+  const t = instant(e['@timestamp']);
+  const code = text(e.error?.code);
+  const msg = text(e.error?.message);
+  const type = text(e.error?.type);
+  const why = text(e.goneaway?.why);
   return `<article class="card ${termClass(term)}" data-kind="${esc(kind)}" data-cause="${esc(cause)}" data-term="${esc(term)}">
-<header class="card-h"><time>${esc(t !== undefined ? fmtDateTime(t) : String(e['@timestamp'] ?? '?'))}</time>${code ? `<code class="errcode">${esc(code)}</code>` : ''}<span class="cause">${causeLabel(cause)}</span>${termChip(term, `closed by ${term}`)}${confMeter(nget(e, 'goneaway.confidence'))}</header>
+<header class="card-h"><time>${esc(t !== undefined ? fmtDateTime(t) : String(e['@timestamp'] ?? '?'))}</time>${code ? `<code class="errcode">${esc(code)}</code>` : ''}<span class="cause">${causeLabel(cause)}</span>${termChip(term, `closed by ${term}`)}${confMeter(numeric(e.goneaway?.confidence))}</header>
 ${msg ? `<p class="msg">${type ? `<span class="muted">${esc(type)}:</span> ` : ''}${esc(clip(msg, 600))}</p>` : ''}
 <div class="tl-wrap">${timelineSvg(e)}</div>
 ${why ? `<p class="why"><b>Why:</b> ${withCode(why)}</p>` : ''}
@@ -137,7 +136,7 @@ ${evidence(e, openEvidence)}
 }
 
 /** a list of cards capped at `max` timelines; says how many were left out (the summary counts all) */
-export function cardList(events: Doc[], max: number, noun: string): string {
+export function cardList(events: readonly VerdictEvent[], max: number, noun: string): string {
   const shown = events.slice(0, max);
   const open = events.length <= 20;
   const omitted = events.length - shown.length;

@@ -2,8 +2,7 @@
  * Escaping and formatting for the HTML report. Every value that reaches the page comes from
  * untrusted log lines (app messages carry user SQL), so nothing is inserted without `esc`.
  */
-import type { Doc } from '../../../parsers/types.js';
-import { get } from '../../correlate/model.js';
+import type { EvidenceDoc, VerdictEvent } from '../../correlate/event.js';
 
 const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -27,31 +26,31 @@ export function withCode(v: unknown): string {
   return esc(v).replace(/`([^`]+)`/g, '<code>$1</code>');
 }
 
-export const sget = (d: Doc, path: string): string | undefined => {
-  const v = get(d, path);
-  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
-};
-export const nget = (d: Doc, path: string): number | undefined => {
-  const v = get(d, path);
+/** a field's value as display text (events read back from a file may hold anything) */
+export const text = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
+export const numeric = (v: unknown): number | undefined => {
   const n = typeof v === 'number' ? v : typeof v === 'string' && v !== '' ? Number(v) : NaN;
   return Number.isFinite(n) ? n : undefined;
 };
 /** epoch ms of an ISO field, or undefined when absent or unparsable */
-export const tget = (d: Doc, path: string): number | undefined => {
-  const v = get(d, path);
+export const instant = (v: unknown): number | undefined => {
   if (typeof v !== 'string') return undefined;
   const t = Date.parse(v);
   return Number.isFinite(t) ? t : undefined;
 };
 
 /** the evidence lines of an event, whatever shape the field has */
-export function evidenceOf(e: Doc): Doc[] {
-  const v = get(e, 'goneaway.evidence');
-  return Array.isArray(v) ? v.filter((x): x is Doc => x !== null && typeof x === 'object' && !Array.isArray(x)) : [];
+export function evidenceOf(e: VerdictEvent): EvidenceDoc[] {
+  const v: unknown = e.goneaway?.evidence;
+  return Array.isArray(v)
+    ? v.filter((x): x is EvidenceDoc => x !== null && typeof x === 'object' && !Array.isArray(x))
+    : [];
 }
 
 /** Component colours: the same hue for a terminator, its evidence lines and its legend entry. */
-export const TERMINATORS = ['haproxy', 'mysql', 'app', 'network', 'unknown'] as const;
+export { TERMINATORS } from '../../correlate/causes.js';
+import { TERMINATORS } from '../../correlate/causes.js';
 export function termClass(term: string | undefined): string {
   return (TERMINATORS as readonly string[]).includes(term ?? '') ? `t-${term}` : 't-unknown';
 }

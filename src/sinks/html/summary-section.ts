@@ -3,25 +3,13 @@
  * counts, app errors by terminator, the causes with their mean confidence, then the fixes.
  * All numbers come from the Summary, which counts every event even when the cards are capped.
  */
+import { CAUSES, isCause } from '../../correlate/causes.js';
 import type { CauseRow, Summary } from '../summary.js';
 import { confMeter, esc, plural, termClass, TERMINATORS, withCode } from './format.js';
 
-export const CAUSE_LABEL: Record<string, string> = {
-  haproxy_timeout_client: 'HAProxy `timeout client` expired',
-  haproxy_timeout_server: 'HAProxy `timeout server` expired',
-  haproxy_server_down: 'HAProxy marked the server DOWN',
-  haproxy_admin_kill: 'HAProxy session killed (runtime API)',
-  haproxy_hard_stop: 'HAProxy reload hit `hard-stop-after`',
-  mysql_wait_timeout: 'MySQL `wait_timeout` expired',
-  mysql_kill: 'MySQL `KILL` of the thread',
-  mysql_max_allowed_packet: 'MySQL `max_allowed_packet` exceeded',
-  mysql_shutdown: 'MySQL server shut down',
-  mysql_crash: 'MySQL server crashed / was killed',
-  app_closed: 'the app closed its side',
-  network_reset: 'network reset between components',
-  unknown: 'cause unknown',
-};
-export const causeLabel = (c: string) => withCode(CAUSE_LABEL[c] ?? c);
+/** the cause's label from the one table of causes; a cause the table lacks shows as its name */
+const labelOf = (c: string): string => (isCause(c) ? CAUSES[c].label : c);
+export const causeLabel = (c: string) => withCode(labelOf(c));
 
 export function termChip(term: string, text = term, filter = false): string {
   const attrs = filter

@@ -6,9 +6,8 @@
  * lag is labelled. A session held for hours would squash the interesting seconds into a pixel:
  * then the early part of the axis is compressed behind a break.
  */
-import type { Doc } from '../../../parsers/types.js';
-import { get } from '../../correlate/model.js';
-import { esc, evidenceClass, evidenceOf, fmtClock, fmtDur, sget, termClass, tget } from './format.js';
+import type { EvidenceDoc, VerdictEvent } from '../../correlate/event.js';
+import { esc, evidenceClass, evidenceOf, fmtClock, fmtDur, text, termClass, instant } from './format.js';
 
 const W = 900,
   L = 92,
@@ -115,20 +114,20 @@ function label(x: number, y: number, cls: string, text: string, width: number): 
 }
 const textW = (s: string) => s.length * 6.2;
 
-export function timelineSvg(e: Doc): string {
-  const isApp = get(e, 'goneaway.kind') === 'app_error';
-  const term = sget(e, 'goneaway.terminated_by') ?? 'unknown';
+export function timelineSvg(e: VerdictEvent): string {
+  const isApp = e.goneaway?.kind === 'app_error';
+  const term = text(e.goneaway?.terminated_by) ?? 'unknown';
   const tc = termClass(term);
-  const accept = tget(e, 'haproxy.accept_date');
-  const end = tget(e, 'haproxy.session_end');
+  const accept = instant(e.haproxy?.accept_date);
+  const end = instant(e.haproxy?.session_end);
   const hasSession = accept !== undefined && end !== undefined && end >= accept;
-  const lastQ = hasSession ? tget(e, 'mysql.last_query_at') : undefined;
-  const errT = isApp ? tget(e, '@timestamp') : undefined;
-  const state = sget(e, 'haproxy.termination_state');
+  const lastQ = hasSession ? instant(e.mysql?.last_query_at) : undefined;
+  const errT = isApp ? instant(e['@timestamp']) : undefined;
+  const state = text(e.haproxy?.termination_state);
   const evs = evidenceOf(e);
   const evPts = evs
-    .map((v) => ({ v, t: tget(v, '@timestamp') }))
-    .filter((p): p is { v: Doc; t: number } => p.t !== undefined && p.v.kind !== 'app');
+    .map((v) => ({ v, t: instant(v['@timestamp']) }))
+    .filter((p): p is { v: EvidenceDoc; t: number } => p.t !== undefined && p.v.kind !== 'app');
 
   const points = [
     hasSession ? accept : undefined,
@@ -231,7 +230,7 @@ export function timelineSvg(e: Doc): string {
         );
       aria.push(lagTxt);
     }
-    const code = sget(e, 'error.code');
+    const code = text(e.error?.code);
     out.push(
       `<path class="tl-error" d="M${f(xr)} ${Y.app - 7} l7 7 l-7 7 l-7 -7 z"><title>${esc(`app error ${code ?? ''} at ${fmtClock(errT)}`)}</title></path>`,
     );

@@ -1,0 +1,237 @@
+/**
+ * The one typed event `goneaway correlate` writes (README "Output"), and the functions that build
+ * it. Sinks read it through this type, and the Elasticsearch mapping is keyed by its leaf paths
+ * (src/sinks/elasticsearch/mappings.ts): a field added here without a mapping does not compile.
+ *
+ * Key order is part of the output (NDJSON is compared byte for byte): the builders below add the
+ * fields in the order the output has always had them.
+ */
+import type { TerminationDecoded } from '../../parsers/types.js';
+import { decodeTermination } from '../../parsers/haproxy/termination.js';
+import { isoUtc } from '../../parsers/time.js';
+import type { Cause, Recommendation, Terminator } from './causes.js';
+import { TERMINATOR_OF } from './causes.js';
+import { get, type AppError, type Evidence, type Session, type Thread, type Verdict } from './model.js';
+import type { Match } from './matcher.js';
+import type { Remembered } from './left-window.js';
+import { recommend, type Observations } from './recommend.js';
+import type { HaproxySettings } from '../../parsers/haproxy/settings.js';
+
+export type EventKind = 'app_error' | 'connection';
+
+/** one source line used for the verdict */
+export type EvidenceDoc = {
+  kind: Evidence['kind'];
+  file: string;
+  offset: number;
+  text: string;
+  '@timestamp'?: string;
+};
+
+/** the application's fields as the app parsers write them (parsers/app/record.ts) */
+export type AppFields = {
+  error?: {
+    errno?: number;
+    sqlstate?: string;
+    driver?: string;
+    language?: string;
+    class?: string;
+    symbol?: string;
+  };
+  sql?: string;
+  db?: { local_port?: number; thread_id?: number; host?: string; port?: number; last_received_ms?: number };
+  worker?: string;
+  logger?: string;
+};
+
+/** the 5xx request HAProxy served in HTTP mode when the app's query failed */
+export type HttpImpact = {
+  frontend: string;
+  backend: string;
+  server: string;
+  status_code: number | undefined;
+  request: string | undefined;
+  file: string;
+  offset: number;
+  text: string;
+};
+
+export type VerdictEvent = {
+  '@timestamp': string;
+  goneaway: {
+    kind: EventKind;
+    terminated_by: Terminator;
+    cause: Cause;
+    confidence: number;
+    why: string;
+    evidence: EvidenceDoc[];
+    join: { method: string; candidates: number };
+    recommendation: Recommendation;
+    impact?: { http: HttpImpact };
+  };
+  error?: { code: string; message: string; type?: string };
+  log: { file: { path: string }; offset: number };
+  event: { original: string };
+  app?: AppFields;
+  source?: { ip: string; port: number };
+  haproxy?: {
+    frontend_name: string;
+    backend_name: string;
+    server_name: string;
+    termination_state: string;
+    termination: TerminationDecoded;
+    accept_date: string;
+    session_end: string;
+    total_time_ms: number;
+    bytes_read: number | undefined;
+    /** HAProxy's own address toward the server (%bi:%bp) */
+    backend_source?: { ip?: string; port?: number };
+  };
+  process?: { pid: number };
+  mysql?: {
+    instance: string;
+    thread_id?: number;
+    user?: string;
+    connected_at?: string;
+    last_query_at?: string;
+  };
+};
+
+export function killerOf(v: Verdict): string | undefined {
+  const m = /killed by (thread \d+(?: \([^)]*\))?)/.exec(v.why);
+  return m?.[1];
+}
+
+function evidenceDocs(v: Verdict): EvidenceDoc[] {
+  return v.evidence.map((e) => ({
+    kind: e.kind,
+    file: e.file,
+    offset: e.offset,
+    text: e.text,
+    ...(e.t !== undefined ? { '@timestamp': isoUtc(e.t) } : {}),
+  }));
+}
+
+function recommendationOf(
+  v: Verdict,
+  obs: Observations,
+  settings: HaproxySettings | undefined,
+  s: Session | undefined,
+): Recommendation {
+  return recommend(
+    v.cause,
+    obs,
+    settings,
+    v.cause === 'mysql_kill' ? killerOf(v) : undefined,
+    s ? { frontend: s.frontend, backend: s.backend, mode: s.mode } : undefined,
+  );
+}
+
+/** the event of an app error, joined (or not) to a session and its MySQL thread */
+export function appEvent(
+  e: AppError,
+  m: Match,
+  th: Thread | undefined,
+  obs: Observations,
+  settings: HaproxySettings | undefined,
+): VerdictEvent {
+  const v = m.verdict;
+  const s = m.session;
+  const evidence = evidenceDocs(v);
+  const recommendation = recommendationOf(v, obs, settings, s);
+  const type = get(e.doc, 'error.type') as string | undefined;
+  const doc: VerdictEvent = {
+    '@timestamp': isoUtc(e.t),
+    goneaway: {
+      kind: 'app_error',
+      terminated_by: v.terminatedBy ?? TERMINATOR_OF[v.cause],
+      cause: v.cause,
+      confidence: v.confidence,
+      why: v.why,
+      evidence,
+      join: { method: m.method, candidates: m.candidates },
+      recommendation,
+      ...(m.http
+        ? {
+            impact: {
+              http: {
+                frontend: m.http.frontend,
+                backend: m.http.backend,
+                server: m.http.server,
+                status_code: m.http.status,
+                request: m.http.request,
+                file: m.http.ev.file,
+                offset: m.http.ev.offset,
+                text: m.http.ev.text,
+              },
+            },
+          }
+        : {}),
+    },
+    error: { code: e.code, message: e.message, ...(type !== undefined ? { type } : {}) },
+    log: { file: { path: e.file }, offset: e.offset },
+    event: { original: e.ev.text },
+  };
+  if (e.doc.app) doc.app = e.doc.app as AppFields;
+  // the app's own line leads the verdict's evidence from now on (a repeat error reuses the verdict)
+  v.evidence.unshift(e.ev);
+  attachSession(doc, s, th);
+  return doc;
+}
+
+/** the event of an abnormal closure no app error claimed */
+export function connectionEvent(
+  { s, v, th }: Remembered,
+  obs: Observations,
+  settings: HaproxySettings | undefined,
+): VerdictEvent {
+  const goneaway = {
+    kind: 'connection' as const,
+    terminated_by: v.terminatedBy ?? TERMINATOR_OF[v.cause],
+    cause: v.cause,
+    confidence: v.confidence,
+    why: v.why,
+    evidence: evidenceDocs(v),
+    // a connection event has always listed its recommendation before its join
+    recommendation: recommendationOf(v, obs, settings, s),
+    join: { method: 'haproxy_session', candidates: 1 },
+  };
+  const doc: VerdictEvent = {
+    '@timestamp': isoUtc(s.end),
+    goneaway,
+    log: { file: { path: s.ev.file }, offset: s.ev.offset },
+    event: { original: s.ev.text },
+  };
+  attachSession(doc, s, th);
+  return doc;
+}
+
+function attachSession(doc: VerdictEvent, s: Session | undefined, th: Thread | undefined): void {
+  if (s) {
+    doc.source = { ip: s.clientIp, port: s.clientPort };
+    doc.haproxy = {
+      frontend_name: s.frontend,
+      backend_name: s.backend,
+      server_name: s.server,
+      termination_state: s.state,
+      termination: (s.termination as TerminationDecoded | undefined) ?? decodeTermination(s.state),
+      accept_date: isoUtc(s.accept),
+      session_end: isoUtc(s.end),
+      total_time_ms: s.end - s.accept,
+      bytes_read: s.bytesRead,
+      ...(s.backendSource ? { backend_source: s.backendSource as { ip?: string; port?: number } } : {}),
+    };
+    if (s.pid !== undefined) doc.process = { pid: s.pid };
+  }
+  if (th) {
+    doc.mysql = {
+      instance: th.instance,
+      thread_id: th.id,
+      ...(th.user ? { user: th.user } : {}),
+      ...(th.connectT !== undefined ? { connected_at: isoUtc(th.connectT) } : {}),
+      ...(th.lastQueryT !== undefined ? { last_query_at: isoUtc(th.lastQueryT) } : {}),
+    };
+  } else if (s) {
+    doc.mysql = { instance: s.server };
+  }
+}
