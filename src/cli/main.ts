@@ -30,7 +30,12 @@ export function buildProgram(): Command {
         .choices(['auto', 'haproxy', 'mysql-error', 'mysql-general', 'app', 'mysql_error', 'mysql_general'])
         .default('auto'),
     )
-    .option('--timezone <zone>', "zone of timestamps that carry none (default: this machine's)")
+    .option(
+      '--timezone <[file=]zone>',
+      "zone of timestamps that carry none (default: this machine's); FILE=ZONE for one file (repeatable)",
+      collect,
+      [],
+    )
     .option('--haproxy-config <file>', 'read custom log-format per frontend from haproxy.cfg')
     .option('--log-format <format>', 'an HAProxy log-format string the logs were written with')
     .addOption(
@@ -67,7 +72,12 @@ export function buildProgram(): Command {
     )
     .option('--haproxy-config <file>', 'haproxy.cfg: timeouts and log formats come from it')
     .option('--log-format <format>', 'an HAProxy log-format string the logs were written with')
-    .option('--timezone <zone>', "zone of timestamps that carry none (default: this machine's)")
+    .option(
+      '--timezone <[file=]zone>',
+      "zone of timestamps that carry none (default: this machine's); FILE=ZONE for one file (repeatable)",
+      collect,
+      [],
+    )
     .option('--since <time>', 'ignore app errors before this time')
     .option('--until <time>', 'ignore app errors after this time')
     .addOption(

@@ -28,6 +28,8 @@ export interface CorrelateInput {
   /** per app log (as shown in log.file.path): the client addresses its connections come from */
   appClients?: Map<string, ReadonlySet<string>>;
   ctx: ParseContext;
+  /** a file's own context (its zone: src/cli/zones.ts), when it has one */
+  ctxOf?: ((path: string) => ParseContext | undefined) | undefined;
   skew: number;
   maxLag: number;
   settle: number;
@@ -61,7 +63,9 @@ function* source(
 ): Generator<Item> {
   const counts = newCounts(path, kind);
   stats.files.push(counts);
-  for (const rec of parseFile(path, kind, input.ctx, counts, { onProgress: input.onProgress?.(path) })) {
+  for (const rec of parseFile(path, kind, input.ctxOf?.(path) ?? input.ctx, counts, {
+    onProgress: input.onProgress?.(path),
+  })) {
     if (rec.kind === 'unparsed') continue;
     if (rec.t === undefined) {
       stats.untimed++;
