@@ -63,18 +63,19 @@ function moveAccept(rest: string, zone: string, shiftMs: number): string {
 }
 
 /**
- * A MariaDB log (UTC in the lab) as the same server would have written it with its clock in `zone`:
- * the general log's `261124 23:43:25` and the error log's `2026-11-24 23:43:25` line starts rewritten.
+ * A log the lab wrote in UTC as its host would have written it with the clock in `zone`: MariaDB general-log
+ * `261124 23:43:25`, error-log / Python logging `2026-11-24 23:43:25` and Laravel `[2026-11-24 23:43:25]`
+ * line starts rewritten (zone-less stamps all).
  */
-export function mariadbInZone(text: string, zone: string): string {
+export function localStamps(text: string, zone: string): string {
   return text
     .replace(/^(\d\d)(\d\d)(\d\d) (\d\d):(\d\d):(\d\d)/gm, (_a, y, mo, d, h, mi, s) => {
       const [wy, wmo, wd, wh, wmi, ws] = wall(Date.UTC(2000 + Number(y), Number(mo) - 1, +d, +h, +mi, +s), zone);
       return `${p2(wy! % 100)}${p2(wmo!)}${p2(wd!)} ${p2(wh!)}:${p2(wmi!)}:${p2(ws!)}`;
     })
-    .replace(/^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)/gm, (_a, y, mo, d, h, mi, s) => {
+    .replace(/^(\[?)(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)/gm, (_a, b, y, mo, d, h, mi, s) => {
       const [wy, wmo, wd, wh, wmi, ws] = wall(Date.UTC(+y, Number(mo) - 1, +d, +h, +mi, +s), zone);
-      return `${wy}-${p2(wmo!)}-${p2(wd!)} ${p2(wh!)}:${p2(wmi!)}:${p2(ws!)}`;
+      return `${b}${wy}-${p2(wmo!)}-${p2(wd!)} ${p2(wh!)}:${p2(wmi!)}:${p2(ws!)}`;
     });
 }
 
@@ -83,4 +84,12 @@ export function rewrite(dir: string, from: string, name: string, how: (s: string
   const p = path.join(dir, name);
   writeFileSync(p, how(readFileSync(path.join(LAB, from), 'utf8')));
   return p;
+}
+
+/** what a `correlate --format json` run concluded, event by event (times, verdicts, joined threads) */
+export function verdicts(stdout: string): string[] {
+  const out = JSON.parse(stdout) as { events: Array<Record<string, any>> };
+  return out.events.map((e) =>
+    [e['@timestamp'], e.goneaway.kind, e.goneaway.cause, e.goneaway.confidence, e.mysql?.thread_id].join(' '),
+  );
 }
