@@ -42,8 +42,12 @@ export type ClockAction =
 
 /** records sampled from the start of each MySQL log */
 export const SAMPLE_RECORDS = 5_000;
-/** HAProxy lines read at most per file to find the sessions around the samples */
-const HA_LINES = 2_000_000;
+/**
+ * HAProxy lines read at most per file to find the sessions around the samples, and sessions kept at most:
+ * the pre-pass costs a bounded share of a large correlate run (tcplog parses at ~1 M lines/s: README).
+ */
+const HA_LINES = 1_000_000;
+const HA_KEPT = 200_000;
 const HOUR = 3_600_000;
 
 /** `zone` read `offsetMs` later: the zone a log was written in when `zone` reads it that far off */
@@ -112,12 +116,14 @@ function haTimes(logs: readonly HaLog[], lo: number, hi: number): Map<string, Ha
     let h = by.get(server);
     if (!h) by.set(server, (h = { accepts: [], abnormalEnds: [] }));
     h.accepts.push(accept);
+    kept++;
     if (state !== '' && state !== '--') h.abnormalEnds.push(end);
   };
+  let kept = 0;
   for (const log of logs) {
     let n = 0;
     for (const r of parseFile(log.path, 'haproxy', log.ctx, newCounts(log.path, 'haproxy'))) {
-      if (++n > HA_LINES) break;
+      if (++n > HA_LINES || kept >= HA_KEPT) break;
       const p = r.parsed;
       if (r.t === undefined || !p) continue;
       // HAProxy logs are in session-end order, about: an hour past the range ends the search
