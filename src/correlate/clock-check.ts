@@ -203,6 +203,15 @@ export function checkClockOffsets(
       });
       return;
     }
+    // several offsets fit alike: name them all, not the one the tie-break happened to pick
+    const moved =
+      o.tied.length > 1
+        ? `any of ${o.tied.slice(0, 4).map(offsetText).join(', ')}${o.tied.length > 4 ? ', …' : ''} (${o.tied.length} fit alike)`
+        : offsetText(o.best.offsetMs);
+    const hint =
+      o.tied.length > 1
+        ? `Name the MySQL host's zone with ${m.fixKey}`
+        : `If the MySQL host's clock reads ${zone.name}, pass ${m.fixKey} with that zone`;
     const why = !o.unambiguous
       ? 'the offset is not clear-cut'
       : !anchored
@@ -214,8 +223,7 @@ export function checkClockOffsets(
       offset: o,
       message:
         `warning: ${shown}: MySQL's zone-less dates read in ${m.ctx.zone.name} best meet HAProxy's sessions of server '${m.server}' ` +
-        `moved by ${offsetText(o.best.offsetMs)} (${describe(o)}); not moved: ${why}. If the MySQL host's clock reads ${zone.name}, ` +
-        `pass ${m.fixKey} with that zone or time joins will miss`,
+        `moved by ${moved} (${describe(o)}); not moved: ${why}. ${hint} or time joins will miss`,
     });
   });
   return out;

@@ -47,6 +47,8 @@ export interface ClockOffset {
   runnerUp: OffsetSupport | undefined;
   /** the support of reading the times as they are */
   atZero: number;
+  /** every offset whose support equals the best's (a busy server fits many alike), smallest shift first */
+  tied: number[];
   /** see `isUnambiguous` */
   unambiguous: boolean;
 }
@@ -105,5 +107,6 @@ export function findClockOffset(ha: HaTimes, my: MysqlTimes, tol = MATCH_TOLERAN
   const runnerUp = tried[1];
   const samples = my.connects.length + my.aborted.length;
   const atZero = tried.find((o) => o.offsetMs === 0)!.support;
-  return { samples, best, runnerUp, atZero, unambiguous: isUnambiguous(samples, best, runnerUp) };
+  const tied = tried.filter((o) => o.support === best.support).map((o) => o.offsetMs);
+  return { samples, best, runnerUp, atZero, tied, unambiguous: isUnambiguous(samples, best, runnerUp) };
 }

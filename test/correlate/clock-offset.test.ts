@@ -33,7 +33,8 @@ test('Connects written in another zone are found at that zone difference, every 
         assert.equal(o.samples, accepts.length);
         assert.equal(o.best.support, accepts.length);
         // the true offset is among the best; when the result is called unambiguous, it is the true one
-        if (o.unambiguous) assert.equal(o.best.offsetMs, q);
+        assert.ok(o.tied.includes(q));
+        if (o.unambiguous) assert.deepEqual([o.best.offsetMs, o.tied], [q, [q]]);
         else assert.ok(o.runnerUp !== undefined && o.runnerUp.support * 2 > o.best.support);
       },
     ),
@@ -53,12 +54,15 @@ test('Aborted lines meet abnormal session ends only: a clean end (`--`) is no pa
   assert.equal(findClockOffset({ accepts: ends, abnormalEnds: [] }, { connects: [], aborted }).best.support, 0);
 });
 
-test('a log already right has its best offset at zero, ties included', () => {
+test('a log already right has its best offset at zero, and a near runner-up keeps it from being clear-cut', () => {
   // sessions every 15 minutes: every offset that keeps a Connect inside the span fits as well as zero
   const accepts = Array.from({ length: 40 }, (_, i) => T0 + i * QUARTER_HOUR_MS);
   const o = findClockOffset({ accepts, abnormalEnds: [] }, { connects: accepts, aborted: [] });
   assert.equal(o.best.offsetMs, 0);
   assert.equal(o.unambiguous, false);
+  // a quarter hour either way still fits 39 of 40: far from half as good, so not clear-cut
+  assert.deepEqual(o.tied, [0]);
+  assert.equal(o.runnerUp?.support, 39);
 });
 
 test('offsets beyond ±14 h are not tried', () => {
