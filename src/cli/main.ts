@@ -9,6 +9,8 @@ import { runValidate } from './validate-command.js';
 import { runCorrelate } from './correlate-command.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
+/** like collect, with no default shown in --help (an absent --timezone is the machine's zone) */
+const collectOpt = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -33,8 +35,7 @@ export function buildProgram(): Command {
     .option(
       '--timezone <[file=]zone>',
       "zone of timestamps that carry none (default: this machine's); FILE=ZONE for one file (repeatable)",
-      collect,
-      [],
+      collectOpt,
     )
     .option('--haproxy-config <file>', 'read custom log-format per frontend from haproxy.cfg')
     .option('--log-format <format>', 'an HAProxy log-format string the logs were written with')
@@ -75,8 +76,7 @@ export function buildProgram(): Command {
     .option(
       '--timezone <[file=]zone>',
       "zone of timestamps that carry none (default: this machine's); FILE=ZONE for one file (repeatable)",
-      collect,
-      [],
+      collectOpt,
     )
     .option('--since <time>', 'ignore app errors before this time')
     .option('--until <time>', 'ignore app errors after this time')
