@@ -5,8 +5,10 @@ import type { ParseContext } from '../../parsers/types.js';
 import { GoneawayError } from '../errors.js';
 import { loadConfig } from '../config/load.js';
 import { parseDuration } from '../config/schema.js';
-import { haproxyFormats, readableInput, timeArg, zoneFrom } from './common.js';
+import { haproxyFormats, readableInput as readInput, timeArg, zoneFrom } from './common.js';
 import { zoneWarning } from '../sources/zone-check.js';
+import { configZone, InputZones } from './zones.js';
+import { checkClockOffsets, haproxyAnchored } from '../correlate/clock-check.js';
 import { inferServer, knownServers } from '../sources/server-of.js';
 import { displayPath } from '../sources/spool.js';
 import { compileAppPatterns } from '../pipeline/app-patterns.js';
@@ -32,7 +34,8 @@ export interface CorrelateOptions {
   app: string[];
   haproxyConfig?: string;
   logFormat?: string;
-  timezone?: string;
+  /** `ZONE` (all files) and/or `FILE=ZONE` (repeatable): src/cli/zones.ts */
+  timezone?: string | string[];
   since?: string;
   until?: string;
   format?: string;
@@ -58,13 +61,14 @@ function serverFile(
   key: string,
   kind: MysqlKind,
   pending: Pending[],
+  read = readInput,
 ): { server: string; path: string } | undefined {
   const i = v.indexOf('=');
   if (i <= 0) {
-    pending.push({ kind, path: readableInput(v, key), key, value: v });
+    pending.push({ kind, path: read(v, key), key, value: v });
     return undefined;
   }
-  const path = readableInput(v.slice(i + 1), key);
+  const path = read(v.slice(i + 1), key);
   return { server: v.slice(0, i), path };
 }
 
@@ -84,7 +88,15 @@ export function runCorrelate(files: string[], o: CorrelateOptions): number | Pro
   const cfg = loadConfig(o.config);
   const es = esTarget(o.elasticsearch, cfg, o);
   const format = o.format ?? (process.stdout.isTTY && !o.out ? 'table' : 'ndjson');
-  const zone = zoneFrom(o.timezone ?? cfg.timezone);
+  const zones = new InputZones(o.timezone);
+  const zone = zoneFrom(zones.global ?? cfg.timezone);
+  // each file as the user named it: `--timezone FILE=ZONE` and the config keys find their file by it
+  const givenOf = new Map<string, string>();
+  const readableInput = (given: string, key: string): string => {
+    const p = readInput(given, key);
+    givenOf.set(p, given);
+    return p;
+  };
   const haproxy = [
     ...cfg.haproxy.files.map((f) => readableInput(f, 'haproxy.files')),
     ...o.haproxy.map((f) => readableInput(f, '--haproxy')),
@@ -110,17 +122,17 @@ export function runCorrelate(files: string[], o: CorrelateOptions): number | Pro
   );
   const pending: Pending[] = [];
   for (const v of o.mysqlError) {
-    const m = serverFile(v, '--mysql-error', 'mysql-error', pending);
+    const m = serverFile(v, '--mysql-error', 'mysql-error', pending, readableInput);
     if (m) mysqlError.push(m);
   }
   for (const v of o.mysqlGeneral) {
-    const m = serverFile(v, '--mysql-general', 'mysql-general', pending);
+    const m = serverFile(v, '--mysql-general', 'mysql-general', pending, readableInput);
     if (m) mysqlGeneral.push(m);
   }
   const haproxyConfig = o.haproxyConfig ?? cfg.haproxy.config;
   const ctx: ParseContext = {
     zone,
-    zoneGiven: (o.timezone ?? cfg.timezone) !== undefined,
+    zoneGiven: (zones.global ?? cfg.timezone) !== undefined,
     haproxyFormats: haproxyFormats(o.logFormat ?? cfg.haproxy.log_format, haproxyConfig),
     appPatterns: compileAppPatterns(cfg.app.patterns),
     redactSql: cfg.correlate.redact_sql,
@@ -165,15 +177,17 @@ export function runCorrelate(files: string[], o: CorrelateOptions): number | Pro
       (p.kind === 'mysql-error' ? mysqlError : mysqlGeneral).push({ server: g.server, path: p.path });
     }
   }
+  const ctxOf = bindZones(zones, ctx, cfg, givenOf, { haproxy, app, mysqlError, mysqlGeneral });
   if (app.length === 0)
     process.stderr.write('goneaway: no --app log given: only connection events (abnormal closures) will be reported\n');
   for (const [path, kind] of [
     ...haproxy.map((h) => [h, 'haproxy'] as const),
     ...mysqlError.map((m) => [m.path, 'mysql-error'] as const),
   ]) {
-    const w = zoneWarning(path, ctx, displayPath(path), kind);
+    const w = zoneWarning(path, ctxOf(path), displayPath(path), kind);
     if (w) process.stderr.write(`goneaway: ${w}\n`);
   }
+  clockOffsetPrepass(zones, ctxOf, haproxy, mysqlError, mysqlGeneral);
   const progress = progressFor([
     ...haproxy,
     ...app,
@@ -187,6 +201,7 @@ export function runCorrelate(files: string[], o: CorrelateOptions): number | Pro
     mysqlError,
     mysqlGeneral,
     ctx,
+    ctxOf,
     skew: durationOpt(o.clockSkew, '--clock-skew', cfg.correlate.clock_skew),
     maxLag: durationOpt(o.maxErrorLag, '--max-error-lag', cfg.correlate.max_error_lag),
     settle: cfg.correlate.settle,
@@ -243,4 +258,49 @@ export function runCorrelate(files: string[], o: CorrelateOptions): number | Pro
   out.close();
   finish();
   return 0;
+}
+
+type MysqlFile = { server: string; path: string };
+
+/** every file's own context (src/cli/zones.ts); a `FILE=ZONE` that names no file read is an error */
+function bindZones(
+  zones: InputZones,
+  ctx: ParseContext,
+  cfg: ReturnType<typeof loadConfig>,
+  givenOf: ReadonlyMap<string, string>,
+  f: { haproxy: string[]; app: string[]; mysqlError: MysqlFile[]; mysqlGeneral: MysqlFile[] },
+): (path: string) => ParseContext {
+  const bind = (p: string, kind: Parameters<typeof configZone>[1], server?: string): void => {
+    const given = givenOf.get(p) ?? p;
+    zones.bind(ctx, p, given, configZone(cfg, kind, given, server));
+  };
+  for (const p of f.haproxy) bind(p, 'haproxy');
+  for (const p of f.app) bind(p, 'app');
+  for (const m of f.mysqlError) bind(m.path, 'mysql-error', m.server);
+  for (const m of f.mysqlGeneral) bind(m.path, 'mysql-general', m.server);
+  zones.assertAllUsed();
+  return (p) => zones.ctxOf(p) ?? ctx;
+}
+
+/**
+ * The clock-offset check (src/correlate/clock-check.ts): a MySQL log whose zone-less dates are whole quarter
+ * hours off HAProxy's sessions is read shifted (with a note) or warned about, before the correlation.
+ */
+function clockOffsetPrepass(
+  zones: InputZones,
+  ctxOf: (path: string) => ParseContext,
+  haproxy: string[],
+  mysqlError: MysqlFile[],
+  mysqlGeneral: MysqlFile[],
+): void {
+  const ha = haproxy.map((path) => ({ path, ctx: ctxOf(path) }));
+  const my = [
+    ...mysqlGeneral.map((m) => ({ ...m, kind: 'mysql-general' as const })),
+    ...mysqlError.map((m) => ({ ...m, kind: 'mysql-error' as const })),
+  ].map((m) => ({ ...m, ctx: ctxOf(m.path), pinned: zones.pinned(m.path), fixKey: zones.fixKey(m.path) }));
+  if (ha.length === 0 || my.length === 0) return;
+  for (const a of checkClockOffsets(my, ha, haproxyAnchored(ha))) {
+    process.stderr.write(`goneaway: ${a.message}\n`);
+    if (a.action === 'shift') zones.override(a.path, a.zone);
+  }
 }

@@ -12,6 +12,8 @@ import { runSetup } from './setup-command.js';
 const ES_NOT_INDEXED: ReadonlySet<string> = new Set(['GA_ERR_ES_UNAVAILABLE', 'GA_ERR_ES_REJECTED']);
 
 const collect = (v: string, prev: string[]) => [...prev, v];
+/** like collect, with no default shown in --help (an absent --timezone is the machine's zone) */
+const collectOpt = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -33,7 +35,11 @@ export function buildProgram(): Command {
         .choices(['auto', 'haproxy', 'mysql-error', 'mysql-general', 'app', 'mysql_error', 'mysql_general'])
         .default('auto'),
     )
-    .option('--timezone <zone>', "zone of timestamps that carry none (default: this machine's)")
+    .option(
+      '--timezone <[file=]zone>',
+      "zone of timestamps that carry none (default: this machine's); FILE=ZONE for one file (repeatable)",
+      collectOpt,
+    )
     .option('--haproxy-config <file>', 'read custom log-format per frontend from haproxy.cfg')
     .option('--log-format <format>', 'an HAProxy log-format string the logs were written with')
     .addOption(
@@ -69,7 +75,11 @@ export function buildProgram(): Command {
     )
     .option('--haproxy-config <file>', 'haproxy.cfg: timeouts and log formats come from it')
     .option('--log-format <format>', 'an HAProxy log-format string the logs were written with')
-    .option('--timezone <zone>', "zone of timestamps that carry none (default: this machine's)")
+    .option(
+      '--timezone <[file=]zone>',
+      "zone of timestamps that carry none (default: this machine's); FILE=ZONE for one file (repeatable)",
+      collectOpt,
+    )
     .option('--since <time>', 'ignore app errors before this time')
     .option('--until <time>', 'ignore app errors after this time')
     .addOption(

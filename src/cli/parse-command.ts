@@ -7,6 +7,7 @@ import { displayPath } from '../sources/spool.js';
 import { GoneawayError } from '../errors.js';
 import { haproxyFormats, readableInput, zoneFrom } from './common.js';
 import { zoneWarning } from '../sources/zone-check.js';
+import { configZone, InputZones } from './zones.js';
 import { openOutput } from '../sinks/output.js';
 import { RecordTable } from '../sinks/record-table.js';
 import { writeRecordNdjson } from '../sinks/record-ndjson.js';
@@ -19,7 +20,8 @@ import { IdentityCache } from '../sinks/doc-id.js';
 
 export interface ParseOptions {
   kind: string;
-  timezone?: string;
+  /** `ZONE` (all files) and/or `FILE=ZONE` (repeatable): src/cli/zones.ts */
+  timezone?: string | string[];
   haproxyConfig?: string;
   logFormat?: string;
   format?: string;
@@ -55,31 +57,38 @@ export function runParse(files: string[], o: ParseOptions): number | Promise<num
       value: '-',
       fix: 'name - once',
     });
+  const given = files;
   files = files.map((f) => readableInput(f, 'FILE'));
   const cfg = loadConfig(o.config);
   const es = esTarget(o.elasticsearch, cfg, o);
-  const zone = zoneFrom(o.timezone ?? cfg.timezone);
+  const zones = new InputZones(o.timezone);
+  const zone = zoneFrom(zones.global ?? cfg.timezone);
   const ctx: ParseContext = {
     zone,
-    zoneGiven: (o.timezone ?? cfg.timezone) !== undefined,
+    zoneGiven: (zones.global ?? cfg.timezone) !== undefined,
     haproxyFormats: haproxyFormats(o.logFormat ?? cfg.haproxy.log_format, o.haproxyConfig ?? cfg.haproxy.config),
     appPatterns: compileAppPatterns(cfg.app.patterns),
     redactSql: o.redact ?? cfg.correlate.redact_sql,
   };
   const kindOf = (path: string): FileKind =>
     kindArg === 'auto' ? sniffFile(path, ctx).kind : (kindArg.replace('_', '-') as FileKind);
+  const fileKinds = files.map(kindOf);
+  // each file's own zone (src/cli/zones.ts), checked before any output
+  const ctxs = files.map((path, i) => zones.bind(ctx, path, given[i]!, configZone(cfg, fileKinds[i]!, given[i]!)));
+  zones.assertAllUsed();
   const all: FileCounts[] = [];
   if (es) {
     // records go to Elasticsearch, each with its own deterministic id (src/sinks/doc-id.ts)
     const ids = new IdentityCache();
     const ns = es.settings.namespace;
     const docs = (function* () {
-      for (const path of files) {
-        const kind = kindOf(path);
+      for (const [i, path] of files.entries()) {
+        const kind = fileKinds[i]!;
         const counts = newCounts(path, kind);
         all.push(counts);
         ids.add(displayPath(path), path);
-        for (const r of parseFile(path, kind, ctx, counts)) yield toOutDoc('goneaway.records', ns, ids, r.doc, r.kind);
+        for (const r of parseFile(path, kind, ctxs[i]!, counts))
+          yield toOutDoc('goneaway.records', ns, ids, r.doc, r.kind);
       }
     })();
     return indexAll(es, docs, `logs-goneaway.records-${ns}`, () => writeSummary(all));
@@ -89,16 +98,17 @@ export function runParse(files: string[], o: ParseOptions): number | Promise<num
   if (format === 'json') out.write('[');
   let first = true;
   const progress = progressFor(files);
-  for (const path of files) {
-    const kind = kindOf(path);
+  for (const [i, path] of files.entries()) {
+    const kind = fileKinds[i]!;
+    const fileCtx = ctxs[i]!;
     const counts = newCounts(path, kind);
     all.push(counts);
     if ((kind === 'haproxy' || kind === 'mysql-error') && path !== '-') {
-      const w = zoneWarning(path, ctx, displayPath(path), kind);
+      const w = zoneWarning(path, fileCtx, displayPath(path), kind);
       if (w) process.stderr.write(`goneaway: ${w}\n`);
     }
     const pathJson = JSON.stringify(displayPath(path));
-    for (const r of parseFile(path, kind, ctx, counts, { onProgress: progress.update(path) })) {
+    for (const r of parseFile(path, kind, fileCtx, counts, { onProgress: progress.update(path) })) {
       if (table) table.add(r);
       else if (format === 'ndjson') writeRecordNdjson(out, r, pathJson);
       else {

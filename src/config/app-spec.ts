@@ -19,7 +19,7 @@ export function splitAppSpec(v: string): AppSpec {
   return { path: v, clients: undefined };
 }
 
-/** `app.files[k]`: a string spec or `{ path, clients }` */
-export function appSpecOf(f: string | { path: string; clients: string[] }): AppSpec {
+/** `app.files[k]`: a string spec or `{ path, clients?, timezone? }` (the zone is read by src/cli/zones.ts) */
+export function appSpecOf(f: string | { path: string; clients?: string[] | undefined }): AppSpec {
   return typeof f === 'string' ? splitAppSpec(f) : { path: f.path, clients: f.clients };
 }

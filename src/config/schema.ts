@@ -102,6 +102,8 @@ export const instanceSchema = z
       .array(z.string())
       .or(z.string().transform((s) => [s]))
       .optional(),
+    /** zone of this instance's zone-less stamps (MariaDB, a 5.6 general log), over the top-level one */
+    timezone: zone.optional(),
   })
   .strict();
 
@@ -113,6 +115,8 @@ export const configSchema = z
         files: z.array(z.string()).default([]),
         config: z.string().optional(),
         log_format: z.string().optional(),
+        /** zone of the HAProxy logs' zone-less dates (`[%t]`, RFC3164 stamps), over the top-level one */
+        timezone: zone.optional(),
       })
       .strict()
       .default({}),
@@ -124,7 +128,7 @@ export const configSchema = z
       .default({}),
     app: z
       .object({
-        /** a path, or { path, clients }: the addresses the app connects to HAProxy from */
+        /** a path, or { path, clients?, timezone? }: clients are the addresses the app connects to HAProxy from */
         files: z
           .array(
             z.string().or(
@@ -138,7 +142,10 @@ export const configSchema = z
                           'not an IP address; fix: list the addresses the app connects to HAProxy from, e.g. ["10.0.1.11"]',
                       }),
                     )
-                    .min(1, 'empty; fix: list at least one address, or give the path alone'),
+                    .min(1, 'empty; fix: list at least one address, or give the path alone')
+                    .optional(),
+                  /** zone of this app log's zone-less stamps, over the top-level one */
+                  timezone: zone.optional(),
                 })
                 .strict(),
             ),

@@ -17,6 +17,8 @@ export interface CorrelateInput extends CorrelateSettings {
   mysqlGeneral: Array<{ server: string; path: string }>;
   app: string[];
   ctx: ParseContext;
+  /** a file's own context (its zone: src/cli/zones.ts), when it has one */
+  ctxOf?: ((path: string) => ParseContext | undefined) | undefined;
   onProgress?: (path: string) => ((read: number, size: number) => void) | undefined;
 }
 
@@ -73,7 +75,9 @@ function* fileRecords(
 ): Generator<SourcedRecord> {
   const counts = newCounts(path, kind);
   stats.files.push(counts);
-  for (const rec of parseFile(path, kind, input.ctx, counts, { onProgress: input.onProgress?.(path) }))
+  for (const rec of parseFile(path, kind, input.ctxOf?.(path) ?? input.ctx, counts, {
+    onProgress: input.onProgress?.(path),
+  }))
     yield { rec, kind, server };
 }
 

@@ -6,7 +6,7 @@
  */
 import type { Doc } from '../../parsers/types.js';
 import type { OutRecord } from '../pipeline/parse-file.js';
-import { get, num, str, type Thread } from './model.js';
+import { get, num, str, type Thread, type UserStats } from './model.js';
 import { evidenceOf, type Instance, type Store } from './store.js';
 
 function newThread(inst: Instance, id: number, t: number): Thread {
@@ -170,6 +170,10 @@ export function ingestError(store: Store, instName: string, r: OutRecord): void 
 
 /** A user whose threads never send a query: HAProxy's mysql-check probe. */
 export function isProbeThread(th: Thread): boolean {
-  const u = th.userStats;
+  return isProbeUser(th.userStats);
+}
+
+/** the probe rule on a user's counters (also used by the clock-offset sampler, clock-check.ts) */
+export function isProbeUser(u: UserStats | undefined): boolean {
   return u !== undefined && u.threads >= 3 && u.queries === 0;
 }

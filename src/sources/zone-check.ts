@@ -85,11 +85,11 @@ export function zoneWarning(
     return (
       `note: ${shownAs}: ${whose}'s zone-less dates placed with their syslog stamps' offset (${ctx.zone.name} ${offsetText(-c.offsetMs)}, ` +
       `median of ${c.samples} lines), not the machine's zone ${ctx.zone.name}; other zone-less logs are still read in ${ctx.zone.name}: ` +
-      'pass --timezone to name the zone of all of them'
+      'pass --timezone to name the zone of all of them (--timezone FILE=ZONE for one file)'
     );
   }
   return (
     `warning: ${shownAs}: ${whose}'s dates read in ${ctx.zone.name} are ${offsetText(c.offsetMs)} off the offsets of their syslog stamps ` +
-    `(median of ${c.samples} lines): the ${whose} host's zone is ${ctx.zone.name} ${offsetText(-c.offsetMs)}; pass --timezone with that zone or time joins will miss`
+    `(median of ${c.samples} lines): the ${whose} host's zone is ${ctx.zone.name} ${offsetText(-c.offsetMs)}; pass --timezone ${shownAs}=ZONE (or --timezone for all files) with that zone or time joins will miss`
   );
 }

@@ -1,0 +1,230 @@
+/**
+ * The clock-offset pre-pass of `correlate`: samples the first records of each MySQL log and the HAProxy
+ * sessions of the same server around them, runs findClockOffset (clock-offset.ts), and says per MySQL log
+ * what to do. It runs before the correlation (src/correlate/engine.ts is not involved) so that a shifted
+ * log is read shifted from its first line.
+ *
+ * - offset 0 is (one of) the best: the log is right, nothing is said;
+ * - an unambiguous whole-quarter-hour offset, HAProxy anchored by zoned syslog stamps (its dates are
+ *   absolute: src/sources/zone-check.ts) and no zone given for that very file: `shift`, as if the file
+ *   had been written in the zone its offset implies, with a note;
+ * - otherwise a warning naming the offset and the fix (`--timezone FILE=ZONE` or the config key).
+ */
+import type { ParseContext, ZoneConverter } from '../../parsers/types.js';
+import { parseFixedOffset } from '../../parsers/time.js';
+import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
+import { newCounts, parseFile } from '../pipeline/parse-file.js';
+import { displayPath } from '../sources/spool.js';
+import { checkStampZone, offsetText } from '../sources/zone-check.js';
+import { findClockOffset, MATCH_TOLERANCE_MS, MAX_OFFSET_MS, type ClockOffset, type HaTimes } from './clock-offset.js';
+import { get, num, str, type UserStats } from './model.js';
+import { isProbeUser } from './ingest-mysql.js';
+
+export interface MysqlLog {
+  path: string;
+  server: string;
+  kind: 'mysql-error' | 'mysql-general';
+  ctx: ParseContext;
+  /** a zone was named for this very file (`--timezone FILE=ZONE`, `mysql.instances[].timezone`): keep it */
+  pinned: boolean;
+  /** how to name this file's zone in a fix: the config key or `--timezone FILE=…` */
+  fixKey: string;
+}
+
+export interface HaLog {
+  path: string;
+  ctx: ParseContext;
+}
+
+export type ClockAction =
+  | { path: string; action: 'shift'; zone: ZoneConverter; offset: ClockOffset; message: string }
+  | { path: string; action: 'warn'; offset: ClockOffset; message: string };
+
+/** records sampled from the start of each MySQL log */
+export const SAMPLE_RECORDS = 5_000;
+/**
+ * HAProxy lines read at most per file to find the sessions around the samples, and sessions kept at most:
+ * the pre-pass costs a bounded share of a large correlate run (tcplog parses at ~1 M lines/s: README).
+ */
+const HA_LINES = 1_000_000;
+const HA_KEPT = 200_000;
+const HOUR = 3_600_000;
+
+/** `zone` read `offsetMs` later: the zone a log was written in when `zone` reads it that far off */
+export function shiftedZone(zone: ZoneConverter, offsetMs: number): ZoneConverter {
+  const fixed = parseFixedOffset(zone.name);
+  const name = fixed !== undefined ? offsetText(fixed * 60_000 - offsetMs) : `${zone.name} ${offsetText(-offsetMs)}`;
+  return { name, toEpoch: (y, mo, d, h, mi, s, ms) => zone.toEpoch(y, mo, d, h, mi, s, ms) + offsetMs };
+}
+
+/**
+ * log offset → time of the Connect / Aborted records among the first `limit` records. Connects that never
+ * came through HAProxy are left out: over a Unix socket, or of a user whose threads send no query (HAProxy's
+ * own mysql-check probe: ingest-mysql.ts isProbeUser; its checks are not logged as sessions).
+ */
+function sampleMysql(log: MysqlLog, ctx: ParseContext, limit: number): Map<number, number> {
+  const out = new Map<number, number>();
+  const connects: Array<{ off: number; t: number; user: string | undefined }> = [];
+  const users = new Map<string, UserStats>();
+  const userOf = new Map<number, string>();
+  let n = 0;
+  for (const r of parseFile(log.path, log.kind, ctx, newCounts(log.path, log.kind))) {
+    if (++n > limit) break;
+    if (r.t === undefined || !r.parsed) continue;
+    const d = r.parsed.doc;
+    if (log.kind === 'mysql-error') {
+      if (str(get(d, 'mysql.error_type')) === 'aborted_connection') out.set(r.offset, r.t);
+      continue;
+    }
+    const cmd = str(get(d, 'mysql.general.command'));
+    const id = num(get(d, 'mysql.thread_id'));
+    if (cmd === 'Connect') {
+      if (str(get(d, 'mysql.general.connect.transport')) === 'Socket') continue;
+      const user = str(get(d, 'mysql.general.connect.user'));
+      if (user !== undefined) {
+        const u = users.get(user) ?? { threads: 0, queries: 0 };
+        u.threads++;
+        users.set(user, u);
+        if (id !== undefined) userOf.set(id, user);
+      }
+      connects.push({ off: r.offset, t: r.t, user });
+    } else if (cmd !== 'Quit' && cmd !== 'header' && id !== undefined) {
+      const u = users.get(userOf.get(id) ?? '');
+      if (u) u.queries++;
+    }
+  }
+  for (const c of connects) if (c.user === undefined || !isProbeUser(users.get(c.user))) out.set(c.off, c.t);
+  return out;
+}
+
+/**
+ * The zone-less Connect / Aborted times of a log: a record whose time moves when the zone moves carried
+ * no zone of its own (MySQL 8's `…Z` stamps do not move, and no zone error can be in them).
+ */
+function zoneLessTimes(log: MysqlLog, limit: number): number[] {
+  const a = sampleMysql(log, log.ctx, limit);
+  const b = sampleMysql(log, { ...log.ctx, zone: shiftedZone(log.ctx.zone, HOUR) }, limit);
+  const out: number[] = [];
+  for (const [off, t] of a) if (b.get(off) === t + HOUR) out.push(t);
+  return out;
+}
+
+/** accept dates and abnormal session ends per server, for sessions accepted in [lo, hi] */
+function haTimes(logs: readonly HaLog[], lo: number, hi: number): Map<string, HaTimes> {
+  const by = new Map<string, HaTimes>();
+  const add = (server: string, accept: number, end: number, state: string): void => {
+    let h = by.get(server);
+    if (!h) by.set(server, (h = { accepts: [], abnormalEnds: [] }));
+    h.accepts.push(accept);
+    kept++;
+    if (state !== '' && state !== '--') h.abnormalEnds.push(end);
+  };
+  let kept = 0;
+  for (const log of logs) {
+    let n = 0;
+    for (const r of parseFile(log.path, 'haproxy', log.ctx, newCounts(log.path, 'haproxy'))) {
+      if (++n > HA_LINES || kept >= HA_KEPT) break;
+      const p = r.parsed;
+      if (r.t === undefined || !p) continue;
+      // HAProxy logs are in session-end order, about: an hour past the range ends the search
+      if (r.t > hi + HOUR) break;
+      if (r.t < lo || r.t > hi) continue;
+      if (p instanceof TcpLogRecord) {
+        add(p.server, p.t, p.t + Math.max(p.Tt, 0), p.state);
+        continue;
+      }
+      if (get(p.doc, 'haproxy.message_type') !== 'traffic') continue;
+      const tt = num(get(p.doc, 'haproxy.total_time_ms')) ?? num(get(p.doc, 'haproxy.active_time_ms')) ?? 0;
+      add(
+        str(get(p.doc, 'haproxy.server_name')) ?? '',
+        r.t,
+        r.t + Math.max(tt, 0),
+        str(get(p.doc, 'haproxy.termination_state')) ?? '',
+      );
+    }
+  }
+  for (const h of by.values()) {
+    h.accepts.sort((x, y) => x - y);
+    h.abnormalEnds.sort((x, y) => x - y);
+  }
+  return by;
+}
+
+/**
+ * HAProxy's dates are absolute when its lines carry zoned syslog stamps (RFC3339, RFC5424) that agree with
+ * the dates as read: placed by them (no zone given) or given a zone they confirm (zone-check.ts).
+ */
+export function haproxyAnchored(logs: readonly HaLog[]): boolean {
+  if (logs.length === 0) return false;
+  return logs.every((l) => {
+    const c = checkStampZone(l.path, l.ctx);
+    return c.samples >= 5 && (l.ctx.zoneGiven !== true || Math.abs(c.offsetMs) < 900_000);
+  });
+}
+
+function describe(o: ClockOffset): string {
+  const r = o.runnerUp ? `; next best ${offsetText(o.runnerUp.offsetMs)}: ${o.runnerUp.support}` : '';
+  return `${o.best.support} of ${o.samples} sampled events meet one so, ${o.atZero} as read${r}`;
+}
+
+export function checkClockOffsets(
+  mysql: readonly MysqlLog[],
+  haproxy: readonly HaLog[],
+  anchored: boolean,
+  limit = SAMPLE_RECORDS,
+): ClockAction[] {
+  if (mysql.length === 0 || haproxy.length === 0) return [];
+  const samples = mysql.map((m) => zoneLessTimes(m, limit));
+  const all = samples.flat();
+  if (all.length === 0) return [];
+  const margin = MAX_OFFSET_MS + MATCH_TOLERANCE_MS + 60_000;
+  const ha = haTimes(haproxy, Math.min(...all) - margin, Math.max(...all) + margin);
+  const out: ClockAction[] = [];
+  mysql.forEach((m, i) => {
+    const h = ha.get(m.server);
+    const times = samples[i]!;
+    if (!h || times.length === 0) return;
+    const o = findClockOffset(
+      h,
+      m.kind === 'mysql-general' ? { connects: times, aborted: [] } : { connects: [], aborted: times },
+    );
+    if (o.best.offsetMs === 0 || o.best.support === 0) return;
+    const shown = displayPath(m.path);
+    const zone = shiftedZone(m.ctx.zone, o.best.offsetMs);
+    if (o.unambiguous && anchored && !m.pinned) {
+      out.push({
+        path: m.path,
+        action: 'shift',
+        zone,
+        offset: o,
+        message:
+          `note: ${shown}: MySQL's zone-less dates read in ${m.ctx.zone.name} meet HAProxy's sessions of server '${m.server}' ` +
+          `only moved by ${offsetText(o.best.offsetMs)} (${describe(o)}): read as written in ${zone.name}; pass ${m.fixKey} to say otherwise`,
+      });
+      return;
+    }
+    // several offsets fit alike: name them all, not the one the tie-break happened to pick
+    const moved =
+      o.tied.length > 1
+        ? `any of ${o.tied.slice(0, 4).map(offsetText).join(', ')}${o.tied.length > 4 ? ', …' : ''} (${o.tied.length} fit alike)`
+        : offsetText(o.best.offsetMs);
+    const hint =
+      o.tied.length > 1
+        ? `Name the MySQL host's zone with ${m.fixKey}`
+        : `If the MySQL host's clock reads ${zone.name}, pass ${m.fixKey} with that zone`;
+    const why = !o.unambiguous
+      ? 'the offset is not clear-cut'
+      : !anchored
+        ? "HAProxy's dates carry no zoned syslog stamps to anchor them"
+        : 'a zone was given for this file';
+    out.push({
+      path: m.path,
+      action: 'warn',
+      offset: o,
+      message:
+        `warning: ${shown}: MySQL's zone-less dates read in ${m.ctx.zone.name} best meet HAProxy's sessions of server '${m.server}' ` +
+        `moved by ${moved} (${describe(o)}); not moved: ${why}. ${hint} or time joins will miss`,
+    });
+  });
+  return out;
+}
