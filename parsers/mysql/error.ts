@@ -90,9 +90,11 @@ function mayHaveEnvelope(line: string): boolean {
 }
 
 const SYSLOG_LEVEL = /^(?:\d+\s+)?\[(?:note|warning|error|system|info)\]/i;
-const SERVER_PROGRAM = /^(?:mysqld|mariadbd|mariadb|mysql|mysqld_safe|mariadbd-safe|mariadb-safe)$/i;
+// docker's syslog logging driver tags a container's lines `docker/<container>` (docs/formats/containers.md):
+// in a MySQL error log that container is the server, so its tag counts as the server's own
+const SERVER_PROGRAM = /^(?:mysqld|mariadbd|mariadb|mysql|mysqld_safe|mariadbd-safe|mariadb-safe|docker\/[\w.-]+)$/i;
 /** the server itself: its undated lines continue its previous record (crash dumps, Version: …) */
-const SERVER_DAEMON = /^(?:mysqld|mariadbd|mariadb|mysql)$/i;
+const SERVER_DAEMON = /^(?:mysqld|mariadbd|mariadb|mysql|docker\/[\w.-]+)$/i;
 const SERVER_NEIGHBOUR = /^(?:systemd|kernel|systemd-coredump)$/i;
 const MENTIONS_SERVER = /mariadb|mysql/i;
 
