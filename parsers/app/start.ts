@@ -12,6 +12,11 @@
 import { isDigit, isLevelWord } from './model.js';
 import { monthNumber } from '../time.js';
 
+/** `[mysql] ` / `[MySQL] ` at 0, in any case */
+export function isGoMysqlPrefix(line: string): boolean {
+  return line.charCodeAt(0) === 91 && line.charCodeAt(7) === 32 && line.slice(1, 7).toLowerCase() === 'mysql]';
+}
+
 const dig = (s: string, i: number) => isDigit(s.charCodeAt(i));
 
 /** `YYYY-MM-DD[T ]HH:`, `YYYY/MM/DD HH:`, `DD-Mon-YYYY `, `DD/Mon/YYYY:`, `HH:MM:SS` (logback default) at i */
@@ -74,7 +79,8 @@ export function isAppRecordStart(line: string): boolean {
         return false;
       return looksLikeDateAt(line, 1);
     }
-    if (line.startsWith('[mysql] ')) return true;
+    // go-sql-driver's logger; `[MySQL] ` in drivers before about 2016 (docs/formats/go-sql-driver.md)
+    if (isGoMysqlPrefix(line)) return true;
     return levelFirst(line, 1);
   }
   if (c >= 65 && c <= 90) {
@@ -89,5 +95,9 @@ export function isAppRecordStart(line: string): boolean {
     return line.startsWith('time=') || line.startsWith('ts=') || line.startsWith('level=') || line.startsWith('t=');
   }
   if (c === 60 /* < */) return /^<\d{1,3}>/.test(line); // syslog PRI
+  // Go prints an error the app did not log with a stamp bare: a runtime panic (`panic: driver: bad
+  // connection`, its goroutine dump continues it) or database/sql's ErrBadConn text on its own line
+  if (c === 112 /* p */) return line.startsWith('panic: ');
+  if (c === 100 /* d */) return line.startsWith('driver: ');
   return false;
 }
