@@ -11,6 +11,7 @@
  */
 import { isDigit, isLevelWord } from './model.js';
 import { monthNumber } from '../time.js';
+import { looksLikeJsDate } from './header.js';
 
 /** `[mysql] ` / `[MySQL] ` at 0, in any case */
 export function isGoMysqlPrefix(line: string): boolean {
@@ -87,6 +88,8 @@ export function isAppRecordStart(line: string): boolean {
     // Ruby Logger: `E, [2026-…`
     if (line.charCodeAt(1) === 44 && line.charCodeAt(2) === 32 && line.charCodeAt(3) === 91) return true;
     if (looksLikeSyslog(line)) return true;
+    // JavaScript `Date.toString()`: `Tue Jul 21 2020 10:15:42 GMT+0000 (…) - uncaughtException : …`
+    if (looksLikeJsDate(line)) return true;
     if (line.startsWith('PHP '))
       return /^PHP (?:Warning|Fatal error|Notice|Parse error|Deprecated|Recoverable fatal error|Error):/.test(line);
     return levelFirst(line, 0);
