@@ -99,8 +99,9 @@ export function isAppRecordStart(line: string): boolean {
   }
   if (c === 60 /* < */) return /^<\d{1,3}>/.test(line); // syslog PRI
   // Go prints an error the app did not log with a stamp bare: a runtime panic (`panic: driver: bad
-  // connection`, its goroutine dump continues it) or database/sql's ErrBadConn text on its own line
+  // connection`, its goroutine dump continues it) or database/sql's ErrBadConn text on its own line (that
+  // text only: a `driver: pdo_mysql` line of a config dump continues its record)
   if (c === 112 /* p */) return line.startsWith('panic: ');
-  if (c === 100 /* d */) return line.startsWith('driver: ');
+  if (c === 100 /* d */) return line.startsWith('driver: bad connection');
   return false;
 }

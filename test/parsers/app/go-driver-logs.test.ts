@@ -125,3 +125,14 @@ test('an EOF that is not the driver reading a packet is not a lost MySQL connect
   ])
     assert.equal(recordsOf(line)[0]!.doc, null, line);
 });
+
+test('a `driver: <name>` line of a config dump continues its record; only ErrBadConn text starts one', () => {
+  const recs = recordsOf(
+    [
+      '2026-11-23 20:21:26 ERROR SQLSTATE[HY000]: General error: 2006 MySQL server has gone away',
+      'driver: pdo_mysql',
+    ].join('\n'),
+  );
+  assert.equal(recs.length, 1);
+  assert.equal(get(recs[0]!.doc!, 'error.code'), '2006');
+});
