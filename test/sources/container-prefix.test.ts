@@ -190,3 +190,20 @@ test('rsyslog tag docker/<container>[pid]: MariaDB lines under it are error-log 
   assert.equal(docs[1]!['@timestamp'] as unknown, '2021-02-26T15:49:51.000Z');
   assert.match(String(docs[1]!.event!.original), /Thread pointer: 0x7f0104000c58/);
 });
+
+test("docker/<container> tag: another container's lines in the same syslog file are not glued to MySQL records", () => {
+  const input = [
+    "Feb 26 16:49:40 fizban docker/matomo_db_1[1965]: 2021-02-26 15:49:40 5 [Warning] Aborted connection 5 to db: 'matomo' user: 'matomo' host: '172.18.0.3' (Got timeout reading communication packets)",
+    'Feb 26 16:49:41 fizban docker/matomo_app_1[2001]: 172.18.0.1 - - [26/Feb/2021:16:49:41 +0000] "GET /index.php HTTP/1.1" 200 512',
+    "Feb 26 16:49:42 fizban docker/matomo_db_1[1965]: 2021-02-26 15:49:42 6 [Warning] Aborted connection 6 to db: 'matomo' user: 'matomo' host: '172.18.0.3' (Got an error reading communication packets)",
+  ].join('\n');
+  const r = goneaway(['parse', '--kind', 'mysql-error', '--format', 'ndjson', '-'], input + '\n');
+  assert.equal(r.code, 0, r.stderr);
+  const docs = docsOf(r.stdout);
+  assert.deepEqual(
+    docs.map((d) => d.goneaway!.kind),
+    ['mysql_error', 'unparsed', 'mysql_error'],
+  );
+  assert.doesNotMatch(String(docs[0]!.event!.original), /GET \/index\.php/);
+  assert.match(String(docs[1]!.error!.message), /not the MySQL\/MariaDB server/);
+});
