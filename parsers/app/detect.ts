@@ -58,6 +58,11 @@ interface Sig {
   symbol?: string;
   /** also raised by connect failures: rejected when CONNECT_FAIL matches the record */
   connectAmbiguous?: boolean;
+  /** the record must also match this (the needle alone is too common); `example` is a record that does */
+  line?: RegExp;
+  example?: string;
+  /** a weak needle that names a SQL connection itself: no MYSQL_CTX needed (OTHER_DB still vetoes) */
+  sqlItself?: boolean;
 }
 
 /** Strong signatures, in priority order (most specific first). CLIENT_ERRORS section in the comment. */
@@ -154,8 +159,19 @@ const STRONG: readonly Sig[] = [
  */
 const WEAK: readonly Sig[] = [
   { needle: 'invalid connection', code: 'invalid_connection', cls: 'lost' }, // go ErrInvalidConn
-  { needle: 'driver: bad connection', code: 'bad_connection', cls: 'other_lost' }, // database/sql ErrBadConn
+  // database/sql's ErrBadConn: SQL context by itself (a Go app prints it bare, `panic: driver: bad connection`)
+  { needle: 'driver: bad connection', code: 'bad_connection', cls: 'other_lost', sqlItself: true },
   { needle: 'unexpected EOF', code: 'unexpected_eof', cls: 'lost' }, // `[mysql] … packets.go:58 unexpected EOF`
+  // go-sql-driver before about 2016 (docs/formats/go-sql-driver.md): ErrInvalidConn's old text, and a bare
+  // io.EOF reading a packet, which only counts as the whole message of the driver's packets.go line
+  { needle: 'Invalid Connection', code: 'invalid_connection', cls: 'lost' },
+  {
+    needle: ': EOF',
+    code: 'eof',
+    cls: 'lost',
+    line: /^\[mysql\] .*\bpackets\.go:\d+:? EOF$/im,
+    example: '[MySQL] 2013/12/05 22:17:19 packets.go:30: EOF',
+  },
   { needle: 'use of closed network connection', code: 'closed_network_connection', cls: 'other_lost' },
   { needle: 'i/o timeout', code: 'io_timeout', cls: 'other_lost' },
   { needle: 'ECONNRESET', code: 'ECONNRESET', cls: 'reset' },
@@ -301,8 +317,8 @@ export function detectLost(text: string): Detection | null {
   if (s08) return { code: '08S01', sqlstate: '08S01', cls: refine('other_lost', text), at: s08.at, sig: s08.form };
   for (const s of WEAK) {
     const i = text.indexOf(s.needle);
-    if (i < 0) continue;
-    if (!MYSQL_CTX.test(text)) return null;
+    if (i < 0 || (s.line !== undefined && !s.line.test(text))) continue;
+    if (s.sqlItself !== true && !MYSQL_CTX.test(text)) return null;
     if (OTHER_DB.test(text) && !HAS_MYSQL_NAME.test(text)) return null;
     return fromSig(s, i, text);
   }
@@ -323,10 +339,17 @@ export function detectCode(code: string): Detection | null {
 }
 
 /** The signature table, for the report / docs (error.code → class). */
-export function signatureTable(): Array<{ needle: string; code: string; cls: LostClass; weak: boolean }> {
+export function signatureTable(): Array<{
+  needle: string;
+  code: string;
+  cls: LostClass;
+  weak: boolean;
+  example?: string;
+}> {
   const row = (s: Sig, weak: boolean) => {
     const e = s.errno !== undefined ? LOST_ERRNO.get(s.errno) : undefined;
-    return { needle: s.needle, code: s.errno !== undefined ? String(s.errno) : s.code!, cls: e ? e.cls : s.cls!, weak };
+    const code = s.errno !== undefined ? String(s.errno) : s.code!;
+    return { needle: s.needle, code, cls: e ? e.cls : s.cls!, weak, ...(s.example ? { example: s.example } : {}) };
   };
   return [...STRONG.map((s) => row(s, false)), ...WEAK.map((s) => row(s, true))];
 }

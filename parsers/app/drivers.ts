@@ -21,6 +21,7 @@ const DRIVER_MARKERS: ReadonlyArray<[string, string, Language]> = [
   ['No operations allowed after connection closed', 'connector-j', 'java'],
   ['go-sql-driver', 'go-sql-driver', 'go'],
   ['[mysql] ', 'go-sql-driver', 'go'],
+  ['[MySQL] ', 'go-sql-driver', 'go'],
   ['packets.go', 'go-sql-driver', 'go'],
   ['closing bad idle connection', 'go-sql-driver', 'go'],
   ['invalid connection', 'go-sql-driver', 'go'],

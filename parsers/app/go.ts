@@ -6,11 +6,12 @@
  */
 import type { ParseContext } from '../types.js';
 import { parseStampAt } from './header.js';
+import { isGoMysqlPrefix } from './start.js';
 import type { Extra, Header } from './model.js';
 
-/** `[mysql] 2024/06/04 19:12:35[.123456] packets.go:58[:] msg` */
+/** `[mysql] 2024/06/04 19:12:35[.123456] packets.go:58[:] msg` (`[MySQL] ` before about 2016) */
 export function parseGoMysqlHeader(line: string, ctx: ParseContext): Header | undefined {
-  if (!line.startsWith('[mysql] ')) return undefined;
+  if (!isGoMysqlPrefix(line)) return undefined;
   const st = parseStampAt(line, 8, ctx);
   let p = st ? st.end : 8;
   while (line.charCodeAt(p) === 32) p++;

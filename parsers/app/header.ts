@@ -212,10 +212,53 @@ export function parseRest(
 
 const CELERY_TAIL = /^: ([A-Z]+)\/([^\]\s]+)\] /;
 
+/**
+ * JavaScript's `Date.prototype.toString()` at 0: `Tue Jul 21 2020 10:15:42 GMT+0000 (Coordinated Universal
+ * Time)`; the offset is the instant's, the parenthesised zone name (implementation-defined) is skipped
+ * (docs/formats/app-timestamps.md).
+ */
+const JS_DATE =
+  /^[A-Z][a-z]{2} ([A-Z][a-z]{2}) (\d\d) (\d{4}) (\d\d):(\d\d):(\d\d) GMT([+-])(\d\d)(\d\d)(?: \([^)]{1,64}\))?/;
+
+/** Is there a `Date.toString()` stamp at the start of the line? (cheap checks first: runs per line) */
+export function looksLikeJsDate(s: string): boolean {
+  return (
+    s.charCodeAt(3) === 32 && s.charCodeAt(7) === 32 && monthNumber(s.slice(4, 7)) !== undefined && JS_DATE.test(s)
+  );
+}
+
+function parseJsDate(s: string): Stamp | undefined {
+  const m = JS_DATE.exec(s);
+  if (!m) return undefined;
+  const mo = monthNumber(m[1]!)!;
+  const [d, y, h, mi, sec] = [m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number];
+  if (d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return { bad: m[0], end: m[0].length };
+  const off = (m[7] === '-' ? -1 : 1) * (Number(m[8]) * 60 + Number(m[9]));
+  return { t: Date.UTC(y, mo - 1, d, h, mi, sec) - off * 60_000, end: m[0].length };
+}
+
+/**
+ * Matomo / Piwik's file logger: `WARNING [2019-04-09 11:40:15] 31996  message` (Matomo 3+: level, bracketed
+ * date, pid) and `WARNING UsersManager[2015-02-19 14:52:10] message` (Piwik 2: the plugin before the date).
+ */
+const MATOMO_HEAD = /^([A-Z]{3,9}) ([A-Za-z][\w\\]{0,60})?\[(?=\d{4}-)/;
+
 /** Timestamp (possibly bracketed) + rest: Python logging, Java, Go log, plain `2026-… ERROR …`. */
 export function parseGenericHeader(line: string, ctx: ParseContext): Header | undefined {
   let i = 0;
   if (line.charCodeAt(0) === 91) i = 1;
+  if (i === 0 && looksLikeJsDate(line)) {
+    const js = parseJsDate(line)!;
+    return { format: 'generic', t: js.t, badTime: js.bad, ...parseRest(line, js.end) };
+  }
+  const mh = i === 0 ? MATOMO_HEAD.exec(line) : null;
+  if (mh && isLevelWord(mh[1]!)) {
+    const st3 = parseStampAt(line, mh[0].length, ctx);
+    if (st3 && line.charCodeAt(st3.end) === 93 /* ] */) {
+      const r = parseRest(line, st3.end + 1);
+      return { format: 'generic', t: st3.t, badTime: st3.bad, ...r, level: mh[1], logger: mh[2] ?? r.logger };
+    }
+  }
   const st = parseStampAt(line, i, ctx);
   if (!st) {
     // level first: `ERROR 2026-11-23 …` / `[ERROR] …` / `ERROR:root:…`

@@ -11,6 +11,12 @@
  */
 import { isDigit, isLevelWord } from './model.js';
 import { monthNumber } from '../time.js';
+import { looksLikeJsDate } from './header.js';
+
+/** `[mysql] ` / `[MySQL] ` at 0, in any case */
+export function isGoMysqlPrefix(line: string): boolean {
+  return line.charCodeAt(0) === 91 && line.charCodeAt(7) === 32 && line.slice(1, 7).toLowerCase() === 'mysql]';
+}
 
 const dig = (s: string, i: number) => isDigit(s.charCodeAt(i));
 
@@ -74,13 +80,16 @@ export function isAppRecordStart(line: string): boolean {
         return false;
       return looksLikeDateAt(line, 1);
     }
-    if (line.startsWith('[mysql] ')) return true;
+    // go-sql-driver's logger; `[MySQL] ` in drivers before about 2016 (docs/formats/go-sql-driver.md)
+    if (isGoMysqlPrefix(line)) return true;
     return levelFirst(line, 1);
   }
   if (c >= 65 && c <= 90) {
     // Ruby Logger: `E, [2026-…`
     if (line.charCodeAt(1) === 44 && line.charCodeAt(2) === 32 && line.charCodeAt(3) === 91) return true;
     if (looksLikeSyslog(line)) return true;
+    // JavaScript `Date.toString()`: `Tue Jul 21 2020 10:15:42 GMT+0000 (…) - uncaughtException : …`
+    if (looksLikeJsDate(line)) return true;
     if (line.startsWith('PHP '))
       return /^PHP (?:Warning|Fatal error|Notice|Parse error|Deprecated|Recoverable fatal error|Error):/.test(line);
     return levelFirst(line, 0);
@@ -89,5 +98,10 @@ export function isAppRecordStart(line: string): boolean {
     return line.startsWith('time=') || line.startsWith('ts=') || line.startsWith('level=') || line.startsWith('t=');
   }
   if (c === 60 /* < */) return /^<\d{1,3}>/.test(line); // syslog PRI
+  // Go prints an error the app did not log with a stamp bare: a runtime panic (`panic: driver: bad
+  // connection`, its goroutine dump continues it) or database/sql's ErrBadConn text on its own line (that
+  // text only: a `driver: pdo_mysql` line of a config dump continues its record)
+  if (c === 112 /* p */) return line.startsWith('panic: ');
+  if (c === 100 /* d */) return line.startsWith('driver: bad connection');
   return false;
 }

@@ -30,6 +30,7 @@ import {
 } from './stamp.js';
 import { knownCommandAt, detectKill } from './general-args.js';
 import { redactSql } from './redact.js';
+import { isMysqlCrashReportLine } from './crash-report.js';
 
 const PARSER = 'mysql_error';
 const DAY = 86_400_000;
@@ -93,12 +94,25 @@ const SYSLOG_LEVEL = /^(?:\d+\s+)?\[(?:note|warning|error|system|info)\]/i;
 const SERVER_PROGRAM = /^(?:mysqld|mariadbd|mariadb|mysql|mysqld_safe|mariadbd-safe|mariadb-safe)$/i;
 /** the server itself: its undated lines continue its previous record (crash dumps, Version: …) */
 const SERVER_DAEMON = /^(?:mysqld|mariadbd|mariadb|mysql)$/i;
+/**
+ * docker's syslog logging driver tags a container's lines `docker/<container>` (docs/formats/containers.md):
+ * any program may run in it, so such a line is the server's when its text is (a dated server line, a
+ * syslog-mode `[Note]`, crash-report text, or nothing: the driver sends an empty line as one message)
+ */
+const CONTAINER_TAG = /^docker\/[\w.-]+$/;
+const containerServerText = (payload: string) => payload.trim() === '' || isMysqlCrashReportLine(payload);
+function isServerLine(program: string | undefined, payload: string): boolean {
+  if (SERVER_PROGRAM.test(program ?? '')) return true;
+  if (!CONTAINER_TAG.test(program ?? '')) return false;
+  return nativeStart(payload) || SYSLOG_LEVEL.test(payload) || containerServerText(payload);
+}
 const SERVER_NEIGHBOUR = /^(?:systemd|kernel|systemd-coredump)$/i;
 const MENTIONS_SERVER = /mariadb|mysql/i;
 
 /** An enveloped line starts a record unless it is the server's continuation text (crash dump, Version: …). */
 function wrappedStart(payload: string, program: string | undefined): boolean {
   if (nativeStart(payload) || SYSLOG_LEVEL.test(payload)) return true;
+  if (program !== undefined && CONTAINER_TAG.test(program)) return !containerServerText(payload);
   return program === undefined || !SERVER_DAEMON.test(program);
 }
 
@@ -133,7 +147,7 @@ function parseWrapped(text: string, env: Envelope, ctx: ParseContext): ParseResu
   // only the server and what speaks about it (systemd, the kernel's OOM killer) belong in an error
   // log: another program's lines (an app logging to the same syslog) are not MySQL records
   if (
-    !SERVER_PROGRAM.test(env.program ?? '') &&
+    !isServerLine(env.program, text.slice(env.payloadStart)) &&
     !(SERVER_NEIGHBOUR.test(env.program ?? '') && MENTIONS_SERVER.test(text.slice(env.payloadStart)))
   ) {
     return {

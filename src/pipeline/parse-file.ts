@@ -5,6 +5,7 @@
  */
 import { sniffFilePrefix, stripContainerPrefix, type ContainerPrefix } from '../sources/container-prefix.js';
 import { statSync } from 'node:fs';
+import { firstDatedTime } from '../sources/year-anchor.js';
 import type { Doc, ParseContext, ParseIssue, Parsed, RecordKind } from '../../parsers/types.js';
 import { parseHaproxyLine } from '../../parsers/haproxy/index.js';
 import { isMysqlErrorRecordStart, parseMysqlErrorRecord } from '../../parsers/mysql/error.js';
@@ -140,17 +141,24 @@ export function* parseFile(
   const ctx: ParseContext = { ...baseCtx };
   const shownAs = displayPath(path);
   counts.path = shownAs;
+  const prefix = sniffFilePrefix(path, kind);
   if (ctx.refTime === undefined) {
-    // Year-less syslog dates: start from the file's mtime (the newest line is at most that old),
-    // then follow HAProxy's own dated fields (USER_PAIN #3: never the current year blindly).
-    try {
-      ctx.refTime = statSync(path).mtimeMs;
-      ctx.refTimeIsUpperBound = true;
-    } catch {
-      /* unreadable files fail in readLines */
+    // Year-less syslog dates: start from the file's first record dated by itself (the nearest one for
+    // the lines before it), else from its mtime (the newest line is at most that old), then follow the
+    // records' own dates (USER_PAIN #3: never the current year blindly; docs/formats/syslog-year.md).
+    const first = firstDatedTime(path, kind, ctx, prefix);
+    if (first !== undefined) {
+      ctx.refTime = first;
+      ctx.refTimeIsUpperBound = false;
+    } else {
+      try {
+        ctx.refTime = statSync(path).mtimeMs;
+        ctx.refTimeIsUpperBound = true;
+      } catch {
+        /* unreadable files fail in readLines */
+      }
     }
   }
-  const prefix = sniffFilePrefix(path, kind);
   counts.prefix = prefix;
   const raw = readLines(path, opts.stats, opts.onProgress);
   yield* parseLines(prefix ? stripContainerPrefix(raw, prefix) : raw, shownAs, kind, ctx, counts);

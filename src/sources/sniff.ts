@@ -7,6 +7,7 @@ import type { ParseContext } from '../../parsers/types.js';
 import { parseHaproxyLine } from '../../parsers/haproxy/index.js';
 import { isMysqlErrorRecordStart, parseMysqlErrorRecord } from '../../parsers/mysql/error.js';
 import { isAppRecordStart } from '../../parsers/app/index.js';
+import { isMysqlCrashReportLine } from '../../parsers/mysql/crash-report.js';
 import { readLines } from './lines.js';
 import { sniffContainerPrefix, withoutPrefix } from './container-prefix.js';
 import type { FileKind } from './file-kind.js';
@@ -38,6 +39,8 @@ export function sniffLines(lines: string[], ctx: ParseContext): SniffResult {
     if (parseHaproxyLine(line, ctx).ok) scores.haproxy++;
     if (GENERAL_HEADER.test(line) || GENERAL_BODY.test(line)) scores['mysql-general']++;
     else if (isMysqlErrorRecordStart(line) && datedMysqlError(line, ctx)) scores['mysql-error']++;
+    // a crash report's lines carry no date of their own but are only ever the server's
+    else if (isMysqlCrashReportLine(line)) scores['mysql-error']++;
     if (isAppRecordStart(line)) scores.app += 0.5; // app logs are mostly noise: weak evidence
   }
   const order: FileKind[] = ['haproxy', 'mysql-general', 'mysql-error', 'app'];

@@ -6,7 +6,8 @@ test('every signature of the table passes the prefilter and maps to its own code
   const rows = signatureTable();
   assert.ok(rows.length > 40);
   for (const r of rows) {
-    const text = `mysql query failed: ${r.needle}`;
+    // a needle that counts only on a certain line shape comes with an example of that line
+    const text = r.example ?? `mysql query failed: ${r.needle}`;
     assert.ok(mayBeLost(text), `prefilter misses ${r.needle}`);
     const d = detectLost(text);
     assert.ok(d, `no detection for ${r.needle}`);
