@@ -62,9 +62,42 @@ function levelFirst(s: string, from: number): boolean {
   return (next === 32 || next === 58 || next === 93) && isLevelWord(s.slice(from, e));
 }
 
-export function isAppRecordStart(line: string): boolean {
+/**
+ * Node's position line of an uncaught exception, alone on its line: `/app/db.js:41`, `node:events:491`,
+ * `C:\\app\\db.js:41`, `file:///app/db.mjs:12` (docs/formats/node-crash.md). A stack frame has a column
+ * too (`db.js:41:7`), a Ruby backtrace `:in …`: neither matches.
+ */
+const NODE_POSITION = /^(?:(?:\/|[A-Za-z]:\\|file:\/\/\/)\S*\.[cm]?[jt]sx?|node:[\w/.-]+):\d+$/;
+
+export function isNodePosition(line: string): boolean {
+  return NODE_POSITION.test(line);
+}
+
+/** The caret line under the source line of Node's crash report (`      ^`). */
+function isCaretLine(s: string): boolean {
+  const t = s.trim();
+  return t.length > 0 && /^\^+$/.test(t);
+}
+
+/**
+ * JavaScript's own `Error: msg` / `Error [ERR_X]: msg` at column 0 (console.error(err), an uncaught
+ * error without source line). Only the bare class: Python ends its tracebacks with builtins such as
+ * `ConnectionResetError: …` at column 0, so `…Error:` in general must stay a continuation.
+ */
+function isBareJsError(line: string): boolean {
+  return line.startsWith('Error: ') || /^Error \[[A-Z][A-Z0-9_]*\]: /.test(line);
+}
+
+/**
+ * `prev` is the line before (the last line of the record being built), for the few starts that only
+ * the neighbourhood tells: Node's `Error:` line under its caret continues the crash report above it.
+ */
+export function isAppRecordStart(line: string, prev?: string): boolean {
   const c = line.charCodeAt(0);
   if (c === 123 /* { */) return true;
+  if (c === 47 /* / */ || c === 110 /* n */ || c === 102 /* f */) {
+    if (isNodePosition(line)) return true;
+  }
   if (isDigit(c)) return looksLikeDateAt(line, 0);
   if (c === 91 /* [ */) {
     if (dig(line, 1)) {
@@ -78,6 +111,8 @@ export function isAppRecordStart(line: string): boolean {
     return levelFirst(line, 1);
   }
   if (c >= 65 && c <= 90) {
+    if (c === 69 /* E */ && isBareJsError(line)) return prev === undefined || !isCaretLine(prev);
+    if (line.charCodeAt(1) === 58 && line.charCodeAt(2) === 92 && isNodePosition(line)) return true;
     // Ruby Logger: `E, [2026-…`
     if (line.charCodeAt(1) === 44 && line.charCodeAt(2) === 32 && line.charCodeAt(3) === 91) return true;
     if (looksLikeSyslog(line)) return true;
