@@ -93,6 +93,29 @@ function isBareJsError(line: string): boolean {
  * the neighbourhood tells: Node's `Error:` line under its caret continues the crash report above it.
  */
 export function isAppRecordStart(line: string, prev?: string): boolean {
+  if (!startsRecord(line, prev)) return false;
+  return prev === undefined || !continuesHibernatePair(line, prev);
+}
+
+// Hibernate's SqlExceptionHelper logs `SQL Error: <code>, SQLState: <state>`, then the same exception's
+// message, from the same logger and thread (docs/formats/hibernate.md): the second line belongs to the
+// first's record. Layouts pad the level, so both messages start at the same column.
+const SQL_ERROR_TAIL = /SQL Error: -?\d+, SQLState: \S+$/;
+
+/** `prev` is the SQL Error line and `line` the next line of the same logger, process and thread. */
+export function continuesHibernatePair(line: string, prev: string): boolean {
+  if (!prev.includes('SQLState: ', prev.length - 20) || !SQL_ERROR_TAIL.test(prev.slice(-48))) return false;
+  const col = prev.lastIndexOf('SQL Error: ');
+  return col > 0 && line.length > col && sameSource(prev.slice(0, col), line.slice(0, col));
+}
+
+// The part of a line before its message, less its time and level: pid, thread, logger…
+const LEAD_TIME = /^\[?(?:\d{4}-\d\d-\d\d[ T])?\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?/;
+const LEVEL = /\b(?:WARN|WARNING|ERROR)\b/;
+const sourceOf = (s: string) => s.replace(LEAD_TIME, '').replace(LEVEL, '').replace(/\s+/g, ' ').trim();
+const sameSource = (a: string, b: string) => sourceOf(a) === sourceOf(b);
+
+function startsRecord(line: string, prev: string | undefined): boolean {
   const c = line.charCodeAt(0);
   if (c === 123 /* { */) return true;
   if (c === 47 /* / */ || c === 110 /* n */ || c === 102 /* f */) {
