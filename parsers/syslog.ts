@@ -410,7 +410,8 @@ function scanCore(line: string): EnvelopeScan {
         return S;
       }
     }
-  } else if (c >= 65 && c <= 90) {
+  } else if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c >= 0xc0) {
+    // a lower-case or non-ASCII first letter: a month in the machine's locale (`сен 01 …`, time.ts)
     let end = syslogDateAt(line, i);
     if (end >= 0) {
       let hasMs = false,

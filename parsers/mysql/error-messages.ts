@@ -6,6 +6,7 @@
  * Every rule starts with a cheap `startsWith`/`indexOf` on a fixed phrase; regexes only run on lines
  * that already passed it (most lines of a real error log are InnoDB/plugin notes that match nothing).
  */
+import { localizedAborted, localizedAccessDenied, localizedReason } from './localized.js';
 
 export type ErrorType =
   | 'aborted_connection'
@@ -63,7 +64,7 @@ export function reasonCode(reason: string): ReasonCode {
   }
   if (reason === 'Too many connections') return 'too_many_connections';
   if (reason.startsWith('Out of memory')) return 'out_of_memory';
-  return 'other';
+  return localizedReason(reason);
 }
 
 // A thread column above 2^32 is an OS thread id (MariaDB ≤10.2, FORMATS.md §2.1), never a connection id.
@@ -334,5 +335,12 @@ function classifyLine(
     const m = DID_NOT_EXIT.exec(core);
     if (m) return { error_type: 'forcing_close', forcing_close: { thread_id: Number(m[1]), user: m[2] } };
   }
+  // the same messages in the server's lc_messages language (MariaDB, MySQL ≤ 5.7): localized.ts
+  if (body.indexOf("'@'") >= 0) {
+    const ad = localizedAccessDenied(body);
+    if (ad) return { error_type: 'access_denied', access_denied: ad };
+  }
+  const ab = localizedAborted(body);
+  if (ab) return { error_type: 'aborted_connection', aborted: ab };
   return { error_type: 'other' };
 }
