@@ -7,6 +7,7 @@ import type { ParseContext } from '../../parsers/types.js';
 import { parseHaproxyLine } from '../../parsers/haproxy/index.js';
 import { isMysqlErrorRecordStart, parseMysqlErrorRecord } from '../../parsers/mysql/error.js';
 import { isAppRecordStart } from '../../parsers/app/index.js';
+import { isGeneralTableFrame, isGeneralTableRowLine } from '../../parsers/mysql/general-table.js';
 import { readLines } from './lines.js';
 import { sniffContainerPrefix, withoutPrefix } from './container-prefix.js';
 import type { FileKind } from '../pipeline/parse-file.js';
@@ -34,9 +35,10 @@ export function sniffLines(lines: string[], ctx: ParseContext): SniffResult {
   let n = 0;
   for (const line of lines) {
     if (line.trim() === '') continue;
+    if (isGeneralTableFrame(line)) continue; // a dump's SQL statements and a client table's borders: no one's evidence
     n++;
     if (parseHaproxyLine(line, ctx).ok) scores.haproxy++;
-    if (GENERAL_HEADER.test(line) || GENERAL_BODY.test(line)) scores['mysql-general']++;
+    if (GENERAL_HEADER.test(line) || GENERAL_BODY.test(line) || isGeneralTableRowLine(line)) scores['mysql-general']++;
     else if (isMysqlErrorRecordStart(line) && datedMysqlError(line, ctx)) scores['mysql-error']++;
     if (isAppRecordStart(line)) scores.app += 0.5; // app logs are mostly noise: weak evidence
   }
