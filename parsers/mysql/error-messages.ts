@@ -21,6 +21,7 @@ export type ErrorType =
   | 'crash_recovery'
   | 'signal'
   | 'forcing_close'
+  | 'connection_refused'
   | 'other';
 
 export type ReasonCode =
@@ -249,6 +250,18 @@ function classifyLine(
       return { error_type: 'packet_error', packet_error: parsePacketError(body, 'read') };
     if (body.startsWith('Could not write packet:'))
       return { error_type: 'packet_error', packet_error: parsePacketError(body, 'write') };
+  }
+  if (c0 === 84 /* T */ && body.startsWith('Too many connections')) {
+    // Percona Server's warning for a connection refused at max_connections: no session was ever open
+    return {
+      error_type: 'connection_refused',
+      connection_refused: { reason: 'Too many connections', reason_code: 'too_many_connections' },
+    };
+  }
+  // the second line of ER_STARTUP's one message (`…: ready for connections.\nVersion: …`), seen alone
+  if (c0 === 86 /* V */ && body.startsWith("Version: '")) {
+    const m = READY_DETAILS.exec(body);
+    if (m) return { error_type: 'ready', ready: { version: m[1], socket: m[2], port: Number(m[3]) } };
   }
   const core = afterProgram(body);
   if (core.startsWith('Got ') && core.includes(' packet')) return netError(core);
