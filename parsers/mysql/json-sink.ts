@@ -15,7 +15,8 @@ const PARSER = 'mysql_error_json';
 
 /**
  * True when the text looks like a JSON-sink record: `{`, optional blanks, then `"` — or nothing more on
- * the line, the object being written one attribute per line (WL#13786's example; docs/formats/mysql-error-other-lines.md).
+ * the line, the object being written one attribute per line (WL#13786's example;
+ * docs/formats/mysql-error-other-lines.md).
  */
 export function looksJsonSink(line: string): boolean {
   if (line.charCodeAt(0) !== 123 /* { */) return false;
