@@ -100,7 +100,8 @@ export function parseMysqlGeneralRecord(text: string, ctx: ParseContext, state: 
   if (text.length === 0 || text.trim() === '')
     return { ok: false, issue: { code: 'empty', parser: PARSER, message: 'empty record' } };
   const c0 = text.charCodeAt(0);
-  if (!(c0 >= 48 && c0 <= 57) || text.charCodeAt(10) === 32) {
+  // a table export's row or frame: never a `\t\t<id>` line, nor a dated file-log line (`T` / `YYMMDD `)
+  if (c0 !== 9 && c0 !== 32 && (!(c0 >= 48 && c0 <= 57) || text.charCodeAt(10) === 32)) {
     const tab = tableRecord(text, ctx, state);
     if (tab) return tab;
   }

@@ -279,7 +279,8 @@ export function localizedReason(reason: string): ReasonCode {
   const r = reason.trim();
   if (r.length < 4) return 'other';
   for (const [code, texts] of REASONS) {
-    for (const t of texts) if (t === r || t.startsWith(r) || r.startsWith(t)) return code;
+    // prefixes only for long texts: a short reason could begin many translations
+    for (const t of texts) if (t === r || (r.length >= 12 && (t.startsWith(r) || r.startsWith(t)))) return code;
   }
   return 'other';
 }
