@@ -358,6 +358,11 @@ function shortFull(line: string, i: number): boolean {
   return true;
 }
 
+/** A 3-5 character word then a space: the only shape a localized `%b` has (keeps `haproxy[1]:` lines cheap). */
+function localMonthShape(line: string, i: number): boolean {
+  return line.charCodeAt(i + 3) === 32 || line.charCodeAt(i + 4) === 32 || line.charCodeAt(i + 5) === 32;
+}
+
 /** Scan the envelope of one line into a reusable record (overwritten by the next call). Never throws. */
 export function scanEnvelope(line: string): EnvelopeScan {
   scanCore(line);
@@ -414,7 +419,8 @@ function scanCore(line: string): EnvelopeScan {
         return S;
       }
     }
-  } else if (c >= 65 && c <= 90) {
+  } else if ((c >= 65 && c <= 90) || ((c >= 97 && c <= 122) || c >= 0xc0 ? localMonthShape(line, i) : false)) {
+    // a lower-case or non-ASCII first letter: a month in the machine's locale (`сен 01 …`, time.ts)
     let end = syslogDateAt(line, i);
     if (end >= 0) {
       let hasMs = false,

@@ -27,6 +27,39 @@ export function monthNumber(abbr: string): number | undefined {
   return MONTHS[abbr];
 }
 
+/**
+ * `%b` in other locales (glibc's abmon / ab_alt_mon, /usr/share/i18n/locales): journalctl and rsyslog
+ * print the month in the machine's LC_TIME (`сен 01 12:00:00 db1 mariadbd[1]: …`). Lower-cased; a word
+ * means the same month in every locale that has it (`mar`, `lis`), so one table serves them all.
+ * docs/formats/mysql-localized.md lists the locales.
+ */
+const LOCAL_MONTHS: ReadonlyMap<string, number> = new Map(
+  (
+    [
+      ['de', 'jan feb mär apr mai jun jul aug sep okt nov dez'],
+      ['fr', 'janv. févr. mars avril mai juin juil. août sept. oct. nov. déc.'],
+      ['es', 'ene feb mar abr may jun jul ago sep oct nov dic'],
+      ['it', 'gen feb mar apr mag giu lug ago set ott nov dic'],
+      ['pt', 'jan fev mar abr mai jun jul ago set out nov dez'],
+      ['nl', 'jan feb mrt apr mei jun jul aug sep okt nov dec'],
+      ['sv', 'jan feb mar apr maj jun jul aug sep okt nov dec'],
+      ['pl', 'sty lut mar kwi maj cze lip sie wrz paź lis gru'],
+      ['cs', 'led úno bře dub kvě čen čec srp zář říj lis pro'],
+      ['ru', 'янв фев мар апр мая июн июл авг сен окт ноя дек'],
+      ['ru-alt', 'янв фев мар апр май июн июл авг сен окт ноя дек'],
+      ['uk', 'січ лют бер кві тра чер лип сер вер жов лис гру'],
+    ] as const
+  ).flatMap(([, words]) => words.split(' ').map((w, i) => [w, i + 1] as const)),
+);
+
+/** A localized `%b` at i, followed by a space: its month and where the space is; undefined otherwise. */
+export function localMonthAt(s: string, i: number): { month: number; end: number } | undefined {
+  const sp = s.indexOf(' ', i);
+  if (sp < i + 3 || sp > i + 5) return undefined;
+  const mo = LOCAL_MONTHS.get(s.slice(i, sp).toLowerCase());
+  return mo === undefined ? undefined : { month: mo, end: sp };
+}
+
 const FIXED = /^(?:UTC|GMT|Z)?([+-])(\d{1,2}):?(\d{2})?$/;
 
 /** Offset in minutes of a fixed-offset zone spec ("+05:00", "-0330", "UTC+2"), or undefined. */
@@ -246,9 +279,15 @@ export function parseSyslogDateAt(
   s: string,
   i: number,
 ): { month: number; day: number; h: number; mi: number; s: number; end: number } | undefined {
-  const mo = MONTHS[s.slice(i, i + 3)];
-  if (mo === undefined || s.charCodeAt(i + 3) !== 32) return undefined;
+  let mo: number | undefined = MONTHS[s.slice(i, i + 3)];
   let p = i + 4;
+  if (mo === undefined || s.charCodeAt(i + 3) !== 32) {
+    // the machine's locale: `сен 01 12:00:00`, `Okt 03 …`, `janv. 5 …` (never tried when English fits)
+    const lm = localMonthAt(s, i);
+    if (lm === undefined) return undefined;
+    mo = lm.month;
+    p = lm.end + 1;
+  }
   let day: number;
   if (s.charCodeAt(p) === 32) {
     day = dn(s, p + 1, 1);

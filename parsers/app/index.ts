@@ -4,8 +4,10 @@
  * error into a ParseIssue so one odd record cannot stop a pipeline).
  */
 import type { AppOutcome, ParseContext } from '../types.js';
+import type { Detection } from './model.js';
 import { detectLost } from './detect.js';
 import { buildRecord, NOT_OURS } from './record.js';
+import { hibernatePair } from './java.js';
 import type { CompiledAppPattern } from './custom.js';
 
 export { isAppRecordStart } from './start.js';
@@ -45,7 +47,18 @@ function parseInner(text: string, ctx: ParseContext): AppOutcome {
   }
   const det = detectLost(text);
   if (det === null) return NOT_OURS;
-  return buildRecord(text, ctx, det);
+  const pair = hibernatePair(text);
+  return pair ? buildPair(pair.rest, pair.sqlstate, ctx, det) : buildRecord(text, ctx, det);
+}
+
+/** Hibernate's two-line report: the message line is the record's header; the SQL Error line adds SQLSTATE. */
+function buildPair(rest: string, sqlstate: string | undefined, ctx: ParseContext, det: Detection): AppOutcome {
+  const r = buildRecord(rest, ctx, detectLost(rest) ?? { ...det, at: 0 });
+  if (r.ok && r.value && sqlstate !== undefined) {
+    const err = (r.value.doc.app as { error?: { sqlstate?: string } } | undefined)?.error;
+    if (err && err.sqlstate === undefined) err.sqlstate = sqlstate;
+  }
+  return r;
 }
 
 /**

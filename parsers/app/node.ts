@@ -6,7 +6,8 @@
  * `context.exception` {class, message, code, file}). mysqljs/mysql2 field names: CLIENT_ERRORS.md §5.
  */
 import { exceptionLines, lineAt, splitClass } from './drivers.js';
-import type { Extra } from './model.js';
+import type { Extra, Header } from './model.js';
+import { isNodePosition } from './start.js';
 
 export type Obj = { [k: string]: unknown };
 export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -71,4 +72,21 @@ export function jsonLanguage(o: Obj, errText: string): 'node' | 'php' | 'python'
   if ('v' in o && 'hostname' in o && 'name' in o) return 'node'; // bunyan
   if (/\n\s+at .*\.(?:js|mjs|cjs|ts):\d+/.test(errText) || /node_modules/.test(errText)) return 'node';
   return undefined;
+}
+
+/**
+ * Node's uncaught-exception report starts with the throw's position (`/app/db.js:41`, `node:events:491`),
+ * then the source line and a caret; the `Error: …` line below says what failed, so it is the message.
+ * Nothing in the report carries a time (docs/formats/node-crash.md).
+ */
+export function nodeCrashHeader(text: string, first: string): Header | undefined {
+  if (!isNodePosition(first)) return undefined;
+  const m = /^((?:[A-Z]\w*)?Error(?: \[[A-Z0-9_]+\])?: .*)$/m.exec(text);
+  return { format: 'node_crash', msg: m ? m[1]!.trim() : first, lang: 'node' };
+}
+
+/** `Error: msg` / `TypeError [ERR_X]: msg` → type + message (splitClass wants a prefix before `Error`). */
+export function nodeCrashExtra(h: Header): Extra {
+  const m = /^((?:[A-Z]\w*)?Error)(?: \[[A-Z0-9_]+\])?: (.*)$/.exec(h.msg);
+  return m ? { type: m[1], message: m[2]!.trim() } : {};
 }

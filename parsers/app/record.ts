@@ -13,6 +13,7 @@ import { parseGoMysqlHeader, parseLogfmtHeader, goExtra } from './go.js';
 import { parseRubyHeader, rubyExtra } from './ruby.js';
 import { pythonExtra } from './python.js';
 import { javaExtra } from './java.js';
+import { nodeCrashExtra, nodeCrashHeader } from './node.js';
 import { parseJsonRecord } from './json.js';
 import { compact, dbFromText, dbIsEmpty, sqlFromText } from './fields.js';
 import { redactSqlLiterals } from './redact.js';
@@ -89,6 +90,7 @@ function langExtra(lang: Language, text: string, first: string, h: Header, det: 
     case 'ruby':
       return rubyExtra(text, h, det);
     default: {
+      if (h.format === 'node_crash') return nodeCrashExtra(h);
       // evidence in the first line → the log message; else the line holding it, class split off
       if (det.at < first.length) {
         const sc = splitClass(h.msg);
@@ -128,7 +130,7 @@ export function buildRecord(text: string, ctx: ParseContext, det: Detection, for
       json = true;
     }
   } else {
-    h = textHeader(first, ctx) ?? { format: 'plain', msg: first.trim() };
+    h = nodeCrashHeader(text, first) ?? textHeader(first, ctx) ?? { format: 'plain', msg: first.trim() };
     if (h.jsonAt !== undefined) {
       // JSON payload inside a syslog envelope: its err / db objects count too
       const j = parseJsonRecord(text.slice(h.jsonAt), ctx);

@@ -68,9 +68,65 @@ function levelFirst(s: string, from: number): boolean {
   return (next === 32 || next === 58 || next === 93) && isLevelWord(s.slice(from, e));
 }
 
-export function isAppRecordStart(line: string): boolean {
+/**
+ * Node's position line of an uncaught exception, alone on its line: `/app/db.js:41`, `node:events:491`,
+ * `C:\\app\\db.js:41`, `file:///app/db.mjs:12` (docs/formats/node-crash.md). A stack frame has a column
+ * too (`db.js:41:7`), a Ruby backtrace `:in …`: neither matches.
+ */
+const NODE_POSITION = /^(?:(?:\/|[A-Za-z]:\\|file:\/\/\/)\S*\.[cm]?[jt]sx?|node:[\w/.-]+):\d+$/;
+
+export function isNodePosition(line: string): boolean {
+  return NODE_POSITION.test(line);
+}
+
+/** The caret line under the source line of Node's crash report (`      ^`). */
+function isCaretLine(s: string): boolean {
+  const t = s.trim();
+  return t.length > 0 && /^\^+$/.test(t);
+}
+
+/**
+ * JavaScript's own `Error: msg` / `Error [ERR_X]: msg` at column 0 (console.error(err), an uncaught
+ * error without source line). Only the bare class: Python ends its tracebacks with builtins such as
+ * `ConnectionResetError: …` at column 0, so `…Error:` in general must stay a continuation.
+ */
+function isBareJsError(line: string): boolean {
+  return line.startsWith('Error: ') || /^Error \[[A-Z][A-Z0-9_]*\]: /.test(line);
+}
+
+/**
+ * `prev` is the line before (the last line of the record being built), for the few starts that only
+ * the neighbourhood tells: Node's `Error:` line under its caret continues the crash report above it.
+ */
+export function isAppRecordStart(line: string, prev?: string): boolean {
+  if (!startsRecord(line, prev)) return false;
+  return prev === undefined || !continuesHibernatePair(line, prev);
+}
+
+// Hibernate's SqlExceptionHelper logs `SQL Error: <code>, SQLState: <state>`, then the same exception's
+// message, from the same logger and thread (docs/formats/hibernate.md): the second line belongs to the
+// first's record. Layouts pad the level, so both messages start at the same column.
+const SQL_ERROR_TAIL = /SQL Error: -?\d+, SQLState: \S+$/;
+
+/** `prev` is the SQL Error line and `line` the next line of the same logger, process and thread. */
+export function continuesHibernatePair(line: string, prev: string): boolean {
+  if (!prev.includes('SQLState: ', prev.length - 20) || !SQL_ERROR_TAIL.test(prev.slice(-48))) return false;
+  const col = prev.lastIndexOf('SQL Error: ');
+  return col > 0 && line.length > col && sameSource(prev.slice(0, col), line.slice(0, col));
+}
+
+// The part of a line before its message, less its time and level: pid, thread, logger…
+const LEAD_TIME = /^\[?(?:\d{4}-\d\d-\d\d[ T])?\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?/;
+const LEVEL = /\b(?:WARN|WARNING|ERROR)\b/;
+const sourceOf = (s: string) => s.replace(LEAD_TIME, '').replace(LEVEL, '').replace(/\s+/g, ' ').trim();
+const sameSource = (a: string, b: string) => sourceOf(a) === sourceOf(b);
+
+function startsRecord(line: string, prev: string | undefined): boolean {
   const c = line.charCodeAt(0);
   if (c === 123 /* { */) return true;
+  if (c === 47 /* / */ || c === 110 /* n */ || c === 102 /* f */) {
+    if (isNodePosition(line)) return true;
+  }
   if (isDigit(c)) return looksLikeDateAt(line, 0);
   if (c === 91 /* [ */) {
     if (dig(line, 1)) {
@@ -85,6 +141,8 @@ export function isAppRecordStart(line: string): boolean {
     return levelFirst(line, 1);
   }
   if (c >= 65 && c <= 90) {
+    if (c === 69 /* E */ && isBareJsError(line)) return prev === undefined || !isCaretLine(prev);
+    if (line.charCodeAt(1) === 58 && line.charCodeAt(2) === 92 && isNodePosition(line)) return true;
     // Ruby Logger: `E, [2026-…`
     if (line.charCodeAt(1) === 44 && line.charCodeAt(2) === 32 && line.charCodeAt(3) === 91) return true;
     if (looksLikeSyslog(line)) return true;

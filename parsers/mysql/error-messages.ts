@@ -6,6 +6,7 @@
  * Every rule starts with a cheap `startsWith`/`indexOf` on a fixed phrase; regexes only run on lines
  * that already passed it (most lines of a real error log are InnoDB/plugin notes that match nothing).
  */
+import { localizedAborted, localizedAccessDenied, localizedReason } from './localized.js';
 
 export type ErrorType =
   | 'aborted_connection'
@@ -20,6 +21,7 @@ export type ErrorType =
   | 'crash_recovery'
   | 'signal'
   | 'forcing_close'
+  | 'connection_refused'
   | 'other';
 
 export type ReasonCode =
@@ -63,7 +65,7 @@ export function reasonCode(reason: string): ReasonCode {
   }
   if (reason === 'Too many connections') return 'too_many_connections';
   if (reason.startsWith('Out of memory')) return 'out_of_memory';
-  return 'other';
+  return localizedReason(reason);
 }
 
 // A thread column above 2^32 is an OS thread id (MariaDB ≤10.2, FORMATS.md §2.1), never a connection id.
@@ -249,6 +251,18 @@ function classifyLine(
     if (body.startsWith('Could not write packet:'))
       return { error_type: 'packet_error', packet_error: parsePacketError(body, 'write') };
   }
+  if (c0 === 84 /* T */ && body.startsWith('Too many connections')) {
+    // Percona Server's warning for a connection refused at max_connections: no session was ever open
+    return {
+      error_type: 'connection_refused',
+      connection_refused: { reason: 'Too many connections', reason_code: 'too_many_connections' },
+    };
+  }
+  // the second line of ER_STARTUP's one message (`…: ready for connections.\nVersion: …`), seen alone
+  if (c0 === 86 /* V */ && body.startsWith("Version: '")) {
+    const m = READY_DETAILS.exec(body);
+    if (m) return { error_type: 'ready', ready: { version: m[1], socket: m[2], port: Number(m[3]) } };
+  }
   const core = afterProgram(body);
   if (core.startsWith('Got ') && core.includes(' packet')) return netError(core);
   if (core.startsWith('Connection was killed')) return { error_type: 'connection_killed' };
@@ -334,5 +348,12 @@ function classifyLine(
     const m = DID_NOT_EXIT.exec(core);
     if (m) return { error_type: 'forcing_close', forcing_close: { thread_id: Number(m[1]), user: m[2] } };
   }
+  // the same messages in the server's lc_messages language (MariaDB, MySQL ≤ 5.7): localized.ts
+  if (body.indexOf("'@'") >= 0) {
+    const ad = localizedAccessDenied(body);
+    if (ad) return { error_type: 'access_denied', access_denied: ad };
+  }
+  const ab = localizedAborted(body);
+  if (ab) return { error_type: 'aborted_connection', aborted: ab };
   return { error_type: 'other' };
 }

@@ -81,7 +81,7 @@ function envelopeOf(line: string): Envelope | undefined {
  */
 function mayHaveEnvelope(line: string): boolean {
   const c = line.charCodeAt(0);
-  if ((c >= 65 && c <= 90) || c === 60 /* < */ || (c >= 97 && c <= 122)) return true;
+  if ((c >= 65 && c <= 90) || c === 60 /* < */ || (c >= 97 && c <= 122) || c >= 0xc0 /* `сен 01` */) return true;
   if (!(looksIsoDate(line, 0) && line.charCodeAt(10) === 84 /* T */)) return false;
   const sp = line.indexOf(' ', 19);
   if (sp < 0) return false;

@@ -2,6 +2,7 @@
  * General-log pieces: the command-name table, the `Connect` argument, KILL detection and header lines.
  * (FORMATS.md §3; LAB_FINDINGS 04 for the `KILL 12` / pt-kill `KILL '10'` statements.)
  */
+import { localizedAccessDenied } from './localized.js';
 
 /**
  * Command names as printed by `command_name[]` (MySQL sql_parse.cc) and MariaDB (which adds
@@ -107,6 +108,9 @@ export function parseConnect(arg: string): {
   // login is `user@host on …` and never quotes its user, so a quoted `'u'@'h'` pair is this message
   const q = line.indexOf("'@'");
   if (q > 0) {
+    // the translation table (localized.ts) reads the password flag too; any other quoted pair still counts
+    const ad = localizedAccessDenied(line);
+    if (ad) return { access_denied: ad };
     const m = /'([^']*)'@'([^']*)'/.exec(line);
     if (m) return { access_denied: { user: m[1]!, host: m[2]! } };
   }

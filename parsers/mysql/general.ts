@@ -17,6 +17,13 @@ import { parseIsoAt } from '../time.js';
 import { isDigit, looksIsoDate, looksYymmdd, parseYymmddAt, readUint, isoCached } from './stamp.js';
 import { knownCommandAt, parseConnect, detectKill, isGeneralHeaderLine, parseGeneralHeader } from './general-args.js';
 import { redactSql } from './redact.js';
+import {
+  generalLineOf,
+  isGeneralTableFrame,
+  isGeneralTableRowLine,
+  parseGeneralTableRow,
+  splitGeneralLogInsert,
+} from './general-table.js';
 
 const PARSER = 'mysql_general';
 
@@ -48,11 +55,12 @@ export function isMysqlGeneralRecordStart(line: string): boolean {
       // the id + command must follow, so that a continuation line starting with a date is not a record
       let p = 0;
       while (p < line.length && line.charCodeAt(p) !== 9 && !(line.charCodeAt(p) === 32 && p > 14)) p++;
-      return idThenCommand(line, p, true);
+      return idThenCommand(line, p, true) || isGeneralTableRowLine(line);
     }
     return idThenCommand(line, 0, false);
   }
-  return isGeneralHeaderLine(line);
+  // rows and frame lines of a general_log table export (general-table.ts)
+  return isGeneralHeaderLine(line) || isGeneralTableRowLine(line) || isGeneralTableFrame(line);
 }
 
 /** blanks, digits, space(s), then a command; `anyCommand` accepts unknown names followed by TAB */
@@ -91,10 +99,15 @@ function noMatch(message: string): ParseResult {
 export function parseMysqlGeneralRecord(text: string, ctx: ParseContext, state: GeneralLogState): ParseResult {
   if (text.length === 0 || text.trim() === '')
     return { ok: false, issue: { code: 'empty', parser: PARSER, message: 'empty record' } };
+  const c0 = text.charCodeAt(0);
+  // a table export's row or frame: never a `\t\t<id>` line, nor a dated file-log line (`T` / `YYMMDD `)
+  if (c0 !== 9 && c0 !== 32 && (!(c0 >= 48 && c0 <= 57) || text.charCodeAt(10) === 32)) {
+    const tab = tableRecord(text, ctx, state);
+    if (tab) return tab;
+  }
   let p = 0;
   let t: number | undefined;
   let stamped = false;
-  const c0 = text.charCodeAt(0);
   if (isDigit(c0)) {
     let ts: { t: number; end: number } | undefined;
     if (looksIsoDate(text, 0)) {
@@ -197,4 +210,36 @@ function header(line: string): ParseResult {
   const h = parseGeneralHeader(line);
   const doc: Doc = { message: line, mysql: { general: { command: 'header', argument: line, header: h } } };
   return { ok: true, value: { kind: 'mysql_general', t: undefined, doc } };
+}
+
+/**
+ * A record of a general_log table export: a row (tuple, TAB or boxed form), read as the file log's line,
+ * plus the columns the file log has no place for; or a frame line (dump statement, border, column names).
+ * Undefined when the text is neither (the file-log parser then reads it).
+ */
+function tableRecord(text: string, ctx: ParseContext, state: GeneralLogState): ParseResult | undefined {
+  const nl = text.indexOf('\n');
+  const first = nl < 0 ? text : text.slice(0, nl);
+  if (isGeneralTableFrame(first)) {
+    const doc: Doc = {
+      message: first,
+      mysql: { general: { command: 'header', argument: text, header: { export: true } } },
+    };
+    return { ok: true, value: { kind: 'mysql_general', t: undefined, doc } };
+  }
+  const tuples = splitGeneralLogInsert(first);
+  if (tuples) {
+    // the pipeline gives each row of an INSERT its own record; a whole statement here holds one row or none
+    if (tuples.length !== 1) return noMatch(`INSERT INTO general_log with ${tuples.length} rows in one record`);
+  } else if (!isGeneralTableRowLine(first)) return undefined;
+  const row = parseGeneralTableRow(text);
+  if (!row)
+    return noMatch('not a general_log row (event_time, user_host, thread_id, server_id, command_type, argument)');
+  const r = parseMysqlGeneralRecord(generalLineOf(row), ctx, state);
+  if (r.ok) {
+    const general = (r.value.doc.mysql as Doc).general as Doc;
+    general.user_host = row.user_host;
+    if (/^\d+$/.test(row.server_id)) general.server_id = Number(row.server_id);
+  }
+  return r;
 }

@@ -13,12 +13,16 @@ import { isoCached } from './stamp.js';
 
 const PARSER = 'mysql_error_json';
 
-/** True when the line looks like a JSON-sink record (`{` then optional blanks then `"`). */
+/**
+ * True when the text looks like a JSON-sink record: `{`, optional blanks, then `"` — or nothing more on
+ * the line, the object being written one attribute per line (WL#13786's example;
+ * docs/formats/mysql-error-other-lines.md).
+ */
 export function looksJsonSink(line: string): boolean {
   if (line.charCodeAt(0) !== 123 /* { */) return false;
   let i = 1;
-  while (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9) i++;
-  return line.charCodeAt(i) === 34; /* " */
+  for (let c = line.charCodeAt(i); c === 32 || c === 9 || c === 13 || c === 10; c = line.charCodeAt(++i));
+  return i >= line.length || line.charCodeAt(i) === 34; /* " */
 }
 
 function str(v: unknown): string | undefined {
@@ -31,7 +35,14 @@ export function parseJsonSinkRecord(text: string, ctx: ParseContext): ParseResul
   try {
     obj = JSON.parse(text);
   } catch {
-    return undefined;
+    // the one-attribute-per-line form may end its last attribute with a comma (WL#13786's example)
+    const fixed = text.replace(/,(\s*)\}\s*$/, '$1}');
+    if (fixed === text) return undefined;
+    try {
+      obj = JSON.parse(fixed);
+    } catch {
+      return undefined;
+    }
   }
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return undefined;
   const o = obj as Record<string, unknown>;

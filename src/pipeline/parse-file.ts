@@ -11,6 +11,7 @@ import { parseHaproxyLine } from '../../parsers/haproxy/index.js';
 import { isMysqlErrorRecordStart, parseMysqlErrorRecord } from '../../parsers/mysql/error.js';
 import { isMysqlGeneralRecordStart, newGeneralLogState, parseMysqlGeneralRecord } from '../../parsers/mysql/general.js';
 import { isAppRecordStart, parseAppRecord } from '../../parsers/app/index.js';
+import { splitGeneralLogInsert } from '../../parsers/mysql/general-table.js';
 import { readLines, type Line, type LineReaderStats } from '../sources/lines.js';
 import { displayPath } from '../sources/spool.js';
 import { assembleRecords, lineRecords, type RecordText } from '../sources/records.js';
@@ -185,7 +186,12 @@ export function* parseLines(
         counts.blank++;
         continue;
       }
-      yield l;
+      // a mysqldump of mysql.general_log: each row of an INSERT is a record, at its own byte offset
+      const rows = kind === 'mysql-general' && l.text.charCodeAt(0) === 73 ? splitGeneralLogInsert(l.text) : undefined;
+      if (rows) {
+        for (const r of rows)
+          yield { text: r.text, offset: l.offset + Buffer.byteLength(l.text.slice(0, r.at)), lineNo: l.lineNo };
+      } else yield l;
     }
   })();
   let records: Iterable<RecordText>;

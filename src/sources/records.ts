@@ -19,12 +19,16 @@ export interface RecordText {
 export const MAX_RECORD_LINES = 500;
 export const MAX_RECORD_BYTES = 64 * 1024;
 
-export function* assembleRecords(lines: Iterable<Line>, isStart: (line: string) => boolean): Generator<RecordText> {
+/** `isStart` gets the record's last line too: a few starts depend on the line before (parsers/app/start.ts). */
+export function* assembleRecords(
+  lines: Iterable<Line>,
+  isStart: (line: string, prev?: string) => boolean,
+): Generator<RecordText> {
   let cur: RecordText | undefined;
   let parts: string[] = [];
   let bytes = 0;
   for (const l of lines) {
-    const start = isStart(l.text);
+    const start = isStart(l.text, cur === undefined ? undefined : parts[parts.length - 1]);
     const overCap = cur !== undefined && (cur.lines >= MAX_RECORD_LINES || bytes + l.text.length > MAX_RECORD_BYTES);
     if (cur === undefined || start || overCap) {
       if (cur !== undefined) {

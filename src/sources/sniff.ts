@@ -8,6 +8,7 @@ import { parseHaproxyLine } from '../../parsers/haproxy/index.js';
 import { isMysqlErrorRecordStart, parseMysqlErrorRecord } from '../../parsers/mysql/error.js';
 import { isAppRecordStart } from '../../parsers/app/index.js';
 import { isMysqlCrashReportLine } from '../../parsers/mysql/crash-report.js';
+import { isGeneralTableFrame, isGeneralTableRowLine } from '../../parsers/mysql/general-table.js';
 import { readLines } from './lines.js';
 import { sniffContainerPrefix, withoutPrefix } from './container-prefix.js';
 import type { FileKind } from './file-kind.js';
@@ -35,9 +36,10 @@ export function sniffLines(lines: string[], ctx: ParseContext): SniffResult {
   let n = 0;
   for (const line of lines) {
     if (line.trim() === '') continue;
+    if (isGeneralTableFrame(line)) continue; // a dump's SQL statements and a client table's borders: no one's evidence
     n++;
     if (parseHaproxyLine(line, ctx).ok) scores.haproxy++;
-    if (GENERAL_HEADER.test(line) || GENERAL_BODY.test(line)) scores['mysql-general']++;
+    if (GENERAL_HEADER.test(line) || GENERAL_BODY.test(line) || isGeneralTableRowLine(line)) scores['mysql-general']++;
     else if (isMysqlErrorRecordStart(line) && datedMysqlError(line, ctx)) scores['mysql-error']++;
     // a crash report's lines carry no date of their own but are only ever the server's
     else if (isMysqlCrashReportLine(line)) scores['mysql-error']++;

@@ -11,7 +11,7 @@ import {
 import { compileTimeFormat } from '../../../parsers/app/timefmt.js';
 import { makeZone } from '../../../parsers/time.js';
 import type { AppOutcome } from '../../../parsers/types.js';
-import { get } from './helpers.js';
+import { get, groupRecords } from './helpers.js';
 
 const ctx = { zone: makeZone('Europe/Paris'), redactSql: true, refTime: Date.UTC(2026, 10, 23) };
 
@@ -168,5 +168,24 @@ test('generated pino JSON lines parse back to their time, code, local port and t
       },
     ),
     { numRuns: 500 },
+  );
+});
+
+test('property: a Node crash report after any console lines is a record of its own, the lines before untouched', () => {
+  // console output a logger did not stamp (no record start of its own), then Node's report
+  const consoleLine = fc
+    .string({ minLength: 1, maxLength: 40 })
+    .map((s) => 'x' + s.replace(/[\r\n]/g, ' '))
+    .filter((s) => !isAppRecordStart(s));
+  const position = fc.constantFrom('/app/src/db.js:41', 'node:events:491', 'file:///srv/a.mjs:3', 'C:\\app\\db.js:9');
+  fc.assert(
+    fc.property(fc.array(consoleLine, { minLength: 1, maxLength: 4 }), position, (before, pos) => {
+      const crash = [pos, '    throw err;', '    ^', 'Error: Connection lost: The server closed the connection.'];
+      const recs = groupRecords([...before, ...crash].join('\n'));
+      assert.equal(recs.length, 2);
+      assert.equal(recs[0], before.join('\n'));
+      assert.equal(recs[1], crash.join('\n'));
+    }),
+    { numRuns: 200 },
   );
 });

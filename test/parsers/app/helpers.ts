@@ -24,7 +24,7 @@ export function groupRecords(text: string): string[] {
   let cur: string[] = [];
   let bytes = 0;
   for (const l of lines) {
-    if (cur.length > 0 && (isAppRecordStart(l) || cur.length >= 500 || bytes + l.length > 65536)) {
+    if (cur.length > 0 && (isAppRecordStart(l, cur[cur.length - 1]) || cur.length >= 500 || bytes + l.length > 65536)) {
       out.push(cur.join('\n'));
       cur = [];
       bytes = 0;

@@ -5,8 +5,9 @@ import { isAppRecordStart } from '../../../parsers/app/index.js';
 
 test('Java: stack traces (\\tat, Caused by, ... N more, blank lines, exception lines) stay in one record', () => {
   const f = parseFile('java.log');
-  assert.equal(f.records.length, 11);
-  assert.equal(f.docs.filter(Boolean).length, 6);
+  // Hibernate's SQL Error line and its message line are one record (hibernate-sql-error-pairs.test.ts)
+  assert.equal(f.records.length, 10);
+  assert.equal(f.docs.filter(Boolean).length, 5);
   for (const l of [
     '\tat com.mysql.cj.NativeSession.execSQL(NativeSession.java:1000)',
     'Caused by: java.io.EOFException: x',
@@ -41,11 +42,10 @@ test('Connector/J Communications link failure: code, 08S01, timing sentence, Spr
   assert.equal(get(root, 'app.error.language'), 'java');
 });
 
-test('Hibernate "SQLState: 08S01" line counts as a lost connection (SQLSTATE 08S01)', () => {
-  const d = docFor(parseFile('java.log'), 'SQLState: 08S01');
-  assert.equal(get(d, 'error.code'), '08S01');
-  assert.equal(get(d, 'app.error.class'), 'other_lost');
-  assert.equal(get(d, 'app.error.language'), 'java');
+test('Hibernate "SQLState: 08S01" line and its message line are one lost connection, not two', () => {
+  const f = parseFile('java.log');
+  assert.equal(docFor(f, 'SQLState: 08S01'), docFor(f, '26.199 ERROR'));
+  assert.equal(get(docFor(f, 'SQLState: 08S01'), 'app.error.language'), 'java');
 });
 
 test('HikariCP validation failure and closed-connection use; broken pipe refines the class', () => {

@@ -13,6 +13,7 @@ import {
   newGeneralLogState,
 } from '../../../parsers/mysql/general.js';
 import { redactSql } from '../../../parsers/mysql/redact.js';
+import { parseEnvelope } from '../../../parsers/syslog.js';
 import { isoCached } from '../../../parsers/mysql/stamp.js';
 import { ctx, my, docOf } from './helpers.js';
 
@@ -322,5 +323,35 @@ test('isoCached (per-second memo) formats exactly like Date#toISOString, in any 
       },
     ),
     { numRuns: 1000 },
+  );
+});
+
+test('property: a journal line in any supported locale is dated by its own month, day and time', () => {
+  // one locale per row, months in order (glibc abmon; docs/formats/mysql-localized.md)
+  const LOCALES = [
+    'Jan Feb Mär Apr Mai Jun Jul Aug Sep Okt Nov Dez',
+    'janv. févr. mars avril mai juin juil. août sept. oct. nov. déc.',
+    'ene feb mar abr may jun jul ago sep oct nov dic',
+    'янв фев мар апр мая июн июл авг сен окт ноя дек',
+    'sty lut mar kwi maj cze lip sie wrz paź lis gru',
+  ].map((l) => l.split(' '));
+  fc.assert(
+    fc.property(
+      fc.constantFrom(...LOCALES),
+      fc.integer({ min: 0, max: 11 }),
+      fc.integer({ min: 1, max: 28 }),
+      fc.integer({ min: 0, max: 23 }),
+      fc.integer({ min: 0, max: 59 }),
+      (months, mi, day, h, m) => {
+        const l = `${months[mi]} ${pad(day, 2)} ${pad(h, 2)}:${pad(m, 2)}:07 db1 mariadbd[812]: 2024-01-01 00:00:00 0 [Note] x`;
+        const env = parseEnvelope(l);
+        assert.deepEqual(env.date, { month: mi + 1, day, h, mi: m, s: 7 });
+        assert.ok(isMysqlErrorRecordStart(l));
+        const r = parseMysqlErrorRecord(l, UTC);
+        assert.ok(r.ok);
+        assert.deepEqual(r.value.doc.host, { hostname: 'db1' });
+      },
+    ),
+    { numRuns: 300 },
   );
 });
