@@ -1,30 +1,32 @@
 /**
- * Push-based decoding of one log file: lines in, typed records out, with the same rules as the batch
- * reader (parse-file.ts): blank lines counted, multi-line records assembled per kind, HAProxy and MySQL
- * records all kept (unparsed ones with their reason), application logs reduced to their lost-connection
- * errors, the year of year-less dates following the file's own dated records. The agent feeds it the
- * lines of a tailed file; `flush()` releases a pending multi-line record when the file goes idle.
+ * Lines in, typed records out: the one decoder of a log file, for the batch reader (parse-file.ts, which
+ * pushes a whole file and flushes at its end) and for the agent (which pushes lines as they are tailed and
+ * flushes a pending multi-line record when the file goes idle). Blank lines are counted; multi-line
+ * records are assembled per kind; HAProxy and MySQL records all come out (unparsed ones with their
+ * reason); application logs only their lost-connection errors (the rest is counted as skipped); the year
+ * of year-less dates follows the file's own dated records (docs/parsing-pitfalls.md #3).
  */
 import type { ParseContext } from '../../parsers/types.js';
 import { parseHaproxyLine } from '../../parsers/haproxy/index.js';
 import { isMysqlErrorRecordStart, parseMysqlErrorRecord } from '../../parsers/mysql/error.js';
 import { isMysqlGeneralRecordStart, newGeneralLogState, parseMysqlGeneralRecord } from '../../parsers/mysql/general.js';
 import { isAppRecordStart, parseAppRecord } from '../../parsers/app/index.js';
-import { withoutPrefix, type ContainerPrefix } from '../sources/container-prefix.js';
+import { splitGeneralLogInsert } from '../../parsers/mysql/general-table.js';
 import type { Line } from '../sources/lines.js';
 import type { RecordText } from '../sources/records.js';
 import { RecordAssembler } from '../sources/record-assembler.js';
-import { count, isBlank, OutRecord, unparsed, type FileCounts } from './parse-file.js';
 import type { FileKind } from '../sources/file-kind.js';
+import { count, isBlank, OutRecord, unparsed, type FileCounts } from './record.js';
 
-const START: Record<Exclude<FileKind, 'haproxy'>, (line: string) => boolean> = {
+const START: Record<Exclude<FileKind, 'haproxy'>, (line: string, prev?: string) => boolean> = {
   'mysql-error': isMysqlErrorRecordStart,
   'mysql-general': isMysqlGeneralRecordStart,
   app: isAppRecordStart,
 };
 
+const I = 73; // 'I': a mysqldump of mysql.general_log starts its rows with INSERT
+
 export class FileDecoder {
-  private readonly ctx: ParseContext;
   private readonly assembler: RecordAssembler | undefined;
   private readonly general = newGeneralLogState();
 
@@ -32,25 +34,32 @@ export class FileDecoder {
     readonly kind: FileKind,
     /** the path shown in log.file.path */
     readonly path: string,
-    baseCtx: ParseContext,
+    /** the file's context, updated as its records go (refTime follows them): give each file its own */
+    private readonly ctx: ParseContext,
     readonly counts: FileCounts,
-    private readonly prefix?: ContainerPrefix,
   ) {
-    this.ctx = { ...baseCtx };
     this.assembler = kind === 'haproxy' ? undefined : new RecordAssembler(START[kind]);
   }
 
-  /** Decodes one line; returns the records it completed (none, one, or two for an HAProxy line). */
-  push(line: Line): OutRecord[] {
-    const l = this.prefix ? this.strip(line) : line;
+  /** Decodes one line; returns the records it completed. */
+  push(l: Line): OutRecord[] {
+    if (!this.assembler) {
+      const r = this.haproxyLine(l);
+      return r ? [r] : [];
+    }
     if (isBlank(l.text) && (l.text.length === 0 || this.kind !== 'mysql-general')) {
       this.counts.blank++;
       return [];
     }
-    if (!this.assembler) return [this.haproxy(l)];
-    const rec = this.assembler.push(l);
-    const out = rec ? this.decode(rec) : undefined;
-    return out ? [out] : [];
+    const out: OutRecord[] = [];
+    // a mysqldump of mysql.general_log: each row of an INSERT is a record, at its own byte offset
+    const rows =
+      this.kind === 'mysql-general' && l.text.charCodeAt(0) === I ? splitGeneralLogInsert(l.text) : undefined;
+    if (rows)
+      for (const r of rows)
+        this.add({ text: r.text, offset: l.offset + Buffer.byteLength(l.text.slice(0, r.at)), lineNo: l.lineNo }, out);
+    else this.add(l, out);
+    return out;
   }
 
   /** The pending multi-line record, decoded (end of input, or the file went idle). */
@@ -60,28 +69,33 @@ export class FileDecoder {
     return out ? [out] : [];
   }
 
-  /** Where the record still being assembled starts: the file's checkpoint must not pass it. */
+  /** Where the record still being assembled starts: a checkpoint must not pass it. */
   get pendingOffset(): number | undefined {
     return this.assembler?.pendingOffset;
   }
 
-  private strip(l: Line): Line {
-    const text = withoutPrefix(l.text, this.prefix!);
-    return text.length === l.text.length
-      ? l
-      : { text, offset: l.offset + Buffer.byteLength(l.text.slice(0, l.text.length - text.length)), lineNo: l.lineNo };
-  }
-
-  private haproxy(l: Line): OutRecord {
+  /** An HAProxy line (one line, one record): the batch reader's ≥ 1 M lines/s path calls this directly. */
+  haproxyLine(l: Line): OutRecord | undefined {
+    const text = l.text;
+    if (isBlank(text)) {
+      this.counts.blank++;
+      return undefined;
+    }
     this.counts.records++;
-    const r = parseHaproxyLine(l.text, this.ctx);
+    const r = parseHaproxyLine(text, this.ctx);
     let out: OutRecord;
     if (r.ok) {
-      out = new OutRecord('haproxy', r.value.t, r.value, undefined, l.offset, l.text, this.path);
+      out = new OutRecord('haproxy', r.value.t, r.value, undefined, l.offset, text, this.path);
       this.follow(r.value.t);
-    } else out = unparsed({ text: l.text, offset: l.offset }, this.path, r.issue);
+    } else out = unparsed({ text, offset: l.offset }, this.path, r.issue);
     count(this.counts, out);
     return out;
+  }
+
+  private add(l: Line, out: OutRecord[]): void {
+    const rec = this.assembler!.push(l);
+    const r = rec ? this.decode(rec) : undefined;
+    if (r) out.push(r);
   }
 
   private decode(rec: RecordText): OutRecord | undefined {
@@ -112,7 +126,6 @@ export class FileDecoder {
     return out;
   }
 
-  /** year-less dates follow the file's own dated records (docs/parsing-pitfalls.md #3) */
   private follow(t: number | undefined): void {
     if (t === undefined) return;
     this.ctx.refTime = t;

@@ -1,6 +1,6 @@
 /**
- * Push-based form of the multi-line record assembly (records.ts `assembleRecords`): lines go in as they
- * arrive, a record comes out when the next record's first line shows it is complete. A tailing reader
+ * Multi-line record assembly, push-based: lines go in as they arrive, a record comes out when the next
+ * record's first line shows it is complete. A tailing reader
  * cannot wait for that forever: `flush()` gives the pending record up (the agent calls it when a file
  * has been idle a while, and at end of input). `pendingOffset` is where that record starts: a checkpoint
  * must not pass it, or a restart would lose the record's first lines.
@@ -13,12 +13,13 @@ export class RecordAssembler {
   private parts: string[] = [];
   private bytes = 0;
 
-  constructor(private readonly isStart: (line: string) => boolean) {}
+  /** `isStart` gets the record's last line too: a few starts depend on the line before (parsers/app/start.ts) */
+  constructor(private readonly isStart: (line: string, prev?: string) => boolean) {}
 
   /** Adds a line; returns the record it completed, if any. */
   push(l: Line): RecordText | undefined {
-    const start = this.isStart(l.text);
     const cur = this.cur;
+    const start = this.isStart(l.text, cur === undefined ? undefined : this.parts[this.parts.length - 1]);
     const overCap =
       cur !== undefined && (cur.lines >= MAX_RECORD_LINES || this.bytes + l.text.length > MAX_RECORD_BYTES);
     if (cur === undefined || start || overCap) {

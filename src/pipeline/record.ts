@@ -1,0 +1,85 @@
+/**
+ * A parsed record and the counts of a file: what the pipeline hands to the correlator and the sinks.
+ */
+import type { Doc, ParseIssue, Parsed, RecordKind } from '../../parsers/types.js';
+import type { ContainerPrefix } from '../sources/container-prefix.js';
+import type { FileKind } from '../sources/file-kind.js';
+
+/**
+ * One record of a file with its position. The output document is built on first use: the correlator
+ * reads flat fields (HAProxy tcplog records) and `goneaway parse` writes tcplog NDJSON straight from
+ * them (src/sinks/record-ndjson.ts), so most records never build one (issue #2/#3 speed targets).
+ */
+export class OutRecord {
+  private built: Doc | undefined;
+  constructor(
+    readonly kind: RecordKind,
+    /** epoch ms, when the record has a time */
+    readonly t: number | undefined,
+    /** what the parser returned (undefined for unparsed records) */
+    readonly parsed: Parsed | undefined,
+    doc: Doc | undefined,
+    readonly offset: number,
+    readonly text: string,
+    readonly path: string,
+    readonly issue?: ParseIssue,
+  ) {
+    this.built = doc;
+  }
+
+  /** the full output document (event.original, log.*, goneaway.kind included) */
+  get doc(): Doc {
+    if (this.built === undefined) this.built = finish(this.parsed!.doc, this.text, this.offset, this.path, this.kind);
+    return this.built;
+  }
+}
+
+export interface FileCounts {
+  path: string;
+  kind: FileKind;
+  records: number;
+  byKind: Partial<Record<RecordKind, number>>;
+  /** app-log records that are not lost-connection errors */
+  skipped: number;
+  blank: number;
+  /** unparsed records per issue code */
+  issues: Record<string, number>;
+  capped: number;
+  /** a container prefix removed from every line (`docker compose logs`, `kubectl logs --prefix`) */
+  prefix?: ContainerPrefix | undefined;
+}
+
+export function newCounts(path: string, kind: FileKind): FileCounts {
+  return { path, kind, records: 0, byKind: {}, skipped: 0, blank: 0, issues: {}, capped: 0 };
+}
+
+function finish(doc: Doc, text: string, offset: number, path: string, kind: RecordKind): Doc {
+  const ev = (doc.event as Doc | undefined) ?? {};
+  ev.original = text;
+  doc.event = ev;
+  const log = (doc.log as Doc | undefined) ?? {};
+  log.file = { path };
+  log.offset = offset;
+  doc.log = log;
+  const ga = (doc.goneaway as Doc | undefined) ?? {};
+  ga.kind = kind;
+  doc.goneaway = ga;
+  return doc;
+}
+
+export function unparsed(rec: { text: string; offset: number }, path: string, issue: ParseIssue): OutRecord {
+  const doc: Doc = {
+    event: { original: rec.text },
+    log: { file: { path }, offset: rec.offset },
+    goneaway: { kind: 'unparsed' },
+    error: { code: issue.code, message: issue.message },
+  };
+  return new OutRecord('unparsed', undefined, undefined, doc, rec.offset, rec.text, path, issue);
+}
+
+export const isBlank = (s: string): boolean => s.length === 0 || (s.charCodeAt(0) <= 32 && s.trim().length === 0);
+
+export function count(counts: FileCounts, out: OutRecord): void {
+  counts.byKind[out.kind] = (counts.byKind[out.kind] ?? 0) + 1;
+  if (out.issue) counts.issues[out.issue.code] = (counts.issues[out.issue.code] ?? 0) + 1;
+}
