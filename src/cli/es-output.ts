@@ -29,7 +29,7 @@ export function esTarget(
     if (o.format !== undefined || o.out !== undefined)
       throw new GoneawayError('GA_ERR_ARGUMENT', '--elasticsearch indexes the events: --format/--out print them', {
         key: '--elasticsearch',
-        value: flag,
+        value: shownUrl(flag),
         fix: 'give either --elasticsearch or --format/--out',
       });
     if (!/^https?:\/\/[^\s/]+/.test(flag))

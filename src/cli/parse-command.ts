@@ -64,18 +64,25 @@ export function runParse(files: string[], o: ParseOptions): number | Promise<num
     appPatterns: compileAppPatterns(cfg.app.patterns),
     redactSql: o.redact ?? cfg.correlate.redact_sql,
   };
-  const kindOf = (path: string): FileKind =>
-    kindArg === 'auto' ? sniffFile(path, ctx).kind : (kindArg.replace('_', '-') as FileKind);
   const all: FileCounts[] = [];
+  /** the file's kind, its counts registered, and the zone warning when there is one */
+  const begin = (path: string): { kind: FileKind; counts: FileCounts } => {
+    const kind: FileKind = kindArg === 'auto' ? sniffFile(path, ctx).kind : (kindArg.replace('_', '-') as FileKind);
+    const counts = newCounts(path, kind);
+    all.push(counts);
+    if ((kind === 'haproxy' || kind === 'mysql-error') && path !== '-') {
+      const w = zoneWarning(path, ctx, displayPath(path), kind);
+      if (w) process.stderr.write(`goneaway: ${w}\n`);
+    }
+    return { kind, counts };
+  };
   if (es) {
     // records go to Elasticsearch, each with its own deterministic id (src/sinks/doc-id.ts)
     const ids = new IdentityCache();
     const ns = es.settings.namespace;
     const docs = (function* () {
       for (const path of files) {
-        const kind = kindOf(path);
-        const counts = newCounts(path, kind);
-        all.push(counts);
+        const { kind, counts } = begin(path);
         ids.add(displayPath(path), path);
         for (const r of parseFile(path, kind, ctx, counts)) yield toOutDoc('goneaway.records', ns, ids, r.doc, r.kind);
       }
@@ -88,13 +95,7 @@ export function runParse(files: string[], o: ParseOptions): number | Promise<num
   let first = true;
   const progress = progressFor(files);
   for (const path of files) {
-    const kind = kindOf(path);
-    const counts = newCounts(path, kind);
-    all.push(counts);
-    if ((kind === 'haproxy' || kind === 'mysql-error') && path !== '-') {
-      const w = zoneWarning(path, ctx, displayPath(path), kind);
-      if (w) process.stderr.write(`goneaway: ${w}\n`);
-    }
+    const { kind, counts } = begin(path);
     const pathJson = JSON.stringify(displayPath(path));
     for (const r of parseFile(path, kind, ctx, counts, { onProgress: progress.update(path) })) {
       if (table) table.add(r);
