@@ -99,6 +99,19 @@ for (const version of ['8.15.0', '9.1.0']) {
       );
       assert.deepEqual(await stub.cmd('meta'), before);
     });
+
+    test('a changed retention updates the lifecycle policy and nothing else', async () => {
+      const dir = tempDir();
+      const r = await run(['setup', '--config', esConfig(dir, { hosts: [stub.url], retention: '30d' })]);
+      assert.equal(r.code, 0, r.stderr);
+      const steps = r.stdout.split('\n').filter((l) => /template|policy/.test(l));
+      assert.deepEqual(
+        steps.filter((l) => !l.startsWith('unchanged ')),
+        ['updated lifecycle policy goneaway-logs'],
+      );
+      const meta = (await stub.cmd('meta')) as Record<string, { policy: { phases: { delete: { min_age: string } } } }>;
+      assert.equal(meta['/_ilm/policy/goneaway-logs']!.policy.phases.delete.min_age, '30d');
+    });
   });
 }
 
