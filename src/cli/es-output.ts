@@ -29,7 +29,7 @@ export function esTarget(
     if (o.format !== undefined || o.out !== undefined)
       throw new GoneawayError('GA_ERR_ARGUMENT', '--elasticsearch indexes the events: --format/--out print them', {
         key: '--elasticsearch',
-        value: flag,
+        value: shownUrl(flag),
         fix: 'give either --elasticsearch or --format/--out',
       });
     if (!/^https?:\/\/[^\s/]+/.test(flag))
@@ -82,27 +82,40 @@ export async function indexAll(
   let batch: OutDoc[] = [];
   let sent = 0;
   let failure: unknown;
+  // iterated by hand: a for-of would close the generator on failure, and the events it has not
+  // produced yet must still reach the leftover file
+  const it = docs[Symbol.iterator]();
   try {
-    for (const d of docs) {
-      batch.push(d);
+    for (let r = it.next(); !r.done; r = it.next()) {
+      batch.push(r.value);
       if (batch.length < BATCH) continue;
       sent += batch.length;
-      await sink.write(batch);
+      const b = batch;
       batch = [];
+      await sink.write(b);
       progress(sent, sink);
     }
-    sent += batch.length;
     if (batch.length) await sink.write(batch);
   } catch (e) {
     failure = e;
+    if (sink.failed) {
+      // the rest of the run is not sent: every event still to come is saved with the ones not indexed
+      sink.spill({ [Symbol.iterator]: () => it });
+      failure = sink.failure();
+    }
   } finally {
     await sink.close();
     progress.done();
   }
   before?.();
   const a = sink.total;
+  const events = a.indexed + a.present + a.deadLettered + sink.leftover;
+  const notes = [
+    a.deadLettered ? `dead-lettered to ${t.settings.dead_letter_file}` : '',
+    sink.leftover ? `${sink.leftover} not indexed, saved to ${t.settings.leftover_file}` : '',
+  ].filter(Boolean);
   process.stderr.write(
-    `goneaway: elasticsearch ${t.url} (${stream}): ${sent} event(s): ${a.indexed} indexed, ${a.present} already present, ${a.retried} retried, ${a.deadLettered} failed${a.deadLettered ? ` (dead-lettered to ${t.settings.dead_letter_file})` : ''}\n`,
+    `goneaway: elasticsearch ${t.url} (${stream}): ${events} event(s): ${a.indexed} indexed, ${a.present} already present, ${a.retried} retried, ${a.deadLettered} failed${notes.length ? ` (${notes.join('; ')})` : ''}\n`,
   );
   if (failure !== undefined) throw failure;
   if (a.deadLettered > 0)

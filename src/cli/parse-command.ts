@@ -77,6 +77,18 @@ export function runParse(files: string[], o: ParseOptions): number | Promise<num
   const ctxs = files.map((path, i) => zones.bind(ctx, path, given[i]!, configZone(cfg, fileKinds[i]!, given[i]!)));
   zones.assertAllUsed();
   const all: FileCounts[] = [];
+  /** the file's counts registered, and the zone warning when there is one */
+  const begin = (i: number): FileCounts => {
+    const path = files[i]!;
+    const kind = fileKinds[i]!;
+    const counts = newCounts(path, kind);
+    all.push(counts);
+    if ((kind === 'haproxy' || kind === 'mysql-error') && path !== '-') {
+      const w = zoneWarning(path, ctxs[i]!, displayPath(path), kind);
+      if (w) process.stderr.write(`goneaway: ${w}\n`);
+    }
+    return counts;
+  };
   if (es) {
     // records go to Elasticsearch, each with its own deterministic id (src/sinks/doc-id.ts)
     const ids = new IdentityCache();
@@ -84,8 +96,7 @@ export function runParse(files: string[], o: ParseOptions): number | Promise<num
     const docs = (function* () {
       for (const [i, path] of files.entries()) {
         const kind = fileKinds[i]!;
-        const counts = newCounts(path, kind);
-        all.push(counts);
+        const counts = begin(i);
         ids.add(displayPath(path), path);
         for (const r of parseFile(path, kind, ctxs[i]!, counts))
           yield toOutDoc('goneaway.records', ns, ids, r.doc, r.kind);
@@ -101,12 +112,7 @@ export function runParse(files: string[], o: ParseOptions): number | Promise<num
   for (const [i, path] of files.entries()) {
     const kind = fileKinds[i]!;
     const fileCtx = ctxs[i]!;
-    const counts = newCounts(path, kind);
-    all.push(counts);
-    if ((kind === 'haproxy' || kind === 'mysql-error') && path !== '-') {
-      const w = zoneWarning(path, fileCtx, displayPath(path), kind);
-      if (w) process.stderr.write(`goneaway: ${w}\n`);
-    }
+    const counts = begin(i);
     const pathJson = JSON.stringify(displayPath(path));
     for (const r of parseFile(path, kind, fileCtx, counts, { onProgress: progress.update(path) })) {
       if (table) table.add(r);

@@ -35,6 +35,9 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export class BulkSink implements Sink {
   /** totals over every write(), for the summary */
   readonly total: Ack = emptyAck();
+  /** events written to the leftover file */
+  leftover = 0;
+  private gaveUp: { code: 'GA_ERR_ES_REQUEST' | 'GA_ERR_ES_UNAVAILABLE'; why: string } | undefined;
   private readonly backoff: { initial: number; max: number };
 
   constructor(private readonly o: BulkSinkOptions) {
@@ -64,16 +67,10 @@ export class BulkSink implements Sink {
       const left = countOf(pending);
       if (left === 0) break;
       if (failure !== undefined && !isRetryable(failure)) {
-        const file = this.spill(pending);
-        throw new GoneawayError(
-          'GA_ERR_ES_REQUEST',
-          `${this.o.url} refused the bulk request (${describeFailure(failure)}); ${left} event(s) not indexed were written to ${file}`,
-          {
-            key: 'output.elasticsearch',
-            value: this.o.url,
-            fix: 'check the credentials and the privileges (create_doc, auto_configure on logs-goneaway.*-*)',
-          },
-        );
+        this.gaveUp = { code: 'GA_ERR_ES_REQUEST', why: describeFailure(failure) };
+        this.spill([...pending.values()].flat());
+        this.add(ack);
+        throw this.failure();
       }
       lastFailure = failure === undefined ? '429 Too Many Requests on documents' : describeFailure(failure);
       // progress restarts the clock: max_retry_time is how long the cluster may take nothing
@@ -84,17 +81,10 @@ export class BulkSink implements Sink {
       failingSince ??= Date.now();
       const remaining = this.o.maxRetryTime - (Date.now() - failingSince);
       if (remaining <= 0) {
-        const file = this.spill(pending);
+        this.gaveUp = { code: 'GA_ERR_ES_UNAVAILABLE', why: lastFailure };
+        this.spill([...pending.values()].flat());
         this.add(ack);
-        throw new GoneawayError(
-          'GA_ERR_ES_UNAVAILABLE',
-          `${left} event(s) not indexed into ${this.o.url} after retrying for ${Math.round(this.o.maxRetryTime / 1000)} s (last: ${lastFailure}); they were written to ${file}`,
-          {
-            key: 'output.elasticsearch.hosts',
-            value: this.o.url,
-            fix: `bring the cluster back and index the file again (goneaway keeps ids: nothing is indexed twice), or raise max_retry_time`,
-          },
-        );
+        throw this.failure();
       }
       ack.retried += left;
       await sleep(Math.min(delay, remaining));
@@ -143,14 +133,54 @@ export class BulkSink implements Sink {
     return stats.retry;
   }
 
-  /** appends the documents not indexed to the leftover file, in the shape `_stub/docs` and scripts read */
-  private spill(pending: Map<string, OutDoc[]>): string {
-    const lines: string[] = [];
-    for (const list of pending.values())
-      for (const d of list) lines.push(JSON.stringify({ _index: d.stream, _id: d.id, _source: d.doc }));
-    appendFileSync(this.o.leftoverFile, lines.join('\n') + '\n');
-    pending.clear();
-    return this.o.leftoverFile;
+  /**
+   * Appends documents that will not be indexed to the leftover file, in the shape `_stub/docs` and
+   * scripts read. write() does it for its batch when it gives up; the caller does it for the documents
+   * it had not sent yet, so that the file holds every event not indexed.
+   */
+  spill(docs: Iterable<OutDoc>): void {
+    let lines: string[] = [];
+    const flush = () => {
+      if (lines.length) appendFileSync(this.o.leftoverFile, lines.join('\n') + '\n');
+      lines = [];
+    };
+    for (const d of docs) {
+      lines.push(JSON.stringify({ _index: d.stream, _id: d.id, _source: d.doc }));
+      this.leftover++;
+      if (lines.length >= 1000) flush();
+    }
+    flush();
+  }
+
+  /** why write() gave up, once it has */
+  get failed(): boolean {
+    return this.gaveUp !== undefined;
+  }
+
+  /** the coded error naming the URL, every event not indexed so far and the leftover file */
+  failure(): GoneawayError {
+    const g = this.gaveUp ?? { code: 'GA_ERR_ES_UNAVAILABLE' as const, why: 'unknown' };
+    const n = this.leftover;
+    const file = this.o.leftoverFile;
+    if (g.code === 'GA_ERR_ES_REQUEST')
+      return new GoneawayError(
+        'GA_ERR_ES_REQUEST',
+        `${this.o.url} refused the bulk request (${g.why}); ${n} event(s) not indexed were written to ${file}`,
+        {
+          key: 'output.elasticsearch',
+          value: this.o.url,
+          fix: 'check the credentials and the privileges (create_doc, auto_configure on logs-goneaway.*-*)',
+        },
+      );
+    return new GoneawayError(
+      'GA_ERR_ES_UNAVAILABLE',
+      `${n} event(s) not indexed into ${this.o.url} after retrying for ${Math.round(this.o.maxRetryTime / 1000)} s (last: ${g.why}); they were written to ${file}`,
+      {
+        key: 'output.elasticsearch.hosts',
+        value: this.o.url,
+        fix: 'bring the cluster back and index the file again (goneaway keeps ids: nothing is indexed twice), or raise max_retry_time',
+      },
+    );
   }
 
   private add(a: Ack): Ack {

@@ -30,7 +30,7 @@ function docs(n: number, stream = 'logs-goneaway.verdicts-default'): OutDoc[] {
 }
 
 /** a sink on a mock whose _bulk answers each create with `status(id, attempt)` */
-function setup(status: (id: string, attempt: number) => number | Error, maxRetryTime = 2_000) {
+function setup(status: (id: string, attempt: number) => number | Error, maxRetryTime = 2_000, flushBytes = 5_000_000) {
   const mock = new Mock();
   const attempts = new Map<string, number>();
   const requests: Action[][] = [];
@@ -65,8 +65,8 @@ function setup(status: (id: string, attempt: number) => number | Error, maxRetry
     url: 'http://mock:9200',
     maxRetryTime,
     maxRetries: 1,
-    flushBytes: 5_000_000,
-    concurrency: 1,
+    flushBytes,
+    concurrency: 2,
     leftoverFile: path.join(dir, 'leftover.ndjson'),
     deadLetterFile: path.join(dir, 'dead.ndjson'),
     backoff: { initial: 10, max: 50 },
@@ -178,4 +178,12 @@ test('an authentication failure is not retried: coded error at once, documents s
     return true;
   });
   assert.equal(lines(path.join(dir, 'leftover.ndjson')).length, 2);
+});
+
+test('a batch split over several concurrent bulk requests is settled document by document', async () => {
+  // 1 KiB flushes: about six documents per request, two requests in flight; every third one is a 409
+  const { sink, requests } = setup((id) => (Number(id.slice(3)) % 3 === 0 ? 409 : 201), 2_000, 1024);
+  const ack = await sink.write(docs(60));
+  assert.ok(requests.length > 5, `${requests.length} requests`);
+  assert.deepEqual(ack, { indexed: 40, present: 20, deadLettered: 0, retried: 0 });
 });

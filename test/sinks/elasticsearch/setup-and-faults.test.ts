@@ -5,7 +5,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, createReadStream, createWriteStream, readFileSync } from 'node:fs';
+import { copyFileSync, createReadStream, createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -98,6 +98,19 @@ for (const version of ['8.15.0', '9.1.0']) {
         r.stdout,
       );
       assert.deepEqual(await stub.cmd('meta'), before);
+    });
+
+    test('a changed retention updates the lifecycle policy and nothing else', async () => {
+      const dir = tempDir();
+      const r = await run(['setup', '--config', esConfig(dir, { hosts: [stub.url], retention: '30d' })]);
+      assert.equal(r.code, 0, r.stderr);
+      const steps = r.stdout.split('\n').filter((l) => /template|policy/.test(l));
+      assert.deepEqual(
+        steps.filter((l) => !l.startsWith('unchanged ')),
+        ['updated lifecycle policy goneaway-logs'],
+      );
+      const meta = (await stub.cmd('meta')) as Record<string, { policy: { phases: { delete: { min_age: string } } } }>;
+      assert.equal(meta['/_ilm/policy/goneaway-logs']!.policy.phases.delete.min_age, '30d');
     });
   });
 }
@@ -268,5 +281,29 @@ describe('failures lose nothing', { skip }, () => {
       readFileSync(path.join(dir, 'leftover.ndjson'), 'utf8').split('\n').filter(Boolean).length,
       events.length,
     );
+  });
+
+  test('an outage past max_retry_time in a long backfill: the events never sent are saved with the ones that failed', async () => {
+    const dir = tempDir();
+    // more records than one batch (2,000): the batches after the failed one must be saved too
+    const lines = readFileSync(path.join(LAB, '13_mixed/haproxy.log'), 'utf8').split('\n').filter(Boolean);
+    const big = path.join(dir, 'haproxy.log');
+    writeFileSync(big, Array.from({ length: 4500 }, (_, i) => lines[i % lines.length]).join('\n') + '\n');
+    const parse = ['parse', '--kind', 'haproxy', big];
+    const n = (await run([...parse, '--format', 'ndjson'])).stdout.split('\n').filter(Boolean).length;
+    assert.equal(n, 4500);
+    const config = esConfig(dir, { hosts: [stub.url], max_retry_time: '1s' });
+    await stub.cmd('down', { ms: 5_000 });
+    const r = await run([...parse, '--config', config]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, new RegExp(`GA_ERR_ES_UNAVAILABLE: ${n} event\\(s\\) not indexed into ${stub.url}`));
+    const leftover = readNdjson(path.join(dir, 'leftover.ndjson')) as { _index: string; _id: string }[];
+    assert.equal(new Set(leftover.map((d) => d._id)).size, n);
+    await stub.waitUp();
+    const before = new Set((await stub.docs()).map((d) => d._id));
+    const again = await run([...parse, '--config', config]);
+    assert.equal(again.code, 0, again.stderr);
+    const added = (await stub.docs()).filter((d) => !before.has(d._id)).map((d) => `${d._index} ${d._id}`);
+    assert.deepEqual(added.sort(), leftover.map((d) => `${d._index} ${d._id}`).sort());
   });
 });
