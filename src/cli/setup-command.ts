@@ -3,9 +3,7 @@
  * and templates (src/sinks/elasticsearch/setup.ts) and imports Kibana's saved objects. Idempotent; prints
  * what it created, updated or left unchanged.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { loadConfig } from '../config/load.js';
 import { elasticsearchOutputSchema, type KibanaOutput } from '../config/output-schema.js';
 import { resolveAuth } from '../config/secrets.js';
@@ -13,6 +11,7 @@ import { GoneawayError } from '../errors.js';
 import { makeClient, shownUrl } from '../sinks/elasticsearch/client.js';
 import { checkVersion, installTemplates } from '../sinks/elasticsearch/setup.js';
 import { importSavedObjects } from '../sinks/kibana/import.js';
+import { readSavedObjects, toNdjson } from '../sinks/kibana/objects.js';
 import { checkReadable } from './common.js';
 
 export interface SetupOptions {
@@ -20,25 +19,6 @@ export interface SetupOptions {
   kibana?: string;
   kibanaObjects?: string;
   config?: string;
-}
-
-/** the bundled saved objects: config/kibana/*.ndjson of the package */
-function bundledObjects(): string {
-  const dir = fileURLToPath(new URL('../../../config/kibana/', import.meta.url));
-  let names: string[] = [];
-  try {
-    names = readdirSync(dir)
-      .filter((n) => n.endsWith('.ndjson'))
-      .sort();
-  } catch {
-    /* no such folder: reported below */
-  }
-  if (!names.length)
-    throw new GoneawayError('GA_ERR_FILE_UNREADABLE', `no saved objects (*.ndjson) in ${dir}`, {
-      key: '--kibana-objects',
-      fix: 'give the saved objects file with --kibana-objects FILE',
-    });
-  return names.map((n) => readFileSync(join(dir, n), 'utf8').replace(/\n?$/, '\n')).join('');
 }
 
 export async function runSetup(o: SetupOptions): Promise<number> {
@@ -84,7 +64,8 @@ export async function runSetup(o: SetupOptions): Promise<number> {
   const kibanaUrl = o.kibana ?? kb?.url;
   if (kibanaUrl === undefined) return 0;
   if (o.kibanaObjects !== undefined) checkReadable(o.kibanaObjects, '--kibana-objects');
-  const ndjson = o.kibanaObjects !== undefined ? readFileSync(o.kibanaObjects, 'utf8') : bundledObjects();
+  // the bundled objects come through their one loader (src/sinks/kibana/objects.ts)
+  const ndjson = o.kibanaObjects !== undefined ? readFileSync(o.kibanaObjects, 'utf8') : toNdjson(readSavedObjects());
   // Kibana's own credentials; without any, the cluster's (Kibana authenticates against it)
   const kbAuth = kb && (kb.api_key ?? kb.api_key_file ?? kb.username) ? resolveAuth(kb, 'output.kibana') : auth;
   const r = await importSavedObjects(
