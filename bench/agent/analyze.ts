@@ -87,6 +87,8 @@ export interface Throughput {
   /** lines/s of the worst 10-s window after the warm-up, and the second it starts at */
   worst: number;
   worstAt: number;
+  /** seconds left out at the start (0 when the run is too short to spare them) */
+  warmup: number;
   /** written − delivered when the writer stopped */
   backlog: number;
 }
@@ -102,7 +104,13 @@ export function throughput(d: Delivery, seconds: number, written: number): Throu
   const warm = soak.length > WARMUP_S + WINDOW_S ? WARMUP_S : 0;
   const w = worstWindow(soak.subarray(warm), WINDOW_S);
   const width = Math.min(WINDOW_S, soak.length - warm) || 1;
-  return { sustained: inSoak / seconds, worst: w.sum / width, worstAt: w.start + warm, backlog: written - inSoak };
+  return {
+    sustained: inSoak / seconds,
+    worst: w.sum / width,
+    worstAt: w.start + warm,
+    warmup: warm,
+    backlog: written - inSoak,
+  };
 }
 
 export interface Usage {

@@ -15,6 +15,8 @@ export interface SoakInfo {
   t0: number;
   tEnd: number;
   ticks: number;
+  maxGapMs: number;
+  tickMs: number;
 }
 
 export interface FollowerRun {
@@ -49,7 +51,8 @@ export function printFollower(t: Table, s: SoakInfo, runs: readonly FollowerRun[
     `${fmtInt(s.written)} in ${s.seconds} s = ${fmtInt(s.written / s.seconds)} l/s`,
     '',
     '',
-    `${fmtInt(s.ticks)} ticks`,
+    `${fmtInt(s.ticks)} ticks of ${s.tickMs} ms; longest gap between ticks ${fmtInt(s.maxGapMs)} ms` +
+      (s.maxGapMs > 10 * s.tickMs ? ' (the bench process was short of CPU: delays are inflated)' : ''),
   );
   const figures = runs.map((r, i) => printOne(t, s, r, i === 0));
   const [agent, peer] = figures;
@@ -82,7 +85,7 @@ function printOne(t: Table, s: SoakInfo, r: FollowerRun, judged: boolean): { cor
     `${fmtInt(d.delivered)} of ${fmtInt(s.written)} after the drain${extra.length ? '; ' + extra.join(', ') : ''}`,
   );
   t.value(
-    `  worst ${WINDOW_S} s window (after ${WINDOW_S} s warm-up)`,
+    `  worst ${WINDOW_S} s window${th.warmup ? ` (after ${th.warmup} s warm-up)` : ''}`,
     `${fmtInt(th.worst)} l/s`,
     judged ? `≥ ${fmtInt(TARGET.windowShare * s.rate)} l/s` : '',
     '',

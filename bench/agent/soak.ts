@@ -7,8 +7,9 @@
  * RSS min / median / max and slope, write → bulk delay p50 / p99 / max, each target PASS/MISS.
  * Nothing is asserted: the exit code is 0 whatever the figures.
  */
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Table } from '../table.js';
@@ -52,7 +53,8 @@ export async function agentBench(repo: string): Promise<void> {
   const seed = seedFrom(process.env.BENCH_SEED, 20261123);
   const t = new Table();
   t.header(
-    `goneaway bench agent — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, seed ${seed}`,
+    `goneaway bench agent — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, seed ${seed}, ` +
+      `load average ${loadavg()[0]!.toFixed(1)} at the start`,
   );
   t.section(
     `d) agent soak: ${seconds} s at ${rate.toLocaleString('en-US')} lines/s in ${tickMs} ms ticks ` +
@@ -67,6 +69,8 @@ export async function agentBench(repo: string): Promise<void> {
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'goneaway-bench-agent-'));
   const recorder = new RecorderThread();
+  // the processes this run started, killed on the way out whatever happened (a throw mid-soak included)
+  const started: ChildProcess[] = [];
   try {
     const esUrl = await recorder.listen();
     const files = liveFiles(dir, seed);
@@ -75,6 +79,7 @@ export async function agentBench(repo: string): Promise<void> {
     mkdirSync(path.join(dir, 'state'));
     writeConfig(configFile, agentConfig({ files, esUrl, stateDir: path.join(dir, 'state') }));
     const agent = startAgent(repo, configFile, dir);
+    started.push(agent.child);
     const agentSampler = new ProcSampler(agent.pid);
     agentSampler.start();
     // ready = it has talked to the stand-in (info / templates) or 20 s passed; gone = n/a
@@ -92,6 +97,7 @@ export async function agentBench(repo: string): Promise<void> {
       return;
     }
     const tail = startTail(files.map((f) => f.path));
+    started.push(tail.child);
     const tailSampler = new ProcSampler(tail.child.pid ?? -1);
     tailSampler.start();
     log(`agent bench: writing ${(rate * seconds).toLocaleString('en-US')} lines over ${seconds} s into ${dir}…`);
@@ -126,12 +132,18 @@ export async function agentBench(repo: string): Promise<void> {
         note: '`tail -n +1 -F FILES` (GNU coreutils), counted here: the floor of following files',
       },
     ];
-    printFollower(t, { written: writer.written, seconds, rate, t0, tEnd, ticks: writer.ticks }, runs);
+    printFollower(
+      t,
+      { written: writer.written, seconds, rate, t0, tEnd, ticks: writer.ticks, maxGapMs: writer.maxGapMs, tickMs },
+      runs,
+    );
   } finally {
+    for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     await recorder.terminate();
     if (!process.env.BENCH_AGENT_KEEP) rmSync(dir, { recursive: true, force: true });
     else log(`agent bench: files kept in ${dir}`);
   }
+  t.note(`load average ${loadavg()[0]!.toFixed(1)} at the end (the machine's ${cpus().length} cores are shared)`);
   t.footer();
 }
 

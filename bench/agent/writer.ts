@@ -74,6 +74,9 @@ export class SteadyWriter {
   written = 0;
   ticks = 0;
   t0 = NaN;
+  /** longest time between two ticks, ms: far above tickMs, the bench process itself was starved of CPU */
+  maxGapMs = 0;
+  private lastTickAt = NaN;
 
   constructor(
     live: readonly LiveFile[],
@@ -94,6 +97,8 @@ export class SteadyWriter {
   tick(): number {
     const now = this.now();
     if (Number.isNaN(this.t0)) this.t0 = now;
+    if (now - this.lastTickAt > this.maxGapMs) this.maxGapMs = now - this.lastTickAt;
+    this.lastTickAt = now;
     const n = linesDue(this.o.rate, this.o.seconds, now - this.t0) - this.written;
     if (n <= 0) return 0;
     const t = this.epoch();
