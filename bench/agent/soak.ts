@@ -91,6 +91,7 @@ export async function agentBench(repo: string): Promise<void> {
     );
     if (agent.child.exitCode !== null) {
       agentSampler.stop();
+      writer.close();
       t.na(agentCommand(repo).label, `exited ${agent.child.exitCode} at start: ${agent.lastWords()}`);
       t.na('peer: tail -F', 'not run: it is measured only beside the agent, on the same lines');
       t.footer();
