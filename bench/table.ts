@@ -83,6 +83,15 @@ export class Table {
     );
   }
 
+  /** a figure that is not lines/s (text right-aligned under the number columns) */
+  value(name: string, text: string, target: string, result: string, note = ''): void {
+    this.count(result);
+    const blank = W.lines + W.time + W.lps + W.rss;
+    this.out(
+      name.padEnd(W.name) + text.padStart(blank) + '  ' + target.padEnd(W.target) + result.padEnd(W.result) + note,
+    );
+  }
+
   na(name: string, reason: string): void {
     this.nas++;
     this.out(name.padEnd(W.name) + `n/a: ${reason}`);

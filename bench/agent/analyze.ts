@@ -1,0 +1,155 @@
+/**
+ * From what was written (writer.ts) and what arrived (the stand-in's (file, offset) arrivals, or the
+ * tail peer's (file, line) arrivals) to the bench's figures: distinct lines delivered, per-second
+ * delivery, write → arrival delays, and the CPU / RSS figures of the sampled process.
+ */
+import { GrowableF64, median, percentile, slope, worstWindow } from './stats.js';
+import type { WrittenFile } from './writer.js';
+import type { FileArrivalArrays } from './recorder-thread.js';
+import type { ProcSample } from './proc-sampler.js';
+
+export interface Delivery {
+  /** distinct written lines that arrived at least once */
+  delivered: number;
+  /** arrivals of a line that had already arrived (a retry the stand-in answered 201 again) */
+  duplicates: number;
+  /** arrivals that match no written line (wrong path or an offset where no line starts) */
+  unknown: number;
+  /** first arrivals per second since the writer's start (index 0 = its first second) */
+  perSecond: Uint32Array;
+  /** write → first arrival, ms, ascending */
+  delays: Float64Array;
+}
+
+/** Arrivals of one file as pairs: the written line each one is (−1: none) and when it arrived. */
+export interface LineArrivals {
+  length: number;
+  line(i: number): number;
+  at(i: number): number;
+}
+
+/** the stand-in's arrivals of `file`, mapped from byte offsets to line numbers */
+export function byOffset(file: WrittenFile, a: FileArrivalArrays | undefined): LineArrivals {
+  return {
+    length: a?.offsets.length ?? 0,
+    line: (i) => file.lineAt(a!.offsets[i]!),
+    at: (i) => a!.times[i]!,
+  };
+}
+
+/** the tail peer's arrivals of `file`: its i-th output line is the file's line i */
+export function byLineIndex(file: WrittenFile, times: GrowableF64 | undefined): LineArrivals {
+  return {
+    length: times?.length ?? 0,
+    line: (i) => (i < file.lines ? i : -1),
+    at: (i) => times!.at(i),
+  };
+}
+
+/** Join arrivals with the write record; `t0` is the writer's start, `seconds` the span to bucket. */
+export function delivery(
+  files: readonly WrittenFile[],
+  arrivalsOf: (f: WrittenFile) => LineArrivals,
+  t0: number,
+  seconds: number,
+): Delivery {
+  const perSecond = new Uint32Array(Math.max(1, Math.ceil(seconds)));
+  const delays = new GrowableF64(1 << 16);
+  let duplicates = 0;
+  let unknown = 0;
+  for (const f of files) {
+    const seen = new Uint8Array(f.lines);
+    const a = arrivalsOf(f);
+    for (let i = 0; i < a.length; i++) {
+      const line = a.line(i);
+      if (line < 0) {
+        unknown++;
+        continue;
+      }
+      if (seen[line]) {
+        duplicates++;
+        continue;
+      }
+      seen[line] = 1;
+      const at = a.at(i);
+      delays.push(at - f.writtenAt(line));
+      const s = Math.floor((at - t0) / 1000);
+      if (s >= 0 && s < perSecond.length) perSecond[s]!++;
+    }
+  }
+  const sorted = Float64Array.from(delays.view()).sort();
+  return { delivered: sorted.length, duplicates, unknown, perSecond, delays: sorted };
+}
+
+export interface Throughput {
+  /** delivered within the soak ÷ its seconds */
+  sustained: number;
+  /** lines/s of the worst 10-s window after the warm-up, and the second it starts at */
+  worst: number;
+  worstAt: number;
+  /** seconds left out at the start (0 when the run is too short to spare them) */
+  warmup: number;
+  /** written − delivered when the writer stopped */
+  backlog: number;
+}
+
+/** seconds at the start left out of the worst window: the agent's first flushes are start-up, not pace */
+export const WARMUP_S = 10;
+export const WINDOW_S = 10;
+
+export function throughput(d: Delivery, seconds: number, written: number): Throughput {
+  const soak = d.perSecond.subarray(0, seconds);
+  let inSoak = 0;
+  for (const n of soak) inSoak += n;
+  const warm = soak.length > WARMUP_S + WINDOW_S ? WARMUP_S : 0;
+  const w = worstWindow(soak.subarray(warm), WINDOW_S);
+  const width = Math.min(WINDOW_S, soak.length - warm) || 1;
+  return {
+    sustained: inSoak / seconds,
+    worst: w.sum / width,
+    worstAt: w.start + warm,
+    warmup: warm,
+    backlog: written - inSoak,
+  };
+}
+
+export interface Usage {
+  /** CPU seconds ÷ wall seconds between the first and last sample of the span */
+  cores: number;
+  rssMin: number;
+  rssMedian: number;
+  rssMax: number;
+  /** least-squares slope of RSS over the span's second half, MB per minute */
+  rssSlopePerMin: number;
+  samples: number;
+}
+
+/** CPU and RSS figures of the samples taken in [from, to] (monotonic ms) */
+export function usage(all: readonly ProcSample[], from: number, to: number): Usage | undefined {
+  const s = all.filter((x) => x.t >= from && x.t <= to);
+  if (s.length < 2) return undefined;
+  const first = s[0]!;
+  const last = s[s.length - 1]!;
+  const rss = s.map((x) => x.rssMB);
+  const half = s.filter((x) => x.t >= from + (to - from) / 2);
+  return {
+    cores: (last.cpuS - first.cpuS) / ((last.t - first.t) / 1000),
+    rssMin: Math.min(...rss),
+    rssMedian: median(rss),
+    rssMax: Math.max(...rss),
+    rssSlopePerMin: slope(
+      half.map((x) => x.t / 60_000),
+      half.map((x) => x.rssMB),
+    ),
+    samples: s.length,
+  };
+}
+
+/** p50 / p99 / max of sorted delays, in seconds */
+export function delayFigures(sortedMs: Float64Array): { p50: number; p99: number; max: number } {
+  return {
+    p50: percentile(sortedMs, 50) / 1000,
+    p99: percentile(sortedMs, 99) / 1000,
+    max: percentile(sortedMs, 100) / 1000,
+  };
+}

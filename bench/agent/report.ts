@@ -1,0 +1,130 @@
+/**
+ * The agent bench's rows: for the agent and for its peer, lines delivered and the rate held, CPU cores,
+ * RSS and its slope, write → arrival delay; the issue's targets are marked PASS/MISS on the agent's rows
+ * only (the peer is the reference, not a candidate).
+ */
+import { Table, fmtInt, fmtNum, mark } from '../table.js';
+import { delayFigures, throughput, usage, WINDOW_S, type Delivery } from './analyze.js';
+import type { ProcSample } from './proc-sampler.js';
+
+export interface SoakInfo {
+  written: number;
+  seconds: number;
+  rate: number;
+  /** the writer's start and planned end (monotonic ms) */
+  t0: number;
+  tEnd: number;
+  ticks: number;
+  maxGapMs: number;
+  tickMs: number;
+}
+
+export interface FollowerRun {
+  name: string;
+  delivery: Delivery;
+  samples: readonly ProcSample[];
+  note: string;
+}
+
+export const TARGET = {
+  rssMB: 300,
+  cores: 1.0,
+  /**
+   * "Flat": the least-squares slope of RSS over the soak's second half (the first half holds start-up
+   * and the heap growing to its working size) is within ±0.5 MB per minute (falling fast is not flat
+   * either: it says the working size was not reached). At that slope an hour adds
+   * ≤ 30 MB, a tenth of the 300 MB budget; a leak of 25 bytes per line at 20,000 lines/s (30 MB/min)
+   * is 60 times over it. GC sawtooth on a 5-minute half moves a fitted slope far less than that.
+   */
+  slopeMBPerMin: 0.5,
+  /**
+   * "Held": over the soak at least 99 % of the rate was indexed per second on average, and no 10-s
+   * window after the first 10 s fell below 95 % of it (bulk flushes make per-window counts uneven by
+   * a flush's worth; a falling-behind agent fails both).
+   */
+  sustainedShare: 0.99,
+  windowShare: 0.95,
+};
+
+export function printFollower(t: Table, s: SoakInfo, runs: readonly FollowerRun[]): void {
+  t.value(
+    'writer: lines written',
+    `${fmtInt(s.written)} in ${s.seconds} s = ${fmtInt(s.written / s.seconds)} l/s`,
+    '',
+    '',
+    `${fmtInt(s.ticks)} ticks of ${s.tickMs} ms; longest gap between ticks ${fmtInt(s.maxGapMs)} ms` +
+      (s.maxGapMs > 10 * s.tickMs ? ' (the bench process was short of CPU: delays are inflated)' : ''),
+  );
+  const figures = runs.map((r, i) => printOne(t, s, r, i === 0));
+  const [agent, peer] = figures;
+  if (agent && peer && runs[1]) {
+    if (agent.cores !== undefined && peer.cores !== undefined && peer.cores > 0)
+      t.ratio(`CPU ratio agent / ${runs[1].name.replace(/^peer: /, '')}`, agent.cores / peer.cores, '', '');
+    if (Number.isFinite(agent.p99) && Number.isFinite(peer.p99))
+      t.value('p99 delay, agent − peer', `${fmtNum(agent.p99 - peer.p99, 3)} s`, '', '', 'what indexing adds');
+  }
+}
+
+function printOne(t: Table, s: SoakInfo, r: FollowerRun, judged: boolean): { cores?: number; p99: number } {
+  const d = r.delivery;
+  const th = throughput(d, s.seconds, s.written);
+  const u = usage(r.samples, s.t0, s.tEnd);
+  const all = usage(r.samples, -Infinity, Infinity);
+  const held = th.sustained >= TARGET.sustainedShare * s.rate && th.worst >= TARGET.windowShare * s.rate;
+  const extra = [
+    d.duplicates ? `${fmtInt(d.duplicates)} duplicates` : '',
+    d.unknown ? `${fmtInt(d.unknown)} matching no written line` : '',
+  ].filter(Boolean);
+  t.row(
+    `${r.name}: delivered in the soak`,
+    s.written - th.backlog,
+    s.seconds * 1000,
+    th.sustained,
+    all?.rssMax,
+    judged ? `≥ ${fmtInt(s.rate)} l/s held` : '',
+    judged ? mark(held) : '',
+    `${fmtInt(d.delivered)} of ${fmtInt(s.written)} after the drain${extra.length ? '; ' + extra.join(', ') : ''}`,
+  );
+  t.value(
+    `  worst ${WINDOW_S} s window${th.warmup ? ` (after ${th.warmup} s warm-up)` : ''}`,
+    `${fmtInt(th.worst)} l/s`,
+    judged ? `≥ ${fmtInt(TARGET.windowShare * s.rate)} l/s` : '',
+    '',
+    `from second ${th.worstAt}; backlog when writing stopped: ${fmtInt(th.backlog)} lines`,
+  );
+  if (!u) {
+    t.na(`  ${r.name}: CPU / RSS`, 'fewer than 2 samples during the soak (the process ended early?)');
+  } else {
+    t.value(
+      '  CPU cores (CPU s / wall s, during the soak)',
+      fmtNum(u.cores, 2),
+      judged ? `≤ ${fmtNum(TARGET.cores, 1)} core` : '',
+      judged ? mark(u.cores <= TARGET.cores) : '',
+      `${u.samples} samples, 1/s`,
+    );
+    t.value(
+      '  RSS min / median / max',
+      `${fmtNum(u.rssMin, 0)} / ${fmtNum(u.rssMedian, 0)} / ${fmtNum(u.rssMax, 0)} MB`,
+      judged ? `< ${TARGET.rssMB} MB` : '',
+      judged ? mark(u.rssMax < TARGET.rssMB) : '',
+      all && all.rssMax > u.rssMax ? `max ${fmtNum(all.rssMax, 0)} MB counting start-up and drain` : '',
+    );
+    const flat = Number.isFinite(u.rssSlopePerMin) && Math.abs(u.rssSlopePerMin) <= TARGET.slopeMBPerMin;
+    t.value(
+      '  RSS slope over the second half',
+      `${u.rssSlopePerMin >= 0 ? '+' : ''}${fmtNum(u.rssSlopePerMin, 2)} MB/min`,
+      judged ? `±${TARGET.slopeMBPerMin} MB/min (flat)` : '',
+      judged ? mark(flat) : '',
+      s.seconds < 300 ? 'short run: the slope is mostly noise' : '',
+    );
+  }
+  const dl = delayFigures(d.delays);
+  t.value(
+    '  delay write → arrival p50 / p99 / max',
+    d.delivered ? `${fmtNum(dl.p50, 3)} / ${fmtNum(dl.p99, 3)} / ${fmtNum(dl.max, 3)} s` : 'n/a',
+    '',
+    '',
+    r.note,
+  );
+  return { cores: u?.cores, p99: dl.p99 };
+}

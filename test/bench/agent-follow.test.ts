@@ -1,0 +1,96 @@
+/**
+ * The agent bench's peer counter and the join of arrivals with writes (bench/agent/tail-peer.ts,
+ * analyze.ts), and the /proc readings (proc-sampler.ts, layout in docs/benchmark-agent.md "/proc").
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { TailCounter } from '../../bench/agent/tail-peer.js';
+import { byLineIndex, byOffset, delivery, throughput } from '../../bench/agent/analyze.js';
+import { SteadyWriter } from '../../bench/agent/writer.js';
+import { liveFiles } from '../../bench/agent/live-lines.js';
+import { parseCpuTicks, parseVmRss, sampleProc } from '../../bench/agent/proc-sampler.js';
+
+/** tail's layout for several files: a header before each part, an empty line before all but the first */
+function tailOutput(parts: ReadonlyArray<[string, string[]]>): string {
+  return parts.map(([p, lines], i) => `${i ? '\n' : ''}==> ${p} <==\n${lines.map((l) => l + '\n').join('')}`).join('');
+}
+
+test('tail output cut anywhere is counted per file by the last header', () => {
+  fc.assert(
+    fc.property(
+      fc.array(
+        fc.tuple(
+          fc.constantFrom('/t/a.log', '/t/b.log'),
+          fc.array(fc.stringMatching(/^[a-z0-9 :[\]]{1,30}$/), { maxLength: 5 }),
+        ),
+        {
+          maxLength: 8,
+        },
+      ),
+      fc.array(fc.nat(), { maxLength: 10 }),
+      (parts, cuts) => {
+        const bytes = Buffer.from(tailOutput(parts));
+        const c = new TailCounter(['/t/a.log', '/t/b.log']);
+        const at = [0, ...cuts.map((x) => x % (bytes.length + 1)).sort((a, b) => a - b), bytes.length];
+        for (let i = 1; i < at.length; i++) c.push(bytes.subarray(at[i - 1]!, at[i]!), i);
+        for (const p of ['/t/a.log', '/t/b.log'])
+          assert.equal(
+            c.arrivals.get(p)!.length,
+            parts.filter(([q]) => q === p).reduce((n, [, l]) => n + l.length, 0),
+          );
+        assert.equal(c.stray, 0);
+      },
+    ),
+  );
+});
+
+test('delivery joins arrivals with writes: first arrivals count once, repeats and strangers apart, delay = arrival − write', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'goneaway-agent-follow-'));
+  const clock = { t: 10_000 };
+  const w = new SteadyWriter(liveFiles(dir, 3), { rate: 400, tickMs: 50, seconds: 3, seed: 3, now: () => clock.t });
+  try {
+    for (let i = 0; i <= 60; i++, clock.t += 50) w.tick();
+    const t0 = w.t0;
+    const [hap, ...rest] = w.files;
+    // the HAProxy file's lines arrive 250 ms after their write, its 2nd line twice, plus one unknown offset
+    const offsets = [...hap!.offsets.view(), hap!.offsets.at(1), 3];
+    const times = offsets.map((o) => hap!.writtenAt(Math.max(0, hap!.lineAt(o))) + 250);
+    const d = delivery(
+      [hap!],
+      (f) => byOffset(f, { offsets: Float64Array.from(offsets), times: Float64Array.from(times) }),
+      t0,
+      5,
+    );
+    assert.equal(d.delivered, hap!.lines);
+    assert.equal(d.duplicates, 1);
+    assert.equal(d.unknown, 1);
+    assert.ok(d.delays.every((x) => x === 250));
+    assert.equal(
+      d.perSecond.reduce((a, b) => a + b, 0),
+      hap!.lines,
+    );
+    // the peer's arrivals by line index: a file nobody followed delivers nothing
+    const none = delivery(rest, (f) => byLineIndex(f, undefined), t0, 5);
+    assert.equal(none.delivered, 0);
+    const th = throughput(d, 3, w.written);
+    assert.equal(th.backlog, w.written - d.perSecond.subarray(0, 3).reduce((a, b) => a + b, 0));
+  } finally {
+    w.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('/proc readings: VmRSS in MB, utime + stime counted after the command name, this process sampled', () => {
+  assert.equal(parseVmRss('Name:\tnode\nVmPeak:\t 9000 kB\nVmRSS:\t  204800 kB\nVmData:\t 1 kB\n'), 200);
+  assert.ok(Number.isNaN(parseVmRss('Name:\tzombie\nState:\tZ (zombie)\n')));
+  // field 2 may contain spaces and ')' (proc(5)); utime = field 14, stime = field 15
+  const stat = '4242 (a) b (c) S 1 4242 4242 0 -1 4194560 100 0 0 0 1234 567 0 0 20 0 1 0 99 1000 50';
+  assert.equal(parseCpuTicks(stat), 1234 + 567);
+  const s = sampleProc(process.pid, 5);
+  assert.ok(s && s.rssMB > 1 && s.cpuS > 0 && s.t === 5);
+  assert.equal(sampleProc(2 ** 22 + 12345, 0), undefined, 'no such process');
+});
