@@ -1,0 +1,261 @@
+/**
+ * `goneaway agent`: the Correlator's second driver, beside batch `correlate`. Tailed lines are decoded
+ * per file, merged by time (merger.ts, the batch merge's order), pushed into one Correlator, and the
+ * final events are indexed with the records. One loop, in turns:
+ *
+ *   read lines (bounded queue) → decode → merge → push → advance(watermark) → sink.write → ack → checkpoint
+ *
+ * Filebeat's contract: a line is acknowledged to the checkpoint store only after the sink acknowledged
+ * the batch its records went out in, and each file's checkpoint is also held at the oldest record that
+ * is still needed — a multi-line record being assembled, a record waiting in the merge, or one the
+ * correlation window holds (`Correlator.heldPositions`). After a restart, even after `kill -9`, reading
+ * resumes there, the window is rebuilt, and documents re-sent keep their ids (409: already there).
+ *
+ * Watermark: the time of the last record released by the merge. An input quiet for `idleMs` stops
+ * holding the merge back; when every input is quiet, the watermark moves on with the wall clock from the
+ * newest record, so an app error is decided about `settle` after its line, however quiet the logs get.
+ */
+import type { Logger } from 'pino';
+import type { ParseContext } from '../../parsers/types.js';
+import type { Config } from '../config/schema.js';
+import { Correlator, orderTime, type SourcedRecord } from '../correlate/correlator.js';
+import { newStats } from '../correlate/engine.js';
+import type { VerdictEvent } from '../correlate/event.js';
+import type { CorrelateSettings } from '../correlate/settings.js';
+import { FileDecoder } from '../pipeline/file-decoder.js';
+import { newCounts, type OutRecord } from '../pipeline/record.js';
+import type { OutDoc, Sink } from '../sinks/sink.js';
+import { toOutDoc } from '../sinks/elasticsearch/streams.js';
+import { IdentityCache } from '../sinks/doc-id.js';
+import { CheckpointStore } from './checkpoints.js';
+import { inodeKey, type FileIdentity } from './inputs/identity.js';
+import { Tailer, type TailRecord } from './inputs/tailer.js';
+import { agentInputs, type AgentInput } from './inputs.js';
+import { StreamMerger } from './merger.js';
+import type { AgentMetrics } from './metrics.js';
+
+export interface AgentOptions {
+  config: Config;
+  /** the correlation settings (appClients is filled by the agent as app files appear) */
+  settings: CorrelateSettings;
+  /** a fresh parse context for a file of this input (its zone, formats, patterns, redaction) */
+  contextFor: (input: AgentInput) => ParseContext;
+  sink: Sink;
+  log: Logger;
+  metrics: AgentMetrics;
+  /** a quiet input stops holding the merge back after this long (ms) */
+  idleMs?: number;
+  /** longest time between two sink writes (ms), and most lines per write */
+  batchMs?: number;
+  batchLines?: number;
+}
+
+type Merged = SourcedRecord & { time: number; file: OpenFile };
+
+interface OpenFile {
+  key: string;
+  identity: FileIdentity;
+  input: AgentInput;
+  path: string;
+  decoder: FileDecoder;
+  source: number;
+  lastLine: number;
+  idle: boolean;
+}
+
+export class Agent {
+  private readonly files = new Map<string, OpenFile>();
+  private readonly inputs: Map<string, AgentInput>;
+  private readonly merger = new StreamMerger<Merged>();
+  private readonly correlator: Correlator;
+  private readonly ids = new IdentityCache();
+  private readonly appClients = new Map<string, ReadonlySet<string>>();
+  private readonly idleMs: number;
+  private readonly batchMs: number;
+  private readonly batchLines: number;
+  private tailer: Tailer | undefined;
+  private store: CheckpointStore | undefined;
+  private loop: Promise<void> | undefined;
+  private stopping = false;
+  private watermark = -Infinity;
+  private newest = -Infinity;
+  private lastLineAt = Date.now();
+  /** health: the loop's last turn and the sink's last acknowledgement (epoch ms) */
+  lastTurn = Date.now();
+  lastAck = Date.now();
+  pending = 0;
+
+  constructor(private readonly o: AgentOptions) {
+    this.inputs = new Map(agentInputs(o.config).map((i) => [i.name, i]));
+    this.idleMs = o.idleMs ?? 5000;
+    this.batchMs = o.batchMs ?? 1000;
+    this.batchLines = o.batchLines ?? 5000;
+    this.correlator = new Correlator({ ...o.settings, appClients: this.appClients }, newStats());
+  }
+
+  async start(): Promise<void> {
+    const a = this.o.config.agent;
+    this.store = await CheckpointStore.open(a.state_dir);
+    this.tailer = new Tailer({
+      inputs: [...this.inputs.values()].map((i) => ({ name: i.name, paths: i.paths })),
+      store: this.store,
+      startAt: a.start_at,
+      maxRecordBytes: a.max_record_bytes,
+    });
+    for (const ev of ['opened', 'rotated', 'truncated', 'closed', 'oversize'] as const)
+      this.tailer.on(ev, (e: { path: string; identity: FileIdentity }) => {
+        this.o.log.info({ event: ev, path: e.path }, `input file ${ev}`);
+        if (ev === 'truncated' || ev === 'closed') this.retire(inodeKey(e.identity));
+      });
+    this.tailer.on('failed', (e: unknown) => this.o.log.error({ err: e }, 'input reader failed'));
+    this.tailer.start();
+    this.loop = this.run();
+  }
+
+  /** SIGTERM: stop reading, send what was decided, checkpoint, close. Undecided errors are decided after the restart. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.tailer?.stop();
+    await this.loop;
+    await this.store?.flush();
+    await this.o.sink.close();
+  }
+
+  private async run(): Promise<void> {
+    const records = this.tailer!.records()[Symbol.asyncIterator]();
+    let next = records.next();
+    while (!this.stopping) {
+      const lines: TailRecord[] = [];
+      const docs: OutDoc[] = [];
+      // one timer per turn: the turn ends when it fires or when the batch is full
+      const timeUp = sleep(this.batchMs);
+      while (lines.length < this.batchLines) {
+        const r = await Promise.race([next, timeUp]);
+        if (r === undefined) break; // the turn's time is up; `next` stays pending for the next turn
+        if (r.done) {
+          this.stopping = true;
+          break;
+        }
+        next = records.next();
+        lines.push(r.value);
+        this.line(r.value, docs);
+      }
+      this.turn(docs);
+      await this.send(docs, lines);
+    }
+  }
+
+  /** One line of a tailed file: decoded, its records queued in the merge, their documents collected. */
+  private line(r: TailRecord, docs: OutDoc[]): void {
+    const f = this.fileOf(r);
+    f.lastLine = this.lastLineAt = Date.now();
+    if (f.idle) {
+      f.idle = false;
+      this.merger.setIdle(f.source, false);
+    }
+    this.o.metrics.linesRead.inc({ input: f.input.name });
+    if (r.cutBytes) this.o.metrics.parseFailures.inc({ input: f.input.name, reason: 'too_long' });
+    for (const out of f.decoder.push({ text: r.text, offset: r.offset, lineNo: 0 })) this.record(f, out, docs);
+  }
+
+  private record(f: OpenFile, rec: OutRecord, docs: OutDoc[]): void {
+    this.o.metrics.recordsRead.inc({ input: f.input.name, kind: rec.kind });
+    if (rec.issue) this.o.metrics.parseFailures.inc({ input: f.input.name, reason: rec.issue.code });
+    if (this.o.config.agent.index_records)
+      docs.push(toOutDoc('goneaway.records', this.namespace(), this.ids, rec.doc, rec.kind));
+    const sr: SourcedRecord = { rec, kind: f.input.kind, server: f.input.server };
+    const time = orderTime(sr);
+    if (time === undefined) return;
+    if (time > this.newest) this.newest = time;
+    this.merger.push(f.source, { ...sr, time, file: f });
+  }
+
+  /** Idle inputs, the merge, the watermark, and the events that became final. */
+  private turn(docs: OutDoc[]): void {
+    const now = Date.now();
+    this.lastTurn = now;
+    let allIdle = true;
+    for (const f of this.files.values()) {
+      if (!f.idle && now - f.lastLine >= this.idleMs) {
+        f.idle = true;
+        // a record still being assembled is complete once its file went quiet
+        for (const out of f.decoder.flush()) this.record(f, out, docs);
+        this.merger.setIdle(f.source, true);
+      }
+      allIdle &&= f.idle;
+    }
+    for (const m of this.merger.release()) {
+      this.correlator.push(m);
+      if (m.time > this.watermark) this.watermark = m.time;
+    }
+    if (allIdle && this.newest > -Infinity)
+      this.watermark = Math.max(this.watermark, this.newest + (now - this.lastLineAt));
+    if (this.watermark === -Infinity) return;
+    this.o.metrics.watermark.set(this.watermark / 1000);
+    for (const ev of this.correlator.advance(this.watermark)) docs.push(this.verdict(ev));
+  }
+
+  private verdict(ev: VerdictEvent): OutDoc {
+    const ga = ev.goneaway;
+    this.o.metrics.verdicts.inc({ cause: ga.cause, kind: ga.kind });
+    return toOutDoc('goneaway.verdicts', this.namespace(), this.ids, ev, ga.kind);
+  }
+
+  /** Sends a turn's documents; once acknowledged, its lines are, and the checkpoints move up to the holds. */
+  private async send(docs: OutDoc[], lines: TailRecord[]): Promise<void> {
+    this.pending = docs.length;
+    if (docs.length) {
+      const ack = await this.o.sink.write(docs);
+      this.o.metrics.bulkItems.inc({ outcome: 'indexed' }, ack.indexed);
+      this.o.metrics.bulkItems.inc({ outcome: 'present' }, ack.present);
+      this.o.metrics.bulkItems.inc({ outcome: 'dead_lettered' }, ack.deadLettered);
+      this.o.metrics.bulkItems.inc({ outcome: 'retried' }, ack.retried);
+    }
+    this.pending = 0;
+    this.lastAck = Date.now();
+    this.o.metrics.lastAck.set(this.lastAck / 1000);
+    const store = this.store!;
+    for (const l of lines) store.ack(l.identity, l.offset);
+    const held = this.correlator.heldPositions();
+    for (const f of this.files.values()) {
+      store.hold(f.identity, least(f.decoder.pendingOffset, this.merger.head(f.source)?.rec.offset, held.get(f.path)));
+    }
+    await store.flush();
+  }
+
+  private fileOf(r: TailRecord): OpenFile {
+    const key = inodeKey(r.identity);
+    let f = this.files.get(key);
+    if (f) return f;
+    const input = this.inputs.get(r.input)!;
+    const decoder = new FileDecoder(input.kind, r.path, this.o.contextFor(input), newCounts(r.path, input.kind));
+    const source = this.merger.addSource(input.rank);
+    f = { key, identity: r.identity, input, path: r.path, decoder, source, lastLine: Date.now(), idle: false };
+    if (input.clients) this.appClients.set(r.path, input.clients);
+    // the documents' file identity: the hash of its first line (src/sinks/doc-id.ts), as the CLI computes it
+    this.ids.add(r.path, r.path);
+    this.files.set(key, f);
+    return f;
+  }
+
+  /** A file truncated or closed: it no longer holds the merge; a truncated one starts a new decoder. */
+  private retire(key: string): void {
+    const f = this.files.get(key);
+    if (!f) return;
+    this.files.delete(key);
+    this.merger.finish(f.source);
+  }
+
+  private namespace(): string {
+    return this.o.config.output.elasticsearch?.namespace ?? 'default';
+  }
+}
+
+const sleep = (ms: number): Promise<undefined> => new Promise((r) => setTimeout(() => r(undefined), ms));
+
+/** the smallest of the positions that are set */
+function least(...xs: Array<number | undefined>): number | undefined {
+  let m: number | undefined;
+  for (const x of xs) if (x !== undefined && (m === undefined || x < m)) m = x;
+  return m;
+}
