@@ -236,9 +236,9 @@ export class Correlator {
     for (const s of normal) {
       if (!mayBeServerClosed(store, s, cfg)) continue;
       const d = decideSession(store, s, cfg);
-      if (d.verdict.cause === 'unknown') continue;
+      // reported or not, the session leaves with its thread: no later session maps to that thread
       applyClaims(d.claims);
-      leave(s, d.verdict);
+      if (d.verdict.cause !== 'unknown') leave(s, d.verdict);
     }
     store.evictContext(cutoff, final ? Infinity : watermark - 2 * this.horizon);
     if (final) release(store.left.drain());
