@@ -35,8 +35,14 @@ export interface RecordSources {
 function* timed(records: Iterable<SourcedRecord>, stats: CorrelateStats): Generator<Timed> {
   for (const r of records) {
     const time = orderTime(r);
-    if (time !== undefined) yield { ...r, time };
-    else if (r.rec.kind !== 'unparsed') stats.untimed++;
+    if (time === undefined) {
+      if (r.rec.kind !== 'unparsed') stats.untimed++;
+      continue;
+    }
+    // the record object itself carries its time (one object per line: the hot path of `correlate`)
+    const t = r as Timed;
+    t.time = time;
+    yield t;
   }
 }
 
@@ -61,7 +67,8 @@ export function* correlateSources(
   const c = new Correlator(cfg, stats);
   for (const r of mergeSources(src, stats)) {
     c.push(r);
-    yield* c.advance(r.time);
+    const events = c.advance(r.time);
+    if (events.length) yield* events;
   }
   yield* c.finish();
 }
@@ -72,13 +79,13 @@ function* fileRecords(
   server: string,
   input: CorrelateInput,
   stats: CorrelateStats,
-): Generator<SourcedRecord> {
+): Generator<Timed> {
   const counts = newCounts(path, kind);
   stats.files.push(counts);
   for (const rec of parseFile(path, kind, input.ctxOf?.(path) ?? input.ctx, counts, {
     onProgress: input.onProgress?.(path),
   }))
-    yield { rec, kind, server };
+    yield { rec, kind, server, time: 0 } satisfies Timed; // `time` set by `timed` (one object shape)
 }
 
 /** The records of the files of `input`, read as they are consumed (counted in `stats.files`). */

@@ -56,6 +56,9 @@ export function orderTime(r: SourcedRecord): number | undefined {
   return tt !== undefined && tt > 0 ? rec.t + tt : rec.t;
 }
 
+/** what `advance` returns when nothing was decided (it is called once per record) */
+const NONE: readonly VerdictEvent[] = Object.freeze([]);
+
 export class Correlator {
   private readonly store = new Store();
   private readonly queue: ErrorQueue;
@@ -78,9 +81,10 @@ export class Correlator {
     this.horizon = cfg.maxLag + 2 * cfg.skew + cfg.settle + RETRY_AFTER + 2000;
   }
 
-  /** Adds one record to the window. Unparsed records are skipped, records without a time counted. */
-  push(r: SourcedRecord): void {
-    const time = orderTime(r);
+  /** Adds one record to the window. Unparsed records are skipped, records without a time counted.
+   *  `time`, when given, is the record's `orderTime` (the batch merge has it already). */
+  push(r: SourcedRecord & { time?: number }): void {
+    const time = r.time ?? orderTime(r);
     if (time === undefined) {
       if (r.rec.kind !== 'unparsed') this.stats.untimed++;
       return;
@@ -94,12 +98,12 @@ export class Correlator {
 
   /** No record older than `watermark` will be pushed: takes the decisions due before it; returns every event
    *  decided since the last call. */
-  advance(watermark: number): VerdictEvent[] {
+  advance(watermark: number): readonly VerdictEvent[] {
     // the ticks would never end (window trimming is due every EVICT_EVERY): the end of input is finish()
     if (!Number.isFinite(watermark))
       throw new RangeError(`advance(${watermark}): a watermark is a time; call finish()`);
     if (this.tick !== -Infinity) this.runTicks(watermark);
-    return this.out.splice(0);
+    return this.out.length ? this.out.splice(0) : NONE;
   }
 
   /** End of input: every error still waiting is decided now, every closure in the window reported. */
@@ -232,9 +236,9 @@ export class Correlator {
     for (const s of normal) {
       if (!mayBeServerClosed(store, s, cfg)) continue;
       const d = decideSession(store, s, cfg);
-      if (d.verdict.cause === 'unknown') continue;
+      // reported or not, the session leaves with its thread: no later session maps to that thread
       applyClaims(d.claims);
-      leave(s, d.verdict);
+      if (d.verdict.cause !== 'unknown') leave(s, d.verdict);
     }
     store.evictContext(cutoff, final ? Infinity : watermark - 2 * this.horizon);
     if (final) release(store.left.drain());

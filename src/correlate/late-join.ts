@@ -21,7 +21,7 @@ import { decideSession } from './rules.js';
 import type { Store } from './store.js';
 import type { AppError, Session, Thread, Verdict } from './model.js';
 import type { CorrelateSettings } from './settings.js';
-import { applyClaims } from './claims.js';
+import { applyClaims, threadFacts } from './claims.js';
 export interface LateMatch {
   verdict: Verdict;
   session: Session;
@@ -55,7 +55,12 @@ export function lateJoin(store: Store, e: AppError, cfg: CorrelateSettings): Lat
     pool.push({ s: r.s, r });
   let chosen: { s: Session; r: Remembered | undefined; v: Verdict } | undefined;
   for (const c of pool) {
-    const v = c.r ? c.r.v : decideSession(store, c.s, cfg, e).verdict;
+    let v = c.r?.v;
+    if (!v) {
+      const d = decideSession(store, c.s, cfg, e);
+      applyClaims(threadFacts(d.claims));
+      v = d.verdict;
+    }
     if (v.cause !== 'unknown') {
       chosen = { ...c, v };
       break;

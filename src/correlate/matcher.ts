@@ -12,7 +12,7 @@ import { DOWN_DETECTION, decideSession, fmtMs, mayBeServerClosed } from './rules
 import type { Store } from './store.js';
 import { TERMINATOR_OF, type AppError, type Cause, type Session, type Thread, type Verdict } from './model.js';
 import type { CorrelateSettings } from './settings.js';
-import { applyClaims } from './claims.js';
+import { applyClaims, threadFacts } from './claims.js';
 
 export interface Match {
   verdict: Verdict;
@@ -102,7 +102,11 @@ export function matchError(store: Store, e: AppError, cfg: CorrelateSettings): M
     };
     const scored = atError
       .filter((s) => mayFit(s) && (mayBeServerClosed(store, s, cfg) || e.code === '1153' || e.code === '4031'))
-      .map((s) => ({ s, v: decideSession(store, s, cfg, e).verdict }))
+      .map((s) => {
+        const d = decideSession(store, s, cfg, e);
+        applyClaims(threadFacts(d.claims));
+        return { s, v: d.verdict };
+      })
       .filter(
         (x) =>
           x.v.cause !== 'unknown' &&
