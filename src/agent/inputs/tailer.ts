@@ -10,54 +10,15 @@
  */
 import { EventEmitter } from 'node:events';
 import { closeSync, type FSWatcher } from 'node:fs';
-import type { CheckpointStore } from '../checkpoints.js';
 import { ByteQueue } from './byte-queue.js';
 import { expand, watchDirs } from './discover.js';
 import { FINGERPRINT_BYTES, identityOf, inodeKey, openReadOnly, statFd, type FileIdentity } from './identity.js';
 import type { SplitLine } from './line-splitter.js';
 import { findInDir, positionsByContent, startPosition, type StartReason } from './start-position.js';
+import type { FileEvent, TailerOptions, TailRecord } from './types.js';
 import { READ_CHUNK, TrackedFile } from './tracked-file.js';
 
-export interface TailRecord {
-  input: string;
-  identity: FileIdentity;
-  path: string;
-  /** byte offset of the line's first byte in the file */
-  offset: number;
-  /** the line without its newline */
-  text: string;
-  /** set when the line was longer than max_record_bytes: how many bytes were cut off its end */
-  cutBytes?: number;
-}
-
-export interface InputSpec {
-  name: string;
-  /** paths or globs */
-  paths: string[];
-}
-
-export interface TailerOptions {
-  inputs: InputSpec[];
-  store: CheckpointStore;
-  /** for files already present on the agent's first run (no checkpoints yet); default `end` */
-  startAt?: 'beginning' | 'end';
-  maxRecordBytes?: number;
-  /** bound of the queue between reading and the consumer, in bytes of line text */
-  queueMaxBytes?: number;
-  /** how often globs are expanded again and files looked at without a watch event */
-  pollMs?: number;
-  /** a renamed-away or deleted file is closed after this long without new bytes */
-  closeInactiveMs?: number;
-}
-
-export interface FileEvent {
-  input: string;
-  path: string;
-  identity: FileIdentity;
-  offset: number;
-  reason?: StartReason;
-  cutBytes?: number;
-}
+export type { FileEvent, InputSpec, TailerOptions, TailRecord } from './types.js';
 
 /** Bytes read from one file before the others get their turn. */
 const BUDGET = 4 * READ_CHUNK;
