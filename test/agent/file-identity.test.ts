@@ -68,3 +68,36 @@ test('a copy of a file already read starts where the original was, and is not re
     Array.from({ length: 50 }, (_, i) => String(100 + i)),
   );
 });
+
+test('two logs that start with the same 1 KiB header are two files, both read in full', async () => {
+  const dir = tmp('header');
+  const header = `# banner ${'='.repeat(1200)}\n`;
+  writeFileSync(path.join(dir, 'one.log'), header + lines('one', 50));
+  const store = await CheckpointStore.open(path.join(dir, '.state'));
+  const t = new Tailer({ inputs: [{ name: 'in', paths: [path.join(dir, '*.log')] }], store, startAt: 'beginning' });
+  const want = new Set([`one 49 ${'q'.repeat(30)}`, `two 49 ${'q'.repeat(30)}`]);
+  const collecting = collectUntil(t.start(), store, () => want);
+  writeFileSync(path.join(dir, 'two.log'), header + lines('two', 50));
+  const got = await collecting;
+  await t.stop();
+  assert.equal(got.filter((r) => r.text.startsWith('two ')).length, 50);
+  assert.equal(got.filter((r) => r.text.startsWith('one ')).length, 50);
+});
+
+test('after a restart, a new log with the same header as a checkpointed one is read from its beginning', async () => {
+  const dir = tmp('header-restart');
+  const header = `# banner ${'='.repeat(1200)}\n`;
+  const state = path.join(dir, '.state');
+  writeFileSync(path.join(dir, 'a.log'), header + lines('a', 100));
+  await firstRun(path.join(dir, '*.log'), state);
+  writeFileSync(path.join(dir, 'b.log'), header + lines('b', 10));
+  const { got, opened } = await secondRun(path.join(dir, '*.log'), state, `b 9 ${'q'.repeat(30)}`);
+  assert.deepEqual(
+    opened.map((e) => [path.basename(e.path), e.reason]),
+    [
+      ['a.log', 'checkpoint'],
+      ['b.log', 'beginning'],
+    ],
+  );
+  assert.equal(got.filter((r) => r.text.startsWith('b ')).length, 10);
+});
