@@ -17,6 +17,7 @@ import {
   identityOf,
   inodeKey,
   openReadOnly,
+  sameContent,
   sameTail,
   statFd,
   type FileIdentity,
@@ -217,15 +218,17 @@ export class Tailer extends EventEmitter {
 
   /**
    * Same first 1 KiB as an open file, and the same bytes at the end of the shorter of the two: a copy (two
-   * logs that merely start with the same header differ there). An original truncated meanwhile has nothing
-   * left to compare: the copy waits for the truncation to be seen, then is read from where the original was.
+   * logs that merely start with the same header differ there). An original truncated meanwhile (it no longer
+   * starts with its fingerprinted bytes) has nothing left to compare: the copy waits for the truncation to be
+   * seen, then is read from where the original was.
    */
   private isCopyOfOpenFile(fd: number, id: FileIdentity, size: number): boolean {
     if (id.fingerprintBytes < FINGERPRINT_BYTES) return false;
     for (const tf of this.files.values()) {
-      if (tf.identity.fingerprint === id.fingerprint && sameTail(fd, tf.fd, Math.min(size, statFd(tf.fd).size))) {
-        return true;
-      }
+      if (tf.identity.fingerprint !== id.fingerprint) continue;
+      // truncated since it was last looked at: wait for truncated() to place the copy
+      if (!sameContent(tf.fd, tf.identity)) return true;
+      if (sameTail(fd, tf.fd, Math.min(size, statFd(tf.fd).size))) return true;
     }
     return false;
   }
