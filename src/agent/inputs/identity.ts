@@ -78,3 +78,12 @@ export function identityOf(fd: number, st: FdStat = statFd(fd)): FileIdentity {
 export function sameContent(fd: number, id: FileIdentity): boolean {
   return fingerprintOf(fd, id.fingerprintBytes) === id.fingerprint;
 }
+
+/** Do `a` and `b` hold the same FINGERPRINT_BYTES bytes just before `end` (true when end is within the head)? */
+export function sameTail(a: number, b: number, end: number): boolean {
+  if (end <= FINGERPRINT_BYTES) return true;
+  const len = FINGERPRINT_BYTES;
+  const ba = Buffer.alloc(len);
+  const bb = Buffer.alloc(len);
+  return readSync(a, ba, 0, len, end - len) === len && readSync(b, bb, 0, len, end - len) === len && ba.equals(bb);
+}

@@ -20,12 +20,29 @@ export interface StartAt {
   reason: StartReason;
 }
 
+/** Where a file's content was read up to, by the fingerprint of its first bytes. */
+export type ReadPositions = Map<string, { offset: number; path: string }>;
+
+/**
+ * Is `candidate` named like a rotated copy of `original` (same directory, name extending it:
+ * haproxy.log.1, haproxy.log-20261206)? Two logs can share their first 1 KiB (a long banner): only a file
+ * named like a copy is taken for one, so a different log is never started in its middle.
+ */
+export function namedLikeCopy(candidate: string, original: string): boolean {
+  return (
+    path.dirname(candidate) === path.dirname(original) &&
+    path.basename(candidate).startsWith(path.basename(original)) &&
+    candidate !== original
+  );
+}
+
 export function startPosition(
+  filePath: string,
   fd: number,
   id: FileIdentity,
   size: number,
   store: CheckpointStore,
-  copiedFrom: ReadonlyMap<string, number>,
+  copiedFrom: ReadPositions,
   initial: 'beginning' | 'end' | undefined,
 ): StartAt {
   const cp = store.get(id);
@@ -33,16 +50,18 @@ export function startPosition(
     return { offset: cp.offset, reason: 'checkpoint' };
   }
   const copied = id.fingerprintBytes === FINGERPRINT_BYTES ? copiedFrom.get(id.fingerprint) : undefined;
-  if (copied !== undefined) return { offset: Math.min(copied, size), reason: 'copy' };
+  if (copied && namedLikeCopy(filePath, copied.path)) return { offset: Math.min(copied.offset, size), reason: 'copy' };
   if (cp) return { offset: 0, reason: 'reused-inode' };
   if (initial === 'end') return { offset: endOfLastLine(fd, size), reason: 'end' };
   return { offset: 0, reason: 'beginning' };
 }
 
 /** Positions reached in files by full fingerprint, from the checkpoints (a copy's original read before). */
-export function positionsByContent(checkpoints: readonly Checkpoint[]): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const cp of checkpoints) if (cp.fingerprintBytes === FINGERPRINT_BYTES) m.set(cp.fingerprint, cp.offset);
+export function positionsByContent(checkpoints: readonly Checkpoint[]): ReadPositions {
+  const m: ReadPositions = new Map();
+  for (const cp of checkpoints) {
+    if (cp.fingerprintBytes === FINGERPRINT_BYTES) m.set(cp.fingerprint, { offset: cp.offset, path: cp.path });
+  }
   return m;
 }
 
@@ -97,7 +116,8 @@ export function findInDir(
     try {
       const st = statFd(fd);
       const key = inodeKey(st);
-      const sameInode = want.ino === undefined || (st.dev === want.dev && st.ino === want.ino);
+      // by inode: any name (renamed while stopped); by content: only a name like a rotated copy's
+      const sameInode = want.ino === undefined ? namedLikeCopy(p, file) : st.dev === want.dev && st.ino === want.ino;
       found =
         st.isFile &&
         !skip.has(key) &&

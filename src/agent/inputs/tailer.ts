@@ -10,54 +10,30 @@
  */
 import { EventEmitter } from 'node:events';
 import { closeSync, type FSWatcher } from 'node:fs';
-import type { CheckpointStore } from '../checkpoints.js';
 import { ByteQueue } from './byte-queue.js';
 import { expand, watchDirs } from './discover.js';
-import { FINGERPRINT_BYTES, identityOf, inodeKey, openReadOnly, statFd, type FileIdentity } from './identity.js';
+import {
+  FINGERPRINT_BYTES,
+  identityOf,
+  inodeKey,
+  openReadOnly,
+  sameContent,
+  sameTail,
+  statFd,
+  type FileIdentity,
+} from './identity.js';
 import type { SplitLine } from './line-splitter.js';
-import { findInDir, positionsByContent, startPosition, type StartReason } from './start-position.js';
+import {
+  findInDir,
+  positionsByContent,
+  startPosition,
+  type ReadPositions,
+  type StartReason,
+} from './start-position.js';
+import type { FileEvent, TailerOptions, TailRecord } from './types.js';
 import { READ_CHUNK, TrackedFile } from './tracked-file.js';
 
-export interface TailRecord {
-  input: string;
-  identity: FileIdentity;
-  path: string;
-  /** byte offset of the line's first byte in the file */
-  offset: number;
-  /** the line without its newline */
-  text: string;
-  /** set when the line was longer than max_record_bytes: how many bytes were cut off its end */
-  cutBytes?: number;
-}
-
-export interface InputSpec {
-  name: string;
-  /** paths or globs */
-  paths: string[];
-}
-
-export interface TailerOptions {
-  inputs: InputSpec[];
-  store: CheckpointStore;
-  /** for files already present on the agent's first run (no checkpoints yet); default `end` */
-  startAt?: 'beginning' | 'end';
-  maxRecordBytes?: number;
-  /** bound of the queue between reading and the consumer, in bytes of line text */
-  queueMaxBytes?: number;
-  /** how often globs are expanded again and files looked at without a watch event */
-  pollMs?: number;
-  /** a renamed-away or deleted file is closed after this long without new bytes */
-  closeInactiveMs?: number;
-}
-
-export interface FileEvent {
-  input: string;
-  path: string;
-  identity: FileIdentity;
-  offset: number;
-  reason?: StartReason;
-  cutBytes?: number;
-}
+export type { FileEvent, InputSpec, TailerOptions, TailRecord } from './types.js';
 
 /** Bytes read from one file before the others get their turn. */
 const BUDGET = 4 * READ_CHUNK;
@@ -68,7 +44,7 @@ export class Tailer extends EventEmitter {
   private readonly files = new Map<string, TrackedFile>();
   /** closed files whose checkpoint is dropped once all their records are acknowledged */
   private readonly closedIds = new Map<string, FileIdentity>();
-  private readonly copiedFrom: Map<string, number>;
+  private readonly copiedFrom: ReadPositions;
   private readonly buf = Buffer.allocUnsafe(READ_CHUNK);
   private readonly opts: Required<Omit<TailerOptions, 'store' | 'inputs'>>;
   private watchers: FSWatcher[] = [];
@@ -220,8 +196,8 @@ export class Tailer extends EventEmitter {
         return;
       }
       const id = identityOf(fd, st);
-      if (this.isCopyOfOpenFile(id)) return; // read through its original; see findCopy for after the truncation
-      const start = startPosition(fd, id, st.size, this.options.store, this.copiedFrom, initial);
+      if (this.isCopyOfOpenFile(fd, id, st.size)) return; // read through its original (see truncated())
+      const start = startPosition(p, fd, id, st.size, this.options.store, this.copiedFrom, initial);
       const tf = this.open(input, p, fd, id, start.offset, start.reason);
       kept = true;
       bound.set(p, tf);
@@ -240,9 +216,20 @@ export class Tailer extends EventEmitter {
     return tf;
   }
 
-  private isCopyOfOpenFile(id: FileIdentity): boolean {
+  /**
+   * Same first 1 KiB as an open file, and the same bytes at the end of the shorter of the two: a copy (two
+   * logs that merely start with the same header differ there). An original truncated meanwhile (it no longer
+   * starts with its fingerprinted bytes) has nothing left to compare: the copy waits for the truncation to be
+   * seen, then is read from where the original was.
+   */
+  private isCopyOfOpenFile(fd: number, id: FileIdentity, size: number): boolean {
     if (id.fingerprintBytes < FINGERPRINT_BYTES) return false;
-    for (const tf of this.files.values()) if (tf.identity.fingerprint === id.fingerprint) return true;
+    for (const tf of this.files.values()) {
+      if (tf.identity.fingerprint !== id.fingerprint) continue;
+      // truncated since it was last looked at: wait for truncated() to place the copy
+      if (!sameContent(tf.fd, tf.identity)) return true;
+      if (sameTail(fd, tf.fd, Math.min(size, statFd(tf.fd).size))) return true;
+    }
     return false;
   }
 
@@ -309,7 +296,7 @@ export class Tailer extends EventEmitter {
     tf.restart();
     this.options.store.track(tf.identity, tf.path, 0);
     if (old.fingerprintBytes < FINGERPRINT_BYTES) return false;
-    this.copiedFrom.set(old.fingerprint, pos);
+    this.copiedFrom.set(old.fingerprint, { offset: pos, path: tf.path });
     const content = { fingerprint: old.fingerprint, fingerprintBytes: old.fingerprintBytes };
     const found = findInDir(tf.path, content, pos, new Set(this.files.keys()));
     if (!found) return false;

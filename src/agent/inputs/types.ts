@@ -1,0 +1,45 @@
+/** What the agent's inputs hand out and take (src/agent/inputs/tailer.ts). */
+import type { CheckpointStore } from '../checkpoints.js';
+import type { FileIdentity } from './identity.js';
+import type { StartReason } from './start-position.js';
+
+export interface TailRecord {
+  input: string;
+  identity: FileIdentity;
+  path: string;
+  /** byte offset of the line's first byte in the file */
+  offset: number;
+  /** the line without its newline */
+  text: string;
+  /** set when the line was longer than max_record_bytes: how many bytes were cut off its end */
+  cutBytes?: number;
+}
+
+export interface InputSpec {
+  name: string;
+  /** paths or globs */
+  paths: string[];
+}
+
+export interface TailerOptions {
+  inputs: InputSpec[];
+  store: CheckpointStore;
+  /** for files already present on the agent's first run (no checkpoints yet); default `end` */
+  startAt?: 'beginning' | 'end';
+  maxRecordBytes?: number;
+  /** bound of the queue between reading and the consumer, in bytes of line text */
+  queueMaxBytes?: number;
+  /** how often globs are expanded again and files looked at without a watch event */
+  pollMs?: number;
+  /** a renamed-away or deleted file is closed after this long without new bytes */
+  closeInactiveMs?: number;
+}
+
+export interface FileEvent {
+  input: string;
+  path: string;
+  identity: FileIdentity;
+  offset: number;
+  reason?: StartReason;
+  cutBytes?: number;
+}
