@@ -112,6 +112,10 @@ export class Agent {
     this.loop = this.run();
   }
 
+  inputNames(): string[] {
+    return [...this.inputs.keys()];
+  }
+
   /** SIGTERM: stop reading, send what was decided, checkpoint, close. Undecided errors are decided after the restart. */
   async stop(): Promise<void> {
     this.stopping = true;

@@ -135,7 +135,7 @@ export function runCorrelate(files: string[], o: CorrelateOptions): number | Pro
     zoneGiven: (zones.global ?? cfg.timezone) !== undefined,
     haproxyFormats: haproxyFormats(o.logFormat ?? cfg.haproxy.log_format, haproxyConfig),
     appPatterns: compileAppPatterns(cfg.app.patterns),
-    redactSql: cfg.correlate.redact_sql,
+    redactSql: cfg.correlate.redact_sql ?? false,
   };
   // plain FILE arguments: kinds sniffed; a MySQL log must say its server as SERVER=FILE
   for (const f of files) {

@@ -8,6 +8,7 @@ import { runParse } from './parse-command.js';
 import { runValidate } from './validate-command.js';
 import { runCorrelate } from './correlate-command.js';
 import { runSetup } from './setup-command.js';
+import { runAgent } from './agent-command.js';
 
 const ES_NOT_INDEXED: ReadonlySet<string> = new Set(['GA_ERR_ES_UNAVAILABLE', 'GA_ERR_ES_REJECTED']);
 
@@ -114,6 +115,12 @@ export function buildProgram(): Command {
     .option('--kibana-objects <file>', 'the saved objects NDJSON to import (default: config/kibana/*.ndjson)')
     .option('--config <file>', 'goneaway config (YAML)')
     .action((o) => settle(runSetup(o)));
+
+  program
+    .command('agent')
+    .description('tail the logs, correlate as lines arrive, index records and verdicts (runs until SIGTERM)')
+    .option('--config <file>', 'goneaway config (YAML): the inputs, correlate.*, output.*, agent.*')
+    .action((o) => settle(runAgent(o)));
 
   return program;
 }

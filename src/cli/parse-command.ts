@@ -68,7 +68,7 @@ export function runParse(files: string[], o: ParseOptions): number | Promise<num
     zoneGiven: (zones.global ?? cfg.timezone) !== undefined,
     haproxyFormats: haproxyFormats(o.logFormat ?? cfg.haproxy.log_format, o.haproxyConfig ?? cfg.haproxy.config),
     appPatterns: compileAppPatterns(cfg.app.patterns),
-    redactSql: o.redact ?? cfg.correlate.redact_sql,
+    redactSql: o.redact ?? cfg.correlate.redact_sql ?? false,
   };
   const kindOf = (path: string): FileKind =>
     kindArg === 'auto' ? sniffFile(path, ctx).kind : (kindArg.replace('_', '-') as FileKind);

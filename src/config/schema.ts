@@ -79,7 +79,7 @@ export const agentSchema = z
     http: z
       .string()
       .refine((s) => isHostPort(s), {
-        message: 'not host:port; fix: write e.g. "127.0.0.1:9477" (or "[::1]:9477"), port 1-65535',
+        message: 'not host:port; fix: write e.g. "127.0.0.1:9477" (or "[::1]:9477"), port 0-65535',
       })
       .default('127.0.0.1:9477'),
   })
@@ -88,7 +88,8 @@ export const agentSchema = z
 
 function isHostPort(s: string): boolean {
   const m = /^(\[[0-9a-fA-F:.]+\]|[^:\s[\]]+):(\d{1,5})$/.exec(s);
-  return m !== null && Number(m[2]) >= 1 && Number(m[2]) <= 65535;
+  // port 0: any free port (tests, benchmarks); the one chosen is logged at start
+  return m !== null && Number(m[2]) <= 65535;
 }
 
 export const instanceSchema = z
@@ -163,7 +164,8 @@ export const configSchema = z
         max_error_lag: duration('max_error_lag').default('15m'),
         /** how long after an app error to wait for late lines (half-open sessions are logged at next use) */
         settle: duration('settle').default('5s'),
-        redact_sql: z.boolean().default(false),
+        /** replace SQL literals with `?`; unset: `parse`/`correlate` keep them, the agent redacts them */
+        redact_sql: z.boolean().optional(),
       })
       .strict()
       .default({}),

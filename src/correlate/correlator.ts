@@ -106,8 +106,15 @@ export class Correlator {
     return this.out.length ? this.out.splice(0) : NONE;
   }
 
-  /** End of input: every error still waiting is decided now, every closure in the window reported. */
+  /**
+   * End of input: every error still waiting is decided, every closure in the window reported. The errors
+   * are decided at the instants a stream that went on without new records would decide them, so a driver
+   * that never ends (the agent, whose watermark moves on with the clock) gives the same verdicts.
+   */
   finish(): VerdictEvent[] {
+    if (this.tick !== -Infinity)
+      for (let t = this.queue.nextTick(); Number.isFinite(t); t = this.queue.nextTick())
+        this.runTicks(Math.max(t, this.tick + TICK) + 1);
     this.decideReady(Infinity);
     this.evict(Infinity, true);
     return this.out.splice(0);

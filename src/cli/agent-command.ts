@@ -1,0 +1,157 @@
+/**
+ * `goneaway agent --config FILE`: the long-running form (README "goneaway agent"). Wires the config to the
+ * agent (src/agent/agent.ts): each input's parse context, the correlation settings, the output — the
+ * Elasticsearch bulk sink behind the on-disk spool, or size-rotated `_bulk` files under the state dir —, the
+ * pino logger on stderr, the metrics and health endpoint, and the signals: SIGTERM/SIGINT stop cleanly
+ * (exit 0 within 10 s), SIGHUP reloads the config and restarts the pipeline from its checkpoints.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Server } from 'node:http';
+import pino, { type Logger } from 'pino';
+import type { ParseContext } from '../../parsers/types.js';
+import { readHaproxySettings } from '../../parsers/haproxy/settings.js';
+import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { GoneawayError } from '../errors.js';
+import { Agent } from '../agent/agent.js';
+import { parseListen, startHttp } from '../agent/http.js';
+import type { AgentInput } from '../agent/inputs.js';
+import { createMetrics, type AgentMetrics } from '../agent/metrics.js';
+import { compileAppPatterns } from '../pipeline/app-patterns.js';
+import { SpoolingSink } from '../sinks/disk-spool.js';
+import { NdjsonFilesSink } from '../sinks/ndjson-files.js';
+import type { Sink } from '../sinks/sink.js';
+import { haproxyFormats, zoneFrom } from './common.js';
+import { esTarget, openSink } from './es-output.js';
+import { configZone } from './zones.js';
+
+export interface AgentOptions {
+  config?: string;
+}
+
+/** how long SIGTERM may take before the process gives up waiting (systemd's TimeoutStopSec is above it) */
+const STOP_WITHIN_MS = 9_000;
+
+/** a parse context per input: its zone (the input's config key, else the top-level one), formats, patterns */
+function contexts(cfg: Config): (input: AgentInput) => ParseContext {
+  const formats = haproxyFormats(cfg.haproxy.log_format, cfg.haproxy.config);
+  const patterns = compileAppPatterns(cfg.app.patterns);
+  return (input) => {
+    const own = configZone(cfg, input.kind, input.paths[0] ?? '', input.server || undefined);
+    const spec = own?.spec ?? cfg.timezone;
+    return {
+      zone: zoneFrom(spec, own?.spec !== undefined ? own.key : 'timezone'),
+      zoneGiven: spec !== undefined,
+      haproxyFormats: formats,
+      appPatterns: patterns,
+      // the agent indexes what it reads: SQL literals are redacted unless the config says otherwise
+      redactSql: cfg.correlate.redact_sql ?? true,
+    };
+  };
+}
+
+function output(cfg: Config, log: Logger): { sink: Sink; spool?: SpoolingSink } {
+  const es = esTarget(undefined, cfg, {});
+  if (!es) {
+    const dir = path.join(cfg.agent.state_dir, 'out');
+    log.info({ dir }, 'no output.elasticsearch: documents go to _bulk files under the state dir');
+    return { sink: new NdjsonFilesSink({ dir }) };
+  }
+  const spool = new SpoolingSink(openSink(es), {
+    dir: path.join(cfg.agent.state_dir, 'spool'),
+    maxBytes: cfg.agent.spool_max_bytes,
+    onError: (err) => log.warn({ err: String((err as Error)?.message ?? err) }, 'output unavailable, spooling'),
+  });
+  return { sink: spool, spool };
+}
+
+interface Running {
+  agent: Agent;
+  spool: SpoolingSink | undefined;
+}
+
+function start(cfg: Config, log: Logger, metrics: AgentMetrics): Running {
+  const { sink, spool } = output(cfg, log);
+  const agent = new Agent({
+    config: cfg,
+    settings: {
+      skew: cfg.correlate.clock_skew,
+      maxLag: cfg.correlate.max_error_lag,
+      settle: cfg.correlate.settle,
+      haproxySettings: cfg.haproxy.config ? readHaproxySettings(readFileSync(cfg.haproxy.config, 'utf8')) : undefined,
+    },
+    contextFor: contexts(cfg),
+    sink,
+    log,
+    metrics,
+  });
+  return { agent, spool };
+}
+
+export async function runAgent(o: AgentOptions): Promise<number> {
+  if (!o.config)
+    throw new GoneawayError('GA_ERR_ARGUMENT', 'the agent needs its config', {
+      key: '--config',
+      fix: 'goneaway agent --config /etc/goneaway/goneaway.yaml (see config/goneaway.example.yaml)',
+    });
+  const log = pino({ name: 'goneaway-agent' }, pino.destination(2));
+  const metrics = createMetrics();
+  let cfg = loadConfig(o.config);
+  let run = start(cfg, log, metrics);
+  const listen = parseListen(cfg.agent.http)!;
+  const server: Server = await startHttp(listen, metrics, {
+    lastRead: () => run.agent.lastTurn,
+    lastAck: () => run.agent.lastAck,
+    pending: () => run.agent.pending,
+  });
+  const addr = server.address();
+  log.info({ http: typeof addr === 'object' && addr ? `${addr.address}:${addr.port}` : cfg.agent.http }, 'listening');
+  const spoolGauge = setInterval(() => metrics.spoolBytes.set(run.spool?.spooledBytes ?? 0), 1000);
+  spoolGauge.unref();
+  await run.agent.start();
+  log.info({ inputs: run.agent.inputNames() }, 'agent started');
+
+  let busy: Promise<void> = Promise.resolve();
+  const done = new Promise<number>((resolve) => {
+    const stop = (signal: string) => {
+      log.info({ signal }, 'stopping: flushing and checkpointing');
+      const timer = setTimeout(() => {
+        log.error('stop took too long; exiting (positions not yet saved are read again at the next start)');
+        resolve(1);
+      }, STOP_WITHIN_MS);
+      busy = busy
+        .then(() => run.agent.stop())
+        .then(() => {
+          clearTimeout(timer);
+          clearInterval(spoolGauge);
+          server.close();
+          log.info('stopped');
+          resolve(0);
+        });
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.on('SIGHUP', () => {
+      busy = busy.then(async () => {
+        let next: Config;
+        try {
+          next = loadConfig(o.config);
+        } catch (e) {
+          log.error(
+            { err: String((e as Error).message) },
+            'SIGHUP: the new config is invalid; keeping the running one',
+          );
+          return;
+        }
+        log.info('SIGHUP: reloading the config; restarting from the checkpoints');
+        await run.agent.stop();
+        cfg = next;
+        run = start(cfg, log, metrics);
+        await run.agent.start();
+        log.info({ inputs: run.agent.inputNames() }, 'agent restarted');
+      });
+    });
+  });
+  return done;
+}

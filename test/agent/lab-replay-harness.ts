@@ -1,0 +1,178 @@
+/**
+ * What the agent's end-to-end tests share: the recording Elasticsearch stand-in, a replay of a bundled
+ * lab scenario into fresh log files, the agent as a child process, and batch `correlate`'s events on the
+ * same files (the reference the indexed verdicts must equal).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import { createServer } from 'node:net';
+import * as path from 'node:path';
+import { BIN, ROOT } from '../cli/paths.js';
+
+export const STUB = path.resolve(ROOT, '../shared/tools/es-stub.mjs');
+export const LAB = path.join(ROOT, 'examples/lab/13_mixed');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Stub {
+  url: string;
+  proc: ChildProcess;
+  docs(): Promise<Array<{ _index: string; _id: string; _source: any }>>;
+  command(what: 'mode' | 'down', body: object): Promise<void>;
+  stop(): void;
+}
+
+export async function startStub(): Promise<Stub> {
+  const port = await freePort();
+  const proc = spawn(process.execPath, [STUB, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    proc.once('exit', (c) => reject(new Error(`es-stub exited (${c})`)));
+    proc.stdout!.on('data', (d: Buffer) => {
+      if (d.toString().includes('listening')) resolve();
+    });
+  });
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    proc,
+    async docs() {
+      const text = await (await fetch(`${url}/_stub/docs`)).text();
+      return text
+        .split('\n')
+        .filter((l) => l)
+        .map((l) => JSON.parse(l));
+    },
+    async command(what, body) {
+      await fetch(`${url}/_stub/${what}`, { method: 'POST', body: JSON.stringify(body) });
+    },
+    stop() {
+      proc.kill('SIGKILL');
+    },
+  };
+}
+
+export interface Scenario {
+  dir: string;
+  logs: string;
+  state: string;
+  config: string;
+  /** the scenario's files: name in the lab → path being written */
+  files: Map<string, string>;
+}
+
+/** A fresh directory with empty log files and a config naming them (as the lab's correlate does). */
+export function scenario(esUrl: string | undefined, extra: Record<string, unknown> = {}): Scenario {
+  const dir = fs.mkdtempSync(path.join(fs.realpathSync(require_tmp()), 'ga-agent-'));
+  const logs = path.join(dir, 'logs');
+  const state = path.join(dir, 'state');
+  fs.mkdirSync(logs);
+  const names = [
+    'haproxy.log',
+    'replica1-error.log',
+    'replica2-error.log',
+    'replica1-general.log',
+    'replica2-general.log',
+    'app-php.log',
+    'app-node.log',
+    'app-python.log',
+  ];
+  const files = new Map(names.map((n) => [n, path.join(logs, n)]));
+  for (const f of files.values()) fs.writeFileSync(f, '');
+  const cfg = {
+    timezone: 'UTC',
+    haproxy: { files: [files.get('haproxy.log')], config: path.join(LAB, 'haproxy.cfg') },
+    mysql: {
+      instances: ['replica1', 'replica2'].map((s) => ({
+        server: s,
+        error_log: files.get(`${s}-error.log`),
+        general_log: files.get(`${s}-general.log`),
+      })),
+    },
+    app: { files: ['app-php.log', 'app-node.log', 'app-python.log'].map((n) => files.get(n)) },
+    agent: { state_dir: state, start_at: 'beginning', http: '127.0.0.1:0', ...extra },
+    ...(esUrl ? { output: { elasticsearch: { hosts: [esUrl], max_retry_time: '2s' } } } : {}),
+  };
+  const config = path.join(dir, 'goneaway.json');
+  fs.writeFileSync(config, JSON.stringify(cfg, null, 1));
+  return { dir, logs, state, config, files };
+}
+
+function require_tmp(): string {
+  return process.env.TMPDIR ?? '/tmp';
+}
+
+/**
+ * Appends the lab files' lines to the scenario's files in `chunks` rounds, every file a little each
+ * round (so HAProxy, MySQL and the apps interleave as on a live host), pausing `pauseMs()` between.
+ */
+export async function replay(sc: Scenario, chunks: number, pauseMs: () => number): Promise<void> {
+  const src = [...sc.files.keys()].map((n) => ({
+    n,
+    lines: fs.readFileSync(path.join(LAB, n), 'utf8').split(/(?<=\n)/),
+  }));
+  for (let c = 0; c < chunks; c++) {
+    for (const { n, lines } of src) {
+      const from = Math.floor((lines.length * c) / chunks);
+      const to = Math.floor((lines.length * (c + 1)) / chunks);
+      if (to > from) fs.appendFileSync(sc.files.get(n)!, lines.slice(from, to).join(''));
+    }
+    await new Promise((r) => setTimeout(r, pauseMs()));
+  }
+}
+
+export function startAgent(sc: Scenario): ChildProcess {
+  return spawn(process.execPath, [BIN, 'agent', '--config', sc.config], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, TZ: 'UTC' },
+  });
+}
+
+export async function exited(p: ChildProcess, ms: number): Promise<number | null | 'timeout'> {
+  if (p.exitCode !== null) return p.exitCode;
+  return new Promise((resolve) => {
+    const t = setTimeout(() => resolve('timeout'), ms);
+    p.once('exit', (code) => {
+      clearTimeout(t);
+      resolve(code);
+    });
+  });
+}
+
+/** batch `goneaway correlate` on the scenario's files, as NDJSON events */
+export function batchEvents(sc: Scenario): any[] {
+  const r = spawnSync(process.execPath, [BIN, 'correlate', '--config', sc.config, '--format', 'ndjson'], {
+    encoding: 'utf8',
+    env: { ...process.env, TZ: 'UTC' },
+    maxBuffer: 64 << 20,
+  });
+  if (r.status !== 0) throw new Error(`correlate exited ${r.status}: ${r.stderr}`);
+  return r.stdout
+    .split('\n')
+    .filter((l) => l)
+    .map((l) => JSON.parse(l));
+}
+
+/** what must be equal between batch and agent: one key per event, with its verdict */
+export function verdictKey(ev: any): string {
+  const g = ev.goneaway;
+  return [g.kind, ev.log?.file?.path, ev.log?.offset, g.cause, g.terminated_by, g.confidence].join('|');
+}
+
+export async function waitFor<T>(f: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v !== undefined) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
