@@ -116,7 +116,7 @@ export class Agent {
     return [...this.inputs.keys()];
   }
 
-  /** SIGTERM: stop reading, send what was decided, checkpoint, close. Undecided errors are decided after the restart. */
+  /** SIGTERM: stop reading, send what was decided, checkpoint, close. Errors not decided yet are after the restart. */
   async stop(): Promise<void> {
     this.stopping = true;
     await this.tailer?.stop();
