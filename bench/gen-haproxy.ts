@@ -1,7 +1,8 @@
 /**
  * Single-format HAProxy generators (tcplog, httplog): N lines, seeded, streamed.
  * Lines are written in syslog (= session end) order; the accept/request date inside the payload
- * is end − total time, as HAProxy logs a session when it ends (FORMATS.md §1.3, LAB_FINDINGS 01).
+ * is end − total time, as HAProxy logs a session when it ends (docs/haproxy-logs.md §1.3, docs/lab-findings.md §3,
+ * scenario 01).
  */
 import { Rng, Weighted } from './prng.js';
 import { LineWriter } from './line-writer.js';
@@ -26,7 +27,8 @@ export interface GenStats {
 const HOST = 'db-lb-01';
 
 /**
- * A log that starts with a (re)start of HAProxy begins with `Proxy X started.` lines (FORMATS.md
+ * A log that starts with a (re)start of HAProxy begins with `Proxy X started.` lines (docs/haproxy-logs.md and
+ * docs/mysql-logs.md
  * §1.7). Besides being realistic, a first line that lnav's haproxy_log regexes accept makes lnav
  * pick that format for the whole file (lnav detects a file's format on its first lines).
  */
@@ -44,7 +46,7 @@ async function startupLines(
   }
 }
 
-/** Mix of tcplog termination states (FORMATS.md §1.10, the states the lab saw in LAB_FINDINGS §2). */
+/** Mix of tcplog termination states (docs/haproxy-logs.md §1.10, the states the lab saw in docs/lab-findings.md §2). */
 type TcpCase = '--' | 'cD' | 'sD' | 'SD' | 'CD' | 'K-' | 'D-' | 'SC' | 'NOSRV' | 'sC' | 'CC';
 const TCP_CASES = new Weighted<TcpCase>([
   ['--', 76],
@@ -173,7 +175,7 @@ export async function generateTcplog(o: GenOptions): Promise<GenStats> {
   return { lines: w.lines, bytes: w.bytes, first, last: t };
 }
 
-/** HTTP cases: status, 4-char termination state prefix (FORMATS.md §1.4 / §1.10). */
+/** HTTP cases: status, 4-char termination state prefix (docs/haproxy-logs.md §1.4 / §1.10). */
 type HttpCase = '200' | '304' | '404' | '500' | '502' | '503' | 'NOSRV503' | '504' | 'BADREQ' | '408' | 'STATS';
 const HTTP_CASES = new Weighted<HttpCase>([
   ['200', 78],

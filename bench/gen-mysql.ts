@@ -90,7 +90,7 @@ const NOTES = [
   'InnoDB: Resized the redo log to 96.000MiB',
 ];
 
-/** `--kind mariadb-error` (log_warnings 2-4 lines, LAB_FINDINGS matrix) */
+/** `--kind mariadb-error` (log_warnings 2-4 lines, docs/lab-findings.md matrix) */
 export function generateMariadbError(o: GenOptions): Promise<GenStats> {
   const rng = new Rng(o.seed);
   const f = timeFormats();
@@ -261,7 +261,7 @@ const MYSQL8_ERR = new Weighted<My8Case>([
   ['restart', 0.005],
 ]);
 
-/** `--kind mysql8-error` (log_error_verbosity=3; MY-010914 lines end with `).`: FORMATS.md §2.4) */
+/** `--kind mysql8-error` (log_error_verbosity=3; MY-010914 lines end with `).`: docs/mysql-logs.md §2.4) */
 export function generateMysql8Error(o: GenOptions): Promise<GenStats> {
   const rng = new Rng(o.seed);
   const f: TimeFormats = timeFormats();

@@ -1,6 +1,6 @@
 /**
  * Rendering of HAProxy log lines (shared by the single-format generators and the correlated
- * scenario). Field order from FORMATS.md §1.3 (tcplog) and §1.4 (httplog), envelope §1.1
+ * scenario). Field order from docs/haproxy-logs.md §1.3 (tcplog) and §1.4 (httplog), envelope §1.1
  * (RSYSLOG_TraditionalFileFormat: `Nov 23 20:21:24 db-lb-01 haproxy[3968]: `).
  */
 import type { TimeFormats } from './timefmt.js';
@@ -89,7 +89,8 @@ export function httplogLine(f: TimeFormats, s: HttpLogFields): string {
   );
 }
 
-/** `Server mariadb_replicas/replica1 is DOWN, reason: …` (FORMATS.md §1.7, LAB_FINDINGS 06/07). */
+/** `Server mariadb_replicas/replica1 is DOWN, reason: …` (docs/haproxy-logs.md §1.7, docs/lab-findings.md §3, scenario
+ * 06/07). */
 export function serverDownMessage(
   backend: string,
   server: string,

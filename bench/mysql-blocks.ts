@@ -1,6 +1,6 @@
 /**
  * Multi-line server lifecycle blocks: MariaDB shutdown / startup (with the `Version:` continuation
- * line, FORMATS.md §2.2-2.3, LAB_FINDINGS 06/06b), a MariaDB crash report (lines without
+ * line, docs/mysql-logs.md §2.2-2.3, docs/lab-findings.md §3, scenario 06/06b), a MariaDB crash report (lines without
  * timestamps), MySQL 8 shutdown/startup ([System] lines, §2.3).
  * Each function returns [epoch ms, text] pairs so callers can interleave them by time.
  */
@@ -57,7 +57,7 @@ export function mariadbStartLines(f: TimeFormats, t: number, port: number, rng: 
   return out;
 }
 
-/** MariaDB's signal handler output (MariaDB `sql/signal_handler.cc` shape, FORMATS.md §2.2: verify) */
+/** MariaDB's signal handler output (MariaDB `sql/signal_handler.cc` shape, docs/mysql-logs.md §2.2: verify) */
 export function mariadbCrashReport(f: TimeFormats, t: number, rng: Rng): string[] {
   const yymmdd = f.mariadbGeneral(t);
   return [

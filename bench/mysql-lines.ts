@@ -1,13 +1,13 @@
 /**
- * Rendering of MariaDB 10.11 / MySQL 8 error- and general-log lines (FORMATS.md §2-§3,
- * verbatim texts from LAB_FINDINGS §3 and the log_warnings matrix).
+ * Rendering of MariaDB 10.11 / MySQL 8 error- and general-log lines (docs/mysql-logs.md §2-§3,
+ * verbatim texts from docs/lab-findings.md §3 and the log_warnings matrix).
  */
 import { padLeft, type TimeFormats } from './timefmt.js';
 
 export const MARIADB_VERSION = '10.11.19-MariaDB-0+deb12u1-log';
 export const MYSQL8_VERSION = '8.0.39';
 
-/** Reason strings of "Aborted connection" (FORMATS.md §2.4 table). */
+/** Reason strings of "Aborted connection" (docs/mysql-logs.md §2.4 table). */
 export const REASON = {
   errorReading: 'Got an error reading communication packets',
   timeoutReading: 'Got timeout reading communication packets',
@@ -32,7 +32,7 @@ export function mariadbErrorLine(
   return `${f.mariadbError(t)} ${thread} [${level}] ${msg}`;
 }
 
-/** `2026-11-23T20:21:24.123456Z 13 [Note] [MY-010914] [Server] msg` (FORMATS.md §2.1, MY-DOC-ELF) */
+/** `2026-11-23T20:21:24.123456Z 13 [Note] [MY-010914] [Server] msg` (docs/mysql-logs.md §2.1, MY-DOC-ELF) */
 export function mysql8ErrorLine(
   f: TimeFormats,
   t: number,
@@ -46,7 +46,7 @@ export function mysql8ErrorLine(
   return `${f.mysqlIso(t, micros)} ${thread} [${label}] [${code}] [${subsystem}] ${msg}`;
 }
 
-/** lw4 extra lines (LAB_FINDINGS log_warnings matrix) */
+/** lw4 extra lines (docs/lab-findings.md §3, log_warnings matrix) */
 export function couldNotReadPacket(rng: () => number, errno: 11 | 104 | 110): string {
   const fd = 40 + Math.floor(rng() * 40);
   return errno === 110
@@ -58,7 +58,7 @@ export function couldNotWritePacket(rng: () => number, state: 1 | 2): string {
   return `Could not write packet: fd: ${fd}  state: ${state}  errno: 32  vio_errno: 1160  length: ${50 + Math.floor(rng() * 60)}`;
 }
 
-/** General-log body for MariaDB: stamp only when the second changes, `\t\t` otherwise (FORMATS.md §3). */
+/** General-log body for MariaDB: stamp only when the second changes, `\t\t` otherwise (docs/mysql-logs.md §3). */
 export class MariadbGeneralStamp {
   private lastSec = NaN;
   constructor(private readonly f: TimeFormats) {}
@@ -77,7 +77,7 @@ export class MariadbGeneralStamp {
   }
 }
 
-/** MySQL 8 general log: ISO µs stamp on every line, `%5u ` thread id (FORMATS.md §3). */
+/** MySQL 8 general log: ISO µs stamp on every line, `%5u ` thread id (docs/mysql-logs.md §3). */
 export function mysql8GeneralLine(
   f: TimeFormats,
   t: number,

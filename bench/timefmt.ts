@@ -1,7 +1,7 @@
 /**
  * Timestamp renderings of the formats we generate (all UTC: the bench runs goneaway with
  * --timezone UTC). Second-level parts are cached because generators emit in time order.
- * Shapes from FORMATS.md: §1.1 syslog (day space-padded), §1.3 HAProxy accept date,
+ * Shapes from docs/haproxy-logs.md and docs/mysql-logs.md: §1.1 syslog (day space-padded), §1.3 HAProxy accept date,
  * §2.1 MariaDB error log (hour space-padded), §3 general logs (MariaDB yymmdd / MySQL ISO µs).
  */
 
@@ -111,6 +111,6 @@ export function padLeft(n: number, width: number): string {
 }
 
 /** Default start of the single-format generators: day 23 (two digits, so lnav's syslog regex
- * matches: FORMATS.md §4) and 09:40 UTC, so MariaDB's space-padded hour (` 9`) and the
+ * matches: docs/mysql-logs.md §4) and 09:40 UTC, so MariaDB's space-padded hour (` 9`) and the
  * two-digit hours both occur in one file. */
 export const DEFAULT_START = Date.UTC(2026, 10, 23, 9, 40, 0);

@@ -1,11 +1,12 @@
 /**
- * Syslog envelope stripping: what precedes the HAProxy payload (FORMATS.md §1.1, USER_PAIN #2).
+ * Syslog envelope stripping: what precedes the HAProxy payload (docs/haproxy-logs.md §1.1, docs/parsing-pitfalls.md
+ * #2).
  *
  * Accepted shapes (each optionally preceded by `<PRI>`):
  *   rfc3164   `Feb  6 12:14:14 localhost haproxy[14389]: …` (host optional, day space-padded or not,
  *             journald `short-precise` fraction tolerated)
  *   rfc3339   `2026-11-23T20:21:24.123456+00:00 db-lb-01 haproxy[3968]: …` (rsyslog RSYSLOG_FileFormat,
- *             the Debian 12 default — LAB_FINDINGS §1), also HAProxy's own `iso`/`timed` formats
+ *             the Debian 12 default — docs/lab-findings.md §1), also HAProxy's own `iso`/`timed` formats
  *   short-iso `2026-11-23T20:21:24+0000 host haproxy[1]: …` (journalctl -o short-iso: offset without colon)
  *   rfc5424   `<134>1 2020-06-15T02:58:18+00:00 host haproxy 40 - - …`
  *   program   `haproxy[14387]: …` (no date, no host: journald cat / pre-stripped)
@@ -492,7 +493,7 @@ export function parseEnvelope(line: string): Envelope {
   return envelopeFromScan(line, scanEnvelope(line));
 }
 
-/** Year/zone placement of an envelope date for lines that carry no date of their own (USER_PAIN #3). */
+/** Year/zone placement of an envelope date for lines that carry no date of their own (docs/parsing-pitfalls.md #3). */
 export function envelopeTime(env: Envelope, ctx: ParseContext): number | undefined {
   if (env.t !== undefined) return env.t;
   const d = env.date;

@@ -273,7 +273,7 @@ export function parseIsoAt(s: string, i: number, zone: ZoneConverter): { t: numb
 
 /**
  * Syslog RFC3164 date `Feb  6 12:14:14` / `Feb 06 12:14:14` at index i (year-less, zone-less).
- * Returns the parts; the caller chooses the year (never the current year blindly: see USER_PAIN #3).
+ * Returns the parts; the caller chooses the year (never the current year blindly: see docs/parsing-pitfalls.md #3).
  */
 export function parseSyslogDateAt(
   s: string,
@@ -328,7 +328,7 @@ export function closestYear(
   for (const y of [refYear - 1, refYear, refYear + 1]) {
     const at = zone.toEpoch(y, month, day, h, mi, s, 0);
     // refTime = the file's mtime: no line is later than that (one day of slack for zones and clocks),
-    // so `Mar 12` in a file written in November is this March, not next (USER_PAIN #3)
+    // so `Mar 12` in a file written in November is this March, not next (docs/parsing-pitfalls.md #3)
     if (refIsUpperBound && at > refMs + 86_400_000) continue;
     const dist = Math.abs(at - refMs);
     if (dist < bestDist) {

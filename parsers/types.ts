@@ -57,7 +57,7 @@ export interface ParseContext {
    * Reference instant (epoch ms) for year-less syslog dates when the payload carries no dated field
    * (HAProxy non-traffic lines): the year is chosen with time.ts `closestYear(…, refTime)`.
    * The pipeline starts it at the file's mtime and moves it to every accept date it parses.
-   * When absent, such records get t = undefined (never the current year silently: USER_PAIN #3).
+   * When absent, such records get t = undefined (never the current year silently: docs/parsing-pitfalls.md #3).
    */
   refTime?: number;
   /** refTime is the file's modification time (nothing dated seen yet): no record can be later than it */

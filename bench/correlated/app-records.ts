@@ -1,6 +1,6 @@
 /**
- * Application error records of the three lab apps (LAB_FINDINGS §1 apps, §3 verbatim lines;
- * CLIENT_ERRORS.md §1 PDO/Laravel, §2 PyMySQL, §5 mysql2):
+ * Application error records of the three lab apps (docs/lab-findings.md §1 apps, §3 verbatim lines;
+ * docs/client-errors.md §1 PDO/Laravel, §2 PyMySQL, §5 mysql2):
  *  - PHP: Laravel/Monolog line + JSON-ish context with a multi-line [stacktrace]; mysqlnd → 2006.
  *  - Node: one pino JSON line; mysql2 → PROTOCOL_CONNECTION_LOST (no errno) with db.localPort/threadId.
  *  - Python: `logger.exception` record: header line + traceback; PyMySQL → 2013.
@@ -13,7 +13,7 @@ export type AppName = 'php' | 'node' | 'python';
 /** how the failure surfaced to the client */
 export type Flavor =
   | 'gone' // connection found dead (PHP 2006, PyMySQL 2013, mysql2 PROTOCOL_CONNECTION_LOST)
-  | 'packet' // server's 1153 error packet won the race (LAB_FINDINGS 05)
+  | 'packet' // server's 1153 error packet won the race (docs/lab-findings.md §3, scenario 05)
   | 'packet_pipe'; // the client's write hit the closed socket first (PHP 2006, PyMySQL 2006 BrokenPipe, mysql2 EPIPE)
 
 export interface AppErrorInput {

@@ -1,6 +1,6 @@
 /**
  * How a proxied replica session ends, per cause, with the evidence each component writes.
- * Every rule cites LAB_FINDINGS (§2 table, §3 per scenario, §4 "what helps attribution").
+ * Every rule cites docs/lab-findings.md (§2 table, §3 per scenario, §4 "what helps attribution").
  */
 import { REASON, abortedMessage, couldNotWritePacket } from '../mysql-lines.js';
 import type { Rng } from '../prng.js';
@@ -104,7 +104,7 @@ function couldNotReadFor(rng: Rng, errno: 11 | 104 | 110): string {
 
 /**
  * Node's mysql2 reports an idle connection's death at once ('error' event); mysqlnd and PyMySQL
- * only when the worker next sends a query (LAB_FINDINGS §2 last columns, §4.2).
+ * only when the worker next sends a query (docs/lab-findings.md §2 last columns, §4.2).
  */
 function reportAt(app: App, rng: Rng, closed: number): { t: number; idle: boolean } {
   if (app === 'node') return { t: closed + rng.int(0, 3), idle: true };

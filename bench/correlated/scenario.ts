@@ -179,7 +179,7 @@ function finalizeIncident(w: World, e: GroupEvent, pid: { current: number }): vo
     }
     srv.gen.pushHeader(e.restart + 200, mariadbGeneralHeader(srv.port));
     w.counts.mysql += 3;
-    srv.nextThread = 3; // ids restart after a restart (LAB_FINDINGS 11)
+    srv.nextThread = 3; // ids restart after a restart (docs/lab-findings.md §3, scenario 11)
     hapMessage(
       w,
       e.down,

@@ -43,7 +43,7 @@ function counters(w: World, a: number, idx: number): { ac: number; fc: number; b
   return { ac: r1 + r2 + p + 1, fc: mine + 1, bc: mine + 1, sc: (idx === 0 ? r1 : idx === 1 ? r2 : p) + 1 };
 }
 
-/** An incident closes the session first: rewrite its ending (LAB_FINDINGS 06/06b/06c/07/09). */
+/** An incident closes the session first: rewrite its ending (docs/lab-findings.md §3, scenario 06/06b/06c/07/09). */
 function incidentOutcome(
   w: World,
   e: GroupEvent,

@@ -1,6 +1,6 @@
 /**
  * Pre-scheduled "group" incidents of the correlated scenario: each closes every session that is
- * alive on a server (or on the whole proxy) at one instant. Shapes from LAB_FINDINGS:
+ * alive on a server (or on the whole proxy) at one instant. Shapes from docs/lab-findings.md:
  *  - shutdown (06/06c): MariaDB "Normal shutdown"; HAProxy marks the server DOWN 2-4 s later
  *    (Layer4 connection refused); restart + "ready for connections"; UP after `rise 2`.
  *  - crash (06b): kill -9, nothing logged until the restart's crash recovery.
@@ -40,7 +40,7 @@ export interface GroupEvent {
   finalized: boolean;
 }
 
-export const CHECK_INTER = 2000; // `check inter 2s fall 2 rise 2` (LAB_FINDINGS §1)
+export const CHECK_INTER = 2000; // `check inter 2s fall 2 rise 2` (docs/lab-findings.md §1)
 export const HARD_STOP_AFTER = 3000;
 
 const CYCLE: ReadonlyArray<[GroupType, number]> = [
@@ -153,7 +153,7 @@ export function incidentFor(
 
 /**
  * A session whose server side is already closed but whose HAProxy line is pending (half-open,
- * LAB_FINDINGS 04/06c) is logged by a later incident instead: `D-` at DOWN, `K-` at hard-stop.
+ * docs/lab-findings.md §3, scenario 04/06c) is logged by a later incident instead: `D-` at DOWN, `K-` at hard-stop.
  */
 export function laterLogger(
   events: readonly GroupEvent[],

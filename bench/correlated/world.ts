@@ -10,7 +10,7 @@ import type { TimedSink, TruthMeta, EndHeap } from './sinks.js';
 import type { GroupEvent } from './timeline.js';
 import type { AppName } from './app-records.js';
 
-/** HAProxy settings of the scenario (also written to haproxy.cfg; LAB_FINDINGS §1 / 11_mixed). */
+/** HAProxy settings of the scenario (also written to haproxy.cfg; docs/lab-findings.md §1 / 11_mixed). */
 export const TIMEOUT_CLIENT = 20_000;
 export const TIMEOUT_SERVER = 30_000;
 export const SESSION_WAIT_TIMEOUT = 8_000;

@@ -33,7 +33,7 @@ export interface AppPatternError {
   value: string;
   /** what to do about it */
   fix: string;
-  /** what is wrong (additive to the CONTRACTS shape) */
+  /** what is wrong (additive to the documents.md shape) */
   problem: string;
 }
 

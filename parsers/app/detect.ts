@@ -1,5 +1,5 @@
 /**
- * The table of "the MySQL connection died under the app" signatures (CLIENT_ERRORS.md §0–§7) and the
+ * The table of "the MySQL connection died under the app" signatures (docs/client-errors.md §0–§7) and the
  * detector that maps a record's text to one normalised Detection (error.code / errno / class).
  *
  * Speed: every app-log line goes through `detectLost`; noise must be rejected before any per-signature
@@ -25,7 +25,7 @@ interface ErrnoInfo {
   sqlstate: string;
 }
 
-/** MySQL/MariaDB errnos that mean "this connection is gone" (CLIENT_ERRORS §0; Rails/SQLAlchemy lists). */
+/** MySQL/MariaDB errnos that mean "this connection is gone" (docs/client-errors.md §0; Rails/SQLAlchemy lists). */
 export const LOST_ERRNO: ReadonlyMap<number, ErrnoInfo> = new Map<number, ErrnoInfo>([
   [2006, { symbol: 'CR_SERVER_GONE_ERROR', cls: 'gone_away', sqlstate: 'HY000' }],
   [2013, { symbol: 'CR_SERVER_LOST', cls: 'lost', sqlstate: 'HY000' }],
@@ -65,11 +65,11 @@ interface Sig {
   sqlItself?: boolean;
 }
 
-/** Strong signatures, in priority order (most specific first). CLIENT_ERRORS section in the comment. */
+/** Strong signatures, in priority order (most specific first). docs/client-errors.md section in the comment. */
 const STRONG: readonly Sig[] = [
   { needle: 'disconnected by the server because of inactivity', errno: 4031 }, // §0, §5 mysql2
   { needle: 'ER_CLIENT_INTERACTION_TIMEOUT', errno: 4031 },
-  { needle: "Got a packet bigger than 'max_allowed_packet'", errno: 1153 }, // LAB 05
+  { needle: "Got a packet bigger than 'max_allowed_packet'", errno: 1153 }, // lab scenario 05, docs/lab-findings.md
   { needle: 'ER_NET_PACKET_TOO_LARGE', errno: 1153 },
   { needle: "Got packet bigger than 'max_allowed_packet'", errno: 2020 },
   { needle: 'Connection was killed', errno: 1927 },

@@ -1,6 +1,6 @@
 /**
  * Which client library (app.error.driver) and language produced a record, from the names the record
- * carries (module paths, class names, codes: CLIENT_ERRORS.md §1–§6), plus the generic helpers that
+ * carries (module paths, class names, codes: docs/client-errors.md §1–§6), plus the generic helpers that
  * pull an exception class / message out of the line holding the evidence.
  */
 import type { Language } from './model.js';

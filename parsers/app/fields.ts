@@ -1,6 +1,6 @@
 /**
  * Language-neutral field extraction from a record's text: connection keys for the correlator
- * (app.db: local port = HAProxy %cp, thread id = MySQL thread, LAB_FINDINGS §5) and the SQL statement.
+ * (app.db: local port = HAProxy %cp, thread id = MySQL thread, docs/lab-findings.md §5) and the SQL statement.
  * All regexes are anchored on rare literal keys, run only on records already detected as lost-connection
  * errors (never on noise).
  */
@@ -10,9 +10,9 @@ const LOCAL_PORT = /\b(?:local_?port|localPort|client_?port|clientPort|src_port|
 const THREAD_ID =
   /\b(?:thread_?id|threadId|connection_?id|connectionId|conn_?id|connId|mysql_thread_id)["']?\s*[:=]\s*["']?(\d{1,12})\b/;
 const MARIADB_CONN = /\(conn=(\d{1,12})\)/; // MariaDB Connector/J message prefix
-const LARAVEL_HOST = /\bHost: ([^,\s)]+), Port: (\d{1,5})\b/; // Laravel ≥ 12.45 (CLIENT_ERRORS §1)
+const LARAVEL_HOST = /\bHost: ([^,\s)]+), Port: (\d{1,5})\b/; // Laravel ≥ 12.45 (docs/client-errors.md §1)
 const LOST_AT = /Lost connection to (?:MySQL )?server at '([^':\s]+):(\d{1,5})'/; // 2055 / connector-python
-const GO_TCP = /\b(?:read|write) tcp (\S+):(\d{1,5})->(\S+):(\d{1,5})\b/; // go net.OpError (CLIENT_ERRORS §4)
+const GO_TCP = /\b(?:read|write) tcp (\S+):(\d{1,5})->(\S+):(\d{1,5})\b/; // go net.OpError (docs/client-errors.md §4)
 // Connector/J ServerPacketTimingInfo; MessageFormat groups digits by locale (`30,035`, `30.035`, `30 035`)
 const LAST_RECEIVED =
   /The last packet successfully received from the server was (\d[\d,.\u00a0\u202f ]{0,18}) milliseconds? ago/;
@@ -71,7 +71,7 @@ export function compact<T extends object>(o: T): T {
  * The SQL carried by the record, with its position in `text` so the caller can redact it in place.
  * Forms: Laravel `(SQL: …)` / `(Connection: mysql, …, SQL: …)`, SQLAlchemy `[SQL: …]` (may span lines),
  * Spring `SQL [select …];`, Doctrine 2 `while executing '…' with params`, and, last, an upper-case
- * statement after `: ` in a log message (`report query failed: SELECT …`, LAB_FINDINGS 01).
+ * statement after `: ` in a log message (`report query failed: SELECT …`, docs/lab-findings.md §3, scenario 01).
  */
 export function sqlFromText(
   text: string,

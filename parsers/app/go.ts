@@ -2,7 +2,7 @@
  * Go: go-sql-driver's own logger (`[mysql] 2024/06/04 19:12:35 packets.go:58 unexpected EOF`, ≥ v1.9;
  * `packets.go:36: unexpected EOF` before), the standard `log` package (`2024/06/04 19:12:35 main.go:42: …`,
  * header via header.ts) and logrus / go-kit logfmt (`time="…" level=error msg="…" error="invalid connection"`).
- * CLIENT_ERRORS.md §4.
+ * docs/client-errors.md §4.
  */
 import type { ParseContext } from '../types.js';
 import { parseStampAt } from './header.js';

@@ -286,7 +286,7 @@ const SYSLOG_TAIL = /^(\S+) ([\w./@-]+)(?:\[(\d+)\])?: /;
 
 /**
  * rsyslog envelopes around an app line: RFC3164 `Nov 23 20:21:24 host app[123]: ` (year from
- * ctx.refTime, else no time: USER_PAIN #3) and RFC3339 `2026-11-23T20:21:24.123+00:00 host app[123]: `.
+ * ctx.refTime, else no time: docs/parsing-pitfalls.md #3) and RFC3339 `2026-11-23T20:21:24.123+00:00 host app[123]: `.
  */
 export function parseSyslogEnvelope(
   line: string,

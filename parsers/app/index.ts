@@ -1,5 +1,5 @@
 /**
- * App-log parser entry points (CONTRACTS.md "parsers/app/index.ts"): record grouping, lost-connection
+ * App-log parser entry points (docs/documents.md "parsers/app/index.ts"): record grouping, lost-connection
  * detection + document, and user patterns. Pure; never throws (a last-resort guard turns an internal
  * error into a ParseIssue so one odd record cannot stop a pipeline).
  */

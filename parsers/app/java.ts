@@ -1,7 +1,7 @@
 /**
  * Java: logback / log4j / Spring Boot lines (header via header.ts) followed by a stack trace
  * (`com.mysql.cj.jdbc.exceptions.CommunicationsException: Communications link failure`, `\tat …`,
- * `Caused by: …`, `... 12 more`) and HikariCP's pool warnings (CLIENT_ERRORS.md §3).
+ * `Caused by: …`, `... 12 more`) and HikariCP's pool warnings (docs/client-errors.md §3).
  */
 import { exceptionLines, lineAt, splitClass } from './drivers.js';
 import type { Detection, Extra, Header } from './model.js';

@@ -3,7 +3,7 @@
  * numeric `level`), bunyan / winston (ISO `time` / `timestamp`), Monolog JsonFormatter (`datetime`,
  * `channel`, `level_name`), python-json-logger, logstash-logback-encoder (`@timestamp`, `logger_name`,
  * `thread_name`), zap (`ts` epoch seconds). Connection keys from `db.localPort` / `db.threadId` (the lab's
- * Node app, LAB_FINDINGS §1/§5) and the other usual spellings.
+ * Node app, docs/lab-findings.md §1/§5) and the other usual spellings.
  */
 import type { ParseContext } from '../types.js';
 import { parseStampAt } from './header.js';

@@ -1,9 +1,9 @@
 /**
  * Types shared by the app-log parser modules (parsers/app/*). Not part of the public contract
- * (parsers/types.ts / CONTRACTS.md) except where noted.
+ * (parsers/types.ts / docs/documents.md) except where noted.
  */
 
-/** CONTRACTS.md "App error": app.error.class */
+/** docs/documents.md "App error": app.error.class */
 export type LostClass =
   | 'gone_away'
   | 'lost'
@@ -75,7 +75,7 @@ export interface DbInfo {
   host?: string;
   port?: number;
   /** Connector/J's "last packet successfully received from the server was N milliseconds ago": the
-   *  connection was alive (a packet came in) that long before the error (CLIENT_ERRORS §3) */
+   *  connection was alive (a packet came in) that long before the error (docs/client-errors.md §3) */
   last_received_ms?: number;
 }
 

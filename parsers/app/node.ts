@@ -3,7 +3,7 @@
  * {type, message, stack, code, errno, sqlState, fatal, sql…}; winston/bunyan `error`/`err`), plus the
  * string forms other ecosystems put there (zap `"error":"invalid connection"`, python-json-logger
  * `exc_info` traceback text, logstash-logback-encoder `stack_trace`, Monolog's normalised
- * `context.exception` {class, message, code, file}). mysqljs/mysql2 field names: CLIENT_ERRORS.md §5.
+ * `context.exception` {class, message, code, file}). mysqljs/mysql2 field names: docs/client-errors.md §5.
  */
 import { exceptionLines, lineAt, splitClass } from './drivers.js';
 import type { Extra, Header } from './model.js';

@@ -1,7 +1,8 @@
 /**
  * PHP app logs: Laravel/Monolog LineFormatter (`[2026-11-23 20:21:26] production.ERROR: msg {context} [extra]`,
- * LAB_FINDINGS 01), PHP's own error_log (`[24-Nov-2026 10:00:00 UTC] PHP Warning:  …`, zone name honoured)
- * and the PDO / mysqli / mysqlnd / Doctrine message shapes of CLIENT_ERRORS.md §1.
+ * docs/lab-findings.md §3, scenario 01), PHP's own error_log (`[24-Nov-2026 10:00:00 UTC] PHP Warning:  …`, zone name
+ * honoured)
+ * and the PDO / mysqli / mysqlnd / Doctrine message shapes of docs/client-errors.md §1.
  */
 import type { ParseContext, ZoneConverter } from '../types.js';
 import { isValidZone, makeZone } from '../time.js';

@@ -1,10 +1,10 @@
 /**
  * Python: `logging` lines (header via header.ts: `2026-11-23 20:21:26,198 ERROR [py-reports-p3] reports.db: …`,
- * LAB_FINDINGS 01) followed by a traceback whose LAST exception line is what was raised:
+ * docs/lab-findings.md §3, scenario 01) followed by a traceback whose LAST exception line is what was raised:
  * `pymysql.err.OperationalError: (2013, 'Lost connection to MySQL server during query')`,
  * `MySQLdb.OperationalError: (2006, …)`, `mysql.connector.errors.OperationalError: 2055: …`,
  * SQLAlchemy `sqlalchemy.exc.OperationalError: (pymysql.err.OperationalError) (2013, …)` + `[SQL: …]`
- * (CLIENT_ERRORS.md §2).
+ * (docs/client-errors.md §2).
  */
 import { exceptionLines, lineAt, splitClass } from './drivers.js';
 import type { Detection, Extra, Header } from './model.js';

@@ -1,5 +1,5 @@
 /**
- * From a detected record to the CONTRACTS.md "App error" document: pick the header parser by the first
+ * From a detected record to the docs/documents.md "App error" document: pick the header parser by the first
  * character of the record, let the language module name the exception and its message, attach SQL
  * (redacted on request) and connection keys.
  */

@@ -1,7 +1,7 @@
 /**
  * Ruby: stdlib Logger::Formatter (`"%s, [%s #%d] %5s -- %s: %s"`, time `%Y-%m-%dT%H:%M:%S.%6N`, zone-less):
  * `E, [2026-11-23T20:21:26.198123 #1234] ERROR -- : ActiveRecord::ConnectionFailed: Mysql2::Error::ConnectionError: …`
- * and the mysql2 gem / Rails class names of CLIENT_ERRORS.md §6.
+ * and the mysql2 gem / Rails class names of docs/client-errors.md §6.
  */
 import type { ParseContext } from '../types.js';
 import { parseStampAt } from './header.js';

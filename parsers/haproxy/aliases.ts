@@ -1,5 +1,5 @@
 /**
- * HAProxy log-format aliases (HAP-DOC §8.2.6 table, FORMATS.md §1.8): for each alias, the shape of its
+ * HAProxy log-format aliases (HAP-DOC §8.2.6 table, docs/haproxy-logs.md §1.8): for each alias, the shape of its
  * value (→ regex in log-format.ts, → value coercion in json.ts) and where it lands in a TrafficRec.
  * Also the sample fetches that are documented "alternatives" of an alias (`%[bc_src]` = `%bi`, …) and
  * the httpslog fetches, so `%[…]` items map to the same fields.

@@ -1,7 +1,7 @@
 /**
- * The deprecated default format (no `option tcplog/httplog`, HAP-DOC §8.2.1, FORMATS.md §1.2), logged at
+ * The deprecated default format (no `option tcplog/httplog`, HAP-DOC §8.2.1, docs/haproxy-logs.md §1.2), logged at
  * accept time: `Connect from 10.0.1.2:33312 to 10.0.3.31:8012 (www/HTTP)`. It has no date of its own, so
- * its time is the envelope's (year from ctx.refTime when the envelope is year-less: USER_PAIN #3).
+ * its time is the envelope's (year from ctx.refTime when the envelope is year-less: docs/parsing-pitfalls.md #3).
  * UNIX sockets show `unix:<socket id>`. haproxy.mode is lower-cased like every other goneaway document
  * (Elastic keeps HAProxy's `HTTP`/`TCP`).
  */

@@ -2,7 +2,7 @@
  * Shared pieces of every HAProxy document: the one builder that turns the `TrafficRec` all traffic
  * parsers fill (fast tokenizer, compiled log-format, JSON; traffic-rec.ts) into the nested ECS
  * document, and small scanners. Field names follow Elastic's haproxy integration (ingest pipeline default.yml) so
- * Kibana habits carry over; goneaway's additions are listed in CONTRACTS.md.
+ * Kibana habits carry over; goneaway's additions are listed in docs/documents.md.
  */
 import type { Doc, ParseContext, ZoneConverter } from '../types.js';
 import type { Envelope, EnvFields } from '../syslog.js';
@@ -71,7 +71,7 @@ export function isIp(s: string): boolean {
   return parts === 4;
 }
 
-/** `ip:port` split on the LAST colon (IPv6 addresses contain colons: USER_PAIN #4). */
+/** `ip:port` split on the LAST colon (IPv6 addresses contain colons: docs/parsing-pitfalls.md #4). */
 export function splitHostPort(s: string): { host: string; port: number | undefined } {
   const k = s.lastIndexOf(':');
   if (k < 0) return { host: s, port: undefined };
@@ -85,7 +85,7 @@ export function splitHostPort(s: string): { host: string; port: number | undefin
  * HAProxy's `%t` accept date is its host's wall clock without a zone, but an RFC3339/RFC5424 syslog
  * stamp on the same line (rsyslog's default file format on Debian 12, HAProxy's own rfc5424 header)
  * carries an offset, and HAProxy writes a traffic line when the session ends (accept + Tt, within a
- * second: LAB_FINDINGS §4.2). Returns the ms to subtract from the accept date (time.ts stampZoneShift).
+ * second: docs/lab-findings.md §4.2). Returns the ms to subtract from the accept date (time.ts stampZoneShift).
  */
 export function envelopeZoneShift(
   accept: number,
@@ -179,7 +179,7 @@ function addrDoc(ip: string | undefined, port: number | undefined): Doc {
   return d;
 }
 
-/** Parsed.t of a traffic record: accept date (tcp) / request date (http) — CONTRACTS.md. */
+/** Parsed.t of a traffic record: accept date (tcp) / request date (http) — docs/documents.md. */
 export function trafficTime(rec: TrafficRec): number | undefined {
   if (rec.mode === 'http' && rec.request !== undefined) return rec.request;
   return rec.accept ?? rec.request;

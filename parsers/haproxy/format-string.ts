@@ -1,6 +1,6 @@
 /**
  * HAProxy log-format strings: the built-in formats (verbatim from HAProxy log.c), config quoting
- * removal, and the tokenizer that mirrors lf_expr_compile() (HAP-DOC §8.2.6, FORMATS.md §1.8):
+ * removal, and the tokenizer that mirrors lf_expr_compile() (HAP-DOC §8.2.6, docs/haproxy-logs.md §1.8):
  * `%alias`, `%{±flags}alias`, `%(name[:type])alias`, `%[sample]`, `%%`, spaces = merged separators,
  * `%o` setting the default flags of the following items.
  */

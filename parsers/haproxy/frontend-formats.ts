@@ -1,5 +1,5 @@
 /**
- * Which log format does each frontend write? Read from haproxy.cfg's sections (config.ts; USER_PAIN #7):
+ * Which log format does each frontend write? Read from haproxy.cfg's sections (config.ts; docs/parsing-pitfalls.md #7):
  * - `log-format`, `option tcplog [clf]`, `option httplog [clf]`, `option httpslog` — inside one section
  *   the LAST one wins, even `option httplog` after a `log-format` (haproxy/haproxy#1715, "works as
  *   designed");

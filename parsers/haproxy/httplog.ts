@@ -1,10 +1,10 @@
 /**
- * `option httplog` / `option httpslog` tail after the timers (HAP-DOC §8.2.3–8.2.4, FORMATS.md §1.4–1.5):
+ * `option httplog` / `option httpslog` tail after the timers (HAP-DOC §8.2.3–8.2.4, docs/haproxy-logs.md §1.4–1.5):
  *   `%ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq [{%hr}] [{%hs}] "%r" [httpslog fields | extras]`
  * - header blocks are optional (0, 1 or 2: beats#8301/#9463); a lone block is taken as the request
  *   captures, as logstash's HAPROXYHTTPBASE and Datadog do (HAProxy cannot tell them apart either);
  *   header values may contain spaces, `{|}` are `#XX`-encoded by HAProxy (HAP-DOC §8.6);
- * - the request may lack its closing quote (line cut at 1024 bytes, USER_PAIN #5) → truncated: true;
+ * - the request may lack its closing quote (line cut at 1024 bytes, docs/parsing-pitfalls.md #5) → truncated: true;
  * - ≥1.7 (default): timers TR/Tw/Tc/Tr/Ta and the date is the REQUEST date; pre-1.7 (ctx flag): the
  *   same shape means Tq/Tw/Tc/Tr/Tt and the ACCEPT date.
  */

@@ -1,5 +1,5 @@
 /**
- * HAProxy log lines → documents. Entry point of the HAProxy parsers (CONTRACTS.md):
+ * HAProxy log lines → documents. Entry point of the HAProxy parsers (docs/documents.md):
  *   parseHaproxyLine(line, ctx)      one physical line, any envelope (parsers/syslog.ts)
  *   compileLogFormat(format, name)   custom `log-format` → CompiledLineParser (ctx.haproxyFormats)
  *   logFormatsFromConfig(cfgText)    per-frontend effective format from haproxy.cfg

@@ -1,7 +1,7 @@
 /**
  * JSON HAProxy logs: a payload that is a JSON object, produced either by `%{+json}o` (HAProxy ≥ 3.0,
- * keys = the items' `%(name)` — FORMATS.md §1.8) or by a hand-written `log-format '{"client":"%ci:%cp",…}'`
- * (LAB_FINDINGS 13: `{"client":"127.0.0.1:57192","accept_date":"23/Nov/2026:20:27:43.026",
+ * keys = the items' `%(name)` — docs/haproxy-logs.md §1.8) or by a hand-written `log-format '{"client":"%ci:%cp",…}'`
+ * (docs/lab-findings.md §3, scenario 13: `{"client":"127.0.0.1:57192","accept_date":"23/Nov/2026:20:27:43.026",
  * "frontend":"mysql_ro_json",…,"backend_source":"127.0.0.1:60386","server_addr":"127.0.0.1:3312",…}`).
  *
  * Keys are matched first as alias names (`ci`, `Tt`: case matters, `%T` ≠ `%t`), then, normalised

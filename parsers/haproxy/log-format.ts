@@ -1,5 +1,5 @@
 /**
- * Custom `log-format` compiler (HAP-DOC §8.2.6, USER_PAIN #7): the format string is tokenised the way
+ * Custom `log-format` compiler (HAP-DOC §8.2.6, docs/parsing-pitfalls.md #7): the format string is tokenised the way
  * HAProxy's lf_expr_compile() does it (`%alias`, `%{flags}alias`, `%(name)alias`, `%[sample]`, `%%`,
  * spaces = merged separators) and turned into ONE anchored regex plus one setter per capture, so a
  * line costs one RegExp#exec — never a per-line walk over the format.
@@ -7,7 +7,7 @@
  * Quirks reproduced from HAProxy's log builder (log.c sess_build_logline):
  * - an item that prints nothing (`%hr` without captures) also swallows its separator → `(?: +…)?`;
  * - `+Q` quotes string items but an absent value is a bare `-` → both alternatives accepted;
- * - a line cut at the syslog length limit loses the end of the quoted request (USER_PAIN #5) → a
+ * - a line cut at the syslog length limit loses the end of the quoted request (docs/parsing-pitfalls.md #5) → a
  *   second regex stops at the first quoted free-text item and takes the rest of the line.
  * `%{+json}o` formats produce JSON objects: they are read with JSON.parse, keys = the items' names.
  */

@@ -1,8 +1,9 @@
 /**
- * Non-traffic HAProxy messages (FORMATS.md §1.7, USER_PAIN #6, LAB_FINDINGS 06/07/09): server state
+ * Non-traffic HAProxy messages (docs/haproxy-logs.md §1.7, docs/parsing-pitfalls.md #6, docs/lab-findings.md §3,
+ * scenario 06/07/09): server state
  * changes from health checks, proxy start/stop/hard-stop at reloads, "no server available", and the
  * `[ALERT]`/`[WARNING]`/`[NOTICE]` lines HAProxy writes to stderr. These lines carry no date of their
- * own: the envelope date is used (year from ctx.refTime when it is year-less, USER_PAIN #3).
+ * own: the envelope date is used (year from ctx.refTime when it is year-less, docs/parsing-pitfalls.md #3).
  * Table-driven: one regex + one builder per message kind.
  */
 import type { Doc, ParseContext, ParseResult } from '../types.js';

@@ -1,5 +1,5 @@
 /**
- * `option tcplog` tail after the timers (HAP-DOC §8.2.2, FORMATS.md §1.3):
+ * `option tcplog` tail after the timers (HAP-DOC §8.2.2, docs/haproxy-logs.md §1.3):
  *   `%Tw/%Tc/%Tt %B %ts %ac/%fc/%bc/%sc/%rc %sq/%bq`
  * `+` prefixes: Tt/B with `option logasap`, retries when redispatched. Tokens after the queues (a
  * custom format extending tcplog) are kept in haproxy.extra_fields rather than failing the line.

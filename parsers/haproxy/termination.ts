@@ -1,8 +1,8 @@
 /**
  * HAProxy session/stream state at disconnection (`%ts` 2 chars, `%tsc` 4 chars) — HAProxy
- * configuration manual §8.5, tabulated in FORMATS.md §1.10. The first char says who/what ended the
+ * configuration manual §8.5, tabulated in docs/haproxy-logs.md §1.10. The first char says who/what ended the
  * session, the second where it was. Descriptions are written for someone asking "who hung up?";
- * the lab caveats (LAB_FINDINGS §4.1) are attached to `--` and `D-` only, as short notes.
+ * the lab caveats (docs/lab-findings.md §4.1) are attached to `--` and `D-` only, as short notes.
  */
 import type { TerminationDecoded } from '../types.js';
 
@@ -62,8 +62,8 @@ const SECOND: Record<string, { phase: Phase; text: string }> = {
 
 /** Pairs whose meaning is more precise than "first text + second text" (HAP-DOC §8.5 common combos). */
 const SPECIAL: Record<string, string> = {
-  '--': 'normal termination; note: a MySQL KILL, restart or crash can also end as `--` (LAB_FINDINGS section 4)',
-  'D-': 'HAProxy killed the session because the server was marked DOWN (`on-marked-down shutdown-sessions`); note: the server may already have closed it (LAB_FINDINGS section 4)',
+  '--': 'normal termination; note: a MySQL KILL, restart or crash can also end as `--` (docs/lab-findings.md §4)',
+  'D-': 'HAProxy killed the session because the server was marked DOWN (`on-marked-down shutdown-sessions`); note: the server may already have closed it (docs/lab-findings.md §4)',
   DD: 'HAProxy killed the session during the data phase because the server was marked DOWN (`on-marked-down shutdown-sessions`)',
   'K-': 'HAProxy killed the session: admin request (`shutdown session` / `shutdown sessions server`) or `hard-stop-after` expiring at a reload',
   KD: 'HAProxy killed the session during the data phase: admin request or `hard-stop-after` at a reload',

@@ -26,7 +26,7 @@ export interface TrafficRec {
   Ta?: number;
   Tt?: number;
   Tu?: number;
-  /** pre-1.7 httplog: the 1st/5th timers are Tq/Tt and the date is the accept date (FORMATS.md §1.4) */
+  /** pre-1.7 httplog: the 1st/5th timers are Tq/Tt and the date is the accept date (docs/haproxy-logs.md §1.4) */
   legacyHttpTimers?: boolean;
   logasap?: boolean;
   bytesRead?: number;

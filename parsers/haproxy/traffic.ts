@@ -2,7 +2,7 @@
  * Hand-written tokenizer for the built-in traffic formats (issue #2: tcplog ≥ 1M lines/s; a regex +
  * parseHaproxyDate tops out near 950k). It reads the common head
  *   `%ci:%cp [%t|%tr] %ft …`
- * then decides from the shape (FORMATS.md §1.3–1.6, USER_PAIN #1):
+ * then decides from the shape (docs/haproxy-logs.md §1.3–1.6, docs/parsing-pitfalls.md #1):
  *   `frt/bind: message`             → connection error log (§8.2.5)
  *   `b/s [extra…] Tw/Tc/Tt …`       → tcplog tail (tcplog.ts)
  *   `b/s [extra…] TR/Tw/Tc/Tr/Ta …` → httplog / httpslog tail (httplog.ts)

@@ -1,6 +1,6 @@
 /**
  * Typed MySQL/MariaDB error-log messages: the ones that tell who closed a connection
- * (CONTRACTS.md "MySQL error": mysql.error_type + its sub-object).
+ * (docs/documents.md "MySQL error": mysql.error_type + its sub-object).
  *
  * Input is the message BODY: the text after `[Level] ` and, for MySQL 8, after `[MY-xxxxxx] [Subsystem] `.
  * Every rule starts with a cheap `startsWith`/`indexOf` on a fixed phrase; regexes only run on lines
@@ -44,11 +44,11 @@ export interface TypedMessage {
 }
 
 /**
- * Server reason text → reason_code. Texts are errmsg entries 1153-1161 (FORMATS.md §2.4) plus
+ * Server reason text → reason_code. Texts are errmsg entries 1153-1161 (docs/mysql-logs.md §2.4) plus
  * `KILLED` and the reasons of MariaDB's close_connection() (sql/mysqld.cc): the errmsg text of the
  * error it refuses the connection with (ER_CON_COUNT_ERROR `Too many connections`, ER_OUT_OF_RESOURCES
  * `Out of memory; …`), else `This connection closed normally[ without authentication]` (the second one
- * at log_warnings ≥ 2, LAB_FINDINGS log_warnings matrix; the first, an authenticated client's clean
+ * at log_warnings ≥ 2, docs/lab-findings.md §3, log_warnings matrix; the first, an authenticated client's clean
  * close, only at log_warnings ≥ 4). Prefix tests so that texts cut by `%-.64s` still classify.
  */
 export function reasonCode(reason: string): ReasonCode {
@@ -68,7 +68,7 @@ export function reasonCode(reason: string): ReasonCode {
   return localizedReason(reason);
 }
 
-// A thread column above 2^32 is an OS thread id (MariaDB ≤10.2, FORMATS.md §2.1), never a connection id.
+// A thread column above 2^32 is an OS thread id (MariaDB ≤10.2, docs/mysql-logs.md §2.1), never a connection id.
 const MAX_CONNECTION_ID = 4294967295;
 
 /**
@@ -118,7 +118,8 @@ export function parseAborted(body: string, threadCol: number | undefined): Recor
   out.reason = reason;
   const code = reasonCode(reason);
   out.reason_code = code;
-  // LAB_FINDINGS 04/06: on MariaDB the (KILLED) line is written by the killer's thread; 0 = shutdown.
+  // docs/lab-findings.md §3, scenario 04/06: on MariaDB the (KILLED) line is written by the killer's thread; 0 =
+  // shutdown.
   if (code === 'killed' && threadCol !== undefined) {
     if (threadCol === 0) out.by_shutdown = true;
     else if (threadCol !== victim && threadCol <= MAX_CONNECTION_ID) out.killer_thread_id = threadCol;
@@ -126,7 +127,8 @@ export function parseAborted(body: string, threadCol: number | undefined): Recor
   return out;
 }
 
-// `Could not read packet: fd: 47  state: 1  read_length: 4  errno: 11  vio_errno: 1158  length: 0` (LAB_FINDINGS
+// `Could not read packet: fd: 47  state: 1  read_length: 4  errno: 11  vio_errno: 1158  length: 0` (docs/lab-
+// findings.md
 // 01/02/03);
 // the write variant has no read_length. Leading space in each label so `errno` does not hit `vio_errno`.
 const PACKET_FIELDS: ReadonlyArray<[string, string]> = [
@@ -315,7 +317,7 @@ function classifyLine(
     const m = /^Starting MariaDB (\S+).*? as process (\d+)/.exec(body);
     return { error_type: 'starting', starting: m ? { version: m[1], pid: Number(m[2]) } : {} };
   }
-  // mysqld_safe writes into the same file (FORMATS.md §2.2); `mysqld restarted` follows a crash
+  // mysqld_safe writes into the same file (docs/mysql-logs.md §2.2); `mysqld restarted` follows a crash
   if (body.startsWith('mysqld_safe Starting ')) return { error_type: 'starting', starting: {} };
   if (body.startsWith('mysqld_safe mysqld restarted')) return { error_type: 'starting', starting: { restarted: true } };
   if (body.includes('Starting crash recovery') || body.includes('Database was not shutdown normally'))

@@ -1,7 +1,7 @@
 /**
- * MySQL / MariaDB error log, every version in one parser (USER_PAIN #8: one file often mixes them).
+ * MySQL / MariaDB error log, every version in one parser (docs/parsing-pitfalls.md #8: one file often mixes them).
  *
- * Header shapes (FORMATS.md §2.1), all read as Elastic's mysql integration does
+ * Header shapes (docs/mysql-logs.md §2.1), all read as Elastic's mysql integration does
  * (`%{MYSQLDATETIME}%{SPACE}(%{NUMBER:mysql.thread_id}%{SPACE})?(\[%{DATA:log.level}\]%{SPACE})?%{GREEDYMULTILINE:messa
  * ge}`
  * then `[event.code] [event.provider]`), so `message` keeps MySQL 8's `[MY-xxxxxx] [Subsystem] ` prefix like Elastic's:
@@ -307,7 +307,7 @@ function parseNative(text: string, ctx: ParseContext, preset: number | undefined
 
   const doc: Doc = {};
   if (stamped && level === undefined && threadCol !== undefined) {
-    // a general-log line that slipped into the error log (beats issue #14076, FORMATS.md §2.2): keep it, typed
+    // a general-log line that slipped into the error log (beats issue #14076, docs/mysql-logs.md §2.2): keep it, typed
     const command = knownCommandAt(body, 0);
     if (command !== undefined && body.charCodeAt(command.length) === 9) {
       let argument = body.slice(command.length + 1);

@@ -1,6 +1,6 @@
 /**
  * General-log pieces: the command-name table, the `Connect` argument, KILL detection and header lines.
- * (FORMATS.md §3; LAB_FINDINGS 04 for the `KILL 12` / pt-kill `KILL '10'` statements.)
+ * (docs/mysql-logs.md §3; docs/lab-findings.md §3, scenario 04 for the `KILL 12` / pt-kill `KILL '10'` statements.)
  */
 import { localizedAccessDenied } from './localized.js';
 
@@ -8,7 +8,7 @@ import { localizedAccessDenied } from './localized.js';
  * Command names as printed by `command_name[]` (MySQL sql_parse.cc) and MariaDB (which adds
  * `Bulk_execute`, `Slave_*`). Longest first inside each first letter so that `Connect Out` wins over
  * `Connect` and `Binlog Dump GTID` over `Binlog Dump` when the log uses spaces instead of TABs
- * (Datadog sample, FORMATS.md §3).
+ * (Datadog sample, docs/mysql-logs.md §3).
  */
 export const GENERAL_COMMANDS: readonly string[] = [
   'Query',
@@ -136,7 +136,8 @@ export function parseConnect(arg: string): {
   return { connect: info };
 }
 
-// `KILL [HARD|SOFT] [CONNECTION|QUERY] <id>`; pt-kill quotes the id (`KILL '10'`, LAB_FINDINGS 04).
+// `KILL [HARD|SOFT] [CONNECTION|QUERY] <id>`; pt-kill quotes the id (`KILL '10'`, docs/lab-findings.md §3, scenario
+// 04).
 // `KILL QUERY ID <query_id>` / `KILL USER <u>` name no thread and are left out on purpose.
 const KILL_RE =
   /^\s*(?:\/\*[\s\S]*?\*\/\s*)*KILL\s+(?:(?:HARD|SOFT)\s+)?(?:(CONNECTION|QUERY)\s+)?(?:'(\d+)'|"(\d+)"|(\d+))\s*;?\s*$/i;
@@ -160,7 +161,7 @@ export function detectKill(sql: string): { target_thread_id: number; query_only:
   return { target_thread_id: id, query_only: (m[1] ?? '').toUpperCase() === 'QUERY' };
 }
 
-/** Header line written at open / FLUSH LOGS (FORMATS.md §3; USER_PAIN #9: never a query). */
+/** Header line written at open / FLUSH LOGS (docs/mysql-logs.md §3; docs/parsing-pitfalls.md #9: never a query). */
 export function isGeneralHeaderLine(line: string): boolean {
   const c = line.charCodeAt(0);
   if (c === 84 /* T */) {

@@ -1,5 +1,5 @@
 /**
- * MySQL / MariaDB general query log (file output), FORMATS.md §3.
+ * MySQL / MariaDB general query log (file output), docs/mysql-logs.md §3.
  *
  * Line shapes:
  *  - MySQL 5.7+: `<ISO µs Z|±hh:mm>\t%5u <Command>\t<argument>` on every line (Datadog's copy uses spaces).
@@ -8,7 +8,7 @@
  *    from the previous record through GeneralLogState and marked `time_carried`.
  *  - Datadog strips the TABs: `424242 Query\t…`.
  *  - Header lines (`…, Version: … started with:`, `Tcp port: …`, `Time  Id Command  Argument`) repeat inside
- *    a file (FLUSH LOGS, RDS) and are records of their own, never queries (USER_PAIN #9).
+ *    a file (FLUSH LOGS, RDS) and are records of their own, never queries (docs/parsing-pitfalls.md #9).
  * Multi-line statements: the argument is written raw, so continuation lines have no prefix; the pipeline
  * joins them (isMysqlGeneralRecordStart) and the whole text after the command TAB is the argument.
  */
@@ -172,7 +172,7 @@ export function parseMysqlGeneralRecord(text: string, ctx: ParseContext, state: 
   }
   let argument = argStart >= text.length ? '' : text.slice(argStart);
   // Datadog's sample keeps the line's own newline and Windows files end lines with CR; a record never
-  // ends with either (CONTRACTS.md: lines joined without the final newline)
+  // ends with either (docs/documents.md: lines joined without the final newline)
   const last = argument.charCodeAt(argument.length - 1);
   if (last === 10 || last === 13) argument = argument.replace(/[\r\n]+$/, '');
 

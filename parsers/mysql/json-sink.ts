@@ -1,6 +1,6 @@
 /**
  * MySQL 8 JSON error-log sink (`log_sink_json`, file `<log_error>.NN.json`): one JSON object per event
- * (FORMATS.md §2.1 "JSON sink", PRIMARY: MySQL manual error-log-json, WL#13786).
+ * (docs/mysql-logs.md §2.1 "JSON sink", PRIMARY: MySQL manual error-log-json, WL#13786).
  *
  * Mapped onto the same fields as the text sink so the correlator does not care which sink wrote
  * the file: `time`/`ts` → @timestamp, `thread` → mysql.thread_id, `label` → log.level,

@@ -14,7 +14,7 @@ export function isDigit(c: number): boolean {
 
 /**
  * `YYMMDD %2d:MM:SS` at index i — MySQL ≤5.6 / MariaDB general log and MySQL ≤5.5 error log
- * (FORMATS.md §2.1, §3: `"%02d%02d%02d %2d:%02d:%02d"`). The hour is space-padded (`191015  9:46:45`);
+ * (docs/mysql-logs.md §2.1, §3: `"%02d%02d%02d %2d:%02d:%02d"`). The hour is space-padded (`191015  9:46:45`);
  * Elastic's pipeline also accepts one space before a 1-digit hour (`yyMMdd H:m:s`), so do we.
  * 2-digit years are 20YY (the format was introduced long after 2000). The time is LOCAL → `zone`,
  * unless `utc` (crash headers say `UTC`). Returns epoch ms and the index after the seconds.

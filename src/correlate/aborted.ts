@@ -66,7 +66,7 @@ export function abortedNear(
  * A session with no known thread:
  * - the app logged its thread id: that id's Aborted line during the session (the ids of one server
  *   run are unique, and the window bounds them in time), whatever its reason;
- * - a normal-looking close (`--`, how HAProxy sees a KILL: LAB_FINDINGS 04): an unclaimed (KILLED)
+ * - a normal-looking close (`--`, how HAProxy sees a KILL: docs/lab-findings.md §3, scenario 04): an unclaimed (KILLED)
  *   line on that server. A running query's victim closes at the KILL, so without an app error the
  *   line must be in the close's second; an app error can also come from an idle victim, whose
  *   session ends at the app's next use (then any KILL during the session, the latest first).

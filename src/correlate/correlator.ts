@@ -12,7 +12,7 @@
  * - `heldPositions()`: per file, the oldest byte offset the window still needs (checkpoints).
  *
  * An app error is decided once the stream is `settle` past it: HAProxy logs a half-open session
- * only when the app's failing write reaches it (LAB 04, 06).
+ * only when the app's failing write reaches it (lab scenario 04, docs/lab-findings.md, 06).
  */
 import type { VerdictEvent } from './event.js';
 import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
@@ -239,7 +239,8 @@ export class Correlator {
       if ('CQRT'.includes(s.state[1] ?? '') && s.state[1] !== undefined) continue;
       leave(s, keep(s));
     }
-    // `--` can hide a KILL, a restart or a crash (LAB 04, 06): only those with such evidence
+    // `--` can hide a KILL, a restart or a crash (lab scenario 04, docs/lab-findings.md, 06): only those with such
+    // evidence
     for (const s of normal) {
       if (!mayBeServerClosed(store, s, cfg)) continue;
       const d = decideSession(store, s, cfg);

@@ -12,7 +12,7 @@ export function toAppError(r: OutRecord, skew: number): AppError | undefined {
   // whole-second stamps (Laravel, MariaDB) mean the event is anywhere in that second
   const res = stampResolution(r.t);
   // Connector/J: "the last packet successfully received from the server was N ms ago": a relative
-  // time on the app's own clock, so only skew and the stamp's resolution blur it (CLIENT_ERRORS §3)
+  // time on the app's own clock, so only skew and the stamp's resolution blur it (docs/client-errors.md §3)
   const idle = num(get(d, 'app.db.last_received_ms'));
   return {
     alive: idle === undefined ? undefined : { lo: r.t - idle - skew, hi: r.t + res - idle + skew },

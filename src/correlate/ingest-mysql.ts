@@ -1,6 +1,6 @@
 /**
  * MySQL/MariaDB records → per-instance thread table, aborted-connection lines and lifecycle events.
- * LAB_FINDINGS §4: the general log tells a clean end (`Quit`) from an abnormal one (no Quit) and
+ * docs/lab-findings.md §4: the general log tells a clean end (`Quit`) from an abnormal one (no Quit) and
  * holds the `KILL` even when the error log (log_warnings=2) says nothing; the error log's wording
  * separates wait_timeout ("timeout reading") from a vanished peer ("error reading").
  */
@@ -141,7 +141,7 @@ export function ingestError(store: Store, instName: string, r: OutRecord): void 
     case 'crash_recovery':
     case 'signal': {
       // A crash is only seen afterwards (kill -9 logs nothing): it happened after the last line
-      // this instance wrote before the recovery (LAB_FINDINGS 06b). Use that line's time.
+      // this instance wrote before the recovery (docs/lab-findings.md §3, scenario 06b). Use that line's time.
       const last = inst.events.last();
       if (last && last.type === 'crash' && r.t - last.t < 600_000) return; // same crash, more lines
       // the server's own startup lines come before its recovery line: use the silence before them

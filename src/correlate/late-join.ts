@@ -4,7 +4,7 @@
  * connection for hours).
  *
  * Why a verdict and not `unknown`: PDO and PyMySQL report a dead connection only at its next use,
- * however late (LAB_FINDINGS §2, "next use"), and an error with no closure, no KILL and no restart
+ * however late (docs/lab-findings.md §2, "next use"), and an error with no closure, no KILL and no restart
  * near it can only be the first use of a connection closed earlier. The newest earlier closure that
  * can be this app's (same local port when it logs one, its client addresses with
  * `--app CLIENTS=FILE`, else any on the proxy) is that connection's best candidate; how many of the

@@ -5,7 +5,7 @@
  * Why: the window is `max_error_lag` (15 min by default) so that memory stays bounded by time, not
  * input, but the classic "gone away" is a worker that idles for hours (Laravel `queue:work`, Celery,
  * cron) and fails on its next job, long after HAProxy's `timeout client` or `wait_timeout` closed its
- * connection (LAB_FINDINGS §2: PDO and PyMySQL report at next use, however late). Only the abnormal
+ * connection (docs/lab-findings.md §2: PDO and PyMySQL report at next use, however late). Only the abnormal
  * closures are kept here, with their verdict and MySQL thread, not the window's context.
  *
  * A closure's `connection` event is held while it is remembered and released when it is pushed out

@@ -1,6 +1,6 @@
 /**
  * App error → the session (and so the closure) behind it.
- * - Exact: the app logged its local port (= HAProxy's client port, LAB_FINDINGS §5).
+ * - Exact: the app logged its local port (= HAProxy's client port, docs/lab-findings.md §5).
  * - Time only (PHP, Python): a dead connection causes at most one first-use error, which comes
  *   0 ms .. max_error_lag after the closure; a half-open session is logged by HAProxy at the very
  *   moment the app's write fails. Candidates that cannot be told apart lower the confidence.
@@ -81,7 +81,8 @@ export function matchError(store: Store, e: AppError, cfg: CorrelateSettings): M
   let method = 'time';
   const pick = (): Session | undefined => {
     // 1) a session whose first cause (the close, or the KILL/shutdown/Aborted line behind it)
-    //    is at the error: query interrupted, packet too big, half-open victim (LAB 02, 04, 05, 06)
+    //    is at the error: query interrupted, packet too big, half-open victim (lab scenario 02, docs/lab-findings.md,
+    // 04, 05, 06)
     // A session that did not close at the error fits only through a first cause at the error (a
     // KILL, a lifecycle event or an Aborted line on its instance then): without one, skip its verdict.
     const w = e.res / 2 + cfg.skew + 500;

@@ -1,5 +1,5 @@
 /**
- * Every verdict names the setting to change, with the values seen (LAB_FINDINGS §4: the fix for
+ * Every verdict names the setting to change, with the values seen (docs/lab-findings.md §4: the fix for
  * a 2006 depends entirely on who closed the connection). Observed values come from the logs
  * (idle time between the thread's last query and the close); configured ones from haproxy.cfg.
  */

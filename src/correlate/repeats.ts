@@ -63,7 +63,7 @@ export class Repeats {
     const goPrev = GO_RETURNED.has(e.code) ? this.goDriver.get(e.file) : undefined;
     if (goPrev && e.t >= goPrev.t && e.t - goPrev.t <= e.res + 1000) {
       // go-sql-driver logs the read error, then returns ErrInvalidConn (database/sql: ErrBadConn),
-      // which the app logs: one dead connection, two lines (CLIENT_ERRORS.md §4)
+      // which the app logs: one dead connection, two lines (docs/client-errors.md §4)
       return repeat(
         goPrev,
         0.95,
@@ -86,7 +86,7 @@ export class Repeats {
     const m = join();
     if (m.verdict.cause === 'unknown' && e.localPort === undefined) {
       // Nothing else fits, and this file's last error lost a connection moments ago: the same dead
-      // handle used again. PDO reports 2006 on every later use of a dead handle (LAB_FINDINGS, PHP's
+      // handle used again. PDO reports 2006 on every later use of a dead handle (docs/lab-findings.md, PHP's
       // warnings; lab 05: the big query's 2006, then the next query's 2006 in the same second), and a
       // Laravel line names no worker. A fallback only: an unclaimed closure that fits always wins, and
       // only right after the first error (the same request going on, within a second beyond the stamp's

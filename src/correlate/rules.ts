@@ -1,9 +1,9 @@
 /**
  * Who terminated a session, and why. The rules follow how the components behave
- * (HAProxy manual §8.5 and LAB_FINDINGS §2/§4), not the look of particular samples:
+ * (HAProxy manual §8.5 and docs/lab-findings.md §2/§4), not the look of particular samples:
  * - HAProxy's state names who closed the LAST half: `cD`/`sD` its own timeouts, `K` an admin kill or
  *   hard-stop, `D` a server marked DOWN; `SD` the server side closed; `--` a normal close, which is
- *   also what a MySQL KILL, restart or crash looks like to HAProxy (LAB 04, 06).
+ *   also what a MySQL KILL, restart or crash looks like to HAProxy (lab scenario 04, docs/lab-findings.md, 06).
  * - So MySQL-side first causes (KILL, shutdown, crash) are checked first whenever the session lived
  *   across them: a KILLed idle connection can be logged `cD` much later, a restart victim `D-`.
  */
@@ -58,7 +58,7 @@ export function threadFor(store: Store, s: Session, cfg: CorrelateSettings, thre
       if (th.quitT !== undefined && (s.end < th.quitT - cfg.skew || s.end > th.quitT + 1000 + cfg.skew)) continue;
       // An Aborted line is written when the server notices the close: "timeout reading" when it
       // closes, "error reading/writing" after HAProxy did. A "(KILLED)" line is the KILL's time: a
-      // half-open victim's session ends whenever the app next writes (LAB_FINDINGS 04), no bound.
+      // half-open victim's session ends whenever the app next writes (docs/lab-findings.md §3, scenario 04), no bound.
       const ab = th.aborted && th.aborted.reason !== 'killed' ? th.aborted.t : undefined;
       const end = th.quitT ?? ab;
       if (end !== undefined && Math.abs(end - s.end) > cfg.skew + 2000 && end < s.end) continue;
@@ -162,7 +162,7 @@ function lifecycleDuring(
   }
   // The health check found the port closed (Layer4) and the instance's error log, which we read,
   // has no shutdown before it: the process died (kill -9, OOM). Its crash recovery may only be
-  // logged after the app error was decided (LAB_FINDINGS 06b).
+  // logged after the app error was decided (docs/lab-findings.md §3, scenario 06b).
   if (down && inst.hasErrorLog) {
     for (const e of inst.events.range(down.t - 120_000, down.t)) {
       if (e.type !== 'shutdown') continue;

@@ -124,7 +124,7 @@ export interface Instance {
   restartedAt?: number | undefined;
   silentSince?: number | undefined;
   /** per user: threads seen and queries sent. A user that only ever connects and quits is a
-   *  health-check probe (`option mysql-check`: Connect + Quit every `inter`, LAB_FINDINGS §4.7). */
+   *  health-check probe (`option mysql-check`: Connect + Quit every `inter`, docs/lab-findings.md §4.7). */
   users: Map<string, UserStats>;
   /** times of the KILLs seen in the general log (a cheap "could a kill explain it?" test) */
   kills: TimeList<number>;

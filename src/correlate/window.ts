@@ -42,7 +42,8 @@ export class ErrorQueue {
     this.pending.push(e);
   }
 
-  /** HAProxy logs a half-open session only when the app's failing write reaches it (LAB 04, 06) */
+  /** HAProxy logs a half-open session only when the app's failing write reaches it (lab scenario 04, docs/lab-
+   * findings.md, 06) */
   private dueAt(e: AppError): number {
     return e.t + e.res + this.cfg.settle + this.cfg.skew + (e.localPort === undefined ? EXACT_FIRST : 0);
   }

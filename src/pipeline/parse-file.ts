@@ -35,7 +35,7 @@ export function* parseFile(
   if (ctx.refTime === undefined) {
     // Year-less syslog dates: start from the file's first record dated by itself (the nearest one for
     // the lines before it), else from its mtime (the newest line is at most that old), then follow the
-    // records' own dates (USER_PAIN #3: never the current year blindly; docs/formats/syslog-year.md).
+    // records' own dates (docs/parsing-pitfalls.md #3: never the current year blindly; docs/formats/syslog-year.md).
     const first = firstDatedTime(path, kind, ctx, prefix);
     if (first !== undefined) {
       ctx.refTime = first;

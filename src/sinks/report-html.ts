@@ -1,7 +1,7 @@
 /**
  * `correlate --format html`: one self-contained page (inline CSS, a little inline JS, inline SVG;
  * nothing fetched, works from file://). The answer first (counts, who closed, fixes), then one
- * card per app error with its timeline and evidence, then the silent closures (LAB_FINDINGS §4.6:
+ * card per app error with its timeline and evidence, then the silent closures (docs/lab-findings.md §4.6:
  * abnormal closures the app never reported are listed, never turned into errors).
  * Log text is untrusted: every value goes through esc() (html/format.ts).
  */

@@ -1,7 +1,7 @@
 /**
  * Does `--timezone` agree with the HAProxy host's clock? HAProxy's `[%t]` date has no zone, but an
- * RFC3339 syslog envelope (rsyslog's default file format on Debian 12, LAB_FINDINGS §1) has one, and
- * HAProxy writes a traffic line when the session ends (accept + Tt, within a second: LAB_FINDINGS §4.2).
+ * RFC3339 syslog envelope (rsyslog's default file format on Debian 12, docs/lab-findings.md §1) has one, and
+ * HAProxy writes a traffic line when the session ends (accept + Tt, within a second: docs/lab-findings.md §4.2).
  * So (envelope time − (accept + Tt)), read with the zone given, is the error of that zone. A wrong zone
  * shifts HAProxy against zoned sources (MySQL 8 writes UTC by default, JSON app logs carry `Z`) and
  * breaks the time joins without any other symptom: say so instead.

@@ -1,6 +1,6 @@
 /**
  * The bench generators are deterministic (same seed → same bytes, another seed → other bytes)
- * and what they write is parseable by goneaway's own parsers (CONTRACTS.md entry points).
+ * and what they write is parseable by goneaway's own parsers (docs/documents.md entry points).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -93,7 +93,8 @@ test('Elastic integrations haproxy pipeline fixtures: ≥ 99% of the shared leaf
     });
   }
   // Known, deliberate differences (each one counted against the 99%):
-  // - haproxy.bind_name: Elastic's grok keeps the error log's trailing colon ("f1:", FORMATS.md §1.6); we strip it.
+  // - haproxy.bind_name: Elastic's grok keeps the error log's trailing colon ("f1:", docs/haproxy-logs.md §1.6); we
+  // strip it.
   // - haproxy.mode of the default format: Elastic keeps HAProxy's "HTTP"; goneaway lower-cases every mode.
   for (const d of disagreements) t.diagnostic(`disagreement: ${d}`);
   t.diagnostic(

@@ -4,7 +4,7 @@ import type { Doc } from '../../parsers/types.js';
 import { Incident, T0, ga } from './scenario.js';
 
 // The classic "gone away": a queue worker idles for an hour, HAProxy's `timeout client` closed its
-// connection long before, and the next job fails (PDO reports at next use, LAB_FINDINGS §2). The
+// connection long before, and the next job fails (PDO reports at next use, docs/lab-findings.md §2). The
 // window is max_error_lag (15 min by default): beyond it the error is joined to the latest earlier
 // abnormal closure that can be the app's, at a lower confidence, and that closure is then no longer
 // reported as a silent one.

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Incident, T0, ga } from './scenario.js';
 import type { Doc } from '../../parsers/types.js';
 
-// LAB_FINDINGS 12: the HTTP line only shows a 500 with normal flags; the cause is the DB session
+// docs/lab-findings.md §3, scenario 12: the HTTP line only shows a 500 with normal flags; the cause is the DB session
 // that HAProxy closed (cD) while the request was in flight. The verdict links the failed request.
 test('the 5xx request in flight when the app hit the dead connection is linked as the user-facing impact', () => {
   const inc = new Incident()

@@ -4,7 +4,7 @@ import { Incident, T0, ga } from './scenario.js';
 import type { Doc } from '../../parsers/types.js';
 
 // go-sql-driver logs the read error itself (`[mysql] … packets.go:58 unexpected EOF`) and then
-// returns ErrInvalidConn, which the app logs as `… invalid connection` (CLIENT_ERRORS.md §4): two
+// returns ErrInvalidConn, which the app logs as `… invalid connection` (docs/client-errors.md §4): two
 // lines, one dead connection. The second must not claim another closure.
 const S = T0 + 30_000;
 

@@ -4,7 +4,7 @@ import type { Doc } from '../../parsers/types.js';
 import { Incident, T0, ga } from './scenario.js';
 
 // Connector/J says how long ago the dead connection last received a packet ("The last packet
-// successfully received from the server was 55,000 milliseconds ago", CLIENT_ERRORS §3): its
+// successfully received from the server was 55,000 milliseconds ago", docs/client-errors.md §3): its
 // session was open then. A Java log carries no port and no thread id, so among earlier closures
 // this is what tells the app's connection from the others.
 const S = T0 + 10_000;

@@ -1,6 +1,6 @@
 /**
  * Builds small synthetic incidents in the shapes real HAProxy 2.6 / MariaDB 10.11 / apps wrote in
- * LAB_FINDINGS, parses their lines in memory and pushes the records into the correlator in-process.
+ * docs/lab-findings.md, parses their lines in memory and pushes the records into the correlator in-process.
  */
 import { newStats } from '../../src/correlate/engine.js';
 import { correlateSources, type RecordSources } from '../../src/correlate/correlate-batch.js';
@@ -62,7 +62,7 @@ export class Incident {
     });
     return this;
   }
-  /** an HTTP-mode request line (HAProxy also fronting the app, LAB_FINDINGS 12) */
+  /** an HTTP-mode request line (HAProxy also fronting the app, docs/lab-findings.md §3, scenario 12) */
   http(accept: number, ta: number, status: number, request: string, port = 55272): this {
     const end = accept + ta;
     this.haproxy.push({

@@ -40,7 +40,7 @@ test('K- after "performing a hard-stop" from the same pid: hard-stop-after; K- a
   assert.equal(byPort.get(6002), 'haproxy_admin_kill');
 });
 
-test('D- after a failed health check: server down; D- while MariaDB shut down: the shutdown is the cause (LAB 06c)', () => {
+test('D- after a failed health check: server down; D- while MariaDB shut down: the shutdown is the cause (lab scenario 06c, docs/lab-findings.md)', () => {
   const down = (t: number, srv: string, reason: string) =>
     `Server mariadb_replicas/${srv} is DOWN, reason: ${reason}, check duration: 0ms. 1 active and 0 backup servers left. 3 sessions active, 0 requeued, 0 remaining in queue.`;
   const inc = new Incident()

@@ -25,7 +25,7 @@ test('SD + "packet bigger than max_allowed_packet": max_allowed_packet', () => {
   assert.equal(ga(inc.run().appErrors[0]!).cause, 'mysql_max_allowed_packet');
 });
 
-test('KILL in the general log, HAProxy logs the half-open session `--` when PHP next writes (LAB 04)', () => {
+test('KILL in the general log, HAProxy logs the half-open session `--` when PHP next writes (lab scenario 04, docs/lab-findings.md)', () => {
   const inc = new Incident()
     .connect('replica1', T0 + 5, 12)
     .gen('replica1', T0 + 50, 12, 'Query', 'select 1')
@@ -39,7 +39,7 @@ test('KILL in the general log, HAProxy logs the half-open session `--` when PHP 
   assert.match(String(ga(e).why), /thread 14/);
 });
 
-test('a KILLed idle connection logged `cD` when timeout client fired later is still a kill (LAB 13)', () => {
+test('a KILLed idle connection logged `cD` when timeout client fired later is still a kill (lab scenario 13, docs/lab-findings.md)', () => {
   const inc = new Incident()
     .connect('replica1', T0 + 5, 12)
     .gen('replica1', T0 + 50, 12, 'Query', 'select 1')

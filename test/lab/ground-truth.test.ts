@@ -103,7 +103,7 @@ test('two causes within the near-tie window make the closure ambiguous', () => {
   assert.match(r.problems.join('\n'), /ambiguous/);
 });
 
-test('a restart victim later cut by on-marked-down is attributed to the true initiator, mysql_shutdown (LAB_FINDINGS 06c)', () => {
+test('a restart victim later cut by on-marked-down is attributed to the true initiator, mysql_shutdown (docs/lab-findings.md §3, scenario 06c)', () => {
   const c = conn('php-2', 'php', [
     { op: 'connect', t0: T0 },
     { op: 'query', t0: T0 + 8000, ok: false },

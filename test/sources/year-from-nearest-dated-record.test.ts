@@ -2,7 +2,7 @@
  * Year-less syslog dates (RFC 3164 `Mar 12 10:38:59`) take their year from the nearest record that has
  * one — also when that record comes after them. HAProxy's `Proxy … started.` lines come before the
  * first traffic line, whose accept date has a year; a file copied or touched years later must not put
- * them in the year of its mtime (USER_PAIN #3: https://github.com/elastic/beats/issues/9995).
+ * them in the year of its mtime (docs/parsing-pitfalls.md #3: https://github.com/elastic/beats/issues/9995).
  * Facts: docs/formats/syslog-year.md.
  */
 import { test } from 'node:test';

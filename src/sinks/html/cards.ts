@@ -1,6 +1,6 @@
 /**
  * One card per event: what the app saw, the timeline, the why sentence, the join (how the error
- * was tied to a session and among how many candidates: LAB_FINDINGS §5, PHP/Python join by time
+ * was tied to a session and among how many candidates: docs/lab-findings.md §5, PHP/Python join by time
  * only), and the evidence lines verbatim with file@offset so that a reader can check them.
  */
 import type { EvidenceDoc, VerdictEvent } from '../../correlate/event.js';

@@ -1,5 +1,5 @@
 /**
- * The answer first (LAB_FINDINGS §4: the fix depends entirely on who closed the connection):
+ * The answer first (docs/lab-findings.md §4: the fix depends entirely on who closed the connection):
  * counts, app errors by terminator, the causes with their mean confidence, then the fixes.
  * All numbers come from the Summary, which counts every event even when the cards are capped.
  */

@@ -1,7 +1,7 @@
 /**
  * The mini-timeline of one event (inline SVG): the joined HAProxy session (accept → accept+Tt),
  * the idle gap after the thread's last query, the closure coloured by who closed it, and the
- * moment the app noticed. LAB_FINDINGS §4.2: the lag between closure and error is the whole story
+ * moment the app noticed. docs/lab-findings.md §4.2: the lag between closure and error is the whole story
  * (mysql2 reports at the closure, PDO/PyMySQL only at next use, up to the idle gap later), so the
  * lag is labelled. A session held for hours would squash the interesting seconds into a pixel:
  * then the early part of the axis is compressed behind a break.

@@ -1,6 +1,6 @@
 // Lab app (b): a Node 20 + mysql2 (callback API) worker driven by the lab orchestrator: one JSON command per
 // stdin line, one JSON reply per stdout line, plus unsolicited {"event":"app_error"} lines for errors that
-// arrive while idle (mysql2 emits 'error' at the closure instant: LAB_FINDINGS 01/04/06).
+// arrive while idle (mysql2 emits 'error' at the closure instant: docs/lab-findings.md §3, scenario 01/04/06).
 // It writes one pino-like JSON line per error to its log; the bookkeeping (offsets, ports, thread id)
 // goes to stdout only. Usage: node worker-node.js <lane-name> <app-node.log>
 import fs from 'node:fs';
@@ -112,7 +112,7 @@ function main(logFile: string): void {
         connectTimeout: 5000,
       });
       conn = c;
-      // idle closures surface here (no command in flight): LAB_FINDINGS 01 "event at closure"
+      // idle closures surface here (no command in flight): docs/lab-findings.md §3, scenario 01 "event at closure"
       c.on('error', (err: MysqlError) => {
         logError(err, myInfo, null);
       });

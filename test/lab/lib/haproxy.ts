@@ -1,4 +1,4 @@
-// HAProxy for the lab: a generated haproxy.cfg per scenario (LAB_FINDINGS §1 settings), runtime API over the
+// HAProxy for the lab: a generated haproxy.cfg per scenario (docs/lab-findings.md §1 settings), runtime API over the
 // admin stats socket (show sess / shutdown session / shutdown sessions server / show stat), reload with -sf.
 import fs from 'node:fs';
 import net from 'node:net';
@@ -11,7 +11,7 @@ export const FRONTEND_PORT = 33306;
 export const CUSTOM_FRONTEND_PORT = 33307;
 export const REPORTS_FRONTEND_PORT = 33308;
 export const SYSLOG_PORT = 33514;
-/** LAB_FINDINGS 13: custom format whose %bi:%bp joins HAProxy to MariaDB's processlist Host */
+/** docs/lab-findings.md §3, scenario 13: custom format whose %bi:%bp joins HAProxy to MariaDB's processlist Host */
 export const CUSTOM_LOG_FORMAT = '%ci:%cp [%t] %ft %b/%s %bi:%bp %Tw/%Tc/%Tt %B %ts %ac/%fc/%bc/%sc/%rc %sq/%bq';
 
 export interface HaproxyOptions {

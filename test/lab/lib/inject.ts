@@ -75,7 +75,7 @@ export class Injector {
     }
   }
 
-  /** DBA `KILL <thread>` straight to the victim's replica (LAB_FINDINGS 04). */
+  /** DBA `KILL <thread>` straight to the victim's replica (docs/lab-findings.md §3, scenario 04). */
   async kill(c: ConnRecord, runningQuery: boolean): Promise<void> {
     const k = await this.replica(c.instance).kill(c.thread_id);
     this.j({
@@ -99,7 +99,8 @@ export class Injector {
     await r.stop(signal);
     this.j({ t: r.proc!.exit!.t, kind: 'mysql_exited', instance: name, pid });
     if (restart) {
-      // stay down until HAProxy's checks notice (LAB_FINDINGS 06: `Server ... is DOWN, reason: Layer4 connection
+      // stay down until HAProxy's checks notice (docs/lab-findings.md §3, scenario 06: `Server ... is DOWN, reason:
+      // Layer4 connection
       // problem`)
       await this.haproxy.waitServer(name, 'DOWN', 10000);
       await sleep(300);
@@ -109,7 +110,8 @@ export class Injector {
     this.openGate();
   }
 
-  /** Makes HAProxy's mysql-check fail: the check user disappears (LAB_FINDINGS 07: Layer7 wrong status, 1045). */
+  /** Makes HAProxy's mysql-check fail: the check user disappears (docs/lab-findings.md §3, scenario 07: Layer7 wrong
+   * status, 1045). */
   async breakHealthCheck(name: string): Promise<void> {
     await this.replica(name).sql("DROP USER 'haproxy_check'@'127.0.0.1'");
     this.j({
@@ -159,7 +161,8 @@ export class Injector {
     await this.watcher;
   }
 
-  /** `shutdown session <id>` for the session whose client port is the connection's local port (LAB_FINDINGS 08). */
+  /** `shutdown session <id>` for the session whose client port is the connection's local port (docs/lab-findings.md §3,
+   * scenario 08). */
   async shutdownSession(c: ConnRecord): Promise<void> {
     const s = (await this.haproxy.sessions()).find((x) => x.src_port === c.local_port);
     if (!s) throw new Error(`no HAProxy session for ${c.key} (port ${c.local_port})`);
@@ -181,7 +184,8 @@ export class Injector {
     this.j({ t, kind: 'haproxy_shutdown_sessions_server', pid: this.haproxy.current!.pid, backend, server });
   }
 
-  /** Reload with -sf; with hard-stop-after the old process closes what it still holds and exits (LAB_FINDINGS 09). */
+  /** Reload with -sf; with hard-stop-after the old process closes what it still holds and exits (docs/lab-findings.md
+   * §3, scenario 09). */
   async reload(): Promise<void> {
     this.closeGate();
     await sleep(100);

@@ -14,7 +14,7 @@ export interface ReplicaSpec {
   serverId: number;
 }
 export const REPLICAS: ReplicaSpec[] = [
-  { name: 'replica1', port: 33312, logWarnings: 2, serverId: 12 }, // LAB_FINDINGS §1: replica1 lw2 (default)
+  { name: 'replica1', port: 33312, logWarnings: 2, serverId: 12 }, // docs/lab-findings.md §1: replica1 lw2 (default)
   { name: 'replica2', port: 33313, logWarnings: 4, serverId: 13 }, // replica2 lw4
 ];
 export const DBA = { user: 'dba', password: 'dba-pass' };
@@ -160,7 +160,8 @@ export class Replica {
     }
   }
 
-  /** `KILL <id>` from the dba user over TCP straight to the replica (LAB_FINDINGS 04). Returns send/done times. */
+  /** `KILL <id>` from the dba user over TCP straight to the replica (docs/lab-findings.md §3, scenario 04). Returns
+   * send/done times. */
   async kill(threadId: number): Promise<{ t: number; t_done: number; killer: number }> {
     const c = await mysql.createConnection({ host: '127.0.0.1', port: this.spec.port, ...DBA, connectTimeout: 3000 });
     try {

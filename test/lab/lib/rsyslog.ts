@@ -1,6 +1,6 @@
 // A dedicated rsyslogd (never the system one) receiving HAProxy's UDP syslog on 127.0.0.1:33514 and writing
 // haproxy.log in RSYSLOG_TraditionalFileFormat plus extra/haproxy-rfc3339.log in RSYSLOG_FileFormat
-// (LAB_FINDINGS §1: the rule is Debian's 49-haproxy.conf; a stock Debian 12 host writes the RFC3339 variant).
+// (docs/lab-findings.md §1: the rule is Debian's 49-haproxy.conf; a stock Debian 12 host writes the RFC3339 variant).
 import fs from 'node:fs';
 import path from 'node:path';
 import { sleep, waitFor, type Managed, type ProcessRegistry } from './proc.js';

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { GroundTruth } from './types.js';
 
-/** The fields of a correlate output event this scorer reads (CONTRACTS.md "goneaway correlate output"). */
+/** The fields of a correlate output event this scorer reads (docs/documents.md "goneaway correlate output"). */
 export interface CorrelateEvent {
   goneaway?: { kind?: string; cause?: string; terminated_by?: string };
   log?: { file?: { path?: string }; offset?: number };

@@ -1,10 +1,11 @@
 // Ground truth of a lab scenario, computed ONLY from the apps' own bookkeeping (ConnRecord/AppErrorRecord,
 // reported on their stdout) and the orchestrator's injection journal plus the configured timeouts — never from
-// the logs under test (LAB_FINDINGS §1). Pure: no I/O, no clock, so it is unit-tested without components.
+// the logs under test (docs/lab-findings.md §1). Pure: no I/O, no clock, so it is unit-tested without components.
 //
 // Model: every way a connection can die becomes a timed *candidate* (a timer that fires during an idle gap,
 // a KILL of its thread, a shutdown of its replica, ...). The earliest candidate before the app ended the
-// connection is its closure: the TRUE initiator, whatever HAProxy's state letters later say (LAB_FINDINGS 06:
+// connection is its closure: the TRUE initiator, whatever HAProxy's state letters later say (docs/lab-findings.md §3,
+// scenario 06:
 // a restart victim logged `D-` is still mysql_shutdown). Validation then requires every app error to belong
 // to exactly one such closure, without a near-tie with a second cause.
 import {
@@ -24,7 +25,8 @@ export const DEFAULT_MAX_ALLOWED_PACKET = 16 * 1024 * 1024;
 export const NEAR_TIE_MS = 400;
 /** an app may log a little before our estimate of the closure instant (timer jitter, poll delay) */
 export const EARLY_TOLERANCE_MS = 300;
-/** a Node (mysql2) connection reads its socket, so it must report a closure this soon (LAB_FINDINGS 01) */
+/** a Node (mysql2) connection reads its socket, so it must report a closure this soon (docs/lab-findings.md §3,
+ * scenario 01) */
 const NODE_REPORT_MS = 1500;
 
 export interface Candidate extends Closure {
@@ -105,7 +107,8 @@ export function candidatesFor(c: ConnRecord, journal: JournalEntry[], problems: 
   const connect = net[0];
   if (!connect || connect.op !== 'connect' || !connect.ok) return out;
 
-  // Idle gap timers (LAB_FINDINGS 01: HAProxy restarts its inactivity timers at the last byte either way;
+  // Idle gap timers (docs/lab-findings.md §3, scenario 01: HAProxy restarts its inactivity timers at the last byte
+  // either way;
   // 03: wait_timeout counts from the end of the last statement).
   const gap = (from: number, to: number): void => {
     const timers: Array<[Cause, number]> = [
@@ -124,7 +127,8 @@ export function candidatesFor(c: ConnRecord, journal: JournalEntry[], problems: 
   for (const o of net.slice(1)) {
     gap(last, o.t0);
     if (o.op === 'query' && o.sleep_ms !== undefined && o.sleep_ms > hp.ts) {
-      // LAB_FINDINGS 02: a statement longer than timeout server is interrupted at start + timeout server
+      // docs/lab-findings.md §3, scenario 02: a statement longer than timeout server is interrupted at start + timeout
+      // server
       out.push(
         cand(
           'haproxy_timeout_server',
@@ -135,7 +139,7 @@ export function candidatesFor(c: ConnRecord, journal: JournalEntry[], problems: 
       );
     }
     if (o.op === 'query' && o.ok && o.t1 - o.t0 > hp.tc) {
-      // LAB_FINDINGS 01: the long query succeeds, HAProxy closes right after forwarding its result
+      // docs/lab-findings.md §3, scenario 01: the long query succeeds, HAProxy closes right after forwarding its result
       out.push(cand('haproxy_timeout_client', o.t1, o.t0, `query of ${o.t1 - o.t0} ms > timeout client ${hp.tc} ms`));
     }
     if (o.op === 'big' && (o.bytes ?? 0) > maxPacket) {

@@ -1,5 +1,5 @@
 // Closures initiated by HAProxy itself: health check DOWN with on-marked-down, runtime API shutdown session(s),
-// reload with hard-stop-after (LAB_FINDINGS 07-09).
+// reload with hard-stop-after (docs/lab-findings.md §3, scenario 07-09).
 import type { ScenarioDef } from '../lib/scenario.js';
 import { openAll, sleep, suffix, useAndClose } from './common.js';
 

@@ -24,7 +24,7 @@ export const s11: ScenarioDef = {
   async run(ctx) {
     await openAll(ctx, ctx.lanes);
     await sleep(1000);
-    for (const l of suffix(ctx, '-1')) await ctx.sigkill(l); // silent: no app error, LAB_FINDINGS §4.6
+    for (const l of suffix(ctx, '-1')) await ctx.sigkill(l); // silent: no app error, docs/lab-findings.md §4.6
     await sleep(1000);
     await useAndClose(suffix(ctx, '-2'));
   },

@@ -1,4 +1,5 @@
-// 13_mixed: ~85 s with every cause interleaved (LAB_FINDINGS 11_mixed), 11 lanes, many connections from the
+// 13_mixed: ~85 s with every cause interleaved (docs/lab-findings.md §3, scenario 11_mixed), 11 lanes, many connections
+// from the
 // same client IP, several closures in the same second (DOWN, shutdown sessions server, hard-stop).
 //
 // frontend mysql_ro: timeout client 6 s -> backend mariadb_replicas: timeout server 30 s (web + workers);

@@ -1,4 +1,5 @@
-// Closures initiated by MariaDB: DBA KILL, max_allowed_packet, graceful restart, kill -9 (LAB_FINDINGS 04-06b).
+// Closures initiated by MariaDB: DBA KILL, max_allowed_packet, graceful restart, kill -9 (docs/lab-findings.md §3,
+// scenario 04-06b).
 import { CUSTOM_FRONTEND_PORT } from '../lib/haproxy.js';
 import type { ScenarioDef } from '../lib/scenario.js';
 import { openAll, productQuery, sleep, suffix, useAndClose } from './common.js';
@@ -6,7 +7,7 @@ import { openAll, productQuery, sleep, suffix, useAndClose } from './common.js';
 export const s04: ScenarioDef = {
   id: '04',
   name: '04_mysql_kill',
-  // the Python lanes go through the custom log-format frontend (%bi:%bp, LAB_FINDINGS 13)
+  // the Python lanes go through the custom log-format frontend (%bi:%bp, docs/lab-findings.md §3, scenario 13)
   haproxy: { customFrontend: true },
   async run(ctx) {
     await openAll(
@@ -56,7 +57,8 @@ function restartScenario(id: string, name: string, replica: string, signal: 'SIG
   return {
     id,
     name,
-    // LAB_FINDINGS 06/06b: without on-marked-down the half-open victims are logged `--` at their next use
+    // docs/lab-findings.md §3, scenario 06/06b: without on-marked-down the half-open victims are logged `--` at their
+    // next use
     haproxy: { onMarkedDown: false },
     async run(ctx) {
       await openAll(ctx, ctx.lanes);

@@ -1,4 +1,5 @@
-// Timer-driven closures: HAProxy timeout client / timeout server, MariaDB wait_timeout (LAB_FINDINGS 01-03).
+// Timer-driven closures: HAProxy timeout client / timeout server, MariaDB wait_timeout (docs/lab-findings.md §3,
+// scenario 01-03).
 // Idle gaps are 1.5 s longer than the timer so no closure is borderline (truth.ts NEAR_TIE_MS).
 import type { ScenarioDef } from '../lib/scenario.js';
 import { openAll, productQuery, sleep, suffix, useAndClose } from './common.js';
@@ -38,7 +39,7 @@ export const s02: ScenarioDef = {
   async run(ctx) {
     await openAll(ctx, ctx.lanes);
     const idle = suffix(ctx, '-1');
-    const long = suffix(ctx, '-2'); // select sleep(5) interrupted at +3 s (LAB_FINDINGS 02)
+    const long = suffix(ctx, '-2'); // select sleep(5) interrupted at +3 s (docs/lab-findings.md §3, scenario 02)
     await Promise.all([
       (async () => {
         await sleep(4500);

@@ -16,7 +16,7 @@ test('every signature of the table passes the prefilter and maps to its own code
   }
 });
 
-// CLIENT_ERRORS.md §0–§7 and LAB_FINDINGS verbatim shapes → [code, class]
+// docs/client-errors.md §0–§7 and docs/lab-findings.md verbatim shapes → [code, class]
 const POSITIVE: Array<[string, string, string]> = [
   ['SQLSTATE[HY000]: General error: 2006 MySQL server has gone away', '2006', 'gone_away'],
   ['SQLSTATE[HY000]: General error: 2013 Lost connection to MySQL server during query', '2013', 'lost'],

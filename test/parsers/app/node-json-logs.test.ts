@@ -11,7 +11,7 @@ test('Node JSON: one record per object, pretty-printed objects grouped', () => {
   assert.equal(isAppRecordStart('}'), false);
 });
 
-test('pino + mysql2 PROTOCOL_CONNECTION_LOST (LAB_FINDINGS 01 line) with db.localPort / db.threadId', () => {
+test('pino + mysql2 PROTOCOL_CONNECTION_LOST (docs/lab-findings.md §3, scenario 01 line) with db.localPort / db.threadId', () => {
   const d = docFor(parseFile('node.log'), 'at Socket.emit');
   assert.equal(get(d, '@timestamp'), '2026-11-23T20:21:26.198Z');
   assert.equal(get(d, 'error.code'), 'PROTOCOL_CONNECTION_LOST');

@@ -10,7 +10,7 @@ test('Laravel log: records are grouped across [stacktrace] / #N / "} lines', () 
   assert.equal(f.docs.filter(Boolean).length, 6);
 });
 
-test('Laravel 2006 (LAB_FINDINGS 01 shape): code, class, type, SQL, channel, level, time', () => {
+test('Laravel 2006 (docs/lab-findings.md §3, scenario 01 shape): code, class, type, SQL, channel, level, time', () => {
   const f = parseFile('php-laravel.log');
   const d = docFor(f, 'where `id` = 42 limit 1');
   assert.equal(get(d, '@timestamp'), '2026-11-23T20:21:26.000Z');

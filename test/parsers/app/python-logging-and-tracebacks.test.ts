@@ -26,7 +26,7 @@ test('Python: a traceback (frames, chained exceptions, SQLAlchemy [SQL:] block) 
   }
 });
 
-test('PyMySQL 2013 (LAB_FINDINGS 01): worker token, logger, ms time, SQL from the message, final exception', () => {
+test('PyMySQL 2013 (docs/lab-findings.md §3, scenario 01): worker token, logger, ms time, SQL from the message, final exception', () => {
   const d = docFor(parseFile('python.log'), 'report query failed: SELECT id, total');
   assert.equal(get(d, '@timestamp'), '2026-11-23T20:21:26.198Z');
   assert.equal(get(d, 'error.code'), '2013');
@@ -45,7 +45,7 @@ test('PyMySQL 2013 (LAB_FINDINGS 01): worker token, logger, ms time, SQL from th
   assert.equal(get(d, 'app.sql'), "SELECT id, total FROM orders WHERE created_at > '2026-11-01' AND status = 'paid'");
 });
 
-test('PyMySQL broken-pipe 2006 and 1153 (LAB_FINDINGS 05), chained exceptions keep the last one', () => {
+test('PyMySQL broken-pipe 2006 and 1153 (docs/lab-findings.md §3, scenario 05), chained exceptions keep the last one', () => {
   const f = parseFile('python.log');
   const bp = docFor(f, 'BrokenPipeError(32');
   assert.equal(get(bp, 'error.code'), '2006');

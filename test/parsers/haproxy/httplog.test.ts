@@ -168,7 +168,7 @@ test('request line variants: absolute URI, CONNECT, backslashes, no version', ()
   assert.equal(get(v09, 'http.version'), undefined);
 });
 
-test('lab HTTP 500 line (LAB_FINDINGS 12)', () => {
+test('lab HTTP 500 line (docs/lab-findings.md §3, scenario 12)', () => {
   const p = ok(
     'Nov 23 20:27:30 db-lb-01 haproxy[6497]: 127.0.0.1:55272 [23/Nov/2026:20:27:25.948] www php_app/web1 0/0/0/5017/5017 500 176 - - ---- 1/1/0/0/0 0/0 "GET /product.php?id=13&work=5 HTTP/1.1"',
   );

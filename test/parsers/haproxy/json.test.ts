@@ -8,7 +8,7 @@ import { get } from './helpers.js';
 
 const UTC: ParseContext = { zone: makeZone('UTC') };
 
-test('lab JSON-ish log (LAB_FINDINGS 13) without any config: hand-written keys', () => {
+test('lab JSON-ish log (docs/lab-findings.md §3, scenario 13) without any config: hand-written keys', () => {
   const r = parseHaproxyLine(
     'Nov 23 20:27:47 db-lb-01 haproxy[6497]: {"client":"127.0.0.1:57192","accept_date":"23/Nov/2026:20:27:43.026","frontend":"mysql_ro_json","backend":"mariadb_replicas","server":"replica2","backend_source":"127.0.0.1:60386","server_addr":"127.0.0.1:3312","timers":"1/0/4007","bytes_read":512,"termination_state":"--","connections":"4/1/3/2/0"}',
     UTC,

@@ -23,7 +23,7 @@ const CUSTOM = '"%ci:%cp [%t] %ft %b/%s %bi:%bp %Tw/%Tc/%Tt %B %ts %ac/%fc/%bc/%
 const CUSTOM_LINE =
   'Nov 23 20:27:46 db-lb-01 haproxy[6497]: 127.0.0.1:51742 [23/Nov/2026:20:27:42.814] mysql_ro_custom mariadb_replicas/replica1 127.0.0.1:60362 1/0/4021 333 cD 5/2/4/1/0 0/0';
 
-test('lab custom format with %bi:%bp (LAB_FINDINGS 13) → haproxy.backend_source', () => {
+test('lab custom format with %bi:%bp (docs/lab-findings.md §3, scenario 13) → haproxy.backend_source', () => {
   const c = compiled(CUSTOM, 'mysql_ro_custom');
   assert.equal(c.name, 'mysql_ro_custom');
   const p = ok(c, CUSTOM_LINE);

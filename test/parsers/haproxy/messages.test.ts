@@ -7,7 +7,7 @@ import { get, ok, UTC } from './helpers.js';
 
 const REF: ParseContext = { zone: makeZone('UTC'), refTime: Date.UTC(2026, 10, 23, 20, 0, 0) };
 
-test('Server DOWN from a Layer7 check (LAB_FINDINGS 07)', () => {
+test('Server DOWN from a Layer7 check (docs/lab-findings.md §3, scenario 07)', () => {
   const p = ok(
     `Nov 23 20:24:10 db-lb-01 haproxy[3968]: Server mariadb_replicas/replica1 is DOWN, reason: Layer7 wrong status, code: 1045, info: "#28000Access denied for user 'haproxy_check'@'127.0.0.1' (using password: NO)", check duration: 0ms. 1 active and 0 backup servers left. 3 sessions active, 0 requeued, 0 remaining in queue.`,
     REF,
@@ -56,7 +56,7 @@ test('maintenance state', () => {
   assert.equal(get(p.doc, 'haproxy.server_state.state'), 'MAINT');
 });
 
-test('proxy lifecycle at a reload (LAB_FINDINGS 09)', () => {
+test('proxy lifecycle at a reload (docs/lab-findings.md §3, scenario 09)', () => {
   const stopped = ok('Nov 23 20:25:01 db-lb-01 haproxy[6014]: Proxy mysql_ro stopped (cumulated conns: FE: 6, BE: 0).');
   assert.deepEqual(get(stopped.doc, 'haproxy.proxy_state'), {
     proxy: 'mysql_ro',

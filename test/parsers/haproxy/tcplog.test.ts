@@ -12,7 +12,7 @@ const FIX = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..
 
 const hap = (p: Parsed) => p.doc.haproxy as Doc;
 
-test('lab tcplog line (LAB_FINDINGS 01): all Elastic fields + goneaway additions', () => {
+test('lab tcplog line (docs/lab-findings.md §3, scenario 01): all Elastic fields + goneaway additions', () => {
   const p = ok(
     'Nov 23 20:21:24 db-lb-01 haproxy[3968]: 127.0.0.1:47064 [23/Nov/2026:20:21:21.257] mysql_ro mariadb_replicas/replica1 1/0/3029 710 cD 8/8/7/4/0 0/0',
   );
@@ -41,7 +41,7 @@ test('lab tcplog line (LAB_FINDINGS 01): all Elastic fields + goneaway additions
   assert.equal(h.server_queue, 0);
   assert.equal(h.backend_queue, 0);
   assert.equal(h.accept_date, '2026-11-23T20:21:21.257Z');
-  // accept + Tt = the closure instant; the syslog stamp (20:21:24) is that second (LAB_FINDINGS §4.2)
+  // accept + Tt = the closure instant; the syslog stamp (20:21:24) is that second (docs/lab-findings.md §4.2)
   assert.equal(h.session_end, '2026-11-23T20:21:24.286Z');
   const term = h.termination as Doc;
   assert.equal(term.initiator, 'client_timeout');
@@ -50,7 +50,7 @@ test('lab tcplog line (LAB_FINDINGS 01): all Elastic fields + goneaway additions
   assert.match(String(term.description), /timeout client/);
 });
 
-test('the bracket date is local time in ctx.zone (the syslog envelope has no year: USER_PAIN #3)', () => {
+test('the bracket date is local time in ctx.zone (the syslog envelope has no year: docs/parsing-pitfalls.md #3)', () => {
   const line =
     'Dec 31 23:59:59 lb haproxy[1]: 10.0.0.1:5000 [31/Dec/2025:23:59:58.000] f b/s 0/0/1500 10 -- 1/1/1/1/0 0/0';
   assert.equal(ok(line, { zone: makeZone('Europe/Paris') }).t, Date.UTC(2025, 11, 31, 22, 59, 58));
@@ -151,7 +151,7 @@ test('lab fixture: traditional and RFC3339 envelopes give the same traffic docum
   assert.ok(traffic >= 6);
 });
 
-test('K- and D- sessions (LAB_FINDINGS 07/08/09) decode to admin kill / server down', () => {
+test('K- and D- sessions (docs/lab-findings.md §3, scenario 07/08/09) decode to admin kill / server down', () => {
   const lines = fs.readFileSync(path.join(FIX, 'lab-traditional.log'), 'utf8').split('\n');
   const states = lines
     .map((l) => parseHaproxyLine(l, UTC))

@@ -37,9 +37,9 @@ test('descriptions answer "who hung up" for the lab states', () => {
   assert.match(decodeTermination('SD').description, /server closed or reset/);
   assert.match(decodeTermination('K-').description, /shutdown session.*hard-stop-after|hard-stop-after/);
   assert.match(decodeTermination('D-').description, /marked DOWN.*on-marked-down shutdown-sessions/);
-  assert.match(decodeTermination('D-').description, /LAB_FINDINGS/);
+  assert.match(decodeTermination('D-').description, /docs\/lab-findings\.md/);
   assert.match(decodeTermination('--').description, /KILL/);
-  assert.doesNotMatch(decodeTermination('cD').description, /LAB_FINDINGS/, 'caveats only on -- and D-');
+  assert.doesNotMatch(decodeTermination('cD').description, /docs\/lab-findings\.md/, 'caveats only on -- and D-');
 });
 
 test('4-char states keep the 4 chars and describe the cookie', () => {

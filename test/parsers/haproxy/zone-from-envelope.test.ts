@@ -1,6 +1,6 @@
 /**
  * HAProxy's `[%t]` accept date has no zone; an RFC3339/RFC5424 syslog stamp on the same line has one and
- * is written at accept + Tt (LAB_FINDINGS §4.2). When the user named no zone, the accept date is placed
+ * is written at accept + Tt (docs/lab-findings.md §4.2). When the user named no zone, the accept date is placed
  * with the stamp's offset; a zone the user named is kept (a remote rsyslog may tag HAProxy's wall clock
  * with its own offset). Offsets of seconds or a few minutes are clock skew, never a zone.
  */

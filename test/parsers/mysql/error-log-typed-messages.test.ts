@@ -1,6 +1,6 @@
 /**
- * Every typed message of CONTRACTS.md "MySQL error" (mysql.error_type + sub-object), with the lines
- * quoted in LAB_FINDINGS (MariaDB 10.11) and FORMATS.md §2.3/§2.4 (MySQL 5.5-8.0).
+ * Every typed message of docs/documents.md "MySQL error" (mysql.error_type + sub-object), with the lines
+ * quoted in docs/lab-findings.md (MariaDB 10.11) and docs/mysql-logs.md §2.3/§2.4 (MySQL 5.5-8.0).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -47,7 +47,7 @@ test('Aborted connection reason codes', () => {
   }
 });
 
-test('(KILLED): thread column is the killer (LAB 04); 0 means shutdown (LAB 06)', () => {
+test('(KILLED): thread column is the killer (lab scenario 04, docs/lab-findings.md); 0 means shutdown (lab scenario 06, docs/lab-findings.md)', () => {
   const k = p(
     "2026-11-23 20:22:04 10 [Warning] Aborted connection 11 to db: 'shop' user: 'app' host: '127.0.0.1' (KILLED)",
   );

@@ -1,5 +1,5 @@
 /**
- * One test per error-log header shape (FORMATS.md §2.1, USER_PAIN #8/#10).
+ * One test per error-log header shape (docs/mysql-logs.md §2.1, docs/parsing-pitfalls.md #8/#10).
  * Expected values are derived from the line's own text (timestamp written in the line, UTC zone).
  */
 import { test } from 'node:test';

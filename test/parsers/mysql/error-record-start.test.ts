@@ -1,4 +1,5 @@
-/** isMysqlErrorRecordStart: which lines open a record (FORMATS.md §2.2; Elastic's multiline pattern, stricter). */
+/** isMysqlErrorRecordStart: which lines open a record (docs/mysql-logs.md §2.2; Elastic's multiline pattern, stricter).
+ * */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isMysqlErrorRecordStart } from '../../../parsers/mysql/error.js';

@@ -1,5 +1,6 @@
 /**
- * Whole sample files under test/fixtures/mysql (modelled on LAB_FINDINGS and FORMATS.md lines),
+ * Whole sample files under test/fixtures/mysql (modelled on docs/lab-findings.md and docs/haproxy-logs.md and
+ * docs/mysql-logs.md lines),
  * assembled into records with the record-start functions exactly as the pipeline does.
  */
 import { test } from 'node:test';

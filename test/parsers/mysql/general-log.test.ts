@@ -1,6 +1,6 @@
 /**
- * General query log shapes (FORMATS.md §3), time carrying, headers (USER_PAIN #9), commands,
- * Connect arguments, KILL detection (LAB_FINDINGS 04) and redaction.
+ * General query log shapes (docs/mysql-logs.md §3), time carrying, headers (docs/parsing-pitfalls.md #9), commands,
+ * Connect arguments, KILL detection (docs/lab-findings.md §3, scenario 04) and redaction.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
