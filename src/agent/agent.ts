@@ -23,7 +23,7 @@ import { newStats } from '../correlate/engine.js';
 import type { VerdictEvent } from '../correlate/event.js';
 import type { CorrelateSettings } from '../correlate/settings.js';
 import { FileDecoder } from '../pipeline/file-decoder.js';
-import { newCounts, type OutRecord } from '../pipeline/record.js';
+import { newCounts, type ParsedRecord } from '../pipeline/record.js';
 import type { OutDoc, Sink } from '../sinks/sink.js';
 import { toOutDoc } from '../sinks/elasticsearch/streams.js';
 import { IdentityCache } from '../sinks/doc-id.js';
@@ -162,7 +162,7 @@ export class Agent {
     for (const out of f.decoder.push({ text: r.text, offset: r.offset, lineNo: 0 })) this.record(f, out, docs);
   }
 
-  private record(f: OpenFile, rec: OutRecord, docs: OutDoc[]): void {
+  private record(f: OpenFile, rec: ParsedRecord, docs: OutDoc[]): void {
     this.o.metrics.recordsRead.inc({ input: f.input.name, kind: rec.kind });
     if (rec.issue) this.o.metrics.parseFailures.inc({ input: f.input.name, reason: rec.issue.code });
     if (this.o.config.agent.index_records)

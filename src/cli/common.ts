@@ -1,5 +1,5 @@
 /** Option checks shared by the commands: each failure is one GoneawayError naming option, value and fix. */
-import { compressionOf, decompress, isStream, spool } from '../sources/spool.js';
+import { compressionOf, decompress, isStream, copyStream } from '../sources/stream-copy.js';
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { GoneawayError } from '../errors.js';
 import { isValidZone, machineZone, makeZone, parseIsoAt } from '../../parsers/time.js';
@@ -11,7 +11,7 @@ export function readableInput(path: string, option: string): string {
   let file = path;
   if (isStream(path)) {
     try {
-      file = spool(path);
+      file = copyStream(path);
     } catch (e) {
       throw new GoneawayError('GA_ERR_FILE_UNREADABLE', `cannot read ${path}: ${(e as Error).message}`, {
         key: option,

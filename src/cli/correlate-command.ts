@@ -10,7 +10,7 @@ import { zoneWarning } from '../sources/zone-check.js';
 import { configZone, InputZones } from './zones.js';
 import { checkClockOffsets, haproxyAnchored } from '../correlate/clock-check.js';
 import { inferServer, knownServers } from '../sources/server-of.js';
-import { displayPath } from '../sources/spool.js';
+import { displayPath } from '../sources/stream-copy.js';
 import { compileAppPatterns } from '../pipeline/app-patterns.js';
 import { newStats } from '../correlate/engine.js';
 import { correlate, type CorrelateInput } from '../correlate/correlate-batch.js';

@@ -3,7 +3,7 @@ import type { ParseContext } from '../../parsers/types.js';
 import { newCounts, parseFile, type FileCounts } from '../pipeline/parse-file.js';
 import { FILE_KINDS, type FileKind } from '../sources/file-kind.js';
 import { sniffFile } from '../sources/sniff.js';
-import { displayPath } from '../sources/spool.js';
+import { displayPath } from '../sources/stream-copy.js';
 import { GoneawayError } from '../errors.js';
 import { haproxyFormats, readableInput, zoneFrom } from './common.js';
 import { zoneWarning } from '../sources/zone-check.js';

@@ -14,7 +14,7 @@ import type { ParseContext, ZoneConverter } from '../../parsers/types.js';
 import { parseFixedOffset } from '../../parsers/time.js';
 import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
 import { newCounts, parseFile } from '../pipeline/parse-file.js';
-import { displayPath } from '../sources/spool.js';
+import { displayPath } from '../sources/stream-copy.js';
 import { checkStampZone, offsetText } from '../sources/zone-check.js';
 import { findClockOffset, MATCH_TOLERANCE_MS, MAX_OFFSET_MS, type ClockOffset, type HaTimes } from './clock-offset.js';
 import { get, num, str, type UserStats } from './model.js';

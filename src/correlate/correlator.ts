@@ -16,7 +16,7 @@
  */
 import type { VerdictEvent } from './event.js';
 import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
-import type { OutRecord } from '../pipeline/parse-file.js';
+import type { ParsedRecord } from '../pipeline/parse-file.js';
 import { Store } from './store.js';
 import { ingestError, ingestGeneral } from './ingest-mysql.js';
 import { decideSession, mayBeServerClosed, threadFor } from './rules.js';
@@ -34,7 +34,7 @@ export type SourceKind = 'haproxy' | 'mysql-error' | 'mysql-general' | 'app';
 
 /** One parsed record as pushed: which kind of log it comes from and, for a MySQL log, its server. */
 export interface SourcedRecord {
-  rec: OutRecord;
+  rec: ParsedRecord;
   kind: SourceKind;
   /** the HAProxy `server` name of the MySQL instance that wrote it ('' for HAProxy and app logs) */
   server: string;

@@ -2,10 +2,10 @@
  * An app log's lost-connection record → the correlator's compact `AppError`: the few fields the join
  * and the rules read (time and its resolution, code, local port, thread id, the driver's timing).
  */
-import type { OutRecord } from '../pipeline/parse-file.js';
+import type { ParsedRecord } from '../pipeline/parse-file.js';
 import { get, num, stampResolution, str, type AppError } from './model.js';
 
-export function toAppError(r: OutRecord, skew: number): AppError | undefined {
+export function toAppError(r: ParsedRecord, skew: number): AppError | undefined {
   if (r.t === undefined) return undefined;
   const d = r.doc;
   const original = r.text;

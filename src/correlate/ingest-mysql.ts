@@ -5,7 +5,7 @@
  * separates wait_timeout ("timeout reading") from a vanished peer ("error reading").
  */
 import type { Doc } from '../../parsers/types.js';
-import type { OutRecord } from '../pipeline/parse-file.js';
+import type { ParsedRecord } from '../pipeline/parse-file.js';
 import { get, num, str, type Thread, type UserStats } from './model.js';
 import { evidenceOf, type Instance, type Store } from './store.js';
 
@@ -40,7 +40,7 @@ export function currentThread(inst: Instance, id: number): Thread | undefined {
   return l && l.length ? l[l.length - 1] : undefined;
 }
 
-export function ingestGeneral(store: Store, instName: string, r: OutRecord): void {
+export function ingestGeneral(store: Store, instName: string, r: ParsedRecord): void {
   if (r.t === undefined) return;
   const inst = store.instance(instName);
   inst.lastActivity = r.t;
@@ -94,7 +94,7 @@ export function ingestGeneral(store: Store, instName: string, r: OutRecord): voi
   }
 }
 
-export function ingestError(store: Store, instName: string, r: OutRecord): void {
+export function ingestError(store: Store, instName: string, r: ParsedRecord): void {
   if (r.t === undefined) return;
   const inst = store.instance(instName);
   inst.hasErrorLog = true;

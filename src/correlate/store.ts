@@ -5,7 +5,7 @@
  * the window, not the input.
  */
 import type { Doc } from '../../parsers/types.js';
-import type { OutRecord } from '../pipeline/parse-file.js';
+import type { ParsedRecord } from '../pipeline/parse-file.js';
 import { MinHeap } from './heap.js';
 import { LeftWindow } from './left-window.js';
 import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
@@ -135,7 +135,7 @@ export function acceptKey(s: Session): number {
   return (s.accept % 1000) * 65536 + (s.clientPort & 0xffff);
 }
 
-export function evidenceOf(r: OutRecord, kind: Evidence['kind']): Evidence {
+export function evidenceOf(r: ParsedRecord, kind: Evidence['kind']): Evidence {
   return {
     kind,
     file: r.path,
@@ -180,7 +180,7 @@ export class Store {
     return i;
   }
 
-  addSession(r: OutRecord): Session | undefined {
+  addSession(r: ParsedRecord): Session | undefined {
     if (r.t === undefined) return undefined;
     if (r.parsed instanceof TcpLogRecord) return this.addTcpSession(r, r.parsed);
     // direct property access: this runs once per HAProxy line (the hot path of `correlate`)
@@ -239,7 +239,7 @@ export class Store {
   }
 
   /** tcplog lines: the flat record's fields, no document built (the hot path of `correlate`) */
-  private addTcpSession(r: OutRecord, p: TcpLogRecord): Session {
+  private addTcpSession(r: ParsedRecord, p: TcpLogRecord): Session {
     const state = p.state;
     const c = p.client;
     // a unix socket's "port" is a socket id (haproxy.unix_socket_id), not a join key
@@ -274,7 +274,7 @@ export class Store {
     else inst.abortedById.set(a.threadId, [a]);
   }
 
-  addHaEvent(r: OutRecord): void {
+  addHaEvent(r: ParsedRecord): void {
     if (r.t === undefined) return;
     const d: Doc = r.doc;
     const type = get(d, 'haproxy.message_type');

@@ -16,7 +16,7 @@ import type { Line } from '../sources/lines.js';
 import type { RecordText } from '../sources/records.js';
 import { RecordAssembler } from '../sources/record-assembler.js';
 import type { FileKind } from '../sources/file-kind.js';
-import { count, isBlank, OutRecord, unparsed, type FileCounts } from './record.js';
+import { count, isBlank, ParsedRecord, unparsed, type FileCounts } from './record.js';
 
 const START: Record<Exclude<FileKind, 'haproxy'>, (line: string, prev?: string) => boolean> = {
   'mysql-error': isMysqlErrorRecordStart,
@@ -42,7 +42,7 @@ export class FileDecoder {
   }
 
   /** Decodes one line; returns the records it completed. */
-  push(l: Line): OutRecord[] {
+  push(l: Line): ParsedRecord[] {
     if (!this.assembler) {
       const r = this.haproxyLine(l);
       return r ? [r] : [];
@@ -51,7 +51,7 @@ export class FileDecoder {
       this.counts.blank++;
       return [];
     }
-    const out: OutRecord[] = [];
+    const out: ParsedRecord[] = [];
     // a mysqldump of mysql.general_log: each row of an INSERT is a record, at its own byte offset
     const rows =
       this.kind === 'mysql-general' && l.text.charCodeAt(0) === I ? splitGeneralLogInsert(l.text) : undefined;
@@ -63,7 +63,7 @@ export class FileDecoder {
   }
 
   /** The pending multi-line record, decoded (end of input, or the file went idle). */
-  flush(): OutRecord[] {
+  flush(): ParsedRecord[] {
     const rec = this.assembler?.flush();
     const out = rec ? this.decode(rec) : undefined;
     return out ? [out] : [];
@@ -75,7 +75,7 @@ export class FileDecoder {
   }
 
   /** An HAProxy line (one line, one record): the batch reader's ≥ 1 M lines/s path calls this directly. */
-  haproxyLine(l: Line): OutRecord | undefined {
+  haproxyLine(l: Line): ParsedRecord | undefined {
     const text = l.text;
     if (isBlank(text)) {
       this.counts.blank++;
@@ -83,26 +83,26 @@ export class FileDecoder {
     }
     this.counts.records++;
     const r = parseHaproxyLine(text, this.ctx);
-    let out: OutRecord;
+    let out: ParsedRecord;
     if (r.ok) {
-      out = new OutRecord('haproxy', r.value.t, r.value, undefined, l.offset, text, this.path);
+      out = new ParsedRecord('haproxy', r.value.t, r.value, undefined, l.offset, text, this.path);
       this.follow(r.value.t);
     } else out = unparsed({ text, offset: l.offset }, this.path, r.issue);
     count(this.counts, out);
     return out;
   }
 
-  private add(l: Line, out: OutRecord[]): void {
+  private add(l: Line, out: ParsedRecord[]): void {
     const rec = this.assembler!.push(l);
     const r = rec ? this.decode(rec) : undefined;
     if (r) out.push(r);
   }
 
-  private decode(rec: RecordText): OutRecord | undefined {
+  private decode(rec: RecordText): ParsedRecord | undefined {
     const c = this.counts;
     c.records++;
     if (rec.capped) c.capped++;
-    let out: OutRecord;
+    let out: ParsedRecord;
     if (this.kind === 'app') {
       const r = parseAppRecord(rec.text, this.ctx);
       if (r.ok && r.value === null) {
@@ -110,7 +110,7 @@ export class FileDecoder {
         return undefined;
       }
       out = r.ok
-        ? new OutRecord(r.value!.kind, r.value!.t, r.value!, undefined, rec.offset, rec.text, this.path)
+        ? new ParsedRecord(r.value!.kind, r.value!.t, r.value!, undefined, rec.offset, rec.text, this.path)
         : unparsed(rec, this.path, r.issue);
     } else {
       const r =
@@ -118,7 +118,7 @@ export class FileDecoder {
           ? parseMysqlErrorRecord(rec.text, this.ctx)
           : parseMysqlGeneralRecord(rec.text, this.ctx, this.general);
       if (r.ok) {
-        out = new OutRecord(r.value.kind, r.value.t, r.value, undefined, rec.offset, rec.text, this.path);
+        out = new ParsedRecord(r.value.kind, r.value.t, r.value, undefined, rec.offset, rec.text, this.path);
         this.follow(r.value.t);
       } else out = unparsed(rec, this.path, r.issue);
     }

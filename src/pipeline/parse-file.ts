@@ -8,12 +8,12 @@ import { statSync } from 'node:fs';
 import { firstDatedTime } from '../sources/year-anchor.js';
 import type { ParseContext } from '../../parsers/types.js';
 import { readLines, type Line, type LineReaderStats } from '../sources/lines.js';
-import { displayPath } from '../sources/spool.js';
+import { displayPath } from '../sources/stream-copy.js';
 import type { FileKind } from '../sources/file-kind.js';
 import { FileDecoder } from './file-decoder.js';
-import type { FileCounts, OutRecord } from './record.js';
+import type { FileCounts, ParsedRecord } from './record.js';
 
-export { OutRecord, newCounts, type FileCounts } from './record.js';
+export { ParsedRecord, newCounts, type FileCounts } from './record.js';
 
 export interface ParseFileOptions {
   stats?: LineReaderStats;
@@ -27,7 +27,7 @@ export function* parseFile(
   baseCtx: ParseContext,
   counts: FileCounts,
   opts: ParseFileOptions = {},
-): Generator<OutRecord> {
+): Generator<ParsedRecord> {
   const ctx: ParseContext = { ...baseCtx };
   const shownAs = displayPath(path);
   counts.path = shownAs;
@@ -64,7 +64,7 @@ export function* parseLines(
   kind: FileKind,
   ctx: ParseContext,
   counts: FileCounts,
-): Generator<OutRecord> {
+): Generator<ParsedRecord> {
   const dec = new FileDecoder(kind, shownAs, ctx, counts);
   if (kind === 'haproxy') {
     // one line, one record: no array per line on the hot path

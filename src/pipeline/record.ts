@@ -10,7 +10,7 @@ import type { FileKind } from '../sources/file-kind.js';
  * reads flat fields (HAProxy tcplog records) and `goneaway parse` writes tcplog NDJSON straight from
  * them (src/sinks/record-ndjson.ts), so most records never build one (issue #2/#3 speed targets).
  */
-export class OutRecord {
+export class ParsedRecord {
   private built: Doc | undefined;
   constructor(
     readonly kind: RecordKind,
@@ -67,19 +67,19 @@ function finish(doc: Doc, text: string, offset: number, path: string, kind: Reco
   return doc;
 }
 
-export function unparsed(rec: { text: string; offset: number }, path: string, issue: ParseIssue): OutRecord {
+export function unparsed(rec: { text: string; offset: number }, path: string, issue: ParseIssue): ParsedRecord {
   const doc: Doc = {
     event: { original: rec.text },
     log: { file: { path }, offset: rec.offset },
     goneaway: { kind: 'unparsed' },
     error: { code: issue.code, message: issue.message },
   };
-  return new OutRecord('unparsed', undefined, undefined, doc, rec.offset, rec.text, path, issue);
+  return new ParsedRecord('unparsed', undefined, undefined, doc, rec.offset, rec.text, path, issue);
 }
 
 export const isBlank = (s: string): boolean => s.length === 0 || (s.charCodeAt(0) <= 32 && s.trim().length === 0);
 
-export function count(counts: FileCounts, out: OutRecord): void {
+export function count(counts: FileCounts, out: ParsedRecord): void {
   counts.byKind[out.kind] = (counts.byKind[out.kind] ?? 0) + 1;
   if (out.issue) counts.issues[out.issue.code] = (counts.issues[out.issue.code] ?? 0) + 1;
 }

@@ -6,15 +6,15 @@
  * documents (README, benchmark notes).
  */
 import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
-import type { OutRecord } from '../pipeline/parse-file.js';
+import type { ParsedRecord } from '../pipeline/parse-file.js';
 import type { BufferedOutput } from './output.js';
 import { writeTcplogNdjson } from './tcplog-ndjson.js';
 
 /** Writes the record's NDJSON line and its newline; `pathJson` is JSON.stringify(r.path), quoted once per file. */
-export function writeRecordNdjson(out: BufferedOutput, r: OutRecord, pathJson: string): void {
+export function writeRecordNdjson(out: BufferedOutput, r: ParsedRecord, pathJson: string): void {
   const p = r.parsed;
   // a document once built may have been added to (the correlator annotates it): only a record whose
-  // document was never built (reading OutRecord.doc builds the parser's one too) is written from its fields
+  // document was never built (reading ParsedRecord.doc builds the parser's one too) is written from its fields
   if (p instanceof TcpLogRecord && p.pristine) writeTcplogNdjson(out, p, r.text, pathJson, r.offset);
   else out.write(JSON.stringify(r.doc) + '\n');
 }

@@ -1,9 +1,9 @@
 /** `parse --format table`: one aligned row per record, for reading a few records by eye. */
-import type { OutRecord } from '../pipeline/parse-file.js';
+import type { ParsedRecord } from '../pipeline/parse-file.js';
 import type { Output } from './output.js';
 import { get } from '../correlate/model.js';
 
-function summary(r: OutRecord): string {
+function summary(r: ParsedRecord): string {
   const d = r.doc;
   switch (r.kind) {
     case 'haproxy': {
@@ -29,7 +29,7 @@ export class RecordTable {
   constructor(private readonly out: Output) {
     out.write(`${'TIME (UTC)'.padEnd(24)} ${'KIND'.padEnd(13)} ${'OFFSET'.padStart(10)}  RECORD\n`);
   }
-  add(r: OutRecord): void {
+  add(r: ParsedRecord): void {
     const t = r.t === undefined ? '-' : new Date(r.t).toISOString();
     this.out.write(`${t.padEnd(24)} ${r.kind.padEnd(13)} ${String(r.offset).padStart(10)}  ${summary(r)}\n`);
   }

@@ -6,7 +6,7 @@
  * (at least as fast as lnav, which writes nothing) leaves ~0.8 µs. Constant parts are pre-encoded,
  * numbers and timestamps are written as digits, and plain ASCII strings are copied char by char;
  * anything that needs escaping or is not ASCII goes through JSON.stringify + UTF-8.
- * The output is byte-identical to JSON.stringify of the document (OutRecord.doc):
+ * The output is byte-identical to JSON.stringify of the document (ParsedRecord.doc):
  * test/sinks/tcplog-ndjson-bytes.test.ts holds it to that.
  */
 import { isoUtc } from '../../parsers/time.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { FileDecoder } from '../../src/pipeline/file-decoder.js';
-import { newCounts, parseFile, type OutRecord } from '../../src/pipeline/parse-file.js';
+import { newCounts, parseFile, type ParsedRecord } from '../../src/pipeline/parse-file.js';
 import type { FileKind } from '../../src/sources/file-kind.js';
 import { readLines } from '../../src/sources/lines.js';
 import { makeZone } from '../../parsers/time.js';
@@ -19,7 +19,7 @@ const FILES: Array<[string, FileKind]> = [
   ['app-python.log', 'app'],
 ];
 const ctx = () => ({ zone: makeZone('UTC'), zoneGiven: true, refTime: Date.UTC(2026, 11, 1) });
-const view = (r: OutRecord) => JSON.stringify(r.doc);
+const view = (r: ParsedRecord) => JSON.stringify(r.doc);
 
 /** The batch reader's records: the reference the push decoder must reproduce. */
 function batch(file: string, kind: FileKind): string[] {

@@ -1,7 +1,7 @@
 /**
  * `goneaway parse --format ndjson` writes a tcplog record byte by byte from its flat fields
  * (src/sinks/tcplog-ndjson.ts) instead of building its document and calling JSON.stringify. These
- * tests hold that writer to `JSON.stringify` of the document (OutRecord.doc: TcpLogRecord.buildDoc()
+ * tests hold that writer to `JSON.stringify` of the document (ParsedRecord.doc: TcpLogRecord.buildDoc()
  * plus event.original, log.* and goneaway.kind), byte for byte and key order included, line after line
  * through the real output buffer: cached blocks (names, states, host, path) and the per-second ISO
  * cache must never leak one line's bytes into the next.
@@ -16,7 +16,7 @@ import { parseHaproxyLine } from '../../parsers/haproxy/index.js';
 import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
 import { makeZone } from '../../parsers/time.js';
 import type { ParseContext } from '../../parsers/types.js';
-import { OutRecord } from '../../src/pipeline/parse-file.js';
+import { ParsedRecord } from '../../src/pipeline/parse-file.js';
 import { openOutput } from '../../src/sinks/output.js';
 import { writeRecordNdjson } from '../../src/sinks/record-ndjson.js';
 import { tcplogLine } from '../parsers/haproxy/tcplog-lines.js';
@@ -24,10 +24,10 @@ import { tcplogLine } from '../parsers/haproxy/tcplog-lines.js';
 const UTC: ParseContext = { zone: makeZone('UTC'), refTime: Date.UTC(2026, 10, 23) };
 
 /** A record as parseFile() makes it, from a parse of its own (so the two writers share nothing). */
-function record(text: string, file: string, offset: number): OutRecord | undefined {
+function record(text: string, file: string, offset: number): ParsedRecord | undefined {
   const r = parseHaproxyLine(text, UTC);
   if (!r.ok || !(r.value instanceof TcpLogRecord)) return undefined;
-  return new OutRecord('haproxy', r.value.t, r.value, undefined, offset, text, file);
+  return new ParsedRecord('haproxy', r.value.t, r.value, undefined, offset, text, file);
 }
 
 function withDir(f: (dir: string) => void): void {

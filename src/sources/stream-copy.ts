@@ -48,7 +48,7 @@ function spoolPath(): string {
 }
 
 /** Copies the stream to a temporary file; returns that file's path. */
-export function spool(p: string): string {
+export function copyStream(p: string): string {
   const dst = spoolPath();
   const out = openSync(dst, 'w');
   const src = p === '-' ? 0 : openSync(p, 'r');
