@@ -34,10 +34,10 @@ const ONLY = new Set((process.env.BENCH_ONLY ?? 'a,b,c').split(',').map((s) => s
 const FILES = [
   { kind: 'tcplog', lines: 2_000_000, parser: 'haproxy' },
   { kind: 'httplog', lines: 2_000_000, parser: 'haproxy' },
-  { kind: 'mariadb-error', lines: 1_000_000, parser: 'mysql-error' },
-  { kind: 'mariadb-general', lines: 1_000_000, parser: 'mysql-general' },
-  { kind: 'mysql8-error', lines: 1_000_000, parser: 'mysql-error' },
-  { kind: 'mysql8-general', lines: 1_000_000, parser: 'mysql-general' },
+  { kind: 'mariadb-error', lines: 1_000_000, parser: 'mysql_error' },
+  { kind: 'mariadb-general', lines: 1_000_000, parser: 'mysql_general' },
+  { kind: 'mysql8-error', lines: 1_000_000, parser: 'mysql_error' },
+  { kind: 'mysql8-general', lines: 1_000_000, parser: 'mysql_general' },
 ] as const;
 const CORR = { haproxyLines: 2_000_000, mysqlLines: 1_000_000, appErrors: 20_000 };
 const TARGET = { tcplogLps: 1_000_000, parseRssMB: 200, correlateRssMB: 500 };

@@ -2,7 +2,7 @@
  * One in-process parsing measurement, run in its own child process so that peak RSS
  * (process.resourceUsage().maxRSS) belongs to this measurement only.
  *
- *   node dist/bench/worker.js <haproxy|mysql-error|mysql-general|lines> <file>
+ *   node dist/bench/worker.js <haproxy|mysql_error|mysql_general|lines> <file>
  * (`lines` = reading and splitting only: the floor under every other figure)
  *
  * Runs the product's reading path (src/pipeline/parse-file.ts: the chunked line reader, container-prefix
@@ -13,7 +13,7 @@ import { stat } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 
-export type WorkerWhat = 'haproxy' | 'mysql-error' | 'mysql-general' | 'lines';
+export type WorkerWhat = 'haproxy' | 'mysql_error' | 'mysql_general' | 'lines';
 
 export type WorkerResult =
   | {
@@ -95,12 +95,12 @@ export async function measure(what: WorkerWhat, file: string): Promise<WorkerRes
 async function main(): Promise<void> {
   const [what, file] = process.argv.slice(2);
   let r: WorkerResult;
-  if (!file || !['haproxy', 'mysql-error', 'mysql-general', 'lines'].includes(what ?? '')) {
+  if (!file || !['haproxy', 'mysql_error', 'mysql_general', 'lines'].includes(what ?? '')) {
     r = {
       ok: false,
       what: what ?? '',
       file: file ?? '',
-      reason: 'usage: worker.js <haproxy|mysql-error|mysql-general|lines> <file>',
+      reason: 'usage: worker.js <haproxy|mysql_error|mysql_general|lines> <file>',
     };
   } else {
     try {

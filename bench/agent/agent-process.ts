@@ -28,8 +28,8 @@ export function agentConfig(o: AgentConfigInput): Record<string, unknown> {
     mysql: {
       instances: servers.map((server) => ({
         server,
-        error_log: o.files.filter((f) => f.server === server && f.kind === 'mysql-error').map((f) => f.path),
-        general_log: o.files.filter((f) => f.server === server && f.kind === 'mysql-general').map((f) => f.path),
+        error_log: o.files.filter((f) => f.server === server && f.kind === 'mysql_error').map((f) => f.path),
+        general_log: o.files.filter((f) => f.server === server && f.kind === 'mysql_general').map((f) => f.path),
       })),
     },
     output: { elasticsearch: { hosts: [o.esUrl] } },

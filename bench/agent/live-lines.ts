@@ -12,7 +12,7 @@ import { tcpSessionFor } from '../gen-haproxy.js';
 import { tcplogLine } from '../haproxy-lines.js';
 import { REASON, abortedMessage, mariadbErrorLine, MariadbGeneralStamp } from '../mysql-lines.js';
 
-export type LiveKind = 'haproxy' | 'mysql-error' | 'mysql-general';
+export type LiveKind = 'haproxy' | 'mysql_error' | 'mysql_general';
 
 export interface LiveFile {
   path: string;
@@ -89,10 +89,10 @@ export function liveFiles(dir: string, seed: number): LiveFile[] {
   for (const server of SERVERS) {
     const f = timeFormats();
     out.push(
-      { path: path.join(dir, `${server}-error.log`), kind: 'mysql-error', server, next: mariadbErrorSource(rng, f) },
+      { path: path.join(dir, `${server}-error.log`), kind: 'mysql_error', server, next: mariadbErrorSource(rng, f) },
       {
         path: path.join(dir, `${server}-general.log`),
-        kind: 'mysql-general',
+        kind: 'mysql_general',
         server,
         next: mariadbGeneralSource(rng, timeFormats()),
       },

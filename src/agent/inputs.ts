@@ -5,12 +5,12 @@
  * then general logs, then error logs, then apps: the batch driver's order, so that ties break alike).
  */
 import type { Config } from '../config/schema.js';
-import type { FileKind } from '../sources/file-kind.js';
+import type { LogKind } from '../sources/log-kind.js';
 
 export interface AgentInput {
   /** the tail input's name: unique, stable across reloads (checkpoints are per file, not per input) */
   name: string;
-  kind: FileKind;
+  kind: LogKind;
   paths: string[];
   /** the HAProxy `server` name of a MySQL instance; '' otherwise */
   server: string;
@@ -20,7 +20,7 @@ export interface AgentInput {
   rank: number;
 }
 
-const RANK: Record<FileKind, number> = { haproxy: 0, 'mysql-general': 1, 'mysql-error': 2, app: 3 };
+const RANK: Record<LogKind, number> = { haproxy: 0, mysql_general: 1, mysql_error: 2, app: 3 };
 
 export function agentInputs(cfg: Config): AgentInput[] {
   const out: AgentInput[] = [];
@@ -30,18 +30,18 @@ export function agentInputs(cfg: Config): AgentInput[] {
     if (inst.general_log?.length)
       out.push({
         name: `mysql-general:${inst.server}`,
-        kind: 'mysql-general',
+        kind: 'mysql_general',
         paths: inst.general_log,
         server: inst.server,
-        rank: RANK['mysql-general'],
+        rank: RANK['mysql_general'],
       });
     if (inst.error_log?.length)
       out.push({
         name: `mysql-error:${inst.server}`,
-        kind: 'mysql-error',
+        kind: 'mysql_error',
         paths: inst.error_log,
         server: inst.server,
-        rank: RANK['mysql-error'],
+        rank: RANK['mysql_error'],
       });
   }
   for (const f of cfg.app.files) {

@@ -46,7 +46,7 @@ export interface CorrelateOptions {
   elasticsearch?: string;
 }
 
-type MysqlKind = 'mysql-error' | 'mysql-general';
+type MysqlKind = 'mysql_error' | 'mysql_general';
 /** a MySQL log whose server is to be inferred (src/sources/server-of.ts) */
 interface Pending {
   kind: MysqlKind;
@@ -122,11 +122,11 @@ export function runCorrelate(files: string[], o: CorrelateOptions): number | Pro
   );
   const pending: Pending[] = [];
   for (const v of o.mysqlError) {
-    const m = serverFile(v, '--mysql-error', 'mysql-error', pending, readableInput);
+    const m = serverFile(v, '--mysql-error', 'mysql_error', pending, readableInput);
     if (m) mysqlError.push(m);
   }
   for (const v of o.mysqlGeneral) {
-    const m = serverFile(v, '--mysql-general', 'mysql-general', pending, readableInput);
+    const m = serverFile(v, '--mysql-general', 'mysql_general', pending, readableInput);
     if (m) mysqlGeneral.push(m);
   }
   const haproxyConfig = o.haproxyConfig ?? cfg.haproxy.config;
@@ -146,7 +146,7 @@ export function runCorrelate(files: string[], o: CorrelateOptions): number | Pro
     if (kind === 'haproxy') haproxy.push(path);
     else if (kind === 'app') app.push(path);
     else if (given === f) pending.push({ kind, path, key: 'FILE', value: f });
-    else (kind === 'mysql-error' ? mysqlError : mysqlGeneral).push({ server: f.slice(0, eq), path });
+    else (kind === 'mysql_error' ? mysqlError : mysqlGeneral).push({ server: f.slice(0, eq), path });
   }
   if (haproxy.length + mysqlError.length + mysqlGeneral.length + app.length + pending.length === 0) {
     throw new GoneawayError('GA_ERR_ARGUMENT', 'no log files given', {
@@ -163,7 +163,7 @@ export function runCorrelate(files: string[], o: CorrelateOptions): number | Pro
       if (g.server === undefined) {
         throw new GoneawayError(
           'GA_ERR_SERVER_MAPPING',
-          `${p.value} looks like a MySQL ${p.kind} log but which HAProxy server it is cannot be told: ${g.why}`,
+          `${p.value} looks like a MySQL ${p.kind === 'mysql_error' ? 'error' : 'general'} log but which HAProxy server it is cannot be told: ${g.why}`,
           {
             key: p.key,
             value: p.value,
@@ -174,7 +174,7 @@ export function runCorrelate(files: string[], o: CorrelateOptions): number | Pro
       process.stderr.write(
         `goneaway: ${displayPath(p.path)} is taken for MySQL server '${g.server}' (${g.how}); pass SERVER=FILE to say otherwise\n`,
       );
-      (p.kind === 'mysql-error' ? mysqlError : mysqlGeneral).push({ server: g.server, path: p.path });
+      (p.kind === 'mysql_error' ? mysqlError : mysqlGeneral).push({ server: g.server, path: p.path });
     }
   }
   const ctxOf = bindZones(zones, ctx, cfg, givenOf, { haproxy, app, mysqlError, mysqlGeneral });
@@ -182,7 +182,7 @@ export function runCorrelate(files: string[], o: CorrelateOptions): number | Pro
     process.stderr.write('goneaway: no --app log given: only connection events (abnormal closures) will be reported\n');
   for (const [path, kind] of [
     ...haproxy.map((h) => [h, 'haproxy'] as const),
-    ...mysqlError.map((m) => [m.path, 'mysql-error'] as const),
+    ...mysqlError.map((m) => [m.path, 'mysql_error'] as const),
   ]) {
     const w = zoneWarning(path, ctxOf(path), displayPath(path), kind);
     if (w) process.stderr.write(`goneaway: ${w}\n`);
@@ -276,8 +276,8 @@ function bindZones(
   };
   for (const p of f.haproxy) bind(p, 'haproxy');
   for (const p of f.app) bind(p, 'app');
-  for (const m of f.mysqlError) bind(m.path, 'mysql-error', m.server);
-  for (const m of f.mysqlGeneral) bind(m.path, 'mysql-general', m.server);
+  for (const m of f.mysqlError) bind(m.path, 'mysql_error', m.server);
+  for (const m of f.mysqlGeneral) bind(m.path, 'mysql_general', m.server);
   zones.assertAllUsed();
   return (p) => zones.ctxOf(p) ?? ctx;
 }
@@ -295,8 +295,8 @@ function clockOffsetPrepass(
 ): void {
   const ha = haproxy.map((path) => ({ path, ctx: ctxOf(path) }));
   const my = [
-    ...mysqlGeneral.map((m) => ({ ...m, kind: 'mysql-general' as const })),
-    ...mysqlError.map((m) => ({ ...m, kind: 'mysql-error' as const })),
+    ...mysqlGeneral.map((m) => ({ ...m, kind: 'mysql_general' as const })),
+    ...mysqlError.map((m) => ({ ...m, kind: 'mysql_error' as const })),
   ].map((m) => ({ ...m, ctx: ctxOf(m.path), pinned: zones.pinned(m.path), fixKey: zones.fixKey(m.path) }));
   if (ha.length === 0 || my.length === 0) return;
   for (const a of checkClockOffsets(my, ha, haproxyAnchored(ha))) {

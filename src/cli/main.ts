@@ -33,7 +33,7 @@ export function buildProgram(): Command {
     .argument('<FILE...>', 'log files')
     .addOption(
       new Option('--kind <kind>', 'what the files are')
-        .choices(['auto', 'haproxy', 'mysql-error', 'mysql-general', 'app', 'mysql_error', 'mysql_general'])
+        .choices(['auto', 'haproxy', 'mysql_error', 'mysql_general', 'app', 'mysql-error', 'mysql-general'])
         .default('auto'),
     )
     .option(

@@ -1,7 +1,7 @@
 /** `goneaway parse`: every record of every file, typed, with its position; a summary on stderr. */
 import type { ParseContext } from '../../parsers/types.js';
 import { newCounts, parseFile, type FileCounts } from '../pipeline/parse-file.js';
-import { FILE_KINDS, type FileKind } from '../sources/file-kind.js';
+import { LOG_KINDS, type LogKind } from '../sources/log-kind.js';
 import { sniffFile } from '../sources/sniff.js';
 import { displayPath } from '../sources/stream-copy.js';
 import { GoneawayError } from '../errors.js';
@@ -33,12 +33,12 @@ export interface ParseOptions {
 
 export function runParse(files: string[], o: ParseOptions): number | Promise<number> {
   const kindArg = o.kind ?? 'auto';
-  const kinds = ['auto', ...FILE_KINDS, 'mysql_error', 'mysql_general'];
+  const kinds = ['auto', ...LOG_KINDS, 'mysql_error', 'mysql_general'];
   if (!kinds.includes(kindArg)) {
     throw new GoneawayError('GA_ERR_ARGUMENT', `unknown --kind ${JSON.stringify(kindArg)}`, {
       key: '--kind',
       value: kindArg,
-      fix: 'use one of auto, haproxy, mysql-error, mysql-general, app',
+      fix: 'use one of auto, haproxy, mysql_error, mysql_general, app',
     });
   }
   const format = o.format ?? (process.stdout.isTTY ? 'table' : 'ndjson');
@@ -70,8 +70,8 @@ export function runParse(files: string[], o: ParseOptions): number | Promise<num
     appPatterns: compileAppPatterns(cfg.app.patterns),
     redactSql: o.redact ?? cfg.correlate.redact_sql ?? false,
   };
-  const kindOf = (path: string): FileKind =>
-    kindArg === 'auto' ? sniffFile(path, ctx).kind : (kindArg.replace('_', '-') as FileKind);
+  const kindOf = (path: string): LogKind =>
+    kindArg === 'auto' ? sniffFile(path, ctx).kind : (kindArg.replace('-', '_') as LogKind);
   const fileKinds = files.map(kindOf);
   // each file's own zone (src/cli/zones.ts), checked before any output
   const ctxs = files.map((path, i) => zones.bind(ctx, path, given[i]!, configZone(cfg, fileKinds[i]!, given[i]!)));
@@ -83,7 +83,7 @@ export function runParse(files: string[], o: ParseOptions): number | Promise<num
     const kind = fileKinds[i]!;
     const counts = newCounts(path, kind);
     all.push(counts);
-    if ((kind === 'haproxy' || kind === 'mysql-error') && path !== '-') {
+    if ((kind === 'haproxy' || kind === 'mysql_error') && path !== '-') {
       const w = zoneWarning(path, ctxs[i]!, displayPath(path), kind);
       if (w) process.stderr.write(`goneaway: ${w}\n`);
     }

@@ -14,6 +14,7 @@ import type { Config } from '../config/schema.js';
 import type { ParseContext, ZoneConverter } from '../../parsers/types.js';
 import { GoneawayError } from '../errors.js';
 import { zoneFrom } from './common.js';
+import type { LogKind } from '../sources/log-kind.js';
 
 /** a zone from the config for one input: the key that names it (set or not) and its value */
 export interface ConfigZone {
@@ -120,12 +121,7 @@ export class InputZones {
 }
 
 /** the config key that sets the zone of an input of this kind, with its value */
-export function configZone(
-  cfg: Config,
-  kind: 'haproxy' | 'mysql-error' | 'mysql-general' | 'app',
-  given: string,
-  server?: string,
-): ConfigZone | undefined {
+export function configZone(cfg: Config, kind: LogKind, given: string, server?: string): ConfigZone | undefined {
   if (kind === 'haproxy') return { key: 'haproxy.timezone', spec: cfg.haproxy.timezone };
   if (kind === 'app') {
     const k = cfg.app.files.findIndex((f) => typeof f !== 'string' && samePath(f.path, given));

@@ -23,7 +23,7 @@ import { isProbeUser } from './ingest-mysql.js';
 export interface MysqlLog {
   path: string;
   server: string;
-  kind: 'mysql-error' | 'mysql-general';
+  kind: 'mysql_error' | 'mysql_general';
   ctx: ParseContext;
   /** a zone was named for this very file (`--timezone FILE=ZONE`, `mysql.instances[].timezone`): keep it */
   pinned: boolean;
@@ -72,7 +72,7 @@ function sampleMysql(log: MysqlLog, ctx: ParseContext, limit: number): Map<numbe
     if (++n > limit) break;
     if (r.t === undefined || !r.parsed) continue;
     const d = r.parsed.doc;
-    if (log.kind === 'mysql-error') {
+    if (log.kind === 'mysql_error') {
       if (str(get(d, 'mysql.error_type')) === 'aborted_connection') out.set(r.offset, r.t);
       continue;
     }
@@ -186,7 +186,7 @@ export function checkClockOffsets(
     if (!h || times.length === 0) return;
     const o = findClockOffset(
       h,
-      m.kind === 'mysql-general' ? { connects: times, aborted: [] } : { connects: [], aborted: times },
+      m.kind === 'mysql_general' ? { connects: times, aborted: [] } : { connects: [], aborted: times },
     );
     if (o.best.offsetMs === 0 || o.best.support === 0) return;
     const shown = displayPath(m.path);

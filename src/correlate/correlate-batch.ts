@@ -8,7 +8,8 @@ import { newCounts, parseFile } from '../pipeline/parse-file.js';
 import { mergeByTime } from './merge.js';
 import type { CorrelateStats } from './engine.js';
 import type { CorrelateSettings } from './settings.js';
-import { Correlator, orderTime, type SourceKind, type SourcedRecord } from './correlator.js';
+import { Correlator, orderTime, type SourcedRecord } from './correlator.js';
+import type { LogKind } from '../sources/log-kind.js';
 
 /** the files to correlate, and how to read them */
 export interface CorrelateInput extends CorrelateSettings {
@@ -75,7 +76,7 @@ export function* correlateSources(
 
 function* fileRecords(
   path: string,
-  kind: SourceKind,
+  kind: LogKind,
   server: string,
   input: CorrelateInput,
   stats: CorrelateStats,
@@ -91,12 +92,12 @@ function* fileRecords(
 /** The records of the files of `input`, read as they are consumed (counted in `stats.files`). */
 export function fileSources(input: CorrelateInput, stats: CorrelateStats): RecordSources {
   const all = (paths: string[]) => paths.map((path) => ({ server: '', path }));
-  const files = (kind: SourceKind, l: Array<{ server: string; path: string }>) =>
+  const files = (kind: LogKind, l: Array<{ server: string; path: string }>) =>
     l.map((f) => fileRecords(f.path, kind, f.server, input, stats));
   return {
     haproxy: files('haproxy', all(input.haproxy)),
-    mysqlGeneral: files('mysql-general', input.mysqlGeneral),
-    mysqlError: files('mysql-error', input.mysqlError),
+    mysqlGeneral: files('mysql_general', input.mysqlGeneral),
+    mysqlError: files('mysql_error', input.mysqlError),
     app: files('app', all(input.app)),
   };
 }

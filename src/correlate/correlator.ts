@@ -15,6 +15,7 @@
  * only when the app's failing write reaches it (lab scenario 04, docs/lab-findings.md, 06).
  */
 import type { VerdictEvent } from './event.js';
+import type { LogKind } from '../sources/log-kind.js';
 import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
 import type { ParsedRecord } from '../pipeline/parse-file.js';
 import { Store } from './store.js';
@@ -30,12 +31,10 @@ import { toAppError } from './ingest-app.js';
 import { inRange, type CorrelateSettings } from './settings.js';
 import { ErrorQueue, EVICT_EVERY, FilePositions, RETRY_AFTER, TICK } from './window.js';
 
-export type SourceKind = 'haproxy' | 'mysql-error' | 'mysql-general' | 'app';
-
 /** One parsed record as pushed: which kind of log it comes from and, for a MySQL log, its server. */
 export interface SourcedRecord {
   rec: ParsedRecord;
-  kind: SourceKind;
+  kind: LogKind;
   /** the HAProxy `server` name of the MySQL instance that wrote it ('' for HAProxy and app logs) */
   server: string;
 }
@@ -176,10 +175,10 @@ export class Correlator {
           if (sess && this.stats.servers.size < 10_000) this.stats.servers.add(sess.server);
         } else store.addHaEvent(r);
         return;
-      case 'mysql-error':
+      case 'mysql_error':
         ingestError(store, server, r);
         return;
-      case 'mysql-general':
+      case 'mysql_general':
         ingestGeneral(store, server, r);
         return;
       case 'app': {

@@ -3,13 +3,14 @@
  * join and the rules need, so that a window of hours of HAProxy traffic stays small in memory.
  */
 import type { Doc } from '../../parsers/types.js';
+import type { LogKind } from '../sources/log-kind.js';
 
 // the causes, their terminators and everything else said about them: one table (causes.ts)
 export { TERMINATOR_OF, type Cause, type Terminator } from './causes.js';
 import type { Cause, Terminator } from './causes.js';
 
 export interface Evidence {
-  kind: 'haproxy' | 'mysql_error' | 'mysql_general' | 'app';
+  kind: LogKind;
   file: string;
   offset: number;
   text: string;

@@ -15,12 +15,12 @@ import { splitGeneralLogInsert } from '../../parsers/mysql/general-table.js';
 import type { Line } from '../sources/lines.js';
 import type { RecordText } from '../sources/records.js';
 import { RecordAssembler } from '../sources/record-assembler.js';
-import type { FileKind } from '../sources/file-kind.js';
+import type { LogKind } from '../sources/log-kind.js';
 import { count, isBlank, ParsedRecord, unparsed, type FileCounts } from './record.js';
 
-const START: Record<Exclude<FileKind, 'haproxy'>, (line: string, prev?: string) => boolean> = {
-  'mysql-error': isMysqlErrorRecordStart,
-  'mysql-general': isMysqlGeneralRecordStart,
+const START: Record<Exclude<LogKind, 'haproxy'>, (line: string, prev?: string) => boolean> = {
+  mysql_error: isMysqlErrorRecordStart,
+  mysql_general: isMysqlGeneralRecordStart,
   app: isAppRecordStart,
 };
 
@@ -31,7 +31,7 @@ export class FileDecoder {
   private readonly general = newGeneralLogState();
 
   constructor(
-    readonly kind: FileKind,
+    readonly kind: LogKind,
     /** the path shown in log.file.path */
     readonly path: string,
     /** the file's context, updated as its records go (refTime follows them): give each file its own */
@@ -47,14 +47,14 @@ export class FileDecoder {
       const r = this.haproxyLine(l);
       return r ? [r] : [];
     }
-    if (isBlank(l.text) && (l.text.length === 0 || this.kind !== 'mysql-general')) {
+    if (isBlank(l.text) && (l.text.length === 0 || this.kind !== 'mysql_general')) {
       this.counts.blank++;
       return [];
     }
     const out: ParsedRecord[] = [];
     // a mysqldump of mysql.general_log: each row of an INSERT is a record, at its own byte offset
     const rows =
-      this.kind === 'mysql-general' && l.text.charCodeAt(0) === I ? splitGeneralLogInsert(l.text) : undefined;
+      this.kind === 'mysql_general' && l.text.charCodeAt(0) === I ? splitGeneralLogInsert(l.text) : undefined;
     if (rows)
       for (const r of rows)
         this.add({ text: r.text, offset: l.offset + Buffer.byteLength(l.text.slice(0, r.at)), lineNo: l.lineNo }, out);
@@ -114,7 +114,7 @@ export class FileDecoder {
         : unparsed(rec, this.path, r.issue);
     } else {
       const r =
-        this.kind === 'mysql-error'
+        this.kind === 'mysql_error'
           ? parseMysqlErrorRecord(rec.text, this.ctx)
           : parseMysqlGeneralRecord(rec.text, this.ctx, this.general);
       if (r.ok) {

@@ -9,7 +9,7 @@ import { firstDatedTime } from '../sources/year-anchor.js';
 import type { ParseContext } from '../../parsers/types.js';
 import { readLines, type Line, type LineReaderStats } from '../sources/lines.js';
 import { displayPath } from '../sources/stream-copy.js';
-import type { FileKind } from '../sources/file-kind.js';
+import type { LogKind } from '../sources/log-kind.js';
 import { FileDecoder } from './file-decoder.js';
 import type { FileCounts, ParsedRecord } from './record.js';
 
@@ -23,7 +23,7 @@ export interface ParseFileOptions {
 /** Streams the records of one file. `ctx` is copied; its refTime follows the file. */
 export function* parseFile(
   path: string,
-  kind: FileKind,
+  kind: LogKind,
   baseCtx: ParseContext,
   counts: FileCounts,
   opts: ParseFileOptions = {},
@@ -61,7 +61,7 @@ export function* parseFile(
 export function* parseLines(
   lines: Iterable<Line>,
   shownAs: string,
-  kind: FileKind,
+  kind: LogKind,
   ctx: ParseContext,
   counts: FileCounts,
 ): Generator<ParsedRecord> {

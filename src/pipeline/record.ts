@@ -3,7 +3,7 @@
  */
 import type { Doc, ParseIssue, Parsed, RecordKind } from '../../parsers/types.js';
 import type { ContainerPrefix } from '../sources/container-prefix.js';
-import type { FileKind } from '../sources/file-kind.js';
+import type { LogKind } from '../sources/log-kind.js';
 
 /**
  * One record of a file with its position. The output document is built on first use: the correlator
@@ -36,7 +36,7 @@ export class ParsedRecord {
 
 export interface FileCounts {
   path: string;
-  kind: FileKind;
+  kind: LogKind;
   records: number;
   byKind: Partial<Record<RecordKind, number>>;
   /** app-log records that are not lost-connection errors */
@@ -49,7 +49,7 @@ export interface FileCounts {
   prefix?: ContainerPrefix | undefined;
 }
 
-export function newCounts(path: string, kind: FileKind): FileCounts {
+export function newCounts(path: string, kind: LogKind): FileCounts {
   return { path, kind, records: 0, byKind: {}, skipped: 0, blank: 0, issues: {}, capped: 0 };
 }
 

@@ -41,7 +41,7 @@ const RULES: Array<{ name: ContainerPrefix; re: RegExp; kinds?: ReadonlySet<stri
   {
     name: 'docker-timestamps',
     re: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z (?=\S)(?!\d+ \[|UTC - )/,
-    kinds: new Set(['mysql-error', 'mysql-general']),
+    kinds: new Set(['mysql_error', 'mysql_general']),
   },
   // compose with `container_name:` — the name as given, padded, then ` | `. Tried last, and never a level
   // word (LEVEL_COLUMN): the majority rule alone would take an app's `WARN | …` column for a name.

@@ -11,7 +11,7 @@ import { isMysqlCrashReportLine } from '../../parsers/mysql/crash-report.js';
 import { isGeneralTableFrame, isGeneralTableRowLine } from '../../parsers/mysql/general-table.js';
 import { readLines } from './lines.js';
 import { sniffContainerPrefix, withoutPrefix } from './container-prefix.js';
-import type { FileKind } from './file-kind.js';
+import type { LogKind } from './log-kind.js';
 
 const SAMPLE_LINES = 200;
 const GENERAL_HEADER =
@@ -20,8 +20,8 @@ const GENERAL_BODY =
   /^(?:\d{6} [ \d]\d:\d\d:\d\d|\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?\t\t?\s*\d+ [A-Z][a-zA-Z ]+(?:\t|$)/;
 
 export interface SniffResult {
-  kind: FileKind;
-  scores: Record<FileKind, number>;
+  kind: LogKind;
+  scores: Record<LogKind, number>;
   sampled: number;
 }
 
@@ -32,21 +32,21 @@ function datedMysqlError(line: string, ctx: ParseContext): boolean {
 }
 
 export function sniffLines(lines: string[], ctx: ParseContext): SniffResult {
-  const scores: Record<FileKind, number> = { haproxy: 0, 'mysql-general': 0, 'mysql-error': 0, app: 0 };
+  const scores: Record<LogKind, number> = { haproxy: 0, mysql_general: 0, mysql_error: 0, app: 0 };
   let n = 0;
   for (const line of lines) {
     if (line.trim() === '') continue;
     if (isGeneralTableFrame(line)) continue; // a dump's SQL statements and a client table's borders: no one's evidence
     n++;
     if (parseHaproxyLine(line, ctx).ok) scores.haproxy++;
-    if (GENERAL_HEADER.test(line) || GENERAL_BODY.test(line) || isGeneralTableRowLine(line)) scores['mysql-general']++;
-    else if (isMysqlErrorRecordStart(line) && datedMysqlError(line, ctx)) scores['mysql-error']++;
+    if (GENERAL_HEADER.test(line) || GENERAL_BODY.test(line) || isGeneralTableRowLine(line)) scores['mysql_general']++;
+    else if (isMysqlErrorRecordStart(line) && datedMysqlError(line, ctx)) scores['mysql_error']++;
     // a crash report's lines carry no date of their own but are only ever the server's
-    else if (isMysqlCrashReportLine(line)) scores['mysql-error']++;
+    else if (isMysqlCrashReportLine(line)) scores['mysql_error']++;
     if (isAppRecordStart(line)) scores.app += 0.5; // app logs are mostly noise: weak evidence
   }
-  const order: FileKind[] = ['haproxy', 'mysql-general', 'mysql-error', 'app'];
-  let best: FileKind = 'app';
+  const order: LogKind[] = ['haproxy', 'mysql_general', 'mysql_error', 'app'];
+  let best: LogKind = 'app';
   let bestScore = 0;
   for (const k of order) {
     const share = n === 0 ? 0 : scores[k] / n;

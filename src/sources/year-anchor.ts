@@ -23,7 +23,7 @@ export function firstDatedTime(
   ctx: ParseContext,
   prefix: ContainerPrefix | undefined,
 ): number | undefined {
-  if (kind !== 'haproxy' && kind !== 'mysql-error') return undefined;
+  if (kind !== 'haproxy' && kind !== 'mysql_error') return undefined;
   // without a reference, a year-less date gives no time: only records dated by themselves answer
   const own: ParseContext = { ...ctx, refTime: undefined, refTimeIsUpperBound: undefined };
   let n = 0;

@@ -24,7 +24,7 @@ export interface ZoneCheck {
 
 const SAMPLE = 500;
 
-type Kind = 'haproxy' | 'mysql-error';
+type Kind = 'haproxy' | 'mysql_error';
 
 /** envelope stamp − the moment the line tells of, as the zone reads its zone-less date; undefined = no sample */
 function diffOf(kind: Kind, text: string, raw: ParseContext): number | undefined {

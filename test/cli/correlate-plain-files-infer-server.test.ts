@@ -124,7 +124,7 @@ test('a MySQL file nothing can place fails with the servers known and the SERVER
   assert.notEqual(r.code, 0);
   assert.match(
     r.stderr,
-    /GA_ERR_SERVER_MAPPING: .*general\.log looks like a MySQL mysql-general log but which HAProxy server it is cannot be told: .*db-a, db-b/,
+    /GA_ERR_SERVER_MAPPING: .*general\.log looks like a MySQL general log but which HAProxy server it is cannot be told: .*db-a, db-b/,
   );
   assert.match(r.stderr, /fix: name its server as SERVER=FILE/);
   // --mysql-general without SERVER= is inferred the same way

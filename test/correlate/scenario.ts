@@ -4,7 +4,8 @@
  */
 import { newStats } from '../../src/correlate/engine.js';
 import { correlateSources, type RecordSources } from '../../src/correlate/correlate-batch.js';
-import type { SourceKind, SourcedRecord } from '../../src/correlate/correlator.js';
+import type { SourcedRecord } from '../../src/correlate/correlator.js';
+import type { LogKind } from '../../src/sources/log-kind.js';
 import { newCounts, parseLines } from '../../src/pipeline/parse-file.js';
 import type { Line } from '../../src/sources/lines.js';
 import { makeZone } from '../../parsers/time.js';
@@ -171,7 +172,7 @@ export class Incident {
 
   /** The records of each log (each sorted by time, as the components would write it), as the correlator gets them. */
   sources(): RecordSources {
-    const log = (name: string, kind: SourceKind, l: Array<{ t: number; line: string }>, server = '') => {
+    const log = (name: string, kind: LogKind, l: Array<{ t: number; line: string }>, server = '') => {
       const text = [...l].sort((a, b) => a.t - b.t).map((x) => x.line);
       const lines: Line[] = [];
       let offset = 0;
@@ -189,8 +190,8 @@ export class Incident {
     const servers = new Set([...Object.keys(this.errors), ...Object.keys(this.general), 'replica1']);
     return {
       haproxy: [log('haproxy.log', 'haproxy', this.haproxy)],
-      mysqlGeneral: [...servers].map((s) => log(`${s}-general.log`, 'mysql-general', this.general[s] ?? [], s)),
-      mysqlError: [...servers].map((s) => log(`${s}-error.log`, 'mysql-error', this.errors[s] ?? [], s)),
+      mysqlGeneral: [...servers].map((s) => log(`${s}-general.log`, 'mysql_general', this.general[s] ?? [], s)),
+      mysqlError: [...servers].map((s) => log(`${s}-error.log`, 'mysql_error', this.errors[s] ?? [], s)),
       app: [
         log('app-php.log', 'app', this.php),
         log('app-node.log', 'app', this.node),

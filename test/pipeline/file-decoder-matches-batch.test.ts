@@ -4,17 +4,17 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { FileDecoder } from '../../src/pipeline/file-decoder.js';
 import { newCounts, parseFile, type ParsedRecord } from '../../src/pipeline/parse-file.js';
-import type { FileKind } from '../../src/sources/file-kind.js';
+import type { LogKind } from '../../src/sources/log-kind.js';
 import { readLines } from '../../src/sources/lines.js';
 import { makeZone } from '../../parsers/time.js';
 import { isMysqlErrorRecordStart } from '../../parsers/mysql/error.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const D = path.join(ROOT, 'examples/lab/13_mixed');
-const FILES: Array<[string, FileKind]> = [
+const FILES: Array<[string, LogKind]> = [
   ['haproxy.log', 'haproxy'],
-  ['replica1-error.log', 'mysql-error'],
-  ['replica2-general.log', 'mysql-general'],
+  ['replica1-error.log', 'mysql_error'],
+  ['replica2-general.log', 'mysql_general'],
   ['app-php.log', 'app'],
   ['app-python.log', 'app'],
 ];
@@ -22,7 +22,7 @@ const ctx = () => ({ zone: makeZone('UTC'), zoneGiven: true, refTime: Date.UTC(2
 const view = (r: ParsedRecord) => JSON.stringify(r.doc);
 
 /** The batch reader's records: the reference the push decoder must reproduce. */
-function batch(file: string, kind: FileKind): string[] {
+function batch(file: string, kind: LogKind): string[] {
   return [...parseFile(file, kind, ctx(), newCounts(file, kind))].map(view);
 }
 
@@ -40,10 +40,10 @@ test('pushing a file line by line, with idle flushes only at the end, gives exac
 test('a flush between records changes nothing; the pending offset is the start of the unfinished record', () => {
   const file = path.join(D, 'replica1-error.log');
   const lines = [...readLines(file)];
-  const want = batch(file, 'mysql-error');
+  const want = batch(file, 'mysql_error');
   fc.assert(
     fc.property(fc.array(fc.nat(lines.length - 1), { maxLength: 20 }), (cuts) => {
-      const dec = new FileDecoder('mysql-error', file, ctx(), newCounts(file, 'mysql-error'));
+      const dec = new FileDecoder('mysql_error', file, ctx(), newCounts(file, 'mysql_error'));
       const got: string[] = [];
       const cutAt = new Set(cuts);
       for (let i = 0; i < lines.length; i++) {
@@ -59,7 +59,7 @@ test('a flush between records changes nothing; the pending offset is the start o
     }),
     { numRuns: 30 },
   );
-  const dec = new FileDecoder('mysql-error', file, ctx(), newCounts(file, 'mysql-error'));
+  const dec = new FileDecoder('mysql_error', file, ctx(), newCounts(file, 'mysql_error'));
   dec.push(lines[0]!);
   assert.equal(dec.pendingOffset, lines[0]!.offset);
   dec.flush();

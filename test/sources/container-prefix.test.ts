@@ -42,7 +42,7 @@ test('kubectl --prefix', () => {
 
 test('docker --timestamps is removed for MySQL logs only (HAProxy reads it as the envelope date)', () => {
   const maria = ['2026-11-25T01:25:02.123456789Z 2026-11-25  1:25:02 0 [Note] Starting MariaDB 10.11.6'];
-  assert.equal(sniffContainerPrefix(maria, 'mysql-error'), 'docker-timestamps');
+  assert.equal(sniffContainerPrefix(maria, 'mysql_error'), 'docker-timestamps');
   assert.equal(sniffContainerPrefix([`2026-11-25T01:25:02.123456789Z ${TCP}`], 'haproxy'), undefined);
 });
 
@@ -53,8 +53,8 @@ test("MySQL 8's own RFC3339 stamp is not a docker prefix: every record of the lo
     '2026-11-24T03:30:03.123456Z 0 [System] [MY-013172] [Server] Received SHUTDOWN from user <via user signal>. Shutting down mysqld (Version: 8.0.36).',
     '2026-11-24T03:30:06Z UTC - mysqld got signal 11 ;',
   ];
-  for (const kind of ['mysql-error', 'auto']) assert.equal(sniffContainerPrefix(my8, kind), undefined, kind);
-  const r = goneaway(['parse', '--kind', 'mysql-error', '--format', 'ndjson', '-'], my8.join('\n') + '\n');
+  for (const kind of ['mysql_error', 'auto']) assert.equal(sniffContainerPrefix(my8, kind), undefined, kind);
+  const r = goneaway(['parse', '--kind', 'mysql_error', '--format', 'ndjson', '-'], my8.join('\n') + '\n');
   assert.equal(r.code, 0, r.stderr);
   const docs = r.stdout
     .trim()
@@ -148,7 +148,7 @@ test('docker compose with container_name: a MySQL error log under `mysql  | ` gi
   assert.equal(sniffContainerPrefix(sample, 'auto'), 'compose-named');
   const r = goneaway(['parse', '--format', 'ndjson', '-'], sample.join('\n') + '\n');
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /\(mysql-error\): 4 records/);
+  assert.match(r.stderr, /\(mysql_error\): 4 records/);
   const docs = docsOf(r.stdout);
   assert.equal(docs.length, 4);
   assert.equal(docs[0]!.mysql!.error_type, 'starting');
@@ -181,7 +181,7 @@ test('rsyslog tag docker/<container>[pid]: MariaDB lines under it are error-log 
   ].join('\n');
   const r = goneaway(['parse', '--format', 'ndjson', '-'], input + '\n');
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /\(mysql-error\): 2 records/);
+  assert.match(r.stderr, /\(mysql_error\): 2 records/);
   const docs = docsOf(r.stdout);
   assert.deepEqual(
     docs.map((d) => d.mysql!.error_type),
@@ -197,7 +197,7 @@ test("docker/<container> tag: another container's lines in the same syslog file 
     'Feb 26 16:49:41 fizban docker/matomo_app_1[2001]: 172.18.0.1 - - [26/Feb/2021:16:49:41 +0000] "GET /index.php HTTP/1.1" 200 512',
     "Feb 26 16:49:42 fizban docker/matomo_db_1[1965]: 2021-02-26 15:49:42 6 [Warning] Aborted connection 6 to db: 'matomo' user: 'matomo' host: '172.18.0.3' (Got an error reading communication packets)",
   ].join('\n');
-  const r = goneaway(['parse', '--kind', 'mysql-error', '--format', 'ndjson', '-'], input + '\n');
+  const r = goneaway(['parse', '--kind', 'mysql_error', '--format', 'ndjson', '-'], input + '\n');
   assert.equal(r.code, 0, r.stderr);
   const docs = docsOf(r.stdout);
   assert.deepEqual(

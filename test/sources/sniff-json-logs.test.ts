@@ -28,7 +28,7 @@ const LOGS: Record<string, [string, string]> = {
     '{"message":"SQLSTATE[HY000]: General error: 2006 MySQL server has gone away","context":{},"level":400,"level_name":"ERROR","channel":"production","datetime":"2026-11-23T20:27:25.948000+00:00","extra":{}}',
   ],
   mysqlSink: [
-    'mysql-error',
+    'mysql_error',
     '{ "prio" : 2, "err_code" : 10914, "subsystem" : "Server", "source_file" : "sql_connect.cc", "function" : "end_connection", "msg" : "Aborted connection 8 to db: \'unconnected\' user: \'root\' host: \'localhost\' (Got an error reading communication packets).", "time" : "2020-02-04T15:22:09.135540Z", "ts" : 1580829729135, "thread" : 8, "err_symbol" : "ER_ABORTING_USER_CONNECTION", "SQL_state" : "HY000", "label" : "Note" }',
   ],
   haproxyJson: [

@@ -67,11 +67,11 @@ The manual page at http://dev.mysql.com/doc/refman/5.1/en/crashing.html contains
 information that should help you find out what is causing the crash.`;
 
 test('a file that starts with a MySQL crash report sniffs as a MySQL error log', () => {
-  assert.equal(sniffLines(MYSQL57.split('\n'), ctx).kind, 'mysql-error');
+  assert.equal(sniffLines(MYSQL57.split('\n'), ctx).kind, 'mysql_error');
 });
 
 test('a file cut inside a crash report (no header, no date) still sniffs as a MySQL error log', () => {
-  assert.equal(sniffLines(CUT.split('\n'), ctx).kind, 'mysql-error');
+  assert.equal(sniffLines(CUT.split('\n'), ctx).kind, 'mysql_error');
 });
 
 test('an app log that quotes a MySQL error is still an app log', () => {
@@ -88,7 +88,7 @@ test('goneaway parse --kind auto keeps the crash as a signal record of the error
   const after = '2026-11-23 11:40:30 0 [Note] InnoDB: Starting crash recovery from checkpoint LSN=12345';
   const r = goneaway(['parse', '--format', 'ndjson', '-'], MYSQL57 + '\n' + after + '\n');
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /\(mysql-error\)/);
+  assert.match(r.stderr, /\(mysql_error\)/);
   const docs = r.stdout
     .trim()
     .split('\n')

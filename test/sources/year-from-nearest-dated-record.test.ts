@@ -47,7 +47,7 @@ test('MySQL error log from syslog: undated lines before the first server-dated o
     'Mar 12 10:38:00 db1 mysqld[812]: [Note] mysqld: ready for connections.',
     "Mar 12 10:40:00 db1 mariadbd[812]: 2023-03-12 10:40:00 57 [Warning] Aborted connection 57 to db: 'shop' user: 'app' host: '10.0.0.3' (Got timeout reading communication packets)",
   ].join('\n');
-  const docs = parseFileWithMtime(log + '\n', LATER, 'mysql-error');
+  const docs = parseFileWithMtime(log + '\n', LATER, 'mysql_error');
   assert.deepEqual(
     docs.map((d) => d['@timestamp']),
     ['2023-03-12T10:38:00.000Z', '2023-03-12T10:40:00.000Z'],

@@ -113,12 +113,12 @@ test("year-less dates before anything dated: the file's mtime is an upper bound,
 });
 
 test("sniffing: a journal export of the server is a MySQL error log, an app's syslog is not", () => {
-  assert.equal(sniffLines(JOURNAL.split('\n'), UTC).kind, 'mysql-error');
+  assert.equal(sniffLines(JOURNAL.split('\n'), UTC).kind, 'mysql_error');
   const php = [
     'Mar 12 10:39:00 web1 php-fpm[44]: PHP Warning:  PDO::query(): MySQL server has gone away in /srv/app/db.php on line 12',
     'Mar 12 10:39:01 web1 php-fpm[44]: PHP Fatal error:  Uncaught PDOException: SQLSTATE[HY000]: General error: 2006 MySQL server has gone away',
   ];
-  assert.notEqual(sniffLines(php, UTC).kind, 'mysql-error');
+  assert.notEqual(sniffLines(php, UTC).kind, 'mysql_error');
 });
 
 test('a `mariadbd[pid]:` tag without the syslog date still wraps the server line (volkszaehler/volkszaehler.org#925)', () => {

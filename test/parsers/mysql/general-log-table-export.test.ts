@@ -110,9 +110,9 @@ test('mysql -B (TAB) and boxed client output of SELECT * FROM mysql.general_log 
       { user: 'app', host: '10.0.0.2', db: 'shop', transport: 'TCP/IP' },
       form,
     );
-    assert.equal(sniffLines([...text], UTC).kind, 'mysql-general', form);
+    assert.equal(sniffLines([...text], UTC).kind, 'mysql_general', form);
   }
-  assert.equal(sniffLines(DUMP, UTC).kind, 'mysql-general', 'dump');
+  assert.equal(sniffLines(DUMP, UTC).kind, 'mysql_general', 'dump');
 });
 
 test('property: any row survives the dump escaping and comes back with its argument and thread', () => {
@@ -141,8 +141,8 @@ test('the pipeline gives each dumped row its own record, byte offset and origina
     const r2 = "('2024-03-12 10:39:01.000000','é[é] @  [10.0.0.2]',57,1,'Quit','')";
     const ins = `INSERT INTO \`general_log\` VALUES ${r1},${r2};`;
     fs.writeFileSync(file, head + ins + '\n');
-    const counts = newCounts(file, 'mysql-general');
-    const out = [...parseFile(file, 'mysql-general', UTC, counts)];
+    const counts = newCounts(file, 'mysql_general');
+    const out = [...parseFile(file, 'mysql_general', UTC, counts)];
     const rows = out.filter((o) => o.kind === 'mysql_general' && o.offset >= head.length);
     assert.equal(rows.length, 2);
     assert.ok(rows[0]!.text.startsWith('INSERT INTO'));
