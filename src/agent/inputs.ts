@@ -27,22 +27,12 @@ export function agentInputs(cfg: Config): AgentInput[] {
   if (cfg.haproxy.files.length)
     out.push({ name: 'haproxy', kind: 'haproxy', paths: cfg.haproxy.files, server: '', rank: RANK.haproxy });
   for (const inst of cfg.mysql.instances) {
-    if (inst.general_log?.length)
-      out.push({
-        name: `mysql-general:${inst.server}`,
-        kind: 'mysql_general',
-        paths: inst.general_log,
-        server: inst.server,
-        rank: RANK['mysql_general'],
-      });
-    if (inst.error_log?.length)
-      out.push({
-        name: `mysql-error:${inst.server}`,
-        kind: 'mysql_error',
-        paths: inst.error_log,
-        server: inst.server,
-        rank: RANK['mysql_error'],
-      });
+    for (const [kind, paths] of [
+      ['mysql_general', inst.general_log],
+      ['mysql_error', inst.error_log],
+    ] as const)
+      if (paths?.length)
+        out.push({ name: `${kind}:${inst.server}`, kind, paths, server: inst.server, rank: RANK[kind] });
   }
   for (const f of cfg.app.files) {
     const p = typeof f === 'string' ? f : f.path;
