@@ -24,18 +24,8 @@ export type ErrorType =
   | 'connection_refused'
   | 'other';
 
-export type ReasonCode =
-  | 'timeout_reading'
-  | 'error_reading'
-  | 'error_writing'
-  | 'timeout_writing'
-  | 'packet_too_large'
-  | 'killed'
-  | 'closed_unauthenticated'
-  | 'closed_normally'
-  | 'too_many_connections'
-  | 'out_of_memory'
-  | 'other';
+export type { ReasonCode } from './reason-code.js';
+import type { ReasonCode } from './reason-code.js';
 
 /** The `mysql` sub-document fields this module fills. */
 export interface TypedMessage {
