@@ -219,11 +219,14 @@ export class Agent {
     this.lastAck = Date.now();
     this.o.metrics.lastAck.set(this.lastAck / 1000);
     const store = this.store!;
-    for (const l of lines) store.ack(l.identity, l.offset);
+    // holds first: an acknowledgement moves the position at once, up to the hold in force, and a position
+    // never moves back — so the hold must already cover a record still being assembled, waiting in the
+    // merge, or needed by the window when the lines behind it are acknowledged
     const held = this.correlator.heldPositions();
     for (const f of this.files.values()) {
       store.hold(f.identity, least(f.decoder.pendingOffset, this.merger.head(f.source)?.rec.offset, held.get(f.path)));
     }
+    for (const l of lines) store.ack(l.identity, l.offset);
     await store.flush();
   }
 

@@ -1,7 +1,8 @@
 /**
  * The agent end to end: a recorded lab scenario (examples/lab/13_mixed) is written into fresh files in
  * chunks, with pauses, while `goneaway agent` tails them and indexes into the recording stand-in; the
- * verdicts indexed must equal batch `goneaway correlate`'s on the same files, each once by _id.
+ * verdicts indexed must equal batch `goneaway correlate`'s on the same files, each once by _id — also
+ * when the agent is killed with SIGKILL at random moments and restarted from its checkpoints.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -69,6 +70,41 @@ test(
       assert.ok(records.length > 0, 'records are indexed too (agent.index_records defaults to true)');
       agent.kill('SIGTERM');
       assert.equal(await exited(agent, 10_000), 0, 'SIGTERM: flush, checkpoint, exit 0 within 10 s');
+    } finally {
+      agent.kill('SIGKILL');
+      stub.stop();
+    }
+  },
+);
+
+test(
+  'killed with SIGKILL at random moments and restarted: every verdict indexed once, as batch gives them',
+  { skip },
+  async () => {
+    const stub = await startStub();
+    const sc = scenario(stub.url);
+    let agent = startAgent(sc);
+    try {
+      const writing = replay(sc, 12, () => 300 + Math.floor(Math.random() * 500));
+      for (let k = 0; k < 3; k++) {
+        await new Promise((r) => setTimeout(r, 1200 + Math.floor(Math.random() * 1500)));
+        agent.kill('SIGKILL');
+        await exited(agent, 5000);
+        agent = startAgent(sc);
+      }
+      await writing;
+      const want = batchEvents(sc);
+      await indexedAppErrors(stub, want.filter((v) => v.goneaway.kind === 'app_error').length);
+      await new Promise((r) => setTimeout(r, 1500));
+      assertSameVerdicts(await verdicts(stub), want);
+      // every record once: the records stream holds each (file, offset) of batch `parse` exactly once
+      const recs = (await stub.docs()).filter((d) => d._index.startsWith('logs-goneaway.records-'));
+      const keys = recs.map((d) => `${d._source.log.file.path}:${d._source.log.offset}`);
+      assert.equal(new Set(keys).size, keys.length, 'no record indexed twice under different ids');
+      assert.equal(
+        recs.filter((d) => d._source.goneaway.kind === 'app_error').length,
+        want.filter((v) => v.goneaway.kind === 'app_error').length,
+      );
     } finally {
       agent.kill('SIGKILL');
       stub.stop();
