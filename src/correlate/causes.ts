@@ -3,7 +3,7 @@
  * terminated (`TERMINATOR_OF`), the recommendation text (recommend.ts), the HTML labels, the
  * Elasticsearch mapping's keyword values and the README's verdict table (`npm run docs:causes`).
  * A cause added here without a label, a terminator or a recommendation does not compile.
- * How each cause shows up in the logs: HAProxy manual §8.5 and ../shared/facts/docs/lab-findings.md.md §2.
+ * How each cause shows up in the logs: HAProxy manual §8.5 and docs/lab-findings.md §2.
  *
  * No runtime imports: model.ts re-exports from here and rules.ts imports model.ts.
  */

@@ -1,7 +1,7 @@
 <?php
 // Lab app (a): a PHP 8.2 PDO/mysqlnd worker, driven by the lab orchestrator through one JSON command per
 // line on stdin, one JSON reply per line on stdout (see test/lab/lib/lane.ts for the protocol).
-// It logs its DB errors like Laravel/Monolog (LAB_FINDINGS §1 app (a)); everything the ground truth needs
+// It logs its DB errors like Laravel/Monolog (docs/lab-findings.md §1 app (a)); everything the ground truth needs
 // (local port, CONNECTION_ID(), @@port, log offsets) goes to stdout only, never into the log under test.
 // Usage: php worker.php <lane-name> <app-php.log>
 declare(strict_types=1);
@@ -21,7 +21,7 @@ function out(array $m): void {
 }
 
 // PDO exposes no socket: find our TCP socket to the frontend via /proc/self/fd inodes + /proc/net/tcp
-// (LAB_FINDINGS §1: "PHP: via /proc/self/fd + /proc/net/tcp").
+// (docs/lab-findings.md §1: "PHP: via /proc/self/fd + /proc/net/tcp").
 function local_port_to(int $remotePort): ?int {
     $inodes = [];
     foreach (scandir('/proc/self/fd') ?: [] as $fd) {
@@ -129,7 +129,7 @@ while (($line = fgets(STDIN)) !== false) {
                 out(['id' => $id, 'ok' => false, 't0' => $t0, 't1' => now_ms(), 'error' => $err]);
             }
         } elseif ($op === 'close') {
-            $pdo = null;   // PDO's destructor sends COM_QUIT (silently into a dead socket: LAB_FINDINGS 01)
+            $pdo = null;   // PDO's destructor sends COM_QUIT (silently into a dead socket: docs/lab-findings.md §3, scenario 01)
             $conn = null;
             out(['id' => $id, 'ok' => true, 't0' => $t0, 't1' => now_ms()]);
         } elseif ($op === 'exit') {

@@ -2,7 +2,7 @@
 line, one JSON reply per stdout line; protocol in test/lab/lib/lane.ts).
 
 Errors are logged with the logging module (`logger.exception`, traceback included) in the format of
-LAB_FINDINGS §1 app (c). The ground-truth bookkeeping (local port, CONNECTION_ID(), @@port, log offsets)
+docs/lab-findings.md §1 app (c). The ground-truth bookkeeping (local port, CONNECTION_ID(), @@port, log offsets)
 goes to stdout only. Usage: python3 worker.py <lane-name> <app-python.log>
 """
 import fcntl
@@ -114,7 +114,7 @@ def handle(cmd):
     if op in ("close", "exit"):
         if conn is not None:
             try:
-                conn.close()  # COM_QUIT into a dead socket is silent (LAB_FINDINGS 01)
+                conn.close()  # COM_QUIT into a dead socket is silent (docs/lab-findings.md §3, scenario 01)
             except Exception:  # noqa: BLE001 - "Already closed" after a lost connection
                 pass
         conn = None
