@@ -46,8 +46,10 @@ export class SteadyWriter {
   constructor(
     readonly file: string,
     /** a tag unique among the writers of a test, so that texts are unique */
-    private readonly tag: string,
+    readonly tag: string,
     private readonly perTick = 5,
+    /** the text of line n (default: the tag, n and padding) */
+    private readonly lineText = (n: number) => `${tag} line ${String(n).padStart(7, '0')} ${'x'.repeat(20 + (n % 40))}`,
   ) {
     this.fd = this.openLog();
   }
@@ -58,14 +60,16 @@ export class SteadyWriter {
     return this;
   }
 
+  /** Stops writing and closes the file (again: nothing). */
   stop(): void {
     clearInterval(this.timer);
-    closeSync(this.fd);
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
   }
 
   write(lines: number): void {
     for (let i = 0; i < lines; i++) {
-      const text = `${this.tag} line ${String(++this.n).padStart(7, '0')} ${'x'.repeat(20 + (this.n % 40))}`;
+      const text = this.lineText(++this.n);
       const buf = Buffer.from(text + '\n');
       this.written.set(text, { ino: this.ino, offset: this.size, text });
       writeSync(this.fd, buf);

@@ -1,0 +1,171 @@
+/**
+ * The whole agent as a child process, for the end-to-end fault tests: `goneaway agent --config` started in
+ * its own directory (stray files stay there), its pino log kept in a file (a pipe nobody reads would block
+ * it once full), its /metrics read from the port it logs, and what the recording stand-in stored, by
+ * data stream. The stand-in itself and the lab replay are in lab-replay-harness.ts.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import path from 'node:path';
+import { BIN } from '../cli/paths.js';
+import type { Stub } from './lab-replay-harness.js';
+
+export interface AgentProcess {
+  proc: ChildProcess;
+  /** the agent's /metrics, as sample name{labels} → value */
+  metrics(): Promise<Map<string, number>>;
+  /** the agent's log lines so far (pino JSON) */
+  log(): Array<Record<string, unknown>>;
+}
+
+/** Starts `goneaway agent --config config` with cwd `dir`; resolves once its HTTP endpoint listens. */
+export async function spawnAgent(config: string, dir: string): Promise<AgentProcess> {
+  const logFile = path.join(dir, `agent-${Date.now()}-${Math.floor(Math.random() * 1e6)}.log`);
+  const out = fs.openSync(logFile, 'a');
+  const proc = spawn(process.execPath, [BIN, 'agent', '--config', config], {
+    cwd: dir,
+    stdio: ['ignore', 'ignore', out],
+    env: { ...process.env, TZ: 'UTC' },
+  });
+  fs.closeSync(out);
+  const log = () =>
+    fs
+      .readFileSync(logFile, 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  let port: number | undefined;
+  const until = Date.now() + 20_000;
+  while (port === undefined) {
+    if (proc.exitCode !== null) throw new Error(`agent exited (${proc.exitCode}): ${fs.readFileSync(logFile, 'utf8')}`);
+    if (Date.now() > until) throw new Error(`agent did not listen: ${fs.readFileSync(logFile, 'utf8')}`);
+    const http = log().find((l) => l.msg === 'listening')?.http;
+    if (typeof http === 'string') port = Number(http.split(':').pop());
+    else await sleep(100);
+  }
+  return {
+    proc,
+    log,
+    async metrics() {
+      return parseMetrics(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
+    },
+  };
+}
+
+export function parseMetrics(text: string): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const sp = line.lastIndexOf(' ');
+    m.set(line.slice(0, sp), Number(line.slice(sp + 1)));
+  }
+  return m;
+}
+
+/** the sum of a metric's samples whose labels include every `want` label */
+export function metricSum(m: Map<string, number>, name: string, want: Record<string, string> = {}): number {
+  let sum = 0;
+  for (const [k, v] of m) {
+    if (k !== name && !k.startsWith(`${name}{`)) continue;
+    if (Object.entries(want).every(([l, val]) => k.includes(`${l}="${val}"`))) sum += v;
+  }
+  return sum;
+}
+
+export interface StoredDoc {
+  _index: string;
+  _id: string;
+  _source: any;
+}
+
+export async function storedRecords(stub: Stub): Promise<StoredDoc[]> {
+  return (await stub.docs()).filter((d) => d._index.startsWith('logs-goneaway.records-'));
+}
+
+export async function stubStats(stub: Stub): Promise<{ conflicts: number; created: number; rejected: number }> {
+  return (await (await fetch(`${stub.url}/_stub/stats`)).json()) as never;
+}
+
+/**
+ * Each written text stored exactly once among the records (two documents with one text would be two
+ * _ids for one line), at the byte offset it was written at; nothing stored that no one wrote.
+ */
+export function assertEachOnce(
+  records: StoredDoc[],
+  written: Map<string, { offset: number }>,
+  fail: (msg: string) => never,
+): void {
+  const count = new Map<string, number>();
+  for (const r of records) {
+    const text = r._source.event.original as string;
+    count.set(text, (count.get(text) ?? 0) + 1);
+    const w = written.get(text);
+    if (w && w.offset !== r._source.log.offset)
+      fail(`${text.slice(0, 60)}: stored at offset ${r._source.log.offset}, written at ${w.offset}`);
+  }
+  const missing = [...written.keys()].filter((t) => !count.has(t));
+  const twice = [...count].filter(([, n]) => n > 1).map(([t]) => t);
+  const unknown = [...count.keys()].filter((t) => !written.has(t));
+  if (missing.length || twice.length || unknown.length)
+    fail(
+      `${missing.length} lines never stored (${missing.slice(0, 3).join(' | ')}), ${twice.length} stored twice ` +
+        `(${twice.slice(0, 3).join(' | ')}), ${unknown.length} no one wrote (${unknown.slice(0, 3).join(' | ')})`,
+    );
+}
+
+/** batch `goneaway parse` of one file: the records (file, offset, kind) it gives */
+export function batchRecordKeys(file: string, kind: string): string[] {
+  const r = spawnSync(process.execPath, [BIN, 'parse', '--kind', kind, '--format', 'ndjson', file], {
+    encoding: 'utf8',
+    env: { ...process.env, TZ: 'UTC' },
+    maxBuffer: 64 << 20,
+  });
+  if (r.status !== 0) throw new Error(`parse exited ${r.status}: ${r.stderr}`);
+  return r.stdout
+    .split('\n')
+    .filter((l) => l)
+    .map((l) => recordKey(JSON.parse(l)));
+}
+
+export function recordKey(doc: any): string {
+  return `${doc.log.file.path}:${doc.log.offset}:${doc.goneaway.kind}`;
+}
+
+/**
+ * An HAProxy tcplog line (the format of examples/lab/*, HAProxy's `option tcplog`) stamped now, unique by
+ * `n` (its source port and byte count), so that every written line can be found again in the index.
+ */
+export function haproxyLine(n: number, tag = 'lb'): string {
+  const now = new Date();
+  const end = now.toISOString();
+  const syslog = `${MONTHS[now.getUTCMonth()]} ${String(now.getUTCDate()).padStart(2, ' ')} ${end.slice(11, 19)}`;
+  const accept = `${String(now.getUTCDate()).padStart(2, '0')}/${MONTHS[now.getUTCMonth()]}/${now.getUTCFullYear()}:${end.slice(11, 23)}`;
+  return (
+    `${syslog} ${tag} haproxy[4242]: 10.0.${(n >> 16) & 255}.${(n >> 8) & 255}:${1024 + (n % 60000)} [${accept}] ` +
+    `mysql_ro mariadb_replicas/replica1 1/0/5 ${n} -- 1/1/1/1/0 0/0`
+  );
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** writes `cfg` as the agent's config file in `dir` (JSON is YAML) */
+export function writeConfig(dir: string, cfg: object): string {
+  const file = path.join(dir, 'goneaway.json');
+  fs.writeFileSync(file, JSON.stringify(cfg, null, 1));
+  return file;
+}
+
+/** the output section for the stand-in: its leftover and dead-letter files inside the test's directory */
+export function stubOutput(url: string, dir: string, extra: object = {}): object {
+  return {
+    elasticsearch: {
+      hosts: [url],
+      max_retry_time: '2s',
+      leftover_file: path.join(dir, 'leftover.ndjson'),
+      dead_letter_file: path.join(dir, 'dead-letter.ndjson'),
+      ...extra,
+    },
+  };
+}
