@@ -74,6 +74,9 @@ export class Agent {
   private readonly batchMs: number;
   private readonly batchLines: number;
   private tailer: Tailer | undefined;
+  /** files truncated or closed, retired once the agent has taken `after` lines (the ones queued before) */
+  private readonly retiring: Array<{ key: string; after: number }> = [];
+  private taken = 0;
   private store: CheckpointStore | undefined;
   private loop: Promise<void> | undefined;
   private stopping = false;
@@ -102,10 +105,13 @@ export class Agent {
       startAt: a.start_at,
       maxRecordBytes: a.max_record_bytes,
     });
+    const tailer = this.tailer;
     for (const ev of ['opened', 'rotated', 'truncated', 'closed', 'oversize'] as const)
-      this.tailer.on(ev, (e: { path: string; identity: FileIdentity }) => {
+      tailer.on(ev, (e: { path: string; identity: FileIdentity }) => {
         this.o.log.info({ event: ev, path: e.path }, `input file ${ev}`);
-        if (ev === 'truncated' || ev === 'closed') this.retire(inodeKey(e.identity));
+        // the file's lines queued before the event are still to come: it is retired after the last of them
+        if (ev === 'truncated' || ev === 'closed')
+          this.retiring.push({ key: inodeKey(e.identity), after: tailer.stats.records });
       });
     this.tailer.on('failed', (e: unknown) => this.o.log.error({ err: e }, 'input reader failed'));
     this.tailer.start();
@@ -151,6 +157,8 @@ export class Agent {
 
   /** One line of a tailed file: decoded, its records queued in the merge, their documents collected. */
   private line(r: TailRecord, docs: OutDoc[]): void {
+    this.retireDue(docs);
+    this.taken++;
     const f = this.fileOf(r);
     f.lastLine = this.lastLineAt = Date.now();
     if (f.idle) {
@@ -158,7 +166,8 @@ export class Agent {
       this.merger.setIdle(f.source, false);
     }
     this.o.metrics.linesRead.inc({ input: f.input.name });
-    if (r.cutBytes) this.o.metrics.parseFailures.inc({ input: f.input.name, reason: 'too_long' });
+    // a reason of its own: the record it is part of may be unparsed as well (HAProxy's too_long)
+    if (r.cutBytes) this.o.metrics.parseFailures.inc({ input: f.input.name, reason: 'line_cut' });
     for (const out of f.decoder.push({ text: r.text, offset: r.offset, lineNo: 0 })) this.record(f, out, docs);
   }
 
@@ -176,6 +185,7 @@ export class Agent {
 
   /** Idle inputs, the merge, the watermark, and the events that became final. */
   private turn(docs: OutDoc[]): void {
+    this.retireDue(docs);
     const now = Date.now();
     this.lastTurn = now;
     let allIdle = true;
@@ -245,10 +255,19 @@ export class Agent {
     return f;
   }
 
-  /** A file truncated or closed: it no longer holds the merge; a truncated one starts a new decoder. */
-  private retire(key: string): void {
+  /** Files truncated or closed whose queued lines have all been taken. */
+  private retireDue(docs: OutDoc[]): void {
+    while (this.retiring.length && this.retiring[0]!.after <= this.taken) this.retire(this.retiring.shift()!.key, docs);
+  }
+
+  /**
+   * A file truncated or closed: the record it was assembling is complete (its last lines are read), and
+   * the file no longer holds the merge; a truncated one starts a new decoder with its next line.
+   */
+  private retire(key: string, docs: OutDoc[]): void {
     const f = this.files.get(key);
     if (!f) return;
+    for (const out of f.decoder.flush()) this.record(f, out, docs);
     this.files.delete(key);
     this.merger.finish(f.source);
   }

@@ -8,7 +8,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import path from 'node:path';
 import { BIN } from '../cli/paths.js';
-import type { Stub } from './lab-replay-harness.js';
+import { tmp } from './helpers.js';
+import { exited, scenario, startStub, STUB, type Scenario, type Stub } from './lab-replay-harness.js';
 
 export interface AgentProcess {
   proc: ChildProcess;
@@ -82,6 +83,22 @@ export async function storedRecords(stub: Stub): Promise<StoredDoc[]> {
   return (await stub.docs()).filter((d) => d._index.startsWith('logs-goneaway.records-'));
 }
 
+/**
+ * Waits until the stand-in has stored nothing new for `ms` (the agent flushes a record still being assembled
+ * once its file has been quiet for 5 s: `ms` must cover that) — a wait, not an assertion.
+ */
+export async function quiet(stub: Stub, ms = 7000, limitMs = 120_000): Promise<void> {
+  const until = Date.now() + limitMs;
+  let last = '';
+  let since = Date.now();
+  while (Date.now() - since < ms && Date.now() < until) {
+    const s = await stubStats(stub).catch(() => undefined);
+    const now = JSON.stringify([s?.created, s?.conflicts]);
+    if (now !== last) [last, since] = [now, Date.now()];
+    await sleep(250);
+  }
+}
+
 export async function stubStats(stub: Stub): Promise<{ conflicts: number; created: number; rejected: number }> {
   return (await (await fetch(`${stub.url}/_stub/stats`)).json()) as never;
 }
@@ -113,18 +130,32 @@ export function assertEachOnce(
     );
 }
 
-/** batch `goneaway parse` of one file: the records (file, offset, kind) it gives */
-export function batchRecordKeys(file: string, kind: string): string[] {
+/** batch `goneaway parse` of one file: its records as (file, offset, kind) with what their _id hashes */
+export interface BatchRecord {
+  key: string;
+  file: string;
+  offset: number;
+  /** what its _id hashes: records equal in it have one _id */
+  same: string;
+}
+
+export function batchRecords(file: string, kind: string): BatchRecord[] {
   const r = spawnSync(process.execPath, [BIN, 'parse', '--kind', kind, '--format', 'ndjson', file], {
     encoding: 'utf8',
     env: { ...process.env, TZ: 'UTC' },
     maxBuffer: 64 << 20,
   });
   if (r.status !== 0) throw new Error(`parse exited ${r.status}: ${r.stderr}`);
+  const first = fs.readFileSync(file, 'utf8').split('\n', 1)[0];
   return r.stdout
     .split('\n')
     .filter((l) => l)
-    .map((l) => recordKey(JSON.parse(l)));
+    .map((l) => {
+      const d = JSON.parse(l);
+      // src/sinks/doc-id.ts: the file's first line, the kind, the offset and the text
+      const same = JSON.stringify([first, d.goneaway.kind, d.log.offset, d.event.original]);
+      return { key: recordKey(d), file, offset: d.log.offset as number, same };
+    });
 }
 
 export function recordKey(doc: any): string {
@@ -144,6 +175,16 @@ export function haproxyLine(n: number, tag = 'lb'): string {
     `${syslog} ${tag} haproxy[4242]: 10.0.${(n >> 16) & 255}.${(n >> 8) & 255}:${1024 + (n % 60000)} [${accept}] ` +
     `mysql_ro mariadb_replicas/replica1 1/0/5 ${n} -- 1/1/1/1/0 0/0`
   );
+}
+
+/**
+ * A MySQL general log line (MySQL ≥ 5.7's form: `2026-12-06T07:20:00.123456Z\t   12 Query\tSELECT …`), unique by
+ * `n`. A general-log record may go on over the next lines, so the decoder holds each one until the next
+ * record starts: the last line written before a rotation is complete only when its file is done with.
+ */
+export function generalLine(n: number): string {
+  const t = new Date().toISOString().replace('Z', '000Z');
+  return `${t}\t${String(10 + (n % 50)).padStart(6, ' ')} Query\tSELECT ${n} FROM dual`;
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -168,4 +209,137 @@ export function stubOutput(url: string, dir: string, extra: object = {}): object
       ...extra,
     },
   };
+}
+
+/** the kind of a lab scenario's file, from its name (haproxy.log, replica1-error.log, app-php.log, …) */
+export function labKind(name: string): string {
+  if (name.startsWith('haproxy')) return 'haproxy';
+  if (name.endsWith('-error.log')) return 'mysql_error';
+  if (name.endsWith('-general.log')) return 'mysql_general';
+  return 'app';
+}
+
+/**
+ * Every record batch `parse` gives for the lab scenario's files is stored once. Records that one _id stands
+ * for (src/sinks/doc-id.ts hashes the file's first line, the kind, the offset and the text: the two MariaDB
+ * general logs start with the same header and the same first Connect, at the same offsets) count as one:
+ * exactly one of each such group must be stored.
+ */
+export const labRecords = (files: Map<string, string>): BatchRecord[] =>
+  [...files].flatMap(([name, file]) => batchRecords(file, labKind(name)));
+
+export function assertLabRecordsOnce(stored: StoredDoc[], want: BatchRecord[], fail: (m: string) => never) {
+  const groups = new Map<string, string[]>();
+  for (const r of want) groups.set(r.same, [...(groups.get(r.same) ?? []), r.key]);
+  const got = stored.map((d) => recordKey(d._source));
+  const single = new Set(want.filter((r) => groups.get(r.same)!.length === 1).map((r) => r.key));
+  assertSameKeys(
+    got.filter((k) => single.has(k)),
+    [...single],
+    'records',
+    fail,
+  );
+  let shared = 0;
+  for (const keys of groups.values()) {
+    if (keys.length < 2) continue;
+    shared++;
+    const n = got.filter((k) => keys.includes(k)).length;
+    if (n !== 1) fail(`one of ${keys.join(', ')} (one _id) stored ${n} times`);
+  }
+  if (got.length !== single.size + shared)
+    fail(`${got.length} records stored, ${single.size} + ${shared} (one per shared _id) expected`);
+}
+
+/** the config file of a lab scenario, changed by `edit` */
+export function editConfig(config: string, edit: (cfg: any) => void): void {
+  const cfg = JSON.parse(fs.readFileSync(config, 'utf8'));
+  edit(cfg);
+  fs.writeFileSync(config, JSON.stringify(cfg, null, 1));
+}
+
+/** two lists of keys equal as multisets; the message counts and shows what is missing, extra or twice */
+export function assertSameKeys(got: string[], want: string[], what: string, fail: (msg: string) => never): void {
+  const count = (xs: string[]) => xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<string, number>());
+  const g = count(got);
+  const w = count(want);
+  const missing = [...w.keys()].filter((k) => !g.has(k));
+  const extra = [...g.keys()].filter((k) => !w.has(k));
+  const twice = [...g].filter(([k, n]) => n > (w.get(k) ?? 0) && w.has(k)).map(([k]) => k);
+  if (missing.length || extra.length || twice.length)
+    fail(
+      `${what}: ${got.length} stored, ${want.length} expected; ${missing.length} missing (${missing.slice(0, 3).join(' ')}), ` +
+        `${extra.length} unexpected (${extra.slice(0, 3).join(' ')}), ${twice.length} twice (${twice.slice(0, 3).join(' ')})`,
+    );
+}
+
+/** these tests need the recording stand-in beside the checkout */
+export const skipWithoutStub = fs.existsSync(STUB)
+  ? false
+  : `the stand-in ${STUB} is missing (../shared beside the checkout)`;
+
+export interface AgentEnv {
+  stub: Stub;
+  dir: string;
+  state: string;
+  config: string;
+  /** the agent running now (a test that restarts it sets the new one here) */
+  agent: AgentProcess;
+  /** writes the config again with other inputs (SIGHUP reads it) */
+  configure(inputs: object): void;
+}
+
+/**
+ * A stand-in, a fresh directory, a config with `inputs` (the input sections; SQL kept as written, files
+ * already there read from their beginning) and the agent on it; runs `body`, then stops everything.
+ */
+export async function withAgent(name: string, inputs: (dir: string) => object, body: (env: AgentEnv) => Promise<void>) {
+  const stub = await startStub();
+  const dir = tmp(name);
+  const state = path.join(dir, 'state');
+  const configure = (i: object) =>
+    writeConfig(dir, {
+      timezone: 'UTC',
+      ...i,
+      correlate: { redact_sql: false }, // the stored text is compared with the written one
+      agent: { state_dir: state, start_at: 'beginning', http: '127.0.0.1:0' },
+      output: stubOutput(stub.url, dir),
+    });
+  const config = configure(inputs(dir));
+  const env: AgentEnv = { stub, dir, state, config, agent: undefined as never, configure };
+  try {
+    env.agent = await spawnAgent(config, dir);
+    await body(env);
+  } finally {
+    env.agent?.proc.kill('SIGKILL');
+    stub.stop();
+  }
+}
+
+/** sends `signal` and waits (10 s at most) for the exit: its code, and how long it took */
+export async function signalled(proc: ChildProcess, signal: NodeJS.Signals) {
+  const t0 = Date.now();
+  proc.kill(signal);
+  const code = await exited(proc, 10_000);
+  return { code, ms: Date.now() - t0 };
+}
+
+export interface LabEnv {
+  stub: Stub;
+  sc: Scenario;
+  agent: AgentProcess;
+}
+
+/** The lab scenario's empty files and config (`agent` keys added), the stand-in and the agent on them. */
+export async function withLab(agentKeys: Record<string, unknown>, body: (env: LabEnv) => Promise<void>) {
+  const stub = await startStub();
+  const sc = scenario(stub.url, agentKeys);
+  editConfig(sc.config, (c) => (c.output = stubOutput(stub.url, sc.dir)));
+  const env: LabEnv = { stub, sc, agent: undefined as never };
+  try {
+    env.agent = await spawnAgent(sc.config, sc.dir);
+    await body(env);
+  } finally {
+    env.agent?.proc.kill('SIGKILL');
+    stub.stop();
+  }
 }

@@ -77,6 +77,12 @@ export class SteadyWriter {
     }
   }
 
+  /** Appends bytes that are not one of its numbered lines (bad input); they are not in `written`. */
+  writeRaw(buf: Buffer): void {
+    writeSync(this.fd, buf);
+    this.size += buf.length;
+  }
+
   /** logrotate's default: rename the live file, create a new one (the writer reopens at once). */
   rotateRename(to: string): void {
     renameSync(this.file, to);

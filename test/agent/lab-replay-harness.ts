@@ -4,6 +4,7 @@
  * same files (the reference the indexed verdicts must equal).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
@@ -169,10 +170,43 @@ export function verdictKey(ev: any): string {
 
 export async function waitFor<T>(f: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
   const until = Date.now() + ms;
+  let failure = '';
   for (;;) {
-    const v = await f();
+    // a stand-in that is down on purpose refuses the question too: ask again
+    const v = await f().catch((e: unknown) => void (failure = ` (last: ${String(e)})`));
     if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}${failure}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+export const verdicts = async (stub: Stub) =>
+  (await stub.docs()).filter((d) => d._index.startsWith('logs-goneaway.verdicts-')).map((d) => d._source);
+
+/** waits until every app error batch reports is indexed (`ms` beyond which the test gives up) */
+export async function indexedAppErrors(stub: Stub, want: number, ms = 90_000): Promise<void> {
+  await waitFor(
+    async () =>
+      (await verdicts(stub)).filter((v) => v.goneaway.kind === 'app_error').length >= want ? true : undefined,
+    ms,
+    `${want} app error verdicts indexed`,
+  );
+}
+
+/**
+ * App errors: exactly batch's verdicts. Connection events: each one indexed is batch's; a closure that left
+ * the window is remembered (a late error may still claim it) and indexed when forgotten, which a stream
+ * reaches only hours later and batch at its end of input — so some of batch's may not be there yet.
+ */
+export function assertSameVerdicts(got: any[], want: any[]): void {
+  const app = (xs: any[]) =>
+    xs
+      .filter((v) => v.goneaway.kind === 'app_error')
+      .map(verdictKey)
+      .sort();
+  assert.deepEqual(app(got), app(want), 'app error verdicts');
+  const wantConn = new Set(want.filter((v) => v.goneaway.kind === 'connection').map(verdictKey));
+  for (const v of got.filter((x) => x.goneaway.kind === 'connection'))
+    assert.ok(wantConn.has(verdictKey(v)), `connection event not in batch's: ${verdictKey(v)}`);
+  assert.equal(new Set(got.map(verdictKey)).size, got.length, 'no verdict twice');
 }

@@ -8,50 +8,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import {
+  assertSameVerdicts,
   batchEvents,
+  indexedAppErrors,
   exited,
   replay,
   scenario,
   startAgent,
   startStub,
   STUB,
-  verdictKey,
-  waitFor,
-  type Stub,
+  verdicts,
 } from './lab-replay-harness.js';
 
 const skip = fs.existsSync(STUB) ? false : `the stand-in ${STUB} is missing (../shared beside the checkout)`;
-
-const verdicts = async (stub: Stub) =>
-  (await stub.docs()).filter((d) => d._index.startsWith('logs-goneaway.verdicts-')).map((d) => d._source);
-
-/** waits until every app error batch reports is indexed */
-async function indexedAppErrors(stub: Stub, want: number): Promise<void> {
-  await waitFor(
-    async () =>
-      (await verdicts(stub)).filter((v) => v.goneaway.kind === 'app_error').length >= want ? true : undefined,
-    90_000,
-    `${want} app error verdicts indexed`,
-  );
-}
-
-/**
- * App errors: exactly batch's verdicts. Connection events: each one indexed is batch's; a closure that left
- * the window is remembered (a late error may still claim it) and indexed when forgotten, which a stream
- * reaches only hours later and batch at its end of input — so some of batch's may not be there yet.
- */
-function assertSameVerdicts(got: any[], want: any[]): void {
-  const app = (xs: any[]) =>
-    xs
-      .filter((v) => v.goneaway.kind === 'app_error')
-      .map(verdictKey)
-      .sort();
-  assert.deepEqual(app(got), app(want), 'app error verdicts');
-  const wantConn = new Set(want.filter((v) => v.goneaway.kind === 'connection').map(verdictKey));
-  for (const v of got.filter((x) => x.goneaway.kind === 'connection'))
-    assert.ok(wantConn.has(verdictKey(v)), `connection event not in batch's: ${verdictKey(v)}`);
-  assert.equal(new Set(got.map(verdictKey)).size, got.length, 'no verdict twice');
-}
 
 test(
   'replayed with pauses, the agent indexes exactly the verdicts batch correlate gives, and SIGTERM exits 0',
