@@ -239,6 +239,11 @@ export class Tailer extends EventEmitter {
       if (this.files.has(inodeKey(cp))) continue;
       const found = findInDir(cp.path, cp, cp.offset, new Set(this.files.keys()));
       if (!found) continue;
+      // still at its path, yet no input opened it: its input was removed from the config (not a rotation)
+      if (found.path === cp.path) {
+        closeSync(found.fd);
+        continue;
+      }
       const tf = this.open(this.inputOf(cp.path), found.path, found.fd, identityOf(found.fd), cp.offset, 'checkpoint');
       tf.detachedAt = Date.now();
       tf.previousPath = cp.path;
