@@ -73,8 +73,8 @@ export const agentSchema = z
     index_records: z.boolean().default(true),
     /** a longer line is cut to this size (the cut is counted and the record says how much was cut) */
     max_record_bytes: byteSize('max_record_bytes', 1024).default(String(MAX_LINE_BYTES)),
-    /** the most disk the spool of not-yet-indexed documents may take */
-    spool_max_bytes: byteSize('spool_max_bytes', 1 << 20).default('1GiB'),
+    /** the most disk the spool of not-yet-indexed documents may take (64 KiB at least: tests set it small) */
+    spool_max_bytes: byteSize('spool_max_bytes', 64 * 1024).default('1GiB'),
     /** host:port of the agent's health and metrics endpoint */
     http: z
       .string()
