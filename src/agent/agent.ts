@@ -28,6 +28,7 @@ import type { OutDoc, Sink } from '../sinks/sink.js';
 import { toOutDoc } from '../sinks/elasticsearch/streams.js';
 import { IdentityCache } from '../sinks/doc-id.js';
 import { CheckpointStore } from './checkpoints.js';
+import { SavedIdentities } from './doc-identities.js';
 import { inodeKey, type FileIdentity } from './inputs/identity.js';
 import { Tailer, type TailRecord } from './inputs/tailer.js';
 import { agentInputs, type AgentInput } from './inputs.js';
@@ -68,7 +69,7 @@ export class Agent {
   private readonly inputs: Map<string, AgentInput>;
   private readonly merger = new StreamMerger<Merged>();
   private readonly correlator: Correlator;
-  private readonly ids = new IdentityCache();
+  private ids = new IdentityCache();
   private readonly appClients = new Map<string, ReadonlySet<string>>();
   private readonly idleMs: number;
   private readonly batchMs: number;
@@ -99,6 +100,7 @@ export class Agent {
   async start(): Promise<void> {
     const a = this.o.config.agent;
     this.store = await CheckpointStore.open(a.state_dir);
+    this.ids = new SavedIdentities(a.state_dir);
     this.tailer = new Tailer({
       inputs: [...this.inputs.values()].map((i) => ({ name: i.name, paths: i.paths })),
       store: this.store,

@@ -208,8 +208,9 @@ function newEntry(cp: Checkpoint): Entry {
   return { cp: { ...cp }, pending: [], head: 0, byOffset: new Map(), emittedEnd: cp.offset, hold: undefined };
 }
 
-function stateError(dir: string, cause: unknown, fix?: string): GoneawayError {
-  return new GoneawayError('GA_ERR_STATE_DIR', `the agent's checkpoints in ${dir} cannot be used: ${String(cause)}`, {
+/** the agent's state (its `what`: checkpoints, document identities) in `dir` cannot be read or written */
+export function stateError(dir: string, cause: unknown, fix?: string, what = 'checkpoints'): GoneawayError {
+  return new GoneawayError('GA_ERR_STATE_DIR', `the agent's ${what} in ${dir} cannot be used: ${String(cause)}`, {
     key: 'agent.state_dir',
     value: dir,
     fix: fix ?? 'give agent.state_dir a directory the agent can create, write and fsync',

@@ -20,6 +20,7 @@ import {
   signalled,
   skipWithoutStub as skip,
   sleep,
+  spawnAgent,
   storedRecords,
   withAgent,
 } from './agent-process.js';
@@ -75,4 +76,31 @@ test(
   { skip },
   () =>
     rotateUnderSteadyWrites(generalLine, (glob) => ({ mysql: { instances: [{ server: 'db1', general_log: glob }] } })),
+);
+
+test(
+  'rotated, then restarted: the lines of the new file that are read again keep their _ids (each line once)',
+  { skip },
+  () =>
+    withAgent(
+      'agent-rot-restart',
+      (dir) => ({ haproxy: { files: [path.join(dir, 'haproxy.log')] } }),
+      async (env) => {
+        const log = path.join(env.dir, 'haproxy.log');
+        const w = new SteadyWriter(log, 'rr', 2, (n) => haproxyLine(n)).start(20);
+        try {
+          await sleep(800);
+          w.rotateRename(`${log}.1`);
+          await sleep(800);
+          // HAProxy sessions stay in the correlation window: the restart reads the new file again from its start
+          assert.equal((await signalled(env.agent.proc, 'SIGTERM')).code, 0);
+          env.agent = await spawnAgent(env.config, env.dir);
+          await sleep(800);
+        } finally {
+          w.stop();
+        }
+        await quiet(env.stub);
+        assertEachOnce(await storedRecords(env.stub), w.written, assert.fail);
+      },
+    ),
 );
