@@ -58,7 +58,15 @@ function output(cfg: Config, log: Logger): { sink: Sink; spool?: SpoolingSink } 
     log.info({ dir }, 'no output.elasticsearch: documents go to _bulk files under the state dir');
     return { sink: new NdjsonFilesSink({ dir }) };
   }
-  const spool = new SpoolingSink(openSink(es), {
+  const settings = {
+    ...es.settings,
+    // the spool keeps every batch the cluster did not take: a leftover file beside it would only grow (each
+    // failed attempt of the drainer appended its segment again) and escape agent.spool_max_bytes
+    leftover_file: '/dev/null',
+    // under systemd the working directory is / (read-only): a relative path is taken in the state dir
+    dead_letter_file: path.resolve(cfg.agent.state_dir, es.settings.dead_letter_file),
+  };
+  const spool = new SpoolingSink(openSink({ ...es, settings }), {
     dir: path.join(cfg.agent.state_dir, 'spool'),
     maxBytes: cfg.agent.spool_max_bytes,
     onError: (err) => log.warn({ err: String((err as Error)?.message ?? err) }, 'output unavailable, spooling'),
