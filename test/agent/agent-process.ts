@@ -5,11 +5,23 @@
  * data stream. The stand-in itself and the lab replay are in lab-replay-harness.ts.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import path from 'node:path';
 import { BIN } from '../cli/paths.js';
 import { tmp } from './helpers.js';
-import { exited, scenario, startStub, STUB, type Scenario, type Stub } from './lab-replay-harness.js';
+import {
+  assertSameVerdicts,
+  batchEvents,
+  exited,
+  indexedAppErrors,
+  scenario,
+  startStub,
+  STUB,
+  verdicts,
+  type Scenario,
+  type Stub,
+} from './lab-replay-harness.js';
 
 export interface AgentProcess {
   proc: ChildProcess;
@@ -342,4 +354,19 @@ export async function withLab(agentKeys: Record<string, unknown>, body: (env: La
     env.agent?.proc.kill('SIGKILL');
     stub.stop();
   }
+}
+
+/**
+ * Once the replay is written: waits for batch `correlate`'s app errors to be indexed (`ms` at most) and for
+ * the stand-in to go quiet, then the verdicts must be batch's and every record batch `parse` gives stored
+ * once. Returns those records.
+ */
+export async function assertLabLikeBatch({ stub, sc }: LabEnv, ms?: number): Promise<BatchRecord[]> {
+  const want = batchEvents(sc);
+  await indexedAppErrors(stub, want.filter((v) => v.goneaway.kind === 'app_error').length, ms);
+  await quiet(stub); // the records of the last lines, and nothing more
+  assertSameVerdicts(await verdicts(stub), want);
+  const records = labRecords(sc.files);
+  assertLabRecordsOnce(await storedRecords(stub), records, assert.fail);
+  return records;
 }

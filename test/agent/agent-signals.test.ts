@@ -15,8 +15,7 @@ import * as fs from 'node:fs';
 import path from 'node:path';
 import {
   assertEachOnce,
-  assertLabRecordsOnce,
-  labRecords,
+  assertLabLikeBatch,
   quiet,
   recordKey,
   signalled,
@@ -29,7 +28,7 @@ import {
   withLab,
 } from './agent-process.js';
 import { SteadyWriter } from './helpers.js';
-import { assertSameVerdicts, batchEvents, indexedAppErrors, replay, verdicts, waitFor } from './lab-replay-harness.js';
+import { replay, waitFor } from './lab-replay-harness.js';
 
 interface Saved {
   files: Array<{ path: string; offset: number }>;
@@ -133,12 +132,7 @@ test(
       const conflictsBefore = (await stubStats(stub)).conflicts;
       env.agent = await spawnAgent(sc.config, sc.dir);
       await writing;
-      const want = batchEvents(sc);
-      await indexedAppErrors(stub, want.filter((v) => v.goneaway.kind === 'app_error').length);
-      await quiet(stub);
-      assertSameVerdicts(await verdicts(stub), want);
-      const records = labRecords(sc.files);
-      assertLabRecordsOnce(await storedRecords(stub), records, assert.fail);
+      const records = await assertLabLikeBatch(env);
       // a document sent again comes from a line read again, at or after its file's checkpoint: a record
       // indexed before the stop (under its _id, which the same record of another file may share), or a verdict
       const again = (await stubStats(stub)).conflicts - conflictsBefore;
