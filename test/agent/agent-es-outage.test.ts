@@ -10,15 +10,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import path from 'node:path';
-import {
-  assertLabLikeBatch,
-  metricSum,
-  signalled,
-  skipWithoutStub as skip,
-  sleep,
-  stubStats,
-  withLab,
-} from './agent-process.js';
+import { metricSum, signalled, skipWithoutStub as skip, sleep, stubStats } from './agent-process.js';
+import { assertLabLikeBatch, withLab } from './lab-records.js';
 import { replay, waitFor } from './lab-replay-harness.js';
 
 const SPOOL_MAX = 64 * 1024;

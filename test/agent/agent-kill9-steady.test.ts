@@ -7,7 +7,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertLabLikeBatch, signalled, skipWithoutStub as skip, sleep, spawnAgent, withLab } from './agent-process.js';
+import { signalled, skipWithoutStub as skip, sleep, spawnAgent } from './agent-process.js';
+import { assertLabLikeBatch, withLab } from './lab-records.js';
 import { exited, replay } from './lab-replay-harness.js';
 
 test(

@@ -2,26 +2,15 @@
  * The whole agent as a child process, for the end-to-end fault tests: `goneaway agent --config` started in
  * its own directory (stray files stay there), its pino log kept in a file (a pipe nobody reads would block
  * it once full), its /metrics read from the port it logs, and what the recording stand-in stored, by
- * data stream. The stand-in itself and the lab replay are in lab-replay-harness.ts.
+ * data stream. The stand-in itself and the lab replay are in lab-replay-harness.ts, the lab's expected
+ * records and verdicts in lab-records.ts.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import path from 'node:path';
 import { BIN } from '../cli/paths.js';
 import { tmp } from './helpers.js';
-import {
-  assertSameVerdicts,
-  batchEvents,
-  exited,
-  indexedAppErrors,
-  scenario,
-  startStub,
-  STUB,
-  verdicts,
-  type Scenario,
-  type Stub,
-} from './lab-replay-harness.js';
+import { exited, startStub, STUB, type Stub } from './lab-replay-harness.js';
 
 export interface AgentProcess {
   proc: ChildProcess;
@@ -142,38 +131,6 @@ export function assertEachOnce(
     );
 }
 
-/** batch `goneaway parse` of one file: its records as (file, offset, kind) with what their _id hashes */
-export interface BatchRecord {
-  key: string;
-  file: string;
-  offset: number;
-  /** what its _id hashes: records equal in it have one _id */
-  same: string;
-}
-
-export function batchRecords(file: string, kind: string): BatchRecord[] {
-  const r = spawnSync(process.execPath, [BIN, 'parse', '--kind', kind, '--format', 'ndjson', file], {
-    encoding: 'utf8',
-    env: { ...process.env, TZ: 'UTC' },
-    maxBuffer: 64 << 20,
-  });
-  if (r.status !== 0) throw new Error(`parse exited ${r.status}: ${r.stderr}`);
-  const first = fs.readFileSync(file, 'utf8').split('\n', 1)[0];
-  return r.stdout
-    .split('\n')
-    .filter((l) => l)
-    .map((l) => {
-      const d = JSON.parse(l);
-      // src/sinks/doc-id.ts: the file's first line, the kind, the offset and the text
-      const same = JSON.stringify([first, d.goneaway.kind, d.log.offset, d.event.original]);
-      return { key: recordKey(d), file, offset: d.log.offset as number, same };
-    });
-}
-
-export function recordKey(doc: any): string {
-  return `${doc.log.file.path}:${doc.log.offset}:${doc.goneaway.kind}`;
-}
-
 /**
  * An HAProxy tcplog line (the format of examples/lab/*, HAProxy's `option tcplog`) stamped now, unique by
  * `n` (its source port and byte count), so that every written line can be found again in the index.
@@ -223,65 +180,11 @@ export function stubOutput(url: string, dir: string, extra: object = {}): object
   };
 }
 
-/** the kind of a lab scenario's file, from its name (haproxy.log, replica1-error.log, app-php.log, …) */
-export function labKind(name: string): string {
-  if (name.startsWith('haproxy')) return 'haproxy';
-  if (name.endsWith('-error.log')) return 'mysql_error';
-  if (name.endsWith('-general.log')) return 'mysql_general';
-  return 'app';
-}
-
-/**
- * Every record batch `parse` gives for the lab scenario's files is stored once. Records that one _id stands
- * for (src/sinks/doc-id.ts hashes the file's first line, the kind, the offset and the text: the two MariaDB
- * general logs start with the same header and the same first Connect, at the same offsets) count as one:
- * exactly one of each such group must be stored.
- */
-export const labRecords = (files: Map<string, string>): BatchRecord[] =>
-  [...files].flatMap(([name, file]) => batchRecords(file, labKind(name)));
-
-export function assertLabRecordsOnce(stored: StoredDoc[], want: BatchRecord[], fail: (m: string) => never) {
-  const groups = new Map<string, string[]>();
-  for (const r of want) groups.set(r.same, [...(groups.get(r.same) ?? []), r.key]);
-  const got = stored.map((d) => recordKey(d._source));
-  const single = new Set(want.filter((r) => groups.get(r.same)!.length === 1).map((r) => r.key));
-  assertSameKeys(
-    got.filter((k) => single.has(k)),
-    [...single],
-    'records',
-    fail,
-  );
-  let shared = 0;
-  for (const keys of groups.values()) {
-    if (keys.length < 2) continue;
-    shared++;
-    const n = got.filter((k) => keys.includes(k)).length;
-    if (n !== 1) fail(`one of ${keys.join(', ')} (one _id) stored ${n} times`);
-  }
-  if (got.length !== single.size + shared)
-    fail(`${got.length} records stored, ${single.size} + ${shared} (one per shared _id) expected`);
-}
-
 /** the config file of a lab scenario, changed by `edit` */
 export function editConfig(config: string, edit: (cfg: any) => void): void {
   const cfg = JSON.parse(fs.readFileSync(config, 'utf8'));
   edit(cfg);
   fs.writeFileSync(config, JSON.stringify(cfg, null, 1));
-}
-
-/** two lists of keys equal as multisets; the message counts and shows what is missing, extra or twice */
-export function assertSameKeys(got: string[], want: string[], what: string, fail: (msg: string) => never): void {
-  const count = (xs: string[]) => xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<string, number>());
-  const g = count(got);
-  const w = count(want);
-  const missing = [...w.keys()].filter((k) => !g.has(k));
-  const extra = [...g.keys()].filter((k) => !w.has(k));
-  const twice = [...g].filter(([k, n]) => n > (w.get(k) ?? 0) && w.has(k)).map(([k]) => k);
-  if (missing.length || extra.length || twice.length)
-    fail(
-      `${what}: ${got.length} stored, ${want.length} expected; ${missing.length} missing (${missing.slice(0, 3).join(' ')}), ` +
-        `${extra.length} unexpected (${extra.slice(0, 3).join(' ')}), ${twice.length} twice (${twice.slice(0, 3).join(' ')})`,
-    );
 }
 
 /** these tests need the recording stand-in beside the checkout */
@@ -333,40 +236,4 @@ export async function signalled(proc: ChildProcess, signal: NodeJS.Signals) {
   proc.kill(signal);
   const code = await exited(proc, 10_000);
   return { code, ms: Date.now() - t0 };
-}
-
-export interface LabEnv {
-  stub: Stub;
-  sc: Scenario;
-  agent: AgentProcess;
-}
-
-/** The lab scenario's empty files and config (`agent` keys added), the stand-in and the agent on them. */
-export async function withLab(agentKeys: Record<string, unknown>, body: (env: LabEnv) => Promise<void>) {
-  const stub = await startStub();
-  const sc = scenario(stub.url, agentKeys);
-  editConfig(sc.config, (c) => (c.output = stubOutput(stub.url, sc.dir)));
-  const env: LabEnv = { stub, sc, agent: undefined as never };
-  try {
-    env.agent = await spawnAgent(sc.config, sc.dir);
-    await body(env);
-  } finally {
-    env.agent?.proc.kill('SIGKILL');
-    stub.stop();
-  }
-}
-
-/**
- * Once the replay is written: waits for batch `correlate`'s app errors to be indexed (`ms` at most) and for
- * the stand-in to go quiet, then the verdicts must be batch's and every record batch `parse` gives stored
- * once. Returns those records.
- */
-export async function assertLabLikeBatch({ stub, sc }: LabEnv, ms?: number): Promise<BatchRecord[]> {
-  const want = batchEvents(sc);
-  await indexedAppErrors(stub, want.filter((v) => v.goneaway.kind === 'app_error').length, ms);
-  await quiet(stub); // the records of the last lines, and nothing more
-  assertSameVerdicts(await verdicts(stub), want);
-  const records = labRecords(sc.files);
-  assertLabRecordsOnce(await storedRecords(stub), records, assert.fail);
-  return records;
 }

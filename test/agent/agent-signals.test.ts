@@ -15,9 +15,7 @@ import * as fs from 'node:fs';
 import path from 'node:path';
 import {
   assertEachOnce,
-  assertLabLikeBatch,
   quiet,
-  recordKey,
   signalled,
   skipWithoutStub as skip,
   sleep,
@@ -25,8 +23,8 @@ import {
   storedRecords,
   stubStats,
   withAgent,
-  withLab,
 } from './agent-process.js';
+import { assertLabLikeBatch, recordKey, withLab } from './lab-records.js';
 import { SteadyWriter } from './helpers.js';
 import { replay, waitFor } from './lab-replay-harness.js';
 
