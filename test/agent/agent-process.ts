@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import path from 'node:path';
 import { BIN } from '../cli/paths.js';
 import { tmp } from './helpers.js';
-import { exited, startStub, STUB, type Stub } from './lab-replay-harness.js';
+import { exited, getText, startStub, STUB, type Stub } from './lab-replay-harness.js';
 
 export interface AgentProcess {
   proc: ChildProcess;
@@ -49,7 +49,7 @@ export async function spawnAgent(config: string, dir: string): Promise<AgentProc
     proc,
     log,
     async metrics() {
-      return parseMetrics(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
+      return parseMetrics(await getText(`http://127.0.0.1:${port}/metrics`));
     },
   };
 }
@@ -101,7 +101,7 @@ export async function quiet(stub: Stub, ms = 7000, limitMs = 120_000): Promise<v
 }
 
 export async function stubStats(stub: Stub): Promise<{ conflicts: number; created: number; rejected: number }> {
-  return (await (await fetch(`${stub.url}/_stub/stats`)).json()) as never;
+  return JSON.parse(await getText(`${stub.url}/_stub/stats`)) as never;
 }
 
 /**
@@ -237,3 +237,16 @@ export async function signalled(proc: ChildProcess, signal: NodeJS.Signals) {
   const code = await exited(proc, 10_000);
   return { code, ms: Date.now() - t0 };
 }
+
+interface Saved {
+  files: Array<{ path: string; offset: number }>;
+}
+
+/** the positions saved in the state dir's checkpoints.json, by path */
+export const checkpoints = (state: string): Map<string, number> =>
+  new Map(
+    (JSON.parse(fs.readFileSync(path.join(state, 'checkpoints.json'), 'utf8')) as Saved).files.map((c) => [
+      c.path,
+      c.offset,
+    ]),
+  );

@@ -30,7 +30,7 @@ import { SteadyWriter } from './helpers.js';
  * Steady writers on dir/logs/h-{rename,copy,delete}.log, each rotated three times its own way, and a fourth
  * file the glob gains after the second rotation; `inputs` names the glob in the config.
  */
-function rotateUnderSteadyWrites(line: (n: number) => string, inputs: (glob: string) => object) {
+function rotateUnderSteadyWrites(line: (n: number) => string, inputs: (glob: string) => object, quietMs: number) {
   const ws: SteadyWriter[] = [];
   return withAgent(
     'agent-rot',
@@ -56,7 +56,7 @@ function rotateUnderSteadyWrites(line: (n: number) => string, inputs: (glob: str
       } finally {
         for (const w of ws) w.stop();
       }
-      await quiet(stub); // also: nothing more may come (a line stored twice)
+      await quiet(stub, quietMs); // also: nothing more may come (a line stored twice)
       assertEachOnce(await storedRecords(stub), new Map(ws.flatMap((w) => [...w.written])), assert.fail);
       const events = agent.log().filter((l) => l.msg === 'input file rotated' || l.msg === 'input file truncated');
       assert.ok(events.length >= 6, `the agent saw the rotations (${events.length} rotated/truncated)`);
@@ -68,14 +68,20 @@ function rotateUnderSteadyWrites(line: (n: number) => string, inputs: (glob: str
 test(
   'whole agent: rename + create, copytruncate, delete + recreate and a glob gaining a file under steady writes — every HAProxy line indexed once',
   { skip },
-  () => rotateUnderSteadyWrites(haproxyLine, (glob) => ({ haproxy: { files: [glob] } })),
+  // an HAProxy line is a record at once: 3 s without news is the end
+  () => rotateUnderSteadyWrites(haproxyLine, (glob) => ({ haproxy: { files: [glob] } }), 3000),
 );
 
 test(
   'whole agent, MySQL general log: the record a file was assembling when rotated away or truncated is indexed, every line once',
   { skip },
   () =>
-    rotateUnderSteadyWrites(generalLine, (glob) => ({ mysql: { instances: [{ server: 'db1', general_log: glob }] } })),
+    // a general-log file's last record waits for the file to be quiet for 5 s
+    rotateUnderSteadyWrites(
+      generalLine,
+      (glob) => ({ mysql: { instances: [{ server: 'db1', general_log: glob }] } }),
+      7000,
+    ),
 );
 
 test(
@@ -99,7 +105,7 @@ test(
         } finally {
           w.stop();
         }
-        await quiet(env.stub);
+        await quiet(env.stub, 3000);
         assertEachOnce(await storedRecords(env.stub), w.written, assert.fail);
       },
     ),

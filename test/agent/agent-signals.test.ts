@@ -5,16 +5,15 @@
  *
  * The steady writers here write lines no parser reads (kept as `unparsed` HAProxy records): such records
  * never enter the correlation window, so no hold keeps a checkpoint back and "nothing repeated" can be
- * exact — the stand-in must answer no create with 409. The lab replay then checks the same with
- * verdicts, where the window legitimately holds positions back (those records are re-read and re-sent
- * under their _ids): only documents from the checkpoint on may come again.
+ * exact — the stand-in must answer no create with 409. SIGTERM on the lab replay, where the window
+ * legitimately holds positions back, is in agent-lab-faults.test.ts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import path from 'node:path';
 import {
   assertEachOnce,
+  checkpoints,
   quiet,
   signalled,
   skipWithoutStub as skip,
@@ -24,20 +23,8 @@ import {
   stubStats,
   withAgent,
 } from './agent-process.js';
-import { assertLabLikeBatch, recordKey, withLab } from './lab-records.js';
 import { SteadyWriter } from './helpers.js';
-import { replay, waitFor } from './lab-replay-harness.js';
-
-interface Saved {
-  files: Array<{ path: string; offset: number }>;
-}
-const checkpoints = (state: string): Map<string, number> =>
-  new Map(
-    (JSON.parse(fs.readFileSync(path.join(state, 'checkpoints.json'), 'utf8')) as Saved).files.map((c) => [
-      c.path,
-      c.offset,
-    ]),
-  );
+import { waitFor } from './lab-replay-harness.js';
 
 test(
   'SIGTERM during steady writes: exit 0 within 10 s with every indexed line checkpointed; after a restart every line once, none sent twice',
@@ -113,38 +100,4 @@ test(
       },
     );
   },
-);
-
-test(
-  'lab replay, SIGTERM and restart: same verdicts as batch, every record once, and only documents from the checkpoints on sent again',
-  { skip },
-  () =>
-    withLab({}, async (env) => {
-      const { stub, sc } = env;
-      const writing = replay(sc, 12, () => 300 + Math.floor(Math.random() * 500));
-      await sleep(2500 + Math.floor(Math.random() * 2000));
-      const stop = await signalled(env.agent.proc, 'SIGTERM');
-      assert.equal(stop.code, 0, `SIGTERM: exit 0 (took ${stop.ms} ms)`);
-      const cp = checkpoints(sc.state);
-      const before = await stub.docs();
-      const conflictsBefore = (await stubStats(stub)).conflicts;
-      env.agent = await spawnAgent(sc.config, sc.dir);
-      await writing;
-      const records = await assertLabLikeBatch(env);
-      // a document sent again comes from a line read again, at or after its file's checkpoint: a record
-      // indexed before the stop (under its _id, which the same record of another file may share), or a verdict
-      const again = (await stubStats(stub)).conflicts - conflictsBefore;
-      const after = (file: string | undefined, offset: number | undefined) =>
-        !(offset !== undefined && file !== undefined && offset < (cp.get(file) ?? 0));
-      const groupOf = new Map(records.map((r) => [r.key, r.same]));
-      const indexed = new Set(
-        before.filter((d) => d._index.includes('records')).map((d) => groupOf.get(recordKey(d._source))),
-      );
-      const readAgain =
-        records.filter((r) => indexed.has(r.same) && after(r.file, r.offset)).length +
-        before.filter((d) => d._index.includes('verdicts') && after(d._source.log?.file?.path, d._source.log?.offset))
-          .length;
-      assert.ok(again <= readAgain, `${again} sent again, ${readAgain} indexed from the checkpoints on`);
-      assert.equal((await signalled(env.agent.proc, 'SIGTERM')).code, 0);
-    }),
 );

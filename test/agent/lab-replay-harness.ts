@@ -24,6 +24,22 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * GET `url`'s text. Asked again when the connection fails: a test that blocked its event loop (spawnSync of
+ * batch `parse`) for longer than the server's keep-alive timeout gets a pooled socket the server has closed
+ * meanwhile ("other side closed"), which only a new request can tell.
+ */
+export async function getText(url: string): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await (await fetch(url)).text();
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 export interface Stub {
   url: string;
   proc: ChildProcess;
@@ -46,7 +62,7 @@ export async function startStub(): Promise<Stub> {
     url,
     proc,
     async docs() {
-      const text = await (await fetch(`${url}/_stub/docs`)).text();
+      const text = await getText(`${url}/_stub/docs`);
       return text
         .split('\n')
         .filter((l) => l)
