@@ -171,8 +171,8 @@ export class Correlator {
       case 'haproxy':
         // tcplog records are flat (no document built: tcp-record.ts); others say what they are
         if (r.parsed instanceof TcpLogRecord || get(r.doc, 'haproxy.message_type') === 'traffic') {
-          const sess = store.addSession(r);
-          if (sess && this.stats.servers.size < 10_000) this.stats.servers.add(sess.server);
+          const server = store.addSession(r);
+          if (server !== undefined && this.stats.servers.size < 10_000) this.stats.servers.add(server);
         } else store.addHaEvent(r);
         return;
       case 'mysql_error':
