@@ -32,22 +32,11 @@ export class Interner {
   }
 }
 
-/** the fields of a TCP session as the store receives them */
-export interface SessionRow {
-  accept: number;
-  end: number;
-  state: string;
-  clientIp: string;
-  clientPort: number;
-  frontend: string;
-  backend: string;
-  server: string;
-  pid: number | undefined;
-  bytesRead: number | undefined;
-  file: string;
-  offset: number;
-  text: string;
-}
+/** the fields of a TCP session as the store receives them: the session's, and where its line is */
+export type SessionRow = Pick<
+  Session,
+  'accept' | 'end' | 'state' | 'clientIp' | 'clientPort' | 'frontend' | 'backend' | 'server' | 'pid' | 'bytesRead'
+> & { file: string; offset: number; text: string };
 
 /** the row has its one object (`pinned`) */
 const PINNED = 1;
