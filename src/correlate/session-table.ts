@@ -122,6 +122,8 @@ export class SessionTable {
   /** sessions that must stay one object (see the header), by slot */
   private pinned: Array<Session | undefined> = new Array<Session | undefined>(this.cap);
   private readonly names = new Interner();
+  private readonly lastName = new Array<string | undefined>(6);
+  private readonly lastId = new Uint32Array(6);
   /** the newest seq per client port (-1: none) */
   private readonly portHead = new Float64Array(65536).fill(-1);
 
@@ -135,14 +137,13 @@ export class SessionTable {
     this.pid[i] = r.pid ?? -1;
     this.bytes[i] = r.bytesRead ?? NaN;
     this.offset[i] = r.offset;
-    const n = this.names;
     const k = i * 6;
-    this.name[k] = n.id(r.state);
-    this.name[k + 1] = n.id(r.clientIp);
-    this.name[k + 2] = n.id(r.frontend);
-    this.name[k + 3] = n.id(r.backend);
-    this.name[k + 4] = n.id(r.server);
-    this.name[k + 5] = n.id(r.file);
+    this.name[k] = this.nameId(0, r.state);
+    this.name[k + 1] = this.nameId(1, r.clientIp);
+    this.name[k + 2] = this.nameId(2, r.frontend);
+    this.name[k + 3] = this.nameId(3, r.backend);
+    this.name[k + 4] = this.nameId(4, r.server);
+    this.name[k + 5] = this.nameId(5, r.file);
     this.flags[i] = 0;
     this.text[i] = r.text;
     this.pinned[i] = undefined;
@@ -151,6 +152,16 @@ export class SessionTable {
       this.portHead[r.clientPort] = seq;
     } else this.prevSamePort[i] = -1;
     return seq;
+  }
+
+  /** a name's id, the previous row's when the column repeats (a Map lookup hashes a new string: the
+   *  parser's substrings are new strings each line) */
+  private nameId(col: number, s: string): number {
+    if (this.lastName[col] === s) return this.lastId[col]!;
+    const id = this.names.id(s);
+    this.lastName[col] = s;
+    this.lastId[col] = id;
+    return id;
   }
 
   endOf(seq: number): number {
