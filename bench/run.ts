@@ -167,7 +167,6 @@ function cliReady(): string | undefined {
   return undefined;
 }
 
-
 async function partB(t: Table): Promise<void> {
   t.section('b) goneaway parse --format ndjson FILE > /dev/null  vs  lnav haproxy_log');
   const missing = cliReady();
@@ -214,12 +213,12 @@ async function partB(t: Table): Promise<void> {
       `${l.version.split('\n')[0]}; ${fmtInt(l.records)} records as haproxy_log, indexed to line ${fmtInt(l.lastLine + 1)}`,
     );
     if (gaLps !== undefined) t.ratio(`ratio goneaway/lnav ${kind}`, gaLps / lLps, '≥ 1', mark(gaLps / lLps >= 1));
-    if (kind === 'tcplog' && !missing) await correlateHaproxyOnly(t, file, n, lLps);
+    if (kind === 'tcplog' && !missing) await correlateHaproxyOnly(t, file, n, l);
   }
 }
 
 /** the engine issue's first speed target: `correlate` on the HAProxy-only tcplog file, against lnav on it */
-async function correlateHaproxyOnly(t: Table, file: string, n: number, lnavLps: number): Promise<void> {
+async function correlateHaproxyOnly(t: Table, file: string, n: number, lnav: LnavResult & { ok: true }): Promise<void> {
   const r = await run(
     'node',
     [path.join(REPO, 'bin', 'goneaway.js'), 'correlate', '--haproxy', file, '--timezone', 'UTC', '--format', 'ndjson'],
@@ -231,7 +230,16 @@ async function correlateHaproxyOnly(t: Table, file: string, n: number, lnavLps: 
   }
   const lps = n / (r.ms / 1000);
   t.row('goneaway correlate tcplog (HAProxy only)', n, r.ms, lps, r.maxRssMB, '', '', 'connection events only');
-  t.ratio('ratio correlate/lnav tcplog', lps / lnavLps, '≥ 1', mark(lps / lnavLps >= 1));
+  // time ratio: lnav's time ÷ correlate's (≥ 1: correlate is at least as fast)
+  t.ratio('ratio lnav time / correlate time, tcplog', lnav.ms / r.ms, '≥ 1', mark(lnav.ms / r.ms >= 1), 'wall');
+  if (r.cpuMs !== undefined && lnav.cpuMs !== undefined)
+    t.ratio(
+      'ratio lnav CPU / correlate CPU, tcplog',
+      lnav.cpuMs / r.cpuMs,
+      '(extra figure)',
+      '',
+      `CPU s: correlate ${fmtNum(r.cpuMs / 1000, 2)}, lnav ${fmtNum(lnav.cpuMs / 1000, 2)} (a shared machine moves wall time more)`,
+    );
 }
 
 /** `goneaway correlate --format ndjson --out OUT` on the correlated scenario at `scale` */
@@ -253,7 +261,9 @@ async function correlateScenario(scale: number, out: string) {
   // output to a file instead of /dev/null: the accuracy figure needs it (ndjson writing is part of both)
   args.push('--timezone', 'UTC', '--format', 'ndjson', '--out', out);
   const r = await run('node', args, { stdoutTo: '/dev/null', cwd: REPO });
-  return { m, p, r, lps: m.totals.all / (r.ms / 1000) };
+  // lines per CPU-second: the target is on one core, and on a shared machine wall time moves with other jobs
+  const cpuLps = r.cpuMs !== undefined ? m.totals.all / (r.cpuMs / 1000) : undefined;
+  return { m, p, r, lps: m.totals.all / (r.ms / 1000), cpuLps };
 }
 
 async function partC(t: Table): Promise<void> {
@@ -268,10 +278,11 @@ async function partC(t: Table): Promise<void> {
   // half the scale first (same generator, same seed: half the lines over the same time): cost linear in
   // input means the same lines/s at both
   const half = await correlateScenario(SCALE / 2, out);
-  const { m, p, r, lps } = await correlateScenario(SCALE, out);
+  const full = await correlateScenario(SCALE, out);
+  const { m, p, r, lps } = full;
   for (const [x, scale] of [
     [half, SCALE / 2],
-    [{ m, r, lps }, SCALE],
+    [full, SCALE],
   ] as const) {
     if (x.r.code !== 0) {
       t.na(`${label}, scale ${scale}`, `exit ${x.r.code}: ${lastLine(x.r.stderr)}`);
@@ -283,20 +294,24 @@ async function partC(t: Table): Promise<void> {
       x.r.ms,
       x.lps,
       x.r.maxRssMB,
-      `≥ ${fmtInt(TARGET.correlateLps)} l/s, <${TARGET.correlateRssMB} MB`,
-      `${mark(x.lps >= TARGET.correlateLps)} / ${x.r.maxRssMB === undefined ? 'n/a' : mark(x.r.maxRssMB < TARGET.correlateRssMB)}`,
-      `${fmtInt(x.m.totals.haproxy)} haproxy + ${fmtInt(x.m.totals.mysql)} mysql + ${fmtInt(x.m.totals.app)} app lines, ${fmtInt(x.m.appErrors)} app errors`,
+      `≥ ${fmtInt(TARGET.correlateLps)} l/CPU-s, <${TARGET.correlateRssMB} MB`,
+      `${x.cpuLps === undefined ? 'n/a' : mark(x.cpuLps >= TARGET.correlateLps)} / ${x.r.maxRssMB === undefined ? 'n/a' : mark(x.r.maxRssMB < TARGET.correlateRssMB)}`,
+      `${x.cpuLps === undefined ? '' : `${fmtInt(x.cpuLps)} lines per CPU-second; `}${fmtInt(x.m.totals.haproxy)} haproxy + ${fmtInt(x.m.totals.mysql)} mysql + ${fmtInt(x.m.totals.app)} app lines, ${fmtInt(x.m.appErrors)} app errors`,
     );
   }
   if (r.code !== 0) return;
-  if (half.r.code === 0)
+  if (half.r.code === 0) {
+    // the generator keeps the traffic rate: half the scale is half the lines over half the time
+    const [a, b] =
+      full.cpuLps !== undefined && half.cpuLps !== undefined ? [full.cpuLps, half.cpuLps] : [lps, half.lps];
     t.ratio(
-      `linearity: lines/s at scale ${SCALE} ÷ at ${SCALE / 2}`,
-      lps / half.lps,
+      `linearity: lines per ${full.cpuLps !== undefined ? 'CPU-' : ''}second at scale ${SCALE} ÷ at ${SCALE / 2}`,
+      a / b,
       '≥ 0.9',
-      mark(lps / half.lps >= 0.9),
-      'twice the lines in the same time span: a flat figure is a cost linear in input',
+      mark(a / b >= 0.9),
+      'twice the lines at the same rate over twice the time: a flat figure is a cost linear in input',
     );
+  }
   const a = await scoreCorrelate(p(m.files.truth), out);
   t.ratio(
     'accuracy: cause matches truth.json',

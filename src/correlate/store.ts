@@ -351,22 +351,28 @@ export class Store {
 
   /**
    * Sessions that ended before `before` leave the window. Returned (unclaimed ones only) so that the
-   * caller can decide their connection events BEFORE `evictContext` drops the MySQL side.
+   * caller can decide their connection events BEFORE `evictContext` drops the MySQL side. `normal` (the
+   * `--` closures) is read one at a time: each gets its object as it is read (most never had one), and
+   * the caller must read it to the end (the rows are freed as it goes).
    */
-  evictSessions(before: number): { abnormal: Session[]; normal: Session[] } {
+  evictSessions(before: number): { abnormal: Session[]; normal: Iterable<Session> } {
+    const seqs = this.sessions.evictBefore(before);
+    this.http5xx.evictBefore(before);
+    const abnormal = this.abnormal.evictBefore(before).filter((s) => !s.claimed);
+    return { abnormal, normal: this.leaving(seqs) };
+  }
+
+  /** the unclaimed `--` sessions among the rows `seqs`, each row freed once read */
+  private *leaving(seqs: number[]): Generator<Session> {
     const t = this.table;
-    const normal: Session[] = [];
-    for (const seq of this.sessions.evictBefore(before)) {
-      // a normal close never claimed: its object is made here, to be decided once (the rest never get one)
+    for (const seq of seqs) {
       if (t.stateOf(seq)[0] === '-') {
         const p = t.pinnedAt(seq);
-        if (!p) normal.push(t.at(seq));
-        else if (!p.claimed) normal.push(p);
+        const s = p ?? t.at(seq);
+        if (!s.claimed) yield s;
       }
       t.drop(seq);
     }
-    this.http5xx.evictBefore(before);
-    return { abnormal: this.abnormal.evictBefore(before).filter((s) => !s.claimed), normal };
   }
 
   /** Drops MySQL threads, Aborted lines and HAProxy events that no session in the window can use. */
