@@ -54,6 +54,8 @@ class TableSession implements Session {
   private _reusableBy: string | undefined = undefined;
   private _aborted: Session['aborted'] = undefined;
   private _ev: Evidence | undefined = undefined;
+  /** the line, once read from the table (a session that outlives its row keeps it: `detach`) */
+  private text: string | undefined = undefined;
   constructor(
     private readonly table: SessionTable,
     readonly seq: number,
@@ -69,11 +71,15 @@ class TableSession implements Session {
     readonly bytesRead: number | undefined,
     private readonly file: string,
     private readonly offset: number,
-    private readonly text: string,
   ) {}
   /** the session's line (built when first read: most sessions are never shown) */
   get ev(): Evidence {
-    return (this._ev ??= { kind: 'haproxy', file: this.file, offset: this.offset, text: this.text, t: this.accept });
+    this.detach();
+    return (this._ev ??= { kind: 'haproxy', file: this.file, offset: this.offset, text: this.text!, t: this.accept });
+  }
+  /** reads the line while the row still holds it (before the row leaves the table) */
+  detach(): void {
+    this.text ??= this.table.textOf(this.seq);
   }
   get claimed(): boolean {
     return this._claimed;
@@ -111,14 +117,20 @@ export class SessionTable {
   /** -1: none */
   private pid = new Int32Array(this.cap);
   /** NaN: none */
-  private bytes = new Float64Array(this.cap);
+  private bytesRead = new Float64Array(this.cap);
   private offset = new Float64Array(this.cap);
   /** ids in `names`: state, client address, frontend, backend, server, file */
   private name = new Uint32Array(this.cap * 6);
   private flags = new Uint8Array(this.cap);
   /** the previous session of the same client port (a seq; -1: none) */
   private prevSamePort = new Float64Array(this.cap);
-  private text: string[] = new Array<string>(this.cap);
+  /** where each row's line is in `lines` (absolute positions: the ring's index is `pos % lines.length`) */
+  private textAt = new Float64Array(this.cap);
+  private textLen = new Int32Array(this.cap);
+  /** the lines as UTF-8, outside the JS heap: a line kept as a string was an object the GC copied twice
+   *  (young, then old generation) and traced ever after, for each of the window's sessions */
+  private lines = Buffer.allocUnsafe(1 << 20) as Buffer & { utf8Write(s: string, off: number): number };
+  private bytePos = 0;
   /** sessions that must stay one object (see the header), by slot */
   private pinned: Array<Session | undefined> = new Array<Session | undefined>(this.cap);
   private readonly names = new Interner();
@@ -135,7 +147,7 @@ export class SessionTable {
     this.end[i] = r.end;
     this.port[i] = r.clientPort;
     this.pid[i] = r.pid ?? -1;
-    this.bytes[i] = r.bytesRead ?? NaN;
+    this.bytesRead[i] = r.bytesRead ?? NaN;
     this.offset[i] = r.offset;
     const k = i * 6;
     this.name[k] = this.nameId(0, r.state);
@@ -145,7 +157,7 @@ export class SessionTable {
     this.name[k + 4] = this.nameId(4, r.server);
     this.name[k + 5] = this.nameId(5, r.file);
     this.flags[i] = 0;
-    this.text[i] = r.text;
+    this.putText(i, r.text);
     this.pinned[i] = undefined;
     if (r.clientPort >= 0 && r.clientPort < 65536) {
       this.prevSamePort[i] = this.portHead[r.clientPort]!;
@@ -181,7 +193,7 @@ export class SessionTable {
     const k = i * 6;
     const nm = this.names.names;
     const pid = this.pid[i]!;
-    const bytes = this.bytes[i]!;
+    const bytes = this.bytesRead[i]!;
     return new TableSession(
       this,
       seq,
@@ -197,8 +209,50 @@ export class SessionTable {
       Number.isNaN(bytes) ? undefined : bytes,
       nm[this.name[k + 5]!]!,
       this.offset[i]!,
-      this.text[i]!,
     );
+  }
+
+  /** row `seq`'s line (while the row is held) */
+  textOf(seq: number): string {
+    const i = seq & this.mask;
+    const at = this.textAt[i]! % this.lines.length;
+    return this.lines.toString('utf8', at, at + this.textLen[i]!);
+  }
+
+  /** writes a line into the byte ring, which grows (twice as large) when the window's lines fill it */
+  private putText(i: number, text: string): void {
+    const max = text.length * 3; // UTF-8 takes at most 3 bytes per UTF-16 unit
+    for (;;) {
+      const cap = this.lines.length;
+      // a line never wraps around the end of the ring: it starts at the next turn instead
+      let pos = this.bytePos;
+      if ((pos % cap) + max > cap) pos += cap - (pos % cap);
+      const oldest = this.base < this.next - 1 ? this.textAt[this.base & this.mask]! : pos;
+      if (pos + max - oldest <= cap) {
+        const n = this.lines.utf8Write(text, pos % cap);
+        this.textAt[i] = pos;
+        this.textLen[i] = n;
+        this.bytePos = pos + n;
+        return;
+      }
+      this.growBytes(oldest, Math.max(cap * 2, max * 2));
+    }
+  }
+
+  /** a larger ring; the held lines keep their absolute positions */
+  private growBytes(oldest: number, size: number): void {
+    const old = this.lines;
+    const cap = old.length;
+    let newCap = cap;
+    while (newCap < size) newCap *= 2;
+    const b = Buffer.allocUnsafe(newCap) as typeof old;
+    // [oldest, bytePos) in turns of the old ring; each turn fits in one turn of the new one (a multiple)
+    for (let a = oldest; a < this.bytePos;) {
+      const end = Math.min(this.bytePos, (Math.floor(a / cap) + 1) * cap);
+      old.copy(b, a % newCap, a % cap, (a % cap) + (end - a));
+      a = end;
+    }
+    this.lines = b;
   }
 
   /** keeps `s` as row `seq`'s one object (a decision changed it, it is an abnormal closure, or its
@@ -231,8 +285,10 @@ export class SessionTable {
   drop(seq: number): void {
     const i = seq & this.mask;
     this.flags[i]! |= GONE;
+    const p = this.pinned[i];
+    // a pinned session outlives its row (a remembered closure, a claimed session): it keeps its line
+    if (p instanceof TableSession) p.detach();
     this.pinned[i] = undefined;
-    this.text[i] = '';
     while (this.base < this.next && this.flags[this.base & this.mask]! & GONE) this.base++;
   }
 
@@ -260,18 +316,15 @@ export class SessionTable {
     this.end = move(this.end, (n) => new Float64Array(n));
     this.port = move(this.port, (n) => new Int32Array(n));
     this.pid = move(this.pid, (n) => new Int32Array(n));
-    this.bytes = move(this.bytes, (n) => new Float64Array(n));
+    this.bytesRead = move(this.bytesRead, (n) => new Float64Array(n));
     this.offset = move(this.offset, (n) => new Float64Array(n));
     this.name = move(this.name, (n) => new Uint32Array(n), 6);
     this.flags = move(this.flags, (n) => new Uint8Array(n));
     this.prevSamePort = move(this.prevSamePort, (n) => new Float64Array(n));
-    const text = new Array<string>(cap);
+    this.textAt = move(this.textAt, (n) => new Float64Array(n));
+    this.textLen = move(this.textLen, (n) => new Int32Array(n));
     const pinned = new Array<Session | undefined>(cap);
-    for (let s = this.base; s < this.next; s++) {
-      text[s & (cap - 1)] = this.text[s & old.mask]!;
-      pinned[s & (cap - 1)] = this.pinned[s & old.mask];
-    }
-    this.text = text;
+    for (let s = this.base; s < this.next; s++) pinned[s & (cap - 1)] = this.pinned[s & old.mask];
     this.pinned = pinned;
     this.cap = cap;
     this.mask = cap - 1;

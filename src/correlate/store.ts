@@ -367,8 +367,9 @@ export class Store {
     const t = this.table;
     for (const seq of seqs) {
       if (t.stateOf(seq)[0] === '-') {
-        const p = t.pinnedAt(seq);
-        const s = p ?? t.at(seq);
+        const s = t.pinnedAt(seq) ?? t.at(seq);
+        // pinned: the caller may remember it, so it keeps its line when the row goes (drop)
+        t.pin(seq, s);
         if (!s.claimed) yield s;
       }
       t.drop(seq);
