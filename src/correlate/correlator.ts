@@ -234,6 +234,7 @@ export class Correlator {
     const released = (rs: Remembered[]) =>
       rs.filter((r) => !r.s.claimed && inRange(r.s.end, cfg)).map((r) => this.events.connectionEvent(r));
     const remember = (s: Session, v: Verdict) => {
+      void s.ev; // read while its row still holds its line (store.ts evictSessions): the event will need it
       const th = threadFor(store, s, cfg);
       bindThread(th, s);
       return released(store.left.add({ s, v, th }));

@@ -215,6 +215,9 @@ export class SessionTable {
   /** row `seq`'s line (while the row is held) */
   textOf(seq: number): string {
     const i = seq & this.mask;
+    // the bytes of a row that left are reused: a late reader would get another session's line
+    if (seq < this.base || seq >= this.next || this.flags[i]! & GONE)
+      throw new Error(`session ${seq} read its line after it left the window (read \`ev\` before: store.ts)`);
     const at = this.textAt[i]! % this.lines.length;
     return this.lines.toString('utf8', at, at + this.textLen[i]!);
   }
@@ -284,10 +287,10 @@ export class SessionTable {
   /** the row leaves the window; its slot is free once every older row left too */
   drop(seq: number): void {
     const i = seq & this.mask;
-    this.flags[i]! |= GONE;
     const p = this.pinned[i];
     // a pinned session outlives its row (a remembered closure, a claimed session): it keeps its line
     if (p instanceof TableSession) p.detach();
+    this.flags[i]! |= GONE;
     this.pinned[i] = undefined;
     while (this.base < this.next && this.flags[this.base & this.mask]! & GONE) this.base++;
   }

@@ -353,7 +353,8 @@ export class Store {
    * Sessions that ended before `before` leave the window. Returned (unclaimed ones only) so that the
    * caller can decide their connection events BEFORE `evictContext` drops the MySQL side. `normal` (the
    * `--` closures) is read one at a time: each gets its object as it is read (most never had one), and
-   * the caller must read it to the end (the rows are freed as it goes).
+   * the caller must read it to the end (the rows are freed as it goes). A `normal` session kept beyond
+   * its turn must have read its line (`ev`) by then: the row's line goes with the row.
    */
   evictSessions(before: number): { abnormal: Session[]; normal: Iterable<Session> } {
     const seqs = this.sessions.evictBefore(before);
@@ -367,9 +368,8 @@ export class Store {
     const t = this.table;
     for (const seq of seqs) {
       if (t.stateOf(seq)[0] === '-') {
+        // a session the caller keeps past this row must read its line (`ev`) before the row goes
         const s = t.pinnedAt(seq) ?? t.at(seq);
-        // pinned: the caller may remember it, so it keeps its line when the row goes (drop)
-        t.pin(seq, s);
         if (!s.claimed) yield s;
       }
       t.drop(seq);

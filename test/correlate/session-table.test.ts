@@ -81,3 +81,12 @@ test('a session a decision changed stays one object, and keeps its line after it
   assert.equal(a.ev.text, text);
   assert.equal(a.claimed, true);
 });
+
+test('an unpinned session that reads its line after its row left fails loudly instead of reading another line', () => {
+  const t = new SessionTable();
+  const seq = t.add(row(1, 'the first line', 4001));
+  const fresh = t.at(seq);
+  t.drop(seq);
+  t.add(row(2, 'the next line, in the same bytes', 4001));
+  assert.throws(() => fresh.ev, /after it left the window/);
+});
