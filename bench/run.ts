@@ -294,7 +294,7 @@ async function partC(t: Table): Promise<void> {
       x.r.ms,
       x.lps,
       x.r.maxRssMB,
-      `≥ ${fmtInt(TARGET.correlateLps)} l/CPU-s, <${TARGET.correlateRssMB} MB`,
+      `≥ ${TARGET.correlateLps / 1000}k l/CPU-s, <${TARGET.correlateRssMB} MB`,
       `${x.cpuLps === undefined ? 'n/a' : mark(x.cpuLps >= TARGET.correlateLps)} / ${x.r.maxRssMB === undefined ? 'n/a' : mark(x.r.maxRssMB < TARGET.correlateRssMB)}`,
       `${x.cpuLps === undefined ? '' : `${fmtInt(x.cpuLps)} lines per CPU-second; `}${fmtInt(x.m.totals.haproxy)} haproxy + ${fmtInt(x.m.totals.mysql)} mysql + ${fmtInt(x.m.totals.app)} app lines, ${fmtInt(x.m.appErrors)} app errors`,
     );
