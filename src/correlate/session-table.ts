@@ -106,6 +106,9 @@ class TableSession implements Session {
 
 /** The rows, in a ring that grows by doubling; `seq` maps to slot `seq & mask` while it is held. */
 export class SessionTable {
+  /** `chunkBytes`: the size of the chunks that hold the lines (a line, cut at 2000 characters by the
+   *  store, takes at most 6 KB) */
+  constructor(private readonly chunkBytes = 4 << 20) {}
   private cap = 1 << 12;
   private mask = this.cap - 1;
   /** the oldest seq still held (every older one left the window) and the next one to give */
@@ -124,12 +127,14 @@ export class SessionTable {
   private flags = new Uint8Array(this.cap);
   /** the previous session of the same client port (a seq; -1: none) */
   private prevSamePort = new Float64Array(this.cap);
-  /** where each row's line is in `lines` (absolute positions: the ring's index is `pos % lines.length`) */
+  /** where each row's line is: an absolute byte position (chunk `pos / chunkBytes`, offset `pos % chunkBytes`) */
   private textAt = new Float64Array(this.cap);
   private textLen = new Int32Array(this.cap);
-  /** the lines as UTF-8, outside the JS heap: a line kept as a string was an object the GC copied twice
-   *  (young, then old generation) and traced ever after, for each of the window's sessions */
-  private lines = Buffer.allocUnsafe(1 << 20) as Buffer & { utf8Write(s: string, off: number): number };
+  /** the lines as UTF-8 in chunks outside the JS heap (a line kept as a string was an object the GC copied
+   *  twice, young then old generation, and traced ever after, for each of the window's sessions); a chunk
+   *  is let go once every row in it left. `chunks[k]` is chunk number `firstChunk + k`. */
+  private chunks: Array<Buffer & { utf8Write(s: string, off: number): number }> = [];
+  private firstChunk = 0;
   private bytePos = 0;
   /** sessions that must stay one object (see the header), by slot */
   private pinned: Array<Session | undefined> = new Array<Session | undefined>(this.cap);
@@ -218,44 +223,24 @@ export class SessionTable {
     // the bytes of a row that left are reused: a late reader would get another session's line
     if (seq < this.base || seq >= this.next || this.flags[i]! & GONE)
       throw new Error(`session ${seq} read its line after it left the window (read \`ev\` before: store.ts)`);
-    const at = this.textAt[i]! % this.lines.length;
-    return this.lines.toString('utf8', at, at + this.textLen[i]!);
+    const at = this.textAt[i]!;
+    const off = at % this.chunkBytes;
+    const chunk = this.chunks[Math.floor(at / this.chunkBytes) - this.firstChunk]!;
+    return chunk.toString('utf8', off, off + this.textLen[i]!);
   }
 
-  /** writes a line into the byte ring, which grows (twice as large) when the window's lines fill it */
+  /** writes a line at the end of the last chunk, or at the start of a new one (a line never spans two) */
   private putText(i: number, text: string): void {
     const max = text.length * 3; // UTF-8 takes at most 3 bytes per UTF-16 unit
-    for (;;) {
-      const cap = this.lines.length;
-      // a line never wraps around the end of the ring: it starts at the next turn instead
-      let pos = this.bytePos;
-      if ((pos % cap) + max > cap) pos += cap - (pos % cap);
-      const oldest = this.base < this.next - 1 ? this.textAt[this.base & this.mask]! : pos;
-      if (pos + max - oldest <= cap) {
-        const n = this.lines.utf8Write(text, pos % cap);
-        this.textAt[i] = pos;
-        this.textLen[i] = n;
-        this.bytePos = pos + n;
-        return;
-      }
-      this.growBytes(oldest, Math.max(cap * 2, max * 2));
-    }
-  }
-
-  /** a larger ring; the held lines keep their absolute positions */
-  private growBytes(oldest: number, size: number): void {
-    const old = this.lines;
-    const cap = old.length;
-    let newCap = cap;
-    while (newCap < size) newCap *= 2;
-    const b = Buffer.allocUnsafe(newCap) as typeof old;
-    // [oldest, bytePos) in turns of the old ring; each turn fits in one turn of the new one (a multiple)
-    for (let a = oldest; a < this.bytePos;) {
-      const end = Math.min(this.bytePos, (Math.floor(a / cap) + 1) * cap);
-      old.copy(b, a % newCap, a % cap, (a % cap) + (end - a));
-      a = end;
-    }
-    this.lines = b;
+    if (max > this.chunkBytes) throw new RangeError(`a ${text.length}-character line does not fit a chunk`);
+    let pos = this.bytePos;
+    if ((pos % this.chunkBytes) + max > this.chunkBytes) pos += this.chunkBytes - (pos % this.chunkBytes);
+    const k = Math.floor(pos / this.chunkBytes) - this.firstChunk;
+    const chunk = (this.chunks[k] ??= Buffer.allocUnsafe(this.chunkBytes) as (typeof this.chunks)[number]);
+    const n = chunk.utf8Write(text, pos % this.chunkBytes);
+    this.textAt[i] = pos;
+    this.textLen[i] = n;
+    this.bytePos = pos + n;
   }
 
   /** keeps `s` as row `seq`'s one object (a decision changed it, it is an abnormal closure, or its
@@ -293,6 +278,13 @@ export class SessionTable {
     this.flags[i]! |= GONE;
     this.pinned[i] = undefined;
     while (this.base < this.next && this.flags[this.base & this.mask]! & GONE) this.base++;
+    // the chunks before the oldest held line's are let go
+    const oldest = this.base < this.next ? this.textAt[this.base & this.mask]! : this.bytePos;
+    const first = Math.floor(oldest / this.chunkBytes);
+    if (first > this.firstChunk) {
+      this.chunks.splice(0, first - this.firstChunk);
+      this.firstChunk = first;
+    }
   }
 
   get size(): number {
