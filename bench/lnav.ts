@@ -25,7 +25,15 @@ export const LNAV_QUERY =
   ';SELECT count(*), max(log_line), sum(bytes_read), count(DISTINCT termination_state) FROM haproxy_log';
 
 export type LnavResult =
-  | { ok: true; ms: number; maxRssMB: number | undefined; records: number; lastLine: number; version: string }
+  | {
+      ok: true;
+      ms: number;
+      cpuMs: number | undefined;
+      maxRssMB: number | undefined;
+      records: number;
+      lastLine: number;
+      version: string;
+    }
   | { ok: false; reason: string };
 
 export function lnavPath(): string | undefined {
@@ -48,6 +56,7 @@ export async function lnavHaproxy(file: string, scratchHome: string): Promise<Ln
   return {
     ok: true,
     ms: r.ms,
+    cpuMs: r.cpuMs,
     maxRssMB: r.maxRssMB,
     records: nums[0]!,
     lastLine: nums[1]!,

@@ -15,7 +15,11 @@ if (!resultFile || !script) {
   process.exit(2);
 }
 process.on('exit', (code) => {
-  writeFileSync(resultFile, JSON.stringify({ code, maxRssKB: process.resourceUsage().maxRSS }));
+  const u = process.resourceUsage();
+  writeFileSync(
+    resultFile,
+    JSON.stringify({ code, maxRssKB: u.maxRSS, cpuMs: (u.userCPUTime + u.systemCPUTime) / 1000 }),
+  );
 });
 const abs = path.resolve(script);
 process.argv = [process.argv[0]!, abs, ...rest];

@@ -15,6 +15,9 @@ export interface RunResult {
   ms: number;
   /** undefined when it could not be measured */
   maxRssMB: number | undefined;
+  /** CPU time (user + system) of the measured process: on a shared machine, a figure other jobs move
+   *  less than wall time (undefined when it could not be measured) */
+  cpuMs?: number | undefined;
   stdout: string;
   stderr: string;
 }
@@ -55,7 +58,7 @@ export function run(
   let argv: string[];
   let mode: 'time' | 'wrap' | 'none';
   if (hasGnuTime()) {
-    argv = ['/usr/bin/time', '-f', '%M', '-o', rssFile, cmd, ...args];
+    argv = ['/usr/bin/time', '-f', '%M %U %S', '-o', rssFile, cmd, ...args];
     mode = 'time';
   } else if (cmd === 'node' || cmd === process.execPath) {
     argv = [process.execPath, RSS_WRAP, rssFile, ...args];
@@ -85,16 +88,23 @@ export function run(
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       if (outFd !== undefined) closeSync(outFd);
       let maxRssMB: number | undefined;
+      let cpuMs: number | undefined;
       try {
         const txt = readFileSync(rssFile, 'utf8');
-        const kb =
-          mode === 'time' ? Number(txt.trim().split('\n').pop()) : (JSON.parse(txt) as { maxRssKB: number }).maxRssKB;
-        if (Number.isFinite(kb)) maxRssMB = kb / 1024;
+        // GNU time: "maxrss_kb user_s sys_s" on its last line (after any "Command exited…" line)
+        const [kb, user, sys] =
+          mode === 'time'
+            ? (txt.trim().split('\n').pop() ?? '').split(' ').map(Number)
+            : ((j) => [j.maxRssKB, j.cpuMs === undefined ? NaN : j.cpuMs / 1000, 0])(
+                JSON.parse(txt) as { maxRssKB: number; cpuMs?: number },
+              );
+        if (Number.isFinite(kb)) maxRssMB = kb! / 1024;
+        if (Number.isFinite(user) && Number.isFinite(sys)) cpuMs = (user! + sys!) * 1000;
       } catch {
         /* not measured */
       }
       rmSync(rssFile, { force: true });
-      resolve({ code, ms, maxRssMB, stdout, stderr });
+      resolve({ code, ms, maxRssMB, cpuMs, stdout, stderr });
     };
     child.on('error', (e) => {
       stderr += String(e);

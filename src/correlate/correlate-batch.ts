@@ -71,7 +71,7 @@ export function* correlateSources(
     const events = c.advance(r.time);
     if (events.length) yield* events;
   }
-  yield* c.finish();
+  yield* c.finishing();
 }
 
 function* fileRecords(

@@ -111,12 +111,17 @@ export class Correlator {
    * that never ends (the agent, whose watermark moves on with the clock) gives the same verdicts.
    */
   finish(): VerdictEvent[] {
+    return [...this.finishing()];
+  }
+
+  /** `finish()`, its events as they are decided (the batch driver writes each as it comes) */
+  *finishing(): Generator<VerdictEvent> {
     if (this.tick !== -Infinity)
       for (let t = this.queue.nextTick(); Number.isFinite(t); t = this.queue.nextTick())
         this.runTicks(Math.max(t, this.tick + TICK) + 1);
     this.decideReady(Infinity);
-    this.evict(Infinity, true);
-    return this.out.splice(0);
+    yield* this.out.splice(0);
+    yield* this.leave(Infinity, true);
   }
 
   /**
@@ -171,8 +176,8 @@ export class Correlator {
       case 'haproxy':
         // tcplog records are flat (no document built: tcp-record.ts); others say what they are
         if (r.parsed instanceof TcpLogRecord || get(r.doc, 'haproxy.message_type') === 'traffic') {
-          const sess = store.addSession(r);
-          if (sess && this.stats.servers.size < 10_000) this.stats.servers.add(sess.server);
+          const server = store.addSession(r);
+          if (server !== undefined && this.stats.servers.size < 10_000) this.stats.servers.add(server);
         } else store.addHaEvent(r);
         return;
       case 'mysql_error':
@@ -213,30 +218,33 @@ export class Correlator {
   }
 
   /** Sessions older than the window leave it: each closure is decided now, with the window's context. */
-  private evict(watermark: number, final = false): void {
+  private evict(watermark: number): void {
+    for (const e of this.leave(watermark, false)) this.out.push(e);
+  }
+
+  /** the events of the closures leaving the window before `watermark - horizon` (all of them when `final`),
+   *  as they are decided: at the end of a large input they are many, and none has to wait for the others */
+  private *leave(watermark: number, final: boolean): Generator<VerdictEvent> {
     const store = this.store;
     const cfg = this.cfg;
     const cutoff = final ? Infinity : watermark - this.horizon;
     const { abnormal, normal } = store.evictSessions(cutoff);
     // Each closure is remembered with its verdict: its `connection` event waits until it leaves the
     // left window, unless a late error claims it first.
-    const release = (rs: Remembered[]) => {
-      for (const r of rs) if (!r.s.claimed && inRange(r.s.end, cfg)) this.out.push(this.events.connectionEvent(r));
-    };
-    const leave = (s: Session, v: Verdict) => {
+    const released = (rs: Remembered[]) =>
+      rs.filter((r) => !r.s.claimed && inRange(r.s.end, cfg)).map((r) => this.events.connectionEvent(r));
+    const remember = (s: Session, v: Verdict) => {
+      void s.ev; // read while its row still holds its line (store.ts evictSessions): the event will need it
       const th = threadFor(store, s, cfg);
       bindThread(th, s);
-      release(store.left.add({ s, v, th }));
-    };
-    const keep = (s: Session): Verdict => {
-      const d = decideSession(store, s, cfg);
-      applyClaims(d.claims);
-      return d.verdict;
+      return released(store.left.add({ s, v, th }));
     };
     for (const s of abnormal) {
       // a session that never reached its server (SC, sC, CC, sQ, CR…) is a failed connect, not a closure
       if ('CQRT'.includes(s.state[1] ?? '') && s.state[1] !== undefined) continue;
-      leave(s, keep(s));
+      const d = decideSession(store, s, cfg);
+      applyClaims(d.claims);
+      yield* remember(s, d.verdict);
     }
     // `--` can hide a KILL, a restart or a crash (lab scenario 04, docs/lab-findings.md, 06): only those with such
     // evidence
@@ -245,9 +253,9 @@ export class Correlator {
       const d = decideSession(store, s, cfg);
       // reported or not, the session leaves with its thread: no later session maps to that thread
       applyClaims(d.claims);
-      if (d.verdict.cause !== 'unknown') leave(s, d.verdict);
+      if (d.verdict.cause !== 'unknown') yield* remember(s, d.verdict);
     }
     store.evictContext(cutoff, final ? Infinity : watermark - 2 * this.horizon);
-    if (final) release(store.left.drain());
+    if (final) yield* released(store.left.drain());
   }
 }

@@ -24,7 +24,9 @@ export type EvidenceDoc = {
   kind: Evidence['kind'];
   file: string;
   offset: number;
-  text: string;
+  /** absent on a `connection` event's entry of its own line (same file and offset as `log.*`): that
+   *  text is `event.original` (docs/documents.md "goneaway correlate output"); `evidenceText` reads both */
+  text?: string;
   '@timestamp'?: string;
 };
 
@@ -79,7 +81,8 @@ export type VerdictEvent = {
     backend_name: string;
     server_name: string;
     termination_state: string;
-    termination: TerminationDecoded;
+    /** app_error events only: a connection event's reader decodes `termination_state` (`terminationOf`) */
+    termination?: TerminationDecoded;
     accept_date: string;
     session_end: string;
     total_time_ms: number;
@@ -102,14 +105,29 @@ export function killerOf(v: Verdict): string | undefined {
   return m?.[1];
 }
 
-function evidenceDocs(v: Verdict): EvidenceDoc[] {
-  return v.evidence.map((e) => ({
-    kind: e.kind,
-    file: e.file,
-    offset: e.offset,
-    text: e.text,
-    ...(e.t !== undefined ? { '@timestamp': isoUtc(e.t) } : {}),
-  }));
+/** the verdict's evidence lines; the entry of `own` (the event's own line) without its text when given */
+function evidenceDocs(v: Verdict, own?: Evidence): EvidenceDoc[] {
+  return v.evidence.map((e) => {
+    const d: EvidenceDoc = { kind: e.kind, file: e.file, offset: e.offset };
+    if (!own || e.offset !== own.offset || e.file !== own.file) d.text = e.text;
+    if (e.t !== undefined) d['@timestamp'] = isoUtc(e.t);
+    return d;
+  });
+}
+
+/** an evidence line's text: its own, or the event's line (`event.original`) for the entry that refers to it */
+export function evidenceText(e: Pick<VerdictEvent, 'event' | 'log'>, d: EvidenceDoc): string | undefined {
+  if (d.text !== undefined) return d.text;
+  return d.offset === e.log?.offset && d.file === e.log?.file?.path ? e.event?.original : undefined;
+}
+
+/** the decoded termination state of an event's session (connection events carry the state only) */
+export function terminationOf(e: Pick<VerdictEvent, 'haproxy'>): TerminationDecoded | undefined {
+  const h = e.haproxy;
+  if (!h) return undefined;
+  return (
+    h.termination ?? (typeof h.termination_state === 'string' ? decodeTermination(h.termination_state) : undefined)
+  );
 }
 
 function recommendationOf(
@@ -191,7 +209,8 @@ export function connectionEvent(
     cause: v.cause,
     confidence: v.confidence,
     why: v.why,
-    evidence: evidenceDocs(v),
+    // the session's own line is `event.original`: written once (issue 13 §2)
+    evidence: evidenceDocs(v, s.ev),
     // a connection event has always listed its recommendation before its join
     recommendation: recommendationOf(v, obs, settings, s),
     join: { method: 'haproxy_session', candidates: 1 },
@@ -202,11 +221,12 @@ export function connectionEvent(
     log: { file: { path: s.ev.file }, offset: s.ev.offset },
     event: { original: s.ev.text },
   };
-  attachSession(doc, s, th);
+  // the decoded state is fixed text for its state (docs/haproxy-logs.md §1.10): the reader decodes it
+  attachSession(doc, s, th, false);
   return doc;
 }
 
-function attachSession(doc: VerdictEvent, s: Session | undefined, th: Thread | undefined): void {
+function attachSession(doc: VerdictEvent, s: Session | undefined, th: Thread | undefined, decoded = true): void {
   if (s) {
     doc.source = { ip: s.clientIp, port: s.clientPort };
     doc.haproxy = {
@@ -214,7 +234,9 @@ function attachSession(doc: VerdictEvent, s: Session | undefined, th: Thread | u
       backend_name: s.backend,
       server_name: s.server,
       termination_state: s.state,
-      termination: (s.termination as TerminationDecoded | undefined) ?? decodeTermination(s.state),
+      ...(decoded
+        ? { termination: (s.termination as TerminationDecoded | undefined) ?? decodeTermination(s.state) }
+        : {}),
       accept_date: isoUtc(s.accept),
       session_end: isoUtc(s.end),
       total_time_ms: s.end - s.accept,

@@ -9,6 +9,7 @@ import type { ParsedRecord } from '../pipeline/parse-file.js';
 import { MinHeap } from './heap.js';
 import { LeftWindow } from './left-window.js';
 import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
+import { SessionTable, type SessionRow } from './session-table.js';
 import {
   get,
   num,
@@ -130,29 +131,58 @@ export interface Instance {
   kills: TimeList<number>;
 }
 
-/** a session's order within its accept second (ms, then client port), as one small integer */
-export function acceptKey(s: Session): number {
-  return (s.accept % 1000) * 65536 + (s.clientPort & 0xffff);
+/**
+ * The window's TCP sessions by end time, read as `Session`s: the rows are in `table`
+ * (session-table.ts), this list holds their numbers.
+ */
+export class SessionList {
+  private readonly seqs: TimeList<number>;
+  constructor(private readonly table: SessionTable) {
+    this.seqs = new TimeList<number>((seq) => table.endOf(seq));
+  }
+  add(seq: number): void {
+    this.seqs.add(seq);
+  }
+  *range(from: number, to: number): Generator<Session> {
+    for (const seq of this.seqs.range(from, to)) yield this.table.at(seq);
+  }
+  firstKey(): number | undefined {
+    return this.seqs.firstKey();
+  }
+  get size(): number {
+    return this.seqs.size;
+  }
+  /** the numbers of the sessions that ended before `k`, which leave the list (not the table) */
+  evictBefore(k: number): number[] {
+    return this.seqs.evictBefore(k);
+  }
 }
 
+/** a session's order within its accept second (ms, then client port), as one small integer */
+export function acceptKey(s: Session): number {
+  return acceptRank(s.accept, s.clientPort);
+}
+const acceptRank = (accept: number, clientPort: number): number => (accept % 1000) * 65536 + (clientPort & 0xffff);
+
+/** an evidence line's text: a line longer than 2000 characters is cut there */
+const clip = (text: string): string => (text.length > 2000 ? text.slice(0, 2000) + '…' : text);
+
 export function evidenceOf(r: ParsedRecord, kind: Evidence['kind']): Evidence {
-  return {
-    kind,
-    file: r.path,
-    offset: r.offset,
-    text: r.text.length > 2000 ? r.text.slice(0, 2000) + '…' : r.text,
-    t: r.t,
-  };
+  return { kind, file: r.path, offset: r.offset, text: clip(r.text), t: r.t };
 }
 
 /** how long a thread with no known end is kept after its last command */
 export const IDLE_KEEP = 24 * 3600_000;
 
 export class Store {
-  sessions = new TimeList<Session>((s) => s.end);
+  private readonly table = new SessionTable();
+  /** every TCP session in the window, by end */
+  sessions = new SessionList(this.table);
+  /** the abnormal ones (state not `--`): one object each, the closures a report is about */
   abnormal = new TimeList<Session>((s) => s.end);
   http5xx = new TimeList<Session>((s) => s.end);
-  byPort = new Map<number, Session[]>();
+  /** the TCP sessions of a client port, oldest first (the per-port chain of the table) */
+  readonly byPort = { get: (port: number): Session[] | undefined => this.table.byPort(port) };
   instances = new Map<string, Instance>();
   haEvents = new TimeList<HaEvent>((e) => e.t);
   /** abnormal closures that left the window unclaimed (left-window.ts) */
@@ -180,7 +210,8 @@ export class Store {
     return i;
   }
 
-  addSession(r: ParsedRecord): Session | undefined {
+  /** a traffic line enters the window; returns its server's name (undefined without a time) */
+  addSession(r: ParsedRecord): string | undefined {
     if (r.t === undefined) return undefined;
     if (r.parsed instanceof TcpLogRecord) return this.addTcpSession(r, r.parsed);
     // direct property access: this runs once per HAProxy line (the hot path of `correlate`)
@@ -215,55 +246,69 @@ export class Store {
     };
     if (s.mode === 'http') {
       if (s.status !== undefined && s.status >= 500) this.http5xx.add(s);
-      return s;
+      return s.server;
     }
-    return this.index(s);
+    // a TCP session from another format (JSON, custom log-format): a row, and this object for it (it can
+    // carry what a row has no column for: the decoded state, HAProxy's own address toward the server)
+    return this.index(
+      {
+        accept: s.accept,
+        end: s.end,
+        state: s.state,
+        clientIp: s.clientIp,
+        clientPort: s.clientPort,
+        frontend: s.frontend,
+        backend: s.backend,
+        server: s.server,
+        pid: s.pid,
+        bytesRead: s.bytesRead,
+        file: s.ev.file,
+        offset: s.ev.offset,
+        text: s.ev.text,
+      },
+      s,
+    );
   }
 
-  /** a TCP session enters the window: by end time, among the abnormal ones, by client port */
-  private index(s: Session): Session {
-    this.sessions.add(s);
-    const sec = Math.floor(s.accept / 1000);
-    const inst = this.instance(s.server);
+  /** a TCP session enters the window: a row (by end time, by client port), and an object if abnormal */
+  private index(row: SessionRow, own?: Session): string {
+    const seq = this.table.add(row);
+    if (own) this.table.pin(seq, own);
+    this.sessions.add(seq);
+    const inst = this.instance(row.server);
+    const sec = Math.floor(row.accept / 1000);
     const b = inst.acceptSec.get(sec);
-    const key = acceptKey(s);
+    const key = acceptRank(row.accept, row.clientPort);
     if (b) b.push(key);
     else inst.acceptSec.set(sec, [key]);
-    if (!s.state.startsWith('-')) this.abnormal.add(s);
-    if (s.clientPort >= 0) {
-      const l = this.byPort.get(s.clientPort);
-      if (l) l.push(s);
-      else this.byPort.set(s.clientPort, [s]);
+    if (row.state[0] !== '-') {
+      const s = this.table.at(seq);
+      this.table.pin(seq, s);
+      this.abnormal.add(s);
     }
-    return s;
+    return row.server;
   }
 
   /** tcplog lines: the flat record's fields, no document built (the hot path of `correlate`) */
-  private addTcpSession(r: ParsedRecord, p: TcpLogRecord): Session {
-    const state = p.state;
+  private addTcpSession(r: ParsedRecord, p: TcpLogRecord): string {
     const c = p.client;
     // a unix socket's "port" is a socket id (haproxy.unix_socket_id), not a join key
     const port = c === 'unix' ? undefined : p.clientPort;
-    const s: Session = {
+    return this.index({
       accept: p.t,
       end: p.end,
-      state,
+      state: p.state,
       clientIp: c === '' ? '-' : c,
       clientPort: port ?? -1,
       frontend: p.frontend,
       backend: p.backend,
       server: p.server,
-      mode: 'tcp',
       pid: p.pid,
-      status: undefined,
       bytesRead: p.bytesRead,
-      ev: evidenceOf(r, 'haproxy'),
-      claimed: false,
-      termination: undefined,
-      backendSource: undefined,
-      request: undefined, // decoded when shown
-    };
-    return this.index(s);
+      file: r.path,
+      offset: r.offset,
+      text: clip(r.text),
+    });
   }
 
   addAborted(inst: Instance, a: Aborted): void {
@@ -306,25 +351,29 @@ export class Store {
 
   /**
    * Sessions that ended before `before` leave the window. Returned (unclaimed ones only) so that the
-   * caller can decide their connection events BEFORE `evictContext` drops the MySQL side.
+   * caller can decide their connection events BEFORE `evictContext` drops the MySQL side. `normal` (the
+   * `--` closures) is read one at a time: each gets its object as it is read (most never had one), and
+   * the caller must read it to the end (the rows are freed as it goes). A `normal` session kept beyond
+   * its turn must have read its line (`ev`) by then: the row's line goes with the row.
    */
-  evictSessions(before: number): { abnormal: Session[]; normal: Session[] } {
-    const gone = this.sessions.evictBefore(before);
-    const normal: Session[] = [];
-    for (const s of gone) {
-      // a port's list stays when empty: there are at most 65536 and they are soon reused
-      const l = this.byPort.get(s.clientPort);
-      if (l) {
-        if (l[0] === s) l.shift();
-        else {
-          const i = l.indexOf(s);
-          if (i >= 0) l.splice(i, 1);
-        }
-      }
-      if (!s.claimed && s.state[0] === '-') normal.push(s);
-    }
+  evictSessions(before: number): { abnormal: Session[]; normal: Iterable<Session> } {
+    const seqs = this.sessions.evictBefore(before);
     this.http5xx.evictBefore(before);
-    return { abnormal: this.abnormal.evictBefore(before).filter((s) => !s.claimed), normal };
+    const abnormal = this.abnormal.evictBefore(before).filter((s) => !s.claimed);
+    return { abnormal, normal: this.leaving(seqs) };
+  }
+
+  /** the unclaimed `--` sessions among the rows `seqs`, each row freed once read */
+  private *leaving(seqs: number[]): Generator<Session> {
+    const t = this.table;
+    for (const seq of seqs) {
+      if (t.stateOf(seq)[0] === '-') {
+        // a session the caller keeps past this row must read its line (`ev`) before the row goes
+        const s = t.pinnedAt(seq) ?? t.at(seq);
+        if (!s.claimed) yield s;
+      }
+      t.drop(seq);
+    }
   }
 
   /** Drops MySQL threads, Aborted lines and HAProxy events that no session in the window can use. */

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Incident, T0, ga } from './scenario.js';
+import { evidenceText, terminationOf, type EvidenceDoc, type VerdictEvent } from '../../src/correlate/event.js';
+import { decodeTermination } from '../../parsers/haproxy/termination.js';
 
 test('an abnormal closure nobody noticed is a connection event, never an app error', () => {
   const inc = new Incident()
@@ -66,4 +68,26 @@ test('a KILL victim that never produced an app error is a silent mysql_kill clos
     connections.map((c) => ga(c).cause),
     ['mysql_kill'],
   );
+});
+
+test('a connection event carries its HAProxy line once: its own evidence entry points at event.original', () => {
+  const inc = new Incident()
+    .connect('replica1', T0 + 5, 41)
+    .gen('replica1', T0 + 100, 41, 'Query', 'select 1')
+    .session({ port: 54001, accept: T0, tt: 3000, state: 'cD' });
+  const { connections } = inc.run();
+  assert.equal(connections.length, 1);
+  const c = connections[0]!;
+  const original = (c.event as { original: string }).original;
+  const log = c.log as { file: { path: string }; offset: number };
+  const evidence = ga(c).evidence as EvidenceDoc[];
+  const own = evidence.filter((e) => e.file === log.file.path && e.offset === log.offset);
+  assert.equal(own.length, 1);
+  assert.equal(own[0]!.text, undefined);
+  assert.equal(JSON.stringify(c).split(original).length - 1, 1, 'the line appears once in the document');
+  assert.equal(evidenceText(c as unknown as VerdictEvent, own[0]!), original);
+  // the decoded state is left to the reader, who gets the same object from the state alone
+  const h = c.haproxy as VerdictEvent['haproxy'];
+  assert.equal(h?.termination, undefined);
+  assert.equal(terminationOf(c as unknown as VerdictEvent)?.initiator, decodeTermination('cD').initiator);
 });

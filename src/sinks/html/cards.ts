@@ -3,7 +3,7 @@
  * was tied to a session and among how many candidates: docs/lab-findings.md §5, PHP/Python join by time
  * only), and the evidence lines verbatim with file@offset so that a reader can check them.
  */
-import type { EvidenceDoc, VerdictEvent } from '../../correlate/event.js';
+import { evidenceText, terminationOf, type EvidenceDoc, type VerdictEvent } from '../../correlate/event.js';
 import {
   confMeter,
   esc,
@@ -50,7 +50,7 @@ function facts(e: VerdictEvent): string {
     be = text(e.haproxy?.backend_name),
     srv = text(e.haproxy?.server_name);
   const st = text(e.haproxy?.termination_state);
-  const desc = text(e.haproxy?.termination?.description);
+  const desc = text(terminationOf(e)?.description);
   const tt = numeric(e.haproxy?.total_time_ms);
   const bytes = numeric(e.haproxy?.bytes_read);
   const inst = text(e.mysql?.instance),
@@ -111,7 +111,7 @@ function evidence(e: VerdictEvent, open: boolean): string {
   if (!evs.length) return `<p class="muted noev">No evidence line.</p>`;
   const items = evs.map((v: EvidenceDoc & { note?: unknown }) => {
     const t = instant(v['@timestamp']);
-    return `<li><div class="ev-h"><span class="chip ${evidenceClass(text(v.kind))}"><span class="sw"></span>${esc(text(v.kind) ?? '?')}</span><code class="loc">${esc(text(v.file) ?? '?')}@${esc(text(v.offset) ?? '?')}</code>${t !== undefined ? `<span class="muted">${esc(fmtClock(t))}</span>` : ''}${v.note ? `<span class="muted">${esc(v.note)}</span>` : ''}</div><pre>${esc(clip(String(v.text ?? ''), 4000))}</pre></li>`;
+    return `<li><div class="ev-h"><span class="chip ${evidenceClass(text(v.kind))}"><span class="sw"></span>${esc(text(v.kind) ?? '?')}</span><code class="loc">${esc(text(v.file) ?? '?')}@${esc(text(v.offset) ?? '?')}</code>${t !== undefined ? `<span class="muted">${esc(fmtClock(t))}</span>` : ''}${v.note ? `<span class="muted">${esc(v.note)}</span>` : ''}</div><pre>${esc(clip(String(evidenceText(e, v) ?? ''), 4000))}</pre></li>`;
   });
   return `<details class="evidence"${open ? ' open' : ''}><summary>Evidence (${evs.length} line${evs.length === 1 ? '' : 's'})</summary><ol>${items.join('')}</ol></details>`;
 }

@@ -6,7 +6,7 @@
  * lag is labelled. A session held for hours would squash the interesting seconds into a pixel:
  * then the early part of the axis is compressed behind a break.
  */
-import type { EvidenceDoc, VerdictEvent } from '../../correlate/event.js';
+import { evidenceText, type EvidenceDoc, type VerdictEvent } from '../../correlate/event.js';
 import { esc, evidenceClass, evidenceOf, fmtClock, fmtDur, text, termClass, instant } from './format.js';
 
 const W = 900,
@@ -242,7 +242,7 @@ export function timelineSvg(e: VerdictEvent): string {
   }
 
   for (const p of evPts) {
-    const first = String(p.v.text ?? '')
+    const first = String(evidenceText(e, p.v) ?? '')
       .split('\n')[0]!
       .slice(0, 240);
     out.push(

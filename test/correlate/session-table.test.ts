@@ -1,0 +1,93 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { SessionTable, type SessionRow } from '../../src/correlate/session-table.js';
+
+// any text a log line can hold, multi-byte characters included (the rows keep lines as UTF-8 bytes)
+const line = fc.string({ unit: 'binary', maxLength: 300 });
+
+const row = (k: number, text: string, port: number): SessionRow => ({
+  accept: 1_700_000_000_000 + k * 10,
+  end: 1_700_000_000_000 + k * 10 + (k % 7),
+  state: k % 5 === 0 ? 'cD' : '--',
+  clientIp: `10.0.${k % 3}.${k % 250}`,
+  clientPort: port,
+  frontend: 'fe',
+  backend: 'be',
+  server: k % 2 ? 'replica1' : 'replica2',
+  pid: k % 4 ? 100 + k : undefined,
+  bytesRead: k % 6 ? k * 3 : undefined,
+  file: '/var/log/haproxy.log',
+  offset: k * 200,
+  text,
+});
+
+test('rows read back as they were written, across line chunks let go as rows leave out of order', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.record({ text: line, port: fc.integer({ min: 0, max: 20 }), keep: fc.nat(40) }), {
+        minLength: 1,
+        maxLength: 3000,
+      }),
+      (rows) => {
+        // 4 KB chunks (a line here is at most 900 bytes): the lines fill, cross and free many chunks
+        const t = new SessionTable(4096);
+        const held = new Map<number, { r: SessionRow; until: number }>();
+        rows.forEach((x, k) => {
+          const r = row(k, x.text, x.port);
+          held.set(t.add(r), { r, until: k + x.keep });
+          // rows leave when their time comes, not in the order they came
+          for (const [seq, h] of held)
+            if (h.until <= k && seq !== k) {
+              t.drop(seq);
+              held.delete(seq);
+            }
+        });
+        for (const [seq, { r }] of held) {
+          const s = t.at(seq);
+          assert.equal(t.textOf(seq), r.text);
+          assert.equal(s.ev.text, r.text);
+          assert.deepEqual(
+            [s.accept, s.end, s.state, s.clientIp, s.clientPort, s.server, s.pid, s.bytesRead, s.ev.offset],
+            [r.accept, r.end, r.state, r.clientIp, r.clientPort, r.server, r.pid, r.bytesRead, r.offset],
+          );
+        }
+        // the per-port chain lists exactly the held sessions of that port, oldest first
+        for (let port = 0; port <= 20; port++) {
+          const want = [...held].filter(([, h]) => h.r.clientPort === port).map(([seq]) => seq);
+          const got = (t.byPort(port) ?? []).map((s) => s.ev.offset / 200);
+          assert.deepEqual(
+            got,
+            want.sort((a, b) => a - b),
+          );
+        }
+      },
+    ),
+    { numRuns: 40 },
+  );
+});
+
+test('a session a decision changed stays one object, and keeps its line after its row left', () => {
+  const t = new SessionTable(8192);
+  const text = 'Nov 23 20:00:00 lb haproxy[1]: 10.0.0.1:4000 [23/Nov/2026:20:00:00.205] é ✓';
+  const seq = t.add(row(1, text, 4000));
+  const a = t.at(seq);
+  assert.notEqual(t.at(seq), a, 'an unchanged session is a fresh copy each time');
+  a.claimed = true;
+  assert.equal(t.at(seq), a, 'a claimed session is the one object from then on');
+  assert.equal(t.byPort(4000)?.[0], a);
+  t.drop(seq); // its line not read yet: the row hands it over as it goes
+  // the ring reuses the bytes: the pinned session must not read them again
+  for (let k = 2; k < 20_000; k++) t.drop(t.add(row(k, 'x'.repeat(200), 4000)));
+  assert.equal(a.ev.text, text);
+  assert.equal(a.claimed, true);
+});
+
+test('an unpinned session that reads its line after its row left fails loudly instead of reading another line', () => {
+  const t = new SessionTable(8192);
+  const seq = t.add(row(1, 'the first line', 4001));
+  const fresh = t.at(seq);
+  t.drop(seq);
+  for (let k = 2; k < 100; k++) t.add(row(k, 'the next lines, in the same chunk and the next ones', 4001));
+  assert.throws(() => fresh.ev, /after it left the window/);
+});
