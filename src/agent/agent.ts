@@ -251,8 +251,9 @@ export class Agent {
     const source = this.merger.addSource(input.rank);
     f = { key, identity: r.identity, input, path: r.path, decoder, source, lastLine: Date.now(), idle: false };
     if (input.clients) this.appClients.set(r.path, input.clients);
-    // the documents' file identity: the hash of its first line (src/sinks/doc-id.ts), as the CLI computes it
-    this.ids.add(r.path, r.path);
+    // the documents' file identity: the hash of its first line and, for a MySQL log, of its server's name
+    // (src/sinks/doc-id.ts: two replicas' logs can start alike)
+    this.ids.add(r.path, r.path, input.server);
     this.files.set(key, f);
     return f;
   }

@@ -42,8 +42,8 @@ export class SavedIdentities extends IdentityCache {
     }
   }
 
-  override add(displayed: string, readable: string): void {
-    if (!this.saved.has(displayed)) this.set(displayed, fileIdentity(readable));
+  override add(displayed: string, readable: string, label = ''): void {
+    if (!this.saved.has(displayed)) this.set(displayed, fileIdentity(readable, label));
   }
 
   override of(displayed: string): string {

@@ -7,28 +7,37 @@
  * decompressed: a copy, the rotated `haproxy.log.1` or `haproxy.log.2.gz` keep the identity and the
  * byte offsets of the live file. Two files can start with the same line (MariaDB's general-log header
  * `/usr/sbin/mariadbd, Version: … started with:`), so the id also hashes the record kind and the
- * record's own text.
+ * record's own text. That is not enough for two MySQL servers' logs: replicas started in the same second
+ * write the same header and the same first `Connect` lines at the same offsets, and one _id for two
+ * records would lose one. Where the MySQL server a log belongs to is known (the agent's
+ * `mysql.instances[].server`), its name is hashed into the identity (`label`).
  */
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 
 export const IDENTITY_BYTES = 1024;
 
-/** hash of the first line (without its newline, at most 1,024 bytes) of the text in `text` */
-export function identityOfText(head: Buffer): string {
+/**
+ * hash of the first line (without its newline, at most 1,024 bytes) of the text in `head`, and of the
+ * source's `label` (a MySQL server's name) when there is one
+ */
+export function identityOfText(head: Buffer, label = ''): string {
   const nl = head.indexOf(10);
   let line = head.subarray(0, Math.min(nl < 0 ? head.length : nl, IDENTITY_BYTES));
   if (line.length && line[line.length - 1] === 13) line = line.subarray(0, line.length - 1);
-  return createHash('sha256').update(line).digest('base64url').slice(0, 22);
+  const h = createHash('sha256');
+  // unlabelled identities stay what they were (ids of documents already indexed do not change)
+  if (label) h.update(`goneaway-source\0${label}\0`);
+  return h.update(line).digest('base64url').slice(0, 22);
 }
 
 /** identity of a (decompressed, readable) file: what `readableInput` returns */
-export function fileIdentity(path: string): string {
+export function fileIdentity(path: string, label = ''): string {
   const fd = openSync(path, 'r');
   try {
     const head = Buffer.alloc(IDENTITY_BYTES);
     const n = readSync(fd, head, 0, IDENTITY_BYTES, 0);
-    return identityOfText(head.subarray(0, n));
+    return identityOfText(head.subarray(0, n), label);
   } finally {
     closeSync(fd);
   }
@@ -51,9 +60,9 @@ export function docId(identity: string, kind: string, offset: number, text: stri
 export class IdentityCache {
   private readonly byPath = new Map<string, string>();
   constructor(private readonly resolve: (displayed: string) => string | undefined = () => undefined) {}
-  /** tells which readable file a displayed path is (spooled streams, decompressed archives) */
-  add(displayed: string, readable: string): void {
-    if (!this.byPath.has(displayed)) this.byPath.set(displayed, fileIdentity(readable));
+  /** tells which readable file a displayed path is (spooled streams, decompressed archives), and its label */
+  add(displayed: string, readable: string, label = ''): void {
+    if (!this.byPath.has(displayed)) this.byPath.set(displayed, fileIdentity(readable, label));
   }
   of(displayed: string): string {
     let id = this.byPath.get(displayed);

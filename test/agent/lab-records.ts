@@ -35,7 +35,7 @@ export interface BatchRecord {
   same: string;
 }
 
-export function batchRecords(file: string, kind: string): BatchRecord[] {
+export function batchRecords(file: string, kind: string, server = ''): BatchRecord[] {
   const r = spawnSync(process.execPath, [BIN, 'parse', '--kind', kind, '--format', 'ndjson', file], {
     encoding: 'utf8',
     env: { ...process.env, TZ: 'UTC' },
@@ -48,8 +48,8 @@ export function batchRecords(file: string, kind: string): BatchRecord[] {
     .filter((l) => l)
     .map((l) => {
       const d = JSON.parse(l);
-      // src/sinks/doc-id.ts: the file's first line, the kind, the offset and the text
-      const same = JSON.stringify([first, d.goneaway.kind, d.log.offset, d.event.original]);
+      // src/sinks/doc-id.ts: the file's first line (and a MySQL log's server), the kind, the offset and the text
+      const same = JSON.stringify([server, first, d.goneaway.kind, d.log.offset, d.event.original]);
       return { key: recordKey(d), file, offset: d.log.offset as number, same };
     });
 }
@@ -66,14 +66,17 @@ export function labKind(name: string): string {
   return 'app';
 }
 
+/** the MySQL server a lab file belongs to (replica1-general.log → replica1); '' for the others */
+export const labServer = (name: string): string => (labKind(name).startsWith('mysql') ? name.split('-')[0]! : '');
+
 /**
- * Every record batch `parse` gives for the lab scenario's files is stored once. Records that one _id stands
- * for (src/sinks/doc-id.ts hashes the file's first line, the kind, the offset and the text: the two MariaDB
- * general logs start with the same header and the same first Connect, at the same offsets) count as one:
- * exactly one of each such group must be stored.
+ * Every record batch `parse` gives for the lab scenario's files is stored once. The two MariaDB general logs
+ * start with the same header and the same first Connect, at the same offsets: their ids differ only by the
+ * server's name hashed into the file identity (src/sinks/doc-id.ts), so every one of them must be stored.
+ * Records that one _id stands for (none in the lab now) would count as one: exactly one of each such group.
  */
 export const labRecords = (files: Map<string, string>): BatchRecord[] =>
-  [...files].flatMap(([name, file]) => batchRecords(file, labKind(name)));
+  [...files].flatMap(([name, file]) => batchRecords(file, labKind(name), labServer(name)));
 
 export function assertLabRecordsOnce(stored: StoredDoc[], want: BatchRecord[], fail: (m: string) => never) {
   const groups = new Map<string, string[]>();

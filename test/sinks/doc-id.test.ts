@@ -49,6 +49,22 @@ test('two general logs with the same header line: records at the same offset get
   );
 });
 
+test('two replicas whose logs start alike: the same record at the same offset gets one id per server', () => {
+  // replicas started in the same second write the same header and the same first Connect at the same
+  // offsets (the lab's two MariaDB servers do): without the server's name in the identity one is lost
+  const dir = tempDir();
+  const same = '\t\t    3 Connect\troot@localhost on  using Socket';
+  for (const r of ['replica1', 'replica2']) writeFileSync(path.join(dir, `${r}-general.log`), HEADER + same + '\n');
+  const id = (r: string, label: string) =>
+    docId(fileIdentity(path.join(dir, `${r}-general.log`), label), 'mysql_general', HEADER.length, same);
+  assert.notEqual(id('replica1', 'replica1'), id('replica2', 'replica2'));
+  assert.equal(id('replica1', 'replica1'), id('replica2', 'replica1'), 'the file content and label make the id');
+  assert.equal(id('replica1', ''), id('replica2', ''), 'unlabelled (parse): one id, as before');
+  const cache = new IdentityCache();
+  cache.add('r1.log', path.join(dir, 'replica1-general.log'), 'replica1');
+  assert.equal(cache.of('r1.log'), fileIdentity(path.join(dir, 'replica1-general.log'), 'replica1'));
+});
+
 test('an id depends on identity, kind, offset and text, and on nothing else', () => {
   const arb = fc.tuple(fc.string(), fc.constantFrom('app_error', 'connection', 'haproxy'), fc.nat(), fc.string());
   fc.assert(
