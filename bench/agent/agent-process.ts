@@ -5,6 +5,7 @@
  *
  * BENCH_AGENT_SCRIPT=path.js runs `node path.js agent --config FILE` instead of bin/goneaway.js: a way to
  * check the harness itself before the agent exists; its figures are not the agent's.
+ * BENCH_AGENT_NODE_ARGS: node options for the agent alone (profiling: `--cpu-prof --cpu-prof-dir=DIR`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
@@ -75,7 +76,9 @@ export function startAgent(repo: string, configFile: string, logDir: string): Ru
   const errFile = path.join(logDir, 'agent.stderr');
   const out = openSync(outFile, 'w');
   const err = openSync(errFile, 'w');
-  const child = spawn(process.execPath, [script, 'agent', '--config', configFile], {
+  // BENCH_AGENT_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" (or --heap-prof …): profile the agent alone
+  const nodeArgs = (process.env.BENCH_AGENT_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, script, 'agent', '--config', configFile], {
     cwd: repo,
     stdio: ['ignore', out, err],
   });
