@@ -126,8 +126,12 @@ export class Agent {
   }
 
   private async run(): Promise<void> {
-    const records = this.tailer!.records()[Symbol.asyncIterator]();
-    let next = records.next();
+    // whole batches (the lines of one read), not line by line: an async step and a race per line cost more
+    // than decoding the line (docs/benchmark-agent.md "The agent's loop")
+    const batches = this.tailer!.batches()[Symbol.asyncIterator]();
+    let next = batches.next();
+    // one turn's documents in flight while the next turn reads and decodes
+    let inFlight: Promise<void> = Promise.resolve();
     while (!this.stopping) {
       const lines: TailRecord[] = [];
       const docs: OutDoc[] = [];
@@ -140,13 +144,20 @@ export class Agent {
           this.stopping = true;
           break;
         }
-        next = records.next();
-        lines.push(r.value);
-        this.line(r.value, docs);
+        next = batches.next();
+        for (const l of r.value) {
+          lines.push(l);
+          this.line(l, docs);
+        }
       }
       this.turn(docs);
-      await this.send(docs, lines);
+      // the holds as this turn leaves them, before the next turn changes the decoders, merge and window
+      const holds = this.holds();
+      await inFlight;
+      inFlight = this.send(docs, lines, holds);
+      inFlight.catch(() => undefined); // rethrown by the `await inFlight` above or below
     }
+    await inFlight;
   }
 
   /** One line of a tailed file: decoded, its records queued in the merge, their documents collected. */
@@ -205,8 +216,20 @@ export class Agent {
     return toOutDoc('goneaway.verdicts', this.namespace(), this.ids, ev, ga.kind);
   }
 
+  /**
+   * Per open file, the oldest position still needed: a record still being assembled, waiting in the merge,
+   * or needed by the window. Taken when a turn ends, applied when its documents are acknowledged.
+   */
+  private holds(): Array<[FileIdentity, number | undefined]> {
+    const held = this.correlator.heldPositions();
+    return [...this.files.values()].map((f) => [
+      f.identity,
+      least(f.decoder.pendingOffset, this.merger.head(f.source)?.rec.offset, held.get(f.path)),
+    ]);
+  }
+
   /** Sends a turn's documents; once acknowledged, its lines are, and the checkpoints move up to the holds. */
-  private async send(docs: OutDoc[], lines: TailRecord[]): Promise<void> {
+  private async send(docs: OutDoc[], lines: TailRecord[], holds: Array<[FileIdentity, number | undefined]>) {
     this.pending = docs.length;
     if (docs.length) {
       const ack = await this.o.sink.write(docs);
@@ -222,10 +245,7 @@ export class Agent {
     // holds first: an acknowledgement moves the position at once, up to the hold in force, and a position
     // never moves back — so the hold must already cover a record still being assembled, waiting in the
     // merge, or needed by the window when the lines behind it are acknowledged
-    const held = this.correlator.heldPositions();
-    for (const f of this.files.values()) {
-      store.hold(f.identity, least(f.decoder.pendingOffset, this.merger.head(f.source)?.rec.offset, held.get(f.path)));
-    }
+    for (const [identity, at] of holds) store.hold(identity, at);
     for (const l of lines) store.ack(l.identity, l.offset);
     await store.flush();
   }
