@@ -18,6 +18,8 @@ export interface AgentConfigInput {
   files: readonly LiveFile[];
   esUrl: string;
   stateDir: string;
+  /** correlate.max_error_lag (the window the correlator keeps); undefined: the agent's default */
+  maxErrorLag?: string;
 }
 
 /** The agent config for the bench's files: HAProxy files, one MySQL instance per server, the stand-in. */
@@ -33,6 +35,7 @@ export function agentConfig(o: AgentConfigInput): Record<string, unknown> {
         general_log: o.files.filter((f) => f.server === server && f.kind === 'mysql_general').map((f) => f.path),
       })),
     },
+    ...(o.maxErrorLag ? { correlate: { max_error_lag: o.maxErrorLag } } : {}),
     output: { elasticsearch: { hosts: [o.esUrl] } },
     agent: { state_dir: o.stateDir, start_at: 'beginning', http: '127.0.0.1:0' },
   };
