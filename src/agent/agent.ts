@@ -61,7 +61,12 @@ interface OpenFile {
   source: number;
   lastLine: number;
   idle: boolean;
+  /** not read for now: MERGE_AHEAD of its records wait in the merge */
+  paused: boolean;
 }
+
+/** records of one file waiting in the merge before its reading pauses (a backlog on another file) */
+const MERGE_AHEAD = 10_000;
 
 export class Agent {
   private readonly files = new Map<string, OpenFile>();
@@ -191,7 +196,8 @@ export class Agent {
     this.lastTurn = now;
     let allIdle = true;
     for (const f of this.files.values()) {
-      if (!f.idle && now - f.lastLine >= this.idleMs) {
+      // a paused file is not quiet: flushing it would cut a multi-line record being assembled
+      if (!f.idle && !f.paused && now - f.lastLine >= this.idleMs) {
         f.idle = true;
         // a record still being assembled is complete once its file went quiet
         for (const out of f.decoder.flush()) this.record(f, out, docs);
@@ -203,11 +209,23 @@ export class Agent {
       this.correlator.push(m);
       if (m.time > this.watermark) this.watermark = m.time;
     }
+    this.pace(now);
     if (allIdle && this.newest > -Infinity)
       this.watermark = Math.max(this.watermark, this.newest + (now - this.lastLineAt));
     if (this.watermark === -Infinity) return;
     this.o.metrics.watermark.set(this.watermark / 1000);
     for (const ev of this.correlator.advance(this.watermark)) docs.push(this.verdict(ev));
+  }
+
+  /** Files far ahead of the merge pause until the file holding it back catches up (src/agent/inputs/tailer.ts pause). */
+  private pace(now: number): void {
+    for (const f of this.files.values()) {
+      const ahead = this.merger.queuedOf(f.source) > MERGE_AHEAD;
+      if (ahead === f.paused) continue;
+      f.paused = ahead;
+      f.lastLine = now; // quiet is counted from the resumption, not from before the pause
+      this.tailer!.pause(f.identity, ahead);
+    }
   }
 
   private verdict(ev: VerdictEvent): OutDoc {
@@ -257,7 +275,17 @@ export class Agent {
     const input = this.inputs.get(r.input)!;
     const decoder = new FileDecoder(input.kind, r.path, this.o.contextFor(input), newCounts(r.path, input.kind));
     const source = this.merger.addSource(input.rank);
-    f = { key, identity: r.identity, input, path: r.path, decoder, source, lastLine: Date.now(), idle: false };
+    f = {
+      key,
+      identity: r.identity,
+      input,
+      path: r.path,
+      decoder,
+      source,
+      lastLine: Date.now(),
+      idle: false,
+      paused: false,
+    };
     if (input.clients) this.appClients.set(r.path, input.clients);
     // the documents' file identity: the hash of its first line (src/sinks/doc-id.ts), as the CLI computes it
     this.ids.add(r.path, r.path);
@@ -271,6 +299,8 @@ export class Agent {
     if (!f) return;
     this.files.delete(key);
     this.merger.finish(f.source);
+    // a truncated file is read again under the same inode: it must not stay paused
+    if (f.paused) this.tailer?.pause(f.identity, false);
   }
 
   private namespace(): string {
