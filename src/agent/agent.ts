@@ -217,7 +217,7 @@ export class Agent {
     for (const ev of this.correlator.advance(this.watermark)) docs.push(this.verdict(ev));
   }
 
-  /** Files far ahead of the merge pause until the file holding it back catches up (src/agent/inputs/tailer.ts pause). */
+  /** Files far ahead of the merge pause until the file holding it back catches up (Tailer.pause). */
   private pace(now: number): void {
     for (const f of this.files.values()) {
       const ahead = this.merger.queuedOf(f.source) > MERGE_AHEAD;
