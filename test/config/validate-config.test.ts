@@ -7,7 +7,7 @@ import { validateConfig, parseDuration } from '../../src/config/schema.js';
 import { goneaway, ROOT } from '../cli/paths.js';
 
 test('the bundled example config is valid', () => {
-  const r = goneaway(['validate', '--no-files', '--config', path.join(ROOT, 'config/goneaway.example.yaml')]);
+  const r = goneaway(['validate', '--no-env', '--config', path.join(ROOT, 'config/goneaway.example.yaml')]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /valid/);
 });
