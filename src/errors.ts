@@ -20,6 +20,11 @@ export const ErrorCodes = {
   GA_ERR_ES_REQUEST: 'Elasticsearch refused a request (authentication, permission or version)',
   GA_ERR_KIBANA_IMPORT: 'Kibana refused the saved objects import',
   GA_ERR_STATE_DIR: "the agent's state directory (checkpoints) cannot be used",
+  GA_ERR_ES_UNREACHABLE: 'Elasticsearch cannot be reached (refused, unresolved, TLS, timeout) or answers an error',
+  GA_ERR_ES_AUTH: 'Elasticsearch refused the credentials (401) or their privileges (403)',
+  GA_ERR_ES_VERSION: 'the server is not Elasticsearch 8.x or 9.x',
+  GA_ERR_KIBANA_UNREACHABLE: 'Kibana cannot be reached or reports itself unavailable',
+  GA_ERR_KIBANA_AUTH: 'Kibana refused the credentials (401) or their privileges (403)',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

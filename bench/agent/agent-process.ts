@@ -5,6 +5,7 @@
  *
  * BENCH_AGENT_SCRIPT=path.js runs `node path.js agent --config FILE` instead of bin/goneaway.js: a way to
  * check the harness itself before the agent exists; its figures are not the agent's.
+ * BENCH_AGENT_NODE_ARGS: node options for the agent alone (profiling: `--cpu-prof --cpu-prof-dir=DIR`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,8 @@ export interface AgentConfigInput {
   files: readonly LiveFile[];
   esUrl: string;
   stateDir: string;
+  /** correlate.max_error_lag (the window the correlator keeps); undefined: the agent's default */
+  maxErrorLag?: string;
 }
 
 /** The agent config for the bench's files: HAProxy files, one MySQL instance per server, the stand-in. */
@@ -32,6 +35,7 @@ export function agentConfig(o: AgentConfigInput): Record<string, unknown> {
         general_log: o.files.filter((f) => f.server === server && f.kind === 'mysql_general').map((f) => f.path),
       })),
     },
+    ...(o.maxErrorLag ? { correlate: { max_error_lag: o.maxErrorLag } } : {}),
     output: { elasticsearch: { hosts: [o.esUrl] } },
     agent: { state_dir: o.stateDir, start_at: 'beginning', http: '127.0.0.1:0' },
   };
@@ -75,7 +79,9 @@ export function startAgent(repo: string, configFile: string, logDir: string): Ru
   const errFile = path.join(logDir, 'agent.stderr');
   const out = openSync(outFile, 'w');
   const err = openSync(errFile, 'w');
-  const child = spawn(process.execPath, [script, 'agent', '--config', configFile], {
+  // BENCH_AGENT_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" (or --heap-prof …): profile the agent alone
+  const nodeArgs = (process.env.BENCH_AGENT_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, script, 'agent', '--config', configFile], {
     cwd: repo,
     stdio: ['ignore', out, err],
   });

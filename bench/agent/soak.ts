@@ -51,6 +51,8 @@ export async function agentBench(repo: string): Promise<void> {
   const rate = envNumber('BENCH_AGENT_RATE', 20_000);
   const tickMs = envNumber('BENCH_AGENT_TICK_MS', 50);
   const seed = seedFrom(process.env.BENCH_SEED, 20261123);
+  // the correlation window: what the agent holds in memory is about rate × max_error_lag (README "Agent benchmark")
+  const maxErrorLag = process.env.BENCH_AGENT_MAX_ERROR_LAG || undefined;
   const t = new Table();
   t.header(
     `goneaway bench agent — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, seed ${seed}, ` +
@@ -58,7 +60,8 @@ export async function agentBench(repo: string): Promise<void> {
   );
   t.section(
     `d) agent soak: ${seconds} s at ${rate.toLocaleString('en-US')} lines/s in ${tickMs} ms ticks ` +
-      `(${Math.round(HAPROXY_SHARE * 100)} % HAProxy tcplog, the rest MariaDB error + general logs of 2 replicas)`,
+      `(${Math.round(HAPROXY_SHARE * 100)} % HAProxy tcplog, the rest MariaDB error + general logs of 2 replicas), ` +
+      `max_error_lag ${maxErrorLag ?? '15m (default)'}`,
   );
   const missing = await agentMissing(repo);
   if (missing) {
@@ -77,7 +80,7 @@ export async function agentBench(repo: string): Promise<void> {
     const writer = new SteadyWriter(files, { rate, tickMs, seconds, seed });
     const configFile = path.join(dir, 'agent.json');
     mkdirSync(path.join(dir, 'state'));
-    writeConfig(configFile, agentConfig({ files, esUrl, stateDir: path.join(dir, 'state') }));
+    writeConfig(configFile, agentConfig({ files, esUrl, stateDir: path.join(dir, 'state'), maxErrorLag }));
     const agent = startAgent(repo, configFile, dir);
     started.push(agent.child);
     const agentSampler = new ProcSampler(agent.pid);

@@ -62,7 +62,12 @@ interface OpenFile {
   source: number;
   lastLine: number;
   idle: boolean;
+  /** not read for now: MERGE_AHEAD of its records wait in the merge */
+  paused: boolean;
 }
+
+/** records of one file waiting in the merge before its reading pauses (a backlog on another file) */
+const MERGE_AHEAD = 10_000;
 
 export class Agent {
   private readonly files = new Map<string, OpenFile>();
@@ -134,8 +139,12 @@ export class Agent {
   }
 
   private async run(): Promise<void> {
-    const records = this.tailer!.records()[Symbol.asyncIterator]();
-    let next = records.next();
+    // whole batches (the lines of one read), not line by line: an async step and a race per line cost more
+    // than decoding the line (docs/benchmark-agent.md "The agent's loop")
+    const batches = this.tailer!.batches()[Symbol.asyncIterator]();
+    let next = batches.next();
+    // one turn's documents in flight while the next turn reads and decodes
+    let inFlight: Promise<void> = Promise.resolve();
     while (!this.stopping) {
       const lines: TailRecord[] = [];
       const docs: OutDoc[] = [];
@@ -148,13 +157,20 @@ export class Agent {
           this.stopping = true;
           break;
         }
-        next = records.next();
-        lines.push(r.value);
-        this.line(r.value, docs);
+        next = batches.next();
+        for (const l of r.value) {
+          lines.push(l);
+          this.line(l, docs);
+        }
       }
       this.turn(docs);
-      await this.send(docs, lines);
+      // the holds as this turn leaves them, before the next turn changes the decoders, merge and window
+      const holds = this.holds();
+      await inFlight;
+      inFlight = this.send(docs, lines, holds);
+      inFlight.catch(() => undefined); // rethrown by the `await inFlight` above or below
     }
+    await inFlight;
   }
 
   /** One line of a tailed file: decoded, its records queued in the merge, their documents collected. */
@@ -192,7 +208,8 @@ export class Agent {
     this.lastTurn = now;
     let allIdle = true;
     for (const f of this.files.values()) {
-      if (!f.idle && now - f.lastLine >= this.idleMs) {
+      // a paused file is not quiet: flushing it would cut a multi-line record being assembled
+      if (!f.idle && !f.paused && now - f.lastLine >= this.idleMs) {
         f.idle = true;
         // a record still being assembled is complete once its file went quiet
         for (const out of f.decoder.flush()) this.record(f, out, docs);
@@ -204,11 +221,23 @@ export class Agent {
       this.correlator.push(m);
       if (m.time > this.watermark) this.watermark = m.time;
     }
+    this.pace(now);
     if (allIdle && this.newest > -Infinity)
       this.watermark = Math.max(this.watermark, this.newest + (now - this.lastLineAt));
     if (this.watermark === -Infinity) return;
     this.o.metrics.watermark.set(this.watermark / 1000);
     for (const ev of this.correlator.advance(this.watermark)) docs.push(this.verdict(ev));
+  }
+
+  /** Files far ahead of the merge pause until the file holding it back catches up (Tailer.pause). */
+  private pace(now: number): void {
+    for (const f of this.files.values()) {
+      const ahead = this.merger.queuedOf(f.source) > MERGE_AHEAD;
+      if (ahead === f.paused) continue;
+      f.paused = ahead;
+      f.lastLine = now; // quiet is counted from the resumption, not from before the pause
+      this.tailer!.pause(f.identity, ahead);
+    }
   }
 
   private verdict(ev: VerdictEvent): OutDoc {
@@ -217,8 +246,20 @@ export class Agent {
     return toOutDoc('goneaway.verdicts', this.namespace(), this.ids, ev, ga.kind);
   }
 
+  /**
+   * Per open file, the oldest position still needed: a record still being assembled, waiting in the merge,
+   * or needed by the window. Taken when a turn ends, applied when its documents are acknowledged.
+   */
+  private holds(): Array<[FileIdentity, number | undefined]> {
+    const held = this.correlator.heldPositions();
+    return [...this.files.values()].map((f) => [
+      f.identity,
+      least(f.decoder.pendingOffset, this.merger.head(f.source)?.rec.offset, held.get(f.path)),
+    ]);
+  }
+
   /** Sends a turn's documents; once acknowledged, its lines are, and the checkpoints move up to the holds. */
-  private async send(docs: OutDoc[], lines: TailRecord[]): Promise<void> {
+  private async send(docs: OutDoc[], lines: TailRecord[], holds: Array<[FileIdentity, number | undefined]>) {
     this.pending = docs.length;
     if (docs.length) {
       const ack = await this.o.sink.write(docs);
@@ -234,10 +275,7 @@ export class Agent {
     // holds first: an acknowledgement moves the position at once, up to the hold in force, and a position
     // never moves back — so the hold must already cover a record still being assembled, waiting in the
     // merge, or needed by the window when the lines behind it are acknowledged
-    const held = this.correlator.heldPositions();
-    for (const f of this.files.values()) {
-      store.hold(f.identity, least(f.decoder.pendingOffset, this.merger.head(f.source)?.rec.offset, held.get(f.path)));
-    }
+    for (const [identity, at] of holds) store.hold(identity, at);
     for (const l of lines) store.ack(l.identity, l.offset);
     await store.flush();
   }
@@ -249,7 +287,17 @@ export class Agent {
     const input = this.inputs.get(r.input)!;
     const decoder = new FileDecoder(input.kind, r.path, this.o.contextFor(input), newCounts(r.path, input.kind));
     const source = this.merger.addSource(input.rank);
-    f = { key, identity: r.identity, input, path: r.path, decoder, source, lastLine: Date.now(), idle: false };
+    f = {
+      key,
+      identity: r.identity,
+      input,
+      path: r.path,
+      decoder,
+      source,
+      lastLine: Date.now(),
+      idle: false,
+      paused: false,
+    };
     if (input.clients) this.appClients.set(r.path, input.clients);
     // the documents' file identity: the hash of its first line and, for a MySQL log, of its server's name
     // (src/sinks/doc-id.ts: two replicas' logs can start alike)
@@ -273,6 +321,8 @@ export class Agent {
     for (const out of f.decoder.flush()) this.record(f, out, docs);
     this.files.delete(key);
     this.merger.finish(f.source);
+    // a truncated file is read again under the same inode: it must not stay paused
+    if (f.paused) this.tailer?.pause(f.identity, false);
   }
 
   private namespace(): string {

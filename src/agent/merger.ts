@@ -60,6 +60,12 @@ export class StreamMerger<T extends TimedItem> {
     return this.queued;
   }
 
+  /** Records of one source waiting to be released. */
+  queuedOf(source: number): number {
+    const s = this.sources[source]!;
+    return s.queue.length - s.head;
+  }
+
   /**
    * Releases, in merge order, every record that no live source can precede any more. `all` releases
    * everything (end of input).

@@ -103,9 +103,8 @@ export function buildProgram(): Command {
     .description('check a goneaway config file and the files it names (like `vector validate`)')
     .option('--config <file>', 'config file', 'config/goneaway.yaml')
     .option('--no-files', 'do not check that the named log files are readable')
-    .action((o) => {
-      process.exitCode = runValidate(o);
-    });
+    .option('--no-env', 'check the file only: no files, state directory, Elasticsearch or Kibana')
+    .action((o) => settle(runValidate(o)));
 
   program
     .command('setup')

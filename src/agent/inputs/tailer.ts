@@ -53,6 +53,8 @@ export class Tailer extends EventEmitter {
   private stopped = false;
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
+  /** files not read for now, by inode key: the reader downstream holds enough of their records */
+  private readonly paused = new Set<string>();
 
   constructor(private readonly options: TailerOptions) {
     super();
@@ -103,6 +105,17 @@ export class Tailer extends EventEmitter {
     for (const w of this.watchers) w.close();
     for (const tf of this.files.values()) tf.close();
     this.files.clear();
+  }
+
+  /**
+   * Stops (`true`) or resumes reading one file. The agent pauses a file read far ahead of the others in
+   * time: behind a backlog, small files reach their end while a big one lags, and their records would
+   * wait in the merge for it (docs/benchmark-agent.md "The agent's loop").
+   */
+  pause(id: { dev: string; ino: string }, paused: boolean): void {
+    const key = inodeKey(id);
+    if (paused) this.paused.add(key);
+    else if (this.paused.delete(key)) this.wake();
   }
 
   /** Files open now (the agent's metrics). */
@@ -265,6 +278,11 @@ export class Tailer extends EventEmitter {
       if (this.stopped) return false;
       if (!tf.previousPath && blocked.has(tf.path)) {
         more = true;
+        continue;
+      }
+      if (this.paused.has(tf.key)) {
+        // a rotated-away file keeps the one now at its path waiting, paused or not
+        if (tf.previousPath) blocked.add(tf.previousPath);
         continue;
       }
       try {
