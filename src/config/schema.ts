@@ -147,6 +147,17 @@ export const configSchema = z
                     .optional(),
                   /** zone of this app log's zone-less stamps, over the top-level one */
                   timezone: zone.optional(),
+                  /** the MySQL user(s) the app connects as: a general log's `Connect user@host` of another
+                   *  user is not this app's thread */
+                  mysql_user: z
+                    .string()
+                    .min(1, 'empty; fix: the user the app logs in to MySQL with, e.g. "shop"')
+                    .or(
+                      z
+                        .array(z.string().min(1, 'empty; fix: a MySQL user name'))
+                        .min(1, 'empty; fix: list at least one user'),
+                    )
+                    .optional(),
                 })
                 .strict(),
             ),

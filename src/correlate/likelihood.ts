@@ -142,3 +142,14 @@ export function runnerUp<T>(cands: readonly Weighed<T>[], chosen: Cause): { caus
     }
   return best && total > 0 ? { cause: best, mass: bestW / total } : undefined;
 }
+
+/** the share of the candidates' posterior mass that tells `cause` */
+export function massOf<T>(cands: readonly Weighed<T>[], cause: Cause): { cause: Cause; mass: number } {
+  let total = 0,
+    w = 0;
+  for (const c of cands) {
+    total += c.w;
+    if (c.cause === cause) w += c.w;
+  }
+  return { cause, mass: total > 0 ? w / total : 0 };
+}

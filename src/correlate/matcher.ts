@@ -25,7 +25,9 @@ export interface Match {
   decidedThread?: { th: Thread | undefined } | undefined;
 }
 
-const MAX_CANDIDATES = 64;
+/** time-only candidates before the error: a busy proxy closes several sessions a second abnormally, and
+ *  an idle connection is met up to minutes after its close (time-join.ts reads most of them cheaply) */
+const MAX_EARLIER = 1024;
 
 export function matchError(store: Store, e: AppError, cfg: CorrelateSettings): Match {
   const http = httpImpact(store, e, cfg);
@@ -68,12 +70,22 @@ export function matchError(store: Store, e: AppError, cfg: CorrelateSettings): M
   // incident with thousands of timeouts must not make every error scan all of them
   const before: Session[] = [];
   for (const s of store.abnormal.newestBefore(hi + 1)) {
-    if (before.length >= MAX_CANDIDATES || s.end < lo) break;
+    if (before.length >= MAX_EARLIER || s.end < lo) break;
     if (!s.claimed && fromApp(s)) before.push(s);
+  }
+  // closures another error took by time alone: that join was a guess, so they still compete for this one's
+  // posterior (never taken twice): two errors that cannot tell two closures apart both say so
+  const rivals: Session[] = [];
+  for (const s of store.sessions.range(e.t - cfg.skew - 1000, hi + cfg.settle))
+    if (s.claimed && s.timeJoined && s.reusableBy !== e.file && fromApp(s) && s.state[0] !== 'C') rivals.push(s);
+  const atRivals = new Set(rivals);
+  for (const s of store.abnormal.newestBefore(hi + 1)) {
+    if (rivals.length >= MAX_EARLIER || s.end < lo) break;
+    if (s.claimed && s.timeJoined && fromApp(s) && s.state[0] !== 'C' && !atRivals.has(s)) rivals.push(s);
   }
   const earlier = before.filter((s) => s.state[0] !== 'C' && !near(s));
   const appSide = before.filter((s) => s.state[0] === 'C');
-  const chosen = timeOnly(store, e, cfg, atError, earlier);
+  const chosen = timeOnly(store, e, cfg, atError, earlier, rivals);
   if (chosen) return { ...chosen, http };
   // nothing abnormal explains it: a normal-looking close at the error, or the app's own close before
   const plain = atError.filter(near);

@@ -11,10 +11,10 @@
  */
 import { DOWN_DETECTION, decideSession, mayBeServerClosed } from './rules.js';
 import type { Store } from './store.js';
-import type { AppError, Session, Verdict } from './model.js';
+import type { AppError, Cause, Session, Verdict } from './model.js';
 import type { CorrelateSettings } from './settings.js';
 import { applyClaims, takeSession, threadFacts, threadOfClaims } from './claims.js';
-import { atHalfWidth, bestCause, runnerUp, timeLikelihood, userFactor, type Weighed } from './likelihood.js';
+import { atHalfWidth, bestCause, massOf, runnerUp, timeLikelihood, userFactor, type Weighed } from './likelihood.js';
 
 /** how much later than the app's error HAProxy may log the same close */
 const CLOSE_JITTER = 100;
@@ -23,10 +23,44 @@ const SKEWED = 0.1;
 
 interface Cand {
   s: Session;
-  v: Verdict;
+  /** the rule's story for this closure: decided (`v`), or read cheaply from HAProxy's state */
+  cause: Cause;
+  /** the rule's verdict, once decided */
+  v?: Verdict | undefined;
   /** in the error's own instant (a close, or a first cause, at the error) */
   atError: boolean;
+  /** taken by another error's time-only join: weighed (it may be this error's), never taken again */
+  rival?: boolean;
+  /** the MySQL user of the closure's thread (general log Connect), when known */
+  user?: string | undefined;
 }
+
+/**
+ * A closure's likely story from HAProxy's state alone, before the rules are run on it (they map the
+ * MySQL thread and read its lines: too costly for hundreds of candidates). The likeliest candidates
+ * are then decided for real (REFINE), so a cheap story only stands for closures that weigh little.
+ */
+function cheapCause(s: Session): Cause {
+  switch (s.state[0]) {
+    case 'c':
+      return 'haproxy_timeout_client';
+    case 's':
+      return 'haproxy_timeout_server';
+    case 'K':
+      return 'haproxy_admin_kill';
+    case 'D':
+    case 'U':
+      return 'haproxy_server_down';
+    case 'S':
+      // the server closed an idle connection: most often wait_timeout (rules.ts, the 'S' case)
+      return 'mysql_wait_timeout';
+    default:
+      return 'unknown';
+  }
+}
+
+/** how many of the likeliest cheaply-read candidates are decided by the rules */
+const REFINE = 12;
 
 export interface TimeMatch {
   verdict: Verdict;
@@ -68,7 +102,7 @@ function atErrorCandidates(store: Store, e: AppError, cfg: CorrelateSettings, at
     const at = d.verdict.at ?? s.end;
     if (d.verdict.cause === 'unknown' || at > hi) continue;
     if (!near(s) && Math.abs(at - mid) > w) continue;
-    out.push({ s, v: d.verdict, atError: true });
+    out.push({ s, v: d.verdict, cause: d.verdict.cause, atError: true, user: threadOfClaims(d.claims)?.user });
   }
   return out;
 }
@@ -79,41 +113,49 @@ export function timeOnly(
   cfg: CorrelateSettings,
   atError: Session[],
   earlier: Session[],
+  rivals: Session[] = [],
 ): TimeMatch | undefined {
   const cands = atErrorCandidates(store, e, cfg, atError);
   // the connection this app just lost (the server told it why) is the one it uses again
   const again = cands.find((x) => x.s.reusableBy === e.file);
   const seen = new Set(cands.map((x) => x.s));
-  const users = cfg.appUsers?.get(e.file);
-  const threadUser = new Map<Session, string | undefined>();
-  for (const s of earlier) {
-    if (seen.has(s)) continue;
-    const d = decideSession(store, s, cfg, e);
-    applyClaims(threadFacts(d.claims));
-    threadUser.set(s, threadOfClaims(d.claims)?.user);
-    cands.push({ s, v: d.verdict, atError: false });
-  }
+  for (const s of earlier) if (!seen.has(s)) cands.push({ s, cause: cheapCause(s), atError: false });
   if (!cands.length) return undefined;
+  for (const s of rivals) cands.push({ s, cause: cheapCause(s), atError: false, rival: true });
+  const users = cfg.appUsers?.get(e.file);
   const model = { skew: cfg.skew, maxLag: cfg.maxLag };
   const until = e.t + e.res + CLOSE_JITTER;
-  const weighed: Weighed<Cand>[] = cands.map((x) => {
-    const facts = { end: x.s.end, at: x.v.at ?? x.s.end, state: x.s.state, cause: x.v.cause };
-    let w = timeLikelihood(e, facts, model);
+  const weigh = (x: Cand): Weighed<Cand> => {
+    const at = x.v?.at ?? x.s.end;
+    let w = timeLikelihood(e, { end: x.s.end, at, state: x.s.state, cause: x.cause }, model);
     // causality: HAProxy finishes a close a few ms after the app saw it fail (lab 02: PyMySQL's 2013
     // stamped 26.353, the sD session ended 26.355); a close later than that fits only if the clocks
     // differ, which `clock_skew` allows but NTP-synced hosts rarely do (docs/confidence.md)
-    if (x.s.end > until || facts.at > until) w *= SKEWED;
-    const user = x.atError ? undefined : threadUser.get(x.s);
-    return { item: x, cause: x.v.cause, w: w * userFactor(users, user) };
-  });
-  const best = again ? { cause: again.v.cause, mass: 1 } : bestCause(weighed);
-  if (!best) return undefined;
+    if (x.s.end > until || at > until) w *= SKEWED;
+    return { item: x, cause: x.cause, w: w * userFactor(users, x.user) };
+  };
+  let weighed = cands.map(weigh);
+  // the likeliest closures read cheaply are decided by the rules: their real story, time and user
+  const undecided = weighed.filter((x) => !x.item.v).sort((a, b) => b.w - a.w);
+  for (const x of undecided.slice(0, REFINE)) {
+    const d = decideSession(store, x.item.s, cfg, e);
+    if (!x.item.rival) applyClaims(threadFacts(d.claims));
+    x.item.v = d.verdict;
+    x.item.cause = d.verdict.cause;
+    x.item.user = threadOfClaims(d.claims)?.user;
+  }
+  weighed = cands.map(weigh).filter((x) => !(x.item.rival && x.cause === 'unknown'));
+  const choosable = weighed.filter((x) => !x.item.rival);
+  const top = again ? { cause: again.cause, mass: 1 } : bestCause(choosable);
+  if (!top) return undefined;
+  const best = again ? top : massOf(weighed, top.cause);
   // within the story, the likeliest closure; ties (several alike) go to the newest, which the
   // candidates list first
   let pick: Weighed<Cand> | undefined;
-  for (const x of weighed) if (x.cause === best.cause && (again ? x.item === again : !pick || x.w > pick.w)) pick = x;
+  for (const x of choosable) if (x.cause === best.cause && (again ? x.item === again : !pick || x.w > pick.w)) pick = x;
   const chosen = pick!.item;
   takeSession(chosen.s, e);
+  chosen.s.timeJoined = true;
   const { verdict: v, claims } = decideSession(store, chosen.s, cfg, e);
   applyClaims(claims);
   const others = runnerUp(weighed, best.cause);
