@@ -158,6 +158,11 @@ export const configSchema = z
                         .min(1, 'empty; fix: list at least one user'),
                     )
                     .optional(),
+                  /** the HAProxy frontends the app connects through: other frontends' sessions are not its */
+                  frontends: z
+                    .array(z.string().min(1, 'empty; fix: a frontend name of haproxy.cfg, e.g. "mysql_ro"'))
+                    .min(1, 'empty; fix: list at least one frontend, or leave the key out')
+                    .optional(),
                 })
                 .strict(),
             ),

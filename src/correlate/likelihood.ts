@@ -24,6 +24,8 @@ export interface ClosureFacts {
   /** HAProxy's termination state */
   state: string;
   cause: Cause;
+  /** haproxy.cfg's `timeout server` is longer than `timeout client` for this session's proxies */
+  serverOutlastsClient?: boolean | undefined;
 }
 
 export interface ErrorTime {
@@ -46,6 +48,10 @@ export interface TimeModel {
 export function pAtClose(c: ClosureFacts): number {
   // HAProxy logs a normal-looking close of a half-open session when the app's write reaches it
   if (c.state[0] === '-') return 1;
+  // An idle session meets the shorter of `timeout client` and `timeout server` first (both sides are
+  // silent); when the server's is the longer one, an `sD` means the server left a request unanswered
+  // that long: the app was waiting on it (HAProxy manual §4 `timeout server`, docs/confidence.md)
+  if (c.cause === 'haproxy_timeout_server' && c.serverOutlastsClient) return 1;
   switch (c.cause) {
     case 'haproxy_timeout_client': // the client sent nothing for `timeout client`
     case 'mysql_wait_timeout': // the thread was idle for wait_timeout

@@ -36,7 +36,9 @@ export function matchError(store: Store, e: AppError, cfg: CorrelateSettings): M
   // the app's own addresses, when given, rule out every other client's sessions (ports and times
   // alone cannot: several app hosts use the same ephemeral ports at the same moments); so does a
   // session that was not open when the driver last received a packet on the connection
-  const fromApp = (s: Session) => appCanOwn(e, s);
+  // and the frontends it is known to connect through (app.files[].frontends)
+  const frontends = cfg.appFrontends?.get(e.file);
+  const fromApp = (s: Session) => appCanOwn(e, s) && (!frontends || frontends.has(s.frontend));
   if (e.localPort !== undefined) {
     let best: Session | undefined,
       bestD = Infinity;

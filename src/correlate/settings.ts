@@ -19,6 +19,8 @@ export interface CorrelateSettings {
   appClients?: Map<string, ReadonlySet<string>> | undefined;
   /** per app log: the MySQL users it connects as (`app.files[].mysql_user`): other users' threads are not its */
   appUsers?: Map<string, ReadonlySet<string>> | undefined;
+  /** per app log: the HAProxy frontends its connections come through (`app.files[].frontends`) */
+  appFrontends?: Map<string, ReadonlySet<string>> | undefined;
   /** what haproxy.cfg says, quoted by the recommendations */
   haproxySettings?: HaproxySettings | undefined;
 }

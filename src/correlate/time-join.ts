@@ -123,17 +123,29 @@ export function timeOnly(
   if (!cands.length) return undefined;
   for (const s of rivals) cands.push({ s, cause: cheapCause(s), atError: false, rival: true });
   const users = cfg.appUsers?.get(e.file);
+  const hs = cfg.haproxySettings;
+  const outlasts = (s: Session): boolean => {
+    const client = hs?.proxies.get(s.frontend)?.timeoutClient ?? hs?.timeoutClient;
+    const server = hs?.proxies.get(s.backend)?.timeoutServer ?? hs?.timeoutServer;
+    // `timeout tunnel` supersedes both once a TCP session is established (README, --haproxy-config)
+    const tunnel = hs?.proxies.get(s.backend)?.timeoutTunnel ?? hs?.timeoutTunnel;
+    return tunnel === undefined && client !== undefined && server !== undefined && server > client;
+  };
   const model = { skew: cfg.skew, maxLag: cfg.maxLag };
   const until = e.t + e.res + CLOSE_JITTER;
   const weigh = (x: Cand): Weighed<Cand> => {
     const at = x.v?.at ?? x.s.end;
-    let w = timeLikelihood(e, { end: x.s.end, at, state: x.s.state, cause: x.cause }, model);
+    const facts = { end: x.s.end, at, state: x.s.state, cause: x.cause, serverOutlastsClient: outlasts(x.s) };
+    let w = timeLikelihood(e, facts, model);
     // causality: HAProxy finishes a close a few ms after the app saw it fail (lab 02: PyMySQL's 2013
     // stamped 26.353, the sD session ended 26.355); a close later than that fits only if the clocks
     // differ, which `clock_skew` allows but NTP-synced hosts rarely do (docs/confidence.md)
     if (x.s.end > until || at > until) w *= SKEWED;
-    return { item: x, cause: x.cause, w: w * userFactor(users, x.user) };
+    // a closure not decided has no known user: the share of the decided ones that were the app's stands for it
+    const u = users && !x.v ? userShare : userFactor(users, x.user);
+    return { item: x, cause: x.cause, w: w * u };
   };
+  let userShare = 1;
   let weighed = cands.map(weigh);
   // the likeliest closures read cheaply are decided by the rules: their real story, time and user
   const undecided = weighed.filter((x) => !x.item.v).sort((a, b) => b.w - a.w);
@@ -143,6 +155,17 @@ export function timeOnly(
     x.item.v = d.verdict;
     x.item.cause = d.verdict.cause;
     x.item.user = threadOfClaims(d.claims)?.user;
+  }
+  if (users) {
+    // Laplace's rule of succession: k of n decided closures were the app's user's
+    let n = 0,
+      k = 0;
+    for (const x of cands)
+      if (x.v && x.user !== undefined) {
+        n++;
+        if (users.has(x.user)) k++;
+      }
+    userShare = (k + 1) / (n + 2);
   }
   weighed = cands.map(weigh).filter((x) => !(x.item.rival && x.cause === 'unknown'));
   const choosable = weighed.filter((x) => !x.item.rival);
