@@ -15,6 +15,17 @@
  */
 import type { Cause } from './causes.js';
 
+/**
+ * Below this confidence a verdict is a guess between explanations: the reports mark it ambiguous
+ * (`confidence` is the probability that the cause is right, docs/confidence.md; below 1/2 another
+ * explanation is at least as likely as this one).
+ */
+export const AMBIGUOUS_BELOW = 0.5;
+
+export function isAmbiguous(confidence: unknown): boolean {
+  return typeof confidence === 'number' && confidence < AMBIGUOUS_BELOW;
+}
+
 /** what the time model needs of one candidate closure */
 export interface ClosureFacts {
   /** when HAProxy logged the close (session end) */

@@ -2,6 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Incident, T0, ga } from './scenario.js';
 import type { Doc } from '../../parsers/types.js';
+import type { VerdictEvent } from '../../src/correlate/event.js';
+import { newStats } from '../../src/correlate/engine.js';
+import { summarize } from '../../src/sinks/summary.js';
+import { renderTable } from '../../src/sinks/report-table.js';
+import { renderHtml } from '../../src/sinks/report-html.js';
+import { validateConfig } from '../../src/config/schema.js';
+import { appSpecOf } from '../../src/config/app-spec.js';
 
 const LOST_PY = "pymysql.err.OperationalError: (2013, 'Lost connection to MySQL server during query')";
 
@@ -83,4 +90,41 @@ test('the same app failing twice in one second after a KILL and a timeout client
   assert.deepEqual(causes, ['haproxy_timeout_client', 'mysql_kill']);
   const kill = appErrors.find((e) => ga(e).cause === 'mysql_kill')!;
   assert.equal((kill.source as Doc).port, 43001);
+});
+
+test('the table and HTML reports mark a verdict below 0.5 as ambiguous, and only those', () => {
+  const guessed = twoAppsOneAddress().run().events as unknown as VerdictEvent[];
+  const known = twoAppsOneAddress().run({ users: { 'app-php.log': ['shop'], 'app-python.log': ['reporter'] } })
+    .events as unknown as VerdictEvent[];
+  for (const [events, ambiguous] of [
+    [guessed, 2],
+    [known, 0],
+  ] as const) {
+    const summary = summarize(events, newStats());
+    const table = renderTable(summary, events, false);
+    assert.equal(table.match(/ {2}AMBIGUOUS$/gm)?.length ?? 0, ambiguous, table);
+    const html = renderHtml(summary, events);
+    assert.equal(html.match(/<span class="ambiguous"/g)?.length ?? 0, ambiguous);
+  }
+});
+
+test('app.files[].mysql_user and frontends: a user or a list, read into the app spec; an empty one names the key and the fix', () => {
+  const ok = validateConfig({
+    app: {
+      files: [
+        { path: 'a.log', mysql_user: 'shop', frontends: ['mysql_ro'] },
+        { path: 'b.log', mysql_user: ['x', 'y'] },
+      ],
+    },
+  });
+  assert.ok(ok.ok);
+  if (!ok.ok) return;
+  const [a, b] = ok.config.app.files.map(appSpecOf);
+  assert.deepEqual(a!.mysqlUsers, ['shop']);
+  assert.deepEqual(a!.frontends, ['mysql_ro']);
+  assert.deepEqual(b!.mysqlUsers, ['x', 'y']);
+  const bad = validateConfig({ app: { files: [{ path: 'a.log', mysql_user: '' }] } });
+  assert.ok(!bad.ok);
+  if (bad.ok) return;
+  assert.ok(bad.problems.some((p) => p.key.startsWith('app.files[0].mysql_user') && /fix:/.test(p.message)));
 });
