@@ -17,6 +17,7 @@ import { run, lastLine } from './spawn.js';
 import { lnavHaproxy, type LnavResult } from './lnav.js';
 import { scoreCorrelate } from './accuracy.js';
 import { reportAccuracy } from './accuracy-report.js';
+import { timeOnlyOracle } from './oracle.js';
 import { appKeysOf } from './correlated/session.js';
 import { seedFrom } from './prng.js';
 import type { WorkerResult } from './worker.js';
@@ -287,7 +288,21 @@ async function partC(t: Table): Promise<void> {
       'ratio correlate / (2 × lnav tcplog speed)',
       ONLY.has('b') ? 'no lnav figure (see b)' : 'part b not run (BENCH_ONLY)',
     );
-  reportAccuracy(t, '', await scoreCorrelate(p(m.files.truth), out));
+  const a = await scoreCorrelate(p(m.files.truth), out);
+  reportAccuracy(t, '', a);
+  // the best a time-only rule could do on the same errors (bench/oracle.ts defines it)
+  const o = timeOnlyOracle(p(m.files.truth), p(m.files.haproxy));
+  const [ok, n] = ['php', 'python'].reduce(
+    ([x, y], k) => [x + (a.byApp[k]?.[0] ?? 0), y + (a.byApp[k]?.[1] ?? 0)],
+    [0, 0],
+  );
+  t.ratio(
+    'time-only errors (PHP, Python): goneaway / oracle',
+    ok / Math.max(1, n),
+    '(extra figure)',
+    '',
+    `goneaway ${fmtInt(ok)}/${fmtInt(n)}; oracle without app keys ${fmtInt(o.right)}/${fmtInt(o.errors)} = ${fmtNum((100 * o.right) / Math.max(1, o.errors), 1)} % (own closure among its candidates: ${fmtInt(o.seen)})`,
+  );
   // the same logs, with what an operator knows of each app (app.files[].mysql_user and frontends)
   const cfgFile = path.join(OUT, 'correlate-app-keys.yaml');
   writeFileSync(cfgFile, JSON.stringify({ app: { files: m.files.app.map((f) => ({ path: p(f), ...appKeysOf(f) })) } }));
