@@ -65,25 +65,23 @@ export function matchError(store: Store, e: AppError, cfg: CorrelateSettings): M
   // sessions closed at the error, or shortly after it: an app that keeps the dead handle open
   // (PHP until its PDO object goes) makes HAProxy log the close seconds after the error
   const atError: Session[] = [];
-  const free = (s: Session) => (!s.claimed || s.reusableBy === e.file) && fromApp(s);
-  for (const s of store.sessions.range(e.t - cfg.skew - 1000, hi + cfg.settle))
-    if (free(s) && s.state[0] !== 'C') atError.push(s);
+  // closures another error took by time alone: that join was a guess, so they still compete for this one's
+  // posterior (never taken twice): two errors that cannot tell two closures apart both say so
+  const rivals: Session[] = [];
+  for (const s of store.sessions.range(e.t - cfg.skew - 1000, hi + cfg.settle)) {
+    if (s.state[0] === 'C' || !fromApp(s)) continue;
+    if (!s.claimed || s.reusableBy === e.file) atError.push(s);
+    else if (s.timeJoined) rivals.push(s);
+  }
+  const atRivals = new Set(rivals);
   // the most recent unclaimed abnormal closures before the error, newest first, bounded: an
   // incident with thousands of timeouts must not make every error scan all of them
   const before: Session[] = [];
   for (const s of store.abnormal.newestBefore(hi + 1)) {
-    if (before.length >= MAX_EARLIER || s.end < lo) break;
-    if (!s.claimed && fromApp(s)) before.push(s);
-  }
-  // closures another error took by time alone: that join was a guess, so they still compete for this one's
-  // posterior (never taken twice): two errors that cannot tell two closures apart both say so
-  const rivals: Session[] = [];
-  for (const s of store.sessions.range(e.t - cfg.skew - 1000, hi + cfg.settle))
-    if (s.claimed && s.timeJoined && s.reusableBy !== e.file && fromApp(s) && s.state[0] !== 'C') rivals.push(s);
-  const atRivals = new Set(rivals);
-  for (const s of store.abnormal.newestBefore(hi + 1)) {
-    if (rivals.length >= MAX_EARLIER || s.end < lo) break;
-    if (s.claimed && s.timeJoined && fromApp(s) && s.state[0] !== 'C' && !atRivals.has(s)) rivals.push(s);
+    if (before.length + rivals.length >= MAX_EARLIER || s.end < lo) break;
+    if (!fromApp(s)) continue;
+    if (!s.claimed) before.push(s);
+    else if (s.timeJoined && s.state[0] !== 'C' && !atRivals.has(s)) rivals.push(s);
   }
   const earlier = before.filter((s) => s.state[0] !== 'C' && !near(s));
   const appSide = before.filter((s) => s.state[0] === 'C');

@@ -107,6 +107,17 @@ function atErrorCandidates(store: Store, e: AppError, cfg: CorrelateSettings, at
   return out;
 }
 
+/** haproxy.cfg's `timeout server` is longer than `timeout client` for the session's proxies, and no `timeout
+ *  tunnel` supersedes both (in TCP mode it does once a session is established: README, --haproxy-config) */
+function serverOutlastsClient(cfg: CorrelateSettings, s: Session): boolean {
+  const hs = cfg.haproxySettings;
+  if (!hs) return false;
+  const client = hs.proxies.get(s.frontend)?.timeoutClient ?? hs.timeoutClient;
+  const server = hs.proxies.get(s.backend)?.timeoutServer ?? hs.timeoutServer;
+  const tunnel = hs.proxies.get(s.backend)?.timeoutTunnel ?? hs.timeoutTunnel;
+  return tunnel === undefined && client !== undefined && server !== undefined && server > client;
+}
+
 export function timeOnly(
   store: Store,
   e: AppError,
@@ -123,19 +134,12 @@ export function timeOnly(
   if (!cands.length) return undefined;
   for (const s of rivals) cands.push({ s, cause: cheapCause(s), atError: false, rival: true });
   const users = cfg.appUsers?.get(e.file);
-  const hs = cfg.haproxySettings;
-  const outlasts = (s: Session): boolean => {
-    const client = hs?.proxies.get(s.frontend)?.timeoutClient ?? hs?.timeoutClient;
-    const server = hs?.proxies.get(s.backend)?.timeoutServer ?? hs?.timeoutServer;
-    // `timeout tunnel` supersedes both once a TCP session is established (README, --haproxy-config)
-    const tunnel = hs?.proxies.get(s.backend)?.timeoutTunnel ?? hs?.timeoutTunnel;
-    return tunnel === undefined && client !== undefined && server !== undefined && server > client;
-  };
   const model = { skew: cfg.skew, maxLag: cfg.maxLag };
   const until = e.t + e.res + CLOSE_JITTER;
   const weigh = (x: Cand): Weighed<Cand> => {
     const at = x.v?.at ?? x.s.end;
-    const facts = { end: x.s.end, at, state: x.s.state, cause: x.cause, serverOutlastsClient: outlasts(x.s) };
+    const outlasts = x.cause === 'haproxy_timeout_server' && serverOutlastsClient(cfg, x.s);
+    const facts = { end: x.s.end, at, state: x.s.state, cause: x.cause, serverOutlastsClient: outlasts };
     let w = timeLikelihood(e, facts, model);
     // causality: HAProxy finishes a close a few ms after the app saw it fail (lab 02: PyMySQL's 2013
     // stamped 26.353, the sD session ended 26.355); a close later than that fits only if the clocks
