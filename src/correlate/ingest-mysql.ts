@@ -84,7 +84,6 @@ export function ingestGeneral(store: Store, instName: string, r: ParsedRecord): 
   }
   th.lastQueryT = r.t;
   th.lastEv = ev;
-  if (cmd === 'Query') th.lastSql = str(g?.argument);
   if (th.userStats) th.userStats.queries++;
   const kill = g?.kill as Doc | undefined;
   const target = num(kill?.target_thread_id);

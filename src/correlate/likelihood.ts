@@ -35,8 +35,6 @@ export interface ClosureFacts {
   /** HAProxy's termination state */
   state: string;
   cause: Cause;
-  /** the thread's last statement is the one the app logged: the app was waiting on that query */
-  inFlight?: boolean | undefined;
   /** haproxy.cfg's `timeout server` is longer than `timeout client` for this session's proxies */
   serverOutlastsClient?: boolean | undefined;
 }
@@ -60,7 +58,7 @@ export interface TimeModel {
  */
 export function pAtClose(c: ClosureFacts): number {
   // HAProxy logs a normal-looking close of a half-open session when the app's write reaches it
-  if (c.state[0] === '-' || c.inFlight) return 1;
+  if (c.state[0] === '-') return 1;
   // An idle session meets the shorter of `timeout client` and `timeout server` first (both sides are
   // silent); when the server's is the longer one, an `sD` means the server left a request unanswered
   // that long: the app was waiting on it (HAProxy manual §4 `timeout server`, docs/confidence.md)
@@ -112,11 +110,6 @@ export function timeLikelihood(e: ErrorTime, c: ClosureFacts, m: TimeModel): num
 export function userFactor(appUsers: ReadonlySet<string> | undefined, threadUser: string | undefined): number {
   if (!appUsers || threadUser === undefined) return 1;
   return appUsers.has(threadUser) ? 1 : 0;
-}
-
-/** statements compared as the logs print them: whitespace runs (a multi-line statement) are one space */
-export function sameStatement(a: string, b: string): boolean {
-  return a.replace(/\s+/g, ' ').trim() === b.replace(/\s+/g, ' ').trim();
 }
 
 export interface Weighed<T> {

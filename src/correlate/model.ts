@@ -68,8 +68,6 @@ export interface Thread {
   host: string | undefined;
   lastT: number;
   lastQueryT: number | undefined;
-  /** the thread's last statement (general log Query): compared with the statement an app error names */
-  lastSql?: string | undefined;
   quitT: number | undefined;
   connectEv: Evidence | undefined;
   lastEv: Evidence | undefined;
@@ -127,8 +125,6 @@ export interface AppError {
   /** when the driver says the connection last received a packet N ms before the error (Connector/J),
    *  the interval (clock skew and stamp resolution included) in which its session was still open */
   alive?: { lo: number; hi: number } | undefined;
-  /** the statement the app logged with the error (Laravel `(SQL: …)`, a Python traceback's message) */
-  sql?: string | undefined;
   /** decided once with no cause: retried when later lines (a restart's crash recovery) may tell */
   retried?: boolean;
 }

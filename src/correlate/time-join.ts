@@ -14,16 +14,7 @@ import type { Store } from './store.js';
 import type { AppError, Cause, Session, Verdict } from './model.js';
 import type { CorrelateSettings } from './settings.js';
 import { applyClaims, takeSession, threadFacts, threadOfClaims } from './claims.js';
-import {
-  atHalfWidth,
-  bestCause,
-  massOf,
-  sameStatement,
-  runnerUp,
-  timeLikelihood,
-  userFactor,
-  type Weighed,
-} from './likelihood.js';
+import { atHalfWidth, bestCause, massOf, runnerUp, timeLikelihood, userFactor, type Weighed } from './likelihood.js';
 
 /** how much later than the app's error HAProxy may log the same close */
 const CLOSE_JITTER = 100;
@@ -42,8 +33,6 @@ interface Cand {
   rival?: boolean;
   /** the MySQL user of the closure's thread (general log Connect), when known */
   user?: string | undefined;
-  /** the last statement of the closure's thread (general log Query), when known */
-  sql?: string | undefined;
 }
 
 /**
@@ -113,8 +102,7 @@ function atErrorCandidates(store: Store, e: AppError, cfg: CorrelateSettings, at
     const at = d.verdict.at ?? s.end;
     if (d.verdict.cause === 'unknown' || at > hi) continue;
     if (!near(s) && Math.abs(at - mid) > w) continue;
-    const th = threadOfClaims(d.claims);
-    out.push({ s, v: d.verdict, cause: d.verdict.cause, atError: true, user: th?.user, sql: th?.lastSql });
+    out.push({ s, v: d.verdict, cause: d.verdict.cause, atError: true, user: threadOfClaims(d.claims)?.user });
   }
   return out;
 }
@@ -151,10 +139,8 @@ export function timeOnly(
   const weigh = (x: Cand): Weighed<Cand> => {
     const at = x.v?.at ?? x.s.end;
     const outlasts = x.cause === 'haproxy_timeout_server' && serverOutlastsClient(cfg, x.s);
-    // the thread's last statement is the one the app logged: the app was waiting on that very query
-    const inFlight = e.sql !== undefined && x.sql !== undefined && sameStatement(e.sql, x.sql);
-    const facts = { end: x.s.end, at, state: x.s.state, cause: x.cause, serverOutlastsClient: outlasts, inFlight };
-    let w = timeLikelihood(e, facts, model) * (inFlight ? statementRatio : 1);
+    const facts = { end: x.s.end, at, state: x.s.state, cause: x.cause, serverOutlastsClient: outlasts };
+    let w = timeLikelihood(e, facts, model);
     // causality: HAProxy finishes a close a few ms after the app saw it fail (lab 02: PyMySQL's 2013
     // stamped 26.353, the sD session ended 26.355); a close later than that fits only if the clocks
     // differ, which `clock_skew` allows but NTP-synced hosts rarely do (docs/confidence.md)
@@ -164,7 +150,6 @@ export function timeOnly(
     return { item: x, cause: x.cause, w: w * u };
   };
   let userShare = 1;
-  let statementRatio = 1;
   let weighed = cands.map(weigh);
   // the likeliest closures read cheaply are decided by the rules: their real story, time and user
   const undecided = weighed.filter((x) => !x.item.v).sort((a, b) => b.w - a.w);
@@ -173,9 +158,7 @@ export function timeOnly(
     if (!x.item.rival) applyClaims(threadFacts(d.claims));
     x.item.v = d.verdict;
     x.item.cause = d.verdict.cause;
-    const th = threadOfClaims(d.claims);
-    x.item.user = th?.user;
-    x.item.sql = th?.lastSql;
+    x.item.user = threadOfClaims(d.claims)?.user;
   }
   if (users) {
     // Laplace's rule of succession: k of n decided closures were the app's user's
@@ -187,19 +170,6 @@ export function timeOnly(
         if (users.has(x.user)) k++;
       }
     userShare = (k + 1) / (n + 2);
-  }
-  if (e.sql !== undefined) {
-    // how much a statement match says: the odds against it being chance. The chance is how often the
-    // other decided closures' threads ran that statement last: k − 1 of n − 1 besides the one weighed,
-    // by Laplace's rule (k − 1 + 1) / (n − 1 + 2); its inverse is the likelihood ratio (n + 1) / k
-    let n = 0,
-      k = 0;
-    for (const x of cands)
-      if (x.v && x.sql !== undefined) {
-        n++;
-        if (sameStatement(e.sql, x.sql)) k++;
-      }
-    if (k > 0) statementRatio = (n + 1) / k;
   }
   weighed = cands.map(weigh).filter((x) => !(x.item.rival && x.cause === 'unknown'));
   const choosable = weighed.filter((x) => !x.item.rival);

@@ -128,27 +128,3 @@ test('app.files[].mysql_user and frontends: a user or a list, read into the app 
   if (bad.ok) return;
   assert.ok(bad.problems.some((p) => p.key.startsWith('app.files[0].mysql_user') && /fix:/.test(p.message)));
 });
-
-// Two sessions end in the error's second, told apart by nothing but the statement: HAProxy's admin kill
-// (K-) of one, `timeout server` (sD) of the other. Laravel logs the statement that failed `(SQL: …)`; the
-// general log shows which thread ran it last: the app was waiting on that very query.
-test("the statement the app logged picks the closure whose thread ran it last (Laravel's (SQL: …))", () => {
-  const sql = 'select * from carts where id = 3';
-  const run = (appSql: string) =>
-    new Incident()
-      .connect('replica1', T0 + 5, 12)
-      .connect('replica1', T0 + 1005, 13)
-      .gen('replica1', T0 + 30_100, 12, 'Query', 'select count(*) from orders')
-      .gen('replica1', T0 + 30_200, 13, 'Query', sql)
-      .session({ port: 43001, accept: T0, tt: 60_400, state: 'sD' })
-      .session({ port: 43002, accept: T0 + 1000, tt: 59_500, state: 'K-' })
-      .php2006(T0 + 60_000, appSql)
-      .run().appErrors[0]!;
-  const matched = run(sql);
-  assert.equal(ga(matched).cause, 'haproxy_admin_kill');
-  assert.equal((matched.source as Doc).port, 43002);
-  assert.ok(Number(ga(matched).confidence) > 0.5, String(ga(matched).confidence));
-  // a statement neither thread ran: nothing tells them apart
-  const other = run('select 42');
-  assert.ok(Number(ga(other).confidence) <= 0.5, String(ga(other).confidence));
-});
