@@ -24,6 +24,8 @@ export interface Accuracy {
   scored: Scored[];
   /** per join method: [correct, total] */
   byMethod: Record<string, [number, number]>;
+  /** per app of the truth (php, node, python): [correct, total] */
+  byApp: Record<string, [number, number]>;
 }
 
 interface OutEvent {
@@ -60,6 +62,7 @@ export async function scoreCorrelate(truthFile: string, ndjsonFile: string): Pro
   const byCause: Record<string, [number, number]> = {};
   const conf = new Map<string, number>();
   const byMethod: Record<string, [number, number]> = {};
+  const byApp: Record<string, [number, number]> = {};
   const scored: Scored[] = [];
   let correct = 0;
   for (const [key, t] of want) {
@@ -73,6 +76,9 @@ export async function scoreCorrelate(truthFile: string, ndjsonFile: string): Pro
       m[1]++;
       if (right) m[0]++;
     }
+    const ap = (byApp[t.app] ??= [0, 0]);
+    ap[1]++;
+    if (right) ap[0]++;
     if (right) {
       correct++;
       c[0]++;
@@ -82,5 +88,5 @@ export async function scoreCorrelate(truthFile: string, ndjsonFile: string): Pro
     }
   }
   const confusions = [...conf].sort((a, b) => b[1] - a[1]).slice(0, 6);
-  return { truth: truth.length, found: got.size, correct, byCause, confusions, badLines, scored, byMethod };
+  return { truth: truth.length, found: got.size, correct, byCause, confusions, badLines, scored, byMethod, byApp };
 }

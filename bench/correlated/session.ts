@@ -29,6 +29,16 @@ export const APP_IP: Record<App, string> = {
   cron: '10.0.1.14',
 };
 
+/** the HAProxy frontend of the replicas' traffic (the apps' sessions) */
+export const REPLICA_FRONTEND = 'mysql_ro';
+
+/** What an operator knows of an app log (`app.files[]` keys of the config): the MySQL user the app logs in
+ *  as and the frontend it connects through. `file` is the scenario's `app-<name>.log`. */
+export function appKeysOf(file: string): { mysql_user: string; frontends: string[] } {
+  const app = file.replace(/^app-|\.log$/g, '') as App;
+  return { mysql_user: userOf(app), frontends: [REPLICA_FRONTEND] };
+}
+
 /** Idle gaps between a worker's queries; capped below the timeout that would end the session. */
 function gap(rng: Rng, max: number): number {
   const x = rng.next();
@@ -172,7 +182,7 @@ export function planReplicaSession(w: World, a: number, app: App, fate: Fate): v
     clientIp: APP_IP[app],
     clientPort: port,
     accept: a,
-    frontend: 'mysql_ro',
+    frontend: REPLICA_FRONTEND,
     backend: 'mariadb_replicas',
     server: srv.name,
     tw,

@@ -108,6 +108,10 @@ export function runCorrelate(files: string[], o: CorrelateOptions): number | Pro
   const app = apps.map((a) => a.path);
   const appClients = new Map<string, ReadonlySet<string>>();
   for (const a of apps) if (a.clients) appClients.set(displayPath(a.path), new Set(a.clients));
+  const appUsers = new Map<string, ReadonlySet<string>>();
+  for (const a of apps) if (a.mysqlUsers) appUsers.set(displayPath(a.path), new Set(a.mysqlUsers));
+  const appFrontends = new Map<string, ReadonlySet<string>>();
+  for (const a of apps) if (a.frontends) appFrontends.set(displayPath(a.path), new Set(a.frontends));
   const mysqlError = cfg.mysql.instances.flatMap((i, k) =>
     (i.error_log ?? []).map((path, j) => ({
       server: i.server,
@@ -198,6 +202,8 @@ export function runCorrelate(files: string[], o: CorrelateOptions): number | Pro
     haproxy,
     app,
     appClients,
+    appUsers,
+    appFrontends,
     mysqlError,
     mysqlGeneral,
     ctx,

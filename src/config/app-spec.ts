@@ -8,6 +8,10 @@ import { isIP } from 'node:net';
 export interface AppSpec {
   path: string;
   clients: string[] | undefined;
+  /** the MySQL users the app connects as (`app.files[].mysql_user`): other users' threads are not its */
+  mysqlUsers?: string[] | undefined;
+  /** the HAProxy frontends the app connects through (`app.files[].frontends`): other frontends' sessions are not its */
+  frontends?: string[] | undefined;
 }
 
 export function splitAppSpec(v: string): AppSpec {
@@ -20,6 +24,18 @@ export function splitAppSpec(v: string): AppSpec {
 }
 
 /** `app.files[k]`: a string spec or `{ path, clients?, timezone? }` (the zone is read by src/cli/zones.ts) */
-export function appSpecOf(f: string | { path: string; clients?: string[] | undefined }): AppSpec {
-  return typeof f === 'string' ? splitAppSpec(f) : { path: f.path, clients: f.clients };
+export function appSpecOf(
+  f:
+    | string
+    | {
+        path: string;
+        clients?: string[] | undefined;
+        mysql_user?: string | string[] | undefined;
+        frontends?: string[] | undefined;
+      },
+): AppSpec {
+  if (typeof f === 'string') return splitAppSpec(f);
+  const u = f.mysql_user;
+  const mysqlUsers = u === undefined ? undefined : Array.isArray(u) ? u : [u];
+  return { path: f.path, clients: f.clients, mysqlUsers, frontends: f.frontends };
 }

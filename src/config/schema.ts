@@ -147,6 +147,22 @@ export const configSchema = z
                     .optional(),
                   /** zone of this app log's zone-less stamps, over the top-level one */
                   timezone: zone.optional(),
+                  /** the MySQL user(s) the app connects as: a general log's `Connect user@host` of another
+                   *  user is not this app's thread */
+                  mysql_user: z
+                    .string()
+                    .min(1, 'empty; fix: the user the app logs in to MySQL with, e.g. "shop"')
+                    .or(
+                      z
+                        .array(z.string().min(1, 'empty; fix: a MySQL user name'))
+                        .min(1, 'empty; fix: list at least one user'),
+                    )
+                    .optional(),
+                  /** the HAProxy frontends the app connects through: other frontends' sessions are not its */
+                  frontends: z
+                    .array(z.string().min(1, 'empty; fix: a frontend name of haproxy.cfg, e.g. "mysql_ro"'))
+                    .min(1, 'empty; fix: list at least one frontend, or leave the key out')
+                    .optional(),
                 })
                 .strict(),
             ),

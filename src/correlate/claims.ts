@@ -44,3 +44,18 @@ export function applyClaims(claims: readonly Claim[]): void {
 export function bindThread(th: Thread | undefined, s: Session): void {
   if (th) applyClaims([{ kind: 'thread', thread: th, session: s }]);
 }
+
+/** errors in which the server said why it closes: the app's next use of that handle fails again */
+const SERVER_ANNOUNCED = new Set(['1153', '4031', '1927', '1053', '1080']);
+
+/** the error `e` (of app log `file`, code `code`) takes session `s` for itself */
+export function takeSession(s: Session, e: { file: string; code: string }): void {
+  s.reusableBy = !s.claimed && SERVER_ANNOUNCED.has(e.code) ? e.file : undefined;
+  s.claimed = true;
+}
+
+/** the MySQL thread a decision maps its session to, if any */
+export function threadOfClaims(claims: readonly Claim[]): Thread | undefined {
+  for (const c of claims) if (c.kind === 'thread') return c.thread;
+  return undefined;
+}

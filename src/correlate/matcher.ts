@@ -8,11 +8,12 @@
  */
 import { lateJoin } from './late-join.js';
 import { appCanOwn } from './left-window.js';
-import { DOWN_DETECTION, decideSession, fmtMs, mayBeServerClosed } from './rules.js';
+import { decideSession, fmtMs } from './rules.js';
 import type { Store } from './store.js';
 import { TERMINATOR_OF, type AppError, type Cause, type Session, type Thread, type Verdict } from './model.js';
 import type { CorrelateSettings } from './settings.js';
-import { applyClaims, threadFacts } from './claims.js';
+import { applyClaims, takeSession } from './claims.js';
+import { timeOnly } from './time-join.js';
 
 export interface Match {
   verdict: Verdict;
@@ -24,11 +25,9 @@ export interface Match {
   decidedThread?: { th: Thread | undefined } | undefined;
 }
 
-const MAX_CANDIDATES = 64;
-/** how much later than the app's error HAProxy may log the same close */
-const CLOSE_JITTER = 100;
-/** errors in which the server said why it closes: the app's next use of that handle fails again */
-const SERVER_ANNOUNCED = new Set(['1153', '4031', '1927', '1053', '1080']);
+/** time-only candidates before the error: a busy proxy closes several sessions a second abnormally, and
+ *  an idle connection is met up to minutes after its close (time-join.ts reads most of them cheaply) */
+const MAX_EARLIER = 1024;
 
 export function matchError(store: Store, e: AppError, cfg: CorrelateSettings): Match {
   const http = httpImpact(store, e, cfg);
@@ -37,7 +36,9 @@ export function matchError(store: Store, e: AppError, cfg: CorrelateSettings): M
   // the app's own addresses, when given, rule out every other client's sessions (ports and times
   // alone cannot: several app hosts use the same ephemeral ports at the same moments); so does a
   // session that was not open when the driver last received a packet on the connection
-  const fromApp = (s: Session) => appCanOwn(e, s);
+  // and the frontends it is known to connect through (app.files[].frontends)
+  const frontends = cfg.appFrontends?.get(e.file);
+  const fromApp = (s: Session) => appCanOwn(e, s) && (!frontends || frontends.has(s.frontend));
   if (e.localPort !== undefined) {
     let best: Session | undefined,
       bestD = Infinity;
@@ -52,8 +53,7 @@ export function matchError(store: Store, e: AppError, cfg: CorrelateSettings): M
       }
     }
     if (best) {
-      best.reusableBy = !best.claimed && SERVER_ANNOUNCED.has(e.code) ? e.file : undefined;
-      best.claimed = true;
+      takeSession(best, e);
       const { verdict, claims } = decideSession(store, best, cfg, e);
       applyClaims(claims);
       return { verdict, session: best, method: 'client_port', candidates: 1, http };
@@ -65,119 +65,41 @@ export function matchError(store: Store, e: AppError, cfg: CorrelateSettings): M
   // sessions closed at the error, or shortly after it: an app that keeps the dead handle open
   // (PHP until its PDO object goes) makes HAProxy log the close seconds after the error
   const atError: Session[] = [];
-  const free = (s: Session) => (!s.claimed || s.reusableBy === e.file) && fromApp(s);
-  for (const s of store.sessions.range(e.t - cfg.skew - 1000, hi + cfg.settle))
-    if (free(s) && s.state[0] !== 'C') atError.push(s);
+  // closures another error took by time alone: that join was a guess, so they still compete for this one's
+  // posterior (never taken twice): two errors that cannot tell two closures apart both say so
+  const rivals: Session[] = [];
+  for (const s of store.sessions.range(e.t - cfg.skew - 1000, hi + cfg.settle)) {
+    if (s.state[0] === 'C' || !fromApp(s)) continue;
+    if (!s.claimed || s.reusableBy === e.file) atError.push(s);
+    else if (s.timeJoined) rivals.push(s);
+  }
+  const atRivals = new Set(rivals);
   // the most recent unclaimed abnormal closures before the error, newest first, bounded: an
   // incident with thousands of timeouts must not make every error scan all of them
   const before: Session[] = [];
   for (const s of store.abnormal.newestBefore(hi + 1)) {
-    if (before.length >= MAX_CANDIDATES || s.end < lo) break;
-    if (!s.claimed && fromApp(s)) before.push(s);
+    if (before.length + rivals.length >= MAX_EARLIER || s.end < lo) break;
+    if (!fromApp(s)) continue;
+    if (!s.claimed) before.push(s);
+    else if (s.timeJoined && s.state[0] !== 'C' && !atRivals.has(s)) rivals.push(s);
   }
   const earlier = before.filter((s) => s.state[0] !== 'C' && !near(s));
   const appSide = before.filter((s) => s.state[0] === 'C');
-  let pool: Session[] = [];
-  let method = 'time';
-  const pick = (): Session | undefined => {
-    // 1) a session whose first cause (the close, or the KILL/shutdown/Aborted line behind it)
-    //    is at the error: query interrupted, packet too big, half-open victim (lab scenario 02, docs/lab-findings.md,
-    // 04, 05, 06)
-    // A session that did not close at the error fits only through a first cause at the error (a
-    // KILL, a lifecycle event or an Aborted line on its instance then): without one, skip its verdict.
-    const w = e.res / 2 + cfg.skew + 500;
-    const causeNear = new Map<string, boolean>();
-    const mayFit = (s: Session) => {
-      if (Math.abs(s.end - mid) <= w) return true; // the verdict's time is the close itself
-      let c = causeNear.get(s.server);
-      if (c === undefined) {
-        const inst = store.instances.get(s.server);
-        c =
-          inst !== undefined &&
-          (inst.kills.any(mid - w, mid + w) ||
-            inst.aborted.any(mid - w, mid + w) ||
-            inst.events.any(mid - w - DOWN_DETECTION, mid + w));
-        causeNear.set(s.server, c);
-      }
-      return c;
-    };
-    const scored = atError
-      .filter((s) => mayFit(s) && (mayBeServerClosed(store, s, cfg) || e.code === '1153' || e.code === '4031'))
-      .map((s) => {
-        const d = decideSession(store, s, cfg, e);
-        applyClaims(threadFacts(d.claims));
-        return { s, v: d.verdict };
-      })
-      .filter(
-        (x) =>
-          x.v.cause !== 'unknown' &&
-          (x.v.at ?? x.s.end) <= hi &&
-          (near(x.s) || Math.abs((x.v.at ?? x.s.end) - mid) <= e.res / 2 + cfg.skew + 500),
-      );
-    const dist = (x: { s: Session; v: { at?: number } }) =>
-      Math.min(Math.abs(x.s.end - mid), Math.abs((x.v.at ?? x.s.end) - mid));
-    if (scored.length) {
-      pool = scored.map((x) => x.s);
-      method = 'time_at_error';
-      // causality first: a close logged before the error's own timestamp window ends beats one
-      // that only fits thanks to the clock-skew tolerance
-      // the connection this app just lost (the server told it why) is the one it uses again
-      const again = scored.filter((x) => x.s.reusableBy === e.file);
-      if (again.length) return again[0]!.s;
-      // HAProxy finishes a close a few ms after the app saw it fail (lab 02: PyMySQL's 2013 stamped
-      // 26.353, the sD session ended 26.355): that is the same event, not a later one
-      const until = e.t + e.res + CLOSE_JITTER;
-      const causal = scored.filter((x) => x.s.end <= until && (x.v.at ?? x.s.end) <= until);
-      const among = causal.length || !earlier.length ? (causal.length ? causal : scored) : undefined;
-      if (among) {
-        let best = among[0]!;
-        for (const x of among) if (dist(x) < dist(best)) best = x;
-        return best.s;
-      }
-    }
-    // 2) an earlier abnormal close (timeouts, kills, DOWN): the error is its first use
-    if (earlier.length) {
-      pool = earlier;
-      method = 'time_first_use';
-      return earlier[0];
-    }
-    // 3) a normal-looking close at the error, nothing says why
-    const plain = atError.filter(near);
-    if (plain.length) {
-      pool = plain;
-      method = 'time_at_error';
-      return nearest(plain, mid);
-    }
-    if (appSide.length) {
-      pool = appSide;
-      method = 'time_first_use';
-      return appSide[0];
-    }
-    return undefined;
-  };
-  const s = pick();
-  if (s) {
-    s.reusableBy = !s.claimed && SERVER_ANNOUNCED.has(e.code) ? e.file : undefined;
-    s.claimed = true;
-    const { verdict: v, claims } = decideSession(store, s, cfg, e);
+  const chosen = timeOnly(store, e, cfg, atError, earlier, rivals);
+  if (chosen) return { ...chosen, http };
+  // nothing abnormal explains it: a normal-looking close at the error, or the app's own close before
+  const plain = atError.filter(near);
+  const fallback = plain.length ? nearest(plain, mid) : appSide[0];
+  if (fallback) {
+    const pool = plain.length ? plain : appSide;
+    const method = plain.length ? 'time_at_error' : 'time_first_use';
+    takeSession(fallback, e);
+    const { verdict: v, claims } = decideSession(store, fallback, cfg, e);
     applyClaims(claims);
-    // candidates that would tell another story lower the confidence (never a silent guess)
-    // A candidate inside the error's own timestamp window weighs more than one seconds away.
-    const w = (c: Session) => (method === 'time_at_error' && Math.abs(c.end - mid) > e.res / 2 + 250 ? 0.4 : 1);
-    let wAll = 0,
-      wAgree = 0,
-      agree = 0;
-    for (const c of pool) {
-      wAll += w(c);
-      if (c === s || (c.state[0] === s.state[0] && c.server === s.server)) {
-        wAgree += w(c);
-        agree++;
-      }
-    }
-    const factor = (method === 'time_at_error' ? 0.95 : 0.9) * (wAgree / wAll);
-    v.confidence = Math.round(v.confidence * factor * 100) / 100;
-    if (pool.length > 1) v.why += ` (time-only join: ${pool.length} candidate sessions, ${agree} alike)`;
-    return { verdict: v, session: s, method, candidates: pool.length, http };
+    // nothing tells these closures apart: each is as likely as the others
+    v.confidence = Math.round((v.confidence * 100) / pool.length) / 100;
+    if (pool.length > 1) v.why += ` (time-only join: ${pool.length} candidate sessions, none more likely)`;
+    return { verdict: v, session: fallback, method, candidates: pool.length, http };
   }
   return { ...mysqlOnly(store, e, cfg), http };
 }

@@ -41,6 +41,8 @@ export interface Session {
   /** the app log whose next error may claim this session once more: the server announced why it
    *  closed (1153, 4031, 1927, 1053) and the app's next use of the dead handle fails again */
   reusableBy?: string | undefined;
+  /** taken by a time-only join (a guess among candidates): a later error's join still weighs it (time-join.ts) */
+  timeJoined?: boolean | undefined;
   /** the Aborted line bound to this session by an earlier decision */
   aborted?: { t: number; reason: string; ev: Evidence } | undefined;
 }

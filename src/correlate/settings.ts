@@ -17,6 +17,10 @@ export interface CorrelateSettings {
   until?: number | undefined;
   /** per app log (as shown in log.file.path): the client addresses its connections come from */
   appClients?: Map<string, ReadonlySet<string>> | undefined;
+  /** per app log: the MySQL users it connects as (`app.files[].mysql_user`): other users' threads are not its */
+  appUsers?: Map<string, ReadonlySet<string>> | undefined;
+  /** per app log: the HAProxy frontends its connections come through (`app.files[].frontends`) */
+  appFrontends?: Map<string, ReadonlySet<string>> | undefined;
   /** what haproxy.cfg says, quoted by the recommendations */
   haproxySettings?: HaproxySettings | undefined;
 }

@@ -1,6 +1,7 @@
 /** `correlate --format table`: the answer first, then the fixes, then one row per error with its evidence. */
 import type { VerdictEvent } from '../correlate/event.js';
 import type { Summary } from './summary.js';
+import { AMBIGUOUS_BELOW, isAmbiguous } from '../correlate/likelihood.js';
 
 const bold = (s: string, on: boolean) => (on ? `\x1b[1m${s}\x1b[0m` : s);
 
@@ -12,6 +13,11 @@ export function renderTable(summary: Summary, events: readonly VerdictEvent[], t
   out.push('');
   const terms = Object.entries(summary.by_terminator).sort((a, b) => b[1] - a[1]);
   if (terms.length) out.push('App errors by terminator: ' + terms.map(([k, n]) => `${k} ${n}`).join(', '));
+  const guesses = events.filter((e) => e.goneaway.kind === 'app_error' && isAmbiguous(e.goneaway.confidence)).length;
+  if (guesses)
+    out.push(
+      `${guesses} ambiguous (confidence < ${AMBIGUOUS_BELOW}): the logs leave another explanation as likely; see "why"`,
+    );
   out.push('');
   out.push(
     `${'CAUSE'.padEnd(26)} ${'BY'.padEnd(8)} ${'ERRORS'.padStart(6)} ${'SILENT'.padStart(6)} ${'CONF'.padStart(5)}`,
@@ -33,7 +39,7 @@ export function renderTable(summary: Summary, events: readonly VerdictEvent[], t
     const ga = e.goneaway;
     if (ga.kind !== 'app_error') continue;
     out.push(
-      `${e['@timestamp']}  ${String(e.error?.code).padEnd(8)} ${String(ga.cause).padEnd(26)} by ${ga.terminated_by} (${Number(ga.confidence).toFixed(2)}, ${ga.join.method})`,
+      `${e['@timestamp']}  ${String(e.error?.code).padEnd(8)} ${String(ga.cause).padEnd(26)} by ${ga.terminated_by} (${Number(ga.confidence).toFixed(2)}, ${ga.join.method})${isAmbiguous(ga.confidence) ? '  AMBIGUOUS' : ''}`,
     );
     out.push(`    ${e.log.file.path}@${e.log.offset}: ${String(e.error?.message).slice(0, 140)}`);
     out.push(`    why: ${ga.why}`);

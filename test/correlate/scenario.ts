@@ -203,7 +203,16 @@ export class Incident {
   }
 
   /** Correlates the incident's records. */
-  run(opts: { skew?: number; maxLag?: number; settle?: number; phpClients?: string[] } = {}): {
+  run(
+    opts: {
+      skew?: number;
+      maxLag?: number;
+      settle?: number;
+      phpClients?: string[];
+      /** per app log name (`app-php.log`): the MySQL users it connects as (`app.files[].mysql_user`) */
+      users?: Record<string, string[]>;
+    } = {},
+  ): {
     events: Doc[];
     appErrors: Doc[];
     connections: Doc[];
@@ -213,6 +222,9 @@ export class Incident {
         this.sources(),
         {
           appClients: opts.phpClients ? new Map([['incident/app-php.log', new Set(opts.phpClients)]]) : undefined,
+          appUsers: opts.users
+            ? new Map(Object.entries(opts.users).map(([f, u]) => [`incident/${f}`, new Set(u)]))
+            : undefined,
           skew: opts.skew ?? 2000,
           maxLag: opts.maxLag ?? 900_000,
           settle: opts.settle ?? 5000,

@@ -69,6 +69,7 @@ dl{margin:0}
 .card-h .cause{font-weight:600}
 .card-h .conf{margin-left:auto}
 .errcode{background:#fee2e2;color:#991b1b;font-weight:600}
+.ambiguous{background:#fef3c7;color:#92400e;font-weight:600;font-size:11.5px;padding:1px 7px;border-radius:999px;border:1px dashed #d97706}
 .msg{margin:6px 0 4px;font:12.5px var(--mono);color:#374151;word-break:break-word}
 .why{margin:4px 0}
 code.state{background:#eef2ff}

@@ -21,6 +21,7 @@ import {
 } from './format.js';
 import { causeLabel, termChip } from './summary-section.js';
 import { timelineSvg } from './timeline.js';
+import { AMBIGUOUS_BELOW, isAmbiguous } from '../../correlate/likelihood.js';
 
 const JOIN_HELP: Record<string, string> = {
   client_port: "exact: the app's local port equals HAProxy's client port (%cp)",
@@ -126,7 +127,7 @@ export function card(e: VerdictEvent, openEvidence: boolean): string {
   const type = text(e.error?.type);
   const why = text(e.goneaway?.why);
   return `<article class="card ${termClass(term)}" data-kind="${esc(kind)}" data-cause="${esc(cause)}" data-term="${esc(term)}">
-<header class="card-h"><time>${esc(t !== undefined ? fmtDateTime(t) : String(e['@timestamp'] ?? '?'))}</time>${code ? `<code class="errcode">${esc(code)}</code>` : ''}<span class="cause">${causeLabel(cause)}</span>${termChip(term, `closed by ${term}`)}${confMeter(numeric(e.goneaway?.confidence))}</header>
+<header class="card-h"><time>${esc(t !== undefined ? fmtDateTime(t) : String(e['@timestamp'] ?? '?'))}</time>${code ? `<code class="errcode">${esc(code)}</code>` : ''}<span class="cause">${causeLabel(cause)}</span>${termChip(term, `closed by ${term}`)}${confMeter(numeric(e.goneaway?.confidence))}${isAmbiguous(numeric(e.goneaway?.confidence)) ? `<span class="ambiguous" title="confidence below ${AMBIGUOUS_BELOW}: another explanation is as likely (see Why)">ambiguous</span>` : ''}</header>
 ${msg ? `<p class="msg">${type ? `<span class="muted">${esc(type)}:</span> ` : ''}${esc(clip(msg, 600))}</p>` : ''}
 <div class="tl-wrap">${timelineSvg(e)}</div>
 ${why ? `<p class="why"><b>Why:</b> ${withCode(why)}</p>` : ''}

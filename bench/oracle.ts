@@ -1,0 +1,145 @@
+/**
+ * How well could any time-only rule do on the correlated scenario? An estimate of the best share of
+ * right causes (the Bayes rate) for the errors of apps that log no local port (PHP, Python), from the
+ * generated HAProxy log and truth.json alone:
+ *
+ * - The oracle sees what a time-only rule without app keys sees: every closure on the proxy (any client,
+ *   any frontend) that ended from 60 s before the error to 2 s after its stamp, with two logged facts
+ *   each: HAProxy's termination state and the lag from the close to the error, in whole seconds.
+ * - It knows the world's laws, which no rule can: how often the closure an error met has each
+ *   (state, lag) — read from the truth — and how often closures of each (state, lag) are around an
+ *   error at all. A candidate's weight is the ratio of the two (the likelihood ratio of "this is the
+ *   error's closure" to "this is background"), and the oracle answers the cause with the most weight.
+ *   It knows each closure's story: an error's closure tells its true cause, another one the cause its
+ *   state names (the rules read that right from the MySQL logs nearly always).
+ * - It decides each error alone (no two errors are kept off one closure), and the laws are read from
+ *   the same errors it is scored on: the figure is an optimistic bound, not a target to fit.
+ *
+ * Candidates that share state and lag are indistinguishable to it: where several of them tell
+ * different stories, even the oracle guesses.
+ */
+import { readFileSync } from 'node:fs';
+import type { TruthEntry } from './correlated/sinks.js';
+import { APP_IP } from './correlated/session.js';
+import type { App } from './correlated/world.js';
+
+export interface OracleResult {
+  /** time-only errors scored */
+  errors: number;
+  /** errors whose own closure is among the candidates */
+  seen: number;
+  right: number;
+}
+
+interface Closure {
+  key: string;
+  end: number;
+  state: string;
+}
+
+const BEFORE = 60_000;
+const AFTER = 2000;
+const MON: Record<string, number> = {
+  Jan: 0,
+  Feb: 1,
+  Mar: 2,
+  Apr: 3,
+  May: 4,
+  Jun: 5,
+  Jul: 6,
+  Aug: 7,
+  Sep: 8,
+  Oct: 9,
+  Nov: 10,
+  Dec: 11,
+};
+// the bench's own tcplog lines (haproxy-lines.ts tcplogLine), UTC: ip:port [accept] fe be/srv Tw/Tc/Tt bytes state
+const TCPLOG =
+  /: ([\d.]+):(\d+) \[(\d+)\/(\w+)\/(\d+):(\d+):(\d+):(\d+)\.(\d+)\] \S+ \S+ -?\d+\/-?\d+\/(\d+) \d+ (\S\S) /;
+const STORY: Record<string, string> = {
+  c: 'haproxy_timeout_client',
+  s: 'haproxy_timeout_server',
+  S: 'mysql_wait_timeout',
+  K: 'haproxy_admin_kill',
+  D: 'haproxy_server_down',
+};
+
+function closures(haproxyFile: string): Closure[] {
+  const out: Closure[] = [];
+  for (const line of readFileSync(haproxyFile, 'utf8').split('\n')) {
+    const m = TCPLOG.exec(line);
+    if (!m) continue;
+    const state = m[11]!;
+    // client-side closes and failed connects are not closures a dead-connection error can meet
+    if (state[0] === 'C' || 'CQRT'.includes(state[1]!)) continue;
+    const accept = Date.UTC(+m[5]!, MON[m[4]!]!, +m[3]!, +m[6]!, +m[7]!, +m[8]!, +m[9]!);
+    out.push({ key: `${m[1]}:${m[2]}`, end: accept + +m[10]!, state });
+  }
+  return out.sort((a, b) => a.end - b.end);
+}
+
+export function timeOnlyOracle(truthFile: string, haproxyFile: string): OracleResult {
+  const truth = (JSON.parse(readFileSync(truthFile, 'utf8')) as TruthEntry[]).filter((t) => t.app !== 'node');
+  const all = closures(haproxyFile);
+  const lo = (t: number) => {
+    let a = 0,
+      b = all.length;
+    while (a < b) {
+      const m = (a + b) >> 1;
+      if (all[m]!.end < t) a = m + 1;
+      else b = m;
+    }
+    return a;
+  };
+  interface Case {
+    cause: string;
+    cands: Array<{ c: Closure; f: string }>;
+    own: Closure | undefined;
+  }
+  const cases: Case[] = [];
+  const storyOf = new Map<Closure, string>();
+  for (const t of truth) {
+    const at = Date.parse(t.t);
+    const res = at % 1000 === 0 ? 1000 : 0;
+    const mid = at + res / 2;
+    const key = `${APP_IP[t.app as App]}:${t.client_port}`;
+    const cands: Case['cands'] = [];
+    let own: Closure | undefined;
+    for (let i = lo(at - BEFORE); i < all.length && all[i]!.end <= at + res + AFTER; i++) {
+      const c = all[i]!;
+      const lag = Math.max(-3, Math.min(60, Math.floor((mid - c.end) / 1000)));
+      cands.push({ c, f: `${c.state}|${lag}` });
+      if (c.key === key) own = c; // the latest closure of that client port before the error
+    }
+    if (own) storyOf.set(own, t.cause);
+    cases.push({ cause: t.cause, cands, own });
+  }
+  // the world's laws, counted over every error: features of the errors' own closures, and of the rest
+  const ownF = new Map<string, number>();
+  const bgF = new Map<string, number>();
+  for (const k of cases)
+    for (const { c, f } of k.cands) {
+      const m = c === k.own ? ownF : bgF;
+      m.set(f, (m.get(f) ?? 0) + 1);
+    }
+  let seen = 0,
+    right = 0;
+  for (const k of cases) {
+    if (k.own) seen++;
+    const mass = new Map<string, number>();
+    for (const { c, f } of k.cands) {
+      const w = ((ownF.get(f) ?? 0) + 0.5) / ((bgF.get(f) ?? 0) + 0.5);
+      const story = storyOf.get(c) ?? STORY[c.state[0]!] ?? 'unknown';
+      mass.set(story, (mass.get(story) ?? 0) + w);
+    }
+    let best = '',
+      bestW = -1;
+    for (const [s, w] of mass)
+      if (w > bestW) {
+        best = s;
+        bestW = w;
+      }
+    if (best === k.cause) right++;
+  }
+  return { errors: cases.length, seen, right };
+}

@@ -1,0 +1,203 @@
+/**
+ * A time-only join (PHP, Python: no local port in the log): which closure did the error meet, and how
+ * sure is that? Every candidate closure is weighed by the likelihood model (likelihood.ts,
+ * docs/confidence.md): its time against the error's under the way the app meets that kind of close,
+ * and the MySQL user its thread logged in with against the app's. The verdict is the story (cause)
+ * with the most posterior mass; its confidence is that mass times the rule's own certainty of the
+ * cause given the closure.
+ *
+ * Candidates are scored with their rule verdict (`decideSession`) but their claims are dropped: only the
+ * chosen closure's decision is kept (claims.ts).
+ */
+import { DOWN_DETECTION, decideSession, mayBeServerClosed } from './rules.js';
+import type { Store } from './store.js';
+import type { AppError, Cause, Session, Verdict } from './model.js';
+import type { CorrelateSettings } from './settings.js';
+import { applyClaims, takeSession, threadFacts, threadOfClaims } from './claims.js';
+import { atHalfWidth, bestCause, massOf, runnerUp, timeLikelihood, userFactor, type Weighed } from './likelihood.js';
+
+/** how much later than the app's error HAProxy may log the same close */
+const CLOSE_JITTER = 100;
+/** the prior odds that two hosts' clocks differ by more than HAProxy's few ms (docs/confidence.md) */
+const SKEWED = 0.1;
+
+interface Cand {
+  s: Session;
+  /** the rule's story for this closure: decided (`v`), or read cheaply from HAProxy's state */
+  cause: Cause;
+  /** the rule's verdict, once decided */
+  v?: Verdict | undefined;
+  /** in the error's own instant (a close, or a first cause, at the error) */
+  atError: boolean;
+  /** taken by another error's time-only join: weighed (it may be this error's), never taken again */
+  rival?: boolean;
+  /** the MySQL user of the closure's thread (general log Connect), when known */
+  user?: string | undefined;
+}
+
+/**
+ * A closure's likely story from HAProxy's state alone, before the rules are run on it (they map the
+ * MySQL thread and read its lines: too costly for hundreds of candidates). The likeliest candidates
+ * are then decided for real (REFINE), so a cheap story only stands for closures that weigh little.
+ */
+function cheapCause(s: Session): Cause {
+  switch (s.state[0]) {
+    case 'c':
+      return 'haproxy_timeout_client';
+    case 's':
+      return 'haproxy_timeout_server';
+    case 'K':
+      return 'haproxy_admin_kill';
+    case 'D':
+    case 'U':
+      return 'haproxy_server_down';
+    case 'S':
+      // the server closed an idle connection: most often wait_timeout (rules.ts, the 'S' case)
+      return 'mysql_wait_timeout';
+    default:
+      return 'unknown';
+  }
+}
+
+/** how many of the likeliest cheaply-read candidates are decided by the rules */
+const REFINE = 12;
+
+export interface TimeMatch {
+  verdict: Verdict;
+  session: Session;
+  method: string;
+  candidates: number;
+}
+
+/**
+ * Can `s`, closed near the error, have failed the error at its close? Its close, or a first cause
+ * on its server (a KILL, a lifecycle event, an Aborted line) must be in the error's instant; a `--`
+ * close needs something on its server that can explain it.
+ */
+function atErrorCandidates(store: Store, e: AppError, cfg: CorrelateSettings, atError: Session[]): Cand[] {
+  const mid = e.t + e.res / 2;
+  const hi = e.t + e.res + cfg.skew;
+  const w = e.res / 2 + cfg.skew + 500;
+  const causeNear = new Map<string, boolean>();
+  const mayFit = (s: Session) => {
+    if (Math.abs(s.end - mid) <= w) return true; // the verdict's time is the close itself
+    let c = causeNear.get(s.server);
+    if (c === undefined) {
+      const inst = store.instances.get(s.server);
+      c =
+        inst !== undefined &&
+        (inst.kills.any(mid - w, mid + w) ||
+          inst.aborted.any(mid - w, mid + w) ||
+          inst.events.any(mid - w - DOWN_DETECTION, mid + w));
+      causeNear.set(s.server, c);
+    }
+    return c;
+  };
+  const near = (x: Session) => Math.abs(x.end - mid) <= e.res / 2 + cfg.skew;
+  const out: Cand[] = [];
+  for (const s of atError) {
+    if (!mayFit(s) || !(mayBeServerClosed(store, s, cfg) || e.code === '1153' || e.code === '4031')) continue;
+    const d = decideSession(store, s, cfg, e);
+    applyClaims(threadFacts(d.claims));
+    const at = d.verdict.at ?? s.end;
+    if (d.verdict.cause === 'unknown' || at > hi) continue;
+    if (!near(s) && Math.abs(at - mid) > w) continue;
+    out.push({ s, v: d.verdict, cause: d.verdict.cause, atError: true, user: threadOfClaims(d.claims)?.user });
+  }
+  return out;
+}
+
+/** haproxy.cfg's `timeout server` is longer than `timeout client` for the session's proxies, and no `timeout
+ *  tunnel` supersedes both (in TCP mode it does once a session is established: README, --haproxy-config) */
+function serverOutlastsClient(cfg: CorrelateSettings, s: Session): boolean {
+  const hs = cfg.haproxySettings;
+  if (!hs) return false;
+  const client = hs.proxies.get(s.frontend)?.timeoutClient ?? hs.timeoutClient;
+  const server = hs.proxies.get(s.backend)?.timeoutServer ?? hs.timeoutServer;
+  const tunnel = hs.proxies.get(s.backend)?.timeoutTunnel ?? hs.timeoutTunnel;
+  return tunnel === undefined && client !== undefined && server !== undefined && server > client;
+}
+
+export function timeOnly(
+  store: Store,
+  e: AppError,
+  cfg: CorrelateSettings,
+  atError: Session[],
+  earlier: Session[],
+  rivals: Session[] = [],
+): TimeMatch | undefined {
+  const cands = atErrorCandidates(store, e, cfg, atError);
+  // the connection this app just lost (the server told it why) is the one it uses again
+  const again = cands.find((x) => x.s.reusableBy === e.file);
+  const seen = new Set(cands.map((x) => x.s));
+  for (const s of earlier) if (!seen.has(s)) cands.push({ s, cause: cheapCause(s), atError: false });
+  if (!cands.length) return undefined;
+  for (const s of rivals) cands.push({ s, cause: cheapCause(s), atError: false, rival: true });
+  const users = cfg.appUsers?.get(e.file);
+  const model = { skew: cfg.skew, maxLag: cfg.maxLag };
+  const until = e.t + e.res + CLOSE_JITTER;
+  const weigh = (x: Cand): Weighed<Cand> => {
+    const at = x.v?.at ?? x.s.end;
+    const outlasts = x.cause === 'haproxy_timeout_server' && serverOutlastsClient(cfg, x.s);
+    const facts = { end: x.s.end, at, state: x.s.state, cause: x.cause, serverOutlastsClient: outlasts };
+    let w = timeLikelihood(e, facts, model);
+    // causality: HAProxy finishes a close a few ms after the app saw it fail (lab 02: PyMySQL's 2013
+    // stamped 26.353, the sD session ended 26.355); a close later than that fits only if the clocks
+    // differ, which `clock_skew` allows but NTP-synced hosts rarely do (docs/confidence.md)
+    if (x.s.end > until || at > until) w *= SKEWED;
+    // a closure not decided has no known user: the share of the decided ones that were the app's stands for it
+    const u = users && !x.v ? userShare : userFactor(users, x.user);
+    return { item: x, cause: x.cause, w: w * u };
+  };
+  let userShare = 1;
+  let weighed = cands.map(weigh);
+  // the likeliest closures read cheaply are decided by the rules: their real story, time and user
+  const undecided = weighed.filter((x) => !x.item.v).sort((a, b) => b.w - a.w);
+  for (const x of undecided.slice(0, REFINE)) {
+    const d = decideSession(store, x.item.s, cfg, e);
+    if (!x.item.rival) applyClaims(threadFacts(d.claims));
+    x.item.v = d.verdict;
+    x.item.cause = d.verdict.cause;
+    x.item.user = threadOfClaims(d.claims)?.user;
+  }
+  if (users) {
+    // Laplace's rule of succession: k of n decided closures were the app's user's
+    let n = 0,
+      k = 0;
+    for (const x of cands)
+      if (x.v && x.user !== undefined) {
+        n++;
+        if (users.has(x.user)) k++;
+      }
+    userShare = (k + 1) / (n + 2);
+  }
+  weighed = cands.map(weigh).filter((x) => !(x.item.rival && x.cause === 'unknown'));
+  const choosable = weighed.filter((x) => !x.item.rival);
+  const top = again ? { cause: again.cause, mass: 1 } : bestCause(choosable);
+  if (!top) return undefined;
+  const best = again ? top : massOf(weighed, top.cause);
+  // within the story, the likeliest closure; ties (several alike) go to the newest, which the
+  // candidates list first
+  let pick: Weighed<Cand> | undefined;
+  for (const x of choosable) if (x.cause === best.cause && (again ? x.item === again : !pick || x.w > pick.w)) pick = x;
+  const chosen = pick!.item;
+  takeSession(chosen.s, e);
+  chosen.s.timeJoined = true;
+  const { verdict: v, claims } = decideSession(store, chosen.s, cfg, e);
+  applyClaims(claims);
+  const others = runnerUp(weighed, best.cause);
+  // a time-only join is never certain: the rule's certainty of the cause times the story's posterior
+  const mass = again ? 0.95 : best.mass;
+  v.confidence = Math.round(v.confidence * mass * 100) / 100;
+  if (weighed.length > 1)
+    v.why +=
+      ` (time-only join: ${weighed.length} candidate closures, this story's posterior ${mass.toFixed(2)}` +
+      (others ? `; the competing explanation: ${others.cause}, ${others.mass.toFixed(2)})` : ')');
+  const atClose = Math.abs(chosen.s.end - (e.t + e.res / 2)) <= atHalfWidth(e, model);
+  return {
+    verdict: v,
+    session: chosen.s,
+    method: chosen.atError || atClose ? 'time_at_error' : 'time_first_use',
+    candidates: weighed.length,
+  };
+}
