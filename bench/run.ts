@@ -265,7 +265,7 @@ async function correlateScenario(scale: number, out: string) {
   const r = await run('node', args, { stdoutTo: '/dev/null', cwd: REPO });
   // lines per CPU-second: the target is on one core, and on a shared machine wall time moves with other jobs
   const cpuLps = r.cpuMs !== undefined ? m.totals.all / (r.cpuMs / 1000) : undefined;
-  return { m, p, r, lps: m.totals.all / (r.ms / 1000), cpuLps };
+  return { m, p, r, args, lps: m.totals.all / (r.ms / 1000), cpuLps };
 }
 
 async function partC(t: Table): Promise<void> {
@@ -281,7 +281,7 @@ async function partC(t: Table): Promise<void> {
   // input means the same lines/s at both
   const half = await correlateScenario(SCALE / 2, out);
   const full = await correlateScenario(SCALE, out);
-  const { m, p, r, lps } = full;
+  const { m, p, r, args, lps } = full;
   for (const [x, scale] of [
     [half, SCALE / 2],
     [full, SCALE],

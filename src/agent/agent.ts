@@ -76,6 +76,8 @@ export class Agent {
   private readonly correlator: Correlator;
   private ids = new IdentityCache();
   private readonly appClients = new Map<string, ReadonlySet<string>>();
+  private readonly appUsers = new Map<string, ReadonlySet<string>>();
+  private readonly appFrontends = new Map<string, ReadonlySet<string>>();
   private readonly idleMs: number;
   private readonly batchMs: number;
   private readonly batchLines: number;
@@ -99,7 +101,10 @@ export class Agent {
     this.idleMs = o.idleMs ?? 5000;
     this.batchMs = o.batchMs ?? 1000;
     this.batchLines = o.batchLines ?? 5000;
-    this.correlator = new Correlator({ ...o.settings, appClients: this.appClients }, newStats());
+    this.correlator = new Correlator(
+      { ...o.settings, appClients: this.appClients, appUsers: this.appUsers, appFrontends: this.appFrontends },
+      newStats(),
+    );
   }
 
   async start(): Promise<void> {
@@ -299,6 +304,8 @@ export class Agent {
       paused: false,
     };
     if (input.clients) this.appClients.set(r.path, input.clients);
+    if (input.users) this.appUsers.set(r.path, input.users);
+    if (input.frontends) this.appFrontends.set(r.path, input.frontends);
     // the documents' file identity: the hash of its first line and, for a MySQL log, of its server's name
     // (src/sinks/doc-id.ts: two replicas' logs can start alike)
     this.ids.add(r.path, r.path, input.server);

@@ -6,6 +6,7 @@
  */
 import type { Config } from '../config/schema.js';
 import type { LogKind } from '../sources/log-kind.js';
+import { appSpecOf } from '../config/app-spec.js';
 
 export interface AgentInput {
   /** the tail input's name: unique, stable across reloads (checkpoints are per file, not per input) */
@@ -16,6 +17,9 @@ export interface AgentInput {
   server: string;
   /** app logs: the client addresses the app connects to HAProxy from */
   clients?: ReadonlySet<string> | undefined;
+  /** app logs: the MySQL users it connects as, and the HAProxy frontends it uses (`app.files[]`) */
+  users?: ReadonlySet<string> | undefined;
+  frontends?: ReadonlySet<string> | undefined;
   /** tie-break rank in the merge, as in the batch driver */
   rank: number;
 }
@@ -35,9 +39,19 @@ export function agentInputs(cfg: Config): AgentInput[] {
         out.push({ name: `${kind}:${inst.server}`, kind, paths, server: inst.server, rank: RANK[kind] });
   }
   for (const f of cfg.app.files) {
-    const p = typeof f === 'string' ? f : f.path;
-    const clients = typeof f === 'string' ? undefined : new Set(f.clients);
-    out.push({ name: `app:${p}`, kind: 'app', paths: [p], server: '', clients, rank: RANK.app });
+    // read as `correlate` reads it (`CLIENTS=FILE` strings too), so the agent's verdicts are batch's
+    const a = appSpecOf(f);
+    const set = (xs: string[] | undefined) => (xs ? new Set(xs) : undefined);
+    out.push({
+      name: `app:${a.path}`,
+      kind: 'app',
+      paths: [a.path],
+      server: '',
+      clients: set(a.clients),
+      users: set(a.mysqlUsers),
+      frontends: set(a.frontends),
+      rank: RANK.app,
+    });
   }
   return out.sort((a, b) => a.rank - b.rank);
 }

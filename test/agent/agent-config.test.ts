@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_CONFIG, parseBytes, validateConfig } from '../../src/config/schema.js';
+import { agentInputs } from '../../src/agent/inputs.js';
 
 test('agent keys have their documented defaults', () => {
   assert.deepEqual(DEFAULT_CONFIG.agent, {
@@ -39,4 +40,25 @@ test('agent config errors name the key, the value and the fix', () => {
   const ok = validateConfig({ agent: { http: '[::1]:9100', max_record_bytes: '64KiB', start_at: 'beginning' } });
   assert.ok(ok.ok);
   if (ok.ok) assert.equal(ok.config.agent.max_record_bytes, 65536);
+});
+
+test('app.files are read as correlate reads them: CLIENTS=FILE strings, mysql_user and frontends', () => {
+  const r = validateConfig({
+    app: {
+      files: [
+        '10.0.0.5,10.0.0.6=/var/log/shop.log',
+        { path: '/var/log/api.log', mysql_user: 'api', frontends: ['mysql_ro'] },
+        { path: '/var/log/plain.log' },
+      ],
+    },
+  });
+  assert.ok(r.ok);
+  if (!r.ok) return;
+  const apps = agentInputs(r.config).filter((i) => i.kind === 'app');
+  const byPath = new Map(apps.map((a) => [a.paths[0], a]));
+  assert.deepEqual([...byPath.get('/var/log/shop.log')!.clients!], ['10.0.0.5', '10.0.0.6']);
+  assert.deepEqual([...byPath.get('/var/log/api.log')!.users!], ['api']);
+  assert.deepEqual([...byPath.get('/var/log/api.log')!.frontends!], ['mysql_ro']);
+  // no clients given is no restriction (an empty set would rule every session out)
+  assert.equal(byPath.get('/var/log/plain.log')!.clients, undefined);
 });
