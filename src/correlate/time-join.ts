@@ -14,6 +14,7 @@ import type { Store } from './store.js';
 import type { AppError, Cause, Session, Verdict } from './model.js';
 import type { CorrelateSettings } from './settings.js';
 import { applyClaims, takeSession, threadFacts, threadOfClaims } from './claims.js';
+import { learnOrigin, originPrior } from './app-origin.js';
 import { atHalfWidth, bestCause, massOf, runnerUp, timeLikelihood, userFactor, type Weighed } from './likelihood.js';
 
 /** how much later than the app's error HAProxy may log the same close */
@@ -147,7 +148,8 @@ export function timeOnly(
     if (x.s.end > until || at > until) w *= SKEWED;
     // a closure not decided has no known user: the share of the decided ones that were the app's stands for it
     const u = users && !x.v ? userShare : userFactor(users, x.user);
-    return { item: x, cause: x.cause, w: w * u };
+    // where the app's earlier errors' connections came from (app-origin.ts)
+    return { item: x, cause: x.cause, w: w * u * originPrior(store, e.file, x.s) };
   };
   let userShare = 1;
   let weighed = cands.map(weigh);
@@ -181,6 +183,13 @@ export function timeOnly(
   let pick: Weighed<Cand> | undefined;
   for (const x of choosable) if (x.cause === best.cause && (again ? x.item === again : !pick || x.w > pick.w)) pick = x;
   const chosen = pick!.item;
+  let total = 0;
+  for (const x of weighed) total += x.w;
+  learnOrigin(
+    store,
+    e.file,
+    again ? [[again.s, 1]] : weighed.map((x) => [x.item.s, total > 0 ? x.w / total : 0] as const),
+  );
   takeSession(chosen.s, e);
   chosen.s.timeJoined = true;
   const { verdict: v, claims } = decideSession(store, chosen.s, cfg, e);

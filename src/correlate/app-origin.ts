@@ -1,0 +1,43 @@
+/**
+ * Where an app's connections come from, learned from its own errors: the client address HAProxy logged
+ * for them and the frontend they came through (docs/confidence.md, "learned origin").
+ *
+ * Why: an app runs on its own hosts and connects through the frontend its config names, so the sessions
+ * it owns share a few (client address, frontend) pairs, while the other clients of a busy proxy (primary
+ * traffic, other apps) spread over theirs. Without `app.files[].clients`/`frontends` a time-only join
+ * cannot tell them apart by time alone; the app's earlier errors can. Each error adds one unit of
+ * evidence: a join by client port all of it to its session's origin; a time-only join its posterior,
+ * shared among the candidates' origins as their weights are. A candidate's prior is then the predictive
+ * probability of its origin under a Dirichlet(1, …) prior (Laplace's rule): (count + 1) / (total + K),
+ * whose constant denominator cancels when the candidates are normalised, so only count + 1 is kept.
+ *
+ * Learned inside the Correlator from the errors in log-time order, so batch and agent learn the same.
+ */
+import type { Session } from './model.js';
+import type { Store } from './store.js';
+
+/** origin counts per app log, per store (one Correlator) */
+const learned = new WeakMap<Store, Map<string, Map<string, number>>>();
+
+function originOf(s: Session): string {
+  return `${s.clientIp} ${s.frontend}`;
+}
+
+function countsOf(store: Store, file: string): Map<string, number> {
+  let byFile = learned.get(store);
+  if (!byFile) learned.set(store, (byFile = new Map()));
+  let c = byFile.get(file);
+  if (!c) byFile.set(file, (c = new Map()));
+  return c;
+}
+
+/** the (unnormalised) prior that `s` is one of the app's sessions: its origin's count + 1 */
+export function originPrior(store: Store, file: string, s: Session): number {
+  return (learned.get(store)?.get(file)?.get(originOf(s)) ?? 0) + 1;
+}
+
+/** adds one error's evidence: each session's share (summing to at most 1) to its origin */
+export function learnOrigin(store: Store, file: string, shares: Iterable<readonly [Session, number]>): void {
+  const c = countsOf(store, file);
+  for (const [s, p] of shares) if (p > 0) c.set(originOf(s), (c.get(originOf(s)) ?? 0) + p);
+}
