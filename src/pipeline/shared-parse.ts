@@ -9,14 +9,6 @@ import type { ParseContext } from '../../parsers/types.js';
 import type { LogKind } from '../sources/log-kind.js';
 import { newCounts, parseFile, type FileCounts, type ParsedRecord, type ParseFileOptions } from './parse-file.js';
 
-/**
- * Records the look-ahead may hold for the main reader (~265 bytes each for tcplog: ~66 MB). Past it, the
- * look-ahead parses on its own instead (those lines are parsed twice, as before): a look-ahead that reads
- * far (the pre-pass reads up to 1 M HAProxy lines when they are dated before the MySQL logs) must not hold
- * the heap of `correlate` (384 MB: bin/goneaway.js).
- */
-export const LOOK_AHEAD_CAP = 250_000;
-
 export class SharedParse {
   /** records read ahead and not yet handed to the main reader */
   private held: Array<ParsedRecord | undefined> = [];
@@ -26,9 +18,6 @@ export class SharedParse {
   constructor(
     readonly counts: FileCounts,
     private readonly source: Iterator<ParsedRecord>,
-    /** a parse of the same file of its own (for the look-ahead past `cap`) */
-    private readonly fresh: () => Iterable<ParsedRecord>,
-    private readonly cap = LOOK_AHEAD_CAP,
   ) {}
 
   private pull(): ParsedRecord | undefined {
@@ -42,24 +31,21 @@ export class SharedParse {
   }
 
   /**
-   * The records from the first, the first `cap` kept for the main reader. Leaving the loop early stops the
-   * look-ahead only: the parse goes on for the main reader. Once that has started the look-ahead sees no more.
+   * The records from the first, kept for the main reader. Leaving the loop early stops the look-ahead
+   * only: the parse goes on in `all()`. Once that has started the look-ahead sees no more records.
    */
   *head(): Generator<ParsedRecord> {
-    for (let i = 0; i < this.held.length; i++) {
+    for (let i = 0; ; i++) {
       if (this.mainStarted) return;
-      yield this.held[i]!;
-    }
-    while (this.held.length < this.cap) {
-      if (this.mainStarted) return;
+      if (i < this.held.length) {
+        yield this.held[i]!;
+        continue;
+      }
       const r = this.pull();
       if (r === undefined) return;
       this.held.push(r);
       yield r;
     }
-    const own = this.fresh()[Symbol.iterator]();
-    for (let k = 0; k < this.cap; k++) if (own.next().done) return;
-    for (let n = own.next(); !n.done; n = own.next()) yield n.value;
   }
 
   /**
@@ -84,14 +70,7 @@ export class SharedParse {
 }
 
 /** A file's parse (as parseFile), to be shared by a look-ahead and the main reader. */
-export function sharedParse(
-  path: string,
-  kind: LogKind,
-  ctx: ParseContext,
-  opts: ParseFileOptions = {},
-  cap = LOOK_AHEAD_CAP,
-): SharedParse {
+export function sharedParse(path: string, kind: LogKind, ctx: ParseContext, opts: ParseFileOptions = {}): SharedParse {
   const counts = newCounts(path, kind);
-  const fresh = () => parseFile(path, kind, ctx, newCounts(path, kind));
-  return new SharedParse(counts, parseFile(path, kind, ctx, counts, opts)[Symbol.iterator](), fresh, cap);
+  return new SharedParse(counts, parseFile(path, kind, ctx, counts, opts)[Symbol.iterator]());
 }
