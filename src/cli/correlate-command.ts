@@ -9,7 +9,6 @@ import { haproxyFormats, readableInput as readInput, timeArg, zoneFrom } from '.
 import { zoneWarning } from '../sources/zone-check.js';
 import { configZone, InputZones } from './zones.js';
 import { checkClockOffsets, haproxyAnchored } from '../correlate/clock-check.js';
-import { sharedParse, type SharedParse } from '../pipeline/shared-parse.js';
 import { inferServer, knownServers } from '../sources/server-of.js';
 import { displayPath } from '../sources/stream-copy.js';
 import { compileAppPatterns } from '../pipeline/app-patterns.js';
@@ -192,13 +191,13 @@ export function runCorrelate(files: string[], o: CorrelateOptions): number | Pro
     const w = zoneWarning(path, ctxOf(path), displayPath(path), kind);
     if (w) process.stderr.write(`goneaway: ${w}\n`);
   }
+  clockOffsetPrepass(zones, ctxOf, haproxy, mysqlError, mysqlGeneral);
   const progress = progressFor([
     ...haproxy,
     ...app,
     ...mysqlError.map((m) => m.path),
     ...mysqlGeneral.map((m) => m.path),
   ]);
-  const shared = clockOffsetPrepass(zones, ctxOf, haproxy, mysqlError, mysqlGeneral, progress.update);
   const input: CorrelateInput = {
     haproxy,
     app,
@@ -216,7 +215,6 @@ export function runCorrelate(files: string[], o: CorrelateOptions): number | Pro
     until: timeArg(o.until, '--until', zone),
     haproxySettings,
     onProgress: progress.update,
-    shared,
   };
   const stats = newStats();
   const finish = () => {
@@ -292,9 +290,7 @@ function bindZones(
 
 /**
  * The clock-offset check (src/correlate/clock-check.ts): a MySQL log whose zone-less dates are whole quarter
- * hours off HAProxy's sessions is read shifted (with a note) or warned about, before the correlation. The
- * HAProxy records it reads are those of the main pass (one parse per line: src/pipeline/shared-parse.ts);
- * their parses are returned, by path, for the main pass to read on.
+ * hours off HAProxy's sessions is read shifted (with a note) or warned about, before the correlation.
  */
 function clockOffsetPrepass(
   zones: InputZones,
@@ -302,25 +298,15 @@ function clockOffsetPrepass(
   haproxy: string[],
   mysqlError: MysqlFile[],
   mysqlGeneral: MysqlFile[],
-  onProgress: (path: string) => ((read: number, size: number) => void) | undefined,
-): Map<string, SharedParse> {
-  const shared = new Map<string, SharedParse>();
+): void {
+  const ha = haproxy.map((path) => ({ path, ctx: ctxOf(path) }));
   const my = [
     ...mysqlGeneral.map((m) => ({ ...m, kind: 'mysql_general' as const })),
     ...mysqlError.map((m) => ({ ...m, kind: 'mysql_error' as const })),
   ].map((m) => ({ ...m, ctx: ctxOf(m.path), pinned: zones.pinned(m.path), fixKey: zones.fixKey(m.path) }));
-  if (haproxy.length === 0 || my.length === 0) return shared;
-  const ha = haproxy.map((path) => {
-    // a file named twice is parsed anew for its second reader: one SharedParse has one main reader
-    const p = shared.has(path)
-      ? undefined
-      : sharedParse(path, 'haproxy', ctxOf(path), { onProgress: onProgress(path) });
-    if (p) shared.set(path, p);
-    return { path, ctx: ctxOf(path), records: p?.head() };
-  });
+  if (ha.length === 0 || my.length === 0) return;
   for (const a of checkClockOffsets(my, ha, haproxyAnchored(ha))) {
     process.stderr.write(`goneaway: ${a.message}\n`);
     if (a.action === 'shift') zones.override(a.path, a.zone);
   }
-  return shared;
 }

@@ -13,7 +13,7 @@
 import type { ParseContext, ZoneConverter } from '../../parsers/types.js';
 import { parseFixedOffset } from '../../parsers/time.js';
 import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
-import { newCounts, parseFile, type ParsedRecord } from '../pipeline/parse-file.js';
+import { newCounts, parseFile } from '../pipeline/parse-file.js';
 import { displayPath } from '../sources/stream-copy.js';
 import { checkStampZone, offsetText } from '../sources/zone-check.js';
 import { findClockOffset, MATCH_TOLERANCE_MS, MAX_OFFSET_MS, type ClockOffset, type HaTimes } from './clock-offset.js';
@@ -34,8 +34,6 @@ export interface MysqlLog {
 export interface HaLog {
   path: string;
   ctx: ParseContext;
-  /** the file's records when the main pass shares its parse (src/pipeline/shared-parse.ts); else it is parsed */
-  records?: Iterable<ParsedRecord> | undefined;
 }
 
 export type ClockAction =
@@ -124,7 +122,7 @@ function haTimes(logs: readonly HaLog[], lo: number, hi: number): Map<string, Ha
   let kept = 0;
   for (const log of logs) {
     let n = 0;
-    for (const r of log.records ?? parseFile(log.path, 'haproxy', log.ctx, newCounts(log.path, 'haproxy'))) {
+    for (const r of parseFile(log.path, 'haproxy', log.ctx, newCounts(log.path, 'haproxy'))) {
       if (++n > HA_LINES || kept >= HA_KEPT) break;
       const p = r.parsed;
       if (r.t === undefined || !p) continue;

@@ -5,7 +5,6 @@
 import type { ParseContext } from '../../parsers/types.js';
 import type { VerdictEvent } from './event.js';
 import { newCounts, parseFile } from '../pipeline/parse-file.js';
-import type { SharedParse } from '../pipeline/shared-parse.js';
 import { mergeByTime } from './merge.js';
 import type { CorrelateStats } from './engine.js';
 import type { CorrelateSettings } from './settings.js';
@@ -22,8 +21,6 @@ export interface CorrelateInput extends CorrelateSettings {
   /** a file's own context (its zone: src/cli/zones.ts), when it has one */
   ctxOf?: ((path: string) => ParseContext | undefined) | undefined;
   onProgress?: (path: string) => ((read: number, size: number) => void) | undefined;
-  /** files whose parse was started by a look-ahead (the clock-offset pre-pass), by path: read on from it */
-  shared?: ReadonlyMap<string, SharedParse> | undefined;
 }
 
 export type Timed = SourcedRecord & { time: number };
@@ -84,13 +81,6 @@ function* fileRecords(
   input: CorrelateInput,
   stats: CorrelateStats,
 ): Generator<Timed> {
-  const shared = input.shared?.get(path);
-  const records = shared?.counts.kind === kind ? shared.claim() : undefined;
-  if (shared && records) {
-    stats.files.push(shared.counts);
-    for (const rec of records) yield { rec, kind, server, time: 0 } satisfies Timed;
-    return;
-  }
   const counts = newCounts(path, kind);
   stats.files.push(counts);
   for (const rec of parseFile(path, kind, input.ctxOf?.(path) ?? input.ctx, counts, {
