@@ -11,33 +11,28 @@
  * probability of its origin under a Dirichlet(1, …) prior (Laplace's rule): (count + 1) / (total + K),
  * whose constant denominator cancels when the candidates are normalised, so only count + 1 is kept.
  *
- * Learned inside the Correlator from the errors in log-time order, so batch and agent learn the same.
+ * Learned inside the Correlator from the errors in log-time order, so batch and agent learn the same: each
+ * Correlator's store holds one (`Store.origins`).
  */
 import type { Session } from './model.js';
-import type { Store } from './store.js';
-
-/** origin counts per app log, per store (one Correlator) */
-const learned = new WeakMap<Store, Map<string, Map<string, number>>>();
 
 function originOf(s: Session): string {
   return `${s.clientIp} ${s.frontend}`;
 }
 
-function countsOf(store: Store, file: string): Map<string, number> {
-  let byFile = learned.get(store);
-  if (!byFile) learned.set(store, (byFile = new Map()));
-  let c = byFile.get(file);
-  if (!c) byFile.set(file, (c = new Map()));
-  return c;
-}
+/** origin counts per app log */
+export class AppOrigins {
+  private readonly byFile = new Map<string, Map<string, number>>();
 
-/** the (unnormalised) prior that `s` is one of the app's sessions: its origin's count + 1 */
-export function originPrior(store: Store, file: string, s: Session): number {
-  return (learned.get(store)?.get(file)?.get(originOf(s)) ?? 0) + 1;
-}
+  /** the (unnormalised) prior that `s` is one of the app's sessions: its origin's count + 1 */
+  prior(file: string, s: Session): number {
+    return (this.byFile.get(file)?.get(originOf(s)) ?? 0) + 1;
+  }
 
-/** adds one error's evidence: each session's share (summing to at most 1) to its origin */
-export function learnOrigin(store: Store, file: string, shares: Iterable<readonly [Session, number]>): void {
-  const c = countsOf(store, file);
-  for (const [s, p] of shares) if (p > 0) c.set(originOf(s), (c.get(originOf(s)) ?? 0) + p);
+  /** adds one error's evidence: each session's share (summing to at most 1) to its origin */
+  learn(file: string, shares: Iterable<readonly [Session, number]>): void {
+    let c = this.byFile.get(file);
+    if (!c) this.byFile.set(file, (c = new Map()));
+    for (const [s, p] of shares) if (p > 0) c.set(originOf(s), (c.get(originOf(s)) ?? 0) + p);
+  }
 }

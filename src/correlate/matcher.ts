@@ -14,7 +14,6 @@ import { TERMINATOR_OF, type AppError, type Cause, type Session, type Thread, ty
 import type { CorrelateSettings } from './settings.js';
 import { applyClaims, takeSession } from './claims.js';
 import { timeOnly } from './time-join.js';
-import { learnOrigin } from './app-origin.js';
 
 export interface Match {
   verdict: Verdict;
@@ -56,7 +55,7 @@ export function matchError(store: Store, e: AppError, cfg: CorrelateSettings): M
     if (best) {
       takeSession(best, e);
       // the app's own session, known for sure: where its connections come from (app-origin.ts)
-      learnOrigin(store, e.file, [[best, 1]]);
+      store.origins.learn(e.file, [[best, 1]]);
       const { verdict, claims } = decideSession(store, best, cfg, e);
       applyClaims(claims);
       return { verdict, session: best, method: 'client_port', candidates: 1, http };

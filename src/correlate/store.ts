@@ -8,6 +8,7 @@ import type { Doc } from '../../parsers/types.js';
 import type { ParsedRecord } from '../pipeline/parse-file.js';
 import { MinHeap } from './heap.js';
 import { LeftWindow } from './left-window.js';
+import { AppOrigins } from './app-origin.js';
 import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
 import { SessionTable, type SessionRow } from './session-table.js';
 import {
@@ -187,6 +188,8 @@ export class Store {
   haEvents = new TimeList<HaEvent>((e) => e.t);
   /** abnormal closures that left the window unclaimed (left-window.ts) */
   left = new LeftWindow();
+  /** where each app's connections come from, learned from its errors (app-origin.ts) */
+  readonly origins = new AppOrigins();
 
   instance(name: string): Instance {
     let i = this.instances.get(name);

@@ -14,7 +14,6 @@ import type { Store } from './store.js';
 import type { AppError, Cause, Session, Verdict } from './model.js';
 import type { CorrelateSettings } from './settings.js';
 import { applyClaims, takeSession, threadFacts, threadOfClaims } from './claims.js';
-import { learnOrigin, originPrior } from './app-origin.js';
 import { atHalfWidth, bestCause, massOf, runnerUp, timeLikelihood, userFactor, type Weighed } from './likelihood.js';
 
 /** how much later than the app's error HAProxy may log the same close */
@@ -149,7 +148,7 @@ export function timeOnly(
     // a closure not decided has no known user: the share of the decided ones that were the app's stands for it
     const u = users && !x.v ? userShare : userFactor(users, x.user);
     // where the app's earlier errors' connections came from (app-origin.ts)
-    return { item: x, cause: x.cause, w: w * u * originPrior(store, e.file, x.s) };
+    return { item: x, cause: x.cause, w: w * u * store.origins.prior(e.file, x.s) };
   };
   let userShare = 1;
   let weighed = cands.map(weigh);
@@ -185,8 +184,7 @@ export function timeOnly(
   const chosen = pick!.item;
   let total = 0;
   for (const x of weighed) total += x.w;
-  learnOrigin(
-    store,
+  store.origins.learn(
     e.file,
     again ? [[again.s, 1]] : weighed.map((x) => [x.item.s, total > 0 ? x.w / total : 0] as const),
   );
