@@ -18,6 +18,7 @@ import type { VerdictEvent } from '../correlate/event.js';
 import { readHaproxySettings } from '../../parsers/haproxy/settings.js';
 import { sniffFile } from '../sources/sniff.js';
 import { openOutput } from '../sinks/output.js';
+import { writeJsonLine } from '../sinks/json-bytes.js';
 import { renderTable } from '../sinks/report-table.js';
 import { renderHtml } from '../sinks/report-html.js';
 import { summarize } from '../sinks/summary.js';
@@ -251,7 +252,7 @@ export function runCorrelate(files: string[], o: CorrelateOptions): number | Pro
   }
   const out = openOutput(o.out);
   if (format === 'ndjson') {
-    for (const d of correlate(input, stats)) out.write(JSON.stringify(d) + '\n');
+    for (const d of correlate(input, stats)) writeJsonLine(out, d);
   } else {
     const events: VerdictEvent[] = [...correlate(input, stats)];
     events.sort((a, b) => String(a['@timestamp']).localeCompare(String(b['@timestamp'])));

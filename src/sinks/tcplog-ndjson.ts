@@ -51,9 +51,9 @@ const K = {
 
 // Every helper takes the buffer and position and returns the new position: locals stay in
 // registers (module-level `let`s cost a context load and store per byte).
-type Buf = Buffer & { latin1Write(s: string, off: number): number };
+export type Buf = Buffer & { latin1Write(s: string, off: number): number };
 
-function seg(b: Buf, p: number, s: Uint8Array): number {
+export function seg(b: Buf, p: number, s: Uint8Array): number {
   const n = s.length;
   if (n > 8) {
     b.set(s, p);
@@ -71,7 +71,7 @@ for (let i = 0; i < 100; i++) {
 }
 
 /** a JSON number: integers below 2^31 as digits (two at a time), anything else as JSON.stringify prints it */
-function num(b: Buf, p: number, v: number): number {
+export function num(b: Buf, p: number, v: number): number {
   if ((v | 0) !== v || v < 0) {
     if (v < 0 && v > -2147483648 && (v | 0) === v) {
       b[p] = 45;
@@ -123,7 +123,7 @@ function num(b: Buf, p: number, v: number): number {
 const NOT_PLAIN = /["\\\u0000-\u001f\u007f-\uffff]/;
 
 /** a JSON string: plain ASCII copied between quotes (natively when long); anything else JSON.stringify + UTF-8 */
-function str(b: Buf, p: number, s: string): number {
+export function str(b: Buf, p: number, s: string): number {
   const n = s.length;
   if (n > 32) {
     if (NOT_PLAIN.test(s)) return p + b.write(JSON.stringify(s), p, 'utf8');

@@ -7,7 +7,8 @@
  * compatibility); client 9.x sends `compatible-with=9`, which Elasticsearch 8 refuses.
  */
 import { readFileSync } from 'node:fs';
-import { Client, type ClientOptions } from '@elastic/elasticsearch';
+import { createRequire } from 'node:module';
+import type { Client, ClientOptions } from '@elastic/elasticsearch';
 import { GoneawayError } from '../../errors.js';
 
 export interface EsConnection {
@@ -32,6 +33,11 @@ export function shownUrl(u: string): string {
   }
 }
 
+/** The client package, loaded when a client is made: loading it costs ~0.2 s of CPU (`node --cpu-prof`), which
+ *  every `goneaway` start paid, with or without Elasticsearch (a CommonJS package: `require` keeps this sync). */
+const esClient = (): typeof import('@elastic/elasticsearch') =>
+  createRequire(import.meta.url)('@elastic/elasticsearch') as typeof import('@elastic/elasticsearch');
+
 export function makeClient(c: EsConnection): Client {
   const opts: ClientOptions = {
     nodes: c.hosts,
@@ -52,7 +58,7 @@ export function makeClient(c: EsConnection): Client {
   }
   if (c.apiKey !== undefined) opts.auth = { apiKey: c.apiKey };
   else if (c.username !== undefined) opts.auth = { username: c.username, password: c.password ?? '' };
-  return new Client(opts);
+  return new (esClient().Client)(opts);
 }
 
 /** a request failure worth retrying: unreachable, timed out, 429 or 5xx */
