@@ -14,6 +14,7 @@ import type { Store } from './store.js';
 import type { AppError, Cause, Session, Verdict } from './model.js';
 import type { CorrelateSettings } from './settings.js';
 import { applyClaims, takeSession, threadFacts, threadOfClaims } from './claims.js';
+import { heaviest } from './top-k.js';
 import { atHalfWidth, bestCause, massOf, runnerUp, timeLikelihood, userFactor, type Weighed } from './likelihood.js';
 
 /** how much later than the app's error HAProxy may log the same close */
@@ -153,8 +154,11 @@ export function timeOnly(
   let userShare = 1;
   let weighed = cands.map(weigh);
   // the likeliest closures read cheaply are decided by the rules: their real story, time and user
-  const undecided = weighed.filter((x) => !x.item.v).sort((a, b) => b.w - a.w);
-  for (const x of undecided.slice(0, REFINE)) {
+  const undecided = heaviest(
+    weighed.filter((x) => !x.item.v),
+    REFINE,
+  );
+  for (const x of undecided) {
     const d = decideSession(store, x.item.s, cfg, e);
     if (!x.item.rival) applyClaims(threadFacts(d.claims));
     x.item.v = d.verdict;
