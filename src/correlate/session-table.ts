@@ -300,10 +300,14 @@ export class SessionTable {
       w = 1,
     ): A => {
       const b = make(cap * w);
-      for (let s = this.base; s < this.next; s++) {
-        const from = (s & old.mask) * w,
-          to = (s & (cap - 1)) * w;
-        for (let j = 0; j < w; j++) b[to + j] = a[from + j]!;
+      // the rows in at most three runs that are contiguous in both rings, each copied natively (a copy
+      // element by element was ~3 % of `correlate` on a 500k-line tcplog file, whose window holds it all)
+      for (let s = this.base; s < this.next;) {
+        const from = s & old.mask,
+          to = s & (cap - 1);
+        const n = Math.min(this.next - s, old.cap - from, cap - to);
+        (b as Float64Array).set((a as Float64Array).subarray(from * w, (from + n) * w), to * w);
+        s += n;
       }
       return b;
     };

@@ -91,3 +91,45 @@ test('an unpinned session that reads its line after its row left fails loudly in
   for (let k = 2; k < 100; k++) t.add(row(k, 'the next lines, in the same chunk and the next ones', 4001));
   assert.throws(() => fresh.ev, /after it left the window/);
 });
+
+test('rows held across the ring growing while it wraps read back as they were written', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.record({ add: fc.integer({ min: 1, max: 3000 }), drop: fc.integer({ min: 0, max: 3000 }) }), {
+        minLength: 1,
+        maxLength: 8,
+      }),
+      (steps) => {
+        // the ring starts with 4,096 rows: dropping the oldest moves its start, adding more than it holds
+        // makes it grow with its rows wrapped around its end
+        const t = new SessionTable();
+        const held: Array<{ seq: number; r: SessionRow }> = [];
+        let k = 0;
+        for (const { add, drop } of steps) {
+          for (let j = 0; j < add; j++, k++) {
+            const r = row(k, `line ${k}`, k % 21);
+            held.push({ seq: t.add(r), r });
+          }
+          for (const { seq } of held.splice(0, Math.min(drop, held.length))) t.drop(seq);
+        }
+        assert.equal(t.size, held.length);
+        for (const { seq, r } of held) {
+          const s = t.at(seq);
+          assert.equal(t.textOf(seq), r.text);
+          assert.deepEqual(
+            [s.accept, s.end, s.state, s.clientIp, s.clientPort, s.server, s.pid, s.bytesRead, s.ev.offset],
+            [r.accept, r.end, r.state, r.clientIp, r.clientPort, r.server, r.pid, r.bytesRead, r.offset],
+          );
+        }
+        for (let port = 0; port <= 20; port++) {
+          const want = held.filter((h) => h.r.clientPort === port).map((h) => h.seq);
+          assert.deepEqual(
+            (t.byPort(port) ?? []).map((s) => s.ev.offset / 200),
+            want,
+          );
+        }
+      },
+    ),
+    { numRuns: 40 },
+  );
+});
