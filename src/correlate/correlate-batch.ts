@@ -56,7 +56,8 @@ export function mergeSources(src: RecordSources, stats: CorrelateStats): Generat
     ...src.mysqlError,
     ...src.app,
   ].map((s) => timed(s, stats));
-  return mergeByTime(sources);
+  // one log alone (an HAProxy-only run) is in its own order already: no merge step per record
+  return sources.length === 1 ? sources[0]! : mergeByTime(sources);
 }
 
 /** The sources merged by time and pushed into a Correlator; its events as they become final. */
