@@ -22,6 +22,7 @@ import { Correlator, orderTime, type SourcedRecord } from '../correlate/correlat
 import { newStats } from '../correlate/engine.js';
 import type { VerdictEvent } from '../correlate/event.js';
 import type { CorrelateSettings } from '../correlate/settings.js';
+import type { SavedOrigins } from '../correlate/app-origin.js';
 import { FileDecoder } from '../pipeline/file-decoder.js';
 import { newCounts, type ParsedRecord } from '../pipeline/record.js';
 import type { OutDoc, Sink } from '../sinks/sink.js';
@@ -33,6 +34,7 @@ import { inodeKey, type FileIdentity } from './inputs/identity.js';
 import { Tailer, type TailRecord } from './inputs/tailer.js';
 import { agentInputs, type AgentInput } from './inputs.js';
 import { StreamMerger } from './merger.js';
+import { OriginJournal } from './origin-journal.js';
 import type { AgentMetrics } from './metrics.js';
 
 export interface AgentOptions {
@@ -66,6 +68,9 @@ interface OpenFile {
   paused: boolean;
 }
 
+/** the name of the learned origins in checkpoints.json */
+const ORIGINS = 'app_origins';
+
 /** records of one file waiting in the merge before its reading pauses (a backlog on another file) */
 const MERGE_AHEAD = 10_000;
 
@@ -86,6 +91,7 @@ export class Agent {
   private readonly retiring: Array<{ key: string; after: number }> = [];
   private taken = 0;
   private store: CheckpointStore | undefined;
+  private origins: OriginJournal | undefined;
   private loop: Promise<void> | undefined;
   private stopping = false;
   private watermark = -Infinity;
@@ -110,6 +116,9 @@ export class Agent {
   async start(): Promise<void> {
     const a = this.o.config.agent;
     this.store = await CheckpointStore.open(a.state_dir);
+    // the origins learned before the restart, at the saved positions (origin-journal.ts)
+    this.origins = new OriginJournal(this.correlator.origins, this.store.loaded[ORIGINS] as SavedOrigins | undefined);
+    this.store.attach(ORIGINS, this.origins);
     this.ids = new SavedIdentities(a.state_dir);
     this.tailer = new Tailer({
       inputs: [...this.inputs.values()].map((i) => ({ name: i.name, paths: i.paths })),
@@ -223,6 +232,8 @@ export class Agent {
       allIdle &&= f.idle;
     }
     for (const m of this.merger.release()) {
+      // an app error's learning is saved by its file position: which file it came from
+      if (m.kind === 'app') this.origins!.pushed(m.rec.doc, m.file.identity);
       this.correlator.push(m);
       if (m.time > this.watermark) this.watermark = m.time;
     }
