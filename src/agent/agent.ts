@@ -66,6 +66,8 @@ interface OpenFile {
   idle: boolean;
   /** not read for now: MERGE_AHEAD of its records wait in the merge */
   paused: boolean;
+  /** offsets of lines cut at agent.max_record_bytes whose record is not out yet, ascending */
+  cut: number[];
 }
 
 /** the name of the learned origins in checkpoints.json */
@@ -199,15 +201,23 @@ export class Agent {
     }
     this.o.metrics.linesRead.inc({ input: f.input.name });
     // a reason of its own: the record it is part of may be unparsed as well (HAProxy's too_long)
-    if (r.cutBytes) this.o.metrics.parseFailures.inc({ input: f.input.name, reason: 'line_cut' });
+    if (r.cutBytes) {
+      this.o.metrics.parseFailures.inc({ input: f.input.name, reason: 'line_cut' });
+      f.cut.push(r.offset);
+    }
     for (const out of f.decoder.push({ text: r.text, offset: r.offset, lineNo: 0 })) this.record(f, out, docs);
   }
 
   private record(f: OpenFile, rec: ParsedRecord, docs: OutDoc[]): void {
     this.o.metrics.recordsRead.inc({ input: f.input.name, kind: rec.kind });
     if (rec.issue) this.o.metrics.parseFailures.inc({ input: f.input.name, reason: rec.issue.code });
-    if (this.o.config.agent.index_records)
-      docs.push(toOutDoc('goneaway.records', this.namespace(), this.ids, rec.doc, rec.kind));
+    const truncated = f.cut.length > 0 && holdsCut(f.cut, rec);
+    if (this.o.config.agent.index_records) {
+      const out = toOutDoc('goneaway.records', this.namespace(), this.ids, rec.doc, rec.kind);
+      // ECS `tags` (docs/agent-inputs.md "Long lines"): the record lacks the end of one of its lines
+      if (truncated) out.doc.tags = [...((out.doc.tags as string[] | undefined) ?? []), TRUNCATED];
+      docs.push(out);
+    }
     const sr: SourcedRecord = { rec, kind: f.input.kind, server: f.input.server };
     const time = orderTime(sr);
     if (time === undefined) return;
@@ -313,6 +323,7 @@ export class Agent {
       lastLine: Date.now(),
       idle: false,
       paused: false,
+      cut: [],
     };
     if (input.clients) this.appClients.set(r.path, input.clients);
     if (input.users) this.appUsers.set(r.path, input.users);
@@ -346,6 +357,21 @@ export class Agent {
   private namespace(): string {
     return this.o.config.output.elasticsearch?.namespace ?? 'default';
   }
+}
+
+/** the tag of a record one of whose lines was cut at agent.max_record_bytes (Filebeat's `log.flags` value) */
+export const TRUNCATED = 'truncated';
+
+/**
+ * Whether `rec` holds one of the cut lines (`cut`: their offsets, ascending; those before `rec` are dropped,
+ * as the records of a file come out in order): a cut line starts inside the record's text.
+ */
+function holdsCut(cut: number[], rec: ParsedRecord): boolean {
+  while (cut.length && cut[0]! < rec.offset) cut.shift();
+  const end = rec.offset + Buffer.byteLength(rec.text);
+  let held = false;
+  for (; cut.length && cut[0]! <= end; held = true) cut.shift();
+  return held;
 }
 
 const sleep = (ms: number): Promise<undefined> => new Promise((r) => setTimeout(() => r(undefined), ms));
