@@ -27,7 +27,6 @@ import { FileDecoder } from '../pipeline/file-decoder.js';
 import { newCounts, type ParsedRecord } from '../pipeline/record.js';
 import type { OutDoc, Sink } from '../sinks/sink.js';
 import { toOutDoc } from '../sinks/elasticsearch/streams.js';
-import { IdentityCache } from '../sinks/doc-id.js';
 import { CheckpointStore } from './checkpoints.js';
 import { SavedIdentities } from './doc-identities.js';
 import { inodeKey, type FileIdentity } from './inputs/identity.js';
@@ -81,7 +80,8 @@ export class Agent {
   private readonly inputs: Map<string, AgentInput>;
   private readonly merger = new StreamMerger<Merged>();
   private readonly correlator: Correlator;
-  private ids = new IdentityCache();
+  /** set by start(): the documents' file identities (doc-identities.ts) */
+  private ids!: SavedIdentities;
   private readonly appClients = new Map<string, ReadonlySet<string>>();
   private readonly appUsers = new Map<string, ReadonlySet<string>>();
   private readonly appFrontends = new Map<string, ReadonlySet<string>>();
@@ -122,6 +122,7 @@ export class Agent {
     this.origins = new OriginJournal(this.correlator.origins, this.store.loaded[ORIGINS] as SavedOrigins | undefined);
     this.store.attach(ORIGINS, this.origins);
     this.ids = new SavedIdentities(a.state_dir);
+    this.pruneIdentities();
     this.tailer = new Tailer({
       inputs: [...this.inputs.values()].map((i) => ({ name: i.name, paths: i.paths })),
       store: this.store,
@@ -350,8 +351,16 @@ export class Agent {
     for (const out of f.decoder.flush()) this.record(f, out, docs);
     this.files.delete(key);
     this.merger.finish(f.source);
+    this.pruneIdentities();
     // a truncated file is read again under the same inode: it must not stay paused
     if (f.paused) this.tailer?.pause(f.identity, false);
+  }
+
+  /** doc-identities.json keeps the paths a checkpoint or an open file still reads under (doc-identities.ts) */
+  private pruneIdentities(): void {
+    const needed = new Set([...this.store!.all().map((c) => c.path), ...[...this.files.values()].map((f) => f.path)]);
+    const n = this.ids.prune((p) => needed.has(p));
+    if (n) this.o.log.info({ dropped: n }, 'document identities of files gone and done with dropped');
   }
 
   private namespace(): string {
