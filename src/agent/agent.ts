@@ -67,6 +67,8 @@ interface OpenFile {
   paused: boolean;
   /** offsets of lines cut at agent.max_record_bytes whose record is not out yet, ascending */
   cut: number[];
+  /** the latest time of its records pushed into the merge */
+  newest: number;
 }
 
 /** the name of the learned origins in checkpoints.json */
@@ -90,7 +92,9 @@ export class Agent {
   private readonly batchLines: number;
   private tailer: Tailer | undefined;
   /** files truncated or closed, retired once the agent has taken `after` lines (the ones queued before) */
-  private readonly retiring: Array<{ key: string; after: number }> = [];
+  private readonly retiring: Array<{ key: string; after: number; closed: boolean }> = [];
+  /** closed files retired whose checkpoint is still held: records in the merge, or ones the window needs */
+  private readonly released: OpenFile[] = [];
   private taken = 0;
   private store: CheckpointStore | undefined;
   private origins: OriginJournal | undefined;
@@ -135,7 +139,7 @@ export class Agent {
         this.o.log.info({ event: ev, path: e.path }, `input file ${ev}`);
         // the file's lines queued before the event are still to come: it is retired after the last of them
         if (ev === 'truncated' || ev === 'closed')
-          this.retiring.push({ key: inodeKey(e.identity), after: tailer.stats.records });
+          this.retiring.push({ key: inodeKey(e.identity), after: tailer.stats.records, closed: ev === 'closed' });
       });
     this.tailer.on('failed', (e: unknown) => this.o.log.error({ err: e }, 'input reader failed'));
     this.tailer.start();
@@ -223,6 +227,7 @@ export class Agent {
     const time = orderTime(sr);
     if (time === undefined) return;
     if (time > this.newest) this.newest = time;
+    if (time > f.newest) f.newest = time;
     this.merger.push(f.source, { ...sr, time, file: f });
   }
 
@@ -279,10 +284,24 @@ export class Agent {
    */
   private holds(): Array<[FileIdentity, number | undefined]> {
     const held = this.correlator.heldPositions();
-    return [...this.files.values()].map((f) => [
+    const out: Array<[FileIdentity, number | undefined]> = [...this.files.values()].map((f) => [
       f.identity,
       least(f.decoder.pendingOffset, this.merger.head(f.source)?.rec.offset, held.get(f.path)),
     ]);
+    // A closed file keeps the hold of its last turn open (at or before the record its decoder flushed when it
+    // was retired: a kill before that record is acknowledged reads it again) while records of it wait in the
+    // merge or the window may need them; then the hold is lifted — applied once this turn's documents are
+    // acknowledged —, the checkpoint reaches the file's end and the entry is dropped (CheckpointStore.forget).
+    for (let i = this.released.length - 1; i >= 0; i--) {
+      const f = this.released[i]!;
+      const head = this.merger.head(f.source)?.rec.offset;
+      if (head !== undefined) out.push([f.identity, head]);
+      else if (this.correlator.oldestHeldTime() > f.newest) {
+        out.push([f.identity, undefined]);
+        this.released.splice(i, 1);
+      }
+    }
+    return out;
   }
 
   /** Sends a turn's documents; once acknowledged, its lines are, and the checkpoints move up to the holds. */
@@ -325,6 +344,7 @@ export class Agent {
       idle: false,
       paused: false,
       cut: [],
+      newest: -Infinity,
     };
     if (input.clients) this.appClients.set(r.path, input.clients);
     if (input.users) this.appUsers.set(r.path, input.users);
@@ -338,18 +358,23 @@ export class Agent {
 
   /** Files truncated or closed whose queued lines have all been taken. */
   private retireDue(docs: OutDoc[]): void {
-    while (this.retiring.length && this.retiring[0]!.after <= this.taken) this.retire(this.retiring.shift()!.key, docs);
+    while (this.retiring.length && this.retiring[0]!.after <= this.taken) {
+      const { key, closed } = this.retiring.shift()!;
+      this.retire(key, docs, closed);
+    }
   }
 
   /**
    * A file truncated or closed: the record it was assembling is complete (its last lines are read), and
    * the file no longer holds the merge; a truncated one starts a new decoder with its next line.
    */
-  private retire(key: string, docs: OutDoc[]): void {
+  private retire(key: string, docs: OutDoc[], closed: boolean): void {
     const f = this.files.get(key);
     if (!f) return;
     for (const out of f.decoder.flush()) this.record(f, out, docs);
     this.files.delete(key);
+    // a truncated file goes on under the same inode (its new content's holds are its own)
+    if (closed) this.released.push(f);
     this.merger.finish(f.source);
     this.pruneIdentities();
     // a truncated file is read again under the same inode: it must not stay paused

@@ -136,6 +136,11 @@ export class Correlator {
     return this.positions.heldFrom(this.oldestHeld());
   }
 
+  /** the oldest time the window still needs (Infinity: none): a file whose records are all older is not held */
+  oldestHeldTime(): number {
+    return this.oldestHeld();
+  }
+
   private oldestHeld(): number {
     const s = this.store;
     const ts = [
