@@ -8,7 +8,7 @@
  * Filebeat's contract: a line is acknowledged to the checkpoint store only after the sink acknowledged
  * the batch its records went out in, and each file's checkpoint is also held at the oldest record that
  * is still needed — a multi-line record being assembled, a record waiting in the merge, or one the
- * correlation window holds (`Correlator.heldPositions`). After a restart, even after `kill -9`, reading
+ * correlation window holds (the Correlator's oldest held time, mapped to each file's offsets). After a restart, even after `kill -9`, reading
  * resumes there, the window is rebuilt, and documents re-sent keep their ids (409: already there).
  *
  * Watermark: the time of the last record released by the merge. An input quiet for `idleMs` stops
@@ -19,6 +19,7 @@ import type { Logger } from 'pino';
 import type { ParseContext } from '../../parsers/types.js';
 import type { Config } from '../config/schema.js';
 import { Correlator, orderTime, type SourcedRecord } from '../correlate/correlator.js';
+import { FilePositions } from '../correlate/window.js';
 import { newStats } from '../correlate/engine.js';
 import type { VerdictEvent } from '../correlate/event.js';
 import type { CorrelateSettings } from '../correlate/settings.js';
@@ -67,8 +68,12 @@ interface OpenFile {
   paused: boolean;
   /** offsets of lines cut at agent.max_record_bytes whose record is not out yet, ascending */
   cut: number[];
-  /** the latest time of its records pushed into the merge */
-  newest: number;
+  /**
+   * Where its records pushed into the Correlator are in time: the window's hold on this file. Kept per open file,
+   * not by path as the Correlator's `heldPositions` does: after a rotation the old and the new file share a path,
+   * and an offset of one applied to the other can land a checkpoint in the middle of a line.
+   */
+  positions: FilePositions;
 }
 
 /** the name of the learned origins in checkpoints.json */
@@ -227,7 +232,6 @@ export class Agent {
     const time = orderTime(sr);
     if (time === undefined) return;
     if (time > this.newest) this.newest = time;
-    if (time > f.newest) f.newest = time;
     this.merger.push(f.source, { ...sr, time, file: f });
   }
 
@@ -250,6 +254,7 @@ export class Agent {
     for (const m of this.merger.release()) {
       // an app error's learning is saved by its file position: which file it came from
       if (m.kind === 'app') this.origins!.pushed(m.rec.doc, m.file.identity);
+      m.file.positions.note('', m.time, m.rec.offset);
       this.correlator.push(m);
       if (m.time > this.watermark) this.watermark = m.time;
     }
@@ -283,23 +288,22 @@ export class Agent {
    * or needed by the window. Taken when a turn ends, applied when its documents are acknowledged.
    */
   private holds(): Array<[FileIdentity, number | undefined]> {
-    const held = this.correlator.heldPositions();
+    // the oldest time the window holds: one pass over it per turn, as Correlator.heldPositions
+    const oldest = this.correlator.oldestHeldTime();
+    const held = (f: OpenFile) => f.positions.heldFrom(oldest).get('');
     const out: Array<[FileIdentity, number | undefined]> = [...this.files.values()].map((f) => [
       f.identity,
-      least(f.decoder.pendingOffset, this.merger.head(f.source)?.rec.offset, held.get(f.path)),
+      least(f.decoder.pendingOffset, this.merger.head(f.source)?.rec.offset, held(f)),
     ]);
-    // A closed file keeps the hold of its last turn open (at or before the record its decoder flushed when it
-    // was retired: a kill before that record is acknowledged reads it again) while records of it wait in the
-    // merge or the window may need them; then the hold is lifted — applied once this turn's documents are
-    // acknowledged —, the checkpoint reaches the file's end and the entry is dropped (CheckpointStore.forget).
+    // A closed file keeps a hold — at or before the record its decoder flushed when it was retired: a kill before
+    // that record is acknowledged reads it again — while records of it wait in the merge or the window holds some;
+    // then the hold is lifted (applied once this turn's documents are acknowledged), the checkpoint reaches the
+    // file's end and the entry is dropped (CheckpointStore.forget).
     for (let i = this.released.length - 1; i >= 0; i--) {
       const f = this.released[i]!;
-      const head = this.merger.head(f.source)?.rec.offset;
-      if (head !== undefined) out.push([f.identity, head]);
-      else if (this.correlator.oldestHeldTime() > f.newest) {
-        out.push([f.identity, undefined]);
-        this.released.splice(i, 1);
-      }
+      const at = least(this.merger.head(f.source)?.rec.offset, held(f));
+      out.push([f.identity, at]);
+      if (at === undefined) this.released.splice(i, 1);
     }
     return out;
   }
@@ -344,7 +348,7 @@ export class Agent {
       idle: false,
       paused: false,
       cut: [],
-      newest: -Infinity,
+      positions: new FilePositions(),
     };
     if (input.clients) this.appClients.set(r.path, input.clients);
     if (input.users) this.appUsers.set(r.path, input.users);
