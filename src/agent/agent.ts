@@ -8,8 +8,9 @@
  * Filebeat's contract: a line is acknowledged to the checkpoint store only after the sink acknowledged
  * the batch its records went out in, and each file's checkpoint is also held at the oldest record that
  * is still needed — a multi-line record being assembled, a record waiting in the merge, or one the
- * correlation window holds (the Correlator's oldest held time, mapped to each file's offsets). After a restart, even after `kill -9`, reading
- * resumes there, the window is rebuilt, and documents re-sent keep their ids (409: already there).
+ * correlation window holds (the Correlator's oldest held time, mapped to each file's offsets). After a
+ * restart, even after `kill -9`, reading resumes there, the window is rebuilt, and documents re-sent keep
+ * their ids (409: already there).
  *
  * Watermark: the time of the last record released by the merge. An input quiet for `idleMs` stops
  * holding the merge back; when every input is quiet, the watermark moves on with the wall clock from the
