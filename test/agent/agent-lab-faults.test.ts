@@ -10,6 +10,9 @@
  *   each round, as on a live host, multi-line records split across rounds), the agent killed with SIGKILL
  *   three times at random moments and restarted from its checkpoints: the verdicts of an uninterrupted run
  *   (replay-lab-equals-batch.test.ts).
+ * - kill -9 during an outage: the cluster down for 15 s in the middle of the replay, the agent killed once a batch
+ *   is in its spool, restarted while the cluster is still down: the spool drained afterwards, every record and
+ *   verdict once, as batch gives them.
  * - SIGTERM and restart: exit 0 within 10 s, and documents are sent again only from the checkpoints on (the
  *   correlation window holds positions back on purpose: those records are read and sent again, under their
  *   _ids). The exact form, without a window, is in agent-signals.test.ts.
@@ -103,6 +106,29 @@ describe('the whole agent on the lab replay, under faults', { concurrency: true,
         assert.equal((await signalled(agent.proc, 'SIGTERM')).code, 0, 'SIGTERM after catching up: exit 0');
       }),
   );
+
+  test('killed with SIGKILL during an Elasticsearch outage in the middle of the replay: every record and verdict once, as batch', () =>
+    withLab({}, async (env) => {
+      const { stub, sc } = env;
+      const writing = replay(sc, 20, () => 500);
+      const spooled = async () => metricSum(await env.agent.metrics(), 'goneaway_spool_bytes');
+      await waitFor(
+        async () => ((await stubStats(stub)).created > 0 ? true : undefined),
+        30_000,
+        'the first documents indexed',
+      );
+      await stub.command('down', { ms: 15_000 });
+      // batches the cluster did not take within max_retry_time (2 s) are on disk, acknowledged: the kill comes then
+      await waitFor(async () => ((await spooled()) > 0 ? true : undefined), 14_000, 'a batch spooled');
+      env.agent.proc.kill('SIGKILL');
+      await exited(env.agent.proc, 5000);
+      env.agent = await spawnAgent(sc.config, sc.dir);
+      await writing;
+      // the spool written before the kill is drained after it, and what was read after the checkpoints again
+      await assertLabLikeBatch(env, 90_000);
+      assert.equal(await spooled(), 0, 'the spool drained');
+      assert.equal((await signalled(env.agent.proc, 'SIGTERM')).code, 0);
+    }));
 
   test('killed with SIGKILL at random moments during a steady write: every record once, the verdicts of an uninterrupted run', () =>
     withLab({}, async (env) => {
