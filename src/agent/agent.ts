@@ -405,7 +405,7 @@ export const TRUNCATED = 'truncated';
  * Whether `rec` holds one of the cut lines (`cut`: their offsets, ascending; those before `rec` are dropped,
  * as the records of a file come out in order): a cut line starts inside the record's text.
  */
-function holdsCut(cut: number[], rec: ParsedRecord): boolean {
+export function holdsCut(cut: number[], rec: ParsedRecord): boolean {
   while (cut.length && cut[0]! < rec.offset) cut.shift();
   const end = rec.offset + Buffer.byteLength(rec.text);
   let held = false;
