@@ -8,8 +8,9 @@
  * Filebeat's contract: a line is acknowledged to the checkpoint store only after the sink acknowledged
  * the batch its records went out in, and each file's checkpoint is also held at the oldest record that
  * is still needed — a multi-line record being assembled, a record waiting in the merge, or one the
- * correlation window holds (`Correlator.heldPositions`). After a restart, even after `kill -9`, reading
- * resumes there, the window is rebuilt, and documents re-sent keep their ids (409: already there).
+ * correlation window holds (the Correlator's oldest held time, mapped to each file's offsets). After a
+ * restart, even after `kill -9`, reading resumes there, the window is rebuilt, and documents re-sent keep
+ * their ids (409: already there).
  *
  * Watermark: the time of the last record released by the merge. An input quiet for `idleMs` stops
  * holding the merge back; when every input is quiet, the watermark moves on with the wall clock from the
@@ -19,20 +20,22 @@ import type { Logger } from 'pino';
 import type { ParseContext } from '../../parsers/types.js';
 import type { Config } from '../config/schema.js';
 import { Correlator, orderTime, type SourcedRecord } from '../correlate/correlator.js';
+import { FilePositions } from '../correlate/window.js';
 import { newStats } from '../correlate/engine.js';
 import type { VerdictEvent } from '../correlate/event.js';
 import type { CorrelateSettings } from '../correlate/settings.js';
+import type { SavedOrigins } from '../correlate/app-origin.js';
 import { FileDecoder } from '../pipeline/file-decoder.js';
 import { newCounts, type ParsedRecord } from '../pipeline/record.js';
 import type { OutDoc, Sink } from '../sinks/sink.js';
 import { toOutDoc } from '../sinks/elasticsearch/streams.js';
-import { IdentityCache } from '../sinks/doc-id.js';
 import { CheckpointStore } from './checkpoints.js';
 import { SavedIdentities } from './doc-identities.js';
 import { inodeKey, type FileIdentity } from './inputs/identity.js';
 import { Tailer, type TailRecord } from './inputs/tailer.js';
 import { agentInputs, type AgentInput } from './inputs.js';
 import { StreamMerger } from './merger.js';
+import { OriginJournal } from './origin-journal.js';
 import type { AgentMetrics } from './metrics.js';
 
 export interface AgentOptions {
@@ -64,7 +67,18 @@ interface OpenFile {
   idle: boolean;
   /** not read for now: MERGE_AHEAD of its records wait in the merge */
   paused: boolean;
+  /** offsets of lines cut at agent.max_record_bytes whose record is not out yet, ascending */
+  cut: number[];
+  /**
+   * Where its records pushed into the Correlator are in time: the window's hold on this file. Kept per open file,
+   * not by path as the Correlator's `heldPositions` does: after a rotation the old and the new file share a path,
+   * and an offset of one applied to the other can land a checkpoint in the middle of a line.
+   */
+  positions: FilePositions;
 }
+
+/** the name of the learned origins in checkpoints.json */
+const ORIGINS = 'app_origins';
 
 /** records of one file waiting in the merge before its reading pauses (a backlog on another file) */
 const MERGE_AHEAD = 10_000;
@@ -74,7 +88,8 @@ export class Agent {
   private readonly inputs: Map<string, AgentInput>;
   private readonly merger = new StreamMerger<Merged>();
   private readonly correlator: Correlator;
-  private ids = new IdentityCache();
+  /** set by start(): the documents' file identities (doc-identities.ts) */
+  private ids!: SavedIdentities;
   private readonly appClients = new Map<string, ReadonlySet<string>>();
   private readonly appUsers = new Map<string, ReadonlySet<string>>();
   private readonly appFrontends = new Map<string, ReadonlySet<string>>();
@@ -83,9 +98,12 @@ export class Agent {
   private readonly batchLines: number;
   private tailer: Tailer | undefined;
   /** files truncated or closed, retired once the agent has taken `after` lines (the ones queued before) */
-  private readonly retiring: Array<{ key: string; after: number }> = [];
+  private readonly retiring: Array<{ key: string; after: number; closed: boolean }> = [];
+  /** closed files retired whose checkpoint is still held: records in the merge, or ones the window needs */
+  private readonly released: OpenFile[] = [];
   private taken = 0;
   private store: CheckpointStore | undefined;
+  private origins: OriginJournal | undefined;
   private loop: Promise<void> | undefined;
   private stopping = false;
   private watermark = -Infinity;
@@ -110,7 +128,11 @@ export class Agent {
   async start(): Promise<void> {
     const a = this.o.config.agent;
     this.store = await CheckpointStore.open(a.state_dir);
+    // the origins learned before the restart, at the saved positions (origin-journal.ts)
+    this.origins = new OriginJournal(this.correlator.origins, this.store.loaded[ORIGINS] as SavedOrigins | undefined);
+    this.store.attach(ORIGINS, this.origins);
     this.ids = new SavedIdentities(a.state_dir);
+    this.pruneIdentities();
     this.tailer = new Tailer({
       inputs: [...this.inputs.values()].map((i) => ({ name: i.name, paths: i.paths })),
       store: this.store,
@@ -123,7 +145,7 @@ export class Agent {
         this.o.log.info({ event: ev, path: e.path }, `input file ${ev}`);
         // the file's lines queued before the event are still to come: it is retired after the last of them
         if (ev === 'truncated' || ev === 'closed')
-          this.retiring.push({ key: inodeKey(e.identity), after: tailer.stats.records });
+          this.retiring.push({ key: inodeKey(e.identity), after: tailer.stats.records, closed: ev === 'closed' });
       });
     this.tailer.on('failed', (e: unknown) => this.o.log.error({ err: e }, 'input reader failed'));
     this.tailer.start();
@@ -190,15 +212,23 @@ export class Agent {
     }
     this.o.metrics.linesRead.inc({ input: f.input.name });
     // a reason of its own: the record it is part of may be unparsed as well (HAProxy's too_long)
-    if (r.cutBytes) this.o.metrics.parseFailures.inc({ input: f.input.name, reason: 'line_cut' });
+    if (r.cutBytes) {
+      this.o.metrics.parseFailures.inc({ input: f.input.name, reason: 'line_cut' });
+      f.cut.push(r.offset);
+    }
     for (const out of f.decoder.push({ text: r.text, offset: r.offset, lineNo: 0 })) this.record(f, out, docs);
   }
 
   private record(f: OpenFile, rec: ParsedRecord, docs: OutDoc[]): void {
     this.o.metrics.recordsRead.inc({ input: f.input.name, kind: rec.kind });
     if (rec.issue) this.o.metrics.parseFailures.inc({ input: f.input.name, reason: rec.issue.code });
-    if (this.o.config.agent.index_records)
-      docs.push(toOutDoc('goneaway.records', this.namespace(), this.ids, rec.doc, rec.kind));
+    const truncated = f.cut.length > 0 && holdsCut(f.cut, rec);
+    if (this.o.config.agent.index_records) {
+      const out = toOutDoc('goneaway.records', this.namespace(), this.ids, rec.doc, rec.kind);
+      // ECS `tags` (docs/agent-inputs.md "Long lines"): the record lacks the end of one of its lines
+      if (truncated) out.doc.tags = [...((out.doc.tags as string[] | undefined) ?? []), TRUNCATED];
+      docs.push(out);
+    }
     const sr: SourcedRecord = { rec, kind: f.input.kind, server: f.input.server };
     const time = orderTime(sr);
     if (time === undefined) return;
@@ -223,6 +253,9 @@ export class Agent {
       allIdle &&= f.idle;
     }
     for (const m of this.merger.release()) {
+      // an app error's learning is saved by its file position: which file it came from
+      if (m.kind === 'app') this.origins!.pushed(m.rec.doc, m.file.identity);
+      m.file.positions.note('', m.time, m.rec.offset);
       this.correlator.push(m);
       if (m.time > this.watermark) this.watermark = m.time;
     }
@@ -256,11 +289,24 @@ export class Agent {
    * or needed by the window. Taken when a turn ends, applied when its documents are acknowledged.
    */
   private holds(): Array<[FileIdentity, number | undefined]> {
-    const held = this.correlator.heldPositions();
-    return [...this.files.values()].map((f) => [
+    // the oldest time the window holds: one pass over it per turn, as Correlator.heldPositions
+    const oldest = this.correlator.oldestHeldTime();
+    const held = (f: OpenFile) => f.positions.heldFrom(oldest).get('');
+    const out: Array<[FileIdentity, number | undefined]> = [...this.files.values()].map((f) => [
       f.identity,
-      least(f.decoder.pendingOffset, this.merger.head(f.source)?.rec.offset, held.get(f.path)),
+      least(f.decoder.pendingOffset, this.merger.head(f.source)?.rec.offset, held(f)),
     ]);
+    // A closed file keeps a hold — at or before the record its decoder flushed when it was retired: a kill before
+    // that record is acknowledged reads it again — while records of it wait in the merge or the window holds some;
+    // then the hold is lifted (applied once this turn's documents are acknowledged), the checkpoint reaches the
+    // file's end and the entry is dropped (CheckpointStore.forget).
+    for (let i = this.released.length - 1; i >= 0; i--) {
+      const f = this.released[i]!;
+      const at = least(this.merger.head(f.source)?.rec.offset, held(f));
+      out.push([f.identity, at]);
+      if (at === undefined) this.released.splice(i, 1);
+    }
+    return out;
   }
 
   /** Sends a turn's documents; once acknowledged, its lines are, and the checkpoints move up to the holds. */
@@ -302,6 +348,8 @@ export class Agent {
       lastLine: Date.now(),
       idle: false,
       paused: false,
+      cut: [],
+      positions: new FilePositions(),
     };
     if (input.clients) this.appClients.set(r.path, input.clients);
     if (input.users) this.appUsers.set(r.path, input.users);
@@ -315,26 +363,54 @@ export class Agent {
 
   /** Files truncated or closed whose queued lines have all been taken. */
   private retireDue(docs: OutDoc[]): void {
-    while (this.retiring.length && this.retiring[0]!.after <= this.taken) this.retire(this.retiring.shift()!.key, docs);
+    while (this.retiring.length && this.retiring[0]!.after <= this.taken) {
+      const { key, closed } = this.retiring.shift()!;
+      this.retire(key, docs, closed);
+    }
   }
 
   /**
    * A file truncated or closed: the record it was assembling is complete (its last lines are read), and
    * the file no longer holds the merge; a truncated one starts a new decoder with its next line.
    */
-  private retire(key: string, docs: OutDoc[]): void {
+  private retire(key: string, docs: OutDoc[], closed: boolean): void {
     const f = this.files.get(key);
     if (!f) return;
     for (const out of f.decoder.flush()) this.record(f, out, docs);
     this.files.delete(key);
+    // a truncated file goes on under the same inode (its new content's holds are its own)
+    if (closed) this.released.push(f);
     this.merger.finish(f.source);
+    this.pruneIdentities();
     // a truncated file is read again under the same inode: it must not stay paused
     if (f.paused) this.tailer?.pause(f.identity, false);
+  }
+
+  /** doc-identities.json keeps the paths a checkpoint or an open file still reads under (doc-identities.ts) */
+  private pruneIdentities(): void {
+    const needed = new Set([...this.store!.all().map((c) => c.path), ...[...this.files.values()].map((f) => f.path)]);
+    const n = this.ids.prune((p) => needed.has(p));
+    if (n) this.o.log.info({ dropped: n }, 'document identities of files gone and done with dropped');
   }
 
   private namespace(): string {
     return this.o.config.output.elasticsearch?.namespace ?? 'default';
   }
+}
+
+/** the tag of a record one of whose lines was cut at agent.max_record_bytes (Filebeat's `log.flags` value) */
+export const TRUNCATED = 'truncated';
+
+/**
+ * Whether `rec` holds one of the cut lines (`cut`: their offsets, ascending; those before `rec` are dropped,
+ * as the records of a file come out in order): a cut line starts inside the record's text.
+ */
+export function holdsCut(cut: number[], rec: ParsedRecord): boolean {
+  while (cut.length && cut[0]! < rec.offset) cut.shift();
+  const end = rec.offset + Buffer.byteLength(rec.text);
+  let held = false;
+  for (; cut.length && cut[0]! <= end; held = true) cut.shift();
+  return held;
 }
 
 const sleep = (ms: number): Promise<undefined> => new Promise((r) => setTimeout(() => r(undefined), ms));

@@ -42,10 +42,20 @@ interface Entry {
 
 export const CHECKPOINT_FILE = 'checkpoints.json';
 
+/** state saved in the same atomic write as the positions it must agree with (the learned app origins) */
+export interface Attached {
+  /** brings the state up to the positions about to be written; true if it changed */
+  fold(checkpointOf: (id: FileIdentity) => Checkpoint | undefined): boolean;
+  value(): unknown;
+}
+
 export class CheckpointStore {
   private readonly entries = new Map<string, Entry>();
   private dirty = false;
   private writing: Promise<void> = Promise.resolve();
+  private readonly attached = new Map<string, Attached>();
+  /** what was saved beside the positions, by name (see attach) */
+  readonly loaded: Record<string, unknown> = {};
   /** acknowledgements for a record never handed out, or for a file read again since (ignored) */
   staleAcks = 0;
   writes = 0;
@@ -67,13 +77,14 @@ export class CheckpointStore {
     }
     const store = new CheckpointStore(dir, text === undefined);
     if (text !== undefined) {
-      let saved: { files?: Checkpoint[] };
+      let saved: { files?: Checkpoint[]; attached?: Record<string, unknown> };
       try {
-        saved = JSON.parse(text) as { files?: Checkpoint[] };
+        saved = JSON.parse(text) as typeof saved;
       } catch (e) {
         throw stateError(dir, e, `move ${file} away (reading then restarts per agent.start_at)`);
       }
       for (const cp of saved.files ?? []) store.entries.set(inodeKey(cp), newEntry(cp));
+      Object.assign(store.loaded, saved.attached ?? {});
     }
     return store;
   }
@@ -159,11 +170,21 @@ export class CheckpointStore {
     return true;
   }
 
+  /**
+   * Saves `state` with the positions, in the same write: at each flush it is first brought up to the
+   * positions being written (`fold`), so a crash leaves both old or both new.
+   */
+  attach(name: string, state: Attached): void {
+    this.attached.set(name, state);
+  }
+
   /** Write the checkpoints atomically if anything changed (writes are serialised). */
   flush(): Promise<void> {
+    for (const a of this.attached.values()) if (a.fold((id) => this.get(id))) this.dirty = true;
     if (!this.dirty) return this.writing;
     this.dirty = false;
-    const text = JSON.stringify({ version: 1, files: this.all() }, null, 1) + '\n';
+    const attached = Object.fromEntries([...this.attached].map(([k, a]) => [k, a.value()]));
+    const text = JSON.stringify({ version: 1, files: this.all(), attached }, null, 1) + '\n';
     this.writing = this.writing.then(() => this.write(text));
     return this.writing;
   }

@@ -6,9 +6,11 @@
  * correlation window holds them back) would be indexed a second time under other ids.
  *
  * The map is written when a path is first seen (temp file, fsync, rename), before any document with that
- * identity can be acknowledged.
+ * identity can be acknowledged. It is pruned (at start, and when a file is done with) of the paths where no
+ * file exists any more and that no checkpoint or open file names: nothing will be read, or read again, under
+ * them, and a file created there later is a new file (its identity is taken from it, as on a first run).
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { fileIdentity, IdentityCache } from '../sinks/doc-id.js';
 import { stateError } from './checkpoints.js';
@@ -50,8 +52,25 @@ export class SavedIdentities extends IdentityCache {
     return this.saved.get(displayed) ?? this.set(displayed, fileIdentity(displayed));
   }
 
+  /** Drops the paths with no file any more that `needed` does not keep; the number dropped. */
+  prune(needed: (displayed: string) => boolean): number {
+    let n = 0;
+    for (const p of [...this.saved.keys()])
+      if (!needed(p) && !existsSync(p)) {
+        this.saved.delete(p);
+        n++;
+      }
+    if (n) this.write();
+    return n;
+  }
+
   private set(displayed: string, id: string): string {
     this.saved.set(displayed, id);
+    this.write();
+    return id;
+  }
+
+  private write(): void {
     const tmp = `${this.file}.${process.pid}.tmp`;
     const fd = openSync(tmp, 'w', 0o600);
     try {
@@ -61,6 +80,5 @@ export class SavedIdentities extends IdentityCache {
       closeSync(fd);
     }
     renameSync(tmp, this.file);
-    return id;
   }
 }

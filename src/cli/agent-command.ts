@@ -152,6 +152,19 @@ export async function runAgent(o: AgentOptions): Promise<number> {
           );
           return;
         }
+        // the positions and the learned origins are in the state dir: another one would start over
+        if (next.agent.state_dir !== cfg.agent.state_dir) {
+          log.error(
+            { key: 'agent.state_dir', value: next.agent.state_dir, running: cfg.agent.state_dir },
+            'SIGHUP: agent.state_dir cannot change on reload; keeping the running config (restart the agent to move it)',
+          );
+          return;
+        }
+        if (JSON.stringify(next.correlate) !== JSON.stringify(cfg.correlate))
+          log.warn(
+            { from: cfg.correlate, to: next.correlate },
+            'SIGHUP: correlate settings changed: errors decided from now on use them; verdicts already indexed stay',
+          );
         log.info('SIGHUP: reloading the config; restarting from the checkpoints');
         await run.agent.stop();
         cfg = next;

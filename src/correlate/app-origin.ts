@@ -14,7 +14,7 @@
  * Learned inside the Correlator from the errors in log-time order, so batch and agent learn the same: each
  * Correlator's store holds one (`Store.origins`).
  */
-import type { Session } from './model.js';
+import type { AppError, Session } from './model.js';
 
 /** counts by client address, then frontend: the two strings as the window hands them out (interned:
  *  session-table.ts), so each lookup hashes nothing new. One key `${address} ${frontend}` built per look-up
@@ -22,12 +22,22 @@ import type { Session } from './model.js';
  *  time-only error, `node --cpu-prof`). */
 type Counts = Map<string, Map<string, number>>;
 
+/** what is saved of the counts: per app log, per origin (`client frontend`), the evidence learned */
+export type SavedOrigins = Record<string, Record<string, number>>;
+
+/** one learn() call: the error decided (when the Correlator said which) and what it added to each origin */
+export type OriginsLearned = (e: AppError | undefined, file: string, added: ReadonlyArray<[string, number]>) => void;
+
 /** origin counts per app log */
 export class AppOrigins {
   private readonly byFile = new Map<string, Counts>();
   /** the last file asked about (an error's candidates are all weighed for one file) */
   private lastFile: string | undefined = undefined;
   private lastCounts: Counts | undefined = undefined;
+  /** the app error being decided (the Correlator sets it before its join): what learn() adds is its evidence */
+  deciding: AppError | undefined;
+  /** told of each learn(): the agent saves the counts with its checkpoints (src/agent/origin-journal.ts) */
+  onLearn: OriginsLearned | undefined;
 
   private counts(file: string): Counts | undefined {
     if (file !== this.lastFile) {
@@ -49,11 +59,43 @@ export class AppOrigins {
       this.byFile.set(file, (c = new Map()));
       this.lastCounts = c;
     }
+    // the saved form names an origin `address frontend` (a frontend name has no space): built only when told
+    const added: Array<[string, number]> | undefined = this.onLearn ? [] : undefined;
     for (const [s, p] of shares) {
       if (!(p > 0)) continue;
       let f = c.get(s.clientIp);
       if (!f) c.set(s.clientIp, (f = new Map()));
       f.set(s.frontend, (f.get(s.frontend) ?? 0) + p);
+      added?.push([`${s.clientIp} ${s.frontend}`, p]);
+    }
+    if (added) this.onLearn?.(this.deciding, file, added);
+  }
+
+  /** the counts, to be saved (the agent's state dir): a restart then weighs origins as the run before it did */
+  serialise(): SavedOrigins {
+    const out: SavedOrigins = {};
+    for (const [file, c] of this.byFile) {
+      const o: Record<string, number> = (out[file] = {});
+      for (const [ip, f] of c) for (const [fe, n] of f) o[`${ip} ${fe}`] = n;
+    }
+    return out;
+  }
+
+  /** replaces the counts with saved ones */
+  restore(saved: SavedOrigins): void {
+    this.byFile.clear();
+    this.lastFile = this.lastCounts = undefined;
+    for (const [file, o] of Object.entries(saved)) {
+      const c: Counts = new Map();
+      for (const [origin, n] of Object.entries(o)) {
+        const sp = origin.indexOf(' ');
+        if (sp < 0 || !Number.isFinite(n) || !(n > 0)) continue;
+        const ip = origin.slice(0, sp);
+        let f = c.get(ip);
+        if (!f) c.set(ip, (f = new Map()));
+        f.set(origin.slice(sp + 1), n);
+      }
+      this.byFile.set(file, c);
     }
   }
 }

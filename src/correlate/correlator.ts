@@ -19,6 +19,7 @@ import type { LogKind } from '../sources/log-kind.js';
 import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
 import type { ParsedRecord } from '../pipeline/parse-file.js';
 import { Store } from './store.js';
+import type { AppOrigins } from './app-origin.js';
 import { ingestError, ingestGeneral } from './ingest-mysql.js';
 import { decideSession, mayBeServerClosed, threadFor } from './rules.js';
 import { get, num, type AppError, type Session, type Verdict } from './model.js';
@@ -135,6 +136,11 @@ export class Correlator {
     return this.positions.heldFrom(this.oldestHeld());
   }
 
+  /** the oldest time the window still needs (Infinity: none): a file whose records are all older is not held */
+  oldestHeldTime(): number {
+    return this.oldestHeld();
+  }
+
   private oldestHeld(): number {
     const s = this.store;
     const ts = [
@@ -198,7 +204,14 @@ export class Correlator {
   }
 
   private match(e: AppError): Match {
+    // what the join learns of the app's origins is this error's evidence (the agent saves it by position)
+    this.store.origins.deciding = e;
     return this.repeats.match(e, () => matchError(this.store, e, this.cfg));
+  }
+
+  /** the origins learned from the app errors (app-origin.ts): the agent saves and restores them */
+  get origins(): AppOrigins {
+    return this.store.origins;
   }
 
   private decideReady(watermark: number): void {

@@ -3,7 +3,8 @@
  * stray CRs) written into a tailed HAProxy log between ordinary lines. The agent must keep going — every
  * ordinary line, those after the garbage too, stored once — and cut the long line as README "Agent inputs"
  * says: the record holds its first `agent.max_record_bytes` (1 MiB by default), the rest is skipped up to
- * the newline, and the cut is counted (`goneaway_parse_failures_total{reason="line_cut"}`).
+ * the newline, the cut is counted (`goneaway_parse_failures_total{reason="line_cut"}`) and the record tagged
+ * `truncated` (ECS `tags`).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -57,6 +58,12 @@ test('a 10 MB line and binary garbage: the agent goes on, the long line is cut t
       const long = records.filter((r) => r._source.log.offset === longAt);
       assert.equal(long.length, 1, 'the long line is one record');
       assert.equal(long[0]!._source.event.original, 'L'.repeat(MIB), 'cut to agent.max_record_bytes');
+      assert.deepEqual(long[0]!._source.tags, ['truncated'], 'marked as cut (ECS tags)');
+      assert.deepEqual(
+        records.filter((r) => r._source.tags !== undefined).map((r) => r._source.log.offset),
+        [longAt],
+        'no other record is marked',
+      );
       const m = await agent.metrics();
       assert.equal(metricSum(m, 'goneaway_parse_failures_total', { reason: 'line_cut' }), 1, 'the cut is counted');
       assert.ok(

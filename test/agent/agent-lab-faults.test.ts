@@ -10,6 +10,9 @@
  *   each round, as on a live host, multi-line records split across rounds), the agent killed with SIGKILL
  *   three times at random moments and restarted from its checkpoints: the verdicts of an uninterrupted run
  *   (replay-lab-equals-batch.test.ts).
+ * - kill -9 during an outage: the cluster down for 15 s in the middle of the replay, the agent killed once a batch
+ *   is in its spool, restarted while the cluster is still down: the spool drained afterwards, every record and
+ *   verdict once, as batch gives them.
  * - SIGTERM and restart: exit 0 within 10 s, and documents are sent again only from the checkpoints on (the
  *   correlation window holds positions back on purpose: those records are read and sent again, under their
  *   _ids). The exact form, without a window, is in agent-signals.test.ts.
@@ -45,14 +48,21 @@ describe('the whole agent on the lab replay, under faults', { concurrency: true,
         const { stub, sc, agent } = env;
         const lines = async () => metricSum(await agent.metrics(), 'goneaway_lines_read_total');
         const written = () => [...sc.files.values()].reduce((n, f) => n + fs.statSync(f).size, 0);
-        // the writer goes on for ~45 s: through the 429s and well into the outage
+        // the writer goes on for ~45 s: through the 429s and well into the outage. Every wait below is on a
+        // condition (a count, a size, an answer), not a guessed duration: under load each step takes longer.
         const writing = replay(sc, 45, () => 1000);
-        await waitFor(async () => ((await lines()) > 0 ? true : undefined), 20_000, 'the agent reading');
-        await sleep(1500);
+        const created = async () => (await stubStats(stub)).created;
+        await waitFor(async () => ((await created()) > 0 ? true : undefined), 30_000, 'the first documents indexed');
+        const modeUntil = Date.now() + 8000;
         await stub.command('mode', { status: 429, ms: 8000 });
-        await sleep(8000);
+        await waitFor(async () => ((await stubStats(stub)).rejected > 0 ? true : undefined), 30_000, 'a 429 answered');
+        await sleep(Math.max(0, modeUntil - Date.now())); // the 429 period the stand-in was given
         await stub.command('down', { ms: OUTAGE_MS });
-        const downAt = Date.now();
+        const down = () =>
+          fetch(stub.url).then(
+            () => false,
+            () => true,
+          );
 
         // the spool reaches its cap; the next write waits for room, so the agent reads no more lines
         await waitFor(
@@ -60,11 +70,22 @@ describe('the whole agent on the lab replay, under faults', { concurrency: true,
           OUTAGE_MS - 15_000,
           'the spool to fill during the outage',
         );
-        await sleep(2000); // the turn that was running when the cap was reached ends
-        const [read1, size1] = [await lines(), written()];
-        await sleep(5000);
+        // the turn that was running when the cap was reached ends: the count stops moving (for longer than a turn)
+        let [read1, since] = [await lines(), Date.now()];
+        await waitFor(
+          async () => {
+            const now = await lines();
+            if (now !== read1) [read1, since] = [now, Date.now()];
+            return Date.now() - since >= 1500 ? true : undefined;
+          },
+          30_000,
+          'reading to stop',
+        );
+        const size1 = written();
+        // the writer appends a round a second: a round more, unread
+        await waitFor(async () => (written() > size1 ? true : undefined), 20_000, 'the writer to go on');
         const [read2, size2] = [await lines(), written()];
-        assert.ok(Date.now() - downAt < OUTAGE_MS, 'measured while the cluster was down');
+        assert.ok(await down(), 'measured while the cluster was down');
         assert.ok(size2 > size1, `the writer went on (${size1} → ${size2} bytes)`);
         assert.equal(read2, read1, 'no line read while the spool is full and the cluster down');
         assert.ok(fs.readdirSync(path.join(sc.state, 'spool')).length > 0, 'segments on disk');
@@ -85,6 +106,29 @@ describe('the whole agent on the lab replay, under faults', { concurrency: true,
         assert.equal((await signalled(agent.proc, 'SIGTERM')).code, 0, 'SIGTERM after catching up: exit 0');
       }),
   );
+
+  test('killed with SIGKILL during an Elasticsearch outage in the middle of the replay: every record and verdict once, as batch', () =>
+    withLab({}, async (env) => {
+      const { stub, sc } = env;
+      const writing = replay(sc, 20, () => 500);
+      const spooled = async () => metricSum(await env.agent.metrics(), 'goneaway_spool_bytes');
+      await waitFor(
+        async () => ((await stubStats(stub)).created > 0 ? true : undefined),
+        30_000,
+        'the first documents indexed',
+      );
+      await stub.command('down', { ms: 15_000 });
+      // batches the cluster did not take within max_retry_time (2 s) are on disk, acknowledged: the kill comes then
+      await waitFor(async () => ((await spooled()) > 0 ? true : undefined), 14_000, 'a batch spooled');
+      env.agent.proc.kill('SIGKILL');
+      await exited(env.agent.proc, 5000);
+      env.agent = await spawnAgent(sc.config, sc.dir);
+      await writing;
+      // the spool written before the kill is drained after it, and what was read after the checkpoints again
+      await assertLabLikeBatch(env, 90_000);
+      assert.equal(await spooled(), 0, 'the spool drained');
+      assert.equal((await signalled(env.agent.proc, 'SIGTERM')).code, 0);
+    }));
 
   test('killed with SIGKILL at random moments during a steady write: every record once, the verdicts of an uninterrupted run', () =>
     withLab({}, async (env) => {

@@ -32,6 +32,14 @@ export interface BulkSinkOptions {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/**
+ * The parts of a bulk answer the sink reads (docs/elasticsearch.md "Bulk answers"): `errors` (the helper's fast
+ * path when false), and per item, in request order, its status, its `_id` (onSuccess settles by id) and its
+ * error (the dead-letter file's reason). Elasticsearch drops the rest — `_index`, `_version`, `result`,
+ * `_shards`, `_seq_no`, `_primary_term`, `took` — before sending: a smaller answer to parse.
+ */
+export const BULK_FILTER_PATH = 'errors,items.*._id,items.*.status,items.*.error';
+
 export class BulkSink implements Sink {
   /** totals over every write(), for the summary */
   readonly total: Ack = emptyAck();
@@ -125,6 +133,7 @@ export class BulkSink implements Sink {
           appendFileSync(this.o.deadLetterFile, JSON.stringify(line) + '\n');
         }
       },
+      filter_path: BULK_FILTER_PATH,
       flushBytes: this.o.flushBytes,
       concurrency: this.o.concurrency,
       retries: this.o.maxRetries,

@@ -276,6 +276,8 @@ const RECORD_FIELDS: Record<string, Property> = {
   'goneaway.kind': keyword,
   message: matchOnlyText,
   'log.level': keyword,
+  // ECS base field; the agent tags a record cut at agent.max_record_bytes `truncated` (docs/agent-inputs.md)
+  tags: keyword,
   'host.hostname': keyword,
   'process.name': keyword,
 };

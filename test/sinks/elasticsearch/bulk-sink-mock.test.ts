@@ -2,6 +2,9 @@
  * The bulk sink against @elastic/elasticsearch-mock: what each answer of Elasticsearch does to a batch
  * (docs/elasticsearch.md#failures). Item statuses and error bodies are the ones the bulk API documents
  * (https://www.elastic.co/guide/en/elasticsearch/reference/current/docs-bulk.html#bulk-api-response-body).
+ * The mock answers with every field a real item has and then applies the request's `filter_path` as
+ * Elasticsearch does (https://www.elastic.co/guide/en/elasticsearch/reference/current/common-options.html#common-options-response-filtering):
+ * every test below runs on the filtered answer the sink asks for.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, errors } from '@elastic/elasticsearch';
 import MockModule from '@elastic/elasticsearch-mock';
-import { BulkSink } from '../../../src/sinks/elasticsearch/bulk-sink.js';
+import { BULK_FILTER_PATH, BulkSink } from '../../../src/sinks/elasticsearch/bulk-sink.js';
 import { isGoneawayError } from '../../../src/errors.js';
 import type { OutDoc } from '../../../src/sinks/sink.js';
 
@@ -18,7 +21,7 @@ import type { OutDoc } from '../../../src/sinks/sink.js';
 const Mock = MockModule as unknown as new () => InstanceType<typeof MockModule.default>;
 
 type Action = { create?: { _index: string; _id: string } };
-type Item = { create: { _index: string; _id: string; status: number; error?: { type: string; reason: string } } };
+type Item = { create: { _index: string; _id: string; status: number; error?: object; [field: string]: unknown } };
 
 function docs(n: number, stream = 'logs-goneaway.verdicts-default'): OutDoc[] {
   return Array.from({ length: n }, (_, i) => ({
@@ -29,11 +32,35 @@ function docs(n: number, stream = 'logs-goneaway.verdicts-default'): OutDoc[] {
   }));
 }
 
+/**
+ * `filter_path` as Elasticsearch applies it: comma-separated dotted paths, `*` for any one field name, arrays
+ * walked through; what no path reaches is left out (a filter that keeps nothing leaves `{}`).
+ */
+export function filterPath(value: unknown, spec: string | undefined): unknown {
+  if (spec === undefined) return value;
+  const paths = spec.split(',').map((p) => p.split('.'));
+  const keep = (v: unknown, rest: string[][]): unknown => {
+    if (rest.some((p) => p.length === 0)) return v;
+    if (Array.isArray(v)) return v.map((x) => keep(x, rest)).filter((x) => x !== undefined);
+    if (v === null || typeof v !== 'object') return undefined;
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      const next = rest.filter((p) => p[0] === '*' || p[0] === k).map((p) => p.slice(1));
+      if (!next.length) continue;
+      const kept = keep(x, next);
+      if (kept !== undefined) out[k] = kept;
+    }
+    return Object.keys(out).length ? out : undefined;
+  };
+  return keep(value, paths) ?? {};
+}
+
 /** a sink on a mock whose _bulk answers each create with `status(id, attempt)` */
 function setup(status: (id: string, attempt: number) => number | Error, maxRetryTime = 2_000, flushBytes = 5_000_000) {
   const mock = new Mock();
   const attempts = new Map<string, number>();
   const requests: Action[][] = [];
+  const answers: Array<{ filterPath: string | undefined; full: number; sent: unknown }> = [];
   mock.add({ method: 'POST', path: '/_bulk' }, (params) => {
     const actions = (params.body as Action[]).filter((_, i) => i % 2 === 0);
     requests.push(actions);
@@ -52,11 +79,25 @@ function setup(status: (id: string, attempt: number) => number | Error, maxRetry
             : s === 429
               ? { type: 'es_rejected_execution_exception', reason: 'rejected execution' }
               : undefined;
+      // a real item's fields (the bulk API's response body): the filter must keep what the sink needs
+      const written =
+        s < 300 ? { _version: 1, result: 'created', _shards: { total: 2, successful: 1, failed: 0 } } : {};
       items.push({
-        create: { _index: `.ds-${a.create!._index}-000001`, _id: id, status: s, ...(error ? { error } : {}) },
+        create: {
+          _index: `.ds-${a.create!._index}-000001`,
+          _id: id,
+          status: s,
+          ...written,
+          ...(s < 300 ? { _seq_no: k, _primary_term: 1 } : {}),
+          ...(error ? { error: { ...error, index_uuid: 'aAsFqTI0Tc2W0LCWgPNrOA', shard: '0' } } : {}),
+        },
       });
     }
-    return { took: 1, errors: items.some((i) => i.create.status >= 300), items };
+    const full = { took: 1, errors: items.some((i) => i.create.status >= 300), items };
+    const filter = (params.querystring as Record<string, string> | undefined)?.filter_path;
+    const sent = filterPath(full, filter);
+    answers.push({ filterPath: filter, full: JSON.stringify(full).length, sent });
+    return sent as never;
   });
   const dir = mkdtempSync(path.join(tmpdir(), 'ga-es-'));
   const client = new Client({ node: 'http://mock:9200', Connection: mock.getConnection(), maxRetries: 0 });
@@ -71,7 +112,7 @@ function setup(status: (id: string, attempt: number) => number | Error, maxRetry
     deadLetterFile: path.join(dir, 'dead.ndjson'),
     backoff: { initial: 10, max: 50 },
   });
-  return { sink, requests, attempts, dir };
+  return { sink, requests, attempts, dir, answers };
 }
 
 const lines = (f: string) =>
@@ -186,4 +227,40 @@ test('a batch split over several concurrent bulk requests is settled document by
   const ack = await sink.write(docs(60));
   assert.ok(requests.length > 5, `${requests.length} requests`);
   assert.deepEqual(ack, { indexed: 40, present: 20, deadLettered: 0, retried: 0 });
+});
+
+test('the bulk requests ask for the per-item outcomes only (filter_path): a smaller answer, every outcome still settled', async () => {
+  const { sink, answers, dir } = setup((id, k) => {
+    const n = Number(id.slice(3));
+    if (n % 4 === 1) return 409;
+    if (n % 4 === 2) return 400;
+    return n % 4 === 3 && k === 1 ? 429 : 201;
+  });
+  const ack = await sink.write(docs(20));
+  assert.deepEqual({ ...ack, retried: ack.retried > 0 }, { indexed: 10, present: 5, deadLettered: 5, retried: true });
+  assert.ok(answers.length > 0);
+  for (const a of answers) {
+    assert.equal(a.filterPath, BULK_FILTER_PATH);
+    const text = JSON.stringify(a.sent);
+    assert.ok(text.length < a.full * 0.7, `${text.length} of ${a.full} characters parsed`);
+    assert.doesNotMatch(text, /_index|_version|_shards|_seq_no|"took"/);
+  }
+  // the reason Elasticsearch gave still reaches the dead-letter file
+  const dead = lines(path.join(dir, 'dead.ndjson'));
+  assert.equal(dead.length, 5);
+  for (const d of dead) assert.match(d.error.reason, /failed to parse field/);
+});
+
+test('filterPath (the mock) keeps what Elasticsearch keeps', () => {
+  const body = {
+    took: 3,
+    errors: true,
+    items: [{ create: { _index: 'i', _id: 'a', status: 201 } }, { index: { status: 409, error: { type: 't' } } }],
+  };
+  assert.deepEqual(filterPath(body, 'errors,items.*._id,items.*.status,items.*.error'), {
+    errors: true,
+    items: [{ create: { _id: 'a', status: 201 } }, { index: { status: 409, error: { type: 't' } } }],
+  });
+  assert.deepEqual(filterPath(body, 'took'), { took: 3 });
+  assert.deepEqual(filterPath(body, 'nothing'), {});
 });

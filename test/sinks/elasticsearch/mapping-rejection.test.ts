@@ -25,7 +25,9 @@ before(async () => {
         res.writeHead(status, { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch' });
         res.end(JSON.stringify(o));
       };
-      if (!req.url!.endsWith('/_bulk')) return json(200, { version: { number: '8.15.0' } });
+      // the path only: the bulk requests carry a query (filter_path)
+      if (!new URL(req.url!, 'http://stand-in').pathname.endsWith('/_bulk'))
+        return json(200, { version: { number: '8.15.0' } });
       const lines = body.split('\n').filter(Boolean);
       const items = [];
       for (let i = 0; i < lines.length; i += 2) {
