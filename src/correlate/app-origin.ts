@@ -7,32 +7,92 @@
  * traffic, other apps) spread over theirs. Without `app.files[].clients`/`frontends` a time-only join
  * cannot tell them apart by time alone; the app's earlier errors can. Each error adds one unit of
  * evidence: a join by client port all of it to its session's origin; a time-only join its posterior,
- * shared among the candidates' origins as their weights are. A candidate's prior is then the predictive
- * probability of its origin under a Dirichlet(1, …) prior (Laplace's rule): (count + 1) / (total + K),
- * whose constant denominator cancels when the candidates are normalised, so only count + 1 is kept.
+ * shared among the candidates' origins as their weights are. The closures each origin offered the app's
+ * errors as candidates are counted too, once each.
+ *
+ * A candidate's prior is the rate at which its origin's closures turned out to be this app's — not the
+ * origin's share of the app's errors: a busy origin whose closures the app never meets (another app on the
+ * same proxy) must not weigh more for having many closures. An origin seen little is shrunk towards the
+ * app's rate over all origins (a pooled Laplace estimate), so before any evidence every origin weighs alike.
  *
  * Learned inside the Correlator from the errors in log-time order, so batch and agent learn the same: each
  * Correlator's store holds one (`Store.origins`).
  */
 import type { Session } from './model.js';
+import { sessionKey } from './joint.js';
 
 function originOf(s: Session): string {
   return `${s.clientIp} ${s.frontend}`;
 }
 
+/** one app log's evidence: error mass and closures seen per origin, and their totals */
+class Learned {
+  readonly errors = new Map<string, number>();
+  readonly closures = new Map<string, number>();
+  errorTotal = 0;
+  closureTotal = 0;
+  /** the latest closure end counted: candidates come in time order, each counted once */
+  counted = -Infinity;
+  /** the sessions counted at `counted` itself (several closures can end in one millisecond) */
+  atCounted = new Set<string>();
+}
+
 /** origin counts per app log */
 export class AppOrigins {
-  private readonly byFile = new Map<string, Map<string, number>>();
+  private readonly byFile = new Map<string, Learned>();
 
-  /** the (unnormalised) prior that `s` is one of the app's sessions: its origin's count + 1 */
+  private of(file: string): Learned {
+    let c = this.byFile.get(file);
+    if (!c) this.byFile.set(file, (c = new Learned()));
+    return c;
+  }
+
+  /**
+   * The (unnormalised) prior that `s` is the closure an error of `file` met: the rate at which closures of its
+   * origin turned out to be this app's, (errors + m) / (closures + 1), shrunk towards the app's rate over every
+   * origin, m = (all errors + 1) / (all closures + 2) (Laplace's rule for the pooled rate).
+   */
   prior(file: string, s: Session): number {
-    return (this.byFile.get(file)?.get(originOf(s)) ?? 0) + 1;
+    const c = this.byFile.get(file);
+    const m = ((c?.errorTotal ?? 0) + 1) / ((c?.closureTotal ?? 0) + 2);
+    const o = originOf(s);
+    return ((c?.errors.get(o) ?? 0) + m) / ((c?.closures.get(o) ?? 0) + 1);
   }
 
   /** adds one error's evidence: each session's share (summing to at most 1) to its origin */
   learn(file: string, shares: Iterable<readonly [Session, number]>): void {
-    let c = this.byFile.get(file);
-    if (!c) this.byFile.set(file, (c = new Map()));
-    for (const [s, p] of shares) if (p > 0) c.set(originOf(s), (c.get(originOf(s)) ?? 0) + p);
+    const c = this.of(file);
+    for (const [s, p] of shares)
+      if (p > 0) {
+        const o = originOf(s);
+        c.errors.set(o, (c.errors.get(o) ?? 0) + p);
+        c.errorTotal += p;
+      }
+  }
+
+  /**
+   * Counts the closures an error of `file` could have met (its candidates), each once: those that ended after
+   * the ones counted before (an app's errors are decided in time order, and each one's candidates reach back
+   * past the previous one's).
+   */
+  seen(file: string, sessions: Iterable<Session>): void {
+    const c = this.of(file);
+    const from = c.counted;
+    let top = from;
+    const atTop: string[] = [];
+    for (const s of sessions) {
+      if (s.end < from || (s.end === from && c.atCounted.has(sessionKey(s)))) continue;
+      const o = originOf(s);
+      c.closures.set(o, (c.closures.get(o) ?? 0) + 1);
+      c.closureTotal++;
+      if (s.end > top) {
+        top = s.end;
+        atTop.length = 0;
+      }
+      if (s.end === top) atTop.push(sessionKey(s));
+    }
+    if (top > from) c.atCounted.clear();
+    for (const k of atTop) c.atCounted.add(k);
+    c.counted = top;
   }
 }

@@ -14,12 +14,18 @@ import type { Store } from './store.js';
 import type { AppError, Cause, Session, Verdict } from './model.js';
 import type { CorrelateSettings } from './settings.js';
 import { applyClaims, takeSession, threadFacts, threadOfClaims } from './claims.js';
-import { atHalfWidth, bestCause, massOf, runnerUp, timeLikelihood, userFactor, type Weighed } from './likelihood.js';
-
-/** how much later than the app's error HAProxy may log the same close */
-const CLOSE_JITTER = 100;
-/** the prior odds that two hosts' clocks differ by more than HAProxy's few ms (docs/confidence.md) */
-const SKEWED = 0.1;
+import {
+  atHalfWidth,
+  bestCause,
+  lagOf,
+  laterShare,
+  massOf,
+  runnerUp,
+  timeLikelihood,
+  userFactor,
+  type ClosureFacts,
+  type Weighed,
+} from './likelihood.js';
 
 interface Cand {
   s: Session;
@@ -58,6 +64,9 @@ function cheapCause(s: Session): Cause {
       return 'unknown';
   }
 }
+
+/** how long past the window a closure's taken mass is kept: errors are decided nearly, not exactly, in time order */
+const TAKEN_MARGIN = 60_000;
 
 /** how many of the likeliest cheaply-read candidates are decided by the rules */
 const REFINE = 12;
@@ -135,20 +144,25 @@ export function timeOnly(
   for (const s of rivals) cands.push({ s, cause: cheapCause(s), atError: false, rival: true });
   const users = cfg.appUsers?.get(e.file);
   const model = { skew: cfg.skew, maxLag: cfg.maxLag };
-  const until = e.t + e.res + CLOSE_JITTER;
-  const weigh = (x: Cand): Weighed<Cand> => {
-    const at = x.v?.at ?? x.s.end;
+  const lag = (from: number, to: number) => store.lags.mass(e.file, from, to, cfg.maxLag);
+  // the closures this app could have met, counted once each: the learned origin's rate (app-origin.ts)
+  store.origins.seen(
+    e.file,
+    cands.map((x) => x.s),
+  );
+  const factsOf = (x: Cand): ClosureFacts => {
     const outlasts = x.cause === 'haproxy_timeout_server' && serverOutlastsClient(cfg, x.s);
-    const facts = { end: x.s.end, at, state: x.s.state, cause: x.cause, serverOutlastsClient: outlasts };
-    let w = timeLikelihood(e, facts, model);
-    // causality: HAProxy finishes a close a few ms after the app saw it fail (lab 02: PyMySQL's 2013
-    // stamped 26.353, the sD session ended 26.355); a close later than that fits only if the clocks
-    // differ, which `clock_skew` allows but NTP-synced hosts rarely do (docs/confidence.md)
-    if (x.s.end > until || at > until) w *= SKEWED;
+    return { end: x.s.end, at: x.v?.at ?? x.s.end, state: x.s.state, cause: x.cause, serverOutlastsClient: outlasts };
+  };
+  const weigh = (x: Cand): Weighed<Cand> => {
+    // the error's time under the way the app meets this kind of close, with the app's learned lag
+    const w = timeLikelihood(e, factsOf(x), model, lag);
     // a closure not decided has no known user: the share of the decided ones that were the app's stands for it
     const u = users && !x.v ? userShare : userFactor(users, x.user);
-    // where the app's earlier errors' connections came from (app-origin.ts)
-    return { item: x, cause: x.cause, w: w * u * store.origins.prior(e.file, x.s) };
+    // where the app's earlier errors' connections came from (app-origin.ts), and the chance that no error
+    // decided before this one met the closure (joint.ts)
+    const free = 1 - store.taken.of(x.s);
+    return { item: x, cause: x.cause, w: w * u * store.origins.prior(e.file, x.s) * free };
   };
   let userShare = 1;
   let weighed = cands.map(weigh);
@@ -174,20 +188,40 @@ export function timeOnly(
   }
   weighed = cands.map(weigh).filter((x) => !(x.item.rival && x.cause === 'unknown'));
   const choosable = weighed.filter((x) => !x.item.rival);
-  const top = again ? { cause: again.cause, mass: 1 } : bestCause(choosable);
+  // the story with the most posterior mass, over every candidate: a closure an earlier error took by time
+  // alone may be this one's (that join was a guess, and its weight here is what it left free). Its closure is
+  // the likeliest one of that story not taken yet; if every one is taken, the likeliest taken one (the two
+  // errors then share it: deciding against the evidence would be a guess against the odds). On a tie the
+  // closures not taken win.
+  const untaken = bestCause(choosable);
+  const all = bestCause(weighed);
+  const top = again
+    ? { cause: again.cause, mass: 1 }
+    : untaken && (!all || massOf(weighed, untaken.cause).mass >= all.mass - 1e-9)
+      ? untaken
+      : all;
   if (!top) return undefined;
   const best = again ? top : massOf(weighed, top.cause);
   // within the story, the likeliest closure; ties (several alike) go to the newest, which the
   // candidates list first
   let pick: Weighed<Cand> | undefined;
   for (const x of choosable) if (x.cause === best.cause && (again ? x.item === again : !pick || x.w > pick.w)) pick = x;
+  if (!pick) for (const x of weighed) if (x.cause === best.cause && (!pick || x.w > pick.w)) pick = x;
   const chosen = pick!.item;
   let total = 0;
   for (const x of weighed) total += x.w;
-  store.origins.learn(
-    e.file,
-    again ? [[again.s, 1]] : weighed.map((x) => [x.item.s, total > 0 ? x.w / total : 0] as const),
-  );
+  const shares = again ? [[again.s, 1] as const] : weighed.map((x) => [x.item.s, total > 0 ? x.w / total : 0] as const);
+  store.origins.learn(e.file, shares);
+  if (again) store.taken.add(again.s, 1);
+  else for (const [s, p] of shares) store.taken.add(s, p);
+  // each candidate's share that says the app met it at its next use teaches the app's lag
+  if (!again)
+    for (const x of weighed)
+      if (x.w > 0) {
+        const f = factsOf(x.item);
+        store.lags.learn(e.file, lagOf(e, f), (x.w / total) * laterShare(e, f, model, lag));
+      }
+  store.taken.trim(e.t - cfg.maxLag - 2 * cfg.skew - TAKEN_MARGIN);
   takeSession(chosen.s, e);
   chosen.s.timeJoined = true;
   const { verdict: v, claims } = decideSession(store, chosen.s, cfg, e);

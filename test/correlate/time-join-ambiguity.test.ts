@@ -16,8 +16,8 @@ const LOST_PY = "pymysql.err.OperationalError: (2013, 'Lost connection to MySQL 
 // PHP logs in as `shop`, the Python worker as `reporter` (general log Connect lines). HAProxy's
 // `timeout client` closes PHP's connection (cD, "Got an error reading" on the server); MariaDB's
 // wait_timeout closes Python's (SD + "Got timeout reading communication packets", docs/lab-findings.md
-// §2). Both apps fail at their next use, in the same second: time cannot tell which closure is whose,
-// the MySQL users can.
+// §2), both at 20.000. Both apps fail at their next use, in the same second: time cannot tell which closure is
+// whose (the same lag from each), the MySQL users can.
 function twoAppsOneAddress(): Incident {
   return new Incident()
     .connect('replica1', T0 + 5, 12, 'shop')
@@ -25,9 +25,9 @@ function twoAppsOneAddress(): Incident {
     .gen('replica1', T0 + 50, 12, 'Query', 'select 1')
     .gen('replica1', T0 + 60, 13, 'Query', 'select 2')
     .session({ port: 43001, accept: T0, tt: 20_000, state: 'cD' })
-    .session({ port: 43002, accept: T0 + 1, tt: 20_300, state: 'SD' })
+    .session({ port: 43002, accept: T0 + 1, tt: 19_999, state: 'SD' })
     .aborted('replica1', T0 + 20_000, 12, 'Got an error reading communication packets')
-    .aborted('replica1', T0 + 20_300, 13, 'Got timeout reading communication packets')
+    .aborted('replica1', T0 + 20_000, 13, 'Got timeout reading communication packets')
     .php2006(T0 + 22_000)
     .python(T0 + 22_400, 'py-1', LOST_PY);
 }

@@ -1,0 +1,50 @@
+/**
+ * Errors compete for closures: a dead connection causes at most one first-use error (docs/confidence.md,
+ * "Competing errors"). Deciding them jointly means weighing each closure, for the error at hand, by the
+ * probability that no error decided before it met that closure (their events are final, so their posteriors
+ * are kept as they were given: the assumed-density filtering of the joint assignment, Minka, "A family of
+ * algorithms for approximate Bayesian inference", MIT 2001, https://tminka.github.io/papers/ep/, ch. 3).
+ *
+ * That probability is at least the largest posterior an earlier error put on the closure and at most the sum
+ * of them (two errors cannot have met the same closure). The sum overstates it: each earlier posterior was
+ * spread over closures that later errors explain better (a closure 20 s old had been a faint candidate of
+ * twenty errors before its own came), and on the bench it made the verdicts over-confident (docs/confidence.md).
+ * The largest one is kept: the closure is free with 1 − max.
+ */
+import type { Session } from './model.js';
+
+/** a session's identity across lookups (the window may give a fresh copy of a `--` session each time) */
+export function sessionKey(s: Session): string {
+  return `${s.clientIp} ${s.clientPort} ${s.accept} ${s.server}`;
+}
+
+export class TakenMass {
+  /** in insertion order, which is nearly time order: the oldest are trimmed from the front */
+  private readonly byKey = new Map<string, { end: number; p: number }>();
+
+  /** the probability that an error decided before met `s` */
+  of(s: Session): number {
+    return Math.min(1, this.byKey.get(sessionKey(s))?.p ?? 0);
+  }
+
+  /** an error decided now met `s` with probability `p` (what is kept: the largest such `p`) */
+  add(s: Session, p: number): void {
+    if (!(p > 0)) return;
+    const k = sessionKey(s);
+    const x = this.byKey.get(k);
+    if (x) x.p = Math.max(x.p, p);
+    else this.byKey.set(k, { end: s.end, p });
+  }
+
+  /** forgets closures that ended before `t` (no error can weigh them any more) */
+  trim(t: number): void {
+    for (const [k, x] of this.byKey) {
+      if (x.end >= t) break;
+      this.byKey.delete(k);
+    }
+  }
+
+  get size(): number {
+    return this.byKey.size;
+  }
+}
