@@ -90,6 +90,28 @@ test('the same app failing twice in one second after a KILL and a timeout client
   assert.deepEqual(causes, ['haproxy_timeout_client', 'mysql_kill']);
   const kill = appErrors.find((e) => ga(e).cause === 'mysql_kill')!;
   assert.equal((kill.source as Doc).port, 43001);
+  // decided jointly: the KILL's closure, taken by the first error, still weighs in the second's posterior (the
+  // first join may be wrong), so the timeout is not told as certain and the KILL is named as the competitor
+  const timeout = appErrors.find((e) => ga(e).cause === 'haproxy_timeout_client')!;
+  assert.match(String(ga(timeout).why), /competing explanation: mysql_kill/);
+  assert.ok(Number(ga(timeout).confidence) < Number(ga(kill).confidence));
+});
+
+// The app's error is stamped with milliseconds (PyMySQL) and two closures fit it: one HAProxy logged in the
+// error's own millisecond range, one 1.5 s after it, which fits only if the hosts' clocks differ by that much
+// (inside clock_skew). NTP-synced hosts rarely do: the close in the error's instant is the likelier one.
+test("a close in the error's own instant outweighs one that fits only through the clock-skew tolerance", () => {
+  const { appErrors } = new Incident()
+    .connect('replica1', T0 + 5, 12)
+    .connect('replica1', T0 + 6, 13)
+    .session({ port: 43001, accept: T0, tt: 30_002, state: 'sD' })
+    .session({ port: 43002, accept: T0 + 1, tt: 31_499, state: 'sD' })
+    .python(T0 + 30_004, 'py-1', LOST_PY)
+    .run();
+  assert.equal(appErrors.length, 1);
+  const e = appErrors[0]!;
+  assert.equal((e.source as Doc).port, 43001);
+  assert.match(String(ga(e).why), /posterior/);
 });
 
 test('the table and HTML reports mark a verdict below 0.5 as ambiguous, and only those', () => {
