@@ -23,6 +23,7 @@ import { ingestError, ingestGeneral } from './ingest-mysql.js';
 import { decideSession, mayBeServerClosed, threadFor } from './rules.js';
 import { get, num, type AppError, type Session, type Verdict } from './model.js';
 import { matchError, type Match } from './matcher.js';
+import { decideTogether } from './time-join.js';
 import { Repeats } from './repeats.js';
 import type { Remembered } from './left-window.js';
 import { applyClaims, bindThread } from './claims.js';
@@ -202,7 +203,10 @@ export class Correlator {
   }
 
   private decideReady(watermark: number): void {
-    for (const e of this.queue.takeReady(watermark)) {
+    const ready = this.queue.takeReady(watermark);
+    // errors due together that are alike are assigned jointly (time-join.ts decideTogether)
+    decideTogether(ready);
+    for (const e of ready) {
       const m = this.match(e);
       if (m.verdict.cause === 'unknown' && !e.retried && watermark !== Infinity) {
         // Nothing conclusive yet: evidence can come late (a kill -9 shows only when the server

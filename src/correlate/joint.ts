@@ -9,7 +9,8 @@
  * of them (two errors cannot have met the same closure). The sum overstates it: each earlier posterior was
  * spread over closures that later errors explain better (a closure 20 s old had been a faint candidate of
  * twenty errors before its own came), and on the bench it made the verdicts over-confident (docs/confidence.md).
- * The largest one is kept: the closure is free with 1 − max.
+ * The largest one is kept: the closure is free with 1 − max. Errors decided at the same tick that are alike
+ * (one app log, one stamp) are assigned exactly instead (`jointMarginals`).
  */
 import type { Session } from './model.js';
 
@@ -47,4 +48,30 @@ export class TakenMass {
   get size(): number {
     return this.byKey.size;
   }
+}
+
+/**
+ * k alike errors (one app log, one stamp: the same weight on each closure), k ≤ 3, each met a different one of
+ * the closures: the marginal probability that a given one of them met closure j, over every assignment of the
+ * k errors to distinct closures weighted by the product of their weights (for k = 2, w_j·(W − w_j); for 3,
+ * w_j·((W − w_j)² − (S − w_j²)) with S = Σ w²: the permanent of the remaining errors' weights over the other
+ * closures). Normalised; undefined k (1, or more than 3) leaves the weights as they are.
+ */
+export function jointMarginals(weights: ReadonlyArray<readonly [string, number]>, k: number): Map<string, number> {
+  let W = 0,
+    S = 0;
+  for (const [, w] of weights) {
+    W += w;
+    S += w * w;
+  }
+  const f = (w: number) => (k === 2 ? w * (W - w) : k === 3 ? w * ((W - w) ** 2 - (S - w * w)) : w);
+  const out = new Map<string, number>();
+  let total = 0;
+  for (const [key, w] of weights) {
+    const x = Math.max(0, f(w));
+    out.set(key, (out.get(key) ?? 0) + x);
+    total += x;
+  }
+  if (total > 0) for (const [key, x] of out) out.set(key, x / total);
+  return out;
 }

@@ -14,6 +14,7 @@ import type { Store } from './store.js';
 import type { AppError, Cause, Session, Verdict } from './model.js';
 import type { CorrelateSettings } from './settings.js';
 import { applyClaims, takeSession, threadFacts, threadOfClaims } from './claims.js';
+import { jointMarginals, sessionKey } from './joint.js';
 import {
   atHalfWidth,
   bestCause,
@@ -70,6 +71,52 @@ const TAKEN_MARGIN = 60_000;
 
 /** how many of the likeliest cheaply-read candidates are decided by the rules */
 const REFINE = 12;
+
+/** errors decided together that are alike (one app log, one stamp): how many, and their joint posterior */
+interface Alike {
+  size: number;
+  plan?: Map<string, number>;
+}
+const ALIKE = new WeakMap<AppError, Alike>();
+
+/**
+ * The Correlator hands each tick's errors here before deciding them. Errors of one app log with one stamp
+ * (the same worker pool failing twice in one whole second) cannot be told apart: each one's posterior is the
+ * marginal of an exact assignment of all of them to distinct closures (joint.ts `jointMarginals`), computed
+ * once, before any of them takes a closure, so the first one decided does not take the likeliest closure as
+ * if the others did not need one too. Larger groups than `jointMarginals` handles are decided one by one.
+ */
+export function decideTogether(errors: readonly AppError[]): void {
+  const byStamp = new Map<string, AppError[]>();
+  for (const e of errors) {
+    if (e.localPort !== undefined) continue;
+    const k = `${e.file}\n${e.t}\n${e.res}`;
+    const g = byStamp.get(k);
+    if (g) g.push(e);
+    else byStamp.set(k, [e]);
+  }
+  for (const g of byStamp.values())
+    if (g.length > 1 && g.length <= 3) {
+      const shared: Alike = { size: g.length };
+      for (const e of g) ALIKE.set(e, shared);
+    }
+}
+
+/** an error's weights as the joint assignment of its alike group gives them (the same for each member) */
+function jointly(e: AppError, weighed: Weighed<Cand>[]): Weighed<Cand>[] {
+  const g = ALIKE.get(e);
+  // once per error: a retry later (an error deferred for late evidence) is decided alone
+  ALIKE.delete(e);
+  if (!g) return weighed;
+  g.plan ??= jointMarginals(
+    weighed.map((x) => [sessionKey(x.item.s), x.w] as const),
+    g.size,
+  );
+  const plan = g.plan;
+  // the members share their candidates (one log, one stamp); one the plan lacks means it no longer applies
+  if (weighed.some((x) => !plan.has(sessionKey(x.item.s)))) return weighed;
+  return weighed.map((x) => ({ ...x, w: plan.get(sessionKey(x.item.s))! }));
+}
 
 export interface TimeMatch {
   verdict: Verdict;
@@ -187,6 +234,11 @@ export function timeOnly(
     userShare = (k + 1) / (n + 2);
   }
   weighed = cands.map(weigh).filter((x) => !(x.item.rival && x.cause === 'unknown'));
+  // the closure is picked by the error's own weights (the likeliest assignment of an alike group gives its
+  // first-decided member the likeliest closure), the story and its mass by the joint ones
+  const own = new Map(weighed.map((x) => [x.item, x.w]));
+  const byOwn = (x: Weighed<Cand>) => own.get(x.item) ?? x.w;
+  weighed = jointly(e, weighed);
   const choosable = weighed.filter((x) => !x.item.rival);
   // the story with the most posterior mass, over every candidate: a closure an earlier error took by time
   // alone may be this one's (that join was a guess, and its weight here is what it left free). Its closure is
@@ -205,8 +257,9 @@ export function timeOnly(
   // within the story, the likeliest closure; ties (several alike) go to the newest, which the
   // candidates list first
   let pick: Weighed<Cand> | undefined;
-  for (const x of choosable) if (x.cause === best.cause && (again ? x.item === again : !pick || x.w > pick.w)) pick = x;
-  if (!pick) for (const x of weighed) if (x.cause === best.cause && (!pick || x.w > pick.w)) pick = x;
+  for (const x of choosable)
+    if (x.cause === best.cause && (again ? x.item === again : !pick || byOwn(x) > byOwn(pick))) pick = x;
+  if (!pick) for (const x of weighed) if (x.cause === best.cause && (!pick || byOwn(x) > byOwn(pick))) pick = x;
   const chosen = pick!.item;
   let total = 0;
   for (const x of weighed) total += x.w;

@@ -90,11 +90,13 @@ test('the same app failing twice in one second after a KILL and a timeout client
   assert.deepEqual(causes, ['haproxy_timeout_client', 'mysql_kill']);
   const kill = appErrors.find((e) => ga(e).cause === 'mysql_kill')!;
   assert.equal((kill.source as Doc).port, 43001);
-  // decided jointly: the KILL's closure, taken by the first error, still weighs in the second's posterior (the
-  // first join may be wrong), so the timeout is not told as certain and the KILL is named as the competitor
+  // the KILL's closure, taken by the first error, still weighs in the second's posterior (the first join may be
+  // wrong), so the KILL is named as the competitor
   const timeout = appErrors.find((e) => ga(e).cause === 'haproxy_timeout_client')!;
   assert.match(String(ga(timeout).why), /competing explanation: mysql_kill/);
-  assert.ok(Number(ga(timeout).confidence) < Number(ga(kill).confidence));
+  // and the two errors are alike (one log, one second): assigned jointly, which error met which closure is a
+  // coin flip, and the verdict decided second says so
+  assert.ok(Number(ga(timeout).confidence) <= 0.5, `confidence ${String(ga(timeout).confidence)}`);
 });
 
 // The app's error is stamped with milliseconds (PyMySQL) and two closures fit it: one HAProxy logged in the
