@@ -12,8 +12,10 @@
  *
  * A candidate's prior is the rate at which its origin's closures turned out to be this app's — not the
  * origin's share of the app's errors: a busy origin whose closures the app never meets (another app on the
- * same proxy) must not weigh more for having many closures. An origin seen little is shrunk towards the
- * app's rate over all origins (a pooled Laplace estimate), so before any evidence every origin weighs alike.
+ * same proxy) must not weigh more for having many closures. An origin seen little is shrunk towards its
+ * frontend's rate (all the frontend's clients pooled: a new client of a frontend the app never meets weighs
+ * little), and that towards the app's rate over all origins (a pooled Laplace estimate), so before any
+ * evidence every origin weighs alike.
  *
  * Learned inside the Correlator from the errors in log-time order, so batch and agent learn the same: each
  * Correlator's store holds one (`Store.origins`).
@@ -49,14 +51,18 @@ export class AppOrigins {
 
   /**
    * The (unnormalised) prior that `s` is the closure an error of `file` met: the rate at which closures of its
-   * origin turned out to be this app's, (errors + m) / (closures + 1), shrunk towards the app's rate over every
-   * origin, m = (all errors + 1) / (all closures + 2) (Laplace's rule for the pooled rate).
+   * origin turned out to be this app's, (errors + m_f) / (closures + 1), shrunk towards its frontend's rate
+   * m_f = (errors + m) / (closures + 1) of the frontend, and that towards the app's rate over every origin,
+   * m = (all errors + 1) / (all closures + 2) (Laplace's rule for the pooled rate).
    */
   prior(file: string, s: Session): number {
     const c = this.byFile.get(file);
     const m = ((c?.errorTotal ?? 0) + 1) / ((c?.closureTotal ?? 0) + 2);
+    // the frontend's rate first (all its clients pooled), then the client's within it
+    const f = `\n${s.frontend}`;
+    const mf = ((c?.errors.get(f) ?? 0) + m) / ((c?.closures.get(f) ?? 0) + 1);
     const o = originOf(s);
-    return ((c?.errors.get(o) ?? 0) + m) / ((c?.closures.get(o) ?? 0) + 1);
+    return ((c?.errors.get(o) ?? 0) + mf) / ((c?.closures.get(o) ?? 0) + 1);
   }
 
   /** adds one error's evidence: each session's share (summing to at most 1) to its origin */
@@ -64,8 +70,7 @@ export class AppOrigins {
     const c = this.of(file);
     for (const [s, p] of shares)
       if (p > 0) {
-        const o = originOf(s);
-        c.errors.set(o, (c.errors.get(o) ?? 0) + p);
+        for (const o of [originOf(s), `\n${s.frontend}`]) c.errors.set(o, (c.errors.get(o) ?? 0) + p);
         c.errorTotal += p;
       }
   }
@@ -83,7 +88,7 @@ export class AppOrigins {
     for (const s of sessions) {
       if (s.end < from || (s.end === from && c.atCounted.has(sessionKey(s)))) continue;
       const o = originOf(s);
-      c.closures.set(o, (c.closures.get(o) ?? 0) + 1);
+      for (const k of [o, `\n${s.frontend}`]) c.closures.set(k, (c.closures.get(k) ?? 0) + 1);
       c.closureTotal++;
       if (s.end > top) {
         top = s.end;

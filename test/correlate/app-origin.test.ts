@@ -55,6 +55,23 @@ test('a closure is counted once, however many errors list it as a candidate', ()
   assert.ok(st.prior('app-php.log', sess('10.0.2.7')) < once);
 });
 
+test('a frontend whose closures the app never met weighs little for a client of it never seen before', () => {
+  const st = store();
+  // 300 closures through the primary's frontend from 30 clients, none the app's; 20 through the replicas' from its host
+  for (let i = 0; i < 300; i++)
+    st.seen('app-php.log', [{ ...sess(`10.0.2.${i % 30}`, 'mysql_rw'), end: i, clientPort: i } as Session]);
+  for (let i = 0; i < 20; i++)
+    st.seen('app-php.log', [{ ...sess('10.0.1.11'), end: 1000 + i, clientPort: i } as Session]);
+  st.learn(
+    'app-php.log',
+    Array.from({ length: 15 }, () => [sess('10.0.1.11'), 1] as const),
+  );
+  // a new client of the primary's frontend is as unlikely as that frontend's clients turned out to be
+  const newRw = st.prior('app-php.log', sess('10.0.2.99', 'mysql_rw'));
+  const newRo = st.prior('app-php.log', sess('10.0.1.99', 'mysql_ro'));
+  assert.ok(newRw < newRo / 10, `${newRw} vs ${newRo}`);
+});
+
 test('the same address through another frontend is another origin', () => {
   const st = store();
   st.learn('app-php.log', [[sess('10.0.1.11', 'mysql_ro'), 1]]);
@@ -76,11 +93,11 @@ test("time-only joins' posterior shares add up: the origin that keeps taking mas
       );
       const own = st.prior('app-php.log', sess('10.0.1.11'));
       for (let i = 0; i < ps.length; i++) assert.ok(own > st.prior('app-php.log', sess(`10.0.2.${i}`)));
-      // the counts are the shares: with no closure counted, the own origin weighs its shares plus the pooled
-      // rate's (all shares + 1) / 2
+      // the counts are the shares: with no closure counted, the own origin weighs its shares plus its frontend's
+      // rate (every share went through mysql_ro, plus the app's pooled rate (all shares + 1) / 2)
       const total = ps.length;
       const m = (total + 1) / 2;
-      assert.ok(Math.abs(own - ps.reduce((a, b) => a + b, 0) - m) < 1e-9);
+      assert.ok(Math.abs(own - ps.reduce((a, b) => a + b, 0) - (total + m)) < 1e-9);
     }),
   );
 });
