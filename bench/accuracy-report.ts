@@ -37,6 +37,15 @@ export function reportAccuracy(t: Table, label: string, a: Accuracy, details = t
     over.map((b) => `${fmtNum(b.lo, 1)}: ${fmtNum(100 * b.accuracy, 1)} %`).join(', '),
   );
   if (details)
+    for (const [what, groups] of [
+      ['join', a.calibrationBy.method],
+      ['said', a.calibrationBy.cause],
+    ] as const)
+      for (const [k, g] of Object.entries(groups).sort((x, y) => y[1].n - x[1].n))
+        t.note(
+          `    ${what} ${k.padEnd(26)} ${fmtInt(g.n).padStart(7)} verdicts, mean confidence ${fmtNum(g.confidence / g.n, 2)}, right ${fmtNum((100 * g.correct) / g.n, 1)} %`,
+        );
+  if (details)
     for (const b of table)
       if (b.n)
         t.note(

@@ -9,6 +9,13 @@ import type { TruthEntry } from './correlated/sinks.js';
 import { readLines } from '../src/sources/lines.js';
 import type { Scored } from './calibration.js';
 
+/** the verdicts of one join method or one expected cause: how many, how sure they said they were, how often right */
+export interface Group {
+  n: number;
+  confidence: number;
+  correct: number;
+}
+
 export interface Accuracy {
   truth: number;
   /** app_error events of the output that name a truth record */
@@ -26,6 +33,8 @@ export interface Accuracy {
   byMethod: Record<string, [number, number]>;
   /** per app of the truth (php, node, python): [correct, total] */
   byApp: Record<string, [number, number]>;
+  /** the reliability table broken down: per join method and per reported cause (where calibration fails) */
+  calibrationBy: { method: Record<string, Group>; cause: Record<string, Group> };
 }
 
 interface OutEvent {
@@ -64,6 +73,13 @@ export async function scoreCorrelate(truthFile: string, ndjsonFile: string): Pro
   const byMethod: Record<string, [number, number]> = {};
   const byApp: Record<string, [number, number]> = {};
   const scored: Scored[] = [];
+  const calibrationBy = { method: {} as Record<string, Group>, cause: {} as Record<string, Group> };
+  const tally = (m: Record<string, Group>, k: string, confidence: number, right: boolean) => {
+    const g = (m[k] ??= { n: 0, confidence: 0, correct: 0 });
+    g.n++;
+    g.confidence += confidence;
+    if (right) g.correct++;
+  };
   let correct = 0;
   for (const [key, t] of want) {
     const c = (byCause[t.cause] ??= [0, 0]);
@@ -72,6 +88,8 @@ export async function scoreCorrelate(truthFile: string, ndjsonFile: string): Pro
     const right = g?.cause === t.cause;
     if (g) {
       scored.push({ confidence: g.confidence, correct: right });
+      tally(calibrationBy.method, g.method, g.confidence, right);
+      tally(calibrationBy.cause, g.cause, g.confidence, right);
       const m = (byMethod[g.method] ??= [0, 0]);
       m[1]++;
       if (right) m[0]++;
@@ -88,5 +106,16 @@ export async function scoreCorrelate(truthFile: string, ndjsonFile: string): Pro
     }
   }
   const confusions = [...conf].sort((a, b) => b[1] - a[1]).slice(0, 6);
-  return { truth: truth.length, found: got.size, correct, byCause, confusions, badLines, scored, byMethod, byApp };
+  return {
+    truth: truth.length,
+    found: got.size,
+    correct,
+    byCause,
+    confusions,
+    badLines,
+    scored,
+    byMethod,
+    byApp,
+    calibrationBy,
+  };
 }

@@ -13,7 +13,12 @@
  *   It knows each closure's story: an error's closure tells its true cause, another one the cause its
  *   state names (the rules read that right from the MySQL logs nearly always).
  * - It decides each error alone (no two errors are kept off one closure), and the laws are read from
- *   the same errors it is scored on: the figure is an optimistic bound, not a target to fit.
+ *   the same errors it is scored on: optimistic for rules that see only those facts, not a target to fit.
+ * - A second run also sees each closure's origin (client address and frontend, per app): the key goneaway
+ *   learns from an app's own errors (src/correlate/app-origin.ts). Neither run sees the MySQL logs (the KILL,
+ *   the Aborted line, the restart that put a closure's first cause at the error) nor excludes the closures
+ *   other errors took, so goneaway can beat both: they bound what time and HAProxy's own facts give, not
+ *   what the logs as a whole give.
  *
  * Candidates that share state and lag are indistinguishable to it: where several of them tell
  * different stories, even the oracle guesses.
@@ -29,12 +34,16 @@ export interface OracleResult {
   /** errors whose own closure is among the candidates */
   seen: number;
   right: number;
+  /** the same oracle that also sees each closure's origin (client address and frontend), per app */
+  rightWithOrigin: number;
 }
 
 interface Closure {
   key: string;
   end: number;
   state: string;
+  /** client address and frontend: where the session came from */
+  origin: string;
 }
 
 const BEFORE = 60_000;
@@ -55,7 +64,7 @@ const MON: Record<string, number> = {
 };
 // the bench's own tcplog lines (haproxy-lines.ts tcplogLine), UTC: ip:port [accept] fe be/srv Tw/Tc/Tt bytes state
 const TCPLOG =
-  /: ([\d.]+):(\d+) \[(\d+)\/(\w+)\/(\d+):(\d+):(\d+):(\d+)\.(\d+)\] \S+ \S+ -?\d+\/-?\d+\/(\d+) \d+ (\S\S) /;
+  /: ([\d.]+):(\d+) \[(\d+)\/(\w+)\/(\d+):(\d+):(\d+):(\d+)\.(\d+)\] (\S+) \S+ -?\d+\/-?\d+\/(\d+) \d+ (\S\S) /;
 const STORY: Record<string, string> = {
   c: 'haproxy_timeout_client',
   s: 'haproxy_timeout_server',
@@ -69,11 +78,11 @@ function closures(haproxyFile: string): Closure[] {
   for (const line of readFileSync(haproxyFile, 'utf8').split('\n')) {
     const m = TCPLOG.exec(line);
     if (!m) continue;
-    const state = m[11]!;
+    const state = m[12]!;
     // client-side closes and failed connects are not closures a dead-connection error can meet
     if (state[0] === 'C' || 'CQRT'.includes(state[1]!)) continue;
     const accept = Date.UTC(+m[5]!, MON[m[4]!]!, +m[3]!, +m[6]!, +m[7]!, +m[8]!, +m[9]!);
-    out.push({ key: `${m[1]}:${m[2]}`, end: accept + +m[10]!, state });
+    out.push({ key: `${m[1]}:${m[2]}`, end: accept + +m[11]!, state, origin: `${m[1]} ${m[10]}` });
   }
   return out.sort((a, b) => a.end - b.end);
 }
@@ -92,8 +101,9 @@ export function timeOnlyOracle(truthFile: string, haproxyFile: string): OracleRe
     return a;
   };
   interface Case {
+    app: string;
     cause: string;
-    cands: Array<{ c: Closure; f: string }>;
+    cands: Array<{ c: Closure; lag: number }>;
     own: Closure | undefined;
   }
   const cases: Case[] = [];
@@ -107,39 +117,47 @@ export function timeOnlyOracle(truthFile: string, haproxyFile: string): OracleRe
     let own: Closure | undefined;
     for (let i = lo(at - BEFORE); i < all.length && all[i]!.end <= at + res + AFTER; i++) {
       const c = all[i]!;
-      const lag = Math.max(-3, Math.min(60, Math.floor((mid - c.end) / 1000)));
-      cands.push({ c, f: `${c.state}|${lag}` });
+      cands.push({ c, lag: Math.max(-3, Math.min(60, Math.floor((mid - c.end) / 1000))) });
       if (c.key === key) own = c; // the latest closure of that client port before the error
     }
     if (own) storyOf.set(own, t.cause);
-    cases.push({ cause: t.cause, cands, own });
+    cases.push({ app: t.app, cause: t.cause, cands, own });
   }
-  // the world's laws, counted over every error: features of the errors' own closures, and of the rest
-  const ownF = new Map<string, number>();
-  const bgF = new Map<string, number>();
-  for (const k of cases)
-    for (const { c, f } of k.cands) {
-      const m = c === k.own ? ownF : bgF;
-      m.set(f, (m.get(f) ?? 0) + 1);
-    }
-  let seen = 0,
-    right = 0;
-  for (const k of cases) {
-    if (k.own) seen++;
-    const mass = new Map<string, number>();
-    for (const { c, f } of k.cands) {
-      const w = ((ownF.get(f) ?? 0) + 0.5) / ((bgF.get(f) ?? 0) + 0.5);
-      const story = storyOf.get(c) ?? STORY[c.state[0]!] ?? 'unknown';
-      mass.set(story, (mass.get(story) ?? 0) + w);
-    }
-    let best = '',
-      bestW = -1;
-    for (const [s, w] of mass)
-      if (w > bestW) {
-        best = s;
-        bestW = w;
+  const score = (feature: (k: Case, c: Closure, lag: number) => string): number => {
+    // the world's laws, counted over every error: features of the errors' own closures, and of the rest
+    const ownF = new Map<string, number>();
+    const bgF = new Map<string, number>();
+    for (const k of cases)
+      for (const { c, lag } of k.cands) {
+        const m = c === k.own ? ownF : bgF;
+        const f = feature(k, c, lag);
+        m.set(f, (m.get(f) ?? 0) + 1);
       }
-    if (best === k.cause) right++;
-  }
-  return { errors: cases.length, seen, right };
+    let right = 0;
+    for (const k of cases) {
+      const mass = new Map<string, number>();
+      for (const { c, lag } of k.cands) {
+        const f = feature(k, c, lag);
+        const w = ((ownF.get(f) ?? 0) + 0.5) / ((bgF.get(f) ?? 0) + 0.5);
+        const story = storyOf.get(c) ?? STORY[c.state[0]!] ?? 'unknown';
+        mass.set(story, (mass.get(story) ?? 0) + w);
+      }
+      let best = '',
+        bestW = -1;
+      for (const [s, w] of mass)
+        if (w > bestW) {
+          best = s;
+          bestW = w;
+        }
+      if (best === k.cause) right++;
+    }
+    return right;
+  };
+  return {
+    errors: cases.length,
+    seen: cases.filter((k) => k.own).length,
+    right: score((_k, c, lag) => `${c.state}|${lag}`),
+    // the laws per app: which origins its errors' closures come from (what goneaway learns from its errors)
+    rightWithOrigin: score((k, c, lag) => `${k.app}|${c.origin}|${c.state}|${lag}`),
+  };
 }

@@ -327,7 +327,7 @@ async function partC(t: Table): Promise<void> {
     ok / Math.max(1, n),
     '(extra figure)',
     '',
-    `goneaway ${fmtInt(ok)}/${fmtInt(n)}; oracle without app keys ${fmtInt(o.right)}/${fmtInt(o.errors)} = ${fmtNum((100 * o.right) / Math.max(1, o.errors), 1)} % (own closure among its candidates: ${fmtInt(o.seen)})`,
+    `goneaway ${fmtInt(ok)}/${fmtInt(n)}; oracles on HAProxy's facts (bench/oracle.ts): state + lag ${fmtInt(o.right)}/${fmtInt(o.errors)} = ${fmtNum((100 * o.right) / Math.max(1, o.errors), 1)} %, with the origin ${fmtInt(o.rightWithOrigin)} = ${fmtNum((100 * o.rightWithOrigin) / Math.max(1, o.errors), 1)} % (own closure among its candidates: ${fmtInt(o.seen)})`,
   );
   // the same logs, with what an operator knows of each app (app.files[].mysql_user and frontends)
   const cfgFile = path.join(OUT, 'correlate-app-keys.yaml');

@@ -24,7 +24,7 @@ import { FilePositions } from '../correlate/window.js';
 import { newStats } from '../correlate/engine.js';
 import type { VerdictEvent } from '../correlate/event.js';
 import type { CorrelateSettings } from '../correlate/settings.js';
-import type { SavedOrigins } from '../correlate/app-origin.js';
+import type { SavedLearning } from '../correlate/learned.js';
 import { FileDecoder } from '../pipeline/file-decoder.js';
 import { newCounts, type ParsedRecord } from '../pipeline/record.js';
 import type { OutDoc, Sink } from '../sinks/sink.js';
@@ -35,7 +35,7 @@ import { inodeKey, type FileIdentity } from './inputs/identity.js';
 import { Tailer, type TailRecord } from './inputs/tailer.js';
 import { agentInputs, type AgentInput } from './inputs.js';
 import { StreamMerger } from './merger.js';
-import { OriginJournal } from './origin-journal.js';
+import { LearningJournal } from './learning-journal.js';
 import type { AgentMetrics } from './metrics.js';
 
 export interface AgentOptions {
@@ -77,8 +77,8 @@ interface OpenFile {
   positions: FilePositions;
 }
 
-/** the name of the learned origins in checkpoints.json */
-const ORIGINS = 'app_origins';
+/** the name of what the Correlator learned (origins, lags) in checkpoints.json */
+const LEARNING = 'learning';
 
 /** records of one file waiting in the merge before its reading pauses (a backlog on another file) */
 const MERGE_AHEAD = 10_000;
@@ -103,7 +103,7 @@ export class Agent {
   private readonly released: OpenFile[] = [];
   private taken = 0;
   private store: CheckpointStore | undefined;
-  private origins: OriginJournal | undefined;
+  private learning: LearningJournal | undefined;
   private loop: Promise<void> | undefined;
   private stopping = false;
   private watermark = -Infinity;
@@ -128,9 +128,10 @@ export class Agent {
   async start(): Promise<void> {
     const a = this.o.config.agent;
     this.store = await CheckpointStore.open(a.state_dir);
-    // the origins learned before the restart, at the saved positions (origin-journal.ts)
-    this.origins = new OriginJournal(this.correlator.origins, this.store.loaded[ORIGINS] as SavedOrigins | undefined);
-    this.store.attach(ORIGINS, this.origins);
+    // what was learned before the restart, at the saved positions (learning-journal.ts)
+    const saved = this.store.loaded[LEARNING] as SavedLearning | undefined;
+    this.learning = new LearningJournal(this.correlator.learning, saved);
+    this.store.attach(LEARNING, this.learning);
     this.ids = new SavedIdentities(a.state_dir);
     this.pruneIdentities();
     this.tailer = new Tailer({
@@ -254,7 +255,7 @@ export class Agent {
     }
     for (const m of this.merger.release()) {
       // an app error's learning is saved by its file position: which file it came from
-      if (m.kind === 'app') this.origins!.pushed(m.rec.doc, m.file.identity);
+      if (m.kind === 'app') this.learning!.pushed(m.rec.doc, m.file.identity);
       m.file.positions.note('', m.time, m.rec.offset);
       this.correlator.push(m);
       if (m.time > this.watermark) this.watermark = m.time;

@@ -7,94 +7,140 @@
  * traffic, other apps) spread over theirs. Without `app.files[].clients`/`frontends` a time-only join
  * cannot tell them apart by time alone; the app's earlier errors can. Each error adds one unit of
  * evidence: a join by client port all of it to its session's origin; a time-only join its posterior,
- * shared among the candidates' origins as their weights are. A candidate's prior is then the predictive
- * probability of its origin under a Dirichlet(1, …) prior (Laplace's rule): (count + 1) / (total + K),
- * whose constant denominator cancels when the candidates are normalised, so only count + 1 is kept.
+ * shared among the candidates' origins as their weights are. The closures each origin offered the app's
+ * errors as candidates are counted too, once each.
+ *
+ * A candidate's prior is the rate at which its origin's closures turned out to be this app's — not the
+ * origin's share of the app's errors: a busy origin whose closures the app never meets (another app on the
+ * same proxy) must not weigh more for having many closures. An origin seen little is shrunk towards its
+ * frontend's rate (all the frontend's clients pooled: a new client of a frontend the app never meets weighs
+ * little), and that towards the app's rate over all origins (a pooled Laplace estimate), so before any
+ * evidence every origin weighs alike.
  *
  * Learned inside the Correlator from the errors in log-time order, so batch and agent learn the same: each
  * Correlator's store holds one (`Store.origins`).
  */
-import type { AppError, Session } from './model.js';
+import type { Session } from './model.js';
+import { sessionKey } from './joint.js';
 
-/** counts by client address, then frontend: the two strings as the window hands them out (interned:
- *  session-table.ts), so each lookup hashes nothing new. One key `${address} ${frontend}` built per look-up
- *  cost ~10 % of the CPU of `correlate` on the bench's correlated set (~1,000 candidates weighed per
- *  time-only error, `node --cpu-prof`). */
-type Counts = Map<string, Map<string, number>>;
+function originOf(s: Session): string {
+  return `${s.clientIp} ${s.frontend}`;
+}
 
-/** what is saved of the counts: per app log, per origin (`client frontend`), the evidence learned */
-export type SavedOrigins = Record<string, Record<string, number>>;
+/** one app log's evidence: error mass and closures seen per origin, and their totals */
+class Learned {
+  readonly errors = new Map<string, number>();
+  readonly closures = new Map<string, number>();
+  errorTotal = 0;
+  closureTotal = 0;
+  /** the latest closure end counted: candidates come in time order, each counted once */
+  counted = -Infinity;
+  /** the sessions counted at `counted` itself (several closures can end in one millisecond) */
+  atCounted = new Set<string>();
+}
 
-/** one learn() call: the error decided (when the Correlator said which) and what it added to each origin */
-export type OriginsLearned = (e: AppError | undefined, file: string, added: ReadonlyArray<[string, number]>) => void;
+/** what is saved of one app log's evidence (learned.ts): the maps as entry lists */
+export interface SavedLearned {
+  errors: Array<[string, number]>;
+  closures: Array<[string, number]>;
+  errorTotal: number;
+  closureTotal: number;
+  counted: number | null;
+  atCounted: string[];
+}
 
 /** origin counts per app log */
 export class AppOrigins {
-  private readonly byFile = new Map<string, Counts>();
-  /** the last file asked about (an error's candidates are all weighed for one file) */
-  private lastFile: string | undefined = undefined;
-  private lastCounts: Counts | undefined = undefined;
-  /** the app error being decided (the Correlator sets it before its join): what learn() adds is its evidence */
-  deciding: AppError | undefined;
-  /** told of each learn(): the agent saves the counts with its checkpoints (src/agent/origin-journal.ts) */
-  onLearn: OriginsLearned | undefined;
+  private readonly byFile = new Map<string, Learned>();
+  /** told before each change (learned.ts: the agent saves the state as it was before an error's evidence) */
+  changing: (() => void) | undefined;
 
-  private counts(file: string): Counts | undefined {
-    if (file !== this.lastFile) {
-      this.lastFile = file;
-      this.lastCounts = this.byFile.get(file);
-    }
-    return this.lastCounts;
+  private of(file: string): Learned {
+    this.changing?.();
+    let c = this.byFile.get(file);
+    if (!c) this.byFile.set(file, (c = new Learned()));
+    return c;
   }
 
-  /** the (unnormalised) prior that `s` is one of the app's sessions: its origin's count + 1 */
+  /**
+   * The (unnormalised) prior that `s` is the closure an error of `file` met: the rate at which closures of its
+   * origin turned out to be this app's, (errors + m_f) / (closures + 1), shrunk towards its frontend's rate
+   * m_f = (errors + m) / (closures + 1) of the frontend, and that towards the app's rate over every origin,
+   * m = (all errors + 1) / (all closures + 2) (Laplace's rule for the pooled rate).
+   */
   prior(file: string, s: Session): number {
-    return (this.counts(file)?.get(s.clientIp)?.get(s.frontend) ?? 0) + 1;
+    const c = this.byFile.get(file);
+    const m = ((c?.errorTotal ?? 0) + 1) / ((c?.closureTotal ?? 0) + 2);
+    // the frontend's rate first (all its clients pooled), then the client's within it
+    const f = `\n${s.frontend}`;
+    const mf = ((c?.errors.get(f) ?? 0) + m) / ((c?.closures.get(f) ?? 0) + 1);
+    const o = originOf(s);
+    return ((c?.errors.get(o) ?? 0) + mf) / ((c?.closures.get(o) ?? 0) + 1);
   }
 
   /** adds one error's evidence: each session's share (summing to at most 1) to its origin */
   learn(file: string, shares: Iterable<readonly [Session, number]>): void {
-    let c = this.counts(file);
-    if (!c) {
-      this.byFile.set(file, (c = new Map()));
-      this.lastCounts = c;
-    }
-    // the saved form names an origin `address frontend` (a frontend name has no space): built only when told
-    const added: Array<[string, number]> | undefined = this.onLearn ? [] : undefined;
-    for (const [s, p] of shares) {
-      if (!(p > 0)) continue;
-      let f = c.get(s.clientIp);
-      if (!f) c.set(s.clientIp, (f = new Map()));
-      f.set(s.frontend, (f.get(s.frontend) ?? 0) + p);
-      added?.push([`${s.clientIp} ${s.frontend}`, p]);
-    }
-    if (added) this.onLearn?.(this.deciding, file, added);
+    const c = this.of(file);
+    for (const [s, p] of shares)
+      if (p > 0) {
+        for (const o of [originOf(s), `\n${s.frontend}`]) c.errors.set(o, (c.errors.get(o) ?? 0) + p);
+        c.errorTotal += p;
+      }
   }
 
-  /** the counts, to be saved (the agent's state dir): a restart then weighs origins as the run before it did */
-  serialise(): SavedOrigins {
-    const out: SavedOrigins = {};
-    for (const [file, c] of this.byFile) {
-      const o: Record<string, number> = (out[file] = {});
-      for (const [ip, f] of c) for (const [fe, n] of f) o[`${ip} ${fe}`] = n;
+  /**
+   * Counts the closures an error of `file` could have met (its candidates), each once: those that ended after
+   * the ones counted before (an app's errors are decided in time order, and each one's candidates reach back
+   * past the previous one's).
+   */
+  seen(file: string, sessions: Iterable<Session>): void {
+    const c = this.of(file);
+    const from = c.counted;
+    let top = from;
+    const atTop: string[] = [];
+    for (const s of sessions) {
+      if (s.end < from || (s.end === from && c.atCounted.has(sessionKey(s)))) continue;
+      const o = originOf(s);
+      for (const k of [o, `\n${s.frontend}`]) c.closures.set(k, (c.closures.get(k) ?? 0) + 1);
+      c.closureTotal++;
+      if (s.end > top) {
+        top = s.end;
+        atTop.length = 0;
+      }
+      if (s.end === top) atTop.push(sessionKey(s));
     }
+    if (top > from) c.atCounted.clear();
+    for (const k of atTop) c.atCounted.add(k);
+    c.counted = top;
+  }
+
+  /** the evidence, to be saved with the agent's checkpoints (learned.ts) */
+  serialise(): Record<string, SavedLearned> {
+    const out: Record<string, SavedLearned> = {};
+    for (const [file, c] of this.byFile)
+      out[file] = {
+        errors: [...c.errors],
+        closures: [...c.closures],
+        errorTotal: c.errorTotal,
+        closureTotal: c.closureTotal,
+        // JSON has no -Infinity
+        counted: Number.isFinite(c.counted) ? c.counted : null,
+        atCounted: [...c.atCounted],
+      };
     return out;
   }
 
-  /** replaces the counts with saved ones */
-  restore(saved: SavedOrigins): void {
+  /** replaces the evidence with saved evidence */
+  restore(saved: Record<string, SavedLearned>): void {
     this.byFile.clear();
-    this.lastFile = this.lastCounts = undefined;
-    for (const [file, o] of Object.entries(saved)) {
-      const c: Counts = new Map();
-      for (const [origin, n] of Object.entries(o)) {
-        const sp = origin.indexOf(' ');
-        if (sp < 0 || !Number.isFinite(n) || !(n > 0)) continue;
-        const ip = origin.slice(0, sp);
-        let f = c.get(ip);
-        if (!f) c.set(ip, (f = new Map()));
-        f.set(origin.slice(sp + 1), n);
-      }
+    for (const [file, v] of Object.entries(saved)) {
+      const c = new Learned();
+      for (const [k, n] of v.errors) c.errors.set(k, n);
+      for (const [k, n] of v.closures) c.closures.set(k, n);
+      c.errorTotal = v.errorTotal;
+      c.closureTotal = v.closureTotal;
+      c.counted = v.counted ?? -Infinity;
+      c.atCounted = new Set(v.atCounted);
       this.byFile.set(file, c);
     }
   }

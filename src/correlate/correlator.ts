@@ -19,11 +19,12 @@ import type { LogKind } from '../sources/log-kind.js';
 import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
 import type { ParsedRecord } from '../pipeline/parse-file.js';
 import { Store } from './store.js';
-import type { AppOrigins } from './app-origin.js';
+import type { Learning } from './learned.js';
 import { ingestError, ingestGeneral } from './ingest-mysql.js';
 import { decideSession, mayBeServerClosed, threadFor } from './rules.js';
 import { get, num, type AppError, type Session, type Verdict } from './model.js';
 import { matchError, type Match } from './matcher.js';
+import { decideTogether } from './time-join.js';
 import { Repeats } from './repeats.js';
 import type { Remembered } from './left-window.js';
 import { applyClaims, bindThread } from './claims.js';
@@ -204,18 +205,21 @@ export class Correlator {
   }
 
   private match(e: AppError): Match {
-    // what the join learns of the app's origins is this error's evidence (the agent saves it by position)
-    this.store.origins.deciding = e;
+    // what the join learns is this error's evidence (the agent saves the state before it: learned.ts)
+    this.store.learning.deciding = e;
     return this.repeats.match(e, () => matchError(this.store, e, this.cfg));
   }
 
-  /** the origins learned from the app errors (app-origin.ts): the agent saves and restores them */
-  get origins(): AppOrigins {
-    return this.store.origins;
+  /** what is learned from the app errors (learned.ts): the agent saves and restores it */
+  get learning(): Learning {
+    return this.store.learning;
   }
 
   private decideReady(watermark: number): void {
-    for (const e of this.queue.takeReady(watermark)) {
+    const ready = this.queue.takeReady(watermark);
+    // errors due together that are alike are assigned jointly (time-join.ts decideTogether)
+    decideTogether(ready);
+    for (const e of ready) {
       const m = this.match(e);
       if (m.verdict.cause === 'unknown' && !e.retried && watermark !== Infinity) {
         // Nothing conclusive yet: evidence can come late (a kill -9 shows only when the server

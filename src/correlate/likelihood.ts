@@ -51,6 +51,22 @@ export interface TimeModel {
   maxLag: number;
 }
 
+/** the app's next-use lag: the probability that it comes `from` .. `to` ms after the close (app-lag.ts) */
+export type LagMass = (from: number, to: number) => number;
+
+/**
+ * How far apart the app's error and HAProxy's close of the same instant are logged when the hosts' clocks
+ * agree: HAProxy finishes a close a few ms after the app sees it fail (lab 02: PyMySQL's 2013 stamped 26.353,
+ * the sD session ended 26.355), and an app logs its error a few ms after the failure.
+ */
+export const CLOSE_JITTER = 100;
+/**
+ * The prior probability that two hosts' clocks differ by more than that (up to `clock_skew`): NTP keeps hosts
+ * on a LAN within milliseconds of each other (https://en.wikipedia.org/wiki/Network_Time_Protocol,
+ * "Accuracy"), so a join that fits only thanks to the skew tolerance weighs a tenth (docs/confidence.md).
+ */
+export const SKEWED = 0.1;
+
 /**
  * The probability that the app was waiting on the connection when it closed (it then fails at the
  * close), given who closed it and how. Causes that only happen to idle connections are 0; causes that
@@ -74,33 +90,89 @@ export function pAtClose(c: ClosureFacts): number {
   }
 }
 
-/** half-width (ms) of "at the close": the error stamp's own interval, the skew, and HAProxy's few ms */
+/** half-width (ms) of "at the close" as the candidate search reads it: the stamp, the skew, HAProxy's few ms */
 export function atHalfWidth(e: ErrorTime, m: TimeModel): number {
   return e.res / 2 + m.skew + 500;
 }
 
-/** density (per ms) of the error's time given that it met this closure at the close */
-function atDensity(e: ErrorTime, c: ClosureFacts, m: TimeModel): number {
-  const half = atHalfWidth(e, m);
-  const mid = e.t + e.res / 2;
-  // the close as HAProxy logged it, or its first cause (an app that keeps a dead handle, as PHP does,
-  // makes HAProxy log a KILL victim's close seconds after the error)
-  return Math.min(Math.abs(c.end - mid), Math.abs(c.at - mid)) <= half ? 1 / (2 * half) : 0;
+/** the error's instant is somewhere in [t, t + res): a millisecond stamp is a 1 ms interval */
+const span = (e: ErrorTime): number => Math.max(1, e.res);
+
+/** a MySQL stamp on a whole second (a KILL, an Aborted line) means any instant of that second; HAProxy's are ms */
+const atSpan = (c: ClosureFacts): number => (c.at !== c.end && c.at % 1000 === 0 ? 1000 : 0);
+
+/** the share of [a0, a1) that falls in [b0, b1] */
+function overlap(a0: number, a1: number, b0: number, b1: number): number {
+  return Math.max(0, Math.min(a1, b1) - Math.max(a0, b0));
 }
 
-/** density (per ms) of the error's time given that it is the first use after the closure */
-function laterDensity(e: ErrorTime, c: ClosureFacts, m: TimeModel): number {
-  const tau = e.res + m.skew; // below this, lags cannot be told apart
-  // the error's stamp may be up to `skew` before the close on the other host's clock
-  const lag = Math.max(0, e.t + e.res / 2 - c.at);
-  if (e.t + e.res + m.skew < c.at || lag > m.maxLag + m.skew) return 0;
-  return 1 / ((lag + tau) * Math.log((m.maxLag + tau) / tau));
+/**
+ * The probability of the error's stamp given that the app met this closure at the close: its instant is the
+ * close's (HAProxy's end, or the first cause: PHP keeps a dead handle and HAProxy logs a KILL victim's close
+ * when the handle is dropped), give or take CLOSE_JITTER — or, with prior SKEWED, anywhere within `skew`.
+ */
+function atProbability(e: ErrorTime, c: ClosureFacts, m: TimeModel): number {
+  const r = span(e);
+
+  // the error's instant x given the close's instant in [y0, y1]: from `early` before it to CLOSE_JITTER after
+  const one = (y0: number, y1: number, early: number) => {
+    const near = overlap(e.t, e.t + r, y0 - early, y1 + CLOSE_JITTER) / (y1 - y0 + early + CLOSE_JITTER);
+    const w = m.skew + CLOSE_JITTER;
+    const far = overlap(e.t, e.t + r, y0 - w, y1 + w) / (y1 - y0 + 2 * w);
+    return (1 - SKEWED) * near + SKEWED * far;
+  };
+  // HAProxy's end: the app may see the failure a few ms before HAProxy logs it; a first cause (a MySQL line,
+  // truncated to its second, and never later than HAProxy's end of a server-side close) comes before the
+  // failure it causes, so the app's error is not earlier than its second's start
+  const atEnd = c.state[0] === '-' ? c.at + atSpan(c) : Math.min(c.at + atSpan(c), Math.max(c.at, c.end));
+  let best = Math.max(one(c.end, c.end, CLOSE_JITTER), c.at === c.end ? 0 : one(c.at, atEnd, 0));
+  // a half-open victim (`--` after a KILL or restart) of an app that keeps its dead handle: HAProxy logs the
+  // close when the handle is dropped, so the failing use is anywhere between the first cause and that
+  if (c.state[0] === '-' && c.at < c.end) {
+    const lo = c.at - CLOSE_JITTER,
+      hi = c.end + CLOSE_JITTER;
+    best = Math.max(best, overlap(e.t, e.t + r, lo, hi) / (hi - lo));
+  }
+  return best;
 }
 
-/** the likelihood of the error's time given that it met this closure */
-export function timeLikelihood(e: ErrorTime, c: ClosureFacts, m: TimeModel): number {
+/**
+ * The probability of the error's stamp given that it is the app's first use after the closure: the app's lag
+ * distribution over the lags the stamp allows. The use cannot come before the close, except by CLOSE_JITTER
+ * or, with prior SKEWED, by the clock skew.
+ */
+function laterProbability(e: ErrorTime, c: ClosureFacts, m: TimeModel, lag: LagMass): number {
+  const r = span(e);
+  const y = c.at + atSpan(c) / 2;
+  const from = e.t - y;
+  const to = from + r;
+  if (to < -m.skew - CLOSE_JITTER || from > m.maxLag + m.skew) return 0;
+  const start = Math.max(0, from);
+  const mass = lag(start, start + r);
+  return to < -CLOSE_JITTER ? SKEWED * mass : mass;
+}
+
+/** the probability of the error's stamp given that it met this closure */
+export function timeLikelihood(e: ErrorTime, c: ClosureFacts, m: TimeModel, lag: LagMass): number {
   const p = pAtClose(c);
-  return p * atDensity(e, c, m) + (1 - p) * laterDensity(e, c, m);
+  return (p > 0 ? p * atProbability(e, c, m) : 0) + (p < 1 ? (1 - p) * laterProbability(e, c, m, lag) : 0);
+}
+
+/**
+ * The share of a candidate's posterior that says the app met it at its next use (the rest: at the close), for
+ * learning the app's lag (app-lag.ts).
+ */
+export function laterShare(e: ErrorTime, c: ClosureFacts, m: TimeModel, lag: LagMass): number {
+  const p = pAtClose(c);
+  if (p >= 1) return 0;
+  const later = (1 - p) * laterProbability(e, c, m, lag);
+  const at = p > 0 ? p * atProbability(e, c, m) : 0;
+  return later + at > 0 ? later / (later + at) : 0;
+}
+
+/** the lag a first-use candidate stands for (where its share is learned) */
+export function lagOf(e: ErrorTime, c: ClosureFacts): number {
+  return Math.max(0, e.t + span(e) / 2 - (c.at + atSpan(c) / 2));
 }
 
 /**

@@ -9,6 +9,9 @@ import type { ParsedRecord } from '../pipeline/parse-file.js';
 import { MinHeap } from './heap.js';
 import { LeftWindow } from './left-window.js';
 import { AppOrigins } from './app-origin.js';
+import { AppLags } from './app-lag.js';
+import { TakenMass } from './joint.js';
+import { Learning } from './learned.js';
 import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
 import { SessionTable, type SessionRow } from './session-table.js';
 import {
@@ -202,6 +205,12 @@ export class Store {
   left = new LeftWindow();
   /** where each app's connections come from, learned from its errors (app-origin.ts) */
   readonly origins = new AppOrigins();
+  /** how long each app takes to use a dead idle connection again, learned from its errors (app-lag.ts) */
+  readonly lags = new AppLags();
+  /** how much of each closure earlier time-only joins took (joint.ts) */
+  readonly taken = new TakenMass();
+  /** the two learned above, as one state the agent saves (learned.ts) */
+  readonly learning = new Learning(this.origins, this.lags);
 
   instance(name: string): Instance {
     let i = this.instances.get(name);

@@ -15,12 +15,19 @@ import type { AppError, Cause, Session, Verdict } from './model.js';
 import type { CorrelateSettings } from './settings.js';
 import { applyClaims, takeSession, threadFacts, threadOfClaims } from './claims.js';
 import { heaviest } from './top-k.js';
-import { atHalfWidth, bestCause, massOf, runnerUp, timeLikelihood, userFactor, type Weighed } from './likelihood.js';
-
-/** how much later than the app's error HAProxy may log the same close */
-const CLOSE_JITTER = 100;
-/** the prior odds that two hosts' clocks differ by more than HAProxy's few ms (docs/confidence.md) */
-const SKEWED = 0.1;
+import { jointMarginals, sessionKey } from './joint.js';
+import {
+  atHalfWidth,
+  bestCause,
+  lagOf,
+  laterShare,
+  massOf,
+  runnerUp,
+  timeLikelihood,
+  userFactor,
+  type ClosureFacts,
+  type Weighed,
+} from './likelihood.js';
 
 interface Cand {
   s: Session;
@@ -60,8 +67,57 @@ function cheapCause(s: Session): Cause {
   }
 }
 
+/** how long past the window a closure's taken mass is kept: errors are decided nearly, not exactly, in time order */
+const TAKEN_MARGIN = 60_000;
+
 /** how many of the likeliest cheaply-read candidates are decided by the rules */
 const REFINE = 12;
+
+/** errors decided together that are alike (one app log, one stamp): how many, and their joint posterior */
+interface Alike {
+  size: number;
+  plan?: Map<string, number>;
+}
+const ALIKE = new WeakMap<AppError, Alike>();
+
+/**
+ * The Correlator hands each tick's errors here before deciding them. Errors of one app log with one stamp
+ * (the same worker pool failing twice in one whole second) cannot be told apart: each one's posterior is the
+ * marginal of an exact assignment of all of them to distinct closures (joint.ts `jointMarginals`), computed
+ * once, before any of them takes a closure, so the first one decided does not take the likeliest closure as
+ * if the others did not need one too. Larger groups than `jointMarginals` handles are decided one by one.
+ */
+export function decideTogether(errors: readonly AppError[]): void {
+  const byStamp = new Map<string, AppError[]>();
+  for (const e of errors) {
+    if (e.localPort !== undefined) continue;
+    const k = `${e.file}\n${e.t}\n${e.res}`;
+    const g = byStamp.get(k);
+    if (g) g.push(e);
+    else byStamp.set(k, [e]);
+  }
+  for (const g of byStamp.values())
+    if (g.length > 1 && g.length <= 3) {
+      const shared: Alike = { size: g.length };
+      for (const e of g) ALIKE.set(e, shared);
+    }
+}
+
+/** an error's weights as the joint assignment of its alike group gives them (the same for each member) */
+function jointly(e: AppError, weighed: Weighed<Cand>[]): Weighed<Cand>[] {
+  const g = ALIKE.get(e);
+  // once per error: a retry later (an error deferred for late evidence) is decided alone
+  ALIKE.delete(e);
+  if (!g) return weighed;
+  g.plan ??= jointMarginals(
+    weighed.map((x) => [sessionKey(x.item.s), x.w] as const),
+    g.size,
+  );
+  const plan = g.plan;
+  // the members share their candidates (one log, one stamp); one the plan lacks means it no longer applies
+  if (weighed.some((x) => !plan.has(sessionKey(x.item.s)))) return weighed;
+  return weighed.map((x) => ({ ...x, w: plan.get(sessionKey(x.item.s))! }));
+}
 
 export interface TimeMatch {
   verdict: Verdict;
@@ -136,20 +192,25 @@ export function timeOnly(
   for (const s of rivals) cands.push({ s, cause: cheapCause(s), atError: false, rival: true });
   const users = cfg.appUsers?.get(e.file);
   const model = { skew: cfg.skew, maxLag: cfg.maxLag };
-  const until = e.t + e.res + CLOSE_JITTER;
-  const weigh = (x: Cand): Weighed<Cand> => {
-    const at = x.v?.at ?? x.s.end;
+  const lag = (from: number, to: number) => store.lags.mass(e.file, from, to, cfg.maxLag);
+  // the closures this app could have met, counted once each: the learned origin's rate (app-origin.ts)
+  store.origins.seen(
+    e.file,
+    cands.map((x) => x.s),
+  );
+  const factsOf = (x: Cand): ClosureFacts => {
     const outlasts = x.cause === 'haproxy_timeout_server' && serverOutlastsClient(cfg, x.s);
-    const facts = { end: x.s.end, at, state: x.s.state, cause: x.cause, serverOutlastsClient: outlasts };
-    let w = timeLikelihood(e, facts, model);
-    // causality: HAProxy finishes a close a few ms after the app saw it fail (lab 02: PyMySQL's 2013
-    // stamped 26.353, the sD session ended 26.355); a close later than that fits only if the clocks
-    // differ, which `clock_skew` allows but NTP-synced hosts rarely do (docs/confidence.md)
-    if (x.s.end > until || at > until) w *= SKEWED;
+    return { end: x.s.end, at: x.v?.at ?? x.s.end, state: x.s.state, cause: x.cause, serverOutlastsClient: outlasts };
+  };
+  const weigh = (x: Cand): Weighed<Cand> => {
+    // the error's time under the way the app meets this kind of close, with the app's learned lag
+    const w = timeLikelihood(e, factsOf(x), model, lag);
     // a closure not decided has no known user: the share of the decided ones that were the app's stands for it
     const u = users && !x.v ? userShare : userFactor(users, x.user);
-    // where the app's earlier errors' connections came from (app-origin.ts)
-    return { item: x, cause: x.cause, w: w * u * store.origins.prior(e.file, x.s) };
+    // where the app's earlier errors' connections came from (app-origin.ts), and the chance that no error
+    // decided before this one met the closure (joint.ts)
+    const free = 1 - store.taken.of(x.s);
+    return { item: x, cause: x.cause, w: w * u * store.origins.prior(e.file, x.s) * free };
   };
   let userShare = 1;
   let weighed = cands.map(weigh);
@@ -177,21 +238,47 @@ export function timeOnly(
     userShare = (k + 1) / (n + 2);
   }
   weighed = cands.map(weigh).filter((x) => !(x.item.rival && x.cause === 'unknown'));
+  // the closure is picked by the error's own weights (the likeliest assignment of an alike group gives its
+  // first-decided member the likeliest closure), the story and its mass by the joint ones
+  const own = new Map(weighed.map((x) => [x.item, x.w]));
+  const byOwn = (x: Weighed<Cand>) => own.get(x.item) ?? x.w;
+  weighed = jointly(e, weighed);
   const choosable = weighed.filter((x) => !x.item.rival);
-  const top = again ? { cause: again.cause, mass: 1 } : bestCause(choosable);
+  // the story with the most posterior mass, over every candidate: a closure an earlier error took by time
+  // alone may be this one's (that join was a guess, and its weight here is what it left free). Its closure is
+  // the likeliest one of that story not taken yet; if every one is taken, the likeliest taken one (the two
+  // errors then share it: deciding against the evidence would be a guess against the odds). On a tie the
+  // closures not taken win.
+  const untaken = bestCause(choosable);
+  const all = bestCause(weighed);
+  const top = again
+    ? { cause: again.cause, mass: 1 }
+    : untaken && (!all || massOf(weighed, untaken.cause).mass >= all.mass - 1e-9)
+      ? untaken
+      : all;
   if (!top) return undefined;
   const best = again ? top : massOf(weighed, top.cause);
   // within the story, the likeliest closure; ties (several alike) go to the newest, which the
   // candidates list first
   let pick: Weighed<Cand> | undefined;
-  for (const x of choosable) if (x.cause === best.cause && (again ? x.item === again : !pick || x.w > pick.w)) pick = x;
+  for (const x of choosable)
+    if (x.cause === best.cause && (again ? x.item === again : !pick || byOwn(x) > byOwn(pick))) pick = x;
+  if (!pick) for (const x of weighed) if (x.cause === best.cause && (!pick || byOwn(x) > byOwn(pick))) pick = x;
   const chosen = pick!.item;
   let total = 0;
   for (const x of weighed) total += x.w;
-  store.origins.learn(
-    e.file,
-    again ? [[again.s, 1]] : weighed.map((x) => [x.item.s, total > 0 ? x.w / total : 0] as const),
-  );
+  const shares = again ? [[again.s, 1] as const] : weighed.map((x) => [x.item.s, total > 0 ? x.w / total : 0] as const);
+  store.origins.learn(e.file, shares);
+  if (again) store.taken.add(again.s, 1);
+  else for (const [s, p] of shares) store.taken.add(s, p);
+  // each candidate's share that says the app met it at its next use teaches the app's lag
+  if (!again)
+    for (const x of weighed)
+      if (x.w > 0) {
+        const f = factsOf(x.item);
+        store.lags.learn(e.file, lagOf(e, f), (x.w / total) * laterShare(e, f, model, lag));
+      }
+  store.taken.trim(e.t - cfg.maxLag - 2 * cfg.skew - TAKEN_MARGIN);
   takeSession(chosen.s, e);
   chosen.s.timeJoined = true;
   const { verdict: v, claims } = decideSession(store, chosen.s, cfg, e);

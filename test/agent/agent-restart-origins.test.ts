@@ -1,6 +1,6 @@
 /**
  * A restart keeps what the Correlator learned of an app's origins (src/correlate/app-origin.ts, saved with the
- * checkpoints by src/agent/origin-journal.ts): after `kill -9` the agent gives the verdict an uninterrupted run
+ * checkpoints by src/agent/learning-journal.ts): after `kill -9` the agent gives the verdict an uninterrupted run
  * gives, not the one a first run would give.
  *
  * The incident (the synthetic shapes of test/correlate/scenario.ts, real HAProxy tcplog and Laravel lines): six

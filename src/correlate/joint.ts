@@ -1,0 +1,77 @@
+/**
+ * Errors compete for closures: a dead connection causes at most one first-use error (docs/confidence.md,
+ * "Competing errors"). Deciding them jointly means weighing each closure, for the error at hand, by the
+ * probability that no error decided before it met that closure (their events are final, so their posteriors
+ * are kept as they were given: the assumed-density filtering of the joint assignment, Minka, "A family of
+ * algorithms for approximate Bayesian inference", MIT 2001, https://tminka.github.io/papers/ep/, ch. 3).
+ *
+ * That probability is at least the largest posterior an earlier error put on the closure and at most the sum
+ * of them (two errors cannot have met the same closure). The sum overstates it: each earlier posterior was
+ * spread over closures that later errors explain better (a closure 20 s old had been a faint candidate of
+ * twenty errors before its own came), and on the bench it made the verdicts over-confident (docs/confidence.md).
+ * The largest one is kept: the closure is free with 1 − max. Errors decided at the same tick that are alike
+ * (one app log, one stamp) are assigned exactly instead (`jointMarginals`).
+ */
+import type { Session } from './model.js';
+
+/** a session's identity across lookups (the window may give a fresh copy of a `--` session each time) */
+export function sessionKey(s: Session): string {
+  return `${s.clientIp} ${s.clientPort} ${s.accept} ${s.server}`;
+}
+
+export class TakenMass {
+  /** in insertion order, which is nearly time order: the oldest are trimmed from the front */
+  private readonly byKey = new Map<string, { end: number; p: number }>();
+
+  /** the probability that an error decided before met `s` */
+  of(s: Session): number {
+    return Math.min(1, this.byKey.get(sessionKey(s))?.p ?? 0);
+  }
+
+  /** an error decided now met `s` with probability `p` (what is kept: the largest such `p`) */
+  add(s: Session, p: number): void {
+    if (!(p > 0)) return;
+    const k = sessionKey(s);
+    const x = this.byKey.get(k);
+    if (x) x.p = Math.max(x.p, p);
+    else this.byKey.set(k, { end: s.end, p });
+  }
+
+  /** forgets closures that ended before `t` (no error can weigh them any more) */
+  trim(t: number): void {
+    for (const [k, x] of this.byKey) {
+      if (x.end >= t) break;
+      this.byKey.delete(k);
+    }
+  }
+
+  get size(): number {
+    return this.byKey.size;
+  }
+}
+
+/**
+ * k alike errors (one app log, one stamp: the same weight on each closure), k ≤ 3, each met a different one of
+ * the closures: the marginal probability that a given one of them met closure j, over every assignment of the
+ * k errors to distinct closures weighted by the product of their weights (for k = 2, w_j·(W − w_j); for 3,
+ * w_j·((W − w_j)² − (S − w_j²)) with S = Σ w²: the permanent of the remaining errors' weights over the other
+ * closures). Normalised; undefined k (1, or more than 3) leaves the weights as they are.
+ */
+export function jointMarginals(weights: ReadonlyArray<readonly [string, number]>, k: number): Map<string, number> {
+  let W = 0,
+    S = 0;
+  for (const [, w] of weights) {
+    W += w;
+    S += w * w;
+  }
+  const f = (w: number) => (k === 2 ? w * (W - w) : k === 3 ? w * ((W - w) ** 2 - (S - w * w)) : w);
+  const out = new Map<string, number>();
+  let total = 0;
+  for (const [key, w] of weights) {
+    const x = Math.max(0, f(w));
+    out.set(key, (out.get(key) ?? 0) + x);
+    total += x;
+  }
+  if (total > 0) for (const [key, x] of out) out.set(key, x / total);
+  return out;
+}
