@@ -29,7 +29,7 @@ import { applyClaims, bindThread } from './claims.js';
 import { eventBuilders, type CorrelateStats, type EventBuilders } from './engine.js';
 import { toAppError } from './ingest-app.js';
 import { inRange, type CorrelateSettings } from './settings.js';
-import { ErrorQueue, EVICT_EVERY, FilePositions, RETRY_AFTER, shortHorizon, TICK } from './window.js';
+import { ErrorQueue, EVICT_EVERY, EVICT_SHORT, FilePositions, RETRY_AFTER, shortHorizon, TICK } from './window.js';
 
 /** One parsed record as pushed: which kind of log it comes from and, for a MySQL log, its server. */
 export interface SourcedRecord {
@@ -71,6 +71,9 @@ export class Correlator {
   private readonly horizon: number;
   /** how far back it keeps them when no app error can come (`appLogs: false`): window.ts shortHorizon */
   private readonly short: number | undefined;
+  /** how often the window is trimmed (EVICT_EVERY; EVICT_SHORT for the short window, which it keeps near its
+   *  horizon instead of up to 10 s beyond) */
+  private readonly evictEvery: number;
 
   constructor(
     private readonly cfg: CorrelateSettings,
@@ -81,6 +84,7 @@ export class Correlator {
     this.events = eventBuilders(this.store, cfg, stats);
     this.horizon = cfg.maxLag + 2 * cfg.skew + cfg.settle + RETRY_AFTER + 2000;
     this.short = cfg.appLogs === false ? Math.min(this.horizon, shortHorizon(cfg)) : undefined;
+    this.evictEvery = this.short === undefined ? EVICT_EVERY : EVICT_SHORT;
   }
 
   /** Adds one record to the window. Unparsed records are skipped, records without a time counted.
@@ -164,12 +168,12 @@ export class Correlator {
   /** takes every tick before `limit` at which something is due, in order */
   private runTicks(limit: number): void {
     for (;;) {
-      const nextEvict = Math.floor(this.tick / EVICT_EVERY) * EVICT_EVERY + EVICT_EVERY;
+      const nextEvict = Math.floor(this.tick / this.evictEvery) * this.evictEvery + this.evictEvery;
       const next = Math.max(this.tick + TICK, Math.min(nextEvict, this.queue.nextTick()));
       if (next >= limit) return;
       this.tick = next;
       this.decideReady(next);
-      if (next % EVICT_EVERY === 0) this.evict(next);
+      if (next % this.evictEvery === 0) this.evict(next);
     }
   }
 

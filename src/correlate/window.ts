@@ -17,6 +17,9 @@ export const RETRY_AFTER = 120_000;
 export const TICK = 1;
 /** the window is trimmed at the multiples of EVICT_EVERY */
 export const EVICT_EVERY = 10_000;
+/** and the short window (no app logs: shortHorizon) every second: at 17,000 sessions/s the 10 s between
+ *  trims were a third of what it held (docs/benchmark-agent.md "Memory: the correlation window") */
+export const EVICT_SHORT = 1000;
 
 /**
  * How much longer an error without a local port waits: the exact joins of that time claim their

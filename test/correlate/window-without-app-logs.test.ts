@@ -6,7 +6,7 @@ import { Incident, T0, ga } from './scenario.js';
 import { newStats } from '../../src/correlate/engine.js';
 import { mergeSources } from '../../src/correlate/correlate-batch.js';
 import { Correlator } from '../../src/correlate/correlator.js';
-import { shortHorizon, EVICT_EVERY } from '../../src/correlate/window.js';
+import { shortHorizon, EVICT_SHORT } from '../../src/correlate/window.js';
 
 const cfg = { skew: 2000, maxLag: 900_000, settle: 5000 };
 const MIN = 60_000;
@@ -37,7 +37,7 @@ test('without app logs the window lets a session go once its own verdict is fina
   const inc = traffic(new Incident(), 1800);
   const short = heldAfter(inc, false);
   // the accept-second buckets (thread ranking) are kept twice as long as the sessions (Correlator.leave)
-  const s = 2 * (shortHorizon(cfg) + EVICT_EVERY);
+  const s = 2 * (shortHorizon(cfg) + EVICT_SHORT);
   assert.ok(short.held >= short.recent(s), `held from ${short.held}, sessions ${s} ms old start at ${short.recent(s)}`);
   // with app logs every session of the last max_error_lag may still be claimed by an error to come
   const full = heldAfter(inc, true);
