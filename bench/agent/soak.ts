@@ -108,7 +108,13 @@ export async function agentBench(repo: string): Promise<void> {
     await writer.run();
     const t0 = writer.t0;
     const tEnd = t0 + seconds * 1000;
-    const keyed = () => recorder.counts.items - recorder.counts.unkeyed;
+    // record documents only: a connection verdict also carries its HAProxy line's path and offset, and with
+    // the short window (no app log) verdicts arrive during the soak, so counting them ended the drain early
+    const keyed = () => {
+      let n = 0;
+      for (const [name, c] of recorder.counts.byIndex) if (name.endsWith('.records')) n += c;
+      return n;
+    };
     log('agent bench: writer done; waiting for the last documents…');
     await settle(() => keyed() >= writer.written && tail.counter.lines >= writer.written, keyed, 10_000, 120_000);
     const drainEnd = clock();

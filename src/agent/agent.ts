@@ -120,7 +120,14 @@ export class Agent {
     this.batchMs = o.batchMs ?? 1000;
     this.batchLines = o.batchLines ?? 5000;
     this.correlator = new Correlator(
-      { ...o.settings, appClients: this.appClients, appUsers: this.appUsers, appFrontends: this.appFrontends },
+      {
+        ...o.settings,
+        appClients: this.appClients,
+        appUsers: this.appUsers,
+        appFrontends: this.appFrontends,
+        // with no app input no error can come: the window keeps only what connection verdicts need
+        appLogs: [...this.inputs.values()].some((i) => i.kind === 'app'),
+      },
       newStats(),
     );
   }

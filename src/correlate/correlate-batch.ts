@@ -66,7 +66,8 @@ export function* correlateSources(
   cfg: CorrelateSettings,
   stats: CorrelateStats,
 ): Generator<VerdictEvent> {
-  const c = new Correlator(cfg, stats);
+  // without an app log no error can claim a closure: the window keeps less (settings.ts appLogs)
+  const c = new Correlator({ ...cfg, appLogs: cfg.appLogs ?? src.app.length > 0 }, stats);
   for (const r of mergeSources(src, stats)) {
     c.push(r);
     const events = c.advance(r.time);

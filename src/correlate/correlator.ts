@@ -21,7 +21,7 @@ import type { ParsedRecord } from '../pipeline/parse-file.js';
 import { Store } from './store.js';
 import type { Learning } from './learned.js';
 import { ingestError, ingestGeneral } from './ingest-mysql.js';
-import { decideSession, mayBeServerClosed, threadFor } from './rules.js';
+import { decideSession, DOWN_DETECTION, mayBeServerClosed, threadFor } from './rules.js';
 import { get, num, type AppError, type Session, type Verdict } from './model.js';
 import { matchError, type Match } from './matcher.js';
 import { decideTogether } from './time-join.js';
@@ -31,7 +31,7 @@ import { applyClaims, bindThread } from './claims.js';
 import { eventBuilders, type CorrelateStats, type EventBuilders } from './engine.js';
 import { toAppError } from './ingest-app.js';
 import { inRange, type CorrelateSettings } from './settings.js';
-import { ErrorQueue, EVICT_EVERY, FilePositions, RETRY_AFTER, TICK } from './window.js';
+import { ErrorQueue, EVICT_EVERY, EVICT_SHORT, FilePositions, RETRY_AFTER, shortHorizon, TICK } from './window.js';
 
 /** One parsed record as pushed: which kind of log it comes from and, for a MySQL log, its server. */
 export interface SourcedRecord {
@@ -71,6 +71,11 @@ export class Correlator {
   private tick = -Infinity;
   /** how far back the window keeps sessions and their context */
   private readonly horizon: number;
+  /** how far back it keeps them when no app error can come (`appLogs: false`): window.ts shortHorizon */
+  private readonly short: number | undefined;
+  /** how often the window is trimmed (EVICT_EVERY; EVICT_SHORT for the short window, which it keeps near its
+   *  horizon instead of up to 10 s beyond) */
+  private readonly evictEvery: number;
 
   constructor(
     private readonly cfg: CorrelateSettings,
@@ -80,6 +85,8 @@ export class Correlator {
     this.repeats = new Repeats(cfg.maxLag, cfg.skew);
     this.events = eventBuilders(this.store, cfg, stats);
     this.horizon = cfg.maxLag + 2 * cfg.skew + cfg.settle + RETRY_AFTER + 2000;
+    this.short = cfg.appLogs === false ? Math.min(this.horizon, shortHorizon(cfg)) : undefined;
+    this.evictEvery = this.short === undefined ? EVICT_EVERY : EVICT_SHORT;
   }
 
   /** Adds one record to the window. Unparsed records are skipped, records without a time counted.
@@ -168,12 +175,12 @@ export class Correlator {
   /** takes every tick before `limit` at which something is due, in order */
   private runTicks(limit: number): void {
     for (;;) {
-      const nextEvict = Math.floor(this.tick / EVICT_EVERY) * EVICT_EVERY + EVICT_EVERY;
+      const nextEvict = Math.floor(this.tick / this.evictEvery) * this.evictEvery + this.evictEvery;
       const next = Math.max(this.tick + TICK, Math.min(nextEvict, this.queue.nextTick()));
       if (next >= limit) return;
       this.tick = next;
       this.decideReady(next);
-      if (next % EVICT_EVERY === 0) this.evict(next);
+      if (next % this.evictEvery === 0) this.evict(next);
     }
   }
 
@@ -194,6 +201,8 @@ export class Correlator {
         ingestGeneral(store, server, r);
         return;
       case 'app': {
+        // the window kept no closure for it (docs/correlator.md "What the window keeps")
+        if (this.short !== undefined) throw new Error('an app record was pushed into a Correlator told appLogs: false');
         const e = toAppError(r, this.cfg.skew);
         if (e && inRange(e.t, this.cfg)) {
           e.clients = this.cfg.appClients?.get(e.file);
@@ -244,7 +253,7 @@ export class Correlator {
   private *leave(watermark: number, final: boolean): Generator<VerdictEvent> {
     const store = this.store;
     const cfg = this.cfg;
-    const cutoff = final ? Infinity : watermark - this.horizon;
+    const cutoff = final ? Infinity : this.cutoff(watermark);
     const { abnormal, normal } = store.evictSessions(cutoff);
     // Each closure is remembered with its verdict: its `connection` event waits until it leaves the
     // left window, unless a late error claims it first.
@@ -272,7 +281,19 @@ export class Correlator {
       applyClaims(d.claims);
       if (d.verdict.cause !== 'unknown') yield* remember(s, d.verdict);
     }
-    store.evictContext(cutoff, final ? Infinity : watermark - 2 * this.horizon);
+    store.evictContext(cutoff, final ? Infinity : cutoff - (watermark - cutoff));
     if (final) yield* released(store.left.drain());
+  }
+
+  /**
+   * Sessions that ended before this time leave the window at `watermark`: `horizon` back, or with no app
+   * error to come only as far as their own verdicts need (`short`), and never while a crash not yet seen
+   * could still be placed before their end and change them (Store.crashFloor: a server gone silent).
+   */
+  private cutoff(watermark: number): number {
+    const full = watermark - this.horizon;
+    if (this.short === undefined) return full;
+    const crash = this.store.crashFloor(watermark) - DOWN_DETECTION - this.cfg.skew - 1000;
+    return Math.max(full, Math.min(watermark - this.short, crash));
   }
 }

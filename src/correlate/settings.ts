@@ -21,6 +21,12 @@ export interface CorrelateSettings {
   appUsers?: Map<string, ReadonlySet<string>> | undefined;
   /** per app log: the HAProxy frontends its connections come through (`app.files[].frontends`) */
   appFrontends?: Map<string, ReadonlySet<string>> | undefined;
+  /**
+   * false: no app log is read, so no app error will be pushed and no closure can be claimed by one. The
+   * window then keeps a session only as long as its own verdict needs (window.ts `shortHorizon`), not
+   * `max_error_lag` and the retry (docs/correlator.md "What the window keeps"). Default: true.
+   */
+  appLogs?: boolean | undefined;
   /** what haproxy.cfg says, quoted by the recommendations */
   haproxySettings?: HaproxySettings | undefined;
 }

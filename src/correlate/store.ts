@@ -374,6 +374,24 @@ export class Store {
   }
 
   /**
+   * The earliest time a crash not yet known can be placed at. A crash shows only at the restart, and
+   * ingest-mysql.ts places it after the last line its instance wrote before that (`before`), or, within
+   * 10 min of a `starting` line, after the silence before it (`silentSince`); an instance that wrote
+   * nothing yet places it at the restart line's own time. Lines come in time order, so a later
+   * `before` is at least today's `lastActivity`.
+   */
+  crashFloor(now: number): number {
+    let f = Infinity;
+    for (const inst of this.instances.values()) {
+      let x = inst.lastActivity ?? Infinity;
+      if (inst.startedAt !== undefined && now - inst.startedAt < 600_000 + 60_000)
+        x = Math.min(x, inst.silentSince ?? Infinity);
+      if (x < f) f = x;
+    }
+    return f;
+  }
+
+  /**
    * Sessions that ended before `before` leave the window. Returned (unclaimed ones only) so that the
    * caller can decide their connection events BEFORE `evictContext` drops the MySQL side. `normal` (the
    * `--` closures) is read one at a time: each gets its object as it is read (most never had one), and

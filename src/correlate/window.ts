@@ -5,6 +5,7 @@
  */
 import type { AppError } from './model.js';
 import type { CorrelateSettings } from './settings.js';
+import { DOWN_DETECTION } from './rules.js';
 
 /** how long an undecided app error waits for late evidence */
 export const RETRY_AFTER = 120_000;
@@ -16,12 +17,35 @@ export const RETRY_AFTER = 120_000;
 export const TICK = 1;
 /** the window is trimmed at the multiples of EVICT_EVERY */
 export const EVICT_EVERY = 10_000;
+/** and the short window (no app logs: shortHorizon) every second: at 17,000 sessions/s the 10 s between
+ *  trims were a third of what it held (docs/benchmark-agent.md "Memory: the correlation window") */
+export const EVICT_SHORT = 1000;
 
 /**
  * How much longer an error without a local port waits: the exact joins of that time claim their
  * sessions first, whatever the order the lines came in (errors due together are sorted, below).
  */
 export const EXACT_FIRST = 1000;
+
+/** how late a record may come after others of a later time (a log's own disorder: whole-second stamps,
+ *  HAProxy's lines written at the session's end by several threads) */
+export const DISORDER = 5000;
+
+/**
+ * How long every session must stay in the window for the lookups that reach any session, and for its
+ * own verdict to be final (docs/correlator.md "What the window keeps"):
+ * - an app error's first decision: due `res + settle + skew` (+ EXACT_FIRST) after it, it looks at the
+ *   sessions that ended from `skew + 1 s` before it (matcher.ts, time only);
+ * - a `--` closure is decided only with a KILL, an Aborted line or a lifecycle event near its end
+ *   (rules.ts `mayBeServerClosed`): the latest of them, a DOWN, counts up to DOWN_DETECTION after it,
+ *   an Aborted line up to `skew + 3 s`.
+ * A crash found at a restart is placed in the past (ingest-mysql.ts): Store.crashFloor bounds it.
+ */
+export function shortHorizon(cfg: CorrelateSettings): number {
+  const firstDecision = 1000 + cfg.settle + 2 * cfg.skew + EXACT_FIRST + 1000;
+  const ownVerdict = Math.max(DOWN_DETECTION, cfg.skew + 3000);
+  return Math.max(firstDecision, ownVerdict) + DISORDER;
+}
 
 /** the first tick after `t` (a decision "at t" waits for the stream to be past t) */
 export const tickAfter = (t: number): number => Math.floor(t / TICK) * TICK + TICK;

@@ -211,6 +211,8 @@ export class Incident {
       phpClients?: string[];
       /** per app log name (`app-php.log`): the MySQL users it connects as (`app.files[].mysql_user`) */
       users?: Record<string, string[]>;
+      /** settings.ts appLogs (the incident's app logs must then be empty) */
+      appLogs?: boolean;
     } = {},
   ): {
     events: Doc[];
@@ -228,6 +230,7 @@ export class Incident {
           skew: opts.skew ?? 2000,
           maxLag: opts.maxLag ?? 900_000,
           settle: opts.settle ?? 5000,
+          appLogs: opts.appLogs,
         },
         newStats(),
       ),

@@ -1,0 +1,71 @@
+// Without an app log no error can claim a closure, so the window keeps a session only as long as its own
+// verdict needs (window.ts shortHorizon, docs/correlator.md "What the window keeps"), not max_error_lag.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Incident, T0, ga } from './scenario.js';
+import { newStats } from '../../src/correlate/engine.js';
+import { mergeSources } from '../../src/correlate/correlate-batch.js';
+import { Correlator } from '../../src/correlate/correlator.js';
+import { shortHorizon, EVICT_SHORT } from '../../src/correlate/window.js';
+
+const cfg = { skew: 2000, maxLag: 900_000, settle: 5000 };
+const MIN = 60_000;
+
+/** an hour of clean closures on replica2, one a second from T0 + 20 s (they keep the log's clock going) */
+function traffic(inc: Incident, seconds = 3600): Incident {
+  for (let i = 20; i < seconds; i++)
+    inc.session({ port: 20000 + i, accept: T0 + i * 1000, tt: 50, state: '--', server: 'replica2' });
+  return inc;
+}
+
+/** the offset the window holds haproxy.log from, after every record up to the end was pushed */
+function heldAfter(inc: Incident, appLogs: boolean): { held: number; recent: (age: number) => number } {
+  const rs = [...mergeSources(inc.sources(), newStats())];
+  const c = new Correlator({ ...cfg, appLogs }, newStats());
+  for (const r of rs) c.push(r);
+  const end = rs[rs.length - 1]!.time;
+  c.advance(end);
+  const ha = rs.filter((r) => r.kind === 'haproxy');
+  return {
+    held: c.heldPositions().get('incident/haproxy.log') ?? Infinity,
+    // the offset of the first session that ended `age` ms before the end
+    recent: (age) => ha.find((r) => r.time >= end - age)!.rec.offset,
+  };
+}
+
+test('without app logs the window lets a session go once its own verdict is final, not after max_error_lag', () => {
+  const inc = traffic(new Incident(), 1800);
+  const short = heldAfter(inc, false);
+  // the accept-second buckets (thread ranking) are kept twice as long as the sessions (Correlator.leave)
+  const s = 2 * (shortHorizon(cfg) + EVICT_SHORT);
+  assert.ok(short.held >= short.recent(s), `held from ${short.held}, sessions ${s} ms old start at ${short.recent(s)}`);
+  // with app logs every session of the last max_error_lag may still be claimed by an error to come
+  const full = heldAfter(inc, true);
+  assert.ok(full.held <= full.recent(cfg.maxLag), `held from ${full.held}`);
+});
+
+test('kill -9 found at a restart minutes later still explains the `--` sessions open at the crash, without app logs', () => {
+  const inc = () =>
+    traffic(
+      new Incident()
+        .connect('replica1', T0 + 5, 12)
+        .gen('replica1', T0 + 2000, 12, 'Query', 'select 1')
+        .session({ port: 43002, accept: T0, tt: 16000, state: '--' })
+        // replica1 wrote nothing more until its restart, 5 minutes later: the crash is placed after its last line
+        .mysqlError('replica1', T0 + 5 * MIN, 0, 'Note', 'InnoDB: Starting crash recovery from checkpoint LSN=842419'),
+      600,
+    );
+  const causeOf = (appLogs: boolean) =>
+    inc()
+      .run({ appLogs })
+      .connections.filter((c) => (c.source as { port?: number }).port === 43002)
+      .map((c) => ga(c).cause);
+  assert.deepEqual(causeOf(true), ['mysql_crash'], 'with the whole window');
+  // decided 20 s after its end the session would have had no evidence: the silent server keeps it
+  assert.deepEqual(causeOf(false), ['mysql_crash'], 'with the short window');
+});
+
+test('an app record pushed into a window told there are no app logs is refused', () => {
+  const inc = new Incident().session({ port: 43010, accept: T0, tt: 100, state: '--' }).php2006(T0 + 200);
+  assert.throws(() => inc.run({ appLogs: false }), /appLogs: false/);
+});
