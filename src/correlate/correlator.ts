@@ -21,7 +21,7 @@ import type { ParsedRecord } from '../pipeline/parse-file.js';
 import { Store } from './store.js';
 import type { AppOrigins } from './app-origin.js';
 import { ingestError, ingestGeneral } from './ingest-mysql.js';
-import { decideSession, mayBeServerClosed, serverMayHaveClosed, threadFor } from './rules.js';
+import { decideSession, mayBeServerClosed, threadFor } from './rules.js';
 import { get, num, type AppError, type Session, type Verdict } from './model.js';
 import { matchError, type Match } from './matcher.js';
 import { Repeats } from './repeats.js';
@@ -241,9 +241,7 @@ export class Correlator {
     const store = this.store;
     const cfg = this.cfg;
     const cutoff = final ? Infinity : watermark - this.horizon;
-    const { abnormal, normal } = store.evictSessions(cutoff, (server, accept, end) =>
-      serverMayHaveClosed(store, server, accept, end, cfg),
-    );
+    const { abnormal, normal } = store.evictSessions(cutoff);
     // Each closure is remembered with its verdict: its `connection` event waits until it leaves the
     // left window, unless a late error claims it first.
     const released = (rs: Remembered[]) =>

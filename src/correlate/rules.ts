@@ -519,24 +519,13 @@ export function fmtMs(ms: number | undefined): string {
  * "unknown", and the costly thread mapping is skipped.
  */
 export function mayBeServerClosed(store: Store, s: Session, cfg: CorrelateSettings): boolean {
-  return s.state[0] !== '-' || serverMayHaveClosed(store, s.server, s.accept, s.end, cfg);
-}
-
-/** `mayBeServerClosed` of a `--` session from its fields: the window's rows are tested without an object each
- *  (store.ts `evictSessions`: most `--` sessions have no evidence near them and are never looked at) */
-export function serverMayHaveClosed(
-  store: Store,
-  server: string,
-  accept: number,
-  end: number,
-  cfg: CorrelateSettings,
-): boolean {
-  const inst = store.instances.get(server);
+  if (s.state[0] !== '-') return true;
+  const inst = store.instances.get(s.server);
   if (!inst) return false;
-  const from = accept - cfg.skew - 1000;
+  const from = s.accept - cfg.skew - 1000;
   return (
-    inst.kills.any(from, end + 500) ||
-    inst.events.any(from, end + DOWN_DETECTION) ||
-    inst.aborted.any(from, end + cfg.skew + 3000)
+    inst.kills.any(from, s.end + 500) ||
+    inst.events.any(from, s.end + DOWN_DETECTION) ||
+    inst.aborted.any(from, s.end + cfg.skew + 3000)
   );
 }

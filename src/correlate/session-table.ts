@@ -11,8 +11,8 @@
  *
  * A `Session` is materialised on demand (`at`): a fresh copy of the row, except that a session whose
  * state a decision changed (claimed, reusable, its Aborted line: `TableSession`'s setters) or that
- * is abnormal (not `--`: the closures reported; pinned when first read) is pinned, and every later
- * lookup returns that one object. So identity holds where the rules rely on it (a thread's bound session is claimed or
+ * is abnormal (not `--`: the closures reported) is pinned, and every later lookup returns that one
+ * object. So identity holds where the rules rely on it (a thread's bound session is claimed or
  * leaving the window; rules.ts `th.session !== s`), and no state lives only in a throw-away copy.
  */
 import type { Evidence, Session } from './model.js';
@@ -37,9 +37,6 @@ export type SessionRow = Pick<
   Session,
   'accept' | 'end' | 'state' | 'clientIp' | 'clientPort' | 'frontend' | 'backend' | 'server' | 'pid' | 'bytesRead'
 > & { file: string; offset: number; text: string };
-
-/** the slots of the name cache (`nameId`) */
-const NAME_SLOTS = 4096;
 
 /** the row has its one object (`pinned`) */
 const PINNED = 1;
@@ -142,8 +139,8 @@ export class SessionTable {
   /** sessions that must stay one object (see the header), by slot */
   private pinned: Array<Session | undefined> = new Array<Session | undefined>(this.cap);
   private readonly names = new Interner();
-  private readonly slotName = new Array<string | undefined>(NAME_SLOTS).fill(undefined);
-  private readonly slotId = new Uint32Array(NAME_SLOTS);
+  private readonly lastName = new Array<string | undefined>(6);
+  private readonly lastId = new Uint32Array(6);
   /** the newest seq per client port (-1: none) */
   private readonly portHead = new Float64Array(65536).fill(-1);
 
@@ -158,12 +155,12 @@ export class SessionTable {
     this.bytesRead[i] = r.bytesRead ?? NaN;
     this.offset[i] = r.offset;
     const k = i * 6;
-    this.name[k] = this.nameId(r.state);
-    this.name[k + 1] = this.nameId(r.clientIp);
-    this.name[k + 2] = this.nameId(r.frontend);
-    this.name[k + 3] = this.nameId(r.backend);
-    this.name[k + 4] = this.nameId(r.server);
-    this.name[k + 5] = this.nameId(r.file);
+    this.name[k] = this.nameId(0, r.state);
+    this.name[k + 1] = this.nameId(1, r.clientIp);
+    this.name[k + 2] = this.nameId(2, r.frontend);
+    this.name[k + 3] = this.nameId(3, r.backend);
+    this.name[k + 4] = this.nameId(4, r.server);
+    this.name[k + 5] = this.nameId(5, r.file);
     this.flags[i] = 0;
     this.putText(i, r.text);
     this.pinned[i] = undefined;
@@ -174,20 +171,13 @@ export class SessionTable {
     return seq;
   }
 
-  /** a name's id through a direct-mapped cache of the names last seen (a Map lookup hashes the string, and the
-   *  parser's substrings are new strings each line: interning was ~4 % of `correlate` on a 500k-line tcplog
-   *  file, whose ~1,000 client addresses change from line to line). A slot holds one name; a miss asks the
-   *  interner and takes the slot. */
-  private nameId(s: string): number {
-    const n = s.length;
-    let h = n;
-    // the last 16 characters: addresses differ anywhere in their last octets (10.0.2.129, 10.0.3.129)
-    for (let j = n > 16 ? n - 16 : 0; j < n; j++) h = (h * 31 + s.charCodeAt(j)) | 0;
-    const slot = h & (NAME_SLOTS - 1);
-    if (this.slotName[slot] === s) return this.slotId[slot]!;
+  /** a name's id, the previous row's when the column repeats (a Map lookup hashes a new string: the
+   *  parser's substrings are new strings each line) */
+  private nameId(col: number, s: string): number {
+    if (this.lastName[col] === s) return this.lastId[col]!;
     const id = this.names.id(s);
-    this.slotName[slot] = s;
-    this.slotId[slot] = id;
+    this.lastName[col] = s;
+    this.lastId[col] = id;
     return id;
   }
 
@@ -195,22 +185,12 @@ export class SessionTable {
     return this.end[seq & this.mask]!;
   }
 
-  acceptOf(seq: number): number {
-    return this.accept[seq & this.mask]!;
-  }
-
-  /** the server's name, without materialising */
-  serverOf(seq: number): string {
-    return this.names.names[this.name[(seq & this.mask) * 6 + 4]!]!;
-  }
-
   /** the state's first character, without materialising ('-' for a normal close) */
   stateOf(seq: number): string {
     return this.names.names[this.name[(seq & this.mask) * 6]!]!;
   }
 
-  /** the session of row `seq` (held by the window): its pinned object, else a fresh copy, which is pinned when
-   *  the session is abnormal (its first reader makes the one object the rules and the report share) */
+  /** the session of row `seq` (held by the window): its pinned object, else a fresh copy */
   at(seq: number): Session {
     const i = seq & this.mask;
     const p = this.pinned[i];
@@ -219,13 +199,12 @@ export class SessionTable {
     const nm = this.names.names;
     const pid = this.pid[i]!;
     const bytes = this.bytesRead[i]!;
-    const state = nm[this.name[k]!]!;
-    const s = new TableSession(
+    return new TableSession(
       this,
       seq,
       this.accept[i]!,
       this.end[i]!,
-      state,
+      nm[this.name[k]!]!,
       nm[this.name[k + 1]!]!,
       this.port[i]!,
       nm[this.name[k + 2]!]!,
@@ -236,8 +215,6 @@ export class SessionTable {
       nm[this.name[k + 5]!]!,
       this.offset[i]!,
     );
-    if (state[0] !== '-') this.pin(seq, s);
-    return s;
   }
 
   /** row `seq`'s line (while the row is held) */

@@ -159,21 +159,11 @@ export class SessionList {
   eachInRange(from: number, to: number, visit: (s: Session) => void): void {
     this.seqs.eachInRange(from, to, (seq) => visit(this.table.at(seq)));
   }
-  *newestBefore(k: number, limit = Infinity): Generator<Session> {
-    for (const seq of this.seqs.newestBefore(k, limit)) yield this.table.at(seq);
-  }
-  eachNewestBefore(k: number, visit: (s: Session) => boolean): void {
-    this.seqs.eachNewestBefore(k, (seq) => visit(this.table.at(seq)));
-  }
   firstKey(): number | undefined {
     return this.seqs.firstKey();
   }
   get size(): number {
     return this.seqs.size;
-  }
-  /** the sessions that ended before `k`, which leave the list (read before their rows leave the table) */
-  takeBefore(k: number): Session[] {
-    return this.seqs.evictBefore(k).map((seq) => this.table.at(seq));
   }
   /** the numbers of the sessions that ended before `k`, which leave the list (not the table) */
   evictBefore(k: number): number[] {
@@ -201,9 +191,8 @@ export class Store {
   private readonly table = new SessionTable();
   /** every TCP session in the window, by end */
   sessions = new SessionList(this.table);
-  /** the abnormal ones (state not `--`), the closures a report is about: one object each, made when first read
-   *  (session-table.ts `at`), so that the window does not carry ~20 % of its rows as objects until then */
-  abnormal = new SessionList(this.table);
+  /** the abnormal ones (state not `--`): one object each, the closures a report is about */
+  abnormal = new TimeList<Session>((s) => s.end);
   http5xx = new TimeList<Session>((s) => s.end);
   /** the TCP sessions of a client port, oldest first (the per-port chain of the table) */
   readonly byPort = { get: (port: number): Session[] | undefined => this.table.byPort(port) };
@@ -307,7 +296,11 @@ export class Store {
     const key = acceptRank(row.accept, row.clientPort);
     if (b) b.push(key);
     else inst.acceptSec.set(sec, [key]);
-    if (row.state[0] !== '-') this.abnormal.add(seq);
+    if (row.state[0] !== '-') {
+      const s = this.table.at(seq);
+      this.table.pin(seq, s);
+      this.abnormal.add(s);
+    }
     return row.server;
   }
 
@@ -376,33 +369,23 @@ export class Store {
    * caller can decide their connection events BEFORE `evictContext` drops the MySQL side. `normal` (the
    * `--` closures) is read one at a time: each gets its object as it is read (most never had one), and
    * the caller must read it to the end (the rows are freed as it goes). A `normal` session kept beyond
-   * its turn must have read its line (`ev`) by then: the row's line goes with the row. An unclaimed `--` row
-   * comes out only when `mayMatter` (its server, accept and end) says it may (rules.ts `serverMayHaveClosed`).
+   * its turn must have read its line (`ev`) by then: the row's line goes with the row.
    */
-  evictSessions(
-    before: number,
-    mayMatter: (server: string, accept: number, end: number) => boolean,
-  ): { abnormal: Session[]; normal: Iterable<Session> } {
+  evictSessions(before: number): { abnormal: Session[]; normal: Iterable<Session> } {
     const seqs = this.sessions.evictBefore(before);
     this.http5xx.evictBefore(before);
-    const abnormal = this.abnormal.takeBefore(before).filter((s) => !s.claimed);
-    return { abnormal, normal: this.leaving(seqs, mayMatter) };
+    const abnormal = this.abnormal.evictBefore(before).filter((s) => !s.claimed);
+    return { abnormal, normal: this.leaving(seqs) };
   }
 
-  /** the unclaimed `--` sessions among the rows `seqs` that `mayMatter`, each row freed once read */
-  private *leaving(
-    seqs: number[],
-    mayMatter: (server: string, accept: number, end: number) => boolean,
-  ): Generator<Session> {
+  /** the unclaimed `--` sessions among the rows `seqs`, each row freed once read */
+  private *leaving(seqs: number[]): Generator<Session> {
     const t = this.table;
     for (const seq of seqs) {
       if (t.stateOf(seq)[0] === '-') {
-        // a session the caller keeps past this row must read its line (`ev`) before the row goes. A row
-        // without its object was never claimed (a claim pins it: session-table.ts) and gets one only when it
-        // may matter: the 408k `--` rows of a 500k-line tcplog file were each an object read and dropped
-        const s =
-          t.pinnedAt(seq) ?? (mayMatter(t.serverOf(seq), t.acceptOf(seq), t.endOf(seq)) ? t.at(seq) : undefined);
-        if (s !== undefined && !s.claimed) yield s;
+        // a session the caller keeps past this row must read its line (`ev`) before the row goes
+        const s = t.pinnedAt(seq) ?? t.at(seq);
+        if (!s.claimed) yield s;
       }
       t.drop(seq);
     }
