@@ -94,6 +94,9 @@ export class BulkRecorder {
   private record(index: string, source: string, at: number): void {
     const name = index.replace(/-[^-]*$/, '');
     this.counts.byIndex.set(name, (this.counts.byIndex.get(name) ?? 0) + 1);
+    // a line's arrival is its record document: a verdict quotes the line it was decided on (same path and
+    // offset) and would count as that line arriving twice
+    if (!name.includes('records')) return;
     let key: ReturnType<typeof lineKey>;
     try {
       key = lineKey(JSON.parse(source));

@@ -40,21 +40,24 @@ test('every create is answered 201 and recorded once per document, with the time
   );
 });
 
-test('dotted field names count like nested ones; documents without a line key and bad lines are counted apart', () => {
+test('dotted field names count like nested ones; records without a line key, bad lines and verdicts are not arrivals', () => {
   assert.deepEqual(lineKey({ 'log.file.path': '/x', 'log.offset': 5 }), { path: '/x', offset: 5 });
   assert.deepEqual(lineKey({ log: { 'file.path': '/x', offset: 7 } }), { path: '/x', offset: 7 });
   assert.equal(lineKey({ log: { file: { path: '/x' } } }), undefined);
   const r = new BulkRecorder(() => 0);
   const body = [
     '{"create":{"_index":"logs-goneaway.verdicts-default","_id":"v1"}}',
-    '{"goneaway":{"verdict":{"cause":"haproxy_timeout_client"}}}',
+    // a verdict quotes the line it was decided on: not that line arriving again
+    '{"goneaway":{"cause":"haproxy_timeout_client"},"log":{"file":{"path":"/x"},"offset":5}}',
+    '{"create":{"_index":"logs-goneaway.records-default"}}',
+    '{"event":{"original":"a record with no file position"}}',
     '{"create":{"_index":"logs-goneaway.records-default"}}',
     'not json',
     '{"delete":{"_index":"logs-goneaway.records-default","_id":"gone"}}',
     '',
   ].join('\n');
   const answer = r.bulk(body, 1);
-  assert.equal(answer.items.length, 3);
+  assert.equal(answer.items.length, 4);
   assert.deepEqual(answer.items[0], {
     create: { _index: 'logs-goneaway.verdicts-default', _id: 'v1', _version: 1, result: 'created', status: 201 },
   });
