@@ -32,6 +32,8 @@ export interface ClosureFacts {
   end: number;
   /** when the first cause happened (KILL, shutdown, Aborted line); `end` otherwise */
   at: number;
+  /** the first cause is known only to lie in [atFrom, at] (a crash seen by a DOWN: rules.ts) */
+  atFrom?: number | undefined;
   /** HAProxy's termination state */
   state: string;
   cause: Cause;
@@ -125,7 +127,10 @@ function atProbability(e: ErrorTime, c: ClosureFacts, m: TimeModel): number {
   // truncated to its second, and never later than HAProxy's end of a server-side close) comes before the
   // failure it causes, so the app's error is not earlier than its second's start
   const atEnd = c.state[0] === '-' ? c.at + atSpan(c) : Math.min(c.at + atSpan(c), Math.max(c.at, c.end));
-  let best = Math.max(one(c.end, c.end, CLOSE_JITTER), c.at === c.end ? 0 : one(c.at, atEnd, 0));
+  let best = Math.max(
+    one(c.end, c.end, CLOSE_JITTER),
+    c.at === c.end && c.atFrom === undefined ? 0 : one(Math.min(c.atFrom ?? c.at, c.at), atEnd, 0),
+  );
   // a half-open victim (`--` after a KILL or restart) of an app that keeps its dead handle: HAProxy logs the
   // close when the handle is dropped, so the failing use is anywhere between the first cause and that
   if (c.state[0] === '-' && c.at < c.end) {

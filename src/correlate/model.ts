@@ -137,6 +137,9 @@ export interface Verdict {
   evidence: Evidence[];
   /** when the first cause happened (a KILL, a shutdown, an Aborted line); the close itself otherwise */
   at?: number;
+  /** the first cause happened in [atFrom, at], not at `at`: a crash seen only by HAProxy's health check marking
+   *  the server DOWN (Layer4) is at most the check's detection time before that DOWN (rules.ts) */
+  atFrom?: number;
 }
 
 export function get(doc: Doc, path: string): unknown {

@@ -152,12 +152,14 @@ function lifecycleDuring(
   from: number,
   to: number,
   downTo = to,
-): { type: 'shutdown' | 'crash'; ev: Evidence; t: number } | undefined {
+): { type: 'shutdown' | 'crash'; ev: Evidence; t: number; from?: number } | undefined {
   if (!inst) return undefined;
   let down: { ev: Evidence; t: number } | undefined;
   for (const e of inst.events.range(from, downTo)) {
     if (e.t > to && e.type !== 'down') continue;
-    if (e.type === 'shutdown' || e.type === 'crash') return { type: e.type, ev: e.ev, t: e.t };
+    if (e.type === 'shutdown') return { type: e.type, ev: e.ev, t: e.t };
+    // a crash is logged by the restart's recovery: the process died before, after the session began
+    if (e.type === 'crash') return { type: e.type, ev: e.ev, t: e.t, from };
     if (e.type === 'down' && !down && /Layer4/i.test(e.detail ?? '')) down = { ev: e.ev, t: e.t };
   }
   // The health check found the port closed (Layer4) and the instance's error log, which we read,
@@ -169,7 +171,8 @@ function lifecycleDuring(
       // a shutdown after the close explains the DOWN, but not this session
       return e.t <= to ? { type: 'shutdown', ev: e.ev, t: e.t } : undefined;
     }
-    return { type: 'crash', ev: down.ev, t: down.t };
+    // the process died before the checks noticed: at most their detection time before the DOWN
+    return { type: 'crash', ev: down.ev, t: down.t, from: down.t - DOWN_DETECTION };
   }
   return undefined;
 }
@@ -181,9 +184,11 @@ function withAt(
   why: string,
   evidence: Evidence[],
   terminatedBy = TERMINATOR_OF[cause],
+  atFrom?: number,
 ): Verdict {
   const v = verdict(cause, confidence, why, evidence, terminatedBy);
   v.at = at;
+  if (atFrom !== undefined) v.atFrom = atFrom;
   return v;
 }
 
@@ -275,6 +280,8 @@ function decide(store: Store, s: Session, cfg: CorrelateSettings, err: AppError 
             base - 0.05,
             `${s.server} died without a shutdown (crash recovery or signal at restart) while the session was open; HAProxy logged ${s.state}`,
             evidence,
+            undefined,
+            life.from === undefined ? undefined : Math.max(s.accept, life.from),
           );
     }
     return undefined;

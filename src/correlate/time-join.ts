@@ -200,7 +200,8 @@ export function timeOnly(
   );
   const factsOf = (x: Cand): ClosureFacts => {
     const outlasts = x.cause === 'haproxy_timeout_server' && serverOutlastsClient(cfg, x.s);
-    return { end: x.s.end, at: x.v?.at ?? x.s.end, state: x.s.state, cause: x.cause, serverOutlastsClient: outlasts };
+    const at = x.v?.at ?? x.s.end;
+    return { end: x.s.end, at, atFrom: x.v?.atFrom, state: x.s.state, cause: x.cause, serverOutlastsClient: outlasts };
   };
   const weigh = (x: Cand): Weighed<Cand> => {
     // the error's time under the way the app meets this kind of close, with the app's learned lag
