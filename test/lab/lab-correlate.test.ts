@@ -131,6 +131,9 @@ test('bundled examples/lab logs: correlate scored against their ground truth', (
 // 04_time_only_swap: three connections per replica opened in one second and KILLed in the next;
 // a greedy Connect-time pick crossed them and bound a PHP session to a DBA's KILL thread (rules.ts:
 // accept-order rank among same-second threads, one clock offset for both ends of a mapping).
+// 13_crash_before_down: a PHP 2006 0.5 s after a replica's kill -9, HAProxy's D- 1.3 s after the error and
+// the restart's crash recovery 2 s after it; the crash was read at the restart's second, after the error, and
+// an admin kill 7 s before won (likelihood.ts: a crash's first cause is an interval, docs/confidence.md).
 test('kept lab runs that once failed: every app error found with its cause and terminator', () => {
   const root = path.join(REPO, 'test/fixtures/lab-runs');
   const scores = scoreDir(root);
