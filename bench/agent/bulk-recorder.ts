@@ -124,7 +124,12 @@ export class BulkRecorder {
     };
     const last = parts[parts.length - 1];
     if (parts.length === 0) return send(200, info());
-    if (last === '_bulk') return send(200, this.bulk(body, this.now(), parts.length > 1 ? parts[0] : undefined));
+    if (last === '_bulk') {
+      const answer = this.bulk(body, this.now(), parts.length > 1 ? parts[0] : undefined);
+      // as Elasticsearch does: the agent asks for a smaller answer, and parsing it is part of its cost
+      const paths = url.searchParams.get('filter_path');
+      return send(200, paths ? filterPath(answer, paths) : answer);
+    }
     if (parts[0] === '_cluster' && parts[1] === 'health') return send(200, { status: 'green' });
     if (req.method === 'PUT' || req.method === 'POST') {
       this.meta.set(url.pathname, body ? (JSON.parse(body) as unknown) : {});
@@ -190,4 +195,37 @@ function shaped(parts: string[], body: unknown): unknown {
   if (parts[0] === '_data_stream')
     return { data_streams: [{ name, timestamp_field: { name: '@timestamp' }, generation: 1, status: 'GREEN' }] };
   return body;
+}
+
+/**
+ * Elasticsearch's `filter_path` response filter (docs/benchmark-agent.md "Elasticsearch answers"): comma-separated
+ * dotted paths, `*` matching any one key; arrays are passed through (a path applies to their elements), and an
+ * object left with no key is dropped. Enough for the sink's BULK_FILTER_PATH; `**` and `-` exclusions are not used.
+ */
+export function filterPath(value: unknown, paths: string): unknown {
+  const out = pick(
+    value,
+    paths.split(',').map((p) => p.trim().split('.')),
+  );
+  return out === undefined ? {} : out;
+}
+
+function pick(v: unknown, patterns: string[][]): unknown {
+  if (Array.isArray(v)) {
+    const kept = v.map((x) => pick(x, patterns)).filter((x) => x !== undefined);
+    return kept.length ? kept : undefined;
+  }
+  if (typeof v !== 'object' || v === null) return undefined;
+  const out: Record<string, unknown> = {};
+  let any = false;
+  for (const [k, x] of Object.entries(v)) {
+    const rest = patterns.filter((p) => p[0] === '*' || p[0] === k).map((p) => p.slice(1));
+    if (!rest.length) continue;
+    const whole = rest.some((p) => p.length === 0);
+    const kept = whole ? x : pick(x, rest);
+    if (kept === undefined) continue;
+    out[k] = kept;
+    any = true;
+  }
+  return any ? out : undefined;
 }

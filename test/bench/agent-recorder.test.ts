@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Client } from '@elastic/elasticsearch';
-import { BulkRecorder, lineKey } from '../../bench/agent/bulk-recorder.js';
+import { BulkRecorder, filterPath, lineKey } from '../../bench/agent/bulk-recorder.js';
+import { BULK_FILTER_PATH } from '../../src/sinks/elasticsearch/bulk-sink.js';
 import { RecorderThread } from '../../bench/agent/recorder-thread.js';
 
 const doc = (path: string, offset: number) =>
@@ -121,4 +122,46 @@ test('in its worker thread the stand-in hands back every arrival and its counts'
   } finally {
     await rt.terminate();
   }
+});
+
+// Elasticsearch's response filtering (https://www.elastic.co/guide/en/elasticsearch/reference/8.15/common-options.html#common-options-response-filtering):
+// the sink asks for BULK_FILTER_PATH, and the bench must answer as small as Elasticsearch would, or it
+// measures the agent parsing fields a real cluster never sends
+test('a bulk request with filter_path is answered with only the paths asked for, as Elasticsearch does', async () => {
+  const r = new BulkRecorder();
+  const url = await r.listen();
+  try {
+    const body = [
+      '{"create":{"_index":"logs-goneaway.records-default","_id":"a1"}}',
+      doc('/l/a.log', 0),
+      '{"create":{"_index":"logs-goneaway.records-default","_id":"a2"}}',
+      doc('/l/a.log', 9),
+      '',
+    ].join('\n');
+    const post = async (query: string) =>
+      (await (
+        await fetch(`${url}/_bulk${query}`, {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/x-ndjson' },
+        })
+      ).json()) as Record<string, unknown>;
+    const filtered = await post(`?filter_path=${encodeURIComponent(BULK_FILTER_PATH)}`);
+    assert.deepEqual(filtered, {
+      errors: false,
+      items: [{ create: { _id: 'a1', status: 201 } }, { create: { _id: 'a2', status: 201 } }],
+    });
+    const whole = await post('');
+    assert.equal(whole.took, 1);
+    assert.equal((whole.items as Array<{ create: { result: string } }>)[1]!.create.result, 'created');
+  } finally {
+    await r.close();
+  }
+});
+
+test('filter_path keeps a nested value whole, matches any key with *, and drops what no path names', () => {
+  const v = { took: 3, errors: true, items: [{ index: { _id: 'x', status: 400, error: { type: 't', reason: 'r' } } }] };
+  assert.deepEqual(filterPath(v, 'items.*.error'), { items: [{ index: { error: { type: 't', reason: 'r' } } }] });
+  assert.deepEqual(filterPath(v, 'took, errors'), { took: 3, errors: true });
+  assert.deepEqual(filterPath(v, 'nothing.here'), {});
 });
