@@ -16,6 +16,7 @@ import MockModule from '@elastic/elasticsearch-mock';
 import { BULK_FILTER_PATH, BulkSink } from '../../../src/sinks/elasticsearch/bulk-sink.js';
 import { isGoneawayError } from '../../../src/errors.js';
 import type { OutDoc } from '../../../src/sinks/sink.js';
+import { filterPath as filterBench } from '../../../bench/agent/bulk-recorder.js';
 
 // the package is CommonJS (`module.exports = Mocker`) but its types declare a default export
 const Mock = MockModule as unknown as new () => InstanceType<typeof MockModule.default>;
@@ -32,27 +33,9 @@ function docs(n: number, stream = 'logs-goneaway.verdicts-default'): OutDoc[] {
   }));
 }
 
-/**
- * `filter_path` as Elasticsearch applies it: comma-separated dotted paths, `*` for any one field name, arrays
- * walked through; what no path reaches is left out (a filter that keeps nothing leaves `{}`).
- */
+/** `filter_path` as Elasticsearch applies it: the bench stand-in's filter (bench/agent/bulk-recorder.ts), one for both */
 export function filterPath(value: unknown, spec: string | undefined): unknown {
-  if (spec === undefined) return value;
-  const paths = spec.split(',').map((p) => p.split('.'));
-  const keep = (v: unknown, rest: string[][]): unknown => {
-    if (rest.some((p) => p.length === 0)) return v;
-    if (Array.isArray(v)) return v.map((x) => keep(x, rest)).filter((x) => x !== undefined);
-    if (v === null || typeof v !== 'object') return undefined;
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) {
-      const next = rest.filter((p) => p[0] === '*' || p[0] === k).map((p) => p.slice(1));
-      if (!next.length) continue;
-      const kept = keep(x, next);
-      if (kept !== undefined) out[k] = kept;
-    }
-    return Object.keys(out).length ? out : undefined;
-  };
-  return keep(value, paths) ?? {};
+  return spec === undefined ? value : filterBench(value, spec);
 }
 
 /** a sink on a mock whose _bulk answers each create with `status(id, attempt)` */
