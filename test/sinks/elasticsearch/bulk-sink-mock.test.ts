@@ -33,7 +33,7 @@ function docs(n: number, stream = 'logs-goneaway.verdicts-default'): OutDoc[] {
   }));
 }
 
-/** `filter_path` as Elasticsearch applies it: the bench stand-in's filter (bench/agent/bulk-recorder.ts), one for both */
+/** `filter_path` as Elasticsearch applies it: the bench stand-in's (bench/agent/bulk-recorder.ts) */
 export function filterPath(value: unknown, spec: string | undefined): unknown {
   return spec === undefined ? value : filterBench(value, spec);
 }
