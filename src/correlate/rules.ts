@@ -66,9 +66,13 @@ export function threadFor(store: Store, s: Session, cfg: CorrelateSettings, thre
       if (th.killed && th.killed.t > s.end + cfg.skew + 1000) continue;
       // Distances to what a stamp means: a whole-second stamp k is any instant of [k, k + 1 s), so
       // an accept at .586 is 0 ms from a Connect logged in that second and 414 ms from one logged
-      // the next. A KILLed running query ends its session at the KILL; an idle victim later.
+      // the next. A KILLed running query ends its session at the KILL; an idle victim later. HAProxy's own
+      // timeouts (`cD`, `sD`) end a session when its idle timer expires, whatever the server did before: a KILL's
+      // time says nothing of where such an end is (a victim left half-open is logged `cD` `timeout client` after
+      // its last traffic), so a KILL one second before a `cD` is no better fit than a thread with no end known
+      const killEnds = th.killed !== undefined && s.state[0] !== 'c' && s.state[0] !== 's';
       const dEnd =
-        end !== undefined ? toStamp(s.end, end) : th.killed ? Math.min(1500, toStamp(s.end, th.killed.t)) : 1500;
+        end !== undefined ? toStamp(s.end, end) : killEnds ? Math.min(1500, toStamp(s.end, th.killed!.t)) : 1500;
       const d = toStamp(s.accept, th.connectT ?? 0) + dEnd + 2 * skewConflict(s, th.connectT, end);
       if (d < bestD) {
         best = th;
