@@ -260,10 +260,15 @@ function decide(store: Store, s: Session, cfg: CorrelateSettings, err: AppError 
     if (killed) {
       evidence.push(killed.ev);
       const byTime = th === undefined && err?.threadId === undefined;
+      // The app logged its thread id (mysql2, Connector/J) and the KILL names that thread: no mapping by Connect
+      // time is left to doubt, and HAProxy's close and MySQL's KILL are known to be of one connection, the
+      // certainty of two logs that agree (0.95, as `cD` + "Got an error reading"). By Connect time a
+      // same-second pool can cross two threads (lab 04): `base`; by time alone on the server, less.
+      const exact = err?.threadId !== undefined && killedId === err.threadId;
       return withAt(
         killed.t,
         'mysql_kill',
-        byTime ? base - 0.2 : base,
+        exact ? Math.max(base, 0.95) : byTime ? base - 0.2 : base,
         `MySQL thread ${killedId ?? '?'} on ${s.server} was killed${killed.by !== undefined ? ` by thread ${killed.by}${killed.byUser ? ` (${killed.byUser})` : ''}` : ''}; HAProxy only saw the close afterwards (${s.state})${byTime ? '. No general log maps the session to its thread: the (KILLED) line is joined by time on that server' : ''}`,
         evidence,
       );

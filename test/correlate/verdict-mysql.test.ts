@@ -39,6 +39,25 @@ test('KILL in the general log, HAProxy logs the half-open session `--` when PHP 
   assert.match(String(ga(e).why), /thread 14/);
 });
 
+// mysql2 logs the connection's thread id (docs/lab-findings.md §5): the KILL line names that very thread, so no
+// Connect-time mapping is left to doubt (two pooled connections opened in one second could be crossed by it) and
+// the verdict has the certainty of two logs that agree on one connection (rules.ts mysqlFirst).
+test('a KILL of the thread the app logged (mysql2 threadId) is certain as two agreeing logs: 0.95', () => {
+  const inc = new Incident()
+    .connect('replica1', T0 + 5, 12)
+    .connect('replica1', T0 + 6, 13)
+    .connect('replica1', T0 + 2000, 14, 'dba')
+    .gen('replica1', T0 + 2010, 14, 'Query', 'KILL 12')
+    .session({ port: 43000, accept: T0, tt: 2012, state: '--' })
+    .session({ port: 43002, accept: T0 + 1, tt: 9000, state: '--' })
+    .nodeLost(T0 + 2012, 43000, 12);
+  const e = inc.run().appErrors[0]!;
+  assert.equal(ga(e).cause, 'mysql_kill');
+  assert.equal((e.source as Doc).port, 43000);
+  assert.match(String(ga(e).why), /thread 12 .*killed by thread 14/);
+  assert.equal(ga(e).confidence, 0.95);
+});
+
 test('a KILLed idle connection logged `cD` when timeout client fired later is still a kill (lab scenario 13, docs/lab-findings.md)', () => {
   const inc = new Incident()
     .connect('replica1', T0 + 5, 12)
