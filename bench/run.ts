@@ -329,6 +329,14 @@ async function partC(t: Table): Promise<void> {
     '',
     `goneaway ${fmtInt(ok)}/${fmtInt(n)}; oracles on HAProxy's facts (bench/oracle.ts): state + lag ${fmtInt(o.right)}/${fmtInt(o.errors)} = ${fmtNum((100 * o.right) / Math.max(1, o.errors), 1)} %, with the origin ${fmtInt(o.rightWithOrigin)} = ${fmtNum((100 * o.rightWithOrigin) / Math.max(1, o.errors), 1)} % (own closure among its candidates: ${fmtInt(o.seen)})`,
   );
+  // how high the logs allow: the commonest story among the closures no log tells from each error's own
+  t.ratio(
+    'time-only errors (PHP, Python): goneaway / ceiling of any rule',
+    ok / Math.max(1, o.ceiling),
+    '(extra figure)',
+    '',
+    `goneaway ${fmtNum((100 * ok) / Math.max(1, n), 1)} %; ceiling ${fmtNum((100 * o.ceiling) / Math.max(1, o.errors), 1)} % (${fmtNum(o.ceiling, 1)}/${fmtInt(o.errors)}: the closures of one second, client, frontend and server are alike to any rule, ${fmtNum(o.meanTwins, 2)} per error; bench/oracle.ts ceilingOf)`,
+  );
   // the same logs, with what an operator knows of each app (app.files[].mysql_user and frontends)
   const cfgFile = path.join(OUT, 'correlate-app-keys.yaml');
   writeFileSync(cfgFile, JSON.stringify({ app: { files: m.files.app.map((f) => ({ path: p(f), ...appKeysOf(f) })) } }));
