@@ -23,6 +23,7 @@ export function toAppError(r: ParsedRecord, skew: number): AppError | undefined 
     cls: str(get(d, 'app.error.class')),
     localPort: num(get(d, 'app.db.local_port')),
     threadId: num(get(d, 'app.db.thread_id')),
+    sql: str(get(d, 'app.sql')),
     file: str(get(d, 'log.file.path')) ?? '',
     offset: r.offset,
     doc: d,

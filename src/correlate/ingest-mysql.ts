@@ -22,6 +22,7 @@ function newThread(inst: Instance, id: number, t: number): Thread {
     quitT: undefined,
     connectEv: undefined,
     lastEv: undefined,
+    lastSql: undefined,
     killed: undefined,
     aborted: undefined,
     session: undefined,
@@ -84,6 +85,7 @@ export function ingestGeneral(store: Store, instName: string, r: ParsedRecord): 
   }
   th.lastQueryT = r.t;
   th.lastEv = ev;
+  if (cmd === 'Query' || cmd === 'Execute') th.lastSql = str(g?.argument);
   if (th.userStats) th.userStats.queries++;
   const kill = g?.kill as Doc | undefined;
   const target = num(kill?.target_thread_id);

@@ -39,6 +39,12 @@ export interface ClosureFacts {
   cause: Cause;
   /** haproxy.cfg's `timeout server` is longer than `timeout client` for this session's proxies */
   serverOutlastsClient?: boolean | undefined;
+  /** the statement the app logged against the closure's thread's last one (general log): the same, another,
+   *  or unknown (either side not logged, the thread not mapped) */
+  statement?: 'same' | 'other' | undefined;
+  /** the chance that a closure not the error's ran that statement last: the share of the error's candidates
+   *  with a known last statement that did, by Laplace's rule of succession */
+  statementChance?: number | undefined;
 }
 
 export interface ErrorTime {
@@ -157,10 +163,35 @@ function laterProbability(e: ErrorTime, c: ClosureFacts, m: TimeModel, lag: LagM
   return to < -CLOSE_JITTER ? SKEWED * mass : mass;
 }
 
+/**
+ * The chance that the thread of a closure the app met at its close still shows another statement than the one the
+ * app logged, though it ran it: the app or its driver rewrote it (bindings the app substitutes otherwise than the
+ * server logs them), or the closure was mapped to the wrong thread by its Connect time (rules.ts threadFor).
+ */
+export const STATEMENT_MISMATCH = 0.1;
+
+/**
+ * How much the statement the app logged says for "the app met this closure at its close": the likelihood ratio of
+ * the thread's last statement under that reading and under "another closure". Where the reading means the app's
+ * query was running on the connection (the server logged it before it closed: a `timeout server`, a KILL or a
+ * shutdown during the query), the thread's last statement is the app's — 1 / chance on a match, STATEMENT_MISMATCH
+ * on a mismatch. Where it does not (a `--` close logged when the app's write reached a dead session, a packet the
+ * server refused unread), the server never logged the app's statement: no information, as when either is unknown.
+ */
+function statementFactor(c: ClosureFacts): number {
+  if (c.statement === undefined || c.state[0] === '-' || c.cause === 'mysql_max_allowed_packet') return 1;
+  return c.statement === 'same' ? 1 / Math.max(c.statementChance ?? 1, 1e-3) : STATEMENT_MISMATCH;
+}
+
+/** the probability of the error's stamp (and of the thread's last statement) given that it met at the close */
+function atPart(e: ErrorTime, c: ClosureFacts, m: TimeModel, p: number): number {
+  return p > 0 ? p * atProbability(e, c, m) * statementFactor(c) : 0;
+}
+
 /** the probability of the error's stamp given that it met this closure */
 export function timeLikelihood(e: ErrorTime, c: ClosureFacts, m: TimeModel, lag: LagMass): number {
   const p = pAtClose(c);
-  return (p > 0 ? p * atProbability(e, c, m) : 0) + (p < 1 ? (1 - p) * laterProbability(e, c, m, lag) : 0);
+  return atPart(e, c, m, p) + (p < 1 ? (1 - p) * laterProbability(e, c, m, lag) : 0);
 }
 
 /**
@@ -171,7 +202,7 @@ export function laterShare(e: ErrorTime, c: ClosureFacts, m: TimeModel, lag: Lag
   const p = pAtClose(c);
   if (p >= 1) return 0;
   const later = (1 - p) * laterProbability(e, c, m, lag);
-  const at = p > 0 ? p * atProbability(e, c, m) : 0;
+  const at = atPart(e, c, m, p);
   return later + at > 0 ? later / (later + at) : 0;
 }
 

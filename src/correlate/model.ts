@@ -71,6 +71,8 @@ export interface Thread {
   quitT: number | undefined;
   connectEv: Evidence | undefined;
   lastEv: Evidence | undefined;
+  /** the last statement the thread ran (general log `Query` / `Execute`), as logged */
+  lastSql: string | undefined;
   killed: { t: number; by: number | undefined; byUser: string | undefined; ev: Evidence } | undefined;
   aborted: { t: number; reason: string; ev: Evidence } | undefined;
   session: Session | undefined;
@@ -116,6 +118,8 @@ export interface AppError {
   cls: string | undefined;
   localPort: number | undefined;
   threadId: number | undefined;
+  /** the statement the app logged with the error (Laravel's `(SQL: …)`, a traceback's query), as logged */
+  sql?: string | undefined;
   file: string;
   offset: number;
   doc: Doc;

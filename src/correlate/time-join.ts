@@ -11,7 +11,8 @@
  */
 import { DOWN_DETECTION, decideSession, mayBeServerClosed } from './rules.js';
 import type { Store } from './store.js';
-import type { AppError, Cause, Session, Verdict } from './model.js';
+import type { AppError, Cause, Session, Thread, Verdict } from './model.js';
+import { sameStatement, statementShape, type StatementShape } from '../../parsers/app/statement.js';
 import type { CorrelateSettings } from './settings.js';
 import { applyClaims, takeSession, threadFacts, threadOfClaims } from './claims.js';
 import { heaviest } from './top-k.js';
@@ -41,6 +42,14 @@ interface Cand {
   rival?: boolean;
   /** the MySQL user of the closure's thread (general log Connect), when known */
   user?: string | undefined;
+  /** the thread's last statement against the one the app logged, when both are known (likelihood.ts) */
+  stmt?: 'same' | 'other' | undefined;
+}
+
+/** the app's statement against a decided closure's thread's last one (parsers/app/statement.ts) */
+function statementOf(app: StatementShape | undefined, th: Thread | undefined): Cand['stmt'] {
+  if (!app || th?.lastSql === undefined) return undefined;
+  return sameStatement(app, statementShape(th.lastSql)) ? 'same' : 'other';
 }
 
 /**
@@ -103,20 +112,24 @@ export function decideTogether(errors: readonly AppError[]): void {
     }
 }
 
-/** an error's weights as the joint assignment of its alike group gives them (the same for each member) */
-function jointly(e: AppError, weighed: Weighed<Cand>[]): Weighed<Cand>[] {
+/**
+ * an error's weights as the joint assignment of its alike group gives them (the same for each member), times what
+ * its own logged statement says of each closure (`own`: the members may have logged different statements, and the
+ * assignment is made from the weights without them)
+ */
+function jointly(e: AppError, weighed: Weighed<Cand>[], own: ReadonlyMap<Cand, number>): Weighed<Cand>[] {
   const g = ALIKE.get(e);
   // once per error: a retry later (an error deferred for late evidence) is decided alone
   ALIKE.delete(e);
   if (!g) return weighed;
   g.plan ??= jointMarginals(
-    weighed.map((x) => [sessionKey(x.item.s), x.w] as const),
+    weighed.map((x) => [sessionKey(x.item.s), x.w / (own.get(x.item) ?? 1)] as const),
     g.size,
   );
   const plan = g.plan;
   // the members share their candidates (one log, one stamp); one the plan lacks means it no longer applies
   if (weighed.some((x) => !plan.has(sessionKey(x.item.s)))) return weighed;
-  return weighed.map((x) => ({ ...x, w: plan.get(sessionKey(x.item.s))! }));
+  return weighed.map((x) => ({ ...x, w: plan.get(sessionKey(x.item.s))! * (own.get(x.item) ?? 1) }));
 }
 
 export interface TimeMatch {
@@ -131,7 +144,13 @@ export interface TimeMatch {
  * on its server (a KILL, a lifecycle event, an Aborted line) must be in the error's instant; a `--`
  * close needs something on its server that can explain it.
  */
-function atErrorCandidates(store: Store, e: AppError, cfg: CorrelateSettings, atError: Session[]): Cand[] {
+function atErrorCandidates(
+  store: Store,
+  e: AppError,
+  cfg: CorrelateSettings,
+  atError: Session[],
+  sql: StatementShape | undefined,
+): Cand[] {
   const mid = e.t + e.res / 2;
   const hi = e.t + e.res + cfg.skew;
   const w = e.res / 2 + cfg.skew + 500;
@@ -159,7 +178,8 @@ function atErrorCandidates(store: Store, e: AppError, cfg: CorrelateSettings, at
     const at = d.verdict.at ?? s.end;
     if (d.verdict.cause === 'unknown' || at > hi) continue;
     if (!near(s) && Math.abs(at - mid) > w) continue;
-    out.push({ s, v: d.verdict, cause: d.verdict.cause, atError: true, user: threadOfClaims(d.claims)?.user });
+    const th = threadOfClaims(d.claims);
+    out.push({ s, v: d.verdict, cause: d.verdict.cause, atError: true, user: th?.user, stmt: statementOf(sql, th) });
   }
   return out;
 }
@@ -183,7 +203,8 @@ export function timeOnly(
   earlier: Session[],
   rivals: Session[] = [],
 ): TimeMatch | undefined {
-  const cands = atErrorCandidates(store, e, cfg, atError);
+  const sql = e.sql === undefined ? undefined : statementShape(e.sql);
+  const cands = atErrorCandidates(store, e, cfg, atError, sql);
   // the connection this app just lost (the server told it why) is the one it uses again
   const again = cands.find((x) => x.s.reusableBy === e.file);
   const seen = new Set(cands.map((x) => x.s));
@@ -201,7 +222,16 @@ export function timeOnly(
   const factsOf = (x: Cand): ClosureFacts => {
     const outlasts = x.cause === 'haproxy_timeout_server' && serverOutlastsClient(cfg, x.s);
     const at = x.v?.at ?? x.s.end;
-    return { end: x.s.end, at, atFrom: x.v?.atFrom, state: x.s.state, cause: x.cause, serverOutlastsClient: outlasts };
+    return {
+      end: x.s.end,
+      at,
+      atFrom: x.v?.atFrom,
+      state: x.s.state,
+      cause: x.cause,
+      serverOutlastsClient: outlasts,
+      statement: x.stmt,
+      statementChance,
+    };
   };
   const weigh = (x: Cand): Weighed<Cand> => {
     // the error's time under the way the app meets this kind of close, with the app's learned lag
@@ -214,6 +244,9 @@ export function timeOnly(
     return { item: x, cause: x.cause, w: w * u * store.origins.prior(e.file, x.s) * free };
   };
   let userShare = 1;
+  let statementChance = 1;
+  // the weight a closure would have if the app had logged no statement
+  const weighNoStatement = (x: Cand): number => weigh({ ...x, stmt: undefined }).w;
   let weighed = cands.map(weigh);
   // the likeliest closures read cheaply are decided by the rules: their real story, time and user
   const undecided = heaviest(
@@ -225,7 +258,20 @@ export function timeOnly(
     if (!x.item.rival) applyClaims(threadFacts(d.claims));
     x.item.v = d.verdict;
     x.item.cause = d.verdict.cause;
-    x.item.user = threadOfClaims(d.claims)?.user;
+    const th = threadOfClaims(d.claims);
+    x.item.user = th?.user;
+    x.item.stmt = statementOf(sql, th);
+  }
+  if (sql) {
+    // Laplace's rule of succession: k of the n decided closures whose last statement is known ran the app's
+    let n = 0,
+      k = 0;
+    for (const x of cands)
+      if (x.stmt !== undefined) {
+        n++;
+        if (x.stmt === 'same') k++;
+      }
+    statementChance = (k + 1) / (n + 2);
   }
   if (users) {
     // Laplace's rule of succession: k of n decided closures were the app's user's
@@ -242,14 +288,23 @@ export function timeOnly(
   // known, every undecided one (the users' share changed); the others weigh what they weighed (~5 % of
   // `correlate`'s CPU was this second pass over up to ~1,000 candidates)
   const refined = new Set(undecided.map((x) => x.item));
-  weighed = (users ? cands.map(weigh) : weighed.map((x) => (refined.has(x.item) ? weigh(x.item) : x))).filter(
+  // (and those whose statement is known: the chance of a match changed)
+  const reweigh = (x: Weighed<Cand>) => refined.has(x.item) || x.item.stmt !== undefined;
+  weighed = (users ? cands.map(weigh) : weighed.map((x) => (reweigh(x) ? weigh(x.item) : x))).filter(
     (x) => !(x.item.rival && x.cause === 'unknown'),
   );
   // the closure is picked by the error's own weights (the likeliest assignment of an alike group gives its
   // first-decided member the likeliest closure), the story and its mass by the joint ones
   const own = new Map(weighed.map((x) => [x.item, x.w]));
   const byOwn = (x: Weighed<Cand>) => own.get(x.item) ?? x.w;
-  weighed = jointly(e, weighed);
+  // what the app's logged statement says of each closure, apart from the rest (for the alike group's assignment)
+  const said = new Map<Cand, number>();
+  for (const x of weighed)
+    if (x.item.stmt !== undefined && x.w > 0) {
+      const without = weighNoStatement(x.item);
+      if (without > 0) said.set(x.item, x.w / without);
+    }
+  weighed = jointly(e, weighed, said);
   const choosable = weighed.filter((x) => !x.item.rival);
   // the story with the most posterior mass, over every candidate: a closure an earlier error took by time
   // alone may be this one's (that join was a guess, and its weight here is what it left free). Its closure is
