@@ -102,8 +102,15 @@ export function matchError(store: Store, e: AppError, cfg: CorrelateSettings): M
   if (fallback) {
     const pool = plain.length ? plain : appSide;
     const method = plain.length ? 'time_at_error' : 'time_first_use';
-    takeSession(fallback, e);
     const { verdict: v, claims } = decideSession(store, fallback, cfg, e);
+    if (v.cause === 'unknown') {
+      // a close no log explains is the weakest story: a MySQL line near the error (a shutdown, a crash, an
+      // Aborted line) explains it better, even when the closure it ended went to another error by time alone
+      // (docs/confidence.md, "When no closure is left")
+      const m = mysqlOnly(store, e, cfg, false);
+      if (m.verdict.cause !== 'unknown') return { ...m, http };
+    }
+    takeSession(fallback, e);
     applyClaims(claims);
     // nothing tells these closures apart: each is as likely as the others
     v.confidence = Math.round((v.confidence * 100) / pool.length) / 100;
@@ -119,8 +126,9 @@ function nearest(l: Session[], t: number): Session {
   return best;
 }
 
-/** No HAProxy session: what the MySQL logs say near the error. */
-function mysqlOnly(store: Store, e: AppError, cfg: CorrelateSettings): Omit<Match, 'http'> {
+/** No HAProxy session (or only one no log explains): what the MySQL logs say near the error; `late`: else a
+ *  connection closed before `max_error_lag` (late-join.ts) */
+function mysqlOnly(store: Store, e: AppError, cfg: CorrelateSettings, late = true): Omit<Match, 'http'> {
   const lo = e.t - cfg.maxLag - cfg.skew,
     hi = e.t + e.res + cfg.skew + cfg.settle;
   let best: { cause: Cause; t: number; why: string; ev: import('./model.js').Evidence } | undefined;
@@ -185,14 +193,14 @@ function mysqlOnly(store: Store, e: AppError, cfg: CorrelateSettings): Omit<Matc
     };
   }
   // nothing inside max_error_lag: the first use of a connection closed longer before (late-join.ts)
-  const late = lateJoin(store, e, cfg);
-  if (late)
+  const later = late ? lateJoin(store, e, cfg) : undefined;
+  if (later)
     return {
-      verdict: late.verdict,
-      session: late.session,
-      method: late.method,
-      candidates: late.candidates,
-      decidedThread: late.remembered ? { th: late.thread } : undefined,
+      verdict: later.verdict,
+      session: later.session,
+      method: later.method,
+      candidates: later.candidates,
+      decidedThread: later.remembered ? { th: later.thread } : undefined,
     };
   return {
     verdict: {

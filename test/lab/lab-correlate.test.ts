@@ -134,6 +134,9 @@ test('bundled examples/lab logs: correlate scored against their ground truth', (
 // 13_crash_before_down: a PHP 2006 0.5 s after a replica's kill -9, HAProxy's D- 1.3 s after the error and
 // the restart's crash recovery 2 s after it; the crash was read at the restart's second, after the error, and
 // an admin kill 7 s before won (likelihood.ts: a crash's first cause is an interval, docs/confidence.md).
+// 14_shutdown_taken_by_time: three Python errors and a PHP one within a second of a replica's shutdown; the
+// Python ones took the shutdown's closures by time (causes right, ports crossed) and the PHP one was left with
+// another replica's `--` close, `unknown` (matcher.ts: MySQL's lines before a close no log explains).
 test('kept lab runs that once failed: every app error found with its cause and terminator', () => {
   const root = path.join(REPO, 'test/fixtures/lab-runs');
   const scores = scoreDir(root);
