@@ -109,14 +109,22 @@ function jointly(e: AppError, weighed: Weighed<Cand>[]): Weighed<Cand>[] {
   // once per error: a retry later (an error deferred for late evidence) is decided alone
   ALIKE.delete(e);
   if (!g) return weighed;
+  // each candidate's key is built once per member: built three times, for ~1,000 candidates, they were ~7 % of
+  // `correlate`'s CPU on the bench's correlated set (README "Benchmarks", session 13)
+  const keys = weighed.map((x) => sessionKey(x.item.s));
   g.plan ??= jointMarginals(
-    weighed.map((x) => [sessionKey(x.item.s), x.w] as const),
+    keys.map((k, i) => [k, weighed[i]!.w] as const),
     g.size,
   );
   const plan = g.plan;
+  const w: number[] = [];
   // the members share their candidates (one log, one stamp); one the plan lacks means it no longer applies
-  if (weighed.some((x) => !plan.has(sessionKey(x.item.s)))) return weighed;
-  return weighed.map((x) => ({ ...x, w: plan.get(sessionKey(x.item.s))! }));
+  for (const k of keys) {
+    const p = plan.get(k);
+    if (p === undefined) return weighed;
+    w.push(p);
+  }
+  return weighed.map((x, i) => ({ ...x, w: w[i]! }));
 }
 
 export interface TimeMatch {
@@ -247,9 +255,11 @@ export function timeOnly(
   );
   // the closure is picked by the error's own weights (the likeliest assignment of an alike group gives its
   // first-decided member the likeliest closure), the story and its mass by the joint ones
-  const own = new Map(weighed.map((x) => [x.item, x.w]));
-  const byOwn = (x: Weighed<Cand>) => own.get(x.item) ?? x.w;
+  const alone = weighed;
   weighed = jointly(e, weighed);
+  // (the own weights are looked up only when the joint ones replaced them: a map of ~1,000 was ~1 % of the CPU)
+  const own = weighed !== alone ? new Map(alone.map((x) => [x.item, x.w])) : undefined;
+  const byOwn = (x: Weighed<Cand>) => own?.get(x.item) ?? x.w;
   const choosable = weighed.filter((x) => !x.item.rival);
   // the story with the most posterior mass, over every candidate: a closure an earlier error took by time
   // alone may be this one's (that join was a guess, and its weight here is what it left free). Its closure is
