@@ -15,7 +15,7 @@ import type { AppError, Cause, Session, Verdict } from './model.js';
 import type { CorrelateSettings } from './settings.js';
 import { applyClaims, takeSession, threadFacts, threadOfClaims } from './claims.js';
 import { heaviest } from './top-k.js';
-import { jointMarginals, sessionKey } from './joint.js';
+import { jointMarginals, sessionKey, type TakenEntry } from './joint.js';
 import {
   atHalfWidth,
   bestCause,
@@ -41,6 +41,8 @@ interface Cand {
   rival?: boolean;
   /** the MySQL user of the closure's thread (general log Connect), when known */
   user?: string | undefined;
+  /** its entry in the taken mass, once looked up (null: none) */
+  taken?: TakenEntry | null;
 }
 
 /**
@@ -218,7 +220,8 @@ export function timeOnly(
     const u = users && !x.v ? userShare : userFactor(users, x.user);
     // where the app's earlier errors' connections came from (app-origin.ts), and the chance that no error
     // decided before this one met the closure (joint.ts)
-    const free = 1 - store.taken.of(x.s);
+    if (x.taken === undefined) x.taken = store.taken.lookup(x.s);
+    const free = 1 - store.taken.massOf(x.taken);
     return { item: x, cause: x.cause, w: w * u * store.origins.prior(e.file, x.s) * free };
   };
   let userShare = 1;
@@ -287,7 +290,9 @@ export function timeOnly(
   const shares = again ? [[again.s, 1] as const] : weighed.map((x) => [x.item.s, total > 0 ? x.w / total : 0] as const);
   store.origins.learn(e.file, shares);
   if (again) store.taken.add(again.s, 1);
-  else for (const [s, p] of shares) store.taken.add(s, p);
+  else
+    for (let i = 0; i < shares.length; i++)
+      store.taken.addAt(weighed[i]!.item.taken ?? null, shares[i]![0], shares[i]![1]);
   // each candidate's share that says the app met it at its next use teaches the app's lag
   if (!again)
     for (const x of weighed)
