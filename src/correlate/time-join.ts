@@ -45,12 +45,6 @@ interface Cand {
   taken?: TakenEntry | null;
 }
 
-/** a candidate, every field present from the start: one object shape for the ~1,000 candidates an error weighs
- *  (the entry looked up later, `taken`, would otherwise add shapes to the property reads of `weigh`) */
-function cand(s: Session, cause: Cause, atError: boolean, rival: boolean, v?: Verdict, user?: string): Cand {
-  return { s, cause, v, atError, rival, user, taken: undefined };
-}
-
 /**
  * A closure's likely story from HAProxy's state alone, before the rules are run on it (they map the
  * MySQL thread and read its lines: too costly for hundreds of candidates). The likeliest candidates
@@ -175,7 +169,7 @@ function atErrorCandidates(store: Store, e: AppError, cfg: CorrelateSettings, at
     const at = d.verdict.at ?? s.end;
     if (d.verdict.cause === 'unknown' || at > hi) continue;
     if (!near(s) && Math.abs(at - mid) > w) continue;
-    out.push(cand(s, d.verdict.cause, true, false, d.verdict, threadOfClaims(d.claims)?.user));
+    out.push({ s, v: d.verdict, cause: d.verdict.cause, atError: true, user: threadOfClaims(d.claims)?.user });
   }
   return out;
 }
@@ -203,9 +197,9 @@ export function timeOnly(
   // the connection this app just lost (the server told it why) is the one it uses again
   const again = cands.find((x) => x.s.reusableBy === e.file);
   const seen = new Set(cands.map((x) => x.s));
-  for (const s of earlier) if (!seen.has(s)) cands.push(cand(s, cheapCause(s), false, false));
+  for (const s of earlier) if (!seen.has(s)) cands.push({ s, cause: cheapCause(s), atError: false });
   if (!cands.length) return undefined;
-  for (const s of rivals) cands.push(cand(s, cheapCause(s), false, true));
+  for (const s of rivals) cands.push({ s, cause: cheapCause(s), atError: false, rival: true });
   const users = cfg.appUsers?.get(e.file);
   const model = { skew: cfg.skew, maxLag: cfg.maxLag };
   const lag = (from: number, to: number) => store.lags.mass(e.file, from, to, cfg.maxLag);
