@@ -16,7 +16,7 @@ import { sameStatement, statementShape, type StatementShape } from '../../parser
 import type { CorrelateSettings } from './settings.js';
 import { applyClaims, takeSession, threadFacts, threadOfClaims } from './claims.js';
 import { heaviest } from './top-k.js';
-import { jointMarginals, sessionKey } from './joint.js';
+import { jointMarginals, sessionKey, type TakenEntry } from './joint.js';
 import {
   atHalfWidth,
   bestCause,
@@ -44,6 +44,8 @@ interface Cand {
   user?: string | undefined;
   /** the thread's last statement against the one the app logged, when both are known (likelihood.ts) */
   stmt?: 'same' | 'other' | undefined;
+  /** its entry in the taken mass, once looked up (null: none) */
+  taken?: TakenEntry | null;
 }
 
 /** the app's statement against a decided closure's thread's last one (parsers/app/statement.ts) */
@@ -122,14 +124,22 @@ function jointly(e: AppError, weighed: Weighed<Cand>[], own: ReadonlyMap<Cand, n
   // once per error: a retry later (an error deferred for late evidence) is decided alone
   ALIKE.delete(e);
   if (!g) return weighed;
+  // each candidate's key is built once per member: built three times, for ~1,000 candidates, they were ~7 % of
+  // `correlate`'s CPU on the bench's correlated set (README "Benchmarks", session 13)
+  const keys = weighed.map((x) => sessionKey(x.item.s));
   g.plan ??= jointMarginals(
-    weighed.map((x) => [sessionKey(x.item.s), x.w / (own.get(x.item) ?? 1)] as const),
+    keys.map((k, i) => [k, weighed[i]!.w / (own.get(weighed[i]!.item) ?? 1)] as const),
     g.size,
   );
   const plan = g.plan;
+  const w: number[] = [];
   // the members share their candidates (one log, one stamp); one the plan lacks means it no longer applies
-  if (weighed.some((x) => !plan.has(sessionKey(x.item.s)))) return weighed;
-  return weighed.map((x) => ({ ...x, w: plan.get(sessionKey(x.item.s))! * (own.get(x.item) ?? 1) }));
+  for (const k of keys) {
+    const p = plan.get(k);
+    if (p === undefined) return weighed;
+    w.push(p);
+  }
+  return weighed.map((x, i) => ({ ...x, w: w[i]! * (own.get(x.item) ?? 1) }));
 }
 
 export interface TimeMatch {
@@ -240,7 +250,8 @@ export function timeOnly(
     const u = users && !x.v ? userShare : userFactor(users, x.user);
     // where the app's earlier errors' connections came from (app-origin.ts), and the chance that no error
     // decided before this one met the closure (joint.ts)
-    const free = 1 - store.taken.of(x.s);
+    if (x.taken === undefined) x.taken = store.taken.lookup(x.s);
+    const free = 1 - store.taken.massOf(x.taken);
     return { item: x, cause: x.cause, w: w * u * store.origins.prior(e.file, x.s) * free };
   };
   let userShare = 1;
@@ -295,8 +306,6 @@ export function timeOnly(
   );
   // the closure is picked by the error's own weights (the likeliest assignment of an alike group gives its
   // first-decided member the likeliest closure), the story and its mass by the joint ones
-  const own = new Map(weighed.map((x) => [x.item, x.w]));
-  const byOwn = (x: Weighed<Cand>) => own.get(x.item) ?? x.w;
   // what the app's logged statement says of each closure, apart from the rest (for the alike group's assignment)
   const said = new Map<Cand, number>();
   for (const x of weighed)
@@ -304,7 +313,11 @@ export function timeOnly(
       const without = weighNoStatement(x.item);
       if (without > 0) said.set(x.item, x.w / without);
     }
+  const alone = weighed;
   weighed = jointly(e, weighed, said);
+  // (the own weights are looked up only when the joint ones replaced them: a map of ~1,000 was ~1 % of the CPU)
+  const own = weighed !== alone ? new Map(alone.map((x) => [x.item, x.w])) : undefined;
+  const byOwn = (x: Weighed<Cand>) => own?.get(x.item) ?? x.w;
   const choosable = weighed.filter((x) => !x.item.rival);
   // the story with the most posterior mass, over every candidate: a closure an earlier error took by time
   // alone may be this one's (that join was a guess, and its weight here is what it left free). Its closure is
@@ -332,7 +345,9 @@ export function timeOnly(
   const shares = again ? [[again.s, 1] as const] : weighed.map((x) => [x.item.s, total > 0 ? x.w / total : 0] as const);
   store.origins.learn(e.file, shares);
   if (again) store.taken.add(again.s, 1);
-  else for (const [s, p] of shares) store.taken.add(s, p);
+  else
+    for (let i = 0; i < shares.length; i++)
+      store.taken.addAt(weighed[i]!.item.taken ?? null, shares[i]![0], shares[i]![1]);
   // each candidate's share that says the app met it at its next use teaches the app's lag
   if (!again)
     for (const x of weighed)

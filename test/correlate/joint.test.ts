@@ -27,6 +27,34 @@ test('closures older than the window are forgotten, newer ones kept', () => {
   assert.equal(t.of(sess(5, 5000)), 0.5);
 });
 
+test('looking each candidate up once, then adding its share to that entry, keeps what adding by session keeps', () => {
+  // time-join.ts weighs every candidate of an error, then adds their shares: one lookup per candidate serves both,
+  // including two candidates of one closure (fresh copies of a `--` session) that was not taken before the error
+  fc.assert(
+    fc.property(
+      fc.array(fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.double({ min: -0.5, max: 1.5, noNaN: true }))), {
+        maxLength: 6,
+      }),
+      (errors) => {
+        const byEntry = new TakenMass();
+        const bySession = new TakenMass();
+        for (const cands of errors) {
+          const entries = cands.map(([port]) => byEntry.lookup(sess(port, 10_000)));
+          for (const [i, [port]] of cands.entries())
+            assert.equal(byEntry.massOf(entries[i]!), bySession.of(sess(port, 10_000)));
+          for (const [i, [port, p]] of cands.entries()) {
+            byEntry.addAt(entries[i]!, sess(port, 10_000), p);
+            bySession.add(sess(port, 10_000), p);
+          }
+          for (let port = 0; port <= 3; port++)
+            assert.equal(byEntry.of(sess(port, 10_000)), bySession.of(sess(port, 10_000)));
+          assert.equal(byEntry.size, bySession.size);
+        }
+      },
+    ),
+  );
+});
+
 test('two alike errors and two closures: each error met either one with probability 1/2, however unequal the weights', () => {
   const m = jointMarginals(
     [
