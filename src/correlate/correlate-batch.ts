@@ -106,5 +106,7 @@ export function fileSources(input: CorrelateInput, stats: CorrelateStats): Recor
 
 /** `goneaway correlate`: the files of `input`, correlated. */
 export function correlate(input: CorrelateInput, stats: CorrelateStats): Generator<VerdictEvent> {
-  return correlateSources(fileSources(input, stats), input, stats);
+  // the servers whose MySQL logs are read: a `--` close on another one is not stored without app logs
+  const mysqlServers = input.mysqlServers ?? new Set([...input.mysqlError, ...input.mysqlGeneral].map((f) => f.server));
+  return correlateSources(fileSources(input, stats), { ...input, mysqlServers }, stats);
 }

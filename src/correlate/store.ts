@@ -191,6 +191,14 @@ export function evidenceOf(r: ParsedRecord, kind: Evidence['kind']): Evidence {
 export const IDLE_KEEP = 24 * 3600_000;
 
 export class Store {
+  /**
+   * `unseen(server)`: no log of this run can ever refer to a normal (`--`) close on that server (no app log,
+   * no MySQL log of the server: Correlator, settings.ts `mysqlServers`). Such a session is counted in
+   * `unstored` and not stored: it could only ever be decided "unknown" and claims nothing (rules.ts `decide`).
+   */
+  constructor(private readonly unseen: (server: string) => boolean = () => false) {}
+  /** the normal closes counted and not stored (above) */
+  unstored = 0;
   private readonly table = new SessionTable();
   /** every TCP session in the window, by end */
   sessions = new SessionList(this.table);
@@ -296,6 +304,7 @@ export class Store {
 
   /** a TCP session enters the window: a row (by end time, by client port), and an object if abnormal */
   private index(row: SessionRow, own?: Session): string {
+    if (this.skips(row.state, row.server)) return row.server;
     const seq = this.table.add(row);
     if (own) this.table.pin(seq, own);
     this.sessions.add(seq);
@@ -313,8 +322,19 @@ export class Store {
     return row.server;
   }
 
+  /** a normal close nothing can refer to (the constructor's `unseen`): counted, its server known, not stored */
+  private skips(state: string, server: string): boolean {
+    if (state[0] !== '-' || !this.unseen(server)) return false;
+    this.unstored++;
+    // the server's instance exists as if the row were stored (index): what reads the instances sees no difference
+    this.instance(server);
+    return true;
+  }
+
   /** tcplog lines: the flat record's fields, no document built (the hot path of `correlate`) */
   private addTcpSession(r: ParsedRecord, p: TcpLogRecord): string {
+    // checked before the row is built: on an HAProxy-only run most lines end here
+    if (this.skips(p.state, p.server)) return p.server;
     const c = p.client;
     // a unix socket's "port" is a socket id (haproxy.unix_socket_id), not a join key
     const port = c === 'unix' ? undefined : p.clientPort;
