@@ -2,7 +2,7 @@
 // verdict needs (window.ts shortHorizon, docs/correlator.md "What the window keeps"), not max_error_lag.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Incident, T0, ga } from './scenario.js';
+import { Incident, T0, ga, hapDate, syslogDate } from './scenario.js';
 import { newStats } from '../../src/correlate/engine.js';
 import { mergeSources } from '../../src/correlate/correlate-batch.js';
 import { Correlator } from '../../src/correlate/correlator.js';
@@ -111,4 +111,24 @@ test('without app logs a `--` close on a server with no MySQL log is not stored,
   assert.equal(causes.get(43002), 'mysql_crash', 'the replica1 close is still decided');
   assert.ok(causes.has(43004), 'the abnormal close on replica2 is still reported');
   assert.ok(!causes.has(43003), 'nothing can explain the `--` close on replica2');
+});
+
+test('an abnormal close kept outside the table reads its line as the table gives it back, cut inside a surrogate pair', () => {
+  // a tcplog line with a long capture after its queues: the store keeps 2000 characters of it, and the
+  // 2000th is the first half of an emoji; the table keeps lines as UTF-8, which has no half characters
+  const payload = `10.0.2.9:43005 [${hapDate(T0 + 40_000)}] mysql_ro mariadb_replicas/replica2 1/0/900 710 cD 8/8/7/4/0 0/0 `;
+  const inc = () => {
+    const i = traffic(new Incident(), 120);
+    // the line up to the capture's `{`: its syslog envelope (scenario.ts haproxyLine) and the payload
+    const head = `${syslogDate(T0 + 40_900)} db-lb-01 haproxy[3968]: ${payload}{`.length;
+    return i.haproxyLine(T0 + 40_900, payload + '{' + 'y'.repeat(1999 - head) + '\u{1F600}}');
+  };
+  const kept = runWithout(inc());
+  const lean = runWithout(inc(), new Set(['replica1']));
+  assert.ok(lean.unstored > 0);
+  assert.deepEqual(lean.events, kept.events);
+  const line = lean.events
+    .map((e) => JSON.parse(e) as { event: { original: string } })
+    .find((e) => e.event.original.includes('43005'));
+  assert.ok(line?.event.original.endsWith('\uFFFD…'), `the line is cut: …${line?.event.original.slice(-8)}`);
 });
