@@ -18,7 +18,7 @@ import type { VerdictEvent } from '../correlate/event.js';
 import { readHaproxySettings } from '../../parsers/haproxy/settings.js';
 import { sniffFile } from '../sources/sniff.js';
 import { openOutput } from '../sinks/output.js';
-import { writeJsonLine } from '../sinks/json-bytes.js';
+import { writeEventLine } from '../sinks/event-bytes.js';
 import { renderTable } from '../sinks/report-table.js';
 import { renderHtml } from '../sinks/report-html.js';
 import { summarize } from '../sinks/summary.js';
@@ -252,7 +252,7 @@ export function runCorrelate(files: string[], o: CorrelateOptions): number | Pro
   }
   const out = openOutput(o.out);
   if (format === 'ndjson') {
-    for (const d of correlate(input, stats)) writeJsonLine(out, d);
+    for (const d of correlate(input, stats)) writeEventLine(out, d);
   } else {
     const events: VerdictEvent[] = [...correlate(input, stats)];
     events.sort((a, b) => String(a['@timestamp']).localeCompare(String(b['@timestamp'])));

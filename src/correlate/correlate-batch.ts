@@ -33,29 +33,35 @@ export interface RecordSources {
   app: Iterable<SourcedRecord>[];
 }
 
-function* timed(records: Iterable<SourcedRecord>, stats: CorrelateStats): Generator<Timed> {
-  for (const r of records) {
-    const time = orderTime(r);
-    if (time === undefined) {
-      if (r.rec.kind !== 'unparsed') stats.untimed++;
-      continue;
-    }
-    // the record object itself carries its time (one object per line: the hot path of `correlate`)
-    const t = r as Timed;
-    t.time = time;
-    yield t;
+/** the sources whose records carry their `time` already (`fileRecords`): not wrapped by `timed` again (a
+ *  generator step per line on the hot path of `correlate`) */
+const carryTime = new WeakSet<Iterable<SourcedRecord>>();
+
+/** sets `r.time` (its `orderTime`: the record object itself carries it, one object per line); false, and
+ *  counted, for a record without a time */
+function stamp(r: SourcedRecord, stats: CorrelateStats): r is Timed {
+  const time = orderTime(r);
+  if (time === undefined) {
+    if (r.rec.kind !== 'unparsed') stats.untimed++;
+    return false;
   }
+  (r as Timed).time = time;
+  return true;
+}
+
+function* timed(records: Iterable<SourcedRecord>, stats: CorrelateStats): Generator<Timed> {
+  for (const r of records) if (stamp(r, stats)) yield r;
 }
 
 /** The sources in one time-ordered stream (records without a time counted in `stats.untimed`). */
-export function mergeSources(src: RecordSources, stats: CorrelateStats): Generator<Timed> {
+export function mergeSources(src: RecordSources, stats: CorrelateStats): Iterable<Timed> {
   const sources = [
     ...src.haproxy,
     // general before error logs: within one second, a thread's Connect precedes its Aborted line
     ...src.mysqlGeneral,
     ...src.mysqlError,
     ...src.app,
-  ].map((s) => timed(s, stats));
+  ].map((s) => (carryTime.has(s) ? (s as Iterable<Timed>) : timed(s, stats)));
   // one log alone (an HAProxy-only run) is in its own order already: no merge step per record
   return sources.length === 1 ? sources[0]! : mergeByTime(sources);
 }
@@ -87,15 +93,22 @@ function* fileRecords(
   stats.files.push(counts);
   for (const rec of parseFile(path, kind, input.ctxOf?.(path) ?? input.ctx, counts, {
     onProgress: input.onProgress?.(path),
-  }))
-    yield { rec, kind, server, time: 0 } satisfies Timed; // `time` set by `timed` (one object shape)
+  })) {
+    // stamped here, not by `timed`: one generator step less per line
+    const r: Timed = { rec, kind, server, time: 0 };
+    if (stamp(r, stats)) yield r;
+  }
 }
 
 /** The records of the files of `input`, read as they are consumed (counted in `stats.files`). */
 export function fileSources(input: CorrelateInput, stats: CorrelateStats): RecordSources {
   const all = (paths: string[]) => paths.map((path) => ({ server: '', path }));
   const files = (kind: LogKind, l: Array<{ server: string; path: string }>) =>
-    l.map((f) => fileRecords(f.path, kind, f.server, input, stats));
+    l.map((f) => {
+      const g = fileRecords(f.path, kind, f.server, input, stats);
+      carryTime.add(g);
+      return g;
+    });
   return {
     haproxy: files('haproxy', all(input.haproxy)),
     mysqlGeneral: files('mysql_general', input.mysqlGeneral),
@@ -106,5 +119,7 @@ export function fileSources(input: CorrelateInput, stats: CorrelateStats): Recor
 
 /** `goneaway correlate`: the files of `input`, correlated. */
 export function correlate(input: CorrelateInput, stats: CorrelateStats): Generator<VerdictEvent> {
-  return correlateSources(fileSources(input, stats), input, stats);
+  // the servers whose MySQL logs are read: a `--` close on another one is not stored without app logs
+  const mysqlServers = input.mysqlServers ?? new Set([...input.mysqlError, ...input.mysqlGeneral].map((f) => f.server));
+  return correlateSources(fileSources(input, stats), { ...input, mysqlServers }, stats);
 }

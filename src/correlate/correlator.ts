@@ -61,7 +61,7 @@ export function orderTime(r: SourcedRecord): number | undefined {
 const NONE: readonly VerdictEvent[] = Object.freeze([]);
 
 export class Correlator {
-  private readonly store = new Store();
+  private readonly store: Store;
   private readonly queue: ErrorQueue;
   private readonly repeats: Repeats;
   private readonly events: EventBuilders;
@@ -81,6 +81,9 @@ export class Correlator {
     private readonly cfg: CorrelateSettings,
     private readonly stats: CorrelateStats,
   ) {
+    // without app logs, a `--` close on a server no MySQL log is read for is never reported (settings.ts mysqlServers)
+    const mysql = cfg.appLogs === false ? cfg.mysqlServers : undefined;
+    this.store = new Store(mysql && ((server) => !mysql.has(server)));
     this.queue = new ErrorQueue(cfg);
     this.repeats = new Repeats(cfg.maxLag, cfg.skew);
     this.events = eventBuilders(this.store, cfg, stats);
@@ -217,6 +220,11 @@ export class Correlator {
     // what the join learns is this error's evidence (the agent saves the state before it: learned.ts)
     this.store.learning.deciding = e;
     return this.repeats.match(e, () => matchError(this.store, e, this.cfg));
+  }
+
+  /** the normal closes not stored because nothing could refer to them (settings.ts mysqlServers) */
+  get unstored(): number {
+    return this.store.unstored;
   }
 
   /** what is learned from the app errors (learned.ts): the agent saves and restores it */

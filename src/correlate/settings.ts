@@ -27,6 +27,13 @@ export interface CorrelateSettings {
    * `max_error_lag` and the retry (docs/correlator.md "What the window keeps"). Default: true.
    */
   appLogs?: boolean | undefined;
+  /**
+   * The HAProxy server names a MySQL log (error or general) is read for. Given, with `appLogs: false`, a
+   * normal (`--`) close on any other server can never be reported (rules.ts: no thread, Aborted line,
+   * KILL, shutdown or crash can explain it), and the window counts it and does not store it
+   * (docs/correlator.md "What the window keeps"). Undefined: every session is stored.
+   */
+  mysqlServers?: ReadonlySet<string> | undefined;
   /** what haproxy.cfg says, quoted by the recommendations */
   haproxySettings?: HaproxySettings | undefined;
 }

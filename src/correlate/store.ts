@@ -187,10 +187,50 @@ export function evidenceOf(r: ParsedRecord, kind: Evidence['kind']): Evidence {
   return { kind, file: r.path, offset: r.offset, text: clip(r.text), t: r.t };
 }
 
+/** a row as the one object of its session (Store.index: a session that never enters the table) */
+function sessionOf(row: SessionRow): Session {
+  return {
+    accept: row.accept,
+    end: row.end,
+    state: row.state,
+    clientIp: row.clientIp,
+    clientPort: row.clientPort,
+    frontend: row.frontend,
+    backend: row.backend,
+    server: row.server,
+    mode: 'tcp',
+    pid: row.pid,
+    status: undefined,
+    bytesRead: row.bytesRead,
+    // as the table's session reads it (session-table.ts TableSession.ev): the table keeps a line as UTF-8, so a
+    // line cut at 2000 characters (`clip`) inside a surrogate pair comes back with U+FFFD for the half
+    ev: {
+      kind: 'haproxy',
+      file: row.file,
+      offset: row.offset,
+      text: row.text.length > 2000 ? Buffer.from(row.text, 'utf8').toString('utf8') : row.text,
+      t: row.accept,
+    },
+    claimed: false,
+    termination: undefined,
+    backendSource: undefined,
+    request: undefined,
+  };
+}
+
 /** how long a thread with no known end is kept after its last command */
 export const IDLE_KEEP = 24 * 3600_000;
 
 export class Store {
+  /**
+   * `unseen(server)`: no log of this run can ever refer to a session on that server (no app log, no MySQL log of
+   * the server: Correlator, settings.ts `mysqlServers`). A normal (`--`) close there is counted in `unstored` and
+   * not stored: it could only ever be decided "unknown" and claims nothing (rules.ts `decide`). An abnormal one
+   * is kept as one object for its own verdict, outside the table (`index`).
+   */
+  constructor(private readonly unseen: (server: string) => boolean = () => false) {}
+  /** the normal closes counted and not stored (above) */
+  unstored = 0;
   private readonly table = new SessionTable();
   /** every TCP session in the window, by end */
   sessions = new SessionList(this.table);
@@ -296,6 +336,14 @@ export class Store {
 
   /** a TCP session enters the window: a row (by end time, by client port), and an object if abnormal */
   private index(row: SessionRow, own?: Session): string {
+    if (this.skips(row.state, row.server)) return row.server;
+    if (this.unseen(row.server)) {
+      // an abnormal close nothing else can look up (`unseen`): only its own verdict reads it, so it is one object
+      // in `abnormal`, not a row in the table and its indexes
+      this.instance(row.server);
+      this.abnormal.add(own ?? sessionOf(row));
+      return row.server;
+    }
     const seq = this.table.add(row);
     if (own) this.table.pin(seq, own);
     this.sessions.add(seq);
@@ -313,8 +361,19 @@ export class Store {
     return row.server;
   }
 
+  /** a normal close nothing can refer to (the constructor's `unseen`): counted, its server known, not stored */
+  private skips(state: string, server: string): boolean {
+    if (state[0] !== '-' || !this.unseen(server)) return false;
+    this.unstored++;
+    // the server's instance exists as if the row were stored (index): what reads the instances sees no difference
+    this.instance(server);
+    return true;
+  }
+
   /** tcplog lines: the flat record's fields, no document built (the hot path of `correlate`) */
   private addTcpSession(r: ParsedRecord, p: TcpLogRecord): string {
+    // checked before the row is built: on an HAProxy-only run most lines end here
+    if (this.skips(p.state, p.server)) return p.server;
     const c = p.client;
     // a unix socket's "port" is a socket id (haproxy.unix_socket_id), not a join key
     const port = c === 'unix' ? undefined : p.clientPort;

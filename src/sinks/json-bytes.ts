@@ -39,9 +39,9 @@ const keys = new Pieces((k) => `${JSON.stringify(k)}:`, 4096);
 const nextKeys = new Pieces((k) => `,${JSON.stringify(k)}:`, 4096);
 
 /** thrown when the room reserved for a line runs out: the line is then written by JSON.stringify */
-const FULL = new Error('json-bytes: line longer than the room reserved');
+export const FULL = new Error('json-bytes: line longer than the room reserved');
 /** the room reserved before a line (an event is ~1.3 KB; a longer one is written by JSON.stringify) */
-const ROOM = 64 << 10;
+export const ROOM = 64 << 10;
 const OPEN_OBJ = 123,
   CLOSE_OBJ = 125,
   OPEN_ARR = 91,
@@ -62,8 +62,9 @@ function string(b: Buf, p: number, s: string): number {
   return str(b, p, s);
 }
 
-/** writes `v` at `p` (v is not undefined, a function or a symbol); returns the new position */
-function value(b: Buf, p: number, v: unknown): number {
+/** writes `v` at `p` (v is not undefined, a function or a symbol); returns the new position. Throws `FULL`
+ *  when `v` needs more room than `b` has left (the caller then writes the line with JSON.stringify). */
+export function value(b: Buf, p: number, v: unknown): number {
   switch (typeof v) {
     case 'string':
       return string(b, p, v);

@@ -174,7 +174,7 @@ function iso(b: Buf, p: number, t: number): number {
  * server names, the termination object of a state, the file path) are encoded once and copied as
  * one block while the fields they depend on stay the same.
  */
-class Block {
+export class Block {
   private readonly map = new Map<unknown, Map<unknown, Map<unknown, Uint8Array>>>();
   private size = 0;
   // the 8 most recent keys (a few servers and states alternate line by line), then the map

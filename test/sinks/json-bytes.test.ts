@@ -7,26 +7,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import fc from 'fast-check';
-import { openOutput } from '../../src/sinks/output.js';
+import { written } from './lines-written.js';
 import { writeJsonLine } from '../../src/sinks/json-bytes.js';
 
-/** writes `values` through writeJsonLine into a file and returns its text, and what JSON.stringify gives */
-function both(values: readonly unknown[]): { got: string; want: string } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ga-json-bytes-'));
-  try {
-    const file = path.join(dir, 'out.ndjson');
-    const o = openOutput(file);
-    for (const v of values) writeJsonLine(o, v);
-    o.close();
-    return { got: readFileSync(file, 'utf8'), want: values.map((v) => `${JSON.stringify(v)}\n`).join('') };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const both = (values: readonly unknown[]) => written(writeJsonLine, values);
 
 // strings of every kind JSON escapes or encodes differently: quotes, backslashes, control characters,
 // DEL, non-ASCII, lone surrogates, and long ones (copied natively past 32 characters)
