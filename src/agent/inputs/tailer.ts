@@ -62,10 +62,11 @@ export class Tailer extends EventEmitter {
       startAt: options.startAt ?? 'end',
       maxRecordBytes: options.maxRecordBytes ?? 1 << 20,
       queueMaxBytes: options.queueMaxBytes ?? 8 << 20,
+      queueMaxRecords: options.queueMaxRecords ?? 10_000,
       pollMs: options.pollMs ?? 1000,
       closeInactiveMs: options.closeInactiveMs ?? 5000,
     };
-    this.queue = new ByteQueue(this.opts.queueMaxBytes);
+    this.queue = new ByteQueue(this.opts.queueMaxBytes, this.opts.queueMaxRecords);
     this.copiedFrom = positionsByContent(options.store.all());
   }
 
@@ -344,7 +345,7 @@ export class Tailer extends EventEmitter {
       bytes += l.end - l.offset - l.cutBytes;
       batch.push(rec);
     }
-    if (!(await this.queue.push(batch, bytes))) return false;
+    if (!(await this.queue.push(batch, bytes, batch.length))) return false;
     this.stats.records += batch.length;
     this.stats.bytes += bytes;
     return true;
