@@ -87,9 +87,9 @@ const LEARNING = 'learning';
 
 /**
  * The records the agent holds at most by default (`AgentOptions.maxResident`), shared out as: a tenth in the
- * tailer's queue, a fifth in the merge, a tenth of lines read per turn and a tenth released from the merge per
- * turn (a turn's documents: its records and about as many verdicts, two turns unacknowledged at most). What
- * each holds in memory: docs/benchmark-agent.md "Memory: the backlog".
+ * tailer's queue, a fifth in the merge, a tenth of lines read per turn (a turn's documents: its records and the
+ * verdicts of the records it released, two turns unacknowledged at most). What each holds in memory, and why
+ * verdicts have no share of their own: docs/benchmark-agent.md "Memory: the backlog".
  */
 export const RESIDENT_MAX = 50_000;
 
@@ -230,11 +230,13 @@ export class Agent {
           acks.offsets.push(l.offset);
           this.line(l, docs);
         }
-        // the merge's bound is kept batch by batch, not once a turn: a turn is up to batchLines lines
+        // the merge's bound is kept batch by batch, not once a turn: a turn is up to batchLines lines. What can go
+        // is released first: the file the merge waited for now has records in it, and would be paused for them
+        this.releaseMerged();
         this.pace(Date.now());
         this.noteResident(flying + docs.length);
       }
-      this.turn(docs, acks.offsets.length);
+      this.turn(docs);
       this.noteResident(flying + docs.length);
       // the holds as this turn leaves them, before the next turn changes the decoders, merge and window
       const holds = this.holds();
@@ -293,7 +295,7 @@ export class Agent {
   }
 
   /** Idle inputs, the merge, the watermark, and the events that became final. */
-  private turn(docs: OutDoc[], taken: number): void {
+  private turn(docs: OutDoc[]): void {
     this.retireDue(docs);
     const now = Date.now();
     this.lastTurn = now;
@@ -308,25 +310,28 @@ export class Agent {
       }
       allIdle &&= f.idle;
     }
-    // at most batchLines released a turn (their verdicts are this turn's documents, which the bound counts), or as
-    // many as the turn took (a read can bring more than batchLines lines): else the merge would grow turn by turn
-    const releaseMax = Math.max(this.batchLines, taken);
-    let released = 0;
+    this.releaseMerged();
+    this.pace(now);
+    if (allIdle && this.newest > -Infinity)
+      this.watermark = Math.max(this.watermark, this.newest + (now - this.lastLineAt));
+    if (this.watermark === -Infinity) return;
+    this.o.metrics.watermark.set(this.watermark / 1000);
+    for (const ev of this.correlator.advance(this.watermark)) docs.push(this.verdict(ev));
+  }
+
+  /**
+   * Records the merge can release, into the Correlator; all of them. A cap per turn (to bound the verdicts of a
+   * turn) would leave records of the file the merge waits for in it, and pace() would pause that file: the merge
+   * would then wait for the turn's timer.
+   */
+  private releaseMerged(): void {
     for (const m of this.merger.release()) {
       // an app error's learning is saved by its file position: which file it came from
       if (m.kind === 'app') this.learning!.pushed(m.rec.doc, m.file.identity);
       m.file.positions.note('', m.time, m.rec.offset);
       this.correlator.push(m);
       if (m.time > this.watermark) this.watermark = m.time;
-      if (++released >= releaseMax) break;
     }
-    this.pace(now);
-    // the wall clock moves the watermark only past records all released: a record behind it would come late
-    if (allIdle && this.merger.size === 0 && this.newest > -Infinity)
-      this.watermark = Math.max(this.watermark, this.newest + (now - this.lastLineAt));
-    if (this.watermark === -Infinity) return;
-    this.o.metrics.watermark.set(this.watermark / 1000);
-    for (const ev of this.correlator.advance(this.watermark)) docs.push(this.verdict(ev));
   }
 
   /**
