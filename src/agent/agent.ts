@@ -225,14 +225,18 @@ export class Agent {
           break;
         }
         next = batches.next();
+        // a batch is the lines of one read of one file: counted once (prom-client hashes the labels at every inc)
+        if (r.value.length) this.o.metrics.linesRead.inc({ input: r.value[0]!.input }, r.value.length);
         for (const l of r.value) {
           acks.ids.push(l.identity);
           acks.offsets.push(l.offset);
           this.line(l, docs);
         }
-        // the merge's bound is kept batch by batch, not once a turn: a turn is up to batchLines lines. What can go
-        // is released first: the file the merge waited for now has records in it, and would be paused for them
-        this.releaseMerged();
+        // the merge's bound is kept batch by batch, not once a turn: a turn is up to batchLines lines. Once it is
+        // full, what can go is released first: the file the merge waited for now has records in it, and would be
+        // paused for them. Only then, and not while a file is idle: the turn reads all its lines before it releases,
+        // so that a file idle until now, or not read yet (at the start), holds the merge back (batch order)
+        if ((this.mergeFull || this.merger.size > this.mergeMax) && !this.anyIdle()) this.releaseMerged();
         this.pace(Date.now());
         this.noteResident(flying + docs.length);
       }
@@ -268,7 +272,6 @@ export class Agent {
       f.idle = false;
       this.merger.setIdle(f.source, false);
     }
-    this.o.metrics.linesRead.inc({ input: f.input.name });
     // a reason of its own: the record it is part of may be unparsed as well (HAProxy's too_long)
     if (r.cutBytes) {
       this.o.metrics.parseFailures.inc({ input: f.input.name, reason: 'line_cut' });
@@ -317,6 +320,11 @@ export class Agent {
     if (this.watermark === -Infinity) return;
     this.o.metrics.watermark.set(this.watermark / 1000);
     for (const ev of this.correlator.advance(this.watermark)) docs.push(this.verdict(ev));
+  }
+
+  private anyIdle(): boolean {
+    for (const f of this.files.values()) if (f.idle) return true;
+    return false;
   }
 
   /**
