@@ -110,6 +110,7 @@ export class Agent {
   private readonly mergeMax: number;
   private readonly queueMax: number;
   private mergeFull = false;
+  private turns = 0;
   /** documents of the turn being built and of the turn in flight, not yet acknowledged */
   private docsHeld = 0;
   /** the most records ever held at once (`resident`), for the tests and the bench's reading of it */
@@ -234,13 +235,15 @@ export class Agent {
         }
         // the merge's bound is kept batch by batch, not once a turn: a turn is up to batchLines lines. Once it is
         // full, what can go is released first: the file the merge waited for now has records in it, and would be
-        // paused for them. Only then, and not while a file is idle: the turn reads all its lines before it releases,
-        // so that a file idle until now, or not read yet (at the start), holds the merge back (batch order)
-        if ((this.mergeFull || this.merger.size > this.mergeMax) && !this.anyIdle()) this.releaseMerged();
+        // paused for them (then read once a turn). Only then, and not in the first turn: a turn reads all its lines
+        // before it releases, so that a file not read yet at the start holds the merge back (batch order). A file
+        // idle now does not hold it back, in this turn's release or in a release after a read
+        if (this.turns > 0 && (this.mergeFull || this.merger.size > this.mergeMax)) this.releaseMerged();
         this.pace(Date.now());
         this.noteResident(flying + docs.length);
       }
       this.turn(docs);
+      this.turns++;
       this.noteResident(flying + docs.length);
       // the holds as this turn leaves them, before the next turn changes the decoders, merge and window
       const holds = this.holds();
@@ -320,11 +323,6 @@ export class Agent {
     if (this.watermark === -Infinity) return;
     this.o.metrics.watermark.set(this.watermark / 1000);
     for (const ev of this.correlator.advance(this.watermark)) docs.push(this.verdict(ev));
-  }
-
-  private anyIdle(): boolean {
-    for (const f of this.files.values()) if (f.idle) return true;
-    return false;
   }
 
   /**
