@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Entry point: the TypeScript sources are compiled to dist/ by `npm ci` (prepare) or `npm run build`.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 // `correlate` keeps a bounded window, but V8 grows its heap lazily up to a quarter of the machine's
@@ -32,9 +33,45 @@ if (process.argv[2] === 'correlate' && !limited && heapMb !== '0') {
   process.exit(r.status ?? (r.signal ? 128 + 15 : 1));
 }
 
-const { main } = await import('../dist/src/cli/main.js');
-process.stdout.on('error', (e) => {
-  if (e.code === 'EPIPE') process.exit(0);
-  throw e;
-});
-main(process.argv);
+// The agent runs for months: without a limit V8 lets its heap grow far past what it holds (measured in the soak:
+// a median RSS near 1 GB while ~150 MB were live), so it too runs under one, GONEAWAY_AGENT_HEAP_MB (default 256;
+// GONEAWAY_HEAP_MB sets both). Unlike `correlate` it is a daemon, so this process stays its parent: it passes on
+// the signals the agent acts on (SIGTERM, SIGINT stop it, SIGHUP reloads: systemd's $MAINPID is this process)
+// and exits with its code; an IPC channel tells the agent when this process dies — `kill -9` of the PID a test
+// or an operator knows must end the agent too, as it would end a single process (docs/benchmark-agent.md
+// "The heap limit").
+const agentHeapMb = process.env.GONEAWAY_AGENT_HEAP_MB ?? process.env.GONEAWAY_HEAP_MB ?? '256';
+if (process.argv[2] === 'agent' && !limited && agentHeapMb !== '0') {
+  const child = spawn(
+    process.execPath,
+    [
+      `--max-old-space-size=${agentHeapMb}`,
+      ...process.execArgv,
+      fileURLToPath(import.meta.url),
+      ...process.argv.slice(2),
+    ],
+    { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] },
+  );
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(sig, () => child.kill(sig));
+  child.on('exit', (code, signal) => process.exit(code ?? 128 + (signal ? (constants.signals[signal] ?? 15) : 1)));
+  child.on('error', (e) => {
+    process.stderr.write(`goneaway: could not start the agent: ${e.message}\n`);
+    process.exit(1);
+  });
+} else {
+  await runHere();
+}
+
+async function runHere() {
+  if (process.send && process.channel) {
+    // started by the lines above: the parent gone (killed with SIGKILL too), the agent goes the same way
+    process.channel.unref();
+    process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
+  }
+  const { main } = await import('../dist/src/cli/main.js');
+  process.stdout.on('error', (e) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+  main(process.argv);
+}

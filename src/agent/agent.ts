@@ -52,6 +52,11 @@ export interface AgentOptions {
   /** longest time between two sink writes (ms), and most lines per write */
   batchMs?: number;
   batchLines?: number;
+  /**
+   * The most records held between the files and the sink's acknowledgement (`resident`): lines queued by the
+   * tailer, records waiting in the merge, documents not yet acknowledged. Default 50,000 (see RESIDENT_MAX).
+   */
+  maxResident?: number;
 }
 
 type Merged = SourcedRecord & { time: number; file: OpenFile };
@@ -65,7 +70,7 @@ interface OpenFile {
   source: number;
   lastLine: number;
   idle: boolean;
-  /** not read for now: MERGE_AHEAD of its records wait in the merge */
+  /** not read for now: the merge is full and records of this file wait in it (pace()) */
   paused: boolean;
   /** offsets of lines cut at agent.max_record_bytes whose record is not out yet, ascending */
   cut: number[];
@@ -80,8 +85,13 @@ interface OpenFile {
 /** the name of what the Correlator learned (origins, lags) in checkpoints.json */
 const LEARNING = 'learning';
 
-/** records of one file waiting in the merge before its reading pauses (a backlog on another file) */
-const MERGE_AHEAD = 10_000;
+/**
+ * The records the agent holds at most by default (`AgentOptions.maxResident`), shared out as: a tenth in the
+ * tailer's queue, a fifth in the merge, a tenth of lines read per turn (a turn's documents: its records and the
+ * verdicts of the records it released, two turns unacknowledged at most). What each holds in memory, and why
+ * verdicts have no share of their own: docs/benchmark-agent.md "Memory: the backlog".
+ */
+export const RESIDENT_MAX = 50_000;
 
 export class Agent {
   private readonly files = new Map<string, OpenFile>();
@@ -96,6 +106,15 @@ export class Agent {
   private readonly idleMs: number;
   private readonly batchMs: number;
   private readonly batchLines: number;
+  /** records in the merge above which files with records in it pause (pace()) */
+  private readonly mergeMax: number;
+  private readonly queueMax: number;
+  private mergeFull = false;
+  private turns = 0;
+  /** documents of the turn being built and of the turn in flight, not yet acknowledged */
+  private docsHeld = 0;
+  /** the most records ever held at once (`resident`), for the tests and the bench's reading of it */
+  peakResident = 0;
   private tailer: Tailer | undefined;
   /** files truncated or closed, retired once the agent has taken `after` lines (the ones queued before) */
   private readonly retiring: Array<{ key: string; after: number; closed: boolean }> = [];
@@ -118,7 +137,10 @@ export class Agent {
     this.inputs = new Map(agentInputs(o.config).map((i) => [i.name, i]));
     this.idleMs = o.idleMs ?? 5000;
     this.batchMs = o.batchMs ?? 1000;
-    this.batchLines = o.batchLines ?? 5000;
+    const resident = o.maxResident ?? RESIDENT_MAX;
+    this.batchLines = Math.max(1, Math.min(o.batchLines ?? 5000, Math.floor(resident / 10)));
+    this.queueMax = Math.max(1, Math.floor(resident / 10));
+    this.mergeMax = Math.max(1, Math.floor(resident / 5));
     this.correlator = new Correlator(
       {
         ...o.settings,
@@ -146,6 +168,7 @@ export class Agent {
       store: this.store,
       startAt: a.start_at,
       maxRecordBytes: a.max_record_bytes,
+      queueMaxRecords: this.queueMax,
     });
     const tailer = this.tailer;
     for (const ev of ['opened', 'rotated', 'truncated', 'closed', 'oversize'] as const)
@@ -164,6 +187,14 @@ export class Agent {
     return [...this.inputs.keys()];
   }
 
+  /**
+   * Records held now between the files and the sink's acknowledgement: lines queued by the tailer, records
+   * waiting in the merge, documents built or in flight and not yet acknowledged.
+   */
+  resident(): number {
+    return (this.tailer?.queue.queuedRecords ?? 0) + this.merger.size + this.docsHeld;
+  }
+
   /** SIGTERM: stop reading, send what was decided, checkpoint, close. Errors not decided yet are after the restart. */
   async stop(): Promise<void> {
     this.stopping = true;
@@ -180,12 +211,14 @@ export class Agent {
     let next = batches.next();
     // one turn's documents in flight while the next turn reads and decodes
     let inFlight: Promise<void> = Promise.resolve();
+    let flying = 0;
     while (!this.stopping) {
-      const lines: TailRecord[] = [];
+      // what send() acknowledges: the lines' files and offsets (not the lines: their texts are in the records)
+      const acks: Acks = { ids: [], offsets: [] };
       const docs: OutDoc[] = [];
       // one timer per turn: the turn ends when it fires or when the batch is full
       const timeUp = sleep(this.batchMs);
-      while (lines.length < this.batchLines) {
+      while (acks.offsets.length < this.batchLines && docs.length < this.batchLines) {
         const r = await Promise.race([next, timeUp]);
         if (r === undefined) break; // the turn's time is up; `next` stays pending for the next turn
         if (r.done) {
@@ -193,19 +226,43 @@ export class Agent {
           break;
         }
         next = batches.next();
+        // a batch is the lines of one read of one file: counted once (prom-client hashes the labels at every inc)
+        if (r.value.length) this.o.metrics.linesRead.inc({ input: r.value[0]!.input }, r.value.length);
         for (const l of r.value) {
-          lines.push(l);
+          acks.ids.push(l.identity);
+          acks.offsets.push(l.offset);
           this.line(l, docs);
         }
+        // the merge's bound is kept batch by batch, not once a turn: a turn is up to batchLines lines. Once it is
+        // full, what can go is released first: the file the merge waited for now has records in it, and would be
+        // paused for them (then read once a turn). Only then, and not in the first turn: a turn reads all its lines
+        // before it releases, so that a file not read yet at the start holds the merge back (batch order). A file
+        // idle now does not hold it back, in this turn's release or in a release after a read
+        if (this.turns > 0 && (this.mergeFull || this.merger.size > this.mergeMax)) this.releaseMerged();
+        this.pace(Date.now());
+        this.noteResident(flying + docs.length);
       }
       this.turn(docs);
+      this.turns++;
+      this.noteResident(flying + docs.length);
       // the holds as this turn leaves them, before the next turn changes the decoders, merge and window
       const holds = this.holds();
+      // the sink's backpressure: one turn in flight at most, so a slow sink stops this loop, then the tailer
       await inFlight;
-      inFlight = this.send(docs, lines, holds);
+      flying = docs.length;
+      this.docsHeld = flying;
+      inFlight = this.send(docs, acks, holds);
       inFlight.catch(() => undefined); // rethrown by the `await inFlight` above or below
     }
     await inFlight;
+    this.docsHeld = 0;
+  }
+
+  private noteResident(docsHeld: number): void {
+    this.docsHeld = docsHeld;
+    const n = this.resident();
+    if (n > this.peakResident) this.peakResident = n;
+    this.o.metrics.resident.set(n);
   }
 
   /** One line of a tailed file: decoded, its records queued in the merge, their documents collected. */
@@ -218,7 +275,6 @@ export class Agent {
       f.idle = false;
       this.merger.setIdle(f.source, false);
     }
-    this.o.metrics.linesRead.inc({ input: f.input.name });
     // a reason of its own: the record it is part of may be unparsed as well (HAProxy's too_long)
     if (r.cutBytes) {
       this.o.metrics.parseFailures.inc({ input: f.input.name, reason: 'line_cut' });
@@ -260,13 +316,7 @@ export class Agent {
       }
       allIdle &&= f.idle;
     }
-    for (const m of this.merger.release()) {
-      // an app error's learning is saved by its file position: which file it came from
-      if (m.kind === 'app') this.learning!.pushed(m.rec.doc, m.file.identity);
-      m.file.positions.note('', m.time, m.rec.offset);
-      this.correlator.push(m);
-      if (m.time > this.watermark) this.watermark = m.time;
-    }
+    this.releaseMerged();
     this.pace(now);
     if (allIdle && this.newest > -Infinity)
       this.watermark = Math.max(this.watermark, this.newest + (now - this.lastLineAt));
@@ -275,10 +325,33 @@ export class Agent {
     for (const ev of this.correlator.advance(this.watermark)) docs.push(this.verdict(ev));
   }
 
-  /** Files far ahead of the merge pause until the file holding it back catches up (Tailer.pause). */
+  /**
+   * Records the merge can release, into the Correlator; all of them. A cap per turn (to bound the verdicts of a
+   * turn) would leave records of the file the merge waits for in it, and pace() would pause that file: the merge
+   * would then wait for the turn's timer.
+   */
+  private releaseMerged(): void {
+    for (const m of this.merger.release()) {
+      // an app error's learning is saved by its file position: which file it came from
+      if (m.kind === 'app') this.learning!.pushed(m.rec.doc, m.file.identity);
+      m.file.positions.note('', m.time, m.rec.offset);
+      this.correlator.push(m);
+      if (m.time > this.watermark) this.watermark = m.time;
+    }
+  }
+
+  /**
+   * The merge's bound: once it holds more than mergeMax records, the files with records in it pause until it is
+   * down to half (Tailer.pause). The file it waits for has none in it, so it is read on: pausing it would stop the
+   * merge for good. A paused file whose records have all been released is read again (it may be the one waited
+   * for next).
+   */
   private pace(now: number): void {
+    const size = this.merger.size;
+    if (size > this.mergeMax) this.mergeFull = true;
+    else if (size <= this.mergeMax / 2) this.mergeFull = false;
     for (const f of this.files.values()) {
-      const ahead = this.merger.queuedOf(f.source) > MERGE_AHEAD;
+      const ahead = this.mergeFull && this.merger.queuedOf(f.source) > 0;
       if (ahead === f.paused) continue;
       f.paused = ahead;
       f.lastLine = now; // quiet is counted from the resumption, not from before the pause
@@ -318,7 +391,7 @@ export class Agent {
   }
 
   /** Sends a turn's documents; once acknowledged, its lines are, and the checkpoints move up to the holds. */
-  private async send(docs: OutDoc[], lines: TailRecord[], holds: Array<[FileIdentity, number | undefined]>) {
+  private async send(docs: OutDoc[], acks: Acks, holds: Array<[FileIdentity, number | undefined]>) {
     this.pending = docs.length;
     if (docs.length) {
       const ack = await this.o.sink.write(docs);
@@ -335,7 +408,7 @@ export class Agent {
     // never moves back — so the hold must already cover a record still being assembled, waiting in the
     // merge, or needed by the window when the lines behind it are acknowledged
     for (const [identity, at] of holds) store.hold(identity, at);
-    for (const l of lines) store.ack(l.identity, l.offset);
+    for (let i = 0; i < acks.offsets.length; i++) store.ack(acks.ids[i]!, acks.offsets[i]!);
     await store.flush();
   }
 
@@ -404,6 +477,12 @@ export class Agent {
   private namespace(): string {
     return this.o.config.output.elasticsearch?.namespace ?? 'default';
   }
+}
+
+/** the lines of a turn, acknowledged once its documents are: file identity and offset, index by index */
+interface Acks {
+  ids: FileIdentity[];
+  offsets: number[];
 }
 
 /** the tag of a record one of whose lines was cut at agent.max_record_bytes (Filebeat's `log.flags` value) */

@@ -22,6 +22,8 @@ export interface AgentMetrics {
   watermark: Gauge;
   /** unix time of the last sink acknowledgement */
   lastAck: Gauge;
+  /** records held between the files and the sink's acknowledgement (Agent.resident(), bounded) */
+  resident: Gauge;
 }
 
 export function createMetrics(withDefaults = true): AgentMetrics {
@@ -75,6 +77,11 @@ export function createMetrics(withDefaults = true): AgentMetrics {
     lastAck: new Gauge({
       name: 'goneaway_last_ack_seconds',
       help: 'Unix time of the last acknowledgement from the output',
+      registers,
+    }),
+    resident: new Gauge({
+      name: 'goneaway_resident_records',
+      help: 'Records held between reading and the output acknowledging them: queued lines, merge, documents',
       registers,
     }),
   };

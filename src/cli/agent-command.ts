@@ -122,7 +122,12 @@ export async function runAgent(o: AgentOptions): Promise<number> {
 
   let busy: Promise<void> = Promise.resolve();
   const done = new Promise<number>((resolve) => {
+    let stopping = false;
     const stop = (signal: string) => {
+      // a second SIGTERM is no reason to die half-way: systemd signals the whole cgroup, and bin/goneaway.js
+      // passes the signal on to this process too
+      if (stopping) return;
+      stopping = true;
       log.info({ signal }, 'stopping: flushing and checkpointing');
       const timer = setTimeout(() => {
         log.error('stop took too long; exiting (positions not yet saved are read again at the next start)');
@@ -138,8 +143,8 @@ export async function runAgent(o: AgentOptions): Promise<number> {
           resolve(0);
         });
     };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGHUP', () => {
       busy = busy.then(async () => {
         let next: Config;

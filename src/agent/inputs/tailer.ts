@@ -53,6 +53,8 @@ export class Tailer extends EventEmitter {
   private stopped = false;
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
+  /** woken during a pass: the pass that follows does not wait (a wake-up between two waits is not lost) */
+  private woken = false;
   /** files not read for now, by inode key: the reader downstream holds enough of their records */
   private readonly paused = new Set<string>();
 
@@ -62,10 +64,11 @@ export class Tailer extends EventEmitter {
       startAt: options.startAt ?? 'end',
       maxRecordBytes: options.maxRecordBytes ?? 1 << 20,
       queueMaxBytes: options.queueMaxBytes ?? 8 << 20,
+      queueMaxRecords: options.queueMaxRecords ?? 10_000,
       pollMs: options.pollMs ?? 1000,
       closeInactiveMs: options.closeInactiveMs ?? 5000,
     };
-    this.queue = new ByteQueue(this.opts.queueMaxBytes);
+    this.queue = new ByteQueue(this.opts.queueMaxBytes, this.opts.queueMaxRecords);
     this.copiedFrom = positionsByContent(options.store.all());
   }
 
@@ -130,6 +133,7 @@ export class Tailer extends EventEmitter {
   }
 
   private wake(): void {
+    this.woken = true;
     const w = this.wakeUp;
     this.wakeUp = undefined;
     w?.();
@@ -138,13 +142,15 @@ export class Tailer extends EventEmitter {
   private async run(): Promise<void> {
     let lastScan = 0;
     while (!this.stopped) {
+      // a file resumed (pause(…, false)) or written while this pass runs is read in the next one, not after pollMs
+      this.woken = false;
       if (this.needScan || Date.now() - lastScan >= this.opts.pollMs) {
         this.needScan = false;
         await this.scan();
         lastScan = Date.now();
       }
       const more = await this.drainAll();
-      if (!more && !this.stopped) {
+      if (!more && !this.stopped && !this.woken) {
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, this.opts.pollMs);
           this.wakeUp = () => {
@@ -344,7 +350,7 @@ export class Tailer extends EventEmitter {
       bytes += l.end - l.offset - l.cutBytes;
       batch.push(rec);
     }
-    if (!(await this.queue.push(batch, bytes))) return false;
+    if (!(await this.queue.push(batch, bytes, batch.length))) return false;
     this.stats.records += batch.length;
     this.stats.bytes += bytes;
     return true;

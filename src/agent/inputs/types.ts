@@ -29,6 +29,8 @@ export interface TailerOptions {
   maxRecordBytes?: number;
   /** bound of the queue between reading and the consumer, in bytes of line text */
   queueMaxBytes?: number;
+  /** the same queue's bound in records (lines); default 10,000 */
+  queueMaxRecords?: number;
   /** how often globs are expanded again and files looked at without a watch event */
   pollMs?: number;
   /** a renamed-away or deleted file is closed after this long without new bytes */

@@ -1,8 +1,8 @@
 /**
- * The Elasticsearch sink: every document is a `create` with its deterministic id, sent with the client's
- * bulk helper. Nothing is lost (docs/elasticsearch.md#failures):
+ * The Elasticsearch sink: every document is a `create` with its deterministic id, sent in `_bulk` requests
+ * (`run` below). Nothing is lost (docs/elasticsearch.md#failures):
  * - 201 → indexed; 409 → already present (an earlier run or attempt indexed it), both success;
- * - 429 or 5xx on a document → sent again (the helper's `retries`, then this loop);
+ * - 429 or 5xx on a document → sent again (429: up to `maxRetries` times at once, then this loop);
  * - the cluster unreachable or answering 5xx/429 → the documents not yet settled are sent again, with
  *   exponential backoff, until `maxRetryTime` passes without progress; then they are appended to the
  *   leftover file and write() rejects with GA_ERR_ES_UNAVAILABLE naming the file;
@@ -33,10 +33,10 @@ export interface BulkSinkOptions {
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
- * The parts of a bulk answer the sink reads (docs/elasticsearch.md "Bulk answers"): `errors` (the helper's fast
- * path when false), and per item, in request order, its status, its `_id` (onSuccess settles by id) and its
- * error (the dead-letter file's reason). Elasticsearch drops the rest — `_index`, `_version`, `result`,
- * `_shards`, `_seq_no`, `_primary_term`, `took` — before sending: a smaller answer to parse.
+ * The parts of a bulk answer the sink reads (docs/elasticsearch.md "Bulk answers"): `errors`, and per
+ * item, in request order (documents are settled by their place), its status, its `_id` and its error (the
+ * dead-letter file's reason). Elasticsearch drops the rest — `_index`, `_version`, `result`, `_shards`,
+ * `_seq_no`, `_primary_term`, `took` — before sending: a smaller answer to parse.
  */
 export const BULK_FILTER_PATH = 'errors,items.*._id,items.*.status,items.*.error';
 
@@ -101,45 +101,85 @@ export class BulkSink implements Sink {
     return this.add(ack);
   }
 
-  /** one bulk-helper run over the pending documents; settles what it can, returns the 429 re-sends */
+  /**
+   * One pass over the pending documents: bulk requests of about `flushBytes`, `concurrency` at a time; settles
+   * what it can and returns the 429 re-sends. Not the client's bulk helper: for every document indexed, its
+   * onSuccess parses the document's JSON back (`document()`, @elastic/elasticsearch 8.19 lib/helpers.js),
+   * which cost the agent as much CPU as writing it (docs/benchmark-agent.md "The agent's loop").
+   */
   private async run(pending: Map<string, OutDoc[]>, ack: Ack): Promise<number> {
-    const settle = (id: string | undefined): OutDoc | undefined => {
-      const list = id === undefined ? undefined : pending.get(id);
-      const d = list?.shift();
-      if (list && list.length === 0) pending.delete(id!);
-      return d;
-    };
-    const stats = await this.o.client.helpers.bulk<Record<string, unknown>>({
-      datasource: [...pending.values()].flat().map((d) => d as unknown as Record<string, unknown>),
-      onDocument: (x) => {
-        const d = x as unknown as OutDoc;
-        return [{ create: { _index: d.stream, _id: d.id } }, d.doc];
-      },
-      onSuccess: ({ result }) => {
-        // `_index` is the backing index (.ds-…), so documents are matched by id
-        if (settle(result.create?._id ?? undefined)) ack.indexed++;
-      },
-      onDrop: (e) => {
-        const id = (e.operation as { create?: { _id?: string } }).create?._id;
-        // 429 and 5xx say nothing about the document: it stays pending for the next attempt
-        if (e.status === 429 || e.status >= 500) return;
-        const d = settle(id);
-        if (!d) return;
-        if (e.status === 409) ack.present++;
-        else {
-          ack.deadLettered++;
-          const error = e.error as { type?: string; reason?: string; caused_by?: unknown } | null;
-          const line = { _index: d.stream, _id: d.id, status: e.status, error, _source: d.doc };
-          appendFileSync(this.o.deadLetterFile, JSON.stringify(line) + '\n');
+    const chunks: Chunk[] = [];
+    let chunk: Chunk = { lines: [], docs: [] };
+    let bytes = 0;
+    for (const list of pending.values())
+      for (const d of list) {
+        const action = JSON.stringify({ create: { _index: d.stream, _id: d.id } });
+        const body = JSON.stringify(d.doc);
+        chunk.lines.push(action, body);
+        chunk.docs.push(d);
+        bytes += Buffer.byteLength(action) + Buffer.byteLength(body) + 2;
+        if (bytes >= this.o.flushBytes) {
+          chunks.push(chunk);
+          chunk = { lines: [], docs: [] };
+          bytes = 0;
         }
-      },
-      filter_path: BULK_FILTER_PATH,
-      flushBytes: this.o.flushBytes,
-      concurrency: this.o.concurrency,
-      retries: this.o.maxRetries,
-      wait: this.backoff.initial,
-    });
-    return stats.retry;
+      }
+    if (chunk.docs.length) chunks.push(chunk);
+    let next = 0;
+    let retried = 0;
+    let failure: { e: unknown } | undefined;
+    const worker = async () => {
+      // after a failed request no new one starts (as the helper): the caller retries what is still pending
+      while (!failure && next < chunks.length)
+        try {
+          retried += await this.send(chunks[next++]!, pending, ack);
+        } catch (e) {
+          failure ??= { e };
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.o.concurrency, chunks.length) }, worker));
+    if (failure) throw failure.e;
+    return retried;
+  }
+
+  /** One bulk request, its 429s sent again up to maxRetries times; returns how many were sent again. */
+  private async send(chunk: Chunk, pending: Map<string, OutDoc[]>, ack: Ack): Promise<number> {
+    let retried = 0;
+    for (let attempt = 0; ; attempt++) {
+      const res = await this.o.client.bulk({
+        operations: chunk.lines as unknown as Record<string, unknown>[],
+        filter_path: BULK_FILTER_PATH,
+      });
+      const again: Chunk = { lines: [], docs: [] };
+      // items come in request order (docs/elasticsearch.md "Bulk answers")
+      res.items.forEach((item, i) => {
+        const d = chunk.docs[i]!;
+        const r = item.create ?? Object.values(item)[0];
+        const status = r?.status ?? 0;
+        if (status === 429) {
+          again.lines.push(chunk.lines[2 * i]!, chunk.lines[2 * i + 1]!);
+          again.docs.push(d);
+        } else if (status >= 200 && status < 300) {
+          if (settle(pending, d.id)) ack.indexed++;
+        } else if (status < 500 && settle(pending, d.id)) this.drop(d, status, r?.error, ack);
+        // 5xx on a document says nothing about it: it stays pending for the next attempt
+      });
+      if (!again.docs.length || attempt >= this.o.maxRetries) return retried;
+      retried += again.docs.length;
+      await sleep(this.backoff.initial);
+      chunk = again;
+    }
+  }
+
+  /** a document Elasticsearch refused: 409 is already there; any other 4xx goes to the dead-letter file */
+  private drop(d: OutDoc, status: number, error: unknown, ack: Ack): void {
+    if (status === 409) {
+      ack.present++;
+      return;
+    }
+    ack.deadLettered++;
+    const line = { _index: d.stream, _id: d.id, status, error: error ?? null, _source: d.doc };
+    appendFileSync(this.o.deadLetterFile, JSON.stringify(line) + '\n');
   }
 
   /**
@@ -200,6 +240,20 @@ export class BulkSink implements Sink {
   async close(): Promise<void> {
     await this.o.client.close();
   }
+}
+
+interface Chunk {
+  /** NDJSON lines: an action and its document per document */
+  lines: string[];
+  docs: OutDoc[];
+}
+
+/** takes one document of this id off the pending ones; the document, or undefined if none was pending */
+function settle(pending: Map<string, OutDoc[]>, id: string): OutDoc | undefined {
+  const list = pending.get(id);
+  const d = list?.shift();
+  if (list && list.length === 0) pending.delete(id);
+  return d;
 }
 
 function countOf(pending: Map<string, OutDoc[]>): number {
