@@ -33,14 +33,14 @@ if (process.argv[2] === 'correlate' && !limited && heapMb !== '0') {
   process.exit(r.status ?? (r.signal ? 128 + 15 : 1));
 }
 
-// The agent runs for months: without a limit V8 lets its heap grow far past what it holds (measured in the soak:
-// a median RSS near 1 GB while ~150 MB were live), so it too runs under one, GONEAWAY_AGENT_HEAP_MB (default 256;
-// GONEAWAY_HEAP_MB sets both). Unlike `correlate` it is a daemon, so this process stays its parent: it passes on
-// the signals the agent acts on (SIGTERM, SIGINT stop it, SIGHUP reloads: systemd's $MAINPID is this process)
+// The agent can run under a heap limit too, GONEAWAY_AGENT_HEAP_MB (off by default: what it holds is bounded in
+// records, and in soaks at 20,000 lines/s a limit cost more than it saved — 256 MB: 9,060 lines/s on 1.27 cores,
+// RSS median 488 MB; 512 MB: 12,614 on 1.13, 561 MB; none: 15,816 on 0.96, 752 MB, flat; docs/benchmark-agent.md
+// "The heap limit"). Unlike `correlate` it is a daemon, so with a limit this process stays its parent: it passes
+// on the signals the agent acts on (SIGTERM, SIGINT stop it, SIGHUP reloads: systemd's $MAINPID is this process)
 // and exits with its code; an IPC channel tells the agent when this process dies — `kill -9` of the PID a test
-// or an operator knows must end the agent too, as it would end a single process (docs/benchmark-agent.md
-// "The heap limit").
-const agentHeapMb = process.env.GONEAWAY_AGENT_HEAP_MB ?? process.env.GONEAWAY_HEAP_MB ?? '256';
+// or an operator knows must end the agent too, as it would end a single process.
+const agentHeapMb = process.env.GONEAWAY_AGENT_HEAP_MB ?? '0';
 if (process.argv[2] === 'agent' && !limited && agentHeapMb !== '0') {
   const child = spawn(
     process.execPath,
