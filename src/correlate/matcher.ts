@@ -71,7 +71,7 @@ export function matchError(store: Store, e: AppError, cfg: CorrelateSettings): M
   // posterior (never taken twice): two errors that cannot tell two closures apart both say so
   const rivals: Session[] = [];
   // (walked with callbacks, not generators, and sorted into their lists in one pass: these two loops see
-  // ~1,000 sessions per error on the bench's correlated set, README "Benchmarks")
+  // ~1,000 sessions per error on the bench's correlated set, docs/benchmark-history.md)
   store.sessions.eachInRange(e.t - cfg.skew - 1000, hi + cfg.settle, (s) => {
     if (s.state[0] === 'C' || !fromApp(s)) return;
     if (!s.claimed || s.reusableBy === e.file) atError.push(s);

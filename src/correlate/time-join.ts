@@ -125,7 +125,7 @@ function jointly(e: AppError, weighed: Weighed<Cand>[], own: ReadonlyMap<Cand, n
   ALIKE.delete(e);
   if (!g) return weighed;
   // each candidate's key is built once per member: built three times, for ~1,000 candidates, they were ~7 % of
-  // `correlate`'s CPU on the bench's correlated set (README "Benchmarks", session 13)
+  // `correlate`'s CPU on the bench's correlated set (docs/benchmark-history.md, session 13)
   const keys = weighed.map((x) => sessionKey(x.item.s));
   g.plan ??= jointMarginals(
     keys.map((k, i) => [k, weighed[i]!.w / (own.get(weighed[i]!.item) ?? 1)] as const),
