@@ -123,9 +123,8 @@ export async function runAgent(o: AgentOptions): Promise<number> {
   log.info({ http: http.address }, 'listening');
   const spoolGauge = setInterval(() => metrics.spoolBytes.set(run.spool?.spooledBytes ?? 0), 1000);
   spoolGauge.unref();
-  await run.agent.start();
-  log.info({ inputs: run.agent.inputNames() }, 'agent started');
-
+  // the signals are taken from here on, the start included: a SIGTERM while the pipeline starts (systemd stopping
+  // a unit just started) waits for the start, then stops it cleanly instead of killing the process half-way
   let busy: Promise<void> = Promise.resolve();
   const done = new Promise<number>((resolve) => {
     let stopping = false;
@@ -189,6 +188,8 @@ export async function runAgent(o: AgentOptions): Promise<number> {
       });
     });
   });
+  busy = run.agent.start().then(() => log.info({ inputs: run.agent.inputNames() }, 'agent started'));
+  await busy; // a start that fails throws here, as before the handlers were set
   return done;
 }
 
