@@ -25,6 +25,8 @@ export const ErrorCodes = {
   GA_ERR_ES_VERSION: 'the server is not Elasticsearch 8.x or 9.x',
   GA_ERR_KIBANA_UNREACHABLE: 'Kibana cannot be reached or reports itself unavailable',
   GA_ERR_KIBANA_AUTH: 'Kibana refused the credentials (401) or their privileges (403)',
+  GA_ERR_STATE_DIR_LOCKED: "another running agent holds the agent's state directory",
+  GA_ERR_HTTP_ADDRESS: "the agent's /metrics and /healthz address (agent.http) cannot be bound",
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -5,6 +5,7 @@
  * dead cluster with a full spool, or whose reading loop died, answers 503 with the reason.
  */
 import { createServer, type Server } from 'node:http';
+import { GoneawayError } from '../errors.js';
 import type { AgentMetrics } from './metrics.js';
 
 export interface HealthState {
@@ -75,4 +76,88 @@ export async function startHttp(
     server.listen(listen.port, listen.host, () => resolve());
   });
   return server;
+}
+
+/** the address a server listens on, as `host:port` (the port the system chose for `:0`) */
+export function boundAddress(server: Server, spec: string): string {
+  const a = server.address();
+  if (typeof a !== 'object' || !a) return spec;
+  return a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
+}
+
+/** why `agent.http` = `spec` cannot be bound, from the listen error's code, as key, value and fix */
+export function httpBindError(spec: string, e: unknown): GoneawayError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why =
+    code === 'EADDRINUSE'
+      ? 'the address is already in use by another process'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied (ports below 1024 need privileges)'
+        : code === 'EADDRNOTAVAIL'
+          ? 'the host is not an address of this machine'
+          : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+            ? 'the host name does not resolve'
+            : String((e as Error)?.message ?? e);
+  const fix =
+    code === 'EADDRINUSE'
+      ? `find the process with \`ss -ltnp 'sport = :${parseListen(spec)?.port ?? ''}'\` and stop it, or give agent.http another port`
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'give agent.http a port above 1024 (the default is 127.0.0.1:9477)'
+        : 'give agent.http an address of this machine, e.g. 127.0.0.1:9477, or 0.0.0.0:9477 for every interface';
+  return new GoneawayError('GA_ERR_HTTP_ADDRESS', `cannot listen on agent.http ${spec}: ${why}`, {
+    key: 'agent.http',
+    value: spec,
+    fix,
+    cause: e,
+  });
+}
+
+/**
+ * The endpoint as the agent runs it: opened at start, moved by a SIGHUP that changes `agent.http`. A move binds
+ * the new address before it closes the old one, so a failed bind (the port taken, say) leaves the agent
+ * reachable where it was.
+ */
+export class HttpEndpoint {
+  private constructor(
+    private server: Server,
+    /** the `agent.http` value it listens on */
+    public spec: string,
+    private readonly open: (spec: string) => Promise<Server>,
+  ) {}
+
+  static async start(spec: string, metrics: AgentMetrics, health: HealthState, staleMs?: number) {
+    const open = async (s: string) => {
+      const listen = parseListen(s);
+      if (!listen) throw httpBindError(s, new Error('not host:port'));
+      return startHttp(listen, metrics, health, staleMs).catch((e: unknown) => {
+        throw httpBindError(s, e);
+      });
+    };
+    return new HttpEndpoint(await open(spec), spec, open);
+  }
+
+  /** `host:port` as bound (the port the system chose for `:0`) */
+  get address(): string {
+    return boundAddress(this.server, this.spec);
+  }
+
+  /** listens on `spec` instead; throws GA_ERR_HTTP_ADDRESS, still listening on the old address, if it cannot */
+  async move(spec: string): Promise<void> {
+    const next = await this.open(spec);
+    const old = this.server;
+    [this.server, this.spec] = [next, spec];
+    await closeServer(old);
+  }
+
+  close(): Promise<void> {
+    return closeServer(this.server);
+  }
+}
+
+/** stops listening; idle keep-alive connections (a scraper's) are closed too, so the port is free at once */
+function closeServer(s: Server): Promise<void> {
+  return new Promise((resolve) => {
+    s.close(() => resolve());
+    s.closeIdleConnections();
+  });
 }

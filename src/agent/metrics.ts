@@ -24,6 +24,8 @@ export interface AgentMetrics {
   lastAck: Gauge;
   /** records held between the files and the sink's acknowledgement (Agent.resident(), bounded) */
   resident: Gauge;
+  /** SIGHUP reloads refused in part or whole: an invalid config, a moved state dir, an agent.http not bound */
+  reloadFailures: Counter<'reason'>;
 }
 
 export function createMetrics(withDefaults = true): AgentMetrics {
@@ -82,6 +84,12 @@ export function createMetrics(withDefaults = true): AgentMetrics {
     resident: new Gauge({
       name: 'goneaway_resident_records',
       help: 'Records held between reading and the output acknowledging them: queued lines, merge, documents',
+      registers,
+    }),
+    reloadFailures: new Counter({
+      name: 'goneaway_reload_failures_total',
+      help: 'SIGHUP reloads that kept something of the running config, per reason (config_invalid, state_dir, http)',
+      labelNames: ['reason'],
       registers,
     }),
   };

@@ -7,7 +7,6 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Server } from 'node:http';
 import pino, { type Logger } from 'pino';
 import type { ParseContext } from '../../parsers/types.js';
 import { readHaproxySettings } from '../../parsers/haproxy/settings.js';
@@ -15,9 +14,10 @@ import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { GoneawayError } from '../errors.js';
 import { Agent } from '../agent/agent.js';
-import { parseListen, startHttp } from '../agent/http.js';
+import { HttpEndpoint } from '../agent/http.js';
 import type { AgentInput } from '../agent/inputs.js';
 import { createMetrics, type AgentMetrics } from '../agent/metrics.js';
+import { acquireStateLock } from '../agent/state-lock.js';
 import { compileAppPatterns } from '../pipeline/app-patterns.js';
 import { SpoolingSink } from '../sinks/disk-spool.js';
 import { NdjsonFilesSink } from '../sinks/ndjson-files.js';
@@ -106,20 +106,25 @@ export async function runAgent(o: AgentOptions): Promise<number> {
   const log = pino({ name: 'goneaway-agent' }, pino.destination(2));
   const metrics = createMetrics();
   let cfg = loadConfig(o.config);
+  // before anything is read or written in the state dir: a second agent on it stops here (state-lock.ts)
+  const lock = acquireStateLock(cfg.agent.state_dir);
+  process.once('exit', () => lock.release());
+  if (lock.tookOver)
+    log.warn({ file: lock.file, stale: lock.tookOver }, 'took over the state dir lock of an agent no longer running');
   let run = start(cfg, log, metrics);
-  const listen = parseListen(cfg.agent.http)!;
-  const server: Server = await startHttp(listen, metrics, {
+  const http = await HttpEndpoint.start(cfg.agent.http, metrics, {
     lastRead: () => run.agent.lastTurn,
     lastAck: () => run.agent.lastAck,
     pending: () => run.agent.pending,
+  }).catch((e: unknown) => {
+    lock.release();
+    throw e;
   });
-  const addr = server.address();
-  log.info({ http: typeof addr === 'object' && addr ? `${addr.address}:${addr.port}` : cfg.agent.http }, 'listening');
+  log.info({ http: http.address }, 'listening');
   const spoolGauge = setInterval(() => metrics.spoolBytes.set(run.spool?.spooledBytes ?? 0), 1000);
   spoolGauge.unref();
-  await run.agent.start();
-  log.info({ inputs: run.agent.inputNames() }, 'agent started');
-
+  // the signals are taken from here on, the start included: a SIGTERM while the pipeline starts (systemd stopping
+  // a unit just started) waits for the start, then stops it cleanly instead of killing the process half-way
   let busy: Promise<void> = Promise.resolve();
   const done = new Promise<number>((resolve) => {
     let stopping = false;
@@ -138,7 +143,8 @@ export async function runAgent(o: AgentOptions): Promise<number> {
         .then(() => {
           clearTimeout(timer);
           clearInterval(spoolGauge);
-          server.close();
+          void http.close();
+          lock.release();
           log.info('stopped');
           resolve(0);
         });
@@ -155,6 +161,7 @@ export async function runAgent(o: AgentOptions): Promise<number> {
             { err: String((e as Error).message) },
             'SIGHUP: the new config is invalid; keeping the running one',
           );
+          metrics.reloadFailures.inc({ reason: 'config_invalid' });
           return;
         }
         // the positions and the learned origins are in the state dir: another one would start over
@@ -163,6 +170,7 @@ export async function runAgent(o: AgentOptions): Promise<number> {
             { key: 'agent.state_dir', value: next.agent.state_dir, running: cfg.agent.state_dir },
             'SIGHUP: agent.state_dir cannot change on reload; keeping the running config (restart the agent to move it)',
           );
+          metrics.reloadFailures.inc({ reason: 'state_dir' });
           return;
         }
         if (JSON.stringify(next.correlate) !== JSON.stringify(cfg.correlate))
@@ -170,6 +178,7 @@ export async function runAgent(o: AgentOptions): Promise<number> {
             { from: cfg.correlate, to: next.correlate },
             'SIGHUP: correlate settings changed: errors decided from now on use them; verdicts already indexed stay',
           );
+        if (next.agent.http !== http.spec) await moveHttp(http, next.agent.http, log, metrics);
         log.info('SIGHUP: reloading the config; restarting from the checkpoints');
         await run.agent.stop();
         cfg = next;
@@ -179,5 +188,26 @@ export async function runAgent(o: AgentOptions): Promise<number> {
       });
     });
   });
+  busy = run.agent.start().then(() => log.info({ inputs: run.agent.inputNames() }, 'agent started'));
+  await busy; // a start that fails throws here, as before the handlers were set
   return done;
+}
+
+/**
+ * SIGHUP with another `agent.http`: the new address is bound before the old one is closed; if it cannot be, the
+ * agent goes on listening where it did (logged, counted); a later SIGHUP tries again.
+ */
+async function moveHttp(http: HttpEndpoint, spec: string, log: Logger, metrics: AgentMetrics): Promise<void> {
+  const from = http.address;
+  try {
+    await http.move(spec);
+    log.info({ http: http.address, from }, 'listening');
+  } catch (e) {
+    const err = e as GoneawayError;
+    log.error(
+      { code: err.code, key: err.key, value: err.value, fix: err.fix, err: err.message, http: from },
+      'SIGHUP: agent.http cannot be bound; still listening on the old address',
+    );
+    metrics.reloadFailures.inc({ reason: 'http' });
+  }
 }

@@ -11,7 +11,7 @@ import { validateConfig, type Config } from '../config/schema.js';
 import { checkReadable, haproxyFormats } from './common.js';
 import { compileAppPatterns } from '../pipeline/app-patterns.js';
 import { resolveAuth } from '../config/secrets.js';
-import { checkInputs, checkStateDir, type EnvFindings } from './validate-env.js';
+import { checkHttpAddress, checkInputs, checkStateDir, checkStateLock, type EnvFindings } from './validate-env.js';
 import { checkElasticsearchHost, checkKibana } from './validate-remote.js';
 
 export const VALIDATE_EXIT = { ok: 0, config: 1, unreadable: 2, environment: 3 } as const;
@@ -73,8 +73,11 @@ function problemOf(fn: () => void): boolean {
 async function envFindings(c: Config, raw: unknown, o: ValidateOptions, notes: string[]): Promise<EnvFindings> {
   const f: EnvFindings = { errors: [], warnings: [] };
   if (o.files !== false) await checkInputs(c, f);
-  if (raw && typeof raw === 'object' && 'agent' in raw) checkStateDir(c.agent.state_dir, f);
-  else notes.push(`agent.state_dir not checked: no agent section (the agent would use ${c.agent.state_dir})`);
+  if (raw && typeof raw === 'object' && 'agent' in raw) {
+    checkStateDir(c.agent.state_dir, f);
+    checkStateLock(c.agent.state_dir, f);
+    await checkHttpAddress(c.agent.http, f);
+  } else notes.push(`agent.state_dir not checked: no agent section (the agent would use ${c.agent.state_dir})`);
   const es = c.output.elasticsearch;
   let esAuth: ReturnType<typeof resolveAuth> = {};
   if (es) {

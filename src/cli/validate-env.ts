@@ -1,12 +1,16 @@
 /**
  * `goneaway validate`, the environment half: what the configuration names must exist where it runs. Input
  * files readable (a glob matching nothing is only a warning: the agent expands globs again on every scan,
- * docs/agent-inputs.md), the agent's state directory creatable and writable. The network half (Elasticsearch,
+ * docs/agent-inputs.md), the agent's state directory creatable, writable and not held by a running agent, its
+ * `agent.http` address free to listen on. The network half (Elasticsearch,
  * Kibana) is src/cli/validate-remote.ts. Every problem is a GoneawayError naming key, value and fix.
  */
 import { accessSync, constants, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { createServer } from 'node:net';
 import { glob, isDynamicPattern } from 'tinyglobby';
+import { httpBindError, parseListen } from '../agent/http.js';
+import { lockedError, lockHolder } from '../agent/state-lock.js';
 import { appSpecOf } from '../config/app-spec.js';
 import type { Config } from '../config/schema.js';
 import { GoneawayError } from '../errors.js';
@@ -111,4 +115,27 @@ export function checkStateDir(dir: string, into: EnvFindings): void {
     // leave the machine as found: what validate created (the first missing directory and below) goes
     if (created !== undefined) rmSync(created, { recursive: true, force: true });
   }
+}
+
+/** agent.state_dir is not held by a running agent (src/agent/state-lock.ts): a second one would stop at once */
+export function checkStateLock(dir: string, into: EnvFindings): void {
+  const h = lockHolder(dir);
+  if (h) into.errors.push(lockedError(dir, h));
+}
+
+/**
+ * agent.http can be listened on: checked by doing it (listen, then close at once), as the agent would at start:
+ * a port another process holds (EADDRINUSE), a privileged port, an address not of this machine.
+ */
+export async function checkHttpAddress(spec: string, into: EnvFindings): Promise<void> {
+  const listen = parseListen(spec);
+  if (!listen) return; // the schema names a malformed value already
+  const server = createServer();
+  await new Promise<void>((resolve) => {
+    server.once('error', (e) => {
+      into.errors.push(httpBindError(spec, e));
+      resolve();
+    });
+    server.listen(listen.port, listen.host, () => server.close(() => resolve()));
+  });
 }

@@ -31,72 +31,124 @@ import {
   skipWithoutStub as skip,
   sleep,
   spawnAgent,
+  storedRecords,
   stubStats,
 } from './agent-process.js';
-import { assertLabLikeBatch, recordKey, withLab } from './lab-records.js';
+import { assertLabLikeBatch, labRecords, recordKey, withLab } from './lab-records.js';
 import { exited, replay, waitFor } from './lab-replay-harness.js';
 
 const SPOOL_MAX = 64 * 1024;
 const OUTAGE_MS = 60_000;
+/** the 429/outage test's writer: rounds of the lab, how many before the outage at most, rounds showing the pause */
+const ROUNDS = 45;
+const HELD_BACK = 12;
+const PROOF_ROUNDS = 3;
 
 describe('the whole agent on the lab replay, under faults', { concurrency: true, skip }, () => {
   test(
     '429s, then Elasticsearch unreachable for 60 s, then back: the full spool pauses reading, then every record and verdict is stored once',
-    { timeout: 240_000 },
+    { timeout: 300_000 },
     () =>
       withLab({ spool_max_bytes: SPOOL_MAX }, async (env) => {
         const { stub, sc, agent } = env;
-        const lines = async () => metricSum(await agent.metrics(), 'goneaway_lines_read_total');
+        const metric = async (name: string, labels?: Record<string, string>) =>
+          metricSum(await agent.metrics(), name, labels);
+        const lines = () => metric('goneaway_lines_read_total');
         const written = () => [...sc.files.values()].reduce((n, f) => n + fs.statSync(f).size, 0);
-        // the writer goes on for ~45 s: through the 429s and well into the outage. Every wait below is on a
-        // condition (a count, a size, an answer), not a guessed duration: under load each step takes longer.
-        const writing = replay(sc, 45, () => 1000);
-        const created = async () => (await stubStats(stub)).created;
-        await waitFor(async () => ((await created()) > 0 ? true : undefined), 30_000, 'the first documents indexed');
-        const modeUntil = Date.now() + 8000;
-        await stub.command('mode', { status: 429, ms: 8000 });
-        await waitFor(async () => ((await stubStats(stub)).rejected > 0 ? true : undefined), 30_000, 'a 429 answered');
-        await sleep(Math.max(0, modeUntil - Date.now())); // the 429 period the stand-in was given
-        await stub.command('down', { ms: OUTAGE_MS });
-        const down = () =>
-          fetch(stub.url).then(
-            () => false,
-            () => true,
+        // Every wait below is on a condition (a count, a size, an answer) with a generous ceiling, never a guessed
+        // duration: under load each step takes longer. The writer appends a round a second, but it is paced by the
+        // test's phases, not by the clock: before the outage it stops at round HELD_BACK (however long the 429
+        // phase takes, rounds are left for the outage), and once reading is shown paused it writes the rest fast.
+        let phase: 'before' | 'outage' | 'after' = 'before';
+        let rounds = 0;
+        const gate = async (c: number) => {
+          rounds = c;
+          while (phase === 'before' && c >= HELD_BACK) await sleep(100);
+        };
+        const writing = replay(sc, ROUNDS, () => (phase === 'after' ? 100 : 1000), gate);
+        let writerDone = false;
+        void writing.finally(() => (writerDone = true));
+        try {
+          const created = async () => (await stubStats(stub)).created;
+          await waitFor(async () => ((await created()) > 0 ? true : undefined), 60_000, 'the first documents indexed');
+          // 429 on every bulk item until the agent has met them: rejected by the cluster and counted as retried by
+          // the agent (taken back, then retried or spooled); then the cluster takes documents again
+          await stub.command('mode', { status: 429, ms: 120_000 });
+          await waitFor(
+            async () =>
+              (await stubStats(stub)).rejected > 0 &&
+              (await metric('goneaway_bulk_items_total', { outcome: 'retried' })) > 0
+                ? true
+                : undefined,
+            60_000,
+            'a 429 answered and the agent retrying',
+          );
+          await stub.command('mode', { status: 0, ms: 0 });
+          const after429 = await created();
+          await waitFor(
+            async () => ((await created()) > after429 ? true : undefined),
+            60_000,
+            'documents taken after the 429s',
           );
 
-        // the spool reaches its cap; the next write waits for room, so the agent reads no more lines
-        await waitFor(
-          async () => (metricSum(await agent.metrics(), 'goneaway_spool_bytes') >= SPOOL_MAX ? true : undefined),
-          OUTAGE_MS - 15_000,
-          'the spool to fill during the outage',
-        );
-        // the turn that was running when the cap was reached ends: the count stops moving (for longer than a turn)
-        let [read1, since] = [await lines(), Date.now()];
-        await waitFor(
-          async () => {
-            const now = await lines();
-            if (now !== read1) [read1, since] = [now, Date.now()];
-            return Date.now() - since >= 1500 ? true : undefined;
-          },
-          30_000,
-          'reading to stop',
-        );
-        const size1 = written();
-        // the writer appends a round a second: a round more, unread
-        await waitFor(async () => (written() > size1 ? true : undefined), 20_000, 'the writer to go on');
-        const [read2, size2] = [await lines(), written()];
-        assert.ok(await down(), 'measured while the cluster was down');
-        assert.ok(size2 > size1, `the writer went on (${size1} → ${size2} bytes)`);
-        assert.equal(read2, read1, 'no line read while the spool is full and the cluster down');
-        assert.ok(fs.readdirSync(path.join(sc.state, 'spool')).length > 0, 'segments on disk');
+          await stub.command('down', { ms: OUTAGE_MS });
+          const back = Date.now() + OUTAGE_MS;
+          phase = 'outage';
+          const down = () =>
+            fetch(stub.url).then(
+              () => false,
+              () => true,
+            );
+          // the spool reaches its cap; the next write waits for room, so the agent reads no more lines
+          await waitFor(
+            async () => ((await metric('goneaway_spool_bytes')) >= SPOOL_MAX ? true : undefined),
+            back - Date.now(),
+            'the spool to fill during the outage',
+          );
+          // Reading has stopped: over PROOF_ROUNDS rounds the writer appended, the agent read no line. The turn that
+          // ran when the cap was reached may still take lines: a window with lines read is not the proof, the next
+          // one is asked for. An agent whose reading the full spool does not pause reads each round within a turn
+          // (1 s): no window comes, and the wait fails when the cluster is back.
+          const proof = await waitFor(
+            async () => {
+              const [read0, round0, size0] = [await lines(), rounds, written()];
+              while (rounds < round0 + PROOF_ROUNDS) {
+                if (writerDone) throw new Error('the writer ran out of rounds before reading was shown paused');
+                await sleep(100);
+              }
+              const read1 = await lines();
+              return read1 === read0 ? { read: read1, size0, size1: written() } : undefined;
+            },
+            back - Date.now(),
+            'reading to stop while the writer goes on',
+          );
+          assert.ok(await down(), 'measured while the cluster was down');
+          assert.ok(proof.size1 > proof.size0, `the writer went on (${proof.size0} → ${proof.size1} bytes)`);
+          assert.ok(fs.readdirSync(path.join(sc.state, 'spool')).length > 0, 'segments on disk');
+        } finally {
+          phase = 'after';
+        }
 
         await writing;
         const totalLines = [...sc.files.values()].reduce(
           (n, f) => n + fs.readFileSync(f, 'utf8').split('\n').length - 1,
           0,
         );
-        // back after the outage: the drainer empties the spool, reading resumes and catches up
-        await assertLabLikeBatch(env, OUTAGE_MS + 90_000);
+        // back after the outage: the drainer empties the spool, reading resumes and catches up. Caught up is a
+        // state of the agent, not a quiet spell of the cluster: every line read, nothing spooled or held, and as
+        // many records stored as batch `parse` gives _ids; then nothing more can come, and what is stored must be
+        // batch's exactly — a record lost never gets there (the wait fails), one stored twice is counted below
+        const wantIds = new Set(labRecords(sc.files).map((r) => r.same)).size;
+        const caughtUp = async () => {
+          const m = await agent.metrics();
+          return metricSum(m, 'goneaway_lines_read_total') >= totalLines &&
+            metricSum(m, 'goneaway_spool_bytes') === 0 &&
+            metricSum(m, 'goneaway_resident_records') === 0 &&
+            (await storedRecords(stub)).length >= wantIds
+            ? true
+            : undefined;
+        };
+        await assertLabLikeBatch(env, OUTAGE_MS + 120_000, caughtUp);
         const m = await agent.metrics();
         assert.equal(metricSum(m, 'goneaway_lines_read_total'), totalLines, 'each line read once');
         assert.equal(metricSum(m, 'goneaway_spool_bytes'), 0, 'the spool drained');

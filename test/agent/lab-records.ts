@@ -20,6 +20,7 @@ import {
   batchEvents,
   indexedAppErrors,
   scenario,
+  waitFor,
   startStub,
   verdicts,
   type Scenario,
@@ -138,15 +139,23 @@ export async function withLab(agentKeys: Record<string, unknown>, body: (env: La
 
 /**
  * Once the replay is written: waits for batch `correlate`'s app errors to be indexed (`ms` at most) and for
- * the stand-in to go quiet, then the verdicts must be batch's and every record batch `parse` gives stored
- * once. Returns those records.
+ * the stand-in to go quiet — or, given `settled`, for that condition (`ms` at most) —, then the verdicts must be
+ * batch's and every record batch `parse` gives stored once. Returns those records.
  */
-export async function assertLabLikeBatch({ stub, sc }: LabEnv, ms?: number): Promise<BatchRecord[]> {
+export async function assertLabLikeBatch(
+  { stub, sc }: LabEnv,
+  ms?: number,
+  settled?: () => Promise<true | undefined>,
+): Promise<BatchRecord[]> {
   const want = batchEvents(sc);
   await indexedAppErrors(stub, want.filter((v) => v.goneaway.kind === 'app_error').length, ms);
-  await quiet(stub); // the records of the last lines, and nothing more
+  // not settled in time: what is stored is compared all the same, to name what is missing or twice
+  let unsettled: unknown;
+  if (settled) await waitFor(settled, ms ?? 90_000, 'the agent to settle').catch((e: unknown) => (unsettled = e));
+  else await quiet(stub); // the records of the last lines, and nothing more
   assertSameVerdicts(await verdicts(stub), want);
   const records = labRecords(sc.files);
   assertLabRecordsOnce(await storedRecords(stub), records, assert.fail);
+  if (unsettled) throw unsettled;
   return records;
 }

@@ -129,14 +129,21 @@ function require_tmp(): string {
 
 /**
  * Appends the lab files' lines to the scenario's files in `chunks` rounds, every file a little each
- * round (so HAProxy, MySQL and the apps interleave as on a live host), pausing `pauseMs()` between.
+ * round (so HAProxy, MySQL and the apps interleave as on a live host), pausing `pauseMs()` between. `gate(c)`,
+ * if given, is awaited before round `c` (c rounds written so far): a test holds rounds back for a later phase.
  */
-export async function replay(sc: Scenario, chunks: number, pauseMs: () => number): Promise<void> {
+export async function replay(
+  sc: Scenario,
+  chunks: number,
+  pauseMs: () => number,
+  gate?: (c: number) => Promise<void>,
+): Promise<void> {
   const src = [...sc.files.keys()].map((n) => ({
     n,
     lines: fs.readFileSync(path.join(LAB, n), 'utf8').split(/(?<=\n)/),
   }));
   for (let c = 0; c < chunks; c++) {
+    await gate?.(c);
     for (const { n, lines } of src) {
       const from = Math.floor((lines.length * c) / chunks);
       const to = Math.floor((lines.length * (c + 1)) / chunks);
