@@ -34,7 +34,8 @@ test('readable inputs, a writable state dir and no outputs: valid, exit 0', asyn
   writeFileSync(path.join(dir, 'haproxy.log'), '');
   const f = config(dir, {
     haproxy: { files: [path.join(dir, 'haproxy.log')] },
-    agent: { state_dir: path.join(dir, 'state', 'nested') },
+    // a free port, not the default 127.0.0.1:9477: validate binds agent.http, which may be taken on this machine
+    agent: { state_dir: path.join(dir, 'state', 'nested'), http: `127.0.0.1:${await freePort()}` },
   });
   const r = await run(['validate', '--config', f]);
   assert.equal(r.code, 0, r.stderr);
@@ -62,7 +63,10 @@ test('an input under a regular file or naming a directory is an error naming key
 
 test('a glob that matches nothing is a warning (files may appear later), not an error', async (t) => {
   const dir = workDir(t);
-  const f = config(dir, { app: { files: [path.join(dir, 'app-*.log')] } });
+  const f = config(dir, {
+    app: { files: [path.join(dir, 'app-*.log')] },
+    agent: { http: `127.0.0.1:${await freePort()}` },
+  });
   const r = await run(['validate', '--config', f]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /warning: .*app\.files\[0\] = ".*app-\*\.log": the glob matches no file now.*appear later/);
@@ -93,7 +97,7 @@ test('an existing state_dir is written to and left as found', async (t) => {
   const state = path.join(dir, 'state');
   mkdirSync(state);
   writeFileSync(path.join(state, 'checkpoints.json'), '{}');
-  const f = config(dir, { agent: { state_dir: state } });
+  const f = config(dir, { agent: { state_dir: state, http: `127.0.0.1:${await freePort()}` } });
   const r = await run(['validate', '--config', f]);
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(readdirSync(state), ['checkpoints.json']);
@@ -104,7 +108,7 @@ test('--no-env checks the file only: a missing input, a bad state dir and a clos
   writeFileSync(path.join(dir, 'plain'), 'x\n');
   const f = config(dir, {
     haproxy: { files: [path.join(dir, 'missing.log')] },
-    agent: { state_dir: path.join(dir, 'plain', 'state') },
+    agent: { state_dir: path.join(dir, 'plain', 'state'), http: `127.0.0.1:${await freePort()}` },
     output: { elasticsearch: { hosts: [`http://127.0.0.1:${await freePort()}`] } },
   });
   const r = await run(['validate', '--no-env', '--config', f]);
