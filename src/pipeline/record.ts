@@ -34,6 +34,28 @@ export class ParsedRecord {
   }
 }
 
+/**
+ * A normal close (`--`) of a default-format tcplog line that was counted and not parsed: the reader's caller
+ * said no record of its server would be kept (parse-file.ts `skipClose`, parsers/haproxy/precheck.ts). What
+ * the line is needed for after that: its server, and its time in the stream.
+ */
+export class SkippedClose {
+  constructor(
+    /** the accept date, epoch ms (a record's `t`) */
+    readonly t: number,
+    /** HAProxy's Tt: the session ended at t + Tt */
+    readonly tt: number,
+    readonly server: string,
+    readonly offset: number,
+    readonly path: string,
+  ) {
+    this.time = tt > 0 ? t + tt : t;
+  }
+
+  /** its place in the merged stream: the session's end, as for its record (src/correlate/correlator.ts orderTime) */
+  readonly time: number;
+}
+
 export interface FileCounts {
   path: string;
   kind: LogKind;
