@@ -4,7 +4,13 @@
  */
 import type { ParseContext } from '../../parsers/types.js';
 import type { VerdictEvent } from './event.js';
-import { newCounts, parseFile, parseHaproxyFileSkipping, SkippedClose } from '../pipeline/parse-file.js';
+import {
+  newCounts,
+  parseFile,
+  parseHaproxyFileSkipping,
+  SkippedClose,
+  type CloseSkipper,
+} from '../pipeline/parse-file.js';
 import { mergeByTime } from './merge.js';
 import type { CorrelateStats } from './engine.js';
 import { unseenServers, type CorrelateSettings } from './settings.js';
@@ -34,7 +40,11 @@ export interface RecordSources {
 }
 
 /** RecordSources whose HAProxy logs hand over the normal closes the window drops unparsed (`fileSources`) */
-export type SkippingSources = Omit<RecordSources, 'haproxy'> & { haproxy: Iterable<SourcedRecord | SkippedClose>[] };
+export type SkippingSources = Omit<RecordSources, 'haproxy'> & {
+  haproxy: Iterable<SourcedRecord | SkippedClose>[];
+  /** what the HAProxy logs were told to skip (`fileSources`) */
+  skipper?: CloseSkipper | undefined;
+};
 
 /** the sources whose records carry their `time` already (`fileRecords`): not wrapped by `timed` again (a
  *  generator step per line on the hot path of `correlate`) */
@@ -79,8 +89,12 @@ export function* correlateSources(
 ): Generator<VerdictEvent> {
   // without an app log no error can claim a closure: the window keeps less (settings.ts appLogs)
   const c = new Correlator({ ...cfg, appLogs: cfg.appLogs ?? src.app.length > 0 }, stats);
+  const inputs = src.haproxy.length + src.mysqlGeneral.length + src.mysqlError.length + src.app.length;
+  // one log, no merge: its skipped closes go straight in as they are read (no object, no step of this loop)
+  if (src.skipper && inputs === 1)
+    src.skipper.take = (time, server, path, offset) => c.pushSkipped(time, server, path, offset);
   for (const r of mergeSources(src, stats)) {
-    if (r instanceof SkippedClose) c.pushSkipped(r);
+    if (r instanceof SkippedClose) c.pushSkipped(r.time, r.server, r.path, r.offset);
     else c.push(r);
     const events = c.advance(r.time);
     if (events.length) yield* events;
@@ -94,15 +108,15 @@ function* fileRecords(
   server: string,
   input: CorrelateInput,
   stats: CorrelateStats,
-  skip?: (server: string) => boolean,
+  skipper?: CloseSkipper,
 ): Generator<Timed | SkippedClose> {
   const counts = newCounts(path, kind);
   stats.files.push(counts);
   const ctx = input.ctxOf?.(path) ?? input.ctx;
   const opts = { onProgress: input.onProgress?.(path) };
   // the normal closes the window would count and drop are counted unparsed (docs/performance.md)
-  const records = skip
-    ? parseHaproxyFileSkipping(path, ctx, counts, skip, opts)
+  const records = skipper
+    ? parseHaproxyFileSkipping(path, ctx, counts, skipper, opts)
     : parseFile(path, kind, ctx, counts, opts);
   for (const rec of records) {
     if (rec instanceof SkippedClose) {
@@ -132,9 +146,10 @@ export function fileSources(
   skip?: (server: string) => boolean,
 ): SkippingSources {
   const all = (paths: string[]) => paths.map((path) => ({ server: '', path }));
+  const skipper: CloseSkipper | undefined = skip && { skips: skip };
   const files = (kind: LogKind, l: Array<{ server: string; path: string }>) =>
     l.map((f) => {
-      const g = fileRecords(f.path, kind, f.server, input, stats, kind === 'haproxy' ? skip : undefined);
+      const g = fileRecords(f.path, kind, f.server, input, stats, kind === 'haproxy' ? skipper : undefined);
       carryTime.add(g);
       return g;
     });
@@ -146,6 +161,7 @@ export function fileSources(
     mysqlGeneral: records('mysql_general', input.mysqlGeneral),
     mysqlError: records('mysql_error', input.mysqlError),
     app: records('app', all(input.app)),
+    skipper,
   };
 }
 

@@ -17,7 +17,7 @@
 import type { VerdictEvent } from './event.js';
 import type { LogKind } from '../sources/log-kind.js';
 import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
-import type { ParsedRecord, SkippedClose } from '../pipeline/parse-file.js';
+import type { ParsedRecord } from '../pipeline/parse-file.js';
 import { Store } from './store.js';
 import type { Learning } from './learned.js';
 import { ingestError, ingestGeneral } from './ingest-mysql.js';
@@ -107,10 +107,10 @@ export class Correlator {
    * A normal close that was counted and not parsed (SkippedClose: the batch driver's precheck, for a server
    * `unseenServers(cfg)` names): what pushing its record does, whose session the window would count and drop.
    */
-  pushSkipped(u: SkippedClose): void {
-    this.arrive(u.time, u.path, u.offset);
-    this.store.skipUnread(u.server);
-    if (this.stats.servers.size < 10_000) this.stats.servers.add(u.server);
+  pushSkipped(time: number, server: string, path: string, offset: number): void {
+    this.arrive(time, path, offset);
+    this.store.skipUnread(server);
+    if (this.stats.servers.size < 10_000) this.stats.servers.add(server);
   }
 
   /** a record at `time` arrives: the decisions due before it are taken */

@@ -16,7 +16,16 @@ import type { Line } from '../sources/lines.js';
 import type { RecordText } from '../sources/records.js';
 import { RecordAssembler } from '../sources/record-assembler.js';
 import type { LogKind } from '../sources/log-kind.js';
-import { count, isBlank, ParsedRecord, SkippedClose, unparsed, type FileCounts } from './record.js';
+import {
+  closeTime,
+  count,
+  isBlank,
+  ParsedRecord,
+  SkippedClose,
+  unparsed,
+  type CloseSkipper,
+  type FileCounts,
+} from './record.js';
 
 const START: Record<Exclude<LogKind, 'haproxy'>, (line: string, prev?: string) => boolean> = {
   mysql_error: isMysqlErrorRecordStart,
@@ -99,27 +108,30 @@ export class FileDecoder {
   private readonly servers = new ServerNames();
 
   /**
-   * An HAProxy line as bytes (src/sources/lines.ts readLinesAs): a normal close on a server `skip` names is
-   * counted like its record and comes out as a SkippedClose, unparsed (parsers/haproxy/precheck.ts: only a
-   * line the parser would read as such a record); any other line is decoded and parsed. Only for a file with
-   * no container prefix and no custom log-format (parse-file.ts).
+   * An HAProxy line as bytes (src/sources/lines.ts readLinesAs): a normal close on a server the skipper names
+   * is counted like its record and comes out as a SkippedClose (or goes to `skipper.take`), unparsed
+   * (parsers/haproxy/precheck.ts: only a line the parser would read as such a record); any other line is
+   * decoded and parsed. Only for a file with no container prefix and no custom log-format (parse-file.ts).
    */
   haproxyBytes(
     buf: Buffer,
     start: number,
     stop: number,
     offset: number,
-    skip: (server: string) => boolean,
+    skipper: CloseSkipper,
   ): ParsedRecord | SkippedClose | undefined {
     const c = this.close;
     if (normalCloseOfBytes(buf, start, stop, this.ctx.zone, c)) {
       const server = this.servers.of(buf, c.serverStart, c.serverEnd);
-      if (skip(server)) {
+      if (skipper.skips(server)) {
         const counts = this.counts;
         counts.records++;
         counts.byKind.haproxy = (counts.byKind.haproxy ?? 0) + 1;
         this.follow(c.t);
-        return new SkippedClose(c.t, c.tt, server, offset, this.path);
+        const take = skipper.take;
+        if (take === undefined) return new SkippedClose(c.t, c.tt, server, offset, this.path);
+        take(closeTime(c.t, c.tt), server, this.path, offset);
+        return undefined;
       }
     }
     return this.haproxyText(buf.toString('utf8', start, stop), offset);

@@ -12,9 +12,9 @@ import { onlyBuiltinFormats } from '../../parsers/haproxy/index.js';
 import { displayPath } from '../sources/stream-copy.js';
 import type { LogKind } from '../sources/log-kind.js';
 import { FileDecoder } from './file-decoder.js';
-import type { FileCounts, ParsedRecord, SkippedClose } from './record.js';
+import type { CloseSkipper, FileCounts, ParsedRecord, SkippedClose } from './record.js';
 
-export { ParsedRecord, SkippedClose, newCounts, type FileCounts } from './record.js';
+export { ParsedRecord, SkippedClose, newCounts, type CloseSkipper, type FileCounts } from './record.js';
 
 export interface ParseFileOptions {
   stats?: LineReaderStats;
@@ -35,15 +35,16 @@ export function* parseFile(
 }
 
 /**
- * `parseFile` of an HAProxy log, except that a normal close (`--`) on a server `skip` names comes out as a
- * SkippedClose, counted and not parsed (FileDecoder.haproxyBytes, parsers/haproxy/precheck.ts;
- * docs/performance.md), when the file has no container prefix and no custom log-format is given.
+ * `parseFile` of an HAProxy log, except that a normal close (`--`) on a server the skipper names comes out as a
+ * SkippedClose (or goes to `skipper.take`), counted and not parsed (FileDecoder.haproxyBytes,
+ * parsers/haproxy/precheck.ts; docs/performance.md), when the file has no container prefix and no custom
+ * log-format is given.
  */
 export function* parseHaproxyFileSkipping(
   path: string,
   baseCtx: ParseContext,
   counts: FileCounts,
-  skip: (server: string) => boolean,
+  skipper: CloseSkipper,
   opts: ParseFileOptions = {},
 ): Generator<ParsedRecord | SkippedClose> {
   const { ctx, shownAs, prefix } = openFile(path, 'haproxy', baseCtx, counts);
@@ -55,7 +56,7 @@ export function* parseHaproxyFileSkipping(
   const dec = new FileDecoder('haproxy', shownAs, ctx, counts);
   yield* readLinesAs(
     path,
-    (buf, start, stop, offset) => dec.haproxyBytes(buf, start, stop, offset, skip),
+    (buf, start, stop, offset) => dec.haproxyBytes(buf, start, stop, offset, skipper),
     opts.stats,
     opts.onProgress,
   );
