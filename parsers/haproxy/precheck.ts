@@ -106,16 +106,25 @@ export function normalCloseOfBytes(
   // the head, from the payload on: `%ci:%cp [%t] %ft %b/%s ` ending where the timers start (traffic.ts)
   const ps = payloadStartOfBytes(b, s, e);
   if (ps < 0 || !(b[ps]! >= 48 && b[ps]! <= 57)) return false;
-  const sp = find(b, SP, ps, tm);
-  if (sp < ps + 2 || b[sp + 1] !== 91 /* [ */ || find(b, 58, ps + 1, sp) < 0) return false;
-  const dEnd = find(b, 93 /* ] */, sp + 2, Math.min(sp + 41, tm));
-  if (dEnd < 0 || b[dEnd + 1] !== SP) return false;
+  // the client token: its end (the first space) and a ':' in it (traffic.ts takes the last one)
+  let sp = ps + 1,
+    colon = false;
+  for (; sp < tm && b[sp] !== SP; sp++) if (b[sp] === 58) colon = true;
+  if (!colon || sp >= tm || sp < ps + 2 || b[sp + 1] !== 91 /* [ */) return false;
+  // `[%t]`: 20 or 24 characters (fields.ts haproxyDateAt); what the memo accepts holds no ']' before its end
+  const dEnd = b[sp + 22] === 93 ? sp + 22 : b[sp + 26] === 93 ? sp + 26 : -1;
+  if (dEnd < 0 || dEnd >= tm || b[dEnd + 1] !== SP) return false;
   const t = haproxyDateOfBytes(b, sp + 2, dEnd, zone);
   if (Number.isNaN(t)) return false;
   const fe = find(b, SP, dEnd + 2, tm);
   // `frontend/bind:` would be an error log (traffic.ts errorLog); anything between server and timers an extra
-  if (fe < 0 || b[fe - 1] === 58 || find(b, SP, fe + 1, tm) >= 0) return false;
-  const sl = find(b, SLASH, fe + 1, tm);
+  if (fe < 0 || b[fe - 1] === 58) return false;
+  let sl = -1;
+  for (let i = fe + 1; i < tm; i++) {
+    const c = b[i];
+    if (c === SP) return false;
+    if (c === SLASH && sl < 0) sl = i;
+  }
   if (sl < 0) return false;
   out.t = t;
   out.tt = tt;
