@@ -364,6 +364,39 @@ function localMonthShape(line: string, i: number): boolean {
   return line.charCodeAt(i + 3) === 32 || line.charCodeAt(i + 4) === 32 || line.charCodeAt(i + 5) === 32;
 }
 
+/** b[a, a+n) equals the char codes, all ASCII (so that a byte index is the decoded line's char index) */
+function sameAsciiBytes(b: Uint8Array, a: number, e: number, codes: Int32Array, n: number): boolean {
+  if (a + n > e) return false;
+  for (let k = n - 1; k >= 0; k--) if (b[a + k] !== codes[k] || codes[k]! > 127) return false;
+  return true;
+}
+
+/**
+ * Where `scanEnvelope` puts the payload of the line b[s, e) (UTF-8 bytes), found without decoding it and
+ * only where the answer is known without parsing anything new: an rfc3164 date of the memoised minute
+ * followed by the memoised `host prog[pid]: ` run (both memos above), or no envelope before a payload that
+ * starts with a digit (`log stdout format raw`: an IPv4 client, whose first token is ASCII and no tag). The
+ * scan then finds no syslog time (`t` undefined) and the bytes before the payload are ASCII. -1 otherwise:
+ * the caller decodes and parses the line (the tcplog precheck, parsers/haproxy/precheck.ts), which keeps
+ * the memos current.
+ */
+export function payloadStartOfBytes(b: Uint8Array, s: number, e: number): number {
+  const c = b[s]!;
+  if (c >= 48 && c <= 57) {
+    // scanCore: no ISO date (4th byte '-'), no bare tag (first token ending in ':'), no journalctl short-full
+    let sp = s;
+    while (sp < e && b[sp] !== 32) if (b[sp++]! > 127) return -1;
+    if (b[s + 4] === 45 || b[sp - 1] === 58 || sp - s < 9 || b[s + 8] === 45) return -1;
+    return s;
+  }
+  if (c < 65 || c > 90 || s + 16 > e || memoKey === '' || !sameAsciiBytes(b, s, e, dateCodes, 12) || b[s + 12] !== 58)
+    return -1;
+  const t = b[s + 13]! - 48,
+    u = b[s + 14]! - 48;
+  if (!(t >= 0 && t <= 9 && u >= 0 && u <= 9 && t * 10 + u <= 60) || b[s + 15] !== 32) return -1;
+  return adLen > 0 && sameAsciiBytes(b, s + 15, e, adCodes, adLen) ? s + 15 + adLen : -1;
+}
+
 /** Scan the envelope of one line into a reusable record (overwritten by the next call). Never throws. */
 export function scanEnvelope(line: string): EnvelopeScan {
   scanCore(line);

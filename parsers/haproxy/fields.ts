@@ -145,6 +145,33 @@ export function haproxyDateAt(p: string, a: number, b: number, zone: ZoneConvert
   return t;
 }
 
+/**
+ * `haproxyDateAt` of the ASCII date b[a, e) (UTF-8 bytes), when the memo above answers it; NaN when it does
+ * not (the caller then parses the decoded line, which updates the memo: the tcplog precheck, precheck.ts).
+ * Same value as `haproxyDateAt` on the decoded text, which takes this branch first.
+ */
+export function haproxyDateOfBytes(b: Uint8Array, a: number, e: number, zone: ZoneConverter): number {
+  const len = e - a;
+  const withMs = len === 24 && b[a + 20] === 46;
+  if (memoZone !== zone || !(withMs || len === 20) || b[a + 14] !== 58 || b[a + 17] !== 58) return NaN;
+  for (let k = 13; k >= 0; k--) if (b[a + k] !== memoCodes[k] || memoCodes[k]! > 127) return NaN;
+  const mi = digitsOf(b, a + 15, 2);
+  const sec = digitsOf(b, a + 18, 2);
+  const ms = withMs ? digitsOf(b, a + 21, 3) : 0;
+  return mi <= 59 && sec <= 60 && ms >= 0 ? memoBase + mi * 60_000 + sec * 1000 + ms : NaN;
+}
+
+/** n ASCII digits at b[i] → number, or NaN (time.ts `dn` over bytes) */
+function digitsOf(b: Uint8Array, i: number, n: number): number {
+  let v = 0;
+  for (let k = 0; k < n; k++) {
+    const c = b[i + k]! - 48;
+    if (!(c >= 0 && c <= 9)) return NaN;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
 /* ------------------------------------------------------------------ ISO strings */
 
 /** ISO-8601 UTC of epoch ms (parsers/time.ts isoUtc is fast enough to need no memo here). */

@@ -25,6 +25,7 @@ import { BUILTIN_FORMATS, compileWithLabel, type HaproxyFormatParser } from './l
 export { compileLogFormat, BUILTIN_FORMATS, unquoteFormat } from './log-format.js';
 export { logFormatsFromConfig, type FrontendLogFormat } from './frontend-formats.js';
 export { decodeTermination } from './termination.js';
+export { normalCloseOfBytes, newNormalClose, ServerNames, type NormalClose } from './precheck.js';
 export type { HaproxyParseContext } from './traffic.js';
 export type { HaproxyFormatParser } from './log-format.js';
 
@@ -71,6 +72,9 @@ function looksLikeTraffic(p: string, i = 0): boolean {
     (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70) || c === 58 || c === 45 || c === 117
   ); /* u */
 }
+
+/** no user log-format is tried before the built-in tokenizer (a file's lines may go through precheck.ts) */
+export const onlyBuiltinFormats = (ctx: ParseContext): boolean => !hasCustom(ctx.haproxyFormats);
 
 function hasCustom(custom: ReadonlyArray<CompiledLineParser> | undefined): boolean {
   if (!custom) return false;

@@ -4,10 +4,16 @@
  */
 import type { ParseContext } from '../../parsers/types.js';
 import type { VerdictEvent } from './event.js';
-import { newCounts, parseFile } from '../pipeline/parse-file.js';
+import {
+  newCounts,
+  parseFile,
+  parseHaproxyFileSkipping,
+  SkippedClose,
+  type CloseSkipper,
+} from '../pipeline/parse-file.js';
 import { mergeByTime } from './merge.js';
 import type { CorrelateStats } from './engine.js';
-import type { CorrelateSettings } from './settings.js';
+import { unseenServers, type CorrelateSettings } from './settings.js';
 import { Correlator, orderTime, type SourcedRecord } from './correlator.js';
 import type { LogKind } from '../sources/log-kind.js';
 
@@ -33,9 +39,16 @@ export interface RecordSources {
   app: Iterable<SourcedRecord>[];
 }
 
+/** RecordSources whose HAProxy logs hand over the normal closes the window drops unparsed (`fileSources`) */
+export type SkippingSources = Omit<RecordSources, 'haproxy'> & {
+  haproxy: Iterable<SourcedRecord | SkippedClose>[];
+  /** what the HAProxy logs were told to skip (`fileSources`) */
+  skipper?: CloseSkipper | undefined;
+};
+
 /** the sources whose records carry their `time` already (`fileRecords`): not wrapped by `timed` again (a
  *  generator step per line on the hot path of `correlate`) */
-const carryTime = new WeakSet<Iterable<SourcedRecord>>();
+const carryTime = new WeakSet<Iterable<unknown>>();
 
 /** sets `r.time` (its `orderTime`: the record object itself carries it, one object per line); false, and
  *  counted, for a record without a time */
@@ -54,28 +67,35 @@ function* timed(records: Iterable<SourcedRecord>, stats: CorrelateStats): Genera
 }
 
 /** The sources in one time-ordered stream (records without a time counted in `stats.untimed`). */
-export function mergeSources(src: RecordSources, stats: CorrelateStats): Iterable<Timed> {
+export function mergeSources(src: RecordSources, stats: CorrelateStats): Iterable<Timed>;
+export function mergeSources(src: SkippingSources, stats: CorrelateStats): Iterable<Timed | SkippedClose>;
+export function mergeSources(src: SkippingSources, stats: CorrelateStats): Iterable<Timed | SkippedClose> {
   const sources = [
     ...src.haproxy,
     // general before error logs: within one second, a thread's Connect precedes its Aborted line
     ...src.mysqlGeneral,
     ...src.mysqlError,
     ...src.app,
-  ].map((s) => (carryTime.has(s) ? (s as Iterable<Timed>) : timed(s, stats)));
+  ].map((s) => (carryTime.has(s) ? (s as Iterable<Timed | SkippedClose>) : timed(s as Iterable<SourcedRecord>, stats)));
   // one log alone (an HAProxy-only run) is in its own order already: no merge step per record
   return sources.length === 1 ? sources[0]! : mergeByTime(sources);
 }
 
 /** The sources merged by time and pushed into a Correlator; its events as they become final. */
 export function* correlateSources(
-  src: RecordSources,
+  src: SkippingSources,
   cfg: CorrelateSettings,
   stats: CorrelateStats,
 ): Generator<VerdictEvent> {
   // without an app log no error can claim a closure: the window keeps less (settings.ts appLogs)
   const c = new Correlator({ ...cfg, appLogs: cfg.appLogs ?? src.app.length > 0 }, stats);
+  const inputs = src.haproxy.length + src.mysqlGeneral.length + src.mysqlError.length + src.app.length;
+  // one log, no merge: its skipped closes go straight in as they are read (no object, no step of this loop)
+  if (src.skipper && inputs === 1)
+    src.skipper.take = (time, server, path, offset) => c.pushSkipped(time, server, path, offset);
   for (const r of mergeSources(src, stats)) {
-    c.push(r);
+    if (r instanceof SkippedClose) c.pushSkipped(r.time, r.server, r.path, r.offset);
+    else c.push(r);
     const events = c.advance(r.time);
     if (events.length) yield* events;
   }
@@ -88,32 +108,60 @@ function* fileRecords(
   server: string,
   input: CorrelateInput,
   stats: CorrelateStats,
-): Generator<Timed> {
+  skipper?: CloseSkipper,
+): Generator<Timed | SkippedClose> {
   const counts = newCounts(path, kind);
   stats.files.push(counts);
-  for (const rec of parseFile(path, kind, input.ctxOf?.(path) ?? input.ctx, counts, {
-    onProgress: input.onProgress?.(path),
-  })) {
+  const ctx = input.ctxOf?.(path) ?? input.ctx;
+  const opts = { onProgress: input.onProgress?.(path) };
+  // the normal closes the window would count and drop are counted unparsed (docs/performance.md)
+  const records = skipper
+    ? parseHaproxyFileSkipping(path, ctx, counts, skipper, opts)
+    : parseFile(path, kind, ctx, counts, opts);
+  for (const rec of records) {
+    if (rec instanceof SkippedClose) {
+      yield rec;
+      continue;
+    }
     // stamped here, not by `timed`: one generator step less per line
     const r: Timed = { rec, kind, server, time: 0 };
     if (stamp(r, stats)) yield r;
   }
 }
 
-/** The records of the files of `input`, read as they are consumed (counted in `stats.files`). */
-export function fileSources(input: CorrelateInput, stats: CorrelateStats): RecordSources {
+/**
+ * The records of the files of `input`, read as they are consumed (counted in `stats.files`). `skip`: the
+ * servers whose normal closes the Correlator will count and drop (settings.ts unseenServers): the HAProxy logs
+ * hand those over unparsed.
+ */
+export function fileSources(input: CorrelateInput, stats: CorrelateStats): RecordSources;
+export function fileSources(
+  input: CorrelateInput,
+  stats: CorrelateStats,
+  skip: ((server: string) => boolean) | undefined,
+): SkippingSources;
+export function fileSources(
+  input: CorrelateInput,
+  stats: CorrelateStats,
+  skip?: (server: string) => boolean,
+): SkippingSources {
   const all = (paths: string[]) => paths.map((path) => ({ server: '', path }));
+  const skipper: CloseSkipper | undefined = skip && { skips: skip };
   const files = (kind: LogKind, l: Array<{ server: string; path: string }>) =>
     l.map((f) => {
-      const g = fileRecords(f.path, kind, f.server, input, stats);
+      const g = fileRecords(f.path, kind, f.server, input, stats, kind === 'haproxy' ? skipper : undefined);
       carryTime.add(g);
       return g;
     });
+  // only the HAProxy logs are given `skip`: the others yield records alone
+  const records = (kind: LogKind, l: Array<{ server: string; path: string }>) =>
+    files(kind, l) as Iterable<SourcedRecord>[];
   return {
     haproxy: files('haproxy', all(input.haproxy)),
-    mysqlGeneral: files('mysql_general', input.mysqlGeneral),
-    mysqlError: files('mysql_error', input.mysqlError),
-    app: files('app', all(input.app)),
+    mysqlGeneral: records('mysql_general', input.mysqlGeneral),
+    mysqlError: records('mysql_error', input.mysqlError),
+    app: records('app', all(input.app)),
+    skipper,
   };
 }
 
@@ -121,5 +169,6 @@ export function fileSources(input: CorrelateInput, stats: CorrelateStats): Recor
 export function correlate(input: CorrelateInput, stats: CorrelateStats): Generator<VerdictEvent> {
   // the servers whose MySQL logs are read: a `--` close on another one is not stored without app logs
   const mysqlServers = input.mysqlServers ?? new Set([...input.mysqlError, ...input.mysqlGeneral].map((f) => f.server));
-  return correlateSources(fileSources(input, stats), { ...input, mysqlServers }, stats);
+  const cfg = { ...input, mysqlServers, appLogs: input.appLogs ?? input.app.length > 0 };
+  return correlateSources(fileSources(input, stats, unseenServers(cfg)), cfg, stats);
 }

@@ -30,7 +30,7 @@ import type { Remembered } from './left-window.js';
 import { applyClaims, bindThread } from './claims.js';
 import { eventBuilders, type CorrelateStats, type EventBuilders } from './engine.js';
 import { toAppError } from './ingest-app.js';
-import { inRange, type CorrelateSettings } from './settings.js';
+import { inRange, unseenServers, type CorrelateSettings } from './settings.js';
 import { ErrorQueue, EVICT_EVERY, EVICT_SHORT, FilePositions, RETRY_AFTER, shortHorizon, TICK } from './window.js';
 
 /** One parsed record as pushed: which kind of log it comes from and, for a MySQL log, its server. */
@@ -82,8 +82,7 @@ export class Correlator {
     private readonly stats: CorrelateStats,
   ) {
     // without app logs, a `--` close on a server no MySQL log is read for is never reported (settings.ts mysqlServers)
-    const mysql = cfg.appLogs === false ? cfg.mysqlServers : undefined;
-    this.store = new Store(mysql && ((server) => !mysql.has(server)));
+    this.store = new Store(unseenServers(cfg));
     this.queue = new ErrorQueue(cfg);
     this.repeats = new Repeats(cfg.maxLag, cfg.skew);
     this.events = eventBuilders(this.store, cfg, stats);
@@ -100,11 +99,26 @@ export class Correlator {
       if (r.rec.kind !== 'unparsed') this.stats.untimed++;
       return;
     }
+    this.arrive(time, r.rec.path, r.rec.offset);
+    this.ingest(r);
+  }
+
+  /**
+   * A normal close that was counted and not parsed (SkippedClose: the batch driver's precheck, for a server
+   * `unseenServers(cfg)` names): what pushing its record does, whose session the window would count and drop.
+   */
+  pushSkipped(time: number, server: string, path: string, offset: number): void {
+    this.arrive(time, path, offset);
+    this.store.skipUnread(server);
+    if (this.stats.servers.size < 10_000) this.stats.servers.add(server);
+  }
+
+  /** a record at `time` arrives: the decisions due before it are taken */
+  private arrive(time: number, path: string, offset: number): void {
     // the ticks start with the first record: nothing before it can be decided or trimmed
     if (this.tick === -Infinity) this.tick = Math.floor(time / EVICT_EVERY) * EVICT_EVERY;
     this.runTicks(time);
-    this.positions.note(r.rec.path, time, r.rec.offset);
-    this.ingest(r);
+    this.positions.note(path, time, offset);
   }
 
   /** No record older than `watermark` will be pushed: takes the decisions due before it; returns every event

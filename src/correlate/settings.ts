@@ -38,6 +38,15 @@ export interface CorrelateSettings {
   haproxySettings?: HaproxySettings | undefined;
 }
 
+/**
+ * The servers whose normal closes the window counts and does not store (`mysqlServers` above, with no app log):
+ * undefined when it stores every session. The Correlator's rule, which the batch driver applies before parsing.
+ */
+export function unseenServers(cfg: CorrelateSettings): ((server: string) => boolean) | undefined {
+  const mysql = cfg.appLogs === false ? cfg.mysqlServers : undefined;
+  return mysql && ((server) => !mysql.has(server));
+}
+
 /** is `t` inside --since / --until? */
 export function inRange(t: number, cfg: CorrelateSettings): boolean {
   return (cfg.since === undefined || t >= cfg.since) && (cfg.until === undefined || t <= cfg.until);

@@ -361,6 +361,12 @@ export class Store {
     return row.server;
   }
 
+  /** a normal close whose line was not parsed (SkippedClose: the batch driver's precheck): `skips`, which must
+   *  agree that it is not stored */
+  skipUnread(server: string): void {
+    if (!this.skips('--', server)) throw new Error(`a normal close on '${server}' was skipped unread but is stored`);
+  }
+
   /** a normal close nothing can refer to (the constructor's `unseen`): counted, its server known, not stored */
   private skips(state: string, server: string): boolean {
     if (state[0] !== '-' || !this.unseen(server)) return false;

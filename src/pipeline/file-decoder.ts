@@ -7,7 +7,7 @@
  * of year-less dates follows the file's own dated records (docs/parsing-pitfalls.md #3).
  */
 import type { ParseContext } from '../../parsers/types.js';
-import { parseHaproxyLine } from '../../parsers/haproxy/index.js';
+import { newNormalClose, normalCloseOfBytes, parseHaproxyLine, ServerNames } from '../../parsers/haproxy/index.js';
 import { isMysqlErrorRecordStart, parseMysqlErrorRecord } from '../../parsers/mysql/error.js';
 import { isMysqlGeneralRecordStart, newGeneralLogState, parseMysqlGeneralRecord } from '../../parsers/mysql/general.js';
 import { isAppRecordStart, parseAppRecord } from '../../parsers/app/index.js';
@@ -16,7 +16,16 @@ import type { Line } from '../sources/lines.js';
 import type { RecordText } from '../sources/records.js';
 import { RecordAssembler } from '../sources/record-assembler.js';
 import type { LogKind } from '../sources/log-kind.js';
-import { count, isBlank, ParsedRecord, unparsed, type FileCounts } from './record.js';
+import {
+  closeTime,
+  count,
+  isBlank,
+  ParsedRecord,
+  SkippedClose,
+  unparsed,
+  type CloseSkipper,
+  type FileCounts,
+} from './record.js';
 
 const START: Record<Exclude<LogKind, 'haproxy'>, (line: string, prev?: string) => boolean> = {
   mysql_error: isMysqlErrorRecordStart,
@@ -76,7 +85,10 @@ export class FileDecoder {
 
   /** An HAProxy line (one line, one record): the batch reader's ≥ 1 M lines/s path calls this directly. */
   haproxyLine(l: Line): ParsedRecord | undefined {
-    const text = l.text;
+    return this.haproxyText(l.text, l.offset);
+  }
+
+  private haproxyText(text: string, offset: number): ParsedRecord | undefined {
     if (isBlank(text)) {
       this.counts.blank++;
       return undefined;
@@ -85,11 +97,44 @@ export class FileDecoder {
     const r = parseHaproxyLine(text, this.ctx);
     let out: ParsedRecord;
     if (r.ok) {
-      out = new ParsedRecord('haproxy', r.value.t, r.value, undefined, l.offset, text, this.path);
+      out = new ParsedRecord('haproxy', r.value.t, r.value, undefined, offset, text, this.path);
       this.follow(r.value.t);
-    } else out = unparsed({ text, offset: l.offset }, this.path, r.issue);
+    } else out = unparsed({ text, offset }, this.path, r.issue);
     count(this.counts, out);
     return out;
+  }
+
+  private readonly close = newNormalClose();
+  private readonly servers = new ServerNames();
+
+  /**
+   * An HAProxy line as bytes (src/sources/lines.ts readLinesAs): a normal close on a server the skipper names
+   * is counted like its record and comes out as a SkippedClose (or goes to `skipper.take`), unparsed
+   * (parsers/haproxy/precheck.ts: only a line the parser would read as such a record); any other line is
+   * decoded and parsed. Only for a file with no container prefix and no custom log-format (parse-file.ts).
+   */
+  haproxyBytes(
+    buf: Buffer,
+    start: number,
+    stop: number,
+    offset: number,
+    skipper: CloseSkipper,
+  ): ParsedRecord | SkippedClose | undefined {
+    const c = this.close;
+    if (normalCloseOfBytes(buf, start, stop, this.ctx.zone, c)) {
+      const server = this.servers.of(buf, c.serverStart, c.serverEnd);
+      if (skipper.skips(server)) {
+        const counts = this.counts;
+        counts.records++;
+        counts.byKind.haproxy = (counts.byKind.haproxy ?? 0) + 1;
+        this.follow(c.t);
+        const take = skipper.take;
+        if (take === undefined) return new SkippedClose(c.t, c.tt, server, offset, this.path);
+        take(closeTime(c.t, c.tt), server, this.path, offset);
+        return undefined;
+      }
+    }
+    return this.haproxyText(buf.toString('utf8', start, stop), offset);
   }
 
   private add(l: Line, out: ParsedRecord[]): void {

@@ -7,13 +7,14 @@ import { sniffFilePrefix, stripContainerPrefix } from '../sources/container-pref
 import { statSync } from 'node:fs';
 import { firstDatedTime } from '../sources/year-anchor.js';
 import type { ParseContext } from '../../parsers/types.js';
-import { readLines, type Line, type LineReaderStats } from '../sources/lines.js';
+import { readLines, readLinesAs, type Line, type LineReaderStats } from '../sources/lines.js';
+import { onlyBuiltinFormats } from '../../parsers/haproxy/index.js';
 import { displayPath } from '../sources/stream-copy.js';
 import type { LogKind } from '../sources/log-kind.js';
 import { FileDecoder } from './file-decoder.js';
-import type { FileCounts, ParsedRecord } from './record.js';
+import type { CloseSkipper, FileCounts, ParsedRecord, SkippedClose } from './record.js';
 
-export { ParsedRecord, newCounts, type FileCounts } from './record.js';
+export { ParsedRecord, SkippedClose, newCounts, type CloseSkipper, type FileCounts } from './record.js';
 
 export interface ParseFileOptions {
   stats?: LineReaderStats;
@@ -28,6 +29,41 @@ export function* parseFile(
   counts: FileCounts,
   opts: ParseFileOptions = {},
 ): Generator<ParsedRecord> {
+  const { ctx, shownAs, prefix } = openFile(path, kind, baseCtx, counts);
+  const raw = readLines(path, opts.stats, opts.onProgress);
+  yield* parseLines(prefix ? stripContainerPrefix(raw, prefix) : raw, shownAs, kind, ctx, counts);
+}
+
+/**
+ * `parseFile` of an HAProxy log, except that a normal close (`--`) on a server the skipper names comes out as a
+ * SkippedClose (or goes to `skipper.take`), counted and not parsed (FileDecoder.haproxyBytes,
+ * parsers/haproxy/precheck.ts; docs/performance.md), when the file has no container prefix and no custom
+ * log-format is given.
+ */
+export function* parseHaproxyFileSkipping(
+  path: string,
+  baseCtx: ParseContext,
+  counts: FileCounts,
+  skipper: CloseSkipper,
+  opts: ParseFileOptions = {},
+): Generator<ParsedRecord | SkippedClose> {
+  const { ctx, shownAs, prefix } = openFile(path, 'haproxy', baseCtx, counts);
+  if (prefix || !onlyBuiltinFormats(ctx)) {
+    const raw = readLines(path, opts.stats, opts.onProgress);
+    yield* parseLines(prefix ? stripContainerPrefix(raw, prefix) : raw, shownAs, 'haproxy', ctx, counts);
+    return;
+  }
+  const dec = new FileDecoder('haproxy', shownAs, ctx, counts);
+  yield* readLinesAs(
+    path,
+    (buf, start, stop, offset) => dec.haproxyBytes(buf, start, stop, offset, skipper),
+    opts.stats,
+    opts.onProgress,
+  );
+}
+
+/** a file's own context (its refTime placed: below), the name its records carry, and its container prefix */
+function openFile(path: string, kind: LogKind, baseCtx: ParseContext, counts: FileCounts) {
   const ctx: ParseContext = { ...baseCtx };
   const shownAs = displayPath(path);
   counts.path = shownAs;
@@ -50,8 +86,7 @@ export function* parseFile(
     }
   }
   counts.prefix = prefix;
-  const raw = readLines(path, opts.stats, opts.onProgress);
-  yield* parseLines(prefix ? stripContainerPrefix(raw, prefix) : raw, shownAs, kind, ctx, counts);
+  return { ctx, shownAs, prefix };
 }
 
 /**

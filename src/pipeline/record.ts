@@ -34,6 +34,43 @@ export class ParsedRecord {
   }
 }
 
+/** a tcplog line's place in time: HAProxy writes it when the session ends (src/correlate/correlator.ts orderTime) */
+export const closeTime = (t: number, tt: number): number => (tt > 0 ? t + tt : t);
+
+/**
+ * A normal close (`--`) of a default-format tcplog line that was counted and not parsed: the reader's caller
+ * said no record of its server would be kept (parse-file.ts `skipClose`, parsers/haproxy/precheck.ts). What
+ * the line is needed for after that: its server, and its time in the stream.
+ */
+export class SkippedClose {
+  constructor(
+    /** the accept date, epoch ms (a record's `t`) */
+    readonly t: number,
+    /** HAProxy's Tt: the session ended at t + Tt */
+    readonly tt: number,
+    readonly server: string,
+    readonly offset: number,
+    readonly path: string,
+  ) {
+    this.time = closeTime(t, tt);
+  }
+
+  /** its place in the merged stream: the session's end, as for its record (src/correlate/correlator.ts orderTime) */
+  readonly time: number;
+}
+
+/** What a reader that skips normal closes is told (parse-file.ts parseHaproxyFileSkipping). */
+export interface CloseSkipper {
+  /** are the normal closes of this server counted and not kept? */
+  skips(server: string): boolean;
+  /**
+   * Set: each skipped close is handed here as it is read, and nothing comes out for it (an input read alone:
+   * there is no other log to merge it with, so it is taken where it would have been taken coming out).
+   * Unset: it comes out as a SkippedClose.
+   */
+  take?: ((time: number, server: string, path: string, offset: number) => void) | undefined;
+}
+
 export interface FileCounts {
   path: string;
   kind: LogKind;

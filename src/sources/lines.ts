@@ -27,15 +27,37 @@ export interface LineReaderStats {
   longLines: number;
 }
 
+/** What a line becomes, made from its bytes buf[start, stop) (valid until the next read); undefined: nothing */
+export type LineMaker<T> = (buf: Buffer, start: number, stop: number, offset: number, lineNo: number) => T | undefined;
+
+const toLine: LineMaker<Line> = (buf, start, stop, offset, lineNo) => ({
+  text: buf.toString('utf8', start, stop),
+  offset,
+  lineNo,
+});
+
 /**
  * Yields the lines of `path`. `onProgress(bytesRead, size)` is called once per chunk.
  * The last line is yielded even without a final newline.
  */
-export function* readLines(
+export function readLines(
   path: string,
   stats?: LineReaderStats,
   onProgress?: (read: number, size: number) => void,
 ): Generator<Line> {
+  return readLinesAs(path, toLine, stats, onProgress);
+}
+
+/**
+ * `readLines`, each line handed to `make` as bytes: a caller that needs no text for some lines (the tcplog
+ * precheck, src/pipeline/parse-file.ts) decodes only the others.
+ */
+export function* readLinesAs<T>(
+  path: string,
+  make: LineMaker<T>,
+  stats?: LineReaderStats,
+  onProgress?: (read: number, size: number) => void,
+): Generator<T> {
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
@@ -65,7 +87,8 @@ export function* readLines(
           // over-long line: emit what we have, then skip to the next newline
           lineNo++;
           if (stats) stats.longLines++;
-          yield { text: buf.toString('utf8', 0, end), offset: fileOffsetOfBuf, lineNo };
+          const l = make(buf, 0, end, fileOffsetOfBuf, lineNo);
+          if (l !== undefined) yield l;
           fileOffsetOfBuf += end;
           end = 0;
           skipping = true;
@@ -87,7 +110,8 @@ export function* readLines(
         let stop = nl;
         if (stop > start && buf[stop - 1] === 13) stop--;
         lineNo++;
-        yield { text: buf.toString('utf8', start, stop), offset: fileOffsetOfBuf + start, lineNo };
+        const l = make(buf, start, stop, fileOffsetOfBuf + start, lineNo);
+        if (l !== undefined) yield l;
         start = nl + 1;
         nl = buf.indexOf(10, start);
       }
@@ -96,7 +120,8 @@ export function* readLines(
       let stop = end;
       if (buf[stop - 1] === 13) stop--;
       lineNo++;
-      yield { text: buf.toString('utf8', start, stop), offset: fileOffsetOfBuf + start, lineNo };
+      const l = make(buf, start, stop, fileOffsetOfBuf + start, lineNo);
+      if (l !== undefined) yield l;
     }
   } finally {
     closeSync(fd);
