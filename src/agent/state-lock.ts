@@ -7,9 +7,10 @@
  * proper-lockfile (an mkdir lock judged stale by an mtime it refreshes on a timer): docs/agent-inputs.md
  * "One agent per state dir".
  */
-import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { GoneawayError } from '../errors.js';
+import { makeDirs } from '../make-dirs.js';
 
 export const LOCK_FILE = 'agent.lock';
 
@@ -107,7 +108,7 @@ export function acquireStateLock(dir: string): StateLock {
   const text = JSON.stringify(holder) + '\n';
   let tookOver: LockHolder | undefined;
   try {
-    mkdirSync(path.dirname(file), { recursive: true });
+    makeDirs(path.dirname(file));
     // a few rounds: another agent may take the same stale lock over between our reading and our creating
     for (let round = 0; ; round++) {
       try {
