@@ -29,6 +29,7 @@ import { FileDecoder } from '../pipeline/file-decoder.js';
 import { newCounts, type ParsedRecord } from '../pipeline/record.js';
 import type { OutDoc, Sink } from '../sinks/sink.js';
 import { toOutDoc } from '../sinks/elasticsearch/streams.js';
+import { ByteArena, recordOutDoc } from '../sinks/elasticsearch/record-bytes.js';
 import { CheckpointStore } from './checkpoints.js';
 import { SavedIdentities } from './doc-identities.js';
 import { inodeKey, type FileIdentity } from './inputs/identity.js';
@@ -97,6 +98,8 @@ export class Agent {
   private readonly files = new Map<string, OpenFile>();
   private readonly inputs: Map<string, AgentInput>;
   private readonly merger = new StreamMerger<Merged>();
+  /** where the record documents written as bytes go (record-bytes.ts) */
+  private readonly arena = new ByteArena();
   private readonly correlator: Correlator;
   /** set by start(): the documents' file identities (doc-identities.ts) */
   private ids!: SavedIdentities;
@@ -288,10 +291,13 @@ export class Agent {
     if (rec.issue) this.o.metrics.parseFailures.inc({ input: f.input.name, reason: rec.issue.code });
     const truncated = f.cut.length > 0 && holdsCut(f.cut, rec);
     if (this.o.config.agent.index_records) {
-      const out = toOutDoc('goneaway.records', this.namespace(), this.ids, rec.doc, rec.kind);
-      // ECS `tags` (docs/agent-inputs.md "Long lines"): the record lacks the end of one of its lines
-      if (truncated) out.doc.tags = [...((out.doc.tags as string[] | undefined) ?? []), TRUNCATED];
-      docs.push(out);
+      if (truncated) {
+        const out = toOutDoc('goneaway.records', this.namespace(), this.ids, rec.doc, rec.kind);
+        // ECS `tags` (docs/agent-inputs.md "Long lines"): the record lacks the end of one of its lines
+        out.doc.tags = [...((out.doc.tags as string[] | undefined) ?? []), TRUNCATED];
+        docs.push(out);
+        // a tcplog record's document as bytes, never built (record-bytes.ts: docs/benchmark-agent.md "CPU per line")
+      } else docs.push(recordOutDoc(this.namespace(), this.ids, rec, this.arena));
     }
     const sr: SourcedRecord = { rec, kind: f.input.kind, server: f.input.server };
     const time = orderTime(sr);
