@@ -55,7 +55,7 @@ export interface AgentOptions {
   batchLines?: number;
   /**
    * The most records held between the files and the sink's acknowledgement (`resident`): lines queued by the
-   * tailer, records waiting in the merge, documents not yet acknowledged. Default 50,000 (see RESIDENT_MAX).
+   * tailer, records waiting in the merge, documents not yet acknowledged. Default: `agent.max_resident_records`.
    */
   maxResident?: number;
 }
@@ -85,14 +85,6 @@ interface OpenFile {
 
 /** the name of what the Correlator learned (origins, lags) in checkpoints.json */
 const LEARNING = 'learning';
-
-/**
- * The records the agent holds at most by default (`AgentOptions.maxResident`), shared out as: a tenth in the
- * tailer's queue, a fifth in the merge, a tenth of lines read per turn (a turn's documents: its records and the
- * verdicts of the records it released, two turns unacknowledged at most). What each holds in memory, and why
- * verdicts have no share of their own: docs/benchmark-agent.md "Memory: the backlog".
- */
-export const RESIDENT_MAX = 50_000;
 
 export class Agent {
   private readonly files = new Map<string, OpenFile>();
@@ -140,7 +132,10 @@ export class Agent {
     this.inputs = new Map(agentInputs(o.config).map((i) => [i.name, i]));
     this.idleMs = o.idleMs ?? 5000;
     this.batchMs = o.batchMs ?? 1000;
-    const resident = o.maxResident ?? RESIDENT_MAX;
+    // shared out as: a tenth in the tailer's queue, a fifth in the merge, a tenth of lines read per turn (a turn's
+    // documents: its records and the verdicts of the records it released, two turns unacknowledged at most). What
+    // each holds, and why verdicts have no share of their own: docs/benchmark-agent.md "Memory: the backlog"
+    const resident = o.maxResident ?? o.config.agent.max_resident_records;
     this.batchLines = Math.max(1, Math.min(o.batchLines ?? 5000, Math.floor(resident / 10)));
     this.queueMax = Math.max(1, Math.floor(resident / 10));
     this.mergeMax = Math.max(1, Math.floor(resident / 5));
