@@ -55,7 +55,7 @@ export async function agentBench(repo: string): Promise<void> {
   // the correlation window: what the agent holds in memory is about rate × max_error_lag (README "Agent benchmark")
   const maxErrorLag = process.env.BENCH_AGENT_MAX_ERROR_LAG || undefined;
   // the agent's bound on resident records (agent.max_resident_records), for measuring it
-  const maxResident = process.env.BENCH_AGENT_MAX_RESIDENT ? envNumber('BENCH_AGENT_MAX_RESIDENT', 10_000) : undefined;
+  const maxResident = process.env.BENCH_AGENT_MAX_RESIDENT ? envNumber('BENCH_AGENT_MAX_RESIDENT', 20_000) : undefined;
   const t = new Table();
   t.header(
     `goneaway bench agent — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, seed ${seed}, ` +

@@ -88,10 +88,10 @@ export const agentSchema = z
      * best of the bounds measured there). Below 6,000 a tenth of it is less than the lines of one read.
      */
     max_resident_records: z
-      .number({ invalid_type_error: 'not a number; fix: write a count of records, e.g. 10000' })
-      .int('not a whole number; fix: write a count of records, e.g. 10000')
+      .number({ invalid_type_error: 'not a number; fix: write a count of records, e.g. 20000' })
+      .int('not a whole number; fix: write a count of records, e.g. 20000')
       .min(6000, 'below 6000; fix: write at least 6000 (a tenth of it is read per turn, ~600 lines a read)')
-      .default(10_000),
+      .default(20_000),
   })
   .strict()
   .default({});
