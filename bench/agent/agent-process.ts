@@ -20,6 +20,8 @@ export interface AgentConfigInput {
   stateDir: string;
   /** correlate.max_error_lag (the window the correlator keeps); undefined: the agent's default */
   maxErrorLag?: string;
+  /** agent.max_resident_records; undefined: the agent's default */
+  maxResident?: number;
 }
 
 /** The agent config for the bench's files: HAProxy files, one MySQL instance per server, the stand-in. */
@@ -37,7 +39,12 @@ export function agentConfig(o: AgentConfigInput): Record<string, unknown> {
     },
     ...(o.maxErrorLag ? { correlate: { max_error_lag: o.maxErrorLag } } : {}),
     output: { elasticsearch: { hosts: [o.esUrl] } },
-    agent: { state_dir: o.stateDir, start_at: 'beginning', http: '127.0.0.1:0' },
+    agent: {
+      state_dir: o.stateDir,
+      start_at: 'beginning',
+      http: '127.0.0.1:0',
+      ...(o.maxResident ? { max_resident_records: o.maxResident } : {}),
+    },
   };
 }
 

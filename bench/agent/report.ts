@@ -100,7 +100,8 @@ function printOne(t: Table, s: SoakInfo, r: FollowerRun, judged: boolean): { cor
       fmtNum(u.cores, 2),
       judged ? `≤ ${fmtNum(TARGET.cores, 1)} core` : '',
       judged ? mark(u.cores <= TARGET.cores) : '',
-      `${u.samples} samples, 1/s`,
+      // lines per CPU-second: what compares runs on a shared machine, where lines/s do not
+      `${u.samples} samples, 1/s${u.cores > 0 ? `; ${fmtInt(th.sustained / u.cores)} lines per CPU-second` : ''}`,
     );
     t.value(
       '  RSS min / median / max',

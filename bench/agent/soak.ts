@@ -3,8 +3,9 @@
  * on the same lines. The steady writer appends BENCH_AGENT_RATE lines/s (default 20,000) for
  * BENCH_AGENT_SECONDS (default 600) to HAProxy and MariaDB logs in a temp dir; the agent follows them and
  * bulk-indexes into the bench's recording stand-in; /proc is sampled every second for the agent's (and
- * tail's) RSS and CPU. Printed: lines written / indexed, sustained and worst-window lines/s, CPU cores,
- * RSS min / median / max and slope, write → bulk delay p50 / p99 / max, each target PASS/MISS.
+ * tail's) RSS and CPU (BENCH_AGENT_MAX_RESIDENT sets agent.max_resident_records). Printed: lines written /
+ * indexed, sustained and worst-window lines/s, CPU cores, RSS min / median / max and slope, write → bulk delay
+ * p50 / p99 / max, each target PASS/MISS.
  * Nothing is asserted: the exit code is 0 whatever the figures.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -53,6 +54,8 @@ export async function agentBench(repo: string): Promise<void> {
   const seed = seedFrom(process.env.BENCH_SEED, 20261123);
   // the correlation window: what the agent holds in memory is about rate × max_error_lag (README "Agent benchmark")
   const maxErrorLag = process.env.BENCH_AGENT_MAX_ERROR_LAG || undefined;
+  // the agent's bound on resident records (agent.max_resident_records), for measuring it
+  const maxResident = process.env.BENCH_AGENT_MAX_RESIDENT ? envNumber('BENCH_AGENT_MAX_RESIDENT', 20_000) : undefined;
   const t = new Table();
   t.header(
     `goneaway bench agent — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, seed ${seed}, ` +
@@ -61,7 +64,8 @@ export async function agentBench(repo: string): Promise<void> {
   t.section(
     `d) agent soak: ${seconds} s at ${rate.toLocaleString('en-US')} lines/s in ${tickMs} ms ticks ` +
       `(${Math.round(HAPROXY_SHARE * 100)} % HAProxy tcplog, the rest MariaDB error + general logs of 2 replicas), ` +
-      `max_error_lag ${maxErrorLag ?? '15m (default)'}`,
+      `max_error_lag ${maxErrorLag ?? '15m (default)'}` +
+      (maxResident ? `, max_resident_records ${maxResident.toLocaleString('en-US')}` : ''),
   );
   const missing = await agentMissing(repo);
   if (missing) {
@@ -80,7 +84,7 @@ export async function agentBench(repo: string): Promise<void> {
     const writer = new SteadyWriter(files, { rate, tickMs, seconds, seed });
     const configFile = path.join(dir, 'agent.json');
     mkdirSync(path.join(dir, 'state'));
-    writeConfig(configFile, agentConfig({ files, esUrl, stateDir: path.join(dir, 'state'), maxErrorLag }));
+    writeConfig(configFile, agentConfig({ files, esUrl, stateDir: path.join(dir, 'state'), maxErrorLag, maxResident }));
     const agent = startAgent(repo, configFile, dir);
     started.push(agent.child);
     const agentSampler = new ProcSampler(agent.pid);

@@ -29,6 +29,7 @@ import { FileDecoder } from '../pipeline/file-decoder.js';
 import { newCounts, type ParsedRecord } from '../pipeline/record.js';
 import type { OutDoc, Sink } from '../sinks/sink.js';
 import { toOutDoc } from '../sinks/elasticsearch/streams.js';
+import { ByteArena, recordOutDoc } from '../sinks/elasticsearch/record-bytes.js';
 import { CheckpointStore } from './checkpoints.js';
 import { SavedIdentities } from './doc-identities.js';
 import { inodeKey, type FileIdentity } from './inputs/identity.js';
@@ -54,7 +55,7 @@ export interface AgentOptions {
   batchLines?: number;
   /**
    * The most records held between the files and the sink's acknowledgement (`resident`): lines queued by the
-   * tailer, records waiting in the merge, documents not yet acknowledged. Default 50,000 (see RESIDENT_MAX).
+   * tailer, records waiting in the merge, documents not yet acknowledged. Default: `agent.max_resident_records`.
    */
   maxResident?: number;
 }
@@ -72,6 +73,8 @@ interface OpenFile {
   idle: boolean;
   /** not read for now: the merge is full and records of this file wait in it (pace()) */
   paused: boolean;
+  /** records read by kind since the counter was last told (countRecords: once a turn, not once a record) */
+  kinds: Map<string, number>;
   /** offsets of lines cut at agent.max_record_bytes whose record is not out yet, ascending */
   cut: number[];
   /**
@@ -85,18 +88,12 @@ interface OpenFile {
 /** the name of what the Correlator learned (origins, lags) in checkpoints.json */
 const LEARNING = 'learning';
 
-/**
- * The records the agent holds at most by default (`AgentOptions.maxResident`), shared out as: a tenth in the
- * tailer's queue, a fifth in the merge, a tenth of lines read per turn (a turn's documents: its records and the
- * verdicts of the records it released, two turns unacknowledged at most). What each holds in memory, and why
- * verdicts have no share of their own: docs/benchmark-agent.md "Memory: the backlog".
- */
-export const RESIDENT_MAX = 50_000;
-
 export class Agent {
   private readonly files = new Map<string, OpenFile>();
   private readonly inputs: Map<string, AgentInput>;
   private readonly merger = new StreamMerger<Merged>();
+  /** where the record documents written as bytes go (record-bytes.ts) */
+  private readonly arena = new ByteArena();
   private readonly correlator: Correlator;
   /** set by start(): the documents' file identities (doc-identities.ts) */
   private ids!: SavedIdentities;
@@ -137,7 +134,10 @@ export class Agent {
     this.inputs = new Map(agentInputs(o.config).map((i) => [i.name, i]));
     this.idleMs = o.idleMs ?? 5000;
     this.batchMs = o.batchMs ?? 1000;
-    const resident = o.maxResident ?? RESIDENT_MAX;
+    // shared out as: a tenth in the tailer's queue, a fifth in the merge, a tenth of lines read per turn (a turn's
+    // documents: its records and the verdicts of the records it released, two turns unacknowledged at most). What
+    // each holds, and why verdicts have no share of their own: docs/benchmark-agent.md "Memory: the backlog"
+    const resident = o.maxResident ?? o.config.agent.max_resident_records;
     this.batchLines = Math.max(1, Math.min(o.batchLines ?? 5000, Math.floor(resident / 10)));
     this.queueMax = Math.max(1, Math.floor(resident / 10));
     this.mergeMax = Math.max(1, Math.floor(resident / 5));
@@ -284,20 +284,25 @@ export class Agent {
   }
 
   private record(f: OpenFile, rec: ParsedRecord, docs: OutDoc[]): void {
-    this.o.metrics.recordsRead.inc({ input: f.input.name, kind: rec.kind });
+    f.kinds.set(rec.kind, (f.kinds.get(rec.kind) ?? 0) + 1);
     if (rec.issue) this.o.metrics.parseFailures.inc({ input: f.input.name, reason: rec.issue.code });
     const truncated = f.cut.length > 0 && holdsCut(f.cut, rec);
     if (this.o.config.agent.index_records) {
-      const out = toOutDoc('goneaway.records', this.namespace(), this.ids, rec.doc, rec.kind);
-      // ECS `tags` (docs/agent-inputs.md "Long lines"): the record lacks the end of one of its lines
-      if (truncated) out.doc.tags = [...((out.doc.tags as string[] | undefined) ?? []), TRUNCATED];
-      docs.push(out);
+      if (truncated) {
+        const out = toOutDoc('goneaway.records', this.namespace(), this.ids, rec.doc, rec.kind);
+        // ECS `tags` (docs/agent-inputs.md "Long lines"): the record lacks the end of one of its lines
+        out.doc.tags = [...((out.doc.tags as string[] | undefined) ?? []), TRUNCATED];
+        docs.push(out);
+        // a tcplog record's document as bytes, never built (record-bytes.ts: docs/benchmark-agent.md "CPU per line")
+      } else docs.push(recordOutDoc(this.namespace(), this.ids, rec, this.arena));
     }
-    const sr: SourcedRecord = { rec, kind: f.input.kind, server: f.input.server };
-    const time = orderTime(sr);
+    // one object per record for the merge (its time is set below)
+    const m: Merged = { rec, kind: f.input.kind, server: f.input.server, time: 0, file: f };
+    const time = orderTime(m);
     if (time === undefined) return;
     if (time > this.newest) this.newest = time;
-    this.merger.push(f.source, { ...sr, time, file: f });
+    m.time = time;
+    this.merger.push(f.source, m);
   }
 
   /** Idle inputs, the merge, the watermark, and the events that became final. */
@@ -307,6 +312,7 @@ export class Agent {
     this.lastTurn = now;
     let allIdle = true;
     for (const f of this.files.values()) {
+      this.countRecords(f);
       // a paused file is not quiet: flushing it would cut a multi-line record being assembled
       if (!f.idle && !f.paused && now - f.lastLine >= this.idleMs) {
         f.idle = true;
@@ -357,6 +363,15 @@ export class Agent {
       f.lastLine = now; // quiet is counted from the resumption, not from before the pause
       this.tailer!.pause(f.identity, ahead);
     }
+  }
+
+  /**
+   * The records read counter, told once a turn per file and kind: prom-client hashes the labels at every inc, which
+   * once a record cost as much as the merge (docs/benchmark-agent.md "CPU per line").
+   */
+  private countRecords(f: OpenFile): void {
+    for (const [kind, n] of f.kinds) this.o.metrics.recordsRead.inc({ input: f.input.name, kind }, n);
+    f.kinds.clear();
   }
 
   private verdict(ev: VerdictEvent): OutDoc {
@@ -429,6 +444,7 @@ export class Agent {
       lastLine: Date.now(),
       idle: false,
       paused: false,
+      kinds: new Map(),
       cut: [],
       positions: new FilePositions(),
     };
@@ -458,6 +474,7 @@ export class Agent {
     const f = this.files.get(key);
     if (!f) return;
     for (const out of f.decoder.flush()) this.record(f, out, docs);
+    this.countRecords(f);
     this.files.delete(key);
     // a truncated file goes on under the same inode (its new content's holds are its own)
     if (closed) this.released.push(f);

@@ -82,6 +82,16 @@ export const agentSchema = z
         message: 'not host:port; fix: write e.g. "127.0.0.1:9477" (or "[::1]:9477"), port 0-65535',
       })
       .default('127.0.0.1:9477'),
+    /**
+     * the most records held between the files and the sink's acknowledgement: lines queued, records waiting in
+     * the merge, documents not acknowledged (docs/benchmark-agent.md "Memory: the backlog"; the default is the
+     * best of the bounds measured there). Below 6,000 a tenth of it is less than the lines of one read.
+     */
+    max_resident_records: z
+      .number({ invalid_type_error: 'not a number; fix: write a count of records, e.g. 20000' })
+      .int('not a whole number; fix: write a count of records, e.g. 20000')
+      .min(6000, 'below 6000; fix: write at least 6000 (a tenth of it is read per turn, ~600 lines a read)')
+      .default(20_000),
   })
   .strict()
   .default({});

@@ -106,7 +106,7 @@ export class SpoolingSink implements Sink {
   }
 
   private spool(batch: OutDoc[]): void {
-    const text = batch.map((d) => JSON.stringify(d)).join('\n') + '\n';
+    const text = batch.map(spoolLine).join('\n') + '\n';
     const file = path.join(this.opts.dir, `segment-${String(++this.seq).padStart(12, '0')}.ndjson`);
     // temp + fsync + rename: a segment is either whole on disk or absent after a crash
     const tmp = `${file}.tmp`;
@@ -160,4 +160,15 @@ export class SpoolingSink implements Sink {
     this.stats.bytes = this.segments.reduce((n, s) => n + s.bytes, 0);
     this.stats.segments = this.segments.length;
   }
+}
+
+/**
+ * A document as a spool line: the JSON of the OutDoc with its document as an object, whichever form it came in
+ * (a document already written as bytes, OutDoc.json, is put in as its text): what drain() parses back.
+ */
+function spoolLine(d: OutDoc): string {
+  const doc = d.json
+    ? Buffer.from(d.json.buffer, d.json.byteOffset, d.json.length).toString('utf8')
+    : JSON.stringify(d.doc);
+  return `{"stream":${JSON.stringify(d.stream)},"id":${JSON.stringify(d.id)},"doc":${doc},"position":${JSON.stringify(d.position)}}`;
 }

@@ -9,6 +9,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { BulkBody } from './bulk-body.js';
 import { emptyAck, type Ack, type OutDoc, type Sink } from './sink.js';
 
 export interface NdjsonFilesOptions {
@@ -35,18 +36,18 @@ export class NdjsonFilesSink implements Sink {
   }
 
   async write(batch: OutDoc[]): Promise<Ack> {
-    const byStream = new Map<string, string[]>();
+    const byStream = new Map<string, BulkBody>();
     for (const d of batch) {
-      let lines = byStream.get(d.stream);
-      if (!lines) byStream.set(d.stream, (lines = []));
-      lines.push(JSON.stringify({ create: { _index: d.stream, _id: d.id } }), JSON.stringify(d.doc));
+      let body = byStream.get(d.stream);
+      if (!body) byStream.set(d.stream, (body = new BulkBody()));
+      body.add(d);
     }
-    for (const [stream, lines] of byStream) {
-      const text = lines.join('\n') + '\n';
-      const cur = this.fileFor(stream, Buffer.byteLength(text));
-      fs.writeSync(cur.fd, text);
+    for (const [stream, body] of byStream) {
+      const bytes = body.bytes;
+      const cur = this.fileFor(stream, bytes.length);
+      fs.writeSync(cur.fd, bytes);
       fs.fsyncSync(cur.fd);
-      cur.bytes += Buffer.byteLength(text);
+      cur.bytes += bytes.length;
     }
     return { ...emptyAck(), indexed: batch.length };
   }

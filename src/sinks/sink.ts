@@ -12,13 +12,28 @@ export interface Position {
   offset: number;
 }
 
-export interface OutDoc {
+interface OutDocBase {
   /** the data stream, e.g. logs-goneaway.verdicts-default */
   stream: string;
   /** deterministic id (src/sinks/doc-id.ts): re-sending the same event is a no-op */
   id: string;
-  doc: Record<string, unknown>;
   position: Position;
+}
+
+/**
+ * A document to index: as an object (`doc`), or already written as its JSON text in UTF-8 without a newline
+ * (`json`: the agent's tcplog record documents, src/sinks/elasticsearch/record-bytes.ts), never both.
+ */
+export type OutDoc = OutDocBase &
+  ({ doc: Record<string, unknown>; json?: undefined } | { json: Uint8Array; doc?: undefined });
+
+/** the document as an object (a `json` one is parsed: for the rare paths, dead letters, leftovers) */
+export function docOf(d: OutDoc): Record<string, unknown> {
+  if (d.doc) return d.doc;
+  return JSON.parse(Buffer.from(d.json.buffer, d.json.byteOffset, d.json.length).toString('utf8')) as Record<
+    string,
+    unknown
+  >;
 }
 
 /** what happened to a batch; every document is counted exactly once in indexed, present or deadLettered */

@@ -13,7 +13,16 @@ import { isoUtc } from '../../parsers/time.js';
 import { decodeTermination } from '../../parsers/haproxy/termination.js';
 import { isIp } from '../../parsers/haproxy/fields.js';
 import type { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
-import type { BufferedOutput } from './output.js';
+
+/**
+ * Where the writer stores: `reserve(n)`, then at most n bytes from `buf[pos]` on, then `pos` advanced. The
+ * output buffer of `parse` (output.ts) and the agent's byte arena (elasticsearch/record-bytes.ts) are ones.
+ */
+export interface ByteOut {
+  buf: Buffer;
+  pos: number;
+  reserve(bytes: number): void;
+}
 
 const enc = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'));
 
@@ -221,7 +230,7 @@ const q = (s: string) => JSON.stringify(s);
 
 /** Writes the NDJSON line (with its newline) of a pristine tcplog record. */
 export function writeTcplogNdjson(
-  out: BufferedOutput,
+  out: ByteOut,
   r: TcpLogRecord,
   original: string,
   pathJson: string,

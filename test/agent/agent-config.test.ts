@@ -12,6 +12,7 @@ test('agent keys have their documented defaults', () => {
     max_record_bytes: 1 << 20,
     spool_max_bytes: 1 << 30,
     http: '127.0.0.1:9477',
+    max_resident_records: 20_000,
   });
 });
 
@@ -37,9 +38,16 @@ test('agent config errors name the key, the value and the fix', () => {
   assert.match(byKey.get('agent.spool_max_bytes')!.message, /fix:/);
   assert.match(byKey.get('agent.http')!.message, /fix: write e.g. "127.0.0.1:9477"/);
   assert.match(byKey.get('agent')!.message, /unknown key\(s\) "extra"/);
+  const small = validateConfig({ agent: { max_resident_records: 500 } });
+  assert.equal(small.ok, false);
+  if (!small.ok)
+    assert.deepEqual([small.problems[0]!.key, small.problems[0]!.value], ['agent.max_resident_records', '500']);
+  if (!small.ok) assert.match(small.problems[0]!.message, /below 6000; fix:/);
   const ok = validateConfig({ agent: { http: '[::1]:9100', max_record_bytes: '64KiB', start_at: 'beginning' } });
   assert.ok(ok.ok);
   if (ok.ok) assert.equal(ok.config.agent.max_record_bytes, 65536);
+  const bound = validateConfig({ agent: { max_resident_records: 20_000 } });
+  assert.ok(bound.ok && bound.config.agent.max_resident_records === 20_000);
 });
 
 test('app.files are read as correlate reads them: CLIENTS=FILE strings, mysql_user and frontends', () => {

@@ -12,7 +12,8 @@
 import { appendFileSync } from 'node:fs';
 import type { Client } from '@elastic/elasticsearch';
 import { GoneawayError } from '../../errors.js';
-import { addAck, emptyAck, type Ack, type OutDoc, type Sink } from '../sink.js';
+import { BulkBody } from '../bulk-body.js';
+import { addAck, docOf, emptyAck, type Ack, type OutDoc, type Sink } from '../sink.js';
 import { describeFailure, isRetryable } from './client.js';
 
 export interface BulkSinkOptions {
@@ -109,19 +110,15 @@ export class BulkSink implements Sink {
    */
   private async run(pending: Map<string, OutDoc[]>, ack: Ack): Promise<number> {
     const chunks: Chunk[] = [];
-    let chunk: Chunk = { lines: [], docs: [] };
-    let bytes = 0;
+    // a chunk's body is written once, into a buffer (bulk-body.ts: no strings to join, no second encoding)
+    let chunk: Chunk = { body: new BulkBody(), docs: [] };
     for (const list of pending.values())
       for (const d of list) {
-        const action = JSON.stringify({ create: { _index: d.stream, _id: d.id } });
-        const body = JSON.stringify(d.doc);
-        chunk.lines.push(action, body);
+        chunk.body.add(d);
         chunk.docs.push(d);
-        bytes += Buffer.byteLength(action) + Buffer.byteLength(body) + 2;
-        if (bytes >= this.o.flushBytes) {
+        if (chunk.body.pos >= this.o.flushBytes) {
           chunks.push(chunk);
-          chunk = { lines: [], docs: [] };
-          bytes = 0;
+          chunk = { body: new BulkBody(), docs: [] };
         }
       }
     if (chunk.docs.length) chunks.push(chunk);
@@ -146,18 +143,19 @@ export class BulkSink implements Sink {
   private async send(chunk: Chunk, pending: Map<string, OutDoc[]>, ack: Ack): Promise<number> {
     let retried = 0;
     for (let attempt = 0; ; attempt++) {
+      // a Buffer goes out as it is (@elastic/transport sends a string or Buffer bulk body unserialised)
       const res = await this.o.client.bulk({
-        operations: chunk.lines as unknown as Record<string, unknown>[],
+        operations: chunk.body.bytes as unknown as Record<string, unknown>[],
         filter_path: BULK_FILTER_PATH,
       });
-      const again: Chunk = { lines: [], docs: [] };
+      const again: Chunk = { body: new BulkBody(), docs: [] };
       // items come in request order (docs/elasticsearch.md "Bulk answers")
       res.items.forEach((item, i) => {
         const d = chunk.docs[i]!;
         const r = item.create ?? Object.values(item)[0];
         const status = r?.status ?? 0;
         if (status === 429) {
-          again.lines.push(chunk.lines[2 * i]!, chunk.lines[2 * i + 1]!);
+          again.body.addFrom(chunk.body, i);
           again.docs.push(d);
         } else if (status >= 200 && status < 300) {
           if (settle(pending, d.id)) ack.indexed++;
@@ -178,7 +176,7 @@ export class BulkSink implements Sink {
       return;
     }
     ack.deadLettered++;
-    const line = { _index: d.stream, _id: d.id, status, error: error ?? null, _source: d.doc };
+    const line = { _index: d.stream, _id: d.id, status, error: error ?? null, _source: docOf(d) };
     appendFileSync(this.o.deadLetterFile, JSON.stringify(line) + '\n');
   }
 
@@ -194,7 +192,7 @@ export class BulkSink implements Sink {
       lines = [];
     };
     for (const d of docs) {
-      lines.push(JSON.stringify({ _index: d.stream, _id: d.id, _source: d.doc }));
+      lines.push(JSON.stringify({ _index: d.stream, _id: d.id, _source: docOf(d) }));
       this.leftover++;
       if (lines.length >= 1000) flush();
     }
@@ -243,8 +241,8 @@ export class BulkSink implements Sink {
 }
 
 interface Chunk {
-  /** NDJSON lines: an action and its document per document */
-  lines: string[];
+  /** the request body: an action line and its document per document, in the order of `docs` */
+  body: BulkBody;
   docs: OutDoc[];
 }
 

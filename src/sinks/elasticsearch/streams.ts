@@ -35,7 +35,13 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
  * about (log.file.path, log.offset, event.original): the app record for an app error, the HAProxy
  * line for a connection event, the record itself for `parse`.
  */
-export function toOutDoc(dataset: Dataset, namespace: string, ids: IdentityCache, doc: Doc, kind: string): OutDoc {
+export function toOutDoc(
+  dataset: Dataset,
+  namespace: string,
+  ids: IdentityCache,
+  doc: Doc,
+  kind: string,
+): OutDoc & { doc: Doc } {
   const log = (doc.log ?? {}) as { file?: { path?: string }; offset?: number };
   const file = str(log.file?.path) ?? '';
   const offset = typeof log.offset === 'number' ? log.offset : 0;
@@ -44,9 +50,21 @@ export function toOutDoc(dataset: Dataset, namespace: string, ids: IdentityCache
     JSON.stringify((doc.goneaway as { evidence?: unknown } | undefined)?.evidence ?? doc);
   return {
     stream: streamName(dataset, namespace),
-    // the dataset is hashed in too: a parsed app_error record and its verdict differ
-    id: docId(file ? ids.of(file) : '', `${dataset}:${kind}`, offset, text),
+    id: outDocId(dataset, ids, kind, file, offset, text),
     doc: { ...doc, data_stream: streamFields(dataset, namespace) },
     position: { file, offset },
   };
+}
+
+/** the id of a document of `dataset` about the record `text` at `offset` of `file` (log.file.path) */
+export function outDocId(
+  dataset: Dataset,
+  ids: IdentityCache,
+  kind: string,
+  file: string,
+  offset: number,
+  text: string,
+): string {
+  // the dataset is hashed in too: a parsed app_error record and its verdict differ
+  return docId(file ? ids.of(file) : '', `${dataset}:${kind}`, offset, text);
 }

@@ -1,0 +1,81 @@
+/**
+ * The agent's record documents (`agent.index_records`) for tcplog records, written as bytes: the document
+ * `toOutDoc('goneaway.records', …)` would make of the record — its ECS document (ParsedRecord.doc) followed by
+ * `data_stream` — with the byte writer of `goneaway parse` (src/sinks/tcplog-ndjson.ts), never built as objects.
+ * Byte for byte `JSON.stringify` of the document the object path sends, under the same `_id`
+ * (test/sinks/elasticsearch/record-bytes.test.ts).
+ *
+ * Why: in a CPU profile of the agent, building every record's document, copying it (`toOutDoc`) and
+ * `JSON.stringify`ing it, with the garbage of ~20 objects per line, was most of what a line cost beyond
+ * parsing and correlating it (docs/benchmark-agent.md "CPU per line"). A record whose document was built
+ * already (something read or annotated it) goes the object way, as in `goneaway parse` (record-ndjson.ts).
+ */
+import { TcpLogRecord } from '../../../parsers/haproxy/tcp-record.js';
+import type { ParsedRecord } from '../../pipeline/record.js';
+import type { IdentityCache } from '../doc-id.js';
+import type { OutDoc } from '../sink.js';
+import { writeTcplogNdjson, type ByteOut } from '../tcplog-ndjson.js';
+import { outDocId, streamFields, streamName, toOutDoc } from './streams.js';
+
+/** the slab size: a turn's documents (~1 KB each) fill a few */
+const SLAB = 1 << 20;
+
+/**
+ * Documents written one after another into slabs; a document is a view of its slab. A full slab is left to
+ * the documents that view it and freed with the last of them (a turn's documents are acknowledged together).
+ */
+export class ByteArena implements ByteOut {
+  buf: Buffer = Buffer.allocUnsafe(SLAB);
+  pos = 0;
+  reserve(bytes: number): void {
+    if (this.pos + bytes <= this.buf.length) return;
+    this.buf = Buffer.allocUnsafe(Math.max(SLAB, bytes));
+    this.pos = 0;
+  }
+}
+
+const DATASET = 'goneaway.records';
+/** `,"data_stream":{…}}` per namespace: what toOutDoc's `{ ...doc, data_stream }` adds at the end */
+const tails = new Map<string, Buffer>();
+function tailOf(namespace: string): Buffer {
+  let t = tails.get(namespace);
+  if (!t)
+    tails.set(namespace, (t = Buffer.from(`,"data_stream":${JSON.stringify(streamFields(DATASET, namespace))}}`)));
+  return t;
+}
+
+let lastPath = '';
+let lastPathJson = '""';
+
+/**
+ * The record's document for `logs-goneaway.records-<namespace>`: as bytes in `arena` when it is a tcplog record
+ * whose document was never built, else as toOutDoc makes it.
+ */
+export function recordOutDoc(namespace: string, ids: IdentityCache, rec: ParsedRecord, arena: ByteArena): OutDoc {
+  const p = rec.parsed;
+  if (!(p instanceof TcpLogRecord) || !p.pristine) return toOutDoc(DATASET, namespace, ids, rec.doc, rec.kind);
+  if (rec.path !== lastPath) [lastPath, lastPathJson] = [rec.path, JSON.stringify(rec.path)];
+  const tail = tailOf(namespace);
+  const slab = arena.buf;
+  const start = arena.pos;
+  writeTcplogNdjson(arena, p, rec.text, lastPathJson, rec.offset);
+  // the writer reserves its own room first: it may have started a new slab, at 0
+  let from = arena.buf === slab ? start : 0;
+  // it ends the document with `}\n`: the data_stream tail replaces both bytes
+  arena.pos -= 2;
+  if (arena.pos + tail.length > arena.buf.length) {
+    const doc = arena.buf.subarray(from, arena.pos);
+    arena.reserve(doc.length + tail.length);
+    doc.copy(arena.buf, arena.pos);
+    from = arena.pos;
+    arena.pos += doc.length;
+  }
+  tail.copy(arena.buf, arena.pos);
+  arena.pos += tail.length;
+  return {
+    stream: streamName(DATASET, namespace),
+    id: outDocId(DATASET, ids, rec.kind, rec.path, rec.offset, rec.text),
+    json: arena.buf.subarray(from, arena.pos),
+    position: { file: rec.path, offset: rec.offset },
+  };
+}

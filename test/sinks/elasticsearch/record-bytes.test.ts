@@ -1,0 +1,170 @@
+/**
+ * The agent writes a tcplog record's document for `logs-goneaway.records-*` as bytes (record-bytes.ts) and the
+ * bulk bodies as bytes (bulk-body.ts). These tests hold both to what the object path sent before: the same
+ * `_id`s, and documents and action lines byte for byte `JSON.stringify` of the objects (so they parse to exactly
+ * the same documents), through slab changes of the arena and a body's growth.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { parseHaproxyLine } from '../../../parsers/haproxy/index.js';
+import { TcpLogRecord } from '../../../parsers/haproxy/tcp-record.js';
+import { makeZone } from '../../../parsers/time.js';
+import type { ParseContext } from '../../../parsers/types.js';
+import { ParsedRecord } from '../../../src/pipeline/record.js';
+import { IdentityCache } from '../../../src/sinks/doc-id.js';
+import { BulkBody } from '../../../src/sinks/bulk-body.js';
+import { docOf, type OutDoc } from '../../../src/sinks/sink.js';
+import { ByteArena, recordOutDoc } from '../../../src/sinks/elasticsearch/record-bytes.js';
+import { toOutDoc } from '../../../src/sinks/elasticsearch/streams.js';
+import { tcplogLine } from '../../parsers/haproxy/tcplog-lines.js';
+
+const UTC: ParseContext = { zone: makeZone('UTC'), refTime: Date.UTC(2026, 10, 23) };
+
+/** A record as the agent's decoder makes it, from a parse of its own (the two paths share nothing). */
+function record(text: string, file: string, offset: number): ParsedRecord | undefined {
+  const r = parseHaproxyLine(text, UTC);
+  if (!r.ok || !(r.value instanceof TcpLogRecord)) return undefined;
+  return new ParsedRecord('haproxy', r.value.t, r.value, undefined, offset, text, file);
+}
+
+/** file identities read from one real file whatever the displayed path (the ids hash it) */
+function identities(): { ids: IdentityCache; done: () => void } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ga-recbytes-'));
+  const file = path.join(dir, 'haproxy.log');
+  writeFileSync(file, 'Nov 23 20:21:24 lb haproxy[1]: first line\n');
+  return { ids: new IdentityCache(() => file), done: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+const text = (d: OutDoc) => Buffer.from(d.json!).toString('utf8');
+
+test('property: a tcplog record document written as bytes is JSON.stringify of the object path’s, under the same _id', () => {
+  const { ids, done } = identities();
+  let written = 0;
+  try {
+    fc.assert(
+      fc.property(
+        fc.array(tcplogLine, { minLength: 1, maxLength: 40 }),
+        fc.constantFrom('/var/log/haproxy.log', 'C:\\logs\\"x".log', 'é/ü.log'),
+        fc.constantFrom('default', 'prod', 'ns"é'),
+        (lines, file, ns) => {
+          const arena = new ByteArena();
+          const got: OutDoc[] = [];
+          const want: OutDoc[] = [];
+          let offset = 0;
+          for (const t of lines) {
+            const fast = record(t, file, offset);
+            const slow = record(t, file, offset);
+            offset += Buffer.byteLength(t) + 1;
+            if (!fast || !slow) continue;
+            got.push(recordOutDoc(ns, ids, fast, arena));
+            assert.ok(fast.parsed instanceof TcpLogRecord && fast.parsed.pristine, 'writing must not build the doc');
+            want.push(toOutDoc('goneaway.records', ns, ids, slow.doc, slow.kind));
+            written++;
+          }
+          // compared once all are written: a later document must not overwrite an earlier one's bytes
+          got.forEach((g, i) => {
+            const w = want[i]!;
+            assert.ok(g.json, 'a pristine tcplog record goes as bytes');
+            assert.equal(g.id, w.id);
+            assert.equal(g.stream, w.stream);
+            assert.deepEqual(g.position, w.position);
+            assert.equal(text(g), JSON.stringify(w.doc));
+            assert.deepEqual(docOf(g), JSON.parse(JSON.stringify(w.doc)));
+          });
+        },
+      ),
+      { numRuns: 200 },
+    );
+  } finally {
+    done();
+  }
+  assert.ok(written > 1000, `only ${written} records were written`);
+});
+
+test('documents crossing slabs of the arena come out whole', () => {
+  const { ids, done } = identities();
+  try {
+    const arena = new ByteArena();
+    const got: OutDoc[] = [];
+    const want: string[] = [];
+    // 30 records of ~100 KB (event.original twice): 3 MB across 1 MiB slabs, and one of ~200 KB
+    for (let i = 0; i < 31; i++) {
+      const pad = String(i % 10).repeat(i === 30 ? 200_000 : 50_000);
+      const t = `haproxy[1]: 10.0.0.1:${1000 + i} [23/Nov/2026:20:00:00.000] fe be/s1 0/0/10 5 -- 1/1/1/1/0 0/0 ${pad}`;
+      got.push(recordOutDoc('default', ids, record(t, '/big.log', i)!, arena));
+      want.push(
+        JSON.stringify(toOutDoc('goneaway.records', 'default', ids, record(t, '/big.log', i)!.doc, 'haproxy').doc),
+      );
+    }
+    assert.deepEqual(got.map(text), want);
+  } finally {
+    done();
+  }
+});
+
+test('a record whose document was built, or not a tcplog one, goes as its object', () => {
+  const { ids, done } = identities();
+  try {
+    const r = record(
+      'Nov 23 20:21:24 db-lb-01 haproxy[3968]: 127.0.0.1:47064 [23/Nov/2026:20:21:21.257] mysql_ro mariadb_replicas/replica1 1/0/3029 710 cD 8/8/7/4/0 0/0',
+      '/x.log',
+      5,
+    )!;
+    (r.doc.haproxy as Record<string, unknown>).note = 'annotated';
+    const d = recordOutDoc('default', ids, r, new ByteArena());
+    assert.equal(d.json, undefined);
+    assert.equal((d.doc!.haproxy as { note?: string }).note, 'annotated');
+    const other = new ParsedRecord('unparsed', undefined, undefined, { event: { original: 'x' } }, 0, 'x', '/x.log');
+    assert.ok(recordOutDoc('default', ids, other, new ByteArena()).doc);
+  } finally {
+    done();
+  }
+});
+
+test('property: a bulk body is the action and document lines JSON.stringify gives, for bytes and object documents', () => {
+  const { ids, done } = identities();
+  try {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(tcplogLine, fc.string({ unit: 'binary', maxLength: 300 })), { minLength: 1, maxLength: 60 }),
+        fc.integer({ min: 1, max: 4096 }),
+        (lines, initial) => {
+          const arena = new ByteArena();
+          const docs: OutDoc[] = [];
+          const expected: string[] = [];
+          lines.forEach((t, i) => {
+            const r = record(t, '/h.log', i * 1000);
+            // a record the parser does not take stands for the object documents (verdicts, MySQL records)
+            const d = r
+              ? recordOutDoc('default', ids, r, arena)
+              : toOutDoc('goneaway.verdicts', 'default', ids, { event: { original: t }, n: i }, 'connection');
+            docs.push(d);
+            expected.push(JSON.stringify({ create: { _index: d.stream, _id: d.id } }), JSON.stringify(docOf(d)));
+          });
+          const body = new BulkBody(initial);
+          for (const d of docs) body.add(d);
+          assert.equal(body.bytes.toString('utf8'), expected.join('\n') + '\n');
+          // a document sent again (a 429) is its two lines as they were
+          const again = new BulkBody(1);
+          for (let i = docs.length - 1; i >= 0; i -= 2) again.addFrom(body, i);
+          const picked = docs.map((_, i) => i).filter((i) => (docs.length - 1 - i) % 2 === 0);
+          assert.equal(again.count, picked.length);
+          assert.equal(
+            again.bytes.toString('utf8'),
+            picked
+              .reverse()
+              .map((i) => `${expected[2 * i]}\n${expected[2 * i + 1]}\n`)
+              .join(''),
+          );
+        },
+      ),
+      { numRuns: 200 },
+    );
+  } finally {
+    done();
+  }
+});
