@@ -122,6 +122,7 @@ export class Agent {
   private learning: LearningJournal | undefined;
   private loop: Promise<void> | undefined;
   private stopping = false;
+  private interrupted = false;
   private watermark = -Infinity;
   private newest = -Infinity;
   private lastLineAt = Date.now();
@@ -195,11 +196,26 @@ export class Agent {
     return (this.tailer?.queue.queuedRecords ?? 0) + this.merger.size + this.docsHeld;
   }
 
+  /**
+   * A stop that takes too long (the output away, its retries running): the sink stops waiting (sink.ts
+   * `interrupt`; the spool takes what was being sent), so that stop() can checkpoint and return in time.
+   */
+  interrupt(): void {
+    this.interrupted = true;
+    this.o.sink.interrupt?.();
+  }
+
   /** SIGTERM: stop reading, send what was decided, checkpoint, close. Errors not decided yet are after the restart. */
   async stop(): Promise<void> {
     this.stopping = true;
     await this.tailer?.stop();
-    await this.loop;
+    try {
+      await this.loop;
+    } catch (e) {
+      // interrupted: a turn the sink refused was not acknowledged, so its lines are read again at the next start
+      if (!this.interrupted) throw e;
+      this.o.log.warn({ err: String((e as Error)?.message ?? e) }, 'stopping: the last turn was not acknowledged');
+    }
     await this.store?.flush();
     await this.o.sink.close();
   }

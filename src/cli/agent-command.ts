@@ -32,6 +32,12 @@ export interface AgentOptions {
 
 /** how long SIGTERM may take before the process gives up waiting (systemd's TimeoutStopSec is above it) */
 const STOP_WITHIN_MS = 9_000;
+/**
+ * how long a stop waits for the output before it stops waiting (Agent.interrupt): with Elasticsearch away the
+ * sink would retry for `max_retry_time` (5 min by default) before the spool took the batch; issue 14 wants a
+ * SIGTERM done within 10 s, so the batch is spooled now and the stop checkpoints and exits 0 in time
+ */
+const INTERRUPT_AFTER_MS = 5_000;
 
 /** a parse context per input: its zone (the input's config key, else the top-level one), formats, patterns */
 function contexts(cfg: Config): (input: AgentInput) => ParseContext {
@@ -134,20 +140,37 @@ export async function runAgent(o: AgentOptions): Promise<number> {
       if (stopping) return;
       stopping = true;
       log.info({ signal }, 'stopping: flushing and checkpointing');
+      const nudge = setTimeout(() => {
+        log.warn('stopping: the output has not taken the last documents; spooling them instead of waiting');
+        run.agent.interrupt();
+      }, INTERRUPT_AFTER_MS);
       const timer = setTimeout(() => {
+        // the last resort: open handles (a request, the endpoint) would keep the process alive past systemd's
+        // TimeoutStopSec; positions not saved yet are read again at the next start
         log.error('stop took too long; exiting (positions not yet saved are read again at the next start)');
-        resolve(1);
+        lock.release();
+        process.exit(1);
       }, STOP_WITHIN_MS);
       busy = busy
         .then(() => run.agent.stop())
-        .then(() => {
-          clearTimeout(timer);
-          clearInterval(spoolGauge);
-          void http.close();
-          lock.release();
-          log.info('stopped');
-          resolve(0);
-        });
+        .then(
+          () => {
+            clearTimeout(nudge);
+            clearTimeout(timer);
+            clearInterval(spoolGauge);
+            void http.close();
+            lock.release();
+            log.info('stopped');
+            resolve(0);
+          },
+          (e: unknown) => {
+            clearTimeout(nudge);
+            clearTimeout(timer);
+            log.error({ err: String((e as Error)?.message ?? e) }, 'stop failed');
+            lock.release();
+            process.exit(1);
+          },
+        );
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));

@@ -36,6 +36,7 @@ export class SpoolingSink implements Sink {
   private seq = 0;
   private draining: Promise<void> | undefined;
   private closed = false;
+  private interrupted = false;
   private roomWaiters: Array<() => void> = [];
   private wake: { timer: NodeJS.Timeout; resolve: () => void } | undefined;
   readonly stats: SpoolStats = { bytes: 0, segments: 0, spooledDocs: 0, drainedDocs: 0 };
@@ -75,7 +76,8 @@ export class SpoolingSink implements Sink {
         this.opts.onError?.(err);
       }
     }
-    while (this.stats.bytes >= this.opts.maxBytes && !this.closed) {
+    // interrupted (the agent stopping) or closed: this one batch goes to disk over the cap rather than be lost
+    while (this.stats.bytes >= this.opts.maxBytes && !this.closed && !this.interrupted) {
       this.startDrain();
       await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
     }
@@ -87,9 +89,24 @@ export class SpoolingSink implements Sink {
 
   /** Waits until the spool is empty (or the sink is closed). */
   async flush(): Promise<void> {
-    while (this.segments.length && !this.closed) {
+    while (this.segments.length && !this.closed && !this.interrupted) {
       this.startDrain();
       await this.draining;
+    }
+  }
+
+  /**
+   * SIGTERM while the output is away (sink.ts `interrupt`): the batch being sent is spooled at once instead of
+   * after the output's retry time, a batch waiting for room is spooled, and the drainer stops; what is spooled
+   * is drained at the next start.
+   */
+  interrupt(): void {
+    this.interrupted = true;
+    this.inner.interrupt?.();
+    for (const w of this.roomWaiters.splice(0)) w();
+    if (this.wake) {
+      clearTimeout(this.wake.timer);
+      this.wake.resolve();
     }
   }
 
@@ -124,14 +141,14 @@ export class SpoolingSink implements Sink {
   }
 
   private startDrain(): void {
-    if (this.draining || this.closed) return;
+    if (this.draining || this.closed || this.interrupted) return;
     this.draining = this.drain().finally(() => {
       this.draining = undefined;
     });
   }
 
   private async drain(): Promise<void> {
-    while (this.segments.length && !this.closed) {
+    while (this.segments.length && !this.closed && !this.interrupted) {
       const seg = this.segments[0]!;
       const docs = fs
         .readFileSync(seg.file, 'utf8')

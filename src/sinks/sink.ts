@@ -53,6 +53,12 @@ export interface Sink {
    * GoneawayError when the retry time ran out, after the documents not indexed were saved to a file.
    */
   write(batch: OutDoc[]): Promise<Ack>;
+  /**
+   * Stop waiting for the destination (the agent's SIGTERM while Elasticsearch is away): requests in flight are
+   * aborted and every write in progress or to come rejects at once instead of retrying, so that the caller can
+   * keep its documents elsewhere (the disk spool) or leave their positions unacknowledged, and stop in time.
+   */
+  interrupt?(): void;
   close(): Promise<void>;
 }
 

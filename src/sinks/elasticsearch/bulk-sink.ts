@@ -31,7 +31,13 @@ export interface BulkSinkOptions {
   backoff?: { initial: number; max: number };
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** a pause that an interrupt ends early */
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((r) => {
+    if (signal.aborted) return r();
+    const timer = setTimeout(r, ms);
+    signal.addEventListener('abort', () => (clearTimeout(timer), r()), { once: true });
+  });
 
 /**
  * The parts of a bulk answer the sink reads (docs/elasticsearch.md "Bulk answers"): `errors`, and per
@@ -48,6 +54,8 @@ export class BulkSink implements Sink {
   leftover = 0;
   private gaveUp: { code: 'GA_ERR_ES_REQUEST' | 'GA_ERR_ES_UNAVAILABLE'; why: string } | undefined;
   private readonly backoff: { initial: number; max: number };
+  /** aborted by interrupt(): requests in flight end, retries stop (sink.ts `interrupt`) */
+  private readonly stopping = new AbortController();
 
   constructor(private readonly o: BulkSinkOptions) {
     this.backoff = o.backoff ?? { initial: 500, max: 30_000 };
@@ -75,6 +83,12 @@ export class BulkSink implements Sink {
       }
       const left = countOf(pending);
       if (left === 0) break;
+      if (this.stopping.signal.aborted) {
+        this.gaveUp = { code: 'GA_ERR_ES_UNAVAILABLE', why: 'interrupted: the agent is stopping' };
+        this.spill([...pending.values()].flat());
+        this.add(ack);
+        throw this.failure();
+      }
       if (failure !== undefined && !isRetryable(failure)) {
         this.gaveUp = { code: 'GA_ERR_ES_REQUEST', why: describeFailure(failure) };
         this.spill([...pending.values()].flat());
@@ -96,7 +110,7 @@ export class BulkSink implements Sink {
         throw this.failure();
       }
       ack.retried += left;
-      await sleep(Math.min(delay, remaining));
+      await sleep(Math.min(delay, remaining), this.stopping.signal);
       delay = Math.min(delay * 2, this.backoff.max);
     }
     return this.add(ack);
@@ -144,10 +158,13 @@ export class BulkSink implements Sink {
     let retried = 0;
     for (let attempt = 0; ; attempt++) {
       // a Buffer goes out as it is (@elastic/transport sends a string or Buffer bulk body unserialised)
-      const res = await this.o.client.bulk({
-        operations: chunk.body.bytes as unknown as Record<string, unknown>[],
-        filter_path: BULK_FILTER_PATH,
-      });
+      const res = await this.o.client.bulk(
+        {
+          operations: chunk.body.bytes as unknown as Record<string, unknown>[],
+          filter_path: BULK_FILTER_PATH,
+        },
+        { signal: this.stopping.signal },
+      );
       const again: Chunk = { body: new BulkBody(), docs: [] };
       // items come in request order (docs/elasticsearch.md "Bulk answers")
       res.items.forEach((item, i) => {
@@ -162,9 +179,9 @@ export class BulkSink implements Sink {
         } else if (status < 500 && settle(pending, d.id)) this.drop(d, status, r?.error, ack);
         // 5xx on a document says nothing about it: it stays pending for the next attempt
       });
-      if (!again.docs.length || attempt >= this.o.maxRetries) return retried;
+      if (!again.docs.length || attempt >= this.o.maxRetries || this.stopping.signal.aborted) return retried;
       retried += again.docs.length;
-      await sleep(this.backoff.initial);
+      await sleep(this.backoff.initial, this.stopping.signal);
       chunk = again;
     }
   }
@@ -233,6 +250,10 @@ export class BulkSink implements Sink {
   private add(a: Ack): Ack {
     addAck(this.total, a);
     return a;
+  }
+
+  interrupt(): void {
+    this.stopping.abort();
   }
 
   async close(): Promise<void> {
