@@ -72,7 +72,7 @@ if (process.argv[2] === 'agent' && !limited && agentHeapMb !== '0') {
  * "Start-up"): peak RSS 150 MB on a 31 MB tcplog file, 192 MB on 77 MB, far below the 384 MB old-space limit.
  */
 function smallInputs(args) {
-  const MAX_BYTES = 100 * 1024 * 1024;
+  const MAX_BYTES = 64 * 1024 * 1024;
   let total = 0;
   for (const a of args) {
     if (a === '--config' || a.startsWith('--config=') || a === '-') return false;
