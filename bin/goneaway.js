@@ -2,8 +2,8 @@
 // Entry point: the TypeScript sources are compiled to dist/ by `npm ci` (prepare) or `npm run build`.
 // This process may only re-spawn itself (below): it imports nothing that the re-spawned one would load again.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { smallInputs } from './small-inputs.js';
 
 // `correlate` keeps a bounded window, but V8 grows its heap lazily up to a quarter of the machine's
 // memory before collecting; a fixed old-space limit keeps the resident size near the live window
@@ -62,54 +62,6 @@ if (process.argv[2] === 'agent' && !limited && agentHeapMb !== '0') {
   });
 } else {
   await runHere();
-}
-
-/**
- * Whether `correlate`'s inputs are too small for its heap to come near the limit, so that the re-spawn (a second
- * node process, ~0.05-0.08 CPU-s) is skipped. Every argument that names a plain regular file (whole, or after the
- * `SERVER=`/`CLIENTS=` of its value) counts with its size; a config file (it names more files), a stream, or a
- * compressed file (its expanded size is unknown) keeps the re-spawn. Measured without the limit (docs/performance.md
- * "Start-up"): peak RSS 150 MB on a 31 MB tcplog file, 192 MB on 77 MB, far below the 384 MB old-space limit.
- */
-function smallInputs(args) {
-  const MAX_BYTES = 64 * 1024 * 1024;
-  let total = 0;
-  for (const a of args) {
-    if (a === '--config' || a.startsWith('--config=') || a === '-') return false;
-    const eq = a.indexOf('=');
-    for (const p of eq > 0 ? [a, a.slice(eq + 1)] : [a]) {
-      let st;
-      try {
-        st = statSync(p);
-      } catch {
-        continue;
-      }
-      if (st.isDirectory()) continue;
-      if (!st.isFile() || !plainText(p)) return false;
-      total += st.size;
-      if (total > MAX_BYTES) return false;
-      break;
-    }
-  }
-  return true;
-}
-
-/**
- * A file's first bytes are text, i.e. it is not compressed: gzip, xz, zstd and lz4 magics hold a non-ASCII or
- * control byte in their first four; bzip2's is "BZh" and a digit (src/sources/stream-copy.ts MAGIC)
- */
-function plainText(p) {
-  const head = Buffer.alloc(4);
-  const fd = openSync(p, 'r');
-  let n;
-  try {
-    n = readSync(fd, head, 0, 4, 0);
-  } finally {
-    closeSync(fd);
-  }
-  const b = head.subarray(0, n);
-  if (/^BZh[1-9]/.test(b.toString('latin1'))) return false;
-  return b.every((c) => c < 0x80 && (c >= 0x20 || c === 0x09 || c === 0x0a || c === 0x0d));
 }
 
 async function runHere() {
