@@ -19,7 +19,10 @@ const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ''];
 const limited = given.some((a) => a.includes('max-old-space-size'));
 const young =
   given.some((a) => a.includes('semi-space-size')) || semiMb === '0' ? [] : [`--max-semi-space-size=${semiMb}`];
-if (process.argv[2] === 'correlate' && !limited && heapMb !== '0' && !smallInputs(process.argv.slice(3))) {
+// Small inputs run here, without the second process (bin/small-inputs.js), unless GONEAWAY_HEAP_MB or
+// GONEAWAY_SEMI_MB asks for a size explicitly.
+const asked = process.env.GONEAWAY_HEAP_MB !== undefined || process.env.GONEAWAY_SEMI_MB !== undefined;
+if (process.argv[2] === 'correlate' && !limited && heapMb !== '0' && (asked || !smallInputs(process.argv.slice(3)))) {
   const r = spawnSync(
     process.execPath,
     [
