@@ -13,7 +13,7 @@ export function smallInputs(args) {
   const MAX_BYTES = 80 * 1024 * 1024;
   let total = 0;
   for (const a of args) {
-    if (a === '--config' || a.startsWith('--config=') || a === '-') return false;
+    if (a === '--config' || a.startsWith('--config=') || a === '-' || a.endsWith('=-')) return false;
     const eq = a.indexOf('=');
     for (const p of eq > 0 ? [a, a.slice(eq + 1)] : [a]) {
       let st;

@@ -42,6 +42,8 @@ test('a config, a stream or a compressed file keeps the re-spawn: their size say
   assert.equal(smallInputs(['--haproxy', small, '--config', small]), false);
   assert.equal(smallInputs(['--haproxy', small, `--config=${small}`]), false);
   assert.equal(smallInputs(['--haproxy', '-']), false);
+  assert.equal(smallInputs(['--haproxy=-']), false);
+  assert.equal(smallInputs(['--mysql-error', 'replica1=-']), false);
   const gz = path.join(dir, 'haproxy.log.1');
   writeFileSync(gz, gzipSync('Nov 23 20:00:00 lb1 haproxy[1]: Proxy mysql_ro started.\n'));
   assert.equal(smallInputs(['--haproxy', gz]), false);
