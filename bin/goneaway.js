@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Entry point: the TypeScript sources are compiled to dist/ by `npm ci` (prepare) or `npm run build`.
+// This process may only re-spawn itself (below): it imports nothing that the re-spawned one would load again.
 import { spawn, spawnSync } from 'node:child_process';
-import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { smallInputs } from './small-inputs.js';
 
 // `correlate` keeps a bounded window, but V8 grows its heap lazily up to a quarter of the machine's
 // memory before collecting; a fixed old-space limit keeps the resident size near the live window
@@ -18,7 +19,10 @@ const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ''];
 const limited = given.some((a) => a.includes('max-old-space-size'));
 const young =
   given.some((a) => a.includes('semi-space-size')) || semiMb === '0' ? [] : [`--max-semi-space-size=${semiMb}`];
-if (process.argv[2] === 'correlate' && !limited && heapMb !== '0') {
+// Small inputs run here, without the second process (bin/small-inputs.js), unless GONEAWAY_HEAP_MB or
+// GONEAWAY_SEMI_MB asks for a size explicitly.
+const asked = process.env.GONEAWAY_HEAP_MB !== undefined || process.env.GONEAWAY_SEMI_MB !== undefined;
+if (process.argv[2] === 'correlate' && !limited && heapMb !== '0' && (asked || !smallInputs(process.argv.slice(3)))) {
   const r = spawnSync(
     process.execPath,
     [
@@ -53,6 +57,7 @@ if (process.argv[2] === 'agent' && !limited && agentHeapMb !== '0') {
     { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] },
   );
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(sig, () => child.kill(sig));
+  const { constants } = await import('node:os');
   child.on('exit', (code, signal) => process.exit(code ?? 128 + (signal ? (constants.signals[signal] ?? 15) : 1)));
   child.on('error', (e) => {
     process.stderr.write(`goneaway: could not start the agent: ${e.message}\n`);

@@ -7,12 +7,16 @@
  * date-fns is used at compile time only, to validate: its `format()` of a sample date must parse back to
  * the same instant with the compiled parser, so our token meanings cannot drift from date-fns'.
  */
-// the one function, not the package's index: importing 'date-fns' loads its ~250 modules (~0.1 s of CPU at
-// every start of `goneaway`, measured with `node --cpu-prof`)
-import { format as dfFormat } from 'date-fns/format';
+import { createRequire } from 'node:module';
 import type { ParseContext, ZoneConverter } from '../types.js';
 import { monthNumber } from '../time.js';
 import { parseStampAt } from './header.js';
+
+// The one function, not the package's index (importing 'date-fns' loads its ~250 modules), and only when a
+// `time_format` is compiled: even 'date-fns/format' is 37 modules, ~30 ms of CPU at every start of `goneaway`
+// (docs/performance.md "Start-up"). Its CommonJS build is required: that keeps this synchronous.
+const dfFormat = (): typeof import('date-fns/format').format =>
+  (createRequire(import.meta.url)('date-fns/format') as typeof import('date-fns/format')).format;
 
 export type TimeParser = (s: string, ctx: ParseContext) => number | undefined;
 
@@ -244,7 +248,7 @@ export function compileTimeFormat(fmt: string): { parse: TimeParser } | { error:
   const sample = new Date(2026, 10, 23, 20, 21, 26, 198);
   let text: string;
   try {
-    text = dfFormat(sample, f);
+    text = dfFormat()(sample, f);
   } catch (e) {
     return { error: `date-fns rejects it: ${(e as Error).message}`, fix: SUGGEST };
   }

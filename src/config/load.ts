@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { GoneawayError } from '../errors.js';
 import { DEFAULT_CONFIG, validateConfig, type Config } from './schema.js';
+
+// `yaml` only when a config is read: ~45 ms of CPU otherwise spent at every start of `correlate` and `parse`
+// (docs/performance.md "Start-up"); a CommonJS package, so `require` keeps loadConfig synchronous.
+const parseYaml = (text: string): unknown =>
+  (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
 
 /** Reads and validates a YAML/JSON config; throws one GoneawayError listing every problem. */
 export function loadConfig(path: string | undefined): Config {
