@@ -3,7 +3,7 @@
  * character of the record, let the language module name the exception and its message, attach SQL
  * (redacted on request) and connection keys.
  */
-import type { AppOutcome, Doc, ParseContext } from '../types.js';
+import type { AppOutcome, Doc, ParseContext, Parsed } from '../types.js';
 import { isoUtc } from '../time.js';
 import type { Detection, DbInfo, Extra, Header, Language } from './model.js';
 import { guessDriver, lineAt, splitClass } from './drivers.js';
@@ -164,10 +164,12 @@ export function buildRecord(text: string, ctx: ParseContext, det: Detection, for
   }
   let msg = h.msg;
   let emsg = x.message ?? h.msg;
+  let shown: string | undefined;
   if (sql !== undefined && ctx.redactSql) {
     const r = redactSqlLiterals(sql);
     msg = msg.split(sql).join(r);
     emsg = emsg.split(sql).join(r);
+    if (r !== sql) shown = redactedAppText(text, sql, r);
     sql = r;
   }
   db = dbFromText(text, db);
@@ -195,5 +197,31 @@ export function buildRecord(text: string, ctx: ParseContext, det: Detection, for
   if (pid !== undefined) doc.process = { pid };
   if (h.level !== undefined) doc.log = { level: h.level.toLowerCase() };
   if (h.host !== undefined) doc.host = { hostname: h.host };
-  return { ok: true, value: { kind: 'app_error', t: h.t, doc } };
+  const value: Parsed = { kind: 'app_error', t: h.t, doc };
+  if (shown !== undefined) value.text = shown;
+  return { ok: true, value };
+}
+
+/**
+ * The record's text with every copy of its SQL redacted (docs/redaction.md): as written, or JSON-escaped (a JSON
+ * line's `err.sql`); when the text holds neither (a custom pattern's group rebuilt), all of it redacted as SQL.
+ */
+function redactedAppText(text: string, sql: string, redacted: string): string {
+  if (text.includes(sql)) return text.split(sql).join(redacted);
+  const esc = JSON.stringify(sql).slice(1, -1);
+  if (esc !== sql && text.includes(esc)) return text.split(esc).join(JSON.stringify(redacted).slice(1, -1));
+  return redactSqlLiterals(text);
+}
+
+/**
+ * The text an unparsed app record (a lost-connection error whose time cannot be read) may be shown with: its
+ * SQL redacted as in a parsed record's, when ctx.redactSql.
+ */
+export function unparsedAppText(text: string, ctx: ParseContext): string {
+  if (!ctx.redactSql) return text;
+  const nl = text.indexOf('\n');
+  const s = sqlFromText(text, nl < 0 ? text.length : nl);
+  if (s === undefined) return text;
+  const r = redactSqlLiterals(s.sql);
+  return r === s.sql ? text : redactedAppText(text, s.sql, r);
 }
