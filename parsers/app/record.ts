@@ -165,12 +165,13 @@ export function buildRecord(text: string, ctx: ParseContext, det: Detection, for
   let msg = h.msg;
   let emsg = x.message ?? h.msg;
   let shown: string | undefined;
-  if (sql !== undefined && ctx.redactSql) {
-    const r = redactSqlLiterals(sql);
-    msg = msg.split(sql).join(r);
-    emsg = emsg.split(sql).join(r);
-    if (r !== sql) shown = redactedAppText(text, sql, r);
-    sql = r;
+  const hidden = sql ?? (ctx.redactSql ? looseSql(first) : undefined);
+  if (hidden !== undefined && ctx.redactSql) {
+    const r = redactSqlLiterals(hidden);
+    msg = msg.split(hidden).join(r);
+    emsg = emsg.split(hidden).join(r);
+    if (r !== hidden) shown = redactedAppText(text, hidden, r);
+    if (sql !== undefined) sql = r;
   }
   db = dbFromText(text, db);
 
@@ -203,6 +204,17 @@ export function buildRecord(text: string, ctx: ParseContext, det: Detection, for
 }
 
 /**
+ * A statement in any case after `: ` on the first line (`report query failed: select … where id = 51`, the lab's
+ * Python worker): looked for only to redact it, never to fill app.sql, so records read without redaction and
+ * the statement matching (statement.ts) stay as they were. A message that merely starts with such a word loses
+ * its literals too: the safe side.
+ */
+function looseSql(first: string): string | undefined {
+  const m = /(?:: |^)((?:select|insert|update|delete|replace|with|call)\s.+)$/i.exec(first);
+  return m ? m[1]!.trimEnd() : undefined;
+}
+
+/**
  * The record's text with every copy of its SQL redacted (docs/redaction.md): as written, or JSON-escaped (a JSON
  * line's `err.sql`); when the text holds neither (a custom pattern's group rebuilt), all of it redacted as SQL.
  */
@@ -220,8 +232,8 @@ function redactedAppText(text: string, sql: string, redacted: string): string {
 export function unparsedAppText(text: string, ctx: ParseContext): string {
   if (!ctx.redactSql) return text;
   const nl = text.indexOf('\n');
-  const s = sqlFromText(text, nl < 0 ? text.length : nl);
-  if (s === undefined) return text;
-  const r = redactSqlLiterals(s.sql);
-  return r === s.sql ? text : redactedAppText(text, s.sql, r);
+  const sql = sqlFromText(text, nl < 0 ? text.length : nl)?.sql ?? looseSql(nl < 0 ? text : text.slice(0, nl));
+  if (sql === undefined) return text;
+  const r = redactSqlLiterals(sql);
+  return r === sql ? text : redactedAppText(text, sql, r);
 }
