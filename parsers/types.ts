@@ -29,6 +29,11 @@ export interface Parsed {
   t: number | undefined;
   /** The document, WITHOUT event.original / log.* / goneaway.kind (the pipeline adds those). */
   doc: Doc;
+  /**
+   * The record's text as it may be shown (event.original, evidence), when it is not the raw text: the raw text
+   * with its SQL literals redacted (ParseContext.redactSql; docs/redaction.md). Unset: the raw text.
+   */
+  text?: string;
 }
 
 export type ParseResult = { ok: true; value: Parsed } | { ok: false; issue: ParseIssue };

@@ -3,7 +3,7 @@
  * character of the record, let the language module name the exception and its message, attach SQL
  * (redacted on request) and connection keys.
  */
-import type { AppOutcome, Doc, ParseContext } from '../types.js';
+import type { AppOutcome, Doc, ParseContext, Parsed } from '../types.js';
 import { isoUtc } from '../time.js';
 import type { Detection, DbInfo, Extra, Header, Language } from './model.js';
 import { guessDriver, lineAt, splitClass } from './drivers.js';
@@ -164,11 +164,14 @@ export function buildRecord(text: string, ctx: ParseContext, det: Detection, for
   }
   let msg = h.msg;
   let emsg = x.message ?? h.msg;
-  if (sql !== undefined && ctx.redactSql) {
-    const r = redactSqlLiterals(sql);
-    msg = msg.split(sql).join(r);
-    emsg = emsg.split(sql).join(r);
-    sql = r;
+  let shown: string | undefined;
+  const hidden = sql ?? (ctx.redactSql ? looseSql(first) : undefined);
+  if (hidden !== undefined && ctx.redactSql) {
+    const r = redactSqlLiterals(hidden);
+    msg = msg.split(hidden).join(r);
+    emsg = emsg.split(hidden).join(r);
+    if (r !== hidden) shown = redactedAppText(text, hidden, r);
+    if (sql !== undefined) sql = r;
   }
   db = dbFromText(text, db);
 
@@ -195,5 +198,42 @@ export function buildRecord(text: string, ctx: ParseContext, det: Detection, for
   if (pid !== undefined) doc.process = { pid };
   if (h.level !== undefined) doc.log = { level: h.level.toLowerCase() };
   if (h.host !== undefined) doc.host = { hostname: h.host };
-  return { ok: true, value: { kind: 'app_error', t: h.t, doc } };
+  const value: Parsed = { kind: 'app_error', t: h.t, doc };
+  if (shown !== undefined) value.text = shown;
+  return { ok: true, value };
+}
+
+/**
+ * A statement in any case after `: ` on the first line (`report query failed: select … where id = 51`, the lab's
+ * Python worker): looked for only to redact it, never to fill app.sql, so records read without redaction and
+ * the statement matching (statement.ts) stay as they were. A message that merely starts with such a word loses
+ * its literals too: the safe side.
+ */
+function looseSql(first: string): string | undefined {
+  const m = /(?:: |^)((?:select|insert|update|delete|replace|with|call)\s.+)$/i.exec(first);
+  return m ? m[1]!.trimEnd() : undefined;
+}
+
+/**
+ * The record's text with every copy of its SQL redacted (docs/redaction.md): as written, or JSON-escaped (a JSON
+ * line's `err.sql`); when the text holds neither (a custom pattern's group rebuilt), all of it redacted as SQL.
+ */
+function redactedAppText(text: string, sql: string, redacted: string): string {
+  if (text.includes(sql)) return text.split(sql).join(redacted);
+  const esc = JSON.stringify(sql).slice(1, -1);
+  if (esc !== sql && text.includes(esc)) return text.split(esc).join(JSON.stringify(redacted).slice(1, -1));
+  return redactSqlLiterals(text);
+}
+
+/**
+ * The text an unparsed app record (a lost-connection error whose time cannot be read) may be shown with: its
+ * SQL redacted as in a parsed record's, when ctx.redactSql.
+ */
+export function unparsedAppText(text: string, ctx: ParseContext): string {
+  if (!ctx.redactSql) return text;
+  const nl = text.indexOf('\n');
+  const sql = sqlFromText(text, nl < 0 ? text.length : nl)?.sql ?? looseSql(nl < 0 ? text : text.slice(0, nl));
+  if (sql === undefined) return text;
+  const r = redactSqlLiterals(sql);
+  return r === sql ? text : redactedAppText(text, sql, r);
 }

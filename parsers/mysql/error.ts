@@ -29,7 +29,7 @@ import {
   isoCached,
 } from './stamp.js';
 import { knownCommandAt, detectKill } from './general-args.js';
-import { redactSql } from './redact.js';
+import { redactSql, redactedText } from './redact.js';
 import { isMysqlCrashReportLine } from './crash-report.js';
 
 const PARSER = 'mysql_error';
@@ -192,6 +192,9 @@ function parseWrapped(text: string, env: Envelope, ctx: ParseContext): ParseResu
     r = parseNative(inner, ctx, t);
   }
   if (r.ok) {
+    // the inner text is the raw one's tail on a one-line record; across envelopes, redact all of it (exact: no)
+    if (r.value.text !== undefined)
+      r.value.text = lines.length === 1 ? text.slice(0, env.payloadStart) + r.value.text : redactSql(text);
     const doc = r.value.doc;
     if (env.host !== undefined && env.host !== '-') doc.host = { hostname: env.host };
     if (doc.process === undefined)
@@ -306,6 +309,7 @@ function parseNative(text: string, ctx: ParseContext, preset: number | undefined
   if (threadCol !== undefined) mysql.thread_id = threadCol;
 
   const doc: Doc = {};
+  let shown: string | undefined;
   if (stamped && level === undefined && threadCol !== undefined) {
     // a general-log line that slipped into the error log (beats issue #14076, docs/mysql-logs.md §2.2): keep it, typed
     const command = knownCommandAt(body, 0);
@@ -315,9 +319,11 @@ function parseNative(text: string, ctx: ParseContext, preset: number | undefined
       const k = command === 'Query' ? detectKill(argument) : undefined;
       if (k) general.kill = k;
       if (ctx.redactSql && (command === 'Query' || command === 'Prepare' || command === 'Execute')) {
+        const raw = argument;
         argument = redactSql(argument);
         general.argument = argument;
         message = command + '\t' + argument;
+        if (argument !== raw) shown = redactedText(text, raw, argument);
       }
       mysql.general = general;
     }
@@ -330,5 +336,6 @@ function parseNative(text: string, ctx: ParseContext, preset: number | undefined
   if (level !== undefined) doc.log = { level };
   if (code !== undefined) doc.event = { code, provider };
   doc.mysql = mysql;
+  if (shown !== undefined) return { ok: true, value: { kind: 'mysql_error', t, doc, text: shown } };
   return { ok: true, value: { kind: 'mysql_error', t, doc } };
 }

@@ -12,11 +12,11 @@
  * Multi-line statements: the argument is written raw, so continuation lines have no prefix; the pipeline
  * joins them (isMysqlGeneralRecordStart) and the whole text after the command TAB is the argument.
  */
-import type { ParseContext, ParseResult, Doc } from '../types.js';
+import type { ParseContext, ParseResult, Doc, Parsed } from '../types.js';
 import { parseIsoAt } from '../time.js';
 import { isDigit, looksIsoDate, looksYymmdd, parseYymmddAt, readUint, isoCached } from './stamp.js';
 import { knownCommandAt, parseConnect, detectKill, isGeneralHeaderLine, parseGeneralHeader } from './general-args.js';
-import { redactSql } from './redact.js';
+import { redactSql, redactedText } from './redact.js';
 import {
   generalLineOf,
   isGeneralTableFrame,
@@ -197,13 +197,30 @@ export function parseMysqlGeneralRecord(text: string, ctx: ParseContext, state: 
     if (n) general.kill = { target_thread_id: Number(n[1]), query_only: false };
   }
   // KILL targets are read above, before literals turn into '?'
-  if (ctx.redactSql && SQL_COMMANDS.has(command)) general.argument = redactSql(argument);
+  let shown: string | undefined;
+  if (ctx.redactSql && SQL_COMMANDS.has(command)) {
+    const r = redactSql(argument);
+    general.argument = r;
+    // the argument is the record's tail (only a stripped CR/LF after it): the shown text is exact around it
+    if (r !== argument) shown = text.slice(0, argStart) + r + text.slice(argStart + argument.length);
+  }
 
   const doc: Doc = {};
   if (t !== undefined) doc['@timestamp'] = isoCached(t);
   doc.message = general.argument === '' ? command : command + '\t' + (general.argument as string);
   doc.mysql = { thread_id: id.value, general };
-  return { ok: true, value: { kind: 'mysql_general', t, doc } };
+  const value: Parsed = { kind: 'mysql_general', t, doc };
+  if (shown !== undefined) value.text = shown;
+  return { ok: true, value };
+}
+
+/**
+ * The text an unparsed general-log record may be shown with: with ctx.redactSql, all of it redacted as SQL. A
+ * record the parser cannot read is most often a statement's continuation lines cut from their start (a file
+ * read from the middle, a rotated log), so it holds SQL as often as not (docs/redaction.md).
+ */
+export function unparsedGeneralText(text: string, ctx: ParseContext): string {
+  return ctx.redactSql ? redactSql(text) : text;
 }
 
 function header(line: string): ParseResult {
@@ -238,6 +255,8 @@ function tableRecord(text: string, ctx: ParseContext, state: GeneralLogState): P
   const r = parseMysqlGeneralRecord(generalLineOf(row), ctx, state);
   if (r.ok) {
     const general = (r.value.doc.mysql as Doc).general as Doc;
+    // the row's own text, not the file-log line made of it
+    if (r.value.text !== undefined) r.value.text = redactedText(text, row.argument, general.argument as string);
     general.user_host = row.user_host;
     if (/^\d+$/.test(row.server_id)) general.server_id = Number(row.server_id);
   }

@@ -126,3 +126,16 @@ export function redactSql(sql: string): string {
   }
   return last === 0 ? sql : out + sql.slice(last);
 }
+
+/**
+ * The record's text as it may be shown once its SQL `argument` became `redacted` (docs/redaction.md): the raw
+ * text with the redacted argument in place of its last occurrence (a record's argument is its last field), or,
+ * when the raw text does not hold the argument verbatim (a table export's escaped tuple), the whole text redacted
+ * as SQL — never a literal left in. The raw text itself when nothing was redacted.
+ */
+export function redactedText(raw: string, argument: string, redacted: string): string {
+  if (redacted === argument) return raw;
+  const at = argument.length === 0 ? -1 : raw.lastIndexOf(argument);
+  if (at < 0) return redactSql(raw);
+  return raw.slice(0, at) + redacted + raw.slice(at + argument.length);
+}

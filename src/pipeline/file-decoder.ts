@@ -6,11 +6,16 @@
  * reason); application logs only their lost-connection errors (the rest is counted as skipped); the year
  * of year-less dates follows the file's own dated records (docs/parsing-pitfalls.md #3).
  */
-import type { ParseContext } from '../../parsers/types.js';
+import type { ParseContext, Parsed } from '../../parsers/types.js';
 import { newNormalClose, normalCloseOfBytes, parseHaproxyLine, ServerNames } from '../../parsers/haproxy/index.js';
 import { isMysqlErrorRecordStart, parseMysqlErrorRecord } from '../../parsers/mysql/error.js';
-import { isMysqlGeneralRecordStart, newGeneralLogState, parseMysqlGeneralRecord } from '../../parsers/mysql/general.js';
-import { isAppRecordStart, parseAppRecord } from '../../parsers/app/index.js';
+import {
+  isMysqlGeneralRecordStart,
+  newGeneralLogState,
+  parseMysqlGeneralRecord,
+  unparsedGeneralText,
+} from '../../parsers/mysql/general.js';
+import { isAppRecordStart, parseAppRecord, unparsedAppText } from '../../parsers/app/index.js';
 import { splitGeneralLogInsert } from '../../parsers/mysql/general-table.js';
 import type { Line } from '../sources/lines.js';
 import type { RecordText } from '../sources/records.js';
@@ -154,21 +159,28 @@ export class FileDecoder {
         c.skipped++;
         return undefined;
       }
-      out = r.ok
-        ? new ParsedRecord(r.value!.kind, r.value!.t, r.value!, undefined, rec.offset, rec.text, this.path)
-        : unparsed(rec, this.path, r.issue);
+      out = r.ok ? this.parsed(r.value!, rec) : unparsed(rec, this.path, r.issue, unparsedAppText(rec.text, this.ctx));
     } else {
       const r =
         this.kind === 'mysql_error'
           ? parseMysqlErrorRecord(rec.text, this.ctx)
           : parseMysqlGeneralRecord(rec.text, this.ctx, this.general);
       if (r.ok) {
-        out = new ParsedRecord(r.value.kind, r.value.t, r.value, undefined, rec.offset, rec.text, this.path);
+        out = this.parsed(r.value, rec);
         this.follow(r.value.t);
-      } else out = unparsed(rec, this.path, r.issue);
+      } else {
+        const general = this.kind === 'mysql_general';
+        out = unparsed(rec, this.path, r.issue, general ? unparsedGeneralText(rec.text, this.ctx) : undefined);
+      }
     }
     count(c, out);
     return out;
+  }
+
+  /** a parsed record, shown with the parser's redacted text when it gave one (Parsed.text), at the raw offsets */
+  private parsed(v: Parsed, rec: RecordText): ParsedRecord {
+    const raw = v.text === undefined ? undefined : Buffer.byteLength(rec.text);
+    return new ParsedRecord(v.kind, v.t, v, undefined, rec.offset, v.text ?? rec.text, this.path, undefined, raw);
   }
 
   private follow(t: number | undefined): void {

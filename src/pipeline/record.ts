@@ -20,11 +20,19 @@ export class ParsedRecord {
     readonly parsed: Parsed | undefined,
     doc: Doc | undefined,
     readonly offset: number,
+    /** the text as it may be shown: the raw text, or with its SQL literals redacted (Parsed.text) */
     readonly text: string,
     readonly path: string,
     readonly issue?: ParseIssue,
+    /** bytes of the raw text in the file, when `text` is not the raw text (redacted) */
+    private readonly rawBytes?: number,
   ) {
     this.built = doc;
+  }
+
+  /** the byte offset just after the record's raw text in the file (`text` may be shorter: redacted) */
+  get end(): number {
+    return this.offset + (this.rawBytes ?? Buffer.byteLength(this.text));
   }
 
   /** the full output document (event.original, log.*, goneaway.kind included) */
@@ -104,14 +112,22 @@ function finish(doc: Doc, text: string, offset: number, path: string, kind: Reco
   return doc;
 }
 
-export function unparsed(rec: { text: string; offset: number }, path: string, issue: ParseIssue): ParsedRecord {
+/** `shown`: the text it may be shown with, when not the raw text (SQL redacted: docs/redaction.md) */
+export function unparsed(
+  rec: { text: string; offset: number },
+  path: string,
+  issue: ParseIssue,
+  shown?: string,
+): ParsedRecord {
+  const text = shown ?? rec.text;
+  const raw = text === rec.text ? undefined : Buffer.byteLength(rec.text);
   const doc: Doc = {
-    event: { original: rec.text },
+    event: { original: text },
     log: { file: { path }, offset: rec.offset },
     goneaway: { kind: 'unparsed' },
     error: { code: issue.code, message: issue.message },
   };
-  return new ParsedRecord('unparsed', undefined, undefined, doc, rec.offset, rec.text, path, issue);
+  return new ParsedRecord('unparsed', undefined, undefined, doc, rec.offset, text, path, issue, raw);
 }
 
 export const isBlank = (s: string): boolean => s.length === 0 || (s.charCodeAt(0) <= 32 && s.trim().length === 0);
