@@ -527,7 +527,7 @@ export const TRUNCATED = 'truncated';
  */
 export function holdsCut(cut: number[], rec: ParsedRecord): boolean {
   while (cut.length && cut[0]! < rec.offset) cut.shift();
-  const end = rec.offset + Buffer.byteLength(rec.text);
+  const end = rec.end;
   let held = false;
   for (; cut.length && cut[0]! <= end; held = true) cut.shift();
   return held;

@@ -7,9 +7,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { holdsCut } from '../../src/agent/agent.js';
-import type { ParsedRecord } from '../../src/pipeline/record.js';
+import { ParsedRecord } from '../../src/pipeline/record.js';
 
-const rec = (offset: number, text: string) => ({ offset, text }) as ParsedRecord;
+/** a record at `offset` shown as `text`; `rawBytes`: its length in the file when the text is redacted */
+const rec = (offset: number, text: string, rawBytes?: number) =>
+  new ParsedRecord('mysql_general', undefined, undefined, {}, offset, text, 'general.log', undefined, rawBytes);
 
 test('a cut continuation line marks the multi-line record it belongs to, and only that one', () => {
   // records: [0, "Query\tSELECT\n  long…"] then [20, "next"]; the cut line starts at 13, inside the first
@@ -17,6 +19,15 @@ test('a cut continuation line marks the multi-line record it belongs to, and onl
   assert.equal(holdsCut(cut, rec(0, 'Query\tSELECT\n' + 'x'.repeat(6))), true);
   assert.deepEqual(cut, [], 'taken once');
   assert.equal(holdsCut(cut, rec(20, 'next')), false);
+});
+
+test('a redacted record is measured by its bytes in the file, not by its shorter shown text', () => {
+  // "Query\tSELECT 'a long literal'\n  more" shown as "Query\tSELECT ?\n  more": the cut line at 30 is its own
+  const raw = "Query\tSELECT 'a long literal'\n" + '  more';
+  const shown = 'Query\tSELECT ?\n  more';
+  const cut = [raw.indexOf('  more')];
+  assert.equal(holdsCut(cut, rec(0, shown, Buffer.byteLength(raw))), true);
+  assert.deepEqual(cut, []);
 });
 
 test('each record is marked exactly when one of the cut lines starts inside it (records in file order)', () => {
