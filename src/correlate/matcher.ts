@@ -14,7 +14,7 @@ import { TERMINATOR_OF, type AppError, type Cause, type Session, type Thread, ty
 import type { CorrelateSettings } from './settings.js';
 import { applyClaims, takeSession } from './claims.js';
 import { timeOnly } from './time-join.js';
-import { rivalAmong, rivalClause, type Told } from './rival.js';
+import { RIVALS_DECIDED, rivalAmong, rivalClause, type Told } from './rival.js';
 
 export interface Match {
   verdict: Verdict;
@@ -124,10 +124,6 @@ export function matchError(store: Store, e: AppError, cfg: CorrelateSettings): M
   }
   return { ...mysqlOnly(store, e, cfg), http };
 }
-
-/** how many of a fallback's other candidates are decided to name its rival: they are equally likely, and an
- *  app-side pool (C… closes before the error) can hold up to MAX_EARLIER */
-const RIVALS_DECIDED = 32;
 
 /** the stories the fallback's candidates tell (the nearest to `chosen`'s end first): decided, the claims dropped */
 function toldBy(

@@ -5,6 +5,10 @@
  */
 import type { Cause, Session } from './model.js';
 
+/** how many of an ambiguous verdict's other candidates are decided to name its rival (the rules map each one's
+ *  thread and read its lines): a time-only fallback's app-side pool or a late join's can hold dozens to ~1,000 */
+export const RIVALS_DECIDED = 32;
+
 /** one candidate closure, the story its rule tells, and its weight among the candidates */
 export interface Told {
   s: Session;
