@@ -203,7 +203,6 @@ export const configSchema = z
   .strict();
 
 export type Config = z.infer<typeof configSchema>;
-export type CorrelateSettings = Config['correlate'];
 
 export const DEFAULT_CONFIG: Config = configSchema.parse({});
 

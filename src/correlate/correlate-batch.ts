@@ -11,7 +11,7 @@ import {
   SkippedClose,
   type CloseSkipper,
 } from '../pipeline/parse-file.js';
-import { mergeByTime } from './merge.js';
+import { mergeByTime, type Timed } from './merge.js';
 import type { CorrelateStats } from './engine.js';
 import { unseenServers, type CorrelateSettings } from './settings.js';
 import { Correlator, orderTime, type SourcedRecord } from './correlator.js';
@@ -29,7 +29,8 @@ export interface CorrelateInput extends CorrelateSettings {
   onProgress?: (path: string) => ((read: number, size: number) => void) | undefined;
 }
 
-export type Timed = SourcedRecord & { time: number };
+/** a parsed record with its time: what the merge orders (merge.ts `Timed`) */
+export type TimedRecord = SourcedRecord & Timed;
 
 /** The parsed records of each log, by kind, each in its file order. */
 export interface RecordSources {
@@ -52,31 +53,33 @@ const carryTime = new WeakSet<Iterable<unknown>>();
 
 /** sets `r.time` (its `orderTime`: the record object itself carries it, one object per line); false, and
  *  counted, for a record without a time */
-function stamp(r: SourcedRecord, stats: CorrelateStats): r is Timed {
+function stamp(r: SourcedRecord, stats: CorrelateStats): r is TimedRecord {
   const time = orderTime(r);
   if (time === undefined) {
     if (r.rec.kind !== 'unparsed') stats.untimed++;
     return false;
   }
-  (r as Timed).time = time;
+  (r as TimedRecord).time = time;
   return true;
 }
 
-function* timed(records: Iterable<SourcedRecord>, stats: CorrelateStats): Generator<Timed> {
+function* timed(records: Iterable<SourcedRecord>, stats: CorrelateStats): Generator<TimedRecord> {
   for (const r of records) if (stamp(r, stats)) yield r;
 }
 
 /** The sources in one time-ordered stream (records without a time counted in `stats.untimed`). */
-export function mergeSources(src: RecordSources, stats: CorrelateStats): Iterable<Timed>;
-export function mergeSources(src: SkippingSources, stats: CorrelateStats): Iterable<Timed | SkippedClose>;
-export function mergeSources(src: SkippingSources, stats: CorrelateStats): Iterable<Timed | SkippedClose> {
+export function mergeSources(src: RecordSources, stats: CorrelateStats): Iterable<TimedRecord>;
+export function mergeSources(src: SkippingSources, stats: CorrelateStats): Iterable<TimedRecord | SkippedClose>;
+export function mergeSources(src: SkippingSources, stats: CorrelateStats): Iterable<TimedRecord | SkippedClose> {
   const sources = [
     ...src.haproxy,
     // general before error logs: within one second, a thread's Connect precedes its Aborted line
     ...src.mysqlGeneral,
     ...src.mysqlError,
     ...src.app,
-  ].map((s) => (carryTime.has(s) ? (s as Iterable<Timed | SkippedClose>) : timed(s as Iterable<SourcedRecord>, stats)));
+  ].map((s) =>
+    carryTime.has(s) ? (s as Iterable<TimedRecord | SkippedClose>) : timed(s as Iterable<SourcedRecord>, stats),
+  );
   // one log alone (an HAProxy-only run) is in its own order already: no merge step per record
   return sources.length === 1 ? sources[0]! : mergeByTime(sources);
 }
@@ -109,7 +112,7 @@ function* fileRecords(
   input: CorrelateInput,
   stats: CorrelateStats,
   skipper?: CloseSkipper,
-): Generator<Timed | SkippedClose> {
+): Generator<TimedRecord | SkippedClose> {
   const counts = newCounts(path, kind);
   stats.files.push(counts);
   const ctx = input.ctxOf?.(path) ?? input.ctx;
@@ -124,7 +127,7 @@ function* fileRecords(
       continue;
     }
     // stamped here, not by `timed`: one generator step less per line
-    const r: Timed = { rec, kind, server, time: 0 };
+    const r: TimedRecord = { rec, kind, server, time: 0 };
     if (stamp(r, stats)) yield r;
   }
 }

@@ -25,9 +25,7 @@ export function sessionKey(s: Session): string {
 const numKey = (s: Session): number => (s.accept % 2 ** 36) * 65536 + s.clientPort;
 
 /** a closure's taken mass, as `TakenMass.lookup` hands it out */
-export type TakenEntry = Taken;
-
-interface Taken {
+export interface TakenEntry {
   clientIp: string;
   server: string;
   end: number;
@@ -38,10 +36,10 @@ export class TakenMass {
   /** by `numKey`, in insertion order, which is nearly time order: the oldest are trimmed from the front. Numbers,
    *  not `sessionKey` strings: the key of every candidate of every time-only error is looked up and most are
    *  added, and building and hashing the strings was ~15 % of `correlate`'s CPU on the bench */
-  private readonly byKey = new Map<number, Taken[]>();
+  private readonly byKey = new Map<number, TakenEntry[]>();
   private count = 0;
 
-  private find(s: Session): Taken | undefined {
+  private find(s: Session): TakenEntry | undefined {
     const l = this.byKey.get(numKey(s));
     if (l) for (const x of l) if (x.clientIp === s.clientIp && x.server === s.server) return x;
     return undefined;

@@ -22,6 +22,8 @@ import type { Store } from './store.js';
 import type { AppError, Session, Thread, Verdict } from './model.js';
 import type { CorrelateSettings } from './settings.js';
 import { applyClaims, threadFacts } from './claims.js';
+import { isAmbiguous } from './likelihood.js';
+import { RIVALS_DECIDED, rivalAmong, rivalClause, type Told } from './rival.js';
 export interface LateMatch {
   verdict: Verdict;
   session: Session;
@@ -38,6 +40,30 @@ const MAX_CANDIDATES = 64;
 function isServerSideClosure(s: Session): boolean {
   const c1 = s.state[1];
   return s.state[0] !== 'C' && c1 !== undefined && !'CQRT'.includes(c1);
+}
+
+/**
+ * The competing explanation of a late join below 0.5 (docs/confidence.md): the likeliest other story among the
+ * candidates (each as likely as the others, as the confidence counts them; the newest decided, claims dropped),
+ * or, with no other candidate, a connection whose close no log read holds.
+ */
+function lateRival(
+  store: Store,
+  cfg: CorrelateSettings,
+  e: AppError,
+  pool: ReadonlyArray<{ s: Session; r: Remembered | undefined }>,
+  chosen: Session,
+  cause: Verdict['cause'],
+): string {
+  const told: Told[] = [{ s: chosen, cause, w: 1 }];
+  for (const c of pool) {
+    if (told.length > RIVALS_DECIDED) break;
+    if (c.s !== chosen) told.push({ s: c.s, cause: (c.r?.v ?? decideSession(store, c.s, cfg, e).verdict).cause, w: 1 });
+  }
+  const r = rivalAmong(told, cause, chosen, pool.length);
+  return r
+    ? rivalClause(r, cause)
+    : 'no other closure is a candidate: the competing explanation is the first use of a connection whose close no log read holds';
 }
 
 export function lateJoin(store: Store, e: AppError, cfg: CorrelateSettings): LateMatch | undefined {
@@ -87,6 +113,7 @@ export function lateJoin(store: Store, e: AppError, cfg: CorrelateSettings): Lat
     `. The error came ${fmtLong(gap)} after this closure, beyond max_error_lag (${fmtLong(cfg.maxLag)}), with nothing inside it: taken for the first use of the latest earlier abnormal closure ${which}` +
     (pool.length > 1 ? ` (${pool.length} candidate closures, ${agree} alike)` : '') +
     `; raise max_error_lag above the app's longest idle time (--max-error-lag ${Math.ceil(gap / 3600_000)}h) to weigh every session of that time`;
+  if (isAmbiguous(v.confidence)) v.why += `; ${lateRival(store, cfg, e, pool, s, v.cause)}`;
   return {
     verdict: v,
     session: s,

@@ -14,6 +14,7 @@ import { TERMINATOR_OF, type AppError, type Cause, type Session, type Thread, ty
 import type { CorrelateSettings } from './settings.js';
 import { applyClaims, takeSession } from './claims.js';
 import { timeOnly } from './time-join.js';
+import { RIVALS_DECIDED, rivalAmong, rivalClause, type Told } from './rival.js';
 
 export interface Match {
   verdict: Verdict;
@@ -114,10 +115,31 @@ export function matchError(store: Store, e: AppError, cfg: CorrelateSettings): M
     applyClaims(claims);
     // nothing tells these closures apart: each is as likely as the others
     v.confidence = Math.round((v.confidence * 100) / pool.length) / 100;
-    if (pool.length > 1) v.why += ` (time-only join: ${pool.length} candidate sessions, none more likely)`;
+    if (pool.length > 1) {
+      // (below 0.5: `why` names the likeliest other story and its closure, docs/confidence.md)
+      const r = rivalAmong(toldBy(store, cfg, e, pool, fallback, v.cause), v.cause, fallback, pool.length);
+      v.why += ` (time-only join: ${pool.length} candidate sessions, none more likely${r ? `; ${rivalClause(r, v.cause)}` : ''})`;
+    }
     return { verdict: v, session: fallback, method, candidates: pool.length, http };
   }
   return { ...mysqlOnly(store, e, cfg), http };
+}
+
+/** the stories the fallback's candidates tell (the nearest to `chosen`'s end first): decided, the claims dropped */
+function toldBy(
+  store: Store,
+  cfg: CorrelateSettings,
+  e: AppError,
+  pool: Session[],
+  chosen: Session,
+  cause: Cause,
+): Told[] {
+  const others = pool.filter((s) => s !== chosen);
+  others.sort((a, b) => Math.abs(a.end - chosen.end) - Math.abs(b.end - chosen.end));
+  return [
+    { s: chosen, cause, w: 1 },
+    ...others.slice(0, RIVALS_DECIDED).map((s) => ({ s, cause: decideSession(store, s, cfg, e).verdict.cause, w: 1 })),
+  ];
 }
 
 function nearest(l: Session[], t: number): Session {

@@ -6,6 +6,7 @@
  */
 import { get, str, type AppError } from './model.js';
 import type { Match } from './matcher.js';
+import { isAmbiguous } from './likelihood.js';
 
 /** errors that say the client already knew its connection was closed: a repeat, not a new closure */
 const AFTER_CLOSE = new Set([
@@ -26,12 +27,21 @@ interface Last {
   m: Match;
 }
 
-function repeat(prev: Last, factor: number, reason: string): Match {
+/** a repeat's rival when nothing else was joined: the error met another connection, one no log shows closing */
+const ANOTHER = 'unknown: another connection, whose close is in no log read';
+
+/**
+ * The first error's verdict, less sure by `factor`. Below 0.5 `why` names the competing explanation
+ * (docs/confidence.md): the first verdict's own when it was ambiguous already, else `rival`.
+ */
+function repeat(prev: Last, factor: number, reason: string, rival = ANOTHER): Match {
+  const confidence = Math.round(prev.m.verdict.confidence * factor * 100) / 100;
+  const named = isAmbiguous(confidence) && !isAmbiguous(prev.m.verdict.confidence);
   const v = {
     ...prev.m.verdict,
-    confidence: Math.round(prev.m.verdict.confidence * factor * 100) / 100,
+    confidence,
     evidence: [...prev.m.verdict.evidence],
-    why: `${prev.m.verdict.why} (${reason})`,
+    why: `${prev.m.verdict.why} (${reason}${named ? `; the competing explanation: ${rival}` : ''})`,
   };
   return { ...prev.m, verdict: v, method: 'same_connection_repeat' };
 }
@@ -102,6 +112,7 @@ export class Repeats {
           last,
           0.8,
           'no other closure fits this error: the app likely used the same dead connection again',
+          `${m.verdict.cause}: ${m.verdict.why}`,
         );
       }
     }

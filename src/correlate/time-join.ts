@@ -16,10 +16,12 @@ import { sameStatement, statementShape, type StatementShape } from '../../parser
 import type { CorrelateSettings } from './settings.js';
 import { applyClaims, takeSession, threadFacts, threadOfClaims } from './claims.js';
 import { heaviest } from './top-k.js';
+import { rivalAmong, rivalClause } from './rival.js';
 import { jointMarginals, sessionKey, type TakenEntry } from './joint.js';
 import {
   atHalfWidth,
   bestCause,
+  isAmbiguous,
   lagOf,
   laterShare,
   massOf,
@@ -364,10 +366,23 @@ export function timeOnly(
   // a time-only join is never certain: the rule's certainty of the cause times the story's posterior
   const mass = again ? 0.95 : best.mass;
   v.confidence = Math.round(v.confidence * mass * 100) / 100;
+  // an ambiguous verdict names its rival's closure too (rival.ts): the reader has two lines to compare
+  const rival =
+    weighed.length > 1 && isAmbiguous(v.confidence)
+      ? rivalAmong(
+          weighed.map((x) => ({ s: x.item.s, cause: x.cause, w: x.w })),
+          best.cause,
+          chosen.s,
+        )
+      : undefined;
   if (weighed.length > 1)
     v.why +=
       ` (time-only join: ${weighed.length} candidate closures, this story's posterior ${mass.toFixed(2)}` +
-      (others ? `; the competing explanation: ${others.cause}, ${others.mass.toFixed(2)})` : ')');
+      (rival
+        ? `; ${rivalClause(rival, best.cause)})`
+        : others
+          ? `; the competing explanation: ${others.cause}, ${others.mass.toFixed(2)})`
+          : ')');
   const atClose = Math.abs(chosen.s.end - (e.t + e.res / 2)) <= atHalfWidth(e, model);
   return {
     verdict: v,

@@ -14,7 +14,7 @@ import {
   fileSources,
   mergeSources,
   type CorrelateInput,
-  type Timed,
+  type TimedRecord,
 } from '../../src/correlate/correlate-batch.js';
 import { Correlator } from '../../src/correlate/correlator.js';
 import { makeZone } from '../../parsers/time.js';
@@ -45,7 +45,7 @@ const json = (docs: Doc[]) => docs.map((d) => JSON.stringify(d));
 
 function streamed(input: CorrelateInput, chunks: number[], lags: number[]): string[] {
   const stats = newStats();
-  const records: Timed[] = [...mergeSources(fileSources(input, stats), stats)];
+  const records: TimedRecord[] = [...mergeSources(fileSources(input, stats), stats)];
   // the oldest record still to come after each position: the latest watermark the merge allows
   const oldestAfter: number[] = new Array<number>(records.length + 1).fill(Infinity);
   for (let i = records.length - 1; i >= 0; i--) oldestAfter[i] = Math.min(records[i]!.time, oldestAfter[i + 1]!);

@@ -28,6 +28,12 @@ test("an error an hour after the only abnormal close is that close's first use, 
   assert.equal((appErrors[0]!.source as Doc).port, 40001);
   assert.match(String(g.why), /35 min after this closure, beyond max_error_lag \(15 min\)/);
   assert.match(String(g.why), /--max-error-lag 1h/);
+  // below 0.5, and no other candidate: the rival is a connection whose close is in no log (rival.ts)
+  assert.ok(Number(g.confidence) < 0.5, `confidence ${String(g.confidence)}`);
+  assert.match(
+    String(g.why),
+    /no other closure is a candidate: the competing explanation is the first use of a connection/,
+  );
   assert.equal(connections.length, 0, "the closure is the error's, not a silent one as well");
   // the same error inside a wide enough window: the same verdict, surer
   const wide = inc().run({ maxLag: 60 * MIN }).appErrors[0]!;
@@ -62,6 +68,14 @@ test('the newest earlier closure is taken, and closures that tell other stories 
   assert.equal(join(unlike.appErrors[0]!).candidates, 2);
   assert.match(String(ga(unlike.appErrors[0]!).why), /2 candidate closures, 1 alike/);
   assert.ok(Number(ga(unlike.appErrors[0]!).confidence) < Number(ga(alike.appErrors[0]!).confidence));
+  // both below 0.5: each names the other closure, with the story it tells (rival.ts)
+  const other = `replica1 session 127.0.0.1:40001 closed ${new Date(S - 4 * MIN).toISOString()}`;
+  assert.ok(
+    String(ga(unlike.appErrors[0]!).why).includes(`competing explanation: mysql_wait_timeout, 0.50 (${other})`),
+  );
+  assert.ok(
+    String(ga(alike.appErrors[0]!).why).includes(`the competing closure: ${other} (0.50), which tells the same cause`),
+  );
   // the other closure stays a silent one
   assert.equal(unlike.connections.length, 1);
   assert.equal((unlike.connections[0]!.source as Doc).port, 40001);

@@ -5,13 +5,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Incident, T0 } from './scenario.js';
 import { newStats } from '../../src/correlate/engine.js';
-import { mergeSources, type Timed } from '../../src/correlate/correlate-batch.js';
+import { mergeSources, type TimedRecord } from '../../src/correlate/correlate-batch.js';
 import { Correlator } from '../../src/correlate/correlator.js';
 
 const cfg = { skew: 2000, maxLag: 900_000, settle: 5000 };
 const MIN = 60_000;
 
-function records(inc: Incident): Timed[] {
+function records(inc: Incident): TimedRecord[] {
   const stats = newStats();
   return [...mergeSources(inc.sources(), stats)];
 }

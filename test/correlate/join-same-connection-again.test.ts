@@ -42,3 +42,21 @@ test('PyMySQL "InterfaceError: (0, \'\')" is the same worker using its dead conn
   assert.equal((ga(again).join as Doc).method, 'same_connection_repeat');
   assert.equal(ga(again).cause, 'haproxy_timeout_client');
 });
+
+test('a repeat that falls below 0.5 names the competing explanation: what the join found without it', () => {
+  // an `SD` close no MySQL line explains (wait_timeout by default, 0.55), then PDO's second 2006 on the dead
+  // handle in the same second, with no other closure near: the repeat (× 0.8) is ambiguous
+  const { appErrors } = new Incident()
+    .session({ port: 40001, accept: T0, tt: 3000, state: 'SD' })
+    .php2006(T0 + 4000)
+    .php2006(T0 + 4000, 'select 2')
+    .run();
+  assert.equal(appErrors.length, 2);
+  const [first, again] = appErrors as [Doc, Doc];
+  assert.ok(Number(ga(first).confidence) >= 0.5, `first ${String(ga(first).confidence)}`);
+  assert.equal((ga(again).join as Doc).method, 'same_connection_repeat');
+  assert.ok(Number(ga(again).confidence) < 0.5, `repeat ${String(ga(again).confidence)}`);
+  assert.match(String(ga(again).why), /the competing explanation: unknown: no HAProxy session and no MySQL line/);
+  // the first verdict, not ambiguous, names none of its own
+  assert.doesNotMatch(String(ga(first).why), /competing/);
+});

@@ -43,6 +43,8 @@ export interface SessionSpec {
   server?: string;
   pid?: number;
   ip?: string;
+  /** the HAProxy frontend (default `mysql_ro`) */
+  frontend?: string;
 }
 
 export class Incident {
@@ -59,7 +61,7 @@ export class Incident {
     const end = s.accept + s.tt;
     this.haproxy.push({
       t: end,
-      line: `${syslogDate(end)} db-lb-01 haproxy[${s.pid ?? 3968}]: ${s.ip ?? '127.0.0.1'}:${s.port} [${hapDate(s.accept)}] mysql_ro mariadb_replicas/${s.server ?? 'replica1'} 1/0/${s.tt} 710 ${s.state} 8/8/7/4/0 0/0`,
+      line: `${syslogDate(end)} db-lb-01 haproxy[${s.pid ?? 3968}]: ${s.ip ?? '127.0.0.1'}:${s.port} [${hapDate(s.accept)}] ${s.frontend ?? 'mysql_ro'} mariadb_replicas/${s.server ?? 'replica1'} 1/0/${s.tt} 710 ${s.state} 8/8/7/4/0 0/0`,
     });
     return this;
   }
@@ -211,6 +213,8 @@ export class Incident {
       phpClients?: string[];
       /** per app log name (`app-php.log`): the MySQL users it connects as (`app.files[].mysql_user`) */
       users?: Record<string, string[]>;
+      /** per app log name: the HAProxy frontends it connects through (`app.files[].frontends`) */
+      frontends?: Record<string, string[]>;
       /** settings.ts appLogs (the incident's app logs must then be empty) */
       appLogs?: boolean;
     } = {},
@@ -226,6 +230,9 @@ export class Incident {
           appClients: opts.phpClients ? new Map([['incident/app-php.log', new Set(opts.phpClients)]]) : undefined,
           appUsers: opts.users
             ? new Map(Object.entries(opts.users).map(([f, u]) => [`incident/${f}`, new Set(u)]))
+            : undefined,
+          appFrontends: opts.frontends
+            ? new Map(Object.entries(opts.frontends).map(([f, l]) => [`incident/${f}`, new Set(l)]))
             : undefined,
           skew: opts.skew ?? 2000,
           maxLag: opts.maxLag ?? 900_000,

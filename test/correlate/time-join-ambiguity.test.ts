@@ -63,6 +63,12 @@ test('where the logs cannot tell two closures apart, both verdicts say so: confi
     assert.ok(Number(ga(e).confidence) <= 0.5, `confidence ${String(ga(e).confidence)} for ${String(ga(e).cause)}`);
     const other = ga(e).cause === 'mysql_wait_timeout' ? 'haproxy_timeout_client' : 'mysql_wait_timeout';
     assert.match(String(ga(e).why), new RegExp(`competing explanation: ${other}`));
+    // and the closure that tells it, the one this error did not take (rival.ts)
+    const otherPort = (e.source as Doc).port === 43001 ? 43002 : 43001;
+    assert.match(
+      String(ga(e).why),
+      new RegExp(`${other}, 0\\.\\d\\d \\(replica1 session 127\\.0\\.0\\.1:${otherPort} closed `),
+    );
   }
 });
 
