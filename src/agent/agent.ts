@@ -36,7 +36,7 @@ import { Tailer, type TailRecord } from './inputs/tailer.js';
 import { agentInputs, type AgentInput } from './inputs.js';
 import { StreamMerger } from './merger.js';
 import { LearningJournal } from './learning-journal.js';
-import type { AgentMetrics } from './metrics.js';
+import { reportCheckpointLag, type AgentMetrics } from './metrics.js';
 
 export interface AgentOptions {
   config: Config;
@@ -410,6 +410,7 @@ export class Agent {
     for (const [identity, at] of holds) store.hold(identity, at);
     for (let i = 0; i < acks.offsets.length; i++) store.ack(acks.ids[i]!, acks.offsets[i]!);
     await store.flush();
+    reportCheckpointLag(this.o.metrics, store, this.files.values());
   }
 
   private fileOf(r: TailRecord): OpenFile {
