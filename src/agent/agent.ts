@@ -402,7 +402,6 @@ export class Agent {
     }
     this.pending = 0;
     this.lastAck = Date.now();
-    this.o.metrics.lastAck.set(this.lastAck / 1000);
     const store = this.store!;
     // holds first: an acknowledgement moves the position at once, up to the hold in force, and a position
     // never moves back — so the hold must already cover a record still being assembled, waiting in the
