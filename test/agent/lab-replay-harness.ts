@@ -131,12 +131,14 @@ function require_tmp(): string {
  * Appends the lab files' lines to the scenario's files in `chunks` rounds, every file a little each
  * round (so HAProxy, MySQL and the apps interleave as on a live host), pausing `pauseMs()` between. `gate(c)`,
  * if given, is awaited before round `c` (c rounds written so far): a test holds rounds back for a later phase.
+ * `write(name, c)`, if given, says whether file `name` gets its lines of round `c` (a file left silent).
  */
 export async function replay(
   sc: Scenario,
   chunks: number,
   pauseMs: () => number,
   gate?: (c: number) => Promise<void>,
+  write: (name: string, c: number) => boolean = () => true,
 ): Promise<void> {
   const src = [...sc.files.keys()].map((n) => ({
     n,
@@ -147,7 +149,7 @@ export async function replay(
     for (const { n, lines } of src) {
       const from = Math.floor((lines.length * c) / chunks);
       const to = Math.floor((lines.length * (c + 1)) / chunks);
-      if (to > from) fs.appendFileSync(sc.files.get(n)!, lines.slice(from, to).join(''));
+      if (to > from && write(n, c)) fs.appendFileSync(sc.files.get(n)!, lines.slice(from, to).join(''));
     }
     await new Promise((r) => setTimeout(r, pauseMs()));
   }
