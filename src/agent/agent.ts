@@ -37,7 +37,7 @@ import { Tailer, type TailRecord } from './inputs/tailer.js';
 import { agentInputs, type AgentInput } from './inputs.js';
 import { StreamMerger } from './merger.js';
 import { LearningJournal } from './learning-journal.js';
-import type { AgentMetrics } from './metrics.js';
+import { reportCheckpointLag, type AgentMetrics } from './metrics.js';
 
 export interface AgentOptions {
   config: Config;
@@ -433,7 +433,6 @@ export class Agent {
     }
     this.pending = 0;
     this.lastAck = Date.now();
-    this.o.metrics.lastAck.set(this.lastAck / 1000);
     const store = this.store!;
     // holds first: an acknowledgement moves the position at once, up to the hold in force, and a position
     // never moves back — so the hold must already cover a record still being assembled, waiting in the
@@ -441,6 +440,7 @@ export class Agent {
     for (const [identity, at] of holds) store.hold(identity, at);
     for (let i = 0; i < acks.offsets.length; i++) store.ack(acks.ids[i]!, acks.offsets[i]!);
     await store.flush();
+    reportCheckpointLag(this.o.metrics, store, this.files.values());
   }
 
   private fileOf(r: TailRecord): OpenFile {

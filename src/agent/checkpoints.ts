@@ -154,6 +154,15 @@ export class CheckpointStore {
     this.advance(e);
   }
 
+  /**
+   * Bytes of `id` read (handed out) but not yet covered by its checkpoint: what a restart now would read again
+   * (goneaway_checkpoint_lag_bytes; docs/agent-inputs.md "Checkpoint lag"). Undefined for a file not tracked.
+   */
+  lag(id: { dev: string; ino: string }): number | undefined {
+    const e = this.entries.get(inodeKey(id));
+    return e && Math.max(0, e.emittedEnd - e.cp.offset);
+  }
+
   /** Records handed out and not yet acknowledged, over all files. */
   unacknowledged(): number {
     let n = 0;

@@ -1,19 +1,49 @@
 /**
  * The agent's HTTP endpoint (`agent.http`, default 127.0.0.1:9477): `/metrics` for Prometheus and
  * `/healthz` for systemd/Kubernetes-style probes. Health is 200 only while the inputs are being read
- * and the output has acknowledged something recently (or has nothing waiting): an agent stuck behind a
- * dead cluster with a full spool, or whose reading loop died, answers 503 with the reason.
+ * and the real output (Elasticsearch or the NDJSON files, not the spool in front of it) has acknowledged
+ * something recently, or has nothing waiting: an agent whose documents sit in the spool behind a dead
+ * cluster, or whose reading loop died, answers 503 with the reason (docs/agent-inputs.md "Health").
  */
 import { createServer, type Server } from 'node:http';
 import { GoneawayError } from '../errors.js';
+import type { Ack, OutDoc, Sink } from '../sinks/sink.js';
 import type { AgentMetrics } from './metrics.js';
 
 export interface HealthState {
   /** the reading loop's last turn (epoch ms) */
   lastRead(): number;
-  /** the output's last acknowledgement (epoch ms), and whether documents are waiting for one */
+  /** the real output's last acknowledgement (epoch ms: OutputClock.last), and what waits for one */
   lastAck(): number;
+  /** documents handed to the output and not acknowledged (the spool's acknowledgement counts here) */
   pending(): number;
+  /** bytes in the on-disk spool: documents the output has not taken yet */
+  spooled(): number;
+}
+
+/**
+ * The real output with the time of its last acknowledgement. It sits under the spool: a batch spooled during
+ * an outage is acknowledged by the spool (safe on disk) but not by the output, so it does not count as one.
+ */
+export class OutputClock implements Sink {
+  /** epoch ms of the last batch the output acknowledged (the start, before any) */
+  last = Date.now();
+
+  constructor(
+    private readonly inner: Sink,
+    private readonly onAck: (ms: number) => void = () => undefined,
+  ) {}
+
+  async write(batch: OutDoc[]): Promise<Ack> {
+    const ack = await this.inner.write(batch);
+    this.last = Date.now();
+    this.onAck(this.last);
+    return ack;
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
 }
 
 export interface HealthVerdict {
@@ -25,10 +55,19 @@ export function judgeHealth(state: HealthState, now: number, staleMs: number): H
   const reasons: string[] = [];
   if (now - state.lastRead() > staleMs)
     reasons.push(`inputs not read for ${Math.round((now - state.lastRead()) / 1000)} s`);
-  if (state.pending() > 0 && now - state.lastAck() > staleMs)
+  // nothing waiting (quiet logs) is no reason to be unhealthy; documents waiting, in flight or in the spool, are
+  // once the output has taken none of them (or anything else) for staleMs
+  const pending = state.pending();
+  const spooled = state.spooled();
+  if ((pending > 0 || spooled > 0) && now - state.lastAck() > staleMs) {
+    const waiting = [
+      ...(pending > 0 ? [`${pending} documents waiting`] : []),
+      ...(spooled > 0 ? [`${spooled} bytes in the spool`] : []),
+    ];
     reasons.push(
-      `${state.pending()} documents waiting, no acknowledgement for ${Math.round((now - state.lastAck()) / 1000)} s`,
+      `${waiting.join(' and ')}, nothing acknowledged by the output for ${Math.round((now - state.lastAck()) / 1000)} s`,
     );
+  }
   return { ok: reasons.length === 0, reasons };
 }
 

@@ -3,6 +3,8 @@
  * One registry per agent (not the global one), so tests can run several agents in one process.
  */
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { CheckpointStore } from './checkpoints.js';
+import type { FileIdentity } from './inputs/identity.js';
 
 export interface AgentMetrics {
   registry: Registry;
@@ -16,7 +18,7 @@ export interface AgentMetrics {
   /** bulk items by outcome: indexed, present (409), dead_lettered, retried, spooled */
   bulkItems: Counter<'outcome'>;
   spoolBytes: Gauge;
-  /** bytes between what was read and what is checkpointed, per file */
+  /** bytes between what was read and what is checkpointed, per file (set by reportCheckpointLag) */
   checkpointLag: Gauge<'input' | 'file'>;
   /** the correlation watermark (event time, seconds since the epoch) */
   watermark: Gauge;
@@ -93,4 +95,18 @@ export function createMetrics(withDefaults = true): AgentMetrics {
       registers,
     }),
   };
+}
+
+/**
+ * Sets goneaway_checkpoint_lag_bytes for the files open now, once their checkpoints were saved. The gauge is
+ * reset first, so a file rotated away and retired leaves no stale sample behind (a scrape cannot come between:
+ * this runs without awaiting).
+ */
+export function reportCheckpointLag(
+  m: AgentMetrics,
+  store: CheckpointStore,
+  files: Iterable<{ input: { name: string }; path: string; identity: FileIdentity }>,
+): void {
+  m.checkpointLag.reset();
+  for (const f of files) m.checkpointLag.set({ input: f.input.name, file: f.path }, store.lag(f.identity) ?? 0);
 }

@@ -14,7 +14,7 @@ import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { GoneawayError } from '../errors.js';
 import { Agent } from '../agent/agent.js';
-import { HttpEndpoint } from '../agent/http.js';
+import { HttpEndpoint, OutputClock } from '../agent/http.js';
 import type { AgentInput } from '../agent/inputs.js';
 import { createMetrics, type AgentMetrics } from '../agent/metrics.js';
 import { acquireStateLock } from '../agent/state-lock.js';
@@ -57,12 +57,22 @@ function contexts(cfg: Config): (input: AgentInput) => ParseContext {
   };
 }
 
-function output(cfg: Config, log: Logger): { sink: Sink; spool?: SpoolingSink } {
+/**
+ * The agent's output: the sink it writes to, the spool in front of Elasticsearch, and the clock of the real
+ * output's acknowledgements (/healthz and goneaway_last_ack_seconds: the spool's do not count).
+ */
+export function output(
+  cfg: Config,
+  log: Logger,
+  metrics: AgentMetrics,
+): { sink: Sink; spool?: SpoolingSink; clock: OutputClock } {
+  const onAck = (ms: number) => metrics.lastAck.set(ms / 1000);
   const es = esTarget(undefined, cfg, {});
   if (!es) {
     const dir = path.join(cfg.agent.state_dir, 'out');
     log.info({ dir }, 'no output.elasticsearch: documents go to _bulk files under the state dir');
-    return { sink: new NdjsonFilesSink({ dir }) };
+    const clock = new OutputClock(new NdjsonFilesSink({ dir }), onAck);
+    return { sink: clock, clock };
   }
   const settings = {
     ...es.settings,
@@ -72,21 +82,23 @@ function output(cfg: Config, log: Logger): { sink: Sink; spool?: SpoolingSink } 
     // under systemd the working directory is / (read-only): a relative path is taken in the state dir
     dead_letter_file: path.resolve(cfg.agent.state_dir, es.settings.dead_letter_file),
   };
-  const spool = new SpoolingSink(openSink({ ...es, settings }), {
+  const clock = new OutputClock(openSink({ ...es, settings }), onAck);
+  const spool = new SpoolingSink(clock, {
     dir: path.join(cfg.agent.state_dir, 'spool'),
     maxBytes: cfg.agent.spool_max_bytes,
     onError: (err) => log.warn({ err: String((err as Error)?.message ?? err) }, 'output unavailable, spooling'),
   });
-  return { sink: spool, spool };
+  return { sink: spool, spool, clock };
 }
 
 interface Running {
   agent: Agent;
   spool: SpoolingSink | undefined;
+  clock: OutputClock;
 }
 
 function start(cfg: Config, log: Logger, metrics: AgentMetrics): Running {
-  const { sink, spool } = output(cfg, log);
+  const { sink, spool, clock } = output(cfg, log, metrics);
   const agent = new Agent({
     config: cfg,
     settings: {
@@ -100,7 +112,7 @@ function start(cfg: Config, log: Logger, metrics: AgentMetrics): Running {
     log,
     metrics,
   });
-  return { agent, spool };
+  return { agent, spool, clock };
 }
 
 export async function runAgent(o: AgentOptions): Promise<number> {
@@ -120,8 +132,9 @@ export async function runAgent(o: AgentOptions): Promise<number> {
   let run = start(cfg, log, metrics);
   const http = await HttpEndpoint.start(cfg.agent.http, metrics, {
     lastRead: () => run.agent.lastTurn,
-    lastAck: () => run.agent.lastAck,
+    lastAck: () => run.clock.last,
     pending: () => run.agent.pending,
+    spooled: () => run.spool?.spooledBytes ?? 0,
   }).catch((e: unknown) => {
     lock.release();
     throw e;

@@ -12,6 +12,7 @@ test('/metrics serves the agent metrics by their documented names; /healthz says
     lastRead: () => lastRead,
     lastAck: () => 0,
     pending: () => 0,
+    spooled: () => 0,
   });
   const port = (server.address() as { port: number }).port;
   try {
@@ -37,12 +38,24 @@ test('/metrics serves the agent metrics by their documented names; /healthz says
   }
 });
 
-test('health: documents waiting without a recent acknowledgement are unhealthy; nothing waiting is fine', () => {
+test('health: documents waiting or spooled without a recent acknowledgement are unhealthy; nothing waiting is fine', () => {
   const now = 1_000_000;
-  assert.equal(judgeHealth({ lastRead: () => now, lastAck: () => 0, pending: () => 0 }, now, 60_000).ok, true);
-  const v = judgeHealth({ lastRead: () => now, lastAck: () => now - 120_000, pending: () => 7 }, now, 60_000);
+  const state = (lastAck: number, pending: number, spooled: number) => ({
+    lastRead: () => now,
+    lastAck: () => lastAck,
+    pending: () => pending,
+    spooled: () => spooled,
+  });
+  assert.equal(judgeHealth(state(0, 0, 0), now, 60_000).ok, true);
+  const v = judgeHealth(state(now - 120_000, 7, 0), now, 60_000);
   assert.equal(v.ok, false);
   assert.match(v.reasons[0]!, /7 documents waiting/);
+  // the spool acknowledged everything (nothing pending), but the output took nothing for two minutes
+  const s = judgeHealth(state(now - 120_000, 0, 4096), now, 60_000);
+  assert.equal(s.ok, false);
+  assert.match(s.reasons[0]!, /4096 bytes in the spool, nothing acknowledged by the output for 120 s/);
+  // draining: the output acknowledged a segment just now, the rest may wait
+  assert.equal(judgeHealth(state(now - 1000, 0, 4096), now, 60_000).ok, true);
 });
 
 test('agent.http listen addresses: host:port, :port, [v6]:port; a bad one is undefined', () => {

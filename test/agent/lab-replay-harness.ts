@@ -131,12 +131,14 @@ function require_tmp(): string {
  * Appends the lab files' lines to the scenario's files in `chunks` rounds, every file a little each
  * round (so HAProxy, MySQL and the apps interleave as on a live host), pausing `pauseMs()` between. `gate(c)`,
  * if given, is awaited before round `c` (c rounds written so far): a test holds rounds back for a later phase.
+ * `write(name, c)`, if given, says whether file `name` gets its lines of round `c` (a file left silent).
  */
 export async function replay(
   sc: Scenario,
   chunks: number,
   pauseMs: () => number,
   gate?: (c: number) => Promise<void>,
+  write: (name: string, c: number) => boolean = () => true,
 ): Promise<void> {
   const src = [...sc.files.keys()].map((n) => ({
     n,
@@ -147,7 +149,7 @@ export async function replay(
     for (const { n, lines } of src) {
       const from = Math.floor((lines.length * c) / chunks);
       const to = Math.floor((lines.length * (c + 1)) / chunks);
-      if (to > from) fs.appendFileSync(sc.files.get(n)!, lines.slice(from, to).join(''));
+      if (to > from && write(n, c)) fs.appendFileSync(sc.files.get(n)!, lines.slice(from, to).join(''));
     }
     await new Promise((r) => setTimeout(r, pauseMs()));
   }
@@ -171,9 +173,17 @@ export async function exited(p: ChildProcess, ms: number): Promise<number | null
   });
 }
 
-/** batch `goneaway correlate` on the scenario's files, as NDJSON events */
+/**
+ * batch `goneaway correlate` on the scenario's files, as NDJSON events, with the agent's SQL redaction: the agent
+ * redacts SQL literals unless `correlate.redact_sql: false`, correlate only when it is true (README "The agent"),
+ * so without the key the two would differ in `app.sql` by their defaults, not by their answers.
+ */
 export function batchEvents(sc: Scenario): any[] {
-  const r = spawnSync(process.execPath, [BIN, 'correlate', '--config', sc.config, '--format', 'ndjson'], {
+  const cfg = JSON.parse(fs.readFileSync(sc.config, 'utf8'));
+  cfg.correlate = { ...cfg.correlate, redact_sql: cfg.correlate?.redact_sql ?? true };
+  const config = `${sc.config.replace(/\.json$/, '')}-batch.json`;
+  fs.writeFileSync(config, JSON.stringify(cfg, null, 1));
+  const r = spawnSync(process.execPath, [BIN, 'correlate', '--config', config, '--format', 'ndjson'], {
     encoding: 'utf8',
     env: { ...process.env, TZ: 'UTC' },
     maxBuffer: 64 << 20,
@@ -217,8 +227,39 @@ export async function indexedAppErrors(stub: Stub, want: number, ms = 90_000): P
 }
 
 /**
- * App errors: exactly batch's verdicts. Connection events: each one indexed is batch's; a closure that left
- * the window is remembered (a late error may still claim it) and indexed when forgotten, which a stream
+ * Fields of an app-error document that may differ between the agent's indexed one and batch's printed one, and
+ * why. Nothing else may: the verdict (cause, terminated_by, confidence), why, join, evidence, recommendation, the
+ * joined session and thread are the same engine's answer on the same lines.
+ */
+export const DIFFERING_FIELDS: Record<string, string> = {
+  // src/sinks/elasticsearch/streams.ts toOutDoc: the data stream the document is routed to, added by the sink
+  data_stream: "added when indexed (the document's data stream); batch's NDJSON names none",
+};
+
+/** `doc` without the fields of DIFFERING_FIELDS */
+export function comparable(doc: any): any {
+  const out = { ...doc };
+  for (const f of Object.keys(DIFFERING_FIELDS)) delete out[f];
+  return out;
+}
+
+/** the leaf paths where `a` and `b` differ, with both values (JSON), at most `max` */
+export function fieldDiffs(a: any, b: any, max = 10, at = ''): string[] {
+  if (JSON.stringify(a) === JSON.stringify(b)) return [];
+  const objects = a && b && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b);
+  if (!objects) return [`${at || '(root)'}: agent ${JSON.stringify(a)} / batch ${JSON.stringify(b)}`];
+  const out: string[] = [];
+  for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    out.push(...fieldDiffs(a[k], b[k], max - out.length, at ? `${at}.${k}` : k));
+    if (out.length >= max) break;
+  }
+  return out;
+}
+
+/**
+ * App errors: exactly batch's documents, whole (DIFFERING_FIELDS aside), matched by file and offset; a difference
+ * is reported by file, offset, field and both values. Connection events: each one indexed is batch's; a closure
+ * that left the window is remembered (a late error may still claim it) and indexed when forgotten, which a stream
  * reaches only hours later and batch at its end of input — so some of batch's may not be there yet.
  */
 export function assertSameVerdicts(got: any[], want: any[]): void {
@@ -228,6 +269,12 @@ export function assertSameVerdicts(got: any[], want: any[]): void {
       .map(verdictKey)
       .sort();
   assert.deepEqual(app(got), app(want), 'app error verdicts');
+  const at = (v: any) => `${v.log?.file?.path}:${v.log?.offset}`;
+  const batchDoc = new Map(want.filter((v) => v.goneaway.kind === 'app_error').map((v) => [at(v), v]));
+  const diffs = got
+    .filter((v) => v.goneaway.kind === 'app_error')
+    .flatMap((v) => fieldDiffs(comparable(v), comparable(batchDoc.get(at(v)))).map((d) => `${at(v)} ${d}`));
+  assert.deepEqual(diffs.slice(0, 20), [], `${diffs.length} fields of app-error documents differ from batch's`);
   const wantConn = new Set(want.filter((v) => v.goneaway.kind === 'connection').map(verdictKey));
   for (const v of got.filter((x) => x.goneaway.kind === 'connection'))
     assert.ok(wantConn.has(verdictKey(v)), `connection event not in batch's: ${verdictKey(v)}`);
