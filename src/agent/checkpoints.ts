@@ -10,9 +10,10 @@
  * fsync'ed, renamed over the old one, and the directory fsync'ed, so a crash leaves the old or the new
  * state, never a torn one.
  */
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { open, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { GoneawayError } from '../errors.js';
+import { makeDirs } from '../make-dirs.js';
 import { inodeKey, type FileIdentity } from './inputs/identity.js';
 
 export interface Checkpoint extends FileIdentity {
@@ -70,7 +71,11 @@ export class CheckpointStore {
     const file = path.join(dir, CHECKPOINT_FILE);
     let text: string | undefined;
     try {
-      await mkdir(dir, { recursive: true });
+      makeDirs(dir);
+    } catch (e) {
+      throw stateError(dir, e);
+    }
+    try {
       text = await readFile(file, 'utf8');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw stateError(dir, e);

@@ -41,6 +41,11 @@ export class OutputClock implements Sink {
     return ack;
   }
 
+  // a wrapper passes every call of the Sink contract on: without it, a stop could not interrupt the output
+  interrupt(): void {
+    this.inner.interrupt?.();
+  }
+
   close(): Promise<void> {
     return this.inner.close();
   }

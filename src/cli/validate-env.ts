@@ -5,7 +5,7 @@
  * `agent.http` address free to listen on. The network half (Elasticsearch,
  * Kibana) is src/cli/validate-remote.ts. Every problem is a GoneawayError naming key, value and fix.
  */
-import { accessSync, constants, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createServer } from 'node:net';
 import { glob, isDynamicPattern } from 'tinyglobby';
@@ -14,6 +14,7 @@ import { lockedError, lockHolder } from '../agent/state-lock.js';
 import { appSpecOf } from '../config/app-spec.js';
 import type { Config } from '../config/schema.js';
 import { GoneawayError } from '../errors.js';
+import { makeDirs } from '../make-dirs.js';
 
 /** the outcome of the checks: errors stop the agent, warnings only say what to look at */
 export interface EnvFindings {
@@ -99,7 +100,7 @@ export function checkStateDir(dir: string, into: EnvFindings): void {
   let created: string | undefined;
   const probe = path.join(abs, `.goneaway-validate-${process.pid}`);
   try {
-    created = mkdirSync(abs, { recursive: true });
+    created = makeDirs(abs);
     writeFileSync(probe, 'probe\n', { flag: 'wx' });
     rmSync(probe);
   } catch (e) {

@@ -10,6 +10,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { makeDirs } from '../make-dirs.js';
 import { addAck, emptyAck, type Ack, type OutDoc, type Sink } from './sink.js';
 
 export interface SpoolOptions {
@@ -48,7 +49,7 @@ export class SpoolingSink implements Sink {
     private readonly opts: SpoolOptions,
   ) {
     this.retryMs = opts.retryMs ?? 5000;
-    fs.mkdirSync(opts.dir, { recursive: true });
+    makeDirs(opts.dir);
     // segments left by an earlier run are drained first, oldest first
     for (const name of fs.readdirSync(opts.dir).sort()) {
       // a temp file is a segment whose write a crash interrupted: it was never acknowledged

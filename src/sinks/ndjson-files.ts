@@ -9,6 +9,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { makeDirs } from '../make-dirs.js';
 import { BulkBody } from './bulk-body.js';
 import { emptyAck, type Ack, type OutDoc, type Sink } from './sink.js';
 
@@ -32,7 +33,7 @@ export class NdjsonFilesSink implements Sink {
 
   constructor(private readonly opts: NdjsonFilesOptions) {
     this.maxFileBytes = opts.maxFileBytes ?? 64 * 1024 * 1024;
-    fs.mkdirSync(opts.dir, { recursive: true });
+    makeDirs(opts.dir);
   }
 
   async write(batch: OutDoc[]): Promise<Ack> {

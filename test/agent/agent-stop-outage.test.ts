@@ -48,7 +48,12 @@ test(
       // a turn or two sent into the outage: the sink is retrying them when the signal comes
       await sleep(2000);
       const stop = await signalled(agent.proc, 'SIGTERM');
-      assert.equal(stop.code, 0, `SIGTERM during the outage: exit 0 within 10 s (took ${stop.ms} ms)`);
+      const said = agent.log().map((l) => `${String(l.time)} ${String(l.msg)}`);
+      assert.equal(
+        stop.code,
+        0,
+        `SIGTERM during the outage: exit 0 within 10 s (took ${stop.ms} ms):\n${said.join('\n')}`,
+      );
       const spooled = fs.readdirSync(path.join(state, 'spool')).filter((f) => f.endsWith('.ndjson'));
       assert.ok(spooled.length > 0, 'the batch the cluster did not take is in the spool');
       assert.ok(

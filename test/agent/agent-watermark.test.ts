@@ -134,3 +134,39 @@ test(
     });
   },
 );
+
+test(
+  'an app error no log explains, written when every input is quiet: its unknown verdict is indexed within correlate.settle + 15 s',
+  { skip: skipWithoutStub },
+  async () => {
+    await withAgentOnLab(async (stub, sc) => {
+      const { file } = await lastErrorsAfterQuiet(stub, sc);
+      await quiet(stub);
+      // the lab's last Node error 20 minutes later (past correlate.max_error_lag), from a local port and thread no
+      // log has: nothing can explain it, and an undecided error is decided again after window.ts RETRY_AFTER (it
+      // waits for the lines of a server's restart), which must fit in the bound too
+      const last = fs.readFileSync(path.join(LAB, 'app-node.log'), 'utf8').trimEnd().split('\n').pop()!;
+      const lone = JSON.parse(last) as { time: number; db: { localPort: number; threadId: number } };
+      lone.time += 20 * 60_000;
+      lone.db.localPort = 1;
+      lone.db.threadId = 999_999;
+      const offset = fs.statSync(file).size;
+      const at = Date.now();
+      fs.appendFileSync(file, JSON.stringify(lone) + '\n');
+      let seen: number | undefined;
+      let cause: string | undefined;
+      await waitFor(
+        async () => {
+          const v = (await appErrors(stub)).find((x) => x.log.file.path === file && x.log.offset === offset);
+          if (v) [seen, cause] = [Date.now(), String(v.goneaway.cause)];
+          return v ? true : undefined;
+        },
+        SETTLE_MS + 45_000,
+        'the verdict of the lone error',
+      );
+      assert.equal(cause, 'unknown');
+      const bound = SETTLE_MS + 15_000;
+      assert.ok(seen! - at <= bound, `indexed ${seen! - at} ms after its line was written (bound ${bound} ms)`);
+    });
+  },
+);

@@ -61,6 +61,18 @@ test('an input under a regular file or naming a directory is an error naming key
   assert.match(r.stderr, /the file itself is valid/);
 });
 
+test(
+  'a state_dir under /proc is GA_ERR_STATE_DIR at once (a recursive mkdir there never returned)',
+  { skip: !existsSync('/proc/self') },
+  async (t) => {
+    const dir = workDir(t);
+    const f = config(dir, { agent: { state_dir: '/proc/goneaway-nope/state', http: `127.0.0.1:${await freePort()}` } });
+    const r = await run(['validate', '--config', f]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /GA_ERR_STATE_DIR: .*agent\.state_dir = "\/proc\/goneaway-nope\/state".*fix:/);
+  },
+);
+
 test('a glob that matches nothing is a warning (files may appear later), not an error', async (t) => {
   const dir = workDir(t);
   const f = config(dir, {
