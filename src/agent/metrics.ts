@@ -15,7 +15,10 @@ export interface AgentMetrics {
   /** unparsed records by ParseIssue code, and oversize lines cut */
   parseFailures: Counter<'input' | 'reason'>;
   verdicts: Counter<'cause' | 'kind'>;
-  /** bulk items by outcome: indexed, present (409), dead_lettered, retried, spooled */
+  /**
+   * bulk items by outcome: indexed, present (409), dead_lettered, retried (sent again, or spooled), spooled (put in
+   * the disk spool; indexed, present or dead_lettered again when drained)
+   */
   bulkItems: Counter<'outcome'>;
   spoolBytes: Gauge;
   /** bytes between what was read and what is checkpointed, per file (set by reportCheckpointLag) */

@@ -87,6 +87,14 @@ export function output(
     dir: path.join(cfg.agent.state_dir, 'spool'),
     maxBytes: cfg.agent.spool_max_bytes,
     onError: (err) => log.warn({ err: String((err as Error)?.message ?? err) }, 'output unavailable, spooling'),
+    // the agent's own acknowledgement of a spooled batch says `retried`; what the spool took and what its
+    // drainer indexed later are counted here, so that every document is seen to arrive (metrics.ts bulkItems)
+    onSpooled: (n) => metrics.bulkItems.inc({ outcome: 'spooled' }, n),
+    onDrained: (ack) => {
+      metrics.bulkItems.inc({ outcome: 'indexed' }, ack.indexed);
+      metrics.bulkItems.inc({ outcome: 'present' }, ack.present);
+      metrics.bulkItems.inc({ outcome: 'dead_lettered' }, ack.deadLettered);
+    },
   });
   return { sink: spool, spool, clock };
 }

@@ -20,6 +20,9 @@ export interface SpoolOptions {
   retryMs?: number;
   /** told of each failed attempt (the agent logs it) */
   onError?: (err: unknown) => void;
+  /** told of each batch spooled (its documents) and each segment drained (its acknowledgement): the metrics */
+  onSpooled?: (docs: number) => void;
+  onDrained?: (ack: Ack) => void;
 }
 
 export interface SpoolStats {
@@ -138,6 +141,7 @@ export class SpoolingSink implements Sink {
     fs.renameSync(tmp, file);
     this.segments.push({ file, bytes: Buffer.byteLength(text) });
     this.stats.spooledDocs += batch.length;
+    this.opts.onSpooled?.(batch.length);
     this.recount();
   }
 
@@ -157,7 +161,9 @@ export class SpoolingSink implements Sink {
         .filter((l) => l !== '')
         .map((l) => JSON.parse(l) as OutDoc);
       try {
-        addAck(this.drained, await this.inner.write(docs));
+        const ack = await this.inner.write(docs);
+        addAck(this.drained, ack);
+        this.opts.onDrained?.(ack);
       } catch (err) {
         this.opts.onError?.(err);
         await new Promise<void>((resolve) => {

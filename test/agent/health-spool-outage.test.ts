@@ -80,6 +80,11 @@ test(
       assert.equal(out.spool!.spooledBytes, 0, 'the spool drained');
       const ids = (await stub.docs()).map((d) => d._id).sort();
       assert.deepEqual(ids, ['health-1', 'health-2', 'health-3'], 'every document indexed once');
+      // the metrics see the detour: two spooled, then indexed by the drainer (with the first batch: three)
+      const items = (await metrics.bulkItems.get()).values;
+      const n = (outcome: string) => items.find((v) => v.labels.outcome === outcome)?.value ?? 0;
+      assert.equal(n('spooled'), 2, 'bulk items spooled');
+      assert.equal(n('indexed'), 2, 'bulk items the drainer indexed (the first batch went through the agent)');
     } finally {
       server.close();
       await out.sink.close();
