@@ -158,13 +158,19 @@ export class BulkSink implements Sink {
     let retried = 0;
     for (let attempt = 0; ; attempt++) {
       // a Buffer goes out as it is (@elastic/transport sends a string or Buffer bulk body unserialised)
-      const res = await this.o.client.bulk(
-        {
-          operations: chunk.body.bytes as unknown as Record<string, unknown>[],
-          filter_path: BULK_FILTER_PATH,
-        },
-        { signal: this.stopping.signal },
-      );
+      let res;
+      try {
+        res = await this.o.client.bulk(
+          {
+            operations: chunk.body.bytes as unknown as Record<string, unknown>[],
+            filter_path: BULK_FILTER_PATH,
+          },
+          { signal: this.stopping.signal },
+        );
+      } catch (e) {
+        if (!tooLarge(e)) throw e;
+        return retried + (await this.halves(chunk, pending, ack, e));
+      }
       const again: Chunk = { body: new BulkBody(), docs: [] };
       // items come in request order (docs/elasticsearch.md "Bulk answers")
       res.items.forEach((item, i) => {
@@ -184,6 +190,31 @@ export class BulkSink implements Sink {
       await sleep(this.backoff.initial, this.stopping.signal);
       chunk = again;
     }
+  }
+
+  /**
+   * A request over the cluster's `http.max_content_length` (413, 100 MB by default; docs/elasticsearch.md
+   * "Failures"): the same body would be refused for ever, spooled and drained again, so it is sent again in two
+   * halves, down to one document, which goes to the dead-letter file with the status.
+   */
+  private async halves(chunk: Chunk, pending: Map<string, OutDoc[]>, ack: Ack, e: unknown): Promise<number> {
+    if (chunk.docs.length === 1) {
+      const d = chunk.docs[0]!;
+      if (settle(pending, d.id))
+        this.drop(d, 413, { type: 'request_entity_too_large', reason: describeFailure(e) }, ack);
+      return 0;
+    }
+    const mid = chunk.docs.length >> 1;
+    let retried = 0;
+    for (const [from, to] of [
+      [0, mid],
+      [mid, chunk.docs.length],
+    ] as const) {
+      const half: Chunk = { body: new BulkBody(), docs: chunk.docs.slice(from, to) };
+      for (let i = from; i < to; i++) half.body.addFrom(chunk.body, i);
+      retried += half.docs.length + (await this.send(half, pending, ack));
+    }
+    return retried;
   }
 
   /** a document Elasticsearch refused: 409 is already there; any other 4xx goes to the dead-letter file */
@@ -279,4 +310,10 @@ function countOf(pending: Map<string, OutDoc[]>): number {
   let n = 0;
   for (const l of pending.values()) n += l.length;
   return n;
+}
+
+/** Elasticsearch's answer to a request body over `http.max_content_length` */
+function tooLarge(e: unknown): boolean {
+  const err = e as { name?: string; meta?: { statusCode?: number } };
+  return err?.name === 'ResponseError' && err.meta?.statusCode === 413;
 }

@@ -53,8 +53,12 @@ function decoding(Base: ReturnType<InstanceType<typeof Mock>['getConnection']>) 
   } as unknown as typeof Base;
 }
 
-/** a sink on a mock whose _bulk answers each create with `status(id, attempt)` */
-function setup(status: (id: string, attempt: number) => number | Error, maxRetryTime = 2_000, flushBytes = 5_000_000) {
+/** a sink on a mock whose _bulk answers each create with `status(id, attempt, documents in the request)` */
+function setup(
+  status: (id: string, attempt: number, count: number) => number | Error,
+  maxRetryTime = 2_000,
+  flushBytes = 5_000_000,
+) {
   const mock = new Mock();
   const attempts = new Map<string, number>();
   const requests: Action[][] = [];
@@ -67,7 +71,7 @@ function setup(status: (id: string, attempt: number) => number | Error, maxRetry
       const id = a.create!._id;
       const k = (attempts.get(id) ?? 0) + 1;
       attempts.set(id, k);
-      const s = status(id, k);
+      const s = status(id, k, actions.length);
       if (s instanceof Error) return s;
       const error =
         s === 409
@@ -217,6 +221,44 @@ test('an authentication failure is not retried: coded error at once, documents s
     return true;
   });
   assert.equal(lines(path.join(dir, 'leftover.ndjson')).length, 2);
+});
+
+/** Elasticsearch's answer to a body over http.max_content_length (the status the bulk API gives it) */
+const tooLarge = () =>
+  new errors.ResponseError({
+    body: { error: { type: 'content_too_long_exception', reason: 'request body is too large' }, status: 413 },
+    statusCode: 413,
+    headers: {},
+    warnings: null,
+    meta: {} as never,
+  });
+
+test("a request over the cluster's size limit (413) is sent again in halves until it fits: every document indexed once", async () => {
+  const { sink, requests, dir } = setup((_id, _k, count) => (count > 2 ? tooLarge() : 201));
+  const ack = await sink.write(docs(5));
+  assert.equal(ack.indexed, 5);
+  assert.equal(ack.deadLettered, 0);
+  const sent = requests.map((r) => r.map((a) => a.create!._id));
+  // the first request of 5, then halves of 2 and 3, the 3 in 1 and 2
+  assert.deepEqual(sent, [
+    ['id-0', 'id-1', 'id-2', 'id-3', 'id-4'],
+    ['id-0', 'id-1'],
+    ['id-2', 'id-3', 'id-4'],
+    ['id-2'],
+    ['id-3', 'id-4'],
+  ]);
+  assert.deepEqual(lines(path.join(dir, 'dead.ndjson')), []);
+});
+
+test('one document too large alone (413) goes to the dead-letter file with the status; the others are indexed', async () => {
+  const { sink, dir } = setup((id, _k, count) => (count > 1 || id === 'id-1' ? tooLarge() : 201));
+  const ack = await sink.write(docs(3));
+  assert.deepEqual([ack.indexed, ack.deadLettered], [2, 1]);
+  const dead = lines(path.join(dir, 'dead.ndjson'));
+  assert.deepEqual(
+    dead.map((d) => [d._id, d.status]),
+    [['id-1', 413]],
+  );
 });
 
 test('a batch split over several concurrent bulk requests is settled document by document', async () => {
