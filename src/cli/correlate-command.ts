@@ -13,7 +13,7 @@ import { inferServer, knownServers } from '../sources/server-of.js';
 import { displayPath } from '../sources/stream-copy.js';
 import { compileAppPatterns } from '../pipeline/app-patterns.js';
 import { newStats } from '../correlate/engine.js';
-import { correlate, type CorrelateInput } from '../correlate/correlate-batch.js';
+import { correlate, correlateEmitted, type CorrelateInput } from '../correlate/correlate-batch.js';
 import type { VerdictEvent } from '../correlate/event.js';
 import { readHaproxySettings } from '../../parsers/haproxy/settings.js';
 import { sniffFile } from '../sources/sniff.js';
@@ -255,7 +255,7 @@ export function runCorrelate(files: string[], o: CorrelateOptions): number | Pro
     return 0;
   };
   if (format === 'ndjson') {
-    for (const d of correlate(input, stats)) writeEventLine(out, d);
+    for (const d of correlateEmitted(input, stats)) writeEventLine(out, d);
     return close();
   }
   // the report writers are loaded for a report only: ~11 ms of CPU at every start of an NDJSON run otherwise

@@ -3,7 +3,7 @@
  * time and pushes them; the events stream out as they become final.
  */
 import type { ParseContext } from '../../parsers/types.js';
-import type { VerdictEvent } from './event.js';
+import { asEvent, type Emitted, type VerdictEvent } from './event.js';
 import {
   newCounts,
   parseFile,
@@ -90,6 +90,11 @@ export function* correlateSources(
   cfg: CorrelateSettings,
   stats: CorrelateStats,
 ): Generator<VerdictEvent> {
+  for (const e of emittedOf(src, cfg, stats)) yield asEvent(e);
+}
+
+/** `correlateSources`, its connection events as drafts (event.ts ConnectionDraft) */
+function* emittedOf(src: SkippingSources, cfg: CorrelateSettings, stats: CorrelateStats): Generator<Emitted> {
   // without an app log no error can claim a closure: the window keeps less (settings.ts appLogs)
   const c = new Correlator({ ...cfg, appLogs: cfg.appLogs ?? src.app.length > 0 }, stats);
   const inputs = src.haproxy.length + src.mysqlGeneral.length + src.mysqlError.length + src.app.length;
@@ -99,10 +104,10 @@ export function* correlateSources(
   for (const r of mergeSources(src, stats)) {
     if (r instanceof SkippedClose) c.pushSkipped(r.time, r.server, r.path, r.offset);
     else c.push(r);
-    const events = c.advance(r.time);
+    const events = c.advanceEmitted(r.time);
     if (events.length) yield* events;
   }
-  yield* c.finishing();
+  yield* c.finishingEmitted();
 }
 
 function* fileRecords(
@@ -169,9 +174,14 @@ export function fileSources(
 }
 
 /** `goneaway correlate`: the files of `input`, correlated. */
-export function correlate(input: CorrelateInput, stats: CorrelateStats): Generator<VerdictEvent> {
+export function* correlate(input: CorrelateInput, stats: CorrelateStats): Generator<VerdictEvent> {
+  for (const e of correlateEmitted(input, stats)) yield asEvent(e);
+}
+
+/** `correlate`, its connection events as drafts (event.ts ConnectionDraft): what `--format ndjson` writes */
+export function correlateEmitted(input: CorrelateInput, stats: CorrelateStats): Generator<Emitted> {
   // the servers whose MySQL logs are read: a `--` close on another one is not stored without app logs
   const mysqlServers = input.mysqlServers ?? new Set([...input.mysqlError, ...input.mysqlGeneral].map((f) => f.server));
   const cfg = { ...input, mysqlServers, appLogs: input.appLogs ?? input.app.length > 0 };
-  return correlateSources(fileSources(input, stats, unseenServers(cfg)), cfg, stats);
+  return emittedOf(fileSources(input, stats, unseenServers(cfg)), cfg, stats);
 }

@@ -14,7 +14,7 @@
  * An app error is decided once the stream is `settle` past it: HAProxy logs a half-open session
  * only when the app's failing write reaches it (lab scenario 04, docs/lab-findings.md, 06).
  */
-import type { VerdictEvent } from './event.js';
+import { asEvent, type Emitted, type VerdictEvent } from './event.js';
 import type { LogKind } from '../sources/log-kind.js';
 import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
 import type { ParsedRecord } from '../pipeline/parse-file.js';
@@ -58,7 +58,7 @@ export function orderTime(r: SourcedRecord): number | undefined {
 }
 
 /** what `advance` returns when nothing was decided (it is called once per record) */
-const NONE: readonly VerdictEvent[] = Object.freeze([]);
+const NONE: readonly never[] = Object.freeze([]);
 
 export class Correlator {
   private readonly store: Store;
@@ -66,7 +66,7 @@ export class Correlator {
   private readonly repeats: Repeats;
   private readonly events: EventBuilders;
   private readonly positions = new FilePositions();
-  private readonly out: VerdictEvent[] = [];
+  private readonly out: Emitted[] = [];
   /** the last tick taken (decisions and trimming happen at ticks only) */
   private tick = -Infinity;
   /** how far back the window keeps sessions and their context */
@@ -124,6 +124,13 @@ export class Correlator {
   /** No record older than `watermark` will be pushed: takes the decisions due before it; returns every event
    *  decided since the last call. */
   advance(watermark: number): readonly VerdictEvent[] {
+    const out = this.advanceEmitted(watermark);
+    return out.length ? out.map(asEvent) : NONE;
+  }
+
+  /** `advance`, its connection events as drafts (event.ts ConnectionDraft): the batch driver's NDJSON writer
+   *  writes them without their objects */
+  advanceEmitted(watermark: number): readonly Emitted[] {
     // the ticks would never end (window trimming is due every EVICT_EVERY): the end of input is finish()
     if (!Number.isFinite(watermark))
       throw new RangeError(`advance(${watermark}): a watermark is a time; call finish()`);
@@ -142,6 +149,11 @@ export class Correlator {
 
   /** `finish()`, its events as they are decided (the batch driver writes each as it comes) */
   *finishing(): Generator<VerdictEvent> {
+    for (const e of this.finishingEmitted()) yield asEvent(e);
+  }
+
+  /** `finishing()`, its connection events as drafts (`advanceEmitted`) */
+  *finishingEmitted(): Generator<Emitted> {
     if (this.tick !== -Infinity)
       for (let t = this.queue.nextTick(); Number.isFinite(t); t = this.queue.nextTick())
         this.runTicks(Math.max(t, this.tick + TICK) + 1);
@@ -272,7 +284,7 @@ export class Correlator {
 
   /** the events of the closures leaving the window before `watermark - horizon` (all of them when `final`),
    *  as they are decided: at the end of a large input they are many, and none has to wait for the others */
-  private *leave(watermark: number, final: boolean): Generator<VerdictEvent> {
+  private *leave(watermark: number, final: boolean): Generator<Emitted> {
     const store = this.store;
     const cfg = this.cfg;
     const cutoff = final ? Infinity : this.cutoff(watermark);
@@ -280,7 +292,7 @@ export class Correlator {
     // Each closure is remembered with its verdict: its `connection` event waits until it leaves the
     // left window, unless a late error claims it first.
     const released = (rs: Remembered[]) =>
-      rs.filter((r) => !r.s.claimed && inRange(r.s.end, cfg)).map((r) => this.events.connectionEvent(r));
+      rs.filter((r) => !r.s.claimed && inRange(r.s.end, cfg)).map((r) => this.events.connectionDraft(r));
     const remember = (s: Session, v: Verdict) => {
       void s.ev; // read while its row still holds its line (store.ts evictSessions): the event will need it
       const th = threadFor(store, s, cfg);

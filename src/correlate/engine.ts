@@ -11,7 +11,13 @@ import type { Match } from './matcher.js';
 import type { Remembered } from './left-window.js';
 import { Observations } from './recommend.js';
 import type { CorrelateSettings } from './settings.js';
-import { appEvent as buildAppEvent, connectionEvent as buildConnectionEvent, type VerdictEvent } from './event.js';
+import {
+  appEvent as buildAppEvent,
+  connectionDraft as buildConnectionDraft,
+  RecommendationMemo,
+  type ConnectionDraft,
+  type VerdictEvent,
+} from './event.js';
 
 export interface CorrelateStats {
   files: FileCounts[];
@@ -24,7 +30,8 @@ export interface CorrelateStats {
 
 export interface EventBuilders {
   appEvent(e: AppError, m: Match): VerdictEvent;
-  connectionEvent(r: Remembered): VerdictEvent;
+  /** a connection event as decided, its object built when asked (ConnectionDraft.toEvent) */
+  connectionDraft(r: Remembered): ConnectionDraft;
 }
 
 /** the two event writers, over the window they read (`store`) and the counters they feed (`stats`) */
@@ -36,12 +43,13 @@ export function eventBuilders(store: Store, cfg: CorrelateSettings, stats: Corre
     stats.obs.add(m.verdict.cause, s ? idleOf(s, th) : undefined);
     return buildAppEvent(e, m, th, stats.obs, cfg.haproxySettings);
   };
-  const connectionEvent = (r: Remembered): VerdictEvent => {
+  const memo = new RecommendationMemo();
+  const connectionDraft = (r: Remembered): ConnectionDraft => {
     stats.connections++;
     stats.obs.add(r.v.cause, idleOf(r.s, r.th));
-    return buildConnectionEvent(r, stats.obs, cfg.haproxySettings);
+    return buildConnectionDraft(r, stats.obs, cfg.haproxySettings, memo);
   };
-  return { appEvent, connectionEvent };
+  return { appEvent, connectionDraft };
 }
 
 export function newStats(): CorrelateStats {

@@ -197,33 +197,111 @@ export function appEvent(
   return doc;
 }
 
-/** the event of an abnormal closure no app error claimed */
-export function connectionEvent(
+/**
+ * A `connection` event as it is decided: its closure, verdict and MySQL thread, and the recommendation of
+ * that moment (it quotes what was observed so far). `toEvent` builds the event object; the NDJSON writer
+ * writes the same bytes from these fields without it (src/sinks/event-bytes.ts, issue 13 §2: ~12 objects and
+ * 4 time strings per event that the writer only read back).
+ */
+export class ConnectionDraft {
+  constructor(
+    readonly s: Session,
+    readonly v: Verdict,
+    readonly th: Thread | undefined,
+    /** shared by the drafts of one cause while its inputs stay the same (`RecommendationMemo`) */
+    readonly recommendation: Recommendation,
+  ) {}
+
+  /** the event object (the builder of every `connection` event) */
+  toEvent(): VerdictEvent {
+    const { s, v, th } = this;
+    const goneaway = {
+      kind: 'connection' as const,
+      terminated_by: v.terminatedBy ?? TERMINATOR_OF[v.cause],
+      cause: v.cause,
+      confidence: v.confidence,
+      why: v.why,
+      // the session's own line is `event.original`: written once (issue 13 §2)
+      evidence: evidenceDocs(v, s.ev),
+      // a connection event has always listed its recommendation before its join; a copy: the memo's is shared
+      recommendation: { ...this.recommendation },
+      join: { method: 'haproxy_session', candidates: 1 },
+    };
+    const doc: VerdictEvent = {
+      '@timestamp': isoUtc(s.end),
+      goneaway,
+      log: { file: { path: s.ev.file }, offset: s.ev.offset },
+      event: { original: s.ev.text },
+    };
+    // the decoded state is fixed text for its state (docs/haproxy-logs.md §1.10): the reader decodes it
+    attachSession(doc, s, th, false);
+    return doc;
+  }
+}
+
+/** an event as the Correlator's batch paths hand it on: built, or a connection event's draft */
+export type Emitted = VerdictEvent | ConnectionDraft;
+
+/** the event object of what the Correlator emitted */
+export function asEvent(e: Emitted): VerdictEvent {
+  return e instanceof ConnectionDraft ? e.toEvent() : e;
+}
+
+/**
+ * The recommendation of a closure, the same object as the last one of its cause while everything it is built
+ * from is the same (the measured idle time and its count, the killer, the session's proxies): recommend() is a
+ * function of these and the run's haproxy.cfg, and building its texts for each of ~100k closures was most of
+ * what a connection event cost to decide.
+ */
+export class RecommendationMemo {
+  /** per cause, the recommendations last built, newest first (a few frontend/backend pairs alternate) */
+  private readonly last = new Map<Cause, MemoEntry[]>();
+  get(v: Verdict, s: Session, obs: Observations, settings: HaproxySettings | undefined): Recommendation {
+    const idle = obs.idleOf(v.cause);
+    const median = idle?.median;
+    const n = idle?.n;
+    const killer = v.cause === 'mysql_kill' ? killerOf(v) : undefined;
+    let l = this.last.get(v.cause);
+    if (l === undefined) this.last.set(v.cause, (l = []));
+    for (const m of l)
+      if (
+        m.frontend === s.frontend &&
+        m.backend === s.backend &&
+        m.median === median &&
+        m.n === n &&
+        m.killer === killer &&
+        m.mode === s.mode
+      )
+        return m.rec;
+    const rec = recommendationOf(v, obs, settings, s);
+    l.unshift({ median, n, killer, frontend: s.frontend, backend: s.backend, mode: s.mode, rec });
+    if (l.length > 16) l.pop();
+    return rec;
+  }
+}
+interface MemoEntry {
+  median: number | undefined;
+  n: number | undefined;
+  killer: string | undefined;
+  frontend: string;
+  backend: string;
+  mode: string;
+  rec: Recommendation;
+}
+
+/** the draft of the event of an abnormal closure no app error claimed (`memo`: the run's, shared by its drafts) */
+export function connectionDraft(
   { s, v, th }: Remembered,
   obs: Observations,
   settings: HaproxySettings | undefined,
-): VerdictEvent {
-  const goneaway = {
-    kind: 'connection' as const,
-    terminated_by: v.terminatedBy ?? TERMINATOR_OF[v.cause],
-    cause: v.cause,
-    confidence: v.confidence,
-    why: v.why,
-    // the session's own line is `event.original`: written once (issue 13 §2)
-    evidence: evidenceDocs(v, s.ev),
-    // a connection event has always listed its recommendation before its join
-    recommendation: recommendationOf(v, obs, settings, s),
-    join: { method: 'haproxy_session', candidates: 1 },
-  };
-  const doc: VerdictEvent = {
-    '@timestamp': isoUtc(s.end),
-    goneaway,
-    log: { file: { path: s.ev.file }, offset: s.ev.offset },
-    event: { original: s.ev.text },
-  };
-  // the decoded state is fixed text for its state (docs/haproxy-logs.md §1.10): the reader decodes it
-  attachSession(doc, s, th, false);
-  return doc;
+  memo: RecommendationMemo = new RecommendationMemo(),
+): ConnectionDraft {
+  return new ConnectionDraft(s, v, th, memo.get(v, s, obs, settings));
+}
+
+/** the event of an abnormal closure no app error claimed */
+export function connectionEvent(r: Remembered, obs: Observations, settings: HaproxySettings | undefined): VerdictEvent {
+  return connectionDraft(r, obs, settings).toEvent();
 }
 
 function attachSession(doc: VerdictEvent, s: Session | undefined, th: Thread | undefined, decoded = true): void {

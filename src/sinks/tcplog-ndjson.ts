@@ -157,7 +157,7 @@ export function str(b: Buf, p: number, s: string): number {
 const SLOTS = 256;
 const isoSec = new Float64Array(SLOTS).fill(NaN);
 const isoHead = new Uint8Array(SLOTS * 20);
-function iso(b: Buf, p: number, t: number): number {
+export function iso(b: Buf, p: number, t: number): number {
   if (!Number.isInteger(t) || t < 0 || t >= 253402300800000) return p + b.latin1Write(isoUtc(t), p);
   const sec = Math.floor(t / 1000);
   const slot = sec & (SLOTS - 1);

@@ -1,21 +1,34 @@
 /**
- * `correlate --format ndjson` writes a `connection` event from cached byte pieces (src/sinks/event-bytes.ts),
- * following the key order in which src/correlate/event.ts builds it. These tests build the events with
- * event.ts itself (`connectionEvent`) from random sessions, verdicts and threads, and hold the bytes to
- * `JSON.stringify(event) + '\n'`, line after line through the real output buffer (a cached piece must never
- * carry one event's bytes into the next), and send what the pieces do not cover to the generic writer.
+ * `correlate --format ndjson` writes a `connection` event from its draft (src/correlate/event.ts ConnectionDraft:
+ * the closure, verdict, thread and recommendation) with cached byte pieces (src/sinks/event-bytes.ts), following
+ * the key order in which `toEvent` builds its object. These tests make the drafts with event.ts itself
+ * (`connectionDraft`, one RecommendationMemo for the run, as the Correlator does) from random sessions, verdicts
+ * and threads, and hold the bytes to `JSON.stringify(draft.toEvent()) + '\n'`, line after line through the real
+ * output buffer (a cached piece must never carry one event's bytes into the next), and send what the pieces do
+ * not cover to the generic writer.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { written } from './lines-written.js';
 import { writeEventLine } from '../../src/sinks/event-bytes.js';
-import { connectionEvent, type VerdictEvent } from '../../src/correlate/event.js';
+import {
+  asEvent,
+  connectionDraft,
+  connectionEvent,
+  RecommendationMemo,
+  type Emitted,
+  type VerdictEvent,
+} from '../../src/correlate/event.js';
 import { Observations } from '../../src/correlate/recommend.js';
 import { CAUSES, type Cause } from '../../src/correlate/causes.js';
 import type { Evidence, Session, Thread, Verdict } from '../../src/correlate/model.js';
 
-const both = (values: readonly VerdictEvent[]) => written(writeEventLine, values);
+/** what the writer wrote, and JSON.stringify of each value's event object (or of `refs`, built apart) */
+function both(values: readonly Emitted[], refs: readonly Emitted[] = values): { got: string; want: string } {
+  const { got } = written(writeEventLine, values);
+  return { got, want: refs.map((v) => `${JSON.stringify(asEvent(v))}\n`).join('') };
+}
 
 // few values each, so that the cached pieces are hit, and strings JSON escapes or encodes differently
 const text = fc.oneof(
@@ -88,18 +101,23 @@ test('property: a connection event is written as JSON.stringify writes it, for r
     fc.property(fc.array(connection, { minLength: 1, maxLength: 20 }), (rs) => {
       // one Observations for the run: the recommendations' measured idle time changes from event to event
       const obs = new Observations();
-      const events = rs.map(({ s, v, th, idle }) => {
+      const memo = new RecommendationMemo();
+      // the reference events are built at the same moment without the run's memo: a recommendation it kept
+      // after what it quotes changed would show
+      const refs: VerdictEvent[] = [];
+      const drafts = rs.map(({ s, v, th, idle }) => {
         obs.add(v.cause, idle);
-        return connectionEvent({ s, v, th }, obs, undefined);
+        refs.push(connectionEvent({ s, v, th }, obs, undefined));
+        return connectionDraft({ s, v, th }, obs, undefined, memo);
       });
-      const { got, want } = both(events);
+      const { got, want } = both(drafts, refs);
       assert.equal(got, want);
     }),
     { numRuns: 300 },
   );
 });
 
-test('events the pieces do not cover are written whole by the generic writer: app errors, unknown fields', () => {
+test('events the pieces do not cover are written whole by the generic writer: app errors, unknown fields, long lines, event objects', () => {
   const obs = new Observations();
   const s: Session = {
     accept: 1_763_890_000_000,
@@ -127,17 +145,25 @@ test('events the pieces do not cover are written whole by the generic writer: ap
     why: 'why',
     evidence: [s.ev],
   };
-  const withSource = connectionEvent({ s, v, th: undefined }, obs, undefined);
-  const plain = connectionEvent({ s: { ...s, backendSource: undefined }, v, th: undefined }, obs, undefined);
+  const withSource = connectionDraft({ s, v, th: undefined }, obs, undefined);
+  const plain = connectionDraft({ s: { ...s, backendSource: undefined }, v, th: undefined }, obs, undefined);
+  // a line longer than the room the pieces reserve (json-bytes.ts ROOM)
+  const long = connectionDraft(
+    { s: { ...s, backendSource: undefined, ev: { ...s.ev, text: 'é'.repeat(70_000) } }, v, th: undefined },
+    obs,
+    undefined,
+  );
+  const object = plain.toEvent();
   const app = {
-    ...plain,
-    goneaway: { ...plain.goneaway, kind: 'app_error' as const },
+    ...object,
+    goneaway: { ...object.goneaway, kind: 'app_error' as const },
     error: { code: '2006', message: 'gone' },
   };
-  const { got, want } = both([withSource, plain, app, plain]);
+  const { got, want } = both([withSource, plain, app, long, object, plain]);
   assert.equal(got, want);
   assert.ok(
     got.includes('"backend_source":{"ip":"10.0.0.1","port":40000}'),
     'the field the pieces do not know is kept',
   );
+  assert.ok(got.includes('é'.repeat(70_000)), 'the long line is written whole');
 });
