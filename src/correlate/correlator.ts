@@ -297,6 +297,11 @@ export class Correlator {
       void s.ev; // read while its row still holds its line (store.ts evictSessions): the event will need it
       const th = threadFor(store, s, cfg);
       bindThread(th, s);
+      // With no app log (`short`) no error can come to claim the closure (only an app error sets `claimed`:
+      // claims.ts), so it is not remembered for one: its event goes out now, in the order the left window would
+      // have released it. Kept, each of the ~100k closures of an HAProxy-only file outlived two scavenges and was
+      // promoted with its line (docs/performance.md).
+      if (this.short !== undefined) return inRange(s.end, cfg) ? [this.events.connectionDraft({ s, v, th })] : [];
       return released(store.left.add({ s, v, th }));
     };
     for (const s of abnormal) {
