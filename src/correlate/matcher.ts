@@ -113,11 +113,15 @@ export function matchError(store: Store, e: AppError, cfg: CorrelateSettings): M
     }
     takeSession(fallback, e);
     applyClaims(claims);
-    // nothing tells these closures apart: each is as likely as the others
-    v.confidence = Math.round((v.confidence * 100) / pool.length) / 100;
-    if (pool.length > 1) {
+    // nothing tells these closures apart: each is as likely as the others, and so the cause is as likely as the
+    // share of them that tell it (when they all tell it, only the closure is in doubt, not the cause); beyond the
+    // decided ones (RIVALS_DECIDED, the nearest) their share stands for the rest (docs/confidence.md)
+    const told = pool.length > 1 ? toldBy(store, cfg, e, pool, fallback, v.cause) : undefined;
+    const share = told ? told.filter((x) => x.cause === v.cause).length / told.length : 1;
+    v.confidence = Math.round(v.confidence * share * 100) / 100;
+    if (told) {
       // (below 0.5: `why` names the likeliest other story and its closure, docs/confidence.md)
-      const r = rivalAmong(toldBy(store, cfg, e, pool, fallback, v.cause), v.cause, fallback, pool.length);
+      const r = rivalAmong(told, v.cause, fallback, pool.length);
       v.why += ` (time-only join: ${pool.length} candidate sessions, none more likely${r ? `; ${rivalClause(r, v.cause)}` : ''})`;
     }
     return { verdict: v, session: fallback, method, candidates: pool.length, http };
