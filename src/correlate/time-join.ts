@@ -14,7 +14,7 @@ import type { Store } from './store.js';
 import type { AppError, Cause, Session, Thread, Verdict } from './model.js';
 import { sameStatement, statementShape, type StatementShape } from '../../parsers/app/statement.js';
 import type { CorrelateSettings } from './settings.js';
-import { applyClaims, takeSession, threadFacts, threadOfClaims } from './claims.js';
+import { applyClaims, takeSession, threadOfClaims } from './claims.js';
 import { heaviest } from './top-k.js';
 import { rivalAmong, rivalClause } from './rival.js';
 import { jointMarginals, sessionKey, type TakenEntry } from './joint.js';
@@ -185,8 +185,9 @@ function atErrorCandidates(
   const out: Cand[] = [];
   for (const s of atError) {
     if (!mayFit(s) || !(mayBeServerClosed(store, s, cfg) || e.code === '1153' || e.code === '4031')) continue;
+    // (its claims are dropped: a thread's own Aborted line, the one fact a decision found that later mappings
+    // read, is attached as the line is read, ingest-mysql.ts)
     const d = decideSession(store, s, cfg, e);
-    applyClaims(threadFacts(d.claims));
     const at = d.verdict.at ?? s.end;
     if (d.verdict.cause === 'unknown' || at > hi) continue;
     if (!near(s) && Math.abs(at - mid) > w) continue;
@@ -268,7 +269,6 @@ export function timeOnly(
   );
   for (const x of undecided) {
     const d = decideSession(store, x.item.s, cfg, e);
-    if (!x.item.rival) applyClaims(threadFacts(d.claims));
     x.item.v = d.verdict;
     x.item.cause = d.verdict.cause;
     const th = threadOfClaims(d.claims);
