@@ -3,7 +3,9 @@
  * returns its verdict and the claims that verdict rests on (the MySQL thread behind the session, the
  * Aborted line it used); only the caller that keeps the verdict applies them. The matcher weighs many
  * candidate sessions for one error and keeps one: the others' claims are dropped, so a candidate that
- * lost does not keep a thread or an Aborted line another session needs (but see `threadFacts`).
+ * lost does not keep a thread or an Aborted line another session needs. A thread's own Aborted line is not a
+ * claim of a choice but a fact about the thread, which later mappings read: it is attached where the line is
+ * read (ingest-mysql.ts), so a dropped decision leaves nothing behind.
  */
 import type { Aborted, Session, Thread } from './model.js';
 
@@ -12,15 +14,6 @@ export type Claim =
   | { kind: 'thread'; thread: Thread; session: Session }
   /** the Aborted line is used: no other session takes it; it is remembered on the session or thread */
   | { kind: 'aborted'; line: Aborted; session?: Session | undefined; thread?: Thread | undefined };
-
-/**
- * A thread's own Aborted line (found by its id, in its lifetime: aborted.ts abortedOf) is a fact about
- * the thread, not a choice between sessions: it tells when the thread ended, which `threadFor` uses
- * to map every other session. Callers that weigh candidates and drop their verdicts keep these.
- */
-export function threadFacts(claims: readonly Claim[]): Claim[] {
-  return claims.filter((c) => c.kind === 'aborted' && c.thread !== undefined);
-}
 
 export interface Decision<V> {
   verdict: V;

@@ -32,7 +32,26 @@ function newThread(inst: Instance, id: number, t: number): Thread {
   if (l) l.push(th);
   else inst.threads.set(id, [th]);
   inst.threadList.push(th);
+  ownAbortedReadFirst(inst, th);
   return th;
+}
+
+/**
+ * A thread's own Aborted line is a fact about the thread, not a choice between sessions: it tells when the
+ * thread ended, which every later mapping reads (rules.ts `threadFor`). So it is attached where the line is read
+ * (`ingestError`), or here, when the line was read just before the thread's first general-log line (the two
+ * logs are merged by time and their stamps have whole seconds): the line of that id from a second before the
+ * thread's first line on, as aborted.ts `abortedOf` would find it. A decision that is dropped (time-join.ts
+ * weighs hundreds of candidates and keeps one) then leaves nothing behind, and so candidates can be left
+ * undecided without changing what later mappings see (docs/correlator.md).
+ */
+function ownAbortedReadFirst(inst: Instance, th: Thread): void {
+  const from = th.lastT - 1000; // (the time of its first line: called as it is made)
+  for (const a of inst.abortedById.get(th.id) ?? [])
+    if (a.t >= from && a.reason !== 'killed') {
+      th.aborted = { t: a.t, reason: a.reason, ev: a.ev };
+      return;
+    }
 }
 
 /** The live thread with this id (ids restart with the server: the newest one wins). */

@@ -21,7 +21,7 @@ import { decideSession } from './rules.js';
 import type { Store } from './store.js';
 import type { AppError, Session, Thread, Verdict } from './model.js';
 import type { CorrelateSettings } from './settings.js';
-import { applyClaims, threadFacts } from './claims.js';
+import { applyClaims } from './claims.js';
 import { isAmbiguous } from './likelihood.js';
 import { RIVALS_DECIDED, rivalAmong, rivalClause, type Told } from './rival.js';
 export interface LateMatch {
@@ -81,12 +81,8 @@ export function lateJoin(store: Store, e: AppError, cfg: CorrelateSettings): Lat
     pool.push({ s: r.s, r });
   let chosen: { s: Session; r: Remembered | undefined; v: Verdict } | undefined;
   for (const c of pool) {
-    let v = c.r?.v;
-    if (!v) {
-      const d = decideSession(store, c.s, cfg, e);
-      applyClaims(threadFacts(d.claims));
-      v = d.verdict;
-    }
+    // (a dropped decision leaves nothing behind: a thread's own Aborted line is attached as it is read)
+    const v = c.r?.v ?? decideSession(store, c.s, cfg, e).verdict;
     if (v.cause !== 'unknown') {
       chosen = { ...c, v };
       break;

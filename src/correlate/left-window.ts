@@ -29,7 +29,7 @@ export interface Remembered {
 }
 
 /** can session `s` be the app's at all? one of its client addresses, open when the driver last heard from the server */
-export function appCanOwn(e: AppError, s: Session): boolean {
+export function appCanOwn(e: AppError, s: Pick<Session, 'clientIp' | 'accept' | 'end'>): boolean {
   return (!e.clients || e.clients.has(s.clientIp)) && (!e.alive || (s.accept <= e.alive.hi && s.end >= e.alive.lo));
 }
 

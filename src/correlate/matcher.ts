@@ -13,7 +13,7 @@ import type { Store } from './store.js';
 import { TERMINATOR_OF, type AppError, type Cause, type Session, type Thread, type Verdict } from './model.js';
 import type { CorrelateSettings } from './settings.js';
 import { applyClaims, takeSession } from './claims.js';
-import { timeOnly } from './time-join.js';
+import { atErrorTest, timeOnly } from './time-join.js';
 import { RIVALS_DECIDED, rivalAmong, rivalClause, type Told } from './rival.js';
 
 export interface Match {
@@ -64,7 +64,7 @@ export function matchError(store: Store, e: AppError, cfg: CorrelateSettings): M
   }
   // time only
   const mid = e.t + e.res / 2;
-  const near = (x: Session) => Math.abs(x.end - mid) <= e.res / 2 + cfg.skew;
+  const near = (x: Pick<Session, 'end'>) => Math.abs(x.end - mid) <= e.res / 2 + cfg.skew;
   // sessions closed at the error, or shortly after it: an app that keeps the dead handle open
   // (PHP until its PDO object goes) makes HAProxy log the close seconds after the error
   const atError: Session[] = [];
@@ -73,10 +73,25 @@ export function matchError(store: Store, e: AppError, cfg: CorrelateSettings): M
   const rivals: Session[] = [];
   // (walked with callbacks, not generators, and sorted into their lists in one pass: these two loops see
   // ~1,000 sessions per error on the bench's correlated set, docs/benchmark-history.md)
-  store.sessions.eachInRange(e.t - cfg.skew - 1000, hi + cfg.settle, (s) => {
-    if (s.state[0] === 'C' || !fromApp(s)) return;
-    if (!s.claimed || s.reusableBy === e.file) atError.push(s);
-    else if (s.timeJoined) rivals.push(s);
+  // A row with no object of its own is a `--` close no decision claimed: most of them can be no candidate (their
+  // verdict is surely "unknown", time-join.ts `atErrorTest`) and are not the fallback's (not near the error), and
+  // none is made a `Session` (~800 rows per error on the bench's correlated set, docs/benchmark-history.md)
+  const mayMatter = atErrorTest(store, e, cfg);
+  // the closes near the error, in the window's order: the fallback's pool when no candidate explains the error
+  // (a row that is no candidate is made a `Session` only then)
+  const plainRows: Array<Session | number> = [];
+  store.sessions.eachRowInRange(e.t - cfg.skew - 1000, hi + cfg.settle, (seq, row, s) => {
+    if (row.state[0] === 'C' || !appCanOwn(e, row) || (frontends && !frontends.has(row.frontend))) return;
+    if (!s) {
+      if (mayMatter(row)) {
+        const x = store.sessions.at(seq);
+        atError.push(x);
+        if (near(row)) plainRows.push(x);
+      } else if (near(row)) plainRows.push(seq);
+    } else if (!s.claimed || s.reusableBy === e.file) {
+      atError.push(s);
+      if (near(s)) plainRows.push(s);
+    } else if (s.timeJoined) rivals.push(s);
   });
   const atRivals = rivals.length ? new Set(rivals) : undefined;
   // the most recent unclaimed abnormal closures before the error, newest first, bounded: an
@@ -98,7 +113,7 @@ export function matchError(store: Store, e: AppError, cfg: CorrelateSettings): M
   const chosen = timeOnly(store, e, cfg, atError, earlier, rivals);
   if (chosen) return { ...chosen, http };
   // nothing abnormal explains it: a normal-looking close at the error, or the app's own close before
-  const plain = atError.filter(near);
+  const plain = plainRows.map((x) => (typeof x === 'number' ? store.sessions.at(x) : x));
   const fallback = plain.length ? nearest(plain, mid) : appSide[0];
   if (fallback) {
     const pool = plain.length ? plain : appSide;
@@ -113,11 +128,15 @@ export function matchError(store: Store, e: AppError, cfg: CorrelateSettings): M
     }
     takeSession(fallback, e);
     applyClaims(claims);
-    // nothing tells these closures apart: each is as likely as the others
-    v.confidence = Math.round((v.confidence * 100) / pool.length) / 100;
-    if (pool.length > 1) {
+    // nothing tells these closures apart: each is as likely as the others, and so the cause is as likely as the
+    // share of them that tell it (when they all tell it, only the closure is in doubt, not the cause); beyond the
+    // decided ones (RIVALS_DECIDED, the nearest) their share stands for the rest (docs/confidence.md)
+    const told = pool.length > 1 ? toldBy(store, cfg, e, pool, fallback, v.cause) : undefined;
+    const share = told ? told.filter((x) => x.cause === v.cause).length / told.length : 1;
+    v.confidence = Math.round(v.confidence * share * 100) / 100;
+    if (told) {
       // (below 0.5: `why` names the likeliest other story and its closure, docs/confidence.md)
-      const r = rivalAmong(toldBy(store, cfg, e, pool, fallback, v.cause), v.cause, fallback, pool.length);
+      const r = rivalAmong(told, v.cause, fallback, pool.length);
       v.why += ` (time-only join: ${pool.length} candidate sessions, none more likely${r ? `; ${rivalClause(r, v.cause)}` : ''})`;
     }
     return { verdict: v, session: fallback, method, candidates: pool.length, http };

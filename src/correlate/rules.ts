@@ -534,7 +534,11 @@ export function fmtMs(ms: number | undefined): string {
  * a shutdown/crash/DOWN, an Aborted line during the session)? If not, its verdict can only be
  * "unknown", and the costly thread mapping is skipped.
  */
-export function mayBeServerClosed(store: Store, s: Session, cfg: CorrelateSettings): boolean {
+export function mayBeServerClosed(
+  store: Store,
+  s: Pick<Session, 'accept' | 'end' | 'state' | 'server'>,
+  cfg: CorrelateSettings,
+): boolean {
   if (s.state[0] !== '-') return true;
   const inst = store.instances.get(s.server);
   if (!inst) return false;
@@ -544,4 +548,43 @@ export function mayBeServerClosed(store: Store, s: Session, cfg: CorrelateSettin
     inst.events.any(from, s.end + DOWN_DETECTION) ||
     inst.aborted.any(from, s.end + cfg.skew + 3000)
   );
+}
+
+/**
+ * Can `decide` tell a cause for a normal-looking (`--`) close met by the app error `err`, or is its verdict
+ * surely "unknown"? The same test as `decide`'s `--` case, on what it reads, without mapping the thread and
+ * writing the verdict: a time-only join meets hundreds of `--` closes per error on a busy proxy, and two thirds
+ * of those it decided came out "unknown" (docs/benchmark-history.md, session 14). True when in doubt.
+ * - the app's own code (1153, 4031) names the cause (`appHint`);
+ * - the app's thread id maps the thread, and an Aborted line, by id: decided;
+ * - a shutdown, crash or DOWN from the accept to 15 s after the end (`lifecycleDuring` reads no wider);
+ * - a thread `threadFor` can map (one that connected in the accept's seconds) that was killed before the end,
+ *   or whose own Aborted line says wait_timeout or max_allowed_packet, or has a line of its id not attached
+ *   (`abortedOf` then searches it);
+ * - with no such thread, a (KILLED) line on the server during the session (`orphanAborted`).
+ */
+export function mayTellCauseAtError(
+  store: Store,
+  s: Pick<Session, 'accept' | 'end' | 'state' | 'server'>,
+  cfg: CorrelateSettings,
+  err: AppError,
+): boolean {
+  if (s.state[0] !== '-') return true;
+  if (err.code === '1153' || err.code === '4031' || err.cls === 'packet_too_large') return true;
+  if (err.cls === 'interaction_timeout' || err.threadId !== undefined) return true;
+  const inst = store.instances.get(s.server);
+  if (!inst) return false;
+  if (inst.events.any(s.accept - cfg.skew, s.end + DOWN_DETECTION)) return true;
+  const lo = Math.floor((s.accept - cfg.skew) / 1000) - 1,
+    hi = Math.floor((s.accept + cfg.skew) / 1000) + 1;
+  for (let k = lo; k <= hi; k++)
+    for (const th of inst.bySecond.get(k) ?? []) {
+      if (th.killed && th.killed.t <= s.end + 500) return true;
+      const ab = th.aborted;
+      if (ab ? ab.reason === 'timeout_reading' || ab.reason === 'packet_too_large' : inst.abortedById.has(th.id))
+        return true;
+    }
+  for (const a of inst.aborted.range(s.accept - cfg.skew - 1000, s.end + cfg.skew))
+    if (!a.claimed && a.reason === 'killed' && !a.byShutdown) return true;
+  return false;
 }

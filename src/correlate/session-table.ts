@@ -38,6 +38,9 @@ export type SessionRow = Pick<
   'accept' | 'end' | 'state' | 'clientIp' | 'clientPort' | 'frontend' | 'backend' | 'server' | 'pid' | 'bytesRead'
 > & { file: string; offset: number; text: string };
 
+/** a row's fields as `SessionTable.view` reads them */
+export type RowView = Pick<Session, 'accept' | 'end' | 'state' | 'clientIp' | 'frontend' | 'server'>;
+
 /** the row has its one object (`pinned`) */
 const PINNED = 1;
 /** the row left the window (its slot is reused once every older row left too) */
@@ -216,6 +219,23 @@ export class SessionTable {
       this.offset[i]!,
     );
   }
+
+  /** the fields of row `seq` that a time-only join filters on, in one object reused for every row: no `Session` is
+   *  made for the ~800 rows per error it meets and does not keep (matcher.ts, docs/benchmark-history.md session 14) */
+  view(seq: number): Readonly<RowView> {
+    const i = seq & this.mask;
+    const k = i * 6;
+    const nm = this.names.names;
+    const v = this.rowView;
+    v.accept = this.accept[i]!;
+    v.end = this.end[i]!;
+    v.state = nm[this.name[k]!]!;
+    v.clientIp = nm[this.name[k + 1]!]!;
+    v.frontend = nm[this.name[k + 2]!]!;
+    v.server = nm[this.name[k + 4]!]!;
+    return v;
+  }
+  private readonly rowView: RowView = { accept: 0, end: 0, state: '', clientIp: '', frontend: '', server: '' };
 
   /** row `seq`'s line (while the row is held) */
   textOf(seq: number): string {

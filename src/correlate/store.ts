@@ -13,7 +13,7 @@ import { AppLags } from './app-lag.js';
 import { TakenMass } from './joint.js';
 import { Learning } from './learned.js';
 import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
-import { SessionTable, type SessionRow } from './session-table.js';
+import { SessionTable, type RowView, type SessionRow } from './session-table.js';
 import {
   get,
   num,
@@ -161,6 +161,19 @@ export class SessionList {
   }
   eachInRange(from: number, to: number, visit: (s: Session) => void): void {
     this.seqs.eachInRange(from, to, (seq) => visit(this.table.at(seq)));
+  }
+  /** `eachInRange` without a `Session` per row: `row` is reused for every row (session-table.ts `view`); `pinned`
+   *  is the row's one object when it has one (a row without one is a `--` close no decision claimed) */
+  eachRowInRange(
+    from: number,
+    to: number,
+    visit: (seq: number, row: Readonly<RowView>, pinned: Session | undefined) => void,
+  ): void {
+    this.seqs.eachInRange(from, to, (seq) => visit(seq, this.table.view(seq), this.table.pinnedAt(seq)));
+  }
+  /** row `seq`'s session (its one object, else a fresh copy), while the row is held */
+  at(seq: number): Session {
+    return this.table.at(seq);
   }
   firstKey(): number | undefined {
     return this.seqs.firstKey();

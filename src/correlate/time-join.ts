@@ -9,12 +9,12 @@
  * Candidates are scored with their rule verdict (`decideSession`) but their claims are dropped: only the
  * chosen closure's decision is kept (claims.ts).
  */
-import { DOWN_DETECTION, decideSession, mayBeServerClosed } from './rules.js';
+import { DOWN_DETECTION, decideSession, mayBeServerClosed, mayTellCauseAtError } from './rules.js';
 import type { Store } from './store.js';
 import type { AppError, Cause, Session, Thread, Verdict } from './model.js';
 import { sameStatement, statementShape, type StatementShape } from '../../parsers/app/statement.js';
 import type { CorrelateSettings } from './settings.js';
-import { applyClaims, takeSession, threadFacts, threadOfClaims } from './claims.js';
+import { applyClaims, takeSession, threadOfClaims } from './claims.js';
 import { heaviest } from './top-k.js';
 import { rivalAmong, rivalClause } from './rival.js';
 import { jointMarginals, sessionKey, type TakenEntry } from './joint.js';
@@ -53,7 +53,22 @@ interface Cand {
 /** the app's statement against a decided closure's thread's last one (parsers/app/statement.ts) */
 function statementOf(app: StatementShape | undefined, th: Thread | undefined): Cand['stmt'] {
   if (!app || th?.lastSql === undefined) return undefined;
-  return sameStatement(app, statementShape(th.lastSql)) ? 'same' : 'other';
+  return sameStatement(app, shapeOf(th.lastSql)) ? 'same' : 'other';
+}
+
+/** the shapes of the threads' last statements, by text: a thread is a candidate of many errors, and its statement
+ *  was shaped again for each (redaction and case folding: ~2.5 % of `correlate`'s CPU on the bench's correlated
+ *  set, docs/benchmark-history.md session 14); cleared when full, to stay bounded */
+const SHAPES = new Map<string, StatementShape>();
+const SHAPES_MAX = 4096;
+function shapeOf(sql: string): StatementShape {
+  let shape = SHAPES.get(sql);
+  if (!shape) {
+    if (SHAPES.size >= SHAPES_MAX) SHAPES.clear();
+    shape = statementShape(sql);
+    SHAPES.set(sql, shape);
+  }
+  return shape;
 }
 
 /**
@@ -151,23 +166,21 @@ export interface TimeMatch {
   candidates: number;
 }
 
+/** the fields of a close that `atErrorTest` reads (a window row is tested before any `Session` is made for it) */
+export type CloseFacts = Pick<Session, 'accept' | 'end' | 'state' | 'server'>;
+
 /**
  * Can `s`, closed near the error, have failed the error at its close? Its close, or a first cause
  * on its server (a KILL, a lifecycle event, an Aborted line) must be in the error's instant; a `--`
- * close needs something on its server that can explain it.
+ * close needs something on its server that can explain it, and a verdict that is not surely "unknown"
+ * (rules.ts `mayTellCauseAtError`). The closes that pass are decided (`atErrorCandidates`); the matcher makes
+ * no `Session` for a `--` row that fails, unless it is the fallback's (matcher.ts).
  */
-function atErrorCandidates(
-  store: Store,
-  e: AppError,
-  cfg: CorrelateSettings,
-  atError: Session[],
-  sql: StatementShape | undefined,
-): Cand[] {
+export function atErrorTest(store: Store, e: AppError, cfg: CorrelateSettings): (s: CloseFacts) => boolean {
   const mid = e.t + e.res / 2;
-  const hi = e.t + e.res + cfg.skew;
   const w = e.res / 2 + cfg.skew + 500;
   const causeNear = new Map<string, boolean>();
-  const mayFit = (s: Session) => {
+  const mayFit = (s: CloseFacts) => {
     if (Math.abs(s.end - mid) <= w) return true; // the verdict's time is the close itself
     let c = causeNear.get(s.server);
     if (c === undefined) {
@@ -181,12 +194,29 @@ function atErrorCandidates(
     }
     return c;
   };
+  const coded = e.code === '1153' || e.code === '4031';
+  return (s) =>
+    mayFit(s) && (mayBeServerClosed(store, s, cfg) || coded) && (coded || mayTellCauseAtError(store, s, cfg, e));
+}
+
+function atErrorCandidates(
+  store: Store,
+  e: AppError,
+  cfg: CorrelateSettings,
+  atError: Session[],
+  sql: StatementShape | undefined,
+): Cand[] {
+  const mid = e.t + e.res / 2;
+  const hi = e.t + e.res + cfg.skew;
+  const w = e.res / 2 + cfg.skew + 500;
+  const test = atErrorTest(store, e, cfg);
   const near = (x: Session) => Math.abs(x.end - mid) <= e.res / 2 + cfg.skew;
   const out: Cand[] = [];
   for (const s of atError) {
-    if (!mayFit(s) || !(mayBeServerClosed(store, s, cfg) || e.code === '1153' || e.code === '4031')) continue;
+    if (!test(s)) continue;
+    // (its claims are dropped: a thread's own Aborted line, the one fact a decision found that later mappings
+    // read, is attached as the line is read, ingest-mysql.ts)
     const d = decideSession(store, s, cfg, e);
-    applyClaims(threadFacts(d.claims));
     const at = d.verdict.at ?? s.end;
     if (d.verdict.cause === 'unknown' || at > hi) continue;
     if (!near(s) && Math.abs(at - mid) > w) continue;
@@ -268,7 +298,6 @@ export function timeOnly(
   );
   for (const x of undecided) {
     const d = decideSession(store, x.item.s, cfg, e);
-    if (!x.item.rival) applyClaims(threadFacts(d.claims));
     x.item.v = d.verdict;
     x.item.cause = d.verdict.cause;
     const th = threadOfClaims(d.claims);
