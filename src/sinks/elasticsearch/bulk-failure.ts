@@ -11,6 +11,8 @@ export interface GaveUp {
   code: GiveUpCode;
   /** Elasticsearch's words (or the client's) for the last failure */
   why: string;
+  /** what to do, when the failure knows better than its code (the version check names the upgrade) */
+  fix?: string;
 }
 
 /** the code for a request failure that is not retried (failureKind other than `retry` and `too-large`) */
@@ -41,7 +43,7 @@ export function giveUpError(
       return new GoneawayError('GA_ERR_ES_VERSION', `${g.why}; ${saved}`, {
         key: 'output.elasticsearch.hosts',
         value: o.url,
-        fix: `point hosts at Elasticsearch 8.x or 9.x (not a proxy's page, not Kibana, not another product), ${AGAIN}`,
+        fix: `${g.fix ?? "point hosts at Elasticsearch 8.x or 9.x (not a proxy's page, not Kibana, not another product)"}, ${AGAIN}`,
       });
     case 'GA_ERR_ES_NOT_SET_UP':
       return new GoneawayError(

@@ -138,7 +138,7 @@ export class BulkSink implements Sink {
       await checkVersion(this.o.client, this.o.url, this.stopping.signal);
       this.versionChecked = true;
     } catch (e) {
-      if (isGoneawayError(e)) return { code: 'GA_ERR_ES_VERSION', why: e.message };
+      if (isGoneawayError(e)) return { code: 'GA_ERR_ES_VERSION', why: e.message, fix: e.fix };
       const kind = failureKind(e);
       if (kind === 'version')
         return {
