@@ -235,8 +235,8 @@ describe('the whole agent on the lab replay, under faults', { concurrency: true,
       // a refusal is not retried for max_retry_time: the batch goes to the spool at once, acknowledged on disk
       await waitFor(async () => ((await spooled()) > 0 ? true : undefined), 20_000, 'a refused batch spooled');
       assert.ok(
-        env.agent.log().some((l) => String(l.err ?? '').includes('HTTP 401')),
-        'the refusal is in the log with its status',
+        env.agent.log().some((l) => l.code === 'GA_ERR_ES_REQUEST' && String(l.err ?? '').includes('HTTP 401')),
+        'the refusal is in the log with its code and status',
       );
       env.agent.proc.kill('SIGKILL');
       await exited(env.agent.proc, 5000);
