@@ -63,8 +63,9 @@ export function makeClient(c: EsConnection): Client {
 
 /**
  * What the bulk sink does about a failed request (docs/elasticsearch.md "Failures"):
- * - `retry`: the cluster is away, busy or blocked for now (unreachable, timed out, reset, 429, 5xx, a proxy's 502,
- *   an answer cut short, a cluster block such as the flood-stage disk watermark): the same documents again, later;
+ * - `retry`: the cluster is away, busy or blocked for now (unreachable, timed out, reset, 408, 429, 5xx, a
+ *   proxy's 502, an answer cut short, a cluster block such as the flood-stage disk watermark): the same documents
+ *   again, later;
  * - `too-large`: 413, the body is over `http.max_content_length`: sent again in halves;
  * - `version`: not Elasticsearch (no X-Elastic-Product header) or a version that refuses the client's headers;
  * - `not-set-up`: 404 `index_not_found_exception`: the data stream is missing and may not be created;
@@ -91,7 +92,7 @@ export function failureKind(e: unknown): FailureKind {
   const s = err.meta?.statusCode ?? 0;
   const type = errorOf(err.meta?.body)?.type;
   if (s === 413) return 'too-large';
-  if (type === 'cluster_block_exception' || s === 429 || s >= 500) return 'retry';
+  if (type === 'cluster_block_exception' || s === 408 || s === 429 || s >= 500) return 'retry';
   if (type === 'media_type_header_exception') return 'version';
   if (type === 'index_not_found_exception') return 'not-set-up';
   return 'refused';
