@@ -145,7 +145,8 @@ export class BulkSink implements Sink {
           code: 'GA_ERR_ES_VERSION',
           why: `${this.o.url} does not answer as Elasticsearch (${describeFailure(e)})`,
         };
-      if (kind !== 'retry') this.versionChecked = true;
+      // an interrupted check says nothing: the next start checks again
+      if (kind !== 'retry' && !this.stopping.signal.aborted) this.versionChecked = true;
     }
     return undefined;
   }
