@@ -88,6 +88,7 @@ export class BulkSink implements Sink {
       this.add(ack);
       return this.failure();
     };
+    if (pending.size === 0) return this.add(ack);
     const wrong = await this.checkCluster();
     if (wrong) throw giveUp(wrong);
     let delay = this.backoff.initial;

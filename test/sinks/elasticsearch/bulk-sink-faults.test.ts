@@ -218,7 +218,7 @@ test('a server that is not Elasticsearch (no X-Elastic-Product header): GA_ERR_E
     headers: (h) => delete h['x-elastic-product'],
   });
   const e = await rejectsWith(sink.write(docs(2)), 'GA_ERR_ES_VERSION');
-  assert.match(e.message, /does not answer as Elasticsearch/);
+  assert.match(e.message, /not as Elasticsearch \(no X-Elastic-Product header/);
   assert.match(e.fix ?? '', /Elasticsearch 8\.x or 9\.x/);
   assert.equal(requests.length, 0);
   assert.equal(lines(path.join(dir, 'leftover.ndjson')).length, 2);

@@ -145,9 +145,15 @@ describe('a cluster in trouble, through the whole CLI', { skip }, () => {
     const bulkBefore = proxy.stats.bulk;
     const t = await correlateWith('07_haproxy_server_down', { kind: 'not-elasticsearch' });
     assert.equal(t.r.code, 2, t.r.stderr);
-    assert.match(t.r.stderr, /GA_ERR_ES_VERSION: .*does not answer as Elasticsearch/);
+    assert.match(t.r.stderr, /GA_ERR_ES_VERSION: .*not as Elasticsearch \(no X-Elastic-Product header/);
     assert.equal(proxy.stats.bulk, bulkBefore, 'no bulk request');
     assert.equal(new Set(t.leftover().map((d) => d._id)).size, t.n);
+    // setup too: nothing installed on a server that is not Elasticsearch
+    proxy.set({ kind: 'not-elasticsearch' });
+    const setup = await run(['setup', '--elasticsearch', proxy.url]);
+    proxy.set(undefined);
+    assert.equal(setup.code, 2, setup.stderr);
+    assert.match(setup.stderr, /GA_ERR_ES_VERSION: .*not as Elasticsearch/);
   });
 });
 
