@@ -86,7 +86,11 @@ export function output(
   const spool = new SpoolingSink(clock, {
     dir: path.join(cfg.agent.state_dir, 'spool'),
     maxBytes: cfg.agent.spool_max_bytes,
-    onError: (err) => log.warn({ err: String((err as Error)?.message ?? err) }, 'output unavailable, spooling'),
+    // the code and the fix too: a refusal (GA_ERR_ES_NOT_SET_UP: run setup) is drained only once it is fixed
+    onError: (err) => {
+      const { code, fix } = (err ?? {}) as { code?: string; fix?: string };
+      log.warn({ err: String((err as Error)?.message ?? err), code, fix }, 'output unavailable, spooling');
+    },
     // the agent's own acknowledgement of a spooled batch says `retried`; what the spool took and what its
     // drainer indexed later are counted here, so that every document is seen to arrive (metrics.ts bulkItems)
     onSpooled: (n) => metrics.bulkItems.inc({ outcome: 'spooled' }, n),

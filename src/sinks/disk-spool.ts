@@ -155,11 +155,17 @@ export class SpoolingSink implements Sink {
   private async drain(): Promise<void> {
     while (this.segments.length && !this.closed && !this.interrupted) {
       const seg = this.segments[0]!;
-      const docs = fs
-        .readFileSync(seg.file, 'utf8')
-        .split('\n')
-        .filter((l) => l !== '')
-        .map((l) => JSON.parse(l) as OutDoc);
+      let docs: OutDoc[];
+      try {
+        docs = fs
+          .readFileSync(seg.file, 'utf8')
+          .split('\n')
+          .filter((l) => l !== '')
+          .map((l) => JSON.parse(l) as OutDoc);
+      } catch (err) {
+        this.setAside(seg.file, err);
+        continue;
+      }
       try {
         const ack = await this.inner.write(docs);
         addAck(this.drained, ack);
@@ -178,6 +184,24 @@ export class SpoolingSink implements Sink {
       this.recount();
       for (const w of this.roomWaiters.splice(0)) w();
     }
+  }
+
+  /**
+   * A segment that cannot be read back (changed or damaged on disk — written whole, it is not by us) would fail every
+   * attempt, and its rejection stop the agent: it is renamed `.unreadable`, kept for a person to look at, reported,
+   * and the drainer goes on with the next one.
+   */
+  private setAside(file: string, err: unknown): void {
+    const aside = `${file}.unreadable`;
+    try {
+      fs.renameSync(file, aside);
+    } catch {
+      // already gone: nothing to keep
+    }
+    this.opts.onError?.(new Error(`spool segment ${file} cannot be read back (${String(err)}); kept as ${aside}`));
+    this.segments.shift();
+    this.recount();
+    for (const w of this.roomWaiters.splice(0)) w();
   }
 
   private recount(): void {

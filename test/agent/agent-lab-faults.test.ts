@@ -16,6 +16,9 @@
  * - SIGTERM and restart: exit 0 within 10 s, and documents are sent again only from the checkpoints on (the
  *   correlation window holds positions back on purpose: those records are read and sent again, under their
  *   _ids). The exact form, without a window, is in agent-signals.test.ts.
+ * - A cluster that refuses (401) and then fills its disk (the flood-stage block on every item), behind the fault
+ *   proxy (test/sinks/elasticsearch/fault-proxy.ts): refused batches are spooled at once, not lost, and survive a
+ *   kill -9; blocked documents are sent again, never dead-lettered (docs/elasticsearch.md "Failures").
  *
  * The three run at once: each has its own stand-in (port) and directory, and they mostly wait — the 60 s
  * outage above all —, so together they take about as long as the outage alone.
@@ -26,16 +29,19 @@ import * as fs from 'node:fs';
 import path from 'node:path';
 import {
   checkpoints,
+  editConfig,
   metricSum,
   signalled,
   skipWithoutStub as skip,
   sleep,
   spawnAgent,
   storedRecords,
+  stubOutput,
   stubStats,
 } from './agent-process.js';
-import { assertLabLikeBatch, labRecords, recordKey, withLab } from './lab-records.js';
-import { exited, replay, waitFor } from './lab-replay-harness.js';
+import { assertLabLikeBatch, labRecords, recordKey, withLab, type LabEnv } from './lab-records.js';
+import { exited, replay, scenario, startStub, waitFor } from './lab-replay-harness.js';
+import { startFaultProxy, type Fault, type FaultProxy } from '../sinks/elasticsearch/fault-proxy.js';
 
 const SPOOL_MAX = 64 * 1024;
 const OUTAGE_MS = 60_000;
@@ -162,13 +168,7 @@ describe('the whole agent on the lab replay, under faults', { concurrency: true,
   test('killed with SIGKILL during an Elasticsearch outage in the middle of the replay: every record and verdict once, as batch', () =>
     withLab({}, async (env) => {
       const { stub, sc } = env;
-      const writing = replay(sc, 20, () => 500);
-      const spooled = async () => metricSum(await env.agent.metrics(), 'goneaway_spool_bytes');
-      await waitFor(
-        async () => ((await stubStats(stub)).created > 0 ? true : undefined),
-        30_000,
-        'the first documents indexed',
-      );
+      const { writing, spooled } = await replayUntilIndexed(env);
       await stub.command('down', { ms: 15_000 });
       // batches the cluster did not take within max_retry_time (2 s) are on disk, acknowledged: the kill comes then
       await waitFor(async () => ((await spooled()) > 0 ? true : undefined), 14_000, 'a batch spooled');
@@ -226,4 +226,83 @@ describe('the whole agent on the lab replay, under faults', { concurrency: true,
       assert.ok(again <= readAgain, `${again} sent again, ${readAgain} indexed from the checkpoints on`);
       assert.equal((await signalled(env.agent.proc, 'SIGTERM')).code, 0);
     }));
+
+  test('refused (401), killed with SIGKILL while refused, then the flood-stage disk block on every item, then back: spooled, never dead-lettered, every record and verdict once, as batch', () =>
+    withFaultyLab(async (env, proxy) => {
+      const { sc } = env;
+      const { writing, spooled } = await replayUntilIndexed(env);
+      proxy.set(UNAUTHORIZED);
+      // a refusal is not retried for max_retry_time: the batch goes to the spool at once, acknowledged on disk
+      await waitFor(async () => ((await spooled()) > 0 ? true : undefined), 20_000, 'a refused batch spooled');
+      assert.ok(
+        env.agent.log().some((l) => l.code === 'GA_ERR_ES_REQUEST' && String(l.err ?? '').includes('HTTP 401')),
+        'the refusal is in the log with its code and status',
+      );
+      env.agent.proc.kill('SIGKILL');
+      await exited(env.agent.proc, 5000);
+      env.agent = await spawnAgent(sc.config, sc.dir);
+      // the disk fills: every item blocked, until the agent has met the block a few times
+      const faulted = proxy.stats.faulted;
+      proxy.set(FLOOD_STAGE_403);
+      await waitFor(
+        async () => (proxy.stats.faulted >= faulted + 3 ? true : undefined),
+        60_000,
+        'the flood-stage block answered',
+      );
+      proxy.set(undefined);
+      await writing;
+      await assertLabLikeBatch(env, 90_000);
+      assert.equal(await spooled(), 0, 'the spool drained');
+      const dead = path.join(sc.dir, 'dead-letter.ndjson');
+      assert.equal(fs.existsSync(dead) ? fs.readFileSync(dead, 'utf8') : '', '', 'nothing dead-lettered');
+      assert.equal((await signalled(env.agent.proc, 'SIGTERM')).code, 0);
+    }));
 });
+
+/** the lab written in 20 rounds 0.5 s apart, once the first documents are indexed; and the agent's spool size */
+async function replayUntilIndexed(env: LabEnv) {
+  const writing = replay(env.sc, 20, () => 500);
+  const spooled = async () => metricSum(await env.agent.metrics(), 'goneaway_spool_bytes');
+  await waitFor(
+    async () => ((await stubStats(env.stub)).created > 0 ? true : undefined),
+    30_000,
+    'the first documents indexed',
+  );
+  return { writing, spooled };
+}
+
+const UNAUTHORIZED: Fault = {
+  kind: 'status',
+  status: 401,
+  body: JSON.stringify({
+    error: { type: 'security_exception', reason: 'unable to authenticate with provided credentials' },
+    status: 401,
+  }),
+};
+
+/** the flood-stage block as Elasticsearch before 7.x worded it on each item (403; 429 since) */
+const FLOOD_STAGE_403: Fault = {
+  kind: 'items',
+  status: 403,
+  error: {
+    type: 'cluster_block_exception',
+    reason: 'index [logs-goneaway.records-default] blocked by: [FORBIDDEN/12/index read-only / allow delete (api)];',
+  },
+};
+
+/** withLab (lab-records.ts) with the fault proxy between the agent and the stand-in */
+async function withFaultyLab(body: (env: LabEnv, proxy: FaultProxy) => Promise<void>) {
+  const stub = await startStub();
+  const proxy = await startFaultProxy(stub.url);
+  const sc = scenario(proxy.url);
+  editConfig(sc.config, (c) => (c.output = stubOutput(proxy.url, sc.dir)));
+  const env: LabEnv = { stub, sc, agent: undefined as never };
+  try {
+    env.agent = await spawnAgent(sc.config, sc.dir);
+    await body(env, proxy);
+  } finally {
+    env.agent?.proc.kill('SIGKILL');
+    await proxy.close();
+    stub.stop();
+  }
+}

@@ -108,3 +108,27 @@ test('a half-written segment (crash before rename) is not read as data', async (
   assert.deepEqual(fs.readdirSync(dir), [], 'the unacknowledged temp file is removed');
   await spool.close();
 });
+
+test('a segment that cannot be read back is set aside (kept, reported) and the next one is drained', async () => {
+  const dir = tmp();
+  fs.writeFileSync(path.join(dir, 'segment-000000000001.ndjson'), '{"stream":"logs-goneaway.verdicts-default","id":\n');
+  const good =
+    docs(0, 2)
+      .map((d) => JSON.stringify(d))
+      .join('\n') + '\n';
+  fs.writeFileSync(path.join(dir, 'segment-000000000002.ndjson'), good);
+  const inner = new SwitchableSink();
+  inner.up = true;
+  const errors: string[] = [];
+  const spool = new SpoolingSink(inner, {
+    dir,
+    maxBytes: 1 << 20,
+    retryMs: 10,
+    onError: (e) => errors.push(String(e)),
+  });
+  await spool.flush();
+  assert.deepEqual([...inner.got.keys()].sort(), ['id-0', 'id-1']);
+  assert.deepEqual(fs.readdirSync(dir), ['segment-000000000001.ndjson.unreadable']);
+  assert.match(errors.join('\n'), /segment-000000000001\.ndjson cannot be read back/);
+  await spool.close();
+});

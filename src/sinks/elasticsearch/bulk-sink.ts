@@ -2,19 +2,25 @@
  * The Elasticsearch sink: every document is a `create` with its deterministic id, sent in `_bulk` requests
  * (`run` below). Nothing is lost (docs/elasticsearch.md#failures):
  * - 201 → indexed; 409 → already present (an earlier run or attempt indexed it), both success;
- * - 429 or 5xx on a document → sent again (429: up to `maxRetries` times at once, then this loop);
- * - the cluster unreachable or answering 5xx/429 → the documents not yet settled are sent again, with
- *   exponential backoff, until `maxRetryTime` passes without progress; then they are appended to the
- *   leftover file and write() rejects with GA_ERR_ES_UNAVAILABLE naming the file;
+ * - 429, 5xx or a cluster block (a full disk) on a document → sent again (429: up to `maxRetries` times at once,
+ *   then this loop), as is a document the answer left out;
+ * - the cluster unreachable, timed out, reset, answering 5xx/429 or a page that is not JSON → the documents not
+ *   yet settled are sent again (a 409 then says one had landed), with exponential backoff, until `maxRetryTime`
+ *   passes without progress; then they are appended to the leftover file and write() rejects with
+ *   GA_ERR_ES_UNAVAILABLE naming the file;
+ * - not Elasticsearch 8/9, credentials refused, no data stream (setup not run) → not retried: the documents go to
+ *   the leftover file and write() rejects with the code that says which (bulk-failure.ts);
  * - any other 4xx on a document (a mapping rejection) → appended to the dead-letter file with
  *   Elasticsearch's reason and counted.
  */
 import { appendFileSync } from 'node:fs';
 import type { Client } from '@elastic/elasticsearch';
-import { GoneawayError } from '../../errors.js';
+import { isGoneawayError, type GoneawayError } from '../../errors.js';
 import { BulkBody } from '../bulk-body.js';
 import { addAck, docOf, emptyAck, type Ack, type OutDoc, type Sink } from '../sink.js';
-import { describeFailure, isRetryable } from './client.js';
+import { itemReason, itemVerdict, pairItems } from './bulk-answers.js';
+import { giveUpError, refusalCode, type GaveUp } from './bulk-failure.js';
+import { checkVersion, describeFailure, failureKind } from './client.js';
 
 export interface BulkSinkOptions {
   client: Client;
@@ -52,7 +58,13 @@ export class BulkSink implements Sink {
   readonly total: Ack = emptyAck();
   /** events written to the leftover file */
   leftover = 0;
-  private gaveUp: { code: 'GA_ERR_ES_REQUEST' | 'GA_ERR_ES_UNAVAILABLE'; why: string } | undefined;
+  private gaveUp: GaveUp | undefined;
+  /** an item that says the batch cannot go in as things are (no data stream, no privilege): set by send() */
+  private refusal: GaveUp | undefined;
+  /** the last answer that left documents pending (a 429, a 5xx, a block, items left out): for messages */
+  private lastPending = '';
+  /** the cluster answered GET / as Elasticsearch 8 or 9, or could not be asked (the bulk requests will tell) */
+  private versionChecked = false;
   private readonly backoff: { initial: number; max: number };
   /** aborted by interrupt(): requests in flight end, retries stop (sink.ts `interrupt`) */
   private readonly stopping = new AbortController();
@@ -70,12 +82,22 @@ export class BulkSink implements Sink {
       if (list) list.push(d);
       else pending.set(d.id, [d]);
     }
+    const giveUp = (g: GaveUp): GoneawayError => {
+      this.gaveUp = g;
+      this.spill([...pending.values()].flat());
+      this.add(ack);
+      return this.failure();
+    };
+    if (pending.size === 0) return this.add(ack);
+    const wrong = await this.checkCluster();
+    if (wrong) throw giveUp(wrong);
     let delay = this.backoff.initial;
     let failingSince: number | undefined;
     let lastFailure = '';
     while (pending.size) {
       const before = countOf(pending);
       let failure: unknown;
+      this.refusal = undefined;
       try {
         ack.retried += await this.run(pending, ack);
       } catch (e) {
@@ -83,19 +105,12 @@ export class BulkSink implements Sink {
       }
       const left = countOf(pending);
       if (left === 0) break;
-      if (this.stopping.signal.aborted) {
-        this.gaveUp = { code: 'GA_ERR_ES_UNAVAILABLE', why: 'interrupted: the agent is stopping' };
-        this.spill([...pending.values()].flat());
-        this.add(ack);
-        throw this.failure();
-      }
-      if (failure !== undefined && !isRetryable(failure)) {
-        this.gaveUp = { code: 'GA_ERR_ES_REQUEST', why: describeFailure(failure) };
-        this.spill([...pending.values()].flat());
-        this.add(ack);
-        throw this.failure();
-      }
-      lastFailure = failure === undefined ? '429 Too Many Requests on documents' : describeFailure(failure);
+      if (this.stopping.signal.aborted)
+        throw giveUp({ code: 'GA_ERR_ES_UNAVAILABLE', why: 'interrupted: the agent is stopping' });
+      if (failure !== undefined && failureKind(failure) !== 'retry')
+        throw giveUp({ code: refusalCode(failure), why: describeFailure(failure) });
+      if (this.refusal) throw giveUp(this.refusal);
+      lastFailure = failure === undefined ? this.lastPending : describeFailure(failure);
       // progress restarts the clock: max_retry_time is how long the cluster may take nothing
       if (left < before) {
         failingSince = undefined;
@@ -103,17 +118,38 @@ export class BulkSink implements Sink {
       }
       failingSince ??= Date.now();
       const remaining = this.o.maxRetryTime - (Date.now() - failingSince);
-      if (remaining <= 0) {
-        this.gaveUp = { code: 'GA_ERR_ES_UNAVAILABLE', why: lastFailure };
-        this.spill([...pending.values()].flat());
-        this.add(ack);
-        throw this.failure();
-      }
+      if (remaining <= 0) throw giveUp({ code: 'GA_ERR_ES_UNAVAILABLE', why: lastFailure });
       ack.retried += left;
       await sleep(Math.min(delay, remaining), this.stopping.signal);
       delay = Math.min(delay * 2, this.backoff.max);
     }
     return this.add(ack);
+  }
+
+  /**
+   * Once per sink (again after a failed check): is it Elasticsearch 8 or 9? The 8.x client's compatibility
+   * headers are refused by some versions and may be taken by others (docs/elasticsearch.md "Versions"), and a
+   * server that is not Elasticsearch may answer anything: the version is read before a document is sent. A check
+   * that cannot be made (unreachable: the bulk requests retry; 401/403: an indexing key may lack `monitor`, which
+   * GET / needs) is left to the bulk requests.
+   */
+  private async checkCluster(): Promise<GaveUp | undefined> {
+    if (this.versionChecked) return undefined;
+    try {
+      await checkVersion(this.o.client, this.o.url, this.stopping.signal);
+      this.versionChecked = true;
+    } catch (e) {
+      if (isGoneawayError(e)) return { code: 'GA_ERR_ES_VERSION', why: e.message, fix: e.fix };
+      const kind = failureKind(e);
+      if (kind === 'version')
+        return {
+          code: 'GA_ERR_ES_VERSION',
+          why: `${this.o.url} does not answer as Elasticsearch (${describeFailure(e)})`,
+        };
+      // an interrupted check says nothing: the next start checks again
+      if (kind !== 'retry' && !this.stopping.signal.aborted) this.versionChecked = true;
+    }
+    return undefined;
   }
 
   /**
@@ -158,7 +194,7 @@ export class BulkSink implements Sink {
     let retried = 0;
     for (let attempt = 0; ; attempt++) {
       // a Buffer goes out as it is (@elastic/transport sends a string or Buffer bulk body unserialised)
-      let res;
+      let res: unknown;
       try {
         res = await this.o.client.bulk(
           {
@@ -168,23 +204,35 @@ export class BulkSink implements Sink {
           { signal: this.stopping.signal },
         );
       } catch (e) {
-        if (!tooLarge(e)) throw e;
+        if (failureKind(e) !== 'too-large') throw e;
         return retried + (await this.halves(chunk, pending, ack, e));
       }
       const again: Chunk = { body: new BulkBody(), docs: [] };
-      // items come in request order (docs/elasticsearch.md "Bulk answers")
-      res.items.forEach((item, i) => {
+      // items come in request order (docs/elasticsearch.md "Bulk answers"); one left out stays pending
+      const items = pairItems(res, chunk.docs);
+      if (items.length < chunk.docs.length)
+        this.lastPending = `the answer left out ${chunk.docs.length - items.length} of ${chunk.docs.length} document(s)`;
+      for (const [i, item] of items) {
         const d = chunk.docs[i]!;
-        const r = item.create ?? Object.values(item)[0];
-        const status = r?.status ?? 0;
-        if (status === 429) {
+        const verdict = itemVerdict(item);
+        if (verdict === 'again') {
           again.body.addFrom(chunk.body, i);
           again.docs.push(d);
-        } else if (status >= 200 && status < 300) {
+          this.lastPending = itemReason(item);
+        } else if (verdict === 'indexed') {
           if (settle(pending, d.id)) ack.indexed++;
-        } else if (status < 500 && settle(pending, d.id)) this.drop(d, status, r?.error, ack);
-        // 5xx on a document says nothing about it: it stays pending for the next attempt
-      });
+        } else if (verdict === 'present') {
+          if (settle(pending, d.id)) ack.present++;
+        } else if (verdict === 'dead') {
+          if (settle(pending, d.id)) this.drop(d, item.status ?? 0, item.error, ack);
+        } else if (verdict === 'later') this.lastPending = itemReason(item);
+        // not-set-up, refused: the document stays pending, and write() gives the batch up with the reason
+        else
+          this.refusal ??= {
+            code: verdict === 'refused' ? 'GA_ERR_ES_REQUEST' : 'GA_ERR_ES_NOT_SET_UP',
+            why: itemReason(item),
+          };
+      }
       if (!again.docs.length || attempt >= this.o.maxRetries || this.stopping.signal.aborted) return retried;
       retried += again.docs.length;
       await sleep(this.backoff.initial, this.stopping.signal);
@@ -217,12 +265,8 @@ export class BulkSink implements Sink {
     return retried;
   }
 
-  /** a document Elasticsearch refused: 409 is already there; any other 4xx goes to the dead-letter file */
+  /** a document Elasticsearch refused (a mapping rejection, 413 alone): to the dead-letter file */
   private drop(d: OutDoc, status: number, error: unknown, ack: Ack): void {
-    if (status === 409) {
-      ack.present++;
-      return;
-    }
     ack.deadLettered++;
     const line = { _index: d.stream, _id: d.id, status, error: error ?? null, _source: docOf(d) };
     appendFileSync(this.o.deadLetterFile, JSON.stringify(line) + '\n');
@@ -252,30 +296,15 @@ export class BulkSink implements Sink {
     return this.gaveUp !== undefined;
   }
 
-  /** the coded error naming the URL, every event not indexed so far and the leftover file */
+  /** the coded error naming the URL, every event not indexed so far and the leftover file (bulk-failure.ts) */
   failure(): GoneawayError {
     const g = this.gaveUp ?? { code: 'GA_ERR_ES_UNAVAILABLE' as const, why: 'unknown' };
-    const n = this.leftover;
-    const file = this.o.leftoverFile;
-    if (g.code === 'GA_ERR_ES_REQUEST')
-      return new GoneawayError(
-        'GA_ERR_ES_REQUEST',
-        `${this.o.url} refused the bulk request (${g.why}); ${n} event(s) not indexed were written to ${file}`,
-        {
-          key: 'output.elasticsearch',
-          value: this.o.url,
-          fix: 'check the credentials and the privileges (create_doc, auto_configure on logs-goneaway.*-*)',
-        },
-      );
-    return new GoneawayError(
-      'GA_ERR_ES_UNAVAILABLE',
-      `${n} event(s) not indexed into ${this.o.url} after retrying for ${Math.round(this.o.maxRetryTime / 1000)} s (last: ${g.why}); they were written to ${file}`,
-      {
-        key: 'output.elasticsearch.hosts',
-        value: this.o.url,
-        fix: 'bring the cluster back and index the file again (goneaway keeps ids: nothing is indexed twice), or raise max_retry_time',
-      },
-    );
+    return giveUpError(g, {
+      url: this.o.url,
+      saved: this.leftover,
+      file: this.o.leftoverFile,
+      maxRetryTime: this.o.maxRetryTime,
+    });
   }
 
   private add(a: Ack): Ack {
@@ -310,10 +339,4 @@ function countOf(pending: Map<string, OutDoc[]>): number {
   let n = 0;
   for (const l of pending.values()) n += l.length;
   return n;
-}
-
-/** Elasticsearch's answer to a request body over `http.max_content_length` */
-function tooLarge(e: unknown): boolean {
-  const err = e as { name?: string; meta?: { statusCode?: number } };
-  return err?.name === 'ResponseError' && err.meta?.statusCode === 413;
 }

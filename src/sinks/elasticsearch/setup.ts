@@ -87,20 +87,8 @@ async function existing<T>(get: () => Promise<T>): Promise<T | undefined> {
   }
 }
 
-/** the cluster's version; Elasticsearch 8 and 9 are supported */
-export async function checkVersion(client: Client, url: string): Promise<string> {
-  const info = await client.info();
-  const v = info.version.number;
-  const major = Number(v.split('.')[0]);
-  if (major !== 8 && major !== 9) {
-    throw new GoneawayError('GA_ERR_ES_REQUEST', `${url} runs Elasticsearch ${v}; goneaway supports 8.x and 9.x`, {
-      key: '--elasticsearch',
-      value: url,
-      fix: 'upgrade the cluster to 8.x or 9.x',
-    });
-  }
-  return v;
-}
+/** the version check lives with the client (the bulk sink makes it too) */
+export { checkVersion } from './client.js';
 
 export async function installTemplates(client: Client, url: string, retentionMs: number): Promise<SetupStep[]> {
   const steps: SetupStep[] = [];

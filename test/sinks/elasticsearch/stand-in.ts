@@ -1,6 +1,9 @@
 /**
  * Test helpers: the recording stand-in `../shared/tools/es-stub.mjs` (read its header) started on a free
  * port and stopped by its PID, and the CLI run asynchronously (an in-process stand-in must keep answering).
+ * The faults the stand-in does not play (no answer, a reset mid-answer, items left out, a proxy's HTML page,
+ * per-item blocks and refusals, a server that is not Elasticsearch) come from the proxy in fault-proxy.ts, put
+ * in front of it.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -8,6 +11,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BIN, ROOT } from '../../cli/paths.js';
+
+export { startFaultProxy, type Fault, type FaultProxy } from './fault-proxy.js';
 
 export const STUB = path.join(ROOT, '../shared/tools/es-stub.mjs');
 export const HAVE_STUB = existsSync(STUB);
