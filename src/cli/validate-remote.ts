@@ -51,7 +51,9 @@ export async function checkElasticsearchHost(
   try {
     return { version: await checkVersion(client, url) };
   } catch (e) {
-    if (isGoneawayError(e)) return err('GA_ERR_ES_VERSION', e.message, e.fix ?? 'use Elasticsearch 8.x or 9.x');
+    // checkVersion's message already names the URL (a wrong product or version); only the key is this host's
+    if (isGoneawayError(e))
+      return new GoneawayError('GA_ERR_ES_VERSION', e.message, { key, value: url, fix: e.fix ?? 'use 8.x or 9.x' });
     const x = e as { name?: string; message?: string; meta?: { statusCode?: number } };
     const status = x.meta?.statusCode ?? 0;
     if (x.name === 'ResponseError' && (status === 401 || status === 403))
@@ -63,12 +65,6 @@ export async function checkElasticsearchHost(
           'output.elasticsearch',
           'give its role the cluster privilege monitor (GET / is cluster:monitor/main)',
         ),
-      );
-    if (x.name === 'ProductNotSupportedError')
-      return err(
-        'GA_ERR_ES_VERSION',
-        'answers, but not as Elasticsearch (no X-Elastic-Product header: another product, or older than 7.14)',
-        'point hosts at an Elasticsearch 8.x or 9.x node (not Kibana, not a proxy page)',
       );
     if (x.name === 'ResponseError')
       return err(

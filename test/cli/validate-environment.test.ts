@@ -175,7 +175,10 @@ test('Elasticsearch 7 is named as the wrong version, not as unreachable', async 
   const dir = workDir(t);
   const r = await run(['validate', '--config', config(dir, { output: { elasticsearch: { hosts: [stub.url] } } })]);
   assert.equal(r.code, 3, r.stderr);
-  assert.match(lines(r.stderr, 'GA_ERR_ES_VERSION')[0] ?? '', /7\.17\.0.*8\.x and 9\.x/);
+  const line = lines(r.stderr, 'GA_ERR_ES_VERSION')[0] ?? '';
+  assert.match(line, /7\.17\.0.*8\.x and 9\.x/);
+  // the message is not prefixed with the URL again (it was "= URL: URL: URL runs Elasticsearch 7.17.0")
+  assert.ok(!line.includes(`${stub.url}: ${stub.url}`), line);
 });
 
 /**
