@@ -14,6 +14,10 @@
  * is abnormal (not `--`: the closures reported) is pinned, and every later lookup returns that one
  * object. So identity holds where the rules rely on it (a thread's bound session is claimed or
  * leaving the window; rules.ts `th.session !== s`), and no state lives only in a throw-away copy.
+ * An abnormal row is pinned when it is first read, not when it arrives: to whoever reads it that is the
+ * same one object, but most are read only as they leave the window, and an object each for the ~80,000
+ * abnormal closures a 20 s window holds at 20,000 lines/s was ~40 MB of the agent's old generation
+ * (docs/benchmark-agent.md "Memory: where the bytes are").
  */
 import type { Evidence, Session } from './model.js';
 
@@ -42,6 +46,8 @@ export type SessionRow = Pick<
 const PINNED = 1;
 /** the row left the window (its slot is reused once every older row left too) */
 const GONE = 2;
+/** an abnormal closure (state not `--`): pinned when first read */
+const ABNORMAL = 4;
 
 /** A session read from a row. Plain fields, except the three a decision writes, which pin it. */
 class TableSession implements Session {
@@ -136,15 +142,17 @@ export class SessionTable {
   private chunks: Array<Buffer & { utf8Write(s: string, off: number): number }> = [];
   private firstChunk = 0;
   private bytePos = 0;
-  /** sessions that must stay one object (see the header), by slot */
-  private pinned: Array<Session | undefined> = new Array<Session | undefined>(this.cap);
+  /** sessions that must stay one object (see the header), by seq: a map, not an array of the ring's
+   *  size, since few rows have one (an array slot per row was a 4 MB array the GC scanned on every mark) */
+  private readonly pinned = new Map<number, Session>();
   private readonly names = new Interner();
   private readonly lastName = new Array<string | undefined>(6);
   private readonly lastId = new Uint32Array(6);
   /** the newest seq per client port (-1: none) */
   private readonly portHead = new Float64Array(65536).fill(-1);
 
-  add(r: SessionRow): number {
+  /** `linked`: on its client port's chain (`byPort`); a row nothing looks up by port is not */
+  add(r: SessionRow, linked = true): number {
     if (this.next - this.base === this.cap) this.grow();
     const seq = this.next++;
     const i = seq & this.mask;
@@ -161,10 +169,9 @@ export class SessionTable {
     this.name[k + 3] = this.nameId(3, r.backend);
     this.name[k + 4] = this.nameId(4, r.server);
     this.name[k + 5] = this.nameId(5, r.file);
-    this.flags[i] = 0;
+    this.flags[i] = r.state[0] === '-' ? 0 : ABNORMAL;
     this.putText(i, r.text);
-    this.pinned[i] = undefined;
-    if (r.clientPort >= 0 && r.clientPort < 65536) {
+    if (linked && r.clientPort >= 0 && r.clientPort < 65536) {
       this.prevSamePort[i] = this.portHead[r.clientPort]!;
       this.portHead[r.clientPort] = seq;
     } else this.prevSamePort[i] = -1;
@@ -193,8 +200,14 @@ export class SessionTable {
   /** the session of row `seq` (held by the window): its pinned object, else a fresh copy */
   at(seq: number): Session {
     const i = seq & this.mask;
-    const p = this.pinned[i];
-    if (p) return p;
+    const f = this.flags[i]!;
+    if (f & PINNED) return this.pinned.get(seq)!;
+    const s = this.copy(seq, i);
+    if (f & ABNORMAL) this.pin(seq, s);
+    return s;
+  }
+
+  private copy(seq: number, i: number): TableSession {
     const k = i * 6;
     const nm = this.names.names;
     const pid = this.pid[i]!;
@@ -247,14 +260,14 @@ export class SessionTable {
    *  format gave fields a row has no column for) */
   pin(seq: number, s: Session): void {
     if (seq >= this.base && seq < this.next && !(this.flags[seq & this.mask]! & GONE)) {
-      this.pinned[seq & this.mask] = s;
+      this.pinned.set(seq, s);
       this.flags[seq & this.mask]! |= PINNED;
     }
   }
 
   /** the row's one object, when it has one (a row without one was never claimed) */
   pinnedAt(seq: number): Session | undefined {
-    return this.flags[seq & this.mask]! & PINNED ? this.pinned[seq & this.mask] : undefined;
+    return this.flags[seq & this.mask]! & PINNED ? this.pinned.get(seq) : undefined;
   }
 
   /** the sessions held with this client port, oldest first */
@@ -272,11 +285,13 @@ export class SessionTable {
   /** the row leaves the window; its slot is free once every older row left too */
   drop(seq: number): void {
     const i = seq & this.mask;
-    const p = this.pinned[i];
-    // a pinned session outlives its row (a remembered closure, a claimed session): it keeps its line
-    if (p instanceof TableSession) p.detach();
+    if (this.flags[i]! & PINNED) {
+      const p = this.pinned.get(seq);
+      // a pinned session outlives its row (a remembered closure, a claimed session): it keeps its line
+      if (p instanceof TableSession) p.detach();
+      this.pinned.delete(seq);
+    }
     this.flags[i]! |= GONE;
-    this.pinned[i] = undefined;
     while (this.base < this.next && this.flags[this.base & this.mask]! & GONE) this.base++;
     // the chunks before the oldest held line's are let go
     const oldest = this.base < this.next ? this.textAt[this.base & this.mask]! : this.bytePos;
@@ -322,9 +337,6 @@ export class SessionTable {
     this.prevSamePort = move(this.prevSamePort, (n) => new Float64Array(n));
     this.textAt = move(this.textAt, (n) => new Float64Array(n));
     this.textLen = move(this.textLen, (n) => new Int32Array(n));
-    const pinned = new Array<Session | undefined>(cap);
-    for (let s = this.base; s < this.next; s++) pinned[s & (cap - 1)] = this.pinned[s & old.mask];
-    this.pinned = pinned;
     this.cap = cap;
     this.mask = cap - 1;
   }

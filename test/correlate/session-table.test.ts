@@ -133,3 +133,32 @@ test('rows held across the ring growing while it wraps read back as they were wr
     { numRuns: 40 },
   );
 });
+
+test('an abnormal closure has no object until it is first read, then the same one, which keeps its line', () => {
+  const t = new SessionTable(8192);
+  const text = 'Nov 23 20:00:00 lb haproxy[1]: 10.0.0.1:4002 [23/Nov/2026:20:00:00.205] fe be/replica1 cD ✓';
+  const seq = t.add(row(5, text, 4002)); // k % 5 === 0: state cD
+  const normal = t.add(row(6, 'a normal close', 4002));
+  assert.equal(t.pinnedAt(seq), undefined, 'no object while nothing read it');
+  const s = t.at(seq);
+  assert.equal(s.state, 'cD');
+  assert.equal(t.at(seq), s, 'read again: the same object');
+  assert.equal(t.pinnedAt(seq), s);
+  assert.equal(t.byPort(4002)?.[0], s, 'found by port: the same object');
+  assert.notEqual(t.at(normal), t.at(normal), 'a normal close stays a fresh copy each time');
+  t.drop(seq);
+  for (let k = 7; k < 20_000; k++) t.drop(t.add(row(k * 5 + 1, 'y'.repeat(200), 4002)));
+  assert.equal(s.ev.text, text);
+});
+
+test('a row left off its port chain is not found by port, and is read like the others', () => {
+  const t = new SessionTable(8192);
+  const linked = t.add(row(1, 'on the chain', 4003));
+  const off = t.add(row(2, 'off the chain', 4003), false);
+  assert.deepEqual(
+    (t.byPort(4003) ?? []).map((s) => s.ev.text),
+    ['on the chain'],
+  );
+  assert.equal(t.at(off).ev.text, 'off the chain');
+  assert.equal(t.at(linked).ev.text, 'on the chain');
+});
