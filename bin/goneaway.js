@@ -68,10 +68,9 @@ if (process.argv[2] === 'agent' && !limited && agentHeapMb !== '0') {
 }
 
 async function runHere() {
-  // The agent's old generation grows by a smaller factor than V8's default (which is up to 4x its live size after a
-  // major GC, 1.1x-2x in practice here): at 20,000 lines/s it held ~230 MB of heap for ~140 MB live, and RSS followed
-  // the heap, not the live set. 25 % grows it to ~1.3x, for about the same CPU per line in 90 s soaks
-  // (docs/benchmark-agent.md "Memory: where the bytes are"). V8 reads the factor at every GC, so setting it here,
+  // The agent's old generation grows by a smaller factor than V8's own: at 20,000 lines/s it held a median 223 MB of
+  // heap for 144 MB used, and RSS followed the heap, not the live set. With 25 % the heap stays nearer its live size
+  // (docs/benchmark-agent.md "Memory: where the bytes are", with what it costs in CPU). V8 reads the factor at every GC, so setting it here,
   // before the window fills, works without a second process (a one-off check: a heap grown with the flag set at
   // run time stayed as small as with it on the command line). GONEAWAY_AGENT_HEAP_GROWTH=0 keeps V8's own.
   const growth = process.env.GONEAWAY_AGENT_HEAP_GROWTH ?? '25';
