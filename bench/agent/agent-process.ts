@@ -91,6 +91,8 @@ export function startAgent(repo: string, configFile: string, logDir: string): Ru
   const child = spawn(process.execPath, [...nodeArgs, script, 'agent', '--config', configFile], {
     cwd: repo,
     stdio: ['ignore', out, err],
+    // the environment the systemd unit gives the agent (its malloc setting among it): the agent as deployed
+    env: { ...process.env, ...unitEnvironment(repo) },
   });
   closeSync(out);
   closeSync(err);
@@ -120,6 +122,27 @@ export function startAgent(repo: string, configFile: string, logDir: string): Ru
       return code ?? null;
     },
   };
+}
+
+/**
+ * The `Environment=` assignments of config/systemd/goneaway.service (`KEY=VALUE`, space-separated, optionally in
+ * double quotes: systemd.exec(5)), which the bench applies to the agent it starts. BENCH_AGENT_UNIT_ENV=0 leaves
+ * them out (to measure what they change).
+ */
+export function unitEnvironment(repo: string): Record<string, string> {
+  if (process.env.BENCH_AGENT_UNIT_ENV === '0') return {};
+  const env: Record<string, string> = {};
+  const unit = readFileSync(path.join(repo, 'config', 'systemd', 'goneaway.service'), 'utf8');
+  for (const line of unit.split('\n')) {
+    const m = /^Environment=(.*)$/.exec(line.trim());
+    if (!m) continue;
+    for (const word of m[1]!.match(/"[^"]*"|\S+/g) ?? []) {
+      const kv = word.startsWith('"') ? word.slice(1, -1) : word;
+      const eq = kv.indexOf('=');
+      if (eq > 0) env[kv.slice(0, eq)] = kv.slice(eq + 1);
+    }
+  }
+  return env;
 }
 
 export function writeConfig(file: string, config: Record<string, unknown>): void {

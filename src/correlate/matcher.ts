@@ -80,8 +80,11 @@ export function matchError(store: Store, e: AppError, cfg: CorrelateSettings): M
   // the closes near the error, in the window's order: the fallback's pool when no candidate explains the error
   // (a row that is no candidate is made a `Session` only then)
   const plainRows: Array<Session | number> = [];
-  store.sessions.eachRowInRange(e.t - cfg.skew - 1000, hi + cfg.settle, (seq, row, s) => {
+  store.sessions.eachRowInRange(e.t - cfg.skew - 1000, hi + cfg.settle, (seq, row, pinned) => {
     if (row.state[0] === 'C' || !appCanOwn(e, row) || (frontends && !frontends.has(row.frontend))) return;
+    // an abnormal closure is pinned when first read (session-table.ts), so one not read yet has no object: it is
+    // made one here, as every closure the rules may report is one object
+    const s = pinned ?? (row.state[0] === '-' ? undefined : store.sessions.at(seq));
     if (!s) {
       if (mayMatter(row)) {
         const x = store.sessions.at(seq);

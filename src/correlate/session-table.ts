@@ -14,6 +14,10 @@
  * is abnormal (not `--`: the closures reported) is pinned, and every later lookup returns that one
  * object. So identity holds where the rules rely on it (a thread's bound session is claimed or
  * leaving the window; rules.ts `th.session !== s`), and no state lives only in a throw-away copy.
+ * An abnormal row is pinned when it is first read, not when it arrives: to whoever reads it that is the
+ * same one object, but most are read only as they leave the window, and an object each for the ~80,000
+ * abnormal closures a 20 s window holds at 20,000 lines/s was ~40 MB of the agent's old generation
+ * (docs/benchmark-agent.md "Memory: where the bytes are").
  */
 import type { Evidence, Session } from './model.js';
 
@@ -45,6 +49,8 @@ export type RowView = Pick<Session, 'accept' | 'end' | 'state' | 'clientIp' | 'f
 const PINNED = 1;
 /** the row left the window (its slot is reused once every older row left too) */
 const GONE = 2;
+/** an abnormal closure (state not `--`): pinned when first read */
+const ABNORMAL = 4;
 
 /** A session read from a row. Plain fields, except the three a decision writes, which pin it. */
 class TableSession implements Session {
@@ -107,70 +113,114 @@ class TableSession implements Session {
   }
 }
 
-/** The rows, in a ring that grows by doubling; `seq` maps to slot `seq & mask` while it is held. */
+/** rows per block (~1.4 MB of columns): the table holds the blocks its rows are in, and lets a block go once every
+ *  row in it left */
+const BLOCK = 1 << 14;
+
+/** the columns of `BLOCK` consecutive rows, as views of one buffer */
+class Block {
+  readonly accept: Float64Array;
+  readonly end: Float64Array;
+  /** NaN: none */
+  readonly bytesRead: Float64Array;
+  readonly offset: Float64Array;
+  /** the previous session of the same client port (a seq; -1: none) */
+  readonly prevSamePort: Float64Array;
+  /** where the row's line is: an absolute byte position (chunk `pos / chunkBytes`, offset `pos % chunkBytes`) */
+  readonly textAt: Float64Array;
+  readonly port: Int32Array;
+  /** -1: none */
+  readonly pid: Int32Array;
+  readonly textLen: Int32Array;
+  /** ids in `names`: state, client address, frontend, backend, server, file */
+  readonly name: Uint32Array;
+  readonly flags: Uint8Array;
+  constructor() {
+    const buf = new ArrayBuffer(BLOCK * (6 * 8 + 3 * 4 + 6 * 4 + 1));
+    let at = 0;
+    const f64 = () => new Float64Array(buf, (at += BLOCK * 8) - BLOCK * 8, BLOCK);
+    const i32 = () => new Int32Array(buf, (at += BLOCK * 4) - BLOCK * 4, BLOCK);
+    [this.accept, this.end, this.bytesRead, this.offset, this.prevSamePort, this.textAt] = [
+      f64(),
+      f64(),
+      f64(),
+      f64(),
+      f64(),
+      f64(),
+    ];
+    [this.port, this.pid, this.textLen] = [i32(), i32(), i32()];
+    this.name = new Uint32Array(buf, at, BLOCK * 6);
+    this.flags = new Uint8Array(buf, at + BLOCK * 24, BLOCK);
+  }
+}
+
+/**
+ * The rows, in blocks of `BLOCK`; row `seq` is slot `seq % BLOCK` of block `seq / BLOCK` while it is held. Blocks, not
+ * one ring that doubles when full: memory follows the rows held (a ring of 524,288 rows held the ~357,000 of a 20 s
+ * window at 20,000 lines/s, and never shrank after a longer window), and growing copies nothing.
+ */
 export class SessionTable {
   /** `chunkBytes`: the size of the chunks that hold the lines (a line, cut at 2000 characters by the
    *  store, takes at most 6 KB) */
   constructor(private readonly chunkBytes = 4 << 20) {}
-  private cap = 1 << 12;
-  private mask = this.cap - 1;
   /** the oldest seq still held (every older one left the window) and the next one to give */
   private base = 0;
   private next = 0;
-  private accept = new Float64Array(this.cap);
-  private end = new Float64Array(this.cap);
-  private port = new Int32Array(this.cap);
-  /** -1: none */
-  private pid = new Int32Array(this.cap);
-  /** NaN: none */
-  private bytesRead = new Float64Array(this.cap);
-  private offset = new Float64Array(this.cap);
-  /** ids in `names`: state, client address, frontend, backend, server, file */
-  private name = new Uint32Array(this.cap * 6);
-  private flags = new Uint8Array(this.cap);
-  /** the previous session of the same client port (a seq; -1: none) */
-  private prevSamePort = new Float64Array(this.cap);
-  /** where each row's line is: an absolute byte position (chunk `pos / chunkBytes`, offset `pos % chunkBytes`) */
-  private textAt = new Float64Array(this.cap);
-  private textLen = new Int32Array(this.cap);
+  /** `blocks[k]` is block number `firstBlock + k` */
+  private readonly blocks: Block[] = [];
+  private firstBlock = 0;
+  /** a block let go, kept for the next one needed (a block is needed about once a second at 20,000 lines/s) */
+  private spareBlock: Block | undefined = undefined;
   /** the lines as UTF-8 in chunks outside the JS heap (a line kept as a string was an object the GC copied
    *  twice, young then old generation, and traced ever after, for each of the window's sessions); a chunk
    *  is let go once every row in it left. `chunks[k]` is chunk number `firstChunk + k`. */
   private chunks: Array<Buffer & { utf8Write(s: string, off: number): number }> = [];
   private firstChunk = 0;
   private bytePos = 0;
-  /** sessions that must stay one object (see the header), by slot */
-  private pinned: Array<Session | undefined> = new Array<Session | undefined>(this.cap);
+  /** a chunk let go, kept for the next one needed (as `spareBlock`) */
+  private spareChunk: (typeof this.chunks)[number] | undefined = undefined;
+  /** sessions that must stay one object (see the header), by seq: a map, not an array of the ring's
+   *  size, since few rows have one (an array slot per row was a 4 MB array the GC scanned on every mark) */
+  private readonly pinned = new Map<number, Session>();
   private readonly names = new Interner();
   private readonly lastName = new Array<string | undefined>(6);
   private readonly lastId = new Uint32Array(6);
   /** the newest seq per client port (-1: none) */
   private readonly portHead = new Float64Array(65536).fill(-1);
 
-  add(r: SessionRow): number {
-    if (this.next - this.base === this.cap) this.grow();
+  private block(seq: number): Block {
+    return this.blocks[Math.floor(seq / BLOCK) - this.firstBlock]!;
+  }
+
+  /** `linked`: on its client port's chain (`byPort`); a row nothing looks up by port is not */
+  add(r: SessionRow, linked = true): number {
     const seq = this.next++;
-    const i = seq & this.mask;
-    this.accept[i] = r.accept;
-    this.end[i] = r.end;
-    this.port[i] = r.clientPort;
-    this.pid[i] = r.pid ?? -1;
-    this.bytesRead[i] = r.bytesRead ?? NaN;
-    this.offset[i] = r.offset;
+    const i = seq % BLOCK;
+    if (i === 0 || !this.blocks.length) {
+      if (!this.blocks.length) this.firstBlock = Math.floor(seq / BLOCK);
+      this.blocks.push(this.spareBlock ?? new Block());
+      this.spareBlock = undefined;
+    }
+    const b = this.blocks[this.blocks.length - 1]!;
+    b.accept[i] = r.accept;
+    b.end[i] = r.end;
+    b.port[i] = r.clientPort;
+    b.pid[i] = r.pid ?? -1;
+    b.bytesRead[i] = r.bytesRead ?? NaN;
+    b.offset[i] = r.offset;
     const k = i * 6;
-    this.name[k] = this.nameId(0, r.state);
-    this.name[k + 1] = this.nameId(1, r.clientIp);
-    this.name[k + 2] = this.nameId(2, r.frontend);
-    this.name[k + 3] = this.nameId(3, r.backend);
-    this.name[k + 4] = this.nameId(4, r.server);
-    this.name[k + 5] = this.nameId(5, r.file);
-    this.flags[i] = 0;
-    this.putText(i, r.text);
-    this.pinned[i] = undefined;
-    if (r.clientPort >= 0 && r.clientPort < 65536) {
-      this.prevSamePort[i] = this.portHead[r.clientPort]!;
+    b.name[k] = this.nameId(0, r.state);
+    b.name[k + 1] = this.nameId(1, r.clientIp);
+    b.name[k + 2] = this.nameId(2, r.frontend);
+    b.name[k + 3] = this.nameId(3, r.backend);
+    b.name[k + 4] = this.nameId(4, r.server);
+    b.name[k + 5] = this.nameId(5, r.file);
+    b.flags[i] = r.state[0] === '-' ? 0 : ABNORMAL;
+    this.putText(b, i, r.text);
+    if (linked && r.clientPort >= 0 && r.clientPort < 65536) {
+      b.prevSamePort[i] = this.portHead[r.clientPort]!;
       this.portHead[r.clientPort] = seq;
-    } else this.prevSamePort[i] = -1;
+    } else b.prevSamePort[i] = -1;
     return seq;
   }
 
@@ -185,167 +235,161 @@ export class SessionTable {
   }
 
   endOf(seq: number): number {
-    return this.end[seq & this.mask]!;
+    return this.block(seq).end[seq % BLOCK]!;
   }
 
   /** the state's first character, without materialising ('-' for a normal close) */
   stateOf(seq: number): string {
-    return this.names.names[this.name[(seq & this.mask) * 6]!]!;
+    return this.names.names[this.block(seq).name[(seq % BLOCK) * 6]!]!;
   }
 
   /** the session of row `seq` (held by the window): its pinned object, else a fresh copy */
   at(seq: number): Session {
-    const i = seq & this.mask;
-    const p = this.pinned[i];
-    if (p) return p;
+    const b = this.block(seq);
+    const i = seq % BLOCK;
+    const f = b.flags[i]!;
+    if (f & PINNED) return this.pinned.get(seq)!;
+    const s = this.copy(seq, b, i);
+    if (f & ABNORMAL) this.pin(seq, s);
+    return s;
+  }
+
+  private copy(seq: number, b: Block, i: number): TableSession {
     const k = i * 6;
     const nm = this.names.names;
-    const pid = this.pid[i]!;
-    const bytes = this.bytesRead[i]!;
+    const pid = b.pid[i]!;
+    const bytes = b.bytesRead[i]!;
     return new TableSession(
       this,
       seq,
-      this.accept[i]!,
-      this.end[i]!,
-      nm[this.name[k]!]!,
-      nm[this.name[k + 1]!]!,
-      this.port[i]!,
-      nm[this.name[k + 2]!]!,
-      nm[this.name[k + 3]!]!,
-      nm[this.name[k + 4]!]!,
+      b.accept[i]!,
+      b.end[i]!,
+      nm[b.name[k]!]!,
+      nm[b.name[k + 1]!]!,
+      b.port[i]!,
+      nm[b.name[k + 2]!]!,
+      nm[b.name[k + 3]!]!,
+      nm[b.name[k + 4]!]!,
       pid < 0 ? undefined : pid,
       Number.isNaN(bytes) ? undefined : bytes,
-      nm[this.name[k + 5]!]!,
-      this.offset[i]!,
+      nm[b.name[k + 5]!]!,
+      b.offset[i]!,
     );
   }
 
   /** the fields of row `seq` that a time-only join filters on, in one object reused for every row: no `Session` is
    *  made for the ~800 rows per error it meets and does not keep (matcher.ts, docs/benchmark-history.md session 14) */
   view(seq: number): Readonly<RowView> {
-    const i = seq & this.mask;
+    const b = this.block(seq);
+    const i = seq % BLOCK;
     const k = i * 6;
     const nm = this.names.names;
     const v = this.rowView;
-    v.accept = this.accept[i]!;
-    v.end = this.end[i]!;
-    v.state = nm[this.name[k]!]!;
-    v.clientIp = nm[this.name[k + 1]!]!;
-    v.frontend = nm[this.name[k + 2]!]!;
-    v.server = nm[this.name[k + 4]!]!;
+    v.accept = b.accept[i]!;
+    v.end = b.end[i]!;
+    v.state = nm[b.name[k]!]!;
+    v.clientIp = nm[b.name[k + 1]!]!;
+    v.frontend = nm[b.name[k + 2]!]!;
+    v.server = nm[b.name[k + 4]!]!;
     return v;
   }
   private readonly rowView: RowView = { accept: 0, end: 0, state: '', clientIp: '', frontend: '', server: '' };
 
+  /** is row `seq` held (given, and not left)? */
+  private held(seq: number): boolean {
+    return seq >= this.base && seq < this.next && !(this.block(seq).flags[seq % BLOCK]! & GONE);
+  }
+
   /** row `seq`'s line (while the row is held) */
   textOf(seq: number): string {
-    const i = seq & this.mask;
     // the bytes of a row that left are reused: a late reader would get another session's line
-    if (seq < this.base || seq >= this.next || this.flags[i]! & GONE)
+    if (!this.held(seq))
       throw new Error(`session ${seq} read its line after it left the window (read \`ev\` before: store.ts)`);
-    const at = this.textAt[i]!;
+    const b = this.block(seq);
+    const i = seq % BLOCK;
+    const at = b.textAt[i]!;
     const off = at % this.chunkBytes;
     const chunk = this.chunks[Math.floor(at / this.chunkBytes) - this.firstChunk]!;
-    return chunk.toString('utf8', off, off + this.textLen[i]!);
+    return chunk.toString('utf8', off, off + b.textLen[i]!);
   }
 
   /** writes a line at the end of the last chunk, or at the start of a new one (a line never spans two) */
-  private putText(i: number, text: string): void {
+  private putText(b: Block, i: number, text: string): void {
     const max = text.length * 3; // UTF-8 takes at most 3 bytes per UTF-16 unit
     if (max > this.chunkBytes) throw new RangeError(`a ${text.length}-character line does not fit a chunk`);
     let pos = this.bytePos;
     if ((pos % this.chunkBytes) + max > this.chunkBytes) pos += this.chunkBytes - (pos % this.chunkBytes);
     const k = Math.floor(pos / this.chunkBytes) - this.firstChunk;
-    const chunk = (this.chunks[k] ??= Buffer.allocUnsafe(this.chunkBytes) as (typeof this.chunks)[number]);
+    let chunk = this.chunks[k];
+    if (!chunk) {
+      chunk = this.spareChunk ?? (Buffer.allocUnsafe(this.chunkBytes) as (typeof this.chunks)[number]);
+      this.spareChunk = undefined;
+      this.chunks[k] = chunk;
+    }
     const n = chunk.utf8Write(text, pos % this.chunkBytes);
-    this.textAt[i] = pos;
-    this.textLen[i] = n;
+    b.textAt[i] = pos;
+    b.textLen[i] = n;
     this.bytePos = pos + n;
   }
 
   /** keeps `s` as row `seq`'s one object (a decision changed it, it is an abnormal closure, or its
    *  format gave fields a row has no column for) */
   pin(seq: number, s: Session): void {
-    if (seq >= this.base && seq < this.next && !(this.flags[seq & this.mask]! & GONE)) {
-      this.pinned[seq & this.mask] = s;
-      this.flags[seq & this.mask]! |= PINNED;
+    if (this.held(seq)) {
+      this.pinned.set(seq, s);
+      this.block(seq).flags[seq % BLOCK]! |= PINNED;
     }
   }
 
   /** the row's one object, when it has one (a row without one was never claimed) */
   pinnedAt(seq: number): Session | undefined {
-    return this.flags[seq & this.mask]! & PINNED ? this.pinned[seq & this.mask] : undefined;
+    return this.block(seq).flags[seq % BLOCK]! & PINNED ? this.pinned.get(seq) : undefined;
   }
 
   /** the sessions held with this client port, oldest first */
   byPort(port: number): Session[] | undefined {
     if (port < 0 || port >= 65536) return undefined;
     const seqs: number[] = [];
-    for (let s = this.portHead[port]!; s >= this.base; s = this.prevSamePort[s & this.mask]!)
-      if (!(this.flags[s & this.mask]! & GONE)) seqs.push(s);
+    for (let s = this.portHead[port]!; s >= this.base;) {
+      const b = this.block(s);
+      const i = s % BLOCK;
+      if (!(b.flags[i]! & GONE)) seqs.push(s);
+      s = b.prevSamePort[i]!;
+    }
     if (!seqs.length) return undefined;
     const out = new Array<Session>(seqs.length);
     for (let j = 0; j < seqs.length; j++) out[j] = this.at(seqs[seqs.length - 1 - j]!);
     return out;
   }
 
-  /** the row leaves the window; its slot is free once every older row left too */
+  /** the row leaves the window; its block is let go once every row in it left */
   drop(seq: number): void {
-    const i = seq & this.mask;
-    const p = this.pinned[i];
-    // a pinned session outlives its row (a remembered closure, a claimed session): it keeps its line
-    if (p instanceof TableSession) p.detach();
-    this.flags[i]! |= GONE;
-    this.pinned[i] = undefined;
-    while (this.base < this.next && this.flags[this.base & this.mask]! & GONE) this.base++;
+    const b = this.block(seq);
+    const i = seq % BLOCK;
+    if (b.flags[i]! & PINNED) {
+      const p = this.pinned.get(seq);
+      // a pinned session outlives its row (a remembered closure, a claimed session): it keeps its line
+      if (p instanceof TableSession) p.detach();
+      this.pinned.delete(seq);
+    }
+    b.flags[i]! |= GONE;
+    while (this.base < this.next && this.block(this.base).flags[this.base % BLOCK]! & GONE) this.base++;
+    // the blocks before the oldest held row's are let go (the last block stays while rows are added to it)
+    while (this.blocks.length > 1 && (this.firstBlock + 1) * BLOCK <= this.base) {
+      this.spareBlock = this.blocks.shift();
+      this.firstBlock++;
+    }
     // the chunks before the oldest held line's are let go
-    const oldest = this.base < this.next ? this.textAt[this.base & this.mask]! : this.bytePos;
+    const oldest = this.base < this.next ? this.block(this.base).textAt[this.base % BLOCK]! : this.bytePos;
     const first = Math.floor(oldest / this.chunkBytes);
     if (first > this.firstChunk) {
-      this.chunks.splice(0, first - this.firstChunk);
+      const gone = this.chunks.splice(0, first - this.firstChunk);
+      this.spareChunk = gone[gone.length - 1];
       this.firstChunk = first;
     }
   }
 
   get size(): number {
     return this.next - this.base;
-  }
-
-  private grow(): void {
-    const old = { cap: this.cap, mask: this.mask };
-    const cap = this.cap * 2;
-    const move = <A extends Float64Array | Int32Array | Uint8Array | Uint32Array>(
-      a: A,
-      make: (n: number) => A,
-      w = 1,
-    ): A => {
-      const b = make(cap * w);
-      // the rows in at most three runs that are contiguous in both rings, each copied natively (a copy
-      // element by element was ~3 % of `correlate` on a 500k-line tcplog file, whose window holds it all)
-      for (let s = this.base; s < this.next;) {
-        const from = s & old.mask,
-          to = s & (cap - 1);
-        const n = Math.min(this.next - s, old.cap - from, cap - to);
-        (b as Float64Array).set((a as Float64Array).subarray(from * w, (from + n) * w), to * w);
-        s += n;
-      }
-      return b;
-    };
-    this.accept = move(this.accept, (n) => new Float64Array(n));
-    this.end = move(this.end, (n) => new Float64Array(n));
-    this.port = move(this.port, (n) => new Int32Array(n));
-    this.pid = move(this.pid, (n) => new Int32Array(n));
-    this.bytesRead = move(this.bytesRead, (n) => new Float64Array(n));
-    this.offset = move(this.offset, (n) => new Float64Array(n));
-    this.name = move(this.name, (n) => new Uint32Array(n), 6);
-    this.flags = move(this.flags, (n) => new Uint8Array(n));
-    this.prevSamePort = move(this.prevSamePort, (n) => new Float64Array(n));
-    this.textAt = move(this.textAt, (n) => new Float64Array(n));
-    this.textLen = move(this.textLen, (n) => new Int32Array(n));
-    const pinned = new Array<Session | undefined>(cap);
-    for (let s = this.base; s < this.next; s++) pinned[s & (cap - 1)] = this.pinned[s & old.mask];
-    this.pinned = pinned;
-    this.cap = cap;
-    this.mask = cap - 1;
   }
 }

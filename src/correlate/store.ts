@@ -163,7 +163,8 @@ export class SessionList {
     this.seqs.eachInRange(from, to, (seq) => visit(this.table.at(seq)));
   }
   /** `eachInRange` without a `Session` per row: `row` is reused for every row (session-table.ts `view`); `pinned`
-   *  is the row's one object when it has one (a row without one is a `--` close no decision claimed) */
+   *  is the row's one object when it has one (a row without one is a `--` close no decision claimed, or an abnormal
+   *  closure nothing read yet) */
   eachRowInRange(
     from: number,
     to: number,
@@ -174,6 +175,12 @@ export class SessionList {
   /** row `seq`'s session (its one object, else a fresh copy), while the row is held */
   at(seq: number): Session {
     return this.table.at(seq);
+  }
+  *newestBefore(k: number, limit = Infinity): Generator<Session> {
+    for (const seq of this.seqs.newestBefore(k, limit)) yield this.table.at(seq);
+  }
+  eachNewestBefore(k: number, visit: (s: Session) => boolean): void {
+    this.seqs.eachNewestBefore(k, (seq) => visit(this.table.at(seq)));
   }
   firstKey(): number | undefined {
     return this.seqs.firstKey();
@@ -200,37 +207,6 @@ export function evidenceOf(r: ParsedRecord, kind: Evidence['kind']): Evidence {
   return { kind, file: r.path, offset: r.offset, text: clip(r.text), t: r.t };
 }
 
-/** a row as the one object of its session (Store.index: a session that never enters the table) */
-function sessionOf(row: SessionRow): Session {
-  return {
-    accept: row.accept,
-    end: row.end,
-    state: row.state,
-    clientIp: row.clientIp,
-    clientPort: row.clientPort,
-    frontend: row.frontend,
-    backend: row.backend,
-    server: row.server,
-    mode: 'tcp',
-    pid: row.pid,
-    status: undefined,
-    bytesRead: row.bytesRead,
-    // as the table's session reads it (session-table.ts TableSession.ev): the table keeps a line as UTF-8, so a
-    // line cut at 2000 characters (`clip`) inside a surrogate pair comes back with U+FFFD for the half
-    ev: {
-      kind: 'haproxy',
-      file: row.file,
-      offset: row.offset,
-      text: row.text.length > 2000 ? Buffer.from(row.text, 'utf8').toString('utf8') : row.text,
-      t: row.accept,
-    },
-    claimed: false,
-    termination: undefined,
-    backendSource: undefined,
-    request: undefined,
-  };
-}
-
 /** how long a thread with no known end is kept after its last command */
 export const IDLE_KEEP = 24 * 3600_000;
 
@@ -245,10 +221,13 @@ export class Store {
   /** the normal closes counted and not stored (above) */
   unstored = 0;
   private readonly table = new SessionTable();
+  /** the rows in `abnormal` alone (an `unseen` server's: `index`), which leave the table with it */
+  private readonly unlinked = new Set<number>();
   /** every TCP session in the window, by end */
   sessions = new SessionList(this.table);
-  /** the abnormal ones (state not `--`): one object each, the closures a report is about */
-  abnormal = new TimeList<Session>((s) => s.end);
+  /** the abnormal ones (state not `--`), the closures a report is about: rows like the others, each read as
+   *  one object from its first reading on (session-table.ts) */
+  abnormal = new SessionList(this.table);
   http5xx = new TimeList<Session>((s) => s.end);
   /** the TCP sessions of a client port, oldest first (the per-port chain of the table) */
   readonly byPort = { get: (port: number): Session[] | undefined => this.table.byPort(port) };
@@ -351,10 +330,13 @@ export class Store {
   private index(row: SessionRow, own?: Session): string {
     if (this.skips(row.state, row.server)) return row.server;
     if (this.unseen(row.server)) {
-      // an abnormal close nothing else can look up (`unseen`): only its own verdict reads it, so it is one object
-      // in `abnormal`, not a row in the table and its indexes
+      // an abnormal close nothing else can look up (`unseen`): only its own verdict reads it, so it is a row in
+      // `abnormal` alone, not on its port's chain nor in `sessions` and the server's accept seconds
       this.instance(row.server);
-      this.abnormal.add(own ?? sessionOf(row));
+      const seq = this.table.add(row, false);
+      if (own) this.table.pin(seq, own);
+      this.abnormal.add(seq);
+      this.unlinked.add(seq);
       return row.server;
     }
     const seq = this.table.add(row);
@@ -366,11 +348,7 @@ export class Store {
     const key = acceptRank(row.accept, row.clientPort);
     if (b) b.push(key);
     else inst.acceptSec.set(sec, [key]);
-    if (row.state[0] !== '-') {
-      const s = this.table.at(seq);
-      this.table.pin(seq, s);
-      this.abnormal.add(s);
-    }
+    if (row.state[0] !== '-') this.abnormal.add(seq);
     return row.server;
   }
 
@@ -479,7 +457,14 @@ export class Store {
   evictSessions(before: number): { abnormal: Session[]; normal: Iterable<Session> } {
     const seqs = this.sessions.evictBefore(before);
     this.http5xx.evictBefore(before);
-    const abnormal = this.abnormal.evictBefore(before).filter((s) => !s.claimed);
+    const abnormal: Session[] = [];
+    for (const seq of this.abnormal.evictBefore(before)) {
+      // read (and so pinned: it keeps its line when its row goes) while the row is held
+      const s = this.table.at(seq);
+      if (!s.claimed) abnormal.push(s);
+      // a row in `abnormal` alone leaves here; the others leave with `sessions` (leaving)
+      if (this.unlinked.delete(seq)) this.table.drop(seq);
+    }
     return { abnormal, normal: this.leaving(seqs) };
   }
 

@@ -133,3 +133,76 @@ test('rows held across the ring growing while it wraps read back as they were wr
     { numRuns: 40 },
   );
 });
+
+test('an abnormal closure has no object until it is first read, then the same one, which keeps its line', () => {
+  const t = new SessionTable(8192);
+  const text = 'Nov 23 20:00:00 lb haproxy[1]: 10.0.0.1:4002 [23/Nov/2026:20:00:00.205] fe be/replica1 cD ✓';
+  const seq = t.add(row(5, text, 4002)); // k % 5 === 0: state cD
+  const normal = t.add(row(6, 'a normal close', 4002));
+  assert.equal(t.pinnedAt(seq), undefined, 'no object while nothing read it');
+  const s = t.at(seq);
+  assert.equal(s.state, 'cD');
+  assert.equal(t.at(seq), s, 'read again: the same object');
+  assert.equal(t.pinnedAt(seq), s);
+  assert.equal(t.byPort(4002)?.[0], s, 'found by port: the same object');
+  assert.notEqual(t.at(normal), t.at(normal), 'a normal close stays a fresh copy each time');
+  t.drop(seq);
+  for (let k = 7; k < 20_000; k++) t.drop(t.add(row(k * 5 + 1, 'y'.repeat(200), 4002)));
+  assert.equal(s.ev.text, text);
+});
+
+test('a row left off its port chain is not found by port, and is read like the others', () => {
+  const t = new SessionTable(8192);
+  const linked = t.add(row(1, 'on the chain', 4003));
+  const off = t.add(row(2, 'off the chain', 4003), false);
+  assert.deepEqual(
+    (t.byPort(4003) ?? []).map((s) => s.ev.text),
+    ['on the chain'],
+  );
+  assert.equal(t.at(off).ev.text, 'off the chain');
+  assert.equal(t.at(linked).ev.text, 'on the chain');
+});
+
+test('rows read back across many blocks of rows, added and let go out of order', () => {
+  fc.assert(
+    fc.property(fc.array(fc.nat(30_000), { minLength: 60_000, maxLength: 60_000 }), fc.nat(60_000), (keeps, size) => {
+      // 60,000 rows span four blocks of 16,384; each stays for its own number of later rows, so blocks are let go
+      // while older rows in them may still be held, and the port chains run across blocks
+      const t = new SessionTable(64 << 10);
+      const held = new Map<number, { r: SessionRow; until: number }>();
+      const byUntil = new Map<number, number[]>();
+      keeps.forEach((keep, k) => {
+        const r = row(k, `line ${k} ${'é'.repeat(k % 7)}`, k % 97);
+        const seq = t.add(r);
+        held.set(seq, { r, until: k + keep });
+        byUntil.set(k + keep, [...(byUntil.get(k + keep) ?? []), seq]);
+        for (const seq of byUntil.get(k) ?? []) {
+          if (seq === k) continue;
+          t.drop(seq);
+          held.delete(seq);
+        }
+        byUntil.delete(k);
+      });
+      assert.equal(t.size <= keeps.length, true);
+      const seqs = [...held.keys()];
+      // a sample of the rows still held, and the chains of a few ports
+      for (const seq of seqs.filter((_, j) => j % 97 === size % 97)) {
+        const { r } = held.get(seq)!;
+        const s = t.at(seq);
+        assert.deepEqual(
+          [s.accept, s.end, s.state, s.clientPort, s.ev.text],
+          [r.accept, r.end, r.state, r.clientPort, r.text],
+        );
+      }
+      for (const port of [size % 97, (size + 1) % 97]) {
+        const want = seqs.filter((seq) => held.get(seq)!.r.clientPort === port).sort((a, b) => a - b);
+        assert.deepEqual(
+          (t.byPort(port) ?? []).map((s) => s.ev.offset / 200),
+          want,
+        );
+      }
+    }),
+    // no shrinking: a 60,000-row case shrinks for minutes
+    { numRuns: 5, endOnFailure: true },
+  );
+});
