@@ -41,14 +41,16 @@ async function indexedLikeBatch(stub: Stub, sc: Scenario): Promise<void> {
 }
 
 test(
-  'replayed with pauses, the agent indexes exactly the verdicts batch correlate gives, and SIGTERM exits 0',
+  'replayed with pauses and rotated (rename + create) halfway, the agent indexes exactly the verdicts batch correlate gives on the whole files, and SIGTERM exits 0',
   { skip },
   async () => {
     const stub = await startStub();
     const sc = scenario(stub.url, SMALL);
     const agent = startAgent(sc);
     try {
-      await replay(sc, 12, () => 200 + Math.floor(Math.random() * 800));
+      // every file renamed to NAME.1 and created again before round 6 of 12 (lab-replay-harness.ts replay)
+      await replay(sc, 12, () => 200 + Math.floor(Math.random() * 800), undefined, undefined, 6);
+      assert.equal(sc.rotated.size, sc.files.size, 'every file was rotated');
       await indexedLikeBatch(stub, sc);
       const records = (await stub.docs()).filter((d) => d._index.startsWith('logs-goneaway.records-'));
       assert.ok(records.length > 0, 'records are indexed too (agent.index_records defaults to true)');
