@@ -67,11 +67,39 @@ export function compact<T extends object>(o: T): T {
   return r as T;
 }
 
+/** A statement after `: ` (or at the start) in a message, its keyword in capitals: as apps log them. */
+const UPPER_STATEMENT = /(?:: |^)((?:SELECT|INSERT|UPDATE|DELETE|REPLACE|WITH|CALL) .+)$/;
+/** a table or column name, plain, `quoted` or qualified */
+const NAME = '(?:`[^`]+`|[a-z_][\\w$]*)(?:\\.(?:`[^`]+`|[a-z_][\\w$]*))*';
+/** the clauses that may follow `from NAME`: with them a bare alias is a statement's, not prose's ("from the menu") */
+const CLAUSE = '(?:where|join|left|right|inner|cross|natural|limit|order|group|having|union|for|lock)\\b';
+const FROM_TAIL = `(?:(?:\\s+as)?\\s+\\w+\\s+${CLAUSE}|(?:\\s+as\\s+\\w+)?\\s*(?:$|[;,)]|${CLAUSE}))`;
+/**
+ * The same in any case, with what makes the keyword a statement and not a word of prose ("select a plan", "update
+ * available", "delete failed"): `select` with `*`, a number, a variable, a function call or a list of names then
+ * `from` a name that a clause or the end follows; `insert`/`replace … into`, `update NAME set`, `delete … from`,
+ * `with NAME as (`, `call NAME(`.
+ */
+const ANY_CASE_STATEMENT = new RegExp(
+  '(?:: |^)((?:' +
+    [
+      `select\\s+(?:distinct\\s+)?(?:[*\\d@]|${NAME}\\s*\\(|${NAME}(?:\\s+as\\s+\\w+)?(?:\\s*,\\s*${NAME}(?:\\s+as\\s+\\w+)?)*\\s+from\\s+${NAME}${FROM_TAIL})`,
+      '(?:insert|replace)\\s+(?:(?:ignore|low_priority|delayed|high_priority)\\s+)*into\\s',
+      `update\\s+(?:(?:low_priority|ignore)\\s+)*${NAME}\\s+set\\s`,
+      'delete\\s+(?:(?:low_priority|quick|ignore)\\s+)*from\\s',
+      `with\\s+(?:recursive\\s+)?${NAME}\\s+as\\s*\\(`,
+      `call\\s+${NAME}\\s*\\(`,
+    ].join('|') +
+    ').*)$',
+  'i',
+);
+
 /**
  * The SQL carried by the record, with its position in `text` so the caller can redact it in place.
  * Forms: Laravel `(SQL: …)` / `(Connection: mysql, …, SQL: …)`, SQLAlchemy `[SQL: …]` (may span lines),
- * Spring `SQL [select …];`, Doctrine 2 `while executing '…' with params`, and, last, an upper-case
- * statement after `: ` in a log message (`report query failed: SELECT …`, docs/lab-findings.md §3, scenario 01).
+ * Spring `SQL [select …];`, Doctrine 2 `while executing '…' with params`, and, last, a statement after `: ` in a
+ * log message (`report query failed: select …`, docs/lab-findings.md §3, scenario 01): in capitals, or in any
+ * case when it is shaped as one (ANY_CASE_STATEMENT).
  */
 export function sqlFromText(
   text: string,
@@ -124,7 +152,7 @@ export function sqlFromText(
     if (end > start) return { sql: text.slice(start, end), start, end };
   }
   const head = text.slice(0, firstLineEnd);
-  const m = /(?:: |^)((?:SELECT|INSERT|UPDATE|DELETE|REPLACE|WITH|CALL) .+)$/.exec(head);
+  const m = UPPER_STATEMENT.exec(head) ?? ANY_CASE_STATEMENT.exec(head);
   if (m) {
     const start = m.index + m[0].length - m[1]!.length;
     return { sql: m[1]!.trimEnd(), start, end: start + m[1]!.trimEnd().length };

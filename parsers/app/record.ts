@@ -16,7 +16,7 @@ import { javaExtra } from './java.js';
 import { nodeCrashExtra, nodeCrashHeader } from './node.js';
 import { parseJsonRecord } from './json.js';
 import { compact, dbFromText, dbIsEmpty, sqlFromText } from './fields.js';
-import { redactSqlLiterals } from './redact.js';
+import { redactAppValues, redactSqlLiterals } from './redact.js';
 
 /** "a record, but not one of ours" (parsers/types.ts AppOutcome) */
 export const NOT_OURS: AppOutcome = Object.freeze({ ok: true, value: null }) as AppOutcome;
@@ -173,6 +173,14 @@ export function buildRecord(text: string, ctx: ParseContext, det: Detection, for
     if (r !== hidden) shown = redactedAppText(text, hidden, r);
     if (sql !== undefined) sql = r;
   }
+  if (ctx.redactSql) {
+    // bound parameters and the row data a server message quotes, outside the statement (redact.ts)
+    const base = shown ?? text;
+    const values = redactAppValues(base);
+    if (values !== base) shown = values;
+    msg = redactAppValues(msg);
+    emsg = redactAppValues(emsg);
+  }
   db = dbFromText(text, db);
 
   const symbol = x.symbol ?? det.symbol;
@@ -233,7 +241,6 @@ export function unparsedAppText(text: string, ctx: ParseContext): string {
   if (!ctx.redactSql) return text;
   const nl = text.indexOf('\n');
   const sql = sqlFromText(text, nl < 0 ? text.length : nl)?.sql ?? looseSql(nl < 0 ? text : text.slice(0, nl));
-  if (sql === undefined) return text;
-  const r = redactSqlLiterals(sql);
-  return r === sql ? text : redactedAppText(text, sql, r);
+  const r = sql === undefined ? sql : redactSqlLiterals(sql);
+  return redactAppValues(r === sql ? text : redactedAppText(text, sql!, r!));
 }

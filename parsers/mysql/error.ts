@@ -29,7 +29,7 @@ import {
   isoCached,
 } from './stamp.js';
 import { knownCommandAt, detectKill } from './general-args.js';
-import { redactSql, redactedText } from './redact.js';
+import { redactServerValues, redactSql, redactedText } from './redact.js';
 import { isMysqlCrashReportLine } from './crash-report.js';
 
 const PARSER = 'mysql_error';
@@ -326,6 +326,14 @@ function parseNative(text: string, ctx: ParseContext, preset: number | undefined
         if (argument !== raw) shown = redactedText(text, raw, argument);
       }
       mysql.general = general;
+    }
+  }
+  if (ctx.redactSql && shown === undefined) {
+    // the row data a server message quotes (Duplicate entry '…'), a replica's failed statement (docs/redaction.md)
+    const redacted = redactServerValues(message);
+    if (redacted !== message) {
+      shown = text.slice(0, text.length - message.length) + redacted;
+      message = redacted;
     }
   }
   if (level === undefined && threadCol === undefined && body.startsWith('mysqld_safe '))

@@ -139,3 +139,32 @@ export function redactedText(raw: string, argument: string, redacted: string): s
   if (at < 0) return redactSql(raw);
   return raw.slice(0, at) + redacted + raw.slice(at + argument.length);
 }
+
+/**
+ * Row data that a server error message quotes, and the statement a replication error quotes: what `redactSql`
+ * leaves in an error message because it is not a statement (docs/redaction.md "Values outside statements"). Each
+ * pattern is one of MySQL's / MariaDB's messages with a `'%s'` of data (errmsg-utf8.txt), matched with or without
+ * a backslash before the quotes (Python's repr of the message escapes them).
+ */
+const SERVER_VALUES: RegExp[] = [
+  // ER_DUP_ENTRY (1062), ER_DUP_ENTRY_WITH_KEY_NAME (1586), ER_DUP_ENTRY_AUTOINCREMENT_CASE (1569)
+  /(duplicate entry )(\\?')[\s\S]*?\2(?= for key)/gi,
+  // ER_TRUNCATED_WRONG_VALUE_FOR_FIELD (1366), ER_TRUNCATED_WRONG_VALUE (1292), ER_WRONG_VALUE (1525)
+  /(incorrect [\w ]{1,40}? value: )(\\?')[\s\S]*?\2(?= for (?:column|function)|\s*$|[\s,;)\]"])/gim,
+  // ER_WRONG_VALUE_FOR_VAR (1231): Variable '%s' can't be set to the value of '%s'
+  /(can't be set to the value of )(\\?')[\s\S]*?\2(?=\s*$|[\s,;)\]"])/gim,
+  // ER_FOREIGN_DUPLICATE_KEY_WITH_CHILD_INFO (1761): … record '%s' would lead to a duplicate entry …
+  /(, record )(\\?')[\s\S]*?\2(?= would lead to a duplicate entry)/gi,
+];
+/** a replica's error: `… on query. Default database: 'db'. Query: 'INSERT …', Gtid 0-1-5, Internal MariaDB …` */
+const REPLICA_QUERY = /(Query: ')([\s\S]*?)(?=', Gtid |', Internal MariaDB error code|'\s*$)/gm;
+/** the cheap test before the patterns: most error-log records quote no data */
+const MAY_QUOTE = /duplicate entry|incorrect .* value: |the value of |, record |Query: '/i;
+
+/** `text` with the quoted data of server error messages replaced by `?`, and a quoted statement's literals. */
+export function redactServerValues(text: string): string {
+  if (!MAY_QUOTE.test(text)) return text;
+  let out = text;
+  for (const re of SERVER_VALUES) out = out.replace(re, '$1?');
+  return out.replace(REPLICA_QUERY, (_m, head: string, sql: string) => head + redactSql(sql));
+}

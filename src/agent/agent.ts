@@ -33,7 +33,7 @@ import { ByteArena, recordOutDoc } from '../sinks/elasticsearch/record-bytes.js'
 import { CheckpointStore } from './checkpoints.js';
 import { SavedIdentities } from './doc-identities.js';
 import { inodeKey, type FileIdentity } from './inputs/identity.js';
-import { Tailer, type TailRecord } from './inputs/tailer.js';
+import { Tailer, type FileEvent, type TailRecord } from './inputs/tailer.js';
 import { agentInputs, type AgentInput } from './inputs.js';
 import { StreamMerger } from './merger.js';
 import { LearningJournal } from './learning-journal.js';
@@ -69,6 +69,10 @@ interface OpenFile {
   path: string;
   decoder: FileDecoder;
   source: number;
+  /** offset past the last line taken (Tailer.caughtUp: the file is quiet only once the agent has all of it) */
+  end: number;
+  /** its documents' file identity is set (doc-identities.ts): from its first line, not from an empty file */
+  named: boolean;
   lastLine: number;
   idle: boolean;
   /** not read for now: the merge is full and records of this file wait in it (pace()) */
@@ -179,6 +183,14 @@ export class Agent {
         if (ev === 'truncated' || ev === 'closed')
           this.retiring.push({ key: inodeKey(e.identity), after: tailer.stats.records, closed: ev === 'closed' });
       });
+    // A file is a source of the merge from when it is opened, not from its first line taken: until it is read and
+    // quiet it holds the merge back. Sources added only with their first line let the merge release past a file
+    // not read yet — after a restart, the lines behind the first turn's share — and its records then reached the
+    // Correlator late: other confidences than batch whenever a turn could not take every file's backlog, i.e.
+    // with a small agent.max_resident_records (docs/benchmark-agent.md "Memory: the backlog").
+    this.tailer.on('opened', (e: FileEvent) => {
+      if (!this.files.has(inodeKey(e.identity))) this.openFile(e.input, e.path, e.identity, e.offset);
+    });
     this.tailer.on('failed', (e: unknown) => this.o.log.error({ err: e }, 'input reader failed'));
     this.tailer.start();
     this.loop = this.run();
@@ -251,10 +263,10 @@ export class Agent {
         }
         // the merge's bound is kept batch by batch, not once a turn: a turn is up to batchLines lines. Once it is
         // full, what can go is released first: the file the merge waited for now has records in it, and would be
-        // paused for them (then read once a turn). Only then, and not in the first turn: a turn reads all its lines
-        // before it releases, so that a file not read yet at the start holds the merge back (batch order). A file
-        // idle now does not hold it back, in this turn's release or in a release after a read
-        if (this.turns > 0 && (this.mergeFull || this.merger.size > this.mergeMax)) this.releaseMerged();
+        // paused for them (then read once a turn). Releasing early keeps the batch order: every open file is a
+        // source from its opening, so a file not read yet holds the merge back (start()). A file idle now does not
+        // hold it back, in this turn's release or in a release after a read
+        if (this.mergeFull || this.merger.size > this.mergeMax) this.releaseMerged();
         this.pace(Date.now());
         this.noteResident(flying + docs.length);
       }
@@ -287,6 +299,15 @@ export class Agent {
     this.taken++;
     const f = this.fileOf(r);
     f.lastLine = this.lastLineAt = Date.now();
+    f.end = r.end;
+    // the tailer's identity grows with a short file's fingerprint (checkpoints and the learning journal compare it)
+    f.identity = r.identity;
+    if (!f.named) {
+      // the documents' file identity: the hash of its first line and, for a MySQL log, of its server's name
+      // (src/sinks/doc-id.ts: two replicas' logs can start alike)
+      this.ids.add(r.path, r.path, f.input.server);
+      f.named = true;
+    }
     if (f.idle) {
       f.idle = false;
       this.merger.setIdle(f.source, false);
@@ -329,8 +350,9 @@ export class Agent {
     let allIdle = true;
     for (const f of this.files.values()) {
       this.countRecords(f);
-      // a paused file is not quiet: flushing it would cut a multi-line record being assembled
-      if (!f.idle && !f.paused && now - f.lastLine >= this.idleMs) {
+      // a paused file is not quiet: flushing it would cut a multi-line record being assembled; nor is one whose
+      // lines are still queued or unread (the agent behind a backlog or a slow sink): its records are still to come
+      if (!f.idle && !f.paused && now - f.lastLine >= this.idleMs && this.tailer!.caughtUp(f.identity, f.end)) {
         f.idle = true;
         // a record still being assembled is complete once its file went quiet
         for (const out of f.decoder.flush()) this.record(f, out, docs);
@@ -443,20 +465,26 @@ export class Agent {
     reportCheckpointLag(this.o.metrics, store, this.files.values());
   }
 
+  /** the open file of a line: known since the tailer opened it, or (truncated and retired since) from now */
   private fileOf(r: TailRecord): OpenFile {
-    const key = inodeKey(r.identity);
-    let f = this.files.get(key);
-    if (f) return f;
-    const input = this.inputs.get(r.input)!;
-    const decoder = new FileDecoder(input.kind, r.path, this.o.contextFor(input), newCounts(r.path, input.kind));
+    return this.files.get(inodeKey(r.identity)) ?? this.openFile(r.input, r.path, r.identity, r.offset);
+  }
+
+  /** A file the tailer opened (or read again after a truncation): a source of the merge from now on. */
+  private openFile(inputName: string, path: string, identity: FileIdentity, at: number): OpenFile {
+    const key = inodeKey(identity);
+    const input = this.inputs.get(inputName)!;
+    const decoder = new FileDecoder(input.kind, path, this.o.contextFor(input), newCounts(path, input.kind));
     const source = this.merger.addSource(input.rank);
-    f = {
+    const f: OpenFile = {
       key,
-      identity: r.identity,
+      identity,
       input,
-      path: r.path,
+      path,
       decoder,
       source,
+      end: at,
+      named: false,
       lastLine: Date.now(),
       idle: false,
       paused: false,
@@ -464,12 +492,9 @@ export class Agent {
       cut: [],
       positions: new FilePositions(),
     };
-    if (input.clients) this.appClients.set(r.path, input.clients);
-    if (input.users) this.appUsers.set(r.path, input.users);
-    if (input.frontends) this.appFrontends.set(r.path, input.frontends);
-    // the documents' file identity: the hash of its first line and, for a MySQL log, of its server's name
-    // (src/sinks/doc-id.ts: two replicas' logs can start alike)
-    this.ids.add(r.path, r.path, input.server);
+    if (input.clients) this.appClients.set(path, input.clients);
+    if (input.users) this.appUsers.set(path, input.users);
+    if (input.frontends) this.appFrontends.set(path, input.frontends);
     this.files.set(key, f);
     return f;
   }
@@ -498,6 +523,8 @@ export class Agent {
     this.pruneIdentities();
     // a truncated file is read again under the same inode: it must not stay paused
     if (f.paused) this.tailer?.pause(f.identity, false);
+    // and its new content is a source from now on, as an opened file is (start()); its first line sets its identity
+    if (!closed) this.openFile(f.input.name, f.path, f.identity, 0);
   }
 
   /** doc-identities.json keeps the paths a checkpoint or an open file still reads under (doc-identities.ts) */

@@ -228,7 +228,7 @@ export function runCorrelate(files: string[], o: CorrelateOptions): number | Pro
       }
     }
     process.stderr.write(
-      `goneaway: ${stats.appErrors} app error(s) explained, ${stats.connections} silent abnormal closure(s)${stats.untimed ? `, ${stats.untimed} record(s) without a time ignored` : ''}\n`,
+      `goneaway: ${stats.appErrors} app error(s) explained, ${stats.connections} silent abnormal closure(s)${stats.untimed ? `, ${stats.untimed} record(s) without a time ignored` : ''}${stats.unstored ? `, ${stats.unstored} normal close(s) on servers no MySQL log names counted, not kept` : ''}\n`,
     );
   };
   if (es) {

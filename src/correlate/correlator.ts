@@ -160,6 +160,8 @@ export class Correlator {
     this.decideReady(Infinity);
     yield* this.out.splice(0);
     yield* this.leave(Infinity, true);
+    // the run's summary says how many sessions it did not keep, beside those it reported (correlate-command.ts)
+    this.stats.unstored = this.store.unstored;
   }
 
   /**

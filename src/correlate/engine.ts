@@ -24,6 +24,11 @@ export interface CorrelateStats {
   appErrors: number;
   connections: number;
   untimed: number;
+  /**
+   * normal closes on servers no log of the run names, counted and not kept in the window (nothing could refer to
+   * them: settings.ts unseenServers), set by the Correlator when it finishes
+   */
+  unstored: number;
   obs: Observations;
   servers: Set<string>;
 }
@@ -53,5 +58,13 @@ export function eventBuilders(store: Store, cfg: CorrelateSettings, stats: Corre
 }
 
 export function newStats(): CorrelateStats {
-  return { files: [], appErrors: 0, connections: 0, untimed: 0, obs: new Observations(), servers: new Set() };
+  return {
+    files: [],
+    appErrors: 0,
+    connections: 0,
+    untimed: 0,
+    unstored: 0,
+    obs: new Observations(),
+    servers: new Set(),
+  };
 }

@@ -19,6 +19,7 @@ import {
   assertSameVerdicts,
   batchEvents,
   indexedAppErrors,
+  labKind,
   scenario,
   waitFor,
   startStub,
@@ -59,13 +60,7 @@ export function recordKey(doc: any): string {
   return `${doc.log.file.path}:${doc.log.offset}:${doc.goneaway.kind}`;
 }
 
-/** the kind of a lab scenario's file, from its name (haproxy.log, replica1-error.log, app-php.log, …) */
-export function labKind(name: string): string {
-  if (name.startsWith('haproxy')) return 'haproxy';
-  if (name.endsWith('-error.log')) return 'mysql_error';
-  if (name.endsWith('-general.log')) return 'mysql_general';
-  return 'app';
-}
+export { labKind };
 
 /** the MySQL server a lab file belongs to (replica1-general.log → replica1); '' for the others */
 export const labServer = (name: string): string => (labKind(name).startsWith('mysql') ? name.split('-')[0]! : '');

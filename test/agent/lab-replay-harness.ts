@@ -84,6 +84,8 @@ export interface Scenario {
   config: string;
   /** the scenario's files: name in the lab → path being written */
   files: Map<string, string>;
+  /** files rotated by the replay (rename + create): name → the path the old file was renamed to */
+  rotated: Map<string, string>;
 }
 
 /** A fresh directory with empty log files and a config naming them (as the lab's correlate does). */
@@ -120,7 +122,7 @@ export function scenario(esUrl: string | undefined, extra: Record<string, unknow
   };
   const config = path.join(dir, 'goneaway.json');
   fs.writeFileSync(config, JSON.stringify(cfg, null, 1));
-  return { dir, logs, state, config, files };
+  return { dir, logs, state, config, files, rotated: new Map() };
 }
 
 function require_tmp(): string {
@@ -132,6 +134,10 @@ function require_tmp(): string {
  * round (so HAProxy, MySQL and the apps interleave as on a live host), pausing `pauseMs()` between. `gate(c)`,
  * if given, is awaited before round `c` (c rounds written so far): a test holds rounds back for a later phase.
  * `write(name, c)`, if given, says whether file `name` gets its lines of round `c` (a file left silent).
+ * `rotateAt`, if given: before that round every file is rotated as logrotate's default does it (rename to
+ * `NAME.1`, a new empty `NAME`; sc.rotated), between two records — a writer starts its new file with a record,
+ * never in the middle of a multi-line one — so the round's first lines up to the next record start go to the
+ * old file.
  */
 export async function replay(
   sc: Scenario,
@@ -139,20 +145,60 @@ export async function replay(
   pauseMs: () => number,
   gate?: (c: number) => Promise<void>,
   write: (name: string, c: number) => boolean = () => true,
+  rotateAt?: number,
 ): Promise<void> {
-  const src = [...sc.files.keys()].map((n) => ({
-    n,
-    lines: fs.readFileSync(path.join(LAB, n), 'utf8').split(/(?<=\n)/),
-  }));
+  const src = [...sc.files.keys()].map((n) => {
+    const lines = fs.readFileSync(path.join(LAB, n), 'utf8').split(/(?<=\n)/);
+    const cut = Array.from({ length: chunks + 1 }, (_, c) => Math.floor((lines.length * c) / chunks));
+    if (rotateAt !== undefined) {
+      const starts = recordStartLines(path.join(LAB, n), labKind(n), lines);
+      const at = starts.find((l) => l >= cut[rotateAt]!) ?? lines.length;
+      for (let c = rotateAt; c <= chunks; c++) cut[c] = Math.max(cut[c]!, at);
+    }
+    return { n, lines, cut };
+  });
   for (let c = 0; c < chunks; c++) {
     await gate?.(c);
-    for (const { n, lines } of src) {
-      const from = Math.floor((lines.length * c) / chunks);
-      const to = Math.floor((lines.length * (c + 1)) / chunks);
+    if (c === rotateAt)
+      for (const { n } of src) {
+        const file = sc.files.get(n)!;
+        fs.renameSync(file, `${file}.1`);
+        fs.writeFileSync(file, '');
+        sc.rotated.set(n, `${file}.1`);
+      }
+    for (const { n, lines, cut } of src) {
+      const [from, to] = [cut[c]!, cut[c + 1]!];
       if (to > from && write(n, c)) fs.appendFileSync(sc.files.get(n)!, lines.slice(from, to).join(''));
     }
     await new Promise((r) => setTimeout(r, pauseMs()));
   }
+}
+
+/** the kind of a lab scenario's file, from its name (haproxy.log, replica1-error.log, app-php.log, …) */
+export function labKind(name: string): string {
+  if (name.startsWith('haproxy')) return 'haproxy';
+  if (name.endsWith('-error.log')) return 'mysql_error';
+  if (name.endsWith('-general.log')) return 'mysql_general';
+  return 'app';
+}
+
+/** the indexes of the lines of `file` (split as `lines`) that start a record, by batch `parse` */
+function recordStartLines(file: string, kind: string, lines: string[]): number[] {
+  const r = spawnSync(process.execPath, [BIN, 'parse', '--kind', kind, '--format', 'ndjson', file], {
+    encoding: 'utf8',
+    env: { ...process.env, TZ: 'UTC' },
+    maxBuffer: 64 << 20,
+  });
+  if (r.status !== 0) throw new Error(`parse exited ${r.status}: ${r.stderr}`);
+  const offsets = new Set(
+    r.stdout
+      .split('\n')
+      .filter((l) => l)
+      .map((l) => JSON.parse(l).log.offset as number),
+  );
+  const out: number[] = [];
+  for (let i = 0, at = 0; i < lines.length; at += Buffer.byteLength(lines[i]!), i++) if (offsets.has(at)) out.push(i);
+  return out;
 }
 
 export function startAgent(sc: Scenario): ChildProcess {
@@ -182,7 +228,11 @@ export function batchEvents(sc: Scenario): any[] {
   const cfg = JSON.parse(fs.readFileSync(sc.config, 'utf8'));
   cfg.correlate = { ...cfg.correlate, redact_sql: cfg.correlate?.redact_sql ?? true };
   const config = `${sc.config.replace(/\.json$/, '')}-batch.json`;
-  fs.writeFileSync(config, JSON.stringify(cfg, null, 1));
+  const joined = sc.rotated.size ? joinRotated(sc) : undefined;
+  let text = JSON.stringify(cfg, null, 1);
+  if (joined)
+    text = text.split(JSON.stringify(`${sc.logs}/`).slice(0, -1)).join(JSON.stringify(`${joined.dir}/`).slice(0, -1));
+  fs.writeFileSync(config, text);
   const r = spawnSync(process.execPath, [BIN, 'correlate', '--config', config, '--format', 'ndjson'], {
     encoding: 'utf8',
     env: { ...process.env, TZ: 'UTC' },
@@ -192,13 +242,55 @@ export function batchEvents(sc: Scenario): any[] {
   return r.stdout
     .split('\n')
     .filter((l) => l)
-    .map((l) => JSON.parse(l));
+    .map((l) => (joined ? joined.back(l) : JSON.parse(l)));
+}
+
+/**
+ * After a rotation batch reads each log whole, as one file: the old file and the new one concatenated, under
+ * `dir`. `back` takes one of batch's events to the agent's terms: the paths the agent read, and offsets in the
+ * new file for what came from it (the agent reads the two as two files under one path).
+ */
+function joinRotated(sc: Scenario): { dir: string; back: (line: string) => any } {
+  const dir = path.join(sc.dir, 'joined');
+  fs.mkdirSync(dir, { recursive: true });
+  const oldSize = new Map<string, number>();
+  for (const [n, file] of sc.files) {
+    const old = sc.rotated.get(n);
+    const head = old ? fs.readFileSync(old) : Buffer.alloc(0);
+    if (old) oldSize.set(file, head.length);
+    fs.writeFileSync(path.join(dir, n), Buffer.concat([head, fs.readFileSync(file)]));
+  }
+  const shift = (file: string, offset: number) => {
+    const s = oldSize.get(file);
+    return s !== undefined && offset >= s ? offset - s : offset;
+  };
+  // every {file, offset} of an event (its evidence) and its `log`
+  const walk = (x: any): void => {
+    if (!x || typeof x !== 'object') return;
+    if (typeof x.file === 'string' && typeof x.offset === 'number') x.offset = shift(x.file, x.offset);
+    // an event's `log` ({file: {path}, offset})
+    if (typeof x.file?.path === 'string' && typeof x.offset === 'number') x.offset = shift(x.file.path, x.offset);
+    for (const v of Object.values(x)) walk(v);
+  };
+  return {
+    dir,
+    back(line) {
+      const ev = JSON.parse(
+        line.split(JSON.stringify(`${dir}/`).slice(1, -1)).join(JSON.stringify(`${sc.logs}/`).slice(1, -1)),
+      );
+      walk(ev);
+      return ev;
+    },
+  };
 }
 
 /** what must be equal between batch and agent: one key per event, with its verdict */
 export function verdictKey(ev: any): string {
   const g = ev.goneaway;
-  return [g.kind, ev.log?.file?.path, ev.log?.offset, g.cause, g.terminated_by, g.confidence].join('|');
+  // its time too: after a rotation two files share a path, and their offsets can coincide
+  return [g.kind, ev.log?.file?.path, ev.log?.offset, ev['@timestamp'], g.cause, g.terminated_by, g.confidence].join(
+    '|',
+  );
 }
 
 export async function waitFor<T>(f: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
@@ -269,7 +361,7 @@ export function assertSameVerdicts(got: any[], want: any[]): void {
       .map(verdictKey)
       .sort();
   assert.deepEqual(app(got), app(want), 'app error verdicts');
-  const at = (v: any) => `${v.log?.file?.path}:${v.log?.offset}`;
+  const at = (v: any) => `${v.log?.file?.path}:${v.log?.offset}:${v['@timestamp']}`;
   const batchDoc = new Map(want.filter((v) => v.goneaway.kind === 'app_error').map((v) => [at(v), v]));
   const diffs = got
     .filter((v) => v.goneaway.kind === 'app_error')

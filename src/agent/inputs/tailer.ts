@@ -121,6 +121,17 @@ export class Tailer extends EventEmitter {
     else if (this.paused.delete(key)) this.wake();
   }
 
+  /**
+   * Whether the reader downstream, having taken the lines of a file up to `end` (the last one's `end`), has all
+   * of it: the file's last read found nothing new and no line of it past `end` is queued. A file not open any
+   * more has been delivered whole. Only then may a quiet file be taken for idle: a file whose lines wait in
+   * the queue, or are not read yet (behind a backlog, a slow sink), is behind, not quiet.
+   */
+  caughtUp(id: { dev: string; ino: string }, end: number): boolean {
+    const tf = this.files.get(inodeKey(id));
+    return tf === undefined || (tf.atEnd && end >= tf.splitter.pendingStart);
+  }
+
   /** Files open now (the agent's metrics). */
   openFiles(): { input: string; path: string; offset: number; readPos: number; detached: boolean }[] {
     return [...this.files.values()].map((f) => ({
@@ -297,6 +308,7 @@ export class Tailer extends EventEmitter {
           continue;
         }
         const n = await tf.drain(BUDGET, (l) => this.deliver(tf, l), this.buf);
+        tf.atEnd = n === 0;
         const now = Date.now();
         if (n > 0) {
           tf.lastData = now;
@@ -339,7 +351,14 @@ export class Tailer extends EventEmitter {
     const batch: TailRecord[] = [];
     let bytes = 0;
     for (const l of lines) {
-      const rec: TailRecord = { input: tf.input, identity: tf.identity, path: tf.path, offset: l.offset, text: l.text };
+      const rec: TailRecord = {
+        input: tf.input,
+        identity: tf.identity,
+        path: tf.path,
+        offset: l.offset,
+        end: l.end,
+        text: l.text,
+      };
       if (l.cutBytes > 0) {
         rec.cutBytes = l.cutBytes;
         this.stats.oversize++;

@@ -19,6 +19,8 @@ export class TrackedFile {
   /** when the file last gave bytes (or was opened): a detached file quiet for close_inactive is closed */
   lastData: number;
   closed = false;
+  /** its last read found no new bytes: every complete line it has is queued (Tailer.caughtUp) */
+  atEnd = false;
   /** the path the file had before it was renamed or deleted: the file now at that path waits for this one */
   previousPath: string | undefined;
   private lastSize: number;
@@ -71,6 +73,7 @@ export class TrackedFile {
     this.identity = identityOf(this.fd);
     this.readPos = 0;
     this.lastSize = 0;
+    this.atEnd = false;
     this.splitter.reset(0);
   }
 

@@ -9,6 +9,8 @@ export interface TailRecord {
   path: string;
   /** byte offset of the line's first byte in the file */
   offset: number;
+  /** byte offset just past the line's newline (the next line's offset) */
+  end: number;
   /** the line without its newline */
   text: string;
   /** set when the line was longer than max_record_bytes: how many bytes were cut off its end */
