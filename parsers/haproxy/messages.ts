@@ -210,7 +210,7 @@ export function parseMessage(payload: string, env: Envelope | undefined, ctx: Pa
     }
     // The envelope's stamp is when the line was logged. HAProxy's own `[WARNING] 099/202615 (pid)` is
     // year-less and can be stale: a 1.8 master wrote `099/202615` on a line rsyslog stamped `Apr 11
-    // 07:35:56`, and a day-of-year is a different date in leap years (docs/haproxy-logs.md, real lines).
+    // 07:35:56`, and a day-of-year is a different date in leap years (docs/haproxy-logs.md §1.7).
     const envT = env ? envelopeTime(env, ctx) : undefined;
     const t = envT ?? b.t;
     const doc = messageDoc(b.type, text, env, t, b.extra);
