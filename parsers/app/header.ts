@@ -135,6 +135,8 @@ export function parseStampAt(s: string, i: number, ctx: ParseContext): Stamp | u
   return undefined;
 }
 
+const ERROR_IN_BRACKET = /^\w*Error: /;
+
 /** `LEVEL [worker] pid --- logger : msg` etc. after the timestamp (index p). */
 export function parseRest(
   line: string,
@@ -151,6 +153,8 @@ export function parseRest(
       if (e < 0 || e - p > 100) break;
       const inner = line.slice(p + 1, e).trim();
       if (level === undefined && isLevelWord(inner)) level = inner;
+      // Node's util.inspect of an error, `{ [Error: Connection lost: …] fatal: true, code: '…' }`: the message
+      else if (ERROR_IN_BRACKET.test(inner)) break;
       else if (worker === undefined && inner.length > 0) worker = inner;
       else break;
       p = e + 1;

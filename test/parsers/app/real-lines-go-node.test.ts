@@ -111,7 +111,9 @@ const SAMPLES: RealSample[] = [
     text: [
       "[Error: Connection lost: The server closed the connection.] fatal: true, code: 'PROTOCOL_CONNECTION_LOST']",
     ].join('\n'),
-    errors: [{ code: 'PROTOCOL_CONNECTION_LOST', lang: 'node' }],
+    errors: [
+      { code: 'PROTOCOL_CONNECTION_LOST', lang: 'node', msg: 'Connection lost: The server closed the connection.' },
+    ],
   },
   {
     src: 'https://github.com/knex/knex/issues/5520',
