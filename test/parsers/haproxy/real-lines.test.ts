@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { compileLogFormat, parseHaproxyLine } from '../../../parsers/haproxy/index.js';
 import { makeZone } from '../../../parsers/time.js';
 import type { Doc, ParseContext } from '../../../parsers/types.js';
-import { get, ok } from './helpers.js';
+import { get, ok, UTC } from './helpers.js';
 
 /** year-less stamps are placed with refTime (a file's dated records or its mtime) */
 const at = (y: number, mo: number, d: number): ParseContext => ({
@@ -84,6 +84,32 @@ test('a 1.8 master`s messages are dated by the envelope, not by their stale `DDD
     at(2026, 12, 1),
   );
   assert.equal(iso(forked.doc), '2026-09-28T09:12:10.000Z');
+});
+
+test('a master`s stderr stamps from another day under one envelope second: all dated by the envelope', () => {
+  // https://github.com/observIQ/stanza-plugins/pull/335: `262/094045` and `232/194354` (Aug 21) logged Sep 20 09:41:34
+  const ctx = at(2021, 9, 20);
+  for (const line of [
+    'Sep 20 09:41:34 oiq-int-haproxy haproxy[5116]: [WARNING] 262/094045 (5116) : Exiting Master process...',
+    "Sep 20 09:41:34 oiq-int-haproxy haproxy[5149]: [ALERT] 232/194354 (199) : parsing [/etc/haproxy/haproxy.cfg:13] : unknown keyword 'bind' in 'global' section",
+  ])
+    assert.equal(iso(ok(line, ctx).doc), '2021-09-20T09:41:34.000Z', line);
+});
+
+test('RFC5424 from haproxy-ingress (tag `ingress`): an httplog line with an SSL frontend and an address as server', () => {
+  // https://github.com/jcmoraisjr/haproxy-ingress/pull/278 (the line as filebeat quoted it, unescaped)
+  const d = ok(
+    '<134>1 2019-01-07T13:35:02+00:00 haproxy-ingress-7d59695959-q5sjc ingress 44 - - 10.244.5.0:48548 [07/Jan/2019:13:35:02.165] httpfront-shared-frontend~ aaa-aaaa-web-staging-8000/10.244.13.99:8000 0/0/1/593/595 404 9085 - - ---- 4/2/1/1/0 0/0 "GET /health/ HTTP/1.1"',
+  ).doc;
+  assert.equal(get(d, 'haproxy.mode'), 'http');
+  assert.equal(get(d, 'haproxy.server_name'), '10.244.13.99:8000');
+  assert.equal(get(d, 'haproxy.session_end'), '2019-01-07T13:35:02.760Z');
+  // https://github.com/jcmoraisjr/haproxy-ingress/issues/605: the poster removed the client address: no format fits
+  const cut = parseHaproxyLine(
+    '<134>1 2020-06-15T02:58:18+00:00 xxx.senado ingress 40 - - [15/Jun/2020:02:58:18.042] _front_http _default_backend/srv001 0/0/0/14/14 200 246 - - ---- 1/1/0/0/0 0/0 "POST /VirtualHostBase/https/www12.senado.leg.br:443/ecidadania/ajaxportaluser HTTP/1.1"',
+    UTC,
+  );
+  assert.equal(cut.ok, false);
 });
 
 test('docker`s stderr: DOWN with reason and check info, no server left, health checks with rise/fall', () => {
