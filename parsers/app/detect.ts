@@ -151,6 +151,32 @@ const STRONG: readonly Sig[] = [
   },
   // Go go-sql-driver (§4): only this driver prints it
   { needle: 'closing bad idle connection', code: 'bad_idle_connection', cls: 'other_lost' },
+  // MariaDB Connector/J (§3): EOF on a packet header, `unexpected end of stream, read 0 bytes from 4 (socket was
+  // closed by server)`; Connector/Node.js (§5) ER_SOCKET_UNEXPECTED_CLOSE (45009). Before the handshake (`Could not
+  // connect to address=…`, `(conn:-1, …)`: no thread id yet) they are connect failures (CONNECT_FAIL).
+  {
+    needle: 'socket was closed by server',
+    code: 'unexpected_end_of_stream',
+    cls: 'lost',
+    connectAmbiguous: true,
+  },
+  {
+    needle: 'socket has unexpectedly been closed',
+    code: 'ER_SOCKET_UNEXPECTED_CLOSE',
+    cls: 'lost',
+    sqlstate: '08S01',
+    connectAmbiguous: true,
+  },
+  {
+    needle: 'ER_SOCKET_UNEXPECTED_CLOSE',
+    code: 'ER_SOCKET_UNEXPECTED_CLOSE',
+    cls: 'lost',
+    sqlstate: '08S01',
+    connectAmbiguous: true,
+  },
+  // mysql2 (§5): the only function that throws "Can't add new command when connection is in closed state"; a
+  // logger that drops the message keeps the frame
+  { needle: '_addCommandClosedState', code: 'closed_state', cls: 'other_lost' },
 ];
 
 /**
@@ -171,6 +197,25 @@ const WEAK: readonly Sig[] = [
     cls: 'lost',
     line: /^\[mysql\] .*\bpackets\.go:\d+:? EOF$/im,
     example: '[MySQL] 2013/12/05 22:17:19 packets.go:30: EOF',
+  },
+  // MariaDB Connector/J 3.x (§3): an IOException while sending (`Socket error`, SQLState 08000) and a connection
+  // already closed (`Connection is closed`); generic words, so only behind the driver's `(conn=<thread id>) ` prefix
+  {
+    needle: 'Socket error',
+    code: 'socket_error',
+    cls: 'other_lost',
+    sqlstate: '08000',
+    sqlItself: true,
+    line: /\(conn=\d+\) Socket error\b/,
+    example: 'java.sql.SQLNonTransientConnectionException: (conn=325034) Socket error',
+  },
+  {
+    needle: 'Connection is closed',
+    code: 'connection_closed',
+    cls: 'other_lost',
+    sqlItself: true,
+    line: /\(conn=\d+\) Connection is closed\b/,
+    example: 'Caused by: java.sql.SQLNonTransientConnectionException: (conn=12581339) Connection is closed',
   },
   { needle: 'use of closed network connection', code: 'closed_network_connection', cls: 'other_lost' },
   { needle: 'i/o timeout', code: 'io_timeout', cls: 'other_lost' },
@@ -200,9 +245,19 @@ export function mayBeLost(text: string): boolean {
 }
 
 const CONNECT_FAIL =
-  /Connection refused|ECONNREFUSED|Can't connect to|Access denied for user|Unknown (?:MySQL )?server host|getaddrinfo|java\.net\.ConnectException|UnknownHostException|No route to host|connect ETIMEDOUT|Too many connections|has not received any packets from the server/;
+  /Connection refused|ECONNREFUSED|Can't connect to|Could not connect to address=|\(conn[:=]-1, no: |Access denied for user|Unknown (?:MySQL )?server host|getaddrinfo|java\.net\.ConnectException|UnknownHostException|No route to host|connect ETIMEDOUT|Too many connections|has not received any packets from the server/;
 const HANDSHAKE =
-  /reading initial communication packet|reading authorization packet|Handshake inactivity timeout|GREET packet/;
+  /reading initial communication packet|reading authorization packet|Handshake inactivity timeout|GREET packet|reading greeting packet/;
+/**
+ * PHP's connect calls: a warning or exception raised in them is a failed connect, whatever its text
+ * (`mysqli_real_connect(): MySQL server has gone away`, `PDO::__construct(): …`, a `PDO->__construct(` frame).
+ * pdo_mysql brackets the number only then (`SQLSTATE[HY000] [2006] …`: pdo_throw_exception while the handle is
+ * not yet built, docs/client-errors.md §1). Laravel's query retry (`Connection->tryAgainIfCausedByLostConnection`
+ * in the stack) reconnects after a lost connection: such a record stays a lost connection.
+ */
+const PHP_CONNECT =
+  /\b(?:PDO(?:::|->)__construct|mysqli(?:::|->)(?:mysqli|__construct|real_connect)|mysqli_real_connect|mysqli_connect)\(/;
+const QUERY_RETRY = /Connection->tryAgainIfCausedByLostConnection/;
 const MYSQL_CTX =
   /mysql|MySQL|mariadb|MariaDB|SQLSTATE|sqlState|PDO|"db"|\bdb[.:=_]|database|Database|\bSQL\b|\bsql\b|\b[Qq]uery\b|\btransaction\b|"fatal":\s*true|fatal: true|packets\.go/;
 const OTHER_DB = /postgres|Postgres|PostgreSQL|pgx|\bpq: |redis|Redis|mongo|Mongo|sqlite|SQLite|mssql|ORA-\d/;
@@ -240,6 +295,34 @@ const FORMS: ReadonlyArray<[string, RegExp]> = [
   ['sqlstate', /\b(?:sqlState|sqlstate|sql_state|SQLState)["']?\s*[:=]\s*["']?([0-9A-Z]{5})\b/g],
 ];
 
+/**
+ * A traceback's source line (the line under `File "…", line N, in f`) is code that builds a message, not the
+ * message: `raise err.OperationalError(2006, "MySQL server has gone away (%r)" % (e,))` (PyMySQL). Its error is
+ * the exception line at the end of the traceback.
+ */
+const PY_FRAME_END = /File "[^"]+", line \d+, in \S+\r?$/;
+/** the raised exception's line (`pymysql.err.OperationalError: (2013, …)`): a frame without source precedes it */
+const PY_EXC_START = /^[A-Za-z_][\w.]*:(?:\s|$)/;
+
+function onSourceLine(text: string, i: number): boolean {
+  const ls = text.lastIndexOf('\n', i - 1);
+  if (ls <= 0) return false;
+  const prev = text.slice(text.lastIndexOf('\n', ls - 1) + 1, ls);
+  if (!PY_FRAME_END.test(prev)) return false;
+  // the source line sits at or right of the frame's `File` column (after the same per-line prefix, if any)
+  let le = text.indexOf('\n', ls + 1);
+  if (le < 0) le = text.length;
+  const cur = text.slice(ls + 1, le);
+  return !PY_EXC_START.test(cur.slice(Math.min(prev.indexOf('File "'), cur.length)).trimStart());
+}
+
+/** The first occurrence of a needle that is not on a source line, or -1. */
+function indexOfText(text: string, needle: string): number {
+  let i = text.indexOf(needle);
+  while (i >= 0 && onSourceLine(text, i)) i = text.indexOf(needle, i + needle.length);
+  return i;
+}
+
 function findNumbers(text: string): NumHit[] {
   const hits: NumHit[] = [];
   for (const [form, re] of FORMS) {
@@ -247,17 +330,20 @@ function findNumbers(text: string): NumHit[] {
     let m: RegExpExecArray | null;
     while ((m = re.exec(text)) !== null) {
       let errno: number | undefined, sqlstate: string | undefined;
+      let kind = form;
+      if (onSourceLine(text, m.index)) continue;
       if (form === 'pdo') {
         sqlstate = m[1];
         const n = m[2] ?? m[3];
         errno = n ? Number(n) : undefined;
+        if (m[2] !== undefined) kind = 'pdo_connect';
       } else if (form === 'sqlstate') sqlstate = m[1];
       else {
         errno = Number(m[1]);
         sqlstate = m[2];
       }
       if (errno === 0) errno = undefined;
-      hits.push({ errno, sqlstate, at: m.index, form });
+      hits.push({ errno, sqlstate, at: m.index, form: kind });
       if (hits.length > 32) break;
     }
   }
@@ -293,11 +379,13 @@ const sameLine = (text: string, a: number, b: number) => a <= b && text.lastInde
 export function detectLost(text: string): Detection | null {
   if (!PREFILTER.test(text)) return null;
   if (HANDSHAKE.test(text)) return null;
+  if (PHP_CONNECT.test(text) && !QUERY_RETRY.test(text)) return null;
   const nums = findNumbers(text);
   let other: NumHit | undefined;
   for (const n of nums) {
     if (n.errno === undefined) continue;
     if (LOST_ERRNO.has(n.errno)) {
+      if (n.form === 'pdo_connect' && !QUERY_RETRY.test(text)) return null;
       const state = n.sqlstate ?? nums.find((x) => x.sqlstate !== undefined && Math.abs(x.at - n.at) < 80)?.sqlstate;
       return fromErrno(n.errno, n.at, n.form, text, state);
     }
@@ -305,7 +393,7 @@ export function detectLost(text: string): Detection | null {
   }
   const state = nums.find((x) => x.sqlstate !== undefined)?.sqlstate;
   for (const s of STRONG) {
-    const i = text.indexOf(s.needle);
+    const i = indexOfText(text, s.needle);
     if (i < 0) continue;
     if (other !== undefined && sameLine(text, other.at, i)) return null;
     if (s.connectAmbiguous && CONNECT_FAIL.test(text)) return null;
@@ -316,7 +404,7 @@ export function detectLost(text: string): Detection | null {
   const s08 = nums.find((x) => x.sqlstate === '08S01');
   if (s08) return { code: '08S01', sqlstate: '08S01', cls: refine('other_lost', text), at: s08.at, sig: s08.form };
   for (const s of WEAK) {
-    const i = text.indexOf(s.needle);
+    const i = indexOfText(text, s.needle);
     if (i < 0 || (s.line !== undefined && !s.line.test(text))) continue;
     if (s.sqlItself !== true && !MYSQL_CTX.test(text)) return null;
     if (OTHER_DB.test(text) && !HAS_MYSQL_NAME.test(text)) return null;

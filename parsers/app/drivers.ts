@@ -5,17 +5,21 @@
  */
 import type { Language } from './model.js';
 
-/** First marker found wins; order = most specific first (SQLAlchemy records name pymysql too). */
-const DRIVER_MARKERS: ReadonlyArray<[string, string, Language]> = [
-  ['pymysql', 'pymysql', 'python'],
-  ['MySQLdb', 'mysqlclient', 'python'],
-  ['_mysql_exceptions', 'mysqlclient', 'python'],
+/**
+ * First marker found wins; order = most specific first (SQLAlchemy records name pymysql too). A marker that
+ * is a module path or package name (true in the 4th place) names its language whatever the line layout
+ * looks like: mozlog's `[date] fxa.db.ERROR: …` has Monolog's layout, and its stack is node_modules/mysql's.
+ */
+const DRIVER_MARKERS: ReadonlyArray<[string, string, Language, boolean?]> = [
+  ['pymysql', 'pymysql', 'python', true],
+  ['MySQLdb', 'mysqlclient', 'python', true],
+  ['_mysql_exceptions', 'mysqlclient', 'python', true],
   ['mysql.connector', 'mysql-connector-python', 'python'],
   ['aiomysql', 'aiomysql', 'python'],
   ['asyncmy', 'asyncmy', 'python'],
-  ['com.mysql.cj', 'connector-j', 'java'],
-  ['com.mysql.jdbc', 'connector-j', 'java'],
-  ['org.mariadb.jdbc', 'mariadb-connector-j', 'java'],
+  ['com.mysql.cj', 'connector-j', 'java', true],
+  ['com.mysql.jdbc', 'connector-j', 'java', true],
+  ['org.mariadb.jdbc', 'mariadb-connector-j', 'java', true],
   ['CommunicationsException', 'connector-j', 'java'],
   ['Communications link failure', 'connector-j', 'java'],
   ['No operations allowed after connection closed', 'connector-j', 'java'],
@@ -26,7 +30,7 @@ const DRIVER_MARKERS: ReadonlyArray<[string, string, Language]> = [
   ['closing bad idle connection', 'go-sql-driver', 'go'],
   ['invalid connection', 'go-sql-driver', 'go'],
   ['driver: bad connection', 'database/sql', 'go'],
-  ['Mysql2::', 'mysql2-gem', 'ruby'],
+  ['Mysql2::', 'mysql2-gem', 'ruby', true],
   ['Trilogy', 'trilogy', 'ruby'],
   ['MySQL client is not connected', 'mysql2-gem', 'ruby'],
   ['mysqli', 'mysqli', 'php'],
@@ -38,8 +42,8 @@ const DRIVER_MARKERS: ReadonlyArray<[string, string, Language]> = [
   ['Premature end of data', 'mysqlnd', 'php'],
   ["Can't add new command when connection", 'mysql2', 'node'],
   ["Can't write in closed state", 'mysql2', 'node'],
-  ['node_modules/mysql2', 'mysql2', 'node'],
-  ['node_modules/mysql/', 'mysqljs', 'node'],
+  ['node_modules/mysql2', 'mysql2', 'node', true],
+  ['node_modules/mysql/', 'mysqljs', 'node', true],
   ['PROTOCOL_', 'mysqljs/mysql2', 'node'],
 ];
 
@@ -54,12 +58,23 @@ const LANG_DEFAULT: Record<Language, string> = {
   unknown: 'unknown',
 };
 
+/**
+ * MariaDB's connectors put the server's thread id in front of every message: Connector/Node.js
+ * `(conn:908, no: 1153, SQLState: 08S01) …` (`(conn=…` before 3.x), Connector/J `(conn=491) …`.
+ */
+const MARIADB_NODE = /\(conn[:=]-?\d+, no: -?\d+, SQLState: /;
+const MARIADB_J = /\(conn=\d+\) /;
+
 export function guessDriver(text: string, lang: Language | undefined): { driver: string; lang: Language } {
-  for (const [needle, driver, l] of DRIVER_MARKERS) {
+  for (const [needle, driver, l, path] of DRIVER_MARKERS) {
     // a language known from the line layout outranks a marker of another language (e.g. a Node app
-    // logging "invalid connection" is not go-sql-driver)
-    if (lang !== undefined && lang !== 'unknown' && l !== lang) continue;
+    // logging "invalid connection" is not go-sql-driver), except a module path
+    if (path !== true && lang !== undefined && lang !== 'unknown' && l !== lang) continue;
     if (text.indexOf(needle) >= 0) return { driver, lang: l };
+  }
+  if (text.indexOf('(conn') >= 0) {
+    if (MARIADB_NODE.test(text)) return { driver: 'mariadb-connector-nodejs', lang: 'node' };
+    if (MARIADB_J.test(text)) return { driver: 'mariadb-connector-j', lang: 'java' };
   }
   if (lang !== undefined && lang !== 'unknown') {
     const mariaC = text.indexOf('Server has gone away') >= 0 || text.indexOf('Lost connection to server') >= 0;
@@ -72,6 +87,7 @@ export function guessDriver(text: string, lang: Language | undefined): { driver:
 export function guessLanguage(text: string): Language {
   if (text.indexOf('Traceback (most recent call last)') >= 0 || text.indexOf('.py", line ') >= 0) return 'python';
   if (text.indexOf('\n\tat ') >= 0 || (text.indexOf('\n    at ') >= 0 && text.indexOf('.java:') >= 0)) return 'java';
+  if (text.indexOf('java.sql.') >= 0) return 'java';
   if (text.indexOf('.php') >= 0 || text.indexOf('PHP ') >= 0) return 'php';
   if (text.indexOf('.rb:') >= 0) return 'ruby';
   if (text.indexOf('.go:') >= 0) return 'go';

@@ -5,7 +5,16 @@
  * envelope when an app logs through rsyslog (`Nov 23 20:21:24 host app[123]: …`).
  */
 import type { ParseContext } from '../types.js';
-import { closestYear, d2, dn, monthNumber, parseHaproxyDate, parseIsoAt, parseSyslogDateAt } from '../time.js';
+import {
+  closestYear,
+  d2,
+  dn,
+  makeZone,
+  monthNumber,
+  parseHaproxyDate,
+  parseIsoAt,
+  parseSyslogDateAt,
+} from '../time.js';
 import { isDigit, isLevelWord, type Header } from './model.js';
 
 export interface Stamp {
@@ -126,6 +135,8 @@ export function parseStampAt(s: string, i: number, ctx: ParseContext): Stamp | u
   return undefined;
 }
 
+const ERROR_IN_BRACKET = /^\w*Error: /;
+
 /** `LEVEL [worker] pid --- logger : msg` etc. after the timestamp (index p). */
 export function parseRest(
   line: string,
@@ -142,6 +153,8 @@ export function parseRest(
       if (e < 0 || e - p > 100) break;
       const inner = line.slice(p + 1, e).trim();
       if (level === undefined && isLevelWord(inner)) level = inner;
+      // Node's util.inspect of an error, `{ [Error: Connection lost: …] fatal: true, code: '…' }`: the message
+      else if (ERROR_IN_BRACKET.test(inner)) break;
       else if (worker === undefined && inner.length > 0) worker = inner;
       else break;
       p = e + 1;
@@ -210,6 +223,9 @@ export function parseRest(
   return { level, logger, worker, pid, msg, lang };
 }
 
+const BRACKET_OFFSET = /^ ([+-])(\d\d):?(\d\d)\]/;
+const UTC = makeZone('UTC');
+
 const CELERY_TAIL = /^: ([A-Z]+)\/([^\]\s]+)\] /;
 
 /**
@@ -243,6 +259,20 @@ function parseJsDate(s: string): Stamp | undefined {
  */
 const MATOMO_HEAD = /^([A-Z]{3,9}) ([A-Za-z][\w\\]{0,60})?\[(?=\d{4}-)/;
 
+/**
+ * The level (and logger) inside the stamp's bracket: log4j2 `[%d{HH:mm:ss} %level]: %msg` (Paper/Bukkit servers:
+ * `[13:23:43 WARN]: [….hikari.pool.PoolBase] HikariPool-1 - Failed to validate connection …`).
+ */
+function bracketedLevel(line: string, p: number, st: Stamp): Header | undefined {
+  const close = line.indexOf(']', p);
+  if (close < 0 || close - p > 120) return undefined;
+  const inner = parseRest(line.slice(0, close), p);
+  if (inner.level === undefined) return undefined;
+  const r = parseRest(line, line.charCodeAt(close + 1) === 58 ? close + 2 : close + 1);
+  const logger = r.logger ?? (/^[\w.$]+$/.test(inner.msg) ? inner.msg : undefined);
+  return { format: 'generic', t: st.t, badTime: st.bad, ...r, level: inner.level, logger };
+}
+
 /** Timestamp (possibly bracketed) + rest: Python logging, Java, Go log, plain `2026-… ERROR …`. */
 export function parseGenericHeader(line: string, ctx: ParseContext): Header | undefined {
   let i = 0;
@@ -271,7 +301,18 @@ export function parseGenericHeader(line: string, ctx: ParseContext): Header | un
   }
   let p = st.end;
   if (i === 1 && line.charCodeAt(p) === 93) p++;
-  else if (i === 1 && line.charCodeAt(p) === 58) {
+  else if (i === 1 && line.charCodeAt(p) === 32) {
+    const z = BRACKET_OFFSET.exec(line.slice(p, p + 8));
+    if (z && st.t !== undefined) {
+      // pino-pretty's `[2020-06-12 21:30:21.465 +0000]` (translateTime `yyyy-mm-dd HH:MM:ss.l o`): the offset is
+      // the stamp's, whatever --timezone says
+      const utc = parseStampAt(line, 1, { ...ctx, zone: UTC })!;
+      const off = (z[1] === '-' ? -1 : 1) * (Number(z[2]) * 60 + Number(z[3]));
+      return { format: 'generic', t: utc.t! - off * 60_000, ...parseRest(line, p + z[0].length) };
+    }
+    const h = bracketedLevel(line, p, st);
+    if (h) return h;
+  } else if (i === 1 && line.charCodeAt(p) === 58) {
     // Celery: `[2026-11-24 03:12:02,456: ERROR/ForkPoolWorker-1] Task … raised unexpected: …`
     const m = CELERY_TAIL.exec(line.slice(p, p + 120));
     if (m && isLevelWord(m[1]!)) {

@@ -32,7 +32,11 @@ function isBlank(s: string): boolean {
   return true;
 }
 
-function parseInner(text: string, ctx: ParseContext): AppOutcome {
+/** Terminal colours (SGR `ESC[…m`) of pino-pretty, Spring Boot's console, winston's colorize: not text. */
+const SGR = /\x1b\[[0-9;]*m/g;
+
+function parseInner(raw: string, ctx: ParseContext): AppOutcome {
+  const text = raw.indexOf('\x1b') >= 0 ? raw.replace(SGR, '') : raw;
   if (isBlank(text)) return { ok: false, issue: { code: 'empty', parser: 'app', message: 'empty record' } };
   const pats = ctx.appPatterns;
   if (pats !== undefined) {

@@ -19,6 +19,7 @@ export function isGoMysqlPrefix(line: string): boolean {
 }
 
 const dig = (s: string, i: number) => isDigit(s.charCodeAt(i));
+const LEAD_SGR = /^(?:\x1b\[[0-9;]*m)+/;
 
 /** `YYYY-MM-DD[T ]HH:`, `YYYY/MM/DD HH:`, `DD-Mon-YYYY `, `DD/Mon/YYYY:`, `HH:MM:SS` (logback default) at i */
 export function looksLikeDateAt(s: string, i: number): boolean {
@@ -99,8 +100,24 @@ function isBareJsError(line: string): boolean {
  * the neighbourhood tells: Node's `Error:` line under its caret continues the crash report above it.
  */
 export function isAppRecordStart(line: string, prev?: string): boolean {
+  // a coloured line (Spring Boot's console starts with `ESC[2m` before its date) starts like its text
+  if (line.charCodeAt(0) === 27) line = line.replace(LEAD_SGR, '');
   if (!startsRecord(line, prev)) return false;
-  return prev === undefined || !continuesHibernatePair(line, prev);
+  return prev === undefined || !(continuesHibernatePair(line, prev) || continuesPythonFrame(line, prev));
+}
+
+/**
+ * A Python frame line (`File "…/connections.py", line 699, in _read_bytes`) and, on the next line, its source line
+ * (`"Lost connection to MySQL server during query (%s)" % (e,))`), when a runner stamps every line of a traceback
+ * (Metaflow: `2022-01-24 13:00:59.065 [1643…/fetch_gtr/4 (pid 49468)] File "…"`, nestauk/innovation_sweet_spots#87):
+ * the source line is code, not a message, and stays with its frame.
+ */
+const PY_FRAME = /File "[^"]+", line \d+, in \S+$/;
+
+export function continuesPythonFrame(line: string, prev: string): boolean {
+  if (prev.indexOf('File "') < 0 || !PY_FRAME.test(prev)) return false;
+  const col = prev.indexOf('File "');
+  return col > 0 && line.length > col && sameSource(prev.slice(0, col), line.slice(0, col));
 }
 
 // Hibernate's SqlExceptionHelper logs `SQL Error: <code>, SQLState: <state>`, then the same exception's

@@ -208,7 +208,11 @@ export function parseMessage(payload: string, env: Envelope | undefined, ctx: Pa
       const inner = innerMessage(String(alert.message ?? ''), ctx);
       if (inner) b = { type: inner.type, extra: { ...inner.extra, alert }, t: b.t ?? inner.t };
     }
-    const t = b.t ?? (env ? envelopeTime(env, ctx) : undefined);
+    // The envelope's stamp is when the line was logged. HAProxy's own `[WARNING] 099/202615 (pid)` is
+    // year-less and can be stale: a 1.8 master wrote `099/202615` on a line rsyslog stamped `Apr 11
+    // 07:35:56`, and a day-of-year is a different date in leap years (docs/haproxy-logs.md §1.7).
+    const envT = env ? envelopeTime(env, ctx) : undefined;
+    const t = envT ?? b.t;
     const doc = messageDoc(b.type, text, env, t, b.extra);
     if (b.extra.alert !== undefined) {
       // log.* belongs to the pipeline (COMMON.md): the level stays in haproxy.alert.level

@@ -54,6 +54,9 @@ export function reasonCode(reason: string): ReasonCode {
     return reason.startsWith(' without auth', 31) ? 'closed_unauthenticated' : 'closed_normally';
   }
   if (reason === 'Too many connections') return 'too_many_connections';
+  // the binlog dump thread's own reasons: MySQL's Binlog_sender could not write to its reader (a replica, canal,
+  // Debezium): `set_unknown_error("Failed on my_net_write()")`, `"failed on flush_net()"` (alibaba/canal#3730)
+  if (/^[Ff]ailed on (?:my_net_write|flush_net)\(\)/.test(reason)) return 'error_writing';
   if (reason.startsWith('Out of memory')) return 'out_of_memory';
   return localizedReason(reason);
 }

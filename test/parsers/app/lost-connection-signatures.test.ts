@@ -25,7 +25,6 @@ const POSITIVE: Array<[string, string, string]> = [
     '1153',
     'packet_too_large',
   ],
-  ['SQLSTATE[08S01] [1159] Got timeout reading communication packets', '1159', 'other_lost'],
   ['SQLSTATE[08S01]: Communication link failure', '08S01', 'other_lost'],
   [
     "pymysql.err.OperationalError: (2013, 'Lost connection to MySQL server during query ([Errno 104] Connection reset by peer)')",
@@ -108,6 +107,9 @@ test('verbatim driver shapes → error.code and class', () => {
 // Not a dead established connection: connect failures, SQL errors, client-side size checks, unrelated sockets
 const NEGATIVE = [
   'SQLSTATE[HY000] [2002] Connection refused',
+  // pdo_mysql brackets the number only while the handle is being built (pdo_throw_exception): a failed connect,
+  // whatever the errno (docs/client-errors.md §1)
+  'SQLSTATE[08S01] [1159] Got timeout reading communication packets',
   "SQLSTATE[HY000] [1045] Access denied for user 'app'@'10.0.0.1' (using password: YES)",
   "SQLSTATE[23000]: Integrity constraint violation: 1062 Duplicate entry 'MySQL server has gone away' for key 'msg'",
   'SQLSTATE[40001]: Serialization failure: 1213 Deadlock found when trying to get lock; try restarting transaction',
