@@ -161,14 +161,14 @@ const SAMPLES: RealSample[] = [
       "SqlError: (conn:908, no: 1153, SQLState: 08S01) Got a packet bigger than 'max_allowed_packet' bytes",
       "sql: INSERT INTO country_ips (startAddress, endAddress, country) VALUES (INET6_ATON(?), INET6_ATON(?), ?) - parameters:[['2001:200::','2001:200:ffff:ffff:ffff:ffff:ffff:ffff','JP'],['2001:208::','2001:208:ffff:ffff:ffff:ffff:ffff:ffff','SG'],['2001:218::','2001...",
     ].join('\n'),
-    errors: [{ code: '1153', cls: 'packet_too_large', driver: 'mariadb-connector-nodejs', lang: 'node' }],
+    errors: [{ code: '1153', cls: 'packet_too_large', driver: 'mariadb-connector-nodejs', lang: 'node', thread: 908 }],
   },
   {
     src: 'https://github.com/mariadb-corporation/mariadb-connector-nodejs/issues/256',
     text: [
       'ER_SOCKET_UNEXPECTED_CLOSE: SqlError: (conn=53, no: 45009, SQLState: 08S01) socket has unexpectedly been closed',
     ].join('\n'),
-    errors: [{ code: 'ER_SOCKET_UNEXPECTED_CLOSE', cls: 'lost', driver: 'mariadb-connector-nodejs' }],
+    errors: [{ code: 'ER_SOCKET_UNEXPECTED_CLOSE', cls: 'lost', driver: 'mariadb-connector-nodejs', thread: 53 }],
   },
   // (conn:-1, …): no thread id yet, the connect failed
   {
