@@ -10,7 +10,7 @@ const LOCAL_PORT = /\b(?:local_?port|localPort|client_?port|clientPort|src_port|
 const THREAD_ID =
   /\b(?:thread_?id|threadId|connection_?id|connectionId|conn_?id|connId|mysql_thread_id)["']?\s*[:=]\s*["']?(\d{1,12})\b/;
 // MariaDB Connector/J's message prefix `(conn=123)`, and Connector/Node.js's `(conn:908, no: 1153, SQLState: …)` or
-// `(conn=53, no: …)` (docs/client-errors.md §8); `conn:-1` is a connect that never got a thread id
+// `(conn=53, no: …)` (docs/client-errors.md §3, §5); `conn:-1` is a connect that never got a thread id
 const MARIADB_CONN = /\(conn[=:](\d{1,12})[,)]/;
 const LARAVEL_HOST = /\bHost: ([^,\s)]+), Port: (\d{1,5})\b/; // Laravel ≥ 12.45 (docs/client-errors.md §1)
 const LOST_AT = /Lost connection to (?:MySQL )?server at '([^':\s]+):(\d{1,5})'/; // 2055 / connector-python
