@@ -4,6 +4,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { smallInputs } from './small-inputs.js';
+import { cliEntry } from './cli-entry.js';
 
 // `correlate` keeps a bounded window, but V8 grows its heap lazily up to a quarter of the machine's
 // memory before collecting; a fixed old-space limit keeps the resident size near the live window
@@ -84,7 +85,7 @@ async function runHere() {
     process.channel.unref();
     process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
   }
-  const { main } = await import('../dist/src/cli/main.js');
+  const { main } = await import(cliEntry());
   process.stdout.on('error', (e) => {
     if (e.code === 'EPIPE') process.exit(0);
     throw e;

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { ParseContext } from '../../parsers/types.js';
 import { GoneawayError } from '../errors.js';
 import { loadConfig } from '../config/load.js';
-import { parseDuration } from '../config/schema.js';
+import { parseDuration, type Config } from '../config/schema.js';
 import { haproxyFormats, readableInput as readInput, timeArg, zoneFrom } from './common.js';
 import { zoneWarning } from '../sources/zone-check.js';
 import { configZone, InputZones } from './zones.js';
@@ -21,9 +21,7 @@ import { openOutput } from '../sinks/output.js';
 import { writeEventLine } from '../sinks/event-bytes.js';
 import { progressFor } from './progress.js';
 import { writeSummary } from './parse-command.js';
-import { esTarget, indexAll } from './es-output.js';
-import { toOutDoc } from '../sinks/elasticsearch/streams.js';
-import { IdentityCache } from '../sinks/doc-id.js';
+import { loadEsOutput, type EsOutput } from './es-lazy.js';
 
 export interface CorrelateOptions {
   haproxy: string[];
@@ -84,7 +82,17 @@ function durationOpt(v: string | undefined, key: string, dflt: number): number {
 
 export function runCorrelate(files: string[], o: CorrelateOptions): number | Promise<number> {
   const cfg = loadConfig(o.config);
-  const es = esTarget(o.elasticsearch, cfg, o);
+  const esOut = loadEsOutput(o.elasticsearch, cfg);
+  return esOut ? esOut.then((m) => correlateWith(files, o, cfg, m)) : correlateWith(files, o, cfg, undefined);
+}
+
+function correlateWith(
+  files: string[],
+  o: CorrelateOptions,
+  cfg: Config,
+  esOut: EsOutput | undefined,
+): number | Promise<number> {
+  const es = esOut?.esTarget(o.elasticsearch, cfg, o);
   const format = o.format ?? (process.stdout.isTTY && !o.out ? 'table' : 'ndjson');
   const zones = new InputZones(o.timezone);
   const zone = zoneFrom(zones.global ?? cfg.timezone);
@@ -231,7 +239,8 @@ export function runCorrelate(files: string[], o: CorrelateOptions): number | Pro
       `goneaway: ${stats.appErrors} app error(s) explained, ${stats.connections} silent abnormal closure(s)${stats.untimed ? `, ${stats.untimed} record(s) without a time ignored` : ''}${stats.unstored ? `, ${stats.unstored} normal close(s) on servers no MySQL log names counted, not kept` : ''}\n`,
     );
   };
-  if (es) {
+  if (es && esOut) {
+    const { IdentityCache, toOutDoc, indexAll } = esOut;
     // events go to Elasticsearch, each with the id of the record it is about (src/sinks/doc-id.ts)
     const ids = new IdentityCache();
     for (const p of [...haproxy, ...app]) ids.add(displayPath(p), p);

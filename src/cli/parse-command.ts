@@ -14,9 +14,8 @@ import { writeRecordNdjson } from '../sinks/record-ndjson.js';
 import { compileAppPatterns } from '../pipeline/app-patterns.js';
 import { loadConfig } from '../config/load.js';
 import { progressFor } from './progress.js';
-import { esTarget, indexAll } from './es-output.js';
-import { toOutDoc } from '../sinks/elasticsearch/streams.js';
-import { IdentityCache } from '../sinks/doc-id.js';
+import { loadEsOutput, type EsOutput } from './es-lazy.js';
+import type { Config } from '../config/schema.js';
 
 export interface ParseOptions {
   kind: string;
@@ -60,7 +59,18 @@ export function runParse(files: string[], o: ParseOptions): number | Promise<num
   const given = files;
   files = files.map((f) => readableInput(f, 'FILE'));
   const cfg = loadConfig(o.config);
-  const es = esTarget(o.elasticsearch, cfg, o);
+  const esOut = loadEsOutput(o.elasticsearch, cfg);
+  const run = { given, files, kindArg, format, cfg };
+  return esOut ? esOut.then((m) => parseWith(run, o, m)) : parseWith(run, o, undefined);
+}
+
+function parseWith(
+  run: { given: string[]; files: string[]; kindArg: string; format: string; cfg: Config },
+  o: ParseOptions,
+  esOut: EsOutput | undefined,
+): number | Promise<number> {
+  const { given, files, kindArg, format, cfg } = run;
+  const es = esOut?.esTarget(o.elasticsearch, cfg, o);
   const zones = new InputZones(o.timezone);
   const zone = zoneFrom(zones.global ?? cfg.timezone);
   const ctx: ParseContext = {
@@ -89,7 +99,8 @@ export function runParse(files: string[], o: ParseOptions): number | Promise<num
     }
     return counts;
   };
-  if (es) {
+  if (es && esOut) {
+    const { IdentityCache, toOutDoc, indexAll } = esOut;
     // records go to Elasticsearch, each with its own deterministic id (src/sinks/doc-id.ts)
     const ids = new IdentityCache();
     const ns = es.settings.namespace;

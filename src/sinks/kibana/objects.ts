@@ -5,7 +5,7 @@
  * `setup --kibana` POSTs importBody() to /api/saved_objects/_import?overwrite=true (multipart, one
  * NDJSON file; Kibana requires the kbn-xsrf header): docs/kibana-saved-objects.md.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { GoneawayError } from '../../errors.js';
@@ -24,11 +24,14 @@ export interface SavedObject {
   [key: string]: unknown;
 }
 
-/** config/kibana of this package (dist/src/sinks/kibana → ../../../../config/kibana, src/… likewise) */
+/**
+ * config/kibana of this package: the nearest folder above this module with a package.json (this module runs
+ * from src/sinks/kibana, dist/src/sinks/kibana or a chunk of the CLI bundle in dist/bundle: package.json scripts)
+ */
 export function defaultObjectsDir(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const up = here.includes(`${path.sep}dist${path.sep}`) ? '../../../../config/kibana' : '../../../config/kibana';
-  return path.resolve(here, up);
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return path.join(dir, 'config', 'kibana');
 }
 
 /** every object of every *.ndjson file in dir, in file-name then line order */
