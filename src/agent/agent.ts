@@ -297,6 +297,10 @@ export class Agent {
       f.cut.push(r.offset);
     }
     for (const out of f.decoder.push({ text: r.text, offset: r.offset, lineNo: 0 })) this.record(f, out, docs);
+    // an app log's lines that are no DB error make no record, but say how far the file is in time: without this,
+    // a busy INFO log never goes idle and holds the merge (and, once it is full, every other file) for good
+    const skipped = f.decoder.skippedTime;
+    if (skipped !== undefined) this.merger.advance(f.source, skipped);
   }
 
   private record(f: OpenFile, rec: ParsedRecord, docs: OutDoc[]): void {
@@ -449,6 +453,7 @@ export class Agent {
     if (f) return f;
     const input = this.inputs.get(r.input)!;
     const decoder = new FileDecoder(input.kind, r.path, this.o.contextFor(input), newCounts(r.path, input.kind));
+    decoder.timeSkipped = input.kind === 'app';
     const source = this.merger.addSource(input.rank);
     f = {
       key,
