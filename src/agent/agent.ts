@@ -179,9 +179,30 @@ export class Agent {
         if (ev === 'truncated' || ev === 'closed')
           this.retiring.push({ key: inodeKey(e.identity), after: tailer.stats.records, closed: ev === 'closed' });
       });
+    // a file an input names that cannot be opened or read: logged with the fix, counted, tried again at every scan
+    // (tailer.ts), and shown by /healthz while it lasts (unreadableInputs)
+    tailer.on('warning', (e: { input: string; path: string; error: unknown }) => {
+      const code = String((e.error as NodeJS.ErrnoException)?.code ?? 'EIO');
+      this.o.metrics.inputErrors.inc({ input: e.input, code });
+      this.o.log.warn(
+        {
+          input: e.input,
+          path: e.path,
+          code,
+          err: String((e.error as Error)?.message ?? e.error),
+          fix: inputFix(code),
+        },
+        'input file cannot be read; trying again',
+      );
+    });
     this.tailer.on('failed', (e: unknown) => this.o.log.error({ err: e }, 'input reader failed'));
     this.tailer.start();
     this.loop = this.run();
+  }
+
+  /** the input files that exist but cannot be read now, as `input path (code)` (/healthz) */
+  unreadableInputs(): string[] {
+    return [...(this.tailer?.unreadable ?? [])].map(([p, u]) => `${u.input} ${p} (${u.code})`);
   }
 
   inputNames(): string[] {
@@ -536,6 +557,14 @@ export function holdsCut(cut: number[], rec: ParsedRecord): boolean {
   let held = false;
   for (; cut.length && cut[0]! <= end; held = true) cut.shift();
   return held;
+}
+
+/** what to do about an input file that cannot be read, by errno code */
+function inputFix(code: string): string {
+  if (code === 'EACCES' || code === 'EPERM')
+    return "let the agent's user read it (and search its directories): e.g. add the user to the log's group (adm) or set an ACL";
+  if (code === 'ELOOP') return 'the path is a symbolic link loop: point the link at the log file';
+  return 'check the file and its file system (the agent tries again at every scan)';
 }
 
 const sleep = (ms: number): Promise<undefined> => new Promise((r) => setTimeout(() => r(undefined), ms));

@@ -147,6 +147,7 @@ export async function runAgent(o: AgentOptions): Promise<number> {
     lastAck: () => run.clock.last,
     pending: () => run.agent.pending,
     spooled: () => run.spool?.spooledBytes ?? 0,
+    unreadable: () => run.agent.unreadableInputs(),
   }).catch((e: unknown) => {
     lock.release();
     throw e;
