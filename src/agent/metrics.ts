@@ -95,7 +95,7 @@ export function createMetrics(withDefaults = true): AgentMetrics {
     }),
     reloadFailures: new Counter({
       name: 'goneaway_reload_failures_total',
-      help: 'SIGHUP reloads that kept something of the running config, per reason (config_invalid, state_dir, http)',
+      help: 'SIGHUP reloads that kept something of the running config, per reason (config_invalid, state_dir, http, config_unusable)',
       labelNames: ['reason'],
       registers,
     }),

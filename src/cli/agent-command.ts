@@ -13,7 +13,7 @@ import { readHaproxySettings } from '../../parsers/haproxy/settings.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { GoneawayError } from '../errors.js';
-import { Agent } from '../agent/agent.js';
+import { Agent, type AgentOptions as AgentSetup } from '../agent/agent.js';
 import { HttpEndpoint, OutputClock } from '../agent/http.js';
 import type { AgentInput } from '../agent/inputs.js';
 import { createMetrics, type AgentMetrics } from '../agent/metrics.js';
@@ -109,21 +109,46 @@ interface Running {
   clock: OutputClock;
 }
 
-function start(cfg: Config, log: Logger, metrics: AgentMetrics): Running {
-  const { sink, spool, clock } = output(cfg, log, metrics);
-  const agent = new Agent({
-    config: cfg,
+/** What the config gives the agent besides its output, read before anything is started or stopped. */
+type Prepared = Pick<AgentSetup, 'settings' | 'contextFor'>;
+
+/**
+ * The files the config names beyond the logs (haproxy.config), read now: a SIGHUP prepares the new config first,
+ * so that one that cannot be used (GA_ERR_FILE_UNREADABLE, GA_ERR_HAPROXY_CONFIG …) leaves the running agent as it is.
+ */
+function prepare(cfg: Config): Prepared {
+  const file = cfg.haproxy.config;
+  return {
     settings: {
       skew: cfg.correlate.clock_skew,
       maxLag: cfg.correlate.max_error_lag,
       settle: cfg.correlate.settle,
-      haproxySettings: cfg.haproxy.config ? readHaproxySettings(readFileSync(cfg.haproxy.config, 'utf8')) : undefined,
+      haproxySettings: file === undefined ? undefined : readHaproxySettings(readHaproxyConfig(file)),
     },
     contextFor: contexts(cfg),
-    sink,
-    log,
-    metrics,
-  });
+  };
+}
+
+function readHaproxyConfig(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new GoneawayError('GA_ERR_FILE_UNREADABLE', `cannot read haproxy.config ${file}: ${code ?? String(e)}`, {
+      key: 'haproxy.config',
+      value: file,
+      fix:
+        code === 'EACCES'
+          ? "let the agent's user read it (e.g. through the haproxy group or an ACL)"
+          : 'give the path of the haproxy.cfg HAProxy runs with, or remove haproxy.config',
+      cause: e,
+    });
+  }
+}
+
+function start(cfg: Config, log: Logger, metrics: AgentMetrics, prepared = prepare(cfg)): Running {
+  const { sink, spool, clock } = output(cfg, log, metrics);
+  const agent = new Agent({ config: cfg, ...prepared, sink, log, metrics });
   return { agent, spool, clock };
 }
 
@@ -227,11 +252,24 @@ export async function runAgent(o: AgentOptions): Promise<number> {
             { from: cfg.correlate, to: next.correlate },
             'SIGHUP: correlate settings changed: errors decided from now on use them; verdicts already indexed stay',
           );
+        let prepared: Prepared;
+        try {
+          prepared = prepare(next);
+        } catch (e) {
+          // before anything is stopped: the running agent goes on with the config it has (it used to crash here)
+          const err = e as GoneawayError;
+          log.error(
+            { code: err.code, key: err.key, value: err.value, fix: err.fix, err: String(err.message) },
+            'SIGHUP: the new config cannot be used; keeping the running one',
+          );
+          metrics.reloadFailures.inc({ reason: 'config_unusable' });
+          return;
+        }
         if (next.agent.http !== http.spec) await moveHttp(http, next.agent.http, log, metrics);
         log.info('SIGHUP: reloading the config; restarting from the checkpoints');
         await run.agent.stop();
         cfg = next;
-        run = start(cfg, log, metrics);
+        run = start(cfg, log, metrics, prepared);
         await run.agent.start();
         log.info({ inputs: run.agent.inputNames() }, 'agent restarted');
       });
