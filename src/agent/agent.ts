@@ -121,6 +121,16 @@ export class Agent {
   private store: CheckpointStore | undefined;
   private learning: LearningJournal | undefined;
   private loop: Promise<void> | undefined;
+  /** what stopped the reading (the tailer's failure), when stop() did not */
+  private readerError: unknown;
+  private stopAsked = false;
+  private fail: (e: unknown) => void = () => undefined;
+  /**
+   * Settles with the error once the agent can go on no more — the tailer failed, or a turn could not be sent — and
+   * what was acknowledged is checkpointed: the process must then exit non-zero, so that its service manager starts
+   * it again (Restart=on-failure). It used to go on running, reading nothing, with /healthz 503 for good.
+   */
+  readonly failed = new Promise<unknown>((resolve) => (this.fail = resolve));
   private stopping = false;
   private interrupted = false;
   private watermark = -Infinity;
@@ -195,9 +205,18 @@ export class Agent {
         'input file cannot be read; trying again',
       );
     });
-    this.tailer.on('failed', (e: unknown) => this.o.log.error({ err: e }, 'input reader failed'));
+    this.tailer.on('failed', (e: unknown) => {
+      this.o.log.error({ err: e }, 'input reader failed');
+      this.readerError = e;
+    });
     this.tailer.start();
     this.loop = this.run();
+    // the loop ends with the tailer's queue closed (a failure) or with an error of its own; after a stop() it is
+    // stop()'s to handle. The turns acknowledged so far are checkpointed (send() flushes after each)
+    this.loop.then(
+      () => (this.stopAsked ? undefined : this.fail(this.readerError ?? new Error('the input reader stopped'))),
+      (e: unknown) => (this.stopAsked ? undefined : this.fail(e)),
+    );
   }
 
   /** the input files that exist but cannot be read now, as `input path (code)` (/healthz) */
@@ -228,6 +247,7 @@ export class Agent {
 
   /** SIGTERM: stop reading, send what was decided, checkpoint, close. Errors not decided yet are after the restart. */
   async stop(): Promise<void> {
+    this.stopAsked = true;
     this.stopping = true;
     await this.tailer?.stop();
     try {

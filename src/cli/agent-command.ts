@@ -183,8 +183,32 @@ export async function runAgent(o: AgentOptions): Promise<number> {
   // the signals are taken from here on, the start included: a SIGTERM while the pipeline starts (systemd stopping
   // a unit just started) waits for the start, then stops it cleanly instead of killing the process half-way
   let busy: Promise<void> = Promise.resolve();
-  const done = new Promise<number>((resolve) => {
+  const done = new Promise<number>((resolve, reject) => {
     let stopping = false;
+    // the running pipeline cannot go on (Agent.failed): what was acknowledged is checkpointed, then the process
+    // exits non-zero with a coded error, so that systemd starts it again (Restart=on-failure) from the checkpoints
+    const watch = (r: Running) =>
+      void r.agent.failed.then(async (e) => {
+        if (r !== run || stopping) return;
+        stopping = true;
+        const err = new GoneawayError(
+          'GA_ERR_AGENT_FAILED',
+          `the agent cannot go on: ${String((e as Error)?.message ?? e)}`,
+          {
+            fix: 'it exits to be restarted from its checkpoints (systemd: Restart=on-failure); if it fails again, the error above says what to fix',
+            cause: e,
+          },
+        );
+        log.error({ code: err.code, err: err.message, fix: err.fix }, 'fatal: checkpointing and exiting');
+        await run.agent.stop().catch(() => undefined);
+        clearInterval(spoolGauge);
+        void http.close();
+        lock.release();
+        // a handle left open (a socket of the output) must not keep a process that cannot work alive
+        setTimeout(() => process.exit(2), 2000).unref();
+        reject(err);
+      });
+    watch(run);
     const stop = (signal: string) => {
       // a second SIGTERM is no reason to die half-way: systemd signals the whole cgroup, and bin/goneaway.js
       // passes the signal on to this process too
@@ -270,6 +294,7 @@ export async function runAgent(o: AgentOptions): Promise<number> {
         await run.agent.stop();
         cfg = next;
         run = start(cfg, log, metrics, prepared);
+        watch(run);
         await run.agent.start();
         log.info({ inputs: run.agent.inputNames() }, 'agent restarted');
       });
