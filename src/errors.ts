@@ -28,6 +28,7 @@ export const ErrorCodes = {
   GA_ERR_STATE_DIR_LOCKED: "another running agent holds the agent's state directory",
   GA_ERR_HTTP_ADDRESS: "the agent's /metrics and /healthz address (agent.http) cannot be bound",
   GA_ERR_ES_NOT_SET_UP: 'a data stream is missing and the cluster may not create it (run goneaway setup)',
+  GA_ERR_AGENT_FAILED: 'the agent cannot go on (its reading or sending failed); it exits to be restarted',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

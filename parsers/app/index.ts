@@ -21,7 +21,7 @@ export {
 } from './custom.js';
 export { detectLost, mayBeLost, signatureTable, LOST_ERRNO } from './detect.js';
 export { redactSqlLiterals } from './redact.js';
-export { unparsedAppText } from './record.js';
+export { unparsedAppText, appRecordTime } from './record.js';
 export type { Detection, LostClass, Language } from './model.js';
 
 function isBlank(s: string): boolean {

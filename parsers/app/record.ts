@@ -113,9 +113,7 @@ export interface Forced {
 
 /** Build the document of a record already known to be a lost-connection error. */
 export function buildRecord(text: string, ctx: ParseContext, det: Detection, forced?: Forced): AppOutcome {
-  let nl = text.indexOf('\n');
-  if (nl < 0) nl = text.length;
-  const first = text.charCodeAt(nl - 1) === 13 ? text.slice(0, nl - 1) : text.slice(0, nl);
+  const first = firstLine(text);
   let h: Header;
   let x: Extra = {};
   let db: DbInfo = forced?.db ?? {};
@@ -243,4 +241,21 @@ export function unparsedAppText(text: string, ctx: ParseContext): string {
   const sql = sqlFromText(text, nl < 0 ? text.length : nl)?.sql ?? looseSql(nl < 0 ? text : text.slice(0, nl));
   const r = sql === undefined ? sql : redactSqlLiterals(sql);
   return redactAppValues(r === sql ? text : redactedAppText(text, sql!, r!));
+}
+
+/**
+ * The time of an app record that is not one of ours (an INFO line): read the way an error's header is, from its
+ * first line (or its JSON). The agent's merge uses it as that file's progress in time (src/agent/merger.ts).
+ */
+export function appRecordTime(text: string, ctx: ParseContext): number | undefined {
+  const first = firstLine(text);
+  if (first.charCodeAt(0) === 123) return parseJsonRecord(text, ctx)?.header.t;
+  return textHeader(first, ctx)?.t;
+}
+
+/** a record's first line, without its CR */
+function firstLine(text: string): string {
+  let nl = text.indexOf('\n');
+  if (nl < 0) nl = text.length;
+  return text.charCodeAt(nl - 1) === 13 ? text.slice(0, nl - 1) : text.slice(0, nl);
 }

@@ -125,6 +125,16 @@ export class Agent {
   private store: CheckpointStore | undefined;
   private learning: LearningJournal | undefined;
   private loop: Promise<void> | undefined;
+  /** what stopped the reading (the tailer's failure), when stop() did not */
+  private readerError: unknown;
+  private stopAsked = false;
+  private fail: (e: unknown) => void = () => undefined;
+  /**
+   * Settles with the error once the agent can go on no more — the tailer failed, or a turn could not be sent — and
+   * what was acknowledged is checkpointed: the process must then exit non-zero, so that its service manager starts
+   * it again (Restart=on-failure). It used to go on running, reading nothing, with /healthz 503 for good.
+   */
+  readonly failed = new Promise<unknown>((resolve) => (this.fail = resolve));
   private stopping = false;
   private interrupted = false;
   private watermark = -Infinity;
@@ -191,9 +201,39 @@ export class Agent {
     this.tailer.on('opened', (e: FileEvent) => {
       if (!this.files.has(inodeKey(e.identity))) this.openFile(e.input, e.path, e.identity, e.offset);
     });
-    this.tailer.on('failed', (e: unknown) => this.o.log.error({ err: e }, 'input reader failed'));
+    // a file an input names that cannot be opened or read: logged with the fix, counted, tried again at every scan
+    // (tailer.ts), and shown by /healthz while it lasts (unreadableInputs)
+    tailer.on('warning', (e: { input: string; path: string; error: unknown }) => {
+      const code = String((e.error as NodeJS.ErrnoException)?.code ?? 'EIO');
+      this.o.metrics.inputErrors.inc({ input: e.input, code });
+      this.o.log.warn(
+        {
+          input: e.input,
+          path: e.path,
+          code,
+          err: String((e.error as Error)?.message ?? e.error),
+          fix: inputFix(code),
+        },
+        'input file cannot be read; trying again',
+      );
+    });
+    this.tailer.on('failed', (e: unknown) => {
+      this.o.log.error({ err: e }, 'input reader failed');
+      this.readerError = e;
+    });
     this.tailer.start();
     this.loop = this.run();
+    // the loop ends with the tailer's queue closed (a failure) or with an error of its own; after a stop() it is
+    // stop()'s to handle. The turns acknowledged so far are checkpointed (send() flushes after each)
+    this.loop.then(
+      () => (this.stopAsked ? undefined : this.fail(this.readerError ?? new Error('the input reader stopped'))),
+      (e: unknown) => (this.stopAsked ? undefined : this.fail(e)),
+    );
+  }
+
+  /** the input files that exist but cannot be read now, as `input path (code)` (/healthz) */
+  unreadableInputs(): string[] {
+    return [...(this.tailer?.unreadable ?? [])].map(([p, u]) => `${u.input} ${p} (${u.code})`);
   }
 
   inputNames(): string[] {
@@ -219,6 +259,7 @@ export class Agent {
 
   /** SIGTERM: stop reading, send what was decided, checkpoint, close. Errors not decided yet are after the restart. */
   async stop(): Promise<void> {
+    this.stopAsked = true;
     this.stopping = true;
     await this.tailer?.stop();
     try {
@@ -318,6 +359,10 @@ export class Agent {
       f.cut.push(r.offset);
     }
     for (const out of f.decoder.push({ text: r.text, offset: r.offset, lineNo: 0 })) this.record(f, out, docs);
+    // an app log's lines that are no DB error make no record, but say how far the file is in time: without this,
+    // a busy INFO log never goes idle and holds the merge (and, once it is full, every other file) for good
+    const skipped = f.decoder.skippedTime;
+    if (skipped !== undefined) this.merger.advance(f.source, skipped);
   }
 
   private record(f: OpenFile, rec: ParsedRecord, docs: OutDoc[]): void {
@@ -475,6 +520,7 @@ export class Agent {
     const key = inodeKey(identity);
     const input = this.inputs.get(inputName)!;
     const decoder = new FileDecoder(input.kind, path, this.o.contextFor(input), newCounts(path, input.kind));
+    decoder.timeSkipped = input.kind === 'app';
     const source = this.merger.addSource(input.rank);
     const f: OpenFile = {
       key,
@@ -558,6 +604,14 @@ export function holdsCut(cut: number[], rec: ParsedRecord): boolean {
   let held = false;
   for (; cut.length && cut[0]! <= end; held = true) cut.shift();
   return held;
+}
+
+/** what to do about an input file that cannot be read, by errno code */
+function inputFix(code: string): string {
+  if (code === 'EACCES' || code === 'EPERM')
+    return "let the agent's user read it (and search its directories): e.g. add the user to the log's group (adm) or set an ACL";
+  if (code === 'ELOOP') return 'the path is a symbolic link loop: point the link at the log file';
+  return 'check the file and its file system (the agent tries again at every scan)';
 }
 
 const sleep = (ms: number): Promise<undefined> => new Promise((r) => setTimeout(() => r(undefined), ms));

@@ -19,6 +19,8 @@ export interface HealthState {
   pending(): number;
   /** bytes in the on-disk spool: documents the output has not taken yet */
   spooled(): number;
+  /** input files that exist but cannot be read now (`input path (code)`) */
+  unreadable?(): string[];
 }
 
 /**
@@ -60,6 +62,8 @@ export function judgeHealth(state: HealthState, now: number, staleMs: number): H
   const reasons: string[] = [];
   if (now - state.lastRead() > staleMs)
     reasons.push(`inputs not read for ${Math.round((now - state.lastRead()) / 1000)} s`);
+  // a configured input the agent cannot read is not "the inputs are read" (issue 14), however well the rest goes
+  for (const u of state.unreadable?.() ?? []) reasons.push(`input file cannot be read: ${u}`);
   // nothing waiting (quiet logs) is no reason to be unhealthy; documents waiting, in flight or in the spool, are
   // once the output has taken none of them (or anything else) for staleMs
   const pending = state.pending();

@@ -18,6 +18,8 @@ interface Source<T> {
   /** no record for a while: the merge does not wait for it */
   idle: boolean;
   finished: boolean;
+  /** no record earlier than this will come (its lines that gave no record said so): it holds back only later ones */
+  floor: number;
 }
 
 export class StreamMerger<T extends TimedItem> {
@@ -29,7 +31,7 @@ export class StreamMerger<T extends TimedItem> {
    * breaks them by the sources' order on the command line: HAProxy, general logs, error logs, apps).
    */
   addSource(rank = this.sources.length): number {
-    this.sources.push({ rank, queue: [], head: 0, idle: false, finished: false });
+    this.sources.push({ rank, queue: [], head: 0, idle: false, finished: false, floor: -Infinity });
     return this.sources.length - 1;
   }
 
@@ -49,6 +51,16 @@ export class StreamMerger<T extends TimedItem> {
   /** An idle source stops holding the merge back until its next record. */
   setIdle(source: number, idle: boolean): void {
     this.sources[source]!.idle = idle;
+  }
+
+  /**
+   * The source has read lines up to `time` that gave no record (an app log's INFO lines): while it has no record
+   * waiting, it holds back only the records at or after that time (docs/agent-inputs.md "The merge and lines that
+   * give no record").
+   */
+  advance(source: number, time: number): void {
+    const s = this.sources[source]!;
+    if (time > s.floor) s.floor = time;
   }
 
   /** A finished source (input removed, end of a replay) never holds the merge back again. */
@@ -73,10 +85,15 @@ export class StreamMerger<T extends TimedItem> {
   *release(all = false): Generator<T> {
     for (;;) {
       let best = -1;
+      // the earliest time an empty live source may still deliver: records from it on wait (ties too: its rank may win)
+      let waitFrom = Infinity;
       for (let i = 0; i < this.sources.length; i++) {
         const s = this.sources[i]!;
         if (s.head >= s.queue.length) {
-          if (!all && !s.idle && !s.finished) return;
+          if (!all && !s.idle && !s.finished) {
+            if (s.floor === -Infinity) return;
+            if (s.floor < waitFrom) waitFrom = s.floor;
+          }
           continue;
         }
         if (best === -1 || this.before(i, best)) best = i;
@@ -84,6 +101,7 @@ export class StreamMerger<T extends TimedItem> {
       if (best === -1) return;
       const s = this.sources[best]!;
       const item = s.queue[s.head]!;
+      if (item.time >= waitFrom) return;
       s.head++;
       this.queued--;
       if (s.head > 1024 && s.head * 2 > s.queue.length) {

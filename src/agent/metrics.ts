@@ -31,6 +31,8 @@ export interface AgentMetrics {
   resident: Gauge;
   /** SIGHUP reloads refused in part or whole: an invalid config, a moved state dir, an agent.http not bound */
   reloadFailures: Counter<'reason'>;
+  /** input files that could not be opened or read: once each time one starts failing (then tried again) */
+  inputErrors: Counter<'input' | 'code'>;
 }
 
 export function createMetrics(withDefaults = true): AgentMetrics {
@@ -93,8 +95,14 @@ export function createMetrics(withDefaults = true): AgentMetrics {
     }),
     reloadFailures: new Counter({
       name: 'goneaway_reload_failures_total',
-      help: 'SIGHUP reloads that kept something of the running config, per reason (config_invalid, state_dir, http)',
+      help: 'SIGHUP reloads that kept something of the running config, per reason (config_invalid, state_dir, http, config_unusable)',
       labelNames: ['reason'],
+      registers,
+    }),
+    inputErrors: new Counter({
+      name: 'goneaway_input_errors_total',
+      help: 'Input files that could not be opened or read (each time one starts failing), per input and errno code',
+      labelNames: ['input', 'code'],
       registers,
     }),
   };

@@ -13,7 +13,7 @@ import { readHaproxySettings } from '../../parsers/haproxy/settings.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { GoneawayError } from '../errors.js';
-import { Agent } from '../agent/agent.js';
+import { Agent, type AgentOptions as AgentSetup } from '../agent/agent.js';
 import { HttpEndpoint, OutputClock } from '../agent/http.js';
 import type { AgentInput } from '../agent/inputs.js';
 import { createMetrics, type AgentMetrics } from '../agent/metrics.js';
@@ -109,21 +109,46 @@ interface Running {
   clock: OutputClock;
 }
 
-function start(cfg: Config, log: Logger, metrics: AgentMetrics): Running {
-  const { sink, spool, clock } = output(cfg, log, metrics);
-  const agent = new Agent({
-    config: cfg,
+/** What the config gives the agent besides its output, read before anything is started or stopped. */
+type Prepared = Pick<AgentSetup, 'settings' | 'contextFor'>;
+
+/**
+ * The files the config names beyond the logs (haproxy.config), read now: a SIGHUP prepares the new config first,
+ * so that one that cannot be used (GA_ERR_FILE_UNREADABLE, GA_ERR_HAPROXY_CONFIG …) leaves the running agent as it is.
+ */
+function prepare(cfg: Config): Prepared {
+  const file = cfg.haproxy.config;
+  return {
     settings: {
       skew: cfg.correlate.clock_skew,
       maxLag: cfg.correlate.max_error_lag,
       settle: cfg.correlate.settle,
-      haproxySettings: cfg.haproxy.config ? readHaproxySettings(readFileSync(cfg.haproxy.config, 'utf8')) : undefined,
+      haproxySettings: file === undefined ? undefined : readHaproxySettings(readHaproxyConfig(file)),
     },
     contextFor: contexts(cfg),
-    sink,
-    log,
-    metrics,
-  });
+  };
+}
+
+function readHaproxyConfig(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new GoneawayError('GA_ERR_FILE_UNREADABLE', `cannot read haproxy.config ${file}: ${code ?? String(e)}`, {
+      key: 'haproxy.config',
+      value: file,
+      fix:
+        code === 'EACCES'
+          ? "let the agent's user read it (e.g. through the haproxy group or an ACL)"
+          : 'give the path of the haproxy.cfg HAProxy runs with, or remove haproxy.config',
+      cause: e,
+    });
+  }
+}
+
+function start(cfg: Config, log: Logger, metrics: AgentMetrics, prepared = prepare(cfg)): Running {
+  const { sink, spool, clock } = output(cfg, log, metrics);
+  const agent = new Agent({ config: cfg, ...prepared, sink, log, metrics });
   return { agent, spool, clock };
 }
 
@@ -147,6 +172,7 @@ export async function runAgent(o: AgentOptions): Promise<number> {
     lastAck: () => run.clock.last,
     pending: () => run.agent.pending,
     spooled: () => run.spool?.spooledBytes ?? 0,
+    unreadable: () => run.agent.unreadableInputs(),
   }).catch((e: unknown) => {
     lock.release();
     throw e;
@@ -157,8 +183,32 @@ export async function runAgent(o: AgentOptions): Promise<number> {
   // the signals are taken from here on, the start included: a SIGTERM while the pipeline starts (systemd stopping
   // a unit just started) waits for the start, then stops it cleanly instead of killing the process half-way
   let busy: Promise<void> = Promise.resolve();
-  const done = new Promise<number>((resolve) => {
+  const done = new Promise<number>((resolve, reject) => {
     let stopping = false;
+    // the running pipeline cannot go on (Agent.failed): what was acknowledged is checkpointed, then the process
+    // exits non-zero with a coded error, so that systemd starts it again (Restart=on-failure) from the checkpoints
+    const watch = (r: Running) =>
+      void r.agent.failed.then(async (e) => {
+        if (r !== run || stopping) return;
+        stopping = true;
+        const err = new GoneawayError(
+          'GA_ERR_AGENT_FAILED',
+          `the agent cannot go on: ${String((e as Error)?.message ?? e)}`,
+          {
+            fix: 'it exits to be restarted from its checkpoints (systemd: Restart=on-failure); if it fails again, the error above says what to fix',
+            cause: e,
+          },
+        );
+        log.error({ code: err.code, err: err.message, fix: err.fix }, 'fatal: checkpointing and exiting');
+        await run.agent.stop().catch(() => undefined);
+        clearInterval(spoolGauge);
+        void http.close();
+        lock.release();
+        // a handle left open (a socket of the output) must not keep a process that cannot work alive
+        setTimeout(() => process.exit(2), 2000).unref();
+        reject(err);
+      });
+    watch(run);
     const stop = (signal: string) => {
       // a second SIGTERM is no reason to die half-way: systemd signals the whole cgroup, and bin/goneaway.js
       // passes the signal on to this process too
@@ -226,11 +276,25 @@ export async function runAgent(o: AgentOptions): Promise<number> {
             { from: cfg.correlate, to: next.correlate },
             'SIGHUP: correlate settings changed: errors decided from now on use them; verdicts already indexed stay',
           );
+        let prepared: Prepared;
+        try {
+          prepared = prepare(next);
+        } catch (e) {
+          // before anything is stopped: the running agent goes on with the config it has (it used to crash here)
+          const err = e as GoneawayError;
+          log.error(
+            { code: err.code, key: err.key, value: err.value, fix: err.fix, err: String(err.message) },
+            'SIGHUP: the new config cannot be used; keeping the running one',
+          );
+          metrics.reloadFailures.inc({ reason: 'config_unusable' });
+          return;
+        }
         if (next.agent.http !== http.spec) await moveHttp(http, next.agent.http, log, metrics);
         log.info('SIGHUP: reloading the config; restarting from the checkpoints');
         await run.agent.stop();
         cfg = next;
-        run = start(cfg, log, metrics);
+        run = start(cfg, log, metrics, prepared);
+        watch(run);
         await run.agent.start();
         log.info({ inputs: run.agent.inputNames() }, 'agent restarted');
       });

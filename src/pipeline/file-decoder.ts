@@ -15,7 +15,7 @@ import {
   parseMysqlGeneralRecord,
   unparsedGeneralText,
 } from '../../parsers/mysql/general.js';
-import { isAppRecordStart, parseAppRecord, unparsedAppText } from '../../parsers/app/index.js';
+import { appRecordTime, isAppRecordStart, parseAppRecord, unparsedAppText } from '../../parsers/app/index.js';
 import { splitGeneralLogInsert } from '../../parsers/mysql/general-table.js';
 import type { Line } from '../sources/lines.js';
 import type { RecordText } from '../sources/records.js';
@@ -43,6 +43,12 @@ const I = 73; // 'I': a mysqldump of mysql.general_log starts its rows with INSE
 export class FileDecoder {
   private readonly assembler: RecordAssembler | undefined;
   private readonly general = newGeneralLogState();
+  /**
+   * Set by the agent: an app record that is not a lost-connection error still tells how far its file is in time
+   * (`skippedTime`, the newest such stamp), so that a file of INFO lines does not hold the agent's merge back.
+   */
+  timeSkipped = false;
+  skippedTime: number | undefined;
 
   constructor(
     readonly kind: LogKind,
@@ -157,6 +163,10 @@ export class FileDecoder {
       const r = parseAppRecord(rec.text, this.ctx);
       if (r.ok && r.value === null) {
         c.skipped++;
+        if (this.timeSkipped) {
+          const t = appRecordTime(rec.text, this.ctx);
+          if (t !== undefined && (this.skippedTime === undefined || t > this.skippedTime)) this.skippedTime = t;
+        }
         return undefined;
       }
       out = r.ok ? this.parsed(r.value!, rec) : unparsed(rec, this.path, r.issue, unparsedAppText(rec.text, this.ctx));

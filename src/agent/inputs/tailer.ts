@@ -57,6 +57,13 @@ export class Tailer extends EventEmitter {
   private woken = false;
   /** files not read for now, by inode key: the reader downstream holds enough of their records */
   private readonly paused = new Set<string>();
+  /** paths whose open failed in the scan running now */
+  private readonly failing = new Set<string>();
+  /**
+   * Paths an input names that exist but cannot be opened (permissions, a symlink loop), with the error code: tried
+   * again at every scan, reported once per episode (`warning`) and shown by /healthz while they last.
+   */
+  readonly unreadable = new Map<string, { input: string; code: string }>();
 
   constructor(private readonly options: TailerOptions) {
     super();
@@ -186,6 +193,9 @@ export class Tailer extends EventEmitter {
         }
       }
     }
+    // opened now, gone (ENOENT) or no longer named: no longer a problem
+    for (const p of this.unreadable.keys()) if (!this.failing.has(p)) this.unreadable.delete(p);
+    this.failing.clear();
     const now = Date.now();
     for (const tf of this.files.values()) {
       if (tf.detachedAt === undefined && bound.get(tf.path) !== tf) {
@@ -206,9 +216,19 @@ export class Tailer extends EventEmitter {
     let fd: number;
     try {
       fd = openReadOnly(p);
-    } catch {
-      return; // gone between the glob and the open: the next scan sees what replaced it
+    } catch (error) {
+      const code = String((error as NodeJS.ErrnoException).code ?? 'EIO');
+      // gone (a plain path not there yet, or removed between the glob and the open): the next scan sees what
+      // replaces it. Anything else (EACCES: the agent's user may not read it) is an input the agent cannot read
+      if (code === 'ENOENT') return;
+      this.failing.add(p);
+      if (this.unreadable.get(p)?.code !== code) {
+        this.unreadable.set(p, { input, code });
+        this.emit('warning', { input, path: p, error });
+      }
+      return;
     }
+    this.unreadable.delete(p);
     let kept = false;
     try {
       const st = statFd(fd);
