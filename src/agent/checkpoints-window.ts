@@ -13,10 +13,13 @@ import type { Attached } from './checkpoints.js';
 export class WindowFacts implements Attached {
   private current: SavedWindow | undefined;
   private next: SavedWindow | undefined;
+  /** `current` as written: a turn that changed none of the facts does not rewrite the checkpoints for them */
+  private text: string;
 
   constructor(saved: SavedWindow | undefined) {
     this.current = saved;
     this.next = saved;
+    this.text = JSON.stringify(saved ?? null);
   }
 
   /** the facts taken with the holds just applied to the checkpoints */
@@ -26,7 +29,10 @@ export class WindowFacts implements Attached {
 
   fold(): boolean {
     if (this.next === this.current) return false;
+    const text = JSON.stringify(this.next ?? null);
     this.current = this.next;
+    if (text === this.text) return false;
+    this.text = text;
     return true;
   }
 

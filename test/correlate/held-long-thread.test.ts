@@ -6,7 +6,8 @@
 // "Got timeout reading communication packets" and HAProxy logs it `SD` (docs/lab-findings.md §4).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Incident, T0, ga } from './scenario.js';
+import { T0, ga } from './scenario.js';
+import { HORIZON, HOURS, incident, MIN } from './scenario-long-thread.js';
 import { newStats } from '../../src/correlate/engine.js';
 import { mergeSources, type TimedRecord } from '../../src/correlate/correlate-batch.js';
 import { Correlator } from '../../src/correlate/correlator.js';
@@ -15,37 +16,6 @@ import type { SavedWindow } from '../../src/correlate/window-summary.js';
 import type { Doc } from '../../parsers/types.js';
 
 const cfg = { skew: 2000, maxLag: 900_000, settle: 5000 };
-const MIN = 60_000;
-const HOURS = 3;
-/** how far back the window reaches (correlator.ts `horizon`): maxLag + 2·skew + settle + the retry + 2 s */
-const HORIZON = cfg.maxLag + 2 * cfg.skew + cfg.settle + 10_000 + 2000;
-
-/**
- * Thread 5 (HAProxy session on port 30001) connects at T0 and queries every minute for HOURS, then idles until
- * wait_timeout (600 s) closes it; PHP's next use fails. Thread 6 (port 30002, user `report`) lives as long and is
- * closed the same way with no app error: a `connection` event. Beside them a short connection every minute.
- */
-function incident(): Incident {
-  const inc = new Incident().connect('replica1', T0 + 10, 5).connect('replica1', T0 + 1010, 6, 'report');
-  const idleFrom = T0 + HOURS * 60 * MIN;
-  for (let m = 1; m < HOURS * 60; m++) {
-    const t = T0 + m * MIN;
-    inc.gen('replica1', t, 5, 'Query', `select ${m} from orders`);
-    inc.gen('replica1', t + 500, 6, 'Query', `select ${m} from reports`);
-    inc.connect('replica1', t + 200, 1000 + m).gen('replica1', t + 700, 1000 + m, 'Quit', '');
-    inc.session({ port: 20000 + m, accept: t + 150, tt: 600, state: '--' });
-  }
-  const dead5 = idleFrom + 600_000;
-  inc.aborted('replica1', dead5, 5, 'Got timeout reading communication packets');
-  inc.session({ port: 30001, accept: T0, tt: dead5 - T0, state: 'SD' });
-  inc.php2006(dead5 + 40_000);
-  const dead6 = idleFrom + 660_000;
-  inc.aborted('replica1', dead6, 6, 'Got timeout reading communication packets');
-  inc.session({ port: 30002, accept: T0 + 1000, tt: dead6 - T0 - 1000, state: 'SD' });
-  // traffic goes on past every decision
-  for (let m = 1; m <= 30; m++) inc.session({ port: 40000 + m, accept: dead6 + m * MIN, tt: 300, state: '--' });
-  return inc;
-}
 
 function records(): TimedRecord[] {
   return [...mergeSources(incident().sources(), newStats())];
