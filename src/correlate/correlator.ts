@@ -184,8 +184,9 @@ export class Correlator {
   /**
    * Per kind of log (and MySQL server), the oldest log time a restart must read again to rebuild the window
    * (docs/correlator.md "Held positions"). What an app error still waiting reads (sessions from its time on)
-   * holds the HAProxy log; what the sessions held read of a server (its Aborted lines and KILLs, from `skew`
-   * and a second's stamp before them) holds its logs. Threads and lifecycle events, which live as long as the
+   * holds the HAProxy log, and the errors that claimed the sessions held hold the app logs; what the sessions
+   * held read of a server (its Aborted lines and KILLs, from `skew` and a second's stamp before them) holds its
+   * logs. Threads and lifecycle events, which live as long as the
    * connection or a day, hold nothing: they are saved with the checkpoint (`saveWindow`).
    */
   heldTimes(): HeldTimes {
@@ -200,11 +201,14 @@ export class Correlator {
       s.left.oldestEnd(),
     );
     for (const inst of s.instances.values()) for (const sec of inst.acceptSec.keys()) ha = Math.min(ha, sec * 1000);
+    // a session held may have been claimed by an error up to `res + skew + settle` before its end (takeSession): that
+    // error is read again, or the rebuilt window would offer the session to another
+    const claimers = ha - 1000 - this.cfg.skew - this.cfg.settle;
     const reach = ha - this.cfg.skew - 2000;
     const mysql = new Map<string, number>();
     for (const inst of s.instances.values())
       mysql.set(inst.name, least(reach, inst.aborted.firstKey(), inst.kills.firstKey()));
-    return new HeldTimes(app, ha, mysql, reach);
+    return new HeldTimes(Math.min(app, claimers), ha, mysql, reach);
   }
 
   /** the window's facts older than `held` (threads, lifecycle events), for the checkpoint: window-summary.ts */

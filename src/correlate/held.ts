@@ -11,7 +11,8 @@ import type { LogKind } from '../sources/log-kind.js';
 
 export class HeldTimes {
   constructor(
-    /** app errors waiting for their verdict, and those a repeat may still point back to */
+    /** app errors waiting for their verdict, those a repeat may still point back to, and those that claimed the
+     *  sessions held (a claim is rebuilt only by deciding its error again) */
     readonly app: number,
     /** HAProxy sessions and events in the window, and everything an app error still waiting may read */
     readonly haproxy: number,
