@@ -8,7 +8,8 @@
  * Filebeat's contract: a line is acknowledged to the checkpoint store only after the sink acknowledged
  * the batch its records went out in, and each file's checkpoint is also held at the oldest record that
  * is still needed — a multi-line record being assembled, a record waiting in the merge, or one the
- * correlation window holds (the Correlator's oldest held time, mapped to each file's offsets). After a
+ * correlation window holds (the Correlator's held time of its kind of log, mapped to each file's offsets; the
+ * facts older than that, a pooled connection's thread, are saved with the checkpoints). After a
  * restart, even after `kill -9`, reading resumes there, the window is rebuilt, and documents re-sent keep
  * their ids (409: already there).
  *
@@ -37,6 +38,8 @@ import { Tailer, type FileEvent, type TailRecord } from './inputs/tailer.js';
 import { agentInputs, type AgentInput } from './inputs.js';
 import { StreamMerger } from './merger.js';
 import { LearningJournal } from './learning-journal.js';
+import { WindowFacts } from './checkpoints-window.js';
+import type { SavedWindow } from '../correlate/window-summary.js';
 import { reportCheckpointLag, type AgentMetrics } from './metrics.js';
 
 export interface AgentOptions {
@@ -91,6 +94,8 @@ interface OpenFile {
 
 /** the name of what the Correlator learned (origins, lags) in checkpoints.json */
 const LEARNING = 'learning';
+/** the name of the window's long-lived facts (threads of pooled connections) in checkpoints.json */
+const WINDOW = 'window';
 
 export class Agent {
   private readonly files = new Map<string, OpenFile>();
@@ -124,6 +129,7 @@ export class Agent {
   private taken = 0;
   private store: CheckpointStore | undefined;
   private learning: LearningJournal | undefined;
+  private facts: WindowFacts | undefined;
   private loop: Promise<void> | undefined;
   /** what stopped the reading (the tailer's failure), when stop() did not */
   private readerError: unknown;
@@ -176,6 +182,11 @@ export class Agent {
     const saved = this.store.loaded[LEARNING] as SavedLearning | undefined;
     this.learning = new LearningJournal(this.correlator.learning, saved);
     this.store.attach(LEARNING, this.learning);
+    // the threads that outlived the window's reach, as they were at the saved positions (checkpoints-window.ts)
+    const facts = this.store.loaded[WINDOW] as SavedWindow | undefined;
+    this.correlator.restoreWindow(facts);
+    this.facts = new WindowFacts(facts);
+    this.store.attach(WINDOW, this.facts);
     this.ids = new SavedIdentities(a.state_dir);
     this.pruneIdentities();
     this.tailer = new Tailer({
@@ -315,12 +326,12 @@ export class Agent {
       this.turns++;
       this.noteResident(flying + docs.length);
       // the holds as this turn leaves them, before the next turn changes the decoders, merge and window
-      const holds = this.holds();
+      const { holds, facts } = this.holds();
       // the sink's backpressure: one turn in flight at most, so a slow sink stops this loop, then the tailer
       await inFlight;
       flying = docs.length;
       this.docsHeld = flying;
-      inFlight = this.send(docs, acks, holds);
+      inFlight = this.send(docs, acks, holds, facts);
       inFlight.catch(() => undefined); // rethrown by the `await inFlight` above or below
     }
     await inFlight;
@@ -465,12 +476,13 @@ export class Agent {
 
   /**
    * Per open file, the oldest position still needed: a record still being assembled, waiting in the merge,
-   * or needed by the window. Taken when a turn ends, applied when its documents are acknowledged.
+   * or needed by the window (from its own kind's held time). Taken when a turn ends, with the window's facts
+   * older than that (saved instead of read again), applied when its documents are acknowledged.
    */
-  private holds(): Array<[FileIdentity, number | undefined]> {
-    // the oldest time the window holds: one pass over it per turn, as Correlator.heldPositions
-    const oldest = this.correlator.oldestHeldTime();
-    const held = (f: OpenFile) => f.positions.heldFrom(oldest).get('');
+  private holds(): { holds: Array<[FileIdentity, number | undefined]>; facts: SavedWindow } {
+    // the window's held times: one pass over it per turn, as Correlator.heldPositions
+    const times = this.correlator.heldTimes();
+    const held = (f: OpenFile) => f.positions.heldFrom(times.of(f.input.kind, f.input.server)).get('');
     const out: Array<[FileIdentity, number | undefined]> = [...this.files.values()].map((f) => [
       f.identity,
       least(f.decoder.pendingOffset, this.merger.head(f.source)?.rec.offset, held(f)),
@@ -485,11 +497,11 @@ export class Agent {
       out.push([f.identity, at]);
       if (at === undefined) this.released.splice(i, 1);
     }
-    return out;
+    return { holds: out, facts: this.correlator.saveWindow(times) };
   }
 
   /** Sends a turn's documents; once acknowledged, its lines are, and the checkpoints move up to the holds. */
-  private async send(docs: OutDoc[], acks: Acks, holds: Array<[FileIdentity, number | undefined]>) {
+  private async send(docs: OutDoc[], acks: Acks, holds: Array<[FileIdentity, number | undefined]>, facts: SavedWindow) {
     this.pending = docs.length;
     if (docs.length) {
       const ack = await this.o.sink.write(docs);
@@ -506,6 +518,8 @@ export class Agent {
     // merge, or needed by the window when the lines behind it are acknowledged
     for (const [identity, at] of holds) store.hold(identity, at);
     for (let i = 0; i < acks.offsets.length; i++) store.ack(acks.ids[i]!, acks.offsets[i]!);
+    // the facts go with these holds (checkpoints-window.ts)
+    this.facts!.taken(facts);
     await store.flush();
     reportCheckpointLag(this.o.metrics, store, this.files.values());
   }

@@ -9,7 +9,8 @@
  * - `advance(watermark)`: no record older than `watermark` will come; takes the decisions due
  *   before it and returns the events decided since the last call, final.
  * - `finish()`: end of input: decides everything still open and returns the rest.
- * - `heldPositions()`: per file, the oldest byte offset the window still needs (checkpoints).
+ * - `heldPositions()`: per file, the oldest byte offset the window still needs (checkpoints); `heldTimes()` the
+ *   same per kind of log, `saveWindow()` what is older than that and kept (a pooled connection's thread).
  *
  * An app error is decided once the stream is `settle` past it: HAProxy logs a half-open session
  * only when the app's failing write reaches it (lab scenario 04, docs/lab-findings.md, 06).
@@ -31,6 +32,8 @@ import { applyClaims, bindThread } from './claims.js';
 import { eventBuilders, type CorrelateStats, type EventBuilders } from './engine.js';
 import { toAppError } from './ingest-app.js';
 import { inRange, unseenServers, type CorrelateSettings } from './settings.js';
+import { HeldTimes, least } from './held.js';
+import { restoreWindow, saveWindow, type SavedWindow } from './window-summary.js';
 import { ErrorQueue, EVICT_EVERY, EVICT_SHORT, FilePositions, RETRY_AFTER, shortHorizon, TICK } from './window.js';
 
 /** One parsed record as pushed: which kind of log it comes from and, for a MySQL log, its server. */
@@ -99,7 +102,7 @@ export class Correlator {
       if (r.rec.kind !== 'unparsed') this.stats.untimed++;
       return;
     }
-    this.arrive(time, r.rec.path, r.rec.offset);
+    this.arrive(time, r.rec.path, r.rec.offset, r.kind, r.server);
     this.ingest(r);
   }
 
@@ -108,17 +111,17 @@ export class Correlator {
    * `unseenServers(cfg)` names): what pushing its record does, whose session the window would count and drop.
    */
   pushSkipped(time: number, server: string, path: string, offset: number): void {
-    this.arrive(time, path, offset);
+    this.arrive(time, path, offset, 'haproxy', '');
     this.store.skipUnread(server);
     if (this.stats.servers.size < 10_000) this.stats.servers.add(server);
   }
 
   /** a record at `time` arrives: the decisions due before it are taken */
-  private arrive(time: number, path: string, offset: number): void {
+  private arrive(time: number, path: string, offset: number, kind: LogKind, server: string): void {
     // the ticks start with the first record: nothing before it can be decided or trimmed
     if (this.tick === -Infinity) this.tick = Math.floor(time / EVICT_EVERY) * EVICT_EVERY;
     this.runTicks(time);
-    this.positions.note(path, time, offset);
+    this.positions.note(path, time, offset, kind, server);
   }
 
   /** No record older than `watermark` will be pushed: takes the decisions due before it; returns every event
@@ -166,41 +169,59 @@ export class Correlator {
 
   /**
    * Per file (log.file.path), the byte offset of the oldest record the window may still need; a file
-   * left out needs none of its records pushed so far. Conservative: one time, the oldest the window
-   * holds anywhere, is applied to every file. MySQL threads are kept up to a day without an end
-   * (store.ts IDLE_KEEP), so positions can trail the input by that much. Costs one pass over the
+   * left out needs none of its records pushed so far. Each file is held from its own kind's time (`heldTimes`);
+   * the MySQL facts older than that are not read again but saved (`saveWindow`). Costs one pass over the
    * window's threads: for checkpoints, not per record.
    */
   heldPositions(): Map<string, number> {
-    return this.positions.heldFrom(this.oldestHeld());
+    const held = this.heldTimes();
+    return this.positions.heldFrom((kind, server) => (kind === undefined ? held.oldest() : held.of(kind, server)));
   }
 
-  /** the oldest time the window still needs (Infinity: none): a file whose records are all older is not held */
+  /** the oldest time the window still needs, over every kind of log (Infinity: none) */
   oldestHeldTime(): number {
-    return this.oldestHeld();
+    return this.heldTimes().oldest();
   }
 
-  private oldestHeld(): number {
+  /**
+   * Per kind of log (and MySQL server), the oldest log time a restart must read again to rebuild the window
+   * (docs/correlator.md "Held positions"). What an app error still waiting reads (sessions from its time on)
+   * holds the HAProxy log, and the errors that claimed the sessions held hold the app logs; what the sessions
+   * held read of a server (its Aborted lines and KILLs, from `skew` and a second's stamp before them) holds its
+   * logs. Threads and lifecycle events, which live as long as the
+   * connection or a day, hold nothing: they are saved with the checkpoint (`saveWindow`).
+   */
+  heldTimes(): HeldTimes {
     const s = this.store;
-    const ts = [
-      this.queue.oldest(),
-      this.repeats.oldest(this.tick - this.cfg.maxLag),
+    const app = least(this.queue.oldest(), this.repeats.oldest(this.tick - this.cfg.maxLag));
+    let ha = least(
+      app,
       s.sessions.firstKey(),
       s.abnormal.firstKey(),
       s.http5xx.firstKey(),
       s.haEvents.firstKey(),
       s.left.oldestEnd(),
-    ];
-    let t = Infinity;
-    for (const x of ts) if (x !== undefined && x < t) t = x;
-    for (const inst of s.instances.values()) {
-      for (const x of [inst.aborted.firstKey(), inst.events.firstKey(), inst.kills.firstKey()])
-        if (x !== undefined && x < t) t = x;
-      for (const sec of inst.acceptSec.keys()) t = Math.min(t, sec * 1000);
-      for (const l of inst.threads.values())
-        for (const th of l) t = Math.min(t, th.connectT ?? th.lastT, th.killed?.t ?? t, th.aborted?.t ?? t);
-    }
-    return t;
+    );
+    for (const inst of s.instances.values()) for (const sec of inst.acceptSec.keys()) ha = Math.min(ha, sec * 1000);
+    // a session held may have been claimed by an error up to `res + skew + settle` before its end (takeSession): that
+    // error is read again, or the rebuilt window would offer the session to another
+    const claimers = ha - 1000 - this.cfg.skew - this.cfg.settle;
+    const reach = ha - this.cfg.skew - 2000;
+    const mysql = new Map<string, number>();
+    for (const inst of s.instances.values())
+      mysql.set(inst.name, least(reach, inst.aborted.firstKey(), inst.kills.firstKey()));
+    return new HeldTimes(Math.min(app, claimers), ha, mysql, reach);
+  }
+
+  /** the window's facts older than `held` (threads, lifecycle events), for the checkpoint: window-summary.ts */
+  saveWindow(held: HeldTimes): SavedWindow {
+    return saveWindow(this.store, held);
+  }
+
+  /** puts back what `saveWindow` saved, before the first record is pushed */
+  restoreWindow(saved: SavedWindow | undefined): void {
+    if (this.tick !== -Infinity) throw new Error('restoreWindow: records were pushed already');
+    restoreWindow(this.store, saved);
   }
 
   /** takes every tick before `limit` at which something is due, in order */

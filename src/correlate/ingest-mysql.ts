@@ -6,8 +6,9 @@
  */
 import type { Doc } from '../../parsers/types.js';
 import type { ParsedRecord } from '../pipeline/parse-file.js';
-import { get, num, str, type Thread, type UserStats } from './model.js';
+import { get, num, str, type Evidence, type Thread, type UserStats } from './model.js';
 import { evidenceOf, type Instance, type Store } from './store.js';
+import { addEvent, replayed } from './window-summary.js';
 
 function newThread(inst: Instance, id: number, t: number): Thread {
   const th: Thread = {
@@ -71,6 +72,12 @@ export function ingestGeneral(store: Store, instName: string, r: ParsedRecord): 
   const cmd = str(g?.command);
   const id = num(m?.thread_id);
   if (cmd === undefined || cmd === 'header' || id === undefined) return;
+  // a thread saved with the checkpoints takes no line twice (window-summary.ts): a KILL it sent still counts
+  const cur = currentThread(inst, id);
+  if (cur && replayed(cur, r.path, r.offset, r.t)) {
+    if (cmd !== 'Connect') kill(inst, g, cur, r.t, evidenceOf(r, 'mysql_general'));
+    return;
+  }
   const ev = evidenceOf(r, 'mysql_general');
   if (cmd === 'Connect') {
     const th = newThread(inst, id, r.t);
@@ -94,7 +101,7 @@ export function ingestGeneral(store: Store, instName: string, r: ParsedRecord): 
     else inst.bySecond.set(k, [th]);
     return;
   }
-  let th = currentThread(inst, id);
+  let th = cur;
   if (!th || th.quitT !== undefined) th = newThread(inst, id, r.t);
   th.lastT = r.t;
   if (cmd === 'Quit') {
@@ -106,12 +113,17 @@ export function ingestGeneral(store: Store, instName: string, r: ParsedRecord): 
   th.lastEv = ev;
   if (cmd === 'Query' || cmd === 'Execute') th.lastSql = str(g?.argument);
   if (th.userStats) th.userStats.queries++;
+  kill(inst, g, th, r.t, ev);
+}
+
+/** a `KILL n` sent by `th`: the instance's KILL times, and the victim's end */
+function kill(inst: Instance, g: Doc | undefined, th: Thread, t: number, ev: Evidence): void {
   const kill = g?.kill as Doc | undefined;
   const target = num(kill?.target_thread_id);
   if (target !== undefined && kill?.query_only !== true) {
-    inst.kills.add(r.t);
+    inst.kills.add(t);
     const victim = currentThread(inst, target);
-    if (victim && !victim.killed) victim.killed = { t: r.t, by: id, byUser: th.user, ev };
+    if (victim && !victim.killed) victim.killed = { t, by: th.id, byUser: th.user, ev };
   }
 }
 
@@ -157,7 +169,7 @@ export function ingestError(store: Store, instName: string, r: ParsedRecord): vo
       return;
     }
     case 'shutdown':
-      inst.events.add({ type: 'shutdown', t: r.t, ev });
+      addEvent(inst, { type: 'shutdown', t: r.t, ev });
       return;
     case 'crash_recovery':
     case 'signal': {
@@ -172,7 +184,7 @@ export function ingestError(store: Store, instName: string, r: ParsedRecord): vo
           : inst.startedAt !== undefined && r.t - inst.startedAt < 600_000
             ? (inst.silentSince ?? r.t)
             : (before ?? r.t);
-      inst.events.add({ type: 'crash', t: at, ev, detail: type });
+      addEvent(inst, { type: 'crash', t: at, ev, detail: type });
       return;
     }
     case 'starting':
@@ -182,7 +194,7 @@ export function ingestError(store: Store, instName: string, r: ParsedRecord): vo
       return;
     case 'ready':
       inst.restartedAt = r.t;
-      inst.events.add({ type: 'ready', t: r.t, ev });
+      addEvent(inst, { type: 'ready', t: r.t, ev });
       return;
     default:
       return;

@@ -14,6 +14,7 @@ import { TakenMass } from './joint.js';
 import { Learning } from './learned.js';
 import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
 import { SessionTable, type RowView, type SessionRow } from './session-table.js';
+import { addEvent } from './window-summary.js';
 import {
   get,
   num,
@@ -424,7 +425,7 @@ export class Store {
       if (st === 'DOWN' || st === 'UP') {
         this.haEvents.add(e);
         if (server)
-          this.instance(server).events.add({ type: st === 'DOWN' ? 'down' : 'up', t: r.t, ev, detail: e.reason });
+          addEvent(this.instance(server), { type: st === 'DOWN' ? 'down' : 'up', t: r.t, ev, detail: e.reason });
       }
     }
   }

@@ -4,6 +4,7 @@
  * file's records are (`FilePositions`), so that it can say which file positions it still needs.
  */
 import type { AppError } from './model.js';
+import type { LogKind } from '../sources/log-kind.js';
 import type { CorrelateSettings } from './settings.js';
 import { DOWN_DETECTION } from './rules.js';
 
@@ -133,6 +134,9 @@ interface FileIndex {
   keys: number[];
   offsets: number[];
   max: number;
+  /** the kind of log (and MySQL server) it is: each kind is held from its own time (held.ts) */
+  kind: LogKind | undefined;
+  server: string;
 }
 
 /**
@@ -144,10 +148,10 @@ interface FileIndex {
 export class FilePositions {
   private readonly files = new Map<string, FileIndex>();
 
-  note(path: string, time: number, offset: number): void {
+  note(path: string, time: number, offset: number, kind?: LogKind, server = ''): void {
     let f = this.files.get(path);
     if (!f) {
-      f = { keys: [], offsets: [], max: -Infinity };
+      f = { keys: [], offsets: [], max: -Infinity, kind, server };
       this.files.set(path, f);
     }
     if (time <= f.max) return;
@@ -163,12 +167,14 @@ export class FilePositions {
 
   /**
    * Per file, the byte offset from which the records pushed so far must be kept (re-read after a
-   * restart) for a window whose oldest held time is `oldest`; a file none of whose records is still
-   * needed is left out. Entries before the answer are dropped: the window's oldest time only grows.
+   * restart) for a window whose oldest held time is `held` (or, per kind of log, `held(kind, server)`); a file
+   * none of whose records is still needed is left out. Entries before the answer are dropped: the window's
+   * oldest time only grows.
    */
-  heldFrom(oldest: number): Map<string, number> {
+  heldFrom(held: number | ((kind: LogKind | undefined, server: string) => number)): Map<string, number> {
     const out = new Map<string, number>();
     for (const [path, f] of this.files) {
+      const oldest = typeof held === 'number' ? held : held(f.kind, f.server);
       if (!f.keys.length || f.max < oldest) continue;
       // the last entry with key <= oldest (or the first entry): no record before it is at or after `oldest`
       let lo = 0,
