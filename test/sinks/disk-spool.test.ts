@@ -70,6 +70,25 @@ test('a full spool makes write wait (reading pauses) until the drainer has made 
   await spool.close();
 });
 
+test('a batch spooled as the drainer empties the spool is drained without another write or flush', async () => {
+  // Issue 14 (docs/elasticsearch.md "The spool's drainer"): the drainer sends the last segment and wakes the write
+  // waiting for room; that write spools its batch before the drainer has said it stopped. Its segment must still
+  // be drained — the agent may have read everything and write nothing more, so nothing else would start a drainer.
+  const inner = new SwitchableSink();
+  const spool = new SpoolingSink(inner, { dir: tmp(), maxBytes: 1500, retryMs: 10 });
+  await spool.write(docs(0, 10)); // ~1.6 KB: the cap is reached, the drainer retries every 10 ms
+  const waiting = spool.write(docs(10, 3)); // waits for room
+  inner.up = true;
+  await waiting;
+  // no flush(): it would start a drainer itself and hide a segment left without one. A generous ceiling, not a
+  // timing: with retryMs at 10 ms the drainer needs a few turns; a stranded segment is never sent.
+  const until = Date.now() + 10_000;
+  while (inner.got.size < 13 && Date.now() < until) await tick();
+  assert.equal(inner.got.size, 13, 'the last batch spooled reached the output');
+  assert.equal(spool.spooledBytes, 0, 'the spool is empty');
+  await spool.close();
+});
+
 test('segments left by a crashed run are drained by the next one, oldest first', async () => {
   const dir = tmp();
   const first = new SpoolingSink(new SwitchableSink(), { dir, maxBytes: 1 << 20, retryMs: 10_000 });
