@@ -89,6 +89,35 @@ test('a batch spooled as the drainer empties the spool is drained without anothe
   await spool.close();
 });
 
+test('a drainer whose attempt an interrupt ends does not pause before it stops: close() returns', async () => {
+  // the output refuses the first batch (it is spooled), then holds the drainer's attempt until interrupted, as the
+  // bulk sink does with a request in flight when SIGTERM comes (sink.ts `interrupt`)
+  let release: ((e: Error) => void) | undefined;
+  let calls = 0;
+  const inner: Sink = {
+    write: (b) => {
+      calls++;
+      if (calls === 1) return Promise.reject(new Error('cluster unreachable'));
+      return new Promise<Ack>((_, reject) => (release = reject)).then(() => ({ ...emptyAck(), indexed: b.length }));
+    },
+    interrupt: () => release?.(new Error('interrupted: the agent is stopping')),
+    close: async () => {},
+  };
+  // a retry pause far longer than the ceiling below: a drainer that slept it would keep close() waiting
+  const spool = new SpoolingSink(inner, { dir: tmp(), maxBytes: 1 << 20, retryMs: 30_000 });
+  await spool.write(docs(0, 3));
+  while (!release) await tick(); // the drainer's attempt is in flight
+  spool.interrupt();
+  let ceiling: NodeJS.Timeout | undefined;
+  const closed = await Promise.race([
+    spool.close().then(() => true),
+    new Promise<boolean>((r) => (ceiling = setTimeout(() => r(false), 10_000))),
+  ]);
+  clearTimeout(ceiling);
+  assert.equal(closed, true, 'close() settled once the interrupted attempt failed');
+  assert.ok(spool.spooledBytes > 0, 'the segment stays on disk for the next start');
+});
+
 test('segments left by a crashed run are drained by the next one, oldest first', async () => {
   const dir = tmp();
   const first = new SpoolingSink(new SwitchableSink(), { dir, maxBytes: 1 << 20, retryMs: 10_000 });
