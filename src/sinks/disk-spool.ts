@@ -38,7 +38,10 @@ export class SpoolingSink implements Sink {
   private readonly retryMs: number;
   private readonly segments: Array<{ file: string; bytes: number }> = [];
   private seq = 0;
+  /** the drainer's run, awaited by flush() and close() */
   private draining: Promise<void> | undefined;
+  /** a drainer is running: set by startDrain, cleared by drain() itself in the turn it sees the spool empty */
+  private drainerRunning = false;
   private closed = false;
   private interrupted = false;
   private roomWaiters: Array<() => void> = [];
@@ -145,44 +148,56 @@ export class SpoolingSink implements Sink {
     this.recount();
   }
 
+  /**
+   * Starts the drainer unless one runs. "Runs" ends in the very turn its loop finds the spool empty: cleared by a
+   * `.finally` on its promise instead, it ended a microtask later, and a write woken for room by the last drained
+   * segment spooled its batch in between, saw a drainer and left the segment to it: no drainer took it, and with
+   * nothing more to read nothing started one (issue 14, docs/elasticsearch.md "The spool's drainer").
+   */
   private startDrain(): void {
-    if (this.draining || this.closed || this.interrupted) return;
-    this.draining = this.drain().finally(() => {
-      this.draining = undefined;
-    });
+    if (this.drainerRunning || this.closed || this.interrupted) return;
+    this.drainerRunning = true;
+    this.draining = this.drain();
   }
 
   private async drain(): Promise<void> {
-    while (this.segments.length && !this.closed && !this.interrupted) {
-      const seg = this.segments[0]!;
-      let docs: OutDoc[];
-      try {
-        docs = fs
-          .readFileSync(seg.file, 'utf8')
-          .split('\n')
-          .filter((l) => l !== '')
-          .map((l) => JSON.parse(l) as OutDoc);
-      } catch (err) {
-        this.setAside(seg.file, err);
-        continue;
+    try {
+      while (this.segments.length && !this.closed && !this.interrupted) {
+        const seg = this.segments[0]!;
+        let docs: OutDoc[];
+        try {
+          docs = fs
+            .readFileSync(seg.file, 'utf8')
+            .split('\n')
+            .filter((l) => l !== '')
+            .map((l) => JSON.parse(l) as OutDoc);
+        } catch (err) {
+          this.setAside(seg.file, err);
+          continue;
+        }
+        try {
+          const ack = await this.inner.write(docs);
+          addAck(this.drained, ack);
+          this.opts.onDrained?.(ack);
+        } catch (err) {
+          this.opts.onError?.(err);
+          // stopping: no pause that close() or a SIGTERM would wait out (the loop ends on the flags)
+          if (this.closed || this.interrupted) break;
+          await new Promise<void>((resolve) => {
+            this.wake = { timer: setTimeout(resolve, this.retryMs), resolve };
+          });
+          this.wake = undefined;
+          continue;
+        }
+        fs.rmSync(seg.file, { force: true });
+        this.segments.shift();
+        this.stats.drainedDocs += docs.length;
+        this.recount();
+        for (const w of this.roomWaiters.splice(0)) w();
       }
-      try {
-        const ack = await this.inner.write(docs);
-        addAck(this.drained, ack);
-        this.opts.onDrained?.(ack);
-      } catch (err) {
-        this.opts.onError?.(err);
-        await new Promise<void>((resolve) => {
-          this.wake = { timer: setTimeout(resolve, this.retryMs), resolve };
-        });
-        this.wake = undefined;
-        continue;
-      }
-      fs.rmSync(seg.file, { force: true });
-      this.segments.shift();
-      this.stats.drainedDocs += docs.length;
-      this.recount();
-      for (const w of this.roomWaiters.splice(0)) w();
+    } finally {
+      // here, in the turn the loop ends, not in a handler on the promise: that would be a microtask late again
+      this.drainerRunning = false;
     }
   }
 

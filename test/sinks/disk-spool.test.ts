@@ -70,6 +70,54 @@ test('a full spool makes write wait (reading pauses) until the drainer has made 
   await spool.close();
 });
 
+test('a batch spooled as the drainer empties the spool is drained without another write or flush', async () => {
+  // Issue 14 (docs/elasticsearch.md "The spool's drainer"): the drainer sends the last segment and wakes the write
+  // waiting for room; that write spools its batch before the drainer has said it stopped. Its segment must still
+  // be drained — the agent may have read everything and write nothing more, so nothing else would start a drainer.
+  const inner = new SwitchableSink();
+  const spool = new SpoolingSink(inner, { dir: tmp(), maxBytes: 1500, retryMs: 10 });
+  await spool.write(docs(0, 10)); // ~1.6 KB: the cap is reached, the drainer retries every 10 ms
+  const waiting = spool.write(docs(10, 3)); // waits for room
+  inner.up = true;
+  await waiting;
+  // no flush(): it would start a drainer itself and hide a segment left without one. A generous ceiling, not a
+  // timing: with retryMs at 10 ms the drainer needs a few turns; a stranded segment is never sent.
+  const until = Date.now() + 10_000;
+  while (inner.got.size < 13 && Date.now() < until) await tick();
+  assert.equal(inner.got.size, 13, 'the last batch spooled reached the output');
+  assert.equal(spool.spooledBytes, 0, 'the spool is empty');
+  await spool.close();
+});
+
+test('a drainer whose attempt an interrupt ends does not pause before it stops: close() returns', async () => {
+  // the output refuses the first batch (it is spooled), then holds the drainer's attempt until interrupted, as the
+  // bulk sink does with a request in flight when SIGTERM comes (sink.ts `interrupt`)
+  let release: ((e: Error) => void) | undefined;
+  let calls = 0;
+  const inner: Sink = {
+    write: (b) => {
+      calls++;
+      if (calls === 1) return Promise.reject(new Error('cluster unreachable'));
+      return new Promise<Ack>((_, reject) => (release = reject)).then(() => ({ ...emptyAck(), indexed: b.length }));
+    },
+    interrupt: () => release?.(new Error('interrupted: the agent is stopping')),
+    close: async () => {},
+  };
+  // a retry pause far longer than the ceiling below: a drainer that slept it would keep close() waiting
+  const spool = new SpoolingSink(inner, { dir: tmp(), maxBytes: 1 << 20, retryMs: 30_000 });
+  await spool.write(docs(0, 3));
+  while (!release) await tick(); // the drainer's attempt is in flight
+  spool.interrupt();
+  let ceiling: NodeJS.Timeout | undefined;
+  const closed = await Promise.race([
+    spool.close().then(() => true),
+    new Promise<boolean>((r) => (ceiling = setTimeout(() => r(false), 10_000))),
+  ]);
+  clearTimeout(ceiling);
+  assert.equal(closed, true, 'close() settled once the interrupted attempt failed');
+  assert.ok(spool.spooledBytes > 0, 'the segment stays on disk for the next start');
+});
+
 test('segments left by a crashed run are drained by the next one, oldest first', async () => {
   const dir = tmp();
   const first = new SpoolingSink(new SwitchableSink(), { dir, maxBytes: 1 << 20, retryMs: 10_000 });

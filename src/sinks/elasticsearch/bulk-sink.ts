@@ -37,12 +37,16 @@ export interface BulkSinkOptions {
   backoff?: { initial: number; max: number };
 }
 
-/** a pause that an interrupt ends early */
+/**
+ * A pause that an interrupt ends early. Its listener goes when the pause ends: left on the sink's one signal, each
+ * pause of an outage added one (Node warned of a leak past 10, MaxListenersExceededWarning).
+ */
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((r) => {
     if (signal.aborted) return r();
-    const timer = setTimeout(r, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), r()), { once: true });
+    const onAbort = () => (clearTimeout(timer), r());
+    const timer = setTimeout(() => (signal.removeEventListener('abort', onAbort), r()), ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 
 /**
