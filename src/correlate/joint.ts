@@ -122,3 +122,102 @@ export function jointMarginals(weights: ReadonlyArray<readonly [string, number]>
   if (total > 0) for (const [key, x] of out) out.set(key, x / total);
   return out;
 }
+
+/** an error's weights over its candidate closures, by closure key (`sessionKey`) */
+export type KeyedWeights = ReadonlyArray<readonly [string, number]>;
+
+/** how many of each error's likeliest closures `assignmentMarginals` enumerates (the rest are one remainder) */
+export const JOINT_TOP = 8;
+/** the largest group of competing errors assigned exactly: (JOINT_TOP + 1)^4 = 6,561 assignments at most */
+export const JOINT_MAX = 4;
+
+/**
+ * k errors decided together (k ≤ JOINT_MAX), each with its own weights, each met a different closure: for each
+ * error, the marginal probability that it met closure j over every assignment of the errors to distinct closures,
+ * weighed by the product of their weights. Enumerated over each error's JOINT_TOP likeliest closures plus a
+ * remainder ("none of these": the rest of its mass, taken as its own, so two remainders never collide); a closure
+ * in the remainder gets its weight's share of the remainder's marginal. Exact when no closure beyond an error's
+ * top is another's candidate too. With no consistent assignment (one closure for two errors that need it and
+ * nothing else), each error keeps its own normalised weights.
+ */
+export function assignmentMarginals(errors: readonly KeyedWeights[]): Map<string, number>[] {
+  const own = errors.map((ws) => {
+    const m = new Map<string, number>();
+    for (const [key, w] of ws) if (w > 0) m.set(key, (m.get(key) ?? 0) + w);
+    return m;
+  });
+  const tops = own.map((m) => [...m].sort((a, b) => b[1] - a[1]).slice(0, JOINT_TOP));
+  const rest = own.map((m, i) => {
+    let r = 0;
+    for (const w of m.values()) r += w;
+    for (const [, w] of tops[i]!) r -= w;
+    return Math.max(0, r);
+  });
+  // marg[i][c]: the mass of the assignments giving error i its c-th top closure (c = top length: the remainder)
+  const marg = tops.map((t) => new Array<number>(t.length + 1).fill(0));
+  const pick = new Array<number>(errors.length).fill(0);
+  const used = new Set<string>();
+  let z = 0;
+  const walk = (i: number, p: number): void => {
+    if (!(p > 0)) return;
+    if (i === errors.length) {
+      z += p;
+      for (let j = 0; j < errors.length; j++) marg[j]![pick[j]!] += p;
+      return;
+    }
+    const top = tops[i]!;
+    for (let c = 0; c < top.length; c++) {
+      const [key, w] = top[c]!;
+      if (used.has(key)) continue;
+      used.add(key);
+      pick[i] = c;
+      walk(i + 1, p * w);
+      used.delete(key);
+    }
+    pick[i] = top.length;
+    walk(i + 1, p * rest[i]!);
+  };
+  walk(0, 1);
+  return own.map((m, i) => {
+    const out = new Map<string, number>();
+    let total = 0;
+    for (const w of m.values()) total += w;
+    if (!(z > 0)) {
+      for (const [key, w] of m) out.set(key, w / total);
+      return out;
+    }
+    const top = tops[i]!;
+    const r = rest[i]!;
+    const inTop = new Set(top.map(([key]) => key));
+    top.forEach(([key], c) => out.set(key, marg[i]![c]! / z));
+    const remainder = marg[i]![top.length]! / z;
+    for (const [key, w] of m) if (!inTop.has(key)) out.set(key, r > 0 ? (w / r) * remainder : 0);
+    return out;
+  });
+}
+
+/**
+ * The errors that compete: those whose likeliest closures (each one's JOINT_TOP) overlap, directly or through
+ * another error's, as groups of their indexes (a group of one competes with no other error of its tick).
+ */
+export function competingGroups(errors: readonly KeyedWeights[]): number[][] {
+  const parent = errors.map((_, i) => i);
+  const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i]!)));
+  const owner = new Map<string, number>();
+  errors.forEach((ws, i) => {
+    const top = [...ws].filter(([, w]) => w > 0).sort((a, b) => b[1] - a[1]);
+    for (const [key] of top.slice(0, JOINT_TOP)) {
+      const o = owner.get(key);
+      if (o === undefined) owner.set(key, i);
+      else parent[root(o)] = root(i);
+    }
+  });
+  const groups = new Map<number, number[]>();
+  errors.forEach((_, i) => {
+    const r = root(i);
+    const g = groups.get(r);
+    if (g) g.push(i);
+    else groups.set(r, [i]);
+  });
+  return [...groups.values()];
+}
