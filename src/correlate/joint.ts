@@ -9,8 +9,9 @@
  * of them (two errors cannot have met the same closure). The sum overstates it: each earlier posterior was
  * spread over closures that later errors explain better (a closure 20 s old had been a faint candidate of
  * twenty errors before its own came), and on the bench it made the verdicts over-confident (docs/confidence.md).
- * The largest one is kept: the closure is free with 1 − max. Errors decided at the same tick that are alike
- * (one app log, one stamp) are assigned exactly instead (`jointMarginals`).
+ * The largest one is kept: the closure is free with 1 − max. Errors decided at the same tick that compete (up to
+ * three) are assigned exactly instead: alike ones (one app log, one stamp) from their shared weights
+ * (`jointMarginals`), others from each one's own (`assignmentMarginals`).
  */
 import type { Session } from './model.js';
 
@@ -126,19 +127,21 @@ export function jointMarginals(weights: ReadonlyArray<readonly [string, number]>
 /** an error's weights over its candidate closures, by closure key (`sessionKey`) */
 export type KeyedWeights = ReadonlyArray<readonly [string, number]>;
 
-/** how many of each error's likeliest closures `assignmentMarginals` enumerates (the rest are one remainder) */
+/** how many of each error's likeliest closures say which errors it competes with (`competingGroups`) */
 export const JOINT_TOP = 8;
-/** the largest group of competing errors assigned exactly: (JOINT_TOP + 1)^4 = 6,561 assignments at most */
-export const JOINT_MAX = 4;
+/** the largest group of competing errors assigned exactly (closed forms below) */
+export const JOINT_MAX = 3;
 
 /**
- * k errors decided together (k ≤ JOINT_MAX), each with its own weights, each met a different closure: for each
- * error, the marginal probability that it met closure j over every assignment of the errors to distinct closures,
- * weighed by the product of their weights. Enumerated over each error's JOINT_TOP likeliest closures plus a
- * remainder ("none of these": the rest of its mass, taken as its own, so two remainders never collide); a closure
- * in the remainder gets its weight's share of the remainder's marginal. Exact when no closure beyond an error's
- * top is another's candidate too. With no consistent assignment (one closure for two errors that need it and
- * nothing else), each error keeps its own normalised weights.
+ * k errors decided together (2 ≤ k ≤ JOINT_MAX), each with its own weights, each met a different closure: for each
+ * error, the marginal probability that it met closure a over every assignment of the errors to distinct closures,
+ * weighed by the product of their weights. Over all candidates, in closed form (what `jointMarginals` does when
+ * the weights are the same): for error i and the others j (and l), the others' assignments that leave a free are
+ * - k = 2: W_j − w_j(a);
+ * - k = 3: (W_j − w_j(a))·(W_l − w_l(a)) − (S_jl − w_j(a)·w_l(a)), S_jl = Σ_c w_j(c)·w_l(c) (j and l on one
+ *   closure, the permanent's correction).
+ * With no consistent assignment (one closure for two errors that need it and nothing else), or another k, each
+ * error keeps its own normalised weights.
  */
 export function assignmentMarginals(errors: readonly KeyedWeights[]): Map<string, number>[] {
   const own = errors.map((ws) => {
@@ -146,52 +149,40 @@ export function assignmentMarginals(errors: readonly KeyedWeights[]): Map<string
     for (const [key, w] of ws) if (w > 0) m.set(key, (m.get(key) ?? 0) + w);
     return m;
   });
-  const tops = own.map((m) => [...m].sort((a, b) => b[1] - a[1]).slice(0, JOINT_TOP));
-  const rest = own.map((m, i) => {
-    let r = 0;
-    for (const w of m.values()) r += w;
-    for (const [, w] of tops[i]!) r -= w;
-    return Math.max(0, r);
+  const total = own.map((m) => {
+    let t = 0;
+    for (const w of m.values()) t += w;
+    return t;
   });
-  // marg[i][c]: the mass of the assignments giving error i its c-th top closure (c = top length: the remainder)
-  const marg = tops.map((t) => new Array<number>(t.length + 1).fill(0));
-  const pick = new Array<number>(errors.length).fill(0);
-  const used = new Set<string>();
-  let z = 0;
-  const walk = (i: number, p: number): void => {
-    if (!(p > 0)) return;
-    if (i === errors.length) {
-      z += p;
-      for (let j = 0; j < errors.length; j++) marg[j]![pick[j]!] += p;
-      return;
-    }
-    const top = tops[i]!;
-    for (let c = 0; c < top.length; c++) {
-      const [key, w] = top[c]!;
-      if (used.has(key)) continue;
-      used.add(key);
-      pick[i] = c;
-      walk(i + 1, p * w);
-      used.delete(key);
-    }
-    pick[i] = top.length;
-    walk(i + 1, p * rest[i]!);
+  const both = (j: number, l: number): number => {
+    const [a, b] = own[j]!.size <= own[l]!.size ? [own[j]!, own[l]!] : [own[l]!, own[j]!];
+    let s = 0;
+    for (const [key, w] of a) s += w * (b.get(key) ?? 0);
+    return s;
   };
-  walk(0, 1);
+  const k = errors.length;
+  const s12 = k === 3 ? both(1, 2) : 0,
+    s02 = k === 3 ? both(0, 2) : 0,
+    s01 = k === 3 ? both(0, 1) : 0;
   return own.map((m, i) => {
+    const [j, l] = [0, 1, 2].filter((x) => x !== i && x < k) as [number, number | undefined];
+    const sjl = i === 0 ? s12 : i === 1 ? s02 : s01;
+    const free = (key: string): number => {
+      const wj = own[j]!.get(key) ?? 0;
+      if (k === 2) return total[j]! - wj;
+      const wl = own[l!]!.get(key) ?? 0;
+      return (total[j]! - wj) * (total[l!]! - wl) - (sjl - wj * wl);
+    };
     const out = new Map<string, number>();
-    let total = 0;
-    for (const w of m.values()) total += w;
-    if (!(z > 0)) {
-      for (const [key, w] of m) out.set(key, w / total);
-      return out;
-    }
-    const top = tops[i]!;
-    const r = rest[i]!;
-    const inTop = new Set(top.map(([key]) => key));
-    top.forEach(([key], c) => out.set(key, marg[i]![c]! / z));
-    const remainder = marg[i]![top.length]! / z;
-    for (const [key, w] of m) if (!inTop.has(key)) out.set(key, r > 0 ? (w / r) * remainder : 0);
+    let z = 0;
+    if (k === 2 || k === 3)
+      for (const [key, w] of m) {
+        const x = Math.max(0, w * free(key));
+        out.set(key, x);
+        z += x;
+      }
+    if (!(z > 0)) for (const [key, w] of m) out.set(key, w / total[i]!);
+    else for (const [key, x] of out) out.set(key, x / z);
     return out;
   });
 }
