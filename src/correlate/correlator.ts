@@ -283,8 +283,8 @@ export class Correlator {
 
   private decideReady(watermark: number): void {
     const ready = this.queue.takeReady(watermark);
-    // errors due together that are alike are assigned jointly (time-join.ts decideTogether)
-    decideTogether(ready);
+    // errors due together that compete for closures are assigned jointly (time-join.ts decideTogether)
+    decideTogether(ready, (e) => matchError(this.store, e, this.cfg));
     for (const e of ready) {
       const m = this.match(e);
       if (m.verdict.cause === 'unknown' && !e.retried && watermark !== Infinity) {

@@ -9,8 +9,9 @@
  * of them (two errors cannot have met the same closure). The sum overstates it: each earlier posterior was
  * spread over closures that later errors explain better (a closure 20 s old had been a faint candidate of
  * twenty errors before its own came), and on the bench it made the verdicts over-confident (docs/confidence.md).
- * The largest one is kept: the closure is free with 1 − max. Errors decided at the same tick that are alike
- * (one app log, one stamp) are assigned exactly instead (`jointMarginals`).
+ * The largest one is kept: the closure is free with 1 − max. Errors decided at the same tick that compete (up to
+ * three) are assigned exactly instead: alike ones (one app log, one stamp) from their shared weights
+ * (`jointMarginals`), others from each one's own (`assignmentMarginals`).
  */
 import type { Session } from './model.js';
 
@@ -121,4 +122,93 @@ export function jointMarginals(weights: ReadonlyArray<readonly [string, number]>
   }
   if (total > 0) for (const [key, x] of out) out.set(key, x / total);
   return out;
+}
+
+/** an error's weights over its candidate closures, by closure key (`sessionKey`) */
+export type KeyedWeights = ReadonlyArray<readonly [string, number]>;
+
+/** how many of each error's likeliest closures say which errors it competes with (`competingGroups`) */
+export const JOINT_TOP = 8;
+/** the largest group of competing errors assigned exactly (closed forms below) */
+export const JOINT_MAX = 3;
+
+/**
+ * k errors decided together (2 ≤ k ≤ JOINT_MAX), each with its own weights, each met a different closure: for each
+ * error, the marginal probability that it met closure a over every assignment of the errors to distinct closures,
+ * weighed by the product of their weights. Over all candidates, in closed form (what `jointMarginals` does when
+ * the weights are the same): for error i and the others j (and l), the others' assignments that leave a free are
+ * - k = 2: W_j − w_j(a);
+ * - k = 3: (W_j − w_j(a))·(W_l − w_l(a)) − (S_jl − w_j(a)·w_l(a)), S_jl = Σ_c w_j(c)·w_l(c) (j and l on one
+ *   closure, the permanent's correction).
+ * With no consistent assignment (one closure for two errors that need it and nothing else), or another k, each
+ * error keeps its own normalised weights.
+ */
+export function assignmentMarginals(errors: readonly KeyedWeights[]): Map<string, number>[] {
+  const own = errors.map((ws) => {
+    const m = new Map<string, number>();
+    for (const [key, w] of ws) if (w > 0) m.set(key, (m.get(key) ?? 0) + w);
+    return m;
+  });
+  const total = own.map((m) => {
+    let t = 0;
+    for (const w of m.values()) t += w;
+    return t;
+  });
+  const both = (j: number, l: number): number => {
+    const [a, b] = own[j]!.size <= own[l]!.size ? [own[j]!, own[l]!] : [own[l]!, own[j]!];
+    let s = 0;
+    for (const [key, w] of a) s += w * (b.get(key) ?? 0);
+    return s;
+  };
+  const k = errors.length;
+  const s12 = k === 3 ? both(1, 2) : 0,
+    s02 = k === 3 ? both(0, 2) : 0,
+    s01 = k === 3 ? both(0, 1) : 0;
+  return own.map((m, i) => {
+    const [j, l] = [0, 1, 2].filter((x) => x !== i && x < k) as [number, number | undefined];
+    const sjl = i === 0 ? s12 : i === 1 ? s02 : s01;
+    const free = (key: string): number => {
+      const wj = own[j]!.get(key) ?? 0;
+      if (k === 2) return total[j]! - wj;
+      const wl = own[l!]!.get(key) ?? 0;
+      return (total[j]! - wj) * (total[l!]! - wl) - (sjl - wj * wl);
+    };
+    const out = new Map<string, number>();
+    let z = 0;
+    if (k === 2 || k === 3)
+      for (const [key, w] of m) {
+        const x = Math.max(0, w * free(key));
+        out.set(key, x);
+        z += x;
+      }
+    if (!(z > 0)) for (const [key, w] of m) out.set(key, w / total[i]!);
+    else for (const [key, x] of out) out.set(key, x / z);
+    return out;
+  });
+}
+
+/**
+ * The errors that compete: those whose likeliest closures (each one's JOINT_TOP) overlap, directly or through
+ * another error's, as groups of their indexes (a group of one competes with no other error of its tick).
+ */
+export function competingGroups(errors: readonly KeyedWeights[]): number[][] {
+  const parent = errors.map((_, i) => i);
+  const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i]!)));
+  const owner = new Map<string, number>();
+  errors.forEach((ws, i) => {
+    const top = [...ws].filter(([, w]) => w > 0).sort((a, b) => b[1] - a[1]);
+    for (const [key] of top.slice(0, JOINT_TOP)) {
+      const o = owner.get(key);
+      if (o === undefined) owner.set(key, i);
+      else parent[root(o)] = root(i);
+    }
+  });
+  const groups = new Map<number, number[]>();
+  errors.forEach((_, i) => {
+    const r = root(i);
+    const g = groups.get(r);
+    if (g) g.push(i);
+    else groups.set(r, [i]);
+  });
+  return [...groups.values()];
 }
