@@ -13,8 +13,8 @@
  *
  * An error after that first one which the restart will not read again (its file's position is further on)
  * is not in the saved state: its evidence is lost to the rest of the run. The window's hold makes this rare:
- * every file is held back to the oldest time the window needs (docs/correlator.md), so the errors read again
- * are the newest ones of every app log.
+ * every file is held back to the oldest time its kind of log is needed for (docs/correlator.md), so the errors
+ * read again are the newest ones of every app log.
  */
 import type { Doc } from '../../parsers/types.js';
 import type { Learning, SavedLearning } from '../correlate/learned.js';

@@ -12,8 +12,9 @@
  *
  * (Before the change that lifts a closed file's hold, the hold of the file's last open turn kept its checkpoint at
  * the pending record forever: the entry stayed in checkpoints.json and the record was read again at every
- * restart. It is now lifted once the window lets the file's records go — for a general log that can be a day
- * (MySQL threads, store.ts IDLE_KEEP), longer than a test, so the drop itself is not checked here.)
+ * restart. It is now lifted once the window lets the file's records go — for a general log about the window's
+ * horizon since thread facts older than it are saved with the checkpoint (docs/correlator.md "Each log is held
+ * from its own time"), still longer than a test, so the drop itself is not checked here.)
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
