@@ -7,8 +7,8 @@
 import type { Doc } from '../../parsers/types.js';
 import type { ParsedRecord } from '../pipeline/parse-file.js';
 import { get, num, str, type Evidence, type Thread, type UserStats } from './model.js';
-import { evidenceOf, type Instance, type Store } from './store.js';
-import { addEvent, replayed } from './window-summary.js';
+import { addEvent, evidenceOf, type Instance, type Store } from './store.js';
+import { replayed } from './window-summary.js';
 
 function newThread(inst: Instance, id: number, t: number): Thread {
   const th: Thread = {

@@ -14,7 +14,6 @@ import { TakenMass } from './joint.js';
 import { Learning } from './learned.js';
 import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
 import { SessionTable, type RowView, type SessionRow } from './session-table.js';
-import { addEvent } from './window-summary.js';
 import {
   get,
   num,
@@ -535,4 +534,14 @@ export class Store {
       inst.events.evictBefore(before - 24 * 3600_000);
     }
   }
+}
+
+/** lifecycle events put back (the same line read again is the same event) */
+export const restoredEvents = new WeakSet<InstanceEvent>();
+
+/** adds a lifecycle event, unless it is a restored one read again (same time, same line) */
+export function addEvent(inst: Instance, e: InstanceEvent): void {
+  for (const x of inst.events.range(e.t, e.t))
+    if (restoredEvents.has(x) && x.type === e.type && x.ev.file === e.ev.file && x.ev.offset === e.ev.offset) return;
+  inst.events.add(e);
 }

@@ -13,10 +13,10 @@
  * After a restart the saved threads are put back before any line is read, each marked with the last
  * general-log line it had taken in (`replayed`): those lines, read again, change nothing of the thread (a Quit
  * read again would otherwise end it, and a Query before it start a new thread), and the first line after the
- * mark is taken as usual. A lifecycle event read again is not added twice (`addEvent`).
+ * mark is taken as usual. A lifecycle event read again is not added twice (store.ts `addEvent`).
  */
 import type { Evidence, InstanceEvent, Thread, UserStats } from './model.js';
-import type { Instance, Store } from './store.js';
+import { restoredEvents, type Instance, type Store } from './store.js';
 import type { HeldTimes } from './held.js';
 
 /** what is saved of a thread: all of it but its session (the sessions are read again) and queue key */
@@ -43,9 +43,6 @@ export interface SavedWindow {
 const marks = new WeakMap<Thread, Evidence>();
 /** marks set and not lifted yet, in every window (none: `replayed` costs nothing on a run never restored) */
 let marked = 0;
-
-/** lifecycle events put back (the same line read again is the same event) */
-const restoredEvents = new WeakSet<InstanceEvent>();
 
 /** the oldest fact of a thread that the window would otherwise read again from its log */
 function oldestFact(th: Thread): number {
@@ -164,11 +161,4 @@ export function replayed(th: Thread, file: string, offset: number, t: number): b
   marks.delete(th);
   marked--;
   return false;
-}
-
-/** adds a lifecycle event, unless it is a restored one read again (same time, same line) */
-export function addEvent(inst: Instance, e: InstanceEvent): void {
-  for (const x of inst.events.range(e.t, e.t))
-    if (restoredEvents.has(x) && x.type === e.type && x.ev.file === e.ev.file && x.ev.offset === e.ev.offset) return;
-  inst.events.add(e);
 }
