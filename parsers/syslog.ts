@@ -11,12 +11,14 @@
  *   rfc5424   `<134>1 2020-06-15T02:58:18+00:00 host haproxy 40 - - …`
  *   program   `haproxy[14387]: …` (no date, no host: journald cat / pre-stripped)
  *   none      the payload itself (`log stdout format raw`)
+ * Any of them may follow socklog's `[10.1.4.1: ]local0.notice: ` (parsers/socklog.ts) in place of `<PRI>`.
  *
  * `scanEnvelope` fills one reusable record (no per-line objects: the tcplog hot path budget is ~1 µs,
  * issue #2); `parseEnvelope` is the allocating, public form. Pure and total: never throws.
  */
 import type { ParseContext, ZoneConverter } from './types.js';
 import { closestYear, d2, parseIsoAt, parseSyslogDateAt } from './time.js';
+import { socklogPrefixAt } from './socklog.js';
 
 export type EnvelopeFormat = 'rfc3164' | 'rfc3339' | 'rfc5424' | 'short-iso' | 'program' | 'none';
 
@@ -197,7 +199,7 @@ function afterDate(line: string, i: number): void {
   // Memo: a file repeats `host prog[pid]: ` on every line; the same characters scan the same way,
   // so a match of the last one (ending in the space before the payload) skips the token scan.
   if (adLen > 0 && sameCodes(line, from, adCodes, adLen)) {
-    S.host = adHost;
+    if (adHost !== undefined) S.host = adHost; // else keep a host found before the date (socklog)
     S.program = adProgram;
     S.pid = adPid;
     S.payloadStart = from + adLen;
@@ -207,7 +209,7 @@ function afterDate(line: string, i: number): void {
   const e1 = tokenEnd(line, i);
   if (tagAt(line, i, e1, TAG)) {
     takeTag(line, i, TAG);
-    remember(line, from);
+    remember(line, from, undefined);
     return;
   }
   if (e1 < line.length) {
@@ -216,7 +218,7 @@ function afterDate(line: string, i: number): void {
     if (tagAt(line, i2, e2, TAG)) {
       S.host = e1 - i === lastHost.length && line.startsWith(lastHost, i) ? lastHost : (lastHost = line.slice(i, e1));
       takeTag(line, i2, TAG);
-      remember(line, from);
+      remember(line, from, S.host);
       return;
     }
   }
@@ -233,7 +235,8 @@ function sameCodes(line: string, a: number, codes: Int32Array, n: number): boole
   for (let k = n - 1; k >= 0; k--) if (line.charCodeAt(a + k) !== codes[k]) return false;
   return true;
 }
-function remember(line: string, from: number): void {
+/** `host`: the host read after the date (not one found before it, by socklog's prefix). */
+function remember(line: string, from: number, host: string | undefined): void {
   const n = S.payloadStart - from;
   if (n > 128 || n < 2 || line.charCodeAt(S.payloadStart - 1) !== 32) {
     adLen = 0;
@@ -241,7 +244,7 @@ function remember(line: string, from: number): void {
   }
   for (let k = 0; k < n; k++) adCodes[k] = line.charCodeAt(from + k);
   adLen = n;
-  adHost = S.host;
+  adHost = host;
   adProgram = S.program;
   adPid = S.pid;
 }
@@ -436,7 +439,18 @@ function scanCore(line: string): EnvelopeScan {
       }
     }
   }
-  const c = line.charCodeAt(i);
+  let c = line.charCodeAt(i);
+  if (((c >= 48 && c <= 57) || (c >= 97 && c <= 122)) && line.charCodeAt(tokenEnd(line, i) - 1) === 58 /* : */) {
+    // socklog: `[10.1.4.1: ]local0.notice: ` in place of the <PRI> (parsers/socklog.ts)
+    const sl = socklogPrefixAt(line, i);
+    if (sl) {
+      S.pri = sl.pri;
+      S.host = sl.host;
+      i = sl.end;
+      S.payloadStart = i;
+      c = line.charCodeAt(i);
+    }
+  }
   if (c >= 48 && c <= 57) {
     // ISO date (rsyslog RFC3339, journald short-iso, HAProxy iso/timed)
     if (line.charCodeAt(i + 4) === 45 /* - */) {
