@@ -14,6 +14,7 @@ import YAML from 'yaml';
 import { parseHaproxyLine } from '../../parsers/haproxy/index.js';
 import { makeZone } from '../../parsers/time.js';
 import type { Doc, ParseContext } from '../../parsers/types.js';
+import { lnavSamples } from './lnav-samples.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const CORPUS = path.resolve(ROOT, '..', 'shared', 'corpus');
@@ -224,4 +225,21 @@ test("Datadog's HAProxy samples: timers, counters, queues, frontend, mode, serve
   }
   t.diagnostic(`${checked} Datadog expected values compared`);
   assert.ok(checked >= 20, `only ${checked} values compared`);
+});
+
+test("lnav's haproxy_log format samples: each parsed, none only 'other'", (t) => {
+  const file = path.join(CORPUS, 'lnav/src/formats/haproxy_log.json');
+  if (!HAVE || !fs.existsSync(file)) {
+    t.skip('no ../shared');
+    return;
+  }
+  const ctx: ParseContext = { zone: makeZone('UTC'), refTime: Date.UTC(2019, 2, 1) };
+  const lines = lnavSamples(file);
+  assert.ok(lines.length >= 6, `${lines.length} samples`);
+  for (const line of lines) {
+    const r = parseHaproxyLine(line, ctx);
+    if (!r.ok) assert.fail(`${line}: ${JSON.stringify(r.issue)}`);
+    assert.notEqual((r.value.doc.haproxy as Doc).message_type, 'other', line);
+    assert.notEqual(r.value.t, undefined, `dated: ${line}`);
+  }
 });
