@@ -3,7 +3,10 @@
  * message's `<PRI>` with the names of its facility and level, `local0.notice: `, and in `inet` mode puts the
  * sender's IPv4 address before that, `10.1.4.1: local0.notice: Feb 28 10:08:54 haproxy[1]: …`
  * (socklog(8), https://manpages.org/socklog/8). The rest is the message as the sender wrote it.
- * Pure; called by parsers/syslog.ts only when the line's first token ends in ':'.
+ * socklog's output goes to svlogd, which may put its own UTC stamp before each line: `-tt` writes
+ * `2024-01-09_10:06:46.12345 `, `-ttt` `2024-01-09T10:06:46.12345 ` (svlogd(8),
+ * https://linuxcommandlibrary.com/man/svlogd); such a stamp is read when a socklog prefix follows it.
+ * Pure; called by parsers/syslog.ts only when the line's first token ends in ':' or is such a stamp.
  */
 
 /** syslog.h facility names and codes (socklog prints these). */
@@ -33,6 +36,8 @@ const FACILITY: Record<string, number> = {
 const LEVEL: Record<string, number> = { emerg: 0, alert: 1, crit: 2, err: 3, warning: 4, notice: 5, info: 6, debug: 7 };
 
 export interface SocklogPrefix {
+  /** svlogd's stamp (epoch ms, UTC), when the line has one */
+  t: number | undefined;
   /** index of the message after the prefix */
   end: number;
   /** the sender's address (`inet` mode) */
@@ -55,12 +60,28 @@ function facilityLevelAt(line: string, i: number): { pri: number; end: number } 
   return { pri: f * 8 + l, end: colon + 2 };
 }
 
-/** The socklog prefix at index i of the line, or undefined when there is none. Never throws. */
+/** The socklog prefix at index i of the line (after svlogd's stamp, if any), or undefined when there is none. */
 export function socklogPrefixAt(line: string, i: number): SocklogPrefix | undefined {
+  const st = SVLOGD.exec(line.slice(i, i + 40));
+  if (st) {
+    const p = senderAndLevelAt(line, i + st[0].length);
+    if (!p) return undefined;
+    const ms = Number(st[7]!.slice(0, 3).padEnd(3, '0'));
+    p.t = Date.UTC(+st[1]!, +st[2]! - 1, +st[3]!, +st[4]!, +st[5]!, +st[6]!, ms);
+    return p;
+  }
+  return senderAndLevelAt(line, i);
+}
+
+/** svlogd -tt / -ttt: `YYYY-MM-DD_HH:MM:SS.xxxxx ` or with `T`, UTC */
+const SVLOGD = /^(\d{4})-(\d{2})-(\d{2})[_T](\d{2}):(\d{2}):(\d{2})\.(\d{1,9}) /;
+
+/** `[a.b.c.d: ]facility.level: ` at i */
+function senderAndLevelAt(line: string, i: number): SocklogPrefix | undefined {
   const own = facilityLevelAt(line, i);
-  if (own) return { end: own.end, host: undefined, pri: own.pri };
+  if (own) return { t: undefined, end: own.end, host: undefined, pri: own.pri };
   const sp = line.indexOf(': ', i);
   if (sp < 0 || sp - i > 15 || !IPV4.test(line.slice(i, sp))) return undefined;
   const fl = facilityLevelAt(line, sp + 2);
-  return fl ? { end: fl.end, host: line.slice(i, sp), pri: fl.pri } : undefined;
+  return fl ? { t: undefined, end: fl.end, host: line.slice(i, sp), pri: fl.pri } : undefined;
 }

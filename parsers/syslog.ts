@@ -11,7 +11,8 @@
  *   rfc5424   `<134>1 2020-06-15T02:58:18+00:00 host haproxy 40 - - …`
  *   program   `haproxy[14387]: …` (no date, no host: journald cat / pre-stripped)
  *   none      the payload itself (`log stdout format raw`)
- * Any of them may follow socklog's `[10.1.4.1: ]local0.notice: ` (parsers/socklog.ts) in place of `<PRI>`.
+ * Any of them may follow socklog's `[10.1.4.1: ]local0.notice: ` (parsers/socklog.ts) in place of `<PRI>`, itself
+ * maybe after svlogd's UTC stamp.
  *
  * Its parts: the scan record (syslog-state.ts), the TAG and its memo (syslog-tag.ts), the dated forms
  * (syslog-dates.ts), socklog's prefix (socklog.ts).
@@ -130,12 +131,19 @@ function scanCore(line: string): EnvelopeScan {
     }
   }
   let c = line.charCodeAt(i);
-  if (((c >= 48 && c <= 57) || (c >= 97 && c <= 122)) && line.charCodeAt(tokenEnd(line, i) - 1) === 58 /* : */) {
-    // socklog: `[10.1.4.1: ]local0.notice: ` in place of the <PRI> (parsers/socklog.ts)
+  if (
+    ((c >= 48 && c <= 57) || (c >= 97 && c <= 122)) &&
+    (line.charCodeAt(tokenEnd(line, i) - 1) === 58 /* : */ ||
+      line.charCodeAt(i + 10) === 95 /* _ svlogd -tt */ ||
+      // svlogd -ttt: `YYYY-MM-DDTHH:MM:SS.xxxxx ` (rsyslog's RFC3339 has its offset where this has the space)
+      (line.charCodeAt(i + 10) === 84 /* T */ && line.charCodeAt(i + 19) === 46 && line.charCodeAt(i + 25) === 32))
+  ) {
+    // socklog: `[10.1.4.1: ]local0.notice: ` in place of the <PRI>, maybe after svlogd's stamp (parsers/socklog.ts)
     const sl = socklogPrefixAt(line, i);
     if (sl) {
       S.pri = sl.pri;
       S.host = sl.host;
+      S.t = sl.t;
       i = sl.end;
       S.payloadStart = i;
       c = line.charCodeAt(i);

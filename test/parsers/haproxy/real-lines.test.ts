@@ -193,3 +193,13 @@ test('socklog in inet mode: the proxy start and a `Connect from` record, host = 
   assert.equal(get(c, 'source.port'), 43700);
   assert.equal(get(c, 'haproxy.frontend_name'), 'http-in');
 });
+
+test('socklog through `svlogd -tt`: a DOWN line dated by svlogd, without a year to guess', () => {
+  // the README's socklog line as svlogd -tt stores it (docs/haproxy-logs.md §1.1 socklog); no refTime given
+  const d = ok(
+    '2016-02-28_10:11:40.51234 10.1.4.1: local0.alert: Feb 28 10:11:40 haproxy[1]: Server google/s1 is DOWN, reason: Layer4 timeout, check duration: 2001ms. 0 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.',
+  ).doc;
+  assert.equal(get(d, 'haproxy.message_type'), 'server_state');
+  assert.equal(iso(d), '2016-02-28T10:11:40.512Z');
+  assert.equal(get(d, 'host.hostname'), '10.1.4.1');
+});

@@ -150,3 +150,18 @@ test("socklog's `facility.level: ` prefix stands for the PRI; in inet mode the s
   // a word that is not a facility.level is a program, as before
   assert.equal(parseEnvelope(`foo.bar: ${P}`).program, 'foo.bar');
 });
+
+test("svlogd's UTC stamp before socklog's prefix (-tt and -ttt) is the line's instant", () => {
+  // svlogd(8) https://linuxcommandlibrary.com/man/svlogd: -tt `YYYY-MM-DD_HH:MM:SS.xxxxx`, -ttt with `T`, UTC
+  for (const stamp of ['2016-02-28_10:08:54.12345', '2016-02-28T10:08:54.12345']) {
+    const e = parseEnvelope(`${stamp} 10.1.4.1: local0.notice: Feb 28 10:08:54 haproxy[1]: Proxy http-in started.`);
+    assert.equal(e.t, Date.UTC(2016, 1, 28, 10, 8, 54, 123), stamp);
+    assert.equal(e.host, '10.1.4.1');
+    assert.equal(e.program, 'haproxy');
+    assert.equal(e.payload, 'Proxy http-in started.');
+  }
+  // rsyslog's RFC3339 stamp with a fraction is not svlogd's
+  const r = parseEnvelope(`2026-11-23T20:21:24.123456+00:00 db-lb-01 haproxy[3968]: ${P}`);
+  assert.equal(r.format, 'rfc3339');
+  assert.equal(r.host, 'db-lb-01');
+});
