@@ -71,6 +71,13 @@ export interface ParseContext {
   haproxyFormats?: ReadonlyArray<CompiledLineParser>;
   /** For app logs: user-supplied patterns (regex with named groups), tried before the built-in ones. */
   appPatterns?: ReadonlyArray<CompiledLineParser>;
+  /**
+   * App logs: the time of the record before this one in the same file (undefined when it had none, or there is
+   * none). A lost-connection error printed without a stamp of its own (Go's `driver: bad connection`) takes it,
+   * marked `app.time_from: 'previous_record'` (docs/client-errors.md "Lines without a stamp"). A function, so
+   * that the caller reads that record's time only when a stamp-less error asks for it.
+   */
+  previousRecordTime?: () => number | undefined;
   /** Replace string/number literals in SQL statements with '?' (general logs and app SQL carry data). */
   redactSql?: boolean;
 }

@@ -150,6 +150,16 @@ export function buildRecord(text: string, ctx: ParseContext, det: Detection, for
       },
     };
   }
+  // no stamp on the record (Go's bare `driver: bad connection` after the driver's own dated line): the time of the
+  // record before it in the file, said so (docs/client-errors.md "Lines without a stamp")
+  let timeFrom: string | undefined;
+  if (h.t === undefined) {
+    const prev = ctx.previousRecordTime?.();
+    if (prev !== undefined) {
+      h = { ...h, t: prev };
+      timeFrom = 'previous_record';
+    }
+  }
   const { driver, lang } = guessDriver(text, h.lang);
   if (!json) x = langExtra(lang, text, first, h, det);
   if (forced?.message !== undefined && x.message === undefined) x.message = forced.message.trim();
@@ -199,6 +209,7 @@ export function buildRecord(text: string, ctx: ParseContext, det: Detection, for
     db: dbIsEmpty(db) ? undefined : compact(db),
     worker: h.worker,
     logger: h.logger,
+    time_from: timeFrom,
   });
   const pid = x.pid ?? h.pid;
   if (pid !== undefined) doc.process = { pid };

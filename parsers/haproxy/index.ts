@@ -36,7 +36,9 @@ let clf: HaproxyFormatParser[] | undefined;
 function clfParsers(): HaproxyFormatParser[] {
   if (!clf) {
     clf = [];
-    for (const f of [BUILTIN_FORMATS.httpClf, BUILTIN_FORMATS.tcpClf]) {
+    // tcplog clf first: its literal `"TCP " 000` and `%ts--` only fit its own lines, while httplog clf's
+    // `%r %ST` would also read `"TCP " 000` as a request and a status (docs/haproxy-logs.md §1.3)
+    for (const f of [BUILTIN_FORMATS.tcpClf, BUILTIN_FORMATS.httpClf]) {
       const c = compileWithLabel(f, 'clf', 'clf');
       if (!('error' in c)) clf.push(c);
     }

@@ -59,7 +59,14 @@ export class FileDecoder {
     readonly counts: FileCounts,
   ) {
     this.assembler = kind === 'haproxy' ? undefined : new RecordAssembler(START[kind]);
+    // a stamp-less app error takes the time of the record before it (parsers/types.ts previousRecordTime); a
+    // skipped record's time is read only then
+    if (kind === 'app')
+      ctx.previousRecordTime = () => (this.prevText !== undefined ? appRecordTime(this.prevText, ctx) : this.prevT);
   }
+  /** the app record before the current one: its time, or its text when its time was not read */
+  private prevT: number | undefined;
+  private prevText: string | undefined;
 
   /** Decodes one line; returns the records it completed. */
   push(l: Line): ParsedRecord[] {
@@ -163,13 +170,18 @@ export class FileDecoder {
       const r = parseAppRecord(rec.text, this.ctx);
       if (r.ok && r.value === null) {
         c.skipped++;
+        this.prevText = rec.text;
         if (this.timeSkipped) {
           const t = appRecordTime(rec.text, this.ctx);
           if (t !== undefined && (this.skippedTime === undefined || t > this.skippedTime)) this.skippedTime = t;
+          this.prevT = t;
+          this.prevText = undefined;
         }
         return undefined;
       }
       out = r.ok ? this.parsed(r.value!, rec) : unparsed(rec, this.path, r.issue, unparsedAppText(rec.text, this.ctx));
+      this.prevT = r.ok ? r.value!.t : undefined;
+      this.prevText = undefined;
     } else {
       const r =
         this.kind === 'mysql_error'

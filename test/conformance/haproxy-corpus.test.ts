@@ -14,6 +14,7 @@ import YAML from 'yaml';
 import { parseHaproxyLine } from '../../parsers/haproxy/index.js';
 import { makeZone } from '../../parsers/time.js';
 import type { Doc, ParseContext } from '../../parsers/types.js';
+import { lnavSamples } from './lnav-samples.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const CORPUS = path.resolve(ROOT, '..', 'shared', 'corpus');
@@ -162,4 +163,83 @@ test('beats / lnav / logstash / Datadog HAProxy sample lines: none unparsed', (t
   }
   t.diagnostic(`${n} sample lines parsed`);
   assert.ok(n >= 40, `only ${n} sample lines found`);
+});
+
+/** Datadog's expected values, as the EXTRACT's annotations name them, → our field (HAProxy §8.2.2/§8.2.3 names). */
+const DATADOG_FIELDS: Record<string, string> = {
+  time_request: 'haproxy.http.request.time_wait_ms',
+  time_queue: 'haproxy.total_waiting_time_ms',
+  time_backend_connect: 'haproxy.connection_wait_time_ms',
+  time_backend_response: 'haproxy.http.request.time_wait_without_data_ms',
+  actconn: 'haproxy.connections.active',
+  feconn: 'haproxy.connections.frontend',
+  beconn: 'haproxy.connections.backend',
+  srvconn: 'haproxy.connections.server',
+  retries: 'haproxy.connections.retries',
+  srv_queue: 'haproxy.server_queue',
+  backend_queue: 'haproxy.backend_queue',
+  frontend_name: 'haproxy.frontend_name',
+};
+const at = (d: Doc, dotted: string): unknown =>
+  dotted.split('.').reduce<unknown>((o, k) => (o as Doc | undefined)?.[k], d);
+
+test("Datadog's HAProxy samples: timers, counters, queues, frontend, mode, server and status agree with its pipeline", (t) => {
+  const file = path.join(CORPUS, 'datadog-integrations-core/haproxy/assets/logs/haproxy_tests.samples.EXTRACT.txt');
+  if (!HAVE || !fs.existsSync(file)) {
+    t.skip('no ../shared');
+    return;
+  }
+  const ctx: ParseContext = { zone: makeZone('UTC'), refTime: Date.UTC(2019, 0, 1) };
+  let checked = 0;
+  for (const raw of fs.readFileSync(file, 'utf8').split('\n')) {
+    if (raw.startsWith('#') || !raw.includes('  ==> ')) continue;
+    const [line, note] = raw.split('  ==> ') as [string, string];
+    const r = parseHaproxyLine(line, ctx);
+    if (!r.ok) assert.fail(`${line}: ${JSON.stringify(r.issue)}`);
+    const d = r.value.doc;
+    const tcp = at(d, 'haproxy.mode') === 'tcp';
+    for (const [, k, v] of note.matchAll(/\b(\w+)=(\S+?)(?:ms)?(?=[;\s|]|$)/g)) {
+      const want = /^\d+$/.test(v!) ? Number(v) : v!;
+      let field = DATADOG_FIELDS[k!];
+      // `duration` is Tt in a TCP log and Ta in an HTTP log (HAProxy §8.2.2, §8.2.3)
+      if (k === 'duration') field = tcp ? 'haproxy.total_time_ms' : 'haproxy.active_time_ms';
+      if (k === 'mode') {
+        assert.equal(String(at(d, 'haproxy.mode')), String(want).toLowerCase(), line);
+        checked++;
+      } else if (field !== undefined) {
+        assert.equal(at(d, field), want, `${k} of ${line}`);
+        checked++;
+      }
+    }
+    const server = / server (\S+) /.exec(note)?.[1];
+    if (server !== undefined) {
+      assert.equal(at(d, 'haproxy.server_name'), server, line);
+      checked++;
+    }
+    const status = /\| (\d{3})$/.exec(note)?.[1];
+    if (status !== undefined) {
+      assert.equal(at(d, 'http.response.status_code'), Number(status), line);
+      checked++;
+    }
+    if (/\| tcp$/.test(note)) assert.ok(tcp, `a TCP line: ${line}`);
+  }
+  t.diagnostic(`${checked} Datadog expected values compared`);
+  assert.ok(checked >= 20, `only ${checked} values compared`);
+});
+
+test("lnav's haproxy_log format samples: each parsed, none only 'other'", (t) => {
+  const file = path.join(CORPUS, 'lnav/src/formats/haproxy_log.json');
+  if (!HAVE || !fs.existsSync(file)) {
+    t.skip('no ../shared');
+    return;
+  }
+  const ctx: ParseContext = { zone: makeZone('UTC'), refTime: Date.UTC(2019, 2, 1) };
+  const lines = lnavSamples(file);
+  assert.ok(lines.length >= 6, `${lines.length} samples`);
+  for (const line of lines) {
+    const r = parseHaproxyLine(line, ctx);
+    if (!r.ok) assert.fail(`${line}: ${JSON.stringify(r.issue)}`);
+    assert.notEqual((r.value.doc.haproxy as Doc).message_type, 'other', line);
+    assert.notEqual(r.value.t, undefined, `dated: ${line}`);
+  }
 });

@@ -17,6 +17,7 @@ import { parseMysqlErrorRecord, isMysqlErrorRecordStart } from '../../parsers/my
 import { parseMysqlGeneralRecord, isMysqlGeneralRecordStart, newGeneralLogState } from '../../parsers/mysql/general.js';
 import { makeZone } from '../../parsers/time.js';
 import type { Doc, ParseContext } from '../../parsers/types.js';
+import { lnavSamples } from './lnav-samples.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const CORPUS = path.resolve(REPO, '..', 'shared', 'corpus');
@@ -193,4 +194,32 @@ test('Datadog mysql_tests.yaml error and general samples: parsed, and agree with
   }
   t.diagnostic(`${checked} Datadog samples checked`);
   assert.ok(checked >= 8);
+});
+
+test("lnav's mysql_error_log and mysql_gen_log format samples: parsed, dated, thread and command read", (t) => {
+  const dir = path.join(CORPUS, 'lnav/src/formats');
+  if (!HAVE || !fs.existsSync(dir)) {
+    t.skip('no ../shared');
+    return;
+  }
+  const ctx: ParseContext = { zone: makeZone('UTC') };
+  const errors = lnavSamples(path.join(dir, 'mysql_error_log.json'));
+  assert.ok(errors.length >= 2);
+  for (const line of errors) {
+    const r = parseMysqlErrorRecord(line, ctx);
+    assert.ok(r.ok, `${line} → ${JSON.stringify(!r.ok && r.issue)}`);
+    assert.equal(r.value.t, Date.parse(line.slice(0, 27)), line);
+    assert.equal((r.value.doc.mysql as { thread_id?: number }).thread_id, Number(line.split(' ')[1]), line);
+  }
+  const general = lnavSamples(path.join(dir, 'mysql_gen_log.json'));
+  assert.ok(general.length >= 1);
+  for (const line of general) {
+    const r = parseMysqlGeneralRecord(line, ctx, newGeneralLogState());
+    assert.ok(r.ok, `${line} → ${JSON.stringify(!r.ok && r.issue)}`);
+    const [stamp, rest] = line.split('\t') as [string, string];
+    assert.equal(r.value.t, Date.parse(stamp), line);
+    const mysql = r.value.doc.mysql as { thread_id: number; general: { command: string } };
+    assert.equal(mysql.thread_id, Number(rest.trim().split(' ')[0]), line);
+    assert.equal(mysql.general.command, rest.trim().split(' ')[1], line);
+  }
 });

@@ -52,6 +52,7 @@ const COMMON = {
   'app.db.last_received_ms': long,
   'app.worker': keyword,
   'app.logger': keyword,
+  'app.time_from': keyword,
   'haproxy.frontend_name': keyword,
   'haproxy.backend_name': keyword,
   'haproxy.server_name': keyword,

@@ -136,3 +136,25 @@ test('a `driver: <name>` line of a config dump continues its record; only ErrBad
   assert.equal(recs.length, 1);
   assert.equal(get(recs[0]!.doc!, 'error.code'), '2006');
 });
+
+test('a stamp-less `driver: bad connection` takes the time the caller gives for the record before it, and says so', () => {
+  // docs/client-errors.md "Lines without a stamp" (https://github.com/go-sql-driver/mysql/issues/583)
+  const before = Date.UTC(2017, 4, 2, 16, 48, 52);
+  const r = parseAppRecord('driver: bad connection', { ...UTC, previousRecordTime: () => before });
+  assert.ok(r.ok && r.value);
+  assert.equal(r.value.t, before);
+  assert.equal(get(r.value.doc, '@timestamp'), '2017-05-02T16:48:52.000Z');
+  assert.equal(get(r.value.doc, 'app.time_from'), 'previous_record');
+  const none = parseAppRecord('driver: bad connection', { ...UTC, previousRecordTime: () => undefined });
+  assert.ok(none.ok && none.value);
+  assert.equal(none.value.t, undefined, 'no record before with a time: no time');
+  assert.equal(get(none.value.doc, 'app.time_from'), undefined);
+  // a record with its own stamp keeps it
+  const own = parseAppRecord('[mysql] 2017/05/02 16:48:51 packets.go:66: unexpected EOF', {
+    ...UTC,
+    previousRecordTime: () => before,
+  });
+  assert.ok(own.ok && own.value);
+  assert.equal(own.value.t, Date.UTC(2017, 4, 2, 16, 48, 51));
+  assert.equal(get(own.value.doc, 'app.time_from'), undefined);
+});

@@ -106,6 +106,25 @@ test('option tcplog clf / httplog clf', () => {
   }
 });
 
+test('an `option tcplog clf` line read without its config is a TCP session, not an HTTP request `"TCP "`', () => {
+  // HAProxy §8.2.2 defines tcplog clf as `… [%T] "TCP " 000 %B "" "" %cp %ms %ft %b %s %Th %Tw %Tc %Tt %U %ts-- …`
+  // (docs/haproxy-logs.md §1.3); httplog clf's `%r %ST` would also take `"TCP " 000` as request and status
+  for (const line of [
+    'haproxy[1]: 10.0.1.2 - - [06/Feb/2009:12:12:51 +0000] "TCP " 000 212 "" "" 33313 443 "fnt" "bck" "srv1" 0 0 0 5007 100 cD-- 0 0 0 0 3 0 0 "" "" ',
+    '10.0.1.2 - - [06/Feb/2009:12:12:51 +0000] "TCP " 000 212 "" "" 33313 443 fnt bck srv1 0 0 0 5007 100 SD-- 0 0 0 0 3 0 0 "" ""',
+  ]) {
+    const r = parseHaproxyLine(line, UTC);
+    if (!r.ok) assert.fail(`${line}: ${JSON.stringify(r.issue)}`);
+    const d = r.value.doc;
+    assert.equal(get(d, 'haproxy.mode'), 'tcp', line);
+    assert.equal(get(d, 'haproxy.total_time_ms'), 5007, 'the fourth timer is Tt');
+    assert.equal(get(d, 'haproxy.bytes_uploaded'), 100);
+    assert.equal((get(d, 'haproxy.termination_state') as string).length, 2, 'a TCP state has two characters');
+    assert.equal(get(d, 'http'), undefined, 'no HTTP request or status');
+    assert.equal(r.value.t, Date.UTC(2009, 1, 6, 12, 12, 51, 443), '%T + %ms');
+  }
+});
+
 test('flags: +Q quoting with bare "-" for absent values, +X hex, %[sample] fetches', () => {
   const q = compiled('%{+Q}o %ci:%cp %ft %b %s %ID %H %{-Q}ST');
   const p = ok(q, '"10.0.0.1":80 "fe" "be" "<NOSRV>" - "lb1" 200');

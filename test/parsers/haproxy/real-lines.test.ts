@@ -177,3 +177,29 @@ test('shapes that are not HAProxy`s own formats stay unparsed with the reason, a
   );
   assert.equal(typed.ok, false);
 });
+
+test('socklog in inet mode: the proxy start and a `Connect from` record, host = the sender', () => {
+  // a public OpenShift haproxy README ("a log enty looks like this", public source file id 7829400100);
+  // docs/haproxy-logs.md §1.1 socklog
+  const started = ok('10.1.4.1: local0.notice: Feb 28 10:08:54 haproxy[1]: Proxy http-in started.', at(2016, 3, 1));
+  assert.deepEqual(get(started.doc, 'haproxy.proxy_state'), { proxy: 'http-in', action: 'started' });
+  assert.equal(get(started.doc, 'host.hostname'), '10.1.4.1');
+  assert.equal(iso(started.doc), '2016-02-28T10:08:54.000Z');
+  const c = ok(
+    '10.1.4.1: local0.info: Feb 28 10:11:40 haproxy[1]: Connect from 10.1.2.1:43700 to 10.1.4.77:8080 (http-in/HTTP)',
+    at(2016, 3, 1),
+  ).doc;
+  assert.equal(get(c, 'haproxy.message_type'), 'connect');
+  assert.equal(get(c, 'source.port'), 43700);
+  assert.equal(get(c, 'haproxy.frontend_name'), 'http-in');
+});
+
+test('socklog through `svlogd -tt`: a DOWN line dated by svlogd, without a year to guess', () => {
+  // the README's socklog line as svlogd -tt stores it (docs/haproxy-logs.md §1.1 socklog); no refTime given
+  const d = ok(
+    '2016-02-28_10:11:40.51234 10.1.4.1: local0.alert: Feb 28 10:11:40 haproxy[1]: Server google/s1 is DOWN, reason: Layer4 timeout, check duration: 2001ms. 0 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.',
+  ).doc;
+  assert.equal(get(d, 'haproxy.message_type'), 'server_state');
+  assert.equal(iso(d), '2016-02-28T10:11:40.512Z');
+  assert.equal(get(d, 'host.hostname'), '10.1.4.1');
+});

@@ -129,3 +129,39 @@ test('journalctl -o short-full: weekday, date, time and zone; UTC is an instant,
   const o = parseEnvelope(`Wed 2026-11-25 02:25:02 +0100 lb1 haproxy[123]: ${P}`);
   assert.equal(o.t, Date.UTC(2026, 10, 25, 1, 25, 2));
 });
+
+test("socklog's `facility.level: ` prefix stands for the PRI; in inet mode the sender's address is the host", () => {
+  // socklog(8) https://manpages.org/socklog/8; real lines from a public OpenShift haproxy README (source file id
+  // 7829400100): docs/haproxy-logs.md §1.1
+  const inet = parseEnvelope('10.1.4.1: local0.notice: Feb 28 10:08:54 haproxy[1]: Proxy http-in started.');
+  assert.equal(inet.host, '10.1.4.1');
+  assert.equal(inet.pri, 16 * 8 + 5);
+  assert.equal(inet.program, 'haproxy');
+  assert.equal(inet.pid, 1);
+  assert.deepEqual(inet.date, { month: 2, day: 28, h: 10, mi: 8, s: 54 });
+  assert.equal(inet.payload, 'Proxy http-in started.');
+  const local = parseEnvelope(`local0.info: Feb 28 10:11:40 haproxy[1]: ${P}`);
+  assert.equal(local.host, undefined);
+  assert.equal(local.pri, 16 * 8 + 6);
+  assert.equal(local.program, 'haproxy');
+  assert.equal(local.payload, P);
+  // the same host/tag run on the next line (the scan's memo) keeps socklog's host
+  assert.equal(parseEnvelope(`10.1.4.1: local0.info: Feb 28 10:11:41 haproxy[1]: ${P}`).host, '10.1.4.1');
+  // a word that is not a facility.level is a program, as before
+  assert.equal(parseEnvelope(`foo.bar: ${P}`).program, 'foo.bar');
+});
+
+test("svlogd's UTC stamp before socklog's prefix (-tt and -ttt) is the line's instant", () => {
+  // svlogd(8) https://linuxcommandlibrary.com/man/svlogd: -tt `YYYY-MM-DD_HH:MM:SS.xxxxx`, -ttt with `T`, UTC
+  for (const stamp of ['2016-02-28_10:08:54.12345', '2016-02-28T10:08:54.12345']) {
+    const e = parseEnvelope(`${stamp} 10.1.4.1: local0.notice: Feb 28 10:08:54 haproxy[1]: Proxy http-in started.`);
+    assert.equal(e.t, Date.UTC(2016, 1, 28, 10, 8, 54, 123), stamp);
+    assert.equal(e.host, '10.1.4.1');
+    assert.equal(e.program, 'haproxy');
+    assert.equal(e.payload, 'Proxy http-in started.');
+  }
+  // rsyslog's RFC3339 stamp with a fraction is not svlogd's
+  const r = parseEnvelope(`2026-11-23T20:21:24.123456+00:00 db-lb-01 haproxy[3968]: ${P}`);
+  assert.equal(r.format, 'rfc3339');
+  assert.equal(r.host, 'db-lb-01');
+});
