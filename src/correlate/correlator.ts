@@ -25,7 +25,7 @@ import { ingestError, ingestGeneral } from './ingest-mysql.js';
 import { decideSession, DOWN_DETECTION, mayBeServerClosed, threadFor } from './rules.js';
 import { get, num, type AppError, type Session, type Verdict } from './model.js';
 import { matchError, type Match } from './matcher.js';
-import { decideTogether } from './time-join.js';
+import { decideTogether } from './decide-together.js';
 import { Repeats } from './repeats.js';
 import type { Remembered } from './left-window.js';
 import { applyClaims, bindThread } from './claims.js';
@@ -283,7 +283,7 @@ export class Correlator {
 
   private decideReady(watermark: number): void {
     const ready = this.queue.takeReady(watermark);
-    // errors due together that compete for closures are assigned jointly (time-join.ts decideTogether)
+    // errors due together that compete for closures are assigned jointly (decide-together.ts)
     decideTogether(ready, (e) => matchError(this.store, e, this.cfg));
     for (const e of ready) {
       const m = this.match(e);
