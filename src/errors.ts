@@ -13,7 +13,7 @@ export const ErrorCodes = {
   GA_ERR_SERVER_MAPPING: 'a MySQL log is not named after an HAProxy server',
   GA_ERR_APP_PATTERN: 'an application log pattern is invalid',
   GA_ERR_OUTPUT: 'the output cannot be written',
-  GA_ERR_TIME_RANGE: 'a --since/--until value is not a time',
+  GA_ERR_TIME_RANGE: 'a --since/--until value is not a time, or has no zone where the logs it cuts differ in zone',
   GA_ERR_SECRET: 'a secret (${ENV_VAR}, file: or *_file) cannot be read',
   GA_ERR_ES_UNAVAILABLE: 'Elasticsearch stayed unreachable past max_retry_time; the events not indexed were saved',
   GA_ERR_ES_REJECTED: 'Elasticsearch rejected documents (dead-lettered with its reason)',

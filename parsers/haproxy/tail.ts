@@ -2,8 +2,10 @@
  * What the built-in traffic parsers share (traffic.ts reads the head of a line, tcplog.ts and
  * httplog.ts its tail): the head they are handed, and the `a/b/c…` and `%ts %ac/… %sq/%bq` scanners.
  * Results go into objects the caller passes in (no allocation per line: issue #2), so no value moves
- * between modules through module-level state, and this module imports none of them.
+ * between modules through module-level state, and this module imports none of them (only the record's type).
  */
+
+import type { TcpLogRecord } from './tcp-record.js';
 
 /** The numbers of one `a/b/c…` token as read by slashNums(): values, and which carried a '+' (bit i). */
 export interface SlashNums {
@@ -11,18 +13,11 @@ export interface SlashNums {
   plus: number;
 }
 
-/** The `%ts %ac/%fc/%bc/%sc/%rc %sq/%bq` run shared by tcplog and httplog, as read by stateAt(). */
-export interface StateTail {
-  state: string;
-  ac: number;
-  fc: number;
-  bc: number;
-  sc: number;
-  rc: number;
-  redispatched: boolean;
-  sq: number;
-  bq: number;
-}
+/**
+ * The `%ts %ac/%fc/%bc/%sc/%rc %sq/%bq` run shared by tcplog and httplog, as read by stateAt(): the
+ * record's own fields of that run (one definition: a field added there is one here).
+ */
+export type StateTail = Pick<TcpLogRecord, 'state' | 'ac' | 'fc' | 'bc' | 'sc' | 'rc' | 'redispatched' | 'sq' | 'bq'>;
 
 /** The head of the traffic line being parsed, and the scratch objects its tail is read into. */
 export interface Head {

@@ -88,10 +88,45 @@ export function timeArg(v: string | undefined, key: string, zone: ZoneConverter,
     throw new GoneawayError('GA_ERR_TIME_RANGE', `${key} ${JSON.stringify(v)} is not a time`, {
       key,
       value: v,
-      fix: 'write e.g. 2026-11-23T20:00:00Z, 2026-11-23 20:00 or -2h',
+      fix: 'write e.g. 2026-11-23T20:00:00Z, 2026-11-23 20:00:00, 2026-11-23 or -2h',
     });
   }
   return r.t;
+}
+
+/**
+ * --since/--until name one instant for every file: the window cuts an incident's app errors and HAProxy closures
+ * alike, however each host's clock writes them. Relative (`-2h`) or with an offset (`Z`, `+01:00`): that instant.
+ * Zone-less: read in the zone of the logs it cuts (`zones`: the HAProxy and app logs' own zones, src/cli/zones.ts),
+ * which must all read it as one instant; where they do not, the value is refused with the zones named, rather than
+ * read in one of them by a guess (README "--since / --until"). `fallback`: the zone when no such log is given.
+ */
+export function timeRangeArg(
+  v: string | undefined,
+  key: string,
+  zones: readonly ZoneConverter[],
+  fallback: ZoneConverter,
+  now = Date.now(),
+): number | undefined {
+  if (v === undefined) return undefined;
+  const read = new Map<number, string[]>();
+  for (const z of zones.length ? zones : [fallback]) {
+    const t = timeArg(v, key, z, now)!;
+    const names = read.get(t) ?? [];
+    if (!names.includes(z.name)) names.push(z.name);
+    read.set(t, names);
+  }
+  if (read.size === 1) return [...read.keys()][0];
+  const seen = [...read.values()].map((n) => n.join(', ')).join('; ');
+  throw new GoneawayError(
+    'GA_ERR_TIME_RANGE',
+    `${key} ${JSON.stringify(v)} has no zone, and the logs it cuts are in different zones (${seen})`,
+    {
+      key,
+      value: v,
+      fix: `write the offset of the zone you mean, e.g. ${key} ${v.length === 10 ? `${v}T00:00:00` : v.replace(' ', 'T')}Z or …+01:00`,
+    },
+  );
 }
 
 /** Custom HAProxy formats from --log-format and/or --haproxy-config, compiled once. */

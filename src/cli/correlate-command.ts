@@ -5,7 +5,7 @@ import type { ParseContext } from '../../parsers/types.js';
 import { GoneawayError } from '../errors.js';
 import { loadConfig } from '../config/load.js';
 import { parseDuration, type Config } from '../config/schema.js';
-import { haproxyFormats, readableInput as readInput, timeArg, zoneFrom } from './common.js';
+import { haproxyFormats, readableInput as readInput, timeRangeArg, zoneFrom } from './common.js';
 import { zoneWarning } from '../sources/zone-check.js';
 import { configZone, InputZones } from './zones.js';
 import { checkClockOffsets, haproxyAnchored } from '../correlate/clock-check.js';
@@ -204,6 +204,8 @@ function correlateWith(
     ...mysqlError.map((m) => m.path),
     ...mysqlGeneral.map((m) => m.path),
   ]);
+  // the zones of the logs --since/--until cut (app errors, HAProxy closures)
+  const cutZones = [...haproxy, ...app].map((p) => ctxOf(p).zone);
   const input: CorrelateInput = {
     haproxy,
     app,
@@ -217,8 +219,8 @@ function correlateWith(
     skew: durationOpt(o.clockSkew, '--clock-skew', cfg.correlate.clock_skew),
     maxLag: durationOpt(o.maxErrorLag, '--max-error-lag', cfg.correlate.max_error_lag),
     settle: cfg.correlate.settle,
-    since: timeArg(o.since, '--since', zone),
-    until: timeArg(o.until, '--until', zone),
+    since: timeRangeArg(o.since, '--since', cutZones, zone),
+    until: timeRangeArg(o.until, '--until', cutZones, zone),
     haproxySettings,
     onProgress: progress.update,
   };

@@ -1,6 +1,6 @@
 /**
  * MySQL's "Aborted connection N …" lines and the session they belong to. With a general log the
- * session maps to a thread (rules.ts threadFor) and the line is that thread's. Without one, which is
+ * session maps to a thread (thread-for.ts threadFor) and the line is that thread's. Without one, which is
  * how most production servers run, the line is joined by the thread id the app logged (mysql2,
  * Connector/J: exact), or by time on the session's server.
  */

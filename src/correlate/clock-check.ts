@@ -4,7 +4,10 @@
  * what to do. It runs before the correlation (src/correlate/engine.ts is not involved) so that a shifted
  * log is read shifted from its first line.
  *
- * - offset 0 is (one of) the best: the log is right, nothing is said;
+ * - offset 0 is the best: the log is right, nothing is said;
+ * - offset 0 is one of several that fit alike (sessions close together, as on a busy server, meet a MySQL event
+ *   whatever the offset): the check cannot tell. The log is read as written, and when its zone is only the
+ *   machine's (no zone named for it or for all files) a note says the check could not confirm it, with the fix;
  * - an unambiguous whole-quarter-hour offset, HAProxy anchored by zoned syslog stamps (its dates are
  *   absolute: src/sources/zone-check.ts) and no zone given for that very file: `shift`, as if the file
  *   had been written in the zone its offset implies, with a note;
@@ -38,7 +41,7 @@ export interface HaLog {
 
 export type ClockAction =
   | { path: string; action: 'shift'; zone: ZoneConverter; offset: ClockOffset; message: string }
-  | { path: string; action: 'warn'; offset: ClockOffset; message: string };
+  | { path: string; action: 'warn' | 'ambiguous'; offset: ClockOffset; message: string };
 
 /** records sampled from the start of each MySQL log */
 export const SAMPLE_RECORDS = 5_000;
@@ -162,6 +165,14 @@ export function haproxyAnchored(logs: readonly HaLog[]): boolean {
   });
 }
 
+/** the offsets that fit alike, named all (not the one the tie-break happened to pick): `any of -01:00, +01:00 (2 fit
+ *  alike)`; the best one alone when it is the only one */
+function fitAlike(o: ClockOffset): string {
+  if (o.tied.length < 2) return offsetText(o.best.offsetMs);
+  const some = o.tied.slice(0, 4).map(offsetText).join(', ');
+  return `any of ${some}${o.tied.length > 4 ? ', …' : ''} (${o.tied.length} fit alike)`;
+}
+
 function describe(o: ClockOffset): string {
   const r = o.runnerUp ? `; next best ${offsetText(o.runnerUp.offsetMs)}: ${o.runnerUp.support}` : '';
   return `${o.best.support} of ${o.samples} sampled events meet one so, ${o.atZero} as read${r}`;
@@ -188,8 +199,22 @@ export function checkClockOffsets(
       h,
       m.kind === 'mysql_general' ? { connects: times, aborted: [] } : { connects: [], aborted: times },
     );
-    if (o.best.offsetMs === 0 || o.best.support === 0) return;
+    if (o.best.support === 0) return;
     const shown = displayPath(m.path);
+    if (o.best.offsetMs === 0) {
+      // as read fits, but maybe not alone: then the reading is unconfirmed, which matters when it is a guess
+      if (o.tied.length > 1 && !m.pinned && m.ctx.zoneGiven !== true)
+        out.push({
+          path: m.path,
+          action: 'ambiguous',
+          offset: o,
+          message:
+            `note: ${shown}: the clock-offset check cannot tell MySQL's zone: its zone-less dates meet HAProxy's sessions ` +
+            `of server '${m.server}' moved by ${fitAlike(o)} (${describe(o)}; sessions this close together meet any ` +
+            `offset); read in ${m.ctx.zone.name}, the machine's zone. If the MySQL host's clock reads another, pass ${m.fixKey}`,
+        });
+      return;
+    }
     const zone = shiftedZone(m.ctx.zone, o.best.offsetMs);
     if (o.unambiguous && anchored && !m.pinned) {
       out.push({
@@ -203,11 +228,7 @@ export function checkClockOffsets(
       });
       return;
     }
-    // several offsets fit alike: name them all, not the one the tie-break happened to pick
-    const moved =
-      o.tied.length > 1
-        ? `any of ${o.tied.slice(0, 4).map(offsetText).join(', ')}${o.tied.length > 4 ? ', …' : ''} (${o.tied.length} fit alike)`
-        : offsetText(o.best.offsetMs);
+    const moved = fitAlike(o);
     const hint =
       o.tied.length > 1
         ? `Name the MySQL host's zone with ${m.fixKey}`

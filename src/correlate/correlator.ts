@@ -22,10 +22,11 @@ import type { ParsedRecord } from '../pipeline/parse-file.js';
 import { Store } from './store.js';
 import type { Learning } from './learned.js';
 import { ingestError, ingestGeneral } from './ingest-mysql.js';
-import { decideSession, DOWN_DETECTION, mayBeServerClosed, threadFor } from './rules.js';
+import { decideSession, DOWN_DETECTION, mayBeServerClosed } from './rules.js';
+import { threadFor } from './thread-for.js';
 import { get, num, type AppError, type Session, type Verdict } from './model.js';
 import { matchError, type Match } from './matcher.js';
-import { decideTogether } from './time-join.js';
+import { decideTogether } from './decide-together.js';
 import { Repeats } from './repeats.js';
 import type { Remembered } from './left-window.js';
 import { applyClaims, bindThread } from './claims.js';
@@ -283,7 +284,7 @@ export class Correlator {
 
   private decideReady(watermark: number): void {
     const ready = this.queue.takeReady(watermark);
-    // errors due together that compete for closures are assigned jointly (time-join.ts decideTogether)
+    // errors due together that compete for closures are assigned jointly (decide-together.ts)
     decideTogether(ready, (e) => matchError(this.store, e, this.cfg));
     for (const e of ready) {
       const m = this.match(e);

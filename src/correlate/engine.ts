@@ -5,7 +5,8 @@
  */
 import type { FileCounts } from '../pipeline/parse-file.js';
 import type { Store } from './store.js';
-import { idleOf, threadFor } from './rules.js';
+import { idleOf } from './rules.js';
+import { threadFor } from './thread-for.js';
 import type { AppError } from './model.js';
 import type { Match } from './matcher.js';
 import type { Remembered } from './left-window.js';

@@ -9,8 +9,9 @@ export function toAppError(r: ParsedRecord, skew: number): AppError | undefined 
   if (r.t === undefined) return undefined;
   const d = r.doc;
   const original = r.text;
-  // whole-second stamps (Laravel, MariaDB) mean the event is anywhere in that second
-  const res = stampResolution(r.t);
+  // whole-second stamps (Laravel, MariaDB) mean the event is anywhere in that second; a millisecond one that fell
+  // on the second (`,000`) does not
+  const res = stampResolution(r.t, original);
   // Connector/J: "the last packet successfully received from the server was N ms ago": a relative
   // time on the app's own clock, so only skew and the stamp's resolution blur it (docs/client-errors.md §3)
   const idle = num(get(d, 'app.db.last_received_ms'));

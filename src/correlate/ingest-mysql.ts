@@ -39,7 +39,7 @@ function newThread(inst: Instance, id: number, t: number): Thread {
 
 /**
  * A thread's own Aborted line is a fact about the thread, not a choice between sessions: it tells when the
- * thread ended, which every later mapping reads (rules.ts `threadFor`). So it is attached where the line is read
+ * thread ended, which every later mapping reads (thread-for.ts `threadFor`). So it is attached where the line is read
  * (`ingestError`), or here, when the line was read just before the thread's first general-log line (the two
  * logs are merged by time and their stamps have whole seconds): the line of that id from a second before the
  * thread's first line on, as aborted.ts `abortedOf` would find it. A decision that is dropped (time-join.ts

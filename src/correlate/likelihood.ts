@@ -166,7 +166,7 @@ function laterProbability(e: ErrorTime, c: ClosureFacts, m: TimeModel, lag: LagM
 /**
  * The chance that the thread of a closure the app met at its close still shows another statement than the one the
  * app logged, though it ran it: the app or its driver rewrote it (bindings the app substitutes otherwise than the
- * server logs them), or the closure was mapped to the wrong thread by its Connect time (rules.ts threadFor).
+ * server logs them), or the closure was mapped to the wrong thread by its Connect time (thread-for.ts threadFor).
  */
 export const STATEMENT_MISMATCH = 0.1;
 

@@ -13,7 +13,8 @@ import type { Store } from './store.js';
 import { TERMINATOR_OF, type AppError, type Cause, type Session, type Thread, type Verdict } from './model.js';
 import type { CorrelateSettings } from './settings.js';
 import { applyClaims, takeSession } from './claims.js';
-import { atErrorTest, timeOnly } from './time-join.js';
+import { timeOnly } from './time-join.js';
+import { atErrorTest } from './time-candidates.js';
 import { RIVALS_DECIDED, rivalAmong, rivalClause, type Told } from './rival.js';
 
 export interface Match {
@@ -27,7 +28,7 @@ export interface Match {
 }
 
 /** time-only candidates before the error: a busy proxy closes several sessions a second abnormally, and
- *  an idle connection is met up to minutes after its close (time-join.ts reads most of them cheaply) */
+ *  an idle connection is met up to minutes after its close (time-candidates.ts reads most of them cheaply) */
 const MAX_EARLIER = 1024;
 
 export function matchError(store: Store, e: AppError, cfg: CorrelateSettings): Match {
@@ -74,7 +75,7 @@ export function matchError(store: Store, e: AppError, cfg: CorrelateSettings): M
   // (walked with callbacks, not generators, and sorted into their lists in one pass: these two loops see
   // ~1,000 sessions per error on the bench's correlated set, docs/benchmark-history.md)
   // A row with no object of its own is a `--` close no decision claimed: most of them can be no candidate (their
-  // verdict is surely "unknown", time-join.ts `atErrorTest`) and are not the fallback's (not near the error), and
+  // verdict is surely "unknown", time-candidates.ts `atErrorTest`) and are not the fallback's (not near the error), and
   // none is made a `Session` (~800 rows per error on the bench's correlated set, docs/benchmark-history.md)
   const mayMatter = atErrorTest(store, e, cfg);
   // the closes near the error, in the window's order: the fallback's pool when no candidate explains the error

@@ -48,9 +48,27 @@ export interface Session {
 }
 
 /** A stamp on a whole second most likely came from a log with 1 s resolution (MariaDB, Laravel):
- *  it means any instant of [t, t + 1000). One that has milliseconds means itself. */
-export function stampResolution(t: number): number {
-  return t % 1000 === 0 ? 1000 : 0;
+ *  it means any instant of [t, t + 1000). One that has milliseconds means itself, and so does one whose
+ *  `text` (the record's first line, when given) wrote its fraction: `,000` is a millisecond stamp that fell on the
+ *  second (one in a thousand), not a whole-second one. */
+export function stampResolution(t: number, text?: string): number {
+  return t % 1000 !== 0 || (text !== undefined && writesFraction(text, t)) ? 0 : 1000;
+}
+
+/** a time of day with a fraction (`20:21:24,000`, `T20:21:24.000Z`, `20:21:24.000000`) */
+const TIME_WITH_FRACTION = /\d\d:\d\d:(\d\d)[.,]\d/g;
+
+/**
+ * Does the first line of `text` write the stamp `t` (on a whole second) with a fraction? A time of day whose
+ * seconds are t's (seconds do not depend on the zone) followed by `.` or `,` and a digit, or t itself in epoch
+ * milliseconds. Only the first line: a traceback or a message further down may quote other times.
+ */
+function writesFraction(text: string, t: number): boolean {
+  const nl = text.indexOf('\n');
+  const line = nl < 0 ? text : text.slice(0, nl);
+  const sec = Math.floor(t / 1000) % 60;
+  for (const m of line.matchAll(TIME_WITH_FRACTION)) if (Number(m[1]) === sec) return true;
+  return line.includes(String(t));
 }
 
 export interface UserStats {

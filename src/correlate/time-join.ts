@@ -9,23 +9,17 @@
  * Candidates are scored with their rule verdict (`decideSession`) but their claims are dropped: only the
  * chosen closure's decision is kept (claims.ts).
  */
-import { DOWN_DETECTION, decideSession, mayBeServerClosed, mayTellCauseAtError } from './rules.js';
+import { decideSession } from './rules.js';
 import type { Store } from './store.js';
-import type { AppError, Cause, Session, Thread, Verdict } from './model.js';
-import { sameStatement, statementShape, type StatementShape } from '../../parsers/app/statement.js';
+import type { AppError, Session, Verdict } from './model.js';
+import { statementShape } from '../../parsers/app/statement.js';
+import { atErrorCandidates, cheapCause, statementOf, type Cand } from './time-candidates.js';
 import type { CorrelateSettings } from './settings.js';
 import { applyClaims, takeSession, threadOfClaims } from './claims.js';
 import { heaviest } from './top-k.js';
 import { rivalAmong, rivalClause } from './rival.js';
-import {
-  JOINT_MAX,
-  assignmentMarginals,
-  competingGroups,
-  jointMarginals,
-  sessionKey,
-  type KeyedWeights,
-  type TakenEntry,
-} from './joint.js';
+import { sessionKey } from './joint.js';
+import { endProbe, isProbed, jointly } from './decide-together.js';
 import {
   atHalfWidth,
   bestCause,
@@ -40,239 +34,17 @@ import {
   type Weighed,
 } from './likelihood.js';
 
-interface Cand {
-  s: Session;
-  /** the rule's story for this closure: decided (`v`), or read cheaply from HAProxy's state */
-  cause: Cause;
-  /** the rule's verdict, once decided */
-  v?: Verdict | undefined;
-  /** in the error's own instant (a close, or a first cause, at the error) */
-  atError: boolean;
-  /** taken by another error's time-only join: weighed (it may be this error's), never taken again */
-  rival?: boolean;
-  /** the MySQL user of the closure's thread (general log Connect), when known */
-  user?: string | undefined;
-  /** the thread's last statement against the one the app logged, when both are known (likelihood.ts) */
-  stmt?: 'same' | 'other' | undefined;
-  /** its entry in the taken mass, once looked up (null: none) */
-  taken?: TakenEntry | null;
-}
-
-/** the app's statement against a decided closure's thread's last one (parsers/app/statement.ts) */
-function statementOf(app: StatementShape | undefined, th: Thread | undefined): Cand['stmt'] {
-  if (!app || th?.lastSql === undefined) return undefined;
-  return sameStatement(app, shapeOf(th.lastSql)) ? 'same' : 'other';
-}
-
-/** the shapes of the threads' last statements, by text: a thread is a candidate of many errors, and its statement
- *  was shaped again for each (redaction and case folding: ~2.5 % of `correlate`'s CPU on the bench's correlated
- *  set, docs/benchmark-history.md session 14); cleared when full, to stay bounded */
-const SHAPES = new Map<string, StatementShape>();
-const SHAPES_MAX = 4096;
-function shapeOf(sql: string): StatementShape {
-  let shape = SHAPES.get(sql);
-  if (!shape) {
-    if (SHAPES.size >= SHAPES_MAX) SHAPES.clear();
-    shape = statementShape(sql);
-    SHAPES.set(sql, shape);
-  }
-  return shape;
-}
-
-/**
- * A closure's likely story from HAProxy's state alone, before the rules are run on it (they map the
- * MySQL thread and read its lines: too costly for hundreds of candidates). The likeliest candidates
- * are then decided for real (REFINE), so a cheap story only stands for closures that weigh little.
- */
-function cheapCause(s: Session): Cause {
-  switch (s.state[0]) {
-    case 'c':
-      return 'haproxy_timeout_client';
-    case 's':
-      return 'haproxy_timeout_server';
-    case 'K':
-      return 'haproxy_admin_kill';
-    case 'D':
-    case 'U':
-      return 'haproxy_server_down';
-    case 'S':
-      // the server closed an idle connection: most often wait_timeout (rules.ts, the 'S' case)
-      return 'mysql_wait_timeout';
-    default:
-      return 'unknown';
-  }
-}
-
 /** how long past the window a closure's taken mass is kept: errors are decided nearly, not exactly, in time order */
 const TAKEN_MARGIN = 60_000;
 
 /** how many of the likeliest cheaply-read candidates are decided by the rules */
 const REFINE = 12;
 
-/** errors decided together that are alike (one app log, one stamp): how many, and their joint posterior */
-interface Alike {
-  size: number;
-  plan?: Map<string, number>;
-}
-const ALIKE = new WeakMap<AppError, Alike>();
-/** errors decided together that compete for closures with their own weights: each one's joint posterior */
-const JOINT = new WeakMap<AppError, Map<string, number>>();
-
-/** the error whose weights `timeOnly` is asked for, and what it found: nothing is decided, taken or learned */
-let probing: { e: AppError; weights?: KeyedWeights } | undefined;
-/** thrown by `timeOnly` once the probed error is weighed, to leave the matcher before it decides anything */
-const PROBED = Symbol('probed');
-
-/** `e`'s weights over its candidate closures, as `join` (the matcher) would weigh them now; none when it does not
- *  come to a time-only join (an exact key, no candidate) */
-function probe(e: AppError, join: (e: AppError) => unknown): KeyedWeights | undefined {
-  const p: { e: AppError; weights?: KeyedWeights } = { e };
-  probing = p;
-  try {
-    join(e);
-  } catch (x) {
-    if (x !== PROBED) throw x;
-  } finally {
-    probing = undefined;
-  }
-  return p.weights;
-}
-
-/**
- * The Correlator hands each tick's errors here before deciding them, with the matcher (`join`). Errors of one app
- * log with one stamp (the same worker pool failing twice in one whole second) cannot be told apart: each one's
- * posterior is the marginal of an exact assignment of all of them to distinct closures from the shared weights
- * (joint.ts `jointMarginals`). The other errors without a local port are weighed first, each as the matcher would
- * (nothing decided yet); those whose likeliest closures overlap (up to JOINT_MAX of them) get the marginals of the
- * exact assignment from each one's own weights (joint.ts `assignmentMarginals`). Both are computed once, before any
- * of them takes a closure, so the first one decided does not take the closure another needs more. Larger groups are
- * decided one by one, against the taken mass (docs/confidence.md, "Competing errors").
- */
-export function decideTogether(errors: readonly AppError[], join?: (e: AppError) => unknown): void {
-  const byStamp = new Map<string, AppError[]>();
-  for (const e of errors) {
-    if (e.localPort !== undefined) continue;
-    const k = `${e.file}\n${e.t}\n${e.res}`;
-    const g = byStamp.get(k);
-    if (g) g.push(e);
-    else byStamp.set(k, [e]);
-  }
-  const rest: AppError[] = [];
-  for (const g of byStamp.values())
-    if (g.length > 1 && g.length <= 3) {
-      const shared: Alike = { size: g.length };
-      for (const e of g) ALIKE.set(e, shared);
-    } else rest.push(...g);
-  if (!join || rest.length < 2) return;
-  const weighed: Array<{ e: AppError; w: KeyedWeights }> = [];
-  for (const e of rest) {
-    const w = probe(e, join);
-    if (w?.length) weighed.push({ e, w });
-  }
-  for (const g of competingGroups(weighed.map((x) => x.w)))
-    if (g.length > 1 && g.length <= JOINT_MAX) {
-      const plans = assignmentMarginals(g.map((i) => weighed[i]!.w));
-      g.forEach((i, j) => JOINT.set(weighed[i]!.e, plans[j]!));
-    }
-}
-
-/**
- * an error's weights as the joint assignment of its group gives them: its own marginals (JOINT), or, for an alike
- * group, the shared ones (the same for each member) times what its own logged statement says of each closure
- * (`own`: the members may have logged different statements, and that assignment is made from the weights without
- * them)
- */
-function jointly(e: AppError, weighed: Weighed<Cand>[], own: ReadonlyMap<Cand, number>): Weighed<Cand>[] {
-  const g = ALIKE.get(e);
-  const mine = JOINT.get(e);
-  // once per error: a retry later (an error deferred for late evidence) is decided alone
-  ALIKE.delete(e);
-  JOINT.delete(e);
-  if (!g && !mine) return weighed;
-  // each candidate's key is built once per member: built three times, for ~1,000 candidates, they were ~7 % of
-  // `correlate`'s CPU on the bench's correlated set (docs/benchmark-history.md, session 13)
-  const keys = weighed.map((x) => sessionKey(x.item.s));
-  const plan =
-    mine ??
-    (g!.plan ??= jointMarginals(
-      keys.map((k, i) => [k, weighed[i]!.w / (own.get(weighed[i]!.item) ?? 1)] as const),
-      g!.size,
-    ));
-  const w: number[] = [];
-  // the candidates weighed when the plan was made; one the plan lacks means it no longer applies
-  for (const k of keys) {
-    const p = plan.get(k);
-    if (p === undefined) return weighed;
-    w.push(p);
-  }
-  return weighed.map((x, i) => ({ ...x, w: w[i]! * (mine ? 1 : (own.get(x.item) ?? 1)) }));
-}
-
 export interface TimeMatch {
   verdict: Verdict;
   session: Session;
   method: string;
   candidates: number;
-}
-
-/** the fields of a close that `atErrorTest` reads (a window row is tested before any `Session` is made for it) */
-export type CloseFacts = Pick<Session, 'accept' | 'end' | 'state' | 'server'>;
-
-/**
- * Can `s`, closed near the error, have failed the error at its close? Its close, or a first cause
- * on its server (a KILL, a lifecycle event, an Aborted line) must be in the error's instant; a `--`
- * close needs something on its server that can explain it, and a verdict that is not surely "unknown"
- * (rules.ts `mayTellCauseAtError`). The closes that pass are decided (`atErrorCandidates`); the matcher makes
- * no `Session` for a `--` row that fails, unless it is the fallback's (matcher.ts).
- */
-export function atErrorTest(store: Store, e: AppError, cfg: CorrelateSettings): (s: CloseFacts) => boolean {
-  const mid = e.t + e.res / 2;
-  const w = e.res / 2 + cfg.skew + 500;
-  const causeNear = new Map<string, boolean>();
-  const mayFit = (s: CloseFacts) => {
-    if (Math.abs(s.end - mid) <= w) return true; // the verdict's time is the close itself
-    let c = causeNear.get(s.server);
-    if (c === undefined) {
-      const inst = store.instances.get(s.server);
-      c =
-        inst !== undefined &&
-        (inst.kills.any(mid - w, mid + w) ||
-          inst.aborted.any(mid - w, mid + w) ||
-          inst.events.any(mid - w - DOWN_DETECTION, mid + w));
-      causeNear.set(s.server, c);
-    }
-    return c;
-  };
-  const coded = e.code === '1153' || e.code === '4031';
-  return (s) =>
-    mayFit(s) && (mayBeServerClosed(store, s, cfg) || coded) && (coded || mayTellCauseAtError(store, s, cfg, e));
-}
-
-function atErrorCandidates(
-  store: Store,
-  e: AppError,
-  cfg: CorrelateSettings,
-  atError: Session[],
-  sql: StatementShape | undefined,
-): Cand[] {
-  const mid = e.t + e.res / 2;
-  const hi = e.t + e.res + cfg.skew;
-  const w = e.res / 2 + cfg.skew + 500;
-  const test = atErrorTest(store, e, cfg);
-  const near = (x: Session) => Math.abs(x.end - mid) <= e.res / 2 + cfg.skew;
-  const out: Cand[] = [];
-  for (const s of atError) {
-    if (!test(s)) continue;
-    // (its claims are dropped: a thread's own Aborted line, the one fact a decision found that later mappings
-    // read, is attached as the line is read, ingest-mysql.ts)
-    const d = decideSession(store, s, cfg, e);
-    const at = d.verdict.at ?? s.end;
-    if (d.verdict.cause === 'unknown' || at > hi) continue;
-    if (!near(s) && Math.abs(at - mid) > w) continue;
-    const th = threadOfClaims(d.claims);
-    out.push({ s, v: d.verdict, cause: d.verdict.cause, atError: true, user: th?.user, stmt: statementOf(sql, th) });
-  }
-  return out;
 }
 
 /** haproxy.cfg's `timeout server` is longer than `timeout client` for the session's proxies, and no `timeout
@@ -302,7 +74,7 @@ export function timeOnly(
   for (const s of earlier) if (!seen.has(s)) cands.push({ s, cause: cheapCause(s), atError: false });
   if (!cands.length) {
     // (a probe must not go on into the matcher's fallback, which takes a session)
-    if (probing?.e === e) throw PROBED;
+    if (isProbed(e)) endProbe();
     return undefined;
   }
   for (const s of rivals) cands.push({ s, cause: cheapCause(s), atError: false, rival: true });
@@ -310,7 +82,7 @@ export function timeOnly(
   const model = { skew: cfg.skew, maxLag: cfg.maxLag };
   const lag = (from: number, to: number) => store.lags.mass(e.file, from, to, cfg.maxLag);
   // the closures this app could have met, counted once each: the learned origin's rate (app-origin.ts)
-  if (probing?.e !== e)
+  if (!isProbed(e))
     store.origins.seen(
       e.file,
       cands.map((x) => x.s),
@@ -399,10 +171,7 @@ export function timeOnly(
       if (without > 0) said.set(x.item, x.w / without);
     }
   const alone = weighed;
-  if (probing?.e === e) {
-    probing.weights = weighed.map((x) => [sessionKey(x.item.s), x.w] as const);
-    throw PROBED;
-  }
+  if (isProbed(e)) endProbe(weighed.map((x) => [sessionKey(x.item.s), x.w] as const));
   weighed = jointly(e, weighed, said);
   // (the own weights are looked up only when the joint ones replaced them: a map of ~1,000 was ~1 % of the CPU)
   const own = weighed !== alone ? new Map(alone.map((x) => [x.item, x.w])) : undefined;

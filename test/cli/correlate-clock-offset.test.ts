@@ -74,6 +74,32 @@ test('an offset that another explains as well is ambiguous: warned about, not sh
   }
 });
 
+test('a log that meets HAProxy as read and moved alike is said to be unconfirmed, not passed over in silence', () => {
+  // the same sessions a second time, two hours later: the UTC MySQL logs fit as read and moved by +2 h alike
+  const twice = path.join(dir, 'haproxy-twice-utc.log');
+  writeFileSync(
+    twice,
+    readFileSync(HA_RFC, 'utf8') +
+      haproxyRfc3339(readFileSync(path.join(LAB, 'haproxy.log'), 'utf8'), 'UTC', 7_200_000),
+  );
+  const args = ['correlate', '--haproxy', twice, ...mysql(undefined, '-utc'), ...cfg];
+  const r = goneaway(args);
+  assert.equal(r.code, 0, r.stderr);
+  const notes = clockLines(r.stderr);
+  assert.equal(notes.length, 4, r.stderr);
+  for (const l of notes) {
+    assert.match(l, /^goneaway: note: .*cannot tell MySQL's zone: .*moved by any of \+00:00, \+02:00 \(2 fit alike\)/);
+    assert.match(
+      l,
+      /read in UTC, the machine's zone\. If the MySQL host's clock reads another, pass --timezone \S+=ZONE/,
+    );
+  }
+  // a zone the user named is their word: nothing to confirm
+  const named = goneaway([...args, '--timezone', 'UTC']);
+  assert.equal(named.code, 0, named.stderr);
+  assert.deepEqual(clockLines(named.stderr), []);
+});
+
 test('a zone given for that very file is kept, and warned about when HAProxy disagrees', () => {
   const args = mysql(berlin, '-berlin');
   const general1 = args[3]!.slice('replica1='.length);

@@ -65,6 +65,16 @@ test('a log already right has its best offset at zero, and a near runner-up keep
   assert.equal(o.runnerUp?.support, 39);
 });
 
+test('on a busy server every offset fits alike: a tie that is never called unambiguous', () => {
+  // a session accepted every 5 s for 30 h: any quarter-hour move puts a Connect on another session's accept
+  const accepts = Array.from({ length: (30 * 3_600_000) / 5_000 }, (_, i) => T0 - 15 * 3_600_000 + i * 5_000);
+  const connects = accepts.filter((a) => Math.abs(a - T0) < 600_000 && a % 60_000 === 0);
+  const o = findClockOffset({ accepts, abnormalEnds: [] }, { connects, aborted: [] });
+  assert.equal(o.best.offsetMs, 0);
+  assert.equal(o.tied.length, (2 * MAX_OFFSET_MS) / QUARTER_HOUR_MS + 1);
+  assert.equal(o.unambiguous, false);
+});
+
 test('offsets beyond ±14 h are not tried', () => {
   const accepts = Array.from({ length: 10 }, (_, i) => T0 + i * 61_000);
   const far = MAX_OFFSET_MS + QUARTER_HOUR_MS;

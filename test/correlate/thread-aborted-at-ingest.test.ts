@@ -1,6 +1,6 @@
 /**
  * A thread's own Aborted line is a fact about the thread (it tells when the thread ended, which every later
- * session ↔ thread mapping reads: rules.ts `threadFor`), so it is attached as the logs are read, whichever of the
+ * session ↔ thread mapping reads: thread-for.ts `threadFor`), so it is attached as the logs are read, whichever of the
  * two lines comes first: the error log and the general log are merged by time, and MariaDB stamps both with whole
  * seconds, so the Aborted line of a thread that died in the second it connected can be read before its Connect.
  * Before, only a decision found such a line (aborted.ts `abortedOf`), and a time-only join had to keep the

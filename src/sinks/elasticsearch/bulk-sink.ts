@@ -50,12 +50,12 @@ const sleep = (ms: number, signal: AbortSignal) =>
   });
 
 /**
- * The parts of a bulk answer the sink reads (docs/elasticsearch.md "Bulk answers"): `errors`, and per
- * item, in request order (documents are settled by their place), its status, its `_id` and its error (the
- * dead-letter file's reason). Elasticsearch drops the rest — `_index`, `_version`, `result`, `_shards`,
+ * The parts of a bulk answer the sink reads (docs/elasticsearch.md "Bulk answers"), per item: its status, its
+ * `_id` (pairItems checks the items' order by it and pairs them by it when the order is off) and its error (the
+ * dead-letter file's reason). Elasticsearch drops the rest — `errors`, `_index`, `_version`, `result`, `_shards`,
  * `_seq_no`, `_primary_term`, `took` — before sending: a smaller answer to parse.
  */
-export const BULK_FILTER_PATH = 'errors,items.*._id,items.*.status,items.*.error';
+export const BULK_FILTER_PATH = 'items.*._id,items.*.status,items.*.error';
 
 export class BulkSink implements Sink {
   /** totals over every write(), for the summary */
