@@ -5,6 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { smallInputs } from './small-inputs.js';
 import { cliEntry } from './cli-entry.js';
+import { compileFlags } from './v8-flags.js';
 
 // `correlate` keeps a bounded window, but V8 grows its heap lazily up to a quarter of the machine's
 // memory before collecting; a fixed old-space limit keeps the resident size near the live window
@@ -23,12 +24,15 @@ const young =
 // Small inputs run here, without the second process (bin/small-inputs.js), unless GONEAWAY_HEAP_MB or
 // GONEAWAY_SEMI_MB asks for a size explicitly.
 const asked = process.env.GONEAWAY_HEAP_MB !== undefined || process.env.GONEAWAY_SEMI_MB !== undefined;
+// a smaller inlining budget for `correlate`'s warm-up (bin/v8-flags.js)
+const v8Flags = compileFlags(process.argv[2], given);
 if (process.argv[2] === 'correlate' && !limited && heapMb !== '0' && (asked || !smallInputs(process.argv.slice(3)))) {
   const r = spawnSync(
     process.execPath,
     [
       `--max-old-space-size=${heapMb}`,
       ...young,
+      ...v8Flags,
       ...process.execArgv,
       fileURLToPath(import.meta.url),
       ...process.argv.slice(2),
@@ -85,6 +89,8 @@ async function runHere() {
     process.channel.unref();
     process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
   }
+  // before the CLI's modules load; the re-spawned process has them on its command line (`given`)
+  if (v8Flags.length > 0) (await import('node:v8')).setFlagsFromString(v8Flags.join(' '));
   const { main } = await import(cliEntry());
   process.stdout.on('error', (e) => {
     if (e.code === 'EPIPE') process.exit(0);
