@@ -251,6 +251,11 @@ export class Agent {
     return [...this.inputs.keys()];
   }
 
+  /** lines taken from the tailer so far (decoded, their records in the merge or out) */
+  get linesTaken(): number {
+    return this.taken;
+  }
+
   /**
    * Records held now between the files and the sink's acknowledgement: lines queued by the tailer, records
    * waiting in the merge, documents built or in flight and not yet acknowledged.
@@ -321,6 +326,10 @@ export class Agent {
         if (this.mergeFull || this.merger.size > this.mergeMax) this.releaseMerged();
         this.pace(Date.now());
         this.noteResident(flying + docs.length);
+        // a turn built from queued lines runs on promise reactions alone and would never reach the event loop's
+        // I/O: the turn in flight would go out, and its answer be read, only once this turn is built
+        // (docs/benchmark-agent.md "The agent's loop")
+        await yieldToIo();
       }
       this.turn(docs);
       this.turns++;
@@ -627,6 +636,9 @@ function inputFix(code: string): string {
   if (code === 'ELOOP') return 'the path is a symbolic link loop: point the link at the log file';
   return 'check the file and its file system (the agent tries again at every scan)';
 }
+
+/** lets the event loop run its I/O (sockets, timers) once before going on */
+const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 const sleep = (ms: number): Promise<undefined> => new Promise((r) => setTimeout(() => r(undefined), ms));
 
