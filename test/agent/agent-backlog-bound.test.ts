@@ -6,16 +6,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import pino from 'pino';
-import { Agent } from '../../src/agent/agent.js';
-import { createMetrics } from '../../src/agent/metrics.js';
 import { configSchema } from '../../src/config/schema.js';
-import { zoneFrom } from '../../src/cli/common.js';
 import { emptyAck, type OutDoc, type Sink } from '../../src/sinks/sink.js';
-import { liveFiles } from '../../bench/agent/live-lines.js';
 import { tmp } from './helpers.js';
+import { inProcessAgent, writeHaproxy } from './in-process-agent.js';
 
 /** a sink that takes its time over every batch (a cluster slower than the writer) and keeps what it got */
 class SlowSink implements Sink {
@@ -29,22 +24,6 @@ class SlowSink implements Sink {
     return { ...emptyAck(), indexed: batch.length };
   }
   async close() {}
-}
-
-/** `n` lines of the bench's HAProxy generator from `t0`, `stepMs` apart; the offset of each line */
-function writeHaproxy(file: string, seed: number, n: number, t0: number, stepMs: number): number[] {
-  const gen = liveFiles(path.dirname(file), seed)[0]!;
-  const offsets: number[] = [];
-  const parts: string[] = [];
-  let at = 0;
-  for (let i = 0; i < n; i++) {
-    const line = gen.next(t0 + i * stepMs) + '\n';
-    offsets.push(at);
-    at += Buffer.byteLength(line);
-    parts.push(line);
-  }
-  writeFileSync(file, parts.join(''));
-  return offsets;
 }
 
 test('a slow sink and a file far ahead of the other: resident records stay under the bound, every record arrives', async () => {
@@ -65,13 +44,7 @@ test('a slow sink and a file far ahead of the other: resident records stay under
   });
   const sink = new SlowSink(15);
   const maxResident = 6_000;
-  const agent = new Agent({
-    config,
-    settings: { skew: 2000, maxLag: 15 * 60_000, settle: 5000, haproxySettings: undefined },
-    contextFor: () => ({ zone: zoneFrom('UTC', 'timezone'), zoneGiven: true, redactSql: true }),
-    sink,
-    log: pino({ level: 'silent' }),
-    metrics: createMetrics(false),
+  const agent = inProcessAgent(config, sink, {
     // never idle: a quiet file keeps holding the merge, as a live one behind a backlog does
     idleMs: 600_000,
     batchMs: 50,

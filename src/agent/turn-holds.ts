@@ -1,0 +1,83 @@
+/**
+ * Filebeat's contract, turn by turn: when a turn ends, each file's hold (the oldest position still needed) is
+ * taken with the window's facts; once the turn's documents are acknowledged, the holds are applied, then the
+ * turn's lines acknowledged, so that a checkpoint never passes a record still being assembled, waiting in the
+ * merge, or needed by the window.
+ */
+import type { Correlator } from '../correlate/correlator.js';
+import type { SavedWindow } from '../correlate/window-summary.js';
+import type { CheckpointStore } from './checkpoints.js';
+import type { WindowFacts } from './checkpoints-window.js';
+import type { FileIdentity } from './inputs/identity.js';
+import type { StreamMerger } from './merger.js';
+import type { Merged, OpenFile } from './open-file.js';
+
+/** the lines of a turn, acknowledged once its documents are: file identity and offset, index by index */
+export interface Acks {
+  ids: FileIdentity[];
+  offsets: number[];
+}
+
+/** each file's hold, by identity (undefined: none, the checkpoint may reach what was acknowledged) */
+export type Holds = Array<[FileIdentity, number | undefined]>;
+
+/**
+ * Per open file, the oldest position still needed: a record still being assembled, waiting in the merge,
+ * or needed by the window (from its own kind's held time). Taken when a turn ends, with the window's facts
+ * older than that (saved instead of read again), applied when its documents are acknowledged.
+ */
+export function takeHolds(
+  files: Iterable<OpenFile>,
+  released: OpenFile[],
+  merger: StreamMerger<Merged>,
+  correlator: Correlator,
+): { holds: Holds; facts: SavedWindow } {
+  // the window's held times: one pass over it per turn, as Correlator.heldPositions
+  const times = correlator.heldTimes();
+  const held = (f: OpenFile) => f.positions.heldFrom(times.of(f.input.kind, f.input.server)).get('');
+  const out: Holds = [...files].map((f) => [
+    f.identity,
+    least(f.decoder.pendingOffset, merger.head(f.source)?.rec.offset, held(f)),
+  ]);
+  // A closed file keeps a hold — at or before the record its decoder flushed when it was retired: a kill before
+  // that record is acknowledged reads it again — while records of it wait in the merge or the window holds some;
+  // then the hold is lifted (applied once this turn's documents are acknowledged), the checkpoint reaches the
+  // file's end and the entry is dropped (CheckpointStore.forget).
+  for (let i = released.length - 1; i >= 0; i--) {
+    const f = released[i]!;
+    const at = least(merger.head(f.source)?.rec.offset, held(f));
+    out.push([f.identity, at]);
+    if (at === undefined) released.splice(i, 1);
+  }
+  return { holds: out, facts: correlator.saveWindow(times) };
+}
+
+/** Sends a turn's documents; once acknowledged, its lines are, and the checkpoints move up to the holds. */
+
+/**
+ * A turn's documents acknowledged: its holds applied first, then its lines, with the window's facts taken at the
+ * same time; the checkpoints are then written.
+ */
+export async function applyAck(
+  store: CheckpointStore,
+  facts: WindowFacts,
+  acks: Acks,
+  holds: Holds,
+  saved: SavedWindow,
+) {
+  // holds first: an acknowledgement moves the position at once, up to the hold in force, and a position
+  // never moves back — so the hold must already cover a record still being assembled, waiting in the
+  // merge, or needed by the window when the lines behind it are acknowledged
+  for (const [identity, at] of holds) store.hold(identity, at);
+  for (let i = 0; i < acks.offsets.length; i++) store.ack(acks.ids[i]!, acks.offsets[i]!);
+  // the facts go with these holds (checkpoints-window.ts)
+  facts.taken(saved);
+  await store.flush();
+}
+
+/** the smallest of the positions that are set */
+export function least(...xs: Array<number | undefined>): number | undefined {
+  let m: number | undefined;
+  for (const x of xs) if (x !== undefined && (m === undefined || x < m)) m = x;
+  return m;
+}

@@ -1,0 +1,321 @@
+/**
+ * The agent's loop, in turns (agent.ts has the rest: starting, stopping, files opening and retiring, the sink's
+ * acknowledgement): a turn takes the lines of up to batchLines, decodes them per file, merges their records by
+ * time into the Correlator and collects the documents — records and the verdicts that became final — that go
+ * out as one write. One turn's documents are in flight while the next is built.
+ */
+import type { Logger } from 'pino';
+import type { ParseContext } from '../../parsers/types.js';
+import type { Config } from '../config/schema.js';
+import { Correlator, orderTime } from '../correlate/correlator.js';
+import { newStats } from '../correlate/engine.js';
+import type { VerdictEvent } from '../correlate/event.js';
+import type { CorrelateSettings } from '../correlate/settings.js';
+import type { SavedWindow } from '../correlate/window-summary.js';
+import type { ParsedRecord } from '../pipeline/record.js';
+import type { OutDoc, Sink } from '../sinks/sink.js';
+import { toOutDoc } from '../sinks/elasticsearch/streams.js';
+import { ByteArena, recordOutDoc } from '../sinks/elasticsearch/record-bytes.js';
+import type { SavedIdentities } from './doc-identities.js';
+import type { Tailer, TailRecord } from './inputs/tailer.js';
+import { agentInputs, type AgentInput } from './inputs.js';
+import type { LearningJournal } from './learning-journal.js';
+import { StreamMerger } from './merger.js';
+import type { AgentMetrics } from './metrics.js';
+import { holdsCut, TRUNCATED, type Merged, type OpenFile } from './open-file.js';
+import type { Acks, Holds } from './turn-holds.js';
+
+export interface AgentOptions {
+  config: Config;
+  /** the correlation settings (appClients is filled by the agent as app files appear) */
+  settings: CorrelateSettings;
+  /** a fresh parse context for a file of this input (its zone, formats, patterns, redaction) */
+  contextFor: (input: AgentInput) => ParseContext;
+  sink: Sink;
+  log: Logger;
+  metrics: AgentMetrics;
+  /** a quiet input stops holding the merge back after this long (ms) */
+  idleMs?: number;
+  /** longest time between two sink writes (ms), and most lines per write */
+  batchMs?: number;
+  batchLines?: number;
+  /**
+   * The most records held between the files and the sink's acknowledgement (`resident`): lines queued by the
+   * tailer, records waiting in the merge, documents not yet acknowledged. Default: `agent.max_resident_records`.
+   */
+  maxResident?: number;
+}
+
+export abstract class AgentTurns {
+  protected readonly files = new Map<string, OpenFile>();
+  protected readonly inputs: Map<string, AgentInput>;
+  protected readonly merger = new StreamMerger<Merged>();
+  /** where the record documents written as bytes go (record-bytes.ts) */
+  private readonly arena = new ByteArena();
+  protected readonly correlator: Correlator;
+  /** set by start(): the documents' file identities (doc-identities.ts) */
+  protected ids!: SavedIdentities;
+  protected readonly appClients = new Map<string, ReadonlySet<string>>();
+  protected readonly appUsers = new Map<string, ReadonlySet<string>>();
+  protected readonly appFrontends = new Map<string, ReadonlySet<string>>();
+  private readonly idleMs: number;
+  private readonly batchMs: number;
+  private readonly batchLines: number;
+  /** records in the merge above which files with records in it pause (pace()) */
+  private readonly mergeMax: number;
+  protected readonly queueMax: number;
+  private mergeFull = false;
+  private turns = 0;
+  /** documents of the turn being built and of the turn in flight, not yet acknowledged */
+  protected docsHeld = 0;
+  /** the most records ever held at once (`resident`), for the tests and the bench's reading of it */
+  peakResident = 0;
+  protected tailer: Tailer | undefined;
+  /** lines taken from the tailer so far */
+  protected taken = 0;
+  protected learning: LearningJournal | undefined;
+  protected stopping = false;
+  private watermark = -Infinity;
+  private newest = -Infinity;
+  private lastLineAt = Date.now();
+  /** health: the loop's last turn (epoch ms) */
+  lastTurn = Date.now();
+
+  constructor(protected readonly o: AgentOptions) {
+    this.inputs = new Map(agentInputs(o.config).map((i) => [i.name, i]));
+    this.idleMs = o.idleMs ?? 5000;
+    this.batchMs = o.batchMs ?? 1000;
+    // shared out as: a tenth in the tailer's queue, a fifth in the merge, a tenth of lines read per turn (a turn's
+    // documents: its records and the verdicts of the records it released, two turns unacknowledged at most). What
+    // each holds, and why verdicts have no share of their own: docs/benchmark-agent.md "Memory: the backlog"
+    const resident = o.maxResident ?? o.config.agent.max_resident_records;
+    this.batchLines = Math.max(1, Math.min(o.batchLines ?? 5000, Math.floor(resident / 10)));
+    this.queueMax = Math.max(1, Math.floor(resident / 10));
+    this.mergeMax = Math.max(1, Math.floor(resident / 5));
+    this.correlator = new Correlator(
+      {
+        ...o.settings,
+        appClients: this.appClients,
+        appUsers: this.appUsers,
+        appFrontends: this.appFrontends,
+        // with no app input no error can come: the window keeps only what connection verdicts need
+        appLogs: [...this.inputs.values()].some((i) => i.kind === 'app'),
+      },
+      newStats(),
+    );
+  }
+
+  /** records held now between the files and the sink's acknowledgement */
+  abstract resident(): number;
+  /** the open file of a line */
+  protected abstract fileOf(r: TailRecord): OpenFile;
+  /** files truncated or closed whose queued lines have all been taken */
+  protected abstract retireDue(docs: OutDoc[]): void;
+  /** per open file, the oldest position still needed, and the window's facts older than that */
+  protected abstract holds(): { holds: Holds; facts: SavedWindow };
+  /** sends a turn's documents; once acknowledged, its lines are, and the checkpoints move up to the holds */
+  protected abstract send(docs: OutDoc[], acks: Acks, holds: Holds, facts: SavedWindow): Promise<void>;
+
+  protected async run(): Promise<void> {
+    // whole batches (the lines of one read), not line by line: an async step and a race per line cost more
+    // than decoding the line (docs/benchmark-agent.md "The agent's loop")
+    const batches = this.tailer!.batches()[Symbol.asyncIterator]();
+    let next = batches.next();
+    // one turn's documents in flight while the next turn reads and decodes
+    let inFlight: Promise<void> = Promise.resolve();
+    let flying = 0;
+    while (!this.stopping) {
+      // what send() acknowledges: the lines' files and offsets (not the lines: their texts are in the records)
+      const acks: Acks = { ids: [], offsets: [] };
+      const docs: OutDoc[] = [];
+      // one timer per turn: the turn ends when it fires or when the batch is full
+      const timeUp = sleep(this.batchMs);
+      while (acks.offsets.length < this.batchLines && docs.length < this.batchLines) {
+        const r = await Promise.race([next, timeUp]);
+        if (r === undefined) break; // the turn's time is up; `next` stays pending for the next turn
+        if (r.done) {
+          this.stopping = true;
+          break;
+        }
+        next = batches.next();
+        // a batch is the lines of one read of one file: counted once (prom-client hashes the labels at every inc)
+        if (r.value.length) this.o.metrics.linesRead.inc({ input: r.value[0]!.input }, r.value.length);
+        for (const l of r.value) {
+          acks.ids.push(l.identity);
+          acks.offsets.push(l.offset);
+          this.line(l, docs);
+        }
+        // the merge's bound is kept batch by batch, not once a turn: a turn is up to batchLines lines. Once it is
+        // full, what can go is released first: the file the merge waited for now has records in it, and would be
+        // paused for them (then read once a turn). Releasing early keeps the batch order: every open file is a
+        // source from its opening, so a file not read yet holds the merge back (start()). A file idle now does not
+        // hold it back, in this turn's release or in a release after a read
+        if (this.mergeFull || this.merger.size > this.mergeMax) this.releaseMerged();
+        this.pace(Date.now());
+        this.noteResident(flying + docs.length);
+        // a turn built from queued lines runs on promise reactions alone and would never reach the event loop's
+        // I/O: the turn in flight would go out, and its answer be read, only once this turn is built
+        // (docs/benchmark-agent.md "The agent's loop")
+        await yieldToIo();
+      }
+      this.turn(docs);
+      this.turns++;
+      this.noteResident(flying + docs.length);
+      // the holds as this turn leaves them, before the next turn changes the decoders, merge and window
+      const { holds, facts } = this.holds();
+      // the sink's backpressure: one turn in flight at most, so a slow sink stops this loop, then the tailer
+      await inFlight;
+      flying = docs.length;
+      this.docsHeld = flying;
+      inFlight = this.send(docs, acks, holds, facts);
+      inFlight.catch(() => undefined); // rethrown by the `await inFlight` above or below
+    }
+    await inFlight;
+    this.docsHeld = 0;
+  }
+
+  private noteResident(docsHeld: number): void {
+    this.docsHeld = docsHeld;
+    const n = this.resident();
+    if (n > this.peakResident) this.peakResident = n;
+    this.o.metrics.resident.set(n);
+  }
+
+  /** One line of a tailed file: decoded, its records queued in the merge, their documents collected. */
+  private line(r: TailRecord, docs: OutDoc[]): void {
+    this.retireDue(docs);
+    this.taken++;
+    const f = this.fileOf(r);
+    f.lastLine = this.lastLineAt = Date.now();
+    f.end = r.end;
+    // the tailer's identity grows with a short file's fingerprint (checkpoints and the learning journal compare it)
+    f.identity = r.identity;
+    if (!f.named) {
+      // the documents' file identity: the hash of its first line and, for a MySQL log, of its server's name
+      // (src/sinks/doc-id.ts: two replicas' logs can start alike)
+      this.ids.add(r.path, r.path, f.input.server);
+      f.named = true;
+    }
+    if (f.idle) {
+      f.idle = false;
+      this.merger.setIdle(f.source, false);
+    }
+    // a reason of its own: the record it is part of may be unparsed as well (HAProxy's too_long)
+    if (r.cutBytes) {
+      this.o.metrics.parseFailures.inc({ input: f.input.name, reason: 'line_cut' });
+      f.cut.push(r.offset);
+    }
+    for (const out of f.decoder.push({ text: r.text, offset: r.offset, lineNo: 0 })) this.record(f, out, docs);
+    // an app log's lines that are no DB error make no record, but say how far the file is in time: without this,
+    // a busy INFO log never goes idle and holds the merge (and, once it is full, every other file) for good
+    const skipped = f.decoder.skippedTime;
+    if (skipped !== undefined) this.merger.advance(f.source, skipped);
+  }
+
+  protected record(f: OpenFile, rec: ParsedRecord, docs: OutDoc[]): void {
+    f.kinds.set(rec.kind, (f.kinds.get(rec.kind) ?? 0) + 1);
+    if (rec.issue) this.o.metrics.parseFailures.inc({ input: f.input.name, reason: rec.issue.code });
+    const truncated = f.cut.length > 0 && holdsCut(f.cut, rec);
+    if (this.o.config.agent.index_records) {
+      if (truncated) {
+        const out = toOutDoc('goneaway.records', this.namespace(), this.ids, rec.doc, rec.kind);
+        // ECS `tags` (docs/agent-inputs.md "Long lines"): the record lacks the end of one of its lines
+        out.doc.tags = [...((out.doc.tags as string[] | undefined) ?? []), TRUNCATED];
+        docs.push(out);
+        // a tcplog record's document as bytes, never built (record-bytes.ts: docs/benchmark-agent.md "CPU per line")
+      } else docs.push(recordOutDoc(this.namespace(), this.ids, rec, this.arena));
+    }
+    // one object per record for the merge (its time is set below)
+    const m: Merged = { rec, kind: f.input.kind, server: f.input.server, time: 0, file: f };
+    const time = orderTime(m);
+    if (time === undefined) return;
+    if (time > this.newest) this.newest = time;
+    m.time = time;
+    this.merger.push(f.source, m);
+  }
+
+  /** Idle inputs, the merge, the watermark, and the events that became final. */
+  private turn(docs: OutDoc[]): void {
+    this.retireDue(docs);
+    const now = Date.now();
+    this.lastTurn = now;
+    let allIdle = true;
+    for (const f of this.files.values()) {
+      this.countRecords(f);
+      // a paused file is not quiet: flushing it would cut a multi-line record being assembled; nor is one whose
+      // lines are still queued or unread (the agent behind a backlog or a slow sink): its records are still to come
+      if (!f.idle && !f.paused && now - f.lastLine >= this.idleMs && this.tailer!.caughtUp(f.identity, f.end)) {
+        f.idle = true;
+        // a record still being assembled is complete once its file went quiet
+        for (const out of f.decoder.flush()) this.record(f, out, docs);
+        this.merger.setIdle(f.source, true);
+      }
+      allIdle &&= f.idle;
+    }
+    this.releaseMerged();
+    this.pace(now);
+    if (allIdle && this.newest > -Infinity)
+      this.watermark = Math.max(this.watermark, this.newest + (now - this.lastLineAt));
+    if (this.watermark === -Infinity) return;
+    this.o.metrics.watermark.set(this.watermark / 1000);
+    for (const ev of this.correlator.advance(this.watermark)) docs.push(this.verdict(ev));
+  }
+
+  /**
+   * Records the merge can release, into the Correlator; all of them. A cap per turn (to bound the verdicts of a
+   * turn) would leave records of the file the merge waits for in it, and pace() would pause that file: the merge
+   * would then wait for the turn's timer.
+   */
+  private releaseMerged(): void {
+    for (const m of this.merger.release()) {
+      // an app error's learning is saved by its file position: which file it came from
+      if (m.kind === 'app') this.learning!.pushed(m.rec.doc, m.file.identity);
+      m.file.positions.note('', m.time, m.rec.offset);
+      this.correlator.push(m);
+      if (m.time > this.watermark) this.watermark = m.time;
+    }
+  }
+
+  /**
+   * The merge's bound: once it holds more than mergeMax records, the files with records in it pause until it is
+   * down to half (Tailer.pause). The file it waits for has none in it, so it is read on: pausing it would stop the
+   * merge for good. A paused file whose records have all been released is read again (it may be the one waited
+   * for next).
+   */
+  private pace(now: number): void {
+    const size = this.merger.size;
+    if (size > this.mergeMax) this.mergeFull = true;
+    else if (size <= this.mergeMax / 2) this.mergeFull = false;
+    for (const f of this.files.values()) {
+      const ahead = this.mergeFull && this.merger.queuedOf(f.source) > 0;
+      if (ahead === f.paused) continue;
+      f.paused = ahead;
+      f.lastLine = now; // quiet is counted from the resumption, not from before the pause
+      this.tailer!.pause(f.identity, ahead);
+    }
+  }
+
+  /**
+   * The records read counter, told once a turn per file and kind: prom-client hashes the labels at every inc, which
+   * once a record cost as much as the merge (docs/benchmark-agent.md "CPU per line").
+   */
+  protected countRecords(f: OpenFile): void {
+    for (const [kind, n] of f.kinds) this.o.metrics.recordsRead.inc({ input: f.input.name, kind }, n);
+    f.kinds.clear();
+  }
+
+  private verdict(ev: VerdictEvent): OutDoc {
+    const ga = ev.goneaway;
+    this.o.metrics.verdicts.inc({ cause: ga.cause, kind: ga.kind });
+    return toOutDoc('goneaway.verdicts', this.namespace(), this.ids, ev, ga.kind);
+  }
+
+  protected namespace(): string {
+    return this.o.config.output.elasticsearch?.namespace ?? 'default';
+  }
+}
+
+/** lets the event loop run its I/O (sockets, timers) once before going on */
+const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+const sleep = (ms: number): Promise<undefined> => new Promise((r) => setTimeout(() => r(undefined), ms));
