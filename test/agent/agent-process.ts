@@ -40,7 +40,11 @@ export async function spawnAgent(config: string, dir: string): Promise<AgentProc
   const until = Date.now() + 20_000;
   while (port === undefined) {
     if (proc.exitCode !== null) throw new Error(`agent exited (${proc.exitCode}): ${fs.readFileSync(logFile, 'utf8')}`);
-    if (Date.now() > until) throw new Error(`agent did not listen: ${fs.readFileSync(logFile, 'utf8')}`);
+    if (Date.now() > until) {
+      // a test that fails here would leave the agent running and its file's test hanging on it
+      proc.kill('SIGKILL');
+      throw new Error(`agent did not listen: ${fs.readFileSync(logFile, 'utf8')}`);
+    }
     const http = log().find((l) => l.msg === 'listening')?.http;
     if (typeof http === 'string') port = Number(http.split(':').pop());
     else await sleep(100);

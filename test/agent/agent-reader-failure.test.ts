@@ -45,10 +45,13 @@ test(
     });
     const options = process.env.NODE_OPTIONS;
     process.env.NODE_OPTIONS = `${options ?? ''} --import=${pathToFileURL(preload).href}`.trim();
+    // the patch is of the compiled tailer module: after `npm run build` the CLI would run the bundle instead
+    process.env.GONEAWAY_NO_BUNDLE = '1';
     let agent: AgentProcess;
     try {
       agent = await spawnAgent(config, dir);
     } finally {
+      delete process.env.GONEAWAY_NO_BUNDLE;
       if (options === undefined) delete process.env.NODE_OPTIONS;
       else process.env.NODE_OPTIONS = options;
     }
