@@ -313,10 +313,9 @@ export class Tailer extends EventEmitter {
     let more = false;
     for (const tf of order) {
       if (this.stopped) return false;
-      if (!tf.previousPath && blocked.has(tf.path)) {
-        more = true;
-        continue;
-      }
+      // not `more`: the file it waits for was read in this pass (more already) or is paused, and then the pass
+      // must end in a wait — a pass that only awaits promises, again and again, starves timers and sockets
+      if (!tf.previousPath && blocked.has(tf.path)) continue;
       if (this.paused.has(tf.key)) {
         // a rotated-away file keeps the one now at its path waiting, paused or not
         if (tf.previousPath) blocked.add(tf.previousPath);
