@@ -167,13 +167,18 @@ export async function runAgent(o: AgentOptions): Promise<number> {
   if (lock.tookOver)
     log.warn({ file: lock.file, stale: lock.tookOver }, 'took over the state dir lock of an agent no longer running');
   let run = start(cfg, log, metrics);
-  const http = await HttpEndpoint.start(cfg.agent.http, metrics, {
-    lastRead: () => run.agent.lastTurn,
-    lastAck: () => run.clock.last,
-    pending: () => run.agent.pending,
-    spooled: () => run.spool?.spooledBytes ?? 0,
-    unreadable: () => run.agent.unreadableInputs(),
-  }).catch((e: unknown) => {
+  const http = await HttpEndpoint.start(
+    cfg.agent.http,
+    metrics,
+    {
+      lastRead: () => run.agent.lastTurn,
+      lastAck: () => run.clock.last,
+      pending: () => run.agent.pending,
+      spooled: () => run.spool?.spooledBytes ?? 0,
+      unreadable: () => run.agent.unreadableInputs(),
+    },
+    () => cfg.agent.health_stale_after,
+  ).catch((e: unknown) => {
     lock.release();
     throw e;
   });
