@@ -76,13 +76,12 @@ export function output(
   }
   const settings = {
     ...es.settings,
-    // the spool keeps every batch the cluster did not take: a leftover file beside it would only grow (each
-    // failed attempt of the drainer appended its segment again) and escape agent.spool_max_bytes
-    leftover_file: '/dev/null',
     // under systemd the working directory is / (read-only): a relative path is taken in the state dir
     dead_letter_file: path.resolve(cfg.agent.state_dir, es.settings.dead_letter_file),
   };
-  const clock = new OutputClock(openSink({ ...es, settings }), onAck);
+  // the spool keeps every batch the cluster did not take: no leftover file (it would only grow — each failed attempt
+  // of the drainer appended its segment again — and escape agent.spool_max_bytes), and nothing serialised for one
+  const clock = new OutputClock(openSink({ ...es, settings }, false), onAck);
   const spool = new SpoolingSink(clock, {
     dir: path.join(cfg.agent.state_dir, 'spool'),
     maxBytes: cfg.agent.spool_max_bytes,
