@@ -31,7 +31,7 @@ import { newCounts, type ParsedRecord } from '../pipeline/record.js';
 import type { OutDoc, Sink } from '../sinks/sink.js';
 import { toOutDoc } from '../sinks/elasticsearch/streams.js';
 import { ByteArena, recordOutDoc } from '../sinks/elasticsearch/record-bytes.js';
-import { CheckpointStore } from './checkpoints.js';
+import { CheckpointStore, originOf } from './checkpoints.js';
 import { SavedIdentities } from './doc-identities.js';
 import { inodeKey, type FileIdentity } from './inputs/identity.js';
 import { Tailer, type FileEvent, type TailRecord } from './inputs/tailer.js';
@@ -589,7 +589,8 @@ export class Agent {
 
   /** doc-identities.json keeps the paths a checkpoint or an open file still reads under (doc-identities.ts) */
   private pruneIdentities(): void {
-    const needed = new Set([...this.store!.all().map((c) => c.path), ...[...this.files.values()].map((f) => f.path)]);
+    const saved = this.store!.all().flatMap((c) => [c.path, originOf(c)]);
+    const needed = new Set([...saved, ...[...this.files.values()].map((f) => f.path)]);
     const n = this.ids.prune((p) => needed.has(p));
     if (n) this.o.log.info({ dropped: n }, 'document identities of files gone and done with dropped');
   }

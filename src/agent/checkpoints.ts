@@ -19,6 +19,12 @@ import { inodeKey, type FileIdentity } from './inputs/identity.js';
 export interface Checkpoint extends FileIdentity {
   /** the path the file was last seen under */
   path: string;
+  /**
+   * the path its records carry (log.file.path): the one it was first read under, kept when it is renamed, so a
+   * restart that finds it again as NAME.1 goes on under NAME (docs/agent-inputs.md "Paths after a rotation");
+   * absent in checkpoints written before it was kept: `path` then
+   */
+  origin?: string;
   /** where reading resumes: every record before it was acknowledged */
   offset: number;
 }
@@ -103,9 +109,12 @@ export class CheckpointStore {
     return [...this.entries.values()].map((e) => e.cp);
   }
 
-  /** Reading of `id` (re)starts at `offset`: a new file, a resumed one, or one truncated (offset 0). */
-  track(id: FileIdentity, filePath: string, offset: number): void {
-    const e = newEntry({ ...id, path: filePath, offset });
+  /**
+   * Reading of `id` (re)starts at `offset`: a new file, a resumed one, or one truncated (offset 0); its records
+   * carry `origin` (by default the path it is read under now).
+   */
+  track(id: FileIdentity, filePath: string, offset: number, origin = filePath): void {
+    const e = newEntry({ ...id, path: filePath, origin, offset });
     e.hold = this.entries.get(inodeKey(id))?.hold;
     this.entries.set(inodeKey(id), e);
     this.dirty = true;
@@ -238,6 +247,9 @@ export class CheckpointStore {
     }
   }
 }
+
+/** the path the records of a checkpointed file carry (Checkpoint.origin) */
+export const originOf = (cp: Checkpoint): string => cp.origin ?? cp.path;
 
 function newEntry(cp: Checkpoint): Entry {
   return { cp: { ...cp }, pending: [], head: 0, byOffset: new Map(), emittedEnd: cp.offset, hold: undefined };
