@@ -31,7 +31,7 @@ import { newCounts, type ParsedRecord } from '../pipeline/record.js';
 import type { OutDoc, Sink } from '../sinks/sink.js';
 import { toOutDoc } from '../sinks/elasticsearch/streams.js';
 import { ByteArena, recordOutDoc } from '../sinks/elasticsearch/record-bytes.js';
-import { CheckpointStore, originOf } from './checkpoints.js';
+import { CHECKPOINT_INTERVAL_MS, CheckpointStore, originOf } from './checkpoints.js';
 import { SavedIdentities } from './doc-identities.js';
 import { inodeKey, type FileIdentity } from './inputs/identity.js';
 import { Tailer, type FileEvent, type TailRecord } from './inputs/tailer.js';
@@ -177,7 +177,7 @@ export class Agent {
 
   async start(): Promise<void> {
     const a = this.o.config.agent;
-    this.store = await CheckpointStore.open(a.state_dir);
+    this.store = await CheckpointStore.open(a.state_dir, { minIntervalMs: CHECKPOINT_INTERVAL_MS });
     // what was learned before the restart, at the saved positions (learning-journal.ts)
     const saved = this.store.loaded[LEARNING] as SavedLearning | undefined;
     this.learning = new LearningJournal(this.correlator.learning, saved);
@@ -280,7 +280,7 @@ export class Agent {
       if (!this.interrupted) throw e;
       this.o.log.warn({ err: String((e as Error)?.message ?? e) }, 'stopping: the last turn was not acknowledged');
     }
-    await this.store?.flush();
+    await this.store?.flush(true);
     await this.o.sink.close();
   }
 
