@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import path from 'node:path';
 import { exited, startStub, waitFor, type Scenario, type Stub } from './lab-replay-harness.js';
-import { assertSameVerdicts, batchEvents, replay, scenario, verdicts } from './lab-replay-harness.js';
+import { assertSameVerdicts, batchEvents, replay, scenario, verdictKey, verdicts } from './lab-replay-harness.js';
 import {
   quiet,
   skipWithoutStub as skip,
@@ -69,8 +69,10 @@ async function run(kill: boolean) {
       (seen = (await verdicts(stub)).filter((v) => v.goneaway.kind === 'app_error').length) >= errors
         ? true
         : undefined;
-    await waitFor(indexed, 180_000, `${errors} app error verdicts`).catch((e: Error) => {
-      throw new Error(`${kill ? 'killed' : 'whole'} run: ${seen} indexed; ${e.message}`);
+    await waitFor(indexed, 180_000, `${errors} app error verdicts`).catch(async (e: Error) => {
+      const got = new Set((await verdicts(stub)).map(verdictKey));
+      const missing = want.filter((v) => v.goneaway.kind === 'app_error' && !got.has(verdictKey(v))).map(verdictKey);
+      throw new Error(`${kill ? 'killed' : 'whole'} run: ${seen} indexed, missing ${missing.join(', ')}; ${e.message}`);
     });
     await quiet(stub);
     const docs = await stub.docs();
