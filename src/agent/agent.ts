@@ -33,6 +33,7 @@ import { toOutDoc } from '../sinks/elasticsearch/streams.js';
 import { ByteArena, recordOutDoc } from '../sinks/elasticsearch/record-bytes.js';
 import { CHECKPOINT_INTERVAL_MS, CheckpointStore, originOf } from './checkpoints.js';
 import { SavedIdentities } from './doc-identities.js';
+import { IDENTITY_BYTES } from '../sinks/doc-id.js';
 import { inodeKey, type FileIdentity } from './inputs/identity.js';
 import { Tailer, type FileEvent, type TailRecord } from './inputs/tailer.js';
 import { agentInputs, type AgentInput } from './inputs.js';
@@ -356,8 +357,11 @@ export class Agent {
     f.identity = r.identity;
     if (!f.named) {
       // the documents' file identity: the hash of its first line and, for a MySQL log, of its server's name
-      // (src/sinks/doc-id.ts: two replicas' logs can start alike)
-      this.ids.add(r.path, r.path, f.input.server);
+      // (src/sinks/doc-id.ts: two replicas' logs can start alike), read from the file itself: its path may lead to
+      // another file now (an agent restarted right after a rotation reads the renamed file under its first path)
+      const head = this.tailer!.head(r.identity, IDENTITY_BYTES);
+      if (head) this.ids.addHead(r.path, head, f.input.server);
+      else this.ids.add(r.path, r.path, f.input.server);
       f.named = true;
     }
     if (f.idle) {

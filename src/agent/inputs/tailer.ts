@@ -9,7 +9,7 @@
  * `warning` (a file that could not be read), `failed` (the tailer stopped on an unexpected error).
  */
 import { EventEmitter } from 'node:events';
-import { closeSync, type FSWatcher } from 'node:fs';
+import { closeSync, readSync, type FSWatcher } from 'node:fs';
 import { ByteQueue } from './byte-queue.js';
 import { expand, watchDirs } from './discover.js';
 import {
@@ -138,6 +138,18 @@ export class Tailer extends EventEmitter {
   caughtUp(id: { dev: string; ino: string }, end: number): boolean {
     const tf = this.files.get(inodeKey(id));
     return tf === undefined || (tf.atEnd && end >= tf.splitter.pendingStart);
+  }
+
+  /**
+   * Up to `bytes` first bytes of the open file `id`, read through its descriptor (what its documents' identity
+   * hashes: src/sinks/doc-id.ts), whatever its path leads to now — after a rotation, the new file. Undefined once
+   * it is closed.
+   */
+  head(id: { dev: string; ino: string }, bytes: number): Buffer | undefined {
+    const tf = this.files.get(inodeKey(id));
+    if (!tf || tf.closed) return undefined;
+    const buf = Buffer.alloc(bytes);
+    return buf.subarray(0, readSync(tf.fd, buf, 0, bytes, 0));
   }
 
   /** Files open now (the agent's metrics). */
