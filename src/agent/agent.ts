@@ -17,7 +17,7 @@
  * holding the merge back; when every input is quiet, the watermark moves on with the wall clock from the
  * newest record, so an app error is decided about `settle` after its line, however quiet the logs get.
  */
-import { CheckpointStore } from './checkpoints.js';
+import { CHECKPOINT_INTERVAL_MS, CheckpointStore, originOf } from './checkpoints.js';
 import { SavedIdentities } from './doc-identities.js';
 import { inodeKey, type FileIdentity } from './inputs/identity.js';
 import { Tailer, type FileEvent, type TailRecord } from './inputs/tailer.js';
@@ -67,7 +67,7 @@ export class Agent extends AgentTurns {
 
   async start(): Promise<void> {
     const a = this.o.config.agent;
-    this.store = await CheckpointStore.open(a.state_dir);
+    this.store = await CheckpointStore.open(a.state_dir, { minIntervalMs: CHECKPOINT_INTERVAL_MS });
     // what was learned before the restart, at the saved positions (learning-journal.ts)
     const saved = this.store.loaded[LEARNING] as SavedLearning | undefined;
     this.learning = new LearningJournal(this.correlator.learning, saved);
@@ -175,7 +175,7 @@ export class Agent extends AgentTurns {
       if (!this.interrupted) throw e;
       this.o.log.warn({ err: String((e as Error)?.message ?? e) }, 'stopping: the last turn was not acknowledged');
     }
-    await this.store?.flush();
+    await this.store?.flush(true);
     await this.o.sink.close();
   }
 
@@ -264,7 +264,8 @@ export class Agent extends AgentTurns {
 
   /** doc-identities.json keeps the paths a checkpoint or an open file still reads under (doc-identities.ts) */
   private pruneIdentities(): void {
-    const needed = new Set([...this.store!.all().map((c) => c.path), ...[...this.files.values()].map((f) => f.path)]);
+    const saved = this.store!.all().flatMap((c) => [c.path, originOf(c)]);
+    const needed = new Set([...saved, ...[...this.files.values()].map((f) => f.path)]);
     const n = this.ids.prune((p) => needed.has(p));
     if (n) this.o.log.info({ dropped: n }, 'document identities of files gone and done with dropped');
   }

@@ -8,7 +8,10 @@
  *
  * The file `checkpoints.json` in `agent.state_dir` is replaced atomically: written to a temporary file,
  * fsync'ed, renamed over the old one, and the directory fsync'ed, so a crash leaves the old or the new
- * state, never a torn one.
+ * state, never a torn one. It is written only when its text changed, and at most once per `minIntervalMs` (the
+ * agent's: CHECKPOINT_INTERVAL_MS, as Filebeat's `registry.flush`): a busy agent ends several turns a second, each
+ * with positions moved, and each write costs two fsyncs. A later write only makes a restart read more again, never
+ * less: the positions written are always acknowledged ones (docs/agent-inputs.md "Checkpoint writes").
  */
 import { open, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
@@ -19,6 +22,12 @@ import { inodeKey, type FileIdentity } from './inputs/identity.js';
 export interface Checkpoint extends FileIdentity {
   /** the path the file was last seen under */
   path: string;
+  /**
+   * the path its records carry (log.file.path): the one it was first read under, kept when it is renamed, so a
+   * restart that finds it again as NAME.1 goes on under NAME (docs/agent-inputs.md "Paths after a rotation");
+   * absent in checkpoints written before it was kept: `path` then
+   */
+  origin?: string;
   /** where reading resumes: every record before it was acknowledged */
   offset: number;
 }
@@ -43,6 +52,9 @@ interface Entry {
 
 export const CHECKPOINT_FILE = 'checkpoints.json';
 
+/** the agent's least time between two writes of checkpoints.json (ms; Filebeat's `registry.flush` is 1 s) */
+export const CHECKPOINT_INTERVAL_MS = 1000;
+
 /** state saved in the same atomic write as the positions it must agree with (the learned app origins) */
 export interface Attached {
   /** brings the state up to the positions about to be written; true if it changed */
@@ -60,14 +72,22 @@ export class CheckpointStore {
   /** acknowledgements for a record never handed out, or for a file read again since (ignored) */
   staleAcks = 0;
   writes = 0;
+  /** the text last handed to write(): the same text is not written again */
+  private lastText = '';
+  private lastWriteAt = -Infinity;
+  /** a flush put off to the end of the interval, and what it failed with (given to the next flush) */
+  private timer: NodeJS.Timeout | undefined;
+  private deferredError: unknown;
 
   private constructor(
     readonly dir: string,
     /** true when no state existed: the first run, where `agent.start_at` applies */
     readonly fresh: boolean,
+    private readonly minIntervalMs: number,
   ) {}
 
-  static async open(dir: string): Promise<CheckpointStore> {
+  /** `minIntervalMs`: least time between two writes (0, the default: every flush that changed something writes) */
+  static async open(dir: string, { minIntervalMs = 0 } = {}): Promise<CheckpointStore> {
     const file = path.join(dir, CHECKPOINT_FILE);
     let text: string | undefined;
     try {
@@ -80,7 +100,7 @@ export class CheckpointStore {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw stateError(dir, e);
     }
-    const store = new CheckpointStore(dir, text === undefined);
+    const store = new CheckpointStore(dir, text === undefined, minIntervalMs);
     if (text !== undefined) {
       let saved: { files?: Checkpoint[]; attached?: Record<string, unknown> };
       try {
@@ -103,9 +123,12 @@ export class CheckpointStore {
     return [...this.entries.values()].map((e) => e.cp);
   }
 
-  /** Reading of `id` (re)starts at `offset`: a new file, a resumed one, or one truncated (offset 0). */
-  track(id: FileIdentity, filePath: string, offset: number): void {
-    const e = newEntry({ ...id, path: filePath, offset });
+  /**
+   * Reading of `id` (re)starts at `offset`: a new file, a resumed one, or one truncated (offset 0); its records
+   * carry `origin` (by default the path it is read under now).
+   */
+  track(id: FileIdentity, filePath: string, offset: number, origin = filePath): void {
+    const e = newEntry({ ...id, path: filePath, origin, offset });
     e.hold = this.entries.get(inodeKey(id))?.hold;
     this.entries.set(inodeKey(id), e);
     this.dirty = true;
@@ -192,13 +215,35 @@ export class CheckpointStore {
     this.attached.set(name, state);
   }
 
-  /** Write the checkpoints atomically if anything changed (writes are serialised). */
-  flush(): Promise<void> {
+  /**
+   * Write the checkpoints atomically if anything changed (writes are serialised). Within `minIntervalMs` of the last
+   * write the write is put off to the interval's end (then with the positions as they are by then), unless `now`
+   * (the agent stopping).
+   */
+  flush(now = false): Promise<void> {
+    if (this.deferredError !== undefined) {
+      const e = this.deferredError;
+      this.deferredError = undefined;
+      return Promise.reject(e);
+    }
     for (const a of this.attached.values()) if (a.fold((id) => this.get(id))) this.dirty = true;
     if (!this.dirty) return this.writing;
+    const wait = this.lastWriteAt + this.minIntervalMs - Date.now();
+    if (!now && wait > 0) {
+      this.timer ??= setTimeout(() => {
+        this.timer = undefined;
+        this.flush().catch((e: unknown) => (this.deferredError = e));
+      }, wait).unref(); // a write still put off at exit is lost: the older positions are acknowledged ones too
+      return this.writing;
+    }
+    clearTimeout(this.timer);
+    this.timer = undefined;
     this.dirty = false;
     const attached = Object.fromEntries([...this.attached].map(([k, a]) => [k, a.value()]));
     const text = JSON.stringify({ version: 1, files: this.all(), attached }, null, 1) + '\n';
+    if (text === this.lastText) return this.writing;
+    this.lastText = text;
+    this.lastWriteAt = Date.now();
     this.writing = this.writing.then(() => this.write(text));
     return this.writing;
   }
@@ -225,6 +270,7 @@ export class CheckpointStore {
       this.writes++;
     } catch (e) {
       this.dirty = true;
+      this.lastText = '';
       throw stateError(this.dir, e);
     }
   }
@@ -238,6 +284,9 @@ export class CheckpointStore {
     }
   }
 }
+
+/** the path the records of a checkpointed file carry (Checkpoint.origin) */
+export const originOf = (cp: Checkpoint): string => cp.origin ?? cp.path;
 
 function newEntry(cp: Checkpoint): Entry {
   return { cp: { ...cp }, pending: [], head: 0, byOffset: new Map(), emittedEnd: cp.offset, hold: undefined };

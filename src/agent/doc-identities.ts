@@ -12,7 +12,7 @@
  */
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { fileIdentity, IdentityCache } from '../sinks/doc-id.js';
+import { fileIdentity, IdentityCache, identityOfText } from '../sinks/doc-id.js';
 import { stateError } from './checkpoints.js';
 
 export const IDENTITIES_FILE = 'doc-identities.json';
@@ -46,6 +46,11 @@ export class SavedIdentities extends IdentityCache {
 
   override add(displayed: string, readable: string, label = ''): void {
     if (!this.saved.has(displayed)) this.set(displayed, fileIdentity(readable, label));
+  }
+
+  /** as add(), from the file's first bytes (read through the descriptor of the file being read) */
+  addHead(displayed: string, head: Buffer, label = ''): void {
+    if (!this.saved.has(displayed)) this.set(displayed, identityOfText(head, label));
   }
 
   override of(displayed: string): string {

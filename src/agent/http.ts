@@ -93,7 +93,8 @@ export async function startHttp(
   listen: { host: string; port: number },
   metrics: AgentMetrics,
   health: HealthState,
-  staleMs = 60_000,
+  /** agent.health_stale_after as configured now (a SIGHUP may change it) */
+  staleMs: () => number = () => 60_000,
 ): Promise<Server> {
   const server = createServer((req, res) => {
     const url = (req.url ?? '/').split('?')[0];
@@ -111,7 +112,7 @@ export async function startHttp(
       return;
     }
     if (url === '/healthz') {
-      const v = judgeHealth(health, Date.now(), staleMs);
+      const v = judgeHealth(health, Date.now(), staleMs());
       res.writeHead(v.ok ? 200 : 503, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ status: v.ok ? 'ok' : 'unhealthy', reasons: v.reasons }) + '\n');
       return;
@@ -173,7 +174,7 @@ export class HttpEndpoint {
     private readonly open: (spec: string) => Promise<Server>,
   ) {}
 
-  static async start(spec: string, metrics: AgentMetrics, health: HealthState, staleMs?: number) {
+  static async start(spec: string, metrics: AgentMetrics, health: HealthState, staleMs?: () => number) {
     const open = async (s: string) => {
       const listen = parseListen(s);
       if (!listen) throw httpBindError(s, new Error('not host:port'));

@@ -16,6 +16,7 @@ import type { ParsedRecord } from '../pipeline/record.js';
 import type { OutDoc, Sink } from '../sinks/sink.js';
 import { toOutDoc } from '../sinks/elasticsearch/streams.js';
 import { ByteArena, recordOutDoc } from '../sinks/elasticsearch/record-bytes.js';
+import { IDENTITY_BYTES } from '../sinks/doc-id.js';
 import type { SavedIdentities } from './doc-identities.js';
 import type { Tailer, TailRecord } from './inputs/tailer.js';
 import { agentInputs, type AgentInput } from './inputs.js';
@@ -192,8 +193,11 @@ export abstract class AgentTurns {
     f.identity = r.identity;
     if (!f.named) {
       // the documents' file identity: the hash of its first line and, for a MySQL log, of its server's name
-      // (src/sinks/doc-id.ts: two replicas' logs can start alike)
-      this.ids.add(r.path, r.path, f.input.server);
+      // (src/sinks/doc-id.ts: two replicas' logs can start alike), read from the file itself: its path may lead to
+      // another file now (an agent restarted right after a rotation reads the renamed file under its first path)
+      const head = this.tailer!.head(r.identity, IDENTITY_BYTES);
+      if (head) this.ids.addHead(r.path, head, f.input.server);
+      else this.ids.add(r.path, r.path, f.input.server);
       f.named = true;
     }
     if (f.idle) {

@@ -76,13 +76,12 @@ export function output(
   }
   const settings = {
     ...es.settings,
-    // the spool keeps every batch the cluster did not take: a leftover file beside it would only grow (each
-    // failed attempt of the drainer appended its segment again) and escape agent.spool_max_bytes
-    leftover_file: '/dev/null',
     // under systemd the working directory is / (read-only): a relative path is taken in the state dir
     dead_letter_file: path.resolve(cfg.agent.state_dir, es.settings.dead_letter_file),
   };
-  const clock = new OutputClock(openSink({ ...es, settings }), onAck);
+  // the spool keeps every batch the cluster did not take: no leftover file (it would only grow — each failed attempt
+  // of the drainer appended its segment again — and escape agent.spool_max_bytes), and nothing serialised for one
+  const clock = new OutputClock(openSink({ ...es, settings }, false), onAck);
   const spool = new SpoolingSink(clock, {
     dir: path.join(cfg.agent.state_dir, 'spool'),
     maxBytes: cfg.agent.spool_max_bytes,
@@ -167,13 +166,18 @@ export async function runAgent(o: AgentOptions): Promise<number> {
   if (lock.tookOver)
     log.warn({ file: lock.file, stale: lock.tookOver }, 'took over the state dir lock of an agent no longer running');
   let run = start(cfg, log, metrics);
-  const http = await HttpEndpoint.start(cfg.agent.http, metrics, {
-    lastRead: () => run.agent.lastTurn,
-    lastAck: () => run.clock.last,
-    pending: () => run.agent.pending,
-    spooled: () => run.spool?.spooledBytes ?? 0,
-    unreadable: () => run.agent.unreadableInputs(),
-  }).catch((e: unknown) => {
+  const http = await HttpEndpoint.start(
+    cfg.agent.http,
+    metrics,
+    {
+      lastRead: () => run.agent.lastTurn,
+      lastAck: () => run.clock.last,
+      pending: () => run.agent.pending,
+      spooled: () => run.spool?.spooledBytes ?? 0,
+      unreadable: () => run.agent.unreadableInputs(),
+    },
+    () => cfg.agent.health_stale_after,
+  ).catch((e: unknown) => {
     lock.release();
     throw e;
   });

@@ -46,7 +46,8 @@ export function esTarget(
   return { url: s.hosts.map(shownUrl).join(','), settings: s };
 }
 
-export function openSink(t: EsTarget): BulkSink {
+/** `keepLeftovers` false: documents not indexed are not written to leftover_file (the caller keeps them) */
+export function openSink(t: EsTarget, keepLeftovers = true): BulkSink {
   const s = t.settings;
   const auth = resolveAuth(s, 'output.elasticsearch');
   const client = makeClient({
@@ -63,7 +64,7 @@ export function openSink(t: EsTarget): BulkSink {
     maxRetries: s.max_retries,
     flushBytes: s.flush_bytes,
     concurrency: s.concurrency,
-    leftoverFile: s.leftover_file,
+    leftoverFile: keepLeftovers ? s.leftover_file : undefined,
     deadLetterFile: s.dead_letter_file,
   });
 }

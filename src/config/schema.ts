@@ -83,6 +83,11 @@ export const agentSchema = z
       })
       .default('127.0.0.1:9477'),
     /**
+     * /healthz answers 503 once the inputs were not read, or documents waiting were not acknowledged, for this long
+     * (docs/agent-inputs.md "Health")
+     */
+    health_stale_after: duration('health_stale_after').default('60s'),
+    /**
      * the most records held between the files and the sink's acknowledgement: lines queued, records waiting in
      * the merge, documents not acknowledged (docs/benchmark-agent.md "Memory: the backlog"; the default is the
      * best of the bounds measured there). Below 6,000 a tenth of it is less than the lines of one read. The verdicts

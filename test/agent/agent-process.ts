@@ -37,17 +37,18 @@ export async function spawnAgent(config: string, dir: string): Promise<AgentProc
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as Record<string, unknown>);
   let port: number | undefined;
-  const until = Date.now() + 20_000;
+  // a guard against hanging, not a timing assertion (a loaded machine starts Node slowly): the log is read before
+  // the limit is looked at, so an agent that listened just before it is not taken for one that did not
+  const until = Date.now() + 60_000;
   while (port === undefined) {
     if (proc.exitCode !== null) throw new Error(`agent exited (${proc.exitCode}): ${fs.readFileSync(logFile, 'utf8')}`);
-    if (Date.now() > until) {
+    const http = log().find((l) => l.msg === 'listening')?.http;
+    if (typeof http === 'string') port = Number(http.split(':').pop());
+    else if (Date.now() > until) {
       // a test that fails here would leave the agent running and its file's test hanging on it
       proc.kill('SIGKILL');
       throw new Error(`agent did not listen: ${fs.readFileSync(logFile, 'utf8')}`);
-    }
-    const http = log().find((l) => l.msg === 'listening')?.http;
-    if (typeof http === 'string') port = Number(http.split(':').pop());
-    else await sleep(100);
+    } else await sleep(100);
   }
   return {
     proc,

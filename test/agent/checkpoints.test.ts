@@ -158,3 +158,25 @@ test('kill -9 mid-stream: a new reader on the same state dir loses nothing and r
   assertExactlyOnce([...union.values()], w.written, dir);
   assert.equal(new Set(second.map((r) => r.text)).size, second.length, 'the second run delivered a line twice');
 });
+
+test('with a least interval, moving positions are written once per interval, the last ones at its end, and at once when asked', async () => {
+  const dir = tmp('cp-interval');
+  const store = await CheckpointStore.open(dir, { minIntervalMs: 300 });
+  store.track(ID, '/x.log', 0);
+  // fifty turns that each move the position and flush, faster than the interval
+  for (let i = 0; i < 50; i++) {
+    store.emitted(ID, i * 10, i * 10 + 10);
+    store.ack(ID, i * 10);
+    await store.flush();
+  }
+  assert.equal(store.writes, 1, 'the first turn is written, the next ones wait for the interval');
+  await waitFor(() => store.writes === 2, 'the write put off');
+  assert.equal(saved(dir)[0]!.offset, 500, "the write put off has the last turn's position");
+  await store.flush();
+  assert.equal(store.writes, 2, 'nothing changed: nothing written');
+  store.emitted(ID, 500, 510);
+  store.ack(ID, 500);
+  await store.flush(true);
+  assert.equal(store.writes, 3, 'asked to write now (the agent stopping), within the interval');
+  assert.equal(saved(dir)[0]!.offset, 510);
+});

@@ -49,7 +49,7 @@ test(
         pending: () => 0, // every write below has returned: the agent holds nothing
         spooled: () => out.spool?.spooledBytes ?? 0,
       },
-      1000,
+      () => 1000,
     );
     const healthz = async () => {
       const res = await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/healthz`);

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createMetrics } from '../../src/agent/metrics.js';
 import { judgeHealth, parseListen, startHttp } from '../../src/agent/http.js';
+import { agentSchema } from '../../src/config/schema.js';
 
 test('/metrics serves the agent metrics by their documented names; /healthz says 503 and why when stale', async () => {
   const m = createMetrics(false);
@@ -64,4 +65,22 @@ test('agent.http listen addresses: host:port, :port, [v6]:port; a bad one is und
   assert.deepEqual(parseListen('[::1]:9477'), { host: '::1', port: 9477 });
   assert.equal(parseListen('9477'), undefined);
   assert.equal(parseListen('host:99999'), undefined);
+});
+
+test('agent.health_stale_after sets how long /healthz waits before it says the inputs are not read', async () => {
+  const { health_stale_after: configured } = agentSchema.parse({ health_stale_after: '5s' });
+  assert.equal(agentSchema.parse({}).health_stale_after, 60_000, 'the default is 60 s');
+  assert.equal(agentSchema.safeParse({ health_stale_after: 'soon' }).success, false, 'a value that is no duration');
+  const lastRead = Date.now() - 10_000;
+  const state = { lastRead: () => lastRead, lastAck: () => 0, pending: () => 0, spooled: () => 0 };
+  let stale = configured;
+  const server = await startHttp({ host: '127.0.0.1', port: 0 }, createMetrics(false), state, () => stale);
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/healthz`;
+  try {
+    assert.equal((await fetch(url)).status, 503, 'read 10 s ago, stale after 5 s');
+    stale = 60_000; // a SIGHUP with the default
+    assert.equal((await fetch(url)).status, 200, 'read 10 s ago, stale after 60 s');
+  } finally {
+    server.close();
+  }
 });

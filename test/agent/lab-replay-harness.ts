@@ -137,7 +137,7 @@ function require_tmp(): string {
  * `rotateAt`, if given: before that round every file is rotated as logrotate's default does it (rename to
  * `NAME.1`, a new empty `NAME`; sc.rotated), between two records — a writer starts its new file with a record,
  * never in the middle of a multi-line one — so the round's first lines up to the next record start go to the
- * old file.
+ * old file. `rotated`, if given, is awaited right after the rotation, before the round's lines are written.
  */
 export async function replay(
   sc: Scenario,
@@ -146,6 +146,7 @@ export async function replay(
   gate?: (c: number) => Promise<void>,
   write: (name: string, c: number) => boolean = () => true,
   rotateAt?: number,
+  rotated?: () => Promise<void>,
 ): Promise<void> {
   const src = [...sc.files.keys()].map((n) => {
     const lines = fs.readFileSync(path.join(LAB, n), 'utf8').split(/(?<=\n)/);
@@ -159,13 +160,15 @@ export async function replay(
   });
   for (let c = 0; c < chunks; c++) {
     await gate?.(c);
-    if (c === rotateAt)
+    if (c === rotateAt) {
       for (const { n } of src) {
         const file = sc.files.get(n)!;
         fs.renameSync(file, `${file}.1`);
         fs.writeFileSync(file, '');
         sc.rotated.set(n, `${file}.1`);
       }
+      await rotated?.();
+    }
     for (const { n, lines, cut } of src) {
       const [from, to] = [cut[c]!, cut[c + 1]!];
       if (to > from && write(n, c)) fs.appendFileSync(sc.files.get(n)!, lines.slice(from, to).join(''));

@@ -9,7 +9,7 @@
  * `warning` (a file that could not be read), `failed` (the tailer stopped on an unexpected error).
  */
 import { EventEmitter } from 'node:events';
-import { closeSync, type FSWatcher } from 'node:fs';
+import { closeSync, readSync, type FSWatcher } from 'node:fs';
 import { ByteQueue } from './byte-queue.js';
 import { expand, watchDirs } from './discover.js';
 import {
@@ -31,6 +31,7 @@ import {
   type StartReason,
 } from './start-position.js';
 import type { FileEvent, TailerOptions, TailRecord } from './types.js';
+import { originOf } from '../checkpoints.js';
 import { READ_CHUNK, TrackedFile } from './tracked-file.js';
 
 export type { FileEvent, InputSpec, TailerOptions, TailRecord } from './types.js';
@@ -137,6 +138,18 @@ export class Tailer extends EventEmitter {
   caughtUp(id: { dev: string; ino: string }, end: number): boolean {
     const tf = this.files.get(inodeKey(id));
     return tf === undefined || (tf.atEnd && end >= tf.splitter.pendingStart);
+  }
+
+  /**
+   * Up to `bytes` first bytes of the open file `id`, read through its descriptor (what its documents' identity
+   * hashes: src/sinks/doc-id.ts), whatever its path leads to now — after a rotation, the new file. Undefined once
+   * it is closed.
+   */
+  head(id: { dev: string; ino: string }, bytes: number): Buffer | undefined {
+    const tf = this.files.get(inodeKey(id));
+    if (!tf || tf.closed) return undefined;
+    const buf = Buffer.alloc(bytes);
+    return buf.subarray(0, readSync(tf.fd, buf, 0, bytes, 0));
   }
 
   /** Files open now (the agent's metrics). */
@@ -248,7 +261,9 @@ export class Tailer extends EventEmitter {
       const id = identityOf(fd, st);
       if (this.isCopyOfOpenFile(fd, id, st.size)) return; // read through its original (see truncated())
       const start = startPosition(p, fd, id, st.size, this.options.store, this.copiedFrom, initial);
-      const tf = this.open(input, p, fd, id, start.offset, start.reason);
+      // resumed from its checkpoint: its records go on under the path they were first read under
+      const cp = start.reason === 'checkpoint' ? this.options.store.get(id) : undefined;
+      const tf = this.open(input, p, fd, id, start.offset, start.reason, cp && originOf(cp));
       kept = true;
       bound.set(p, tf);
     } finally {
@@ -256,11 +271,19 @@ export class Tailer extends EventEmitter {
     }
   }
 
-  private open(input: string, p: string, fd: number, id: FileIdentity, offset: number, reason: StartReason) {
-    const tf = new TrackedFile(input, p, fd, id, offset, this.opts.maxRecordBytes, Date.now());
+  private open(
+    input: string,
+    p: string,
+    fd: number,
+    id: FileIdentity,
+    offset: number,
+    reason: StartReason,
+    origin = p,
+  ): TrackedFile {
+    const tf = new TrackedFile(input, p, fd, id, offset, this.opts.maxRecordBytes, Date.now(), origin);
     this.files.set(tf.key, tf);
     this.closedIds.delete(tf.key);
-    this.options.store.track(id, p, offset);
+    this.options.store.track(id, p, offset, origin);
     if (reason === 'copy') this.stats.copies++;
     this.emit('opened', { ...this.event(tf), reason });
     return tf;
@@ -294,7 +317,15 @@ export class Tailer extends EventEmitter {
         closeSync(found.fd);
         continue;
       }
-      const tf = this.open(this.inputOf(cp.path), found.path, found.fd, identityOf(found.fd), cp.offset, 'checkpoint');
+      const tf = this.open(
+        this.inputOf(originOf(cp)),
+        found.path,
+        found.fd,
+        identityOf(found.fd),
+        cp.offset,
+        'checkpoint',
+        originOf(cp),
+      );
       tf.detachedAt = Date.now();
       tf.previousPath = cp.path;
     }
@@ -313,10 +344,9 @@ export class Tailer extends EventEmitter {
     let more = false;
     for (const tf of order) {
       if (this.stopped) return false;
-      if (!tf.previousPath && blocked.has(tf.path)) {
-        more = true;
-        continue;
-      }
+      // not `more`: the file it waits for was read in this pass (more already) or is paused, and then the pass
+      // must end in a wait — a pass that only awaits promises, again and again, starves timers and sockets
+      if (!tf.previousPath && blocked.has(tf.path)) continue;
       if (this.paused.has(tf.key)) {
         // a rotated-away file keeps the one now at its path waiting, paused or not
         if (tf.previousPath) blocked.add(tf.previousPath);
@@ -355,7 +385,7 @@ export class Tailer extends EventEmitter {
     this.stats.truncations++;
     this.emit('truncated', this.event(tf));
     tf.restart();
-    this.options.store.track(tf.identity, tf.path, 0);
+    this.options.store.track(tf.identity, tf.path, 0, tf.origin);
     if (old.fingerprintBytes < FINGERPRINT_BYTES) return false;
     this.copiedFrom.set(old.fingerprint, { offset: pos, path: tf.path });
     const content = { fingerprint: old.fingerprint, fingerprintBytes: old.fingerprintBytes };
@@ -374,7 +404,7 @@ export class Tailer extends EventEmitter {
       const rec: TailRecord = {
         input: tf.input,
         identity: tf.identity,
-        path: tf.path,
+        path: tf.origin,
         offset: l.offset,
         end: l.end,
         text: l.text,
@@ -406,6 +436,6 @@ export class Tailer extends EventEmitter {
   }
 
   private event(tf: TrackedFile): FileEvent {
-    return { input: tf.input, path: tf.path, identity: tf.identity, offset: tf.splitter.pendingStart };
+    return { input: tf.input, path: tf.origin, identity: tf.identity, offset: tf.splitter.pendingStart };
   }
 }

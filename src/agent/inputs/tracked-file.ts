@@ -23,6 +23,11 @@ export class TrackedFile {
   atEnd = false;
   /** the path the file had before it was renamed or deleted: the file now at that path waits for this one */
   previousPath: string | undefined;
+  /**
+   * the path its records carry: the one it was first read under, also once renamed (NAME.1) and after a restart
+   * that found it renamed (docs/agent-inputs.md "Paths after a rotation")
+   */
+  readonly origin: string;
   private lastSize: number;
   private truncated = false;
 
@@ -34,7 +39,9 @@ export class TrackedFile {
     start: number,
     maxRecordBytes: number,
     now: number,
+    origin = path,
   ) {
+    this.origin = origin;
     this.readPos = start;
     this.splitter = new LineSplitter(maxRecordBytes, start);
     this.lastData = now;

@@ -6,6 +6,7 @@ import type { StartReason } from './start-position.js';
 export interface TailRecord {
   input: string;
   identity: FileIdentity;
+  /** the path the file was first read under (log.file.path), also once it is renamed (TrackedFile.origin) */
   path: string;
   /** byte offset of the line's first byte in the file */
   offset: number;

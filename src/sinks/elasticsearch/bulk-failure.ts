@@ -29,9 +29,11 @@ const AGAIN = 'then run goneaway again on the same logs, or index the file (ids 
 
 export function giveUpError(
   g: GaveUp,
-  o: { url: string; saved: number; file: string; maxRetryTime: number },
+  o: { url: string; saved: number; file: string | undefined; maxRetryTime: number },
 ): GoneawayError {
-  const saved = `${o.saved} event(s) not indexed were written to ${o.file}`;
+  // no file: the caller keeps what was not indexed (the agent's spool)
+  const where = o.file ? `written to ${o.file}` : 'kept to be sent again';
+  const saved = `${o.saved} event(s) not indexed were ${where}`;
   switch (g.code) {
     case 'GA_ERR_ES_REQUEST':
       return new GoneawayError('GA_ERR_ES_REQUEST', `${o.url} refused the bulk request (${g.why}); ${saved}`, {
@@ -58,7 +60,7 @@ export function giveUpError(
     case 'GA_ERR_ES_UNAVAILABLE':
       return new GoneawayError(
         'GA_ERR_ES_UNAVAILABLE',
-        `${o.saved} event(s) not indexed into ${o.url} after retrying for ${Math.round(o.maxRetryTime / 1000)} s (last: ${g.why}); they were written to ${o.file}`,
+        `${o.saved} event(s) not indexed into ${o.url} after retrying for ${Math.round(o.maxRetryTime / 1000)} s (last: ${g.why}); they were ${where}`,
         { key: 'output.elasticsearch.hosts', value: o.url, fix: unavailableFix(g.why) },
       );
   }

@@ -31,7 +31,8 @@ export interface BulkSinkOptions {
   maxRetries: number;
   flushBytes: number;
   concurrency: number;
-  leftoverFile: string;
+  /** where documents not indexed are saved; undefined: the caller keeps them (the agent's spool), none is written */
+  leftoverFile: string | undefined;
   deadLetterFile: string;
   /** first and longest pause between attempts, ms */
   backoff?: { initial: number; max: number };
@@ -283,13 +284,16 @@ export class BulkSink implements Sink {
    */
   spill(docs: Iterable<OutDoc>): void {
     let lines: string[] = [];
+    const file = this.o.leftoverFile;
     const flush = () => {
-      if (lines.length) appendFileSync(this.o.leftoverFile, lines.join('\n') + '\n');
+      if (lines.length && file) appendFileSync(file, lines.join('\n') + '\n');
       lines = [];
     };
     for (const d of docs) {
-      lines.push(JSON.stringify({ _index: d.stream, _id: d.id, _source: docOf(d) }));
       this.leftover++;
+      // nowhere to write: not even serialised (the agent's spool has the batch; a failed attempt once copied it all)
+      if (!file) continue;
+      lines.push(JSON.stringify({ _index: d.stream, _id: d.id, _source: docOf(d) }));
       if (lines.length >= 1000) flush();
     }
     flush();

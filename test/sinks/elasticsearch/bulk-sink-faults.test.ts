@@ -6,6 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { errors } from '@elastic/elasticsearch';
 import { isGoneawayError, type ErrorCode } from '../../../src/errors.js';
@@ -257,4 +258,12 @@ test('an indexing key that may not read GET / (403) still indexes: the version c
       }),
   });
   assert.equal((await sink.write(docs(2))).indexed, 2);
+});
+
+test('without a leftover file (the agent, whose spool keeps the batch) a write given up writes nothing and says the events are kept', async () => {
+  const { sink, dir } = setup(() => 503, 150, undefined, { noLeftoverFile: true });
+  const e = await rejectsWith(sink.write(docs(3)), 'GA_ERR_ES_UNAVAILABLE');
+  assert.match(e.message, /3 event\(s\) not indexed .* kept to be sent again/);
+  assert.equal(sink.leftover, 3, 'counted all the same');
+  assert.deepEqual(readdirSync(dir), [], 'no file written');
 });

@@ -67,6 +67,8 @@ export interface MockOptions {
   info?: () => unknown;
   /** changes the headers of every answer */
   headers?: (h: Headers) => void;
+  /** no leftover file: the caller keeps what is not indexed (the agent's spool) */
+  noLeftoverFile?: boolean;
   /** replaces a whole bulk answer (after filter_path) */
   answer?: (full: unknown, request: number) => unknown;
 }
@@ -137,7 +139,7 @@ export function setup(
     maxRetries: 1,
     flushBytes: opts.flushBytes ?? flushBytes,
     concurrency: 2,
-    leftoverFile: path.join(dir, 'leftover.ndjson'),
+    leftoverFile: opts.noLeftoverFile ? undefined : path.join(dir, 'leftover.ndjson'),
     deadLetterFile: path.join(dir, 'dead.ndjson'),
     backoff: { initial: 10, max: 50 },
   });
