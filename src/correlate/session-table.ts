@@ -20,7 +20,7 @@
  * (docs/benchmark-agent.md "Memory: where the bytes are").
  */
 import type { Session } from './model.js';
-import { LineStore } from './line-store.js';
+import { LineStore, PackedLineStore } from './line-store.js';
 import { TableSession } from './table-session.js';
 
 /** distinct names (frontends, backends, servers, states, files, client addresses) as small integers */
@@ -101,9 +101,11 @@ class Block {
  * window at 20,000 lines/s, and never shrank after a longer window), and growing copies nothing.
  */
 export class SessionTable {
-  /** `chunkBytes`: the size of the chunks that hold the lines (line-store.ts) */
-  constructor(chunkBytes = 4 << 20) {
+  /** `chunkBytes`: the size of the chunks that hold the abnormal closures' lines, and at most that of the segments
+   *  the normal closes' lines are compressed in (line-store.ts) */
+  constructor(chunkBytes = 1 << 20) {
     this.lines = new LineStore(chunkBytes);
+    this.packed = new PackedLineStore(Math.min(64 << 10, chunkBytes));
   }
   /** the oldest seq still held (every older one left the window) and the next one to give */
   private base = 0;
@@ -113,8 +115,10 @@ export class SessionTable {
   private firstBlock = 0;
   /** a block let go, kept for the next one needed (a block is needed about once a second at 20,000 lines/s) */
   private spareBlock: Block | undefined = undefined;
-  /** the rows' lines, outside the JS heap */
+  /** the rows' lines, outside the JS heap: an abnormal closure's as it is (each is read as it leaves the window),
+   *  a normal close's compressed (seldom read: only when a decision shows it) */
   private readonly lines: LineStore;
+  private readonly packed: PackedLineStore;
   /** sessions that must stay one object (see the header), by seq: a map, not an array of the ring's
    *  size, since few rows have one (an array slot per row was a 4 MB array the GC scanned on every mark) */
   private readonly pinned = new Map<number, Session>();
@@ -152,8 +156,9 @@ export class SessionTable {
     b.name[k + 4] = this.nameId(4, r.server);
     b.name[k + 5] = this.nameId(5, r.file);
     b.flags[i] = r.state[0] === '-' ? 0 : ABNORMAL;
-    b.textAt[i] = this.lines.put(seq, r.text);
-    b.textLen[i] = this.lines.written;
+    const lines = b.flags[i] & ABNORMAL ? this.lines : this.packed;
+    b.textAt[i] = lines.put(seq, r.text);
+    b.textLen[i] = lines.written;
     if (linked && r.clientPort >= 0 && r.clientPort < 65536) {
       b.prevSamePort[i] = this.portHead[r.clientPort]!;
       this.portHead[r.clientPort] = seq;
@@ -244,7 +249,7 @@ export class SessionTable {
       throw new Error(`session ${seq} read its line after it left the window (read \`ev\` before: store.ts)`);
     const b = this.block(seq);
     const i = seq % BLOCK;
-    return this.lines.get(b.textAt[i]!, b.textLen[i]!);
+    return (b.flags[i]! & ABNORMAL ? this.lines : this.packed).get(b.textAt[i]!, b.textLen[i]!);
   }
 
   /** keeps `s` as row `seq`'s one object (a decision changed it, it is an abnormal closure, or its
@@ -296,6 +301,12 @@ export class SessionTable {
     }
     // the lines of the rows before the oldest held one are let go
     this.lines.release(this.base);
+    this.packed.release(this.base);
+  }
+
+  /** the bytes held for the rows' lines (line-store.ts) */
+  get lineBytes(): number {
+    return this.lines.bytes + this.packed.bytes;
   }
 
   get size(): number {
