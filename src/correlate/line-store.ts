@@ -76,7 +76,7 @@ export class LineStore {
  * read by inflating it again (one inflated segment is kept: rows are mostly read in the order they leave). A line
  * never spans two segments; its place is its absolute byte position before compression, as in `LineStore`. For the
  * normal closes, whose lines are seldom read: an HAProxy tcplog line is ~165 bytes, and a 64 KiB segment of them
- * deflates to about a fifth (docs/benchmark-agent.md "Memory: the line texts").
+ * deflates to about a fifth (docs/benchmark-agent.md "Memory: the line texts, the bulk bodies").
  */
 export class PackedLineStore {
   constructor(
