@@ -19,7 +19,9 @@
  * abnormal closures a 20 s window holds at 20,000 lines/s was ~40 MB of the agent's old generation
  * (docs/benchmark-agent.md "Memory: where the bytes are").
  */
-import type { Evidence, Session } from './model.js';
+import type { Session } from './model.js';
+import { LineStore, PackedLineStore } from './line-store.js';
+import { TableSession } from './table-session.js';
 
 /** distinct names (frontends, backends, servers, states, files, client addresses) as small integers */
 export class Interner {
@@ -52,67 +54,6 @@ const GONE = 2;
 /** an abnormal closure (state not `--`): pinned when first read */
 const ABNORMAL = 4;
 
-/** A session read from a row. Plain fields, except the three a decision writes, which pin it. */
-class TableSession implements Session {
-  readonly mode = 'tcp' as const;
-  readonly status = undefined;
-  readonly termination = undefined;
-  readonly backendSource = undefined;
-  readonly request = undefined;
-  private _claimed = false;
-  private _reusableBy: string | undefined = undefined;
-  private _aborted: Session['aborted'] = undefined;
-  private _ev: Evidence | undefined = undefined;
-  /** the line, once read from the table (a session that outlives its row keeps it: `detach`) */
-  private text: string | undefined = undefined;
-  constructor(
-    private readonly table: SessionTable,
-    readonly seq: number,
-    readonly accept: number,
-    readonly end: number,
-    readonly state: string,
-    readonly clientIp: string,
-    readonly clientPort: number,
-    readonly frontend: string,
-    readonly backend: string,
-    readonly server: string,
-    readonly pid: number | undefined,
-    readonly bytesRead: number | undefined,
-    private readonly file: string,
-    private readonly offset: number,
-  ) {}
-  /** the session's line (built when first read: most sessions are never shown) */
-  get ev(): Evidence {
-    this.detach();
-    return (this._ev ??= { kind: 'haproxy', file: this.file, offset: this.offset, text: this.text!, t: this.accept });
-  }
-  /** reads the line while the row still holds it (before the row leaves the table) */
-  detach(): void {
-    this.text ??= this.table.textOf(this.seq);
-  }
-  get claimed(): boolean {
-    return this._claimed;
-  }
-  set claimed(v: boolean) {
-    this._claimed = v;
-    this.table.pin(this.seq, this);
-  }
-  get reusableBy(): string | undefined {
-    return this._reusableBy;
-  }
-  set reusableBy(v: string | undefined) {
-    this._reusableBy = v;
-    this.table.pin(this.seq, this);
-  }
-  get aborted(): Session['aborted'] {
-    return this._aborted;
-  }
-  set aborted(v: Session['aborted']) {
-    this._aborted = v;
-    this.table.pin(this.seq, this);
-  }
-}
-
 /** rows per block (~1.4 MB of columns): the table holds the blocks its rows are in, and lets a block go once every
  *  row in it left */
 const BLOCK = 1 << 14;
@@ -126,7 +67,7 @@ class Block {
   readonly offset: Float64Array;
   /** the previous session of the same client port (a seq; -1: none) */
   readonly prevSamePort: Float64Array;
-  /** where the row's line is: an absolute byte position (chunk `pos / chunkBytes`, offset `pos % chunkBytes`) */
+  /** where the row's line is in `lines` (line-store.ts) */
   readonly textAt: Float64Array;
   readonly port: Int32Array;
   /** -1: none */
@@ -160,9 +101,12 @@ class Block {
  * window at 20,000 lines/s, and never shrank after a longer window), and growing copies nothing.
  */
 export class SessionTable {
-  /** `chunkBytes`: the size of the chunks that hold the lines (a line, cut at 2000 characters by the
-   *  store, takes at most 6 KB) */
-  constructor(private readonly chunkBytes = 4 << 20) {}
+  /** `chunkBytes`: the size of the chunks that hold the abnormal closures' lines, and at most that of the segments
+   *  the normal closes' lines are compressed in (line-store.ts) */
+  constructor(chunkBytes = 1 << 20) {
+    this.lines = new LineStore(chunkBytes);
+    this.packed = new PackedLineStore(Math.min(64 << 10, chunkBytes));
+  }
   /** the oldest seq still held (every older one left the window) and the next one to give */
   private base = 0;
   private next = 0;
@@ -171,14 +115,10 @@ export class SessionTable {
   private firstBlock = 0;
   /** a block let go, kept for the next one needed (a block is needed about once a second at 20,000 lines/s) */
   private spareBlock: Block | undefined = undefined;
-  /** the lines as UTF-8 in chunks outside the JS heap (a line kept as a string was an object the GC copied
-   *  twice, young then old generation, and traced ever after, for each of the window's sessions); a chunk
-   *  is let go once every row in it left. `chunks[k]` is chunk number `firstChunk + k`. */
-  private chunks: Array<Buffer & { utf8Write(s: string, off: number): number }> = [];
-  private firstChunk = 0;
-  private bytePos = 0;
-  /** a chunk let go, kept for the next one needed (as `spareBlock`) */
-  private spareChunk: (typeof this.chunks)[number] | undefined = undefined;
+  /** the rows' lines, outside the JS heap: an abnormal closure's as it is (each is read as it leaves the window),
+   *  a normal close's compressed (seldom read: only when a decision shows it) */
+  private readonly lines: LineStore;
+  private readonly packed: PackedLineStore;
   /** sessions that must stay one object (see the header), by seq: a map, not an array of the ring's
    *  size, since few rows have one (an array slot per row was a 4 MB array the GC scanned on every mark) */
   private readonly pinned = new Map<number, Session>();
@@ -216,7 +156,9 @@ export class SessionTable {
     b.name[k + 4] = this.nameId(4, r.server);
     b.name[k + 5] = this.nameId(5, r.file);
     b.flags[i] = r.state[0] === '-' ? 0 : ABNORMAL;
-    this.putText(b, i, r.text);
+    const lines = b.flags[i] & ABNORMAL ? this.lines : this.packed;
+    b.textAt[i] = lines.put(seq, r.text);
+    b.textLen[i] = lines.written;
     if (linked && r.clientPort >= 0 && r.clientPort < 65536) {
       b.prevSamePort[i] = this.portHead[r.clientPort]!;
       this.portHead[r.clientPort] = seq;
@@ -307,29 +249,7 @@ export class SessionTable {
       throw new Error(`session ${seq} read its line after it left the window (read \`ev\` before: store.ts)`);
     const b = this.block(seq);
     const i = seq % BLOCK;
-    const at = b.textAt[i]!;
-    const off = at % this.chunkBytes;
-    const chunk = this.chunks[Math.floor(at / this.chunkBytes) - this.firstChunk]!;
-    return chunk.toString('utf8', off, off + b.textLen[i]!);
-  }
-
-  /** writes a line at the end of the last chunk, or at the start of a new one (a line never spans two) */
-  private putText(b: Block, i: number, text: string): void {
-    const max = text.length * 3; // UTF-8 takes at most 3 bytes per UTF-16 unit
-    if (max > this.chunkBytes) throw new RangeError(`a ${text.length}-character line does not fit a chunk`);
-    let pos = this.bytePos;
-    if ((pos % this.chunkBytes) + max > this.chunkBytes) pos += this.chunkBytes - (pos % this.chunkBytes);
-    const k = Math.floor(pos / this.chunkBytes) - this.firstChunk;
-    let chunk = this.chunks[k];
-    if (!chunk) {
-      chunk = this.spareChunk ?? (Buffer.allocUnsafe(this.chunkBytes) as (typeof this.chunks)[number]);
-      this.spareChunk = undefined;
-      this.chunks[k] = chunk;
-    }
-    const n = chunk.utf8Write(text, pos % this.chunkBytes);
-    b.textAt[i] = pos;
-    b.textLen[i] = n;
-    this.bytePos = pos + n;
+    return (b.flags[i]! & ABNORMAL ? this.lines : this.packed).get(b.textAt[i]!, b.textLen[i]!);
   }
 
   /** keeps `s` as row `seq`'s one object (a decision changed it, it is an abnormal closure, or its
@@ -379,14 +299,14 @@ export class SessionTable {
       this.spareBlock = this.blocks.shift();
       this.firstBlock++;
     }
-    // the chunks before the oldest held line's are let go
-    const oldest = this.base < this.next ? this.block(this.base).textAt[this.base % BLOCK]! : this.bytePos;
-    const first = Math.floor(oldest / this.chunkBytes);
-    if (first > this.firstChunk) {
-      const gone = this.chunks.splice(0, first - this.firstChunk);
-      this.spareChunk = gone[gone.length - 1];
-      this.firstChunk = first;
-    }
+    // the lines of the rows before the oldest held one are let go
+    this.lines.release(this.base);
+    this.packed.release(this.base);
+  }
+
+  /** the bytes held for the rows' lines (line-store.ts) */
+  get lineBytes(): number {
+    return this.lines.bytes + this.packed.bytes;
   }
 
   get size(): number {

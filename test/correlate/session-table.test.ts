@@ -206,3 +206,28 @@ test('rows read back across many blocks of rows, added and let go out of order',
     { numRuns: 5, endOnFailure: true },
   );
 });
+
+test('a window of normal closes holds its lines in a fraction of their size, and reads each one back', () => {
+  const t = new SessionTable();
+  // tcplog lines as HAProxy writes them: what differs from one to the next is the client, the times and the counters
+  const text = (k: number) =>
+    `Dec  6 21:29:${String(k % 60).padStart(2, '0')} db-lb-01 haproxy[3968]: 10.0.${k % 7}.${k % 251}:${20000 + k} ` +
+    `[06/Dec/2026:21:29:${String(k % 60).padStart(2, '0')}.${String(k % 1000).padStart(3, '0')}] mysql_ro ` +
+    `mariadb_replicas/replica${1 + (k % 2)} 0/${k % 4}/${k % 9000} ${k % 30000} -- ${k % 113}/${k % 89}/${k % 71}/${k % 23}/0 0/0`;
+  const rows = 40_000;
+  let utf8 = 0;
+  const seqs: number[] = [];
+  for (let k = 0; k < rows; k++) {
+    const r = { ...row(k, text(k), 20000 + k), state: '--' };
+    utf8 += Buffer.byteLength(r.text);
+    seqs.push(t.add(r));
+  }
+  assert.ok(t.lineBytes * 3 < utf8, `${t.lineBytes} bytes held for ${utf8} bytes of lines`);
+  for (const k of [0, 1, 777, 20_000, rows - 1]) assert.equal(t.at(seqs[k]!).ev.text, text(k));
+  // rows leave in order: each reads its line as it goes, then the segments behind it are let go
+  for (let k = 0; k < rows; k++) {
+    assert.equal(t.textOf(seqs[k]!), text(k));
+    t.drop(seqs[k]!);
+  }
+  assert.ok(t.lineBytes < 256 << 10, `${t.lineBytes} bytes held for no row`);
+});

@@ -184,7 +184,10 @@ export class BulkSink implements Sink {
       // after a failed request no new one starts (as the helper): the caller retries what is still pending
       while (!failure && next < chunks.length)
         try {
-          retried += await this.send(chunks[next++]!, pending, ack);
+          const chunk = chunks[next++]!;
+          retried += await this.send(chunk, pending, ack);
+          // answered: the client is done with the body (after a failure it may not be: that one is left to the GC)
+          chunk.body.recycle();
         } catch (e) {
           failure ??= { e };
         }

@@ -1,0 +1,25 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BulkBody } from '../../src/sinks/bulk-body.js';
+import type { OutDoc } from '../../src/sinks/sink.js';
+
+const doc = (k: number): OutDoc => ({
+  stream: 'logs-goneaway.records-default',
+  id: `id-${k}`,
+  doc: { message: `line ${k} ${'é'.repeat(k % 5)}`, n: k },
+  position: { file: 'haproxy.log', offset: k * 100 },
+});
+
+test('a body done with gives its buffer to the next body, which writes the same bytes as a new one', () => {
+  const first = new BulkBody(4096);
+  for (let k = 0; k < 200; k++) first.add(doc(k)); // outgrows 4 KiB: the buffer doubled on the way
+  const used = first.buf;
+  first.recycle();
+  assert.equal(first.count, 0);
+  const next = new BulkBody(4096);
+  assert.equal(next.buf, used, 'the recycled buffer, not a new one');
+  const fresh = new BulkBody(4096);
+  for (const b of [next, fresh]) for (let k = 500; k < 520; k++) b.add(doc(k));
+  assert.deepEqual(next.bytes, fresh.bytes);
+  assert.equal(next.linesOf(3).toString(), fresh.linesOf(3).toString());
+});
