@@ -12,6 +12,7 @@ test('agent keys have their documented defaults', () => {
     max_record_bytes: 1 << 20,
     spool_max_bytes: 1 << 30,
     http: '127.0.0.1:9477',
+    health_stale_after: 60_000,
     max_resident_records: 20_000,
   });
 });
