@@ -73,15 +73,19 @@ export class LineStore {
 
 /**
  * Lines written into one open segment of `segmentBytes`; a full segment is compressed (raw deflate) and kept so, and
- * read by inflating it again (one inflated segment is kept: rows are mostly read in the order they leave). A line
+ * read by inflating it again. A few inflated segments are kept, the ones read last: rows are mostly read in the order
+ * they leave, but a time-only join weighs an error's candidates spread over the window, and with one segment kept it
+ * inflated a whole segment for most of their lines (docs/performance.md "Batch correlate outside the join"). A line
  * never spans two segments; its place is its absolute byte position before compression, as in `LineStore`. For the
  * normal closes, whose lines are seldom read: an HAProxy tcplog line is ~165 bytes, and a 64 KiB segment of them
  * deflates to about a fifth (docs/benchmark-agent.md "Memory: the line texts, the bulk bodies").
  */
 export class PackedLineStore {
+  /** `keep`: the inflated segments kept (at most `keep × segmentBytes` more bytes) */
   constructor(
     private readonly segmentBytes = 64 << 10,
     private readonly level = 3,
+    private readonly keep = 4,
   ) {
     this.open = Buffer.allocUnsafe(segmentBytes) as Chunk;
   }
@@ -94,11 +98,13 @@ export class PackedLineStore {
   /** the compressed segments, oldest first: `packed[k]` is segment number `openNo - packed.length + k` */
   private readonly packed: Buffer[] = [];
   private readonly lastSeq: number[] = [];
-  /** the segment inflated last, and its number (-1: none) */
-  private inflated: Buffer | undefined = undefined;
-  private inflatedNo = -1;
+  /** the segments inflated last, most recently read first, and their numbers (`inflatedNo[k]` is `inflated[k]`'s) */
+  private readonly inflated: Buffer[] = [];
+  private readonly inflatedNo: number[] = [];
   /** the UTF-8 length of the line `put` wrote last */
   written = 0;
+  /** the segments inflated so far */
+  inflations = 0;
 
   put(seq: number, text: string): number {
     const size = this.segmentBytes;
@@ -127,16 +133,32 @@ export class PackedLineStore {
     const no = Math.floor(at / this.segmentBytes);
     const off = at % this.segmentBytes;
     if (no === this.openNo) return this.open.toString('utf8', off, off + len);
-    if (no !== this.inflatedNo) {
-      this.inflated = inflateRawSync(this.packed[no - this.openNo + this.packed.length]!);
-      this.inflatedNo = no;
-    }
-    return this.inflated!.toString('utf8', off, off + len);
+    return this.segment(no).toString('utf8', off, off + len);
   }
 
-  /** the bytes held for lines: the compressed segments, the open one and the one inflated last */
+  /** segment `no` inflated: from the few kept, else inflated now and kept in place of the one read longest ago */
+  private segment(no: number): Buffer {
+    const nos = this.inflatedNo;
+    const bufs = this.inflated;
+    let k = nos.indexOf(no);
+    let buf: Buffer;
+    if (k < 0) {
+      buf = inflateRawSync(this.packed[no - this.openNo + this.packed.length]!);
+      this.inflations++;
+      // a new place at the end, or the last one's (read longest ago)
+      k = Math.min(nos.length, this.keep - 1);
+    } else buf = bufs[k]!;
+    // the segment read now goes first (the others move down one place)
+    for (; k > 0; k--) [nos[k], bufs[k]] = [nos[k - 1]!, bufs[k - 1]!];
+    [nos[0], bufs[0]] = [no, buf];
+    return buf;
+  }
+
+  /** the bytes held for lines: the compressed segments, the open one and the inflated ones kept */
   get bytes(): number {
-    return this.packedBytes + this.segmentBytes + (this.inflated?.length ?? 0);
+    let n = this.packedBytes + this.segmentBytes;
+    for (const b of this.inflated) n += b.length;
+    return n;
   }
   private packedBytes = 0;
 
@@ -147,6 +169,13 @@ export class PackedLineStore {
     if (!n) return;
     for (const z of this.packed.splice(0, n)) this.packedBytes -= z.length;
     this.lastSeq.splice(0, n);
-    if (this.inflatedNo < this.openNo - this.packed.length) [this.inflated, this.inflatedNo] = [undefined, -1];
+    // the inflated segments let go with them
+    const oldest = this.openNo - this.packed.length;
+    for (let k = this.inflatedNo.length - 1; k >= 0; k--) {
+      if (this.inflatedNo[k]! < oldest) {
+        this.inflatedNo.splice(k, 1);
+        this.inflated.splice(k, 1);
+      }
+    }
   }
 }
