@@ -8,7 +8,7 @@
  * Evidence, per MySQL event and per offset: a general-log `Connect` is written when HAProxy's connection to
  * the server is accepted, within a second of the session's accept date (+ Tw + Tc); an `Aborted connection`
  * line is written when the server sees the connection end, within a second of an abnormal session end
- * (HAProxy's termination state is not `--`). The support of an offset is the number of MySQL events that
+ * (HAProxy's termination state does not start with '-'). The support of an offset is the number of MySQL events that
  * find such a partner once moved by it.
  */
 
@@ -20,7 +20,7 @@ export const MAX_OFFSET_MS = 14 * 3_600_000;
 export interface HaTimes {
   /** accept dates, epoch ms */
   accepts: number[];
-  /** session ends (accept + Tt) of sessions whose termination state is not `--` */
+  /** session ends (accept + Tt) of sessions whose termination state does not start with '-' (a normal close) */
   abnormalEnds: number[];
 }
 
