@@ -1,15 +1,15 @@
 import type { Session } from './model.js';
 import type { RowView, SessionTable } from './session-table.js';
-import { TimeList } from './time-list.js';
+import { RowList } from './row-list.js';
 
 /**
  * The window's TCP sessions by end time, read as `Session`s: the rows are in `table`
  * (session-table.ts), this list holds their numbers.
  */
 export class SessionList {
-  private readonly seqs: TimeList<number>;
+  private readonly seqs: RowList;
   constructor(private readonly table: SessionTable) {
-    this.seqs = new TimeList<number>((seq) => table.endOf(seq));
+    this.seqs = new RowList((seq) => table.endOf(seq));
   }
   add(seq: number): void {
     this.seqs.add(seq);
