@@ -19,56 +19,18 @@ import { outDocId, streamFields, streamName, toOutDoc } from './streams.js';
 
 /** the slab size: a turn's documents (~1 KB each) fill a few */
 const SLAB = 1 << 20;
-/** slabs kept for reuse: a turn's documents fill two or three, and two turns are held at once */
-const SPARE_MAX = 4;
-
-/** the slabs a turn's documents view (`ByteArena.endTurn`), to give back once they are acknowledged */
-export type TurnSlabs = readonly Buffer[];
 
 /**
- * Documents written one after another into slabs; a document is a view of its slab. A turn's documents are
- * acknowledged together: `endTurn` names the slabs they view, and `release` once they were acknowledged makes
- * those no later turn writes in reusable. Left to the GC instead, a slab outlived young-generation collections
- * (a turn is in flight for a second or so) and stayed allocated until V8's next full collection: at 20,000
- * lines/s ~20 MB a second of array buffers waiting for one (docs/benchmark-agent.md "Memory, session 15"). A
- * turn never released (the agent stopping, a send that failed) leaves its slabs to the GC, as before.
+ * Documents written one after another into slabs; a document is a view of its slab. A full slab is left to
+ * the documents that view it and freed with the last of them (a turn's documents are acknowledged together).
  */
 export class ByteArena implements ByteOut {
   buf: Buffer = Buffer.allocUnsafe(SLAB);
   pos = 0;
-  /** the slabs written since the last `endTurn` (the current one first) */
-  private used: Buffer[] = [this.buf];
-  /** per slab, the turns whose documents view it and are not released yet (the current slab: also the turn being
-   *  written) */
-  private readonly turns = new Map<Buffer, number>();
-  private readonly spare: Buffer[] = [];
-
   reserve(bytes: number): void {
     if (this.pos + bytes <= this.buf.length) return;
-    this.buf = (bytes <= SLAB && this.spare.pop()) || Buffer.allocUnsafe(Math.max(SLAB, bytes));
+    this.buf = Buffer.allocUnsafe(Math.max(SLAB, bytes));
     this.pos = 0;
-    this.used.push(this.buf);
-  }
-
-  /** the slabs of the documents written since the last call; the current slab goes on into the next turn */
-  endTurn(): TurnSlabs {
-    const slabs = this.used;
-    for (const s of slabs) this.turns.set(s, (this.turns.get(s) ?? 0) + 1);
-    this.used = [this.buf];
-    return slabs;
-  }
-
-  /** a turn's documents were acknowledged: nothing reads them any more (the sink copied or sent them) */
-  release(slabs: TurnSlabs): void {
-    for (const s of slabs) {
-      const n = (this.turns.get(s) ?? 1) - 1;
-      if (n > 0) {
-        this.turns.set(s, n);
-        continue;
-      }
-      this.turns.delete(s);
-      if (s !== this.buf && s.length === SLAB && this.spare.length < SPARE_MAX) this.spare.push(s);
-    }
   }
 }
 
