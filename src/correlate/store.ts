@@ -6,209 +6,27 @@
  */
 import type { Doc } from '../../parsers/types.js';
 import type { ParsedRecord } from '../pipeline/parse-file.js';
-import { MinHeap } from './heap.js';
 import { LeftWindow } from './left-window.js';
 import { AppOrigins } from './app-origin.js';
 import { AppLags } from './app-lag.js';
 import { TakenMass } from './joint.js';
 import { Learning } from './learned.js';
 import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
-import { SessionTable, type RowView, type SessionRow } from './session-table.js';
-import {
-  get,
-  num,
-  str,
-  type Aborted,
-  type Evidence,
-  type HaEvent,
-  type InstanceEvent,
-  type Session,
-  type Thread,
-  type UserStats,
-} from './model.js';
+import { SessionTable, type SessionRow } from './session-table.js';
+import { SessionList } from './session-list.js';
+import { TimeList } from './time-list.js';
+import { addEvent, evictInstance, newInstance, type Instance } from './instance.js';
+import { evidenceOf, rowOfSession, rowOfTcp, sessionOfDoc } from './session-of.js';
+import { get, num, str, type Aborted, type HaEvent, type Session } from './model.js';
 
-/**
- * An array kept sorted by a numeric key, appended at the back (logs are nearly in order). The keys
- * live in their own array: binary searches and range scans read numbers, not closures (the
- * correlate bench does tens of millions of them).
- */
-export class TimeList<T> {
-  private items: T[] = [];
-  private keys: number[] = [];
-  private head = 0;
-  constructor(readonly key: (x: T) => number) {}
-  add(x: T): void {
-    const k = this.key(x);
-    const keys = this.keys;
-    let i = keys.length;
-    while (i > this.head && keys[i - 1]! > k) i--;
-    if (i === keys.length) {
-      this.items.push(x);
-      keys.push(k);
-    } else {
-      this.items.splice(i, 0, x);
-      keys.splice(i, 0, k);
-    }
-  }
-  /** index of the first item with key >= k */
-  private lowerBound(k: number): number {
-    const keys = this.keys;
-    let lo = this.head,
-      hi = keys.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (keys[mid]! < k) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-  *range(from: number, to: number): Generator<T> {
-    const keys = this.keys;
-    for (let i = this.lowerBound(from); i < keys.length && keys[i]! <= to; i++) yield this.items[i]!;
-  }
-  /** is there any item with from <= key <= to? */
-  any(from: number, to: number): boolean {
-    const i = this.lowerBound(from);
-    return i < this.keys.length && this.keys[i]! <= to;
-  }
-  /** removes and returns the items with key < k */
-  evictBefore(k: number): T[] {
-    const end = this.lowerBound(k);
-    const out = this.items.slice(this.head, end);
-    this.head = end;
-    if (this.head > 4096 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.keys = this.keys.slice(this.head);
-      this.head = 0;
-    }
-    return out;
-  }
-  /** the items with key < k, newest first, at most `limit` of them looked at */
-  *newestBefore(k: number, limit = Infinity): Generator<T> {
-    const top = this.lowerBound(k);
-    for (let i = top - 1; i >= this.head && top - i <= limit; i--) yield this.items[i]!;
-  }
-  /** `range` and `newestBefore` without a generator's step per item, for the loops of time-only joins
-   *  (matcher.ts: hundreds to thousands of items per app error); `visit` returning false stops the walk */
-  eachInRange(from: number, to: number, visit: (x: T) => void): void {
-    const keys = this.keys;
-    for (let i = this.lowerBound(from); i < keys.length && keys[i]! <= to; i++) visit(this.items[i]!);
-  }
-  eachNewestBefore(k: number, visit: (x: T) => boolean): void {
-    for (let i = this.lowerBound(k) - 1; i >= this.head; i--) if (!visit(this.items[i]!)) return;
-  }
-  /** the item with the greatest key */
-  last(): T | undefined {
-    return this.items.length > this.head ? this.items[this.items.length - 1] : undefined;
-  }
-  /** the smallest key still held */
-  firstKey(): number | undefined {
-    return this.items.length > this.head ? this.keys[this.head] : undefined;
-  }
-  get size(): number {
-    return this.items.length - this.head;
-  }
-  *all(): Generator<T> {
-    for (let i = this.head; i < this.items.length; i++) yield this.items[i]!;
-  }
-}
-
-export interface Instance {
-  name: string;
-  threads: Map<number, Thread[]>;
-  /** threads by the second of their Connect, for session ↔ thread mapping by time */
-  bySecond: Map<number, Thread[]>;
-  /** TCP sessions to this server by the second of their accept, as `acceptKey`s (numbers, not the
-   *  sessions: this outlives them): the k-th accept of a second is the k-th Connect of that second
-   *  (thread ids grow with connect order), when Connect stamps tie */
-  acceptSec: Map<number, number[]>;
-  /** eviction queue of threads by `queuedAt` */
-  threadList: MinHeap<Thread>;
-  aborted: TimeList<Aborted>;
-  /** the same Aborted lines by victim thread id (a thread's own line without a time scan) */
-  abortedById: Map<number, Aborted[]>;
-  events: TimeList<InstanceEvent>;
-  /** time of the last line seen from this instance (a crash shows as silence, then recovery) */
-  lastActivity: number | undefined;
-  /** an error log of this instance is being read (its silence then means something) */
-  hasErrorLog: boolean;
-  /** last server start seen, and the last line before it (when a crash happened, at the latest) */
-  startedAt?: number | undefined;
-  /** last server start or "ready for connections" seen: threads older than it are gone */
-  restartedAt?: number | undefined;
-  silentSince?: number | undefined;
-  /** per user: threads seen and queries sent. A user that only ever connects and quits is a
-   *  health-check probe (`option mysql-check`: Connect + Quit every `inter`, docs/lab-findings.md §4.7). */
-  users: Map<string, UserStats>;
-  /** times of the KILLs seen in the general log (a cheap "could a kill explain it?" test) */
-  kills: TimeList<number>;
-}
-
-/**
- * The window's TCP sessions by end time, read as `Session`s: the rows are in `table`
- * (session-table.ts), this list holds their numbers.
- */
-export class SessionList {
-  private readonly seqs: TimeList<number>;
-  constructor(private readonly table: SessionTable) {
-    this.seqs = new TimeList<number>((seq) => table.endOf(seq));
-  }
-  add(seq: number): void {
-    this.seqs.add(seq);
-  }
-  *range(from: number, to: number): Generator<Session> {
-    for (const seq of this.seqs.range(from, to)) yield this.table.at(seq);
-  }
-  eachInRange(from: number, to: number, visit: (s: Session) => void): void {
-    this.seqs.eachInRange(from, to, (seq) => visit(this.table.at(seq)));
-  }
-  /** `eachInRange` without a `Session` per row: `row` is reused for every row (session-table.ts `view`); `pinned`
-   *  is the row's one object when it has one (a row without one is a `--` close no decision claimed, or an abnormal
-   *  closure nothing read yet) */
-  eachRowInRange(
-    from: number,
-    to: number,
-    visit: (seq: number, row: Readonly<RowView>, pinned: Session | undefined) => void,
-  ): void {
-    this.seqs.eachInRange(from, to, (seq) => visit(seq, this.table.view(seq), this.table.pinnedAt(seq)));
-  }
-  /** row `seq`'s session (its one object, else a fresh copy), while the row is held */
-  at(seq: number): Session {
-    return this.table.at(seq);
-  }
-  *newestBefore(k: number, limit = Infinity): Generator<Session> {
-    for (const seq of this.seqs.newestBefore(k, limit)) yield this.table.at(seq);
-  }
-  eachNewestBefore(k: number, visit: (s: Session) => boolean): void {
-    this.seqs.eachNewestBefore(k, (seq) => visit(this.table.at(seq)));
-  }
-  firstKey(): number | undefined {
-    return this.seqs.firstKey();
-  }
-  get size(): number {
-    return this.seqs.size;
-  }
-  /** the numbers of the sessions that ended before `k`, which leave the list (not the table) */
-  evictBefore(k: number): number[] {
-    return this.seqs.evictBefore(k);
-  }
-}
+export { addEvent, IDLE_KEEP, restoredEvents, type Instance } from './instance.js';
+export { evidenceOf } from './session-of.js';
 
 /** a session's order within its accept second (ms, then client port), as one small integer */
 export function acceptKey(s: Session): number {
   return acceptRank(s.accept, s.clientPort);
 }
 const acceptRank = (accept: number, clientPort: number): number => (accept % 1000) * 65536 + (clientPort & 0xffff);
-
-/** an evidence line's text: a line longer than 2000 characters is cut there */
-const clip = (text: string): string => (text.length > 2000 ? text.slice(0, 2000) + '…' : text);
-
-export function evidenceOf(r: ParsedRecord, kind: Evidence['kind']): Evidence {
-  return { kind, file: r.path, offset: r.offset, text: clip(r.text), t: r.t };
-}
-
-/** how long a thread with no known end is kept after its last command */
-export const IDLE_KEEP = 24 * 3600_000;
 
 export class Store {
   /**
@@ -246,23 +64,7 @@ export class Store {
 
   instance(name: string): Instance {
     let i = this.instances.get(name);
-    if (!i) {
-      i = {
-        name,
-        threads: new Map(),
-        bySecond: new Map(),
-        acceptSec: new Map(),
-        threadList: new MinHeap<Thread>((t) => t.queuedAt),
-        aborted: new TimeList<Aborted>((a) => a.t),
-        abortedById: new Map(),
-        events: new TimeList<InstanceEvent>((e) => e.t),
-        lastActivity: undefined,
-        hasErrorLog: false,
-        users: new Map(),
-        kills: new TimeList<number>((t) => t),
-      };
-      this.instances.set(name, i);
-    }
+    if (!i) this.instances.set(name, (i = newInstance(name)));
     return i;
   }
 
@@ -270,60 +72,14 @@ export class Store {
   addSession(r: ParsedRecord): string | undefined {
     if (r.t === undefined) return undefined;
     if (r.parsed instanceof TcpLogRecord) return this.addTcpSession(r, r.parsed);
-    // direct property access: this runs once per HAProxy line (the hot path of `correlate`)
-    const d = r.doc as { source?: Doc; haproxy?: Doc; http?: { response?: Doc }; process?: Doc };
-    const h = d.haproxy ?? {};
-    const src = d.source ?? {};
-    // httplog (≥ 1.7) has no Tt: the request ends at request date + Ta (active time)
-    const tt = num(h.total_time_ms) ?? num(h.active_time_ms);
-    const state = typeof h.termination_state === 'string' ? h.termination_state : '';
-    const end = tt !== undefined && tt >= 0 ? r.t + tt : r.t;
-    const port = num(src.port);
-    const status = num(d.http?.response?.status_code);
-    const bsrc = h.backend_source as Doc | undefined;
-    const s: Session = {
-      accept: r.t,
-      end,
-      state,
-      clientIp: str(src.ip) ?? str(src.address) ?? '-',
-      clientPort: port ?? -1,
-      frontend: str(h.frontend_name) ?? '',
-      backend: str(h.backend_name) ?? '',
-      server: str(h.server_name) ?? '',
-      mode: h.mode === 'http' || status !== undefined ? 'http' : 'tcp',
-      pid: num(d.process?.pid),
-      status,
-      bytesRead: num(h.bytes_read),
-      ev: evidenceOf(r, 'haproxy'),
-      claimed: false,
-      termination: h.termination,
-      backendSource: bsrc,
-      request: status !== undefined ? str(get(r.doc, 'haproxy.http.request.raw_request_line')) : undefined,
-    };
+    const s = sessionOfDoc(r, r.t);
     if (s.mode === 'http') {
       if (s.status !== undefined && s.status >= 500) this.http5xx.add(s);
       return s.server;
     }
     // a TCP session from another format (JSON, custom log-format): a row, and this object for it (it can
     // carry what a row has no column for: the decoded state, HAProxy's own address toward the server)
-    return this.index(
-      {
-        accept: s.accept,
-        end: s.end,
-        state: s.state,
-        clientIp: s.clientIp,
-        clientPort: s.clientPort,
-        frontend: s.frontend,
-        backend: s.backend,
-        server: s.server,
-        pid: s.pid,
-        bytesRead: s.bytesRead,
-        file: s.ev.file,
-        offset: s.ev.offset,
-        text: s.ev.text,
-      },
-      s,
-    );
+    return this.index(rowOfSession(s), s);
   }
 
   /** a TCP session enters the window: a row (by end time, by client port), and an object if abnormal */
@@ -371,24 +127,7 @@ export class Store {
   private addTcpSession(r: ParsedRecord, p: TcpLogRecord): string {
     // checked before the row is built: on an HAProxy-only run most lines end here
     if (this.skips(p.state, p.server)) return p.server;
-    const c = p.client;
-    // a unix socket's "port" is a socket id (haproxy.unix_socket_id), not a join key
-    const port = c === 'unix' ? undefined : p.clientPort;
-    return this.index({
-      accept: p.t,
-      end: p.end,
-      state: p.state,
-      clientIp: c === '' ? '-' : c,
-      clientPort: port ?? -1,
-      frontend: p.frontend,
-      backend: p.backend,
-      server: p.server,
-      pid: p.pid,
-      bytesRead: p.bytesRead,
-      file: r.path,
-      offset: r.offset,
-      text: clip(r.text),
-    });
+    return this.index(rowOfTcp(r, p));
   }
 
   addAborted(inst: Instance, a: Aborted): void {
@@ -484,64 +223,6 @@ export class Store {
   /** Drops MySQL threads, Aborted lines and HAProxy events that no session in the window can use. */
   evictContext(before: number, keepAccepts = before): void {
     this.haEvents.evictBefore(before);
-    for (const inst of this.instances.values()) {
-      // A thread stays until it ended (Quit, Aborted, KILL) before the window, or, when nothing says
-      // it ended, until it has been idle for IDLE_KEEP: a pooled connection can sit idle for hours
-      // before wait_timeout closes it, and its Connect line is what maps the session to it.
-      const old: Thread[] = [];
-      for (let t = inst.threadList.peek(); t !== undefined && t.queuedAt < before; t = inst.threadList.peek()) {
-        inst.threadList.pop();
-        const endT = t.quitT ?? t.aborted?.t ?? t.killed?.t;
-        const keepUntil = endT !== undefined ? Math.max(endT, t.lastT) : t.lastT + IDLE_KEEP;
-        if (keepUntil >= before) {
-          t.queuedAt = keepUntil;
-          inst.threadList.push(t);
-        } else {
-          old.push(t);
-        }
-      }
-      for (const t of old) {
-        const l = inst.threads.get(t.id);
-        if (l) {
-          const i = l.indexOf(t);
-          if (i >= 0) l.splice(i, 1);
-          if (!l.length) inst.threads.delete(t.id);
-        }
-        if (t.connectT !== undefined) {
-          const k = Math.floor(t.connectT / 1000);
-          const b = inst.bySecond.get(k);
-          if (b) {
-            const i = b.indexOf(t);
-            if (i >= 0) b.splice(i, 1);
-            if (!b.length) inst.bySecond.delete(k);
-          }
-        }
-      }
-      for (const a of inst.aborted.evictBefore(before)) {
-        if (a.threadId === undefined) continue;
-        const l = inst.abortedById.get(a.threadId);
-        if (!l) continue;
-        const i = l.indexOf(a);
-        if (i >= 0) l.splice(i, 1);
-        if (!l.length) inst.abortedById.delete(a.threadId);
-      }
-      // accept-second buckets live as long as the longest join window: a session accepted
-      // before that and still open meets no bucket, and its thread is picked by distance alone
-      for (const sec of inst.acceptSec.keys()) {
-        if (sec * 1000 < keepAccepts) inst.acceptSec.delete(sec);
-      }
-      inst.kills.evictBefore(before);
-      inst.events.evictBefore(before - 24 * 3600_000);
-    }
+    for (const inst of this.instances.values()) evictInstance(inst, before, keepAccepts);
   }
-}
-
-/** lifecycle events put back (the same line read again is the same event) */
-export const restoredEvents = new WeakSet<InstanceEvent>();
-
-/** adds a lifecycle event, unless it is a restored one read again (same time, same line) */
-export function addEvent(inst: Instance, e: InstanceEvent): void {
-  for (const x of inst.events.range(e.t, e.t))
-    if (restoredEvents.has(x) && x.type === e.type && x.ev.file === e.ev.file && x.ev.offset === e.ev.offset) return;
-  inst.events.add(e);
 }
