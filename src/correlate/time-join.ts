@@ -13,7 +13,7 @@ import { decideSession } from './rules.js';
 import type { Store } from './store.js';
 import type { AppError, Session, Verdict } from './model.js';
 import { statementShape } from '../../parsers/app/statement.js';
-import { atErrorCandidates, cheapCause, statementOf, type Cand } from './time-candidates.js';
+import { atErrorCandidates, cheapCause, statementOf, storyFor, type Cand } from './time-candidates.js';
 import type { CorrelateSettings } from './settings.js';
 import { applyClaims, takeSession, threadOfClaims } from './claims.js';
 import { heaviest } from './top-k.js';
@@ -123,7 +123,7 @@ export function timeOnly(
     REFINE,
   );
   for (const x of undecided) {
-    const d = decideSession(store, x.item.s, cfg, e);
+    const d = storyFor(store, x.item.s, cfg, e);
     x.item.v = d.verdict;
     x.item.cause = d.verdict.cause;
     const th = threadOfClaims(d.claims);
