@@ -20,7 +20,27 @@ export interface Decision<V> {
   claims: Claim[];
 }
 
+/** claims applied so far (the clock of `claimedSince`) */
+let applied = 0;
+/** when claims were last applied on each server (a decision's claims are all on its session's server) */
+const lastOn = new Map<string, number>();
+/** when claims were last applied that name no session (orphan Aborted lines: their server is not known) */
+let lastUnplaced = 0;
+
+/** a mark of the claims applied on `server` (and of those whose server is unknown): a decision made on that
+ *  server stands while the mark is unchanged, since nothing the rules read there was claimed (time-candidates.ts) */
+export function claimsMark(server: string): number {
+  return Math.max(lastOn.get(server) ?? 0, lastUnplaced);
+}
+
 export function applyClaims(claims: readonly Claim[]): void {
+  if (claims.length) {
+    applied++;
+    let server: string | undefined;
+    for (const c of claims) server ??= c.session?.server;
+    if (server === undefined) lastUnplaced = applied;
+    else lastOn.set(server, applied);
+  }
   for (const c of claims) {
     if (c.kind === 'thread') {
       c.thread.session = c.session;

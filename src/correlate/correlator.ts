@@ -27,6 +27,7 @@ import { threadFor } from './thread-for.js';
 import { get, num, type AppError, type Session, type Verdict } from './model.js';
 import { matchError, type Match } from './matcher.js';
 import { decideTogether } from './decide-together.js';
+import { closeTickStories } from './time-candidates.js';
 import { Repeats } from './repeats.js';
 import type { Remembered } from './left-window.js';
 import { applyClaims, bindThread } from './claims.js';
@@ -299,6 +300,7 @@ export class Correlator {
     }
     for (let e = this.queue.nextRetry(watermark); e; e = this.queue.nextRetry(watermark))
       this.out.push(this.events.appEvent(e, this.match(e)));
+    closeTickStories();
   }
 
   /** Sessions older than the window leave it: each closure is decided now, with the window's context. */

@@ -7,6 +7,7 @@
  */
 import type { AppError, Session } from './model.js';
 import type { Weighed } from './likelihood.js';
+import { openTickStories } from './time-candidates.js';
 import {
   JOINT_MAX,
   assignmentMarginals,
@@ -67,6 +68,7 @@ function probe(e: AppError, join: (e: AppError) => unknown): KeyedWeights | unde
  * decided one by one, against the taken mass (docs/confidence.md, "Competing errors").
  */
 export function decideTogether(errors: readonly AppError[], join?: (e: AppError) => unknown): void {
+  openTickStories();
   const byStamp = new Map<string, AppError[]>();
   for (const e of errors) {
     if (e.localPort !== undefined) continue;

@@ -25,6 +25,30 @@ export function sessionKey(s: Session): string {
  *  which the entries tell apart */
 const numKey = (s: Session): number => (s.accept % 2 ** 36) * 65536 + s.clientPort;
 
+/** values by a session's identity (`sessionKey`'s fields), under `numKey`: no key string is built */
+export class SessionMap<V> {
+  private readonly byKey = new Map<number, Array<{ s: Session; v: V }>>();
+
+  get(s: Session): V | undefined {
+    const l = this.byKey.get(numKey(s));
+    if (l)
+      for (const x of l)
+        if (x.s.clientIp === s.clientIp && x.s.server === s.server && x.s.accept === s.accept) return x.v;
+    return undefined;
+  }
+
+  set(s: Session, v: V): void {
+    const k = numKey(s);
+    const l = this.byKey.get(k);
+    if (!l) this.byKey.set(k, [{ s, v }]);
+    else {
+      const x = l.find((x) => x.s.clientIp === s.clientIp && x.s.server === s.server && x.s.accept === s.accept);
+      if (x) x.v = v;
+      else l.push({ s, v });
+    }
+  }
+}
+
 /** a closure's taken mass, as `TakenMass.lookup` hands it out */
 export interface TakenEntry {
   clientIp: string;

@@ -3,13 +3,13 @@
  * explain there (`atErrorTest`, then decided: `atErrorCandidates`), the earlier ones read cheaply from HAProxy's
  * state (`cheapCause`), and what a decided closure's thread says of the app (its user, its last statement).
  */
-import { DOWN_DETECTION, decideSession, mayBeServerClosed, mayTellCauseAtError } from './rules.js';
+import { DOWN_DETECTION, candidateStory, mayBeServerClosed, mayTellCauseAtError } from './rules.js';
 import type { Store } from './store.js';
 import type { AppError, Cause, Session, Thread, Verdict } from './model.js';
 import { sameStatement, statementShape, type StatementShape } from '../../parsers/app/statement.js';
 import type { CorrelateSettings } from './settings.js';
-import { threadOfClaims } from './claims.js';
-import type { TakenEntry } from './joint.js';
+import { claimsMark, threadOfClaims, type Decision } from './claims.js';
+import { SessionMap, type TakenEntry } from './joint.js';
 
 export interface Cand {
   s: Session;
@@ -27,6 +27,37 @@ export interface Cand {
   stmt?: 'same' | 'other' | undefined;
   /** its entry in the taken mass, once looked up (null: none) */
   taken?: TakenEntry | null;
+}
+
+/**
+ * The candidates' decisions of one tick, by error and closure. The errors due together are weighed first (the probe,
+ * decide-together.ts), then decided one by one: a closure decided for an error is decided again only when claims
+ * were applied on its server since (claims.ts `claimsMark`), for nothing else the rules read changes within a tick.
+ * Opened by `decideTogether`, closed by the Correlator when the tick's errors are decided: between ticks the window
+ * takes new lines, which a decision may read.
+ */
+let tickStories: Map<AppError, SessionMap<{ mark: number; d: Decision<Verdict> }>> | undefined;
+
+/** the decisions of the tick starting now are kept until `closeTickStories` */
+export function openTickStories(): void {
+  tickStories = new Map();
+}
+
+export function closeTickStories(): void {
+  tickStories = undefined;
+}
+
+/** `s`'s rule decision for the error `e`, without evidence (rules.ts `candidateStory`): kept for the tick */
+export function storyFor(store: Store, s: Session, cfg: CorrelateSettings, e: AppError): Decision<Verdict> {
+  if (!tickStories) return candidateStory(store, s, cfg, e);
+  let m = tickStories.get(e);
+  if (!m) tickStories.set(e, (m = new SessionMap()));
+  const mark = claimsMark(s.server);
+  const kept = m.get(s);
+  if (kept?.mark === mark) return kept.d;
+  const d = candidateStory(store, s, cfg, e);
+  m.set(s, { mark, d });
+  return d;
 }
 
 /** the app's statement against a decided closure's thread's last one (parsers/app/statement.ts) */
@@ -124,7 +155,7 @@ export function atErrorCandidates(
     if (!test(s)) continue;
     // (its claims are dropped: a thread's own Aborted line, the one fact a decision found that later mappings
     // read, is attached as the line is read, ingest-mysql.ts)
-    const d = decideSession(store, s, cfg, e);
+    const d = storyFor(store, s, cfg, e);
     const at = d.verdict.at ?? s.end;
     if (d.verdict.cause === 'unknown' || at > hi) continue;
     if (!near(s) && Math.abs(at - mid) > w) continue;

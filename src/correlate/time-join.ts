@@ -13,7 +13,7 @@ import { decideSession } from './rules.js';
 import type { Store } from './store.js';
 import type { AppError, Session, Verdict } from './model.js';
 import { statementShape } from '../../parsers/app/statement.js';
-import { atErrorCandidates, cheapCause, statementOf, type Cand } from './time-candidates.js';
+import { atErrorCandidates, cheapCause, statementOf, storyFor, type Cand } from './time-candidates.js';
 import type { CorrelateSettings } from './settings.js';
 import { applyClaims, takeSession, threadOfClaims } from './claims.js';
 import { heaviest } from './top-k.js';
@@ -87,35 +87,39 @@ export function timeOnly(
       e.file,
       cands.map((x) => x.s),
     );
-  const factsOf = (x: Cand): ClosureFacts => {
-    const outlasts = x.cause === 'haproxy_timeout_server' && serverOutlastsClient(cfg, x.s);
-    const at = x.v?.at ?? x.s.end;
-    return {
-      end: x.s.end,
-      at,
-      atFrom: x.v?.atFrom,
-      state: x.s.state,
-      cause: x.cause,
-      serverOutlastsClient: outlasts,
-      statement: x.stmt,
-      statementChance,
-    };
+  // one facts record, filled for each candidate as it is weighed (the model keeps none): a fresh one per candidate
+  // was ~1,000 allocations per error
+  const prior = store.origins.priorFor(e.file);
+  const facts: ClosureFacts = { end: 0, at: 0, state: '', cause: 'unknown' };
+  const factsOf = (x: Cand, statement: Cand['stmt']): ClosureFacts => {
+    facts.end = x.s.end;
+    facts.at = x.v?.at ?? x.s.end;
+    facts.atFrom = x.v?.atFrom;
+    facts.state = x.s.state;
+    facts.cause = x.cause;
+    facts.serverOutlastsClient = x.cause === 'haproxy_timeout_server' && serverOutlastsClient(cfg, x.s);
+    facts.statement = statement;
+    facts.statementChance = statementChance;
+    return facts;
   };
-  const weigh = (x: Cand): Weighed<Cand> => {
+  // `statement`: the thread's last statement against the app's, or undefined for the weight the closure would have
+  // if the app had logged none
+  const weightOf = (x: Cand, statement: Cand['stmt']): number => {
     // the error's time under the way the app meets this kind of close, with the app's learned lag
-    const w = timeLikelihood(e, factsOf(x), model, lag);
+    const w = timeLikelihood(e, factsOf(x, statement), model, lag);
     // a closure not decided has no known user: the share of the decided ones that were the app's stands for it
     const u = users && !x.v ? userShare : userFactor(users, x.user);
     // where the app's earlier errors' connections came from (app-origin.ts), and the chance that no error
     // decided before this one met the closure (joint.ts)
     if (x.taken === undefined) x.taken = store.taken.lookup(x.s);
     const free = 1 - store.taken.massOf(x.taken);
-    return { item: x, cause: x.cause, w: w * u * store.origins.prior(e.file, x.s) * free };
+    return w * u * prior(x.s) * free;
   };
+  const weigh = (x: Cand): Weighed<Cand> => ({ item: x, cause: x.cause, w: weightOf(x, x.stmt) });
   let userShare = 1;
   let statementChance = 1;
   // the weight a closure would have if the app had logged no statement
-  const weighNoStatement = (x: Cand): number => weigh({ ...x, stmt: undefined }).w;
+  const weighNoStatement = (x: Cand): number => weightOf(x, undefined);
   let weighed = cands.map(weigh);
   // the likeliest closures read cheaply are decided by the rules: their real story, time and user
   const undecided = heaviest(
@@ -123,7 +127,7 @@ export function timeOnly(
     REFINE,
   );
   for (const x of undecided) {
-    const d = decideSession(store, x.item.s, cfg, e);
+    const d = storyFor(store, x.item.s, cfg, e);
     x.item.v = d.verdict;
     x.item.cause = d.verdict.cause;
     const th = threadOfClaims(d.claims);
@@ -210,7 +214,7 @@ export function timeOnly(
   if (!again)
     for (const x of weighed)
       if (x.w > 0) {
-        const f = factsOf(x.item);
+        const f = factsOf(x.item, x.item.stmt);
         store.lags.learn(e.file, lagOf(e, f), (x.w / total) * laterShare(e, f, model, lag));
       }
   store.taken.trim(e.t - cfg.maxLag - 2 * cfg.skew - TAKEN_MARGIN);

@@ -10,6 +10,7 @@ import { newCounts, parseLines } from '../../src/pipeline/parse-file.js';
 import type { Line } from '../../src/sources/lines.js';
 import { makeZone } from '../../parsers/time.js';
 import type { Doc } from '../../parsers/types.js';
+import type { AppError } from '../../src/correlate/model.js';
 
 const MON = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const p2 = (n: number) => String(n).padStart(2, '0');
@@ -248,3 +249,18 @@ export class Incident {
 }
 
 export const ga = (e: Doc): Doc => e.goneaway as Doc;
+
+/** a PHP 2006 error of the incident's app log at `t`, whole-second stamp, no local port */
+export const errorAt = (t: number): AppError => ({
+  t,
+  res: 1000,
+  code: '2006',
+  message: 'SQLSTATE[HY000]: General error: 2006 MySQL server has gone away',
+  cls: 'gone_away',
+  localPort: undefined,
+  threadId: undefined,
+  file: 'incident/app-php.log',
+  offset: 0,
+  doc: {},
+  ev: { kind: 'app', file: 'incident/app-php.log', offset: 0, text: '', t },
+});

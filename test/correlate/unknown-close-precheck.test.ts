@@ -8,11 +8,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { Incident, T0 } from './scenario.js';
+import { Incident, T0, errorAt } from './scenario.js';
 import { Store } from '../../src/correlate/store.js';
 import { ingestError, ingestGeneral } from '../../src/correlate/ingest-mysql.js';
 import { decideSession, mayTellCauseAtError } from '../../src/correlate/rules.js';
-import type { AppError, Session } from '../../src/correlate/model.js';
+import type { Session } from '../../src/correlate/model.js';
 import type { SourcedRecord } from '../../src/correlate/correlator.js';
 
 const REASONS = [
@@ -53,20 +53,6 @@ function storeOf(i: Incident): Store {
   }
   return store;
 }
-
-const errorAt = (t: number): AppError => ({
-  t,
-  res: 1000,
-  code: '2006',
-  message: 'SQLSTATE[HY000]: General error: 2006 MySQL server has gone away',
-  cls: 'gone_away',
-  localPort: undefined,
-  threadId: undefined,
-  file: 'incident/app-php.log',
-  offset: 0,
-  doc: {},
-  ev: { kind: 'app', file: 'incident/app-php.log', offset: 0, text: '', t },
-});
 
 test('a normal-looking close the pre-check leaves out is one decideSession calls unknown', () => {
   let left = 0,
