@@ -90,9 +90,10 @@ export class TimeList<T> {
   }
   /** `range` and `newestBefore` without a generator's step per item, for the loops of time-only joins
    *  (matcher.ts: hundreds to thousands of items per app error); `visit` returning false stops the walk */
-  eachInRange(from: number, to: number, visit: (x: T) => void): void {
+  eachInRange(from: number, to: number, visit: (x: T) => boolean | void): void {
     const keys = this.keys;
-    for (let i = this.lowerBound(from); i < keys.length && keys[i]! <= to; i++) visit(this.items[i]!);
+    for (let i = this.lowerBound(from); i < keys.length && keys[i]! <= to; i++)
+      if (visit(this.items[i]!) === false) return;
   }
   eachNewestBefore(k: number, visit: (x: T) => boolean): void {
     for (let i = this.lowerBound(k) - 1; i >= this.head; i--) if (!visit(this.items[i]!)) return;
@@ -127,6 +128,9 @@ export interface Instance {
   aborted: TimeList<Aborted>;
   /** the same Aborted lines by victim thread id (a thread's own line without a time scan) */
   abortedById: Map<number, Aborted[]>;
+  /** the (KILLED) ones of them not written by a shutdown: what a `--` close looks for (aborted.ts orphanAborted),
+   *  without walking every other line of its seconds */
+  abortedKilled: TimeList<Aborted>;
   events: TimeList<InstanceEvent>;
   /** time of the last line seen from this instance (a crash shows as silence, then recovery) */
   lastActivity: number | undefined;
@@ -255,6 +259,7 @@ export class Store {
         threadList: new MinHeap<Thread>((t) => t.queuedAt),
         aborted: new TimeList<Aborted>((a) => a.t),
         abortedById: new Map(),
+        abortedKilled: new TimeList<Aborted>((a) => a.t),
         events: new TimeList<InstanceEvent>((e) => e.t),
         lastActivity: undefined,
         hasErrorLog: false,
@@ -393,6 +398,7 @@ export class Store {
 
   addAborted(inst: Instance, a: Aborted): void {
     inst.aborted.add(a);
+    if (a.reason === 'killed' && !a.byShutdown) inst.abortedKilled.add(a);
     if (a.threadId === undefined) return;
     const l = inst.abortedById.get(a.threadId);
     if (l) l.push(a);
@@ -530,6 +536,7 @@ export class Store {
       for (const sec of inst.acceptSec.keys()) {
         if (sec * 1000 < keepAccepts) inst.acceptSec.delete(sec);
       }
+      inst.abortedKilled.evictBefore(before);
       inst.kills.evictBefore(before);
       inst.events.evictBefore(before - 24 * 3600_000);
     }
