@@ -77,7 +77,8 @@ const session = (accept: number, end: number, state: string): Session =>
   ({ accept, end, state, server: 'replica1', aborted: undefined }) as unknown as Session;
 
 for (const claimedShare of [0, 0.5, 0.95]) {
-  test(`a close without a thread takes the nearest free Aborted line, first of equals (${claimedShare * 100} %)`, () => {
+  const claimed = `${claimedShare * 100} % claimed`;
+  test(`a close without a thread takes the nearest free Aborted line, the first of equals (${claimed})`, () => {
     const inst = server(7 + claimedShare * 100, 3000, 20, claimedShare);
     const r = rng(99);
     let found = 0;
@@ -97,7 +98,7 @@ for (const claimedShare of [0, 0.5, 0.95]) {
     assert.ok(found > 0);
   });
 
-  test(`a normal close without a thread takes the latest free (KILLED) line (${claimedShare * 100} % claimed)`, () => {
+  test(`a normal close without a thread takes the latest free (KILLED) line of its seconds (${claimed})`, () => {
     const inst = server(11 + claimedShare * 100, 3000, 20, claimedShare);
     const r = rng(5);
     let found = 0;
