@@ -35,7 +35,7 @@ export class ByteArena implements ByteOut {
 }
 
 const DATASET = 'goneaway.records';
-const tails = new Map<string, Buffer>();
+const tails = new Map<Dataset, Map<string, Buffer>>();
 
 let lastPath = '';
 let lastPathJson = '""';
@@ -82,8 +82,10 @@ export function withTail(arena: ByteArena, slab: Buffer, start: number, tail: Bu
 
 /** `,"data_stream":{…}}` of a dataset and namespace: what toOutDoc's `{ ...doc, data_stream }` adds at the end */
 export function dataStreamTail(dataset: Dataset, namespace: string): Buffer {
-  const key = `${dataset}\n${namespace}`;
-  let t = tails.get(key);
-  if (!t) tails.set(key, (t = Buffer.from(`,"data_stream":${JSON.stringify(streamFields(dataset, namespace))}}`)));
+  // by dataset, then namespace: a key joined from the two was a new string to hash for every document
+  let byNs = tails.get(dataset);
+  if (!byNs) tails.set(dataset, (byNs = new Map()));
+  let t = byNs.get(namespace);
+  if (!t) byNs.set(namespace, (t = Buffer.from(`,"data_stream":${JSON.stringify(streamFields(dataset, namespace))}}`)));
   return t;
 }
