@@ -9,13 +9,14 @@ import type { ParseContext } from '../../parsers/types.js';
 import type { Config } from '../config/schema.js';
 import { Correlator, orderTime } from '../correlate/correlator.js';
 import { newStats } from '../correlate/engine.js';
-import type { VerdictEvent } from '../correlate/event.js';
+import type { Emitted } from '../correlate/event.js';
 import type { CorrelateSettings } from '../correlate/settings.js';
 import type { SavedWindow } from '../correlate/window-summary.js';
 import type { ParsedRecord } from '../pipeline/record.js';
 import type { OutDoc, Sink } from '../sinks/sink.js';
 import { toOutDoc } from '../sinks/elasticsearch/streams.js';
 import { ByteArena, recordOutDoc } from '../sinks/elasticsearch/record-bytes.js';
+import { verdictOutDoc } from '../sinks/elasticsearch/verdict-bytes.js';
 import { IDENTITY_BYTES } from '../sinks/doc-id.js';
 import type { SavedIdentities } from './doc-identities.js';
 import type { Tailer, TailRecord } from './inputs/tailer.js';
@@ -262,7 +263,8 @@ export abstract class AgentTurns {
       this.watermark = Math.max(this.watermark, this.newest + (now - this.lastLineAt));
     if (this.watermark === -Infinity) return;
     this.o.metrics.watermark.set(this.watermark / 1000);
-    for (const ev of this.correlator.advance(this.watermark)) docs.push(this.verdict(ev));
+    // connection events as drafts, written as bytes (verdict-bytes.ts)
+    for (const ev of this.correlator.advanceEmitted(this.watermark)) docs.push(this.verdict(ev));
   }
 
   /**
@@ -308,10 +310,10 @@ export abstract class AgentTurns {
     f.kinds.clear();
   }
 
-  private verdict(ev: VerdictEvent): OutDoc {
-    const ga = ev.goneaway;
-    this.o.metrics.verdicts.inc({ cause: ga.cause, kind: ga.kind });
-    return toOutDoc('goneaway.verdicts', this.namespace(), this.ids, ev, ga.kind);
+  private verdict(ev: Emitted): OutDoc {
+    const { doc, cause, kind } = verdictOutDoc(this.namespace(), this.ids, ev, this.arena);
+    this.o.metrics.verdicts.inc({ cause, kind });
+    return doc;
   }
 
   protected namespace(): string {

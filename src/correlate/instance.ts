@@ -20,6 +20,9 @@ export interface Instance {
   aborted: TimeList<Aborted>;
   /** the same Aborted lines by victim thread id (a thread's own line without a time scan) */
   abortedById: Map<number, Aborted[]>;
+  /** the (KILLED) ones of them not written by a shutdown: what a `--` close looks for (aborted.ts orphanAborted),
+   *  without walking every other line of its seconds */
+  abortedKilled: TimeList<Aborted>;
   events: TimeList<InstanceEvent>;
   /** time of the last line seen from this instance (a crash shows as silence, then recovery) */
   lastActivity: number | undefined;
@@ -49,6 +52,7 @@ export function newInstance(name: string): Instance {
     threadList: new MinHeap<Thread>((t) => t.queuedAt),
     aborted: new TimeList<Aborted>((a) => a.t),
     abortedById: new Map(),
+    abortedKilled: new TimeList<Aborted>((a) => a.t),
     events: new TimeList<InstanceEvent>((e) => e.t),
     lastActivity: undefined,
     hasErrorLog: false,
@@ -104,6 +108,7 @@ export function evictInstance(inst: Instance, before: number, keepAccepts: numbe
   for (const sec of inst.acceptSec.keys()) {
     if (sec * 1000 < keepAccepts) inst.acceptSec.delete(sec);
   }
+  inst.abortedKilled.evictBefore(before);
   inst.kills.evictBefore(before);
   inst.events.evictBefore(before - 24 * 3600_000);
 }

@@ -132,6 +132,7 @@ export class Store {
 
   addAborted(inst: Instance, a: Aborted): void {
     inst.aborted.add(a);
+    if (a.reason === 'killed' && !a.byShutdown) inst.abortedKilled.add(a);
     if (a.threadId === undefined) return;
     const l = inst.abortedById.get(a.threadId);
     if (l) l.push(a);

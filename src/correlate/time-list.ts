@@ -61,9 +61,10 @@ export class TimeList<T> {
   }
   /** `range` and `newestBefore` without a generator's step per item, for the loops of time-only joins
    *  (matcher.ts: hundreds to thousands of items per app error); `visit` returning false stops the walk */
-  eachInRange(from: number, to: number, visit: (x: T) => void): void {
+  eachInRange(from: number, to: number, visit: (x: T) => boolean | void): void {
     const keys = this.keys;
-    for (let i = this.lowerBound(from); i < keys.length && keys[i]! <= to; i++) visit(this.items[i]!);
+    for (let i = this.lowerBound(from); i < keys.length && keys[i]! <= to; i++)
+      if (visit(this.items[i]!) === false) return;
   }
   eachNewestBefore(k: number, visit: (x: T) => boolean): void {
     for (let i = this.lowerBound(k) - 1; i >= this.head; i--) if (!visit(this.items[i]!)) return;

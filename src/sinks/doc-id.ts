@@ -12,6 +12,7 @@
  * records would lose one. Where the MySQL server a log belongs to is known (the agent's
  * `mysql.instances[].server`), its name is hashed into the identity (`label`).
  */
+import * as crypto from 'node:crypto';
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 
@@ -43,17 +44,22 @@ export function fileIdentity(path: string, label = ''): string {
   }
 }
 
+/** crypto.hash where this Node has it (20.12 and later) */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'base64url') => string }).hash;
+
 /**
  * The id of the event that `text` at `offset` of the file `identity` gives. `kind` names what the
  * document is (`app_error` or `connection` verdict, or a record kind such as `haproxy`), so a verdict
  * and the record it came from never share an id.
  */
 export function docId(identity: string, kind: string, offset: number, text: string): string {
-  return createHash('sha256')
-    .update(`goneaway-v1\0${kind}\0${identity}\0${offset}\0`)
-    .update(text)
-    .digest('base64url')
-    .slice(0, 27);
+  const head = `goneaway-v1\0${kind}\0${identity}\0${offset}\0`;
+  // The same bytes hashed in one call: UTF-8 of the joined string is the two strings' UTF-8 one after the other (the
+  // head ends in NUL, so no surrogate pair is formed across the join). `crypto.hash` (Node ≥ 20.12,
+  // https://nodejs.org/api/crypto.html#cryptohashalgorithm-data-outputencoding) makes no Hash object: ~1 µs a
+  // document where createHash took several (docs/benchmark-agent.md "CPU per line, session 15").
+  if (oneShot) return oneShot('sha256', head + text, 'base64url').slice(0, 27);
+  return createHash('sha256').update(head).update(text).digest('base64url').slice(0, 27);
 }
 
 /** file identities by the path the documents carry (log.file.path), computed once per file */

@@ -18,7 +18,7 @@ import { TERMINATOR_OF, type Recommendation } from '../correlate/causes.js';
 import { isoUtc } from '../../parsers/time.js';
 import type { BufferedOutput } from './output.js';
 import { FULL, ROOM, value, writeJsonLine } from './json-bytes.js';
-import { Block, iso, num, seg, str, type Buf } from './tcplog-ndjson.js';
+import { Block, iso, num, seg, str, type Buf, type ByteOut } from './tcplog-ndjson.js';
 
 const enc = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'));
 const q = (s: string): string => JSON.stringify(s);
@@ -97,8 +97,11 @@ function room(d: ConnectionDraft): number {
   return 6 * n + recommendationBytes(d.recommendation).length + 512;
 }
 
-/** the draft's line, or false (nothing written) when it has a field this does not write */
-function writeConnection(out: BufferedOutput, d: ConnectionDraft): boolean {
+/**
+ * The draft's line (`JSON.stringify(d.toEvent())` and a newline) at `out.pos`, or false (nothing written) when it
+ * has a field this does not write or is too long. Also the agent's verdict documents (elasticsearch/verdict-bytes.ts).
+ */
+export function writeConnection(out: ByteOut, d: ConnectionDraft): boolean {
   // a session field event.ts attachSession writes and this does not
   if (d.s.backendSource) return false;
   const need = room(d);

@@ -49,6 +49,8 @@ export class NdjsonFilesSink implements Sink {
       fs.writeSync(cur.fd, bytes);
       fs.fsyncSync(cur.fd);
       cur.bytes += bytes.length;
+      // written (synchronously): its buffer goes to the next body instead of a new one grown by doubling
+      body.recycle();
     }
     return { ...emptyAck(), indexed: batch.length };
   }

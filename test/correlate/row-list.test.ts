@@ -54,8 +54,8 @@ test('property: a RowList answers every lookup as a TimeList of the same rows do
             assert.deepEqual([...typed.newestBefore(to, s.limit)], [...plain.newestBefore(to, s.limit)]);
             const a: number[] = [];
             const b: number[] = [];
-            typed.eachInRange(from, to, (x) => a.push(x));
-            plain.eachInRange(from, to, (x) => b.push(x));
+            typed.eachInRange(from, to, (x) => void a.push(x));
+            plain.eachInRange(from, to, (x) => void b.push(x));
             assert.deepEqual(a, b);
             typed.eachNewestBefore(to, (x) => a.push(x) < 2 * s.limit);
             plain.eachNewestBefore(to, (x) => b.push(x) < 2 * s.limit);

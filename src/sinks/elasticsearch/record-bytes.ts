@@ -15,7 +15,7 @@ import type { ParsedRecord } from '../../pipeline/record.js';
 import type { IdentityCache } from '../doc-id.js';
 import type { OutDoc } from '../sink.js';
 import { writeTcplogNdjson, type ByteOut } from '../tcplog-ndjson.js';
-import { outDocId, streamFields, streamName, toOutDoc } from './streams.js';
+import { outDocId, streamFields, streamName, toOutDoc, type Dataset } from './streams.js';
 
 /** the slab size: a turn's documents (~1 KB each) fill a few */
 const SLAB = 1 << 20;
@@ -35,14 +35,7 @@ export class ByteArena implements ByteOut {
 }
 
 const DATASET = 'goneaway.records';
-/** `,"data_stream":{…}}` per namespace: what toOutDoc's `{ ...doc, data_stream }` adds at the end */
-const tails = new Map<string, Buffer>();
-function tailOf(namespace: string): Buffer {
-  let t = tails.get(namespace);
-  if (!t)
-    tails.set(namespace, (t = Buffer.from(`,"data_stream":${JSON.stringify(streamFields(DATASET, namespace))}}`)));
-  return t;
-}
+const tails = new Map<Dataset, Map<string, Buffer>>();
 
 let lastPath = '';
 let lastPathJson = '""';
@@ -55,13 +48,25 @@ export function recordOutDoc(namespace: string, ids: IdentityCache, rec: ParsedR
   const p = rec.parsed;
   if (!(p instanceof TcpLogRecord) || !p.pristine) return toOutDoc(DATASET, namespace, ids, rec.doc, rec.kind);
   if (rec.path !== lastPath) [lastPath, lastPathJson] = [rec.path, JSON.stringify(rec.path)];
-  const tail = tailOf(namespace);
+  const tail = dataStreamTail(DATASET, namespace);
   const slab = arena.buf;
   const start = arena.pos;
   writeTcplogNdjson(arena, p, rec.text, lastPathJson, rec.offset);
+  return {
+    stream: streamName(DATASET, namespace),
+    id: outDocId(DATASET, ids, rec.kind, rec.path, rec.offset, rec.text),
+    json: withTail(arena, slab, start, tail),
+    position: { file: rec.path, offset: rec.offset },
+  };
+}
+
+/**
+ * The document a writer just put in `arena` as a line of its own (`{…}\n`, begun at `start` of `slab`), with its
+ * closing `}` and newline replaced by `tail` (`,"data_stream":{…}}`): the bytes of `{ ...doc, data_stream }`.
+ */
+export function withTail(arena: ByteArena, slab: Buffer, start: number, tail: Buffer): Buffer {
   // the writer reserves its own room first: it may have started a new slab, at 0
   let from = arena.buf === slab ? start : 0;
-  // it ends the document with `}\n`: the data_stream tail replaces both bytes
   arena.pos -= 2;
   if (arena.pos + tail.length > arena.buf.length) {
     const doc = arena.buf.subarray(from, arena.pos);
@@ -72,10 +77,15 @@ export function recordOutDoc(namespace: string, ids: IdentityCache, rec: ParsedR
   }
   tail.copy(arena.buf, arena.pos);
   arena.pos += tail.length;
-  return {
-    stream: streamName(DATASET, namespace),
-    id: outDocId(DATASET, ids, rec.kind, rec.path, rec.offset, rec.text),
-    json: arena.buf.subarray(from, arena.pos),
-    position: { file: rec.path, offset: rec.offset },
-  };
+  return arena.buf.subarray(from, arena.pos);
+}
+
+/** `,"data_stream":{…}}` of a dataset and namespace: what toOutDoc's `{ ...doc, data_stream }` adds at the end */
+export function dataStreamTail(dataset: Dataset, namespace: string): Buffer {
+  // by dataset, then namespace: a key joined from the two was a new string to hash for every document
+  let byNs = tails.get(dataset);
+  if (!byNs) tails.set(dataset, (byNs = new Map()));
+  let t = byNs.get(namespace);
+  if (!t) byNs.set(namespace, (t = Buffer.from(`,"data_stream":${JSON.stringify(streamFields(dataset, namespace))}}`)));
+  return t;
 }
