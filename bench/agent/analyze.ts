@@ -46,6 +46,21 @@ export function byLineIndex(file: WrittenFile, times: GrowableF64 | undefined): 
   };
 }
 
+/** lines written per second since the writer's start (index 0 = its first second), from each file's ticks */
+export function writtenPerSecond(files: readonly WrittenFile[], t0: number, seconds: number): Uint32Array {
+  const out = new Uint32Array(Math.max(1, Math.ceil(seconds)));
+  for (const f of files) {
+    const n = f.tickFirstLine.length;
+    for (let k = 0; k < n; k++) {
+      const first = f.tickFirstLine.at(k);
+      const next = k + 1 < n ? f.tickFirstLine.at(k + 1) : f.lines;
+      const s = Math.floor((f.tickTime.at(k) - t0) / 1000);
+      if (s >= 0 && s < out.length) out[s] += next - first;
+    }
+  }
+  return out;
+}
+
 /** Join arrivals with the write record; `t0` is the writer's start, `seconds` the span to bucket. */
 export function delivery(
   files: readonly WrittenFile[],
@@ -87,6 +102,9 @@ export interface Throughput {
   /** lines/s of the worst 10-s window after the warm-up, and the second it starts at */
   worst: number;
   worstAt: number;
+  /** lines/s the writer wrote in those seconds (a writer short of CPU writes less than the rate: no follower can
+   *  deliver more than it was given) */
+  writtenInWorst: number;
   /** seconds left out at the start (0 when the run is too short to spare them) */
   warmup: number;
   /** written − delivered when the writer stopped */
@@ -97,17 +115,20 @@ export interface Throughput {
 export const WARMUP_S = 10;
 export const WINDOW_S = 10;
 
-export function throughput(d: Delivery, seconds: number, written: number): Throughput {
+export function throughput(d: Delivery, seconds: number, written: number, writtenPerS: Uint32Array): Throughput {
   const soak = d.perSecond.subarray(0, seconds);
   let inSoak = 0;
   for (const n of soak) inSoak += n;
   const warm = soak.length > WARMUP_S + WINDOW_S ? WARMUP_S : 0;
   const w = worstWindow(soak.subarray(warm), WINDOW_S);
   const width = Math.min(WINDOW_S, soak.length - warm) || 1;
+  let wrote = 0;
+  for (let i = w.start + warm; i < w.start + warm + width && i < writtenPerS.length; i++) wrote += writtenPerS[i]!;
   return {
     sustained: inSoak / seconds,
     worst: w.sum / width,
     worstAt: w.start + warm,
+    writtenInWorst: wrote / width,
     warmup: warm,
     backlog: written - inSoak,
   };

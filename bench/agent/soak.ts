@@ -22,7 +22,7 @@ import { SteadyWriter } from './writer.js';
 import { ProcSampler } from './proc-sampler.js';
 import { startTail } from './tail-peer.js';
 import { agentCommand, agentConfig, agentMissing, startAgent, writeConfig } from './agent-process.js';
-import { byLineIndex, byOffset, delivery } from './analyze.js';
+import { byLineIndex, byOffset, delivery, writtenPerSecond } from './analyze.js';
 import { printFollower, type FollowerRun } from './report.js';
 import { clock } from './stats.js';
 
@@ -148,7 +148,17 @@ export async function agentBench(repo: string): Promise<void> {
     ];
     printFollower(
       t,
-      { written: writer.written, seconds, rate, t0, tEnd, ticks: writer.ticks, maxGapMs: writer.maxGapMs, tickMs },
+      {
+        written: writer.written,
+        writtenPerSecond: writtenPerSecond(writer.files, t0, seconds),
+        seconds,
+        rate,
+        t0,
+        tEnd,
+        ticks: writer.ticks,
+        maxGapMs: writer.maxGapMs,
+        tickMs,
+      },
       runs,
     );
   } finally {

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TailCounter } from '../../bench/agent/tail-peer.js';
-import { byLineIndex, byOffset, delivery, throughput } from '../../bench/agent/analyze.js';
+import { byLineIndex, byOffset, delivery, throughput, writtenPerSecond } from '../../bench/agent/analyze.js';
 import { SteadyWriter } from '../../bench/agent/writer.js';
 import { liveFiles } from '../../bench/agent/live-lines.js';
 import { parseCpuTicks, parseVmRss, sampleProc } from '../../bench/agent/proc-sampler.js';
@@ -76,8 +76,18 @@ test('delivery joins arrivals with writes: first arrivals count once, repeats an
     // the peer's arrivals by line index: a file nobody followed delivers nothing
     const none = delivery(rest, (f) => byLineIndex(f, undefined), t0, 5);
     assert.equal(none.delivered, 0);
-    const th = throughput(d, 3, w.written);
+    // every written line counted once, in the second of its tick
+    const wrote = writtenPerSecond(w.files, t0, 5);
+    assert.equal(
+      wrote.reduce((a, b) => a + b, 0),
+      w.written,
+    );
+    const th = throughput(d, 3, w.written, wrote);
     assert.equal(th.backlog, w.written - d.perSecond.subarray(0, 3).reduce((a, b) => a + b, 0));
+    // the worst window is set beside what the writer wrote in the same seconds
+    const width = 3;
+    const inWindow = wrote.subarray(th.worstAt, th.worstAt + width).reduce((a, b) => a + b, 0);
+    assert.equal(th.writtenInWorst, inWindow / width);
   } finally {
     w.close();
     rmSync(dir, { recursive: true, force: true });
