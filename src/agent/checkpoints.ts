@@ -35,7 +35,7 @@ export interface Checkpoint extends FileIdentity {
 /**
  * A file's records handed out and not yet part of the acknowledged prefix, as two arrays in file order (offsets
  * grow): one object and one Map entry per record were ~2 % of the agent's CPU at 20,000 lines/s
- * (docs/benchmark-agent.md "CPU per line, session 15"). An acknowledgement finds its record by a binary search from
+ * (docs/benchmark-agent.md "CPU per line, 2026-12-07"). An acknowledgement finds its record by a binary search from
  * `head`, at once when they come in order.
  */
 interface Entry {

@@ -65,7 +65,7 @@ const freeNotKilled = (a: Aborted): boolean => !a.claimed && a.reason !== 'kille
  * (as a scan of the range keeping the first nearest would pick). A busy server logs hundreds of Aborted lines a
  * second, most of them claimed by the closes decided before: this walks out from `t`, first after it (the lines
  * after a close are mostly not claimed yet: the closes after it are decided later), then before it no further
- * than the line found after, instead of the whole range (docs/benchmark-agent.md "CPU per line, session 15").
+ * than the line found after, instead of the whole range (docs/benchmark-agent.md "CPU per line, 2026-12-07").
  */
 function nearestUnclaimed(inst: Instance, t: number, from: number, to: number): Aborted | undefined {
   let after: Aborted | undefined;

@@ -2,7 +2,7 @@
  * Row numbers (session-table.ts `seq`) kept sorted by a numeric key, for the window's session lists: `TimeList`'s
  * order and lookups, in two typed arrays instead of two JS arrays.
  *
- * Why (docs/benchmark-agent.md "Memory, session 15"): a 20 s window at 20,000 lines/s holds ~357,000 sessions,
+ * Why (docs/benchmark-agent.md "Memory, 2026-12-07"): a 20 s window at 20,000 lines/s holds ~357,000 sessions,
  * and `TimeList`'s arrays of that length lived in V8's large-object space, where every copy made to drop the
  * evicted head or to grow was garbage until a full collection (10–17 MB of the agent's heap). Here the evicted head
  * is dropped by moving the rest down in place (`copyWithin`), the arrays are replaced only to grow or shrink, and

@@ -57,7 +57,7 @@ export function docId(identity: string, kind: string, offset: number, text: stri
   // The same bytes hashed in one call: UTF-8 of the joined string is the two strings' UTF-8 one after the other (the
   // head ends in NUL, so no surrogate pair is formed across the join). `crypto.hash` (Node ≥ 20.12,
   // https://nodejs.org/api/crypto.html#cryptohashalgorithm-data-outputencoding) makes no Hash object: ~1 µs a
-  // document where createHash took several (docs/benchmark-agent.md "CPU per line, session 15").
+  // document where createHash took several (docs/benchmark-agent.md "CPU per line, 2026-12-07").
   if (oneShot) return oneShot('sha256', head + text, 'base64url').slice(0, 27);
   return createHash('sha256').update(head).update(text).digest('base64url').slice(0, 27);
 }

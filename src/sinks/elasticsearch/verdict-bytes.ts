@@ -6,7 +6,7 @@
  *
  * Why: at 20,000 lines/s the bench's agent decides ~2,000 closures a second; each event was ~12 objects and 4 time
  * strings, copied by toOutDoc and `JSON.stringify`d into the bulk body (BulkBody.add): most of what the body cost
- * once the records went as bytes (docs/benchmark-agent.md "CPU per line, session 15"). A draft the writer does not
+ * once the records went as bytes (docs/benchmark-agent.md "CPU per line, 2026-12-07"). A draft the writer does not
  * take (a field it does not write) and every other event go the object way.
  */
 import { ConnectionDraft, asEvent, type Emitted } from '../../correlate/event.js';
