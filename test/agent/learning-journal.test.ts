@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppOrigins } from '../../src/correlate/app-origin.js';
 import { AppLags } from '../../src/correlate/app-lag.js';
+import { TakenMass } from '../../src/correlate/joint.js';
 import { Learning } from '../../src/correlate/learned.js';
 import type { AppError, Session } from '../../src/correlate/model.js';
 import { CHECKPOINT_FILE, CheckpointStore } from '../../src/agent/checkpoints.js';
@@ -44,7 +45,7 @@ async function open(dir: string): Promise<Learner> {
   const store = await CheckpointStore.open(dir);
   const origins = new AppOrigins();
   const lags = new AppLags();
-  const learning = new Learning(origins, lags);
+  const learning = new Learning(origins, lags, new TakenMass());
   const journal = new LearningJournal(learning, store.loaded.learning as never);
   store.attach('learning', journal);
   return { store, origins, lags, learning, journal };
