@@ -1,15 +1,19 @@
 /**
  * What the Correlator learned from the app's errors (src/correlate/learned.ts: the origins and next-use lags
- * of docs/confidence.md), saved with the checkpoints so that a restart — even `kill -9` — weighs time-only
- * joins as the run before it did, and gives the verdicts an uninterrupted run gives.
+ * of docs/confidence.md, and the closures its time-only joins took), saved with the checkpoints so that a
+ * restart — even `kill -9` — weighs time-only joins as the run before it did, and gives the verdicts an
+ * uninterrupted run gives.
  *
  * The state saved must be the one *at the saved positions*, not the newest: after a restart the lines from
  * each file's checkpoint on are read again, and the errors among them are decided — and learned from — again.
- * So the Correlator hands over, for each decided error, the state as it was before that error taught anything;
- * each is kept with the error's file identity and byte offset. When the checkpoints are written, the saved
- * state becomes the one before the first error (in the order they were decided) that a restart will read
- * again, and the entries before it are let go; when no error will be read again, the newest state. It goes
- * into `checkpoints.json` in the same atomic write as the positions it is consistent with (checkpoints.ts).
+ * So the Correlator hands over, for each decided error, the origins and lags as they were before that error
+ * taught anything, then each closure mass it raises; each is kept with the error's file identity and byte
+ * offset. The taken mass before an error is rebuilt rather than copied: the one saved last, raised by what the
+ * errors decided since took (the largest mass is kept, so the order does not matter), trimmed where the live
+ * one had been. When the checkpoints are written, the saved state becomes the one before the first error (in
+ * the order they were decided) that a restart will read again, and the entries before it are let go; when no
+ * error will be read again, the newest state. It goes into `checkpoints.json` in the same atomic write as the
+ * positions it is consistent with (checkpoints.ts).
  *
  * An error after that first one which the restart will not read again (its file's position is further on)
  * is not in the saved state: its evidence is lost to the rest of the run. The window's hold makes this rare:
@@ -17,6 +21,7 @@
  * read again are the newest ones of every app log.
  */
 import type { Doc } from '../../parsers/types.js';
+import { TakenMass, type SavedClosure } from '../correlate/joint.js';
 import type { Learning, SavedLearning } from '../correlate/learned.js';
 import type { Attached, Checkpoint } from './checkpoints.js';
 import type { FileIdentity } from './inputs/identity.js';
@@ -24,12 +29,21 @@ import type { FileIdentity } from './inputs/identity.js';
 interface Before {
   identity: FileIdentity;
   offset: number;
+  /** the origins and lags before the error */
   state: SavedLearning;
+  /** the bound the taken mass had been trimmed at before it */
+  trimmed: number;
+  /** the closure masses it raised */
+  raised: SavedClosure[];
 }
 
 export class LearningJournal implements Attached {
   private base: SavedLearning | undefined;
   private journal: Before[] = [];
+  /** the entry `base` was made from (a fold that keeps it changes nothing) */
+  private baseOf: Before | undefined;
+  /** the entry of the error being decided (undefined: an unowned one, whose raises are not kept) */
+  private current: Before | undefined;
   /** the learning's change count at the last fold (a fold with no error left to re-read saves the newest state) */
   private folded = 0;
   /** the file each app record pushed into the Correlator was read from, by its document */
@@ -44,11 +58,15 @@ export class LearningJournal implements Attached {
     this.base = saved;
     learning.restore(saved);
     this.folded = learning.changes;
-    learning.onBefore = (e, state) => {
-      const identity = e && this.owner.get(e.doc);
-      if (!e || !identity) this.unowned++;
-      else this.journal.push({ identity, offset: e.offset, state });
-    };
+    learning.listen({
+      before: (e, state, trimmed) => {
+        const identity = e && this.owner.get(e.doc);
+        this.current = e && identity ? { identity, offset: e.offset, state, trimmed, raised: [] } : undefined;
+        if (this.current) this.journal.push(this.current);
+        else this.unowned++;
+      },
+      taken: (closure) => this.current?.raised.push(closure),
+    });
   }
 
   /** an app record pushed into the Correlator came from `identity` (its document identifies it) */
@@ -74,13 +92,20 @@ export class LearningJournal implements Attached {
       if (this.folded === this.learning.changes) return false;
       this.base = this.learning.serialise();
       this.journal = [];
+      this.baseOf = this.current = undefined;
       this.folded = this.learning.changes;
       return true;
     }
-    const changed = this.base !== this.journal[i]!.state;
-    this.base = this.journal[i]!.state;
+    const first = this.journal[i]!;
+    if (first === this.baseOf) return false;
+    // the taken mass before `first`: the saved one raised by the errors decided between
+    const taken = new TakenMass();
+    taken.restore(this.base?.taken ?? []);
+    for (const l of this.journal.slice(0, i)) taken.merge(l.raised);
+    this.base = { ...first.state, taken: taken.serialise(first.trimmed) };
+    this.baseOf = first;
     this.journal = this.journal.slice(i);
-    return changed;
+    return true;
   }
 
   /** the state at the saved positions */

@@ -57,12 +57,20 @@ export interface TakenEntry {
   p: number;
 }
 
+/** a closure's taken mass as saved (learned.ts): its `numKey`, client IP, server, end and mass */
+export type SavedClosure = [key: number, clientIp: string, server: string, end: number, p: number];
+
 export class TakenMass {
   /** by `numKey`, in insertion order, which is nearly time order: the oldest are trimmed from the front. Numbers,
    *  not `sessionKey` strings: the key of every candidate of every time-only error is looked up and most are
    *  added, and building and hashing the strings was ~15 % of `correlate`'s CPU on the bench */
   private readonly byKey = new Map<number, TakenEntry[]>();
   private count = 0;
+  /** the bound of the last `trim` (closures that ended before it are let go) */
+  trimmed = -Infinity;
+  /** told of each closure whose mass an add raised, as it is now (the agent journals them: learned.ts); unset,
+   *  nothing is told (batch `correlate`) */
+  adding: ((closure: SavedClosure) => void) | undefined;
 
   private find(s: Session): TakenEntry | undefined {
     const l = this.byKey.get(numKey(s));
@@ -97,11 +105,17 @@ export class TakenMass {
     if (!(p > 0)) return;
     const x = entry ?? this.find(s);
     if (x) {
-      x.p = Math.max(x.p, p);
+      if (p <= x.p) return;
+      x.p = p;
+      if (this.adding) this.adding([numKey(s), x.clientIp, x.server, x.end, p]);
       return;
     }
     const k = numKey(s);
-    const e = { clientIp: s.clientIp, server: s.server, end: s.end, p };
+    this.insert(k, { clientIp: s.clientIp, server: s.server, end: s.end, p });
+    if (this.adding) this.adding([k, s.clientIp, s.server, s.end, p]);
+  }
+
+  private insert(k: number, e: TakenEntry): void {
     const l = this.byKey.get(k);
     if (l) l.push(e);
     else this.byKey.set(k, [e]);
@@ -110,11 +124,37 @@ export class TakenMass {
 
   /** forgets closures that ended before `t` (no error can weigh them any more) */
   trim(t: number): void {
+    if (t > this.trimmed) this.trimmed = t;
     for (const [k, l] of this.byKey) {
       if (l.some((x) => x.end >= t)) break;
       this.byKey.delete(k);
       this.count -= l.length;
     }
+  }
+
+  /** the closures that ended at or after `from`, as saved */
+  serialise(from = this.trimmed): SavedClosure[] {
+    const out: SavedClosure[] = [];
+    for (const [k, l] of this.byKey)
+      for (const x of l) if (x.end >= from) out.push([k, x.clientIp, x.server, x.end, x.p]);
+    return out;
+  }
+
+  /** raises each saved closure's mass to the saved one (an add of it: the largest is kept, in any order) */
+  merge(closures: readonly SavedClosure[]): void {
+    for (const [k, clientIp, server, end, p] of closures) {
+      const x = this.byKey.get(k)?.find((x) => x.clientIp === clientIp && x.server === server);
+      if (x) x.p = Math.max(x.p, p);
+      else if (p > 0) this.insert(k, { clientIp, server, end, p });
+    }
+  }
+
+  /** the saved closures, and nothing else */
+  restore(closures: readonly SavedClosure[]): void {
+    this.byKey.clear();
+    this.count = 0;
+    this.trimmed = -Infinity;
+    this.merge(closures);
   }
 
   get size(): number {

@@ -59,8 +59,8 @@ export class Store {
   readonly lags = new AppLags();
   /** how much of each closure earlier time-only joins took (joint.ts) */
   readonly taken = new TakenMass();
-  /** the two learned above, as one state the agent saves (learned.ts) */
-  readonly learning = new Learning(this.origins, this.lags);
+  /** the three above, as one state the agent saves (learned.ts) */
+  readonly learning = new Learning(this.origins, this.lags, this.taken);
 
   instance(name: string): Instance {
     let i = this.instances.get(name);

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppOrigins } from '../../src/correlate/app-origin.js';
 import { AppLags } from '../../src/correlate/app-lag.js';
+import { TakenMass } from '../../src/correlate/joint.js';
 import { Learning } from '../../src/correlate/learned.js';
 import type { AppError, Session } from '../../src/correlate/model.js';
 import { CHECKPOINT_FILE, CheckpointStore } from '../../src/agent/checkpoints.js';
@@ -27,6 +28,7 @@ interface Learner {
   origins: AppOrigins;
   lags: AppLags;
   learning: Learning;
+  taken: TakenMass;
   journal: LearningJournal;
   store: CheckpointStore;
 }
@@ -44,10 +46,11 @@ async function open(dir: string): Promise<Learner> {
   const store = await CheckpointStore.open(dir);
   const origins = new AppOrigins();
   const lags = new AppLags();
-  const learning = new Learning(origins, lags);
+  const taken = new TakenMass();
+  const learning = new Learning(origins, lags, taken);
   const journal = new LearningJournal(learning, store.loaded.learning as never);
   store.attach('learning', journal);
-  return { store, origins, lags, learning, journal };
+  return { store, origins, lags, learning, taken, journal };
 }
 
 /** what an error of FILE would weigh: the two origins' priors and the lag model near 2 s and 60 s */
@@ -120,4 +123,67 @@ test('a file rewritten since (copytruncate): its errors are never read again, th
   await a.store.flush();
   assert.equal(a.journal.waiting, 0);
   assert.deepEqual(weights(await open(dir)), weights(a));
+});
+
+/** closures of the app's host ending at `end` (s), one client port each */
+const closure = (port: number, end: number) =>
+  ({ clientIp: '10.0.1.11', clientPort: port, accept: end * 1000 - 5000, end: end * 1000, server: 'r1' }) as Session;
+const c = [closure(40000, 1), closure(40001, 20), closure(40002, 21), closure(40003, 22)] as const;
+const masses = (a: Learner) => c.map((s) => a.taken.of(s));
+
+/** the error at `offset` taking `raises` of the closures by time alone (time-join.ts: origins learned first) */
+function take(a: Learner, offset: number, raises: Array<[Session, number]>): void {
+  decide(a, offset, host);
+  for (const [s, p] of raises) a.taken.add(s, p);
+}
+
+test('the taken mass saved is the one before the first error a restart reads again, trimmed as the live one', async () => {
+  const dir = tmp('learning-taken');
+  const a = await open(dir);
+  a.store.track(ID, FILE, 0);
+  for (const o of [0, 100, 200]) a.store.emitted(ID, o, o + 100);
+  take(a, 0, [
+    [c[0], 0.5],
+    [c[1], 0.5],
+    [c[2], 0.3],
+  ]);
+  take(a, 100, [
+    [c[1], 0.25],
+    [c[2], 0.7],
+    [c[3], 0.2],
+  ]);
+  // the live mass lets the first closure go before the third error (its join's trim, time-join.ts)
+  a.taken.trim(10_000);
+  const beforeThird = masses(a);
+  take(a, 200, [
+    [c[3], 0.9],
+    [c[1], 0.75],
+  ]);
+  const running = masses(a);
+  a.store.hold(ID, 200);
+  for (const o of [0, 100, 200]) a.store.ack(ID, o);
+  await a.store.flush();
+  assert.notDeepEqual(running, beforeThird, 'the third error took something');
+  assert.deepEqual(beforeThird, [0, 0.5, 0.7, 0.2], 'the largest share of each is kept');
+
+  const b = await open(dir);
+  assert.deepEqual(masses(b), beforeThird, 'what the two errors before the position took, not the third');
+  assert.equal(b.taken.size, 3, 'nothing the live mass had let go');
+  take(b, 200, [
+    [c[3], 0.9],
+    [c[1], 0.75],
+  ]);
+  assert.deepEqual(masses(b), running, 'taken once after the restart, as without it');
+});
+
+test('a checkpoint file without the taken mass (an older version) loads with none taken', () => {
+  const origins = new AppOrigins();
+  const taken = new TakenMass();
+  taken.add(c[1], 0.5);
+  const learning = new Learning(origins, new AppLags(), taken);
+  new LearningJournal(learning, { origins: origins.serialise(), lags: {} });
+  assert.deepEqual(
+    c.map((s) => taken.of(s)),
+    [0, 0, 0, 0],
+  );
 });
