@@ -15,6 +15,13 @@
  * error will be read again, the newest state. It goes into `checkpoints.json` in the same atomic write as the
  * positions it is consistent with (checkpoints.ts).
  *
+ * The claims on closures are kept the same way (src/correlate/saved-claims.ts): with each error's entry, the state
+ * of the closure its decision took or let go. The saved claims are those of the errors before the first one read
+ * again (with none left to re-read, of every error), the later claim of a closure replacing the earlier; an error
+ * read again claims again as it is decided again. Only claims on closures a restart can read again are kept: a closure
+ * that ended more than `CLAIMS_KEPT` before the newest error of a checkpointed file not read again is before the
+ * HAProxy log's saved position (saved-claims.ts), and its claim is let go.
+ *
  * An error after that first one which the restart will not read again (its file's position is further on)
  * is not in the saved state: its evidence is lost to the rest of the run. The window's hold makes this rare:
  * every file is held back to the oldest time its kind of log is needed for (docs/correlator.md), so the errors
@@ -23,6 +30,7 @@
 import type { Doc } from '../../parsers/types.js';
 import { TakenMass, type SavedClosure } from '../correlate/joint.js';
 import type { Learning, SavedLearning } from '../correlate/learned.js';
+import { mergeClaims, CLAIMS_KEPT, type SavedClaim } from '../correlate/saved-claims.js';
 import type { Attached, Checkpoint } from './checkpoints.js';
 import type { FileIdentity } from './inputs/identity.js';
 
@@ -35,6 +43,10 @@ interface Before {
   trimmed: number;
   /** the closure masses it raised */
   raised: SavedClosure[];
+  /** the error's time */
+  t: number;
+  /** the claims it left on closures, in order */
+  claims: SavedClaim[];
 }
 
 export class LearningJournal implements Attached {
@@ -44,6 +56,8 @@ export class LearningJournal implements Attached {
   private baseOf: Before | undefined;
   /** the entry of the error being decided (undefined: an unowned one, whose raises are not kept) */
   private current: Before | undefined;
+  /** the time of the newest error of a checkpointed file not read again (fold) */
+  private claimsAfter = -Infinity;
   /** the learning's change count at the last fold (a fold with no error left to re-read saves the newest state) */
   private folded = 0;
   /** the file each app record pushed into the Correlator was read from, by its document */
@@ -61,11 +75,13 @@ export class LearningJournal implements Attached {
     learning.listen({
       before: (e, state, trimmed) => {
         const identity = e && this.owner.get(e.doc);
-        this.current = e && identity ? { identity, offset: e.offset, state, trimmed, raised: [] } : undefined;
+        this.current =
+          e && identity ? { identity, offset: e.offset, t: e.t, state, trimmed, raised: [], claims: [] } : undefined;
         if (this.current) this.journal.push(this.current);
         else this.unowned++;
       },
       taken: (closure) => this.current?.raised.push(closure),
+      claimed: (claim) => this.current?.claims.push(claim),
     });
   }
 
@@ -80,17 +96,22 @@ export class LearningJournal implements Attached {
    * after its file's saved position. True if it changed.
    */
   fold(checkpointOf: (id: FileIdentity) => Checkpoint | undefined): boolean {
-    const i = this.journal.findIndex((l) => {
+    /** the error's file is checkpointed (not done with, not rewritten since): its saved position, else undefined */
+    const position = (l: Before): number | undefined => {
       const cp = checkpointOf(l.identity);
       const rewritten =
         cp !== undefined &&
         cp.fingerprintBytes === l.identity.fingerprintBytes &&
         cp.fingerprint !== l.identity.fingerprint;
-      return cp !== undefined && !rewritten && l.offset >= cp.offset;
-    });
+      return cp !== undefined && !rewritten ? cp.offset : undefined;
+    };
+    const i = this.journal.findIndex((l) => l.offset >= (position(l) ?? Infinity));
+    // the newest error of a checkpointed file that is not read again: the claims on closures well before it go
+    for (const l of i < 0 ? this.journal : this.journal.slice(0, i))
+      if (position(l) !== undefined && l.t > this.claimsAfter) this.claimsAfter = l.t;
     if (i < 0) {
       if (this.folded === this.learning.changes) return false;
-      this.base = this.learning.serialise();
+      this.base = { ...this.learning.serialise(), claims: this.claimsBefore(this.journal.length) };
       this.journal = [];
       this.baseOf = this.current = undefined;
       this.folded = this.learning.changes;
@@ -102,10 +123,16 @@ export class LearningJournal implements Attached {
     const taken = new TakenMass();
     taken.restore(this.base?.taken ?? []);
     for (const l of this.journal.slice(0, i)) taken.merge(l.raised);
-    this.base = { ...first.state, taken: taken.serialise(first.trimmed) };
+    this.base = { ...first.state, taken: taken.serialise(first.trimmed), claims: this.claimsBefore(i) };
     this.baseOf = first;
     this.journal = this.journal.slice(i);
     return true;
+  }
+
+  /** the saved claims, then those of the first `n` entries, of the closures a restart can read again */
+  private claimsBefore(n: number): SavedClaim[] {
+    const lists = [this.base?.claims ?? [], ...this.journal.slice(0, n).map((l) => l.claims)];
+    return mergeClaims(lists, this.claimsAfter - CLAIMS_KEPT);
   }
 
   /** the state at the saved positions */

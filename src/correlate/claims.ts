@@ -61,7 +61,8 @@ export function bindThread(th: Thread | undefined, s: Session): void {
 /** errors in which the server said why it closes: the app's next use of that handle fails again */
 const SERVER_ANNOUNCED = new Set(['1153', '4031', '1927', '1053', '1080']);
 
-/** the error `e` (of app log `file`, code `code`) takes session `s` for itself */
+/** the error `e` (of app log `file`, code `code`) takes session `s` for itself (what its decision leaves on `s` is
+ *  saved by the agent for a restart that reads `s` again but not `e`: saved-claims.ts) */
 export function takeSession(s: Session, e: { file: string; code: string }): void {
   s.reusableBy = !s.claimed && SERVER_ANNOUNCED.has(e.code) ? e.file : undefined;
   s.claimed = true;

@@ -294,12 +294,18 @@ export class Correlator {
         // restarts and logs its crash recovery). Release the claim and decide again later.
         if (m.session) m.session.claimed = false;
         this.queue.defer(e);
+        // (the closure each decision took or let go: the agent saves it for a restart, learned.ts)
+        this.store.learning.claimed(m.session);
         continue;
       }
+      this.store.learning.claimed(m.session);
       this.out.push(this.events.appEvent(e, m));
     }
-    for (let e = this.queue.nextRetry(watermark); e; e = this.queue.nextRetry(watermark))
-      this.out.push(this.events.appEvent(e, this.match(e)));
+    for (let e = this.queue.nextRetry(watermark); e; e = this.queue.nextRetry(watermark)) {
+      const m = this.match(e);
+      this.store.learning.claimed(m.session);
+      this.out.push(this.events.appEvent(e, m));
+    }
     closeTickStories();
   }
 

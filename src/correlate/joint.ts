@@ -23,7 +23,8 @@ export function sessionKey(s: Session): string {
 /** the number part of that identity, (accept, client port), exact below 2^52: accepts 2^36 ms (2.2 years) apart
  *  share it, and sessions of other clients or servers accepted in the same millisecond on the same port too,
  *  which the entries tell apart */
-const numKey = (s: Session): number => (s.accept % 2 ** 36) * 65536 + s.clientPort;
+export const numKey = (s: Pick<Session, 'accept' | 'clientPort'>): number =>
+  (s.accept % 2 ** 36) * 65536 + s.clientPort;
 
 /** values by a session's identity (`sessionKey`'s fields), under `numKey`: no key string is built */
 export class SessionMap<V> {

@@ -17,17 +17,27 @@
  * join in the window), and what is kept of a closure is the largest mass any error took it with: the state
  * before an error is the one saved last, raised by what each error decided since took. So the listener is told
  * each raise as it happens (`taken`), with the bound the mass was last trimmed at before each error.
+ *
+ * So are the closures the errors claimed (saved-claims.ts): an error decided before its log's saved position is
+ * not read again, but the closure it took can be, and would enter the rebuilt window unclaimed. The Correlator
+ * tells the state of the closure each error's decision changed (`claimed`: taken, or let go again when the error
+ * waits for a retry); the journal keeps the claims of the errors a restart will not read again, and `restore` hands
+ * them to the window (store.ts), which puts each back on its closure as that closure is read again.
  */
 import type { AppOrigins, SavedLearned } from './app-origin.js';
 import type { AppLags } from './app-lag.js';
 import type { SavedClosure, TakenMass } from './joint.js';
-import type { AppError } from './model.js';
+import type { AppError, Session } from './model.js';
+import { claimOf, RestoredClaims, type SavedClaim } from './saved-claims.js';
 
 export interface SavedLearning {
   origins: Record<string, SavedLearned>;
   lags: Record<string, number[]>;
   /** the taken mass (not in the state handed over before each error; not in checkpoints of older versions) */
   taken?: SavedClosure[];
+  /** the closures claimed by errors a restart does not read again (not in the state handed over before each error;
+   *  not in checkpoints of older versions) */
+  claims?: SavedClaim[];
 }
 
 /** who keeps the states before the errors (the agent's journal); batch `correlate` has none */
@@ -37,6 +47,8 @@ export interface LearningListener {
   before(e: AppError | undefined, state: SavedLearning, trimmed: number): void;
   /** a closure's taken mass raised by the error being decided (after its `before`) */
   taken(closure: SavedClosure): void;
+  /** a closure's claim as the error being decided left it (after its `before`) */
+  claimed(claim: SavedClaim): void;
 }
 
 export class Learning {
@@ -52,6 +64,8 @@ export class Learning {
     private readonly origins: AppOrigins,
     private readonly lags: AppLags,
     private readonly taken: TakenMass,
+    /** where restored claims wait for their closures to be read again (store.ts) */
+    private readonly restored: RestoredClaims = new RestoredClaims(),
   ) {
     origins.changing = lags.changing = () => this.changing();
   }
@@ -76,7 +90,15 @@ export class Learning {
     );
   }
 
-  /** the whole state, the taken mass included */
+  /** the error being decided changed `s`'s claim (took it, or let it go to be decided again later): told to the
+   *  listener; with none (batch `correlate`), nothing is recorded */
+  claimed(s: Session | undefined): void {
+    if (!this.listener || !s) return;
+    this.changing();
+    this.listener.claimed(claimOf(s));
+  }
+
+  /** the whole state, the taken mass included (the claims are the journal's: learning-journal.ts) */
   serialise(): SavedLearning {
     return { origins: this.origins.serialise(), lags: this.lags.serialise(), taken: this.taken.serialise() };
   }
@@ -85,6 +107,7 @@ export class Learning {
     this.origins.restore(saved?.origins ?? {});
     this.lags.restore(saved?.lags ?? {});
     this.taken.restore(saved?.taken ?? []);
+    this.restored.load(saved?.claims ?? []);
     this.told = null;
   }
 }

@@ -11,6 +11,7 @@ import { AppOrigins } from './app-origin.js';
 import { AppLags } from './app-lag.js';
 import { TakenMass } from './joint.js';
 import { Learning } from './learned.js';
+import { RestoredClaims } from './saved-claims.js';
 import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
 import { SessionTable, type SessionRow } from './session-table.js';
 import { SessionList } from './session-list.js';
@@ -59,8 +60,10 @@ export class Store {
   readonly lags = new AppLags();
   /** how much of each closure earlier time-only joins took (joint.ts) */
   readonly taken = new TakenMass();
-  /** the three above, as one state the agent saves (learned.ts) */
-  readonly learning = new Learning(this.origins, this.lags, this.taken);
+  /** after a restart, the claims of errors not read again, put back on their closures as these are read again */
+  private readonly restored = new RestoredClaims();
+  /** the three above and those claims, as one state the agent saves (learned.ts) */
+  readonly learning = new Learning(this.origins, this.lags, this.taken, this.restored);
 
   instance(name: string): Instance {
     let i = this.instances.get(name);
@@ -91,12 +94,15 @@ export class Store {
       this.instance(row.server);
       const seq = this.table.add(row, false);
       if (own) this.table.pin(seq, own);
+      if (this.restored.size) this.restored.enter(row, () => this.table.at(seq));
       this.abnormal.add(seq);
       this.unlinked.add(seq);
       return row.server;
     }
     const seq = this.table.add(row);
     if (own) this.table.pin(seq, own);
+    // (claimed before any error read again is decided: errors are decided at ticks, after the lines before them)
+    if (this.restored.size) this.restored.enter(row, () => this.table.at(seq));
     this.sessions.add(seq);
     const inst = this.instance(row.server);
     const sec = Math.floor(row.accept / 1000);

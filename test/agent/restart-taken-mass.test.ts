@@ -12,17 +12,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Correlator } from '../../src/correlate/correlator.js';
 import { mergeSources, type TimedRecord } from '../../src/correlate/correlate-batch.js';
 import { newStats } from '../../src/correlate/engine.js';
-import { asEvent, type VerdictEvent } from '../../src/correlate/event.js';
-import type { Checkpoint } from '../../src/agent/checkpoints.js';
-import type { FileIdentity } from '../../src/agent/inputs/identity.js';
-import { LearningJournal } from '../../src/agent/learning-journal.js';
+import type { VerdictEvent } from '../../src/correlate/event.js';
 import { Incident, T0 } from '../correlate/scenario.js';
+import { isApp, journalRun, restartedAt } from './journal-run.js';
 
-const APP: FileIdentity = { dev: '1', ino: '2', fingerprint: 'app', fingerprintBytes: 3 };
-const HAP: FileIdentity = { dev: '1', ino: '3', fingerprint: 'hap', fingerprintBytes: 3 };
 const TA = T0 + 600_000;
 const TB = TA + 4000;
 
@@ -42,20 +37,12 @@ function incident(): Incident {
 }
 
 const records = (): TimedRecord[] => [...mergeSources(incident().sources(), newStats())] as TimedRecord[];
-const isApp = (r: TimedRecord) => r.kind === 'app';
 
-/** a Correlator fed `recs` in order, with the agent's journal over its learning; its app-error verdicts */
-function run(recs: TimedRecord[], saved: unknown): { journal: LearningJournal; verdicts: VerdictEvent[] } {
-  const c = new Correlator({ skew: 2000, maxLag: 900_000, settle: 5000, appLogs: true }, newStats());
-  const journal = new LearningJournal(c.learning, saved as never);
-  const out: VerdictEvent[] = [];
-  for (const r of recs) {
-    if (isApp(r)) journal.pushed(r.rec.doc, APP);
-    c.push(r);
-    out.push(...c.advanceEmitted(r.time).map(asEvent));
-  }
-  out.push(...c.finish());
-  return { journal, verdicts: out.filter((v) => v.goneaway.kind === 'app_error') };
+/** a Correlator fed `recs` in order, with the agent's journal over its learning (journal-run.ts); its app-error
+ *  verdicts */
+function run(recs: TimedRecord[], saved: unknown) {
+  const { journal, events } = journalRun(recs, saved);
+  return { journal, verdicts: events.filter((v) => v.goneaway.kind === 'app_error') };
 }
 
 const verdictOf = (vs: VerdictEvent[], offset: number) => {
@@ -76,12 +63,6 @@ test('restarted between two errors competing by time, the second keeps the confi
   assert.notDeepEqual(verdictOf(alone.verdicts, b!.rec.offset), want, 'the errors must compete');
 
   // the positions a restart finds: the app log at the second error, the HAProxy log held back to its start
-  const at = (id: FileIdentity, offset: number) => ({ ...id, path: id.fingerprint, offset }) as Checkpoint;
-  first.journal.fold((id) => (id === APP ? at(APP, b!.rec.offset) : at(HAP, 0)));
-  const saved: unknown = JSON.parse(JSON.stringify(first.journal.value() ?? null));
-  const again = run(
-    all.filter((r) => !isApp(r) || r.rec.offset >= b!.rec.offset),
-    saved ?? undefined,
-  );
-  assert.deepEqual(verdictOf(again.verdicts, b!.rec.offset), want);
+  const again = restartedAt(all, first.journal, b!).events.filter((v) => v.goneaway.kind === 'app_error');
+  assert.deepEqual(verdictOf(again, b!.rec.offset), want);
 });
