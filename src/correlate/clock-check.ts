@@ -20,9 +20,13 @@ import {
   newCounts,
   parseFile,
   parseHaproxyFileSkipping,
+  placeRefTime,
   SkippedClose,
   type CloseSkipper,
+  type FileCounts,
 } from '../pipeline/parse-file.js';
+import { parseMysqlErrorRecord } from '../../parsers/mysql/error.js';
+import { newGeneralLogState, parseMysqlGeneralRecord } from '../../parsers/mysql/general.js';
 import { displayPath } from '../sources/stream-copy.js';
 import { checkStampZone, offsetText } from '../sources/zone-check.js';
 import { findClockOffset, MATCH_TOLERANCE_MS, MAX_OFFSET_MS, type ClockOffset, type HaTimes } from './clock-offset.js';
@@ -67,22 +71,70 @@ export function shiftedZone(zone: ZoneConverter, offsetMs: number): ZoneConverte
 }
 
 /**
- * log offset → time of the Connect / Aborted records among the first `limit` records. Connects that never
- * came through HAProxy are left out: over a Unix socket, or of a user whose threads send no query (HAProxy's
- * own mysql-check probe: ingest-mysql.ts isProbeUser; its checks are not logged as sessions).
+ * A MySQL log's records read again in the zone an hour off, from the texts its read in its own zone assembles
+ * (parse-file.ts `onRecordText`): the parser alone, with its own context and general-log state, as a second read of
+ * the file in that zone would run it (its year anchor placed in that zone, then following that read's times).
+ * `t` is the time of the record parsed last.
  */
-function sampleMysql(log: MysqlLog, ctx: ParseContext, limit: number): Map<number, number> {
-  const out = new Map<number, number>();
-  const connects: Array<{ off: number; t: number; user: string | undefined }> = [];
+class HourOff {
+  private readonly ctx: ParseContext;
+  private readonly state = newGeneralLogState();
+  private placed = false;
+  t: number | undefined = undefined;
+  constructor(
+    private readonly log: MysqlLog,
+    private readonly counts: FileCounts,
+  ) {
+    this.ctx = { ...log.ctx, zone: shiftedZone(log.ctx.zone, HOUR) };
+  }
+  readonly parse = (text: string): void => {
+    const ctx = this.ctx;
+    // the file is open (its container prefix known) when its first record is assembled
+    if (!this.placed) placeRefTime(this.log.path, this.log.kind, ctx, this.counts.prefix);
+    this.placed = true;
+    const c0 = text.charCodeAt(0);
+    if (this.log.kind === 'mysql_general' && (c0 === 9 || c0 === 32)) {
+      // a general-log record led by a blank has no time of its own: it takes the time of the stamped one before it,
+      // and no zone plays a part in its parse (parsers/mysql/general.ts), so it parses alike in both zones: the time
+      // it has an hour off is that record's (when it parses at all, which the read in the file's zone tells)
+      this.t = this.state.lastT;
+    } else {
+      const r =
+        this.log.kind === 'mysql_error'
+          ? parseMysqlErrorRecord(text, ctx)
+          : parseMysqlGeneralRecord(text, ctx, this.state);
+      this.t = r.ok ? r.value.t : undefined;
+    }
+    if (this.t !== undefined) {
+      ctx.refTime = this.t;
+      ctx.refTimeIsUpperBound = false;
+    }
+  };
+}
+
+/**
+ * The zone-less times of the Connect / Aborted records among the first `limit` records of a log: a record whose time
+ * moves by the hour when the log is read an hour off carried no zone of its own (MySQL 8's `…Z` stamps do not move,
+ * and no zone error can be in them). Connects that never came through HAProxy are left out: over a Unix socket, or
+ * of a user whose threads send no query (HAProxy's own mysql-check probe: ingest-mysql.ts isProbeUser; its checks
+ * are not logged as sessions). One read of the file: each record is parsed in both zones (`HourOff`), where two
+ * reads each parsed it in one (docs/performance.md "2026-12-07: batch lines read back from their files").
+ */
+function zoneLessTimes(log: MysqlLog, limit: number): number[] {
+  const out: number[] = [];
+  const connects: Array<{ t: number; user: string | undefined }> = [];
   const users = new Map<string, UserStats>();
   const userOf = new Map<number, string>();
+  const counts = newCounts(log.path, log.kind);
+  const off = new HourOff(log, counts);
   let n = 0;
-  for (const r of parseFile(log.path, log.kind, ctx, newCounts(log.path, log.kind))) {
+  for (const r of parseFile(log.path, log.kind, log.ctx, counts, { onRecordText: off.parse })) {
     if (++n > limit) break;
     if (r.t === undefined || !r.parsed) continue;
+    const moved = off.t === r.t + HOUR;
     const d = r.parsed.doc;
     if (log.kind === 'mysql_error') {
-      if (str(get(d, 'mysql.error_type')) === 'aborted_connection') out.set(r.offset, r.t);
+      if (moved && str(get(d, 'mysql.error_type')) === 'aborted_connection') out.push(r.t);
       continue;
     }
     const cmd = str(get(d, 'mysql.general.command'));
@@ -96,25 +148,13 @@ function sampleMysql(log: MysqlLog, ctx: ParseContext, limit: number): Map<numbe
         users.set(user, u);
         if (id !== undefined) userOf.set(id, user);
       }
-      connects.push({ off: r.offset, t: r.t, user });
+      if (moved) connects.push({ t: r.t, user });
     } else if (cmd !== 'Quit' && cmd !== 'header' && id !== undefined) {
       const u = users.get(userOf.get(id) ?? '');
       if (u) u.queries++;
     }
   }
-  for (const c of connects) if (c.user === undefined || !isProbeUser(users.get(c.user))) out.set(c.off, c.t);
-  return out;
-}
-
-/**
- * The zone-less Connect / Aborted times of a log: a record whose time moves when the zone moves carried
- * no zone of its own (MySQL 8's `…Z` stamps do not move, and no zone error can be in them).
- */
-function zoneLessTimes(log: MysqlLog, limit: number): number[] {
-  const a = sampleMysql(log, log.ctx, limit);
-  const b = sampleMysql(log, { ...log.ctx, zone: shiftedZone(log.ctx.zone, HOUR) }, limit);
-  const out: number[] = [];
-  for (const [off, t] of a) if (b.get(off) === t + HOUR) out.push(t);
+  for (const c of connects) if (c.user === undefined || !isProbeUser(users.get(c.user))) out.push(c.t);
   return out;
 }
 

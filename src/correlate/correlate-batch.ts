@@ -10,7 +10,11 @@ import {
   parseHaproxyFileSkipping,
   SkippedClose,
   type CloseSkipper,
+  type FileCounts,
 } from '../pipeline/parse-file.js';
+import { LineRereader } from '../sources/line-reread.js';
+import { displayPath } from '../sources/stream-copy.js';
+import type { LineSources } from './line-store.js';
 import { mergeByTime, type Timed } from './merge.js';
 import type { CorrelateStats } from './engine.js';
 import { unseenServers, type CorrelateSettings } from './settings.js';
@@ -45,7 +49,37 @@ export type SkippingSources = Omit<RecordSources, 'haproxy'> & {
   haproxy: Iterable<SourcedRecord | SkippedClose>[];
   /** what the HAProxy logs were told to skip (`fileSources`) */
   skipper?: CloseSkipper | undefined;
+  /** the HAProxy logs' lines, read again from their files (`fileSources`) */
+  lines?: HaproxyLines | undefined;
 };
+
+/**
+ * The HAProxy files' lines read again by offset, for the window (session-table.ts `rereadFrom`): the files of a
+ * batch run stay on disk (a stream or a compressed file is read from its copy: stream-copy.ts).
+ */
+export class HaproxyLines {
+  /** by the name records show (log.file.path); null: a name given twice (which file a row is in is not known) */
+  private readonly files = new Map<string, { reader: LineRereader; counts?: FileCounts } | null>();
+
+  /** a file to read lines from again; returns what takes its counts once it is opened */
+  add(path: string): (counts: FileCounts) => void {
+    const shown = displayPath(path);
+    const e: { reader: LineRereader; counts?: FileCounts } = { reader: new LineRereader(path) };
+    this.files.set(shown, this.files.has(shown) ? null : e);
+    return (counts) => (e.counts = counts);
+  }
+
+  /** a file read without a container prefix (a row's line is the file's line as it is; asked once the file is
+   *  opened: its first row) */
+  readonly sources: LineSources = (file) => {
+    const e = this.files.get(file);
+    return e?.counts && e.counts.prefix === undefined ? e.reader : undefined;
+  };
+
+  close(): void {
+    for (const e of this.files.values()) e?.reader.close();
+  }
+}
 
 /** the sources whose records carry their `time` already (`fileRecords`): not wrapped by `timed` again (a
  *  generator step per line on the hot path of `correlate`) */
@@ -96,18 +130,22 @@ export function* correlateSources(
 /** `correlateSources`, its connection events as drafts (event.ts ConnectionDraft) */
 function* emittedOf(src: SkippingSources, cfg: CorrelateSettings, stats: CorrelateStats): Generator<Emitted> {
   // without an app log no error can claim a closure: the window keeps less (settings.ts appLogs)
-  const c = new Correlator({ ...cfg, appLogs: cfg.appLogs ?? src.app.length > 0 }, stats);
+  const c = new Correlator({ ...cfg, appLogs: cfg.appLogs ?? src.app.length > 0 }, stats, src.lines?.sources);
   const inputs = src.haproxy.length + src.mysqlGeneral.length + src.mysqlError.length + src.app.length;
   // one log, no merge: its skipped closes go straight in as they are read (no object, no step of this loop)
   if (src.skipper && inputs === 1)
     src.skipper.take = (time, server, path, offset) => c.pushSkipped(time, server, path, offset);
-  for (const r of mergeSources(src, stats)) {
-    if (r instanceof SkippedClose) c.pushSkipped(r.time, r.server, r.path, r.offset);
-    else c.push(r);
-    const events = c.advanceEmitted(r.time);
-    if (events.length) yield* events;
+  try {
+    for (const r of mergeSources(src, stats)) {
+      if (r instanceof SkippedClose) c.pushSkipped(r.time, r.server, r.path, r.offset);
+      else c.push(r);
+      const events = c.advanceEmitted(r.time);
+      if (events.length) yield* events;
+    }
+    yield* c.finishingEmitted();
+  } finally {
+    src.lines?.close();
   }
-  yield* c.finishingEmitted();
 }
 
 function* fileRecords(
@@ -117,9 +155,11 @@ function* fileRecords(
   input: CorrelateInput,
   stats: CorrelateStats,
   skipper?: CloseSkipper,
+  opened?: (counts: FileCounts) => void,
 ): Generator<TimedRecord | SkippedClose> {
   const counts = newCounts(path, kind);
   stats.files.push(counts);
+  opened?.(counts);
   const ctx = input.ctxOf?.(path) ?? input.ctx;
   const opts = { onProgress: input.onProgress?.(path) };
   // the normal closes the window would count and drop are counted unparsed (docs/performance.md)
@@ -155,9 +195,19 @@ export function fileSources(
 ): SkippingSources {
   const all = (paths: string[]) => paths.map((path) => ({ server: '', path }));
   const skipper: CloseSkipper | undefined = skip && { skips: skip };
+  const lines = new HaproxyLines();
   const files = (kind: LogKind, l: Array<{ server: string; path: string }>) =>
     l.map((f) => {
-      const g = fileRecords(f.path, kind, f.server, input, stats, kind === 'haproxy' ? skipper : undefined);
+      const ha = kind === 'haproxy';
+      const g = fileRecords(
+        f.path,
+        kind,
+        f.server,
+        input,
+        stats,
+        ha ? skipper : undefined,
+        ha ? lines.add(f.path) : undefined,
+      );
       carryTime.add(g);
       return g;
     });
@@ -170,6 +220,7 @@ export function fileSources(
     mysqlError: records('mysql_error', input.mysqlError),
     app: records('app', all(input.app)),
     skipper,
+    lines,
   };
 }
 

@@ -20,6 +20,7 @@ import type { LogKind } from '../sources/log-kind.js';
 import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
 import type { ParsedRecord } from '../pipeline/parse-file.js';
 import { Store } from './store.js';
+import type { LineSources } from './line-store.js';
 import type { Learning } from './learned.js';
 import { ingestError, ingestGeneral } from './ingest-mysql.js';
 import { decideSession, DOWN_DETECTION, mayBeServerClosed } from './rules.js';
@@ -82,12 +83,14 @@ export class Correlator {
    *  horizon instead of up to 10 s beyond) */
   private readonly evictEvery: number;
 
+  /** `lines`: where the HAProxy lines can be read again (the batch driver's files; session-table.ts `rereadFrom`) */
   constructor(
     private readonly cfg: CorrelateSettings,
     private readonly stats: CorrelateStats,
+    lines?: LineSources,
   ) {
     // without app logs, a `--` close on a server no MySQL log is read for is never reported (settings.ts mysqlServers)
-    this.store = new Store(unseenServers(cfg));
+    this.store = new Store(unseenServers(cfg), lines);
     this.queue = new ErrorQueue(cfg);
     this.repeats = new Repeats(cfg.maxLag, cfg.skew);
     this.events = eventBuilders(this.store, cfg, stats);

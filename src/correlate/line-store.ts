@@ -5,6 +5,14 @@
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 
+/** a file's lines read again by byte offset (src/sources/line-reread.ts) */
+export interface LineSource {
+  lineAt(offset: number): string;
+}
+
+/** the lines of the file a row names (as shown: log.file.path), when they can be read again from it; else undefined */
+export type LineSources = (file: string) => LineSource | undefined;
+
 /** a Buffer with the UTF-8 writer Node gives it (faster than `write` for one string at a known offset) */
 type Chunk = Buffer & { utf8Write(s: string, off: number): number };
 

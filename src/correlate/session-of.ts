@@ -9,7 +9,7 @@ import type { SessionRow } from './session-table.js';
 import { get, num, str, type Evidence, type Session } from './model.js';
 
 /** an evidence line's text: a line longer than 2000 characters is cut there */
-const clip = (text: string): string => (text.length > 2000 ? text.slice(0, 2000) + '…' : text);
+export const clip = (text: string): string => (text.length > 2000 ? text.slice(0, 2000) + '…' : text);
 
 export function evidenceOf(r: ParsedRecord, kind: Evidence['kind']): Evidence {
   return { kind, file: r.path, offset: r.offset, text: clip(r.text), t: r.t };

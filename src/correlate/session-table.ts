@@ -20,7 +20,8 @@
  * (docs/benchmark-agent.md "Memory: where the bytes are").
  */
 import type { Session } from './model.js';
-import { LineStore, PackedLineStore } from './line-store.js';
+import { LineStore, PackedLineStore, type LineSource, type LineSources } from './line-store.js';
+import { clip } from './session-of.js';
 import { TableSession } from './table-session.js';
 
 /** distinct names (frontends, backends, servers, states, files, client addresses) as small integers */
@@ -67,7 +68,7 @@ class Block {
   readonly offset: Float64Array;
   /** the previous session of the same client port (a seq; -1: none) */
   readonly prevSamePort: Float64Array;
-  /** where the row's line is in `lines` (line-store.ts) */
+  /** where the row's line is in `lines` (line-store.ts); -1: in its file, at `offset` (`rereadFrom`) */
   readonly textAt: Float64Array;
   readonly port: Int32Array;
   /** -1: none */
@@ -116,9 +117,14 @@ export class SessionTable {
   /** a block let go, kept for the next one needed (a block is needed about once a second at 20,000 lines/s) */
   private spareBlock: Block | undefined = undefined;
   /** the rows' lines, outside the JS heap: an abnormal closure's as it is (each is read as it leaves the window),
-   *  a normal close's compressed (seldom read: only when a decision shows it) */
+   *  a normal close's compressed (seldom read: only when a decision shows it), or not at all when its file can be
+   *  read again (`rereadFrom`) */
   private readonly lines: LineStore;
   private readonly packed: PackedLineStore;
+  /** where the normal closes' lines can be read again from their files (`rereadFrom`) */
+  private sources: LineSources | undefined = undefined;
+  /** by file name id: its lines' source, null when they are kept */
+  private readonly sourceOf: Array<LineSource | null> = [];
   /** sessions that must stay one object (see the header), by seq: a map, not an array of the ring's
    *  size, since few rows have one (an array slot per row was a 4 MB array the GC scanned on every mark) */
   private readonly pinned = new Map<number, Session>();
@@ -156,14 +162,33 @@ export class SessionTable {
     b.name[k + 4] = this.nameId(4, r.server);
     b.name[k + 5] = this.nameId(5, r.file);
     b.flags[i] = r.state[0] === '-' ? 0 : ABNORMAL;
-    const lines = b.flags[i] & ABNORMAL ? this.lines : this.packed;
-    b.textAt[i] = lines.put(seq, r.text);
-    b.textLen[i] = lines.written;
+    if (b.flags[i] & ABNORMAL || !this.rereads(b.name[k + 5]!)) {
+      const lines = b.flags[i] & ABNORMAL ? this.lines : this.packed;
+      b.textAt[i] = lines.put(seq, r.text);
+      b.textLen[i] = lines.written;
+    } else b.textAt[i] = -1;
     if (linked && r.clientPort >= 0 && r.clientPort < 65536) {
       b.prevSamePort[i] = this.portHead[r.clientPort]!;
       this.portHead[r.clientPort] = seq;
     } else b.prevSamePort[i] = -1;
     return seq;
+  }
+
+  /**
+   * The normal closes' lines are read again from their files when a decision shows one, not kept (the batch
+   * driver's: its files stay on disk, and compressing the lines cost ~0.27 CPU-s per 200k lines: docs/performance.md
+   * "2026-12-07: batch lines read back from their files"). A file `sources` gives no reader for keeps them.
+   */
+  rereadFrom(sources: LineSources): void {
+    this.sources = sources;
+  }
+
+  /** are the lines of the file with name id `file` read again from it? */
+  private rereads(file: number): boolean {
+    if (!this.sources) return false;
+    let s = this.sourceOf[file];
+    if (s === undefined) s = this.sourceOf[file] = this.sources(this.names.names[file]!) ?? null;
+    return s !== null;
   }
 
   /** a name's id, the previous row's when the column repeats (a Map lookup hashes a new string: the
@@ -249,7 +274,10 @@ export class SessionTable {
       throw new Error(`session ${seq} read its line after it left the window (read \`ev\` before: store.ts)`);
     const b = this.block(seq);
     const i = seq % BLOCK;
-    return (b.flags[i]! & ABNORMAL ? this.lines : this.packed).get(b.textAt[i]!, b.textLen[i]!);
+    const at = b.textAt[i]!;
+    // clipped as the row's text was (session-of.ts)
+    if (at < 0) return clip(this.sourceOf[b.name[i * 6 + 5]!]!.lineAt(b.offset[i]!));
+    return (b.flags[i]! & ABNORMAL ? this.lines : this.packed).get(at, b.textLen[i]!);
   }
 
   /** keeps `s` as row `seq`'s one object (a decision changed it, it is an abnormal closure, or its

@@ -14,6 +14,7 @@ import { Learning } from './learned.js';
 import { RestoredClaims } from './saved-claims.js';
 import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
 import { SessionTable, type SessionRow } from './session-table.js';
+import type { LineSources } from './line-store.js';
 import { SessionList } from './session-list.js';
 import { TimeList } from './time-list.js';
 import { addEvent, evictInstance, newInstance, type Instance } from './instance.js';
@@ -36,7 +37,13 @@ export class Store {
    * not stored: it could only ever be decided "unknown" and claims nothing (rules.ts `decide`). An abnormal one
    * is kept as one object for its own verdict, outside the table (`index`).
    */
-  constructor(private readonly unseen: (server: string) => boolean = () => false) {}
+  constructor(
+    private readonly unseen: (server: string) => boolean = () => false,
+    lines?: LineSources,
+  ) {
+    // the batch driver's files stay on disk: normal closes' lines are read again from them (session-table.ts)
+    if (lines) this.table.rereadFrom(lines);
+  }
   /** the normal closes counted and not stored (above) */
   unstored = 0;
   private readonly table = new SessionTable();

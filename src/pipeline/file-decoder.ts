@@ -49,6 +49,9 @@ export class FileDecoder {
    */
   timeSkipped = false;
   skippedTime: number | undefined;
+  /** each multi-line record's text as assembled, before it is parsed (the clock-offset check also reads it in
+   *  another zone: src/correlate/clock-check.ts) */
+  onRecordText: ((text: string) => void) | undefined = undefined;
 
   constructor(
     readonly kind: LogKind,
@@ -162,6 +165,7 @@ export class FileDecoder {
   }
 
   private decode(rec: RecordText): ParsedRecord | undefined {
+    this.onRecordText?.(rec.text);
     const c = this.counts;
     c.records++;
     if (rec.capped) c.capped++;

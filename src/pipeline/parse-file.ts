@@ -3,7 +3,7 @@
  * Every record of an HAProxy or MySQL log comes out (unparsed ones with their reason); application
  * logs only yield their lost-connection errors, the rest is counted as `skipped`.
  */
-import { sniffFilePrefix, stripContainerPrefix } from '../sources/container-prefix.js';
+import { sniffFilePrefix, stripContainerPrefix, type ContainerPrefix } from '../sources/container-prefix.js';
 import { statSync } from 'node:fs';
 import { firstDatedTime } from '../sources/year-anchor.js';
 import type { ParseContext } from '../../parsers/types.js';
@@ -19,6 +19,8 @@ export { ParsedRecord, SkippedClose, newCounts, type CloseSkipper, type FileCoun
 export interface ParseFileOptions {
   stats?: LineReaderStats;
   onProgress?: (read: number, size: number) => void;
+  /** each multi-line record's text before it is parsed (FileDecoder.onRecordText) */
+  onRecordText?: (text: string) => void;
 }
 
 /** Streams the records of one file. `ctx` is copied; its refTime follows the file. */
@@ -31,7 +33,7 @@ export function* parseFile(
 ): Generator<ParsedRecord> {
   const { ctx, shownAs, prefix } = openFile(path, kind, baseCtx, counts);
   const raw = readLines(path, opts.stats, opts.onProgress);
-  yield* parseLines(prefix ? stripContainerPrefix(raw, prefix) : raw, shownAs, kind, ctx, counts);
+  yield* parseLines(prefix ? stripContainerPrefix(raw, prefix) : raw, shownAs, kind, ctx, counts, opts.onRecordText);
 }
 
 /**
@@ -68,25 +70,34 @@ function openFile(path: string, kind: LogKind, baseCtx: ParseContext, counts: Fi
   const shownAs = displayPath(path);
   counts.path = shownAs;
   const prefix = sniffFilePrefix(path, kind);
-  if (ctx.refTime === undefined) {
-    // Year-less syslog dates: start from the file's first record dated by itself (the nearest one for
-    // the lines before it), else from its mtime (the newest line is at most that old), then follow the
-    // records' own dates (docs/parsing-pitfalls.md #3: never the current year blindly; docs/formats/syslog-year.md).
-    const first = firstDatedTime(path, kind, ctx, prefix);
-    if (first !== undefined) {
-      ctx.refTime = first;
-      ctx.refTimeIsUpperBound = false;
-    } else {
-      try {
-        ctx.refTime = statSync(path).mtimeMs;
-        ctx.refTimeIsUpperBound = true;
-      } catch {
-        /* unreadable files fail in readLines */
-      }
-    }
-  }
+  placeRefTime(path, kind, ctx, prefix);
   counts.prefix = prefix;
   return { ctx, shownAs, prefix };
+}
+
+/** sets `ctx.refTime` where a file's records start, unless it is set (`prefix`: the file's container prefix) */
+export function placeRefTime(
+  path: string,
+  kind: LogKind,
+  ctx: ParseContext,
+  prefix: ContainerPrefix | undefined,
+): void {
+  if (ctx.refTime !== undefined) return;
+  // Year-less syslog dates: start from the file's first record dated by itself (the nearest one for
+  // the lines before it), else from its mtime (the newest line is at most that old), then follow the
+  // records' own dates (docs/parsing-pitfalls.md #3: never the current year blindly; docs/formats/syslog-year.md).
+  const first = firstDatedTime(path, kind, ctx, prefix);
+  if (first !== undefined) {
+    ctx.refTime = first;
+    ctx.refTimeIsUpperBound = false;
+  } else {
+    try {
+      ctx.refTime = statSync(path).mtimeMs;
+      ctx.refTimeIsUpperBound = true;
+    } catch {
+      /* unreadable files fail in readLines */
+    }
+  }
 }
 
 /**
@@ -99,8 +110,10 @@ export function* parseLines(
   kind: LogKind,
   ctx: ParseContext,
   counts: FileCounts,
+  onRecordText?: (text: string) => void,
 ): Generator<ParsedRecord> {
   const dec = new FileDecoder(kind, shownAs, ctx, counts);
+  dec.onRecordText = onRecordText;
   if (kind === 'haproxy') {
     // one line, one record: no array per line on the hot path
     for (const l of lines) {

@@ -1,0 +1,90 @@
+/**
+ * A log file's lines read again by byte offset. The batch `correlate` reads files that stay on disk (a stream or a
+ * compressed file is read from its private copy: stream-copy.ts), so its window keeps where a normal close's line is
+ * instead of the line, and reads back the few a verdict shows (src/correlate/session-table.ts;
+ * docs/performance.md "2026-12-07: batch lines read back from their files"). The agent does not: its files rotate.
+ *
+ * A line read again is the line as `readLines` gave it (lines.ts): the bytes from its offset to the next '\n', one
+ * trailing '\r' dropped, decoded as UTF-8. Reads go through a few blocks kept, the ones read last: a time-only join
+ * reads candidates spread over the window, which are near one another in the file.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { GoneawayError } from '../errors.js';
+import { displayPath } from './stream-copy.js';
+
+interface Block {
+  /** the file offset of `buf[0]`, and the bytes read into it */
+  at: number;
+  n: number;
+  /** the block reaches the end of the file */
+  eof: boolean;
+  buf: Buffer;
+}
+
+export class LineRereader {
+  private fd: number | undefined = undefined;
+  /** the blocks read last, most recently read first */
+  private readonly blocks: Block[] = [];
+  /** the blocks read from the file so far */
+  reads = 0;
+
+  /** `blockBytes`: the blocks' alignment; each is read an eighth longer, so that a line across the boundary is
+   *  found in the block before it. `keep`: the blocks kept */
+  constructor(
+    readonly path: string,
+    private readonly blockBytes = 64 << 10,
+    private readonly keep = 8,
+  ) {}
+
+  /** the line that starts at byte `offset`: the whole line, or its first bytes (at least `blockBytes`) when longer */
+  lineAt(offset: number): string {
+    const bs = this.blocks;
+    for (let k = 0; k < bs.length; k++) {
+      const s = lineIn(bs[k]!, offset);
+      if (s === undefined) continue;
+      if (k > 0) bs.unshift(bs.splice(k, 1)[0]!);
+      return s;
+    }
+    // the aligned block that holds the offset, else (a line longer than the overlap) one that starts at it
+    // (a block that starts at the line gives it whole, or its first bytes)
+    return lineIn(this.read(offset - (offset % this.blockBytes)), offset) ?? lineIn(this.read(offset), offset)!;
+  }
+
+  private read(at: number): Block {
+    this.fd ??= openSync(this.path, 'r');
+    const bs = this.blocks;
+    const buf = bs.length >= this.keep ? bs.pop()!.buf : Buffer.allocUnsafe(this.blockBytes + (this.blockBytes >> 3));
+    let n = 0;
+    for (let got = -1; got !== 0 && n < buf.length; n += got) got = readSync(this.fd, buf, n, buf.length - n, at + n);
+    this.reads++;
+    if (n === 0)
+      throw new GoneawayError('GA_ERR_FILE_UNREADABLE', `${displayPath(this.path)} ends before byte ${at}`, {
+        value: displayPath(this.path),
+        fix: 'the file was cut while it was read (a rotation by copytruncate?): correlate a copy of it',
+      });
+    const b = { at, n, eof: n < buf.length, buf };
+    bs.unshift(b);
+    return b;
+  }
+
+  /** closes the file (a later read opens it again) */
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    this.blocks.length = 0;
+  }
+}
+
+/** the line at `offset` when block `b` holds all of it (or the file's end, or `b`'s whole length from it) */
+function lineIn(b: Block, offset: number): string | undefined {
+  const i = offset - b.at;
+  if (i < 0 || i >= b.n) return undefined;
+  let stop = b.buf.indexOf(10, i);
+  if (stop < 0 || stop >= b.n) {
+    // no newline after it in the block: the file's last line, or a line longer than the block when it starts it
+    if (!b.eof && i > 0) return undefined;
+    stop = b.n;
+  }
+  if (stop > i && b.buf[stop - 1] === 13) stop--;
+  return b.buf.toString('utf8', i, stop);
+}
