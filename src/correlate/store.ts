@@ -11,6 +11,9 @@ import { AppOrigins } from './app-origin.js';
 import { AppLags } from './app-lag.js';
 import { TakenMass } from './joint.js';
 import { Learning } from './learned.js';
+import { ClaimMarks } from './claims.js';
+import { TickStories } from './tick-stories.js';
+import { Together } from './decide-together.js';
 import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
 import { SessionTable, type SessionRow } from './session-table.js';
 import { SessionList } from './session-list.js';
@@ -61,6 +64,13 @@ export class Store {
   readonly taken = new TakenMass();
   /** the three above, as one state the agent saves (learned.ts) */
   readonly learning = new Learning(this.origins, this.lags, this.taken);
+  /** the marks of the claims applied in this window (claims.ts): a decision kept in a tick stands while its
+   *  server's mark holds */
+  readonly claims = new ClaimMarks();
+  /** the open tick's decisions of candidate closures (tick-stories.ts), opened and closed by the Correlator */
+  readonly stories = new TickStories();
+  /** the tick's errors weighed together, and what each one's time-only join reads of it (decide-together.ts) */
+  readonly together = new Together();
 
   instance(name: string): Instance {
     let i = this.instances.get(name);
