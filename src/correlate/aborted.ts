@@ -85,6 +85,15 @@ function nearestUnclaimed(inst: Instance, t: number, from: number, to: number): 
   return before ?? after;
 }
 
+const unclaimed = (a: Aborted): boolean => !a.claimed;
+
+/** is there an unclaimed (KILLED) line, not written by a shutdown, on `inst` from `from` to `to`: what
+ *  `orphanAborted` takes for a `--` close. Read from the instance's list of those lines alone (store.ts addAborted):
+ *  a busy server logs hundreds of other Aborted lines a second. */
+export function freeKillIn(inst: Instance, from: number, to: number): boolean {
+  return inst.abortedKilled.some(from, to, unclaimed);
+}
+
 /**
  * A session with no known thread:
  * - the app logged its thread id: that id's Aborted line during the session (the ids of one server

@@ -20,27 +20,39 @@ export interface Decision<V> {
   claims: Claim[];
 }
 
-/** claims applied so far (the clock of `claimedSince`) */
-let applied = 0;
-/** when claims were last applied on each server (a decision's claims are all on its session's server) */
-const lastOn = new Map<string, number>();
-/** when claims were last applied that name no session (orphan Aborted lines: their server is not known) */
-let lastUnplaced = 0;
+/**
+ * The marks of the claims applied in one window (a Store's `claims`): a decision cached within a tick stands
+ * while the mark of its session's server is unchanged (time-candidates.ts `storyFor`). Each window keeps its own:
+ * claims applied in another window (another Correlator in the process) change nothing this one's rules read.
+ */
+export class ClaimMarks {
+  /** claims applied so far (the clock of the marks) */
+  private applied = 0;
+  /** when claims were last applied on each server (a decision's claims are all on its session's server) */
+  private readonly lastOn = new Map<string, number>();
+  /** when claims were last applied that name no session (orphan Aborted lines: their server is not known) */
+  private lastUnplaced = 0;
 
-/** a mark of the claims applied on `server` (and of those whose server is unknown): a decision made on that
- *  server stands while the mark is unchanged, since nothing the rules read there was claimed (time-candidates.ts) */
-export function claimsMark(server: string): number {
-  return Math.max(lastOn.get(server) ?? 0, lastUnplaced);
-}
+  /** a mark of the claims applied on `server` (and of those whose server is unknown): a decision made on that
+   *  server stands while the mark is unchanged, since nothing the rules read there was claimed */
+  of(server: string): number {
+    return Math.max(this.lastOn.get(server) ?? 0, this.lastUnplaced);
+  }
 
-export function applyClaims(claims: readonly Claim[]): void {
-  if (claims.length) {
-    applied++;
+  /** `claims`, about to be applied, move the mark of their server */
+  note(claims: readonly Claim[]): void {
+    if (!claims.length) return;
+    this.applied++;
     let server: string | undefined;
     for (const c of claims) server ??= c.session?.server;
-    if (server === undefined) lastUnplaced = applied;
-    else lastOn.set(server, applied);
+    if (server === undefined) this.lastUnplaced = this.applied;
+    else this.lastOn.set(server, this.applied);
   }
+}
+
+/** applies a kept decision's claims in the window whose marks are `marks` (Store `claims`) */
+export function applyClaims(marks: ClaimMarks, claims: readonly Claim[]): void {
+  marks.note(claims);
   for (const c of claims) {
     if (c.kind === 'thread') {
       c.thread.session = c.session;
@@ -54,8 +66,8 @@ export function applyClaims(claims: readonly Claim[]): void {
 }
 
 /** binds `th` to `s` (a decision kept without `decideSession`: a closure leaving the window) */
-export function bindThread(th: Thread | undefined, s: Session): void {
-  if (th) applyClaims([{ kind: 'thread', thread: th, session: s }]);
+export function bindThread(marks: ClaimMarks, th: Thread | undefined, s: Session): void {
+  if (th) applyClaims(marks, [{ kind: 'thread', thread: th, session: s }]);
 }
 
 /** errors in which the server said why it closes: the app's next use of that handle fails again */

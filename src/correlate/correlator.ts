@@ -27,8 +27,6 @@ import { decideSession, DOWN_DETECTION, mayBeServerClosed } from './rules.js';
 import { threadFor } from './thread-for.js';
 import { get, num, type AppError, type Session, type Verdict } from './model.js';
 import { matchError, type Match } from './matcher.js';
-import { decideTogether } from './decide-together.js';
-import { closeTickStories } from './time-candidates.js';
 import { Repeats } from './repeats.js';
 import type { Remembered } from './left-window.js';
 import { applyClaims, bindThread } from './claims.js';
@@ -288,28 +286,34 @@ export class Correlator {
 
   private decideReady(watermark: number): void {
     const ready = this.queue.takeReady(watermark);
-    // errors due together that compete for closures are assigned jointly (decide-together.ts)
-    decideTogether(ready, (e) => matchError(this.store, e, this.cfg));
-    for (const e of ready) {
-      const m = this.match(e);
-      if (m.verdict.cause === 'unknown' && !e.retried && watermark !== Infinity) {
-        // Nothing conclusive yet: evidence can come late (a kill -9 shows only when the server
-        // restarts and logs its crash recovery). Release the claim and decide again later.
-        if (m.session) m.session.claimed = false;
-        this.queue.defer(e);
-        // (the closure each decision took or let go: the agent saves it for a restart, learned.ts)
+    // the tick's decisions of candidate closures are kept until its errors are decided (tick-stories.ts): between
+    // ticks the window takes new lines
+    this.store.stories.open();
+    try {
+      // errors due together that compete for closures are assigned jointly (decide-together.ts)
+      this.store.together.decide(ready, (e) => matchError(this.store, e, this.cfg));
+      for (const e of ready) {
+        const m = this.match(e);
+        if (m.verdict.cause === 'unknown' && !e.retried && watermark !== Infinity) {
+          // Nothing conclusive yet: evidence can come late (a kill -9 shows only when the server
+          // restarts and logs its crash recovery). Release the claim and decide again later.
+          if (m.session) m.session.claimed = false;
+          this.queue.defer(e);
+          // (the closure each decision took or let go: the agent saves it for a restart, learned.ts)
+          this.store.learning.claimed(m.session);
+          continue;
+        }
         this.store.learning.claimed(m.session);
-        continue;
+        this.out.push(this.events.appEvent(e, m));
       }
-      this.store.learning.claimed(m.session);
-      this.out.push(this.events.appEvent(e, m));
+      for (let e = this.queue.nextRetry(watermark); e; e = this.queue.nextRetry(watermark)) {
+        const m = this.match(e);
+        this.store.learning.claimed(m.session);
+        this.out.push(this.events.appEvent(e, m));
+      }
+    } finally {
+      this.store.stories.close();
     }
-    for (let e = this.queue.nextRetry(watermark); e; e = this.queue.nextRetry(watermark)) {
-      const m = this.match(e);
-      this.store.learning.claimed(m.session);
-      this.out.push(this.events.appEvent(e, m));
-    }
-    closeTickStories();
   }
 
   /** Sessions older than the window leave it: each closure is decided now, with the window's context. */
@@ -331,7 +335,7 @@ export class Correlator {
     const remember = (s: Session, v: Verdict) => {
       void s.ev; // read while its row still holds its line (store.ts evictSessions): the event will need it
       const th = threadFor(store, s, cfg);
-      bindThread(th, s);
+      bindThread(store.claims, th, s);
       // With no app log (`short`) no error can come to claim the closure (only an app error sets `claimed`:
       // claims.ts), so it is not remembered for one: its event goes out now, in the order the left window would
       // have released it. Kept, each of the ~100k closures of an HAProxy-only file outlived two scavenges and was
@@ -343,7 +347,7 @@ export class Correlator {
       // a session that never reached its server (SC, sC, CC, sQ, CR…) is a failed connect, not a closure
       if ('CQRT'.includes(s.state[1] ?? '') && s.state[1] !== undefined) continue;
       const d = decideSession(store, s, cfg);
-      applyClaims(d.claims);
+      applyClaims(store.claims, d.claims);
       yield* remember(s, d.verdict);
     }
     // `--` can hide a KILL, a restart or a crash (lab scenario 04, docs/lab-findings.md, 06): only those with such
@@ -352,7 +356,7 @@ export class Correlator {
       if (!mayBeServerClosed(store, s, cfg)) continue;
       const d = decideSession(store, s, cfg);
       // reported or not, the session leaves with its thread: no later session maps to that thread
-      applyClaims(d.claims);
+      applyClaims(store.claims, d.claims);
       if (d.verdict.cause !== 'unknown') yield* remember(s, d.verdict);
     }
     store.evictContext(cutoff, final ? Infinity : cutoff - (watermark - cutoff));

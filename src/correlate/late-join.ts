@@ -96,7 +96,7 @@ export function lateJoin(store: Store, e: AppError, cfg: CorrelateSettings): Lat
   if (chosen.r) v = { ...chosen.v, evidence: [...chosen.v.evidence] };
   else {
     const d = decideSession(store, s, cfg, e);
-    applyClaims(d.claims);
+    applyClaims(store.claims, d.claims);
     v = d.verdict;
   }
   let agree = 0;

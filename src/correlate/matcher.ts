@@ -59,7 +59,7 @@ export function matchError(store: Store, e: AppError, cfg: CorrelateSettings): M
       // the app's own session, known for sure: where its connections come from (app-origin.ts)
       store.origins.learn(e.file, [[best, 1]]);
       const { verdict, claims } = decideSession(store, best, cfg, e);
-      applyClaims(claims);
+      applyClaims(store.claims, claims);
       return { verdict, session: best, method: 'client_port', candidates: 1, http };
     }
   }
@@ -131,7 +131,7 @@ export function matchError(store: Store, e: AppError, cfg: CorrelateSettings): M
       if (m.verdict.cause !== 'unknown') return { ...m, http };
     }
     takeSession(fallback, e);
-    applyClaims(claims);
+    applyClaims(store.claims, claims);
     // nothing tells these closures apart: each is as likely as the others, and so the cause is as likely as the
     // share of them that tell it (when they all tell it, only the closure is in doubt, not the cause); beyond the
     // decided ones (RIVALS_DECIDED, the nearest) their share stands for the rest (docs/confidence.md)

@@ -10,7 +10,7 @@
 import type { AppError, Evidence, Session, Verdict } from './model.js';
 import type { Store } from './store.js';
 import { threadFor } from './thread-for.js';
-import { orphanAborted } from './aborted.js';
+import { freeKillIn, orphanAborted } from './aborted.js';
 import type { CorrelateSettings } from './settings.js';
 import type { Claim, Decision } from './claims.js';
 import { DOWN_DETECTION, lifecycleDuring, type RuleContext } from './rule-context.js';
@@ -148,7 +148,5 @@ export function mayTellCauseAtError(
       if (ab ? ab.reason === 'timeout_reading' || ab.reason === 'packet_too_large' : inst.abortedById.has(th.id))
         return true;
     }
-  for (const a of inst.aborted.range(s.accept - cfg.skew - 1000, s.end + cfg.skew))
-    if (!a.claimed && a.reason === 'killed' && !a.byShutdown) return true;
-  return false;
+  return freeKillIn(inst, s.accept - cfg.skew - 1000, s.end + cfg.skew);
 }

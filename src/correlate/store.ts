@@ -12,6 +12,9 @@ import { AppLags } from './app-lag.js';
 import { TakenMass } from './joint.js';
 import { Learning } from './learned.js';
 import { RestoredClaims } from './saved-claims.js';
+import { ClaimMarks } from './claims.js';
+import { TickStories } from './tick-stories.js';
+import { Together } from './decide-together.js';
 import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
 import { SessionTable, type SessionRow } from './session-table.js';
 import type { LineSources } from './line-store.js';
@@ -71,6 +74,13 @@ export class Store {
   private readonly restored = new RestoredClaims();
   /** the three above and those claims, as one state the agent saves (learned.ts) */
   readonly learning = new Learning(this.origins, this.lags, this.taken, this.restored);
+  /** the marks of the claims applied in this window (claims.ts): a decision kept in a tick stands while its
+   *  server's mark holds */
+  readonly claims = new ClaimMarks();
+  /** the open tick's decisions of candidate closures (tick-stories.ts), opened and closed by the Correlator */
+  readonly stories = new TickStories();
+  /** the tick's errors weighed together, and what each one's time-only join reads of it (decide-together.ts) */
+  readonly together = new Together();
 
   instance(name: string): Instance {
     let i = this.instances.get(name);

@@ -8,8 +8,8 @@ import type { Store } from './store.js';
 import type { AppError, Cause, Session, Thread, Verdict } from './model.js';
 import { sameStatement, statementShape, type StatementShape } from '../../parsers/app/statement.js';
 import type { CorrelateSettings } from './settings.js';
-import { claimsMark, threadOfClaims, type Decision } from './claims.js';
-import { SessionMap, type TakenEntry } from './joint.js';
+import { threadOfClaims, type Decision } from './claims.js';
+import type { TakenEntry } from './joint.js';
 
 export interface Cand {
   s: Session;
@@ -29,34 +29,16 @@ export interface Cand {
   taken?: TakenEntry | null;
 }
 
-/**
- * The candidates' decisions of one tick, by error and closure. The errors due together are weighed first (the probe,
- * decide-together.ts), then decided one by one: a closure decided for an error is decided again only when claims
- * were applied on its server since (claims.ts `claimsMark`), for nothing else the rules read changes within a tick.
- * Opened by `decideTogether`, closed by the Correlator when the tick's errors are decided: between ticks the window
- * takes new lines, which a decision may read.
- */
-let tickStories: Map<AppError, SessionMap<{ mark: number; d: Decision<Verdict> }>> | undefined;
-
-/** the decisions of the tick starting now are kept until `closeTickStories` */
-export function openTickStories(): void {
-  tickStories = new Map();
-}
-
-export function closeTickStories(): void {
-  tickStories = undefined;
-}
-
-/** `s`'s rule decision for the error `e`, without evidence (rules.ts `candidateStory`): kept for the tick */
+/** `s`'s rule decision for the error `e`, without evidence (rules.ts `candidateStory`): kept for the tick
+ *  (tick-stories.ts) while no claim was applied on its server */
 export function storyFor(store: Store, s: Session, cfg: CorrelateSettings, e: AppError): Decision<Verdict> {
-  if (!tickStories) return candidateStory(store, s, cfg, e);
-  let m = tickStories.get(e);
-  if (!m) tickStories.set(e, (m = new SessionMap()));
-  const mark = claimsMark(s.server);
-  const kept = m.get(s);
-  if (kept?.mark === mark) return kept.d;
+  const kept = store.stories.of(e);
+  if (!kept) return candidateStory(store, s, cfg, e);
+  const mark = store.claims.of(s.server);
+  const k = kept.get(s);
+  if (k?.mark === mark) return k.d;
   const d = candidateStory(store, s, cfg, e);
-  m.set(s, { mark, d });
+  kept.set(s, { mark, d });
   return d;
 }
 

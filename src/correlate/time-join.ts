@@ -19,7 +19,6 @@ import { applyClaims, takeSession, threadOfClaims } from './claims.js';
 import { heaviest } from './top-k.js';
 import { rivalAmong, rivalClause } from './rival.js';
 import { sessionKey } from './joint.js';
-import { endProbe, isProbed, jointly } from './decide-together.js';
 import {
   atHalfWidth,
   bestCause,
@@ -66,6 +65,7 @@ export function timeOnly(
   earlier: Session[],
   rivals: Session[] = [],
 ): TimeMatch | undefined {
+  const together = store.together;
   const sql = e.sql === undefined ? undefined : statementShape(e.sql);
   const cands = atErrorCandidates(store, e, cfg, atError, sql);
   // the connection this app just lost (the server told it why) is the one it uses again
@@ -74,7 +74,7 @@ export function timeOnly(
   for (const s of earlier) if (!seen.has(s)) cands.push({ s, cause: cheapCause(s), atError: false });
   if (!cands.length) {
     // (a probe must not go on into the matcher's fallback, which takes a session)
-    if (isProbed(e)) endProbe();
+    if (together.isProbed(e)) together.endProbe();
     return undefined;
   }
   for (const s of rivals) cands.push({ s, cause: cheapCause(s), atError: false, rival: true });
@@ -82,7 +82,7 @@ export function timeOnly(
   const model = { skew: cfg.skew, maxLag: cfg.maxLag };
   const lag = (from: number, to: number) => store.lags.mass(e.file, from, to, cfg.maxLag);
   // the closures this app could have met, counted once each: the learned origin's rate (app-origin.ts)
-  if (!isProbed(e))
+  if (!together.isProbed(e))
     store.origins.seen(
       e.file,
       cands.map((x) => x.s),
@@ -175,8 +175,8 @@ export function timeOnly(
       if (without > 0) said.set(x.item, x.w / without);
     }
   const alone = weighed;
-  if (isProbed(e)) endProbe(weighed.map((x) => [sessionKey(x.item.s), x.w] as const));
-  weighed = jointly(e, weighed, said);
+  if (together.isProbed(e)) together.endProbe(weighed.map((x) => [sessionKey(x.item.s), x.w] as const));
+  weighed = together.jointly(e, weighed, said);
   // (the own weights are looked up only when the joint ones replaced them: a map of ~1,000 was ~1 % of the CPU)
   const own = weighed !== alone ? new Map(alone.map((x) => [x.item, x.w])) : undefined;
   const byOwn = (x: Weighed<Cand>) => own?.get(x.item) ?? x.w;
@@ -221,7 +221,7 @@ export function timeOnly(
   takeSession(chosen.s, e);
   chosen.s.timeJoined = true;
   const { verdict: v, claims } = decideSession(store, chosen.s, cfg, e);
-  applyClaims(claims);
+  applyClaims(store.claims, claims);
   const others = runnerUp(weighed, best.cause);
   // a time-only join is never certain: the rule's certainty of the cause times the story's posterior
   const mass = again ? 0.95 : best.mass;

@@ -66,6 +66,12 @@ export class TimeList<T> {
     for (let i = this.lowerBound(from); i < keys.length && keys[i]! <= to; i++)
       if (visit(this.items[i]!) === false) return;
   }
+  /** is there an item with from <= key <= to that `ok` accepts? (`ok` is best a function made once, not per call) */
+  some(from: number, to: number, ok: (x: T) => boolean): boolean {
+    const keys = this.keys;
+    for (let i = this.lowerBound(from); i < keys.length && keys[i]! <= to; i++) if (ok(this.items[i]!)) return true;
+    return false;
+  }
   eachNewestBefore(k: number, visit: (x: T) => boolean): void {
     for (let i = this.lowerBound(k) - 1; i >= this.head; i--) if (!visit(this.items[i]!)) return;
   }

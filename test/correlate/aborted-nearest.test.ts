@@ -1,14 +1,16 @@
 /**
  * A close with no known thread takes an unclaimed Aborted line of its server by time (aborted.ts): the nearest
- * non-KILLED one in its seconds (`abortedNear`), or for a `--` close the latest (KILLED) one (`orphanAborted`). They
- * no longer scan every line of those seconds; these tests hold them to what a scan of the range picks, on servers
+ * non-KILLED one in its seconds (`abortedNear`), or for a `--` close the latest (KILLED) one (`orphanAborted`), which
+ * a time-only join's pre-check looks for first (rules.ts `mayTellCauseAtError`). They no longer scan every line of
+ * those seconds; these tests hold them to what a scan of the range picks, on servers
  * logging many lines a second, most of them claimed, with many stamped in the same millisecond.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { abortedNear, orphanAborted } from '../../src/correlate/aborted.js';
+import { mayTellCauseAtError } from '../../src/correlate/rules.js';
 import type { Claim } from '../../src/correlate/claims.js';
-import type { Aborted, Session } from '../../src/correlate/model.js';
+import type { Aborted, AppError, Session } from '../../src/correlate/model.js';
 import type { CorrelateSettings } from '../../src/correlate/settings.js';
 import { Store, type Instance } from '../../src/correlate/store.js';
 
@@ -117,3 +119,28 @@ for (const claimedShare of [0, 0.5, 0.95]) {
     assert.ok(found > 0);
   });
 }
+
+test("a time-only join's pre-check finds a free (KILLED) line for a normal close as a scan of every line does", () => {
+  const e = { t: T0, res: 1000, file: 'app.log', code: '2006' } as AppError;
+  const seen = new Set<boolean>();
+  for (const [n, claimedShare] of [
+    [3000, 0.5],
+    [3000, 0.95],
+    [60, 0],
+    [60, 0.5],
+  ] as const) {
+    const store = new Store();
+    store.instances.set('replica1', server(n + claimedShare * 100, n, 20, claimedShare));
+    const inst = store.instances.get('replica1')!;
+    const r = rng(23);
+    for (let i = 0; i < 400; i++) {
+      const end = T0 + Math.floor(r() * 22_000) - 1000;
+      const accept = end - Math.floor(r() * 5000);
+      const want = scanLatestKill(inst, accept - 2000, end + 1000) !== undefined;
+      const got = mayTellCauseAtError(store, session(accept, end, '--'), cfg, e);
+      assert.equal(got, want, `close at +${end - T0} ms, ${n} lines, ${claimedShare * 100} % claimed`);
+      seen.add(want);
+    }
+  }
+  assert.equal(seen.size, 2, 'closes with and without a free (KILLED) line were met');
+});
