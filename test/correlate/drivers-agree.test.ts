@@ -17,7 +17,7 @@ import {
   type TimedRecord,
 } from '../../src/correlate/correlate-batch.js';
 import { Correlator } from '../../src/correlate/correlator.js';
-import { makeZone } from '../../parsers/time.js';
+import { makeZone } from '../../parsers/zones.js';
 import type { Doc } from '../../parsers/types.js';
 
 interface Truth {
