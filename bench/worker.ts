@@ -48,9 +48,9 @@ export async function measure(what: WorkerWhat, file: string): Promise<WorkerRes
   try {
     pipeline = await imp('src/pipeline/parse-file.js');
     readLines = (await imp('src/sources/lines.js')).readLines;
-    const time = await imp('parsers/time.js');
+    const zones = await imp('parsers/zones.js');
     // UTC like the generators; refTime pins year-less syslog dates (types.ts ParseContext)
-    ctx = { zone: time.makeZone('UTC'), zoneGiven: true, refTime: Date.UTC(2026, 10, 23) };
+    ctx = { zone: zones.makeZone('UTC'), zoneGiven: true, refTime: Date.UTC(2026, 10, 23) };
   } catch (e) {
     return {
       ok: false,

@@ -40,7 +40,7 @@ export type ParseResult = { ok: true; value: Parsed } | { ok: false; issue: Pars
 
 /**
  * Converts a wall-clock time read from a log that carries no zone into epoch ms.
- * Implemented in parsers/time.ts (cached per hour, DST-aware through Intl).
+ * Implemented in parsers/zones.ts makeZone (cached per hour, DST-aware through Intl).
  */
 export interface ZoneConverter {
   /** IANA name or fixed offset as given by the user (e.g. "UTC", "Europe/Paris", "+05:00") */

@@ -5,16 +5,8 @@
  * envelope when an app logs through rsyslog (`Nov 23 20:21:24 host app[123]: …`).
  */
 import type { ParseContext } from '../types.js';
-import {
-  closestYear,
-  d2,
-  dn,
-  makeZone,
-  monthNumber,
-  parseHaproxyDate,
-  parseIsoAt,
-  parseSyslogDateAt,
-} from '../time.js';
+import { closestYear, d2, dn, monthNumber, parseHaproxyDate, parseIsoAt, parseSyslogDateAt } from '../time.js';
+import { makeZone } from '../zones.js';
 import { isDigit, isLevelWord, type Header } from './model.js';
 
 export interface Stamp {

@@ -19,7 +19,8 @@ export {
   type CompiledAppPattern,
   type AppPatternConfig,
 } from './custom.js';
-export { detectLost, mayBeLost, signatureTable, LOST_ERRNO } from './detect.js';
+export { detectLost, mayBeLost } from './detect.js';
+export { signatureTable, LOST_ERRNO } from './signatures.js';
 export { redactSqlLiterals } from './redact.js';
 export { unparsedAppText, appRecordTime } from './record.js';
 export type { Detection, LostClass, Language } from './model.js';

@@ -5,7 +5,7 @@
  * and the PDO / mysqli / mysqlnd / Doctrine message shapes of docs/client-errors.md §1.
  */
 import type { ParseContext, ZoneConverter } from '../types.js';
-import { isValidZone, makeZone } from '../time.js';
+import { isValidZone, makeZone } from '../zones.js';
 import { parseStampAt } from './header.js';
 import { splitClass, stripPhpLocation } from './drivers.js';
 import type { Detection, Extra, Header } from './model.js';

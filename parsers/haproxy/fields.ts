@@ -6,7 +6,8 @@
  */
 import type { Doc, ParseContext, ZoneConverter } from '../types.js';
 import type { Envelope, EnvFields } from '../syslog.js';
-import { d2, dn, isoUtc, parseHaproxyDate, stampZoneShift } from '../time.js';
+import { d2, dn, isoUtc, parseHaproxyDate } from '../time.js';
+import { stampZoneShift } from '../zones.js';
 import { decodeTermination } from './termination.js';
 import { applyTls, buildHttp } from './http-fields.js';
 import type { TrafficRec } from './traffic-rec.js';
@@ -85,7 +86,7 @@ export function splitHostPort(s: string): { host: string; port: number | undefin
  * HAProxy's `%t` accept date is its host's wall clock without a zone, but an RFC3339/RFC5424 syslog
  * stamp on the same line (rsyslog's default file format on Debian 12, HAProxy's own rfc5424 header)
  * carries an offset, and HAProxy writes a traffic line when the session ends (accept + Tt, within a
- * second: docs/lab-findings.md §4.2). Returns the ms to subtract from the accept date (time.ts stampZoneShift).
+ * second: docs/lab-findings.md §4.2). Returns the ms to subtract from the accept date (zones.ts stampZoneShift).
  */
 export function envelopeZoneShift(
   accept: number,

@@ -11,7 +11,9 @@
  */
 import type { ParseContext, ParseResult } from '../types.js';
 import type { Envelope } from '../syslog.js';
-import { ALIASES, isLocalDate, parseAnyDate, resolveTimes, type Fill } from './aliases.js';
+import { ALIASES } from './aliases.js';
+import { isLocalDate, parseAnyDate, resolveTimes } from './alias-dates.js';
+import type { Fill } from './alias-values.js';
 import { buildTrafficDoc, splitHostPort, trafficTime, PARSER } from './fields.js';
 import type { TrafficRec } from './traffic-rec.js';
 

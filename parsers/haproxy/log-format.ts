@@ -13,7 +13,10 @@
  */
 import type { CompiledLineParser, ParseContext, ParseResult } from '../types.js';
 import { parseEnvelope, type Envelope } from '../syslog.js';
-import { ALIASES, resolveTimes, sampleSetter, unescapeLog, type Fill, type Kind } from './aliases.js';
+import { ALIASES } from './aliases.js';
+import { resolveTimes } from './alias-dates.js';
+import { unescapeLog, type Fill, type Kind } from './alias-values.js';
+import { sampleSetter } from './sample-fetches.js';
 import { buildTrafficDoc, trafficTime, PARSER } from './fields.js';
 import type { TrafficRec } from './traffic-rec.js';
 import { fillFromJson, parseJsonObject } from './json.js';

@@ -14,7 +14,8 @@
  * record with t = undefined, as Elastic's catch-all grok does.
  */
 import type { ParseContext, ParseResult, Doc } from '../types.js';
-import { isoUtc, parseIsoAt, stampZoneShift } from '../time.js';
+import { isoUtc, parseIsoAt } from '../time.js';
+import { stampZoneShift } from '../zones.js';
 import { envelopeFromScan, envelopeTime, scanEnvelope, type Envelope } from '../syslog.js';
 import { classifyErrorMessage } from './error-messages.js';
 import { looksJsonSink, parseJsonSinkRecord } from './json-sink.js';
@@ -170,7 +171,7 @@ function parseWrapped(text: string, env: Envelope, ctx: ParseContext): ParseResu
   let r: ParseResult;
   if (nativeStart(inner)) {
     r = parseNative(inner, ctx, undefined);
-    // the server's zone-less date and the envelope's zoned stamp tell of the same moment (time.ts)
+    // the server's zone-less date and the envelope's zoned stamp tell of the same moment (zones.ts stampZoneShift)
     const shift = r.ok && r.value.t !== undefined ? stampZoneShift(r.value.t, env.t, ctx) : 0;
     if (shift !== 0 && r.ok) {
       const t = r.value.t! - shift;

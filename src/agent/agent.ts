@@ -34,7 +34,7 @@ import type { OpenFile } from './open-file.js';
 import { applyAck, takeHolds, type Acks, type Holds } from './turn-holds.js';
 import { AgentTurns } from './turns.js';
 
-export type { AgentOptions } from './turns.js';
+export type { AgentOptions } from './agent-options.js';
 export { holdsCut, TRUNCATED } from './open-file.js';
 
 /** the name of what the Correlator learned (origins, lags) in checkpoints.json */

@@ -4,49 +4,24 @@
  * time into the Correlator and collects the documents — records and the verdicts that became final — that go
  * out as one write. One turn's documents are in flight while the next is built.
  */
-import type { Logger } from 'pino';
-import type { ParseContext } from '../../parsers/types.js';
-import type { Config } from '../config/schema.js';
 import { Correlator, orderTime } from '../correlate/correlator.js';
 import { newStats } from '../correlate/engine.js';
 import type { Emitted } from '../correlate/event.js';
-import type { CorrelateSettings } from '../correlate/settings.js';
 import type { SavedWindow } from '../correlate/window-summary.js';
 import type { ParsedRecord } from '../pipeline/record.js';
-import type { OutDoc, Sink } from '../sinks/sink.js';
+import type { OutDoc } from '../sinks/sink.js';
 import { toOutDoc } from '../sinks/elasticsearch/streams.js';
 import { ByteArena, recordOutDoc } from '../sinks/elasticsearch/record-bytes.js';
 import { verdictOutDoc } from '../sinks/elasticsearch/verdict-bytes.js';
 import { IDENTITY_BYTES } from '../sinks/doc-id.js';
 import type { SavedIdentities } from './doc-identities.js';
 import type { Tailer, TailRecord } from './inputs/tailer.js';
+import { residentShares, type AgentOptions } from './agent-options.js';
 import { agentInputs, type AgentInput } from './inputs.js';
 import type { LearningJournal } from './learning-journal.js';
 import { StreamMerger } from './merger.js';
-import type { AgentMetrics } from './metrics.js';
 import { holdsCut, TRUNCATED, type Merged, type OpenFile } from './open-file.js';
 import type { Acks, Holds } from './turn-holds.js';
-
-export interface AgentOptions {
-  config: Config;
-  /** the correlation settings (appClients is filled by the agent as app files appear) */
-  settings: CorrelateSettings;
-  /** a fresh parse context for a file of this input (its zone, formats, patterns, redaction) */
-  contextFor: (input: AgentInput) => ParseContext;
-  sink: Sink;
-  log: Logger;
-  metrics: AgentMetrics;
-  /** a quiet input stops holding the merge back after this long (ms) */
-  idleMs?: number;
-  /** longest time between two sink writes (ms), and most lines per write */
-  batchMs?: number;
-  batchLines?: number;
-  /**
-   * The most records held between the files and the sink's acknowledgement (`resident`): lines queued by the
-   * tailer, records waiting in the merge, documents not yet acknowledged. Default: `agent.max_resident_records`.
-   */
-  maxResident?: number;
-}
 
 export abstract class AgentTurns {
   protected readonly files = new Map<string, OpenFile>();
@@ -87,13 +62,10 @@ export abstract class AgentTurns {
     this.inputs = new Map(agentInputs(o.config).map((i) => [i.name, i]));
     this.idleMs = o.idleMs ?? 5000;
     this.batchMs = o.batchMs ?? 1000;
-    // shared out as: a tenth in the tailer's queue, a fifth in the merge, a tenth of lines read per turn (a turn's
-    // documents: its records and the verdicts of the records it released, two turns unacknowledged at most). What
-    // each holds, and why verdicts have no share of their own: docs/benchmark-agent.md "Memory: the backlog"
-    const resident = o.maxResident ?? o.config.agent.max_resident_records;
-    this.batchLines = Math.max(1, Math.min(o.batchLines ?? 5000, Math.floor(resident / 10)));
-    this.queueMax = Math.max(1, Math.floor(resident / 10));
-    this.mergeMax = Math.max(1, Math.floor(resident / 5));
+    const shares = residentShares(o);
+    this.batchLines = shares.batchLines;
+    this.queueMax = shares.queueMax;
+    this.mergeMax = shares.mergeMax;
     this.correlator = new Correlator(
       {
         ...o.settings,

@@ -2,7 +2,8 @@
 import { compressionOf, decompress, isStream, copyStream } from '../sources/stream-copy.js';
 import { accessSync, constants, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { GoneawayError } from '../errors.js';
-import { isValidZone, machineZone, makeZone, parseIsoAt } from '../../parsers/time.js';
+import { parseIsoAt } from '../../parsers/time.js';
+import { isValidZone, machineZone, makeZone } from '../../parsers/zones.js';
 import type { CompiledLineParser, ZoneConverter } from '../../parsers/types.js';
 import { compileLogFormat, logFormatsFromConfig } from '../../parsers/haproxy/index.js';
 
@@ -50,7 +51,7 @@ export function checkReadable(path: string, option: string): void {
 
 /**
  * machineZone(), without starting ICU when /etc/localtime links to a UTC zone and TZ is unset: the first `Intl`
- * call costs ~13 ms of CPU, and a UTC machine's zone needs no Intl afterwards (parsers/time.ts makeZone). ICU reads
+ * call costs ~13 ms of CPU, and a UTC machine's zone needs no Intl afterwards (parsers/zones.ts makeZone). ICU reads
  * that link when TZ is unset, and V8 names each of these zones "UTC" (checked on Node 20 with TZ set to each);
  * anything else asks Intl as before.
  */

@@ -4,7 +4,7 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { isValidZone } from '../../parsers/time.js';
+import { isValidZone } from '../../parsers/zones.js';
 import { appPatternSchema } from '../../parsers/app/index.js';
 import { outputSchema, SECRET_KEYS } from './output-schema.js';
 import { parseDuration } from './duration.js';

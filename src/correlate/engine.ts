@@ -15,10 +15,10 @@ import type { CorrelateSettings } from './settings.js';
 import {
   appEvent as buildAppEvent,
   connectionDraft as buildConnectionDraft,
-  RecommendationMemo,
   type ConnectionDraft,
   type VerdictEvent,
 } from './event.js';
+import { RecommendationMemo } from './event-recommendation.js';
 
 export interface CorrelateStats {
   files: FileCounts[];

@@ -14,7 +14,8 @@ import { TERMINATOR_OF } from './causes.js';
 import { get, type AppError, type Evidence, type Session, type Thread, type Verdict } from './model.js';
 import type { Match } from './matcher.js';
 import type { Remembered } from './left-window.js';
-import { recommend, type Observations } from './recommend.js';
+import type { Observations } from './recommend.js';
+import { RecommendationMemo, recommendationOf } from './event-recommendation.js';
 import type { HaproxySettings } from '../../parsers/haproxy/settings.js';
 
 export type EventKind = 'app_error' | 'connection';
@@ -100,11 +101,6 @@ export type VerdictEvent = {
   };
 };
 
-export function killerOf(v: Verdict): string | undefined {
-  const m = /killed by (thread \d+(?: \([^)]*\))?)/.exec(v.why);
-  return m?.[1];
-}
-
 /** the verdict's evidence lines; the entry of `own` (the event's own line) without its text when given */
 function evidenceDocs(v: Verdict, own?: Evidence): EvidenceDoc[] {
   return v.evidence.map((e) => {
@@ -127,21 +123,6 @@ export function terminationOf(e: Pick<VerdictEvent, 'haproxy'>): TerminationDeco
   if (!h) return undefined;
   return (
     h.termination ?? (typeof h.termination_state === 'string' ? decodeTermination(h.termination_state) : undefined)
-  );
-}
-
-function recommendationOf(
-  v: Verdict,
-  obs: Observations,
-  settings: HaproxySettings | undefined,
-  s: Session | undefined,
-): Recommendation {
-  return recommend(
-    v.cause,
-    obs,
-    settings,
-    v.cause === 'mysql_kill' ? killerOf(v) : undefined,
-    s ? { frontend: s.frontend, backend: s.backend, mode: s.mode } : undefined,
   );
 }
 
@@ -245,48 +226,6 @@ export type Emitted = VerdictEvent | ConnectionDraft;
 /** the event object of what the Correlator emitted */
 export function asEvent(e: Emitted): VerdictEvent {
   return e instanceof ConnectionDraft ? e.toEvent() : e;
-}
-
-/**
- * The recommendation of a closure, the same object as the last one of its cause while everything it is built
- * from is the same (the measured idle time and its count, the killer, the session's proxies): recommend() is a
- * function of these and the run's haproxy.cfg, and building its texts for each of ~100k closures was most of
- * what a connection event cost to decide.
- */
-export class RecommendationMemo {
-  /** per cause, the recommendations last built, newest first (a few frontend/backend pairs alternate) */
-  private readonly last = new Map<Cause, MemoEntry[]>();
-  get(v: Verdict, s: Session, obs: Observations, settings: HaproxySettings | undefined): Recommendation {
-    const idle = obs.idleOf(v.cause);
-    const median = idle?.median;
-    const n = idle?.n;
-    const killer = v.cause === 'mysql_kill' ? killerOf(v) : undefined;
-    let l = this.last.get(v.cause);
-    if (l === undefined) this.last.set(v.cause, (l = []));
-    for (const m of l)
-      if (
-        m.frontend === s.frontend &&
-        m.backend === s.backend &&
-        m.median === median &&
-        m.n === n &&
-        m.killer === killer &&
-        m.mode === s.mode
-      )
-        return m.rec;
-    const rec = recommendationOf(v, obs, settings, s);
-    l.unshift({ median, n, killer, frontend: s.frontend, backend: s.backend, mode: s.mode, rec });
-    if (l.length > 16) l.pop();
-    return rec;
-  }
-}
-interface MemoEntry {
-  median: number | undefined;
-  n: number | undefined;
-  killer: string | undefined;
-  frontend: string;
-  backend: string;
-  mode: string;
-  rec: Recommendation;
 }
 
 /** the draft of the event of an abnormal closure no app error claimed (`memo`: the run's, shared by its drafts) */

@@ -8,6 +8,8 @@
  * is dropped by moving the rest down in place (`copyWithin`), the arrays are replaced only to grow or shrink, and
  * they are array buffers outside the JS heap. Row numbers are exact in a double (below 2^53), as keys (times in ms).
  */
+import { lowerBound } from './lower-bound.js';
+
 /** the smallest arrays kept (rows) */
 const MIN = 1024;
 
@@ -59,15 +61,7 @@ export class RowList {
 
   /** index of the first row with key >= k */
   private lowerBound(k: number): number {
-    const keys = this.keys;
-    let lo = this.head,
-      hi = this.tail;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (keys[mid]! < k) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBound(this.keys, this.head, this.tail, k);
   }
 
   *range(from: number, to: number): Generator<number> {

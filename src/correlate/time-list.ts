@@ -3,6 +3,8 @@
  * live in their own array: binary searches and range scans read numbers, not closures (the
  * correlate bench does tens of millions of them).
  */
+import { lowerBound } from './lower-bound.js';
+
 export class TimeList<T> {
   private items: T[] = [];
   private keys: number[] = [];
@@ -23,15 +25,7 @@ export class TimeList<T> {
   }
   /** index of the first item with key >= k */
   private lowerBound(k: number): number {
-    const keys = this.keys;
-    let lo = this.head,
-      hi = keys.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (keys[mid]! < k) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBound(this.keys, this.head, this.keys.length, k);
   }
   *range(from: number, to: number): Generator<T> {
     const keys = this.keys;

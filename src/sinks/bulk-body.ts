@@ -12,7 +12,7 @@
  * `JSON.stringify({ create: { _index, _id } })` and `JSON.stringify(doc)` give (test/sinks/bulk-body.test.ts).
  */
 import type { OutDoc } from './sink.js';
-import { str, type Buf, type ByteOut } from './tcplog-ndjson.js';
+import { str, type Buf, type ByteOut } from './json-pieces.js';
 
 type RawBuffer = Buf & { utf8Write(s: string, off: number): number };
 

@@ -18,9 +18,8 @@ import { TERMINATOR_OF, type Recommendation } from '../correlate/causes.js';
 import { isoUtc } from '../../parsers/time.js';
 import type { BufferedOutput } from './output.js';
 import { FULL, ROOM, value, writeJsonLine } from './json-bytes.js';
-import { Block, iso, num, seg, str, type Buf, type ByteOut } from './tcplog-ndjson.js';
+import { Block, enc, iso, num, seg, str, type Buf, type ByteOut } from './json-pieces.js';
 
-const enc = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'));
 const q = (s: string): string => JSON.stringify(s);
 
 const K = {

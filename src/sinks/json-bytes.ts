@@ -13,9 +13,7 @@
  * instance, a bigint) is handed to JSON.stringify itself. test/sinks/json-bytes.test.ts holds it to that.
  */
 import type { BufferedOutput } from './output.js';
-import { num, seg, str, type Buf } from './tcplog-ndjson.js';
-
-const enc = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'));
+import { enc, num, seg, str, type Buf } from './json-pieces.js';
 
 /** a bounded string → bytes cache (a value beyond the bound is encoded each time it comes) */
 class Pieces {

@@ -45,7 +45,7 @@ function diffOf(kind: Kind, text: string, raw: ParseContext): number | undefined
 
 export function checkStampZone(path: string, ctx: ParseContext, kind: Kind = 'haproxy'): ZoneCheck {
   const diffs: number[] = [];
-  // measure the dates as the zone reads them, before any placement by the stamps (time.ts stampZoneShift)
+  // measure the dates as the zone reads them, before any placement by the stamps (zones.ts stampZoneShift)
   const raw: ParseContext = { ...ctx, zoneGiven: true };
   let read = 0;
   for (const l of readLines(path)) {
@@ -68,7 +68,7 @@ export function offsetText(ms: number): string {
 /**
  * A one-line notice when HAProxy's dates and the offsets of their syslog stamps disagree, else undefined.
  * With a zone the user gave, it is a warning (the dates keep that zone); without one, the parser placed
- * the dates with the stamps' offsets (parsers/time.ts stampZoneShift), and this says so:
+ * the dates with the stamps' offsets (parsers/zones.ts stampZoneShift), and this says so:
  * a time shift is never silent (issue #2).
  */
 export function zoneWarning(

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Client } from '@elastic/elasticsearch';
 import { BulkRecorder, filterPath, lineKey } from '../../bench/agent/bulk-recorder.js';
-import { BULK_FILTER_PATH } from '../../src/sinks/elasticsearch/bulk-sink.js';
+import { BULK_FILTER_PATH } from '../../src/sinks/elasticsearch/bulk-answers.js';
 import { RecorderThread } from '../../bench/agent/recorder-thread.js';
 
 const doc = (path: string, offset: number) =>

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { linesDue, SteadyWriter } from '../../bench/agent/writer.js';
 import { liveFiles } from '../../bench/agent/live-lines.js';
 import { newCounts, parseFile } from '../../src/pipeline/parse-file.js';
-import { makeZone } from '../../parsers/time.js';
+import { makeZone } from '../../parsers/zones.js';
 
 function withWriter<T>(rate: number, seconds: number, fn: (w: SteadyWriter, clock: { t: number }) => T): T {
   const dir = mkdtempSync(path.join(tmpdir(), 'goneaway-agent-writer-'));

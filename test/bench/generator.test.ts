@@ -83,7 +83,7 @@ test('correlated scenario: deterministic, and truth.json points at app error rec
 });
 
 /** Parser checks need the parser modules; they are someone else's work in progress. */
-const PARSERS = ['parsers/haproxy/index.js', 'parsers/mysql/error.js', 'parsers/mysql/general.js', 'parsers/time.js'];
+const PARSERS = ['parsers/haproxy/index.js', 'parsers/mysql/error.js', 'parsers/mysql/general.js', 'parsers/zones.js'];
 
 test("generated lines parse with goneaway's parsers", async (t) => {
   if (!PARSERS.every((p) => existsSync(path.join(DIST, p)))) {
@@ -91,8 +91,8 @@ test("generated lines parse with goneaway's parsers", async (t) => {
     return;
   }
   const imp = (p: string) => import(pathToFileURL(path.join(DIST, p)).href);
-  const [hap, err, gen, time] = await Promise.all(PARSERS.map(imp));
-  const ctx = { zone: time.makeZone('UTC'), refTime: Date.UTC(2026, 10, 23) };
+  const [hap, err, gen, zones] = await Promise.all(PARSERS.map(imp));
+  const ctx = { zone: zones.makeZone('UTC'), refTime: Date.UTC(2026, 10, 23) };
   await withTmp(async (dir) => {
     const check = async (kind: Kind, parseFile: (file: string) => Promise<{ records: number; bad: string[] }>) => {
       const out = path.join(dir, `${kind}.log`);
@@ -145,8 +145,8 @@ test('correlated scenario: every app record named in truth.json parses as a lost
     return;
   }
   const app = await import(pathToFileURL(path.join(DIST, 'parsers/app/index.js')).href);
-  const time = await import(pathToFileURL(path.join(DIST, 'parsers/time.js')).href);
-  const ctx = { zone: time.makeZone('UTC') };
+  const zones = await import(pathToFileURL(path.join(DIST, 'parsers/zones.js')).href);
+  const ctx = { zone: zones.makeZone('UTC') };
   await withTmp(async (dir) => {
     await generateCorrelated({ haproxyLines: 6000, mysqlLines: 3000, appErrors: 60, seed: 11, dir });
     const truth = JSON.parse(await readFile(path.join(dir, 'truth.json'), 'utf8')) as TruthEntry[];

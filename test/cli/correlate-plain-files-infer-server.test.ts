@@ -11,7 +11,7 @@ import path from 'node:path';
 import { goneaway, ROOT } from './paths.js';
 import { inferServer, knownServers } from '../../src/sources/server-of.js';
 import { readHaproxySettings } from '../../parsers/haproxy/settings.js';
-import { makeZone } from '../../parsers/time.js';
+import { makeZone } from '../../parsers/zones.js';
 
 const D = path.join(ROOT, 'examples/lab/13_mixed');
 type Out = {

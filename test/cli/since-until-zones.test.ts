@@ -10,7 +10,7 @@ import path from 'node:path';
 import { goneaway } from './paths.js';
 import { haproxyRfc3339, LAB, localStamps, rewrite, tmpDir, verdicts } from './zone-rewrite.js';
 import { timeRangeArg } from '../../src/cli/common.js';
-import { makeZone } from '../../parsers/time.js';
+import { makeZone } from '../../parsers/zones.js';
 
 const dir = tmpDir();
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { parseHaproxyLine } from '../../parsers/haproxy/index.js';
-import { makeZone } from '../../parsers/time.js';
+import { makeZone } from '../../parsers/zones.js';
 import type { Doc, ParseContext } from '../../parsers/types.js';
 import { lnavSamples } from './lnav-samples.js';
 

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { parseMysqlErrorRecord, isMysqlErrorRecordStart } from '../../parsers/mysql/error.js';
 import { parseMysqlGeneralRecord, isMysqlGeneralRecordStart, newGeneralLogState } from '../../parsers/mysql/general.js';
-import { makeZone } from '../../parsers/time.js';
+import { makeZone } from '../../parsers/zones.js';
 import type { Doc, ParseContext } from '../../parsers/types.js';
 import { lnavSamples } from './lnav-samples.js';
 

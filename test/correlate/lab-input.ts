@@ -12,7 +12,7 @@ import {
   type TimedRecord,
 } from '../../src/correlate/correlate-batch.js';
 import type { CorrelateStats } from '../../src/correlate/engine.js';
-import { makeZone } from '../../parsers/time.js';
+import { makeZone } from '../../parsers/zones.js';
 
 interface Truth {
   servers: Record<string, { error: string; general: string }>;

@@ -8,7 +8,7 @@ import type { SourcedRecord } from '../../src/correlate/correlator.js';
 import type { LogKind } from '../../src/sources/log-kind.js';
 import { newCounts, parseLines } from '../../src/pipeline/parse-file.js';
 import type { Line } from '../../src/sources/lines.js';
-import { makeZone } from '../../parsers/time.js';
+import { makeZone } from '../../parsers/zones.js';
 import type { Doc } from '../../parsers/types.js';
 import type { AppError } from '../../src/correlate/model.js';
 

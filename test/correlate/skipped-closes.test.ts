@@ -16,7 +16,7 @@ import {
 } from '../../src/correlate/correlate-batch.js';
 import { unseenServers, type CorrelateSettings } from '../../src/correlate/settings.js';
 import { SkippedClose } from '../../src/pipeline/parse-file.js';
-import { makeZone } from '../../parsers/time.js';
+import { makeZone } from '../../parsers/zones.js';
 
 function inputOf(scenario: string, withReplica1Log: boolean): CorrelateInput {
   const f = (n: string) => path.join(ROOT, 'examples/lab', scenario, n);

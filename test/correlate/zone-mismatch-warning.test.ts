@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { zoneWarning, checkStampZone, offsetText } from '../../src/sources/zone-check.js';
-import { makeZone } from '../../parsers/time.js';
+import { makeZone } from '../../parsers/zones.js';
 import { goneaway } from '../cli/paths.js';
 
 /** HAProxy on a host at UTC+01:00: `[%t]` local, the envelope with its offset, written at accept + Tt */

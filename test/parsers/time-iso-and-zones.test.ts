@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { isoUtc, makeZone, parseHaproxyDate, parseIsoAt, closestYear } from '../../parsers/time.js';
+import { isoUtc, parseHaproxyDate, parseIsoAt, closestYear } from '../../parsers/time.js';
+import { makeZone } from '../../parsers/zones.js';
 
 test('isoUtc formats exactly as Date#toISOString for every instant of years 1000-9999', () => {
   fc.assert(

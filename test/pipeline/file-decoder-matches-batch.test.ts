@@ -6,7 +6,7 @@ import { FileDecoder } from '../../src/pipeline/file-decoder.js';
 import { newCounts, parseFile, type ParsedRecord } from '../../src/pipeline/parse-file.js';
 import type { LogKind } from '../../src/sources/log-kind.js';
 import { readLines } from '../../src/sources/lines.js';
-import { makeZone } from '../../parsers/time.js';
+import { makeZone } from '../../parsers/zones.js';
 import { isMysqlErrorRecordStart } from '../../parsers/mysql/error.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');

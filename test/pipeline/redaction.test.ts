@@ -11,7 +11,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { FileDecoder } from '../../src/pipeline/file-decoder.js';
 import { newCounts, parseFile } from '../../src/pipeline/parse-file.js';
-import { makeZone } from '../../parsers/time.js';
+import { makeZone } from '../../parsers/zones.js';
 import { goneaway, ROOT } from '../cli/paths.js';
 
 const D = path.join(ROOT, 'examples/lab/13_mixed');

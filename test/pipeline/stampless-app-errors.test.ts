@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FileDecoder } from '../../src/pipeline/file-decoder.js';
 import { newCounts, type ParsedRecord } from '../../src/pipeline/parse-file.js';
-import { makeZone } from '../../parsers/time.js';
+import { makeZone } from '../../parsers/zones.js';
 
 function decode(lines: string[], timeSkipped = false): ParsedRecord[] {
   const dec = new FileDecoder('app', 'app.log', { zone: makeZone('UTC') }, newCounts('app.log', 'app'));

@@ -16,10 +16,10 @@ import {
   asEvent,
   connectionDraft,
   connectionEvent,
-  RecommendationMemo,
   type Emitted,
   type VerdictEvent,
 } from '../../src/correlate/event.js';
+import { RecommendationMemo } from '../../src/correlate/event-recommendation.js';
 import { Observations } from '../../src/correlate/recommend.js';
 import type { Session, Verdict } from '../../src/correlate/model.js';
 import { connection } from './draft-arbitraries.js';

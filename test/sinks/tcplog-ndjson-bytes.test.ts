@@ -14,7 +14,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { parseHaproxyLine } from '../../parsers/haproxy/index.js';
 import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
-import { makeZone } from '../../parsers/time.js';
+import { makeZone } from '../../parsers/zones.js';
 import type { ParseContext } from '../../parsers/types.js';
 import { ParsedRecord } from '../../src/pipeline/parse-file.js';
 import { openOutput } from '../../src/sinks/output.js';

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sniffLines } from '../../src/sources/sniff.js';
-import { makeZone } from '../../parsers/time.js';
+import { makeZone } from '../../parsers/zones.js';
 
 const ctx = { zone: makeZone('UTC') };
 const LOGS: Record<string, [string, string]> = {

@@ -4,6 +4,14 @@
  */
 import { MalformedAnswer } from './client.js';
 
+/**
+ * The parts of a bulk answer the sink reads (docs/elasticsearch.md "Bulk answers"), per item: its status, its
+ * `_id` (pairItems checks the items' order by it and pairs them by it when the order is off) and its error (the
+ * dead-letter file's reason). Elasticsearch drops the rest — `errors`, `_index`, `_version`, `result`, `_shards`,
+ * `_seq_no`, `_primary_term`, `took` — before sending: a smaller answer to parse.
+ */
+export const BULK_FILTER_PATH = 'items.*._id,items.*.status,items.*.error';
+
 /** an item of the answer, as the sink's `filter_path` leaves it */
 export interface BulkItem {
   _id?: string;

@@ -13,14 +13,16 @@
  * - any other 4xx on a document (a mapping rejection) → appended to the dead-letter file with
  *   Elasticsearch's reason and counted.
  */
-import { appendFileSync } from 'node:fs';
 import type { Client } from '@elastic/elasticsearch';
 import { isGoneawayError, type GoneawayError } from '../../errors.js';
 import { BulkBody } from '../bulk-body.js';
-import { addAck, docOf, emptyAck, type Ack, type OutDoc, type Sink } from '../sink.js';
-import { itemReason, itemVerdict, pairItems } from './bulk-answers.js';
+import { addAck, emptyAck, type Ack, type OutDoc, type Sink } from '../sink.js';
+import { BULK_FILTER_PATH, itemReason, itemVerdict, pairItems } from './bulk-answers.js';
 import { giveUpError, refusalCode, type GaveUp } from './bulk-failure.js';
 import { checkVersion, describeFailure, failureKind } from './client.js';
+import { appendDeadLetter, LeftoverFile } from './leftover-files.js';
+import { countOf, pendingById, settle, type PendingDocs } from './pending-docs.js';
+import { RetryPacing, sleep } from './retry-pacing.js';
 
 export interface BulkSinkOptions {
   client: Client;
@@ -37,26 +39,6 @@ export interface BulkSinkOptions {
   /** first and longest pause between attempts, ms */
   backoff?: { initial: number; max: number };
 }
-
-/**
- * A pause that an interrupt ends early. Its listener goes when the pause ends: left on the sink's one signal, each
- * pause of an outage added one (Node warned of a leak past 10, MaxListenersExceededWarning).
- */
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((r) => {
-    if (signal.aborted) return r();
-    const onAbort = () => (clearTimeout(timer), r());
-    const timer = setTimeout(() => (signal.removeEventListener('abort', onAbort), r()), ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-
-/**
- * The parts of a bulk answer the sink reads (docs/elasticsearch.md "Bulk answers"), per item: its status, its
- * `_id` (pairItems checks the items' order by it and pairs them by it when the order is off) and its error (the
- * dead-letter file's reason). Elasticsearch drops the rest — `errors`, `_index`, `_version`, `result`, `_shards`,
- * `_seq_no`, `_primary_term`, `took` — before sending: a smaller answer to parse.
- */
-export const BULK_FILTER_PATH = 'items.*._id,items.*.status,items.*.error';
 
 export class BulkSink implements Sink {
   /** totals over every write(), for the summary */
@@ -80,13 +62,7 @@ export class BulkSink implements Sink {
 
   async write(batch: OutDoc[]): Promise<Ack> {
     const ack = emptyAck();
-    // by id: ids are unique across streams (the kind is hashed in), and the same id may come twice
-    const pending = new Map<string, OutDoc[]>();
-    for (const d of batch) {
-      const list = pending.get(d.id);
-      if (list) list.push(d);
-      else pending.set(d.id, [d]);
-    }
+    const pending = pendingById(batch);
     const giveUp = (g: GaveUp): GoneawayError => {
       this.gaveUp = g;
       this.spill([...pending.values()].flat());
@@ -96,9 +72,7 @@ export class BulkSink implements Sink {
     if (pending.size === 0) return this.add(ack);
     const wrong = await this.checkCluster();
     if (wrong) throw giveUp(wrong);
-    let delay = this.backoff.initial;
-    let failingSince: number | undefined;
-    let lastFailure = '';
+    const pacing = new RetryPacing(this.backoff, this.o.maxRetryTime);
     while (pending.size) {
       const before = countOf(pending);
       let failure: unknown;
@@ -115,18 +89,12 @@ export class BulkSink implements Sink {
       if (failure !== undefined && failureKind(failure) !== 'retry')
         throw giveUp({ code: refusalCode(failure), why: describeFailure(failure) });
       if (this.refusal) throw giveUp(this.refusal);
-      lastFailure = failure === undefined ? this.lastPending : describeFailure(failure);
-      // progress restarts the clock: max_retry_time is how long the cluster may take nothing
-      if (left < before) {
-        failingSince = undefined;
-        delay = this.backoff.initial;
-      }
-      failingSince ??= Date.now();
-      const remaining = this.o.maxRetryTime - (Date.now() - failingSince);
+      const lastFailure = failure === undefined ? this.lastPending : describeFailure(failure);
+      if (left < before) pacing.progressed();
+      const remaining = pacing.remaining();
       if (remaining <= 0) throw giveUp({ code: 'GA_ERR_ES_UNAVAILABLE', why: lastFailure });
       ack.retried += left;
-      await sleep(Math.min(delay, remaining), this.stopping.signal);
-      delay = Math.min(delay * 2, this.backoff.max);
+      await pacing.pause(remaining, this.stopping.signal);
     }
     return this.add(ack);
   }
@@ -163,7 +131,7 @@ export class BulkSink implements Sink {
    * onSuccess parses the document's JSON back (`document()`, @elastic/elasticsearch 8.19 lib/helpers.js),
    * which cost the agent as much CPU as writing it (docs/benchmark-agent.md "The agent's loop").
    */
-  private async run(pending: Map<string, OutDoc[]>, ack: Ack): Promise<number> {
+  private async run(pending: PendingDocs, ack: Ack): Promise<number> {
     const chunks: Chunk[] = [];
     // a chunk's body is written once, into a buffer (bulk-body.ts: no strings to join, no second encoding)
     let chunk: Chunk = { body: new BulkBody(), docs: [] };
@@ -198,7 +166,7 @@ export class BulkSink implements Sink {
   }
 
   /** One bulk request, its 429s sent again up to maxRetries times; returns how many were sent again. */
-  private async send(chunk: Chunk, pending: Map<string, OutDoc[]>, ack: Ack): Promise<number> {
+  private async send(chunk: Chunk, pending: PendingDocs, ack: Ack): Promise<number> {
     let retried = 0;
     for (let attempt = 0; ; attempt++) {
       // a Buffer goes out as it is (@elastic/transport sends a string or Buffer bulk body unserialised)
@@ -253,7 +221,7 @@ export class BulkSink implements Sink {
    * "Failures"): the same body would be refused for ever, spooled and drained again, so it is sent again in two
    * halves, down to one document, which goes to the dead-letter file with the status.
    */
-  private async halves(chunk: Chunk, pending: Map<string, OutDoc[]>, ack: Ack, e: unknown): Promise<number> {
+  private async halves(chunk: Chunk, pending: PendingDocs, ack: Ack, e: unknown): Promise<number> {
     if (chunk.docs.length === 1) {
       const d = chunk.docs[0]!;
       if (settle(pending, d.id))
@@ -276,8 +244,7 @@ export class BulkSink implements Sink {
   /** a document Elasticsearch refused (a mapping rejection, 413 alone): to the dead-letter file */
   private drop(d: OutDoc, status: number, error: unknown, ack: Ack): void {
     ack.deadLettered++;
-    const line = { _index: d.stream, _id: d.id, status, error: error ?? null, _source: docOf(d) };
-    appendFileSync(this.o.deadLetterFile, JSON.stringify(line) + '\n');
+    appendDeadLetter(this.o.deadLetterFile, d, status, error);
   }
 
   /**
@@ -286,20 +253,12 @@ export class BulkSink implements Sink {
    * it had not sent yet, so that the file holds every event not indexed.
    */
   spill(docs: Iterable<OutDoc>): void {
-    let lines: string[] = [];
-    const file = this.o.leftoverFile;
-    const flush = () => {
-      if (lines.length && file) appendFileSync(file, lines.join('\n') + '\n');
-      lines = [];
-    };
+    const file = new LeftoverFile(this.o.leftoverFile);
     for (const d of docs) {
       this.leftover++;
-      // nowhere to write: not even serialised (the agent's spool has the batch; a failed attempt once copied it all)
-      if (!file) continue;
-      lines.push(JSON.stringify({ _index: d.stream, _id: d.id, _source: docOf(d) }));
-      if (lines.length >= 1000) flush();
+      file.add(d);
     }
-    flush();
+    file.flush();
   }
 
   /** why write() gave up, once it has */
@@ -336,18 +295,4 @@ interface Chunk {
   /** the request body: an action line and its document per document, in the order of `docs` */
   body: BulkBody;
   docs: OutDoc[];
-}
-
-/** takes one document of this id off the pending ones; the document, or undefined if none was pending */
-function settle(pending: Map<string, OutDoc[]>, id: string): OutDoc | undefined {
-  const list = pending.get(id);
-  const d = list?.shift();
-  if (list && list.length === 0) pending.delete(id);
-  return d;
-}
-
-function countOf(pending: Map<string, OutDoc[]>): number {
-  let n = 0;
-  for (const l of pending.values()) n += l.length;
-  return n;
 }

@@ -14,7 +14,8 @@ import { TcpLogRecord } from '../../../parsers/haproxy/tcp-record.js';
 import type { ParsedRecord } from '../../pipeline/record.js';
 import type { IdentityCache } from '../doc-id.js';
 import type { OutDoc } from '../sink.js';
-import { writeTcplogNdjson, type ByteOut } from '../tcplog-ndjson.js';
+import type { ByteOut } from '../json-pieces.js';
+import { writeTcplogNdjson } from '../tcplog-ndjson.js';
 import { outDocId, streamFields, streamName, toOutDoc, type Dataset } from './streams.js';
 
 /** the slab size: a turn's documents (~1 KB each) fill a few */

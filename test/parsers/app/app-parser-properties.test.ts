@@ -9,7 +9,7 @@ import {
   LOST_ERRNO,
 } from '../../../parsers/app/index.js';
 import { compileTimeFormat } from '../../../parsers/app/timefmt.js';
-import { makeZone } from '../../../parsers/time.js';
+import { makeZone } from '../../../parsers/zones.js';
 import type { AppOutcome } from '../../../parsers/types.js';
 import { get, groupRecords } from './helpers.js';
 

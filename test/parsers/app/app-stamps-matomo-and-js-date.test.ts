@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { get, groupRecords, UTC } from './helpers.js';
 import { isAppRecordStart, parseAppRecord } from '../../../parsers/app/index.js';
-import { makeZone } from '../../../parsers/time.js';
+import { makeZone } from '../../../parsers/zones.js';
 import type { Doc, ParseContext } from '../../../parsers/types.js';
 
 function docsOf(text: string, ctx: ParseContext = UTC): Array<Doc | null> {

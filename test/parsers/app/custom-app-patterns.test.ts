@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { z } from 'zod';
 import { compileAppPattern, appPatternSchema, parseAppRecord } from '../../../parsers/app/index.js';
 import { compileTimeFormat } from '../../../parsers/app/timefmt.js';
-import { makeZone } from '../../../parsers/time.js';
+import { makeZone } from '../../../parsers/zones.js';
 import { get, UTC } from './helpers.js';
 
 const err = (p: { name: string; regex: string; time_format?: string }, i?: number) => {

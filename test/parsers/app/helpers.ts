@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { isAppRecordStart, parseAppRecord } from '../../../parsers/app/index.js';
-import { makeZone } from '../../../parsers/time.js';
+import { makeZone } from '../../../parsers/zones.js';
 import type { AppOutcome, Doc, ParseContext } from '../../../parsers/types.js';
 
 // dist/test/parsers/app/ → repo root is 4 levels up

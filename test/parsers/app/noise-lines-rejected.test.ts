@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isAppRecordStart, parseAppRecord } from '../../../parsers/app/index.js';
-import { makeZone } from '../../../parsers/time.js';
+import { makeZone } from '../../../parsers/zones.js';
 
 // Speed is measured by `npm run bench`, never asserted here; this checks the behaviour only.
 test('ordinary log lines of every language are not lost-connection errors', () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseFile, docFor, get, one } from './helpers.js';
-import { makeZone } from '../../../parsers/time.js';
+import { makeZone } from '../../../parsers/zones.js';
 
 test('Laravel log: records are grouped across [stacktrace] / #N / "} lines', () => {
   const f = parseFile('php-laravel.log');

@@ -87,7 +87,7 @@ test('Python: lock wait, refused connect (2003), duplicate key are not lost conn
 });
 
 test('Python: a zone-less comma-millisecond stamp uses ctx.zone', async () => {
-  const { makeZone } = await import('../../../parsers/time.js');
+  const { makeZone } = await import('../../../parsers/zones.js');
   const rec =
     "2026-01-15 08:00:00,250 ERROR [w1] db: failed\npymysql.err.OperationalError: (2013, 'Lost connection to MySQL server during query')";
   assert.equal(get(one(rec, { zone: makeZone('America/New_York') }), '@timestamp'), '2026-01-15T13:00:00.250Z');

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseFile, docFor, get } from './helpers.js';
-import { makeZone } from '../../../parsers/time.js';
+import { makeZone } from '../../../parsers/zones.js';
 
 test('Ruby Logger: records, backtrace continuation, 5 lost connections', () => {
   const f = parseFile('ruby.log');

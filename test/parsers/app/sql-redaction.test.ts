@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseAppRecord, redactSqlLiterals, unparsedAppText } from '../../../parsers/app/index.js';
 import { get, one } from './helpers.js';
-import { makeZone } from '../../../parsers/time.js';
+import { makeZone } from '../../../parsers/zones.js';
 
 test('literals become ?, identifiers and placeholders stay', () => {
   const cases: Array<[string, string]> = [

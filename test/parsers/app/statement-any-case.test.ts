@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseAppRecord } from '../../../parsers/app/index.js';
 import { sqlFromText } from '../../../parsers/app/fields.js';
-import { makeZone } from '../../../parsers/time.js';
+import { makeZone } from '../../../parsers/zones.js';
 import { get } from './helpers.js';
 
 const sqlOf = (line: string) => sqlFromText(line, line.length)?.sql;

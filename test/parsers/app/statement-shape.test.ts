@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { redactSqlLiterals } from '../../../parsers/app/index.js';
 import { sameStatement, statementShape } from '../../../parsers/app/statement.js';
 import { get, one } from './helpers.js';
-import { makeZone } from '../../../parsers/time.js';
+import { makeZone } from '../../../parsers/zones.js';
 
 const ident = fc.constantFrom('orders', 'carts', 'users', 'id', 'email', 'total', 'created_at');
 const literal = fc.oneof(

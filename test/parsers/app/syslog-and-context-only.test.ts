@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseAppRecord } from '../../../parsers/app/index.js';
-import { makeZone } from '../../../parsers/time.js';
+import { makeZone } from '../../../parsers/zones.js';
 import { get, one } from './helpers.js';
 
 const pino =

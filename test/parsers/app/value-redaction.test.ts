@@ -11,7 +11,7 @@ import { parseAppRecord } from '../../../parsers/app/index.js';
 import { redactAppValues } from '../../../parsers/app/redact.js';
 import { parseMysqlErrorRecord } from '../../../parsers/mysql/error.js';
 import { redactServerValues } from '../../../parsers/mysql/redact.js';
-import { makeZone } from '../../../parsers/time.js';
+import { makeZone } from '../../../parsers/zones.js';
 import { get } from './helpers.js';
 
 const RED = { zone: makeZone('UTC'), redactSql: true };

@@ -10,7 +10,7 @@ import {
   BUILTIN_FORMATS,
 } from '../../../parsers/haproxy/index.js';
 import { tokenizeConfigLine } from '../../../parsers/haproxy/config.js';
-import { makeZone } from '../../../parsers/time.js';
+import { makeZone } from '../../../parsers/zones.js';
 import type { CompiledLineParser, ParseContext } from '../../../parsers/types.js';
 import { get } from './helpers.js';
 

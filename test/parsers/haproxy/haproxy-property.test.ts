@@ -10,7 +10,7 @@ import {
 } from '../../../parsers/haproxy/index.js';
 import { compileWithLabel } from '../../../parsers/haproxy/log-format.js';
 import { parseEnvelope } from '../../../parsers/syslog.js';
-import { makeZone } from '../../../parsers/time.js';
+import { makeZone } from '../../../parsers/zones.js';
 import type { ParseContext, ParseResult } from '../../../parsers/types.js';
 import { get } from './helpers.js';
 

@@ -1,7 +1,7 @@
 /** Shared test helpers for the HAProxy parsers (not a test file itself). */
 import assert from 'node:assert/strict';
 import { parseHaproxyLine } from '../../../parsers/haproxy/index.js';
-import { makeZone } from '../../../parsers/time.js';
+import { makeZone } from '../../../parsers/zones.js';
 import type { Doc, ParseContext, Parsed } from '../../../parsers/types.js';
 
 export const UTC: ParseContext = { zone: makeZone('UTC') };

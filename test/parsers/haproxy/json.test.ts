@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseHaproxyLine } from '../../../parsers/haproxy/index.js';
 import { parseJsonObject } from '../../../parsers/haproxy/json.js';
-import { makeZone } from '../../../parsers/time.js';
+import { makeZone } from '../../../parsers/zones.js';
 import type { ParseContext } from '../../../parsers/types.js';
 import { get } from './helpers.js';
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileLogFormat, parseHaproxyLine, BUILTIN_FORMATS, unquoteFormat } from '../../../parsers/haproxy/index.js';
 import { compileWithLabel, tokenizeLogFormat } from '../../../parsers/haproxy/log-format.js';
-import { makeZone } from '../../../parsers/time.js';
+import { makeZone } from '../../../parsers/zones.js';
 import type { CompiledLineParser, ParseContext, Parsed } from '../../../parsers/types.js';
 import { get } from './helpers.js';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseHaproxyLine } from '../../../parsers/haproxy/index.js';
-import { makeZone } from '../../../parsers/time.js';
+import { makeZone } from '../../../parsers/zones.js';
 import type { ParseContext, ParseResult } from '../../../parsers/types.js';
 import { get, ok, UTC } from './helpers.js';
 

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { newNormalClose, normalCloseOfBytes, parseHaproxyLine } from '../../../parsers/haproxy/index.js';
 import { TcpLogRecord } from '../../../parsers/haproxy/tcp-record.js';
-import { makeZone } from '../../../parsers/time.js';
+import { makeZone } from '../../../parsers/zones.js';
 import type { ParseContext } from '../../../parsers/types.js';
 import { tcplogLine } from './tcplog-lines.js';
 

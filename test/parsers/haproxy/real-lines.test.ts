@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileLogFormat, parseHaproxyLine } from '../../../parsers/haproxy/index.js';
-import { makeZone } from '../../../parsers/time.js';
+import { makeZone } from '../../../parsers/zones.js';
 import type { Doc, ParseContext } from '../../../parsers/types.js';
 import { get, ok, UTC } from './helpers.js';
 

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeZone } from '../../../parsers/time.js';
+import { makeZone } from '../../../parsers/zones.js';
 import type { Doc, ParseContext, Parsed } from '../../../parsers/types.js';
 import { get, ok as okAt } from './helpers.js';
 

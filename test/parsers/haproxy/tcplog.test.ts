@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseHaproxyLine } from '../../../parsers/haproxy/index.js';
-import { makeZone } from '../../../parsers/time.js';
+import { makeZone } from '../../../parsers/zones.js';
 import type { Doc, Parsed } from '../../../parsers/types.js';
 import { get, ok, UTC } from './helpers.js';
 

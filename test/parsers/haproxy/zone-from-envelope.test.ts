@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileLogFormat, parseHaproxyLine } from '../../../parsers/haproxy/index.js';
-import { makeZone } from '../../../parsers/time.js';
+import { makeZone } from '../../../parsers/zones.js';
 import type { CompiledLineParser, Doc, ParseContext } from '../../../parsers/types.js';
 
 const machine: ParseContext = { zone: makeZone('UTC') };

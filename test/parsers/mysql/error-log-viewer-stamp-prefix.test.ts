@@ -53,7 +53,7 @@ test('an RFC3339 stamp glued onto the MariaDB line (trueforge-org/truecharts#139
   const guessed = parseMysqlErrorRecord(line, ctx('Asia/Tokyo'));
   assert.ok(guessed.ok);
   assert.equal(guessed.value.t, Date.UTC(2023, 9, 24, 2, 18, 18));
-  // a zone the user gave is kept (as for syslog envelopes, parsers/time.ts stampZoneShift)
+  // a zone the user gave is kept (as for syslog envelopes, parsers/zones.ts stampZoneShift)
   const given = parseMysqlErrorRecord(line, ctx('Asia/Tokyo', { zoneGiven: true }));
   assert.ok(given.ok);
   assert.equal(given.value.t, Date.UTC(2023, 9, 23, 17, 18, 18));

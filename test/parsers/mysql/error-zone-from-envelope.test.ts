@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseMysqlErrorRecord } from '../../../parsers/mysql/error.js';
-import { makeZone } from '../../../parsers/time.js';
+import { makeZone } from '../../../parsers/zones.js';
 import type { ParseContext } from '../../../parsers/types.js';
 
 const machine: ParseContext = { zone: makeZone('UTC') };

@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { errors } from '@elastic/elasticsearch';
-import { BULK_FILTER_PATH } from '../../../src/sinks/elasticsearch/bulk-sink.js';
+import { BULK_FILTER_PATH } from '../../../src/sinks/elasticsearch/bulk-answers.js';
 import { isGoneawayError } from '../../../src/errors.js';
 import { docs, filterPath, lines, setup } from './mock-cluster.js';
 

@@ -6,21 +6,18 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import fc from 'fast-check';
 import { parseHaproxyLine } from '../../../parsers/haproxy/index.js';
 import { TcpLogRecord } from '../../../parsers/haproxy/tcp-record.js';
-import { makeZone } from '../../../parsers/time.js';
+import { makeZone } from '../../../parsers/zones.js';
 import type { ParseContext } from '../../../parsers/types.js';
 import { ParsedRecord } from '../../../src/pipeline/record.js';
-import { IdentityCache } from '../../../src/sinks/doc-id.js';
 import { BulkBody } from '../../../src/sinks/bulk-body.js';
 import { docOf, type OutDoc } from '../../../src/sinks/sink.js';
 import { ByteArena, recordOutDoc } from '../../../src/sinks/elasticsearch/record-bytes.js';
 import { toOutDoc } from '../../../src/sinks/elasticsearch/streams.js';
 import { tcplogLine } from '../../parsers/haproxy/tcplog-lines.js';
+import { bytesText, withIdentities } from './doc-identities.js';
 
 const UTC: ParseContext = { zone: makeZone('UTC'), refTime: Date.UTC(2026, 10, 23) };
 
@@ -31,20 +28,9 @@ function record(text: string, file: string, offset: number): ParsedRecord | unde
   return new ParsedRecord('haproxy', r.value.t, r.value, undefined, offset, text, file);
 }
 
-/** file identities read from one real file whatever the displayed path (the ids hash it) */
-function identities(): { ids: IdentityCache; done: () => void } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ga-recbytes-'));
-  const file = path.join(dir, 'haproxy.log');
-  writeFileSync(file, 'Nov 23 20:21:24 lb haproxy[1]: first line\n');
-  return { ids: new IdentityCache(() => file), done: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-const text = (d: OutDoc) => Buffer.from(d.json!).toString('utf8');
-
 test('property: a tcplog record document written as bytes is JSON.stringify of the object path’s, under the same _id', () => {
-  const { ids, done } = identities();
   let written = 0;
-  try {
+  withIdentities((ids) => {
     fc.assert(
       fc.property(
         fc.array(tcplogLine, { minLength: 1, maxLength: 40 }),
@@ -72,22 +58,19 @@ test('property: a tcplog record document written as bytes is JSON.stringify of t
             assert.equal(g.id, w.id);
             assert.equal(g.stream, w.stream);
             assert.deepEqual(g.position, w.position);
-            assert.equal(text(g), JSON.stringify(w.doc));
+            assert.equal(bytesText(g), JSON.stringify(w.doc));
             assert.deepEqual(docOf(g), JSON.parse(JSON.stringify(w.doc)));
           });
         },
       ),
       { numRuns: 200 },
     );
-  } finally {
-    done();
-  }
+  });
   assert.ok(written > 1000, `only ${written} records were written`);
 });
 
 test('documents crossing slabs of the arena come out whole', () => {
-  const { ids, done } = identities();
-  try {
+  withIdentities((ids) => {
     const arena = new ByteArena();
     const got: OutDoc[] = [];
     const want: string[] = [];
@@ -100,15 +83,12 @@ test('documents crossing slabs of the arena come out whole', () => {
         JSON.stringify(toOutDoc('goneaway.records', 'default', ids, record(t, '/big.log', i)!.doc, 'haproxy').doc),
       );
     }
-    assert.deepEqual(got.map(text), want);
-  } finally {
-    done();
-  }
+    assert.deepEqual(got.map(bytesText), want);
+  });
 });
 
 test('a record whose document was built, or not a tcplog one, goes as its object', () => {
-  const { ids, done } = identities();
-  try {
+  withIdentities((ids) => {
     const r = record(
       'Nov 23 20:21:24 db-lb-01 haproxy[3968]: 127.0.0.1:47064 [23/Nov/2026:20:21:21.257] mysql_ro mariadb_replicas/replica1 1/0/3029 710 cD 8/8/7/4/0 0/0',
       '/x.log',
@@ -120,14 +100,11 @@ test('a record whose document was built, or not a tcplog one, goes as its object
     assert.equal((d.doc!.haproxy as { note?: string }).note, 'annotated');
     const other = new ParsedRecord('unparsed', undefined, undefined, { event: { original: 'x' } }, 0, 'x', '/x.log');
     assert.ok(recordOutDoc('default', ids, other, new ByteArena()).doc);
-  } finally {
-    done();
-  }
+  });
 });
 
 test('property: a bulk body is the action and document lines JSON.stringify gives, for bytes and object documents', () => {
-  const { ids, done } = identities();
-  try {
+  withIdentities((ids) => {
     fc.assert(
       fc.property(
         fc.array(fc.oneof(tcplogLine, fc.string({ unit: 'binary', maxLength: 300 })), { minLength: 1, maxLength: 60 }),
@@ -164,7 +141,5 @@ test('property: a bulk body is the action and document lines JSON.stringify give
       ),
       { numRuns: 200 },
     );
-  } finally {
-    done();
-  }
+  });
 });

@@ -6,34 +6,19 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import fc from 'fast-check';
-import { connectionDraft, RecommendationMemo } from '../../../src/correlate/event.js';
+import { connectionDraft } from '../../../src/correlate/event.js';
+import { RecommendationMemo } from '../../../src/correlate/event-recommendation.js';
 import { Observations } from '../../../src/correlate/recommend.js';
-import { IdentityCache } from '../../../src/sinks/doc-id.js';
 import type { OutDoc } from '../../../src/sinks/sink.js';
 import { ByteArena } from '../../../src/sinks/elasticsearch/record-bytes.js';
 import { toOutDoc } from '../../../src/sinks/elasticsearch/streams.js';
 import { verdictOutDoc } from '../../../src/sinks/elasticsearch/verdict-bytes.js';
 import { connection } from '../draft-arbitraries.js';
-
-function withIds(f: (ids: IdentityCache) => void): void {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ga-verdictbytes-'));
-  const file = path.join(dir, 'haproxy.log');
-  writeFileSync(file, 'Nov 23 20:21:24 lb haproxy[1]: first line\n');
-  try {
-    f(new IdentityCache(() => file));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-const text = (d: OutDoc) => Buffer.from(d.json!).toString('utf8');
+import { bytesText, withIdentities } from './doc-identities.js';
 
 test('property: a connection verdict as bytes is JSON.stringify of the object path’s document, same _id', () => {
-  withIds((ids) => {
+  withIdentities((ids) => {
     fc.assert(
       fc.property(
         fc.array(connection, { minLength: 1, maxLength: 30 }),
@@ -56,7 +41,7 @@ test('property: a connection verdict as bytes is JSON.stringify of the object pa
             assert.equal(g.id, w.id);
             assert.equal(g.stream, w.stream);
             assert.deepEqual(g.position, w.position);
-            assert.equal(text(g), JSON.stringify(w.doc));
+            assert.equal(bytesText(g), JSON.stringify(w.doc));
             assert.equal(cause, rs[i]!.v.cause);
             assert.equal(kind, 'connection');
           });
@@ -68,7 +53,7 @@ test('property: a connection verdict as bytes is JSON.stringify of the object pa
 });
 
 test('a draft with a field the bytes writer does not write, and an event object, go as their objects', () => {
-  withIds((ids) => {
+  withIdentities((ids) => {
     const [r] = fc.sample(connection, { numRuns: 1, seed: 14 });
     const { s, v, th } = r!;
     const draft = connectionDraft(
