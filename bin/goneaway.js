@@ -75,8 +75,9 @@ if (process.argv[2] === 'agent' && !limited && agentHeapMb !== '0') {
 async function runHere() {
   // GONEAWAY_AGENT_HEAP_GROWTH=25 lets the agent's old generation grow by 25 % over its live size instead of V8's own
   // factor (1.1-4): at 20,000 lines/s V8 held a median 223 MB of heap for 144 MB used, and RSS followed the heap. 25 %
-  // took ~55-70 MB of RSS off a full window but cost ~25 % more CPU per line in paired soaks, as the heap limit did,
-  // so it is off by default (docs/benchmark-agent.md "Memory: where the bytes are"). V8 reads the factor at every
+  // took ~55-70 MB of RSS off a full window but cost ~25-35 % more CPU per line in paired soaks, as the heap limit
+  // did: off unless set; the systemd unit sets it (docs/benchmark-agent.md "Memory and CPU together, 2026-12-07",
+  // "Memory: where the bytes are"). V8 reads the factor at every
   // GC, so setting it here, before the window fills, works without a second process (a one-off check: a heap grown
   // with the flag set at run time stayed as small as with it on the command line).
   const growth = process.env.GONEAWAY_AGENT_HEAP_GROWTH ?? '0';
