@@ -61,12 +61,16 @@ export class HaproxyLines {
   /** by the name records show (log.file.path); null: a name given twice (which file a row is in is not known) */
   private readonly files = new Map<string, { reader: LineRereader; counts?: FileCounts } | null>();
 
-  /** a file to read lines from again; returns what takes its counts once it is opened */
+  /** a file to read lines from again; returns what takes its counts once it is opened, and opens the reader then:
+   *  the file the parse reads, even if the path is renamed during the run */
   add(path: string): (counts: FileCounts) => void {
     const shown = displayPath(path);
     const e: { reader: LineRereader; counts?: FileCounts } = { reader: new LineRereader(path) };
     this.files.set(shown, this.files.has(shown) ? null : e);
-    return (counts) => (e.counts = counts);
+    return (counts) => {
+      e.counts = counts;
+      e.reader.open();
+    };
   }
 
   /** a file read without a container prefix (a row's line is the file's line as it is; asked once the file is

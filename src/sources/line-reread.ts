@@ -40,22 +40,56 @@ export class LineRereader {
   lineAt(offset: number): string {
     const bs = this.blocks;
     for (let k = 0; k < bs.length; k++) {
-      const s = lineIn(bs[k]!, offset);
+      // a block kept may have reached the end of a file that grew since: its last line is not trusted
+      const s = this.lineIn(bs[k]!, offset, false);
       if (s === undefined) continue;
       if (k > 0) bs.unshift(bs.splice(k, 1)[0]!);
       return s;
     }
     // the aligned block that holds the offset, else (a line longer than the overlap) one that starts at it
     // (a block that starts at the line gives it whole, or its first bytes)
-    return lineIn(this.read(offset - (offset % this.blockBytes)), offset) ?? lineIn(this.read(offset), offset)!;
+    const aligned = offset - (offset % this.blockBytes);
+    return this.lineIn(this.read(aligned), offset, true) ?? this.lineIn(this.read(offset), offset, true)!;
+  }
+
+  /** Opens the file now: called when the run's parse opens it, so that both read the same file (a rotation that
+   *  renames the path during the run leaves this descriptor on the file parsed, not on the new one). */
+  open(): void {
+    this.fd ??= openSync(this.path, 'r');
+  }
+
+  /** the line at `offset` when block `b` holds all of it (or the file's end, when `b` was just read, or `b`'s whole
+   *  length from it) */
+  private lineIn(b: Block, offset: number, fresh: boolean): string | undefined {
+    const i = offset - b.at;
+    if (i < 0 || i >= b.n) return undefined;
+    // a line starts after a newline: anything else is a file changed in place since it was parsed (copytruncate
+    // and new writes), whose bytes at the offset are not the line's
+    if (i > 0 && b.buf[i - 1] !== 10) throw this.changed(offset);
+    let stop = b.buf.indexOf(10, i);
+    if (stop < 0 || stop >= b.n) {
+      // no newline after it in the block: the file's last line, or a line longer than the block when it starts it
+      if (i > 0 ? !(b.eof && fresh) : b.eof && !fresh) return undefined;
+      stop = b.n;
+    }
+    if (stop > i && b.buf[stop - 1] === 13) stop--;
+    return b.buf.toString('utf8', i, stop);
+  }
+
+  private changed(offset: number): GoneawayError {
+    return new GoneawayError('GA_ERR_FILE_UNREADABLE', `${displayPath(this.path)} changed at byte ${offset}`, {
+      value: displayPath(this.path),
+      fix: 'the file was rewritten while it was read (a rotation by copytruncate?): correlate a copy of it',
+    });
   }
 
   private read(at: number): Block {
-    this.fd ??= openSync(this.path, 'r');
+    this.open();
     const bs = this.blocks;
     const buf = bs.length >= this.keep ? bs.pop()!.buf : Buffer.allocUnsafe(this.blockBytes + (this.blockBytes >> 3));
     let n = 0;
-    for (let got = -1; got !== 0 && n < buf.length; n += got) got = readSync(this.fd, buf, n, buf.length - n, at + n);
+    const fd = this.fd!;
+    for (let got = -1; got !== 0 && n < buf.length; n += got) got = readSync(fd, buf, n, buf.length - n, at + n);
     this.reads++;
     if (n === 0)
       throw new GoneawayError('GA_ERR_FILE_UNREADABLE', `${displayPath(this.path)} ends before byte ${at}`, {
@@ -67,24 +101,10 @@ export class LineRereader {
     return b;
   }
 
-  /** closes the file (a later read opens it again) */
+  /** closes the file at the run's end (a later read would open the path again) */
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
     this.blocks.length = 0;
   }
-}
-
-/** the line at `offset` when block `b` holds all of it (or the file's end, or `b`'s whole length from it) */
-function lineIn(b: Block, offset: number): string | undefined {
-  const i = offset - b.at;
-  if (i < 0 || i >= b.n) return undefined;
-  let stop = b.buf.indexOf(10, i);
-  if (stop < 0 || stop >= b.n) {
-    // no newline after it in the block: the file's last line, or a line longer than the block when it starts it
-    if (!b.eof && i > 0) return undefined;
-    stop = b.n;
-  }
-  if (stop > i && b.buf[stop - 1] === 13) stop--;
-  return b.buf.toString('utf8', i, stop);
 }

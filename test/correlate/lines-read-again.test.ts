@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -67,6 +67,32 @@ test('a file cut while it is read is named, with the fix', () => {
   const p = fileOf(Buffer.from('a\nb\n'));
   const r = new LineRereader(p);
   assert.throws(() => r.lineAt(100), { code: 'GA_ERR_FILE_UNREADABLE' });
+});
+
+test('a file renamed and replaced during the run: its lines are read from the file the parse opened', () => {
+  const p = fileOf(Buffer.from('first old line\nsecond old line\n'));
+  const r = new LineRereader(p);
+  r.open(); // as the parse opens it (correlate-batch.ts HaproxyLines)
+  renameSync(p, `${p}.1`);
+  writeFileSync(p, 'a new file, other lines\n');
+  assert.equal(r.lineAt(15), 'second old line');
+  r.close();
+});
+
+test('a last line that grew after its block was read is read again whole', () => {
+  const p = fileOf(Buffer.from('done\nhalf'));
+  const r = new LineRereader(p);
+  assert.equal(r.lineAt(5), 'half');
+  appendFileSync(p, ' and the rest\nnext\n');
+  assert.equal(r.lineAt(5), 'half and the rest');
+  r.close();
+});
+
+test('a file rewritten in place, whose offsets no longer start lines, is named with the fix', () => {
+  const p = fileOf(Buffer.from('0123456789\nabc\n'));
+  const r = new LineRereader(p);
+  writeFileSync(p, 'other content, written after a truncation\n');
+  assert.throws(() => r.lineAt(11), { code: 'GA_ERR_FILE_UNREADABLE', message: /changed at byte 11/ });
 });
 
 const row = (k: number, state: string, file: string, offset: number, text: string): SessionRow => ({
