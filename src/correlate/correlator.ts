@@ -296,8 +296,9 @@ export class Correlator {
         const m = this.match(e);
         if (m.verdict.cause === 'unknown' && !e.retried && watermark !== Infinity) {
           // Nothing conclusive yet: evidence can come late (a kill -9 shows only when the server
-          // restarts and logs its crash recovery). Release the claim and decide again later.
-          if (m.session) m.session.claimed = false;
+          // restarts and logs its crash recovery). Release the claim and decide again later — unless the match is
+          // a repeat's: its closure is the earlier error's, whose verdict stands (repeats.ts)
+          if (m.session && m.method !== 'same_connection_repeat') m.session.claimed = false;
           this.queue.defer(e);
           // (the closure each decision took or let go: the agent saves it for a restart, learned.ts)
           this.store.learning.claimed(m.session);
