@@ -57,7 +57,7 @@ function reread(r: RestoredClaims, s: Session): Pick<Session, 'claimed' | 'reusa
   return { claimed: fresh.claimed, reusableBy: fresh.reusableBy, timeJoined: fresh.timeJoined };
 }
 
-test('the claims of the errors before the first one a restart reads again are saved and put back as their closures are read again', async () => {
+test('claims of errors not read again are saved, and put back as their closures are read again', async () => {
   const dir = tmp('claims');
   const a = await open(dir);
   a.store.track(ID, FILE, 0);

@@ -46,7 +46,7 @@ const verdictOf = (vs: VerdictEvent[], offset: number) => {
 const connections = (vs: VerdictEvent[]) =>
   vs.filter((x) => x.goneaway.kind === 'connection').map((x) => `${x.source?.port} ${x.haproxy?.session_end}`);
 
-test('restarted between two errors competing by time, the second leaves the closure the first took, as uninterrupted', () => {
+test('restarted between two errors competing by time, the second leaves the closure the first took', () => {
   const all = records();
   const [a, b] = all.filter(isApp);
   const first = run(all, undefined);
