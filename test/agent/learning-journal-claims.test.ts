@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AppOrigins } from '../../src/correlate/app-origin.js';
 import { AppLags } from '../../src/correlate/app-lag.js';
-import { TakenMass } from '../../src/correlate/joint.js';
+import { numKey, TakenMass } from '../../src/correlate/joint.js';
 import { Learning } from '../../src/correlate/learned.js';
 import type { AppError, Session } from '../../src/correlate/model.js';
 import { RestoredClaims } from '../../src/correlate/saved-claims.js';
@@ -102,5 +102,23 @@ test('a checkpoint file without claims (an older version) loads with none', () =
   const learning = new Learning(new AppOrigins(), new AppLags(), new TakenMass(), restored);
   restored.load([[1, '10.0.1.11', 'replica1', T, 1, null, 0]]);
   new LearningJournal(learning, { origins: {}, lags: {} });
+  assert.equal(restored.size, 0);
+});
+
+test('restored claims whose closures were not read again are let go once the HAProxy log is well past them', () => {
+  const restored = new RestoredClaims();
+  const [x, y] = [closure(41000, T), closure(41001, T + 1000)];
+  restored.load([
+    [numKey(x), x.clientIp, x.server, x.end, 1, null, 0],
+    [numKey(y), y.clientIp, y.server, y.end, 1, null, 1],
+  ]);
+  // x is read again and takes its claim back; y's line is not read again (before the saved position)
+  assert.equal(reread(restored, x).claimed, true);
+  assert.equal(restored.size, 1);
+  // a closure within the reading's own disorder of the newest restored one leaves what is left waiting
+  reread(restored, closure(42000, T + 5000));
+  assert.equal(restored.size, 1);
+  // one further on: no restored closure can come any more (the reading's disorder is behind), so none is kept
+  assert.equal(reread(restored, closure(42001, T + 60_000)).claimed, false);
   assert.equal(restored.size, 0);
 });
