@@ -12,7 +12,7 @@ import {
   type CloseSkipper,
   type FileCounts,
 } from '../pipeline/parse-file.js';
-import { LineRereader } from '../sources/line-reread.js';
+import { BlockPool, LineRereader } from '../sources/line-reread.js';
 import { displayPath } from '../sources/stream-copy.js';
 import type { LineSources } from './line-store.js';
 import { mergeByTime, type Timed } from './merge.js';
@@ -60,12 +60,14 @@ export type SkippingSources = Omit<RecordSources, 'haproxy'> & {
 export class HaproxyLines {
   /** by the name records show (log.file.path); null: a name given twice (which file a row is in is not known) */
   private readonly files = new Map<string, { reader: LineRereader; counts?: FileCounts } | null>();
+  /** the blocks kept for all the files: a run over many rotated files keeps these, not 8 per file */
+  private readonly pool = new BlockPool(16);
 
   /** a file to read lines from again; returns what takes its counts once it is opened, and opens the reader then:
    *  the file the parse reads, even if the path is renamed during the run */
   add(path: string): (counts: FileCounts) => void {
     const shown = displayPath(path);
-    const e: { reader: LineRereader; counts?: FileCounts } = { reader: new LineRereader(path) };
+    const e: { reader: LineRereader; counts?: FileCounts } = { reader: new LineRereader(path, undefined, this.pool) };
     this.files.set(shown, this.files.has(shown) ? null : e);
     return (counts) => {
       e.counts = counts;

@@ -13,6 +13,8 @@ import { GoneawayError } from '../errors.js';
 import { displayPath } from './stream-copy.js';
 
 interface Block {
+  /** the reader whose file the block holds */
+  owner: LineRereader;
   /** the file offset of `buf[0]`, and the bytes read into it */
   at: number;
   n: number;
@@ -21,25 +23,31 @@ interface Block {
   buf: Buffer;
 }
 
+/** The blocks kept, most recently used first: one pool may serve the readers of many files (a run over dozens of
+ *  rotated files keeps `keep` blocks in all, not per file) */
+export class BlockPool {
+  readonly blocks: Block[] = [];
+  constructor(readonly keep = 8) {}
+}
+
 export class LineRereader {
   private fd: number | undefined = undefined;
-  /** the blocks read last, most recently read first */
-  private readonly blocks: Block[] = [];
   /** the blocks read from the file so far */
   reads = 0;
 
   /** `blockBytes`: the blocks' alignment; each is read an eighth longer, so that a line across the boundary is
-   *  found in the block before it. `keep`: the blocks kept */
+   *  found in the block before it. `pool`: where the blocks read last are kept (the reader's own, or shared) */
   constructor(
     readonly path: string,
     private readonly blockBytes = 64 << 10,
-    private readonly keep = 8,
+    private readonly pool = new BlockPool(),
   ) {}
 
   /** the line that starts at byte `offset`: the whole line, or its first bytes (at least `blockBytes`) when longer */
   lineAt(offset: number): string {
-    const bs = this.blocks;
+    const bs = this.pool.blocks;
     for (let k = 0; k < bs.length; k++) {
+      if (bs[k]!.owner !== this) continue;
       // a block kept may have reached the end of a file that grew since: its last line is not trusted
       const s = this.lineIn(bs[k]!, offset, false);
       if (s === undefined) continue;
@@ -85,8 +93,11 @@ export class LineRereader {
 
   private read(at: number): Block {
     this.open();
-    const bs = this.blocks;
-    const buf = bs.length >= this.keep ? bs.pop()!.buf : Buffer.allocUnsafe(this.blockBytes + (this.blockBytes >> 3));
+    const bs = this.pool.blocks;
+    const size = this.blockBytes + (this.blockBytes >> 3);
+    // the least recently used block's buffer, when the pool is full and it is as large (readers share a block size)
+    const last = bs.length >= this.pool.keep ? bs.pop()! : undefined;
+    const buf = last && last.buf.length === size ? last.buf : Buffer.allocUnsafe(size);
     let n = 0;
     const fd = this.fd!;
     for (let got = -1; got !== 0 && n < buf.length; n += got) got = readSync(fd, buf, n, buf.length - n, at + n);
@@ -96,7 +107,7 @@ export class LineRereader {
         value: displayPath(this.path),
         fix: 'the file was cut while it was read (a rotation by copytruncate?): correlate a copy of it',
       });
-    const b = { at, n, eof: n < buf.length, buf };
+    const b: Block = { owner: this, at, n, eof: n < buf.length, buf };
     bs.unshift(b);
     return b;
   }
@@ -105,6 +116,7 @@ export class LineRereader {
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
-    this.blocks.length = 0;
+    const bs = this.pool.blocks;
+    for (let k = bs.length - 1; k >= 0; k--) if (bs[k]!.owner === this) bs.splice(k, 1);
   }
 }

@@ -4,7 +4,7 @@ import { appendFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { LineRereader } from '../../src/sources/line-reread.js';
+import { BlockPool, LineRereader } from '../../src/sources/line-reread.js';
 import { readLines } from '../../src/sources/lines.js';
 import { SessionTable, type SessionRow } from '../../src/correlate/session-table.js';
 import { HaproxyLines } from '../../src/correlate/correlate-batch.js';
@@ -39,7 +39,7 @@ test('a line read again by its offset is the line the reader gave, as the window
         if (!read.length) return; // an empty file has no line
         // 8 KiB blocks, two kept: lines cross blocks, fill them and outgrow them; a line longer than a block comes
         // as its first bytes, more than the 2000 characters the window keeps (session-of.ts clip)
-        const r = new LineRereader(p, 8192, 2);
+        const r = new LineRereader(p, 8192, new BlockPool(2));
         for (const k of [...picks, ...read.keys()]) {
           const l = read[k % read.length]!;
           assert.equal(clip(r.lineAt(l.offset)), clip(l.text));
@@ -55,7 +55,7 @@ test('lines near one another are read from one block kept', () => {
   const text = Array.from({ length: 300 }, (_, k) => `line ${k} ${'x'.repeat(k % 50)}`);
   const p = fileOf(Buffer.from(text.join('\n') + '\n'));
   const offsets = [...readLines(p)].map((l) => l.offset);
-  const r = new LineRereader(p, 4096, 4);
+  const r = new LineRereader(p, 4096, new BlockPool(4));
   // candidates spread over a few kilobytes, read in turn ten times
   for (let round = 0; round < 10; round++)
     for (const k of [3, 40, 17, 60]) assert.equal(r.lineAt(offsets[k]!), text[k]);
@@ -67,6 +67,24 @@ test('a file cut while it is read is named, with the fix', () => {
   const p = fileOf(Buffer.from('a\nb\n'));
   const r = new LineRereader(p);
   assert.throws(() => r.lineAt(100), { code: 'GA_ERR_FILE_UNREADABLE' });
+});
+
+test('the readers of many files share one pool: the blocks kept stay within it, each file read right', () => {
+  const texts = Array.from({ length: 12 }, (_, f) => Array.from({ length: 200 }, (_, k) => `file ${f} line ${k}`));
+  const paths = texts.map((t) => fileOf(Buffer.from(t.join('\n') + '\n')));
+  const offsets = paths.map((p) => [...readLines(p)].map((l) => l.offset));
+  const pool = new BlockPool(3);
+  const readers = paths.map((p) => new LineRereader(p, 1024, pool));
+  for (let round = 0; round < 3; round++)
+    for (let f = 0; f < readers.length; f++)
+      for (const k of [5, 150, 60]) {
+        assert.equal(readers[f]!.lineAt(offsets[f]![k]!), texts[f]![k]);
+        assert.ok(pool.blocks.length <= 3);
+      }
+  readers[0]!.close();
+  assert.ok(pool.blocks.every((b) => b.owner !== readers[0]));
+  for (const r of readers) r.close();
+  assert.equal(pool.blocks.length, 0);
 });
 
 test('a file renamed and replaced during the run: its lines are read from the file the parse opened', () => {
