@@ -9,6 +9,9 @@ import type { LogKind } from '../sources/log-kind.js';
 export { TERMINATOR_OF, type Cause, type Terminator } from './causes.js';
 import type { Cause, Terminator } from './causes.js';
 
+/** an evidence line's text: a line longer than 2000 characters is cut there */
+export const clip = (text: string): string => (text.length > 2000 ? text.slice(0, 2000) + '…' : text);
+
 export interface Evidence {
   kind: LogKind;
   file: string;

@@ -6,10 +6,7 @@ import type { Doc } from '../../parsers/types.js';
 import type { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
 import type { ParsedRecord } from '../pipeline/parse-file.js';
 import type { SessionRow } from './session-table.js';
-import { get, num, str, type Evidence, type Session } from './model.js';
-
-/** an evidence line's text: a line longer than 2000 characters is cut there */
-export const clip = (text: string): string => (text.length > 2000 ? text.slice(0, 2000) + '…' : text);
+import { clip, get, num, str, type Evidence, type Session } from './model.js';
 
 export function evidenceOf(r: ParsedRecord, kind: Evidence['kind']): Evidence {
   return { kind, file: r.path, offset: r.offset, text: clip(r.text), t: r.t };

@@ -19,9 +19,8 @@
  * abnormal closures a 20 s window holds at 20,000 lines/s was ~40 MB of the agent's old generation
  * (docs/benchmark-agent.md "Memory: where the bytes are").
  */
-import type { Session } from './model.js';
+import { clip, type Session } from './model.js';
 import { LineStore, PackedLineStore, type LineSource, type LineSources } from './line-store.js';
-import { clip } from './session-of.js';
 import { TableSession } from './table-session.js';
 
 /** distinct names (frontends, backends, servers, states, files, client addresses) as small integers */

@@ -9,7 +9,7 @@ import { readLines } from '../../src/sources/lines.js';
 import { SessionTable, type SessionRow } from '../../src/correlate/session-table.js';
 import { HaproxyLines } from '../../src/correlate/correlate-batch.js';
 import { newCounts } from '../../src/pipeline/parse-file.js';
-import { clip } from '../../src/correlate/session-of.js';
+import { clip } from '../../src/correlate/model.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'lines-read-again-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
