@@ -24,7 +24,8 @@ test('the shape ignores literals, whitespace and keyword case: the agent (litera
   fc.assert(
     fc.property(statement, literal, (x, other) => {
       const a = statementShape(x.sql);
-      const b = statementShape(x.sql.replace(/= .*$/, `= ${other}`));
+      // a function, not a string: a literal such as '$&' must not be read as a replacement pattern
+      const b = statementShape(x.sql.replace(/= .*$/, () => `= ${other}`));
       assert.ok(sameStatement(a, b));
       // redacting first (the agent's default) gives the same shape
       assert.deepEqual(statementShape(redactSqlLiterals(x.sql)), a);
