@@ -34,7 +34,11 @@ const CLI_KEYS: Record<string, string> = { '--log-format': 'haproxy.log_format',
 function underKey(e: GoneawayError): GoneawayError {
   const key = e.key === undefined ? undefined : CLI_KEYS[e.key];
   if (key === undefined) return e;
-  return new GoneawayError(e.code, e.message.replace(e.key!, () => key), { key, value: e.value, fix: e.fix });
+  return new GoneawayError(
+    e.code,
+    e.message.replace(e.key!, () => key),
+    { key, value: e.value, fix: e.fix },
+  );
 }
 
 /** The file's own problems: its syntax, log formats, app patterns and secrets. */
