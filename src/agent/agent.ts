@@ -26,6 +26,7 @@ import { WindowFacts } from './checkpoints-window.js';
 import type { SavedLearning } from '../correlate/learned.js';
 import type { SavedWindow } from '../correlate/window-summary.js';
 import { FilePositions } from '../correlate/window.js';
+import { StagedRows } from './staged-rows.js';
 import { FileDecoder } from '../pipeline/file-decoder.js';
 import { newCounts } from '../pipeline/record.js';
 import type { OutDoc } from '../sinks/sink.js';
@@ -218,6 +219,7 @@ export class Agent extends AgentTurns {
       path,
       decoder,
       source,
+      staged: undefined as never, // its own, just below
       end: at,
       named: false,
       lastLine: Date.now(),
@@ -227,6 +229,7 @@ export class Agent extends AgentTurns {
       cut: [],
       positions: new FilePositions(),
     };
+    f.staged = new StagedRows(f);
     if (input.clients) this.appClients.set(path, input.clients);
     if (input.users) this.appUsers.set(path, input.users);
     if (input.frontends) this.appFrontends.set(path, input.frontends);

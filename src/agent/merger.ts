@@ -6,14 +6,12 @@
  * only be released when every source either has a head or is known to be idle or finished, because
  * an empty live source may still deliver an earlier record.
  */
-export interface TimedItem {
-  time: number;
-}
-
 interface Source<T> {
   /** tie-break rank: lower first (the batch driver's source order) */
   rank: number;
   queue: T[];
+  /** each queued item's time, apart from the item: an item can stand for a row held in columns (staged-rows.ts) */
+  times: number[];
   head: number;
   /** no record for a while: the merge does not wait for it */
   idle: boolean;
@@ -22,7 +20,7 @@ interface Source<T> {
   floor: number;
 }
 
-export class StreamMerger<T extends TimedItem> {
+export class StreamMerger<T> {
   private readonly sources: Source<T>[] = [];
   private queued = 0;
 
@@ -31,7 +29,7 @@ export class StreamMerger<T extends TimedItem> {
    * breaks them by the sources' order on the command line: HAProxy, general logs, error logs, apps).
    */
   addSource(rank = this.sources.length): number {
-    this.sources.push({ rank, queue: [], head: 0, idle: false, finished: false, floor: -Infinity });
+    this.sources.push({ rank, queue: [], times: [], head: 0, idle: false, finished: false, floor: -Infinity });
     return this.sources.length - 1;
   }
 
@@ -41,9 +39,10 @@ export class StreamMerger<T extends TimedItem> {
     return s.queue[s.head];
   }
 
-  push(source: number, item: T): void {
+  push(source: number, time: number, item: T): void {
     const s = this.sources[source]!;
     s.queue.push(item);
+    s.times.push(time);
     s.idle = false;
     this.queued++;
   }
@@ -101,11 +100,12 @@ export class StreamMerger<T extends TimedItem> {
       if (best === -1) return;
       const s = this.sources[best]!;
       const item = s.queue[s.head]!;
-      if (item.time >= waitFrom) return;
-      s.head++;
+      if (s.times[s.head]! >= waitFrom) return;
+      s.queue[s.head++] = undefined as never; // let it go now, not when the queue is next compacted
       this.queued--;
       if (s.head > 1024 && s.head * 2 > s.queue.length) {
         s.queue = s.queue.slice(s.head);
+        s.times = s.times.slice(s.head);
         s.head = 0;
       }
       yield item;
@@ -115,8 +115,8 @@ export class StreamMerger<T extends TimedItem> {
   private before(i: number, j: number): boolean {
     const a = this.sources[i]!;
     const b = this.sources[j]!;
-    const ta = a.queue[a.head]!.time;
-    const tb = b.queue[b.head]!.time;
+    const ta = a.times[a.head]!;
+    const tb = b.times[b.head]!;
     return ta < tb || (ta === tb && (a.rank < b.rank || (a.rank === b.rank && i < j)));
   }
 }

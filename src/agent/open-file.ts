@@ -8,8 +8,15 @@ import type { FileDecoder } from '../pipeline/file-decoder.js';
 import type { ParsedRecord } from '../pipeline/record.js';
 import type { FileIdentity } from './inputs/identity.js';
 import type { AgentInput } from './inputs.js';
+import { StagedRows } from './staged-rows.js';
 
 export type Merged = SourcedRecord & { time: number; file: OpenFile };
+/** what waits in the merge: a record, or the file's staged rows standing for their oldest row (staged-rows.ts) */
+export type MergeItem = Merged | StagedRows<OpenFile>;
+
+/** the file offset of a record waiting in the merge */
+export const offsetOf = (m: MergeItem | undefined): number | undefined =>
+  m instanceof StagedRows ? m.headOffset : m?.rec.offset;
 
 export interface OpenFile {
   key: string;
@@ -18,6 +25,8 @@ export interface OpenFile {
   path: string;
   decoder: FileDecoder;
   source: number;
+  /** its TCP sessions waiting in the merge, as rows (an HAProxy log's) */
+  staged: StagedRows<OpenFile>;
   /** offset past the last line taken (Tailer.caughtUp: the file is quiet only once the agent has all of it) */
   end: number;
   /** its documents' file identity is set (doc-identities.ts): from its first line, not from an empty file */

@@ -10,7 +10,7 @@ import type { CheckpointStore } from './checkpoints.js';
 import type { WindowFacts } from './checkpoints-window.js';
 import type { FileIdentity } from './inputs/identity.js';
 import type { StreamMerger } from './merger.js';
-import type { Merged, OpenFile } from './open-file.js';
+import { offsetOf, type MergeItem, type OpenFile } from './open-file.js';
 
 /** the lines of a turn, acknowledged once its documents are: file identity and offset, index by index */
 export interface Acks {
@@ -29,7 +29,7 @@ export type Holds = Array<[FileIdentity, number | undefined]>;
 export function takeHolds(
   files: Iterable<OpenFile>,
   released: OpenFile[],
-  merger: StreamMerger<Merged>,
+  merger: StreamMerger<MergeItem>,
   correlator: Correlator,
 ): { holds: Holds; facts: SavedWindow } {
   // the window's held times: one pass over it per turn, as Correlator.heldPositions
@@ -37,7 +37,7 @@ export function takeHolds(
   const held = (f: OpenFile) => f.positions.heldFrom(times.of(f.input.kind, f.input.server)).get('');
   const out: Holds = [...files].map((f) => [
     f.identity,
-    least(f.decoder.pendingOffset, merger.head(f.source)?.rec.offset, held(f)),
+    least(f.decoder.pendingOffset, offsetOf(merger.head(f.source)), held(f)),
   ]);
   // A closed file keeps a hold — at or before the record its decoder flushed when it was retired: a kill before
   // that record is acknowledged reads it again — while records of it wait in the merge or the window holds some;
@@ -45,7 +45,7 @@ export function takeHolds(
   // file's end and the entry is dropped (CheckpointStore.forget).
   for (let i = released.length - 1; i >= 0; i--) {
     const f = released[i]!;
-    const at = least(merger.head(f.source)?.rec.offset, held(f));
+    const at = least(offsetOf(merger.head(f.source)), held(f));
     out.push([f.identity, at]);
     if (at === undefined) released.splice(i, 1);
   }

@@ -4,7 +4,9 @@
  * time into the Correlator and collects the documents — records and the verdicts that became final — that go
  * out as one write. One turn's documents are in flight while the next is built.
  */
-import { Correlator, orderTime } from '../correlate/correlator.js';
+import { Correlator, recordTime } from '../correlate/correlator.js';
+import { rowOfTcp } from '../correlate/session-of.js';
+import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
 import { newStats } from '../correlate/engine.js';
 import type { Emitted } from '../correlate/event.js';
 import type { SavedWindow } from '../correlate/window-summary.js';
@@ -20,13 +22,14 @@ import { residentShares, type AgentOptions } from './agent-options.js';
 import { agentInputs, type AgentInput } from './inputs.js';
 import type { LearningJournal } from './learning-journal.js';
 import { StreamMerger } from './merger.js';
-import { holdsCut, TRUNCATED, type Merged, type OpenFile } from './open-file.js';
+import { holdsCut, TRUNCATED, type MergeItem, type OpenFile } from './open-file.js';
+import { StagedRows } from './staged-rows.js';
 import type { Acks, Holds } from './turn-holds.js';
 
 export abstract class AgentTurns {
   protected readonly files = new Map<string, OpenFile>();
   protected readonly inputs: Map<string, AgentInput>;
-  protected readonly merger = new StreamMerger<Merged>();
+  protected readonly merger = new StreamMerger<MergeItem>();
   /** where the record documents written as bytes go (record-bytes.ts) */
   private readonly arena = new ByteArena();
   protected readonly correlator: Correlator;
@@ -202,13 +205,16 @@ export abstract class AgentTurns {
         // a tcplog record's document as bytes, never built (record-bytes.ts: docs/benchmark-agent.md "CPU per line")
       } else docs.push(recordOutDoc(this.namespace(), this.ids, rec, this.arena));
     }
-    // one object per record for the merge (its time is set below)
-    const m: Merged = { rec, kind: f.input.kind, server: f.input.server, time: 0, file: f };
-    const time = orderTime(m);
+    const kind = f.input.kind;
+    const time = recordTime(rec, kind);
     if (time === undefined) return;
     if (time > this.newest) this.newest = time;
-    m.time = time;
-    this.merger.push(f.source, m);
+    const p = rec.parsed;
+    if (kind === 'haproxy' && p instanceof TcpLogRecord) {
+      // a TCP session waits in the merge as a row in columns, and its parsed record dies young (staged-rows.ts)
+      f.staged.add(time, rowOfTcp(rec, p));
+      this.merger.push(f.source, time, f.staged);
+    } else this.merger.push(f.source, time, { rec, kind, server: f.input.server, time, file: f });
   }
 
   /** Idle inputs, the merge, the watermark, and the events that became final. */
@@ -246,11 +252,20 @@ export abstract class AgentTurns {
    */
   private releaseMerged(): void {
     for (const m of this.merger.release()) {
-      // an app error's learning is saved by its file position: which file it came from
-      if (m.kind === 'app') this.learning!.pushed(m.rec.doc, m.file.identity);
-      m.file.positions.note('', m.time, m.rec.offset);
-      this.correlator.push(m);
-      if (m.time > this.watermark) this.watermark = m.time;
+      let time: number;
+      if (m instanceof StagedRows) {
+        time = m.headTime;
+        const row = m.take();
+        m.file.positions.note('', time, row.offset);
+        this.correlator.pushSession(time, row, m.file.input.server);
+      } else {
+        time = m.time;
+        // an app error's learning is saved by its file position: which file it came from
+        if (m.kind === 'app') this.learning!.pushed(m.rec.doc, m.file.identity);
+        m.file.positions.note('', time, m.rec.offset);
+        this.correlator.push(m);
+      }
+      if (time > this.watermark) this.watermark = time;
     }
   }
 

@@ -20,6 +20,7 @@ import type { LogKind } from '../sources/log-kind.js';
 import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
 import type { ParsedRecord } from '../pipeline/parse-file.js';
 import { Store } from './store.js';
+import type { SessionRow } from './session-table.js';
 import type { LineSources } from './line-store.js';
 import type { Learning } from './learned.js';
 import { ingestError, ingestGeneral } from './ingest-mysql.js';
@@ -50,9 +51,13 @@ export interface SourcedRecord {
  * ends, so that line counts at its end (accept + Tt). Undefined for a record without a time.
  */
 export function orderTime(r: SourcedRecord): number | undefined {
-  const rec = r.rec;
+  return recordTime(r.rec, r.kind);
+}
+
+/** `orderTime` of a record from a log of `kind` */
+export function recordTime(rec: ParsedRecord, kind: LogKind): number | undefined {
   if (rec.kind === 'unparsed' || rec.t === undefined) return undefined;
-  if (r.kind !== 'haproxy') return rec.t;
+  if (kind !== 'haproxy') return rec.t;
   const p = rec.parsed;
   const tt =
     p instanceof TcpLogRecord
@@ -107,6 +112,17 @@ export class Correlator {
     }
     this.arrive(time, r.rec.path, r.rec.offset, r.kind, r.server);
     this.ingest(r);
+  }
+
+  /**
+   * A TCP session of an HAProxy log as the window's row (what `push` makes of a tcplog record: session-of.ts
+   * rowOfTcp), at its `orderTime`: the agent holds the sessions waiting in its merge as rows
+   * (src/agent/staged-rows.ts).
+   */
+  pushSession(time: number, row: SessionRow, server: string): void {
+    this.arrive(time, row.file, row.offset, 'haproxy', server);
+    const s = this.store.addRow(row);
+    if (this.stats.servers.size < 10_000) this.stats.servers.add(s);
   }
 
   /**

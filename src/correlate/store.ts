@@ -102,6 +102,11 @@ export class Store {
     return this.index(rowOfSession(s), s);
   }
 
+  /** a TCP session already made a row (Correlator.pushSession): as `addSession` with its tcplog record */
+  addRow(row: SessionRow): string {
+    return this.index(row);
+  }
+
   /** a TCP session enters the window: a row (by end time, by client port), and an object if abnormal */
   private index(row: SessionRow, own?: Session): string {
     if (this.skips(row.state, row.server)) return row.server;

@@ -30,7 +30,8 @@ test('records pushed in random chunks, released between chunks, come out in the 
         while (next.some((n, i) => n < sources[i]!.length)) {
           const open = sources.map((_, i) => i).filter((i) => next[i]! < sources[i]!.length);
           const i = open[(picks[k++ % Math.max(1, picks.length)] ?? 0) % open.length]!;
-          m.push(ids[i]!, sources[i]![next[i]!++]!);
+          const x = sources[i]![next[i]!++]!;
+          m.push(ids[i]!, x.time, x);
           if (next[i] === sources[i]!.length) m.finish(ids[i]!);
           got.push(...m.release());
         }
@@ -47,13 +48,13 @@ test('an empty live source holds the merge back; marked idle, it no longer does'
   const m = new StreamMerger<Item>();
   const a = m.addSource();
   const b = m.addSource();
-  m.push(a, { time: 5, src: 0, n: 0 });
+  m.push(a, 5, { time: 5, src: 0, n: 0 });
   assert.deepEqual([...m.release()], [], 'b may still deliver something older than 5');
   m.setIdle(b, true);
   assert.deepEqual(
     [...m.release()].map((x) => x.time),
     [5],
   );
-  m.push(b, { time: 7, src: 1, n: 0 });
+  m.push(b, 7, { time: 7, src: 1, n: 0 });
   assert.deepEqual([...m.release()], [], 'b is live again and a is empty');
 });

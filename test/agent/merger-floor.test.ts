@@ -42,7 +42,7 @@ test('lines that give no record, fed as floors between the records: the batch me
           const open = lines.map((_, i) => i).filter((i) => next[i]! < lines[i]!.length);
           const i = open[(picks[k++ % Math.max(1, picks.length)] ?? 0) % open.length]!;
           const l = lines[i]![next[i]!++]!;
-          if (l.record) m.push(ids[i]!, { time: l.time, src: i, n: made[i]!++ });
+          if (l.record) m.push(ids[i]!, l.time, { time: l.time, src: i, n: made[i]!++ });
           else m.advance(ids[i]!, l.time);
           if (next[i] === lines[i]!.length) m.finish(ids[i]!);
           got.push(...m.release());
@@ -57,7 +57,7 @@ test('lines that give no record, fed as floors between the records: the batch me
 test('an empty source with a floor holds back only the records at or after it', () => {
   const m = new StreamMerger<Item>();
   const [a, b] = [m.addSource(), m.addSource()];
-  for (let t = 1; t <= 6; t++) m.push(a, { time: t, src: a, n: t });
+  for (let t = 1; t <= 6; t++) m.push(a, t, { time: t, src: a, n: t });
   assert.deepEqual([...m.release()], [], 'no floor: the empty source may still deliver anything');
   m.advance(b, 4);
   assert.deepEqual(
