@@ -73,10 +73,12 @@ export class BulkBody implements ByteOut {
     this.pos = str(this.buf as Buf, this.pos + head.length, d.id);
     ACTION_END.copy(this.buf, this.pos);
     this.pos += ACTION_END.length;
-    if (d.json) {
-      this.reserve(d.json.length + 1);
-      this.buf.set(d.json, this.pos);
-      this.pos += d.json.length;
+    // read once: a SlabDoc's bytes are a view made when read (record-bytes.ts)
+    const json = d.json;
+    if (json) {
+      this.reserve(json.length + 1);
+      this.buf.set(json, this.pos);
+      this.pos += json.length;
     } else {
       const s = JSON.stringify(d.doc);
       // UTF-8 takes at most 3 bytes per UTF-16 unit

@@ -230,8 +230,7 @@ export class SpoolingSink implements Sink {
  * (a document already written as bytes, OutDoc.json, is put in as its text): what drain() parses back.
  */
 function spoolLine(d: OutDoc): string {
-  const doc = d.json
-    ? Buffer.from(d.json.buffer, d.json.byteOffset, d.json.length).toString('utf8')
-    : JSON.stringify(d.doc);
+  const json = d.json;
+  const doc = json ? Buffer.from(json.buffer, json.byteOffset, json.length).toString('utf8') : JSON.stringify(d.doc);
   return `{"stream":${JSON.stringify(d.stream)},"id":${JSON.stringify(d.id)},"doc":${doc},"position":${JSON.stringify(d.position)}}`;
 }

@@ -30,10 +30,8 @@ export type OutDoc = OutDocBase &
 /** the document as an object (a `json` one is parsed: for the rare paths, dead letters, leftovers) */
 export function docOf(d: OutDoc): Record<string, unknown> {
   if (d.doc) return d.doc;
-  return JSON.parse(Buffer.from(d.json.buffer, d.json.byteOffset, d.json.length).toString('utf8')) as Record<
-    string,
-    unknown
-  >;
+  const json = d.json;
+  return JSON.parse(Buffer.from(json.buffer, json.byteOffset, json.length).toString('utf8')) as Record<string, unknown>;
 }
 
 /** what happened to a batch; every document is counted exactly once in indexed, present or deadLettered */

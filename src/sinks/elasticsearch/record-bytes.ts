@@ -13,7 +13,7 @@
 import { TcpLogRecord } from '../../../parsers/haproxy/tcp-record.js';
 import type { ParsedRecord } from '../../pipeline/record.js';
 import type { IdentityCache } from '../doc-id.js';
-import type { OutDoc } from '../sink.js';
+import type { OutDoc, Position } from '../sink.js';
 import type { ByteOut } from '../json-pieces.js';
 import { writeTcplogNdjson } from '../tcplog-ndjson.js';
 import { outDocId, streamFields, streamName, toOutDoc, type Dataset } from './streams.js';
@@ -22,8 +22,8 @@ import { outDocId, streamFields, streamName, toOutDoc, type Dataset } from './st
 const SLAB = 1 << 20;
 
 /**
- * Documents written one after another into slabs; a document is a view of its slab. A full slab is left to
- * the documents that view it and freed with the last of them (a turn's documents are acknowledged together).
+ * Documents written one after another into slabs; a document holds its slab. A full slab is left to the
+ * documents in it and freed with the last of them (a turn's documents are acknowledged together).
  */
 export class ByteArena implements ByteOut {
   buf: Buffer = Buffer.allocUnsafe(SLAB);
@@ -33,6 +33,47 @@ export class ByteArena implements ByteOut {
     this.buf = Buffer.allocUnsafe(Math.max(SLAB, bytes));
     this.pos = 0;
   }
+}
+
+/**
+ * A document written as bytes in a slab of a ByteArena, as one object: the view of its bytes and its position are
+ * made when they are read (BulkBody.add reads the bytes once; the spool the position), not kept as two more objects
+ * while the document waits for its acknowledgement — which, at 20,000 lines/s, outlives several scavenges: the
+ * views and positions were a sixth of what the agent promoted (docs/benchmark-agent.md "Documents as one object,
+ * 2026-12-07").
+ */
+export class SlabDoc {
+  readonly doc = undefined;
+  constructor(
+    readonly stream: string,
+    readonly id: string,
+    private readonly slab: Buffer,
+    private readonly from: number,
+    private readonly to: number,
+    private readonly posFile: string,
+    private readonly posOffset: number,
+  ) {}
+  get json(): Buffer {
+    return this.slab.subarray(this.from, this.to);
+  }
+  get position(): Position {
+    return { file: this.posFile, offset: this.posOffset };
+  }
+}
+
+/** the document a writer just put in `arena` (begun at `start` of `slab`), with `tail` after it, as a SlabDoc */
+export function slabDoc(
+  arena: ByteArena,
+  slab: Buffer,
+  start: number,
+  tail: Buffer,
+  stream: string,
+  id: string,
+  file: string,
+  offset: number,
+): OutDoc {
+  const from = withTail(arena, slab, start, tail);
+  return new SlabDoc(stream, id, arena.buf, from, arena.pos, file, offset);
 }
 
 const DATASET = 'goneaway.records';
@@ -53,19 +94,16 @@ export function recordOutDoc(namespace: string, ids: IdentityCache, rec: ParsedR
   const slab = arena.buf;
   const start = arena.pos;
   writeTcplogNdjson(arena, p, rec.text, lastPathJson, rec.offset);
-  return {
-    stream: streamName(DATASET, namespace),
-    id: outDocId(DATASET, ids, rec.kind, rec.path, rec.offset, rec.text),
-    json: withTail(arena, slab, start, tail),
-    position: { file: rec.path, offset: rec.offset },
-  };
+  const id = outDocId(DATASET, ids, rec.kind, rec.path, rec.offset, rec.text);
+  return slabDoc(arena, slab, start, tail, streamName(DATASET, namespace), id, rec.path, rec.offset);
 }
 
 /**
  * The document a writer just put in `arena` as a line of its own (`{…}\n`, begun at `start` of `slab`), with its
- * closing `}` and newline replaced by `tail` (`,"data_stream":{…}}`): the bytes of `{ ...doc, data_stream }`.
+ * closing `}` and newline replaced by `tail` (`,"data_stream":{…}}`): the bytes of `{ ...doc, data_stream }`, from the
+ * offset returned to `arena.pos` of `arena.buf`.
  */
-export function withTail(arena: ByteArena, slab: Buffer, start: number, tail: Buffer): Buffer {
+function withTail(arena: ByteArena, slab: Buffer, start: number, tail: Buffer): number {
   // the writer reserves its own room first: it may have started a new slab, at 0
   let from = arena.buf === slab ? start : 0;
   arena.pos -= 2;
@@ -78,7 +116,7 @@ export function withTail(arena: ByteArena, slab: Buffer, start: number, tail: Bu
   }
   tail.copy(arena.buf, arena.pos);
   arena.pos += tail.length;
-  return arena.buf.subarray(from, arena.pos);
+  return from;
 }
 
 /** `,"data_stream":{…}}` of a dataset and namespace: what toOutDoc's `{ ...doc, data_stream }` adds at the end */

@@ -13,7 +13,7 @@ import { ConnectionDraft, asEvent, type Emitted } from '../../correlate/event.js
 import { writeConnection } from '../event-bytes.js';
 import type { IdentityCache } from '../doc-id.js';
 import type { OutDoc } from '../sink.js';
-import { dataStreamTail, withTail, type ByteArena } from './record-bytes.js';
+import { dataStreamTail, slabDoc, type ByteArena } from './record-bytes.js';
 import { outDocId, streamName, toOutDoc } from './streams.js';
 
 const DATASET = 'goneaway.verdicts';
@@ -30,14 +30,11 @@ export function verdictOutDoc(
     const start = arena.pos;
     if (writeConnection(arena, e)) {
       const ev = e.s.ev;
+      // toOutDoc's: log.file.path, log.offset and event.original of the event are the session's line
+      const id = outDocId(DATASET, ids, 'connection', ev.file, ev.offset, ev.text);
+      const tail = dataStreamTail(DATASET, namespace);
       return {
-        doc: {
-          stream: streamName(DATASET, namespace),
-          // toOutDoc's: log.file.path, log.offset and event.original of the event are the session's line
-          id: outDocId(DATASET, ids, 'connection', ev.file, ev.offset, ev.text),
-          json: withTail(arena, slab, start, dataStreamTail(DATASET, namespace)),
-          position: { file: ev.file, offset: ev.offset },
-        },
+        doc: slabDoc(arena, slab, start, tail, streamName(DATASET, namespace), id, ev.file, ev.offset),
         cause: e.v.cause,
         kind: 'connection',
       };
