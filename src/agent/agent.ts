@@ -13,7 +13,7 @@
  * restart, even after `kill -9`, reading resumes there, the window is rebuilt, and documents re-sent keep
  * their ids (409: already there).
  *
- * Watermark: the time of the last record released by the merge. An input quiet for `idleMs` stops
+ * Watermark: the time of the last record released by the merge. An input quiet for `agent.idle_after` stops
  * holding the merge back; when every input is quiet, the watermark moves on with the wall clock from the
  * newest record, so an app error is decided about `settle` after its line, however quiet the logs get.
  */
@@ -33,6 +33,8 @@ import { reportCheckpointLag } from './metrics.js';
 import type { OpenFile } from './open-file.js';
 import { applyAck, takeHolds, type Acks, type Holds } from './turn-holds.js';
 import { AgentTurns } from './turns.js';
+import type { AgentOptions } from './agent-options.js';
+import { idleAfterWarning } from '../config/idle-after.js';
 
 export type { AgentOptions } from './agent-options.js';
 export { holdsCut, TRUNCATED } from './open-file.js';
@@ -64,6 +66,15 @@ export class Agent extends AgentTurns {
   /** health: the sink's last acknowledgement (epoch ms) */
   lastAck = Date.now();
   pending = 0;
+
+  /** `idleMs` given (tests) wins over `agent.idle_after`; a reload makes a new Agent with the new config */
+  constructor(o: AgentOptions) {
+    const idleMs = o.idleMs ?? o.config.agent.idle_after;
+    super({ ...o, idleMs });
+    // agent.idle_after against the promised delay of a verdict, as validate warns (idle-after.ts)
+    const slow = o.idleMs === undefined ? idleAfterWarning(o.config) : undefined;
+    if (slow) o.log.warn(slow);
+  }
 
   async start(): Promise<void> {
     const a = this.o.config.agent;
