@@ -33,6 +33,8 @@ export interface AgentMetrics {
   reloadFailures: Counter<'reason'>;
   /** input files that could not be opened or read: once each time one starts failing (then tried again) */
   inputErrors: Counter<'input' | 'code'>;
+  /** records that came behind the watermark, per kind of log (late-report.ts) */
+  lateRecords: Counter<'kind'>;
 }
 
 export function createMetrics(withDefaults = true): AgentMetrics {
@@ -103,6 +105,14 @@ export function createMetrics(withDefaults = true): AgentMetrics {
       name: 'goneaway_input_errors_total',
       help: 'Input files that could not be opened or read (each time one starts failing), per input and errno code',
       labelNames: ['input', 'code'],
+      registers,
+    }),
+    lateRecords: new Counter({
+      name: 'goneaway_agent_late_records_total',
+      help:
+        'Records that came behind the watermark, decided past without them (an input quiet longer than ' +
+        'agent.idle_after wrote again), per kind of log',
+      labelNames: ['kind'],
       registers,
     }),
   };
