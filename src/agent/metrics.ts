@@ -5,6 +5,7 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CheckpointStore } from './checkpoints.js';
 import type { FileIdentity } from './inputs/identity.js';
+import { LOG_KINDS } from '../sources/log-kind.js';
 
 export interface AgentMetrics {
   registry: Registry;
@@ -41,7 +42,7 @@ export function createMetrics(withDefaults = true): AgentMetrics {
   const registry = new Registry();
   if (withDefaults) collectDefaultMetrics({ register: registry, prefix: 'goneaway_' });
   const registers = [registry];
-  return {
+  const m: AgentMetrics = {
     registry,
     linesRead: new Counter({
       name: 'goneaway_lines_read_total',
@@ -116,6 +117,10 @@ export function createMetrics(withDefaults = true): AgentMetrics {
       registers,
     }),
   };
+  // at 0 from the start, so that a rate or increase over it sees the first late record (docs/agent-inputs.md
+  // "Quiet inputs: agent.idle_after")
+  for (const kind of LOG_KINDS) m.lateRecords.inc({ kind }, 0);
+  return m;
 }
 
 /**

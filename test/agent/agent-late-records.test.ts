@@ -72,10 +72,12 @@ test('an app line older than the watermark is counted as late and warned about, 
       async () => ((await metrics.watermark.get()).values[0]?.value ?? 0) * 1000 > newest + 1000,
       'the watermark past the newest record',
     );
+    // every kind's series is there from the start, at 0
+    assert.match(await metrics.registry.metrics(), /^goneaway_agent_late_records_total\{kind="app"\} 0$/m);
     // then the app log writes an error stamped before it (a writer that had stalled)
     appendFileSync(app, new Incident().php2006(t0 + 2000).php[0]!.line + '\n');
     const late = async () => (await metrics.lateRecords.get()).values.find((v) => v.labels.kind === 'app')?.value;
-    await until(async () => (await late()) !== undefined, 'the late record counted');
+    await until(async () => ((await late()) ?? 0) > 0, 'the late record counted');
     assert.equal(await late(), 1);
     assert.match(await metrics.registry.metrics(), /^goneaway_agent_late_records_total\{kind="app"\} 1$/m);
     const warned = logged.filter((l) => l.late_records !== undefined);
