@@ -19,7 +19,7 @@ export interface AgentOptions {
   sink: Sink;
   log: Logger;
   metrics: AgentMetrics;
-  /** a quiet input stops holding the merge back after this long (ms) */
+  /** a quiet input stops holding the merge back after this long (ms); given (tests), it wins over agent.idle_after */
   idleMs?: number;
   /** longest time between two sink writes (ms), and most lines per write */
   batchMs?: number;

@@ -13,7 +13,7 @@
  * restart, even after `kill -9`, reading resumes there, the window is rebuilt, and documents re-sent keep
  * their ids (409: already there).
  *
- * Watermark: the time of the last record released by the merge. An input quiet for `idleMs` stops
+ * Watermark: the time of the last record released by the merge. An input quiet for `agent.idle_after` stops
  * holding the merge back; when every input is quiet, the watermark moves on with the wall clock from the
  * newest record, so an app error is decided about `settle` after its line, however quiet the logs get.
  */
@@ -34,6 +34,9 @@ import { reportCheckpointLag } from './metrics.js';
 import type { OpenFile } from './open-file.js';
 import { applyAck, takeHolds, type Acks, type Holds } from './turn-holds.js';
 import { AgentTurns } from './turns.js';
+import type { AgentOptions } from './agent-options.js';
+import { LateReport } from './late-report.js';
+import { idleAfterWarning } from '../config/idle-after.js';
 
 export type { AgentOptions } from './agent-options.js';
 export { holdsCut, TRUNCATED } from './open-file.js';
@@ -65,6 +68,18 @@ export class Agent extends AgentTurns {
   /** health: the sink's last acknowledgement (epoch ms) */
   lastAck = Date.now();
   pending = 0;
+  /** the records that came behind the watermark: the metric and the warning (late-report.ts) */
+  private readonly late: LateReport;
+
+  /** `idleMs` given (tests) wins over `agent.idle_after`; a reload makes a new Agent with the new config */
+  constructor(o: AgentOptions) {
+    const idleMs = o.idleMs ?? o.config.agent.idle_after;
+    super({ ...o, idleMs });
+    this.late = new LateReport(o.metrics, o.log, idleMs);
+    // agent.idle_after against the promised delay of a verdict, as validate warns (idle-after.ts)
+    const slow = o.idleMs === undefined ? idleAfterWarning(o.config) : undefined;
+    if (slow) o.log.warn(slow);
+  }
 
   async start(): Promise<void> {
     const a = this.o.config.agent;
@@ -185,6 +200,8 @@ export class Agent extends AgentTurns {
   }
 
   protected async send(docs: OutDoc[], acks: Acks, holds: Holds, facts: SavedWindow): Promise<void> {
+    // once a turn (send follows each turn): the records of this turn that came behind the watermark
+    this.late.report(this.correlator.lateRecords);
     this.pending = docs.length;
     if (docs.length) {
       const ack = await this.o.sink.write(docs);

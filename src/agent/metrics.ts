@@ -5,6 +5,7 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CheckpointStore } from './checkpoints.js';
 import type { FileIdentity } from './inputs/identity.js';
+import { LOG_KINDS } from '../sources/log-kind.js';
 
 export interface AgentMetrics {
   registry: Registry;
@@ -33,13 +34,15 @@ export interface AgentMetrics {
   reloadFailures: Counter<'reason'>;
   /** input files that could not be opened or read: once each time one starts failing (then tried again) */
   inputErrors: Counter<'input' | 'code'>;
+  /** records that came behind the watermark, per kind of log (late-report.ts) */
+  lateRecords: Counter<'kind'>;
 }
 
 export function createMetrics(withDefaults = true): AgentMetrics {
   const registry = new Registry();
   if (withDefaults) collectDefaultMetrics({ register: registry, prefix: 'goneaway_' });
   const registers = [registry];
-  return {
+  const m: AgentMetrics = {
     registry,
     linesRead: new Counter({
       name: 'goneaway_lines_read_total',
@@ -105,7 +108,19 @@ export function createMetrics(withDefaults = true): AgentMetrics {
       labelNames: ['input', 'code'],
       registers,
     }),
+    lateRecords: new Counter({
+      name: 'goneaway_agent_late_records_total',
+      help:
+        'Records that came behind the watermark, decided past without them (an input quiet longer than ' +
+        'agent.idle_after wrote again), per kind of log',
+      labelNames: ['kind'],
+      registers,
+    }),
   };
+  // at 0 from the start, so that a rate or increase over it sees the first late record (docs/agent-inputs.md
+  // "Quiet inputs: agent.idle_after")
+  for (const kind of LOG_KINDS) m.lateRecords.inc({ kind }, 0);
+  return m;
 }
 
 /**

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { GoneawayError, isGoneawayError } from '../errors.js';
 import { validateConfig, type Config } from '../config/schema.js';
+import { idleAfterWarning } from '../config/idle-after.js';
 import { checkReadable, haproxyFormats } from './common.js';
 import { compileAppPatterns } from '../pipeline/app-patterns.js';
 import { resolveAuth } from '../config/secrets.js';
@@ -64,6 +65,8 @@ function fileProblems(c: Config, env: boolean): GoneawayError[] {
   return problems;
 }
 
+const hasAgent = (raw: unknown) => raw !== null && typeof raw === 'object' && 'agent' in raw;
+
 function problemOf(fn: () => void): boolean {
   try {
     fn();
@@ -77,7 +80,7 @@ function problemOf(fn: () => void): boolean {
 async function envFindings(c: Config, raw: unknown, o: ValidateOptions, notes: string[]): Promise<EnvFindings> {
   const f: EnvFindings = { errors: [], warnings: [] };
   if (o.files !== false) await checkInputs(c, f);
-  if (raw && typeof raw === 'object' && 'agent' in raw) {
+  if (hasAgent(raw)) {
     checkStateDir(c.agent.state_dir, f);
     checkStateLock(c.agent.state_dir, f);
     await checkHttpAddress(c.agent.http, f);
@@ -139,7 +142,9 @@ export async function runValidate(o: ValidateOptions): Promise<number> {
   const found = env ? await envFindings(r.config, raw, o, notes) : { errors: [], warnings: [] };
   for (const e of own) say(`${e.code}: ${o.config}: ${describe(e)}`);
   for (const e of found.errors) say(`${e.code}: ${o.config}: ${describe(e)}`);
-  for (const w of found.warnings) say(`warning: ${o.config}: ${w}`);
+  // the agent's timing against its promise (idle-after.ts): a config without an agent section is not the agent's
+  const idle = hasAgent(raw) ? idleAfterWarning(r.config) : undefined;
+  for (const w of idle ? [idle, ...found.warnings] : found.warnings) say(`warning: ${o.config}: ${w}`);
   if (own.length) {
     say(`${own.length + found.errors.length} problem(s) in ${o.config}`);
     return VALIDATE_EXIT.config;

@@ -88,6 +88,17 @@ export const agentSchema = z
      */
     health_stale_after: duration('health_stale_after').default('60s'),
     /**
+     * an input with no new line for this long stops holding the watermark back (1 s at least; more than
+     * idle-after.ts IDLE_AFTER_WITHIN allows is a warning: docs/agent-inputs.md "Quiet inputs: agent.idle_after")
+     */
+    idle_after: duration('idle_after')
+      .refine((ms) => ms >= 1000, {
+        message:
+          'below 1s; fix: write at least "1s" (a turn is 1 s, and a quiet input\'s multi-line record is flushed as ' +
+          'complete)',
+      })
+      .default('5s'),
+    /**
      * the most records held between the files and the sink's acknowledgement: lines queued, records waiting in
      * the merge, documents not acknowledged (docs/benchmark-agent.md "Memory: the backlog"; the default is the
      * best of the bounds measured there). Below 6,000 a tenth of it is less than the lines of one read. The verdicts

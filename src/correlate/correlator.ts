@@ -35,6 +35,7 @@ import { eventBuilders, type CorrelateStats, type EventBuilders } from './engine
 import { toAppError } from './ingest-app.js';
 import { inRange, unseenServers, type CorrelateSettings } from './settings.js';
 import { HeldTimes, least } from './held.js';
+import { LateRecords, type LateOfKind } from './late-records.js';
 import { restoreWindow, saveWindow, type SavedWindow } from './window-summary.js';
 import { ErrorQueue, EVICT_EVERY, EVICT_SHORT, FilePositions, RETRY_AFTER, shortHorizon, TICK } from './window.js';
 
@@ -78,6 +79,8 @@ export class Correlator {
   private readonly out: Emitted[] = [];
   /** the last tick taken (decisions and trimming happen at ticks only) */
   private tick = -Infinity;
+  /** the records pushed behind the watermark, per kind of log */
+  private readonly late: LateRecords;
   /** how far back the window keeps sessions and their context */
   private readonly horizon: number;
   /** how far back it keeps them when no app error can come (`appLogs: false`): window.ts shortHorizon */
@@ -100,6 +103,8 @@ export class Correlator {
     this.horizon = cfg.maxLag + 2 * cfg.skew + cfg.settle + RETRY_AFTER + 2000;
     this.short = cfg.appLogs === false ? Math.min(this.horizon, shortHorizon(cfg)) : undefined;
     this.evictEvery = this.short === undefined ? EVICT_EVERY : EVICT_SHORT;
+    // behind by more than the skew and a whole-second stamp: late-records.ts
+    this.late = new LateRecords(cfg.skew + 1000);
   }
 
   /** Adds one record to the window. Unparsed records are skipped, records without a time counted.
@@ -137,6 +142,8 @@ export class Correlator {
 
   /** a record at `time` arrives: the decisions due before it are taken */
   private arrive(time: number, path: string, offset: number, kind: LogKind, server: string): void {
+    // behind the watermark `advance` was given: decisions before it were taken without it (late-records.ts)
+    if (time < this.late.threshold) this.late.note(time, kind);
     // the ticks start with the first record: nothing before it can be decided or trimmed
     if (this.tick === -Infinity) this.tick = Math.floor(time / EVICT_EVERY) * EVICT_EVERY;
     this.runTicks(time);
@@ -156,6 +163,7 @@ export class Correlator {
     // the ticks would never end (window trimming is due every EVICT_EVERY): the end of input is finish()
     if (!Number.isFinite(watermark))
       throw new RangeError(`advance(${watermark}): a watermark is a time; call finish()`);
+    this.late.advanced(watermark);
     if (this.tick !== -Infinity) this.runTicks(watermark);
     return this.out.length ? this.out.splice(0) : NONE;
   }
@@ -293,6 +301,12 @@ export class Correlator {
   /** the normal closes not stored because nothing could refer to them (settings.ts mysqlServers) */
   get unstored(): number {
     return this.store.unstored;
+  }
+
+  /** per kind of log, the records pushed behind the highest watermark `advance` was given, by more than the skew and
+   *  a second (late-records.ts) */
+  get lateRecords(): Readonly<Record<LogKind, Readonly<LateOfKind>>> {
+    return this.late.byKind;
   }
 
   /** what is learned from the app errors (learned.ts): the agent saves and restores it */

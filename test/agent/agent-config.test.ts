@@ -13,6 +13,7 @@ test('agent keys have their documented defaults', () => {
     spool_max_bytes: 1 << 30,
     http: '127.0.0.1:9477',
     health_stale_after: 60_000,
+    idle_after: 5000,
     max_resident_records: 20_000,
   });
 });
