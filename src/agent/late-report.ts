@@ -1,6 +1,6 @@
 /**
  * The records that came behind the watermark (src/correlate/late-records.ts), told once a turn: the counter
- * `goneaway_agent_late_records_total{kind}` gets what was counted since the last turn (one `inc` per kind that has
+ * `goneaway_late_records_total{kind}` gets what was counted since the last turn (one `inc` per kind that has
  * any: prom-client hashes the labels at every inc), and a warning is logged when there are some, at most once a
  * minute, naming the kinds and the fix (docs/agent-inputs.md "Quiet inputs: agent.idle_after").
  */

@@ -109,7 +109,7 @@ export function createMetrics(withDefaults = true): AgentMetrics {
       registers,
     }),
     lateRecords: new Counter({
-      name: 'goneaway_agent_late_records_total',
+      name: 'goneaway_late_records_total',
       help:
         'Records that came behind the watermark, decided past without them (an input quiet longer than ' +
         'agent.idle_after wrote again), per kind of log',

@@ -1,6 +1,6 @@
 /**
  * A line that comes behind the watermark — its input was quiet longer than `agent.idle_after`, so the agent's
- * watermark went on without it — is counted in goneaway_agent_late_records_total{kind} and named in a warning that
+ * watermark went on without it — is counted in goneaway_late_records_total{kind} and named in a warning that
  * suggests agent.idle_after (src/agent/late-report.ts). The waits are guards against hanging, not timings.
  */
 import { test } from 'node:test';
@@ -73,13 +73,13 @@ test('an app line older than the watermark is counted as late and warned about, 
       'the watermark past the newest record',
     );
     // every kind's series is there from the start, at 0
-    assert.match(await metrics.registry.metrics(), /^goneaway_agent_late_records_total\{kind="app"\} 0$/m);
+    assert.match(await metrics.registry.metrics(), /^goneaway_late_records_total\{kind="app"\} 0$/m);
     // then the app log writes an error stamped before it (a writer that had stalled)
     appendFileSync(app, new Incident().php2006(t0 + 2000).php[0]!.line + '\n');
     const late = async () => (await metrics.lateRecords.get()).values.find((v) => v.labels.kind === 'app')?.value;
     await until(async () => ((await late()) ?? 0) > 0, 'the late record counted');
     assert.equal(await late(), 1);
-    assert.match(await metrics.registry.metrics(), /^goneaway_agent_late_records_total\{kind="app"\} 1$/m);
+    assert.match(await metrics.registry.metrics(), /^goneaway_late_records_total\{kind="app"\} 1$/m);
     const warned = logged.filter((l) => l.late_records !== undefined);
     assert.equal(warned.length, 1, JSON.stringify(logged));
     assert.deepEqual(warned[0]!.late_records, { app: 1 });

@@ -1,7 +1,7 @@
 /**
  * The Correlator counts the records pushed behind the watermark it was advanced to, by more than the clock skew and
  * a second (late-records.ts): per kind of log, with the most one was behind. What the agent reports as
- * goneaway_agent_late_records_total.
+ * goneaway_late_records_total.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
