@@ -2,7 +2,7 @@
  * What the agent keeps per open input file (its decoder, its source in the merge, where its records are in
  * time), the merge's item, and the tag of a record one of whose lines was cut at agent.max_record_bytes.
  */
-import type { SourcedRecord } from '../correlate/correlator.js';
+import type { SourcedRecord } from '../correlate/record-time.js';
 import type { FilePositions } from '../correlate/window.js';
 import type { FileDecoder } from '../pipeline/file-decoder.js';
 import type { ParsedRecord } from '../pipeline/record.js';

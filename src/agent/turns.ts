@@ -4,7 +4,8 @@
  * time into the Correlator and collects the documents — records and the verdicts that became final — that go
  * out as one write. One turn's documents are in flight while the next is built.
  */
-import { Correlator, recordTime } from '../correlate/correlator.js';
+import { Correlator } from '../correlate/correlator.js';
+import { recordTime } from '../correlate/record-time.js';
 import { rowOfTcp } from '../correlate/session-of.js';
 import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
 import { newStats } from '../correlate/engine.js';

@@ -18,7 +18,8 @@ import type { LineSources } from './line-store.js';
 import { mergeByTime, type Timed } from './merge.js';
 import type { CorrelateStats } from './engine.js';
 import { unseenServers, type CorrelateSettings } from './settings.js';
-import { Correlator, orderTime, type SourcedRecord } from './correlator.js';
+import { Correlator } from './correlator.js';
+import { orderTime, type SourcedRecord } from './record-time.js';
 import type { LogKind } from '../sources/log-kind.js';
 
 /** the files to correlate, and how to read them */

@@ -18,54 +18,24 @@
 import { asEvent, type Emitted, type VerdictEvent } from './event.js';
 import type { LogKind } from '../sources/log-kind.js';
 import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
-import type { ParsedRecord } from '../pipeline/parse-file.js';
+import { orderTime, type SourcedRecord } from './record-time.js';
 import { Store } from './store.js';
 import type { SessionRow } from './session-table.js';
 import type { LineSources } from './line-store.js';
 import type { Learning } from './learned.js';
 import { ingestError, ingestGeneral } from './ingest-mysql.js';
-import { decideSession, DOWN_DETECTION, mayBeServerClosed } from './rules.js';
-import { threadFor } from './thread-for.js';
-import { get, num, type AppError, type Session, type Verdict } from './model.js';
+import { DOWN_DETECTION } from './rules.js';
+import { get, type AppError } from './model.js';
 import { matchError, type Match } from './matcher.js';
 import { Repeats } from './repeats.js';
-import type { Remembered } from './left-window.js';
-import { applyClaims, bindThread } from './claims.js';
 import { eventBuilders, type CorrelateStats, type EventBuilders } from './engine.js';
 import { toAppError } from './ingest-app.js';
 import { inRange, unseenServers, type CorrelateSettings } from './settings.js';
-import { HeldTimes, least } from './held.js';
+import { heldTimesOf, least, type HeldTimes } from './held.js';
 import { LateRecords, type LateOfKind } from './late-records.js';
 import { restoreWindow, saveWindow, type SavedWindow } from './window-summary.js';
+import { leaveWindow } from './leave-window.js';
 import { ErrorQueue, EVICT_EVERY, EVICT_SHORT, FilePositions, RETRY_AFTER, shortHorizon, TICK } from './window.js';
-
-/** One parsed record as pushed: which kind of log it comes from and, for a MySQL log, its server. */
-export interface SourcedRecord {
-  rec: ParsedRecord;
-  kind: LogKind;
-  /** the HAProxy `server` name of the MySQL instance that wrote it ('' for HAProxy and app logs) */
-  server: string;
-}
-
-/**
- * A record's place in time: its own time, except that HAProxy writes a traffic line when the session
- * ends, so that line counts at its end (accept + Tt). Undefined for a record without a time.
- */
-export function orderTime(r: SourcedRecord): number | undefined {
-  return recordTime(r.rec, r.kind);
-}
-
-/** `orderTime` of a record from a log of `kind` */
-export function recordTime(rec: ParsedRecord, kind: LogKind): number | undefined {
-  if (rec.kind === 'unparsed' || rec.t === undefined) return undefined;
-  if (kind !== 'haproxy') return rec.t;
-  const p = rec.parsed;
-  const tt =
-    p instanceof TcpLogRecord
-      ? p.Tt
-      : (num(get(rec.doc, 'haproxy.total_time_ms')) ?? num(get(rec.doc, 'haproxy.active_time_ms')));
-  return tt !== undefined && tt > 0 ? rec.t + tt : rec.t;
-}
 
 /** what `advance` returns when nothing was decided (it is called once per record) */
 const NONE: readonly never[] = Object.freeze([]);
@@ -219,25 +189,8 @@ export class Correlator {
    * connection or a day, hold nothing: they are saved with the checkpoint (`saveWindow`).
    */
   heldTimes(): HeldTimes {
-    const s = this.store;
     const app = least(this.queue.oldest(), this.repeats.oldest(this.tick - this.cfg.maxLag));
-    let ha = least(
-      app,
-      s.sessions.firstKey(),
-      s.abnormal.firstKey(),
-      s.http5xx.firstKey(),
-      s.haEvents.firstKey(),
-      s.left.oldestEnd(),
-    );
-    for (const inst of s.instances.values()) for (const sec of inst.acceptSec.keys()) ha = Math.min(ha, sec * 1000);
-    // a session held may have been claimed by an error up to `res + skew + settle` before its end (takeSession): that
-    // error is read again, or the rebuilt window would offer the session to another
-    const claimers = ha - 1000 - this.cfg.skew - this.cfg.settle;
-    const reach = ha - this.cfg.skew - 2000;
-    const mysql = new Map<string, number>();
-    for (const inst of s.instances.values())
-      mysql.set(inst.name, least(reach, inst.aborted.firstKey(), inst.kills.firstKey()));
-    return new HeldTimes(Math.min(app, claimers), ha, mysql, reach);
+    return heldTimesOf(this.store, app, this.cfg);
   }
 
   /** the window's facts older than `held` (threads, lifecycle events), for the checkpoint: window-summary.ts */
@@ -352,46 +305,10 @@ export class Correlator {
     for (const e of this.leave(watermark, false)) this.out.push(e);
   }
 
-  /** the events of the closures leaving the window before `watermark - horizon` (all of them when `final`),
-   *  as they are decided: at the end of a large input they are many, and none has to wait for the others */
-  private *leave(watermark: number, final: boolean): Generator<Emitted> {
-    const store = this.store;
-    const cfg = this.cfg;
+  /** the events of the closures leaving the window at `watermark` (all of them when `final`): leave-window.ts */
+  private leave(watermark: number, final: boolean): Generator<Emitted> {
     const cutoff = final ? Infinity : this.cutoff(watermark);
-    const { abnormal, normal } = store.evictSessions(cutoff);
-    // Each closure is remembered with its verdict: its `connection` event waits until it leaves the
-    // left window, unless a late error claims it first.
-    const released = (rs: Remembered[]) =>
-      rs.filter((r) => !r.s.claimed && inRange(r.s.end, cfg)).map((r) => this.events.connectionDraft(r));
-    const remember = (s: Session, v: Verdict) => {
-      void s.ev; // read while its row still holds its line (store.ts evictSessions): the event will need it
-      const th = threadFor(store, s, cfg);
-      bindThread(store.claims, th, s);
-      // With no app log (`short`) no error can come to claim the closure (only an app error sets `claimed`:
-      // claims.ts), so it is not remembered for one: its event goes out now, in the order the left window would
-      // have released it. Kept, each of the ~100k closures of an HAProxy-only file outlived two scavenges and was
-      // promoted with its line (docs/performance.md).
-      if (this.short !== undefined) return inRange(s.end, cfg) ? [this.events.connectionDraft({ s, v, th })] : [];
-      return released(store.left.add({ s, v, th }));
-    };
-    for (const s of abnormal) {
-      // a session that never reached its server (SC, sC, CC, sQ, CR…) is a failed connect, not a closure
-      if ('CQRT'.includes(s.state[1] ?? '') && s.state[1] !== undefined) continue;
-      const d = decideSession(store, s, cfg);
-      applyClaims(store.claims, d.claims);
-      yield* remember(s, d.verdict);
-    }
-    // `--` can hide a KILL, a restart or a crash (lab scenario 04, docs/lab-findings.md, 06): only those with such
-    // evidence
-    for (const s of normal) {
-      if (!mayBeServerClosed(store, s, cfg)) continue;
-      const d = decideSession(store, s, cfg);
-      // reported or not, the session leaves with its thread: no later session maps to that thread
-      applyClaims(store.claims, d.claims);
-      if (d.verdict.cause !== 'unknown') yield* remember(s, d.verdict);
-    }
-    store.evictContext(cutoff, final ? Infinity : cutoff - (watermark - cutoff));
-    if (final) yield* released(store.left.drain());
+    return leaveWindow(this.store, this.cfg, this.events, this.short !== undefined, watermark, cutoff, final);
   }
 
   /**

@@ -8,6 +8,8 @@
  * events) are saved with the checkpoint (window-summary.ts), not re-read.
  */
 import type { LogKind } from '../sources/log-kind.js';
+import type { Store } from './store.js';
+import type { CorrelateSettings } from './settings.js';
 
 export class HeldTimes {
   constructor(
@@ -47,4 +49,28 @@ export function least(...xs: Array<number | undefined>): number {
   let t = Infinity;
   for (const x of xs) if (x !== undefined && x < t) t = x;
   return t;
+}
+
+/**
+ * The held times of the window in `s`, `app` being the oldest time the app errors still waiting (and those a repeat
+ * may point back to) hold: what the sessions held read of each server, and the errors that claimed them.
+ */
+export function heldTimesOf(s: Store, app: number, cfg: Pick<CorrelateSettings, 'skew' | 'settle'>): HeldTimes {
+  let ha = least(
+    app,
+    s.sessions.firstKey(),
+    s.abnormal.firstKey(),
+    s.http5xx.firstKey(),
+    s.haEvents.firstKey(),
+    s.left.oldestEnd(),
+  );
+  for (const inst of s.instances.values()) for (const sec of inst.acceptSec.keys()) ha = Math.min(ha, sec * 1000);
+  // a session held may have been claimed by an error up to `res + skew + settle` before its end (takeSession): that
+  // error is read again, or the rebuilt window would offer the session to another
+  const claimers = ha - 1000 - cfg.skew - cfg.settle;
+  const reach = ha - cfg.skew - 2000;
+  const mysql = new Map<string, number>();
+  for (const inst of s.instances.values())
+    mysql.set(inst.name, least(reach, inst.aborted.firstKey(), inst.kills.firstKey()));
+  return new HeldTimes(Math.min(app, claimers), ha, mysql, reach);
 }

@@ -1,5 +1,5 @@
 /** An incident's records with a time, in time order, each with its `orderTime`: what a driver pushes. */
-import { orderTime, type SourcedRecord } from '../../src/correlate/correlator.js';
+import { orderTime, type SourcedRecord } from '../../src/correlate/record-time.js';
 import type { Incident } from './scenario.js';
 
 export function timedRecords(inc: Incident): Array<SourcedRecord & { time: number }> {

@@ -4,7 +4,7 @@
  */
 import { newStats } from '../../src/correlate/engine.js';
 import { correlateSources, type RecordSources } from '../../src/correlate/correlate-batch.js';
-import type { SourcedRecord } from '../../src/correlate/correlator.js';
+import type { SourcedRecord } from '../../src/correlate/record-time.js';
 import type { LogKind } from '../../src/sources/log-kind.js';
 import { newCounts, parseLines } from '../../src/pipeline/parse-file.js';
 import type { Line } from '../../src/sources/lines.js';

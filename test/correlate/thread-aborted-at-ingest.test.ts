@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { Incident, T0 } from './scenario.js';
 import { Store } from '../../src/correlate/store.js';
 import { ingestError, ingestGeneral } from '../../src/correlate/ingest-mysql.js';
-import type { SourcedRecord } from '../../src/correlate/correlator.js';
+import type { SourcedRecord } from '../../src/correlate/record-time.js';
 
 // MariaDB 10.11's wording (docs/lab-findings.md §4): "Got timeout reading communication packets" is wait_timeout
 function threadAfterReading(order: 'error first' | 'general first'): Store {

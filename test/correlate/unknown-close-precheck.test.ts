@@ -13,7 +13,7 @@ import { Store } from '../../src/correlate/store.js';
 import { ingestError, ingestGeneral } from '../../src/correlate/ingest-mysql.js';
 import { decideSession, mayTellCauseAtError } from '../../src/correlate/rules.js';
 import type { Session } from '../../src/correlate/model.js';
-import type { SourcedRecord } from '../../src/correlate/correlator.js';
+import type { SourcedRecord } from '../../src/correlate/record-time.js';
 
 const REASONS = [
   'Got timeout reading communication packets',
