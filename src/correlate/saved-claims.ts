@@ -38,7 +38,7 @@ const REREAD_MARGIN = 6000;
 
 /**
  * How long before the newest error not read again (of a checkpointed app log) a closure's claim is kept. The app logs
- * are held back to the errors that may have claimed a closure the window holds (correlator.ts `heldTimes`): such an
+ * are held back to the errors that may have claimed a closure the window holds (held.ts `heldTimesOf`): such an
  * error is more than 1 s + skew + settle older than the HAProxy time held, and so a closure it took that a restart can
  * read again ended at most REREAD_MARGIN before it. A minute leaves room for an HAProxy position held back further by
  * acknowledgements still in flight (checkpoints.ts); the claims saved are those of the last minute of errors.

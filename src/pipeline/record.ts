@@ -42,7 +42,7 @@ export class ParsedRecord {
   }
 }
 
-/** a tcplog line's place in time: HAProxy writes it when the session ends (src/correlate/correlator.ts orderTime) */
+/** a tcplog line's place in time: HAProxy writes it when the session ends (src/correlate/record-time.ts orderTime) */
 export const closeTime = (t: number, tt: number): number => (tt > 0 ? t + tt : t);
 
 /**
@@ -63,7 +63,7 @@ export class SkippedClose {
     this.time = closeTime(t, tt);
   }
 
-  /** its place in the merged stream: the session's end, as for its record (src/correlate/correlator.ts orderTime) */
+  /** its place in the merged stream: the session's end, as for its record (src/correlate/record-time.ts orderTime) */
   readonly time: number;
 }
 
