@@ -21,7 +21,7 @@ import { BULK_FILTER_PATH, itemReason, itemVerdict, pairItems } from './bulk-ans
 import { giveUpError, refusalCode, type GaveUp } from './bulk-failure.js';
 import { checkVersion, describeFailure, failureKind } from './client.js';
 import { appendDeadLetter, LeftoverFile } from './leftover-files.js';
-import { countOf, pendingById, settle, type PendingDocs } from './pending-docs.js';
+import { PendingDocs } from './pending-docs.js';
 import { RetryPacing, sleep } from './retry-pacing.js';
 
 export interface BulkSinkOptions {
@@ -62,19 +62,19 @@ export class BulkSink implements Sink {
 
   async write(batch: OutDoc[]): Promise<Ack> {
     const ack = emptyAck();
-    const pending = pendingById(batch);
+    const pending = new PendingDocs(batch);
     const giveUp = (g: GaveUp): GoneawayError => {
       this.gaveUp = g;
-      this.spill([...pending.values()].flat());
+      this.spill(pending.docs());
       this.add(ack);
       return this.failure();
     };
-    if (pending.size === 0) return this.add(ack);
+    if (pending.left === 0) return this.add(ack);
     const wrong = await this.checkCluster();
     if (wrong) throw giveUp(wrong);
     const pacing = new RetryPacing(this.backoff, this.o.maxRetryTime);
-    while (pending.size) {
-      const before = countOf(pending);
+    while (pending.left) {
+      const before = pending.left;
       let failure: unknown;
       this.refusal = undefined;
       try {
@@ -82,7 +82,7 @@ export class BulkSink implements Sink {
       } catch (e) {
         failure = e;
       }
-      const left = countOf(pending);
+      const left = pending.left;
       if (left === 0) break;
       if (this.stopping.signal.aborted)
         throw giveUp({ code: 'GA_ERR_ES_UNAVAILABLE', why: 'interrupted: the agent is stopping' });
@@ -134,16 +134,17 @@ export class BulkSink implements Sink {
   private async run(pending: PendingDocs, ack: Ack): Promise<number> {
     const chunks: Chunk[] = [];
     // a chunk's body is written once, into a buffer (bulk-body.ts: no strings to join, no second encoding)
-    let chunk: Chunk = { body: new BulkBody(), docs: [] };
-    for (const list of pending.values())
-      for (const d of list) {
-        chunk.body.add(d);
-        chunk.docs.push(d);
-        if (chunk.body.pos >= this.o.flushBytes) {
-          chunks.push(chunk);
-          chunk = { body: new BulkBody(), docs: [] };
-        }
+    let chunk: Chunk = { body: new BulkBody(), docs: [], at: [] };
+    for (const at of pending.places()) {
+      const d = pending.batch[at]!;
+      chunk.body.add(d);
+      chunk.docs.push(d);
+      chunk.at.push(at);
+      if (chunk.body.pos >= this.o.flushBytes) {
+        chunks.push(chunk);
+        chunk = { body: new BulkBody(), docs: [], at: [] };
       }
+    }
     if (chunk.docs.length) chunks.push(chunk);
     let next = 0;
     let retried = 0;
@@ -183,7 +184,7 @@ export class BulkSink implements Sink {
         if (failureKind(e) !== 'too-large') throw e;
         return retried + (await this.halves(chunk, pending, ack, e));
       }
-      const again: Chunk = { body: new BulkBody(), docs: [] };
+      const again: Chunk = { body: new BulkBody(), docs: [], at: [] };
       // items come in request order (docs/elasticsearch.md "Bulk answers"); one left out stays pending
       const items = pairItems(res, chunk.docs);
       if (items.length < chunk.docs.length)
@@ -194,13 +195,14 @@ export class BulkSink implements Sink {
         if (verdict === 'again') {
           again.body.addFrom(chunk.body, i);
           again.docs.push(d);
+          again.at.push(chunk.at[i]!);
           this.lastPending = itemReason(item);
         } else if (verdict === 'indexed') {
-          if (settle(pending, d.id)) ack.indexed++;
+          if (pending.settle(chunk.at[i]!)) ack.indexed++;
         } else if (verdict === 'present') {
-          if (settle(pending, d.id)) ack.present++;
+          if (pending.settle(chunk.at[i]!)) ack.present++;
         } else if (verdict === 'dead') {
-          if (settle(pending, d.id)) this.drop(d, item.status ?? 0, item.error, ack);
+          if (pending.settle(chunk.at[i]!)) this.drop(d, item.status ?? 0, item.error, ack);
         } else if (verdict === 'later') this.lastPending = itemReason(item);
         // not-set-up, refused: the document stays pending, and write() gives the batch up with the reason
         else
@@ -224,7 +226,7 @@ export class BulkSink implements Sink {
   private async halves(chunk: Chunk, pending: PendingDocs, ack: Ack, e: unknown): Promise<number> {
     if (chunk.docs.length === 1) {
       const d = chunk.docs[0]!;
-      if (settle(pending, d.id))
+      if (pending.settle(chunk.at[0]!))
         this.drop(d, 413, { type: 'request_entity_too_large', reason: describeFailure(e) }, ack);
       return 0;
     }
@@ -234,7 +236,7 @@ export class BulkSink implements Sink {
       [0, mid],
       [mid, chunk.docs.length],
     ] as const) {
-      const half: Chunk = { body: new BulkBody(), docs: chunk.docs.slice(from, to) };
+      const half: Chunk = { body: new BulkBody(), docs: chunk.docs.slice(from, to), at: chunk.at.slice(from, to) };
       for (let i = from; i < to; i++) half.body.addFrom(chunk.body, i);
       retried += half.docs.length + (await this.send(half, pending, ack));
     }
@@ -295,4 +297,6 @@ interface Chunk {
   /** the request body: an action line and its document per document, in the order of `docs` */
   body: BulkBody;
   docs: OutDoc[];
+  /** each document's place in the batch (PendingDocs) */
+  at: number[];
 }

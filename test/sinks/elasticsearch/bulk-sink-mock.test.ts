@@ -45,6 +45,16 @@ test('a 400 mapping rejection goes to the dead-letter file with Elasticsearch re
   assert.deepEqual(dead[0]._source, docs(4)[2]!.doc);
 });
 
+test('the same document twice in a batch (a line read again after a restart): each copy is settled by its own answer', async () => {
+  // per id, the first answer is a 429, the second a 201, any later one a 409
+  const { sink, attempts } = setup((_, k) => (k === 1 ? 429 : k === 2 ? 201 : 409));
+  const [a, b] = docs(2);
+  const ack = await sink.write([a!, a!, b!]);
+  // a's copies: 429 then 201 in the first request, the refused one 409 when sent again; b: 429, then 201
+  assert.deepEqual(ack, { indexed: 2, present: 1, deadLettered: 0, retried: 2 });
+  assert.deepEqual([...attempts.values()], [3, 2]);
+});
+
 test('documents answered 429 are sent again until indexed', async () => {
   // every document is refused three times: the helper's one retry, then the sink's loop
   const { sink, attempts } = setup((_, k) => (k <= 3 ? 429 : 201));
