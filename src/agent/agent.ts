@@ -20,7 +20,7 @@
 import { CHECKPOINT_INTERVAL_MS, CheckpointStore, originOf } from './checkpoints.js';
 import { SavedIdentities } from './doc-identities.js';
 import { inodeKey, type FileIdentity } from './inputs/identity.js';
-import { Tailer, type FileEvent, type TailRecord } from './inputs/tailer.js';
+import { Tailer, type FileEvent, type LineBatch } from './inputs/tailer.js';
 import { LearningJournal } from './learning-journal.js';
 import { WindowFacts } from './checkpoints-window.js';
 import type { SavedLearning } from '../correlate/learned.js';
@@ -218,8 +218,8 @@ export class Agent extends AgentTurns {
   }
 
   /** the open file of a line: known since the tailer opened it, or (truncated and retired since) from now */
-  protected fileOf(r: TailRecord): OpenFile {
-    return this.files.get(inodeKey(r.identity)) ?? this.openFile(r.input, r.path, r.identity, r.offset);
+  protected fileOf(r: LineBatch, offset: number): OpenFile {
+    return this.files.get(r.key) ?? this.openFile(r.input, r.path, r.identity, offset);
   }
 
   /** A file the tailer opened (or read again after a truncation): a source of the merge from now on. */

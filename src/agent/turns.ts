@@ -18,7 +18,7 @@ import { ByteArena, recordOutDoc } from '../sinks/elasticsearch/record-bytes.js'
 import { verdictOutDoc } from '../sinks/elasticsearch/verdict-bytes.js';
 import { IDENTITY_BYTES } from '../sinks/doc-id.js';
 import type { SavedIdentities } from './doc-identities.js';
-import type { Tailer, TailRecord } from './inputs/tailer.js';
+import type { LineBatch, Tailer } from './inputs/tailer.js';
 import { residentShares, type AgentOptions } from './agent-options.js';
 import { agentInputs, type AgentInput } from './inputs.js';
 import type { LearningJournal } from './learning-journal.js';
@@ -86,7 +86,7 @@ export abstract class AgentTurns {
   /** records held now between the files and the sink's acknowledgement */
   abstract resident(): number;
   /** the open file of a line */
-  protected abstract fileOf(r: TailRecord): OpenFile;
+  protected abstract fileOf(r: LineBatch, offset: number): OpenFile;
   /** files truncated or closed whose queued lines have all been taken */
   protected abstract retireDue(docs: OutDoc[]): void;
   /** per open file, the oldest position still needed, and the window's facts older than that */
@@ -117,11 +117,12 @@ export abstract class AgentTurns {
         }
         next = batches.next();
         // a batch is the lines of one read of one file: counted once (prom-client hashes the labels at every inc)
-        if (r.value.length) this.o.metrics.linesRead.inc({ input: r.value[0]!.input }, r.value.length);
-        for (const l of r.value) {
-          acks.ids.push(l.identity);
-          acks.offsets.push(l.offset);
-          this.line(l, docs);
+        const b = r.value;
+        if (b.length) this.o.metrics.linesRead.inc({ input: b.input }, b.length);
+        for (let i = 0; i < b.length; i++) {
+          acks.ids.push(b.identity);
+          acks.offsets.push(b.offset(i));
+          this.line(b, i, docs);
         }
         // the merge's bound is kept batch by batch, not once a turn: a turn is up to batchLines lines. Once it is
         // full, what can go is released first: the file the merge waited for now has records in it, and would be
@@ -160,12 +161,13 @@ export abstract class AgentTurns {
   }
 
   /** One line of a tailed file: decoded, its records queued in the merge, their documents collected. */
-  private line(r: TailRecord, docs: OutDoc[]): void {
+  private line(r: LineBatch, i: number, docs: OutDoc[]): void {
     this.retireDue(docs);
     this.taken++;
-    const f = this.fileOf(r);
+    const offset = r.offset(i);
+    const f = this.fileOf(r, offset);
     f.lastLine = this.lastLineAt = Date.now();
-    f.end = r.end;
+    f.end = r.end(i);
     // the tailer's identity grows with a short file's fingerprint (checkpoints and the learning journal compare it)
     f.identity = r.identity;
     if (!f.named) {
@@ -182,11 +184,11 @@ export abstract class AgentTurns {
       this.merger.setIdle(f.source, false);
     }
     // a reason of its own: the record it is part of may be unparsed as well (HAProxy's too_long)
-    if (r.cutBytes) {
+    if (r.cutBytes(i)) {
       this.o.metrics.parseFailures.inc({ input: f.input.name, reason: 'line_cut' });
-      f.cut.push(r.offset);
+      f.cut.push(offset);
     }
-    for (const out of f.decoder.push({ text: r.text, offset: r.offset, lineNo: 0 })) this.record(f, out, docs);
+    for (const out of f.decoder.push({ text: r.text(i), offset, lineNo: 0 })) this.record(f, out, docs);
     // an app log's lines that are no DB error make no record, but say how far the file is in time: without this,
     // a busy INFO log never goes idle and holds the merge (and, once it is full, every other file) for good
     const skipped = f.decoder.skippedTime;

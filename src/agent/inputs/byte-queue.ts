@@ -2,8 +2,8 @@
  * A queue bounded in bytes and in records between the file readers and the consumer. `push` waits while the
  * queue holds `maxBytes` or `maxRecords` or more, so a slow consumer slows reading instead of growing memory:
  * the reader does not read the next chunk of a file before its records are queued. Both bounds count: short
- * lines cost more in objects than in bytes (a 100-byte line is a record object, its string and, downstream,
- * a parsed record and a document). One item larger than a bound is still let in when the queue is empty (an
+ * lines cost more downstream than in bytes (a 100-byte line becomes a string, a parsed record and a document
+ * once the agent's turn takes it). One item larger than a bound is still let in when the queue is empty (an
  * item is the lines of one 64 KiB read, or one record of at most `agent.max_record_bytes`), so memory stays
  * below maxBytes + max(64 KiB, max_record_bytes), and the records below maxRecords + the lines of one read.
  */

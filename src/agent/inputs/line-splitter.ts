@@ -7,6 +7,8 @@
  * character boundary) become the record, `cutBytes` says how many bytes were left out, and the rest is
  * skipped up to the newline without being held in memory. The whole line stays in the file at `offset`.
  */
+import type { LineBatch } from './line-batch.js';
+
 export interface SplitLine {
   /** byte offset of the line's first byte */
   offset: number;
@@ -49,32 +51,34 @@ export class LineSplitter {
     this.start = at;
   }
 
-  /** The lines completed by `chunk`, whose first byte is at the file offset just after the previous chunk. */
-  *feed(chunk: Buffer): Generator<SplitLine> {
+  /**
+   * The lines completed by `chunk`, whose first byte is at the file offset just after the previous chunk, added to
+   * `out`: a whole line inside the chunk as a range of the chunk's bytes (which `out` copies), a line held across
+   * chunks or cut as its text.
+   */
+  feedInto(chunk: Buffer, out: LineBatch): void {
     let from = 0;
+    let kept = 0;
     for (;;) {
       const nl = chunk.indexOf(10, from);
       if (nl === -1) {
         this.hold(chunk.subarray(from));
-        return;
+        break;
       }
       if (this.held === 0 && this.skipped === 0 && nl - from <= this.maxRecordBytes) {
-        // the common case: a whole line inside the chunk is decoded from it without a copy
-        const end = nl > from && chunk[nl - 1] === 13 ? nl - 1 : nl;
-        const line = {
-          offset: this.start,
-          end: this.start + nl - from + 1,
-          text: chunk.toString('utf8', from, end),
-          cutBytes: 0,
-        };
-        this.start = line.end;
-        yield line;
+        // the common case: a whole line inside the chunk, neither copied nor decoded here
+        const end = this.start + nl - from + 1;
+        out.addRange(this.start, end, from, nl > from && chunk[nl - 1] === 13 ? nl - 1 : nl);
+        this.start = end;
+        kept = nl + 1;
       } else {
         this.hold(chunk.subarray(from, nl));
-        yield this.emit(1);
+        const l = this.emit(1);
+        out.addText(l.offset, l.end, l.text, l.cutBytes);
       }
       from = nl + 1;
     }
+    out.keep(chunk, kept);
   }
 
   /** The held line as a last record (the file will not grow again), or undefined when nothing is held. */

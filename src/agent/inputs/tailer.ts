@@ -1,6 +1,7 @@
 /**
- * The agent's inputs: follows the files its inputs name (paths or globs) through rotation and hands out one
- * record per line with its input, file identity, path and byte offset, as an async stream with backpressure.
+ * The agent's inputs: follows the files its inputs name (paths or globs) through rotation and hands out their
+ * lines with their input, file identity, path and byte offsets, a read's lines at a time (line-batch.ts), as an
+ * async stream with backpressure.
  * One loop does everything in turn (scan, check, read), so no two steps race on a file. Why this is our own
  * reader and not the `tail` package: docs/agent-inputs.md.
  *
@@ -12,19 +13,20 @@ import { readSync, type FSWatcher } from 'node:fs';
 import { ByteQueue } from './byte-queue.js';
 import { watchDirs } from './discover.js';
 import { inodeKey } from './identity.js';
-import type { SplitLine } from './line-splitter.js';
+import type { LineBatch } from './line-batch.js';
 import type { TailerOptions, TailRecord } from './types.js';
 import { READ_CHUNK, type TrackedFile } from './tracked-file.js';
 import { TailerFiles } from './tailer-files.js';
 
 export type { FileEvent, InputSpec, TailerOptions, TailRecord } from './types.js';
+export type { LineBatch } from './line-batch.js';
 
 /** Bytes read from one file before the others get their turn. */
 const BUDGET = 4 * READ_CHUNK;
 
 /** The loop and the reading; the files it follows and how they are found: tailer-files.ts. */
 export class Tailer extends TailerFiles {
-  readonly queue: ByteQueue<TailRecord[]>;
+  readonly queue: ByteQueue<LineBatch>;
   private readonly buf = Buffer.allocUnsafe(READ_CHUNK);
   private watchers: FSWatcher[] = [];
   private needScan = true;
@@ -54,8 +56,8 @@ export class Tailer extends TailerFiles {
     return this;
   }
 
-  /** The records in batches (the lines of one read), in file order per file; ends after `stop()`. */
-  async *batches(): AsyncGenerator<TailRecord[]> {
+  /** The lines in batches (the lines of one read of one file), in file order per file; ends after `stop()`. */
+  async *batches(): AsyncGenerator<LineBatch> {
     for (;;) {
       const b = await this.queue.shift();
       if (b === undefined) return;
@@ -63,9 +65,9 @@ export class Tailer extends TailerFiles {
     }
   }
 
-  /** The records one by one. */
+  /** The lines one by one, as objects. */
   async *records(): AsyncGenerator<TailRecord> {
-    for await (const b of this.batches()) yield* b;
+    for await (const b of this.batches()) for (let i = 0; i < b.length; i++) yield b.record(i);
   }
 
   /** Stops reading and closes the files; queued records are dropped (their checkpoints were not passed). */
@@ -195,28 +197,17 @@ export class Tailer extends TailerFiles {
     return more;
   }
 
-  private async deliver(tf: TrackedFile, lines: SplitLine[]): Promise<boolean> {
-    const batch: TailRecord[] = [];
-    let bytes = 0;
-    for (const l of lines) {
-      const rec: TailRecord = {
-        input: tf.input,
-        identity: tf.identity,
-        path: tf.origin,
-        offset: l.offset,
-        end: l.end,
-        text: l.text,
-      };
-      if (l.cutBytes > 0) {
-        rec.cutBytes = l.cutBytes;
+  private async deliver(tf: TrackedFile, batch: LineBatch): Promise<boolean> {
+    for (let i = 0; i < batch.length; i++) {
+      const cutBytes = batch.cutBytes(i);
+      if (cutBytes > 0) {
         this.stats.oversize++;
-        this.stats.cutBytes += l.cutBytes;
-        this.emit('oversize', { ...this.event(tf), offset: l.offset, cutBytes: l.cutBytes });
+        this.stats.cutBytes += cutBytes;
+        this.emit('oversize', { ...this.event(tf), offset: batch.offset(i), cutBytes });
       }
-      this.options.store.emitted(tf.identity, l.offset, l.end);
-      bytes += l.end - l.offset - l.cutBytes;
-      batch.push(rec);
+      this.options.store.emitted(tf.identity, batch.offset(i), batch.end(i));
     }
+    const bytes = batch.textBytes;
     if (!(await this.queue.push(batch, bytes, batch.length))) return false;
     this.stats.records += batch.length;
     this.stats.bytes += bytes;
@@ -226,7 +217,11 @@ export class Tailer extends TailerFiles {
   /** A detached file quiet for close_inactive: its unfinished last line is a record now, then it is closed. */
   private async close(tf: TrackedFile): Promise<void> {
     const last = tf.splitter.flush();
-    if (last && !(await this.deliver(tf, [last]))) return;
+    if (last) {
+      const batch = tf.batch();
+      batch.addText(last.offset, last.end, last.text, last.cutBytes);
+      if (!(await this.deliver(tf, batch))) return;
+    }
     tf.close();
     this.files.delete(tf.key);
     this.closedIds.set(tf.key, tf.identity);

@@ -4,7 +4,8 @@
  */
 import { closeSync, readSync } from 'node:fs';
 import { FINGERPRINT_BYTES, identityOf, sameContent, statFd, type FileIdentity } from './identity.js';
-import { LineSplitter, type SplitLine } from './line-splitter.js';
+import { LineBatch } from './line-batch.js';
+import { LineSplitter } from './line-splitter.js';
 
 const CHUNK = 64 * 1024;
 
@@ -48,6 +49,11 @@ export class TrackedFile {
     this.lastSize = start;
   }
 
+  /** an empty batch for lines of this file (a read's, or the last one when it is closed) */
+  batch(): LineBatch {
+    return new LineBatch(this.input, this.identity, this.origin);
+  }
+
   get key(): string {
     return `${this.identity.dev}:${this.identity.ino}`;
   }
@@ -88,15 +94,16 @@ export class TrackedFile {
    * Reads at most `budget` bytes from the read position and hands the lines each chunk completes to
    * `onLines`, which returns false to stop (the tailer is closing). Returns the bytes read.
    */
-  async drain(budget: number, onLines: (l: SplitLine[]) => Promise<boolean>, buf: Buffer): Promise<number> {
+  async drain(budget: number, onLines: (l: LineBatch) => Promise<boolean>, buf: Buffer): Promise<number> {
     let total = 0;
     while (total < budget && !this.closed) {
       const n = readSync(this.fd, buf, 0, Math.min(CHUNK, buf.length, budget - total), this.readPos);
       if (n === 0) break;
       this.readPos += n;
       total += n;
-      // the lines are decoded (or their bytes copied) before `buf` is read into again
-      const lines = [...this.splitter.feed(buf.subarray(0, n))];
+      // the lines' bytes are copied (or held lines decoded) before `buf` is read into again
+      const lines = this.batch();
+      this.splitter.feedInto(buf.subarray(0, n), lines);
       if (lines.length > 0 && !(await onLines(lines))) return total;
       // a truncation between two chunks must not be read as the continuation of the old content
       if (this.check() === 'truncated') {
