@@ -36,32 +36,39 @@ export class ByteArena implements ByteOut {
 }
 
 /**
- * A document written as bytes in a slab of a ByteArena, as one object: the view of its bytes and its position are
- * made when they are read (BulkBody.add reads the bytes once; the spool the position), not kept as two more objects
- * while the document waits for its acknowledgement — which, at 20,000 lines/s, outlives several scavenges: the
- * views and positions were a sixth of what the agent promoted (docs/benchmark-agent.md "Documents as one object,
- * 2026-12-07").
+ * A document written as bytes in a slab of a ByteArena, as one object: the view of its bytes, its position and its
+ * `_id` are made when they are read (BulkBody.add reads the bytes and the id once; the spool the position), not kept
+ * as more objects while the document waits for its acknowledgement — which, at 20,000 lines/s, outlives several
+ * scavenges: the views and positions were a sixth of what the agent promoted (docs/benchmark-agent.md "Documents as
+ * one object, 2026-12-07"), the id strings (a slice of the hash's text, which it keeps) a tenth ("Ids in the slab,
+ * 2026-12-07"). The id's bytes follow the document's in the slab: an id is ASCII (base64url), one byte a character.
  */
 export class SlabDoc {
   readonly doc = undefined;
   constructor(
     readonly stream: string,
-    readonly id: string,
     private readonly slab: Buffer,
     private readonly from: number,
     private readonly to: number,
+    private readonly idEnd: number,
     private readonly posFile: string,
     private readonly posOffset: number,
   ) {}
   get json(): Buffer {
     return this.slab.subarray(this.from, this.to);
   }
+  get id(): string {
+    return this.slab.toString('latin1', this.to, this.idEnd);
+  }
   get position(): Position {
     return { file: this.posFile, offset: this.posOffset };
   }
 }
 
-/** the document a writer just put in `arena` (begun at `start` of `slab`), with `tail` after it, as a SlabDoc */
+/**
+ * the document a writer just put in `arena` (begun at `start` of `slab`), with `tail` after it, and its id after
+ * that, as a SlabDoc
+ */
 export function slabDoc(
   arena: ByteArena,
   slab: Buffer,
@@ -72,8 +79,10 @@ export function slabDoc(
   file: string,
   offset: number,
 ): OutDoc {
-  const from = withTail(arena, slab, start, tail);
-  return new SlabDoc(stream, id, arena.buf, from, arena.pos, file, offset);
+  const from = withTail(arena, slab, start, tail, id.length);
+  const to = arena.pos;
+  arena.pos += arena.buf.write(id, to, 'latin1');
+  return new SlabDoc(stream, arena.buf, from, to, arena.pos, file, offset);
 }
 
 const DATASET = 'goneaway.records';
@@ -101,15 +110,15 @@ export function recordOutDoc(namespace: string, ids: IdentityCache, rec: ParsedR
 /**
  * The document a writer just put in `arena` as a line of its own (`{…}\n`, begun at `start` of `slab`), with its
  * closing `}` and newline replaced by `tail` (`,"data_stream":{…}}`): the bytes of `{ ...doc, data_stream }`, from the
- * offset returned to `arena.pos` of `arena.buf`.
+ * offset returned to `arena.pos` of `arena.buf`, with room for `extra` bytes after them in the same slab.
  */
-function withTail(arena: ByteArena, slab: Buffer, start: number, tail: Buffer): number {
+function withTail(arena: ByteArena, slab: Buffer, start: number, tail: Buffer, extra: number): number {
   // the writer reserves its own room first: it may have started a new slab, at 0
   let from = arena.buf === slab ? start : 0;
   arena.pos -= 2;
-  if (arena.pos + tail.length > arena.buf.length) {
+  if (arena.pos + tail.length + extra > arena.buf.length) {
     const doc = arena.buf.subarray(from, arena.pos);
-    arena.reserve(doc.length + tail.length);
+    arena.reserve(doc.length + tail.length + extra);
     doc.copy(arena.buf, arena.pos);
     from = arena.pos;
     arena.pos += doc.length;

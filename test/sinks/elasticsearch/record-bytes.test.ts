@@ -14,7 +14,7 @@ import type { ParseContext } from '../../../parsers/types.js';
 import { ParsedRecord } from '../../../src/pipeline/record.js';
 import { BulkBody } from '../../../src/sinks/bulk-body.js';
 import { docOf, type OutDoc } from '../../../src/sinks/sink.js';
-import { ByteArena, recordOutDoc } from '../../../src/sinks/elasticsearch/record-bytes.js';
+import { ByteArena, recordOutDoc, slabDoc } from '../../../src/sinks/elasticsearch/record-bytes.js';
 import { toOutDoc } from '../../../src/sinks/elasticsearch/streams.js';
 import { tcplogLine } from '../../parsers/haproxy/tcplog-lines.js';
 import { bytesText, withIdentities } from './doc-identities.js';
@@ -36,8 +36,11 @@ test('property: a tcplog record document written as bytes is JSON.stringify of t
         fc.array(tcplogLine, { minLength: 1, maxLength: 40 }),
         fc.constantFrom('/var/log/haproxy.log', 'C:\\logs\\"x".log', 'é/ü.log'),
         fc.constantFrom('default', 'prod', 'ns"é'),
-        (lines, file, ns) => {
+        fc.nat({ max: 6000 }),
+        (lines, file, ns, room) => {
           const arena = new ByteArena();
+          // the slab nearly full: a document, its data_stream tail or its id crosses into the next slab
+          arena.pos = arena.buf.length - room;
           const got: OutDoc[] = [];
           const want: OutDoc[] = [];
           let offset = 0;
@@ -85,6 +88,26 @@ test('documents crossing slabs of the arena come out whole', () => {
     }
     assert.deepEqual(got.map(bytesText), want);
   });
+});
+
+test('a document, its tail and its id ending anywhere near the end of a slab are read back whole', () => {
+  const line = '{"a":"é"}\n';
+  const tail = Buffer.from(',"data_stream":{"type":"logs"}}');
+  const id = 'AbC-_0123456789abcdefghijkl';
+  const bytes = Buffer.byteLength(line);
+  for (let room = bytes; room < bytes + tail.length + id.length + 4; room++) {
+    const arena = new ByteArena();
+    arena.pos = arena.buf.length - room;
+    // what a writer does: its own room reserved, the line written
+    arena.reserve(bytes);
+    const slab = arena.buf;
+    const start = arena.pos;
+    arena.pos += arena.buf.write(line, start);
+    const d = slabDoc(arena, slab, start, tail, 'logs-x', id, '/f.log', 7);
+    assert.equal(d.json!.toString(), '{"a":"é","data_stream":{"type":"logs"}}', `room ${room}`);
+    assert.equal(d.id, id, `room ${room}`);
+    assert.deepEqual(d.position, { file: '/f.log', offset: 7 });
+  }
 });
 
 test('a record whose document was built, or not a tcplog one, goes as its object', () => {
