@@ -51,7 +51,11 @@ const stored = (sc: Scenario, d: { _id: string; _source: any }) =>
 
 async function run(kill: boolean) {
   const stub = await startStub();
-  const sc = scenario(stub.url, { max_resident_records: 6000 });
+  // the writing pauses at the rotation (the gate, the restart): on a loaded machine longer than the 5 s default of
+  // agent.idle_after, and then the quiet inputs let the watermark move on with the clock, and the next round's lines
+  // come behind it (late records: other verdicts, by the idle rule, not by the restart). The pauses here are the
+  // test's, not the logs': no input is quiet for 20 s
+  const sc = scenario(stub.url, { max_resident_records: 6000, idle_after: '20s' });
   editConfig(sc.config, (c) => (c.output = stubOutput(stub.url, sc.dir)));
   let agent: AgentProcess | undefined;
   try {
