@@ -9,6 +9,7 @@ import { looksJsonSink } from './json-sink.js';
 import { isDigit, looksIsoDate, looksYymmdd, looksClock } from './stamp.js';
 import { isMysqlCrashReportLine } from './crash-report.js';
 
+/** Does a line start a record in the server's own text (no envelope): a date, a JSON-sink line, the crash header? */
 export function nativeStart(line: string): boolean {
   const c = line.charCodeAt(0);
   if (isDigit(c)) {

@@ -23,6 +23,7 @@ import type { HaTimes } from './clock-offset.js';
 import { get, num, str, type UserStats } from './model.js';
 import { isProbeUser } from './ingest-mysql.js';
 
+/** a MySQL log to check, with the server it belongs to and its context as the run would read it */
 export interface MysqlLog {
   path: string;
   server: string;
@@ -34,6 +35,7 @@ export interface MysqlLog {
   fixKey: string;
 }
 
+/** an HAProxy log and its context */
 export interface HaLog {
   path: string;
   ctx: ParseContext;
