@@ -55,7 +55,7 @@ export interface ParseContext {
   /**
    * The user named `zone` (--timezone, config `timezone`). When not, `zone` is only the machine's,
    * and HAProxy's zone-less accept dates are placed with the offset of their own line's syslog stamp
-   * when that disagrees by whole quarter hours (haproxy/fields.ts `envelopeZoneShift`).
+   * when that disagrees by whole quarter hours (haproxy/dates.ts `envelopeZoneShift`).
    */
   zoneGiven?: boolean;
   /**

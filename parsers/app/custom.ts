@@ -139,7 +139,7 @@ export function compileAppPattern(p: Pattern, index?: number): CompiledAppPatter
     if ('error' in tf) return err('time_format', p.time_format, tf.error, tf.fix);
     timeParse = tf.parse;
   } else if (groups.includes('time')) {
-    const iso = compileTimeFormat('iso'); // every stamp header.ts knows
+    const iso = compileTimeFormat('iso'); // every stamp stamp.ts knows
     if ('parse' in iso) timeParse = iso.parse;
   }
   const name = p.name;

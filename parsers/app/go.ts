@@ -5,7 +5,7 @@
  * docs/client-errors.md §4.
  */
 import type { ParseContext } from '../types.js';
-import { parseStampAt } from './header.js';
+import { parseStampAt } from './stamp.js';
 import { isGoMysqlPrefix } from './start.js';
 import type { Extra, Header } from './model.js';
 

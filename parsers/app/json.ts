@@ -6,7 +6,7 @@
  * Node app, docs/lab-findings.md §1/§5) and the other usual spellings.
  */
 import type { ParseContext } from '../types.js';
-import { parseStampAt } from './header.js';
+import { parseStampAt } from './stamp.js';
 import { zoneNamed } from './php.js';
 import { errorValue, isObj, jsonLanguage, readError, type Obj } from './node.js';
 import { normLevel, toInt, toPort, type DbInfo, type Extra, type Header } from './model.js';

@@ -6,7 +6,7 @@
  */
 import type { ParseContext, ZoneConverter } from '../types.js';
 import { isValidZone, makeZone } from '../zones.js';
-import { parseStampAt } from './header.js';
+import { parseStampAt } from './stamp.js';
 import { splitClass, stripPhpLocation } from './drivers.js';
 import type { Detection, Extra, Header } from './model.js';
 

@@ -4,7 +4,7 @@
  * and the mysql2 gem / Rails class names of docs/client-errors.md §6.
  */
 import type { ParseContext } from '../types.js';
-import { parseStampAt } from './header.js';
+import { parseStampAt } from './stamp.js';
 import { lineAt } from './drivers.js';
 import type { Detection, Extra, Header } from './model.js';
 

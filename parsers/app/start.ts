@@ -11,7 +11,7 @@
  */
 import { isDigit, isLevelWord } from './model.js';
 import { monthNumber } from '../time.js';
-import { looksLikeJsDate } from './header.js';
+import { looksLikeJsDate } from './stamp.js';
 
 /** `[mysql] ` / `[MySQL] ` at 0, in any case */
 export function isGoMysqlPrefix(line: string): boolean {

@@ -1,6 +1,6 @@
 /**
  * `time_format` of a user app pattern, compiled ONCE into a hand parser (date-fns `parse()` per line is
- * ~7x slower: parsers/time.ts header, issue #2). Accepted: `iso` (every stamp header.ts knows),
+ * ~7x slower: parsers/time.ts header, issue #2). Accepted: `iso` (every stamp stamp.ts knows),
  * `epoch_ms`, `epoch_s` (fraction allowed), or date-fns-style tokens:
  *   yyyy yy  MMM MM M  dd d  HH H hh h a  mm  ss  S…S (fraction)  XXX XX X xxx xx (offsets)  EEE (skipped)
  *   'quoted literal' ('' = quote); any non-letter is a literal.
@@ -10,7 +10,7 @@
 import { createRequire } from 'node:module';
 import type { ParseContext, ZoneConverter } from '../types.js';
 import { monthNumber } from '../time.js';
-import { parseStampAt } from './header.js';
+import { parseStampAt } from './stamp.js';
 
 // The one function, not the package's index (importing 'date-fns' loads its ~250 modules), and only when a
 // `time_format` is compiled: even 'date-fns/format' is 37 modules, ~30 ms of CPU at every start of `goneaway`

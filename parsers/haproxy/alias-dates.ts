@@ -5,7 +5,7 @@
 import type { ParseContext } from '../types.js';
 import { monthNumber, d2, dn, parseHaproxyDate, parseIsoAt } from '../time.js';
 import type { Fill } from './alias-values.js';
-import { envelopeZoneShift } from './fields.js';
+import { envelopeZoneShift } from './dates.js';
 
 /** `06/Feb/2009:12:12:51 +0100` (%T, %Tl, %trg, %trl) → epoch ms, or NaN. */
 export function parseTzDate(s: string): number {
@@ -49,7 +49,7 @@ export function isLocalDate(v: string): boolean {
 export function resolveTimes(f: Fill, ctx: ParseContext, envT?: number): string | undefined {
   const tp = f.tp,
     rec = f.rec;
-  // zone-less local dates (%t, %tr) may be placed with the envelope's offset (fields.ts envelopeZoneShift)
+  // zone-less local dates (%t, %tr) may be placed with the envelope's offset (dates.ts envelopeZoneShift)
   let shift = 0;
   if (tp.acceptLocal !== undefined) {
     const t = parseAnyDate(tp.acceptLocal, ctx);

@@ -9,8 +9,8 @@
  * test/parsers/haproxy-precheck.test.ts). It follows the parser's steps (index.ts parseInner, traffic.ts,
  * tcplog.ts, tail.ts) and declines, leaving the line to the parser, wherever they could go another way:
  * - the envelope and the accept date are read only from the parsers' memos (syslog.ts payloadStartOfBytes,
- *   fields.ts haproxyDateOfBytes), which the full parse of the line before set; no envelope with a time of
- *   its own (RFC 3339/5424 stamps shift zone-less dates: fields.ts envelopeZoneShift) is read here;
+ *   dates.ts haproxyDateOfBytes), which the full parse of the line before set; no envelope with a time of
+ *   its own (RFC 3339/5424 stamps shift zone-less dates: dates.ts envelopeZoneShift) is read here;
  * - extra tokens (a Host header before the timers, fields after the queues), httplog timers, an error-log
  *   frontend (`fe/bind:`), an IPv6 or unix client, a line over 256 KiB: declined;
  * - the caller applies it only to files with no container prefix and no custom log-format
@@ -19,7 +19,7 @@
  */
 import type { ZoneConverter } from '../types.js';
 import { payloadStartOfBytes } from '../syslog.js';
-import { haproxyDateOfBytes } from './fields.js';
+import { haproxyDateOfBytes } from './dates.js';
 
 /** what the precheck read of a line it answered true for */
 export interface NormalClose {
@@ -111,7 +111,7 @@ export function normalCloseOfBytes(
     colon = false;
   for (; sp < tm && b[sp] !== SP; sp++) if (b[sp] === 58) colon = true;
   if (!colon || sp >= tm || sp < ps + 2 || b[sp + 1] !== 91 /* [ */) return false;
-  // `[%t]`: 20 or 24 characters (fields.ts haproxyDateAt); what the memo accepts holds no ']' before its end
+  // `[%t]`: 20 or 24 characters (dates.ts haproxyDateAt); what the memo accepts holds no ']' before its end
   const dEnd = b[sp + 22] === 93 ? sp + 22 : b[sp + 26] === 93 ? sp + 26 : -1;
   if (dEnd < 0 || dEnd >= tm || b[dEnd + 1] !== SP) return false;
   const t = haproxyDateOfBytes(b, sp + 2, dEnd, zone);

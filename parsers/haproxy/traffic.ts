@@ -10,7 +10,8 @@
  */
 import type { Doc, ParseContext, ParseResult } from '../types.js';
 import type { EnvFields } from '../syslog.js';
-import { applyEnvelope, envelopeZoneShift, haproxyDateAt, intAt, iso, isIp, PARSER } from './fields.js';
+import { applyEnvelope, intAt, iso, isIp, PARSER } from './fields.js';
+import { envelopeZoneShift, haproxyDateAt } from './dates.js';
 import { parseTcpTail } from './tcplog.js';
 import { parseHttpTail } from './httplog.js';
 import { newHead, slashNums, type Head } from './tail.js';

@@ -5,7 +5,7 @@
  *
  * Texts are the errmsg-utf8.txt translations of MariaDB and MySQL 5.7 (ER_ACCESS_DENIED_ERROR,
  * ER_NEW_ABORTING_CONNECTION / ER_ABORTING_CONNECTION, ER_NET_*), cut to the fixed words around the
- * printf fields. English stays in error-messages.ts (its fast path).
+ * printf fields. English stays in error-messages.ts, message-fields.ts and reason-code.ts (its fast path).
  */
 import type { ReasonCode } from './reason-code.js';
 
@@ -100,8 +100,8 @@ const ABORTED: ReadonlyArray<readonly [before: string, afterId: string]> = [
 ];
 
 /**
- * A translated Aborted line → the same fields parseAborted gives for the English one: thread id, then
- * the quoted db, user and host in the order every translation keeps, then the reason in the last `( )`.
+ * A translated Aborted line → the same fields parseAborted (message-fields.ts) gives for the English one: thread
+ * id, then the quoted db, user and host in the order every translation keeps, then the reason in the last `( )`.
  */
 export function localizedAborted(body: string): Record<string, unknown> | undefined {
   for (const [before, afterId] of ABORTED) {

@@ -206,7 +206,7 @@ export function isProbeThread(th: Thread): boolean {
   return isProbeUser(th.userStats);
 }
 
-/** the probe rule on a user's counters (also used by the clock-offset sampler, clock-check.ts) */
+/** the probe rule on a user's counters (also used by the clock-offset sampler, clock-samples.ts) */
 export function isProbeUser(u: UserStats | undefined): boolean {
   return u !== undefined && u.threads >= 3 && u.queries === 0;
 }

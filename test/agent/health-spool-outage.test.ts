@@ -1,7 +1,7 @@
 /**
  * /healthz through an Elasticsearch outage (issue: "200 only while the inputs are read and the sink has
  * acknowledged something recently"). The output is built as the agent builds it (`output()` of
- * src/cli/agent-command.ts: the bulk sink, the clock of its acknowledgements, the spool in front), against the
+ * src/cli/agent-setup.ts: the bulk sink, the clock of its acknowledgements, the spool in front), against the
  * recording stand-in: a batch written while the stand-in is down is spooled — acknowledged on disk, so nothing is
  * pending in the agent — yet /healthz must say 503 and why until the cluster is back and the spool drained.
  * Health is judged with a 1 s staleness here (the agent's is 60 s).
@@ -12,7 +12,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { startHttp } from '../../src/agent/http.js';
 import { createMetrics } from '../../src/agent/metrics.js';
-import { output } from '../../src/cli/agent-command.js';
+import { output } from '../../src/cli/agent-setup.js';
 import { configSchema } from '../../src/config/schema.js';
 import type { OutDoc } from '../../src/sinks/sink.js';
 import { skipWithoutStub, stubOutput } from './agent-process.js';

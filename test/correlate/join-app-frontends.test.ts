@@ -26,7 +26,7 @@ function twoAppsOneNat(): Incident {
     .php2006(T0 + 20_000);
 }
 
-/** the config's app files, as `goneaway correlate` turns them into settings (src/cli/correlate-command.ts) */
+/** the config's app files, as `goneaway correlate` turns them into settings (src/cli/correlate-inputs.ts) */
 function frontendsOf(files: unknown[]): Record<string, string[]> {
   const v = validateConfig({ app: { files } });
   assert.ok(v.ok, JSON.stringify(v));

@@ -15,7 +15,7 @@ import { makeZone } from '../../../parsers/zones.js';
 import type { ParseContext } from '../../../parsers/types.js';
 import { tcplogLine } from './tcplog-lines.js';
 
-// no zone given: an RFC 3339 stamp's offset may move the accept date (fields.ts envelopeZoneShift), which the
+// no zone given: an RFC 3339 stamp's offset may move the accept date (dates.ts envelopeZoneShift), which the
 // precheck must then leave to the parser
 const CTX: ParseContext = { zone: makeZone('UTC'), refTime: Date.UTC(2026, 10, 23) };
 const out = newNormalClose();

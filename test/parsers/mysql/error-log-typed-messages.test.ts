@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseMysqlErrorRecord } from '../../../parsers/mysql/error.js';
-import { reasonCode } from '../../../parsers/mysql/error-messages.js';
+import { reasonCode } from '../../../parsers/mysql/reason-code.js';
 import { ctx, my } from './helpers.js';
 
 const UTC = ctx('UTC');

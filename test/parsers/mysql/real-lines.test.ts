@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isMysqlErrorRecordStart, parseMysqlErrorRecord } from '../../../parsers/mysql/error.js';
-import { reasonCode } from '../../../parsers/mysql/error-messages.js';
+import { reasonCode } from '../../../parsers/mysql/reason-code.js';
 import {
   isMysqlGeneralRecordStart,
   newGeneralLogState,
