@@ -27,6 +27,7 @@ import type { SavedLearning } from '../correlate/learned.js';
 import type { SavedWindow } from '../correlate/window-summary.js';
 import { FilePositions } from '../correlate/window.js';
 import { StagedRows } from './staged-rows.js';
+import { CutsAhead } from './record-cuts.js';
 import { FileDecoder } from '../pipeline/file-decoder.js';
 import { newCounts } from '../pipeline/record.js';
 import type { OutDoc } from '../sinks/sink.js';
@@ -204,6 +205,9 @@ export class Agent extends AgentTurns {
     this.late.report(this.correlator.lateRecords);
     this.pending = docs.length;
     if (docs.length) {
+      // a record cut at idle in this turn is indexed only once its cut is on disk: else a kill in between, and the
+      // restart would index its lines again as one whole record, under another _id (record-cuts.ts)
+      await this.store!.saveCuts();
       const ack = await this.o.sink.write(docs);
       this.o.metrics.bulkItems.inc({ outcome: 'indexed' }, ack.indexed);
       this.o.metrics.bulkItems.inc({ outcome: 'present' }, ack.present);
@@ -244,6 +248,7 @@ export class Agent extends AgentTurns {
       paused: false,
       kinds: new Map(),
       cut: [],
+      cutsAhead: new CutsAhead(this.store!.get(identity)?.cuts?.filter((c) => c > at)),
       positions: new FilePositions(),
     };
     f.staged = new StagedRows(f);
@@ -252,6 +257,10 @@ export class Agent extends AgentTurns {
     if (input.frontends) this.appFrontends.set(path, input.frontends);
     this.files.set(key, f);
     return f;
+  }
+
+  protected cutAt(f: OpenFile): void {
+    this.store!.cut(f.identity, f.end);
   }
 
   /** Files truncated or closed whose queued lines have all been taken. */

@@ -6,52 +6,23 @@
  * and never later than the caller's `hold` (the oldest record the correlation window still needs: after a
  * restart the window is rebuilt by reading again from there).
  *
- * The file `checkpoints.json` in `agent.state_dir` is replaced atomically: written to a temporary file,
- * fsync'ed, renamed over the old one, and the directory fsync'ed, so a crash leaves the old or the new
+ * With a position go the file's cuts: where the agent ended a multi-line record at idle, for a restart that reads it
+ * again (record-cuts.ts; written at once by saveCuts).
+ *
+ * The file `checkpoints.json` in `agent.state_dir` is replaced atomically (state-file.ts): written to a temporary
+ * file, fsync'ed, renamed over the old one, and the directory fsync'ed, so a crash leaves the old or the new
  * state, never a torn one. It is written only when its text changed, and at most once per `minIntervalMs` (the
  * agent's: CHECKPOINT_INTERVAL_MS, as Filebeat's `registry.flush`): a busy agent ends several turns a second, each
  * with positions moved, and each write costs two fsyncs. A later write only makes a restart read more again, never
  * less: the positions written are always acknowledged ones (docs/agent-inputs.md "Checkpoint writes").
  */
-import { open, readFile, rename } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GoneawayError } from '../errors.js';
 import { makeDirs } from '../make-dirs.js';
+import { stateError, writeDurably } from './state-file.js';
 import { inodeKey, type FileIdentity } from './inputs/identity.js';
-
-export interface Checkpoint extends FileIdentity {
-  /** the path the file was last seen under */
-  path: string;
-  /**
-   * the path its records carry (log.file.path): the one it was first read under, kept when it is renamed, so a
-   * restart that finds it again as NAME.1 goes on under NAME (docs/agent-inputs.md "Paths after a rotation");
-   * absent in checkpoints written before it was kept: `path` then
-   */
-  origin?: string;
-  /** where reading resumes: every record before it was acknowledged */
-  offset: number;
-}
-
-/**
- * A file's records handed out and not yet part of the acknowledged prefix, as two arrays in file order (offsets
- * grow): one object and one Map entry per record were ~2 % of the agent's CPU at 20,000 lines/s
- * (docs/benchmark-agent.md "CPU per line, 2026-12-07"). An acknowledgement finds its record by a binary search from
- * `head`, at once when they come in order.
- */
-interface Entry {
-  cp: Checkpoint;
-  /** the offsets of the records handed out, from `head` on not yet all acknowledged */
-  offsets: number[];
-  /** whether each record of `offsets` is acknowledged */
-  acked: boolean[];
-  /** index of the first record still waiting (the ones before it are acknowledged) */
-  head: number;
-  /** records handed out and not acknowledged */
-  waiting: number;
-  /** end of the last record handed out */
-  emittedEnd: number;
-  hold: number | undefined;
-}
+import { addCut, dropCutsTo, MAX_CUTS } from './record-cuts.js';
+import { newEntry, waitingAt, type Checkpoint, type Entry } from './checkpoint-entry.js';
 
 export const CHECKPOINT_FILE = 'checkpoints.json';
 
@@ -81,6 +52,10 @@ export class CheckpointStore {
   /** a flush put off to the end of the interval, and what it failed with (given to the next flush) */
   private timer: NodeJS.Timeout | undefined;
   private deferredError: unknown;
+  /** a cut noted since the last write began: saveCuts() writes at once */
+  private cutsUnsaved = false;
+  /** cuts dropped past MAX_CUTS (the oldest of a file first) */
+  cutsDropped = 0;
 
   private constructor(
     readonly dir: string,
@@ -128,11 +103,13 @@ export class CheckpointStore {
 
   /**
    * Reading of `id` (re)starts at `offset`: a new file, a resumed one, or one truncated (offset 0); its records
-   * carry `origin` (by default the path it is read under now).
+   * carry `origin` (by default the path it is read under now). Only a file `resumed` from its checkpoint keeps its
+   * cuts: a truncated file, a reused inode or a copy is other content, and offsets of the old one do not apply.
    */
-  track(id: FileIdentity, filePath: string, offset: number, origin = filePath): void {
-    const e = newEntry({ ...id, path: filePath, origin, offset });
-    e.hold = this.entries.get(inodeKey(id))?.hold;
+  track(id: FileIdentity, filePath: string, offset: number, origin = filePath, resumed = false): void {
+    const old = this.entries.get(inodeKey(id));
+    const e = newEntry({ ...id, path: filePath, origin, offset, cuts: resumed ? old?.cp.cuts : undefined });
+    e.hold = old?.hold;
     this.entries.set(inodeKey(id), e);
     this.dirty = true;
   }
@@ -147,6 +124,34 @@ export class CheckpointStore {
     }
     if (e.cp.path !== filePath) e.cp.path = filePath;
     this.dirty = true;
+  }
+
+  /**
+   * The agent ended a multi-line record of `id` at idle where the line at `at` starts (record-cuts.ts). Kept until
+   * the position passes it, MAX_CUTS at most per file (past that the oldest goes). False, and nothing kept, for a
+   * cut of content read before a truncation (another fingerprint, or past what was read of the new content).
+   */
+  cut(id: FileIdentity, at: number): boolean {
+    const e = this.entries.get(inodeKey(id));
+    if (!e || at <= e.cp.offset || at > e.emittedEnd) return false;
+    if (id.fingerprintBytes === e.cp.fingerprintBytes && id.fingerprint !== e.cp.fingerprint) return false;
+    const cuts = (e.cp.cuts ??= []);
+    if (!addCut(cuts, at)) return false;
+    if (cuts.length > MAX_CUTS) {
+      cuts.shift();
+      this.cutsDropped++;
+    }
+    this.dirty = this.cutsUnsaved = true;
+    return true;
+  }
+
+  /**
+   * Writes the checkpoints now if a cut was noted since the last write began: the agent awaits this before it hands
+   * the documents of a turn to the sink, so a record cut at idle is indexed only once its cut is on disk.
+   */
+  saveCuts(): Promise<void> {
+    if (!this.cutsUnsaved) return Promise.resolve();
+    return this.flush(true);
   }
 
   /** The record [offset, end) of `id` was handed out; it must be acknowledged before the position passes it. */
@@ -244,6 +249,8 @@ export class CheckpointStore {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.dirty = false;
+    // the text built below holds every cut noted so far
+    this.cutsUnsaved = false;
     const attached = Object.fromEntries([...this.attached].map(([k, a]) => [k, a.value()]));
     const text = JSON.stringify({ version: 1, files: this.all(), attached }, null, 1) + '\n';
     if (text === this.lastText) return this.writing;
@@ -254,28 +261,13 @@ export class CheckpointStore {
   }
 
   private async write(text: string): Promise<void> {
-    const file = path.join(this.dir, CHECKPOINT_FILE);
-    const tmp = `${file}.${process.pid}.tmp`;
     try {
-      const fh = await open(tmp, 'w', 0o600);
-      try {
-        await fh.writeFile(text);
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await rename(tmp, file);
-      // the rename itself is durable only once the directory is synced
-      const dh = await open(this.dir, 'r');
-      try {
-        await dh.sync();
-      } finally {
-        await dh.close();
-      }
+      await writeDurably(this.dir, CHECKPOINT_FILE, text);
       this.writes++;
     } catch (e) {
       this.dirty = true;
       this.lastText = '';
+      this.cutsUnsaved = true;
       throw stateError(this.dir, e);
     }
   }
@@ -286,6 +278,8 @@ export class CheckpointStore {
     if (target > e.cp.offset) {
       e.cp.offset = target;
       this.dirty = true;
+      // a restart reads from `target` on: the cuts up to it are done with
+      if (e.cp.cuts && e.cp.cuts[0]! <= target && !dropCutsTo(e.cp.cuts, target)) delete e.cp.cuts;
     }
   }
 }
@@ -293,31 +287,5 @@ export class CheckpointStore {
 /** the path the records of a checkpointed file carry (Checkpoint.origin) */
 export const originOf = (cp: Checkpoint): string => cp.origin ?? cp.path;
 
-function newEntry(cp: Checkpoint): Entry {
-  return { cp: { ...cp }, offsets: [], acked: [], head: 0, waiting: 0, emittedEnd: cp.offset, hold: undefined };
-}
-
-/** the index of the record at `offset` not acknowledged yet, or -1 */
-function waitingAt(e: Entry, offset: number): number {
-  const { offsets, head } = e;
-  let i = head;
-  if (offsets[head] !== offset) {
-    let hi = offsets.length;
-    while (i < hi) {
-      const mid = (i + hi) >> 1;
-      if (offsets[mid]! < offset) i = mid + 1;
-      else hi = mid;
-    }
-  }
-  return i < offsets.length && offsets[i] === offset && !e.acked[i] ? i : -1;
-}
-
-/** the agent's state (its `what`: checkpoints, document identities) in `dir` cannot be read or written */
-export function stateError(dir: string, cause: unknown, fix?: string, what = 'checkpoints'): GoneawayError {
-  return new GoneawayError('GA_ERR_STATE_DIR', `the agent's ${what} in ${dir} cannot be used: ${String(cause)}`, {
-    key: 'agent.state_dir',
-    value: dir,
-    fix: fix ?? 'give agent.state_dir a directory the agent can create, write and fsync',
-    cause,
-  });
-}
+export { stateError };
+export type { Checkpoint };

@@ -8,6 +8,7 @@ import type { FileDecoder } from '../pipeline/file-decoder.js';
 import type { ParsedRecord } from '../pipeline/record.js';
 import type { FileIdentity } from './inputs/identity.js';
 import type { AgentInput } from './inputs.js';
+import type { CutsAhead } from './record-cuts.js';
 import { StagedRows } from './staged-rows.js';
 
 export type Merged = SourcedRecord & { time: number; file: OpenFile };
@@ -39,6 +40,8 @@ export interface OpenFile {
   kinds: Map<string, number>;
   /** offsets of lines cut at agent.max_record_bytes whose record is not out yet, ascending */
   cut: number[];
+  /** where records were cut at idle before a restart, still to be read (record-cuts.ts) */
+  cutsAhead: CutsAhead;
   /**
    * Where its records pushed into the Correlator are in time: the window's hold on this file. Kept per open file,
    * not by path as the Correlator's `heldPositions` does: after a rotation the old and the new file share a path,

@@ -25,6 +25,7 @@ import type { LearningJournal } from './learning-journal.js';
 import { StreamMerger } from './merger.js';
 import { holdsCut, TRUNCATED, type MergeItem, type OpenFile } from './open-file.js';
 import { StagedRows } from './staged-rows.js';
+import { MergePace } from './merge-pace.js';
 import type { Acks, Holds } from './turn-holds.js';
 
 export abstract class AgentTurns {
@@ -42,10 +43,9 @@ export abstract class AgentTurns {
   private readonly idleMs: number;
   private readonly batchMs: number;
   private readonly batchLines: number;
-  /** records in the merge above which files with records in it pause (pace()) */
-  private readonly mergeMax: number;
+  /** the merge's bound: files with records in it pause while it is full (merge-pace.ts) */
+  private readonly pacer: MergePace;
   protected readonly queueMax: number;
-  private mergeFull = false;
   private turns = 0;
   /** documents of the turn being built and of the turn in flight, not yet acknowledged */
   protected docsHeld = 0;
@@ -69,7 +69,7 @@ export abstract class AgentTurns {
     const shares = residentShares(o);
     this.batchLines = shares.batchLines;
     this.queueMax = shares.queueMax;
-    this.mergeMax = shares.mergeMax;
+    this.pacer = new MergePace(shares.mergeMax);
     this.correlator = new Correlator(
       {
         ...o.settings,
@@ -91,6 +91,8 @@ export abstract class AgentTurns {
   protected abstract retireDue(docs: OutDoc[]): void;
   /** per open file, the oldest position still needed, and the window's facts older than that */
   protected abstract holds(): { holds: Holds; facts: SavedWindow };
+  /** a record of `f` was cut at idle where its next line starts (f.end): remembered before its document goes out */
+  protected abstract cutAt(f: OpenFile): void;
   /** sends a turn's documents; once acknowledged, its lines are, and the checkpoints move up to the holds */
   protected abstract send(docs: OutDoc[], acks: Acks, holds: Holds, facts: SavedWindow): Promise<void>;
 
@@ -129,7 +131,7 @@ export abstract class AgentTurns {
         // paused for them (then read once a turn). Releasing early keeps the batch order: every open file is a
         // source from its opening, so a file not read yet holds the merge back (start()). A file idle now does not
         // hold it back, in this turn's release or in a release after a read
-        if (this.mergeFull || this.merger.size > this.mergeMax) this.releaseMerged();
+        if (this.pacer.full || this.merger.size > this.pacer.max) this.releaseMerged();
         this.pace(Date.now());
         this.noteResident(flying + docs.length);
         // a turn built from queued lines runs on promise reactions alone and would never reach the event loop's
@@ -183,6 +185,9 @@ export abstract class AgentTurns {
       f.idle = false;
       this.merger.setIdle(f.source, false);
     }
+    // a line where the agent cut a record at idle before a restart ends the record being assembled (record-cuts.ts)
+    if (r.offset >= f.cutsAhead.next && f.cutsAhead.reached(r.offset))
+      for (const out of f.decoder.flush()) this.record(f, out, docs);
     // a reason of its own: the record it is part of may be unparsed as well (HAProxy's too_long)
     if (r.cutBytes(i)) {
       this.o.metrics.parseFailures.inc({ input: f.input.name, reason: 'line_cut' });
@@ -232,8 +237,11 @@ export abstract class AgentTurns {
       // lines are still queued or unread (the agent behind a backlog or a slow sink): its records are still to come
       if (!f.idle && !f.paused && now - f.lastLine >= this.idleMs && this.tailer!.caughtUp(f.identity, f.end)) {
         f.idle = true;
-        // a record still being assembled is complete once its file went quiet
+        // a record still being assembled is complete once its file went quiet (Filebeat's multiline.timeout); where it
+        // ends is remembered for a restart that reads it again (docs/agent-inputs.md "Records cut at idle, 2026-12-07")
+        const pending = f.decoder.pendingOffset !== undefined;
         for (const out of f.decoder.flush()) this.record(f, out, docs);
+        if (pending) this.cutAt(f);
         this.merger.setIdle(f.source, true);
       }
       allIdle &&= f.idle;
@@ -250,7 +258,7 @@ export abstract class AgentTurns {
 
   /**
    * Records the merge can release, into the Correlator; all of them. A cap per turn (to bound the verdicts of a
-   * turn) would leave records of the file the merge waits for in it, and pace() would pause that file: the merge
+   * turn) would leave records of the file the merge waits for in it, and the pace would pause that file: the merge
    * would then wait for the turn's timer.
    */
   private releaseMerged(): void {
@@ -272,23 +280,8 @@ export abstract class AgentTurns {
     }
   }
 
-  /**
-   * The merge's bound: once it holds more than mergeMax records, the files with records in it pause until it is
-   * down to half (Tailer.pause). The file it waits for has none in it, so it is read on: pausing it would stop the
-   * merge for good. A paused file whose records have all been released is read again (it may be the one waited
-   * for next).
-   */
   private pace(now: number): void {
-    const size = this.merger.size;
-    if (size > this.mergeMax) this.mergeFull = true;
-    else if (size <= this.mergeMax / 2) this.mergeFull = false;
-    for (const f of this.files.values()) {
-      const ahead = this.mergeFull && this.merger.queuedOf(f.source) > 0;
-      if (ahead === f.paused) continue;
-      f.paused = ahead;
-      f.lastLine = now; // quiet is counted from the resumption, not from before the pause
-      this.tailer!.pause(f.identity, ahead);
-    }
+    this.pacer.pace(this.files.values(), this.merger, this.tailer!, now);
   }
 
   /**

@@ -3,7 +3,8 @@
  * record's first line shows it is complete. A tailing reader
  * cannot wait for that forever: `flush()` gives the pending record up (the agent calls it when a file
  * has been idle a while, and at end of input). `pendingOffset` is where that record starts: a checkpoint
- * must not pass it, or a restart would lose the record's first lines.
+ * must not pass it, or a restart would lose the record's first lines. Where the agent gave a record up at idle it
+ * remembers, and flushes again there when it reads those lines after a restart (src/agent/record-cuts.ts).
  */
 import type { Line } from './lines.js';
 import { MAX_RECORD_BYTES, MAX_RECORD_LINES, type RecordText } from './records.js';

@@ -146,7 +146,8 @@ export class TailerFiles extends EventEmitter {
     const tf = new TrackedFile(input, p, fd, id, offset, this.opts.maxRecordBytes, Date.now(), origin);
     this.files.set(tf.key, tf);
     this.closedIds.delete(tf.key);
-    this.options.store.track(id, p, offset, origin);
+    // resumed from its checkpoint: the same content, its records cut at idle are cut there again (record-cuts.ts)
+    this.options.store.track(id, p, offset, origin, reason === 'checkpoint');
     if (reason === 'copy') this.stats.copies++;
     this.emit('opened', { ...this.event(tf), reason });
     return tf;
