@@ -19,7 +19,12 @@ export interface Delivery {
   perSecond: Uint32Array;
   /** write → first arrival, ms, ascending */
   delays: Float64Array;
+  /** lines that arrived more than SLOW_MS after they were written, by the second they were written in */
+  slowPerSecond: Uint32Array;
 }
+
+/** a line this late was held somewhere (a stalled input, the idle rule, a retry), not just queued behind others */
+export const SLOW_MS = 5000;
 
 /** Arrivals of one file as pairs: the written line each one is (−1: none) and when it arrived. */
 export interface LineArrivals {
@@ -69,6 +74,7 @@ export function delivery(
   seconds: number,
 ): Delivery {
   const perSecond = new Uint32Array(Math.max(1, Math.ceil(seconds)));
+  const slowPerSecond = new Uint32Array(perSecond.length);
   const delays = new GrowableF64(1 << 16);
   let duplicates = 0;
   let unknown = 0;
@@ -87,13 +93,16 @@ export function delivery(
       }
       seen[line] = 1;
       const at = a.at(i);
-      delays.push(at - f.writtenAt(line));
+      const written = f.writtenAt(line);
+      delays.push(at - written);
       const s = Math.floor((at - t0) / 1000);
       if (s >= 0 && s < perSecond.length) perSecond[s]!++;
+      if (at - written > SLOW_MS)
+        slowPerSecond[Math.min(perSecond.length - 1, Math.max(0, Math.floor((written - t0) / 1000)))]!++;
     }
   }
   const sorted = Float64Array.from(delays.view()).sort();
-  return { delivered: sorted.length, duplicates, unknown, perSecond, delays: sorted };
+  return { delivered: sorted.length, duplicates, unknown, perSecond, delays: sorted, slowPerSecond };
 }
 
 export interface Throughput {
@@ -140,8 +149,16 @@ export interface Usage {
   rssMin: number;
   rssMedian: number;
   rssMax: number;
-  /** least-squares slope of RSS over the span's second half, MB per minute */
+  /** least-squares slope of RSS over the span's second half, MB per minute (the GC sawtooth included) */
   rssSlopePerMin: number;
+  /**
+   * least-squares slope of the floor of RSS after the span's first FLOOR_WARMUP_S, MB per minute: the least sample
+   * of each FLOOR_WINDOW_S window, fitted over the windows' middles. Garbage awaiting a collection lifts single
+   * samples (the agent's RSS swings by ~30 MB within every minute); what is still there at a window's lowest point
+   * is what the process keeps, and a leak lifts that. The whole soak, not its second half: over 5 minutes the
+   * floors' own spread (±4 MB) moves a fitted slope by ±1 MB/min (docs/benchmark-agent.md "RSS floor, 2026-12-07")
+   */
+  rssFloorSlopePerMin: number;
   samples: number;
 }
 
@@ -162,8 +179,33 @@ export function usage(all: readonly ProcSample[], from: number, to: number): Usa
       half.map((x) => x.t / 60_000),
       half.map((x) => x.rssMB),
     ),
+    rssFloorSlopePerMin: floorSlope(s.filter((x) => x.t >= from + FLOOR_WARMUP_S * 1000)),
     samples: s.length,
   };
+}
+
+/** a window longer than the swings of RSS between collections, so that each window holds a low point */
+export const FLOOR_WINDOW_S = 60;
+/** start-up: the heap growing to its working size */
+export const FLOOR_WARMUP_S = 60;
+
+function floorSlope(samples: readonly ProcSample[]): number {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  const span = FLOOR_WINDOW_S * 1000;
+  for (let i = 0; i < samples.length;) {
+    const start = samples[i]!.t;
+    let min = Infinity;
+    let j = i;
+    for (; j < samples.length && samples[j]!.t < start + span; j++) min = Math.min(min, samples[j]!.rssMB);
+    // a window cut short at the end has seen less of the sawtooth: its floor is not comparable
+    if (samples[j - 1]!.t - start >= span * 0.8) {
+      xs.push((start + span / 2) / 60_000);
+      ys.push(min);
+    }
+    i = j;
+  }
+  return slope(xs, ys);
 }
 
 /** p50 / p99 / max of sorted delays, in seconds */

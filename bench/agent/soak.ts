@@ -9,7 +9,7 @@
  * Nothing is asserted: the exit code is 0 whatever the figures.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -20,6 +20,7 @@ import { RecorderThread } from './recorder-thread.js';
 import { liveFiles, HAPROXY_SHARE } from './live-lines.js';
 import { SteadyWriter } from './writer.js';
 import { ProcSampler } from './proc-sampler.js';
+import { HeapScrape } from './heap-scrape.js';
 import { startTail } from './tail-peer.js';
 import { agentCommand, agentConfig, agentMissing, startAgent, writeConfig } from './agent-process.js';
 import { byLineIndex, byOffset, delivery, writtenPerSecond } from './analyze.js';
@@ -89,6 +90,10 @@ export async function agentBench(repo: string): Promise<void> {
     started.push(agent.child);
     const agentSampler = new ProcSampler(agent.pid);
     agentSampler.start();
+    const heap = process.env.BENCH_AGENT_KEEP
+      ? new HeapScrape(path.join(dir, 'agent.stderr'), () => writer.t0)
+      : undefined;
+    heap?.start();
     // ready = it has talked to the stand-in (info / templates) or 20 s passed; gone = n/a
     await settle(
       () => recorder.counts.requests > 0 || agent.child.exitCode !== null,
@@ -122,6 +127,7 @@ export async function agentBench(repo: string): Promise<void> {
     log('agent bench: writer done; waiting for the last documents…');
     await settle(() => keyed() >= writer.written && tail.counter.lines >= writer.written, keyed, 10_000, 120_000);
     const drainEnd = clock();
+    heap?.stop();
     const code = await agent.stop(30_000);
     agentSampler.stop();
     // a bulk request sent while exiting was answered before 'exit'; the worker has recorded it by now
@@ -146,6 +152,8 @@ export async function agentBench(repo: string): Promise<void> {
         note: '`tail -n +1 -F FILES` (GNU coreutils), counted here: the floor of following files',
       },
     ];
+    if (process.env.BENCH_AGENT_KEEP) keepSeries(dir, runs[0]!, writtenPerSecond(writer.files, t0, span), t0);
+    heap?.write(path.join(dir, 'agent-heap.tsv'));
     printFollower(
       t,
       {
@@ -169,6 +177,15 @@ export async function agentBench(repo: string): Promise<void> {
   }
   t.note(`load average ${loadavg()[0]!.toFixed(1)} at the end (the machine's ${cpus().length} cores are shared)`);
   t.footer();
+}
+
+/** the agent's samples and per-second counts beside the kept files, for plotting (tab-separated, seconds from t0) */
+function keepSeries(dir: string, r: FollowerRun, written: Uint32Array, t0: number): void {
+  const rows = r.samples.map((x) => `${((x.t - t0) / 1000).toFixed(1)}\t${x.rssMB.toFixed(1)}\t${x.cpuS.toFixed(2)}`);
+  writeFileSync(path.join(dir, 'agent-samples.tsv'), `second\trss_mb\tcpu_s\n${rows.join('\n')}\n`);
+  const d = r.delivery;
+  const perS = Array.from(d.perSecond, (n, i) => `${i}\t${written[i] ?? 0}\t${n}\t${d.slowPerSecond[i]}`);
+  writeFileSync(path.join(dir, 'per-second.tsv'), `second\twritten\tdelivered\tslow_by_write\n${perS.join('\n')}\n`);
 }
 
 function docNote(c: BulkCounts): string {

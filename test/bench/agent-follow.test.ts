@@ -9,7 +9,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TailCounter } from '../../bench/agent/tail-peer.js';
-import { byLineIndex, byOffset, delivery, throughput, writtenPerSecond } from '../../bench/agent/analyze.js';
+import {
+  byLineIndex,
+  byOffset,
+  delivery,
+  SLOW_MS,
+  throughput,
+  usage,
+  writtenPerSecond,
+} from '../../bench/agent/analyze.js';
+import type { ProcSample } from '../../bench/agent/proc-sampler.js';
 import { SteadyWriter } from '../../bench/agent/writer.js';
 import { liveFiles } from '../../bench/agent/live-lines.js';
 import { parseCpuTicks, parseVmRss, sampleProc } from '../../bench/agent/proc-sampler.js';
@@ -70,6 +79,10 @@ test('delivery joins arrivals with writes: first arrivals count once, repeats an
     assert.equal(d.unknown, 1);
     assert.ok(d.delays.every((x) => x === 250));
     assert.equal(
+      d.slowPerSecond.reduce((a, b) => a + b, 0),
+      0,
+    );
+    assert.equal(
       d.perSecond.reduce((a, b) => a + b, 0),
       hap!.lines,
     );
@@ -92,6 +105,48 @@ test('delivery joins arrivals with writes: first arrivals count once, repeats an
     w.close();
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('lines later than SLOW_MS are counted by the second they were written in', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'goneaway-agent-follow-'));
+  const clock = { t: 50_000 };
+  const w = new SteadyWriter(liveFiles(dir, 3), { rate: 400, tickMs: 50, seconds: 3, seed: 5, now: () => clock.t });
+  try {
+    for (let i = 0; i <= 60; i++, clock.t += 50) w.tick();
+    const hap = w.files[0]!;
+    const offsets = hap.offsets.view();
+    // every 7th line held SLOW_MS + 1 ms, the others 100 ms
+    const late = (i: number) => i % 7 === 3;
+    const times = Array.from(offsets, (_, i) => hap.writtenAt(i) + (late(i) ? SLOW_MS + 1 : 100));
+    const d = delivery(
+      [hap],
+      (f) => byOffset(f, { offsets: Float64Array.from(offsets), times: Float64Array.from(times) }),
+      w.t0,
+      10,
+    );
+    const expected = new Uint32Array(10);
+    for (let i = 0; i < hap.lines; i++) if (late(i)) expected[Math.floor((hap.writtenAt(i) - w.t0) / 1000)]!++;
+    assert.ok(expected.reduce((a, b) => a + b, 0) > 0);
+    assert.deepEqual(d.slowPerSecond, expected);
+  } finally {
+    w.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the RSS floor slope sees a leak under a GC sawtooth and no leak in a sawtooth alone', () => {
+  // 600 samples, 1/s; a sawtooth 0..40 MB with a period of 45 s (shorter than the floor's window, as the agent's
+  // swings are) over a floor of 200 MB (+ a leak of `leak` MB/min)
+  const samples = (leak: number): ProcSample[] =>
+    Array.from({ length: 600 }, (_, i) => ({
+      t: i * 1000,
+      cpuS: i,
+      rssMB: 200 + (leak * i) / 60 + ((i % 45) * 40) / 45,
+    }));
+  const flat = usage(samples(0), 0, 599_000)!;
+  const leaking = usage(samples(2), 0, 599_000)!;
+  assert.ok(Math.abs(flat.rssFloorSlopePerMin) < 0.5, `floor slope ${flat.rssFloorSlopePerMin}`);
+  assert.ok(Math.abs(leaking.rssFloorSlopePerMin - 2) < 0.5, `floor slope ${leaking.rssFloorSlopePerMin}`);
 });
 
 test('/proc readings: VmRSS in MB, utime + stime counted after the command name, this process sampled', () => {

@@ -1,0 +1,56 @@
+/**
+ * With BENCH_AGENT_KEEP: the agent's own memory figures every 30 s, read from its /metrics (prom-client's default
+ * metrics: V8's heap used and total, the memory of ArrayBuffers and Buffers outside it), kept beside the files as
+ * `agent-heap.tsv`. RSS alone does not say whether a rising floor is the JS heap, the buffers, or the allocator
+ * keeping freed pages (docs/benchmark-agent.md "RSS floor, 2026-12-07"). Off by default: the scrape costs the
+ * agent a little CPU, which the soak's figures should not carry.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { clock } from './stats.js';
+
+const EVERY_MS = 30_000;
+const GAUGES = [
+  'goneaway_nodejs_heap_size_used_bytes',
+  'goneaway_nodejs_heap_size_total_bytes',
+  'goneaway_nodejs_external_memory_bytes',
+] as const;
+
+export class HeapScrape {
+  private readonly rows: string[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private address: string | undefined;
+
+  constructor(
+    /** the agent's log (pino JSON on stderr), where it says the address it listens on */
+    private readonly logFile: string,
+    private readonly t0: () => number,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.scrape(), EVERY_MS);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  write(file: string): void {
+    writeFileSync(file, `second\t${GAUGES.join('\t')}\n${this.rows.join('\n')}\n`);
+  }
+
+  private async scrape(): Promise<void> {
+    try {
+      this.address ??= /"http":"([^"]+)"/.exec(readFileSync(this.logFile, 'utf8'))?.[1];
+      if (!this.address) return;
+      const text = await (await fetch(`http://${this.address}/metrics`)).text();
+      const mb = GAUGES.map((g) => {
+        const v = new RegExp(`^${g} (\\S+)`, 'm').exec(text)?.[1];
+        return v === undefined ? 'NaN' : (Number(v) / 2 ** 20).toFixed(1);
+      });
+      this.rows.push([((clock() - this.t0()) / 1000).toFixed(0), ...mb].join('\t'));
+    } catch {
+      // the agent busy or gone: a missing row, not a failed soak
+    }
+  }
+}
