@@ -17,7 +17,7 @@ export class MergePace {
     readonly max: number,
   ) {}
 
-  pace(files: Iterable<OpenFile>, merger: StreamMerger<MergeItem>, tailer: Tailer, now: number): void {
+  pace(files: Iterable<OpenFile>, merger: StreamMerger<MergeItem>, tailer: Tailer): void {
     const size = merger.size;
     if (size > this.max) this.full = true;
     else if (size <= this.max / 2) this.full = false;
@@ -25,7 +25,11 @@ export class MergePace {
       const ahead = this.full && merger.queuedOf(f.source) > 0;
       if (ahead === f.paused) continue;
       f.paused = ahead;
-      f.lastLine = now; // quiet is counted from the resumption, not from before the pause
+      // A resumed file is not taken for quiet before it has been read again (the tailer's caughtUp is false until
+      // then); once read, a file with no line since before its pause is quiet at once. Counting its quiet from the
+      // resumption instead made the files the merge waited for go quiet one after another, agent.idle_after apart,
+      // when writing stopped: the last lines of the busiest file waited ~20 s (docs/benchmark-agent.md "RSS floor,
+      // 2026-12-07")
       tailer.pause(f.identity, ahead);
     }
   }

@@ -132,7 +132,7 @@ export abstract class AgentTurns {
         // source from its opening, so a file not read yet holds the merge back (start()). A file idle now does not
         // hold it back, in this turn's release or in a release after a read
         if (this.pacer.full || this.merger.size > this.pacer.max) this.releaseMerged();
-        this.pace(Date.now());
+        this.pace();
         this.noteResident(flying + docs.length);
         // a turn built from queued lines runs on promise reactions alone and would never reach the event loop's
         // I/O: the turn in flight would go out, and its answer be read, only once this turn is built
@@ -186,7 +186,7 @@ export abstract class AgentTurns {
       this.merger.setIdle(f.source, false);
     }
     // a line where the agent cut a record at idle before a restart ends the record being assembled (record-cuts.ts)
-    if (r.offset >= f.cutsAhead.next && f.cutsAhead.reached(r.offset))
+    if (offset >= f.cutsAhead.next && f.cutsAhead.reached(offset))
       for (const out of f.decoder.flush()) this.record(f, out, docs);
     // a reason of its own: the record it is part of may be unparsed as well (HAProxy's too_long)
     if (r.cutBytes(i)) {
@@ -247,7 +247,7 @@ export abstract class AgentTurns {
       allIdle &&= f.idle;
     }
     this.releaseMerged();
-    this.pace(now);
+    this.pace();
     if (allIdle && this.newest > -Infinity)
       this.watermark = Math.max(this.watermark, this.newest + (now - this.lastLineAt));
     if (this.watermark === -Infinity) return;
@@ -280,8 +280,8 @@ export abstract class AgentTurns {
     }
   }
 
-  private pace(now: number): void {
-    this.pacer.pace(this.files.values(), this.merger, this.tailer!, now);
+  private pace(): void {
+    this.pacer.pace(this.files.values(), this.merger, this.tailer!);
   }
 
   /**

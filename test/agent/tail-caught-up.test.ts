@@ -33,3 +33,29 @@ test('a file is caught up only once every line of it read has been taken, and no
   assert.equal(tailer.caughtUp(id, a2!.end), false);
   await waitFor(() => tailer.caughtUp(id, a3!.end), 'caught up again after a3 was taken');
 });
+
+test('a file resumed after a pause is not caught up until it has been read again, then is at once', async (t) => {
+  const dir = tmp('caught-up-paused');
+  const a = path.join(dir, 'a.log');
+  writeFileSync(a, 'a1\n');
+  const store = await CheckpointStore.open(path.join(dir, '.state'));
+  const tailer = new Tailer({ inputs: [{ name: 'in', paths: [a] }], store, startAt: 'beginning', pollMs: 30 });
+  tailer.start();
+  t.after(() => tailer.stop());
+  const [a1] = await collectUntil(tailer, store, () => new Set(['a1']));
+  const id = a1!.identity;
+  await waitFor(() => tailer.caughtUp(id, a1!.end), 'caught up after a1');
+  tailer.pause(id, true);
+  // written while paused: not read, and the file's last read (before the pause) found its end
+  append(a, 'a2\n');
+  tailer.pause(id, false);
+  // resumed: what came during the pause is not known yet, so the file is not caught up at a1's end
+  assert.equal(tailer.caughtUp(id, a1!.end), false);
+  const [a2] = await collectUntil(tailer, store, () => new Set(['a2']));
+  await waitFor(() => tailer.caughtUp(id, a2!.end), 'caught up once a2, written during the pause, was taken');
+  // paused and resumed with nothing new: caught up again as soon as a read finds the end
+  tailer.pause(id, true);
+  tailer.pause(id, false);
+  assert.equal(tailer.caughtUp(id, a2!.end), false);
+  await waitFor(() => tailer.caughtUp(id, a2!.end), 'caught up after a read found nothing new');
+});

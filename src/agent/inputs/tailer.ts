@@ -89,7 +89,12 @@ export class Tailer extends TailerFiles {
   pause(id: { dev: string; ino: string }, paused: boolean): void {
     const key = inodeKey(id);
     if (paused) this.paused.add(key);
-    else if (this.paused.delete(key)) this.wake();
+    else if (this.paused.delete(key)) {
+      // not caught up until it is read again: lines may have come while it was paused (caughtUp)
+      const tf = this.files.get(key);
+      if (tf) tf.atEnd = false;
+      this.wake();
+    }
   }
 
   /**
