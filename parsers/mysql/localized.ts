@@ -7,7 +7,7 @@
  * ER_NEW_ABORTING_CONNECTION / ER_ABORTING_CONNECTION, ER_NET_*), cut to the fixed words around the
  * printf fields. English stays in error-messages.ts, message-fields.ts and reason-code.ts (its fast path).
  */
-import type { ReasonCode } from './reason-code.js';
+import type { ReasonCode } from './reason-codes.js';
 
 /** `<before>'user'@'host'<after><YES|NO>)`, per language; several rows when MySQL and MariaDB differ. */
 const ACCESS_DENIED: ReadonlyArray<readonly [before: string, after: string]> = [

@@ -1,21 +1,11 @@
 /**
  * Why MySQL/MariaDB aborted a connection, as `mysql.aborted.reason_code` says it (docs/mysql-logs.md §2.4): the
- * codes, and the server's reason text → its code (English here, the translations in localized.ts).
+ * server's reason text → its code (English here, the translations in localized.ts; the codes: reason-codes.ts).
  */
 import { localizedReason } from './localized.js';
+import type { ReasonCode } from './reason-codes.js';
 
-export type ReasonCode =
-  | 'timeout_reading'
-  | 'error_reading'
-  | 'error_writing'
-  | 'timeout_writing'
-  | 'packet_too_large'
-  | 'killed'
-  | 'closed_unauthenticated'
-  | 'closed_normally'
-  | 'too_many_connections'
-  | 'out_of_memory'
-  | 'other';
+export type { ReasonCode } from './reason-codes.js';
 
 /**
  * Server reason text → reason_code. Texts are errmsg entries 1153-1161 (docs/mysql-logs.md §2.4) plus

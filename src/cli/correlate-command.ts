@@ -16,26 +16,7 @@ import { writeEventLine } from '../sinks/event-bytes.js';
 import { progressFor } from './progress.js';
 import { writeSummary } from './parse-command.js';
 import { loadEsOutput, type EsOutput } from './es-lazy.js';
-import { readInputs } from './correlate-inputs.js';
-
-export interface CorrelateOptions {
-  haproxy: string[];
-  mysqlError: string[];
-  mysqlGeneral: string[];
-  app: string[];
-  haproxyConfig?: string;
-  logFormat?: string;
-  /** `ZONE` (all files) and/or `FILE=ZONE` (repeatable): src/cli/zones.ts */
-  timezone?: string | string[];
-  since?: string;
-  until?: string;
-  format?: string;
-  out?: string;
-  config?: string;
-  clockSkew?: string;
-  maxErrorLag?: string;
-  elasticsearch?: string;
-}
+import { readInputs, type CorrelateOptions } from './correlate-inputs.js';
 
 function durationOpt(v: string | undefined, key: string, dflt: number): number {
   if (v === undefined) return dflt;

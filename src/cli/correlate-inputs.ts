@@ -18,7 +18,6 @@ import { displayPath } from '../sources/stream-copy.js';
 import { compileAppPatterns } from '../pipeline/app-patterns.js';
 import { readHaproxySettings, type HaproxySettings } from '../../parsers/haproxy/settings.js';
 import { sniffFile } from '../sources/sniff.js';
-import type { CorrelateOptions } from './correlate-command.js';
 
 type MysqlKind = 'mysql_error' | 'mysql_general';
 /** a MySQL log whose server is to be inferred (src/sources/server-of.ts) */
@@ -62,6 +61,25 @@ export interface CorrelateFiles {
   ctx: ParseContext;
   ctxOf: (path: string) => ParseContext;
   haproxySettings: HaproxySettings | undefined;
+}
+
+export interface CorrelateOptions {
+  haproxy: string[];
+  mysqlError: string[];
+  mysqlGeneral: string[];
+  app: string[];
+  haproxyConfig?: string;
+  logFormat?: string;
+  /** `ZONE` (all files) and/or `FILE=ZONE` (repeatable): src/cli/zones.ts */
+  timezone?: string | string[];
+  since?: string;
+  until?: string;
+  format?: string;
+  out?: string;
+  config?: string;
+  clockSkew?: string;
+  maxErrorLag?: string;
+  elasticsearch?: string;
 }
 
 /** The files of a run, read from the config and the options, bound to their zones and checked (see above). */
