@@ -61,8 +61,14 @@ export function pairItems(answer: unknown, docs: ReadonlyArray<{ id: string }>):
   const raw = (answer as { items?: unknown } | null)?.items;
   if (!Array.isArray(raw)) throw new MalformedAnswer(`a bulk answer without items (${describeBody(answer)})`);
   const items = raw.map((it) => (it && typeof it === 'object' ? (Object.values(it)[0] as BulkItem) : undefined));
+  // a document's id read once: a SlabDoc decodes it from its slab at every read (record-bytes.ts)
   const inOrder =
-    items.length === docs.length && items.every((it, i) => it !== undefined && (it._id ?? docs[i]!.id) === docs[i]!.id);
+    items.length === docs.length &&
+    items.every((it, i) => {
+      if (it === undefined) return false;
+      const id = docs[i]!.id;
+      return (it._id ?? id) === id;
+    });
   if (inOrder) return items.map((it, i) => [i, it!]);
   const places = new Map<string, number[]>();
   docs.forEach(({ id }, i) => {
