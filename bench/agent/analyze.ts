@@ -118,6 +118,11 @@ export interface Throughput {
   warmup: number;
   /** written − delivered when the writer stopped */
   backlog: number;
+  /** the largest written − delivered at the end of a second after the warm-up, and that second: what the follower
+   *  owed at its most behind. A follower that keeps up owes its pipeline's delay's worth of lines whatever the
+   *  writer does; one that falls behind owes more every second */
+  maxBacklog: number;
+  maxBacklogAt: number;
 }
 
 /** seconds at the start left out of the worst window: the agent's first flushes are start-up, not pace */
@@ -133,6 +138,13 @@ export function throughput(d: Delivery, seconds: number, written: number, writte
   const width = Math.min(WINDOW_S, soak.length - warm) || 1;
   let wrote = 0;
   for (let i = w.start + warm; i < w.start + warm + width && i < writtenPerS.length; i++) wrote += writtenPerS[i]!;
+  let owed = 0;
+  let maxBacklog = 0;
+  let maxBacklogAt = warm;
+  for (let i = 0; i < soak.length; i++) {
+    owed += (writtenPerS[i] ?? 0) - soak[i]!;
+    if (i >= warm && owed > maxBacklog) [maxBacklog, maxBacklogAt] = [owed, i];
+  }
   return {
     sustained: inSoak / seconds,
     worst: w.sum / width,
@@ -140,6 +152,8 @@ export function throughput(d: Delivery, seconds: number, written: number, writte
     writtenInWorst: wrote / width,
     warmup: warm,
     backlog: written - inSoak,
+    maxBacklog,
+    maxBacklogAt,
   };
 }
 

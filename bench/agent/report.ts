@@ -52,12 +52,16 @@ export const TARGET = {
    */
   slopeMBPerMin: 0.5,
   /**
-   * "Held": over the soak at least 99 % of the rate was indexed per second on average, and no 10-s
-   * window after the first 10 s fell below 95 % of it (bulk flushes make per-window counts uneven by
-   * a flush's worth; a falling-behind agent fails both).
+   * "Held": over the soak at least 99 % of the rate was indexed per second on average, and after the first 10 s the
+   * follower never owed more than SLOW_MS of the rate (written − delivered, second by second: 100,000 lines at
+   * 20,000 lines/s). A follower that keeps up owes about its p50 delay's worth (~16,000 lines at 0.8 s), more for a
+   * moment when the writer catches up after a stall; one 1 % short of the rate owes 200 more lines every second and
+   * crosses the bound within ~8 minutes. The worst 10 s window (the rule before: ≥ 95 % of what was written in it)
+   * is printed, not judged: a writer that stalls and then writes a burst moves lines from one window to the next,
+   * and the window blamed the follower for it (docs/benchmark-agent.md "Held: the backlog, 2026-12-07").
    */
   sustainedShare: 0.99,
-  windowShare: 0.95,
+  backlogS: SLOW_MS / 1000,
 };
 
 export function printFollower(t: Table, s: SoakInfo, runs: readonly FollowerRun[]): void {
@@ -84,10 +88,8 @@ function printOne(t: Table, s: SoakInfo, r: FollowerRun, judged: boolean): { cor
   const th = throughput(d, s.seconds, s.written, s.writtenPerSecond);
   const u = usage(r.samples, s.t0, s.tEnd);
   const all = usage(r.samples, -Infinity, Infinity);
-  // a window is judged against what was written in it: when the writer itself falls short of the rate (its process
-  // short of CPU), no follower can deliver the rate there, the floor (tail -F) included
-  const offered = Math.min(s.rate, th.writtenInWorst);
-  const held = th.sustained >= TARGET.sustainedShare * s.rate && th.worst >= TARGET.windowShare * offered;
+  const maxOwed = TARGET.backlogS * s.rate;
+  const held = th.sustained >= TARGET.sustainedShare * s.rate && th.maxBacklog <= maxOwed;
   const extra = [
     d.duplicates ? `${fmtInt(d.duplicates)} duplicates` : '',
     d.unknown ? `${fmtInt(d.unknown)} matching no written line` : '',
@@ -103,12 +105,20 @@ function printOne(t: Table, s: SoakInfo, r: FollowerRun, judged: boolean): { cor
     `${fmtInt(d.delivered)} of ${fmtInt(s.written)} after the drain${extra.length ? '; ' + extra.join(', ') : ''}`,
   );
   t.value(
-    `  worst ${WINDOW_S} s window${th.warmup ? ` (after ${th.warmup} s warm-up)` : ''}`,
+    '  most lines owed (written − delivered)',
+    fmtInt(th.maxBacklog),
+    judged ? `≤ ${fmtInt(maxOwed)} (${TARGET.backlogS} s of the rate)` : '',
+    judged ? mark(th.maxBacklog <= maxOwed) : '',
+    `at second ${th.maxBacklogAt}${th.warmup ? ` (after ${th.warmup} s warm-up)` : ''}; when writing stopped: ` +
+      `${fmtInt(th.backlog)}`,
+  );
+  t.value(
+    `  worst ${WINDOW_S} s window`,
     `${fmtInt(th.worst)} l/s`,
-    judged ? `≥ ${Math.round(TARGET.windowShare * 100)} % of written` : '',
     '',
-    `from second ${th.worstAt}, when ${fmtInt(th.writtenInWorst)} l/s were written; backlog when writing stopped: ` +
-      `${fmtInt(th.backlog)} lines`,
+    '',
+    `from second ${th.worstAt}, when ${fmtInt(th.writtenInWorst)} l/s were written (not judged: a writer's stall ` +
+      'moves lines between windows)',
   );
   if (!u) {
     t.na(`  ${r.name}: CPU / RSS`, 'fewer than 2 samples during the soak (the process ended early?)');

@@ -260,7 +260,10 @@ export class Agent extends AgentTurns {
   }
 
   protected cutAt(f: OpenFile): void {
-    this.store!.cut(f.identity, f.end);
+    const store = this.store!;
+    const dropped = store.cutsDropped;
+    if (store.cut(f.identity, f.end)) this.o.metrics.idleCuts.inc({ outcome: 'kept' });
+    if (store.cutsDropped > dropped) this.o.metrics.idleCuts.inc({ outcome: 'dropped' }, store.cutsDropped - dropped);
   }
 
   /** Files truncated or closed whose queued lines have all been taken. */

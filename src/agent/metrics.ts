@@ -36,6 +36,12 @@ export interface AgentMetrics {
   inputErrors: Counter<'input' | 'code'>;
   /** records that came behind the watermark, per kind of log (late-report.ts) */
   lateRecords: Counter<'kind'>;
+  /**
+   * multi-line records ended at idle, by what became of the cut (record-cuts.ts): kept (saved with the checkpoints,
+   * so a restart cuts there too) or dropped (the oldest of a file past MAX_CUTS: a restart re-reading that record
+   * makes it whole, under another _id)
+   */
+  idleCuts: Counter<'outcome'>;
 }
 
 export function createMetrics(withDefaults = true): AgentMetrics {
@@ -116,10 +122,19 @@ export function createMetrics(withDefaults = true): AgentMetrics {
       labelNames: ['kind'],
       registers,
     }),
+    idleCuts: new Counter({
+      name: 'goneaway_idle_cuts_total',
+      help:
+        'Multi-line records ended because their file went quiet (agent.idle_after), per outcome: kept (saved, a ' +
+        'restart cuts there too) or dropped (the oldest of a file past 256 kept cuts)',
+      labelNames: ['outcome'],
+      registers,
+    }),
   };
   // at 0 from the start, so that a rate or increase over it sees the first late record (docs/agent-inputs.md
   // "Quiet inputs: agent.idle_after")
   for (const kind of LOG_KINDS) m.lateRecords.inc({ kind }, 0);
+  for (const outcome of ['kept', 'dropped']) m.idleCuts.inc({ outcome }, 0);
   return m;
 }
 

@@ -14,6 +14,7 @@ import * as fs from 'node:fs';
 import path from 'node:path';
 import {
   checkpoints,
+  metricSum,
   quiet,
   skipWithoutStub as skip,
   spawnAgent,
@@ -100,7 +101,8 @@ async function run(t0: number, kill: boolean) {
       );
     }
     await quiet(stub, 5000);
-    return await storedRecords(stub);
+    const cuts = metricSum(await agent.metrics(), 'goneaway_idle_cuts_total', { outcome: 'kept' });
+    return { docs: await storedRecords(stub), cuts };
   } finally {
     agent?.proc.kill('SIGKILL');
     stub.stop();
@@ -112,7 +114,7 @@ test(
   { skip, timeout: 240_000 },
   async () => {
     const t0 = Date.now() - 60_000;
-    const [whole, killed] = await Promise.all([run(t0, false), run(t0, true)]);
+    const [{ docs: whole, cuts }, { docs: killed }] = await Promise.all([run(t0, false), run(t0, true)]);
     const byLine = new Map<number, string[]>();
     for (const d of killed) for (const at of linesOf(d)) byLine.set(at, [...(byLine.get(at) ?? []), d._id]);
     const twice = [...byLine].filter(([, ids]) => ids.length > 1);
@@ -120,5 +122,8 @@ test(
     const ids = (docs: StoredDoc[]) => docs.map((d) => d._id).sort();
     assert.deepEqual(ids(killed), ids(whole), 'the record _ids of the run not restarted');
     assert.equal(whole.length, 2, 'the error cut in two records');
+    // the metric: two records ended at idle, each cut kept (the error's first part, then the rest of its traceback
+    // when the file went quiet again)
+    assert.equal(cuts, 2, 'goneaway_idle_cuts_total{outcome="kept"}');
   },
 );

@@ -18,6 +18,7 @@ import {
   usage,
   writtenPerSecond,
 } from '../../bench/agent/analyze.js';
+import type { Delivery } from '../../bench/agent/analyze.js';
 import type { ProcSample } from '../../bench/agent/proc-sampler.js';
 import { SteadyWriter } from '../../bench/agent/writer.js';
 import { liveFiles } from '../../bench/agent/live-lines.js';
@@ -132,6 +133,37 @@ test('lines later than SLOW_MS are counted by the second they were written in', 
     w.close();
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("the backlog rule owes a stalled writer's burst to the writer and a slow follower's shortfall to the follower", () => {
+  const seconds = 600;
+  const rate = 20_000;
+  const asDelivery = (perSecond: Uint32Array): Delivery => ({
+    delivered: perSecond.reduce((a, b) => a + b, 0),
+    duplicates: 0,
+    unknown: 0,
+    perSecond,
+    delays: new Float64Array(),
+    slowPerSecond: new Uint32Array(seconds),
+  });
+  // the writer stalls in second 300 and writes that second's lines in 301; the follower delivers each second's
+  // lines one second later (its pipeline's delay)
+  const wrote = new Uint32Array(seconds).fill(rate);
+  wrote[300] = 1_000;
+  wrote[301] = 2 * rate - 1_000;
+  const keptUp = new Uint32Array(seconds);
+  for (let i = 1; i < seconds; i++) keptUp[i] = wrote[i - 1]!;
+  const stall = throughput(asDelivery(keptUp), seconds, seconds * rate, wrote);
+  assert.ok(stall.worst < 0.95 * rate, `the window blames the follower: ${stall.worst}`);
+  assert.ok(stall.maxBacklog <= 2 * rate, `owed ${stall.maxBacklog}`);
+  assert.equal(stall.maxBacklogAt, 301);
+  // a follower 1 % short of the rate falls 200 lines further behind every second
+  const even = new Uint32Array(seconds).fill(rate);
+  const short = new Uint32Array(seconds).fill(rate * 0.99);
+  const slow = throughput(asDelivery(short), seconds, seconds * rate, even);
+  assert.equal(slow.maxBacklog, seconds * rate * 0.01);
+  assert.equal(slow.maxBacklogAt, seconds - 1);
+  assert.ok(slow.worst >= 0.95 * rate, 'the window did not see it');
 });
 
 test('the RSS floor slope sees a leak under a GC sawtooth and no leak in a sawtooth alone', () => {
