@@ -33,7 +33,7 @@ import { newCounts } from '../pipeline/record.js';
 import type { OutDoc } from '../sinks/sink.js';
 import { reportCheckpointLag } from './metrics.js';
 import type { OpenFile } from './open-file.js';
-import { applyAck, takeHolds, type Acks, type Holds } from './turn-holds.js';
+import { applyAck, takeHolds, WindowTake, type Acks, type Holds } from './turn-holds.js';
 import { AgentTurns } from './turns.js';
 import type { AgentOptions } from './agent-options.js';
 import { LateReport } from './late-report.js';
@@ -71,12 +71,15 @@ export class Agent extends AgentTurns {
   pending = 0;
   /** the records that came behind the watermark: the metric and the warning (late-report.ts) */
   private readonly late: LateReport;
+  /** the window's held times and facts, taken at most once per checkpoint interval (turn-holds.ts) */
+  private readonly window: WindowTake;
 
   /** `idleMs` given (tests) wins over `agent.idle_after`; a reload makes a new Agent with the new config */
   constructor(o: AgentOptions) {
     const idleMs = o.idleMs ?? o.config.agent.idle_after;
     super({ ...o, idleMs });
     this.late = new LateReport(o.metrics, o.log, idleMs);
+    this.window = new WindowTake(this.correlator);
     // agent.idle_after against the promised delay of a verdict, as validate warns (idle-after.ts)
     const slow = o.idleMs === undefined ? idleAfterWarning(o.config) : undefined;
     if (slow) o.log.warn(slow);
@@ -196,8 +199,9 @@ export class Agent extends AgentTurns {
     await this.o.sink.close();
   }
 
-  protected holds(): { holds: Holds; facts: SavedWindow } {
-    return takeHolds(this.files.values(), this.released, this.merger, this.correlator);
+  protected holds(last: boolean): { holds: Holds; facts: SavedWindow } {
+    const { times, facts } = this.window.take(Date.now(), last);
+    return { holds: takeHolds(this.files.values(), this.released, this.merger, times), facts };
   }
 
   protected async send(docs: OutDoc[], acks: Acks, holds: Holds, facts: SavedWindow): Promise<void> {

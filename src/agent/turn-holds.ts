@@ -5,8 +5,9 @@
  * merge, or needed by the window.
  */
 import type { Correlator } from '../correlate/correlator.js';
+import type { HeldTimes } from '../correlate/held.js';
 import type { SavedWindow } from '../correlate/window-summary.js';
-import type { CheckpointStore } from './checkpoints.js';
+import { CHECKPOINT_INTERVAL_MS, type CheckpointStore } from './checkpoints.js';
 import type { WindowFacts } from './checkpoints-window.js';
 import type { FileIdentity } from './inputs/identity.js';
 import type { StreamMerger } from './merger.js';
@@ -21,19 +22,51 @@ export interface Acks {
 /** each file's hold, by identity (undefined: none, the checkpoint may reach what was acknowledged) */
 export type Holds = Array<[FileIdentity, number | undefined]>;
 
+/** how often the window's held times and long-lived facts are taken afresh: the checkpoints' own pace */
+export const WINDOW_TAKE_MS = CHECKPOINT_INTERVAL_MS;
+
+/**
+ * The window's held times and the facts older than them (window-summary.ts `saveWindow`), taken together at most
+ * once per `everyMs` and reused by the turns between. Taking them is a pass over every MySQL thread of the window
+ * (tens of thousands once the window spans `max_error_lag` at 20,000 lines/s), and a busy agent ends several
+ * turns a second: taken every turn, it grew to an eighth of the agent's CPU in the hour's soak
+ * (docs/benchmark-agent.md "The window full, 2026-12-07"). Reusing them is sound because they go together: a turn's
+ * holds come from the same times as the facts it carries, so a checkpoint never passes a line whose facts are not
+ * saved; and the held times only move forward, so holds from older times are at or before the current ones (a
+ * restart reads a little more again). The records being assembled and waiting in the merge are taken every turn.
+ */
+export class WindowTake {
+  private times: HeldTimes | undefined;
+  private facts: SavedWindow | undefined;
+  private at = -Infinity;
+
+  constructor(
+    private readonly correlator: Correlator,
+    private readonly everyMs = WINDOW_TAKE_MS,
+  ) {}
+
+  /** the times and facts taken last, taken afresh if `everyMs` has passed since (or `fresh`: the last turn) */
+  take(now: number, fresh = false): { times: HeldTimes; facts: SavedWindow } {
+    if (fresh || !this.times || !this.facts || now - this.at >= this.everyMs) {
+      this.times = this.correlator.heldTimes();
+      this.facts = this.correlator.saveWindow(this.times);
+      this.at = now;
+    }
+    return { times: this.times, facts: this.facts };
+  }
+}
+
 /**
  * Per open file, the oldest position still needed: a record still being assembled, waiting in the merge,
- * or needed by the window (from its own kind's held time). Taken when a turn ends, with the window's facts
- * older than that (saved instead of read again), applied when its documents are acknowledged.
+ * or needed by the window (from its own kind's held time, `times`). Taken when a turn ends, with the window's facts
+ * older than those times (saved instead of read again), applied when its documents are acknowledged.
  */
 export function takeHolds(
   files: Iterable<OpenFile>,
   released: OpenFile[],
   merger: StreamMerger<MergeItem>,
-  correlator: Correlator,
-): { holds: Holds; facts: SavedWindow } {
-  // the window's held times: one pass over it per turn, as Correlator.heldPositions
-  const times = correlator.heldTimes();
+  times: HeldTimes,
+): Holds {
   const held = (f: OpenFile) => f.positions.heldFrom(times.of(f.input.kind, f.input.server)).get('');
   const out: Holds = [...files].map((f) => [
     f.identity,
@@ -49,7 +82,7 @@ export function takeHolds(
     out.push([f.identity, at]);
     if (at === undefined) released.splice(i, 1);
   }
-  return { holds: out, facts: correlator.saveWindow(times) };
+  return out;
 }
 
 /** Sends a turn's documents; once acknowledged, its lines are, and the checkpoints move up to the holds. */

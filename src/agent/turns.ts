@@ -90,7 +90,8 @@ export abstract class AgentTurns {
   /** files truncated or closed whose queued lines have all been taken */
   protected abstract retireDue(docs: OutDoc[]): void;
   /** per open file, the oldest position still needed, and the window's facts older than that */
-  protected abstract holds(): { holds: Holds; facts: SavedWindow };
+  /** the holds and window facts as a turn leaves them (`last`: the last turn, taken afresh) */
+  protected abstract holds(last: boolean): { holds: Holds; facts: SavedWindow };
   /** a record of `f` was cut at idle where its next line starts (f.end): remembered before its document goes out */
   protected abstract cutAt(f: OpenFile): void;
   /** sends a turn's documents; once acknowledged, its lines are, and the checkpoints move up to the holds */
@@ -143,7 +144,7 @@ export abstract class AgentTurns {
       this.turns++;
       this.noteResident(flying + docs.length);
       // the holds as this turn leaves them, before the next turn changes the decoders, merge and window
-      const { holds, facts } = this.holds();
+      const { holds, facts } = this.holds(this.stopping);
       // the sink's backpressure: one turn in flight at most, so a slow sink stops this loop, then the tailer
       await inFlight;
       flying = docs.length;
