@@ -200,7 +200,9 @@ export class Agent extends AgentTurns {
   }
 
   protected holds(last: boolean): { holds: Holds; facts: SavedWindow } {
-    const { times, facts } = this.window.take(Date.now(), last);
+    const { times, facts, fresh } = this.window.take(Date.now(), last);
+    // fresh times cover every record pushed so far; until the next take, what is pushed is held by its offset
+    if (fresh) for (const f of [...this.files.values(), ...this.released]) f.pushedSinceTake = undefined;
     return { holds: takeHolds(this.files.values(), this.released, this.merger, times), facts };
   }
 
@@ -254,6 +256,7 @@ export class Agent extends AgentTurns {
       cut: [],
       cutsAhead: new CutsAhead(this.store!.get(identity)?.cuts?.filter((c) => c > at)),
       positions: new FilePositions(),
+      pushedSinceTake: undefined,
     };
     f.staged = new StagedRows(f);
     if (input.clients) this.appClients.set(path, input.clients);

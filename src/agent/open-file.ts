@@ -48,6 +48,11 @@ export interface OpenFile {
    * and an offset of one applied to the other can land a checkpoint in the middle of a line.
    */
   positions: FilePositions;
+  /**
+   * The offset of its first record pushed into the Correlator since the window's held times were last taken
+   * (turn-holds.ts `WindowTake`): those times do not cover it, so it is held until the next take.
+   */
+  pushedSinceTake: number | undefined;
 }
 
 /** the tag of a record one of whose lines was cut at agent.max_record_bytes (Filebeat's `log.flags` value) */

@@ -32,8 +32,10 @@ export const WINDOW_TAKE_MS = CHECKPOINT_INTERVAL_MS;
  * turns a second: taken every turn, it grew to an eighth of the agent's CPU in the hour's soak
  * (docs/benchmark-agent.md "The window full, 2026-12-07"). Reusing them is sound because they go together: a turn's
  * holds come from the same times as the facts it carries, so a checkpoint never passes a line whose facts are not
- * saved; and the held times only move forward, so holds from older times are at or before the current ones (a
- * restart reads a little more again). The records being assembled and waiting in the merge are taken every turn.
+ * saved. What the times cannot cover is what came after them: a record pushed into the Correlator since (an app
+ * error now waiting for its verdict, where the times said the app log held nothing) is held by its file offset
+ * (OpenFile `pushedSinceTake`) until the next take. The records being assembled and waiting in the merge are taken
+ * every turn.
  */
 export class WindowTake {
   private times: HeldTimes | undefined;
@@ -45,14 +47,18 @@ export class WindowTake {
     private readonly everyMs = WINDOW_TAKE_MS,
   ) {}
 
-  /** the times and facts taken last, taken afresh if `everyMs` has passed since (or `fresh`: the last turn) */
-  take(now: number, fresh = false): { times: HeldTimes; facts: SavedWindow } {
-    if (fresh || !this.times || !this.facts || now - this.at >= this.everyMs) {
+  /**
+   * The times and facts taken last, taken afresh (`fresh` in the answer) if `everyMs` has passed since, or when
+   * `last` (the last turn).
+   */
+  take(now: number, last = false): { times: HeldTimes; facts: SavedWindow; fresh: boolean } {
+    if (last || !this.times || !this.facts || now - this.at >= this.everyMs) {
       this.times = this.correlator.heldTimes();
       this.facts = this.correlator.saveWindow(this.times);
       this.at = now;
+      return { times: this.times, facts: this.facts, fresh: true };
     }
-    return { times: this.times, facts: this.facts };
+    return { times: this.times, facts: this.facts, fresh: false };
   }
 }
 
@@ -70,7 +76,7 @@ export function takeHolds(
   const held = (f: OpenFile) => f.positions.heldFrom(times.of(f.input.kind, f.input.server)).get('');
   const out: Holds = [...files].map((f) => [
     f.identity,
-    least(f.decoder.pendingOffset, offsetOf(merger.head(f.source)), held(f)),
+    least(f.decoder.pendingOffset, offsetOf(merger.head(f.source)), held(f), f.pushedSinceTake),
   ]);
   // A closed file keeps a hold — at or before the record its decoder flushed when it was retired: a kill before
   // that record is acknowledged reads it again — while records of it wait in the merge or the window holds some;
@@ -78,7 +84,7 @@ export function takeHolds(
   // file's end and the entry is dropped (CheckpointStore.forget).
   for (let i = released.length - 1; i >= 0; i--) {
     const f = released[i]!;
-    const at = least(offsetOf(merger.head(f.source)), held(f));
+    const at = least(offsetOf(merger.head(f.source)), held(f), f.pushedSinceTake);
     out.push([f.identity, at]);
     if (at === undefined) released.splice(i, 1);
   }

@@ -269,12 +269,14 @@ export abstract class AgentTurns {
         time = m.headTime;
         const row = m.take();
         m.file.positions.note('', time, row.offset);
+        m.file.pushedSinceTake ??= row.offset;
         this.correlator.pushSession(time, row, m.file.input.server);
       } else {
         time = m.time;
         // an app error's learning is saved by its file position: which file it came from
         if (m.kind === 'app') this.learning!.pushed(m.rec.doc, m.file.identity);
         m.file.positions.note('', time, m.rec.offset);
+        m.file.pushedSinceTake ??= m.rec.offset;
         this.correlator.push(m);
       }
       if (time > this.watermark) this.watermark = time;

@@ -10,7 +10,11 @@ import { Incident, T0 } from '../correlate/scenario.js';
 import { newStats } from '../../src/correlate/engine.js';
 import { mergeSources } from '../../src/correlate/correlate-batch.js';
 import { Correlator } from '../../src/correlate/correlator.js';
-import { WindowTake } from '../../src/agent/turn-holds.js';
+import { takeHolds, WindowTake } from '../../src/agent/turn-holds.js';
+import { HeldTimes } from '../../src/correlate/held.js';
+import { FilePositions } from '../../src/correlate/window.js';
+import type { OpenFile, MergeItem } from '../../src/agent/open-file.js';
+import type { StreamMerger } from '../../src/agent/merger.js';
 
 /** a Correlator fed an hour-old pooled thread and a few sessions, counting how often the window is taken */
 function fed(): { c: Correlator; taken: () => number } {
@@ -38,6 +42,7 @@ test('the window is taken once per interval: turns between reuse the same held t
     const again = w.take(now);
     assert.equal(again.times, first.times);
     assert.equal(again.facts, first.facts);
+    assert.equal(again.fresh, false);
   }
   assert.equal(taken(), 1, 'no pass over the window within the interval');
   const later = w.take(11_000);
@@ -51,6 +56,27 @@ test('the last turn takes the window afresh, whatever the interval', () => {
   const w = new WindowTake(c, 1000);
   const first = w.take(5_000);
   const last = w.take(5_001, true);
+  assert.equal(last.fresh, true);
   assert.equal(taken(), 2);
   assert.notEqual(last.times, first.times);
+});
+
+test('a record pushed after the window was taken is held by its offset until the next take', () => {
+  // the times say the app log holds nothing (no error waiting when they were taken); an error read since waits for
+  // its verdict: without its own hold the turn's acknowledgements would carry the checkpoint past it
+  const times = new HeldTimes(Infinity, Infinity, new Map(), Infinity);
+  const file = (pushedSinceTake: number | undefined) =>
+    ({
+      identity: { dev: 1, ino: 2 },
+      input: { kind: 'app', server: '' },
+      decoder: { pendingOffset: undefined },
+      source: 0,
+      positions: new FilePositions(),
+      pushedSinceTake,
+    }) as unknown as OpenFile;
+  const merger = { head: () => undefined } as unknown as StreamMerger<MergeItem>;
+  const [[, held]] = takeHolds([file(120)], [], merger, times) as [[unknown, number | undefined]];
+  assert.equal(held, 120);
+  const [[, free]] = takeHolds([file(undefined)], [], merger, times) as [[unknown, number | undefined]];
+  assert.equal(free, undefined, 'nothing pushed since: the times decide');
 });
