@@ -27,7 +27,7 @@ export type ErrorType =
   | 'connection_refused'
   | 'other';
 
-export type { ReasonCode } from './reason-code.js';
+export type { ReasonCode } from './reason-codes.js';
 
 /** The `mysql` sub-document fields this module fills. */
 export interface TypedMessage {

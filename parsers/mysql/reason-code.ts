@@ -5,8 +5,6 @@
 import { localizedReason } from './localized.js';
 import type { ReasonCode } from './reason-codes.js';
 
-export type { ReasonCode } from './reason-codes.js';
-
 /**
  * Server reason text → reason_code. Texts are errmsg entries 1153-1161 (docs/mysql-logs.md §2.4) plus
  * `KILLED` and the reasons of MariaDB's close_connection() (sql/mysqld.cc): the errmsg text of the

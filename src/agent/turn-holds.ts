@@ -52,13 +52,13 @@ export class WindowTake {
    * `last` (the last turn).
    */
   take(now: number, last = false): { times: HeldTimes; facts: SavedWindow; fresh: boolean } {
-    if (last || !this.times || !this.facts || now - this.at >= this.everyMs) {
+    const fresh = last || !this.times || !this.facts || now - this.at >= this.everyMs;
+    if (fresh) {
       this.times = this.correlator.heldTimes();
       this.facts = this.correlator.saveWindow(this.times);
       this.at = now;
-      return { times: this.times, facts: this.facts, fresh: true };
     }
-    return { times: this.times, facts: this.facts, fresh: false };
+    return { times: this.times!, facts: this.facts!, fresh };
   }
 }
 
