@@ -1,19 +1,34 @@
 /**
  * With BENCH_AGENT_KEEP: the agent's own memory figures every 30 s, read from its /metrics (prom-client's default
- * metrics: V8's heap used and total, the memory of ArrayBuffers and Buffers outside it), kept beside the files as
- * `agent-heap.tsv`. RSS alone does not say whether a rising floor is the JS heap, the buffers, or the allocator
- * keeping freed pages (docs/benchmark-agent.md "RSS floor, 2026-12-07"). Off by default: the scrape costs the
- * agent a little CPU, which the soak's figures should not carry.
+ * metrics: V8's heap used and total, the memory of ArrayBuffers and Buffers outside it; and what its correlation
+ * window holds, goneaway_window_entries per part), kept beside the files as `agent-heap.tsv`. RSS alone does not
+ * say whether a rising floor is the JS heap, the buffers, or the allocator keeping freed pages
+ * (docs/benchmark-agent.md "RSS floor, 2026-12-07"). Off by default: the scrape costs the agent a little CPU,
+ * which the soak's figures should not carry.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { clock } from './stats.js';
 
 const EVERY_MS = 30_000;
-const GAUGES = [
+/** megabytes: [column, sample as it is written in the exposition] */
+const MEGABYTES = [
   'goneaway_nodejs_heap_size_used_bytes',
   'goneaway_nodejs_heap_size_total_bytes',
   'goneaway_nodejs_external_memory_bytes',
-] as const;
+  'goneaway_window_line_bytes',
+].map((g) => [g, g] as const);
+/** counts */
+const ENTRIES = [
+  'sessions',
+  'rows',
+  'threads',
+  'aborted',
+  'accept_seconds',
+  'haproxy_events',
+  'left',
+  'app_errors',
+].map((part) => [`window_${part}`, `goneaway_window_entries{part="${part}"}`] as const);
+const escape = (s: string) => s.replace(/[{}"]/g, '\\$&');
 
 export class HeapScrape {
   private readonly rows: string[] = [];
@@ -36,7 +51,8 @@ export class HeapScrape {
   }
 
   write(file: string): void {
-    writeFileSync(file, `second\t${GAUGES.join('\t')}\n${this.rows.join('\n')}\n`);
+    const columns = [...MEGABYTES, ...ENTRIES].map(([c]) => c);
+    writeFileSync(file, `second\t${columns.join('\t')}\n${this.rows.join('\n')}\n`);
   }
 
   private async scrape(): Promise<void> {
@@ -44,11 +60,12 @@ export class HeapScrape {
       this.address ??= /"http":"([^"]+)"/.exec(readFileSync(this.logFile, 'utf8'))?.[1];
       if (!this.address) return;
       const text = await (await fetch(`http://${this.address}/metrics`)).text();
-      const mb = GAUGES.map((g) => {
-        const v = new RegExp(`^${g} (\\S+)`, 'm').exec(text)?.[1];
-        return v === undefined ? 'NaN' : (Number(v) / 2 ** 20).toFixed(1);
-      });
-      this.rows.push([((clock() - this.t0()) / 1000).toFixed(0), ...mb].join('\t'));
+      const sample = (g: string) => new RegExp(`^${escape(g)} (\\S+)`, 'm').exec(text)?.[1];
+      const mb = MEGABYTES.map(([, g]) => sample(g)).map((v) =>
+        v === undefined ? 'NaN' : (Number(v) / 2 ** 20).toFixed(1),
+      );
+      const n = ENTRIES.map(([, g]) => sample(g) ?? 'NaN');
+      this.rows.push([((clock() - this.t0()) / 1000).toFixed(0), ...mb, ...n].join('\t'));
     } catch {
       // the agent busy or gone: a missing row, not a failed soak
     }

@@ -80,6 +80,7 @@ export class Agent extends AgentTurns {
     super({ ...o, idleMs });
     this.late = new LateReport(o.metrics, o.log, idleMs);
     this.window = new WindowTake(this.correlator);
+    o.metrics.windowSizes = () => this.correlator.windowSizes();
     // agent.idle_after against the promised delay of a verdict, as validate warns (idle-after.ts)
     const slow = o.idleMs === undefined ? idleAfterWarning(o.config) : undefined;
     if (slow) o.log.warn(slow);

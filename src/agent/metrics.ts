@@ -6,6 +6,7 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CheckpointStore } from './checkpoints.js';
 import type { FileIdentity } from './inputs/identity.js';
 import { LOG_KINDS } from '../sources/log-kind.js';
+import type { WindowSizes } from '../correlate/correlator.js';
 
 export interface AgentMetrics {
   registry: Registry;
@@ -42,6 +43,14 @@ export interface AgentMetrics {
    * makes it whole, under another _id)
    */
   idleCuts: Counter<'outcome'>;
+  /**
+   * what the correlation window holds, per part (sessions, threads, …), and the bytes of the lines its rows keep:
+   * read from `windowSizes` at each scrape, so nothing is counted between scrapes
+   */
+  windowEntries: Gauge<'part'>;
+  windowLineBytes: Gauge;
+  /** set by the running agent (a reload's new agent sets its own) */
+  windowSizes?: () => WindowSizes;
 }
 
 export function createMetrics(withDefaults = true): AgentMetrics {
@@ -129,6 +138,28 @@ export function createMetrics(withDefaults = true): AgentMetrics {
         'restart cuts there too) or dropped (the oldest of a file past 256 kept cuts)',
       labelNames: ['outcome'],
       registers,
+    }),
+    windowEntries: new Gauge({
+      name: 'goneaway_window_entries',
+      help:
+        'What the correlation window holds now, per part: sessions (abnormal among them), rows, threads, aborted ' +
+        '(lines), accept_seconds, haproxy_events, left (closures remembered after leaving), app_errors (waiting)',
+      labelNames: ['part'],
+      registers,
+      collect() {
+        const sizes = m.windowSizes?.();
+        if (!sizes) return;
+        for (const [part, n] of Object.entries(sizes)) if (part !== 'lineBytes') this.set({ part }, n);
+      },
+    }),
+    windowLineBytes: new Gauge({
+      name: 'goneaway_window_line_bytes',
+      help: 'Bytes of log lines held by the correlation window for the sessions it keeps',
+      registers,
+      collect() {
+        const n = m.windowSizes?.().lineBytes;
+        if (n !== undefined) this.set(n);
+      },
     }),
   };
   // at 0 from the start, so that a rate or increase over it sees the first late record (docs/agent-inputs.md

@@ -19,7 +19,7 @@ import { asEvent, type Emitted, type VerdictEvent } from './event.js';
 import type { LogKind } from '../sources/log-kind.js';
 import { TcpLogRecord } from '../../parsers/haproxy/tcp-record.js';
 import { orderTime, type SourcedRecord } from './record-time.js';
-import { Store } from './store.js';
+import { Store, type StoreSizes } from './store.js';
 import type { SessionRow } from './session-table.js';
 import type { LineSources } from './line-store.js';
 import type { Learning } from './learned.js';
@@ -38,6 +38,9 @@ import { leaveWindow } from './leave-window.js';
 import { ErrorQueue, EVICT_EVERY, EVICT_SHORT, FilePositions, RETRY_AFTER, shortHorizon, TICK } from './window.js';
 
 /** what `advance` returns when nothing was decided (it is called once per record) */
+/** Correlator.windowSizes(): the store's parts, and the app errors waiting */
+export type WindowSizes = StoreSizes & { app_errors: number };
+
 const NONE: readonly never[] = Object.freeze([]);
 
 export class Correlator {
@@ -191,6 +194,11 @@ export class Correlator {
   heldTimes(): HeldTimes {
     const app = least(this.queue.oldest(), this.repeats.oldest(this.tick - this.cfg.maxLag));
     return heldTimesOf(this.store, app, this.cfg);
+  }
+
+  /** what the window holds now (the agent's goneaway_window_entries and _line_bytes): counted, not walked */
+  windowSizes(): WindowSizes {
+    return { ...this.store.sizes(), app_errors: this.queue.size };
   }
 
   /** the window's facts older than `held` (threads, lifecycle events), for the checkpoint: window-summary.ts */

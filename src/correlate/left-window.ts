@@ -58,6 +58,11 @@ export class LeftWindow {
     return out;
   }
 
+  /** closures remembered now */
+  get size(): number {
+    return this.items.length - this.head;
+  }
+
   /** the end of the oldest closure still remembered (the Correlator's held positions) */
   oldestEnd(): number | undefined {
     return this.head < this.items.length ? this.items[this.head]!.s.end : undefined;

@@ -33,6 +33,22 @@ export function acceptKey(s: Session): number {
 }
 const acceptRank = (accept: number, clientPort: number): number => (accept % 1000) * 65536 + (clientPort & 0xffff);
 
+/** Store.sizes(): entries per part of the window, and the bytes held for the rows' lines */
+export interface StoreSizes {
+  /** TCP sessions by end, abnormal ones among them, and the table's rows (sessions not yet left) */
+  sessions: number;
+  abnormal: number;
+  rows: number;
+  /** MySQL threads, Aborted lines and accept seconds, over every instance */
+  threads: number;
+  aborted: number;
+  accept_seconds: number;
+  haproxy_events: number;
+  /** abnormal closures remembered after they left (left-window.ts) */
+  left: number;
+  lineBytes: number;
+}
+
 export class Store {
   /**
    * `unseen(server)`: no log of this run can ever refer to a session on that server (no app log, no MySQL log of
@@ -247,6 +263,29 @@ export class Store {
       }
       t.drop(seq);
     }
+  }
+
+  /** what the window holds now, counted (the agent's goneaway_window_entries: memory follows these) */
+  sizes(): StoreSizes {
+    let threads = 0,
+      aborted = 0,
+      acceptSeconds = 0;
+    for (const inst of this.instances.values()) {
+      threads += inst.threadList.size;
+      aborted += inst.aborted.size;
+      acceptSeconds += inst.acceptSec.size;
+    }
+    return {
+      sessions: this.sessions.size,
+      abnormal: this.abnormal.size,
+      rows: this.table.size,
+      threads,
+      aborted,
+      accept_seconds: acceptSeconds,
+      haproxy_events: this.haEvents.size,
+      left: this.left.size,
+      lineBytes: this.table.lineBytes,
+    };
   }
 
   /** Drops MySQL threads, Aborted lines and HAProxy events that no session in the window can use. */

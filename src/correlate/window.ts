@@ -101,6 +101,11 @@ export class ErrorQueue {
     return ready;
   }
 
+  /** errors waiting: for the stream to pass them, or for their retry */
+  get size(): number {
+    return this.pending.length + this.deferred.length;
+  }
+
   /** decided with no cause: decided again RETRY_AFTER later (a kill -9 shows only when the server restarts) */
   defer(e: AppError): void {
     e.retried = true;

@@ -56,5 +56,11 @@ test(
       const wm = metricSum(m, 'goneaway_watermark_seconds') * 1000;
       assert.ok(wm >= newest, `watermark ${new Date(wm).toISOString()} before the newest verdict's time`);
       assert.ok(wm <= newest + (Date.now() - t0) + 120_000, `watermark ${new Date(wm).toISOString()} runs ahead`);
+      // the window: every app error decided, so none waits; its sessions, threads and their lines still held
+      const part = (p: string) => metricSum(m, 'goneaway_window_entries', { part: p });
+      assert.equal(part('app_errors'), 0, 'no app error waits once all their verdicts are stored');
+      assert.ok(part('sessions') > 0 && part('rows') >= part('sessions'), `window sessions ${part('sessions')}`);
+      assert.ok(part('threads') > 0, 'the MySQL threads of the general logs are held');
+      assert.ok(metricSum(m, 'goneaway_window_line_bytes') > 0, 'the rows keep their lines');
     }),
 );
