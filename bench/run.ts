@@ -9,7 +9,8 @@
  * missing CLI / parser / lnav gives "n/a: <reason>" rows instead of a failure.
  *
  * Env: BENCH_SCALE=0.1 shrinks every size; BENCH_ONLY=a,b,c picks parts; BENCH_SEED overrides the seed.
- * `npm run bench -- agent` runs the agent soak instead (bench/agent/soak.ts; BENCH_AGENT_SECONDS=30 for short).
+ * `npm run bench -- agent` runs the agent soak instead (bench/agent/soak.ts; BENCH_AGENT_SECONDS=30 for short);
+ * `npm run bench -- pages` what a fresh page costs here (bench/fresh-pages.ts).
  */
 import { existsSync, mkdirSync, renameSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -26,6 +27,7 @@ import type { WorkerResult } from './worker.js';
 import type { CorrelatedManifest } from './correlated/scenario.js';
 import { Table, fmtInt, fmtNum, mark } from './table.js';
 import { agentBench } from './agent/soak.js';
+import { freshPagesBench } from './fresh-pages.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url)); // dist/bench
 const REPO = path.resolve(HERE, '../..');
@@ -354,7 +356,8 @@ async function partC(t: Table): Promise<void> {
 async function main(): Promise<void> {
   // `npm run bench -- agent`: the agent soak alone (bench/agent/soak.ts), none of the parts above
   if (process.argv[2] === 'agent') return agentBench(REPO);
-  if (process.argv[2] !== undefined) throw new Error(`unknown bench "${process.argv[2]}" (known: agent)`);
+  if (process.argv[2] === 'pages') return freshPagesBench();
+  if (process.argv[2] !== undefined) throw new Error(`unknown bench "${process.argv[2]}" (known: agent, pages)`);
   if (!Number.isFinite(SCALE) || SCALE <= 0)
     throw new Error(`BENCH_SCALE must be a positive number (got ${process.env.BENCH_SCALE})`);
   await ensureInputs();

@@ -173,6 +173,8 @@ export interface Usage {
    * floors' own spread (±4 MB) moves a fitted slope by ±1 MB/min (docs/benchmark-agent.md "RSS floor, 2026-12-07")
    */
   rssFloorSlopePerMin: number;
+  /** minor page faults per second (pages touched for the first time) */
+  faultsPerS: number;
   samples: number;
 }
 
@@ -186,6 +188,7 @@ export function usage(all: readonly ProcSample[], from: number, to: number): Usa
   const half = s.filter((x) => x.t >= from + (to - from) / 2);
   return {
     cores: (last.cpuS - first.cpuS) / ((last.t - first.t) / 1000),
+    faultsPerS: (last.minflt - first.minflt) / ((last.t - first.t) / 1000),
     rssMin: Math.min(...rss),
     rssMedian: median(rss),
     rssMax: Math.max(...rss),

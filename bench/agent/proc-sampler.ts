@@ -1,8 +1,10 @@
 /**
  * Samples a process's resident memory and CPU time from /proc once a second (Linux only): VmRSS from
- * /proc/PID/status (kB) and utime + stime from /proc/PID/stat (clock ticks, fields 14 and 15 counted
- * from 1; the command name in field 2 may hold spaces and parentheses, so fields are counted after its
- * last ')'). Sources: docs/benchmark-agent.md "/proc".
+ * /proc/PID/status (kB), and utime + stime (clock ticks) and minor page faults from /proc/PID/stat (fields 14, 15
+ * and 10 counted from 1; the command name in field 2 may hold spaces and parentheses, so fields are counted after
+ * its last ')'). Sources: docs/benchmark-agent.md "/proc". The faults: every page the process touches for the first
+ * time since it was mapped, which on a virtual machine can cost tens of microseconds (docs/benchmark-agent.md
+ * "Fresh pages, 2026-12-07").
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -14,6 +16,8 @@ export interface ProcSample {
   rssMB: number;
   /** user + system CPU seconds since the process started */
   cpuS: number;
+  /** minor page faults since the process started */
+  minflt: number;
 }
 
 /** VmRSS in MB from the text of /proc/PID/status; NaN when absent (a zombie has no VmRSS) */
@@ -24,10 +28,17 @@ export function parseVmRss(status: string): number {
 
 /** utime + stime in clock ticks from the text of /proc/PID/stat */
 export function parseCpuTicks(stat: string): number {
-  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const rest = statFields(stat);
   // rest[0] is field 3 (state): utime is field 14 → rest[11], stime field 15 → rest[12]
   return Number(rest[11]) + Number(rest[12]);
 }
+
+/** minor page faults (field 10: rest[7]) from the text of /proc/PID/stat */
+export function parseMinorFaults(stat: string): number {
+  return Number(statFields(stat)[7]);
+}
+
+const statFields = (stat: string) => stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 
 let ticksPerSecond: number | undefined;
 /** CLK_TCK (100 on Linux nearly everywhere; asked of getconf when it is there) */
@@ -67,21 +78,23 @@ export function processTree(pid: number): number[] {
 export function sampleProc(pid: number, now: number): ProcSample | undefined {
   let rssMB = 0;
   let ticks = 0;
+  let minflt = 0;
   for (const p of processTree(pid)) {
     try {
       const rss = parseVmRss(readFileSync(`/proc/${p}/status`, 'utf8'));
-      const cpu = parseCpuTicks(readFileSync(`/proc/${p}/stat`, 'utf8'));
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
       if (Number.isNaN(rss)) {
         if (p === pid) return undefined;
         continue;
       }
       rssMB += rss;
-      ticks += cpu;
+      ticks += parseCpuTicks(stat);
+      minflt += parseMinorFaults(stat);
     } catch {
       if (p === pid) return undefined;
     }
   }
-  return { t: now, rssMB, cpuS: ticks / clockTicks() };
+  return { t: now, rssMB, cpuS: ticks / clockTicks(), minflt };
 }
 
 /** Samples `pid` every `everyMs` until stop(); keeps every sample (600 of them in a 10-minute soak). */

@@ -129,7 +129,8 @@ function printOne(t: Table, s: SoakInfo, r: FollowerRun, judged: boolean): { cor
       judged ? `≤ ${fmtNum(TARGET.cores, 1)} core` : '',
       judged ? mark(u.cores <= TARGET.cores) : '',
       // lines per CPU-second: what compares runs on a shared machine, where lines/s do not
-      `${u.samples} samples, 1/s${u.cores > 0 ? `; ${fmtInt(th.sustained / u.cores)} lines per CPU-second` : ''}`,
+      `${u.samples} samples, 1/s${u.cores > 0 ? `; ${fmtInt(th.sustained / u.cores)} lines per CPU-second` : ''}` +
+        `; ${fmtInt(u.faultsPerS)} minor page faults/s`,
     );
     t.value(
       '  RSS min / median / max',

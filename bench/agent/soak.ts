@@ -181,8 +181,10 @@ export async function agentBench(repo: string): Promise<void> {
 
 /** the agent's samples and per-second counts beside the kept files, for plotting (tab-separated, seconds from t0) */
 function keepSeries(dir: string, r: FollowerRun, written: Uint32Array, t0: number): void {
-  const rows = r.samples.map((x) => `${((x.t - t0) / 1000).toFixed(1)}\t${x.rssMB.toFixed(1)}\t${x.cpuS.toFixed(2)}`);
-  writeFileSync(path.join(dir, 'agent-samples.tsv'), `second\trss_mb\tcpu_s\n${rows.join('\n')}\n`);
+  const rows = r.samples.map(
+    (x) => `${((x.t - t0) / 1000).toFixed(1)}\t${x.rssMB.toFixed(1)}\t${x.cpuS.toFixed(2)}\t${x.minflt}`,
+  );
+  writeFileSync(path.join(dir, 'agent-samples.tsv'), `second\trss_mb\tcpu_s\tminflt\n${rows.join('\n')}\n`);
   const d = r.delivery;
   const perS = Array.from(d.perSecond, (n, i) => `${i}\t${written[i] ?? 0}\t${n}\t${d.slowPerSecond[i]}`);
   writeFileSync(path.join(dir, 'per-second.tsv'), `second\twritten\tdelivered\tslow_by_write\n${perS.join('\n')}\n`);

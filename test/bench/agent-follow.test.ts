@@ -22,7 +22,7 @@ import type { Delivery } from '../../bench/agent/analyze.js';
 import type { ProcSample } from '../../bench/agent/proc-sampler.js';
 import { SteadyWriter } from '../../bench/agent/writer.js';
 import { liveFiles } from '../../bench/agent/live-lines.js';
-import { parseCpuTicks, parseVmRss, sampleProc } from '../../bench/agent/proc-sampler.js';
+import { parseCpuTicks, parseMinorFaults, parseVmRss, sampleProc } from '../../bench/agent/proc-sampler.js';
 
 /** tail's layout for several files: a header before each part, an empty line before all but the first */
 function tailOutput(parts: ReadonlyArray<[string, string[]]>): string {
@@ -173,6 +173,7 @@ test('the RSS floor slope sees a leak under a GC sawtooth and no leak in a sawto
     Array.from({ length: 600 }, (_, i) => ({
       t: i * 1000,
       cpuS: i,
+      minflt: 0,
       rssMB: 200 + (leak * i) / 60 + ((i % 45) * 40) / 45,
     }));
   const flat = usage(samples(0), 0, 599_000)!;
@@ -181,13 +182,18 @@ test('the RSS floor slope sees a leak under a GC sawtooth and no leak in a sawto
   assert.ok(Math.abs(leaking.rssFloorSlopePerMin - 2) < 0.5, `floor slope ${leaking.rssFloorSlopePerMin}`);
 });
 
-test('/proc readings: VmRSS in MB, utime + stime counted after the command name, this process sampled', () => {
+test('/proc readings: VmRSS in MB, utime + stime and minor faults counted after the command name, this process sampled', () => {
   assert.equal(parseVmRss('Name:\tnode\nVmPeak:\t 9000 kB\nVmRSS:\t  204800 kB\nVmData:\t 1 kB\n'), 200);
   assert.ok(Number.isNaN(parseVmRss('Name:\tzombie\nState:\tZ (zombie)\n')));
-  // field 2 may contain spaces and ')' (proc(5)); utime = field 14, stime = field 15
+  // field 2 may contain spaces and ')' (proc(5)); minflt = field 10, utime = field 14, stime = field 15
   const stat = '4242 (a) b (c) S 1 4242 4242 0 -1 4194560 100 0 0 0 1234 567 0 0 20 0 1 0 99 1000 50';
   assert.equal(parseCpuTicks(stat), 1234 + 567);
+  assert.equal(parseMinorFaults(stat), 100);
+  const before = sampleProc(process.pid, 5);
+  // pages touched for the first time: a fresh 8 MiB buffer, filled
+  Buffer.allocUnsafe(8 << 20).fill(1);
   const s = sampleProc(process.pid, 5);
   assert.ok(s && s.rssMB > 1 && s.cpuS > 0 && s.t === 5);
+  assert.ok(before && s.minflt > before.minflt, `minor faults ${before?.minflt} → ${s.minflt}`);
   assert.equal(sampleProc(2 ** 22 + 12345, 0), undefined, 'no such process');
 });
