@@ -141,6 +141,8 @@ export abstract class AgentTurns {
         await yieldToIo();
       }
       this.turn(docs);
+      // the slabs this turn's documents are in, reused once they are acknowledged (record-bytes.ts)
+      const slabs = this.arena.endTurn();
       this.turns++;
       this.noteResident(flying + docs.length);
       // the holds as this turn leaves them, before the next turn changes the decoders, merge and window
@@ -149,7 +151,7 @@ export abstract class AgentTurns {
       await inFlight;
       flying = docs.length;
       this.docsHeld = flying;
-      inFlight = this.send(docs, acks, holds, facts);
+      inFlight = this.send(docs, acks, holds, facts).then(() => this.arena.release(slabs));
       inFlight.catch(() => undefined); // rethrown by the `await inFlight` above or below
     }
     await inFlight;

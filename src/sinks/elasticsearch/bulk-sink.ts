@@ -184,7 +184,9 @@ export class BulkSink implements Sink {
         if (failureKind(e) !== 'too-large') throw e;
         return retried + (await this.halves(chunk, pending, ack, e));
       }
-      const again: Chunk = { body: new BulkBody(), docs: [], at: [] };
+      // made only when an item is to be sent again: a body takes a spare buffer (bulk-body.ts), and one taken
+      // for every request and left to the GC emptied the spares, so that every other body was a new buffer
+      let again: Chunk | undefined;
       // items come in request order (docs/elasticsearch.md "Bulk answers"); one left out stays pending
       const items = pairItems(res, chunk.docs);
       if (items.length < chunk.docs.length)
@@ -193,6 +195,7 @@ export class BulkSink implements Sink {
         const d = chunk.docs[i]!;
         const verdict = itemVerdict(item);
         if (verdict === 'again') {
+          again ??= { body: new BulkBody(), docs: [], at: [] };
           again.body.addFrom(chunk.body, i);
           again.docs.push(d);
           again.at.push(chunk.at[i]!);
@@ -211,7 +214,13 @@ export class BulkSink implements Sink {
             why: itemReason(item),
           };
       }
-      if (!again.docs.length || attempt >= this.o.maxRetries || this.stopping.signal.aborted) return retried;
+      // a body of this loop's own (a re-send's) is done with once answered; the first is the caller's to recycle
+      if (attempt > 0) chunk.body.recycle();
+      if (!again) return retried;
+      if (attempt >= this.o.maxRetries || this.stopping.signal.aborted) {
+        again.body.recycle();
+        return retried;
+      }
       retried += again.docs.length;
       await sleep(this.backoff.initial, this.stopping.signal);
       chunk = again;

@@ -20,18 +20,64 @@ import { outDocId, streamFields, streamName, toOutDoc, type Dataset } from './st
 
 /** the slab size: a turn's documents (~1 KB each) fill a few */
 const SLAB = 1 << 20;
+/** slabs kept for reuse: a turn's documents fill two or three, and two turns are held at once */
+const SPARE_MAX = 4;
+
+/** the slabs a turn's documents are in (`ByteArena.endTurn`), to give back once they are acknowledged */
+export type TurnSlabs = readonly Buffer[];
 
 /**
- * Documents written one after another into slabs; a document holds its slab. A full slab is left to the
- * documents in it and freed with the last of them (a turn's documents are acknowledged together).
+ * Documents written one after another into slabs; a document holds its slab. A turn's documents are acknowledged
+ * together: `endTurn` names the slabs they are in, and `release` once they were acknowledged makes those no later
+ * turn writes in reusable. A slab left to the GC was a fresh allocation for the next one: every page of it touched
+ * for the first time (a page fault each, ~20 µs on this project's virtual machines with the unit's
+ * MALLOC_MMAP_THRESHOLD_, which maps every slab anew), ~20 MB a second at 20,000 lines/s (docs/benchmark-agent.md
+ * "Fresh pages, 2026-12-07"). A turn never released (the agent stopping, a send that failed) leaves its slabs to
+ * the GC, as before.
  */
 export class ByteArena implements ByteOut {
   buf: Buffer = Buffer.allocUnsafe(SLAB);
   pos = 0;
+  /** the slabs written since the last `endTurn` (the current one first) */
+  private used: Buffer[] = [this.buf];
+  /**
+   * per slab, the turns whose documents are in it and are not released yet, the turn being written included: a
+   * slab that an acknowledged turn shared with the turn being written is not free (it was, in a first version, as
+   * soon as the writer had moved on to another slab, and the turn's documents there were overwritten)
+   */
+  private readonly turns = new Map<Buffer, number>([[this.buf, 1]]);
+  private readonly spare: Buffer[] = [];
+
   reserve(bytes: number): void {
     if (this.pos + bytes <= this.buf.length) return;
-    this.buf = Buffer.allocUnsafe(Math.max(SLAB, bytes));
+    this.buf = (bytes <= SLAB && this.spare.pop()) || Buffer.allocUnsafe(Math.max(SLAB, bytes));
     this.pos = 0;
+    this.used.push(this.buf);
+    this.turns.set(this.buf, 1);
+  }
+
+  /**
+   * The slabs of the documents written since the last call, for `release` once those are acknowledged; the
+   * current slab goes on into the next turn (which holds it too).
+   */
+  endTurn(): TurnSlabs {
+    const slabs = this.used;
+    this.used = [this.buf];
+    this.turns.set(this.buf, (this.turns.get(this.buf) ?? 0) + 1);
+    return slabs;
+  }
+
+  /** a turn's documents were acknowledged: nothing reads them any more (the sinks copy what they keep) */
+  release(slabs: TurnSlabs): void {
+    for (const s of slabs) {
+      const n = (this.turns.get(s) ?? 1) - 1;
+      if (n > 0) {
+        this.turns.set(s, n);
+        continue;
+      }
+      this.turns.delete(s);
+      if (s.length === SLAB && this.spare.length < SPARE_MAX) this.spare.push(s);
+    }
   }
 }
 

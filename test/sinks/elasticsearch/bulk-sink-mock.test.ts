@@ -203,3 +203,21 @@ test('filterPath (the mock) keeps what Elasticsearch keeps', () => {
   assert.deepEqual(filterPath(body, 'took'), { took: 3 });
   assert.deepEqual(filterPath(body, 'nothing'), {});
 });
+
+test('requests answered without a re-send take no new body buffer: the bodies answered are reused', async () => {
+  const { sink } = setup(() => 201);
+  await sink.write(docs(50)); // the first body's buffer, recycled once answered
+  // a body buffer is a megabyte (bulk-body.ts); counted while the next batches go out
+  const allocUnsafe = Buffer.allocUnsafe;
+  let fresh = 0;
+  Buffer.allocUnsafe = (size: number) => {
+    if (size >= 1 << 20) fresh++;
+    return allocUnsafe(size);
+  };
+  try {
+    for (let i = 0; i < 10; i++) assert.equal((await sink.write(docs(50))).indexed, 50);
+  } finally {
+    Buffer.allocUnsafe = allocUnsafe;
+  }
+  assert.equal(fresh, 0, `${fresh} new body buffers for 10 requests`);
+});

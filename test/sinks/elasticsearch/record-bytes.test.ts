@@ -166,3 +166,59 @@ test('property: a bulk body is the action and document lines JSON.stringify give
     );
   });
 });
+
+/** a document of `n` bytes of `fill` written into the arena, as the tcplog writer does (reserve, then write) */
+function writeDoc(arena: ByteArena, n: number, fill: number): Buffer {
+  arena.reserve(n);
+  const doc = arena.buf.subarray(arena.pos, arena.pos + n);
+  doc.fill(fill);
+  arena.pos += n;
+  return doc;
+}
+
+test('the arena reuses a turn’s slabs once the turn is released, and never a slab a held turn’s documents view', () => {
+  const arena = new ByteArena();
+  const intact = (docs: Buffer[], fill: number) => docs.every((d) => d.every((b) => b === fill));
+  // documents of 600 KB: each turn fills two slabs or more (1 MiB each)
+  const a = [1, 2, 3].map(() => writeDoc(arena, 600_000, 0xaa));
+  const slabsA = arena.endTurn();
+  assert.ok(slabsA.length >= 2);
+  // turn B's first document goes into the slab turn A ended in: that slab is both turns'
+  const b = [100_000, 600_000, 600_000].map((n) => writeDoc(arena, n, 0xbb));
+  const slabsB = arena.endTurn();
+  // turn A is still held (in flight): turn B wrote nowhere in its documents
+  assert.ok(intact(a, 0xaa), 'a held turn’s documents were overwritten');
+  arena.release(slabsA);
+  // documents of 900 KB: one in a reused slab covers all of what turn B wrote there, had that slab been reused
+  const c = [1, 2, 3].map(() => writeDoc(arena, 900_000, 0xcc));
+  // the slabs only turn A used went to turn C; the slab A and B shared did not (B is held)
+  const onlyA = slabsA.filter((s) => !slabsB.includes(s));
+  assert.ok(onlyA.length > 0);
+  assert.ok(
+    onlyA.some((s) => c.some((d) => d.buffer === s.buffer)),
+    'no slab of the released turn was reused',
+  );
+  assert.ok(intact(b, 0xbb), 'a held turn’s documents were overwritten');
+  assert.ok(intact(c, 0xcc));
+});
+
+test('a slab an acknowledged turn shared with the turn being written is not reused while that turn is open', () => {
+  const arena = new ByteArena();
+  // turn A fills three slabs and ends in the third, which turn B goes on writing in
+  for (let i = 0; i < 3; i++) writeDoc(arena, 600_000, 0xaa);
+  const slabsA = arena.endTurn();
+  const shared = writeDoc(arena, 100_000, 0xbb);
+  // turn B moves on to a slab of its own, then turn A is acknowledged while B is still being written
+  writeDoc(arena, 600_000, 0xbb);
+  arena.release(slabsA);
+  // B's next documents take the slabs A alone used, never the one B shares with it
+  const more = [1, 2, 3, 4].map(() => writeDoc(arena, 900_000, 0xcc));
+  assert.ok(
+    more.every((d) => d.buffer !== shared.buffer),
+    'a slab of the open turn was handed out again',
+  );
+  assert.ok(
+    shared.every((b) => b === 0xbb),
+    'the open turn’s document was overwritten',
+  );
+});
