@@ -37,10 +37,10 @@ import { restoreWindow, saveWindow, type SavedWindow } from './window-summary.js
 import { leaveWindow } from './leave-window.js';
 import { ErrorQueue, EVICT_EVERY, EVICT_SHORT, FilePositions, RETRY_AFTER, shortHorizon, TICK } from './window.js';
 
-/** what `advance` returns when nothing was decided (it is called once per record) */
 /** Correlator.windowSizes(): the store's parts, and the app errors waiting */
 export type WindowSizes = StoreSizes & { app_errors: number };
 
+/** what `advance` returns when nothing was decided (it is called once per record) */
 const NONE: readonly never[] = Object.freeze([]);
 
 export class Correlator {

@@ -64,7 +64,13 @@ export function heldTimesOf(s: Store, app: number, cfg: Pick<CorrelateSettings, 
     s.haEvents.firstKey(),
     s.left.oldestEnd(),
   );
-  for (const inst of s.instances.values()) for (const sec of inst.acceptSec.keys()) ha = Math.min(ha, sec * 1000);
+  // An accept second counts the sessions of that second that left the window too (thread-for.ts ranks by it): a
+  // restart must read them again. Not one older than the last eviction's floor: that bucket was made since, by sessions
+  // that ended since — long ones, accepted long before — which are all still in `sessions` and read again from their
+  // ends. Holding the log back to their accept kept an HAProxy log with hour-long connections an hour behind
+  // (docs/benchmark-agent.md "The HAProxy checkpoint, 2026-12-07").
+  for (const inst of s.instances.values())
+    for (const sec of inst.acceptSec.keys()) if (sec * 1000 >= s.acceptFloor) ha = Math.min(ha, sec * 1000);
   // a session held may have been claimed by an error up to `res + skew + settle` before its end (takeSession): that
   // error is read again, or the rebuilt window would offer the session to another
   const claimers = ha - 1000 - cfg.skew - cfg.settle;

@@ -288,8 +288,15 @@ export class Store {
     };
   }
 
+  /**
+   * The accept seconds before this were dropped by the last `evictContext`: a bucket older than it now was made since,
+   * by sessions still in `sessions` (held.ts reads it).
+   */
+  acceptFloor = -Infinity;
+
   /** Drops MySQL threads, Aborted lines and HAProxy events that no session in the window can use. */
   evictContext(before: number, keepAccepts = before): void {
+    this.acceptFloor = keepAccepts;
     this.haEvents.evictBefore(before);
     for (const inst of this.instances.values()) evictInstance(inst, before, keepAccepts);
   }

@@ -49,3 +49,25 @@ test('records the window no longer needs are released: the held position moves f
   const recent = rs.find((r) => r.kind === 'haproxy' && r.time >= end - cfg.maxLag)!;
   assert.ok(ha <= recent.rec.offset, `held from ${ha}, a session of the window starts at ${recent.rec.offset}`);
 });
+
+test('a long session just ended holds the HAProxy log from its own line, not from its accept long before', () => {
+  const inc = new Incident().session({ port: 40001, accept: T0, tt: 3100, state: 'cD' }).php2006(T0 + 9000);
+  for (let m = 1; m <= 120; m++) inc.session({ port: 41000 + m, accept: T0 + m * MIN, tt: 200, state: '--' });
+  // a pooled connection open for 100 minutes, closed after all of them: its line is written at its end
+  inc.session({ port: 42000, accept: T0 + 20 * MIN + 500, tt: 100 * MIN + 3456, state: 'cD' });
+  const rs = records(inc);
+  const c = new Correlator(cfg, newStats());
+  const last = rs[rs.length - 1]!;
+  assert.equal(last.kind, 'haproxy');
+  for (const r of rs.slice(0, -1)) c.push(r);
+  c.advance(last.time - 1);
+  // the window is trimmed at 10 s marks: the long session enters after the last trim, its accept second with it
+  c.push(last);
+  const ha = c.heldPositions().get('incident/haproxy.log');
+  const reach = rs.find((r) => r.kind === 'haproxy' && r.time >= T0 + 60 * MIN)!;
+  assert.ok(ha !== undefined && ha >= reach.rec.offset, `haproxy.log held from ${ha}, before ${reach.rec.offset}`);
+  // what the window still reads is held: the long session's own line, and the sessions of its reach
+  assert.ok(ha <= last.rec.offset);
+  const recent = rs.find((r) => r.kind === 'haproxy' && r.time >= last.time - cfg.maxLag)!;
+  assert.ok(ha <= recent.rec.offset, `held from ${ha}, a session of the window starts at ${recent.rec.offset}`);
+});

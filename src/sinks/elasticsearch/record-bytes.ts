@@ -30,10 +30,10 @@ export type TurnSlabs = readonly Buffer[];
  * Documents written one after another into slabs; a document holds its slab. A turn's documents are acknowledged
  * together: `endTurn` names the slabs they are in, and `release` once they were acknowledged makes those no later
  * turn writes in reusable. A slab left to the GC was a fresh allocation for the next one: every page of it touched
- * for the first time (a page fault each, ~20 µs on this project's virtual machines with the unit's
- * MALLOC_MMAP_THRESHOLD_, which maps every slab anew), ~20 MB a second at 20,000 lines/s (docs/benchmark-agent.md
- * "Fresh pages, 2026-12-07"). A turn never released (the agent stopping, a send that failed) leaves its slabs to
- * the GC, as before.
+ * for the first time (a page fault each, ~13 µs on this project's virtual machines, and the unit's
+ * MALLOC_MMAP_THRESHOLD_ maps every slab anew), ~20 MB a second at 20,000 lines/s (docs/benchmark-agent.md
+ * "Fresh pages, 2026-12-07"). A turn never released (a send that failed, after which the agent stops) keeps its
+ * slabs counted, and so allocated, until the arena goes with its agent.
  */
 export class ByteArena implements ByteOut {
   buf: Buffer = Buffer.allocUnsafe(SLAB);
