@@ -149,7 +149,7 @@ export function createMetrics(withDefaults = true): AgentMetrics {
       collect() {
         const sizes = m.windowSizes?.();
         if (!sizes) return;
-        for (const [part, n] of Object.entries(sizes)) if (part !== 'lineBytes') this.set({ part }, n);
+        for (const [part, n] of Object.entries(sizes.entries)) this.set({ part }, n);
       },
     }),
     windowLineBytes: new Gauge({

@@ -38,7 +38,7 @@ import { leaveWindow } from './leave-window.js';
 import { ErrorQueue, EVICT_EVERY, EVICT_SHORT, FilePositions, RETRY_AFTER, shortHorizon, TICK } from './window.js';
 
 /** Correlator.windowSizes(): the store's parts, and the app errors waiting */
-export type WindowSizes = StoreSizes & { app_errors: number };
+export type WindowSizes = { entries: StoreSizes['entries'] & { app_errors: number }; lineBytes: number };
 
 /** what `advance` returns when nothing was decided (it is called once per record) */
 const NONE: readonly never[] = Object.freeze([]);
@@ -198,7 +198,8 @@ export class Correlator {
 
   /** what the window holds now (the agent's goneaway_window_entries and _line_bytes): counted, not walked */
   windowSizes(): WindowSizes {
-    return { ...this.store.sizes(), app_errors: this.queue.size };
+    const { entries, lineBytes } = this.store.sizes();
+    return { entries: { ...entries, app_errors: this.queue.size }, lineBytes };
   }
 
   /** the window's facts older than `held` (threads, lifecycle events), for the checkpoint: window-summary.ts */

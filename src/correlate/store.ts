@@ -35,17 +35,19 @@ const acceptRank = (accept: number, clientPort: number): number => (accept % 100
 
 /** Store.sizes(): entries per part of the window, and the bytes held for the rows' lines */
 export interface StoreSizes {
-  /** TCP sessions by end, abnormal ones among them, and the table's rows (sessions not yet left) */
-  sessions: number;
-  abnormal: number;
-  rows: number;
-  /** MySQL threads, Aborted lines and accept seconds, over every instance */
-  threads: number;
-  aborted: number;
-  accept_seconds: number;
-  haproxy_events: number;
-  /** abnormal closures remembered after they left (left-window.ts) */
-  left: number;
+  entries: {
+    /** TCP sessions by end, abnormal ones among them, and the table's rows (sessions not yet left) */
+    sessions: number;
+    abnormal: number;
+    rows: number;
+    /** MySQL threads, Aborted lines and accept seconds, over every instance */
+    threads: number;
+    aborted: number;
+    accept_seconds: number;
+    haproxy_events: number;
+    /** abnormal closures remembered after they left (left-window.ts) */
+    left: number;
+  };
   lineBytes: number;
 }
 
@@ -276,14 +278,16 @@ export class Store {
       acceptSeconds += inst.acceptSec.size;
     }
     return {
-      sessions: this.sessions.size,
-      abnormal: this.abnormal.size,
-      rows: this.table.size,
-      threads,
-      aborted,
-      accept_seconds: acceptSeconds,
-      haproxy_events: this.haEvents.size,
-      left: this.left.size,
+      entries: {
+        sessions: this.sessions.size,
+        abnormal: this.abnormal.size,
+        rows: this.table.size,
+        threads,
+        aborted,
+        accept_seconds: acceptSeconds,
+        haproxy_events: this.haEvents.size,
+        left: this.left.size,
+      },
       lineBytes: this.table.lineBytes,
     };
   }
