@@ -10,6 +10,7 @@
 import type { LogKind } from '../sources/log-kind.js';
 import type { Store } from './store.js';
 import type { CorrelateSettings } from './settings.js';
+import { acceptBeforeFloor } from './instance.js';
 
 export class HeldTimes {
   constructor(
@@ -70,7 +71,7 @@ export function heldTimesOf(s: Store, app: number, cfg: Pick<CorrelateSettings, 
   // ends. Holding the log back to their accept kept an HAProxy log with hour-long connections an hour behind
   // (docs/benchmark-agent.md "The HAProxy checkpoint, 2026-12-07").
   for (const inst of s.instances.values())
-    for (const sec of inst.acceptSec.keys()) if (sec * 1000 >= s.acceptFloor) ha = Math.min(ha, sec * 1000);
+    for (const sec of inst.acceptSec.keys()) if (!acceptBeforeFloor(sec, s.acceptFloor)) ha = Math.min(ha, sec * 1000);
   // a session held may have been claimed by an error up to `res + skew + settle` before its end (takeSession): that
   // error is read again, or the rebuilt window would offer the session to another
   const claimers = ha - 1000 - cfg.skew - cfg.settle;

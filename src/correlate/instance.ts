@@ -111,12 +111,20 @@ export function evictInstance(inst: Instance, before: number, keepAccepts: numbe
   }
   // accept-second buckets live as long as the longest join window: a session accepted
   // before that and still open meets no bucket, and its thread is picked by distance alone
-  for (const sec of inst.acceptSec.keys()) {
-    if (sec * 1000 < keepAccepts) inst.acceptSec.delete(sec);
-  }
+  for (const sec of inst.acceptSec.keys()) if (acceptBeforeFloor(sec, keepAccepts)) inst.acceptSec.delete(sec);
   inst.abortedKilled.evictBefore(before);
   inst.kills.evictBefore(before);
   inst.events.evictBefore(before - 24 * 3600_000);
+}
+
+/**
+ * An accept-second bucket (thread-for.ts ranks a thread by the sessions accepted in its second) older than `floor`,
+ * the last eviction's `keepAccepts`: `evictInstance` drops it, and one made again since — by a long session that
+ * ended after the eviction, accepted long before — holds no log position (held.ts): its sessions are all still in
+ * the window and are read again from their ends.
+ */
+export function acceptBeforeFloor(sec: number, floor: number): boolean {
+  return sec * 1000 < floor;
 }
 
 /** lifecycle events put back (the same line read again is the same event) */

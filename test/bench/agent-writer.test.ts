@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { linesDue, SteadyWriter } from '../../bench/agent/writer.js';
-import { liveFiles } from '../../bench/agent/live-lines.js';
+import { liveFiles, POOL_SIZE } from '../../bench/agent/live-lines.js';
 import { newCounts, parseFile } from '../../src/pipeline/parse-file.js';
 import { makeZone } from '../../parsers/zones.js';
 
@@ -112,4 +112,23 @@ test('the remembered offsets are the line starts of each file, and the lines par
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a general log keeps a pool of POOL_SIZE connections open: each Quit is followed by the Connect replacing it', () => {
+  // the soak's load must be stationary: a pool that wanders makes the agent's window (its MySQL threads) wander too
+  const general = liveFiles(tmpdir(), 11).find((f) => f.kind === 'mysql_general')!;
+  let open = 0;
+  let quits = 0;
+  for (let i = 0; i < 200_000; i++) {
+    const line = general.next(1_700_000_000_000 + i);
+    if (/ Connect\t/.test(line)) open++;
+    else if (/ Quit(\t|$)/.test(line)) {
+      open--;
+      quits++;
+    }
+    assert.ok(open <= POOL_SIZE, `at most POOL_SIZE open (line ${i}: ${open})`);
+    if (i > POOL_SIZE) assert.ok(open >= POOL_SIZE - 1, `the pool refilled at once (line ${i}: ${open})`);
+  }
+  // a Quit about one line in ten: the pool is recycled, not idle
+  assert.ok(quits > 15_000 && quits < 25_000, `${quits} Quit lines in 200,000`);
 });
