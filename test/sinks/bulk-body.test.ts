@@ -23,3 +23,19 @@ test('a body done with gives its buffer to the next body, which writes the same 
   assert.deepEqual(next.bytes, fresh.bytes);
   assert.equal(next.linesOf(3).toString(), fresh.linesOf(3).toString());
 });
+
+test('a body expecting more than a spare holds starts in a buffer of its own size, not one grown by copying', () => {
+  const small = new BulkBody(4096);
+  small.add(doc(1));
+  const used = small.buf;
+  small.recycle();
+  const big = new BulkBody(1 << 16);
+  assert.notEqual(big.buf, used, 'the 4 KiB spare is not taken');
+  assert.ok(big.buf.length >= 1 << 16, `${big.buf.length} bytes`);
+  for (let k = 0; k < 200; k++) big.add(doc(k));
+  assert.ok(big.buf.length >= 1 << 16 && big.pos < 1 << 16, 'filled without growing');
+  const bigBuf = big.buf;
+  big.recycle();
+  // and a smaller body takes the bigger spare as it is
+  assert.equal(new BulkBody(4096).buf, bigBuf);
+});

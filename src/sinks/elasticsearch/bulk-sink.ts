@@ -24,6 +24,9 @@ import { appendDeadLetter, LeftoverFile } from './leftover-files.js';
 import { PendingDocs } from './pending-docs.js';
 import { RetryPacing, sleep } from './retry-pacing.js';
 
+/** a body's room past flushBytes: its last document (a larger one grows the buffer once) */
+const BODY_SLACK = 64 * 1024;
+
 export interface BulkSinkOptions {
   client: Client;
   /** the cluster as shown in messages (no credentials) */
@@ -132,28 +135,22 @@ export class BulkSink implements Sink {
    * which cost the agent as much CPU as writing it (docs/benchmark-agent.md "The agent's loop").
    */
   private async run(pending: PendingDocs, ack: Ack): Promise<number> {
-    const chunks: Chunk[] = [];
-    // a chunk's body is written once, into a buffer (bulk-body.ts: no strings to join, no second encoding)
-    let chunk: Chunk = { body: new BulkBody(), docs: [], at: [] };
-    for (const at of pending.places()) {
-      const d = pending.batch[at]!;
-      chunk.body.add(d);
-      chunk.docs.push(d);
-      chunk.at.push(at);
-      if (chunk.body.pos >= this.o.flushBytes) {
-        chunks.push(chunk);
-        chunk = { body: new BulkBody(), docs: [], at: [] };
-      }
-    }
-    if (chunk.docs.length) chunks.push(chunk);
-    let next = 0;
+    const places = pending.places();
+    let left = true;
     let retried = 0;
     let failure: { e: unknown } | undefined;
     const worker = async () => {
       // after a failed request no new one starts (as the helper): the caller retries what is still pending
-      while (!failure && next < chunks.length)
+      while (!failure && left)
         try {
-          const chunk = chunks[next++]!;
+          // a chunk is written when a worker is free to send it, not all of a batch's chunks first: the bodies
+          // alive are one per request in flight, however many megabytes a turn gives (docs/benchmark-agent.md
+          // "Bulk bodies the size of a request")
+          const chunk = this.nextChunk(places, pending);
+          if (!chunk) {
+            left = false;
+            break;
+          }
           retried += await this.send(chunk, pending, ack);
           // answered: the client is done with the body (after a failure it may not be: that one is left to the GC)
           chunk.body.recycle();
@@ -161,9 +158,29 @@ export class BulkSink implements Sink {
           failure ??= { e };
         }
     };
-    await Promise.all(Array.from({ length: Math.min(this.o.concurrency, chunks.length) }, worker));
+    await Promise.all(Array.from({ length: this.o.concurrency }, worker));
     if (failure) throw failure.e;
     return retried;
+  }
+
+  /** The next request's documents, about `flushBytes` of them, in batch order; undefined when none are left. */
+  private nextChunk(places: Iterator<number>, pending: PendingDocs): Chunk | undefined {
+    // a body is closed past flushBytes: room for that and a document, so that it is one buffer, never grown
+    const chunk: Chunk = { body: this.newBody(), docs: [], at: [] };
+    for (let r = places.next(); !r.done; r = places.next()) {
+      const d = pending.batch[r.value]!;
+      chunk.body.add(d);
+      chunk.docs.push(d);
+      chunk.at.push(r.value);
+      if (chunk.body.pos >= this.o.flushBytes) return chunk;
+    }
+    if (chunk.docs.length) return chunk;
+    chunk.body.recycle();
+    return undefined;
+  }
+
+  private newBody(): BulkBody {
+    return new BulkBody(this.o.flushBytes + BODY_SLACK);
   }
 
   /** One bulk request, its 429s sent again up to maxRetries times; returns how many were sent again. */
@@ -195,7 +212,7 @@ export class BulkSink implements Sink {
         const d = chunk.docs[i]!;
         const verdict = itemVerdict(item);
         if (verdict === 'again') {
-          again ??= { body: new BulkBody(), docs: [], at: [] };
+          again ??= { body: this.newBody(), docs: [], at: [] };
           again.body.addFrom(chunk.body, i);
           again.docs.push(d);
           again.at.push(chunk.at[i]!);
@@ -245,9 +262,10 @@ export class BulkSink implements Sink {
       [0, mid],
       [mid, chunk.docs.length],
     ] as const) {
-      const half: Chunk = { body: new BulkBody(), docs: chunk.docs.slice(from, to), at: chunk.at.slice(from, to) };
+      const half: Chunk = { body: this.newBody(), docs: chunk.docs.slice(from, to), at: chunk.at.slice(from, to) };
       for (let i = from; i < to; i++) half.body.addFrom(chunk.body, i);
       retried += half.docs.length + (await this.send(half, pending, ack));
+      half.body.recycle();
     }
     return retried;
   }

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { errors } from '@elastic/elasticsearch';
 import { BULK_FILTER_PATH } from '../../../src/sinks/elasticsearch/bulk-answers.js';
 import { isGoneawayError } from '../../../src/errors.js';
+import type { OutDoc } from '../../../src/sinks/sink.js';
 import { docs, filterPath, lines, setup } from './mock-cluster.js';
 
 test('every document is sent as a create into its data stream with its own id', async () => {
@@ -220,4 +221,32 @@ test('requests answered without a re-send take no new body buffer: the bodies an
     Buffer.allocUnsafe = allocUnsafe;
   }
   assert.equal(fresh, 0, `${fresh} new body buffers for 10 requests`);
+});
+
+test("a batch of many requests' worth is written a request at a time: the bodies alive are the requests in flight", async () => {
+  // each document counts when a body reads it; the mock notes the count as each request arrives
+  let read = 0;
+  const counted = docs(120).map((d) => {
+    const { doc, ...rest } = d;
+    return Object.defineProperty(rest, 'doc', { get: () => (read++, doc), enumerable: true }) as OutDoc;
+  });
+  const readAt: number[] = [];
+  const { sink, requests } = setup(
+    () => {
+      if (readAt.length < requests.length) readAt.push(read);
+      return 201;
+    },
+    2_000,
+    1024,
+  );
+  assert.equal((await sink.write(counted)).indexed, 120);
+  assert.ok(requests.length >= 10, `${requests.length} requests`);
+  // two requests in flight (concurrency 2): when request k arrives, at most the documents of requests 1..k+1 are
+  // written; writing every body first had read all 120 before the first request
+  let sent = 0;
+  for (let k = 0; k < requests.length; k++) {
+    const ahead = sent + requests[k]!.length + (requests[k + 1]?.length ?? 0);
+    assert.ok(readAt[k]! <= ahead, `request ${k + 1}: ${readAt[k]} documents written, ${ahead} at most`);
+    sent += requests[k]!.length;
+  }
 });
