@@ -61,27 +61,52 @@ export function median(values: readonly number[]): number {
   return percentile(Float64Array.from(values).sort(), 50);
 }
 
-/** An append-only Float64Array that doubles when full (8 bytes per value, no boxed numbers). */
+/** values per block of a GrowableF64 past its first: 8 MiB */
+const BLOCK_SHIFT = 20;
+const BLOCK = 1 << BLOCK_SHIFT;
+const MASK = BLOCK - 1;
+
+/**
+ * An append-only array of float64s (8 bytes per value, no boxed numbers). The first block doubles up to 2^20
+ * values, then full blocks are added, never copied: a soak's arrays reach 60 M values, and one that doubled copied
+ * 256 MB into a new 512 MB array at 2^25 values, a pause of seconds in the writer's thread and the stand-in's that
+ * the soaks at 20,000 lines/s showed as the writer's stall and a backlog at second ~1,970 (2^24: ~990) —
+ * docs/benchmark-agent.md "Bulk bodies the size of a request".
+ */
 export class GrowableF64 {
-  private buf: Float64Array;
+  private readonly blocks: Float64Array[];
+  /** view()'s contiguous copy, until the next push */
+  private flat: Float64Array | undefined;
   length = 0;
   constructor(initial = 1024) {
-    this.buf = new Float64Array(Math.max(1, initial));
+    this.blocks = [new Float64Array(Math.min(BLOCK, Math.max(1, initial)))];
   }
   push(v: number): void {
-    if (this.length === this.buf.length) {
-      const next = new Float64Array(this.buf.length * 2);
-      next.set(this.buf);
-      this.buf = next;
+    const i = this.length;
+    let b = this.blocks[i >>> BLOCK_SHIFT];
+    if (!b) this.blocks.push((b = new Float64Array(BLOCK)));
+    else if ((i & MASK) === b.length) {
+      // only the first block is ever short of BLOCK: it grows as the array did, by doubling
+      const next = new Float64Array(Math.min(BLOCK, 2 * b.length));
+      next.set(b);
+      this.blocks[0] = b = next;
     }
-    this.buf[this.length++] = v;
+    b[i & MASK] = v;
+    this.length++;
+    this.flat = undefined;
   }
   at(i: number): number {
-    return this.buf[i]!;
+    return this.blocks[i >>> BLOCK_SHIFT]![i & MASK]!;
   }
-  /** the filled part (a view: valid until the next push) */
+  /** the values as one array (a view or a copy made once: valid until the next push) */
   view(): Float64Array {
-    return this.buf.subarray(0, this.length);
+    if (this.blocks.length === 1) return this.blocks[0]!.subarray(0, this.length);
+    if (!this.flat) {
+      const flat = new Float64Array(this.length);
+      this.blocks.forEach((b, k) => flat.set(b.subarray(0, Math.min(BLOCK, this.length - k * BLOCK)), k * BLOCK));
+      this.flat = flat;
+    }
+    return this.flat;
   }
 }
 

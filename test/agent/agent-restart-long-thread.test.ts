@@ -14,13 +14,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import path from 'node:path';
 import { ga } from '../correlate/scenario.js';
-import { HORIZON, IDLE_FROM, incident } from '../correlate/scenario-long-thread.js';
+import { DEAD5, HORIZON, IDLE_FROM, incident } from '../correlate/scenario-long-thread.js';
 import type { Doc } from '../../parsers/types.js';
 import { checkpoints, skipWithoutStub as skip, spawnAgent, withAgent } from './agent-process.js';
 import { exited, verdicts, waitFor } from './lab-replay-harness.js';
-
-/** thread 5's death (scenario-long-thread.ts): its session ends there, its app error follows 40 s later */
-const DEAD5 = IDLE_FROM + 600_000;
 
 type Line = { t: number; line: string };
 const sorted = (l: Line[]) => [...l].sort((a, b) => a.t - b.t);

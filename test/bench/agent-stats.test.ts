@@ -136,3 +136,18 @@ test('lastAtOrBelow agrees with a linear scan and GrowableF64 keeps every pushed
     }),
   );
 });
+
+test('GrowableF64 past its first block: every value read back in order, by at() and view(), also after more pushes', () => {
+  const g = new GrowableF64(3);
+  const n = 2.5 * (1 << 20);
+  for (let i = 0; i < n; i++) g.push(i * 0.5);
+  assert.equal(g.length, n);
+  for (const i of [0, 1, 2, 3, (1 << 20) - 1, 1 << 20, (1 << 21) + 7, n - 1]) assert.equal(g.at(i), i * 0.5);
+  const v = g.view();
+  assert.equal(v.length, n);
+  for (let i = 0; i < n; i += 9973) assert.equal(v[i], i * 0.5);
+  assert.equal(v[n - 1], (n - 1) * 0.5);
+  g.push(-1);
+  assert.equal(g.view().length, n + 1);
+  assert.equal(g.view()[n], -1);
+});

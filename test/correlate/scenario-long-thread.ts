@@ -12,6 +12,8 @@ export const HOURS = 3;
 export const HORIZON = 900_000 + 2 * 2000 + 5000 + 10_000 + 2000;
 /** thread 5 stops querying: both threads idle from here */
 export const IDLE_FROM = T0 + HOURS * 60 * MIN;
+/** thread 5's death: its session ends and its error-log line is written here, its app error 40 s later */
+export const DEAD5 = IDLE_FROM + 600_000;
 
 /**
  * Thread 5 (HAProxy session on port 30001) connects at T0 and queries every minute for HOURS, then idles until
@@ -27,10 +29,9 @@ export function incident(): Incident {
     inc.connect('replica1', t + 200, 1000 + m).gen('replica1', t + 700, 1000 + m, 'Quit', '');
     inc.session({ port: 20000 + m, accept: t + 150, tt: 600, state: '--' });
   }
-  const dead5 = IDLE_FROM + 600_000;
-  inc.aborted('replica1', dead5, 5, 'Got timeout reading communication packets');
-  inc.session({ port: 30001, accept: T0, tt: dead5 - T0, state: 'SD' });
-  inc.php2006(dead5 + 40_000);
+  inc.aborted('replica1', DEAD5, 5, 'Got timeout reading communication packets');
+  inc.session({ port: 30001, accept: T0, tt: DEAD5 - T0, state: 'SD' });
+  inc.php2006(DEAD5 + 40_000);
   const dead6 = IDLE_FROM + 660_000;
   inc.aborted('replica1', dead6, 6, 'Got timeout reading communication packets');
   inc.session({ port: 30002, accept: T0 + 1000, tt: dead6 - T0 - 1000, state: 'SD' });

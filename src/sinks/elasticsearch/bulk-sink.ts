@@ -15,17 +15,14 @@
  */
 import type { Client } from '@elastic/elasticsearch';
 import { isGoneawayError, type GoneawayError } from '../../errors.js';
-import { BulkBody } from '../bulk-body.js';
 import { addAck, emptyAck, type Ack, type OutDoc, type Sink } from '../sink.js';
 import { BULK_FILTER_PATH, itemReason, itemVerdict, pairItems } from './bulk-answers.js';
+import { copyDoc, emptyChunk, nextChunk, type Chunk } from './bulk-chunks.js';
 import { giveUpError, refusalCode, type GaveUp } from './bulk-failure.js';
 import { checkVersion, describeFailure, failureKind } from './client.js';
 import { appendDeadLetter, LeftoverFile } from './leftover-files.js';
 import { PendingDocs } from './pending-docs.js';
 import { RetryPacing, sleep } from './retry-pacing.js';
-
-/** a body's room past flushBytes: its last document (a larger one grows the buffer once) */
-const BODY_SLACK = 64 * 1024;
 
 export interface BulkSinkOptions {
   client: Client;
@@ -146,7 +143,7 @@ export class BulkSink implements Sink {
           // a chunk is written when a worker is free to send it, not all of a batch's chunks first: the bodies
           // alive are one per request in flight, however many megabytes a turn gives (docs/benchmark-agent.md
           // "Bulk bodies the size of a request")
-          const chunk = this.nextChunk(places, pending);
+          const chunk = nextChunk(places, pending, this.o.flushBytes);
           if (!chunk) {
             left = false;
             break;
@@ -161,26 +158,6 @@ export class BulkSink implements Sink {
     await Promise.all(Array.from({ length: this.o.concurrency }, worker));
     if (failure) throw failure.e;
     return retried;
-  }
-
-  /** The next request's documents, about `flushBytes` of them, in batch order; undefined when none are left. */
-  private nextChunk(places: Iterator<number>, pending: PendingDocs): Chunk | undefined {
-    // a body is closed past flushBytes: room for that and a document, so that it is one buffer, never grown
-    const chunk: Chunk = { body: this.newBody(), docs: [], at: [] };
-    for (let r = places.next(); !r.done; r = places.next()) {
-      const d = pending.batch[r.value]!;
-      chunk.body.add(d);
-      chunk.docs.push(d);
-      chunk.at.push(r.value);
-      if (chunk.body.pos >= this.o.flushBytes) return chunk;
-    }
-    if (chunk.docs.length) return chunk;
-    chunk.body.recycle();
-    return undefined;
-  }
-
-  private newBody(): BulkBody {
-    return new BulkBody(this.o.flushBytes + BODY_SLACK);
   }
 
   /** One bulk request, its 429s sent again up to maxRetries times; returns how many were sent again. */
@@ -212,10 +189,7 @@ export class BulkSink implements Sink {
         const d = chunk.docs[i]!;
         const verdict = itemVerdict(item);
         if (verdict === 'again') {
-          again ??= { body: this.newBody(), docs: [], at: [] };
-          again.body.addFrom(chunk.body, i);
-          again.docs.push(d);
-          again.at.push(chunk.at[i]!);
+          copyDoc((again ??= emptyChunk(this.o.flushBytes)), chunk, i);
           this.lastPending = itemReason(item);
         } else if (verdict === 'indexed') {
           if (pending.settle(chunk.at[i]!)) ack.indexed++;
@@ -262,8 +236,8 @@ export class BulkSink implements Sink {
       [0, mid],
       [mid, chunk.docs.length],
     ] as const) {
-      const half: Chunk = { body: this.newBody(), docs: chunk.docs.slice(from, to), at: chunk.at.slice(from, to) };
-      for (let i = from; i < to; i++) half.body.addFrom(chunk.body, i);
+      const half = emptyChunk(this.o.flushBytes);
+      for (let i = from; i < to; i++) copyDoc(half, chunk, i);
       retried += half.docs.length + (await this.send(half, pending, ack));
       half.body.recycle();
     }
@@ -318,12 +292,4 @@ export class BulkSink implements Sink {
   async close(): Promise<void> {
     await this.o.client.close();
   }
-}
-
-interface Chunk {
-  /** the request body: an action line and its document per document, in the order of `docs` */
-  body: BulkBody;
-  docs: OutDoc[];
-  /** each document's place in the batch (PendingDocs) */
-  at: number[];
 }
